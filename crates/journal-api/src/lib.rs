@@ -1,0 +1,1 @@
+//! journal-api (being written)

@@ -1,0 +1,1 @@
+//! journal-print (being written)

@@ -1,0 +1,12 @@
+//! journal-protocol: what crosses between a device and the institution server — the institution
+//! snapshot a device keeps a copy of, the signed outbox ops it pushes, and the protocol version.
+//! Plain serde DTOs over journal-core's domain types; no IO.
+
+pub mod op;
+pub mod snapshot;
+
+pub use op::*;
+pub use snapshot::*;
+
+/// Version of the sync protocol; every request carries it and an older client is refused clearly.
+pub const PROTOCOL_VERSION: u32 = 1;

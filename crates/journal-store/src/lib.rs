@@ -1,0 +1,1 @@
+//! journal-store (being written)
