@@ -10,7 +10,9 @@ pub enum RuleError {
     DoubleMarkNotAllowed,
     #[error("В одной клетке допускается не более одной отметки этого вида")]
     TooManyEntries,
-    #[error("Недопустимая итоговая отметка: «{0}». Допустимы 2, 3, 4, 5, зачёт, незачёт, н/а, отсрочка")]
+    #[error(
+        "Недопустимая итоговая отметка: «{0}». Допустимы 2, 3, 4, 5, зачёт, незачёт, н/а, отсрочка"
+    )]
     InvalidFinalValue(String),
     #[error("Период закрыт после выставления итоговых отметок: изменения запрещены")]
     PeriodLocked,
@@ -30,6 +32,10 @@ pub enum RuleError {
     Forbidden(String),
     #[error("Ученик не числится в группе на дату урока")]
     StudentNotInGroup,
+    #[error("В одной клетке может быть только одна отметка об отсутствии (н, б или п)")]
+    TwoAbsencesInCell,
+    #[error("Срок внесения записи истёк: {0}")]
+    EntryTooLate(String),
 }
 
 impl RuleError {
@@ -49,6 +55,8 @@ impl RuleError {
             RuleError::WorkNumberMissing => "work_number_missing",
             RuleError::Forbidden(_) => "forbidden",
             RuleError::StudentNotInGroup => "student_not_in_group",
+            RuleError::TwoAbsencesInCell => "two_absences_in_cell",
+            RuleError::EntryTooLate(_) => "entry_too_late",
         }
     }
 }

@@ -58,3 +58,25 @@ impl Default for Policy {
         }
     }
 }
+
+/// Normalises a subject name for comparison: trimmed, case-insensitive, «ё» = «е», single spaces.
+fn normalise_subject(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('ё', "е")
+}
+
+impl Policy {
+    /// Whether a double mark like «5/4» may be written for this subject (001 п. 4.9: only Russian
+    /// language and literature by default; the institution lists its subjects in the policy).
+    pub fn allows_double_mark(&self, subject_name: &str) -> bool {
+        let wanted = normalise_subject(subject_name);
+        !wanted.is_empty()
+            && self
+                .double_mark_subjects
+                .iter()
+                .any(|s| normalise_subject(s) == wanted)
+    }
+}
