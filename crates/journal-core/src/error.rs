@@ -1,4 +1,7 @@
 //! The one error type of the rules: a stable machine code plus a Russian message for the user.
+//!
+//! Codes never change once released (clients, the server's stored outcomes and tests match on them);
+//! new refusals get new variants.
 
 /// A refusal by a rule of the regulations. `code()` is stable (clients and tests match on it);
 /// `to_string()` is the Russian message shown to the user.
@@ -8,7 +11,7 @@ pub enum RuleError {
     InvalidCellValue(String),
     #[error("Двойная отметка (например, 5/4) допускается только по русскому языку и литературе")]
     DoubleMarkNotAllowed,
-    #[error("В одной клетке допускается не более одной отметки этого вида")]
+    #[error("В одной клетке допускается одна отметка (или двойная отметка дробью по русскому языку и литературе) и, при отработке, отметка об отсутствии")]
     TooManyEntries,
     #[error(
         "Недопустимая итоговая отметка: «{0}». Допустимы 2, 3, 4, 5, зачёт, незачёт, н/а, отсрочка"
@@ -18,7 +21,7 @@ pub enum RuleError {
     PeriodLocked,
     #[error("Нельзя заполнять журнал за урок, который ещё не состоялся")]
     FutureLesson,
-    #[error("Запись задним числом запрещена положением об электронном журнале")]
+    #[error("Запись задним числом запрещена: журнал заполняется в день проведения занятия")]
     Backdating,
     #[error("Тема урока не заполнена")]
     TopicEmpty,
@@ -26,7 +29,7 @@ pub enum RuleError {
     TopicAbbreviationsOnly,
     #[error("Тема «{0}» недостаточна: укажите, что именно повторяется или решается")]
     TopicTooGeneric(String),
-    #[error("Для контрольной, лабораторной или практической работы укажите её номер или тему")]
+    #[error("Для контрольной, самостоятельной, лабораторной или практической работы укажите её номер или тему")]
     WorkNumberMissing,
     #[error("Недостаточно прав: {0}")]
     Forbidden(String),
@@ -36,6 +39,22 @@ pub enum RuleError {
     TwoAbsencesInCell,
     #[error("Срок внесения записи истёк: {0}")]
     EntryTooLate(String),
+    #[error("Сокращение слов в теме урока не допускается: «{0}»")]
+    TopicAbbreviatedWord(String),
+    #[error("Не записана тема {0}-го часа занятия: при сдвоенных занятиях тема каждого часа записывается отдельно")]
+    TopicMissingForHour(u8),
+    #[error("У занятия нет {0}-го часа")]
+    TopicHourInvalid(u8),
+    #[error("Исправление отметок запрещено положением об электронном журнале")]
+    CorrectionForbidden,
+    #[error("Для исправления записи после дня занятия укажите причину")]
+    CorrectionReasonRequired,
+    #[error("Нельзя закрыть период: итоговая отметка не выставлена {0} обучающимся")]
+    FinalsIncomplete(usize),
+    #[error("Время на устройстве опережает время сервера: проверьте часы компьютера")]
+    DeviceClockAhead,
+    #[error("Количество часов занятия должно быть от 1 до {0}")]
+    InvalidLessonHours(u8),
 }
 
 impl RuleError {
@@ -57,6 +76,94 @@ impl RuleError {
             RuleError::StudentNotInGroup => "student_not_in_group",
             RuleError::TwoAbsencesInCell => "two_absences_in_cell",
             RuleError::EntryTooLate(_) => "entry_too_late",
+            RuleError::TopicAbbreviatedWord(_) => "topic_abbreviated_word",
+            RuleError::TopicMissingForHour(_) => "topic_missing_for_hour",
+            RuleError::TopicHourInvalid(_) => "topic_hour_invalid",
+            RuleError::CorrectionForbidden => "correction_forbidden",
+            RuleError::CorrectionReasonRequired => "correction_reason_required",
+            RuleError::FinalsIncomplete(_) => "finals_incomplete",
+            RuleError::DeviceClockAhead => "device_clock_ahead",
+            RuleError::InvalidLessonHours(_) => "invalid_lesson_hours",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn all() -> Vec<RuleError> {
+        vec![
+            RuleError::InvalidCellValue("x".into()),
+            RuleError::DoubleMarkNotAllowed,
+            RuleError::TooManyEntries,
+            RuleError::InvalidFinalValue("x".into()),
+            RuleError::PeriodLocked,
+            RuleError::FutureLesson,
+            RuleError::Backdating,
+            RuleError::TopicEmpty,
+            RuleError::TopicAbbreviationsOnly,
+            RuleError::TopicTooGeneric("x".into()),
+            RuleError::WorkNumberMissing,
+            RuleError::Forbidden("x".into()),
+            RuleError::StudentNotInGroup,
+            RuleError::TwoAbsencesInCell,
+            RuleError::EntryTooLate("x".into()),
+            RuleError::TopicAbbreviatedWord("x".into()),
+            RuleError::TopicMissingForHour(2),
+            RuleError::TopicHourInvalid(3),
+            RuleError::CorrectionForbidden,
+            RuleError::CorrectionReasonRequired,
+            RuleError::FinalsIncomplete(1),
+            RuleError::DeviceClockAhead,
+            RuleError::InvalidLessonHours(2),
+        ]
+    }
+
+    #[test]
+    fn codes_are_unique_snake_case_and_messages_russian() {
+        let errors = all();
+        let codes: HashSet<_> = errors.iter().map(RuleError::code).collect();
+        assert_eq!(codes.len(), errors.len(), "every refusal has its own code");
+        for e in &errors {
+            let code = e.code();
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "code {code} is snake_case"
+            );
+            let msg = e.to_string();
+            assert!(
+                msg.chars()
+                    .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
+                "message of {code} is in Russian: {msg}"
+            );
+        }
+    }
+
+    #[test]
+    fn released_codes_stay_stable() {
+        // These codes were in the first release of the contract; renaming one breaks stored outcomes.
+        assert_eq!(
+            RuleError::PeriodLocked.code(),
+            "period_locked",
+            "stable code"
+        );
+        assert_eq!(RuleError::Backdating.code(), "backdating", "stable code");
+        assert_eq!(
+            RuleError::FutureLesson.code(),
+            "future_lesson",
+            "stable code"
+        );
+        assert_eq!(
+            RuleError::Forbidden(String::new()).code(),
+            "forbidden",
+            "stable code"
+        );
+        assert_eq!(
+            RuleError::InvalidCellValue(String::new()).code(),
+            "invalid_cell_value",
+            "stable code"
+        );
     }
 }

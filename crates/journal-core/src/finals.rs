@@ -1,12 +1,24 @@
-//! Period finals (итоговые отметки).
+//! Period finals (итоговые отметки за период).
+//!
+//! 001 п. 4.10: «Итоговые оценки обучающихся за полугодие записываются символами: 2, 3, 4, 5, зачет,
+//! незачет». 001 «Преподаватель» п. 12: «В случае болезни ученика может быть назначена отсрочка
+//! выставления ему итоговой оценки». «н/а» (не аттестован) is the journal's usual symbol for a student
+//! who cannot be assessed (DESIGN.md, domain); it is a final, never a suggestion.
+//!
+//! The suggested final is the average of the period's marks rounded by the policy
+//! ([`crate::policy::FinalRounding`]; the regulations do not say how to round). Absences do not count;
+//! both halves of a double mark 5/4 count; with no mark there is no suggestion — no regulation turns
+//! "no marks" into «н/а», the teacher decides (н/а or отсрочка).
 
+use crate::policy::FinalRounding;
+use crate::{CellValue, MarkValue, RuleError};
 use serde::{Deserialize, Serialize};
 
 /// A final for a period: 2–5, зачёт, незачёт, н/а (не аттестован), or deferred for illness (отсрочка).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FinalValue {
-    Mark { value: crate::MarkValue },
+    Mark { value: MarkValue },
     Pass,
     Fail,
     NotAttested,
@@ -23,26 +35,45 @@ impl FinalValue {
             FinalValue::Deferred => "отсрочка".into(),
         }
     }
+
+    /// The mark, for a final on the five-point scale.
+    pub fn mark(&self) -> Option<MarkValue> {
+        match self {
+            FinalValue::Mark { value } => Some(*value),
+            _ => None,
+        }
+    }
 }
 
-/// Parses a final as typed: «2»–«5», «зачёт»/«зачет»/«зач»/«зач.», «незачёт»/«незачет»/«незач»/«незач.»,
-/// «н/а»/«на»/«н.а.», «отсрочка»/«отср»/«отср.». Case-insensitive; anything else is refused.
-pub fn parse_final(input: &str) -> Result<FinalValue, crate::RuleError> {
+/// Parses a final as typed, case-insensitive, «ё» = «е», surrounding spaces ignored. Accepted spellings:
+/// * «2», «3», «4», «5»;
+/// * зачёт: «зачёт», «зачет», «зач», «зач.», «зачтено»;
+/// * незачёт: «незачёт», «незачет», «незач», «незач.», «не зачтено», «незачтено»;
+/// * н/а: «н/а», «на», «н.а.», «н/a» (Latin a), «не аттестован», «неаттестован»;
+/// * отсрочка: «отсрочка», «отср», «отср.».
+///
+/// «осв.» (освобождён) is not accepted: no regulation lists it, and an exemption is not a deferral.
+pub fn parse_final(input: &str) -> Result<FinalValue, RuleError> {
+    let invalid = || RuleError::InvalidFinalValue(input.trim().to_string());
     let normalised: String = input
-        .trim()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
         .to_lowercase()
         .replace('ё', "е")
         .chars()
-        // Latin lookalikes typed with the wrong layout/font: «a» in «н/a».
-        .map(|c| if c == 'a' { 'а' } else { c })
+        // Latin lookalikes typed with the wrong layout: «н/a», «Ha».
+        .map(|c| match c {
+            'a' => 'а',
+            'h' => 'н',
+            _ => c,
+        })
         .collect();
     let value = match normalised.as_str() {
         "2" | "3" | "4" | "5" => {
-            let v: u8 = normalised
-                .parse()
-                .map_err(|_| crate::RuleError::InvalidFinalValue(input.trim().to_string()))?;
+            let v: u8 = normalised.parse().map_err(|_| invalid())?;
             FinalValue::Mark {
-                value: crate::MarkValue::new(v)?,
+                value: MarkValue::new(v).map_err(|_| invalid())?,
             }
         }
         "зачет" | "зач" | "зач." | "зачтено" => FinalValue::Pass,
@@ -53,37 +84,185 @@ pub fn parse_final(input: &str) -> Result<FinalValue, crate::RuleError> {
             FinalValue::NotAttested
         }
         "отсрочка" | "отср" | "отср." => FinalValue::Deferred,
-        _ => {
-            return Err(crate::RuleError::InvalidFinalValue(
-                input.trim().to_string(),
-            ))
-        }
+        _ => return Err(invalid()),
     };
     Ok(value)
 }
 
-/// The period's average mark over all marks in the cells (a double mark 5/4 counts as two marks;
-/// absences do not count). `None` when there is no mark.
-pub fn average(marks: &[crate::CellValue]) -> Option<f64> {
-    let (sum, count) = marks
+fn sum_and_count(cells: &[CellValue]) -> (u32, u32) {
+    cells
         .iter()
-        .flat_map(|c| c.marks())
-        .fold((0u32, 0u32), |(s, n), m| (s + u32::from(m.get()), n + 1));
+        .flat_map(CellValue::marks)
+        .fold((0, 0), |(s, n), m| (s + u32::from(m.get()), n + 1))
+}
+
+/// The average of the period's marks (a double mark 5/4 counts as two marks; absences do not count).
+/// `None` when there is no mark.
+pub fn average(cells: &[CellValue]) -> Option<f64> {
+    let (sum, count) = sum_and_count(cells);
     (count > 0).then(|| f64::from(sum) / f64::from(count))
 }
 
-/// Suggests the period final from the period's cells: the average rounded half up (3,5 → 4), computed
-/// in integers so that 3,5 is exactly 3,5. `None` when there is no mark: the teacher decides (н/а, отсрочка).
-pub fn suggest_final(marks: &[crate::CellValue]) -> Option<FinalValue> {
-    let (sum, count) = marks
-        .iter()
-        .flat_map(|c| c.marks())
-        .fold((0u32, 0u32), |(s, n), m| (s + u32::from(m.get()), n + 1));
+/// Suggests the period final from the period's cells with the default rounding (3,5 → 4).
+pub fn suggest_final(marks: &[CellValue]) -> Option<FinalValue> {
+    suggest_final_with(marks, FinalRounding::HalfUp)
+}
+
+/// Suggests the period final with the institution's rounding. Computed in integers so that an average
+/// of exactly 3,5 or 3,6 is not lost to floating point.
+pub fn suggest_final_with(marks: &[CellValue], rounding: FinalRounding) -> Option<FinalValue> {
+    let (sum, count) = sum_and_count(marks);
     if count == 0 {
         return None;
     }
-    // round(sum / count) half up == floor((2*sum + count) / (2*count))
-    let rounded = (2 * sum + count) / (2 * count);
-    let value = crate::MarkValue::new(u8::try_from(rounded).ok()?).ok()?;
+    // The whole part of sum/count goes up when the fraction reaches the threshold:
+    // half up: frac ≥ 0.5 ⇔ 10·rem ≥ 5·count; from six tenths: 10·rem ≥ 6·count.
+    let (whole, rem) = (sum / count, sum % count);
+    let threshold = match rounding {
+        FinalRounding::HalfUp => 5,
+        FinalRounding::FromSixTenths => 6,
+    };
+    let rounded = if 10 * rem >= threshold * count {
+        whole + 1
+    } else {
+        whole
+    };
+    let value = MarkValue::new(u8::try_from(rounded).ok()?).ok()?;
     Some(FinalValue::Mark { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_cell, Policy};
+    use proptest::prelude::*;
+
+    fn cells(inputs: &[&str]) -> Vec<CellValue> {
+        inputs
+            .iter()
+            .map(|s| parse_cell(s, true, &Policy::default()).expect("valid cell"))
+            .collect()
+    }
+
+    #[test]
+    fn final_symbols_are_accepted() {
+        // 001 п. 4.10: «Итоговые оценки … записываются символами: 2, 3, 4, 5, зачет, незачет».
+        for (s, want) in [
+            ("2", "2"),
+            ("5", "5"),
+            ("зачёт", "зачёт"),
+            ("Зачет", "зачёт"),
+            ("зач.", "зачёт"),
+            ("незачёт", "незачёт"),
+            ("НЕЗАЧ", "незачёт"),
+            ("не  зачтено", "незачёт"),
+            ("н/а", "н/а"),
+            ("Н/А", "н/а"),
+            ("н/a", "н/а"),
+            ("отсрочка", "отсрочка"),
+            ("отср.", "отсрочка"),
+        ] {
+            let v =
+                parse_final(s).unwrap_or_else(|e| panic!("001 п. 4.10: «{s}» is a final, got {e}"));
+            assert_eq!(
+                v.symbol(),
+                want,
+                "001 п. 4.10 / «Преподаватель» п. 12: «{s}» reads as «{want}»"
+            );
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        for s in [
+            "",
+            "1",
+            "6",
+            "5/4",
+            "н",
+            "б",
+            "осв",
+            "4+",
+            "зачётик",
+            "отлично",
+        ] {
+            let e = parse_final(s).expect_err(&format!("«{s}» is not a final"));
+            assert_eq!(
+                e.code(),
+                "invalid_final_value",
+                "«{s}» → invalid_final_value"
+            );
+        }
+    }
+
+    #[test]
+    fn suggestion_is_the_rounded_average_of_marks_only() {
+        let suggest = |i: &[&str]| suggest_final(&cells(i)).map(|f| f.symbol());
+        assert_eq!(
+            suggest(&["5", "4", "н", "б"]),
+            Some("5".into()),
+            "4,5 rounds up; absences do not count"
+        );
+        assert_eq!(
+            suggest(&["3", "4"]),
+            Some("4".into()),
+            "3,5 → 4 with half-up rounding"
+        );
+        assert_eq!(suggest(&["3", "3", "4"]), Some("3".into()), "3,33 → 3");
+        assert_eq!(
+            suggest(&["5/4", "3"]),
+            Some("4".into()),
+            "001 п. 4.9: both halves of 5/4 count: 12/3 = 4"
+        );
+        assert_eq!(
+            suggest(&["н 2", "2", "3"]),
+            Some("2".into()),
+            "a make-up mark counts: 7/3 = 2,33"
+        );
+        assert_eq!(
+            suggest(&["н", "б", ""]),
+            None,
+            "no marks: no suggestion, the teacher decides"
+        );
+        assert_eq!(suggest(&[]), None, "no cells: no suggestion");
+        let strict = |i: &[&str]| {
+            suggest_final_with(&cells(i), FinalRounding::FromSixTenths).map(|f| f.symbol())
+        };
+        assert_eq!(
+            strict(&["3", "4"]),
+            Some("3".into()),
+            "policy «from ,6»: 3,5 → 3"
+        );
+        assert_eq!(
+            strict(&["3", "4", "4", "4", "3"]),
+            Some("4".into()),
+            "policy «from ,6»: 3,6 → 4"
+        );
+        assert_eq!(
+            average(&cells(&["5/4", "3"])),
+            Some(4.0),
+            "average over three marks"
+        );
+    }
+
+    proptest! {
+        // Rules combined: cell symbols, double marks, absences and the rounding of the average.
+        #[test]
+        fn suggestion_lies_between_min_and_max_and_ignores_absences(
+            marks in prop::collection::vec(2u8..=5, 1..40),
+            absences in 0usize..10,
+            rounding in prop::sample::select(vec![FinalRounding::HalfUp, FinalRounding::FromSixTenths]),
+        ) {
+            let mut cs: Vec<CellValue> = marks.iter().map(|m| cells(&[&m.to_string()]).remove(0)).collect();
+            let base = suggest_final_with(&cs, rounding);
+            cs.extend(std::iter::repeat_n(cells(&["н"]).remove(0), absences));
+            let with_absences = suggest_final_with(&cs, rounding);
+            prop_assert_eq!(base, with_absences, "absences never change the suggestion");
+            let got = base.and_then(|f| f.mark()).map(MarkValue::get).expect("marks give a suggestion");
+            let (lo, hi) = (*marks.iter().min().expect("non-empty"), *marks.iter().max().expect("non-empty"));
+            prop_assert!(lo <= got && got <= hi, "suggestion {got} within [{lo}, {hi}]");
+            let avg = marks.iter().map(|&m| f64::from(m)).sum::<f64>() / marks.len() as f64;
+            prop_assert!((f64::from(got) - avg).abs() <= 0.6, "suggestion {got} is the rounded average {avg}");
+        }
+    }
 }

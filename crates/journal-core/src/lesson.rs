@@ -1,4 +1,5 @@
-//! Lessons as the rules see them.
+//! Lessons as the rules see them: date, bell times, hours (a paired lesson has two, each with its own
+//! topic — 001 п. 4.5) and the kind of work, which sets the deadline for its marks.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,8 @@ pub enum WorkType {
     Written,
     Seminar,
     Test,
+    /// Самостоятельная работа — like control/lab/practical work, needs its number or topic (001 п. 4.5).
+    Independent,
 }
 
 impl WorkType {
@@ -31,6 +34,7 @@ impl WorkType {
             WorkType::Written => "Письменная работа",
             WorkType::Seminar => "Семинар",
             WorkType::Test => "Зачёт",
+            WorkType::Independent => "Самостоятельная работа",
         }
     }
 }

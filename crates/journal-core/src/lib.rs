@@ -2,7 +2,13 @@
 //!
 //! Pure: no IO, no clock, no randomness — the current time is always a parameter. Both the teacher's
 //! app (through journal-api) and the institution server call these functions, so a rule cannot differ
-//! between them. Every refusal is a [`RuleError`] with a stable code and a Russian message.
+//! between them. Every refusal is a [`RuleError`] with a stable code and a Russian message. Where the
+//! five regulations differ, a rule takes the institution's [`Policy`] (strictest reading by default).
+//!
+//! Modules: [`cell`] (cell symbols, parsing what a teacher types), [`finals`] (period finals and the
+//! suggested final), [`timing`] (no future entries, no backdating, late-entry policy), [`deadlines`]
+//! (deadline statuses), [`topic`] (lesson topics, paired lessons), [`locks`] (period locks),
+//! [`permissions`] (role × action × scope × policy), [`stats`] (успеваемость, качество).
 
 pub mod cell;
 pub mod deadlines;
@@ -18,15 +24,15 @@ pub mod stats;
 pub mod timing;
 pub mod topic;
 
-pub use cell::{parse_cell, Absence, CellEntry, CellValue, MarkValue};
-pub use deadlines::{DeadlineStatus, Obligation};
+pub use cell::{classify_change, parse_cell, Absence, CellEntry, CellValue, MarkValue};
+pub use deadlines::{obligations_for, DeadlineStatus, Obligation};
 pub use error::RuleError;
-pub use finals::{parse_final, suggest_final, FinalValue};
+pub use finals::{parse_final, suggest_final, suggest_final_with, FinalValue};
 pub use ids::*;
 pub use lesson::{LessonInfo, WorkType};
-pub use locks::check_unlocked;
-pub use policy::{LateEntry, PeriodKind, Policy};
+pub use locks::{check_can_lock, check_can_unlock, check_unlocked};
+pub use policy::{DiaryLoginIssuer, FinalRounding, LateEntry, PeriodKind, Policy};
 pub use roles::{Action, Role, Scope};
-pub use stats::{quality_percent, success_percent};
-pub use timing::{check_entry, EntryKind};
-pub use topic::validate_topic;
+pub use stats::{quality_percent, success_percent, summarize, Summary};
+pub use timing::{check_correction_reason, check_device_time, check_entry, EntryKind};
+pub use topic::{validate_lesson_topics, validate_topic, HourTopic};

@@ -1,5 +1,33 @@
-//! Who may do what: one function of role × action × scope × policy, called by the app and the server.
+//! Who may do what: one function of role × action × scope × policy, called by the app (to show or hide
+//! a control) and by the server (to accept or reject an op), so the two cannot differ.
+//!
+//! The table, with the regulation points it follows:
+//! * teacher — reads and writes only own loads (000 п. 3.6, 002 п. 7.7: «просматривать и фиксировать
+//!   сведения … только в тех группах и по тем дисциплинам …, в которых преподает»); a substitute
+//!   teacher's lesson is in their scope (004 п. 4.2.1); records the substitution with the entry
+//!   (001 «Преподаватель» п. 8); sets finals and closes the period (п. 5); deals with remarks (004
+//!   п. 4.2.1 «Еженедельно устранять замечания»);
+//! * curator (классный руководитель, мастер п/о) — as a teacher for own loads; own group read-only
+//!   (001 «Классный руководитель» п. 5: «просматривая журнал своей группы по всем предметам без права
+//!   редактирования»); keeps the group's list (п. 6–7, 004 п. 4.3); prints extracts for parents (п. 2);
+//!   issues diary logins where the policy says so (001 п. 3.2.1, 002 п. 6.3, 003 п. 4.2.2, 004 п. 3.1.2);
+//! * deputy, director, department head — read everything (001 п. 3.1.5), write «Замечания по ведению
+//!   журнала» (001 п. 4.13), print (000 п. 3.3); edit and reopen periods only where the policy lets
+//!   deputies edit (001 Приложение, заместитель п. 9, 16; default view only — 000 п. 3.3, 002 п. 7.4);
+//!   record substitutions where the policy says so (001 заместитель п. 4); the department head issues
+//!   diary logins where the policy says so (000 п. 2.3); deputies export (001 заместитель п. 16);
+//! * administrator — year, users, import/export, backups, lists, logins (000 п. 3.1–3.2, 002 п. 7.2–7.3,
+//!   001 «Заместитель директора по ИТДО» п. 1–5, 003 п. 5.2.1); reads the journal (in 001 and 003 the
+//!   administrator is a deputy director), never writes it;
+//! * HR officer — the staff list (003 п. 5.2.2); social pedagogue — no access (001 п. 4.12: the
+//!   «Листок здоровья» goes on paper to the curator);
+//! * inspector — read only (001 п. 1.9 «проверяющие»); control working group — read and remarks
+//!   (004 п. 1.3, 4.2.2);
+//! * student / parent — own / own child's marks, attendance and timetable, read only (000 п. 2.7–2.8,
+//!   002 п. 6.6–6.7, 003 п. 4.4–4.5, 004 п. 4.3 «только просмотр»); homework and topics where the
+//!   policy shows them (001 п. 3.2.2, 004 п. 3.1.1).
 
+use crate::policy::DiaryLoginIssuer;
 use crate::{Action, Policy, Role, RuleError, Scope};
 
 /// Allows or refuses `action` by `role` on something in `scope`.
@@ -8,7 +36,7 @@ pub fn check(role: Role, action: Action, scope: Scope, policy: &Policy) -> Resul
         Ok(())
     } else {
         Err(RuleError::Forbidden(format!(
-            "{} не может {} ({})",
+            "роль «{}» не может {} ({})",
             role_name_ru(role),
             action_name_ru(action),
             scope_name_ru(scope)
@@ -16,41 +44,110 @@ pub fn check(role: Role, action: Action, scope: Scope, policy: &Policy) -> Resul
     }
 }
 
-/// The permission table itself (see [`check`]).
+/// Whether any of a user's roles allows the action (a curator is usually also a teacher; in 003 the
+/// administrator is a deputy).
+pub fn check_any(
+    roles: &[Role],
+    action: Action,
+    scope: Scope,
+    policy: &Policy,
+) -> Result<(), RuleError> {
+    if roles.iter().any(|&r| allowed(r, action, scope, policy)) {
+        Ok(())
+    } else {
+        Err(RuleError::Forbidden(format!(
+            "ни одна из ролей пользователя не позволяет {} ({})",
+            action_name_ru(action),
+            scope_name_ru(scope)
+        )))
+    }
+}
+
+/// The actions a role may do in a scope (for menus and for the permission table in the docs).
+pub fn allowed_actions(role: Role, scope: Scope, policy: &Policy) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|&a| allowed(role, a, scope, policy))
+        .collect()
+}
+
+/// The permission table itself (see the module doc and [`check`]).
 pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
     use Action::*;
-    use Role::*;
-    let read_only = matches!(action, ReadJournal);
-    let teacher_writes = matches!(
+    let own_load_work = matches!(
         action,
-        EditCells | EditTopic | EditHomework | SetFinals | LockPeriod | PrintDocuments
+        ReadJournal
+            | ReadHomework
+            | ReadTopics
+            | EditCells
+            | EditTopic
+            | EditHomework
+            | SetFinals
+            | LockPeriod
+            | RecordSubstitution
+            | PrintDocuments
+            | ResolveRemark
     );
+    let reads = action.is_read();
+    let supervisor = || {
+        reads
+            || matches!(action, WriteRemark | PrintDocuments)
+            || (policy.deputy_may_edit
+                && matches!(
+                    action,
+                    EditCells | EditTopic | EditHomework | SetFinals | LockPeriod | UnlockPeriod
+                ))
+            || (policy.deputy_records_substitutions && action == RecordSubstitution)
+    };
     match role {
-        Teacher => match scope {
-            Scope::OwnLoad => read_only || teacher_writes || action == RecordSubstitution,
+        Role::Teacher => scope == Scope::OwnLoad && own_load_work,
+        Role::Curator => match scope {
+            Scope::OwnLoad => own_load_work,
+            Scope::OwnGroup => {
+                reads
+                    || matches!(action, EditStudentRoster | PrintDocuments)
+                    || (action == IssueDiaryLogins
+                        && policy.diary_logins_issued_by == DiaryLoginIssuer::Curator)
+            }
             _ => false,
         },
-        Curator => match scope {
-            Scope::OwnLoad => read_only || teacher_writes || action == RecordSubstitution,
-            Scope::OwnGroup => read_only || action == PrintDocuments,
-            _ => false,
-        },
-        Director | Deputy | DepartmentHead => {
-            read_only
-                || matches!(action, WriteRemark | PrintDocuments)
-                || (policy.deputy_records_substitutions && action == RecordSubstitution)
-                || (policy.deputy_may_edit
-                    && matches!(action, EditCells | EditTopic | EditHomework | SetFinals))
+        Role::Director | Role::Deputy => supervisor() || action == Export,
+        Role::DepartmentHead => {
+            supervisor()
+                || (action == IssueDiaryLogins
+                    && policy.diary_logins_issued_by == DiaryLoginIssuer::DepartmentHead)
         }
-        Admin => matches!(
+        Role::Admin => matches!(
             action,
-            ManageYear | ManageUsers | Import | Backup | ReadJournal | PrintDocuments
+            ManageYear
+                | ManageUsers
+                | Import
+                | Export
+                | Backup
+                | EditStudentRoster
+                | IssueDiaryLogins
+                | ManageStaffList
+                | ReadJournal
+                | ReadHomework
+                | ReadTopics
+                | PrintDocuments
         ),
-        ControlGroup => read_only || action == WriteRemark,
-        Inspector => read_only,
-        SocialPedagogue | HrOfficer => false,
-        Student => read_only && scope == Scope::OwnRecord,
-        Parent => read_only && scope == Scope::ChildRecord,
+        Role::HrOfficer => action == ManageStaffList,
+        Role::SocialPedagogue => false,
+        Role::Inspector => reads,
+        Role::ControlGroup => reads || action == WriteRemark,
+        Role::Student => scope == Scope::OwnRecord && diary_read(action, policy),
+        Role::Parent => scope == Scope::ChildRecord && diary_read(action, policy),
+    }
+}
+
+/// What the diary of a student or a parent shows.
+fn diary_read(action: Action, policy: &Policy) -> bool {
+    match action {
+        Action::ReadJournal => true,
+        Action::ReadHomework => policy.diary_shows_homework,
+        Action::ReadTopics => policy.diary_shows_topics,
+        _ => false,
     }
 }
 
@@ -86,6 +183,14 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::Import => "импортировать данные",
         Action::Backup => "делать резервные копии",
         Action::PrintDocuments => "печатать документы",
+        Action::ResolveRemark => "отмечать устранение замечаний",
+        Action::UnlockPeriod => "открывать закрытый период",
+        Action::EditStudentRoster => "вести списки обучающихся",
+        Action::IssueDiaryLogins => "выдавать доступ к электронному дневнику",
+        Action::ReadHomework => "просматривать домашние задания",
+        Action::ReadTopics => "просматривать темы уроков",
+        Action::ManageStaffList => "вести список сотрудников",
+        Action::Export => "выгружать данные",
     }
 }
 
@@ -96,5 +201,301 @@ fn scope_name_ru(scope: Scope) -> &'static str {
         Scope::OwnRecord => "свои данные",
         Scope::ChildRecord => "данные своего ребёнка",
         Scope::Institution => "всё учреждение",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
+        check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn teacher_works_only_in_own_loads() {
+        // 000 п. 3.6: «просматривать и фиксировать сведения … только в тех группах и по тем
+        // дисциплинам …, в которых преподает».
+        let p = Policy::default();
+        for a in [
+            Action::ReadJournal,
+            Action::EditCells,
+            Action::EditTopic,
+            Action::EditHomework,
+            Action::SetFinals,
+            Action::LockPeriod,
+        ] {
+            assert!(
+                ok(Role::Teacher, a, Scope::OwnLoad, &p),
+                "000 п. 3.6: teacher may {a:?} in own load"
+            );
+            for s in [Scope::OwnGroup, Scope::Institution] {
+                assert!(
+                    !ok(Role::Teacher, a, s, &p),
+                    "000 п. 3.6: teacher may not {a:?} in {s:?}"
+                );
+            }
+        }
+        assert!(
+            !ok(Role::Teacher, Action::UnlockPeriod, Scope::OwnLoad, &p),
+            "001 «Преподаватель» п. 5: no editing after finals — the teacher cannot reopen"
+        );
+        let e =
+            check(Role::Teacher, Action::EditCells, Scope::Institution, &p).expect_err("refused");
+        assert_eq!(e.code(), "forbidden", "refusal code");
+        assert!(
+            e.to_string().contains("преподаватель"),
+            "Russian message names the role: {e}"
+        );
+    }
+
+    #[test]
+    fn curator_reads_own_group_without_editing() {
+        // 001 «Классный руководитель» п. 5: «просматривая журнал своей группы по всем предметам без
+        // права редактирования».
+        let p = Policy::default();
+        assert!(
+            ok(Role::Curator, Action::ReadJournal, Scope::OwnGroup, &p),
+            "001 п. 5: curator reads own group"
+        );
+        assert!(
+            !ok(Role::Curator, Action::EditCells, Scope::OwnGroup, &p),
+            "001 п. 5: «без права редактирования»"
+        );
+        assert!(
+            !ok(Role::Curator, Action::ReadJournal, Scope::Institution, &p),
+            "curator reads only own group"
+        );
+        assert!(
+            ok(
+                Role::Curator,
+                Action::EditStudentRoster,
+                Scope::OwnGroup,
+                &p
+            ),
+            "001 п. 6: curator keeps the list"
+        );
+        assert!(
+            ok(Role::Curator, Action::IssueDiaryLogins, Scope::OwnGroup, &p),
+            "001 п. 3.2.1: logins via the curator"
+        );
+        let dept = Policy {
+            diary_logins_issued_by: DiaryLoginIssuer::DepartmentHead,
+            ..Policy::default()
+        };
+        assert!(
+            !ok(
+                Role::Curator,
+                Action::IssueDiaryLogins,
+                Scope::OwnGroup,
+                &dept
+            ),
+            "000 п. 2.3: not the curator there"
+        );
+        assert!(
+            ok(
+                Role::DepartmentHead,
+                Action::IssueDiaryLogins,
+                Scope::Institution,
+                &dept
+            ),
+            "000 п. 2.3: the department head"
+        );
+    }
+
+    #[test]
+    fn deputies_read_all_and_write_remarks_edit_only_by_policy() {
+        // 001 п. 4.13: results of control «отражаются на странице «Замечания по ведению классного журнала»»;
+        // 000 п. 3.3: «просматривать журналы … без права редактирования».
+        let p = Policy::default();
+        for r in [Role::Deputy, Role::DepartmentHead, Role::Director] {
+            assert!(
+                ok(r, Action::ReadJournal, Scope::Institution, &p),
+                "001 п. 3.1.5: {r:?} reads all"
+            );
+            assert!(
+                ok(r, Action::WriteRemark, Scope::Institution, &p),
+                "001 п. 4.13: {r:?} writes remarks"
+            );
+            assert!(
+                !ok(r, Action::EditCells, Scope::Institution, &p),
+                "000 п. 3.3: {r:?} has no edit right by default"
+            );
+            assert!(
+                !ok(r, Action::RecordSubstitution, Scope::Institution, &p),
+                "substitutions only by policy"
+            );
+        }
+        let lenient = Policy {
+            deputy_may_edit: true,
+            deputy_records_substitutions: true,
+            ..Policy::default()
+        };
+        assert!(
+            ok(
+                Role::Deputy,
+                Action::EditCells,
+                Scope::Institution,
+                &lenient
+            ),
+            "001 заместитель п. 16: edit by policy"
+        );
+        assert!(
+            ok(
+                Role::Deputy,
+                Action::RecordSubstitution,
+                Scope::Institution,
+                &lenient
+            ),
+            "001 заместитель п. 4"
+        );
+    }
+
+    #[test]
+    fn admin_inspector_control_group_students_parents() {
+        let p = Policy::default();
+        // 000 п. 3.1: the administrator creates logins, imports and exports, keeps user accounts.
+        for a in [
+            Action::ManageYear,
+            Action::ManageUsers,
+            Action::Import,
+            Action::Export,
+            Action::Backup,
+        ] {
+            assert!(
+                ok(Role::Admin, a, Scope::Institution, &p),
+                "000 п. 3.1: admin may {a:?}"
+            );
+        }
+        assert!(
+            !ok(Role::Admin, Action::EditCells, Scope::Institution, &p),
+            "admin never writes the journal"
+        );
+        // 001 п. 1.9: «проверяющие» are users, read only.
+        assert!(
+            ok(Role::Inspector, Action::ReadJournal, Scope::Institution, &p),
+            "001 п. 1.9: inspector reads"
+        );
+        assert!(
+            !ok(Role::Inspector, Action::WriteRemark, Scope::Institution, &p),
+            "inspector only reads"
+        );
+        // 004 п. 1.3: the working group controls the journal.
+        assert!(
+            ok(
+                Role::ControlGroup,
+                Action::WriteRemark,
+                Scope::Institution,
+                &p
+            ),
+            "004 п. 1.3: control group remarks"
+        );
+        // 000 п. 2.7–2.8: own / own child's progress, attendance and timetable only.
+        assert!(
+            ok(Role::Student, Action::ReadJournal, Scope::OwnRecord, &p),
+            "000 п. 2.7: student reads own record"
+        );
+        assert!(
+            !ok(Role::Student, Action::ReadJournal, Scope::ChildRecord, &p),
+            "000 п. 2.7: only own"
+        );
+        assert!(
+            ok(Role::Parent, Action::ReadJournal, Scope::ChildRecord, &p),
+            "000 п. 2.8: parent reads child's"
+        );
+        assert!(
+            !ok(Role::Parent, Action::ReadHomework, Scope::ChildRecord, &p),
+            "000 п. 2.7: no homework by default"
+        );
+        let diary = Policy {
+            diary_shows_homework: true,
+            diary_shows_topics: true,
+            ..Policy::default()
+        };
+        assert!(
+            ok(
+                Role::Parent,
+                Action::ReadHomework,
+                Scope::ChildRecord,
+                &diary
+            ),
+            "001 п. 3.2.2: homework by policy"
+        );
+        assert!(
+            ok(Role::Student, Action::ReadTopics, Scope::OwnRecord, &diary),
+            "004 п. 3.1.1: topics by policy"
+        );
+        assert!(
+            check_any(
+                &[Role::Teacher, Role::Curator],
+                Action::ReadJournal,
+                Scope::OwnGroup,
+                &p
+            )
+            .is_ok(),
+            "a curator who also teaches reads the group through the curator role"
+        );
+        assert!(
+            check_any(&[], Action::ReadJournal, Scope::OwnGroup, &p).is_err(),
+            "no role, no access"
+        );
+        assert_eq!(
+            allowed_actions(Role::SocialPedagogue, Scope::Institution, &p),
+            vec![],
+            "001 п. 4.12: the social pedagogue works on paper"
+        );
+    }
+
+    fn any_policy() -> impl Strategy<Value = Policy> {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(e, s, h, t, d)| Policy {
+                deputy_may_edit: e,
+                deputy_records_substitutions: s,
+                diary_shows_homework: h,
+                diary_shows_topics: t,
+                diary_logins_issued_by: if d {
+                    DiaryLoginIssuer::Curator
+                } else {
+                    DiaryLoginIssuer::DepartmentHead
+                },
+                ..Policy::default()
+            })
+    }
+
+    proptest! {
+        // Rules combined over every role × action × scope × policy.
+        #[test]
+        fn invariants_of_the_table(
+            role in prop::sample::select(Role::ALL.to_vec()),
+            action in prop::sample::select(Action::ALL.to_vec()),
+            scope in prop::sample::select(Scope::ALL.to_vec()),
+            policy in any_policy(),
+        ) {
+            let yes = allowed(role, action, scope, &policy);
+            // 004 п. 6: «Категорически запрещается допускать обучающихся к работе с электронным журналом».
+            if matches!(role, Role::Student | Role::Parent | Role::Inspector) {
+                prop_assert!(!yes || action.is_read(), "{role:?} only reads");
+            }
+            // Journal content is written in own loads, or by supervisors only where the policy says so.
+            if yes && action.edits_journal() {
+                let by_teacher = matches!(role, Role::Teacher | Role::Curator) && scope == Scope::OwnLoad;
+                let by_supervisor = matches!(role, Role::Deputy | Role::Director | Role::DepartmentHead) && policy.deputy_may_edit;
+                prop_assert!(by_teacher || by_supervisor, "{role:?} edits {action:?} in {scope:?} only as the rules say");
+            }
+            // The strictest policy never allows more than a lenient one.
+            let strict = Policy::default();
+            let lenient = Policy { deputy_may_edit: true, deputy_records_substitutions: true,
+                diary_shows_homework: true, diary_shows_topics: true, ..Policy::default() };
+            prop_assert!(!allowed(role, action, scope, &strict) || allowed(role, action, scope, &lenient),
+                "the strict default grants a subset of the lenient policy");
+            prop_assert_eq!(check(role, action, scope, &policy).is_ok(), yes, "check agrees with the table");
+        }
     }
 }

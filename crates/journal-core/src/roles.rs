@@ -1,4 +1,5 @@
-//! Roles, actions and scopes; whether a role may do an action on a scope is one function (see rules).
+//! Roles, actions and scopes; whether a role may do an action on a scope is one function,
+//! [`crate::permissions::check`].
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +43,22 @@ pub enum Action {
     Import,
     Backup,
     PrintDocuments,
+    /// Mark a remark as dealt with («Устранено»).
+    ResolveRemark,
+    /// Reopen a period locked after its finals (an authorised correction).
+    UnlockPeriod,
+    /// Keep the group's list of students and their parents' data.
+    EditStudentRoster,
+    /// Give students and parents their diary logins.
+    IssueDiaryLogins,
+    /// See the homework in the diary (students and parents; staff see it as part of the journal).
+    ReadHomework,
+    /// See lesson topics in the diary (as above).
+    ReadTopics,
+    /// Keep the list of staff (отдел кадров).
+    ManageStaffList,
+    /// Export data to files (lists, reports).
+    Export,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -58,4 +75,81 @@ pub enum Scope {
     ChildRecord,
     /// Anything else in the institution.
     Institution,
+}
+
+impl Role {
+    /// Every role, for tables and tests.
+    pub const ALL: [Role; 12] = [
+        Role::Director,
+        Role::Deputy,
+        Role::DepartmentHead,
+        Role::Curator,
+        Role::Teacher,
+        Role::SocialPedagogue,
+        Role::HrOfficer,
+        Role::Admin,
+        Role::Inspector,
+        Role::ControlGroup,
+        Role::Student,
+        Role::Parent,
+    ];
+}
+
+impl Action {
+    /// Every action, for tables and tests.
+    pub const ALL: [Action; 21] = [
+        Action::ReadJournal,
+        Action::EditCells,
+        Action::EditTopic,
+        Action::EditHomework,
+        Action::SetFinals,
+        Action::LockPeriod,
+        Action::WriteRemark,
+        Action::RecordSubstitution,
+        Action::ManageYear,
+        Action::ManageUsers,
+        Action::Import,
+        Action::Backup,
+        Action::PrintDocuments,
+        Action::ResolveRemark,
+        Action::UnlockPeriod,
+        Action::EditStudentRoster,
+        Action::IssueDiaryLogins,
+        Action::ReadHomework,
+        Action::ReadTopics,
+        Action::ManageStaffList,
+        Action::Export,
+    ];
+
+    /// Whether the action only reads.
+    pub fn is_read(self) -> bool {
+        matches!(
+            self,
+            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics
+        )
+    }
+
+    /// Whether the action writes journal content (cells, topics, homework, finals, locks).
+    pub fn edits_journal(self) -> bool {
+        matches!(
+            self,
+            Action::EditCells
+                | Action::EditTopic
+                | Action::EditHomework
+                | Action::SetFinals
+                | Action::LockPeriod
+                | Action::UnlockPeriod
+        )
+    }
+}
+
+impl Scope {
+    /// Every scope, for tables and tests.
+    pub const ALL: [Scope; 5] = [
+        Scope::OwnLoad,
+        Scope::OwnGroup,
+        Scope::OwnRecord,
+        Scope::ChildRecord,
+        Scope::Institution,
+    ];
 }
