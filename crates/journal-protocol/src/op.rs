@@ -1,9 +1,14 @@
 //! Outbox ops: every user edit on a device becomes one signed, hash-chained op that is pushed to the
 //! server. The server answers each op with an [`OpOutcome`].
+//!
+//! The device and the server must hash exactly the same bytes, so the canonical form, the hash and
+//! the signature live here, next to the type, and both sides call [`Op::seal`] / [`Op::verify`].
 
 use chrono::NaiveDateTime;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use journal_core::*;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// What the user did. One variant per kind of edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +47,45 @@ pub enum OpPayload {
     },
 }
 
+impl OpPayload {
+    /// Stable snake_case name of the edit kind (the serde tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            OpPayload::SetCell { .. } => "set_cell",
+            OpPayload::SetTopic { .. } => "set_topic",
+            OpPayload::SetHomework { .. } => "set_homework",
+            OpPayload::SetFinal { .. } => "set_final",
+            OpPayload::LockPeriod { .. } => "lock_period",
+            OpPayload::ResolveRemark { .. } => "resolve_remark",
+        }
+    }
+
+    /// The journal field this edit writes, as a stable key ("cell:<lesson>:<student>", …). Two ops
+    /// with the same target compete for the same value: the store keeps a pulled value from
+    /// overwriting a target with a pending local op, and the server detects conflicts per target.
+    pub fn target(&self) -> String {
+        match self {
+            OpPayload::SetCell {
+                lesson_id,
+                student_id,
+                ..
+            } => format!("cell:{lesson_id}:{student_id}"),
+            OpPayload::SetTopic {
+                lesson_id, hour, ..
+            } => format!("topic:{lesson_id}:{hour}"),
+            OpPayload::SetHomework { lesson_id, .. } => format!("homework:{lesson_id}"),
+            OpPayload::SetFinal {
+                load_id,
+                period_id,
+                student_id,
+                ..
+            } => format!("final:{load_id}:{period_id}:{student_id}"),
+            OpPayload::LockPeriod { load_id, period_id } => format!("lock:{load_id}:{period_id}"),
+            OpPayload::ResolveRemark { remark_id } => format!("remark:{remark_id}"),
+        }
+    }
+}
+
 /// The signed envelope of one edit, as kept in the device's outbox and pushed to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Op {
@@ -55,18 +99,295 @@ pub struct Op {
     pub payload: OpPayload,
     /// Hex SHA-256 of the previous op of this device ("" for the first).
     pub prev_hash: String,
-    /// Hex SHA-256 over the op's canonical bytes (see `signing_bytes`) — chains the device's ops.
+    /// Hex SHA-256 over the op's canonical bytes (see [`Op::canonical_bytes`]) — chains the device's ops.
     pub hash: String,
-    /// Hex ed25519 signature of `hash` by the device key.
+    /// Hex ed25519 signature of the 32 raw bytes of `hash` by the device key.
     pub sig: String,
+}
+
+/// Domain separation: these bytes can never be mistaken for another signed structure, and a future
+/// canonical form gets a new tag instead of silently changing the meaning of old signatures.
+const CANONICAL_TAG: &[u8] = b"journal-op/v1\0";
+
+/// Why an op failed verification. Codes are stable; messages are Russian.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpVerifyError {
+    #[error("Операция {seq}: хеш не совпадает с содержимым — операция изменена")]
+    HashMismatch { seq: u64 },
+    #[error("Операция {seq}: подпись устройства недействительна")]
+    SignatureInvalid { seq: u64 },
+    #[error("Открытый ключ устройства недействителен")]
+    KeyInvalid,
+    #[error("Операция {seq}: неверный формат хеша или подписи")]
+    Malformed { seq: u64 },
+    #[error("Не удалось закодировать операцию: {0}")]
+    Encoding(String),
+}
+
+impl OpVerifyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpVerifyError::HashMismatch { .. } => "op_hash_mismatch",
+            OpVerifyError::SignatureInvalid { .. } => "op_signature_invalid",
+            OpVerifyError::KeyInvalid => "op_key_invalid",
+            OpVerifyError::Malformed { .. } => "op_malformed",
+            OpVerifyError::Encoding(_) => "op_encoding",
+        }
+    }
+}
+
+fn push_len_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
+    // u64 so that no realistic length can overflow the prefix.
+    out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Device time in its canonical text form: the same as chrono's serde form (ISO 8601 with `T`,
+/// fractional seconds only when present), so the wire value and the signed value are one string.
+fn canonical_time(t: &NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+}
+
+impl Op {
+    /// The bytes that are hashed (and, through the hash, signed).
+    ///
+    /// Why this form: a fixed-order concatenation of the fields, fixed-width where the field is
+    /// fixed-width (UUIDs as their 16 raw bytes, `device_seq` as big-endian u64) and length-prefixed
+    /// (u64 big-endian) where it is not, after a version tag. Length prefixes make the encoding
+    /// injective — no two different ops give the same bytes — without any escaping rules. The
+    /// payload is the one variable structure; it goes in as its serde_json text. serde_json of these
+    /// derive-generated types is deterministic (struct fields in declaration order, no maps, no
+    /// floats), and the server deserialises and re-serialises it with the same types; hence any
+    /// change to [`OpPayload`]'s fields must come with a new [`crate::PROTOCOL_VERSION`].
+    ///
+    /// Covered: op_id, device_id, device_seq, user_id, device_time, payload, prev_hash. Not covered:
+    /// `hash` and `sig`, which are derived from these bytes.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>, OpVerifyError> {
+        let payload = serde_json::to_vec(&self.payload)
+            .map_err(|e| OpVerifyError::Encoding(e.to_string()))?;
+        let time = canonical_time(&self.device_time);
+        let mut out =
+            Vec::with_capacity(CANONICAL_TAG.len() + 3 * 16 + 8 + 3 * 8 + 32 + payload.len() + 64);
+        out.extend_from_slice(CANONICAL_TAG);
+        out.extend_from_slice(self.op_id.0.as_bytes());
+        out.extend_from_slice(self.device_id.0.as_bytes());
+        out.extend_from_slice(&self.device_seq.to_be_bytes());
+        out.extend_from_slice(self.user_id.0.as_bytes());
+        push_len_prefixed(&mut out, time.as_bytes());
+        push_len_prefixed(&mut out, &payload);
+        push_len_prefixed(&mut out, self.prev_hash.as_bytes());
+        Ok(out)
+    }
+
+    /// Hex SHA-256 of [`Op::canonical_bytes`].
+    pub fn compute_hash(&self) -> Result<String, OpVerifyError> {
+        Ok(hex::encode(Sha256::digest(self.canonical_bytes()?)))
+    }
+
+    /// Builds a complete op: computes its hash over the canonical bytes and signs the hash with the
+    /// device key. This is the only way the device makes an op.
+    #[allow(clippy::too_many_arguments)]
+    pub fn seal(
+        op_id: OpId,
+        device_id: DeviceId,
+        device_seq: u64,
+        user_id: UserId,
+        device_time: NaiveDateTime,
+        payload: OpPayload,
+        prev_hash: String,
+        key: &SigningKey,
+    ) -> Result<Op, OpVerifyError> {
+        let mut op = Op {
+            op_id,
+            device_id,
+            device_seq,
+            user_id,
+            device_time,
+            payload,
+            prev_hash,
+            hash: String::new(),
+            sig: String::new(),
+        };
+        let digest = Sha256::digest(op.canonical_bytes()?);
+        op.hash = hex::encode(digest);
+        op.sig = hex::encode(key.sign(&digest).to_bytes());
+        Ok(op)
+    }
+
+    /// Checks that `hash` is the hash of this op's content and `sig` is the device's signature of
+    /// it. (Chain order — `prev_hash` and gap-free `device_seq` — is checked by whoever holds the
+    /// previous op: the device's outbox check or the server.)
+    pub fn verify(&self, public_key: &[u8; 32]) -> Result<(), OpVerifyError> {
+        let key = VerifyingKey::from_bytes(public_key).map_err(|_| OpVerifyError::KeyInvalid)?;
+        let seq = self.device_seq;
+        let digest = Sha256::digest(self.canonical_bytes()?);
+        let stored: [u8; 32] = hex::decode(&self.hash)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(OpVerifyError::Malformed { seq })?;
+        if stored[..] != digest[..] {
+            return Err(OpVerifyError::HashMismatch { seq });
+        }
+        let sig: [u8; 64] = hex::decode(&self.sig)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(OpVerifyError::Malformed { seq })?;
+        key.verify(&digest, &Signature::from_bytes(&sig))
+            .map_err(|_| OpVerifyError::SignatureInvalid { seq })
+    }
 }
 
 /// The server's answer to one pushed op.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum OpOutcome {
-    Applied { server_seq: u64 },
-    Duplicate { server_seq: Option<u64> },
-    Rejected { code: String, message: String },
-    Conflict { server_value: serde_json::Value, message: String },
+    Applied {
+        server_seq: u64,
+    },
+    Duplicate {
+        server_seq: Option<u64>,
+    },
+    Rejected {
+        code: String,
+        message: String,
+    },
+    Conflict {
+        server_value: serde_json::Value,
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use uuid::Uuid;
+
+    fn key() -> SigningKey {
+        SigningKey::generate(&mut rand::rngs::OsRng)
+    }
+
+    fn time() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 27)
+            .and_then(|d| d.and_hms_opt(10, 15, 0))
+            .unwrap_or_default()
+    }
+
+    fn sample(key: &SigningKey, prev: &str) -> Op {
+        Op::seal(
+            OpId(Uuid::now_v7()),
+            DeviceId(Uuid::new_v4()),
+            1,
+            UserId(Uuid::new_v4()),
+            time(),
+            OpPayload::SetHomework {
+                lesson_id: LessonId(Uuid::new_v4()),
+                text: "§12, упр. 3".into(),
+            },
+            prev.into(),
+            key,
+        )
+        .expect("sealing a plain op cannot fail to encode")
+    }
+
+    #[test]
+    fn sealed_op_verifies_with_its_key_only() {
+        let k = key();
+        let op = sample(&k, "");
+        assert_eq!(
+            op.verify(&k.verifying_key().to_bytes()),
+            Ok(()),
+            "a freshly sealed op must verify"
+        );
+        let other = key();
+        assert_eq!(
+            op.verify(&other.verifying_key().to_bytes())
+                .map_err(|e| e.code()),
+            Err("op_signature_invalid"),
+            "another device's key must not verify the op"
+        );
+    }
+
+    #[test]
+    fn any_changed_field_breaks_the_hash() {
+        let k = key();
+        let pk = k.verifying_key().to_bytes();
+        let op = sample(&k, "");
+        let mut changed = vec![];
+        let mut a = op.clone();
+        a.device_seq = 2;
+        changed.push(a);
+        let mut b = op.clone();
+        b.prev_hash = "00".into();
+        changed.push(b);
+        let mut c = op.clone();
+        c.device_time += chrono::Duration::seconds(1);
+        changed.push(c);
+        let mut d = op.clone();
+        d.payload = OpPayload::SetHomework {
+            lesson_id: LessonId(Uuid::nil()),
+            text: "§13".into(),
+        };
+        changed.push(d);
+        let mut e = op.clone();
+        e.user_id = UserId(Uuid::nil());
+        changed.push(e);
+        for ch in changed {
+            assert_eq!(
+                ch.verify(&pk).map_err(|e| e.code()),
+                Err("op_hash_mismatch"),
+                "changing a covered field must be detected: {ch:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn canonical_bytes_survive_a_json_round_trip() {
+        // The server hashes what it deserialised from the wire; it must get the device's bytes.
+        let k = key();
+        let op = sample(&k, "ab");
+        let wire = serde_json::to_string(&op).expect("op serialises");
+        let back: Op = serde_json::from_str(&wire).expect("op deserialises");
+        assert_eq!(
+            back.canonical_bytes(),
+            op.canonical_bytes(),
+            "the wire round trip must not change the canonical bytes"
+        );
+        assert_eq!(
+            back.verify(&k.verifying_key().to_bytes()),
+            Ok(()),
+            "the received op verifies"
+        );
+    }
+
+    #[test]
+    fn length_prefixes_keep_fields_apart() {
+        // Moving text between adjacent variable fields must change the bytes.
+        let k = key();
+        let mut a = sample(&k, "abc");
+        a.payload = OpPayload::SetHomework {
+            lesson_id: LessonId(Uuid::nil()),
+            text: "x".into(),
+        };
+        let mut b = a.clone();
+        b.prev_hash = "bc".into();
+        assert_ne!(
+            a.canonical_bytes(),
+            b.canonical_bytes(),
+            "different ops, different bytes"
+        );
+    }
+
+    #[test]
+    fn malformed_hash_is_reported_not_panicking() {
+        let k = key();
+        let mut op = sample(&k, "");
+        op.hash = "zz".into();
+        assert_eq!(
+            op.verify(&k.verifying_key().to_bytes())
+                .map_err(|e| e.code()),
+            Err("op_malformed"),
+            "a non-hex hash is a malformed op"
+        );
+    }
 }

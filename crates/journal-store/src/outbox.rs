@@ -1,0 +1,370 @@
+//! Recording edits: the domain row and the signed outbox op in one transaction; checking the chain.
+
+use crate::codec::{self, dt, json, parse, to_json};
+use crate::{Store, StoreError};
+use chrono::NaiveDateTime;
+use journal_core::{OpId, UserId};
+use journal_protocol::{Op, OpPayload};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Where an outbox op stands with the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpState {
+    /// Not yet answered by the server; its targets shadow pulled values.
+    Pending,
+    Applied,
+    Duplicate,
+    Rejected,
+    Conflict,
+}
+
+/// Result of a successful [`Store::verify_outbox`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxCheck {
+    pub ops: u64,
+    /// Hash of the last op ("" when the outbox is empty).
+    pub last_hash: String,
+}
+
+const OP_COLUMNS: &str =
+    "op_id, device_id, device_seq, user_id, device_time, payload, prev_hash, hash, sig";
+
+fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
+    Ok(Op {
+        op_id: parse(r, 0)?,
+        device_id: parse(r, 1)?,
+        device_seq: r.get::<_, i64>(2)? as u64,
+        user_id: parse(r, 3)?,
+        device_time: parse(r, 4)?,
+        payload: json(r, 5)?,
+        prev_hash: r.get(6)?,
+        hash: r.get(7)?,
+        sig: r.get(8)?,
+    })
+}
+
+impl Store {
+    /// Records one user edit: applies `payload` to the journal tables and appends the signed,
+    /// chained outbox op, in ONE `BEGIN IMMEDIATE` transaction. When this returns Ok the edit is on
+    /// disk; on any error nothing changed.
+    pub fn record_edit(
+        &mut self,
+        user_id: UserId,
+        device_time: NaiveDateTime,
+        payload: OpPayload,
+    ) -> Result<Op, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        apply_payload(&tx, user_id, device_time, &payload)?;
+        let (last_seq, prev_hash) = tx
+            .prepare_cached("SELECT device_seq, hash FROM outbox ORDER BY device_seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .optional()?
+            .unwrap_or((0, String::new()));
+        let op = Op::seal(
+            OpId(Uuid::now_v7()),
+            self.device_id,
+            last_seq as u64 + 1,
+            user_id,
+            device_time,
+            payload,
+            prev_hash,
+            &self.signing_key,
+        )?;
+        tx.prepare_cached(
+            "INSERT INTO outbox (device_seq, op_id, device_id, user_id, device_time, kind, target,
+                                 payload, prev_hash, hash, sig, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending')",
+        )?
+        .execute(params![
+            op.device_seq as i64,
+            op.op_id.to_string(),
+            op.device_id.to_string(),
+            op.user_id.to_string(),
+            dt(&op.device_time),
+            op.payload.kind(),
+            op.payload.target(),
+            to_json(&op.payload)?,
+            op.prev_hash,
+            op.hash,
+            op.sig,
+        ])?;
+        tx.commit()?;
+        Ok(op)
+    }
+
+    /// Ops not yet answered by the server, in `device_seq` order (the push order).
+    pub fn pending_ops(&self) -> Result<Vec<Op>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {OP_COLUMNS} FROM outbox WHERE state = 'pending' ORDER BY device_seq"
+        ))?;
+        let ops = stmt
+            .query_map([], op_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ops)
+    }
+
+    /// Every op this device ever made, in `device_seq` order.
+    pub fn all_ops(&self) -> Result<Vec<Op>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {OP_COLUMNS} FROM outbox ORDER BY device_seq"
+        ))?;
+        let ops = stmt
+            .query_map([], op_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ops)
+    }
+
+    /// Records the server's answer to an op (sync). The op stays in the outbox for the chain.
+    pub fn set_op_state(
+        &mut self,
+        op_id: OpId,
+        state: OpState,
+        outcome: Option<&serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        let outcome = outcome.map(|v| v.to_string());
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = ?2, outcome = ?3 WHERE op_id = ?1",
+            params![op_id.to_string(), codec::enum_text(&state), outcome],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("изменение {op_id}")));
+        }
+        Ok(())
+    }
+
+    /// Checks the whole outbox: `device_seq` runs 1, 2, 3… without gaps, each op's `prev_hash` is
+    /// the previous op's hash, every op belongs to this device, and every hash and signature
+    /// verifies with this device's key.
+    pub fn verify_outbox(&self) -> Result<OutboxCheck, StoreError> {
+        let public_key = self.device_public_key();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {OP_COLUMNS} FROM outbox ORDER BY device_seq"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut expected_seq = 1u64;
+        let mut prev_hash = String::new();
+        while let Some(row) = rows.next()? {
+            let op = op_from_row(row).map_err(|e| {
+                StoreError::ChainBroken(format!("изменение №{expected_seq} не читается: {e}"))
+            })?;
+            if op.device_seq != expected_seq {
+                return Err(StoreError::ChainBroken(format!(
+                    "пропуск в нумерации: ожидалось №{expected_seq}, найдено №{}",
+                    op.device_seq
+                )));
+            }
+            if op.device_id != self.device_id {
+                return Err(StoreError::ChainBroken(format!(
+                    "изменение №{} сделано другим устройством",
+                    op.device_seq
+                )));
+            }
+            if op.prev_hash != prev_hash {
+                return Err(StoreError::ChainBroken(format!(
+                    "изменение №{} не ссылается на предыдущее",
+                    op.device_seq
+                )));
+            }
+            op.verify(&public_key)?;
+            prev_hash = op.hash;
+            expected_seq += 1;
+        }
+        Ok(OutboxCheck {
+            ops: expected_seq - 1,
+            last_hash: prev_hash,
+        })
+    }
+}
+
+fn require(tx: &Transaction<'_>, sql: &str, id: String, what: &str) -> Result<(), StoreError> {
+    let found = tx
+        .prepare_cached(sql)?
+        .query_row([&id], |_| Ok(()))
+        .optional()?;
+    found.ok_or_else(|| StoreError::NotFound(format!("{what} {id}")))
+}
+
+fn require_lesson(tx: &Transaction<'_>, id: String) -> Result<(), StoreError> {
+    require(tx, "SELECT 1 FROM lessons WHERE id = ?1", id, "урок")
+}
+
+/// Writes what the edit means into the journal tables.
+fn apply_payload(
+    tx: &Transaction<'_>,
+    user_id: UserId,
+    at: NaiveDateTime,
+    payload: &OpPayload,
+) -> Result<(), StoreError> {
+    let user = user_id.to_string();
+    let at = dt(&at);
+    match payload {
+        OpPayload::SetCell {
+            lesson_id,
+            student_id,
+            value,
+        } => {
+            require_lesson(tx, lesson_id.to_string())?;
+            require(
+                tx,
+                "SELECT 1 FROM students WHERE id = ?1",
+                student_id.to_string(),
+                "студент",
+            )?;
+            if value.is_empty() {
+                tx.prepare_cached("DELETE FROM cells WHERE lesson_id = ?1 AND student_id = ?2")?
+                    .execute(params![lesson_id.to_string(), student_id.to_string()])?;
+            } else {
+                tx.prepare_cached(
+                    "INSERT INTO cells (lesson_id, student_id, value, entered_at, author_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (lesson_id, student_id) DO UPDATE SET
+                         value = excluded.value, entered_at = excluded.entered_at,
+                         author_id = excluded.author_id",
+                )?
+                .execute(params![
+                    lesson_id.to_string(),
+                    student_id.to_string(),
+                    to_json(value)?,
+                    at,
+                    user
+                ])?;
+            }
+        }
+        OpPayload::SetTopic {
+            lesson_id,
+            hour,
+            plan_topic_id,
+            title,
+            work_type,
+            work_number,
+            makeup_of,
+        } => {
+            require_lesson(tx, lesson_id.to_string())?;
+            tx.prepare_cached(
+                "INSERT INTO lesson_topics (lesson_id, hour, plan_topic_id, title, work_type,
+                                            work_number, makeup_of, entered_at, author_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (lesson_id, hour) DO UPDATE SET
+                     plan_topic_id = excluded.plan_topic_id, title = excluded.title,
+                     work_type = excluded.work_type, work_number = excluded.work_number,
+                     makeup_of = excluded.makeup_of, entered_at = excluded.entered_at,
+                     author_id = excluded.author_id",
+            )?
+            .execute(params![
+                lesson_id.to_string(),
+                hour,
+                plan_topic_id.map(|t| t.to_string()),
+                title,
+                codec::enum_text(work_type),
+                work_number,
+                makeup_of.map(|l| l.to_string()),
+                at,
+                user
+            ])?;
+        }
+        OpPayload::SetHomework { lesson_id, text } => {
+            require_lesson(tx, lesson_id.to_string())?;
+            tx.prepare_cached(
+                "INSERT INTO homework (lesson_id, text, entered_at, author_id)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (lesson_id) DO UPDATE SET
+                     text = excluded.text, entered_at = excluded.entered_at,
+                     author_id = excluded.author_id",
+            )?
+            .execute(params![lesson_id.to_string(), text, at, user])?;
+        }
+        OpPayload::SetFinal {
+            load_id,
+            period_id,
+            student_id,
+            value,
+        } => {
+            require(
+                tx,
+                "SELECT 1 FROM loads WHERE id = ?1",
+                load_id.to_string(),
+                "нагрузка",
+            )?;
+            require(
+                tx,
+                "SELECT 1 FROM periods WHERE id = ?1",
+                period_id.to_string(),
+                "период",
+            )?;
+            require(
+                tx,
+                "SELECT 1 FROM students WHERE id = ?1",
+                student_id.to_string(),
+                "студент",
+            )?;
+            match value {
+                None => {
+                    tx.prepare_cached(
+                        "DELETE FROM finals WHERE load_id = ?1 AND period_id = ?2 AND student_id = ?3",
+                    )?
+                    .execute(params![
+                        load_id.to_string(),
+                        period_id.to_string(),
+                        student_id.to_string()
+                    ])?;
+                }
+                Some(v) => {
+                    tx.prepare_cached(
+                        "INSERT INTO finals (load_id, period_id, student_id, value, entered_at, author_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                         ON CONFLICT (load_id, period_id, student_id) DO UPDATE SET
+                             value = excluded.value, entered_at = excluded.entered_at,
+                             author_id = excluded.author_id",
+                    )?
+                    .execute(params![
+                        load_id.to_string(),
+                        period_id.to_string(),
+                        student_id.to_string(),
+                        to_json(v)?,
+                        at,
+                        user
+                    ])?;
+                }
+            }
+        }
+        OpPayload::LockPeriod { load_id, period_id } => {
+            require(
+                tx,
+                "SELECT 1 FROM loads WHERE id = ?1",
+                load_id.to_string(),
+                "нагрузка",
+            )?;
+            require(
+                tx,
+                "SELECT 1 FROM periods WHERE id = ?1",
+                period_id.to_string(),
+                "период",
+            )?;
+            // The first lock stands: locking again changes nothing but is still recorded as an op.
+            tx.prepare_cached(
+                "INSERT INTO locks (load_id, period_id, locked_at, locked_by)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (load_id, period_id) DO NOTHING",
+            )?
+            .execute(params![
+                load_id.to_string(),
+                period_id.to_string(),
+                at,
+                user
+            ])?;
+        }
+        OpPayload::ResolveRemark { remark_id } => {
+            let n = tx
+                .prepare_cached("UPDATE remarks SET resolved_at = ?2 WHERE id = ?1")?
+                .execute(params![remark_id.to_string(), at])?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("замечание {remark_id}")));
+            }
+        }
+    }
+    Ok(())
+}

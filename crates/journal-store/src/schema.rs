@@ -1,0 +1,25 @@
+//! Schema migrations. Append-only: a shipped migration's text never changes (a test pins the
+//! sha256 of each); a schema change is a new file added at the end of [`MIGRATIONS`].
+
+use rusqlite_migration::{Migrations, M};
+
+/// (name, SQL) of every migration in order.
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../migrations/0001_initial.sql"),
+)];
+
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(
+            super::migrations().validate().is_ok(),
+            "every migration must apply to an empty database"
+        );
+    }
+}

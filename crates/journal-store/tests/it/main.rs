@@ -1,0 +1,10 @@
+//! journal-store integration tests: edits round-trip, the outbox chain verifies and detects
+//! tampering, migrations are append-only, encryption, import shadowing, and a SIGKILL crash loop.
+
+mod crash;
+mod edits;
+mod encryption;
+mod fixture;
+mod import;
+mod migrations;
+mod queries;

@@ -1,0 +1,69 @@
+//! Shipped migrations are append-only: their text is pinned here by sha256. Changing a shipped
+//! migration would leave every existing teacher's copy on a schema the code no longer describes;
+//! add a new migration instead, and add its hash below.
+
+use sha2::{Digest, Sha256};
+
+const SHIPPED: &[(&str, &str)] = &[(
+    "0001_initial",
+    "da234c63ca1a271ce9a7878f14e0e8c006744d39e98fe724bed8567acc312865",
+)];
+
+#[test]
+fn shipped_migrations_never_change() {
+    let current = journal_store::MIGRATIONS;
+    assert!(
+        current.len() >= SHIPPED.len(),
+        "a shipped migration was removed: migrations are append-only"
+    );
+    for ((name, sha), (cur_name, sql)) in SHIPPED.iter().zip(current) {
+        assert_eq!(
+            name, cur_name,
+            "migration order or name changed: migrations are append-only"
+        );
+        assert_eq!(
+            hex::encode(Sha256::digest(sql.as_bytes())),
+            *sha,
+            "the text of shipped migration {name} changed; add a new migration instead"
+        );
+    }
+    assert_eq!(
+        current.len(),
+        SHIPPED.len(),
+        "a new migration must have its hash pinned in SHIPPED once it ships"
+    );
+}
+
+#[test]
+fn reopening_a_migrated_store_applies_nothing_and_keeps_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("journal.db");
+    {
+        let (mut store, fx) = crate::fixture::store_with(dir.path(), None);
+        store
+            .record_edit(
+                fx.teacher,
+                crate::fixture::at(crate::fixture::first_day(), 9, 0),
+                journal_protocol::OpPayload::SetHomework {
+                    lesson_id: fx.lessons[1],
+                    text: "§2".into(),
+                },
+            )
+            .expect("edit");
+    }
+    let store = journal_store::Store::open(&path, None).expect("reopen");
+    let version: i64 = store
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version");
+    assert_eq!(
+        version as usize,
+        journal_store::MIGRATIONS.len(),
+        "the schema version is the number of migrations"
+    );
+    assert_eq!(
+        store.counts().expect("counts").total_ops,
+        1,
+        "data survives a reopen"
+    );
+}
