@@ -281,3 +281,729 @@ pub struct Remark {
     /// Set when the teacher marked it done («Устранено»).
     pub resolved_at: Option<NaiveDateTime>,
 }
+
+/// Roles that read the whole institution's journal.
+fn reads_everything(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Admin
+            | Role::Director
+            | Role::Deputy
+            | Role::DepartmentHead
+            | Role::Inspector
+            | Role::ControlGroup
+    )
+}
+
+impl Snapshot {
+    /// The part of the institution a user's device keeps.
+    ///
+    /// * director, deputy, department head, admin, inspector, control group: everything;
+    /// * teacher: their loads with the groups' (subgroups') students and memberships, the loads' КТП,
+    ///   lessons, cells, topics, homework, finals, locks and remarks; for a lesson they substitute
+    ///   in («Замена»), that lesson with its load, КТП and class list, but not the rest of that load;
+    /// * curator: every load of their group (the app shows them read-only);
+    /// * student / parent: the loads of the student's group (own subgroup only) and the student's
+    ///   own record, cells and finals; lessons only within the student's membership dates; no remarks;
+    /// * anyone else: the reference data (institution, year, periods, holidays, bells) and their own
+    ///   user row; an unknown user: the reference data only.
+    ///
+    /// A user with several grants gets the union.
+    pub fn for_user(&self, user_id: UserId) -> Snapshot {
+        use std::collections::HashSet;
+        let Some(user) = self.users.iter().find(|u| u.id == user_id) else {
+            return self.reference_only();
+        };
+        if user.grants.iter().any(|g| reads_everything(g.role)) {
+            return self.clone();
+        }
+
+        // Loads read in full, lessons read one by one (substitutions), and whose records are
+        // limited to a student's own (student, parent).
+        let mut full_loads: HashSet<LoadId> = HashSet::new();
+        let mut teaching: HashSet<LoadId> = HashSet::new();
+        let mut own_students: HashSet<StudentId> = HashSet::new();
+        for grant in &user.grants {
+            match grant.role {
+                Role::Teacher => {
+                    for l in self.loads.iter().filter(|l| l.teacher_id == user_id) {
+                        full_loads.insert(l.id);
+                        teaching.insert(l.id);
+                    }
+                }
+                Role::Curator => {
+                    if let Some(g) = grant.group_id {
+                        full_loads
+                            .extend(self.loads.iter().filter(|l| l.group_id == g).map(|l| l.id));
+                    }
+                }
+                Role::Student | Role::Parent => {
+                    if let Some(s) = grant.student_id {
+                        own_students.insert(s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A student's loads: their groups' whole-group loads and their own subgroup's.
+        let student_memberships: Vec<&Membership> = self
+            .memberships
+            .iter()
+            .filter(|m| own_students.contains(&m.student_id))
+            .collect();
+        let mut student_loads: HashSet<LoadId> = HashSet::new();
+        for l in &self.loads {
+            if student_memberships.iter().any(|m| {
+                m.group_id == l.group_id
+                    && (l.subgroup_id.is_none() || l.subgroup_id == m.subgroup_id)
+            }) {
+                student_loads.insert(l.id);
+            }
+        }
+        let load_by_id: std::collections::HashMap<LoadId, &Load> =
+            self.loads.iter().map(|l| (l.id, l)).collect();
+        let substituted: HashSet<LessonId> = self
+            .lessons
+            .iter()
+            .filter(|l| {
+                l.substitute_teacher_id == Some(user_id) && !full_loads.contains(&l.load_id)
+            })
+            .map(|l| l.id)
+            .collect();
+        let staff_visible_load = |id: &LoadId| full_loads.contains(id);
+
+        // Lessons: staff see their loads' lessons; a student sees lessons inside their memberships.
+        let student_sees = |lesson: &Lesson| {
+            student_loads.contains(&lesson.load_id)
+                && load_by_id.get(&lesson.load_id).is_some_and(|load| {
+                    student_memberships.iter().any(|m| {
+                        m.group_id == load.group_id
+                            && (load.subgroup_id.is_none() || load.subgroup_id == m.subgroup_id)
+                            && m.from <= lesson.date
+                            && m.to.is_none_or(|t| lesson.date <= t)
+                    })
+                })
+        };
+        let lessons: Vec<Lesson> = self
+            .lessons
+            .iter()
+            .filter(|l| {
+                staff_visible_load(&l.load_id) || substituted.contains(&l.id) || student_sees(l)
+            })
+            .cloned()
+            .collect();
+        let lesson_ids: HashSet<LessonId> = lessons.iter().map(|l| l.id).collect();
+        let staff_lessons: HashSet<LessonId> = lessons
+            .iter()
+            .filter(|l| staff_visible_load(&l.load_id) || substituted.contains(&l.id))
+            .map(|l| l.id)
+            .collect();
+
+        let mut load_ids: HashSet<LoadId> = full_loads.clone();
+        load_ids.extend(student_loads.iter().copied());
+        load_ids.extend(lessons.iter().map(|l| l.load_id));
+        let loads: Vec<Load> = self
+            .loads
+            .iter()
+            .filter(|l| load_ids.contains(&l.id))
+            .cloned()
+            .collect();
+        // Groups whose class lists the user sees (staff) and groups they only see by name.
+        let staff_groups: HashSet<GroupId> = lessons
+            .iter()
+            .filter(|l| substituted.contains(&l.id))
+            .map(|l| l.load_id)
+            .chain(full_loads.iter().copied())
+            .filter_map(|id| load_by_id.get(&id).map(|l| l.group_id))
+            .chain(
+                user.grants
+                    .iter()
+                    .filter(|g| g.role == Role::Curator)
+                    .filter_map(|g| g.group_id),
+            )
+            .collect();
+        let mut group_ids = staff_groups.clone();
+        group_ids.extend(student_memberships.iter().map(|m| m.group_id));
+
+        let memberships: Vec<Membership> = self
+            .memberships
+            .iter()
+            .filter(|m| staff_groups.contains(&m.group_id) || own_students.contains(&m.student_id))
+            .cloned()
+            .collect();
+        let student_ids: HashSet<StudentId> = memberships.iter().map(|m| m.student_id).collect();
+        let sees_student = |lesson: &LessonId, student: &StudentId| {
+            staff_lessons.contains(lesson) || own_students.contains(student)
+        };
+
+        let subject_ids: HashSet<SubjectId> = loads.iter().map(|l| l.subject_id).collect();
+        let mut user_ids: HashSet<UserId> = HashSet::from([user_id]);
+        user_ids.extend(loads.iter().map(|l| l.teacher_id));
+        user_ids.extend(lessons.iter().filter_map(|l| l.substitute_teacher_id));
+        let remarks: Vec<Remark> = self
+            .remarks
+            .iter()
+            .filter(|r| teaching.contains(&r.load_id))
+            .cloned()
+            .collect();
+        user_ids.extend(remarks.iter().map(|r| r.author_id));
+        user_ids.extend(
+            self.groups
+                .iter()
+                .filter(|g| group_ids.contains(&g.id))
+                .filter_map(|g| g.curator_id),
+        );
+        // Loads whose finals and locks the user sees (not those they only substituted in).
+        let period_loads: HashSet<LoadId> = full_loads.union(&student_loads).copied().collect();
+
+        Snapshot {
+            institution: self.institution.clone(),
+            year: self.year.clone(),
+            periods: self.periods.clone(),
+            holidays: self.holidays.clone(),
+            bells: self.bells.clone(),
+            users: self
+                .users
+                .iter()
+                .filter(|u| user_ids.contains(&u.id))
+                .cloned()
+                .collect(),
+            groups: self
+                .groups
+                .iter()
+                .filter(|g| group_ids.contains(&g.id))
+                .cloned()
+                .collect(),
+            subgroups: self
+                .subgroups
+                .iter()
+                .filter(|s| group_ids.contains(&s.group_id))
+                .cloned()
+                .collect(),
+            students: self
+                .students
+                .iter()
+                .filter(|s| student_ids.contains(&s.id))
+                .cloned()
+                .collect(),
+            memberships,
+            subjects: self
+                .subjects
+                .iter()
+                .filter(|s| subject_ids.contains(&s.id))
+                .cloned()
+                .collect(),
+            plan_topics: self
+                .plan_topics
+                .iter()
+                .filter(|t| load_ids.contains(&t.load_id))
+                .cloned()
+                .collect(),
+            lesson_topics: self
+                .lesson_topics
+                .iter()
+                .filter(|t| lesson_ids.contains(&t.lesson_id))
+                .cloned()
+                .collect(),
+            homework: self
+                .homework
+                .iter()
+                .filter(|h| lesson_ids.contains(&h.lesson_id))
+                .cloned()
+                .collect(),
+            cells: self
+                .cells
+                .iter()
+                .filter(|c| {
+                    lesson_ids.contains(&c.lesson_id) && sees_student(&c.lesson_id, &c.student_id)
+                })
+                .cloned()
+                .collect(),
+            finals: self
+                .finals
+                .iter()
+                .filter(|f| {
+                    period_loads.contains(&f.load_id)
+                        && (full_loads.contains(&f.load_id) || own_students.contains(&f.student_id))
+                })
+                .cloned()
+                .collect(),
+            locks: self
+                .locks
+                .iter()
+                .filter(|l| period_loads.contains(&l.load_id))
+                .cloned()
+                .collect(),
+            remarks,
+            loads,
+            lessons,
+        }
+    }
+
+    /// Reference data only (institution, year, periods, holidays, bells).
+    fn reference_only(&self) -> Snapshot {
+        Snapshot {
+            institution: self.institution.clone(),
+            year: self.year.clone(),
+            periods: self.periods.clone(),
+            holidays: self.holidays.clone(),
+            bells: self.bells.clone(),
+            users: Vec::new(),
+            groups: Vec::new(),
+            subgroups: Vec::new(),
+            students: Vec::new(),
+            memberships: Vec::new(),
+            subjects: Vec::new(),
+            loads: Vec::new(),
+            plan_topics: Vec::new(),
+            lessons: Vec::new(),
+            lesson_topics: Vec::new(),
+            homework: Vec::new(),
+            cells: Vec::new(),
+            finals: Vec::new(),
+            locks: Vec::new(),
+            remarks: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use uuid::Uuid;
+
+    fn uid(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or(NaiveDate::MIN)
+    }
+    fn at(d: u32) -> NaiveDateTime {
+        day(d).and_hms_opt(12, 0, 0).unwrap_or(NaiveDateTime::MIN)
+    }
+    fn grant(role: Role, group: Option<GroupId>, student: Option<StudentId>) -> RoleGrant {
+        RoleGrant {
+            role,
+            group_id: group,
+            student_id: student,
+        }
+    }
+    fn user(n: u128, login: &str, grants: Vec<RoleGrant>) -> User {
+        User {
+            id: UserId(uid(n)),
+            login: login.into(),
+            full_name: format!("Иванов Иван {login}"),
+            grants,
+        }
+    }
+
+    // Users
+    const A: u128 = 1; // teacher of L1 (G1) — substituted once by B
+    const B: u128 = 2; // teacher of L2 (G2)
+    const C: u128 = 3; // teacher of L3 (G1, subgroup 1)
+    const D: u128 = 4; // teacher of L4 (G1, subgroup 2)
+    const CURATOR: u128 = 5; // curator of G1
+    const DEPUTY: u128 = 6;
+    const STUDENT: u128 = 7; // student S1 (G1, subgroup 1)
+    const PARENT: u128 = 8;
+    const OTHER: u128 = 9; // social pedagogue
+
+    fn g1() -> GroupId {
+        GroupId(uid(100))
+    }
+    fn g2() -> GroupId {
+        GroupId(uid(101))
+    }
+    fn sg(n: u128) -> SubgroupId {
+        SubgroupId(uid(110 + n))
+    }
+    fn st(n: u128) -> StudentId {
+        StudentId(uid(200 + n))
+    }
+    fn ld(n: u128) -> LoadId {
+        LoadId(uid(300 + n))
+    }
+    fn ls(n: u128) -> LessonId {
+        LessonId(uid(400 + n))
+    }
+
+    fn sample() -> Snapshot {
+        let subject = SubjectId(uid(50));
+        let load = |n: u128, teacher: u128, group: GroupId, subgroup: Option<SubgroupId>| Load {
+            id: ld(n),
+            teacher_id: UserId(uid(teacher)),
+            group_id: group,
+            subject_id: subject,
+            subgroup_id: subgroup,
+            from: day(1),
+            to: None,
+            planned_hours: 4,
+        };
+        let lesson = |n: u128, load: u128, d: u32, substitute: Option<u128>| Lesson {
+            id: ls(n),
+            load_id: ld(load),
+            date: day(d),
+            bell_number: 1,
+            hours: 2,
+            room: None,
+            status: LessonStatus::Scheduled,
+            moved_to: None,
+            substitute_teacher_id: substitute.map(|s| UserId(uid(s))),
+        };
+        let member =
+            |s: u128, group: GroupId, subgroup: Option<SubgroupId>, from: u32, to: Option<u32>| {
+                Membership {
+                    student_id: st(s),
+                    group_id: group,
+                    subgroup_id: subgroup,
+                    from: day(from),
+                    to: to.map(day),
+                    individual_plan: false,
+                }
+            };
+        let cell = |lesson: u128, s: u128| Cell {
+            lesson_id: ls(lesson),
+            student_id: st(s),
+            value: CellValue::default(),
+            entered_at: at(20),
+            author_id: UserId(uid(A)),
+        };
+        let student = |n: u128| Student {
+            id: st(n),
+            last_name: "Петров".into(),
+            first_name: "Пётр".into(),
+            patronymic: None,
+            birth_date: None,
+        };
+        let policy = Policy::default();
+        Snapshot {
+            institution: Institution {
+                id: InstitutionId(uid(900)),
+                name: "Колледж".into(),
+                short_name: "К".into(),
+                timezone: "Europe/Moscow".into(),
+                policy,
+            },
+            year: AcademicYear {
+                name: "2026/2027".into(),
+                starts_on: day(1),
+                ends_on: day(31),
+            },
+            periods: vec![Period {
+                id: PeriodId(uid(500)),
+                name: "1 семестр".into(),
+                ordinal: 1,
+                starts_on: day(1),
+                ends_on: day(31),
+            }],
+            holidays: vec![],
+            bells: vec![],
+            users: vec![
+                user(A, "a", vec![grant(Role::Teacher, None, None)]),
+                user(B, "b", vec![grant(Role::Teacher, None, None)]),
+                user(C, "c", vec![grant(Role::Teacher, None, None)]),
+                user(D, "d", vec![grant(Role::Teacher, None, None)]),
+                user(
+                    CURATOR,
+                    "curator",
+                    vec![grant(Role::Curator, Some(g1()), None)],
+                ),
+                user(DEPUTY, "deputy", vec![grant(Role::Deputy, None, None)]),
+                user(
+                    STUDENT,
+                    "student",
+                    vec![grant(Role::Student, Some(g1()), Some(st(1)))],
+                ),
+                user(
+                    PARENT,
+                    "parent",
+                    vec![grant(Role::Parent, None, Some(st(1)))],
+                ),
+                user(
+                    OTHER,
+                    "other",
+                    vec![grant(Role::SocialPedagogue, None, None)],
+                ),
+            ],
+            groups: vec![
+                Group {
+                    id: g1(),
+                    name: "ИС-11".into(),
+                    course: 1,
+                    specialty: "09.02.07".into(),
+                    curator_id: Some(UserId(uid(CURATOR))),
+                },
+                Group {
+                    id: g2(),
+                    name: "БУ-11".into(),
+                    course: 1,
+                    specialty: "38.02.01".into(),
+                    curator_id: None,
+                },
+            ],
+            subgroups: vec![
+                Subgroup {
+                    id: sg(1),
+                    group_id: g1(),
+                    name: "1 подгруппа".into(),
+                },
+                Subgroup {
+                    id: sg(2),
+                    group_id: g1(),
+                    name: "2 подгруппа".into(),
+                },
+            ],
+            // S1, S2 in G1 (subgroups 1, 2); S3 in G2; S4 moved from G2 to G1 on the 15th.
+            students: vec![student(1), student(2), student(3), student(4)],
+            memberships: vec![
+                member(1, g1(), Some(sg(1)), 1, None),
+                member(2, g1(), Some(sg(2)), 1, None),
+                member(3, g2(), None, 1, None),
+                member(4, g2(), None, 1, Some(14)),
+                member(4, g1(), Some(sg(2)), 15, None),
+            ],
+            subjects: vec![Subject {
+                id: subject,
+                name: "Математика".into(),
+                short_name: "Мат.".into(),
+                kind: SubjectKind::Discipline,
+            }],
+            loads: vec![
+                load(1, A, g1(), None),
+                load(2, B, g2(), None),
+                load(3, C, g1(), Some(sg(1))),
+                load(4, D, g1(), Some(sg(2))),
+            ],
+            plan_topics: vec![PlanTopic {
+                id: TopicId(uid(600)),
+                load_id: ld(2),
+                ordinal: 1,
+                title: "Матрицы".into(),
+                hours: 2,
+                work_type: WorkType::Lesson,
+                work_number: None,
+            }],
+            lessons: vec![
+                lesson(1, 1, 5, None),
+                lesson(2, 1, 6, Some(B)),
+                lesson(3, 2, 5, None),
+                lesson(4, 3, 5, None),
+                lesson(5, 4, 5, None),
+                lesson(6, 2, 16, None),
+            ],
+            lesson_topics: vec![],
+            homework: vec![Homework {
+                lesson_id: ls(3),
+                text: "№ 1".into(),
+                entered_at: at(5),
+                author_id: UserId(uid(B)),
+            }],
+            cells: vec![
+                cell(1, 1),
+                cell(1, 2),
+                cell(2, 1),
+                cell(2, 2),
+                cell(3, 3),
+                cell(4, 1),
+                cell(5, 2),
+            ],
+            finals: vec![
+                Final {
+                    load_id: ld(1),
+                    period_id: PeriodId(uid(500)),
+                    student_id: st(1),
+                    value: FinalValue::Pass,
+                    entered_at: at(30),
+                    author_id: UserId(uid(A)),
+                },
+                Final {
+                    load_id: ld(1),
+                    period_id: PeriodId(uid(500)),
+                    student_id: st(2),
+                    value: FinalValue::Pass,
+                    entered_at: at(30),
+                    author_id: UserId(uid(A)),
+                },
+            ],
+            locks: vec![PeriodLock {
+                load_id: ld(1),
+                period_id: PeriodId(uid(500)),
+                locked_at: at(30),
+                locked_by: UserId(uid(A)),
+            }],
+            remarks: vec![Remark {
+                id: uid(700),
+                load_id: ld(1),
+                author_id: UserId(uid(DEPUTY)),
+                created_at: at(7),
+                text: "Заполнить тему".into(),
+                resolved_at: None,
+            }],
+        }
+    }
+
+    fn lesson_ids(s: &Snapshot) -> HashSet<LessonId> {
+        s.lessons.iter().map(|l| l.id).collect()
+    }
+    fn load_ids(s: &Snapshot) -> HashSet<LoadId> {
+        s.loads.iter().map(|l| l.id).collect()
+    }
+
+    #[test]
+    fn deputy_keeps_everything() {
+        let snap = sample();
+        assert_eq!(
+            snap.for_user(UserId(uid(DEPUTY))),
+            snap,
+            "a deputy reads the whole institution"
+        );
+    }
+
+    #[test]
+    fn teacher_keeps_own_loads_only() {
+        let snap = sample().for_user(UserId(uid(A)));
+        assert_eq!(
+            load_ids(&snap),
+            HashSet::from([ld(1)]),
+            "teacher A keeps only load L1"
+        );
+        assert_eq!(
+            lesson_ids(&snap),
+            HashSet::from([ls(1), ls(2)]),
+            "including the lesson B substituted"
+        );
+        assert_eq!(snap.cells.len(), 4, "all cells of L1's two lessons");
+        assert_eq!(snap.finals.len(), 2, "L1's finals");
+        assert_eq!(snap.locks.len(), 1, "L1's lock");
+        assert_eq!(snap.remarks.len(), 1, "the remark addressed to L1");
+        let groups: HashSet<GroupId> = snap.groups.iter().map(|g| g.id).collect();
+        assert_eq!(groups, HashSet::from([g1()]), "only the group of L1");
+        let students: HashSet<StudentId> = snap.students.iter().map(|s| s.id).collect();
+        assert_eq!(
+            students,
+            HashSet::from([st(1), st(2), st(4)]),
+            "G1's students incl. the one transferred in"
+        );
+        assert!(
+            snap.memberships.iter().all(|m| m.group_id == g1()),
+            "memberships in other groups are not sent"
+        );
+        assert!(
+            snap.homework.is_empty() && snap.plan_topics.is_empty(),
+            "nothing of B's load"
+        );
+    }
+
+    #[test]
+    fn substitute_keeps_the_substituted_lesson_not_the_whole_load() {
+        let snap = sample().for_user(UserId(uid(B)));
+        assert_eq!(
+            load_ids(&snap),
+            HashSet::from([ld(1), ld(2)]),
+            "own load plus the substituted lesson's load"
+        );
+        assert_eq!(
+            lesson_ids(&snap),
+            HashSet::from([ls(2), ls(3), ls(6)]),
+            "of A's load only the lesson B substituted in"
+        );
+        assert_eq!(
+            snap.cells.iter().filter(|c| c.lesson_id == ls(2)).count(),
+            2,
+            "the substituted lesson's cells, to fill it in"
+        );
+        assert!(
+            snap.finals.is_empty() && snap.locks.is_empty() && snap.remarks.is_empty(),
+            "no finals, locks or remarks of a load only substituted in"
+        );
+        assert_eq!(snap.homework.len(), 1, "own lessons' homework");
+        assert_eq!(snap.plan_topics.len(), 1, "own КТП");
+    }
+
+    #[test]
+    fn subgroup_teacher_and_curator() {
+        let c = sample().for_user(UserId(uid(C)));
+        assert_eq!(
+            lesson_ids(&c),
+            HashSet::from([ls(4)]),
+            "subgroup teacher keeps own subgroup load"
+        );
+        let cur = sample().for_user(UserId(uid(CURATOR)));
+        assert_eq!(
+            load_ids(&cur),
+            HashSet::from([ld(1), ld(3), ld(4)]),
+            "a curator keeps every load of their group"
+        );
+        assert_eq!(cur.finals.len(), 2, "a curator sees the group's finals");
+        assert!(
+            cur.remarks.is_empty(),
+            "remarks go to the load's teacher, not the curator"
+        );
+    }
+
+    #[test]
+    fn student_and_parent_keep_own_records() {
+        for who in [STUDENT, PARENT] {
+            let snap = sample().for_user(UserId(uid(who)));
+            assert_eq!(
+                load_ids(&snap),
+                HashSet::from([ld(1), ld(3)]),
+                "group load and own subgroup's load"
+            );
+            assert_eq!(
+                lesson_ids(&snap),
+                HashSet::from([ls(1), ls(2), ls(4)]),
+                "the student's lessons"
+            );
+            assert!(
+                snap.cells.iter().all(|c| c.student_id == st(1)),
+                "only own cells"
+            );
+            assert_eq!(snap.cells.len(), 3, "own cells at the three lessons");
+            assert_eq!(snap.students.len(), 1, "no classmates' records");
+            assert_eq!(snap.finals.len(), 1, "own final only");
+            assert!(snap.remarks.is_empty(), "no remarks");
+        }
+    }
+
+    #[test]
+    fn transferred_student_sees_lessons_within_membership_dates() {
+        let mut snap = sample();
+        snap.users.push(user(
+            10,
+            "s4",
+            vec![grant(Role::Student, None, Some(st(4)))],
+        ));
+        let mine = snap.for_user(UserId(uid(10)));
+        assert!(
+            mine.lessons.iter().any(|l| l.id == ls(3)),
+            "G2 lesson on the 5th, before the transfer"
+        );
+        assert!(
+            !mine.lessons.iter().any(|l| l.id == ls(6)),
+            "G2 lesson on the 16th, after the transfer"
+        );
+        assert!(
+            !mine.lessons.iter().any(|l| l.id == ls(5)),
+            "G1 subgroup-2 lesson on the 5th, before joining"
+        );
+    }
+
+    #[test]
+    fn others_get_reference_data_only() {
+        let snap = sample();
+        let other = snap.for_user(UserId(uid(OTHER)));
+        assert!(
+            other.lessons.is_empty() && other.students.is_empty(),
+            "no journal without a scope"
+        );
+        assert_eq!(other.users.len(), 1, "own user row");
+        let unknown = snap.for_user(UserId(uid(9999)));
+        assert!(
+            unknown.users.is_empty() && unknown.loads.is_empty(),
+            "an unknown user gets nothing"
+        );
+        assert_eq!(unknown.periods, snap.periods, "reference data stays");
+    }
+}
