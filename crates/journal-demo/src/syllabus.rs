@@ -47,7 +47,7 @@ const GENERAL_CONTINUATIONS: &[&str] = &[
 const LITERATURE_CONTINUATIONS: &[&str] = &[
     "анализ текста",
     "выполнение упражнений",
-    "работа с текстом произведения",
+    "практикум",
     "обобщение и систематизация знаний",
 ];
 
@@ -626,12 +626,14 @@ pub fn lay_out(syllabus: &Syllabus, total_hours: u32) -> Vec<PlannedTopic> {
         match *entry {
             Theme(title, _) => {
                 let cont = syllabus.continuations;
+                // «Тема: продолжение», or «Тема: уточнение — продолжение» when the theme has a colon.
+                let joint = if title.contains(':') { " — " } else { ": " };
                 let continued = |i: usize| {
                     let base = cont[i % cont.len()];
                     if i < cont.len() {
-                        format!("{title}: {base}")
+                        format!("{title}{joint}{base}")
                     } else {
-                        format!("{title}: {base} (часть {})", i / cont.len() + 1)
+                        format!("{title}{joint}{base} (часть {})", i / cont.len() + 1)
                     }
                 };
                 out.push(PlannedTopic {
