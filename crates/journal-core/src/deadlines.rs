@@ -10,6 +10,9 @@
 //! * written-work marks «в течение одной недели со дня ее проведения» — п. 10;
 //! * finals «в течение последней недели каждого учебного периода до начала каникулярного периода» — п. 11.
 //!
+//! * remarks «Еженедельно устранять замечания в электронном журнале успеваемости» — 004 п. 4.2.1
+//!   (within 7 days of the remark).
+//!
 //! Day counts follow ГК РФ ст. 191–192: a period counted in days starts the day after the event, so
 //! «3 дня» from Monday's work end on Thursday evening and «одна неделя» on the next Monday evening.
 
@@ -169,6 +172,26 @@ pub fn finals_status(
         done_at,
         now,
     )
+}
+
+/// Days a teacher has to deal with a remark (004 п. 4.2.1: «Еженедельно устранять замечания»).
+pub const REMARK_DAYS: i64 = 7;
+
+/// The status of a remark («Замечания по ведению журнала»): due by the end of the 7th day after it
+/// was written.
+pub fn remark_status(
+    created_at: NaiveDateTime,
+    resolved_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> DeadlineStatus {
+    let due = end_of_day(created_at.date() + Duration::days(REMARK_DAYS));
+    match resolved_at {
+        Some(t) if t <= due => DeadlineStatus::DoneInTime,
+        Some(_) => DeadlineStatus::DoneLate,
+        None if now < created_at => DeadlineStatus::NotDue,
+        None if now <= due => DeadlineStatus::Pending { due },
+        None => DeadlineStatus::Overdue { due },
+    }
 }
 
 #[cfg(test)]
@@ -345,6 +368,31 @@ mod tests {
             DeadlineStatus::DoneLate.label_ru(),
             "Заполнено с опозданием",
             "Russian label"
+        );
+    }
+
+    #[test]
+    fn remarks_within_a_week() {
+        // 004 п. 4.2.1: «Еженедельно устранять замечания в электронном журнале успеваемости».
+        let written = at(0, 15, 0);
+        assert!(
+            matches!(
+                remark_status(written, None, at(7, 20, 0)),
+                DeadlineStatus::Pending { .. }
+            ),
+            "004: a week to fix"
+        );
+        assert_eq!(
+            remark_status(written, Some(at(7, 23, 0)), at(9, 0, 0)),
+            DeadlineStatus::DoneInTime,
+            "004: fixed in the week"
+        );
+        assert!(
+            matches!(
+                remark_status(written, None, at(8, 0, 0)),
+                DeadlineStatus::Overdue { .. }
+            ),
+            "004: overdue after a week"
         );
     }
 

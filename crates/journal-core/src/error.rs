@@ -55,6 +55,14 @@ pub enum RuleError {
     DeviceClockAhead,
     #[error("Количество часов занятия должно быть от 1 до {0}")]
     InvalidLessonHours(u8),
+    #[error(
+        "Записи в журнале ведутся на русском языке (в том числе по иностранному языку): «{0}»"
+    )]
+    NotInRussian(String),
+    #[error("Фамилия, имя, отчество записываются полностью, без сокращений: «{0}»")]
+    FullNameRequired(String),
+    #[error("Урок ведёт не преподаватель нагрузки: сначала отметьте замену («Замена») с ФИО замещающего")]
+    SubstitutionNotRecorded,
 }
 
 impl RuleError {
@@ -84,6 +92,9 @@ impl RuleError {
             RuleError::FinalsIncomplete(_) => "finals_incomplete",
             RuleError::DeviceClockAhead => "device_clock_ahead",
             RuleError::InvalidLessonHours(_) => "invalid_lesson_hours",
+            RuleError::NotInRussian(_) => "not_in_russian",
+            RuleError::FullNameRequired(_) => "full_name_required",
+            RuleError::SubstitutionNotRecorded => "substitution_not_recorded",
         }
     }
 }
@@ -118,6 +129,9 @@ mod tests {
             RuleError::FinalsIncomplete(1),
             RuleError::DeviceClockAhead,
             RuleError::InvalidLessonHours(2),
+            RuleError::NotInRussian("x".into()),
+            RuleError::FullNameRequired("x".into()),
+            RuleError::SubstitutionNotRecorded,
         ]
     }
 

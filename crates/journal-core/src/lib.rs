@@ -8,8 +8,11 @@
 //! Modules: [`cell`] (cell symbols, parsing what a teacher types), [`finals`] (period finals and the
 //! suggested final), [`timing`] (no future entries, no backdating, late-entry policy), [`deadlines`]
 //! (deadline statuses), [`topic`] (lesson topics, paired lessons), [`locks`] (period locks),
-//! [`permissions`] (role × action × scope × policy), [`stats`] (успеваемость, качество).
+//! [`permissions`] (role × action × scope × policy), [`stats`] (успеваемость, качество, timeliness),
+//! [`text`] (full names, homework, Russian language), [`membership`] (students' dates in groups),
+//! [`archive`] (retention).
 
+pub mod archive;
 pub mod cell;
 pub mod deadlines;
 pub mod error;
@@ -17,22 +20,30 @@ pub mod finals;
 pub mod ids;
 pub mod lesson;
 pub mod locks;
+pub mod membership;
 pub mod permissions;
 pub mod policy;
 pub mod roles;
 pub mod stats;
+pub mod text;
 pub mod timing;
 pub mod topic;
 
+pub use archive::ArchiveDocument;
 pub use cell::{classify_change, parse_cell, Absence, CellEntry, CellValue, MarkValue};
-pub use deadlines::{obligations_for, DeadlineStatus, Obligation};
+pub use deadlines::{obligations_for, remark_status, DeadlineStatus, Obligation};
 pub use error::RuleError;
 pub use finals::{parse_final, suggest_final, suggest_final_with, FinalValue};
 pub use ids::*;
 pub use lesson::{LessonInfo, WorkType};
 pub use locks::{check_can_lock, check_can_unlock, check_unlocked};
+pub use membership::check_member_on;
+pub use permissions::{check_lesson_author, lesson_scope};
 pub use policy::{DiaryLoginIssuer, FinalRounding, LateEntry, PeriodKind, Policy};
 pub use roles::{Action, Role, Scope};
-pub use stats::{quality_percent, success_percent, summarize, Summary};
+pub use stats::{
+    completeness_percent, quality_percent, success_percent, summarize, timeliness_percent, Summary,
+};
+pub use text::{normalise_homework, validate_full_name};
 pub use timing::{check_correction_reason, check_device_time, check_entry, EntryKind};
 pub use topic::{validate_lesson_topics, validate_topic, HourTopic};

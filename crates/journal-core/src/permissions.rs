@@ -28,7 +28,7 @@
 //!   policy shows them (001 п. 3.2.2, 004 п. 3.1.1).
 
 use crate::policy::DiaryLoginIssuer;
-use crate::{Action, Policy, Role, RuleError, Scope};
+use crate::{Action, Policy, Role, RuleError, Scope, UserId};
 
 /// Allows or refuses `action` by `role` on something in `scope`.
 pub fn check(role: Role, action: Action, scope: Scope, policy: &Policy) -> Result<(), RuleError> {
@@ -60,6 +60,35 @@ pub fn check_any(
             action_name_ru(action),
             scope_name_ru(scope)
         )))
+    }
+}
+
+/// The scope of a lesson for a user: their own load's lesson, or one they taught as the recorded
+/// substitute (004 п. 4.2.1: «преподаватель …, замещающий коллегу, заполняет электронный журнал»);
+/// anything else is the institution's.
+pub fn lesson_scope(user: UserId, load_teacher: UserId, substitute: Option<UserId>) -> Scope {
+    if substitute.map_or(user == load_teacher, |s| s == user) {
+        Scope::OwnLoad
+    } else {
+        Scope::Institution
+    }
+}
+
+/// The author of a lesson's entries is its teacher — the load's, or the recorded substitute. A
+/// teacher who is neither must first record the substitution (001 «Преподаватель» п. 8: «факт замены
+/// должен отражаться в момент внесения учетной записи»). Once a substitute is recorded, the load's
+/// own teacher no longer writes that lesson.
+pub fn check_lesson_author(
+    author: UserId,
+    load_teacher: UserId,
+    substitute: Option<UserId>,
+) -> Result<(), RuleError> {
+    match substitute {
+        None if author != load_teacher => Err(RuleError::SubstitutionNotRecorded),
+        Some(s) if s != author => Err(RuleError::Forbidden(
+            "урок провёл замещающий преподаватель, записи вносит он".into(),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -444,6 +473,46 @@ mod tests {
             allowed_actions(Role::SocialPedagogue, Scope::Institution, &p),
             vec![],
             "001 п. 4.12: the social pedagogue works on paper"
+        );
+    }
+
+    #[test]
+    fn substitute_writes_the_lesson_they_taught() {
+        // 004 п. 4.2.1: «В случае болезни педагогического работника преподаватель …, замещающий коллегу,
+        // заполняет электронный журнал»; 001 «Преподаватель» п. 8: «факт замены должен отражаться в
+        // момент внесения учетной записи».
+        let id = |n: u128| UserId(uuid::Uuid::from_u128(n));
+        let (owner, sub, other) = (id(1), id(2), id(3));
+        assert_eq!(lesson_scope(owner, owner, None), Scope::OwnLoad, "own load");
+        assert_eq!(
+            lesson_scope(sub, owner, Some(sub)),
+            Scope::OwnLoad,
+            "004 п. 4.2.1: the substitute's lesson"
+        );
+        assert_eq!(
+            lesson_scope(owner, owner, Some(sub)),
+            Scope::Institution,
+            "replaced teacher does not write it"
+        );
+        assert_eq!(
+            check_lesson_author(owner, owner, None),
+            Ok(()),
+            "the load's teacher"
+        );
+        assert_eq!(
+            check_lesson_author(sub, owner, None),
+            Err(RuleError::SubstitutionNotRecorded),
+            "001 п. 8: the substitution is recorded with the entry"
+        );
+        assert_eq!(
+            check_lesson_author(sub, owner, Some(sub)),
+            Ok(()),
+            "recorded substitute writes"
+        );
+        assert_eq!(
+            check_lesson_author(other, owner, Some(sub)).map_err(|e| e.code()),
+            Err("forbidden"),
+            "someone else"
         );
     }
 

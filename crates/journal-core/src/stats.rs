@@ -101,6 +101,33 @@ pub fn summarize<S: AsRef<[FinalValue]>>(students: &[S]) -> Summary {
     }
 }
 
+/// Timeliness of filling, % (001 заместитель п. 13: «отчетности о полноте и своевременности заполнения
+/// ЭЖ»): obligations done in time / obligations already due × 100. Not yet due and still pending ones
+/// are left out; `None` when nothing is due.
+pub fn timeliness_percent(statuses: &[crate::DeadlineStatus]) -> Option<f64> {
+    use crate::DeadlineStatus as S;
+    let due = statuses
+        .iter()
+        .filter(|s| matches!(s, S::DoneInTime | S::DoneLate | S::Overdue { .. }))
+        .count();
+    let in_time = statuses.iter().filter(|s| **s == S::DoneInTime).count();
+    (due > 0).then(|| in_time as f64 * 100.0 / due as f64)
+}
+
+/// Completeness of filling, %: obligations done (in time or late) / obligations already due × 100.
+pub fn completeness_percent(statuses: &[crate::DeadlineStatus]) -> Option<f64> {
+    use crate::DeadlineStatus as S;
+    let due = statuses
+        .iter()
+        .filter(|s| matches!(s, S::DoneInTime | S::DoneLate | S::Overdue { .. }))
+        .count();
+    let done = statuses
+        .iter()
+        .filter(|s| matches!(s, S::DoneInTime | S::DoneLate))
+        .count();
+    (due > 0).then(|| done as f64 * 100.0 / due as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +191,30 @@ mod tests {
         );
         let none: Vec<Vec<FinalValue>> = vec![];
         assert_eq!(success_percent(&none), None, "no students: no figure");
+    }
+
+    #[test]
+    fn filling_timeliness_and_completeness() {
+        // 001 заместитель п. 13: «отчетности о полноте и своевременности заполнения ЭЖ/ЭД».
+        use crate::DeadlineStatus as S;
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 10, 5)
+            .and_then(|d| d.and_hms_opt(23, 59, 59))
+            .expect("valid");
+        let st = [
+            S::DoneInTime,
+            S::DoneLate,
+            S::Overdue { due },
+            S::Pending { due },
+            S::NotDue,
+            S::DoneInTime,
+        ];
+        assert_eq!(timeliness_percent(&st), Some(50.0), "2 in time of 4 due");
+        assert_eq!(completeness_percent(&st), Some(75.0), "3 done of 4 due");
+        assert_eq!(
+            timeliness_percent(&[S::NotDue]),
+            None,
+            "nothing due: no figure"
+        );
     }
 
     proptest! {

@@ -3,6 +3,7 @@
 //! Не допускается сокращение слов при записи тем урока. Не допускаются такие записи, как
 //! «Повторение», «Решение задач» и др. без указания конкретной темы. При проведении контрольных,
 //! самостоятельных, лабораторных и практических работ указывается их тема и (или) номер работы».
+//! 001 п. 6.8: entries in Russian, foreign-language lessons included.
 
 use crate::{RuleError, WorkType};
 
@@ -190,6 +191,8 @@ pub fn validate_topic(
     if words.is_empty() || !trimmed.chars().any(char::is_alphanumeric) {
         return Err(RuleError::TopicEmpty);
     }
+    // 001 п. 6.8: every entry in Russian, foreign-language lessons included.
+    crate::text::check_russian(trimmed)?;
     let shortened: Vec<bool> = words
         .iter()
         .enumerate()
@@ -303,6 +306,18 @@ mod tests {
         ok("Основы HTML и CSS.");
         ok("Скорость 60 км/ч и ускорение");
         ok("Кинематика. Равноускоренное движение");
+        ok("Времена группы Present: Present Simple");
+    }
+
+    #[test]
+    fn topics_are_written_in_russian() {
+        // 001 п. 6.8: «По всем учебным предметам (включая уроки по иностранному языку) записи также
+        // должны вестись на русском языке».
+        assert_eq!(
+            code("Present Simple tense", WorkType::Lesson, None),
+            Some("not_in_russian"),
+            "001 п. 6.8: an English-only topic is refused"
+        );
     }
 
     #[test]
