@@ -9,6 +9,14 @@
 //! homework, attendance, marks, finals and locks of ended semesters, remarks) for the days before
 //! "today"; today's and later lessons are left for the teacher.
 //!
+//! Who is who (password [`DEMO_PASSWORD`] for all):
+//! `admin` технический администратор; `deputy` заместитель директора по УР (writes remarks);
+//! `curator` История in ИС-11 and БУ-11, куратор ИС-11; `teacher` Русский язык и литература in ИС-11
+//! and БУ-11 and Русский язык и культура речи in ИС-21, a lesson on every school day; `teacher2`
+//! Математика, куратор БУ-11; `teacher3`/`teacher4` Иностранный язык (1 / 2 подгруппа); `teacher5`
+//! Физическая культура; `teacher6` Информатика and ОАиП, куратор ИС-21; `teacher7` МДК.01.01 and
+//! УП.01 (2nd semester); `student` a student of ИС-11; `parent` that student's father.
+//!
 //! Conventions: every lesson is one pair (пара) with `hours` = 2 and a topic per hour; ids are
 //! name-based UUIDs from the seed, so `generate(seed, today)` is byte-for-byte the same every time,
 //! and the history of a day does not change when "today" moves later.
