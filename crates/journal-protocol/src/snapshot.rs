@@ -304,7 +304,9 @@ impl Snapshot {
     ///   in («Замена»), that lesson with its load, КТП and class list, but not the rest of that load;
     /// * curator: every load of their group (the app shows them read-only);
     /// * student / parent: the loads of the student's group (own subgroup only) and the student's
-    ///   own record, cells and finals; lessons only within the student's membership dates; no remarks;
+    ///   own record, cells and finals; lessons only within the student's membership dates; topics
+    ///   (КТП and lesson topics) and homework only where the institution's policy lets the diary show
+    ///   them (`diary_shows_topics`, `diary_shows_homework`); no remarks;
     /// * anyone else: the reference data (institution, year, periods, holidays, bells) and their own
     ///   user row; an unknown user: the reference data only.
     ///
@@ -453,6 +455,15 @@ impl Snapshot {
                 .filter(|g| group_ids.contains(&g.id))
                 .filter_map(|g| g.curator_id),
         );
+        // Loads staff work in (own, curated, substituted in): their КТП is needed to fill lessons.
+        let staff_loads: HashSet<LoadId> = lessons
+            .iter()
+            .filter(|l| staff_lessons.contains(&l.id))
+            .map(|l| l.load_id)
+            .chain(full_loads.iter().copied())
+            .collect();
+        // What a student's or parent's diary shows beyond marks, attendance and timetable.
+        let diary = &self.institution.policy;
         // Loads whose finals and locks the user sees (not those they only substituted in).
         let period_loads: HashSet<LoadId> = full_loads.union(&student_loads).copied().collect();
 
@@ -496,19 +507,28 @@ impl Snapshot {
             plan_topics: self
                 .plan_topics
                 .iter()
-                .filter(|t| load_ids.contains(&t.load_id))
+                .filter(|t| {
+                    staff_loads.contains(&t.load_id)
+                        || (diary.diary_shows_topics && load_ids.contains(&t.load_id))
+                })
                 .cloned()
                 .collect(),
             lesson_topics: self
                 .lesson_topics
                 .iter()
-                .filter(|t| lesson_ids.contains(&t.lesson_id))
+                .filter(|t| {
+                    staff_lessons.contains(&t.lesson_id)
+                        || (diary.diary_shows_topics && lesson_ids.contains(&t.lesson_id))
+                })
                 .cloned()
                 .collect(),
             homework: self
                 .homework
                 .iter()
-                .filter(|h| lesson_ids.contains(&h.lesson_id))
+                .filter(|h| {
+                    staff_lessons.contains(&h.lesson_id)
+                        || (diary.diary_shows_homework && lesson_ids.contains(&h.lesson_id))
+                })
                 .cloned()
                 .collect(),
             cells: self
@@ -793,12 +813,20 @@ mod tests {
                 lesson(6, 2, 16, None),
             ],
             lesson_topics: vec![],
-            homework: vec![Homework {
-                lesson_id: ls(3),
-                text: "№ 1".into(),
-                entered_at: at(5),
-                author_id: UserId(uid(B)),
-            }],
+            homework: vec![
+                Homework {
+                    lesson_id: ls(3),
+                    text: "№ 1".into(),
+                    entered_at: at(5),
+                    author_id: UserId(uid(B)),
+                },
+                Homework {
+                    lesson_id: ls(1),
+                    text: "№ 2".into(),
+                    entered_at: at(5),
+                    author_id: UserId(uid(A)),
+                },
+            ],
             cells: vec![
                 cell(1, 1),
                 cell(1, 2),
@@ -890,9 +918,10 @@ mod tests {
             "memberships in other groups are not sent"
         );
         assert!(
-            snap.homework.is_empty() && snap.plan_topics.is_empty(),
+            snap.homework.iter().all(|h| h.lesson_id == ls(1)) && snap.plan_topics.is_empty(),
             "nothing of B's load"
         );
+        assert_eq!(snap.homework.len(), 1, "own lesson's homework");
     }
 
     #[test]
@@ -964,7 +993,21 @@ mod tests {
             assert_eq!(snap.students.len(), 1, "no classmates' records");
             assert_eq!(snap.finals.len(), 1, "own final only");
             assert!(snap.remarks.is_empty(), "no remarks");
+            assert!(
+                snap.homework.is_empty(),
+                "by default the diary shows marks, attendance and timetable only"
+            );
         }
+        let mut open = sample();
+        open.institution.policy.diary_shows_homework = true;
+        open.institution.policy.diary_shows_topics = true;
+        let snap = open.for_user(UserId(uid(STUDENT)));
+        let homework: Vec<LessonId> = snap.homework.iter().map(|h| h.lesson_id).collect();
+        assert_eq!(
+            homework,
+            vec![ls(1)],
+            "with the policy, homework of the student's own lessons"
+        );
     }
 
     #[test]
