@@ -10,10 +10,11 @@
 //! (deadline statuses), [`topic`] (lesson topics, paired lessons), [`locks`] (period locks),
 //! [`permissions`] (role × action × scope × policy), [`stats`] (успеваемость, качество, timeliness),
 //! [`text`] (full names, homework, Russian language), [`membership`] (students' dates in groups),
-//! [`archive`] (retention).
+//! [`archive`] (retention), [`curriculum`] (КТП execution).
 
 pub mod archive;
 pub mod cell;
+pub mod curriculum;
 pub mod deadlines;
 pub mod error;
 pub mod finals;

@@ -11,6 +11,8 @@
 //!   (001 «Классный руководитель» п. 5: «просматривая журнал своей группы по всем предметам без права
 //!   редактирования»); keeps the group's list (п. 6–7, 004 п. 4.3); prints extracts for parents (п. 2);
 //!   issues diary logins where the policy says so (001 п. 3.2.1, 002 п. 6.3, 003 п. 4.2.2, 004 п. 3.1.2);
+//!   records the reasons of absences in the group (004 п. 4.2.4 «Отражать … на странице
+//!   «Посещаемость»», 000 п. 3.5: parents tell the group's leader the reason);
 //! * deputy, director, department head — read everything (001 п. 3.1.5), write «Замечания по ведению
 //!   журнала» (001 п. 4.13), print (000 п. 3.3); edit and reopen periods only where the policy lets
 //!   deputies edit (001 Приложение, заместитель п. 9, 16; default view only — 000 п. 3.3, 002 п. 7.4);
@@ -18,7 +20,9 @@
 //!   diary logins where the policy says so (000 п. 2.3); deputies export (001 заместитель п. 16);
 //! * administrator — year, users, import/export, backups, lists, logins (000 п. 3.1–3.2, 002 п. 7.2–7.3,
 //!   001 «Заместитель директора по ИТДО» п. 1–5, 003 п. 5.2.1); reads the journal (in 001 and 003 the
-//!   administrator is a deputy director), never writes it;
+//!   administrator is a deputy director), never writes it; records substitutions where the policy
+//!   lets the administration do so (001 п. 4.11: «ответственным за организацию бесперебойного
+//!   функционирования электронного журнала»);
 //! * HR officer — the staff list (003 п. 5.2.2); social pedagogue — no access (001 п. 4.12: the
 //!   «Листок здоровья» goes on paper to the curator);
 //! * inspector — read only (001 п. 1.9 «проверяющие»); control working group — read and remarks
@@ -116,6 +120,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             | RecordSubstitution
             | PrintDocuments
             | ResolveRemark
+            | SetAbsenceReason
     );
     let reads = action.is_read();
     let supervisor = || {
@@ -134,7 +139,10 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             Scope::OwnLoad => own_load_work,
             Scope::OwnGroup => {
                 reads
-                    || matches!(action, EditStudentRoster | PrintDocuments)
+                    || matches!(
+                        action,
+                        EditStudentRoster | PrintDocuments | SetAbsenceReason
+                    )
                     || (action == IssueDiaryLogins
                         && policy.diary_logins_issued_by == DiaryLoginIssuer::Curator)
             }
@@ -146,21 +154,23 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                 || (action == IssueDiaryLogins
                     && policy.diary_logins_issued_by == DiaryLoginIssuer::DepartmentHead)
         }
-        Role::Admin => matches!(
-            action,
-            ManageYear
-                | ManageUsers
-                | Import
-                | Export
-                | Backup
-                | EditStudentRoster
-                | IssueDiaryLogins
-                | ManageStaffList
-                | ReadJournal
-                | ReadHomework
-                | ReadTopics
-                | PrintDocuments
-        ),
+        Role::Admin => {
+            matches!(
+                action,
+                ManageYear
+                    | ManageUsers
+                    | Import
+                    | Export
+                    | Backup
+                    | EditStudentRoster
+                    | IssueDiaryLogins
+                    | ManageStaffList
+                    | ReadJournal
+                    | ReadHomework
+                    | ReadTopics
+                    | PrintDocuments
+            ) || (policy.deputy_records_substitutions && action == RecordSubstitution)
+        }
         Role::HrOfficer => action == ManageStaffList,
         Role::SocialPedagogue => false,
         Role::Inspector => reads,
@@ -220,6 +230,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::ReadTopics => "просматривать темы уроков",
         Action::ManageStaffList => "вести список сотрудников",
         Action::Export => "выгружать данные",
+        Action::SetAbsenceReason => "указывать причину отсутствия",
     }
 }
 

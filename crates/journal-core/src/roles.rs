@@ -59,6 +59,10 @@ pub enum Action {
     ManageStaffList,
     /// Export data to files (lists, reports).
     Export,
+    /// Turn «н» into «б» or «п» once the reason of an absence is known (the curator does it for the
+    /// group: 004 п. 4.2.4, 000 п. 3.5). The caller checks that the change is only that
+    /// ([`crate::classify_change`] gives [`crate::EntryKind::AbsenceReason`]).
+    SetAbsenceReason,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -97,7 +101,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -119,6 +123,7 @@ impl Action {
         Action::ReadTopics,
         Action::ManageStaffList,
         Action::Export,
+        Action::SetAbsenceReason,
     ];
 
     /// Whether the action only reads.
