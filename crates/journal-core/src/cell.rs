@@ -132,8 +132,8 @@ fn mark_from_char(c: char) -> Option<MarkValue> {
 /// Parses what a teacher typed into a cell.
 ///
 /// * `""` (or only spaces) clears the cell;
-/// * `2`–`5` a mark; `н`, `б`, `п` an absence (case-insensitive; see [`absence_from_char`] for the
-///   Latin lookalikes accepted);
+/// * `2`–`5` a mark; `н`, `б`, `п` an absence (case-insensitive; the Latin lookalikes H, n, b, p are
+///   accepted too, see the note on the symbol mapping below);
 /// * `5/4` a double mark, only if `double_mark_allowed` (see [`crate::Policy::allows_double_mark`]);
 /// * an absence and one mark together, separated by a space, a comma or `;` or written together
 ///   («н 4», «н4», «4 н»): the make-up mark of a missed lesson, where the policy allows several

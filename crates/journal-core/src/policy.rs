@@ -2,7 +2,9 @@
 //! the default is the strictest reading. Kept on the server and synced to devices as data.
 //!
 //! Regulations are cited by file number: 000 Чеховский техникум, 001 Егорьевский техникум,
-//! 002 Кузнецкий металлургический техникум, 003 СОШ № 1 с. Сергиевск, 004 ОГБПОУ РТТ.
+//! 002 Кузнецкий металлургический техникум, 003 СОШ № 1 с. Сергиевск, 004 ОГБПОУ РТТ. Points are the
+//! regulations' own numbers; «001 «Преподаватель» п. 2» is a point of 001's appendix of duties, and
+//! «004 п. 4.2.1» is 004's п. 4.2, subpoint 1).
 
 use serde::{Deserialize, Serialize};
 

@@ -58,7 +58,12 @@ pub fn last_day_for_marks(lesson: &LessonInfo) -> NaiveDate {
 }
 
 /// Checks an entry's time against the lesson and the policy. Locks and permissions are separate
-/// checks ([`crate::locks`], [`crate::permissions`]).
+/// checks ([`crate::locks`], [`crate::permissions`]); [`crate::classify_change`] tells a cell's kind.
+///
+/// After the lesson's day: a first mark within its work's window (both policies); the reason of an
+/// absence (both); a make-up mark or a correction only under [`LateEntry::AllowedCases`] — where a
+/// forgotten topic, homework or attendance is also entered as a [`EntryKind::Correction`], with a
+/// reason ([`check_correction_reason`]); everything else is [`RuleError::Backdating`].
 pub fn check_entry(
     lesson: &LessonInfo,
     entered_at: NaiveDateTime,
