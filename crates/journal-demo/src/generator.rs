@@ -645,18 +645,20 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
                 let marks: &[CellValue] = by_student_load_semester
                     .get(&(m.student_id, l, s))
                     .map_or(&[], Vec::as_slice);
-                let value = journal_core::finals::suggest_final(marks).unwrap_or_else(|| {
-                    let ill_at_end = traits.get(&m.student_id).is_some_and(|t| {
-                        t.illnesses
-                            .iter()
-                            .any(|(_, b)| *b + Duration::days(10) >= *to && *b <= *to)
-                    });
-                    if ill_at_end {
-                        FinalValue::Deferred
-                    } else {
-                        FinalValue::NotAttested
-                    }
-                });
+                let value =
+                    journal_core::finals::suggest_final_with(marks, g.policy.final_rounding)
+                        .unwrap_or_else(|| {
+                            let ill_at_end = traits.get(&m.student_id).is_some_and(|t| {
+                                t.illnesses
+                                    .iter()
+                                    .any(|(_, b)| *b + Duration::days(10) >= *to && *b <= *to)
+                            });
+                            if ill_at_end {
+                                FinalValue::Deferred
+                            } else {
+                                FinalValue::NotAttested
+                            }
+                        });
                 finals.push(Final {
                     load_id: load.id,
                     period_id: periods[s].id,
