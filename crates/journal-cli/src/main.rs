@@ -1,1 +1,448 @@
-fn main() {}
+//! `journal`: the app's use cases on the command line — the same ones the desktop app calls, over the
+//! same local copy. Human output in Russian; `--json` prints machine-readable JSON. On an error the
+//! exit code is non-zero and stderr carries the Russian message and its stable code.
+
+mod render;
+mod table;
+
+use anyhow::Context;
+use chrono::{NaiveDate, NaiveDateTime};
+use clap::{Args, Parser, Subcommand};
+use journal_api::{
+    ApiError, Clock, DataDir, FixedClock, Journal, ShiftedDateClock, SystemClock, TopicInput,
+    WorkType,
+};
+use journal_core::{LessonId, LoadId, PeriodId, StudentId, TopicId};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Электронный журнал: локальная копия преподавателя.
+#[derive(Debug, Parser)]
+#[command(name = "journal", version, about)]
+struct Cli {
+    /// Папка с локальными копиями (по умолчанию $XDG_DATA_HOME/offline-journal).
+    #[arg(long, global = true, env = "JOURNAL_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Машиночитаемый вывод (JSON).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Пользователь, чья локальная копия открывается (если на компьютере их несколько).
+    #[arg(long, global = true, env = "JOURNAL_USER", value_name = "LOGIN")]
+    user: Option<String>,
+    /// Считать сегодняшним днём эту дату (для демонстрации): YYYY-MM-DD.
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<NaiveDate>,
+    /// Считать текущим моментом это время (для демонстрации и тестов): YYYY-MM-DDTHH:MM[:SS].
+    #[arg(long, global = true, value_name = "YYYY-MM-DDTHH:MM", value_parser = parse_datetime)]
+    now: Option<NaiveDateTime>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Создать (или открыть) локальную копию демо-преподавателя без сервера.
+    Demo {
+        /// Удалить существующую демо-копию и создать заново.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Группы и нагрузка пользователя.
+    Groups,
+    /// Нагрузка: предметы групп, которые ведёт пользователь.
+    Loads,
+    /// Уроки дня по расписанию (по умолчанию — сегодня).
+    Lessons {
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+    /// Урок: список группы с отметками, тема, домашнее задание.
+    Lesson {
+        #[arg(long, value_name = "ID")]
+        lesson: LessonId,
+    },
+    /// Страница журнала: обучающиеся × даты, итоговые отметки.
+    Grid(GridArgs),
+    /// Выставить отметку или посещаемость: 5, 4, 3, 2, н, б, п, «5/4», «н 4»; пустая строка очищает.
+    Mark {
+        #[arg(long, value_name = "ID")]
+        lesson: LessonId,
+        /// Идентификатор обучающегося или его номер в списке урока.
+        #[arg(long, value_name = "ID|N")]
+        student: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Записать тему урока (из КТП или свободным текстом).
+    Topic(TopicArgs),
+    /// Записать домашнее задание.
+    Homework {
+        #[arg(long, value_name = "ID")]
+        lesson: LessonId,
+        text: String,
+    },
+    /// Выставить итоговую отметку за период: 2–5, зачёт, незачёт, н/а, отсрочка; пустая строка очищает.
+    Final {
+        #[arg(long, value_name = "ID")]
+        load: LoadId,
+        #[arg(long, value_name = "ID")]
+        period: PeriodId,
+        /// Идентификатор обучающегося или его номер в списке.
+        #[arg(long, value_name = "ID|N")]
+        student: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Закрыть период после выставления итоговых отметок.
+    Lock {
+        #[arg(long, value_name = "ID")]
+        load: LoadId,
+        #[arg(long, value_name = "ID")]
+        period: PeriodId,
+    },
+    /// Состояние локальной копии: неотправленные изменения, конфликты, устройство.
+    Status,
+}
+
+#[derive(Debug, Args)]
+struct GridArgs {
+    /// Нагрузка (предмет группы).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["group", "subject"], required_unless_present_all = ["group", "subject"])]
+    load: Option<LoadId>,
+    /// Группа по названию (вместе с --subject).
+    #[arg(long, value_name = "NAME", requires = "subject")]
+    group: Option<String>,
+    /// Предмет по названию (вместе с --group).
+    #[arg(long, value_name = "NAME", requires = "group")]
+    subject: Option<String>,
+    /// Период (идентификатор, номер или название); по умолчанию — текущий.
+    #[arg(long, value_name = "ID|N|NAME")]
+    period: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct TopicArgs {
+    #[arg(long, value_name = "ID")]
+    lesson: LessonId,
+    /// Час урока: 1 или 2 (для пары).
+    #[arg(long, value_name = "N")]
+    hour: Option<u8>,
+    /// Тема из КТП.
+    #[arg(long, value_name = "ID")]
+    plan_topic: Option<TopicId>,
+    /// Вид работы: lesson, lecture, practical, laboratory, control, written, seminar, test.
+    #[arg(long, value_name = "ВИД", value_parser = parse_work_type)]
+    work_type: Option<WorkType>,
+    /// Номер контрольной, лабораторной или практической работы.
+    #[arg(long, value_name = "N")]
+    number: Option<u32>,
+    /// Отработка темы пропущенного урока.
+    #[arg(long, value_name = "ID")]
+    makeup_of: Option<LessonId>,
+    /// Тема свободным текстом (если не указана --plan-topic).
+    #[arg(required_unless_present = "plan_topic")]
+    text: Option<String>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("ожидается дата в виде ГГГГ-ММ-ДД, получено «{s}»"))
+}
+
+fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(|| format!("ожидается время в виде ГГГГ-ММ-ДДTЧЧ:ММ, получено «{s}»"))
+}
+
+fn parse_work_type(s: &str) -> Result<WorkType, String> {
+    WorkType::parse(s).ok_or_else(|| {
+        let known: Vec<&str> = WorkType::ALL.iter().map(|w| w.code()).collect();
+        format!(
+            "неизвестный вид работы «{s}»; допустимы: {}",
+            known.join(", ")
+        )
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let api = match e.downcast::<ApiError>() {
+                Ok(api) => api,
+                Err(other) => ApiError::new("internal_error", format!("{other:#}")),
+            };
+            if json {
+                let text = serde_json::to_string(&api)
+                    .unwrap_or_else(|_| format!("{{\"code\":\"{}\"}}", api.code));
+                eprintln!("{text}");
+            } else {
+                eprintln!("Ошибка: {} [{}]", api.message, api.code);
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn clock_of(cli: &Cli) -> Arc<dyn Clock> {
+    match (cli.now, cli.today) {
+        (Some(now), _) => Arc::new(FixedClock::new(now)),
+        (None, Some(date)) => Arc::new(ShiftedDateClock { date }),
+        (None, None) => Arc::new(SystemClock),
+    }
+}
+
+/// Which local copy to open: `--user`, or the only one there is.
+fn open(cli: &Cli, data_dir: &DataDir, clock: Arc<dyn Clock>) -> Result<Journal, ApiError> {
+    let login = match &cli.user {
+        Some(login) => login.clone(),
+        None => {
+            let users = data_dir.local_users()?;
+            match users.as_slice() {
+                [only] => only.clone(),
+                [] => {
+                    return Err(ApiError::new(
+                        "no_local_copy",
+                        format!(
+                        "В папке {} нет локальной копии журнала. Создайте демо-копию: journal demo",
+                        data_dir.root().display()
+                    ),
+                    ))
+                }
+                many => {
+                    return Err(ApiError::new(
+                        "user_required",
+                        format!(
+                            "На компьютере несколько локальных копий ({}); укажите --user",
+                            many.join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    Ok(Journal::open(data_dir.root(), &login, None)?.with_clock(clock))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let data_dir = DataDir::new(cli.data_dir.clone().unwrap_or_else(DataDir::default_root));
+    let clock = clock_of(&cli);
+    let today = cli.today.unwrap_or_else(|| clock.now().date());
+    let json = cli.json;
+
+    if let Command::Demo { reset } = &cli.command {
+        if *reset {
+            Journal::remove_local_copy(data_dir.root(), journal_api::DEMO_LOGIN)?;
+        }
+        let journal = Journal::open_demo(data_dir.root(), today)?.with_clock(clock);
+        let status = journal.status()?;
+        return render::status(&status, json, Some(today));
+    }
+
+    let mut journal = open(&cli, &data_dir, clock).context("открытие локальной копии")?;
+    match cli.command {
+        Command::Demo { .. } => unreachable_demo(),
+        Command::Groups => render::groups(&journal.groups()?, json),
+        Command::Loads => render::loads(&journal.loads()?, json),
+        Command::Lessons { date } => {
+            let date = date.unwrap_or(today);
+            render::lessons(date, &journal.today_lessons(date)?, json)
+        }
+        Command::Lesson { lesson } => render::lesson(&journal.lesson(lesson)?, json),
+        Command::Grid(args) => {
+            let load = match (args.load, &args.group, &args.subject) {
+                (Some(load), _, _) => load,
+                (None, Some(group), Some(subject)) => journal.find_load(group, subject)?,
+                _ => {
+                    return Err(ApiError::invalid_input(
+                        "Укажите --load или --group вместе с --subject",
+                    )
+                    .into())
+                }
+            };
+            let period = match &args.period {
+                Some(p) => Some(journal.find_period(p)?),
+                None => None,
+            };
+            render::grid(&journal.grid(load, period)?, json)
+        }
+        Command::Mark {
+            lesson,
+            student,
+            value,
+        } => {
+            let student = resolve_lesson_student(&journal, lesson, &student)?;
+            let receipt = journal.set_cell(lesson, student, &value)?;
+            let detail = journal.lesson(lesson)?;
+            let row = detail.students.iter().find(|r| r.student_id == student);
+            render::saved(
+                &receipt,
+                json,
+                &match row {
+                    Some(r) => format!("{}: «{}»", r.full_name, r.cell.symbol),
+                    None => "Отметка сохранена".to_string(),
+                },
+            )
+        }
+        Command::Topic(args) => {
+            let input = TopicInput {
+                hour: args.hour,
+                plan_topic_id: args.plan_topic,
+                title: args.text,
+                work_type: args.work_type,
+                work_number: args.number,
+                makeup_of: args.makeup_of,
+            };
+            let receipt = journal.set_topic(args.lesson, &input)?;
+            render::saved(&receipt, json, "Тема урока записана")
+        }
+        Command::Homework { lesson, text } => {
+            let receipt = journal.set_homework(lesson, &text)?;
+            render::saved(&receipt, json, "Домашнее задание записано")
+        }
+        Command::Final {
+            load,
+            period,
+            student,
+            value,
+        } => {
+            let student = resolve_grid_student(&journal, load, period, &student)?;
+            let receipt = journal.set_final(load, period, student, &value)?;
+            render::saved(&receipt, json, "Итоговая отметка сохранена")
+        }
+        Command::Lock { load, period } => {
+            let receipt = journal.lock_period(load, period)?;
+            render::saved(&receipt, json, "Период закрыт для редактирования")
+        }
+        Command::Status => render::status(&journal.status()?, json, None),
+    }
+}
+
+fn unreachable_demo() -> anyhow::Result<()> {
+    // `demo` returns before a copy is opened; kept as an error rather than a panic.
+    Err(ApiError::new("internal_error", "Команда demo обработана выше").into())
+}
+
+/// A student given as a UUID, or as the number in the lesson's list.
+fn resolve_lesson_student(
+    journal: &Journal,
+    lesson: LessonId,
+    given: &str,
+) -> Result<StudentId, ApiError> {
+    if let Ok(id) = given.trim().parse::<StudentId>() {
+        return Ok(id);
+    }
+    let number = parse_list_number(given)?;
+    journal
+        .lesson(lesson)?
+        .students
+        .iter()
+        .find(|r| r.number == number)
+        .map(|r| r.student_id)
+        .ok_or_else(|| ApiError::student_not_found(format!("№ {number} в списке урока")))
+}
+
+fn resolve_grid_student(
+    journal: &Journal,
+    load: LoadId,
+    period: PeriodId,
+    given: &str,
+) -> Result<StudentId, ApiError> {
+    if let Ok(id) = given.trim().parse::<StudentId>() {
+        return Ok(id);
+    }
+    let number = parse_list_number(given)?;
+    journal
+        .grid(load, Some(period))?
+        .rows
+        .iter()
+        .find(|r| r.number == number)
+        .map(|r| r.student_id)
+        .ok_or_else(|| ApiError::student_not_found(format!("№ {number} в списке группы")))
+}
+
+fn parse_list_number(given: &str) -> Result<u32, ApiError> {
+    given.trim().parse::<u32>().map_err(|_| {
+        ApiError::invalid_input(format!(
+            "Обучающийся указывается идентификатором или номером в списке, получено «{given}»"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "journal",
+            "lessons",
+            "--data-dir",
+            "/tmp/x",
+            "--json",
+            "--now",
+            "2026-10-05T10:15",
+        ])
+        .expect("global flags are accepted after the subcommand");
+        assert!(cli.json, "--json parsed");
+        assert_eq!(
+            cli.now.map(|n| n.to_string()),
+            Some("2026-10-05 10:15:00".to_string()),
+            "--now parsed"
+        );
+    }
+
+    #[test]
+    fn mark_takes_empty_and_cyrillic_values() {
+        let id = "0190a7c2-0000-7000-8000-000000000001";
+        for value in ["", "н", "н 4", "5/4"] {
+            let cli =
+                Cli::try_parse_from(["journal", "mark", "--lesson", id, "--student", "3", value])
+                    .expect("mark parses");
+            match cli.command {
+                Command::Mark { value: v, .. } => assert_eq!(v, value, "value kept verbatim"),
+                other => panic!("parsed as {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn topic_needs_text_or_plan_topic() {
+        let id = "0190a7c2-0000-7000-8000-000000000001";
+        assert!(
+            Cli::try_parse_from(["journal", "topic", "--lesson", id]).is_err(),
+            "a topic without text or КТП topic is a usage error"
+        );
+        assert!(
+            Cli::try_parse_from(["journal", "topic", "--lesson", id, "--plan-topic", id]).is_ok(),
+            "a КТП topic alone is enough"
+        );
+    }
+
+    #[test]
+    fn bad_dates_are_refused_in_russian() {
+        let err = parse_date("05.10.2026").expect_err("dd.mm.yyyy is not the agreed form");
+        assert!(
+            err.contains("ГГГГ-ММ-ДД"),
+            "the message names the form: {err}"
+        );
+    }
+}

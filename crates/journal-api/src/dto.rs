@@ -1,0 +1,445 @@
+//! What the use cases return to the UI and the CLI: plain, serialisable views with display-ready
+//! Russian labels. Every type here derives `ts_rs::TS`; the TypeScript twins are generated into
+//! `ui/src/bindings/` by this crate's tests (never written by hand).
+//!
+//! Ids are typed in Rust and plain strings (UUIDs) in TypeScript.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use journal_core::{LessonId, LoadId, PeriodId, StudentId, TopicId, UserId};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Kind of work done at a lesson (вид занятия) — the UI's twin of `journal_core::WorkType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkType {
+    Lesson,
+    Lecture,
+    Practical,
+    Laboratory,
+    Control,
+    Written,
+    Seminar,
+    Test,
+    Independent,
+}
+
+impl From<journal_core::WorkType> for WorkType {
+    fn from(w: journal_core::WorkType) -> Self {
+        use journal_core::WorkType as C;
+        match w {
+            C::Lesson => WorkType::Lesson,
+            C::Lecture => WorkType::Lecture,
+            C::Practical => WorkType::Practical,
+            C::Laboratory => WorkType::Laboratory,
+            C::Control => WorkType::Control,
+            C::Written => WorkType::Written,
+            C::Seminar => WorkType::Seminar,
+            C::Test => WorkType::Test,
+            C::Independent => WorkType::Independent,
+        }
+    }
+}
+
+impl From<WorkType> for journal_core::WorkType {
+    fn from(w: WorkType) -> Self {
+        use journal_core::WorkType as C;
+        match w {
+            WorkType::Lesson => C::Lesson,
+            WorkType::Lecture => C::Lecture,
+            WorkType::Practical => C::Practical,
+            WorkType::Laboratory => C::Laboratory,
+            WorkType::Control => C::Control,
+            WorkType::Written => C::Written,
+            WorkType::Seminar => C::Seminar,
+            WorkType::Test => C::Test,
+            WorkType::Independent => C::Independent,
+        }
+    }
+}
+
+impl WorkType {
+    pub const ALL: [WorkType; 9] = [
+        WorkType::Lesson,
+        WorkType::Lecture,
+        WorkType::Practical,
+        WorkType::Laboratory,
+        WorkType::Control,
+        WorkType::Written,
+        WorkType::Seminar,
+        WorkType::Test,
+        WorkType::Independent,
+    ];
+
+    pub fn name_ru(self) -> &'static str {
+        journal_core::WorkType::from(self).name_ru()
+    }
+
+    /// The snake_case code, as on the wire and in the CLI (`--work-type control`).
+    pub fn code(self) -> &'static str {
+        match self {
+            WorkType::Lesson => "lesson",
+            WorkType::Lecture => "lecture",
+            WorkType::Practical => "practical",
+            WorkType::Laboratory => "laboratory",
+            WorkType::Control => "control",
+            WorkType::Written => "written",
+            WorkType::Seminar => "seminar",
+            WorkType::Test => "test",
+            WorkType::Independent => "independent",
+        }
+    }
+
+    /// Accepts the code or the Russian name (any case): "control", "Контрольная работа".
+    pub fn parse(s: &str) -> Option<WorkType> {
+        let s = s.trim().to_lowercase();
+        WorkType::ALL
+            .into_iter()
+            .find(|w| w.code() == s || w.name_ru().to_lowercase() == s)
+    }
+}
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct UserInfo {
+    #[ts(type = "string")]
+    pub id: UserId,
+    pub login: String,
+    pub full_name: String,
+    /// Role codes (snake_case, as journal_core::Role serialises).
+    pub roles: Vec<String>,
+}
+
+/// A lesson's state in the timetable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LessonState {
+    Scheduled,
+    /// Перенесён.
+    Postponed,
+    Cancelled,
+}
+
+/// «Замена»: who teaches this lesson instead of the load's teacher.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Substitution {
+    /// Full name of the teacher who actually teaches.
+    pub substitute_name: String,
+    /// Full name of the load's teacher who is replaced.
+    pub replaced_name: String,
+    /// True when the signed-in user is the substitute.
+    pub by_me: bool,
+}
+
+/// What a teacher still has to fill in for a lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyKind {
+    /// Attendance and marks of the lesson (same day; control work 3 days; written work 7 days).
+    Marks,
+    /// The lesson's topic (each hour of a paired lesson).
+    Topic,
+    /// Homework, within 1.5 h after the lesson.
+    Homework,
+}
+
+/// A deadline status as journal_core::deadlines computes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineState {
+    NotDue,
+    Pending,
+    DoneInTime,
+    DoneLate,
+    Overdue,
+}
+
+/// One duty of a lesson with its deadline.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Duty {
+    pub kind: DutyKind,
+    /// «Отметки и посещаемость», «Тема урока», «Домашнее задание».
+    pub label_ru: String,
+    pub done: bool,
+    pub state: DeadlineState,
+    /// «Ожидает заполнения», «Просрочено», … (journal_core's label).
+    pub state_ru: String,
+    /// Last moment to fill it in time, when it is still open.
+    pub due: Option<NaiveDateTime>,
+}
+
+/// A lesson in a list (today's lessons).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LessonSummary {
+    #[ts(type = "string")]
+    pub id: LessonId,
+    #[ts(type = "string")]
+    pub load_id: LoadId,
+    pub date: NaiveDate,
+    /// Lesson (or pair) number in the bell schedule.
+    pub bell_number: u8,
+    /// Start and end from the bell schedule.
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    /// 2 for a paired lesson.
+    pub hours: u8,
+    pub group_name: String,
+    pub subgroup_name: Option<String>,
+    pub subject_name: String,
+    pub room: Option<String>,
+    pub state: LessonState,
+    pub moved_to: Option<NaiveDate>,
+    pub substitution: Option<Substitution>,
+    /// Topic titles recorded so far (one per hour).
+    pub topics: Vec<String>,
+    pub homework: Option<String>,
+    /// Students on the list for this lesson and how many cells are filled.
+    pub student_count: u32,
+    pub filled_cells: u32,
+    pub duties: Vec<Duty>,
+    /// Number of duties not done yet.
+    pub missing: u32,
+    /// The lesson's period is closed for editing in this load.
+    pub locked: bool,
+}
+
+/// A journal cell as shown and edited.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CellView {
+    /// As printed in the journal: «5», «н», «н 4», «5/4»; "" when empty.
+    pub symbol: String,
+    /// The marks in the cell (a double mark gives two).
+    pub marks: Vec<u8>,
+    /// «н», «б» or «п» when the student was absent.
+    pub absence: Option<String>,
+    pub entered_at: Option<NaiveDateTime>,
+}
+
+/// One student's line in a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RosterRow {
+    /// Number in the list (1-based, alphabetical as in the paper journal).
+    pub number: u32,
+    #[ts(type = "string")]
+    pub student_id: StudentId,
+    pub full_name: String,
+    /// Individual curriculum (ИУП).
+    pub individual_plan: bool,
+    pub cell: CellView,
+}
+
+/// A topic recorded for one hour of a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TopicView {
+    pub hour: u8,
+    #[ts(type = "string | null")]
+    pub plan_topic_id: Option<TopicId>,
+    pub title: String,
+    pub work_type: WorkType,
+    pub work_type_ru: String,
+    pub work_number: Option<u32>,
+    /// Make-up (отработка) of the topic of this earlier lesson.
+    #[ts(type = "string | null")]
+    pub makeup_of: Option<LessonId>,
+    pub entered_at: NaiveDateTime,
+}
+
+/// A topic of the КТП.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PlanTopicView {
+    #[ts(type = "string")]
+    pub id: TopicId,
+    pub ordinal: u32,
+    pub title: String,
+    pub hours: u8,
+    pub work_type: WorkType,
+    pub work_type_ru: String,
+    pub work_number: Option<u32>,
+    /// Already recorded at some lesson of the load.
+    pub given: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HomeworkView {
+    pub text: String,
+    pub entered_at: NaiveDateTime,
+}
+
+/// A period of the academic year.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PeriodView {
+    #[ts(type = "string")]
+    pub id: PeriodId,
+    pub name: String,
+    pub ordinal: u8,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// Everything the lesson screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LessonDetail {
+    pub summary: LessonSummary,
+    pub period: Option<PeriodView>,
+    pub students: Vec<RosterRow>,
+    pub topics: Vec<TopicView>,
+    pub homework: Option<HomeworkView>,
+    /// The next КТП topic of the load not given yet — pre-suggested as this lesson's topic.
+    pub suggested_topic: Option<PlanTopicView>,
+    /// The whole КТП of the load (for the searchable list).
+    pub plan: Vec<PlanTopicView>,
+    /// A double mark like 5/4 is allowed in this subject.
+    pub double_mark_allowed: bool,
+    /// Why the signed-in user cannot edit this lesson now (None = editable).
+    pub read_only_reason: Option<crate::ApiError>,
+}
+
+/// A teaching load: a subject of a group (or subgroup) taught by a teacher.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LoadSummary {
+    #[ts(type = "string")]
+    pub id: LoadId,
+    #[ts(type = "string")]
+    pub group_id: journal_core::GroupId,
+    pub group_name: String,
+    pub subgroup_name: Option<String>,
+    pub subject_name: String,
+    #[ts(type = "string")]
+    pub teacher_id: UserId,
+    pub teacher_name: String,
+    /// Hours by the curriculum for the year, and hours given so far (lessons with a topic).
+    pub planned_hours: u32,
+    pub given_hours: u32,
+    /// The signed-in user teaches it (and may edit it).
+    pub own: bool,
+}
+
+/// A group the user sees.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GroupSummary {
+    #[ts(type = "string")]
+    pub id: journal_core::GroupId,
+    pub name: String,
+    pub course: u8,
+    pub specialty: String,
+    pub curator_name: Option<String>,
+    /// Students on the lists of the user's loads in this group in the current period.
+    pub student_count: u32,
+    /// The user's loads in this group.
+    pub loads: Vec<LoadSummary>,
+}
+
+/// A column of the grid: one lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GridColumn {
+    #[ts(type = "string")]
+    pub lesson_id: LessonId,
+    pub date: NaiveDate,
+    pub hours: u8,
+    pub topic: Option<String>,
+    pub work_type: Option<WorkType>,
+    pub homework: Option<String>,
+}
+
+/// One student's line of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GridRow {
+    pub number: u32,
+    #[ts(type = "string")]
+    pub student_id: StudentId,
+    pub full_name: String,
+    /// Individual curriculum (ИУП).
+    pub individual_plan: bool,
+    /// One per column: the cell's symbol ("" when empty), or null where the student was not in the
+    /// group (subgroup) on that date.
+    pub cells: Vec<Option<String>>,
+    /// Average of the marks in the period, when there are any.
+    pub average: Option<f64>,
+    /// The period final as shown: «5», «зачёт», «незачёт», «н/а», «отсрочка».
+    pub final_value: Option<String>,
+    /// The final journal_core suggests from the period's marks.
+    pub suggested_final: Option<String>,
+}
+
+/// The journal page of a load for a period: students × dates, finals, lock state.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Grid {
+    pub load: LoadSummary,
+    pub period: PeriodView,
+    pub periods: Vec<PeriodView>,
+    pub columns: Vec<GridColumn>,
+    pub rows: Vec<GridRow>,
+    pub locked: bool,
+    pub locked_at: Option<NaiveDateTime>,
+    pub double_mark_allowed: bool,
+}
+
+/// The state of the local copy.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Status {
+    pub user: UserInfo,
+    pub institution_name: String,
+    pub device_id: String,
+    /// Edits not yet accepted by the server.
+    pub pending_ops: u64,
+    pub conflicts: u64,
+    /// Last successful sync; None = never.
+    pub last_sync: Option<NaiveDateTime>,
+    /// The device's outbox chain verifies.
+    pub outbox_intact: bool,
+    pub store_path: String,
+}
+
+/// What a write returns: the outbox op it became.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct EditReceipt {
+    pub op_id: String,
+    pub device_seq: u64,
+    /// The entry time recorded for the edit (deadlines and no-backdating use it).
+    pub entered_at: NaiveDateTime,
+}
+
+/// A topic to record for one hour of a lesson: a КТП topic, or free text checked by the rules.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct TopicInput {
+    /// 1, or 2 for the second hour of a paired lesson; default 1.
+    pub hour: Option<u8>,
+    /// A topic of the load's КТП; its title, work type and number are taken unless given here.
+    #[ts(type = "string | null")]
+    pub plan_topic_id: Option<TopicId>,
+    pub title: Option<String>,
+    pub work_type: Option<WorkType>,
+    pub work_number: Option<u32>,
+    /// Make-up (отработка) of the topic missed at this lesson.
+    #[ts(type = "string | null")]
+    pub makeup_of: Option<LessonId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_type_twin_round_trips_every_variant() {
+        for w in WorkType::ALL {
+            let core: journal_core::WorkType = w.into();
+            assert_eq!(WorkType::from(core), w, "the UI twin maps back to itself");
+            assert_eq!(
+                serde_json::to_value(w).ok(),
+                serde_json::to_value(core).ok(),
+                "the twin serialises exactly like the core type"
+            );
+        }
+    }
+
+    #[test]
+    fn work_type_parses_code_and_russian_name() {
+        assert_eq!(WorkType::parse("control"), Some(WorkType::Control));
+        assert_eq!(
+            WorkType::parse("Контрольная работа"),
+            Some(WorkType::Control),
+            "the Russian name is accepted"
+        );
+        assert_eq!(WorkType::parse("что-то"), None, "unknown names are refused");
+    }
+}

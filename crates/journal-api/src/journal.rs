@@ -1,0 +1,988 @@
+//! [`Journal`]: one opened local copy for one signed-in user, and every use case of the app as a
+//! method. Each write runs the same gate — permission, lesson held, lock, entry time, value —
+//! through journal-core and only then hands the edit to the store, which records it in one
+//! transaction together with its outbox op. A refused write changes nothing.
+
+use crate::clock::{Clock, SystemClock};
+use crate::dto::*;
+use crate::layout::DataDir;
+use crate::view;
+use crate::ApiError;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use journal_core::timing::EntryKind;
+use journal_core::{
+    permissions, Action, CellValue, FinalValue, GroupId, LessonId, LessonInfo, LoadId, PeriodId,
+    Policy, Role, RuleError, Scope, StudentId, TopicId,
+};
+use journal_protocol::{Cell, Lesson, LessonStatus, Load, OpPayload, Period, User};
+use journal_store::{self as store, Store, StoreKey};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Login of the demo teacher whose copy `open_demo` makes.
+pub const DEMO_LOGIN: &str = "teacher";
+
+/// Longest homework or topic text accepted (a journal line, not an essay).
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// One opened local copy for one signed-in user.
+pub struct Journal {
+    store: Store,
+    store_path: PathBuf,
+    me: User,
+    policy: Policy,
+    institution_name: String,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("user", &self.me.login)
+            .field("store_path", &self.store_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Journal {
+    /// Opens the demo teacher's local copy in `data_dir`, creating it from the demo institution
+    /// (default seed, "today" = `today`, filtered to what the teacher's device keeps) when missing.
+    pub fn open_demo(data_dir: &Path, today: NaiveDate) -> Result<Journal, ApiError> {
+        let path = DataDir::new(data_dir).store_path(DEMO_LOGIN)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut store = Store::open(&path, None)?;
+        // Filled-ness is asked of the store, not the file: a first run killed between creating the
+        // file and importing leaves an empty store that the next run fills.
+        if store.institution()?.is_none() {
+            let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today);
+            let user = snapshot
+                .users
+                .iter()
+                .find(|u| u.login == DEMO_LOGIN)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "demo_user_missing",
+                        "В демонстрационных данных нет преподавателя teacher",
+                    )
+                })?;
+            let mine = snapshot.for_user(user.id);
+            store.import_snapshot(&mine)?;
+        }
+        Journal::from_store(store, path, DEMO_LOGIN)
+    }
+
+    /// Opens the existing local copy of `login` (an encrypted copy needs its key).
+    pub fn open(data_dir: &Path, login: &str, key: Option<&StoreKey>) -> Result<Journal, ApiError> {
+        let path = DataDir::new(data_dir).store_path(login)?;
+        if !path.exists() {
+            return Err(ApiError::new(
+                "no_local_copy",
+                format!("На этом компьютере нет локальной копии журнала пользователя {login}"),
+            ));
+        }
+        let store = Store::open(&path, key)?;
+        Journal::from_store(store, path, login)
+    }
+
+    /// Deletes the local copy of `login` (the demo's `--reset`). Unsent edits go with it.
+    pub fn remove_local_copy(data_dir: &Path, login: &str) -> Result<(), ApiError> {
+        let dir = DataDir::new(data_dir).user_dir(login)?;
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        Ok(())
+    }
+
+    fn from_store(store: Store, store_path: PathBuf, login: &str) -> Result<Journal, ApiError> {
+        let institution = store.institution()?.ok_or_else(|| {
+            ApiError::new(
+                "local_copy_empty",
+                "Локальная копия журнала пуста: войдите, когда есть связь с сервером",
+            )
+        })?;
+        let me = store.user_by_login(login)?.ok_or_else(|| {
+            ApiError::new(
+                "user_not_in_copy",
+                format!("Пользователь {login} не найден в локальной копии журнала"),
+            )
+        })?;
+        Ok(Journal {
+            store,
+            store_path,
+            me,
+            policy: institution.policy,
+            institution_name: institution.name,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// Replaces the clock (tests, the CLI's `--now`).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Journal {
+        self.clock = clock;
+        self
+    }
+
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// "Now" as the injected clock says.
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.now()
+    }
+
+    pub fn user(&self) -> UserInfo {
+        user_info(&self.me)
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The store underneath, for the sync client and benchmarks.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    // ----- reads -------------------------------------------------------------------------------
+
+    /// The user's lessons on `date` from the timetable — own loads and lessons where they
+    /// substitute — in bell order, each with what is still missing and its deadline status.
+    pub fn today_lessons(&self, date: NaiveDate) -> Result<Vec<LessonSummary>, ApiError> {
+        let now = self.now();
+        self.store
+            .lessons_on(date, self.me.id)?
+            .iter()
+            .map(|s| {
+                let detail = self.lesson_detail_row(s.lesson.id)?;
+                Ok(self.summary(&detail, now))
+            })
+            .collect()
+    }
+
+    /// Everything the lesson screen shows: the list with cells, topics, homework, the КТП with
+    /// the suggested next topic, and whether the user may edit now.
+    pub fn lesson(&self, id: LessonId) -> Result<LessonDetail, ApiError> {
+        let now = self.now();
+        let detail = self.lesson_detail_row(id)?;
+        let load = self.load_row(detail.summary.lesson.load_id)?;
+        self.check_read(&load.load)?;
+        let progress = self.load_progress(&load.load)?;
+        let plan = view::plan_views(&self.store.plan_topics(load.load.id)?, &progress.given);
+        let read_only_reason = self
+            .gate(
+                &detail,
+                &load.load,
+                Action::EditCells,
+                Some(EntryKind::Mark),
+                now,
+            )
+            .err();
+        let students = detail
+            .roster
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RosterRow {
+                number: i as u32 + 1,
+                student_id: r.student.id,
+                full_name: r.full_name.clone(),
+                individual_plan: r.individual_plan,
+                cell: view::cell_view(r.cell.as_ref()),
+            })
+            .collect();
+        Ok(LessonDetail {
+            summary: self.summary(&detail, now),
+            period: detail.period.as_ref().map(period_view),
+            students,
+            topics: detail.summary.topics.iter().map(view::topic_view).collect(),
+            homework: detail.summary.homework.as_ref().map(|h| HomeworkView {
+                text: h.text.clone(),
+                entered_at: h.entered_at,
+            }),
+            suggested_topic: view::suggested_topic(&plan),
+            plan,
+            double_mark_allowed: self.policy.allows_double_mark(&load.subject.name),
+            read_only_reason,
+        })
+    }
+
+    /// The journal page of `load` for `period` (default: the period containing today; between
+    /// periods the next one; after the year the last): students × lesson dates, averages, finals
+    /// and suggested finals, lock state. Cancelled and postponed lessons get no column.
+    pub fn grid(&self, load_id: LoadId, period: Option<PeriodId>) -> Result<Grid, ApiError> {
+        let load = self.load_row(load_id)?;
+        self.check_read(&load.load)?;
+        let periods = self.store.periods()?;
+        let period = match period {
+            Some(id) => periods
+                .iter()
+                .find(|p| p.id == id)
+                .cloned()
+                .ok_or_else(|| ApiError::period_not_found(id))?,
+            None => self.current_period(&periods)?,
+        };
+        let raw = self.store.grid(load_id, period.id)?;
+        let held: Vec<usize> = raw
+            .lessons
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.lesson.status == LessonStatus::Scheduled)
+            .map(|(i, _)| i)
+            .collect();
+        let columns = held
+            .iter()
+            .map(|&i| {
+                let l = &raw.lessons[i];
+                GridColumn {
+                    lesson_id: l.lesson.id,
+                    date: l.lesson.date,
+                    hours: l.lesson.hours,
+                    topic: if l.topics.is_empty() {
+                        None
+                    } else {
+                        Some(
+                            l.topics
+                                .iter()
+                                .map(|t| t.title.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" / "),
+                        )
+                    },
+                    work_type: if l.topics.is_empty() {
+                        None
+                    } else {
+                        Some(view::lesson_work_type(&l.topics).into())
+                    },
+                    homework: l.homework.as_ref().map(|h| h.text.clone()),
+                }
+            })
+            .collect();
+        let rows = raw
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(n, r)| {
+                let values: Vec<CellValue> = held
+                    .iter()
+                    .filter_map(|&i| r.cells.get(i).cloned().flatten())
+                    .collect();
+                GridRow {
+                    number: n as u32 + 1,
+                    student_id: r.student_id,
+                    full_name: r.full_name.clone(),
+                    individual_plan: r.individual_plan,
+                    cells: held
+                        .iter()
+                        .map(|&i| {
+                            if r.member_on.get(i).copied().unwrap_or(false) {
+                                Some(
+                                    r.cells
+                                        .get(i)
+                                        .and_then(|c| c.as_ref())
+                                        .map(|c| c.symbol())
+                                        .unwrap_or_default(),
+                                )
+                            } else {
+                                None
+                            }
+                        })
+                        .collect(),
+                    average: journal_core::finals::average(&values),
+                    final_value: r.final_value.as_ref().map(FinalValue::symbol),
+                    suggested_final: journal_core::suggest_final(&values).map(|f| f.symbol()),
+                }
+            })
+            .collect();
+        Ok(Grid {
+            load: self.load_summary(&load)?,
+            periods: periods.iter().map(period_view).collect(),
+            period: period_view(&period),
+            columns,
+            rows,
+            locked: raw.lock.is_some(),
+            locked_at: raw.lock.as_ref().map(|l| l.locked_at),
+            double_mark_allowed: self.policy.allows_double_mark(&load.subject.name),
+        })
+    }
+
+    /// The groups in which the user sees loads, each with those loads.
+    pub fn groups(&self) -> Result<Vec<GroupSummary>, ApiError> {
+        let loads = self.loads()?;
+        let periods = self.store.periods()?;
+        let current = self.current_period(&periods).ok();
+        let mut out = Vec::new();
+        for g in self.store.groups()? {
+            let mine: Vec<LoadSummary> = loads
+                .iter()
+                .filter(|l| l.group_id == g.id)
+                .cloned()
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let mut students: HashSet<StudentId> = HashSet::new();
+            if let Some(p) = &current {
+                for l in &mine {
+                    students.extend(
+                        self.store
+                            .grid(l.id, p.id)?
+                            .rows
+                            .iter()
+                            .map(|r| r.student_id),
+                    );
+                }
+            }
+            let curator_name = match g.curator_id {
+                Some(id) => self.store.user(id)?.map(|u| u.full_name),
+                None => None,
+            };
+            out.push(GroupSummary {
+                id: g.id,
+                name: g.name,
+                course: g.course,
+                specialty: g.specialty,
+                curator_name,
+                student_count: students.len() as u32,
+                loads: mine,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The loads the user may read — own loads, and for a curator their group's — by group and
+    /// subject.
+    pub fn loads(&self) -> Result<Vec<LoadSummary>, ApiError> {
+        let mut out = Vec::new();
+        for g in self.store.groups()? {
+            for load in self.store.loads_of_group(g.id)? {
+                if self.check_read(&load.load).is_ok() {
+                    out.push(self.load_summary(&load)?);
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (&a.group_name, &a.subject_name, &a.subgroup_name).cmp(&(
+                &b.group_name,
+                &b.subject_name,
+                &b.subgroup_name,
+            ))
+        });
+        Ok(out)
+    }
+
+    /// Periods of the academic year in order.
+    pub fn periods(&self) -> Result<Vec<PeriodView>, ApiError> {
+        Ok(self.store.periods()?.iter().map(period_view).collect())
+    }
+
+    /// A load by group and subject names (CLI convenience); refuses when subgroups make it ambiguous.
+    pub fn find_load(&self, group: &str, subject: &str) -> Result<LoadId, ApiError> {
+        let norm = |s: &str| s.trim().to_lowercase().replace('ё', "е");
+        let matches: Vec<LoadSummary> = self
+            .loads()?
+            .into_iter()
+            .filter(|l| {
+                norm(&l.group_name) == norm(group) && norm(&l.subject_name) == norm(subject)
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(one.id),
+            [] => Err(ApiError::load_not_found(format!("{group}, {subject}"))),
+            _ => Err(ApiError::new(
+                "load_ambiguous",
+                format!(
+                    "У группы {group} несколько нагрузок по предмету «{subject}» (подгруппы): укажите нагрузку"
+                ),
+            )),
+        }
+    }
+
+    /// A period by id, ordinal («1») or name («1 семестр»).
+    pub fn find_period(&self, given: &str) -> Result<PeriodId, ApiError> {
+        let periods = self.store.periods()?;
+        let given = given.trim();
+        if let Ok(id) = given.parse::<PeriodId>() {
+            return periods
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.id)
+                .ok_or_else(|| ApiError::period_not_found(id));
+        }
+        if let Ok(n) = given.parse::<u8>() {
+            if let Some(p) = periods.iter().find(|p| p.ordinal == n) {
+                return Ok(p.id);
+            }
+        }
+        let lower = given.to_lowercase();
+        periods
+            .iter()
+            .find(|p| p.name.to_lowercase() == lower)
+            .map(|p| p.id)
+            .ok_or_else(|| ApiError::period_not_found(given))
+    }
+
+    /// The state of the local copy: unsent edits, conflicts, device, and whether the outbox chain
+    /// verifies.
+    pub fn status(&self) -> Result<Status, ApiError> {
+        let counts = self.store.counts()?;
+        Ok(Status {
+            user: self.user(),
+            institution_name: self.institution_name.clone(),
+            device_id: self.store.device_id().to_string(),
+            pending_ops: counts.pending_ops,
+            conflicts: counts.open_conflicts,
+            // No sync client yet: this copy has never synced.
+            last_sync: None,
+            outbox_intact: self.store.verify_outbox().is_ok(),
+            store_path: self.store_path.display().to_string(),
+        })
+    }
+
+    // ----- writes ------------------------------------------------------------------------------
+
+    /// Sets a cell (attendance and/or marks) as typed: "5", "н", "5/4", "н 4"; "" clears it.
+    pub fn set_cell(
+        &mut self,
+        lesson_id: LessonId,
+        student_id: StudentId,
+        input: &str,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let detail = self.lesson_detail_row(lesson_id)?;
+        let load = self.load_row(detail.summary.lesson.load_id)?;
+        self.gate(&detail, &load.load, Action::EditCells, None, now)?;
+        let double = self.policy.allows_double_mark(&load.subject.name);
+        let value = journal_core::parse_cell(input, double, &self.policy)?;
+        let kind = match (value.absence().is_some(), value.marks().next().is_some()) {
+            (true, true) => EntryKind::MakeUpMark,
+            (true, false) => EntryKind::Attendance,
+            _ => EntryKind::Mark,
+        };
+        journal_core::check_entry(&self.lesson_info(&detail)?, now, kind, &self.policy)?;
+        if !detail.roster.iter().any(|r| r.student.id == student_id) {
+            return Err(RuleError::StudentNotInGroup.into());
+        }
+        self.record(
+            now,
+            OpPayload::SetCell {
+                lesson_id,
+                student_id,
+                value,
+            },
+        )
+    }
+
+    /// Records the topic of one hour of a lesson: a КТП topic (its title, work type and number
+    /// unless given), or free text checked by the rules.
+    pub fn set_topic(
+        &mut self,
+        lesson_id: LessonId,
+        input: &TopicInput,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let detail = self.lesson_detail_row(lesson_id)?;
+        let lesson = detail.summary.lesson.clone();
+        let load = self.load_row(lesson.load_id)?;
+        self.gate(
+            &detail,
+            &load.load,
+            Action::EditTopic,
+            Some(EntryKind::Topic),
+            now,
+        )?;
+        let hour = input.hour.unwrap_or(1);
+        let hours = lesson.hours.max(1);
+        if hour == 0 || hour > hours {
+            return Err(ApiError::new(
+                "invalid_hour",
+                format!("У урока {hours} ч.: тему для часа {hour} записать нельзя"),
+            ));
+        }
+        let plan = match input.plan_topic_id {
+            Some(id) => Some(
+                self.store
+                    .plan_topics(load.load.id)?
+                    .into_iter()
+                    .find(|p| p.id == id)
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            "plan_topic_not_found",
+                            format!("В КТП этого предмета нет темы {id}"),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        let title = input
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .or_else(|| plan.as_ref().map(|p| p.title.clone()))
+            .unwrap_or_default();
+        check_length(&title, "Тема урока")?;
+        let work_type: journal_core::WorkType = input
+            .work_type
+            .map(Into::into)
+            .or(plan.as_ref().map(|p| p.work_type))
+            .unwrap_or(journal_core::WorkType::Lesson);
+        let work_number = input
+            .work_number
+            .or(plan.as_ref().and_then(|p| p.work_number));
+        journal_core::validate_topic(&title, work_type, work_number)?;
+        if let Some(missed) = input.makeup_of {
+            let original = self
+                .store
+                .lesson(missed)?
+                .ok_or_else(|| ApiError::lesson_not_found(missed))?;
+            let original = &original.summary.lesson;
+            if original.load_id != lesson.load_id
+                || original.id == lesson.id
+                || original.date > lesson.date
+            {
+                return Err(ApiError::new(
+                    "invalid_makeup",
+                    "Отработать можно только тему более раннего урока того же предмета",
+                ));
+            }
+        }
+        self.record(
+            now,
+            OpPayload::SetTopic {
+                lesson_id,
+                hour,
+                plan_topic_id: plan.map(|p| p.id),
+                title,
+                work_type,
+                work_number,
+                makeup_of: input.makeup_of,
+            },
+        )
+    }
+
+    /// Records the homework of a lesson; empty text means «не задано».
+    pub fn set_homework(
+        &mut self,
+        lesson_id: LessonId,
+        text: &str,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let detail = self.lesson_detail_row(lesson_id)?;
+        let load = self.load_row(detail.summary.lesson.load_id)?;
+        self.gate(
+            &detail,
+            &load.load,
+            Action::EditHomework,
+            Some(EntryKind::Homework),
+            now,
+        )?;
+        let text = text.trim();
+        check_length(text, "Домашнее задание")?;
+        self.record(
+            now,
+            OpPayload::SetHomework {
+                lesson_id,
+                text: text.to_string(),
+            },
+        )
+    }
+
+    /// Sets a student's period final: 2–5, зачёт, незачёт, н/а, отсрочка; "" clears it.
+    pub fn set_final(
+        &mut self,
+        load_id: LoadId,
+        period_id: PeriodId,
+        student_id: StudentId,
+        input: &str,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let load = self.load_row(load_id)?;
+        self.check_permission(&load.load, None, Action::SetFinals)?;
+        let period = self.period_row(period_id)?;
+        let grid = self.store.grid(load_id, period_id)?;
+        journal_core::check_unlocked(grid.lock.is_some())?;
+        journal_core::check_entry(&period_info(&period), now, EntryKind::Final, &self.policy)?;
+        let value: Option<FinalValue> = if input.trim().is_empty() {
+            None
+        } else {
+            Some(journal_core::parse_final(input)?)
+        };
+        if !grid.rows.iter().any(|r| r.student_id == student_id) {
+            return Err(RuleError::StudentNotInGroup.into());
+        }
+        self.record(
+            now,
+            OpPayload::SetFinal {
+                load_id,
+                period_id,
+                student_id,
+                value,
+            },
+        )
+    }
+
+    /// Closes a period of a load for editing. Refused while a student on the list at the period's
+    /// end has no final.
+    pub fn lock_period(
+        &mut self,
+        load_id: LoadId,
+        period_id: PeriodId,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let load = self.load_row(load_id)?;
+        self.check_permission(&load.load, None, Action::LockPeriod)?;
+        let period = self.period_row(period_id)?;
+        let grid = self.store.grid(load_id, period_id)?;
+        journal_core::check_unlocked(grid.lock.is_some())?;
+        journal_core::check_entry(&period_info(&period), now, EntryKind::Final, &self.policy)?;
+        let missing: Vec<&str> = grid
+            .rows
+            .iter()
+            // A student who left before the period's last lesson needs no final here.
+            .filter(|r| r.member_on.last().copied().unwrap_or(true))
+            .filter(|r| r.final_value.is_none())
+            .map(|r| r.full_name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::new(
+                "finals_missing",
+                format!(
+                    "Нельзя закрыть период: не выставлены итоговые отметки ({}): {}",
+                    missing.len(),
+                    missing.join(", ")
+                ),
+            ));
+        }
+        self.record(now, OpPayload::LockPeriod { load_id, period_id })
+    }
+
+    // ----- the gate ----------------------------------------------------------------------------
+
+    fn record(&mut self, now: NaiveDateTime, payload: OpPayload) -> Result<EditReceipt, ApiError> {
+        let op = self.store.record_edit(self.me.id, now, payload)?;
+        Ok(EditReceipt {
+            op_id: op.op_id.to_string(),
+            device_seq: op.device_seq,
+            entered_at: op.device_time,
+        })
+    }
+
+    /// The user's relation to a load (and lesson), for one of their role grants: own (teaches it,
+    /// or substitutes at this lesson), own group (curator of the load's group), or the institution.
+    fn scope_for(
+        &self,
+        role: Role,
+        grant_group: Option<GroupId>,
+        load: &Load,
+        lesson: Option<&Lesson>,
+    ) -> Scope {
+        let substitutes = lesson.is_some_and(|l| l.substitute_teacher_id == Some(self.me.id));
+        if load.teacher_id == self.me.id || substitutes {
+            Scope::OwnLoad
+        } else if role == Role::Curator && grant_group == Some(load.group_id) {
+            Scope::OwnGroup
+        } else {
+            Scope::Institution
+        }
+    }
+
+    /// Allowed when any of the user's role grants allows `action` on its scope (journal_core
+    /// decides); otherwise the refusal for the first grant.
+    fn check_permission(
+        &self,
+        load: &Load,
+        lesson: Option<&Lesson>,
+        action: Action,
+    ) -> Result<(), ApiError> {
+        let mut first_refusal: Option<RuleError> = None;
+        for grant in &self.me.grants {
+            let scope = self.scope_for(grant.role, grant.group_id, load, lesson);
+            match permissions::check(grant.role, action, scope, &self.policy) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    first_refusal.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_refusal
+            .unwrap_or_else(|| RuleError::Forbidden("у пользователя нет ни одной роли".into()))
+            .into())
+    }
+
+    fn check_read(&self, load: &Load) -> Result<(), ApiError> {
+        self.check_permission(load, None, Action::ReadJournal)
+    }
+
+    /// The checks every lesson write shares, in this order: permission, the lesson is held (not
+    /// postponed or cancelled), its period is not locked, and — when the kind of entry is known —
+    /// now is an allowed entry time for it.
+    fn gate(
+        &self,
+        detail: &store::LessonDetail,
+        load: &Load,
+        action: Action,
+        kind: Option<EntryKind>,
+        now: NaiveDateTime,
+    ) -> Result<(), ApiError> {
+        let lesson = &detail.summary.lesson;
+        self.check_permission(load, Some(lesson), action)?;
+        match lesson.status {
+            LessonStatus::Scheduled => {}
+            LessonStatus::Postponed => {
+                return Err(ApiError::new(
+                    "lesson_postponed",
+                    "Урок перенесён: записи делаются на уроке, на который он перенесён",
+                ))
+            }
+            LessonStatus::Cancelled => {
+                return Err(ApiError::new(
+                    "lesson_cancelled",
+                    "Урок отменён: записи в журнал по нему не делаются",
+                ))
+            }
+        }
+        journal_core::check_unlocked(detail.locked)?;
+        if let Some(kind) = kind {
+            journal_core::check_entry(&self.lesson_info(detail)?, now, kind, &self.policy)?;
+        }
+        Ok(())
+    }
+
+    // ----- helpers -----------------------------------------------------------------------------
+
+    fn lesson_detail_row(&self, id: LessonId) -> Result<store::LessonDetail, ApiError> {
+        self.store
+            .lesson(id)?
+            .ok_or_else(|| ApiError::lesson_not_found(id))
+    }
+
+    fn load_row(&self, id: LoadId) -> Result<store::LoadSummary, ApiError> {
+        self.store
+            .load(id)?
+            .ok_or_else(|| ApiError::load_not_found(id))
+    }
+
+    fn period_row(&self, id: PeriodId) -> Result<Period, ApiError> {
+        self.store
+            .period(id)?
+            .ok_or_else(|| ApiError::period_not_found(id))
+    }
+
+    fn current_period(&self, periods: &[Period]) -> Result<Period, ApiError> {
+        let today = self.now().date();
+        periods
+            .iter()
+            .find(|p| p.starts_on <= today && today <= p.ends_on)
+            // Between periods (holidays) the next one; after the year, the last.
+            .or_else(|| {
+                periods
+                    .iter()
+                    .filter(|p| today < p.starts_on)
+                    .min_by_key(|p| p.starts_on)
+            })
+            .or_else(|| periods.iter().max_by_key(|p| p.ends_on))
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::new("no_periods", "В учебном году не задано ни одного периода")
+            })
+    }
+
+    fn lesson_info(&self, detail: &store::LessonDetail) -> Result<LessonInfo, ApiError> {
+        let s = &detail.summary;
+        match (s.starts, s.ends) {
+            (Some(starts), Some(ends)) => Ok(view::lesson_info(
+                s.lesson.date,
+                starts,
+                ends,
+                s.lesson.hours,
+                &s.topics,
+            )),
+            _ => Err(ApiError::new(
+                "bell_missing",
+                format!(
+                    "В расписании звонков нет урока № {}: время урока неизвестно",
+                    s.lesson.bell_number
+                ),
+            )),
+        }
+    }
+
+    /// Which КТП topics a load has given, and how many hours carry a topic, over the whole year.
+    fn load_progress(&self, load: &Load) -> Result<LoadProgress, ApiError> {
+        let mut progress = LoadProgress::default();
+        for p in self.store.periods()? {
+            for l in self.store.grid(load.id, p.id)?.lessons {
+                progress.hours += l.topics.len() as u32;
+                progress
+                    .given
+                    .extend(l.topics.iter().filter_map(|t| t.plan_topic_id));
+            }
+        }
+        Ok(progress)
+    }
+
+    fn load_summary(&self, load: &store::LoadSummary) -> Result<LoadSummary, ApiError> {
+        Ok(LoadSummary {
+            id: load.load.id,
+            group_id: load.load.group_id,
+            group_name: load.group_name.clone(),
+            subgroup_name: load.subgroup_name.clone(),
+            subject_name: load.subject.name.clone(),
+            teacher_id: load.load.teacher_id,
+            teacher_name: load.teacher_name.clone().unwrap_or_default(),
+            planned_hours: load.load.planned_hours,
+            given_hours: self.load_progress(&load.load)?.hours,
+            own: load.load.teacher_id == self.me.id,
+        })
+    }
+
+    /// The list line of a lesson. Duties are the teacher's who gives the lesson: a lesson someone
+    /// else substitutes is shown to the load's teacher without duties.
+    fn summary(&self, detail: &store::LessonDetail, now: NaiveDateTime) -> LessonSummary {
+        let s = &detail.summary;
+        let lesson = &s.lesson;
+        let (starts_at, ends_at) = match (s.starts, s.ends) {
+            (Some(a), Some(b)) => (lesson.date.and_time(a), lesson.date.and_time(b)),
+            _ => (
+                lesson.date.and_time(NaiveTime::MIN),
+                lesson.date.and_time(NaiveTime::MIN),
+            ),
+        };
+        let taught_by_me = lesson
+            .substitute_teacher_id
+            .is_none_or(|sub| sub == self.me.id);
+        let cells: Vec<Cell> = detail
+            .roster
+            .iter()
+            .filter_map(|r| r.cell.clone())
+            .collect();
+        let duties = match (s.starts, s.ends, lesson.status) {
+            (Some(a), Some(b), LessonStatus::Scheduled) if taught_by_me => {
+                let info = view::lesson_info(lesson.date, a, b, lesson.hours, &s.topics);
+                view::duties(&info, &s.topics, s.homework.as_ref(), &cells, now)
+            }
+            _ => Vec::new(),
+        };
+        let substitution = lesson.substitute_teacher_id.map(|id| Substitution {
+            substitute_name: self
+                .store
+                .user(id)
+                .ok()
+                .flatten()
+                .map(|u| u.full_name)
+                .unwrap_or_default(),
+            replaced_name: self
+                .store
+                .user(s.teacher_id)
+                .ok()
+                .flatten()
+                .map(|u| u.full_name)
+                .unwrap_or_default(),
+            by_me: id == self.me.id,
+        });
+        LessonSummary {
+            id: lesson.id,
+            load_id: lesson.load_id,
+            date: lesson.date,
+            bell_number: lesson.bell_number,
+            starts_at,
+            ends_at,
+            hours: lesson.hours,
+            group_name: s.group_name.clone(),
+            subgroup_name: s.subgroup_name.clone(),
+            subject_name: s.subject_name.clone(),
+            room: lesson.room.clone(),
+            state: match lesson.status {
+                LessonStatus::Scheduled => LessonState::Scheduled,
+                LessonStatus::Postponed => LessonState::Postponed,
+                LessonStatus::Cancelled => LessonState::Cancelled,
+            },
+            moved_to: lesson.moved_to,
+            substitution,
+            topics: s.topics.iter().map(|t| t.title.clone()).collect(),
+            homework: s.homework.as_ref().map(|h| h.text.clone()),
+            student_count: detail.roster.len() as u32,
+            filled_cells: cells.iter().filter(|c| !c.value.is_empty()).count() as u32,
+            missing: duties.iter().filter(|d| !d.done).count() as u32,
+            duties,
+            locked: detail.locked,
+        }
+    }
+}
+
+#[derive(Default)]
+struct LoadProgress {
+    given: HashSet<TopicId>,
+    hours: u32,
+}
+
+fn user_info(u: &User) -> UserInfo {
+    UserInfo {
+        id: u.id,
+        login: u.login.clone(),
+        full_name: u.full_name.clone(),
+        roles: u
+            .grants
+            .iter()
+            .filter_map(|g| serde_json::to_value(g.role).ok())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+    }
+}
+
+fn period_view(p: &Period) -> PeriodView {
+    PeriodView {
+        id: p.id,
+        name: p.name.clone(),
+        ordinal: p.ordinal,
+        starts_on: p.starts_on,
+        ends_on: p.ends_on,
+    }
+}
+
+/// The rules' view of a period for entries that belong to it as a whole (finals, lock).
+fn period_info(p: &Period) -> LessonInfo {
+    LessonInfo {
+        date: p.ends_on,
+        starts_at: p.starts_on.and_time(NaiveTime::MIN),
+        ends_at: p.ends_on.and_time(NaiveTime::MIN),
+        hours: 1,
+        work_type: journal_core::WorkType::Lesson,
+    }
+}
+
+fn check_length(text: &str, what: &str) -> Result<(), ApiError> {
+    let n = text.chars().count();
+    if n > MAX_TEXT_CHARS {
+        Err(ApiError::new(
+            "text_too_long",
+            format!("{what}: слишком длинный текст ({n} знаков, допустимо до {MAX_TEXT_CHARS})"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_can_live_in_tauri_state() {
+        // Tauri keeps the journal in a Mutex in managed state, which needs Send.
+        fn is_send<T: Send>() {}
+        is_send::<Journal>();
+    }
+
+    #[test]
+    fn overlong_text_is_refused_with_a_code() {
+        let long = "а".repeat(MAX_TEXT_CHARS + 1);
+        let err = check_length(&long, "Тема").expect_err("too long");
+        assert_eq!(err.code, "text_too_long", "stable code for the UI");
+        assert!(check_length("Кратко", "Тема").is_ok(), "normal text passes");
+    }
+}

@@ -1,0 +1,231 @@
+//! Refused writes: each returns the rule's stable code and changes nothing — no outbox op, the
+//! lesson as it was.
+
+use crate::fixture::*;
+use chrono::Duration;
+use journal_api::{DataDir, Journal, TopicInput, WorkType};
+use journal_core::{LateEntry, StudentId};
+use uuid::Uuid;
+
+#[test]
+fn entries_for_a_lesson_that_has_not_started_are_refused() {
+    let mut f = Fixture::open();
+    let l = f.lesson_of_day();
+    let student = f.detail(&l).students[0].student_id;
+    // Before the lesson's bell: «запрещено заполнять журнал за урок, который ещё не состоялся».
+    f.clock.set(l.starts_at - Duration::minutes(5));
+    assert_refused_unchanged(&mut f, Some(&l), "future_lesson", |j| {
+        j.set_cell(l.id, student, "5")
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "future_lesson", |j| {
+        j.set_homework(l.id, "Параграф 3")
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "future_lesson", |j| {
+        j.set_topic(
+            l.id,
+            &TopicInput {
+                title: Some("Введение в предмет".into()),
+                ..TopicInput::default()
+            },
+        )
+    });
+    // At the bell the same mark is accepted.
+    f.clock.set(l.starts_at);
+    f.journal
+        .set_cell(l.id, student, "5")
+        .expect("accepted once the lesson has started");
+}
+
+#[test]
+fn backdating_is_refused_under_the_strict_policy() {
+    let mut f = Fixture::open();
+    if f.journal.policy().late_entry != LateEntry::Strict {
+        // The demo institution's policy decides; this test is about the strict default (004).
+        assert_eq!(f.journal.policy().late_entry, LateEntry::AllowedCases);
+        return;
+    }
+    let earlier = (1..30)
+        .map(|k| f.day - Duration::days(k))
+        .find_map(|d| {
+            f.journal
+                .today_lessons(d)
+                .ok()
+                .and_then(|ls| ls.into_iter().find(held_by_me))
+        })
+        .expect("the demo has earlier lessons of the teacher");
+    let student = f.detail(&earlier).students[0].student_id;
+    assert_refused_unchanged(&mut f, Some(&earlier), "backdating", |j| {
+        j.set_cell(earlier.id, student, "3")
+    });
+}
+
+#[test]
+fn a_locked_period_refuses_cells_topics_and_finals() {
+    let mut f = Fixture::open();
+    let l = f.lesson_of_day();
+    let g = f.journal.grid(l.load_id, None).expect("grid");
+    for r in &g.rows {
+        f.journal
+            .set_final(l.load_id, g.period.id, r.student_id, "5")
+            .expect("final accepted");
+    }
+    f.journal
+        .lock_period(l.load_id, g.period.id)
+        .expect("locked");
+    let student = f.detail(&l).students[0].student_id;
+    assert_refused_unchanged(&mut f, Some(&l), "period_locked", |j| {
+        j.set_cell(l.id, student, "4")
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "period_locked", |j| {
+        j.set_topic(
+            l.id,
+            &TopicInput {
+                title: Some("Введение в предмет".into()),
+                ..TopicInput::default()
+            },
+        )
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "period_locked", |j| {
+        j.set_final(l.load_id, g.period.id, student, "3")
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "period_locked", |j| {
+        j.lock_period(l.load_id, g.period.id)
+    });
+}
+
+#[test]
+fn bad_values_are_refused() {
+    let mut f = Fixture::open();
+    let l = f.lesson_of_day();
+    let d = f.detail(&l);
+    let student = d.students[0].student_id;
+    for bad in ["7", "отл", "5 5 5 5", "н б"] {
+        let err = assert_refused_unchanged(&mut f, Some(&l), &expected_cell_code(bad), |j| {
+            j.set_cell(l.id, student, bad)
+        });
+        assert!(!err.message.is_empty(), "«{bad}» refused with a message");
+    }
+    if !d.double_mark_allowed {
+        assert_refused_unchanged(&mut f, Some(&l), "double_mark_not_allowed", |j| {
+            j.set_cell(l.id, student, "5/4")
+        });
+    }
+    assert_refused_unchanged(&mut f, Some(&l), "invalid_final_value", |j| {
+        j.set_final(
+            l.load_id,
+            d.period.as_ref().expect("period").id,
+            student,
+            "6",
+        )
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "student_not_in_group", |j| {
+        j.set_cell(l.id, StudentId(Uuid::from_u128(0xdead)), "5")
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "text_too_long", |j| {
+        j.set_homework(l.id, &"а".repeat(journal_api::MAX_TEXT_CHARS + 1))
+    });
+}
+
+/// What core answers for each bad cell input.
+fn expected_cell_code(input: &str) -> String {
+    match input {
+        "н б" => "two_absences_in_cell",
+        "5 5 5 5" => "too_many_entries",
+        _ => "invalid_cell_value",
+    }
+    .to_string()
+}
+
+#[test]
+fn generic_empty_and_unnumbered_topics_are_refused() {
+    let mut f = Fixture::open();
+    let l = f.lesson_of_day();
+    let topic = |title: &str, work_type: Option<WorkType>| TopicInput {
+        title: Some(title.into()),
+        work_type,
+        ..TopicInput::default()
+    };
+    assert_refused_unchanged(&mut f, Some(&l), "topic_too_generic", |j| {
+        j.set_topic(l.id, &topic("Повторение", None))
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "topic_empty", |j| {
+        j.set_topic(l.id, &topic("   ", None))
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "work_number_missing", |j| {
+        j.set_topic(l.id, &topic("Контрольная работа", Some(WorkType::Control)))
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "invalid_hour", |j| {
+        j.set_topic(
+            l.id,
+            &TopicInput {
+                hour: Some(l.hours + 1),
+                ..topic("Введение в предмет", None)
+            },
+        )
+    });
+}
+
+#[test]
+fn a_curator_reads_but_cannot_write_another_teachers_load() {
+    let f = Fixture::open();
+    // The curator's own local copy: their group's loads, read-only.
+    let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, demo_today());
+    let curator = snapshot
+        .users
+        .iter()
+        .find(|u| u.login == "curator")
+        .expect("demo has a curator");
+    let path = DataDir::new(f.dir.path())
+        .store_path("curator")
+        .expect("valid login");
+    std::fs::create_dir_all(path.parent().expect("user dir")).expect("mkdir");
+    let mut store = journal_store::Store::open(&path, None).expect("store opens");
+    store
+        .import_snapshot(&snapshot.for_user(curator.id))
+        .expect("curator's copy imported");
+    drop(store);
+    let mut journal = Journal::open(f.dir.path(), "curator", None)
+        .expect("curator's copy opens")
+        .with_clock(f.clock.clone());
+    let load = journal
+        .loads()
+        .expect("loads")
+        .into_iter()
+        .find(|l| !l.own)
+        .expect("the curator sees a load of another teacher in their group");
+    let grid = journal
+        .grid(load.id, None)
+        .expect("the curator reads the grid");
+    let column = grid
+        .columns
+        .iter()
+        .find(|c| c.date <= f.day)
+        .expect("a held lesson");
+    let student = grid.rows[0].student_id;
+    let pending = journal.status().expect("status").pending_ops;
+    let err = journal
+        .set_cell(column.lesson_id, student, "5")
+        .expect_err("a curator may not mark in another teacher's load");
+    assert_eq!(err.code, "forbidden", "permission refusal: {}", err.message);
+    let err = journal
+        .set_final(load.id, grid.period.id, student, "5")
+        .expect_err("nor set its finals");
+    assert_eq!(err.code, "forbidden", "permission refusal: {}", err.message);
+    assert_eq!(
+        journal.status().expect("status").pending_ops,
+        pending,
+        "refusals add no outbox op"
+    );
+}
+
+#[test]
+fn loads_outside_the_copy_are_not_found() {
+    let mut f = Fixture::open();
+    let l = f.lesson_of_day();
+    let student = f.detail(&l).students[0].student_id;
+    let g = f.journal.grid(l.load_id, None).expect("grid");
+    let unknown = journal_core::LoadId(Uuid::from_u128(0xbeef));
+    assert_refused_unchanged(&mut f, None, "load_not_found", |j| {
+        j.set_final(unknown, g.period.id, student, "5")
+    });
+}

@@ -1,0 +1,289 @@
+//! Output of each command: JSON with `--json`, otherwise Russian text and tables.
+
+use crate::table::Table;
+use chrono::NaiveDate;
+use journal_api::{
+    DeadlineState, EditReceipt, Grid, GroupSummary, LessonDetail, LessonState, LessonSummary,
+    LoadSummary, Status,
+};
+use serde::Serialize;
+
+fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn date_ru(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+pub fn status(s: &Status, json: bool, demo_today: Option<NaiveDate>) -> anyhow::Result<()> {
+    if json {
+        return print_json(s);
+    }
+    if let Some(today) = demo_today {
+        println!("Демо-копия готова (сегодня: {}).", date_ru(today));
+    }
+    println!(
+        "Пользователь:           {} ({})",
+        s.user.full_name, s.user.login
+    );
+    println!("Учреждение:             {}", s.institution_name);
+    println!("Устройство:             {}", s.device_id);
+    println!("Неотправленных изменений: {}", s.pending_ops);
+    println!("Конфликтов:             {}", s.conflicts);
+    println!(
+        "Последняя синхронизация: {}",
+        s.last_sync
+            .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
+            .unwrap_or_else(|| "никогда".to_string())
+    );
+    println!(
+        "Журнал изменений:       {}",
+        if s.outbox_intact {
+            "цел, подписи верны"
+        } else {
+            "НАРУШЕН"
+        }
+    );
+    println!("Файл:                   {}", s.store_path);
+    Ok(())
+}
+
+fn subgroup_suffix(subgroup: &Option<String>) -> String {
+    subgroup
+        .as_ref()
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default()
+}
+
+pub fn groups(groups: &[GroupSummary], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(groups);
+    }
+    let mut t = Table::new(["Группа", "Курс", "Обучающихся", "Куратор", "Предметы"]);
+    for g in groups {
+        let subjects: Vec<String> = g
+            .loads
+            .iter()
+            .map(|l| format!("{}{}", l.subject_name, subgroup_suffix(&l.subgroup_name)))
+            .collect();
+        t.row([
+            g.name.clone(),
+            g.course.to_string(),
+            g.student_count.to_string(),
+            g.curator_name.clone().unwrap_or_else(|| "—".into()),
+            subjects.join("; "),
+        ]);
+    }
+    print!("{}", t.render());
+    Ok(())
+}
+
+pub fn loads(loads: &[LoadSummary], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(loads);
+    }
+    let mut t = Table::new([
+        "Группа",
+        "Предмет",
+        "Преподаватель",
+        "Часы (план/дано)",
+        "Нагрузка",
+    ]);
+    for l in loads {
+        t.row([
+            format!("{}{}", l.group_name, subgroup_suffix(&l.subgroup_name)),
+            l.subject_name.clone(),
+            l.teacher_name.clone(),
+            format!("{}/{}", l.planned_hours, l.given_hours),
+            l.id.to_string(),
+        ]);
+    }
+    print!("{}", t.render());
+    Ok(())
+}
+
+fn state_mark(state: DeadlineState) -> &'static str {
+    match state {
+        DeadlineState::NotDue => "·",
+        DeadlineState::Pending => "!",
+        DeadlineState::DoneInTime => "✓",
+        DeadlineState::DoneLate => "✓(поздно)",
+        DeadlineState::Overdue => "✗",
+    }
+}
+
+pub fn lessons(date: NaiveDate, lessons: &[LessonSummary], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(lessons);
+    }
+    println!("Уроки на {}:", date_ru(date));
+    if lessons.is_empty() {
+        println!("уроков нет");
+        return Ok(());
+    }
+    let mut t = Table::new([
+        "№",
+        "Время",
+        "Группа",
+        "Предмет",
+        "Тема",
+        "Не заполнено",
+        "Урок",
+    ]);
+    for l in lessons {
+        let mut subject = l.subject_name.clone();
+        if let Some(s) = &l.substitution {
+            subject.push_str(&format!(" [замена: {}]", s.substitute_name));
+        }
+        match l.state {
+            LessonState::Scheduled => {}
+            LessonState::Postponed => subject.push_str(" [перенесён]"),
+            LessonState::Cancelled => subject.push_str(" [отменён]"),
+        }
+        if l.locked {
+            subject.push_str(" [период закрыт]");
+        }
+        let missing: Vec<String> = l
+            .duties
+            .iter()
+            .filter(|d| !d.done)
+            .map(|d| {
+                let due = d
+                    .due
+                    .map(|t| format!(" до {}", t.format("%d.%m %H:%M")))
+                    .unwrap_or_default();
+                format!("{} {}{}", state_mark(d.state), d.label_ru, due)
+            })
+            .collect();
+        t.row([
+            l.bell_number.to_string(),
+            format!(
+                "{}–{}",
+                l.starts_at.format("%H:%M"),
+                l.ends_at.format("%H:%M")
+            ),
+            format!("{}{}", l.group_name, subgroup_suffix(&l.subgroup_name)),
+            subject,
+            l.topics.join(" / "),
+            if missing.is_empty() {
+                "всё заполнено".to_string()
+            } else {
+                missing.join("; ")
+            },
+            l.id.to_string(),
+        ]);
+    }
+    print!("{}", t.render());
+    Ok(())
+}
+
+pub fn lesson(d: &LessonDetail, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(d);
+    }
+    let s = &d.summary;
+    println!(
+        "{} {}{}, {} — {} урок ({}–{}), часов: {}",
+        s.subject_name,
+        s.group_name,
+        subgroup_suffix(&s.subgroup_name),
+        date_ru(s.date),
+        s.bell_number,
+        s.starts_at.format("%H:%M"),
+        s.ends_at.format("%H:%M"),
+        s.hours
+    );
+    if let Some(sub) = &s.substitution {
+        println!(
+            "Замена: {} вместо {}",
+            sub.substitute_name, sub.replaced_name
+        );
+    }
+    for t in &d.topics {
+        let number = t.work_number.map(|n| format!(" № {n}")).unwrap_or_default();
+        println!(
+            "Тема (час {}): {} — {}{}",
+            t.hour, t.title, t.work_type_ru, number
+        );
+    }
+    if d.topics.is_empty() {
+        match &d.suggested_topic {
+            Some(p) => println!("Тема не записана; по КТП следующая: {} [{}]", p.title, p.id),
+            None => println!("Тема не записана"),
+        }
+    }
+    match &d.homework {
+        Some(h) => println!("Домашнее задание: {}", h.text),
+        None => println!("Домашнее задание не записано"),
+    }
+    if let Some(reason) = &d.read_only_reason {
+        println!("Только просмотр: {}", reason.message);
+    }
+    let mut t = Table::new(["№", "Обучающийся", "Отметка", "Идентификатор"]);
+    for r in &d.students {
+        let mut name = r.full_name.clone();
+        if r.individual_plan {
+            name.push_str(" (ИУП)");
+        }
+        t.row([
+            r.number.to_string(),
+            name,
+            r.cell.symbol.clone(),
+            r.student_id.to_string(),
+        ]);
+    }
+    print!("{}", t.render());
+    Ok(())
+}
+
+pub fn grid(g: &Grid, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(g);
+    }
+    println!(
+        "{} — {}{}, {} ({} – {}){}",
+        g.load.subject_name,
+        g.load.group_name,
+        subgroup_suffix(&g.load.subgroup_name),
+        g.period.name,
+        date_ru(g.period.starts_on),
+        date_ru(g.period.ends_on),
+        if g.locked {
+            ", период закрыт"
+        } else {
+            ""
+        }
+    );
+    let mut header = vec!["№".to_string(), "Обучающийся".to_string()];
+    header.extend(g.columns.iter().map(|c| c.date.format("%d.%m").to_string()));
+    header.extend(["Ср.".to_string(), "Итог".to_string(), "Предл.".to_string()]);
+    let mut t = Table::new(header);
+    for r in &g.rows {
+        let mut line = vec![r.number.to_string(), r.full_name.clone()];
+        line.extend(
+            r.cells
+                .iter()
+                .map(|c| c.clone().unwrap_or_else(|| "×".to_string())),
+        );
+        line.push(r.average.map(|a| format!("{a:.2}")).unwrap_or_default());
+        line.push(r.final_value.clone().unwrap_or_default());
+        line.push(r.suggested_final.clone().unwrap_or_default());
+        t.row(line);
+    }
+    print!("{}", t.render());
+    Ok(())
+}
+
+pub fn saved(r: &EditReceipt, json: bool, what: &str) -> anyhow::Result<()> {
+    if json {
+        return print_json(r);
+    }
+    println!(
+        "{what}. Время записи: {}; изменение № {} ждёт отправки на сервер.",
+        r.entered_at.format("%d.%m.%Y %H:%M:%S"),
+        r.device_seq
+    );
+    Ok(())
+}
