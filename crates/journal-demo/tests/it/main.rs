@@ -918,7 +918,17 @@ fn a_year_generates_fast_enough_to_print_the_figures() {
         s.plan_topics.len(),
         took
     );
+    let started = std::time::Instant::now();
     let full_year = generate(DEFAULT_SEED, date(2027, 7, 1));
+    println!(
+        "demo 2027-07-01 (whole year of history): lessons {}, lesson topics {}, cells {}, finals {}, locks {}, generated in {:?}",
+        full_year.lessons.len(),
+        full_year.lesson_topics.len(),
+        full_year.cells.len(),
+        full_year.finals.len(),
+        full_year.locks.len(),
+        started.elapsed()
+    );
     assert!(
         full_year.cells.len() > s.cells.len(),
         "a later today has more history"
