@@ -501,7 +501,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
 
         // Homework (may be «не задано» = empty), usually within 1.5 h after the lesson.
         let templates = homework_templates(ld.subject);
-        let text = if assessed && r.chance(0.5) {
+        let raw = if assessed && r.chance(0.5) {
             String::new()
         } else {
             let p = r.range(12, 240);
@@ -511,6 +511,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
                 .replace("{a}", &a.to_string())
                 .replace("{b}", &(a + r.range(1, 6)).to_string())
         };
+        // Stored as the app would store it (e.g. «индивидуальные задания» in its standard form).
+        let text = journal_core::normalise_homework(&raw).unwrap_or(raw);
         let late = r.chance(0.04);
         let hw_at = ends
             + Duration::minutes(if late {

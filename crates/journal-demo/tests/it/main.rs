@@ -53,7 +53,7 @@ fn lesson_info(s: &Snapshot, lesson: &Lesson, work_type: WorkType) -> LessonInfo
 }
 
 fn member_on(m: &Membership, d: NaiveDate) -> bool {
-    m.from <= d && m.to.is_none_or(|t| d <= t)
+    journal_core::membership::is_member_on(d, m.from, m.to)
 }
 
 #[test]
@@ -763,6 +763,101 @@ fn memberships_cover_every_cell_and_finals() {
                 f.value.symbol()
             );
         }
+    }
+}
+
+#[test]
+fn rows_pass_the_other_core_checks() {
+    let s = generate(DEFAULT_SEED, date(2027, 2, 1));
+    for u in &s.users {
+        assert!(
+            journal_core::validate_full_name(&u.full_name).is_ok(),
+            "full name «{}»",
+            u.full_name
+        );
+    }
+    for st in &s.students {
+        assert!(
+            journal_core::validate_full_name(&st.full_name()).is_ok(),
+            "full name «{}»",
+            st.full_name()
+        );
+    }
+    let lessons: HashMap<LessonId, &Lesson> = s.lessons.iter().map(|l| (l.id, l)).collect();
+    let teacher_of = |id: &LessonId| {
+        let l = lessons[id];
+        let load = s.loads.iter().find(|x| x.id == l.load_id).expect("load");
+        (load.teacher_id, l.substitute_teacher_id)
+    };
+    for h in &s.homework {
+        assert_eq!(
+            journal_core::normalise_homework(&h.text).as_deref(),
+            Ok(h.text.as_str()),
+            "homework stored in its normal form"
+        );
+        let (t, sub) = teacher_of(&h.lesson_id);
+        assert!(
+            journal_core::check_lesson_author(h.author_id, t, sub).is_ok(),
+            "homework by the lesson's teacher"
+        );
+    }
+    for c in &s.cells {
+        let (t, sub) = teacher_of(&c.lesson_id);
+        assert!(
+            journal_core::check_lesson_author(c.author_id, t, sub).is_ok(),
+            "cell by the lesson's teacher"
+        );
+    }
+    let mut per_lesson: HashMap<LessonId, Vec<journal_core::HourTopic<'_>>> = HashMap::new();
+    for t in &s.lesson_topics {
+        let (teacher, sub) = teacher_of(&t.lesson_id);
+        assert!(
+            journal_core::check_lesson_author(t.author_id, teacher, sub).is_ok(),
+            "topic by the lesson's teacher"
+        );
+        per_lesson
+            .entry(t.lesson_id)
+            .or_default()
+            .push(journal_core::HourTopic {
+                hour: t.hour,
+                title: &t.title,
+                work_type: t.work_type,
+                work_number: t.work_number,
+            });
+    }
+    for (id, topics) in &per_lesson {
+        assert!(
+            journal_core::validate_lesson_topics(lessons[id].hours, topics).is_ok(),
+            "a topic for each hour of the pair"
+        );
+    }
+    // Locked periods have a final for every student of the load on the period's last day.
+    assert!(
+        !s.locks.is_empty(),
+        "the 1st semester is locked by February"
+    );
+    for lock in &s.locks {
+        let load = s.loads.iter().find(|x| x.id == lock.load_id).expect("load");
+        let period = s
+            .periods
+            .iter()
+            .find(|p| p.id == lock.period_id)
+            .expect("period");
+        let without = s
+            .memberships
+            .iter()
+            .filter(|m| m.group_id == load.group_id && member_on(m, period.ends_on))
+            .filter(|m| load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+            .filter(|m| {
+                !s.finals.iter().any(|f| {
+                    f.load_id == load.id && f.period_id == period.id && f.student_id == m.student_id
+                })
+            })
+            .count();
+        assert!(
+            journal_core::check_can_lock(without).is_ok(),
+            "lock only with all finals set"
+        );
     }
 }
 
