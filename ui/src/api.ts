@@ -1,0 +1,66 @@
+// Typed wrappers over every Tauri command of src-tauri (one per command, same argument names).
+// A refused or failed command rejects with an `AppError` carrying the backend's {code, message}.
+
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  ApiError,
+  EditReceipt,
+  Grid,
+  GroupSummary,
+  LessonDetail,
+  LessonSummary,
+  LoadSummary,
+  PeriodView,
+  Session,
+  Status,
+  TopicInput,
+} from "./types";
+
+/** A backend refusal as the UI sees it: a stable code and a Russian message to show. */
+export class AppError extends Error {
+  readonly code: string;
+  constructor(e: ApiError) {
+    super(e.message);
+    this.code = e.code;
+  }
+}
+
+function isApiError(e: unknown): e is ApiError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as ApiError).code === "string" &&
+    typeof (e as ApiError).message === "string"
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    if (isApiError(e)) throw new AppError(e);
+    // Not from journal-api: an IPC failure (e.g. a command argument that did not deserialize).
+    throw new AppError({ code: "ipc_error", message: `Ошибка приложения: ${String(e)}` });
+  }
+}
+
+export const api = {
+  session: () => call<Session>("session"),
+  status: () => call<Status>("status"),
+  todayLessons: (date: string) => call<LessonSummary[]>("today_lessons", { date }),
+  lesson: (lessonId: string) => call<LessonDetail>("lesson", { lessonId }),
+  setCell: (lessonId: string, studentId: string, input: string) =>
+    call<EditReceipt>("set_cell", { lessonId, studentId, input }),
+  setTopic: (lessonId: string, input: TopicInput) =>
+    call<EditReceipt>("set_topic", { lessonId, input }),
+  setHomework: (lessonId: string, text: string) =>
+    call<EditReceipt>("set_homework", { lessonId, text }),
+  groups: () => call<GroupSummary[]>("groups"),
+  loads: () => call<LoadSummary[]>("loads"),
+  periods: () => call<PeriodView[]>("periods"),
+  grid: (loadId: string, periodId: string | null) => call<Grid>("grid", { loadId, periodId }),
+  setFinal: (loadId: string, periodId: string, studentId: string, input: string) =>
+    call<EditReceipt>("set_final", { loadId, periodId, studentId, input }),
+  lockPeriod: (loadId: string, periodId: string) =>
+    call<EditReceipt>("lock_period", { loadId, periodId }),
+};

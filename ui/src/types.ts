@@ -1,0 +1,20 @@
+// The shapes the backend exchanges with the UI: the ts-rs bindings generated from the Rust DTOs
+// (journal-api's and src-tauri's Session) into ./bindings/ — never written by hand.
+
+export type { ApiError } from "./bindings/ApiError";
+export type { CellView } from "./bindings/CellView";
+export type { DeadlineState } from "./bindings/DeadlineState";
+export type { Duty } from "./bindings/Duty";
+export type { DutyKind } from "./bindings/DutyKind";
+export type { EditReceipt } from "./bindings/EditReceipt";
+export type { Grid } from "./bindings/Grid";
+export type { GroupSummary } from "./bindings/GroupSummary";
+export type { LessonDetail } from "./bindings/LessonDetail";
+export type { LessonState } from "./bindings/LessonState";
+export type { LessonSummary } from "./bindings/LessonSummary";
+export type { LoadSummary } from "./bindings/LoadSummary";
+export type { PeriodView } from "./bindings/PeriodView";
+export type { RosterRow } from "./bindings/RosterRow";
+export type { Session } from "./bindings/Session";
+export type { Status } from "./bindings/Status";
+export type { TopicInput } from "./bindings/TopicInput";
