@@ -30,6 +30,8 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     EditReceipt::export_all_to(dir)?;
     TopicInput::export_all_to(dir)?;
     WorkType::export_all_to(dir)?;
+    RemarkView::export_all_to(dir)?;
+    ConflictView::export_all_to(dir)?;
     Ok(())
 }
 

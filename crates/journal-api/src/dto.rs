@@ -141,6 +141,8 @@ pub enum DutyKind {
     Topic,
     /// Homework, within 1.5 h after the lesson.
     Homework,
+    /// Period finals, in the period's last week.
+    Finals,
 }
 
 /// A deadline status as journal_core::deadlines computes it.
@@ -372,6 +374,47 @@ pub struct Grid {
     pub locked: bool,
     pub locked_at: Option<NaiveDateTime>,
     pub double_mark_allowed: bool,
+    /// The finals of the period and their deadline (the period's last week).
+    pub finals_deadline: Duty,
+}
+
+/// «Замечание по ведению журнала» from a deputy or the control group on one of the user's loads.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RemarkView {
+    #[ts(type = "string")]
+    pub id: uuid::Uuid,
+    #[ts(type = "string")]
+    pub load_id: LoadId,
+    pub group_name: String,
+    pub subject_name: String,
+    pub author_name: String,
+    pub created_at: NaiveDateTime,
+    pub text: String,
+    /// When the teacher marked it «Устранено».
+    pub resolved_at: Option<NaiveDateTime>,
+    /// Dealing with it is due within a week (journal_core::deadlines::remark_status).
+    pub state: DeadlineState,
+    pub state_ru: String,
+    pub due: Option<NaiveDateTime>,
+}
+
+/// A conflict or refusal the server answered for one of the user's edits, kept until resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ConflictView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub op_id: String,
+    /// The journal field concerned, e.g. "cell:<lesson>:<student>".
+    pub target: String,
+    #[ts(type = "unknown")]
+    pub local_value: serde_json::Value,
+    #[ts(type = "unknown")]
+    pub server_value: Option<serde_json::Value>,
+    pub code: String,
+    pub message: String,
+    pub open: bool,
+    pub created_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
 }
 
 /// The state of the local copy.

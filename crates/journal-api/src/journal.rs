@@ -19,6 +19,7 @@ use journal_store::{self as store, Store, StoreKey};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// Login of the demo teacher whose copy `open_demo` makes.
 pub const DEMO_LOGIN: &str = "teacher";
@@ -173,13 +174,7 @@ impl Journal {
         let progress = self.load_progress(&load.load)?;
         let plan = view::plan_views(&self.store.plan_topics(load.load.id)?, &progress.given);
         let read_only_reason = self
-            .gate(
-                &detail,
-                &load.load,
-                Action::EditCells,
-                Some(EntryKind::Mark),
-                now,
-            )
+            .gate(&detail, &load.load, Action::EditCells, EntryKind::Mark, now)
             .err();
         let students = detail
             .roster
@@ -292,11 +287,30 @@ impl Journal {
                         .collect(),
                     average: journal_core::finals::average(&values),
                     final_value: r.final_value.as_ref().map(FinalValue::symbol),
-                    suggested_final: journal_core::suggest_final(&values).map(|f| f.symbol()),
+                    suggested_final: journal_core::suggest_final_with(
+                        &values,
+                        self.policy.final_rounding,
+                    )
+                    .map(|f| f.symbol()),
                 }
             })
             .collect();
+        let finals_done_at = if students_without_final(&raw) == 0 && !raw.rows.is_empty() {
+            self.store
+                .finals(load_id, period.id)?
+                .iter()
+                .map(|f| f.entered_at)
+                .max()
+        } else {
+            None
+        };
+        let finals_deadline = view::duty_of_status(
+            DutyKind::Finals,
+            journal_core::deadlines::finals_status(period.ends_on, finals_done_at, self.now()),
+            finals_done_at.is_some(),
+        );
         Ok(Grid {
+            finals_deadline,
             load: self.load_summary(&load)?,
             periods: periods.iter().map(period_view).collect(),
             period: period_view(&period),
@@ -424,6 +438,62 @@ impl Journal {
             .ok_or_else(|| ApiError::period_not_found(given))
     }
 
+    /// Remarks («Замечания по ведению журнала») on the loads the user reads, newest first, each with
+    /// its one-week deadline.
+    pub fn remarks(&self) -> Result<Vec<RemarkView>, ApiError> {
+        let now = self.now();
+        let mut out = Vec::new();
+        for r in self.store.remarks(None)? {
+            let Some(load) = self.store.load(r.load_id)? else {
+                continue;
+            };
+            if self.check_read(&load.load).is_err() {
+                continue;
+            }
+            let status = journal_core::remark_status(r.created_at, r.resolved_at, now);
+            let (state, due) = view::deadline_state(status);
+            out.push(RemarkView {
+                id: r.id,
+                load_id: r.load_id,
+                group_name: load.group_name.clone(),
+                subject_name: load.subject.name.clone(),
+                author_name: self
+                    .store
+                    .user(r.author_id)?
+                    .map(|u| u.full_name)
+                    .unwrap_or_default(),
+                created_at: r.created_at,
+                text: r.text,
+                resolved_at: r.resolved_at,
+                state,
+                state_ru: status.label_ru().to_string(),
+                due,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Conflicts and refusals the server answered for this copy's edits, open first.
+    pub fn conflicts(&self) -> Result<Vec<ConflictView>, ApiError> {
+        Ok(self
+            .store
+            .conflicts()?
+            .into_iter()
+            .map(|c| ConflictView {
+                id: c.id,
+                op_id: c.op_id.to_string(),
+                target: c.target,
+                local_value: c.local_value,
+                server_value: c.server_value,
+                code: c.code,
+                message: c.message,
+                open: c.open,
+                created_at: c.created_at,
+                resolved_at: c.resolved_at,
+            })
+            .collect())
+    }
+
     /// The state of the local copy: unsent edits, conflicts, device, and whether the outbox chain
     /// verifies.
     pub fn status(&self) -> Result<Status, ApiError> {
@@ -444,6 +514,8 @@ impl Journal {
     // ----- writes ------------------------------------------------------------------------------
 
     /// Sets a cell (attendance and/or marks) as typed: "5", "н", "5/4", "н 4"; "" clears it.
+    /// The change against the cell's current value decides what kind of entry it is (a first mark,
+    /// a make-up mark, the reason of an absence, a correction) and so which time rule applies.
     pub fn set_cell(
         &mut self,
         lesson_id: LessonId,
@@ -452,19 +524,40 @@ impl Journal {
     ) -> Result<EditReceipt, ApiError> {
         let now = self.now();
         let detail = self.lesson_detail_row(lesson_id)?;
-        let load = self.load_row(detail.summary.lesson.load_id)?;
-        self.gate(&detail, &load.load, Action::EditCells, None, now)?;
+        let lesson = &detail.summary.lesson;
+        let load = self.load_row(lesson.load_id)?;
+        // A curator may not edit cells but may turn «н» into «б»/«п» in their group: that is only
+        // known once the value is parsed, so the refusal for cells is kept until then.
+        let may_edit = self.check_permission(&load.load, Some(lesson), Action::EditCells);
+        if may_edit.is_err() {
+            self.check_permission(&load.load, Some(lesson), Action::SetAbsenceReason)
+                .map_err(|_| may_edit.clone().unwrap_err())?;
+        }
+        check_held(lesson)?;
+        journal_core::check_unlocked(detail.locked)?;
         let double = self.policy.allows_double_mark(&load.subject.name);
         let value = journal_core::parse_cell(input, double, &self.policy)?;
-        let kind = match (value.absence().is_some(), value.marks().next().is_some()) {
-            (true, true) => EntryKind::MakeUpMark,
-            (true, false) => EntryKind::Attendance,
-            _ => EntryKind::Mark,
-        };
-        journal_core::check_entry(&self.lesson_info(&detail)?, now, kind, &self.policy)?;
-        if !detail.roster.iter().any(|r| r.student.id == student_id) {
-            return Err(RuleError::StudentNotInGroup.into());
+        let row = detail
+            .roster
+            .iter()
+            .find(|r| r.student.id == student_id)
+            .ok_or(RuleError::StudentNotInGroup)?;
+        let old = row
+            .cell
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_default();
+        let kind = journal_core::classify_change(&old, &value).unwrap_or(if value.is_empty() {
+            EntryKind::Attendance
+        } else {
+            EntryKind::Mark
+        });
+        if let Err(e) = may_edit {
+            if kind != EntryKind::AbsenceReason {
+                return Err(e);
+            }
         }
+        journal_core::check_entry(&self.lesson_info(&detail)?, now, kind, &self.policy)?;
         self.record(
             now,
             OpPayload::SetCell {
@@ -486,20 +579,16 @@ impl Journal {
         let detail = self.lesson_detail_row(lesson_id)?;
         let lesson = detail.summary.lesson.clone();
         let load = self.load_row(lesson.load_id)?;
-        self.gate(
-            &detail,
-            &load.load,
-            Action::EditTopic,
-            Some(EntryKind::Topic),
-            now,
-        )?;
         let hour = input.hour.unwrap_or(1);
-        let hours = lesson.hours.max(1);
-        if hour == 0 || hour > hours {
-            return Err(ApiError::new(
-                "invalid_hour",
-                format!("У урока {hours} ч.: тему для часа {hour} записать нельзя"),
-            ));
+        // Rewriting an hour's topic after the lesson's day is a correction, not a first entry.
+        let kind = if detail.summary.topics.iter().any(|t| t.hour == hour) {
+            EntryKind::Correction
+        } else {
+            EntryKind::Topic
+        };
+        self.gate(&detail, &load.load, Action::EditTopic, kind, now)?;
+        if hour == 0 || hour > lesson.hours.max(1) {
+            return Err(RuleError::TopicHourInvalid(hour).into());
         }
         let plan = match input.plan_topic_id {
             Some(id) => Some(
@@ -564,7 +653,8 @@ impl Journal {
         )
     }
 
-    /// Records the homework of a lesson; empty text means «не задано».
+    /// Records the homework of a lesson as journal-core normalises it: «нет», «-», "" → not given
+    /// (empty); «инд.» → «индивидуальные задания».
     pub fn set_homework(
         &mut self,
         lesson_id: LessonId,
@@ -573,22 +663,15 @@ impl Journal {
         let now = self.now();
         let detail = self.lesson_detail_row(lesson_id)?;
         let load = self.load_row(detail.summary.lesson.load_id)?;
-        self.gate(
-            &detail,
-            &load.load,
-            Action::EditHomework,
-            Some(EntryKind::Homework),
-            now,
-        )?;
-        let text = text.trim();
+        let kind = if detail.summary.homework.is_some() {
+            EntryKind::Correction
+        } else {
+            EntryKind::Homework
+        };
+        self.gate(&detail, &load.load, Action::EditHomework, kind, now)?;
         check_length(text, "Домашнее задание")?;
-        self.record(
-            now,
-            OpPayload::SetHomework {
-                lesson_id,
-                text: text.to_string(),
-            },
-        )
+        let text = journal_core::normalise_homework(text)?;
+        self.record(now, OpPayload::SetHomework { lesson_id, text })
     }
 
     /// Sets a student's period final: 2–5, зачёт, незачёт, н/а, отсрочка; "" clears it.
@@ -625,8 +708,8 @@ impl Journal {
         )
     }
 
-    /// Closes a period of a load for editing. Refused while a student on the list at the period's
-    /// end has no final.
+    /// Closes a period of a load for editing once every student on its list at the period's end
+    /// has a final (journal_core::check_can_lock).
     pub fn lock_period(
         &mut self,
         load_id: LoadId,
@@ -639,25 +722,33 @@ impl Journal {
         let grid = self.store.grid(load_id, period_id)?;
         journal_core::check_unlocked(grid.lock.is_some())?;
         journal_core::check_entry(&period_info(&period), now, EntryKind::Final, &self.policy)?;
-        let missing: Vec<&str> = grid
-            .rows
-            .iter()
-            // A student who left before the period's last lesson needs no final here.
-            .filter(|r| r.member_on.last().copied().unwrap_or(true))
-            .filter(|r| r.final_value.is_none())
-            .map(|r| r.full_name.as_str())
-            .collect();
-        if !missing.is_empty() {
+        journal_core::check_can_lock(students_without_final(&grid))?;
+        self.record(now, OpPayload::LockPeriod { load_id, period_id })
+    }
+
+    /// Marks a remark on the user's load as dealt with («Устранено»).
+    pub fn resolve_remark(&mut self, remark_id: Uuid) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let remark = self
+            .store
+            .remarks(None)?
+            .into_iter()
+            .find(|r| r.id == remark_id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    "remark_not_found",
+                    format!("Замечание не найдено: {remark_id}"),
+                )
+            })?;
+        let load = self.load_row(remark.load_id)?;
+        self.check_permission(&load.load, None, Action::ResolveRemark)?;
+        if remark.resolved_at.is_some() {
             return Err(ApiError::new(
-                "finals_missing",
-                format!(
-                    "Нельзя закрыть период: не выставлены итоговые отметки ({}): {}",
-                    missing.len(),
-                    missing.join(", ")
-                ),
+                "remark_already_resolved",
+                "Замечание уже отмечено как устранённое",
             ));
         }
-        self.record(now, OpPayload::LockPeriod { load_id, period_id })
+        self.record(now, OpPayload::ResolveRemark { remark_id })
     }
 
     // ----- the gate ----------------------------------------------------------------------------
@@ -671,8 +762,9 @@ impl Journal {
         })
     }
 
-    /// The user's relation to a load (and lesson), for one of their role grants: own (teaches it,
-    /// or substitutes at this lesson), own group (curator of the load's group), or the institution.
+    /// The user's relation to a load (or one lesson of it), for one of their role grants: own
+    /// (journal_core::lesson_scope: the load's teacher, or the lesson's recorded substitute), own
+    /// group (curator of the load's group), or the institution.
     fn scope_for(
         &self,
         role: Role,
@@ -680,8 +772,13 @@ impl Journal {
         load: &Load,
         lesson: Option<&Lesson>,
     ) -> Scope {
-        let substitutes = lesson.is_some_and(|l| l.substitute_teacher_id == Some(self.me.id));
-        if load.teacher_id == self.me.id || substitutes {
+        let substitute = lesson.and_then(|l| l.substitute_teacher_id);
+        let own = match lesson {
+            Some(_) => permissions::lesson_scope(self.me.id, load.teacher_id, substitute),
+            None if load.teacher_id == self.me.id => Scope::OwnLoad,
+            None => Scope::Institution,
+        };
+        if own == Scope::OwnLoad {
             Scope::OwnLoad
         } else if role == Role::Curator && grant_group == Some(load.group_id) {
             Scope::OwnGroup
@@ -718,37 +815,20 @@ impl Journal {
     }
 
     /// The checks every lesson write shares, in this order: permission, the lesson is held (not
-    /// postponed or cancelled), its period is not locked, and — when the kind of entry is known —
-    /// now is an allowed entry time for it.
+    /// postponed or cancelled), its period is not locked, now is an allowed entry time for `kind`.
     fn gate(
         &self,
         detail: &store::LessonDetail,
         load: &Load,
         action: Action,
-        kind: Option<EntryKind>,
+        kind: EntryKind,
         now: NaiveDateTime,
     ) -> Result<(), ApiError> {
         let lesson = &detail.summary.lesson;
         self.check_permission(load, Some(lesson), action)?;
-        match lesson.status {
-            LessonStatus::Scheduled => {}
-            LessonStatus::Postponed => {
-                return Err(ApiError::new(
-                    "lesson_postponed",
-                    "Урок перенесён: записи делаются на уроке, на который он перенесён",
-                ))
-            }
-            LessonStatus::Cancelled => {
-                return Err(ApiError::new(
-                    "lesson_cancelled",
-                    "Урок отменён: записи в журнал по нему не делаются",
-                ))
-            }
-        }
+        check_held(lesson)?;
         journal_core::check_unlocked(detail.locked)?;
-        if let Some(kind) = kind {
-            journal_core::check_entry(&self.lesson_info(detail)?, now, kind, &self.policy)?;
-        }
+        journal_core::check_entry(&self.lesson_info(detail)?, now, kind, &self.policy)?;
         Ok(())
     }
 
@@ -953,6 +1033,31 @@ fn period_info(p: &Period) -> LessonInfo {
         hours: 1,
         work_type: journal_core::WorkType::Lesson,
     }
+}
+
+/// Entries are made only for a lesson that takes place.
+fn check_held(lesson: &Lesson) -> Result<(), ApiError> {
+    match lesson.status {
+        LessonStatus::Scheduled => Ok(()),
+        LessonStatus::Postponed => Err(ApiError::new(
+            "lesson_postponed",
+            "Урок перенесён: записи делаются на уроке, на который он перенесён",
+        )),
+        LessonStatus::Cancelled => Err(ApiError::new(
+            "lesson_cancelled",
+            "Урок отменён: записи в журнал по нему не делаются",
+        )),
+    }
+}
+
+/// Students on a period's list who still need a final: those without one who were in the group
+/// (subgroup) at the period's last lesson — a student who left earlier needs none here.
+fn students_without_final(grid: &store::Grid) -> usize {
+    grid.rows
+        .iter()
+        .filter(|r| r.member_on.last().copied().unwrap_or(true))
+        .filter(|r| r.final_value.is_none())
+        .count()
 }
 
 fn check_length(text: &str, what: &str) -> Result<(), ApiError> {

@@ -48,23 +48,36 @@ fn duty(
     done_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> Duty {
-    let status = deadlines::status(obligation, lesson, done_at, now);
-    let (state, due) = match status {
+    duty_of_status(
+        kind,
+        deadlines::status(obligation, lesson, done_at, now),
+        done_at.is_some(),
+    )
+}
+
+/// journal_core's deadline status as the UI gets it: the state and, while open, the due time.
+pub fn deadline_state(status: DeadlineStatus) -> (DeadlineState, Option<NaiveDateTime>) {
+    match status {
         DeadlineStatus::NotDue => (DeadlineState::NotDue, None),
         DeadlineStatus::Pending { due } => (DeadlineState::Pending, Some(due)),
         DeadlineStatus::DoneInTime => (DeadlineState::DoneInTime, None),
         DeadlineStatus::DoneLate => (DeadlineState::DoneLate, None),
         DeadlineStatus::Overdue { due } => (DeadlineState::Overdue, Some(due)),
-    };
+    }
+}
+
+pub fn duty_of_status(kind: DutyKind, status: DeadlineStatus, done: bool) -> Duty {
+    let (state, due) = deadline_state(status);
     let label_ru = match kind {
         DutyKind::Marks => "Отметки и посещаемость",
         DutyKind::Topic => "Тема урока",
         DutyKind::Homework => "Домашнее задание",
+        DutyKind::Finals => "Итоговые отметки",
     };
     Duty {
         kind,
         label_ru: label_ru.to_string(),
-        done: done_at.is_some(),
+        done,
         state,
         state_ru: status.label_ru().to_string(),
         due,
@@ -81,11 +94,7 @@ pub fn duties(
     cells: &[Cell],
     now: NaiveDateTime,
 ) -> Vec<Duty> {
-    let marks_obligation = match lesson.work_type {
-        WorkType::Control => Obligation::ControlWorkMarks,
-        WorkType::Written => Obligation::WrittenWorkMarks,
-        _ => Obligation::MarksSameDay,
-    };
+    let marks_obligation = Obligation::marks_for(lesson.work_type);
     let marks_done = cells
         .iter()
         .filter(|c| !c.value.is_empty())
@@ -101,7 +110,7 @@ pub fn duties(
         duty(DutyKind::Marks, marks_obligation, lesson, marks_done, now),
         duty(
             DutyKind::Topic,
-            Obligation::MarksSameDay,
+            Obligation::TopicSameDay,
             lesson,
             topic_done,
             now,

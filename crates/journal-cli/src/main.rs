@@ -103,6 +103,17 @@ enum Command {
     },
     /// Состояние локальной копии: неотправленные изменения, конфликты, устройство.
     Status,
+    /// Учебные периоды года.
+    Periods,
+    /// Замечания по ведению журнала.
+    Remarks,
+    /// Отметить замечание как устранённое.
+    ResolveRemark {
+        #[arg(long, value_name = "ID")]
+        remark: uuid::Uuid,
+    },
+    /// Конфликты и отказы сервера по изменениям этой копии.
+    Conflicts,
 }
 
 #[derive(Debug, Args)]
@@ -326,6 +337,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             render::saved(&receipt, json, "Период закрыт для редактирования")
         }
         Command::Status => render::status(&journal.status()?, json, None),
+        Command::Periods => render::periods(&journal.periods()?, json),
+        Command::Remarks => render::remarks(&journal.remarks()?, json),
+        Command::ResolveRemark { remark } => {
+            let receipt = journal.resolve_remark(remark)?;
+            render::saved(&receipt, json, "Замечание отмечено как устранённое")
+        }
+        Command::Conflicts => render::conflicts(&journal.conflicts()?, json),
     }
 }
 

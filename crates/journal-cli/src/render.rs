@@ -3,8 +3,8 @@
 use crate::table::Table;
 use chrono::NaiveDate;
 use journal_api::{
-    DeadlineState, EditReceipt, Grid, GroupSummary, LessonDetail, LessonState, LessonSummary,
-    LoadSummary, Status,
+    ConflictView, DeadlineState, Duty, EditReceipt, Grid, GroupSummary, LessonDetail, LessonState,
+    LessonSummary, LoadSummary, PeriodView, RemarkView, Status,
 };
 use serde::Serialize;
 
@@ -104,6 +104,14 @@ pub fn loads(loads: &[LoadSummary], json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn duty_text(d: &Duty) -> String {
+    let due = d
+        .due
+        .map(|t| format!(" до {}", t.format("%d.%m %H:%M")))
+        .unwrap_or_default();
+    format!("{} {}{}", state_mark(d.state), d.label_ru, due)
+}
+
 fn state_mark(state: DeadlineState) -> &'static str {
     match state {
         DeadlineState::NotDue => "·",
@@ -145,18 +153,7 @@ pub fn lessons(date: NaiveDate, lessons: &[LessonSummary], json: bool) -> anyhow
         if l.locked {
             subject.push_str(" [период закрыт]");
         }
-        let missing: Vec<String> = l
-            .duties
-            .iter()
-            .filter(|d| !d.done)
-            .map(|d| {
-                let due = d
-                    .due
-                    .map(|t| format!(" до {}", t.format("%d.%m %H:%M")))
-                    .unwrap_or_default();
-                format!("{} {}{}", state_mark(d.state), d.label_ru, due)
-            })
-            .collect();
+        let missing: Vec<String> = l.duties.iter().filter(|d| !d.done).map(duty_text).collect();
         t.row([
             l.bell_number.to_string(),
             format!(
@@ -271,6 +268,88 @@ pub fn grid(g: &Grid, json: bool) -> anyhow::Result<()> {
         line.push(r.final_value.clone().unwrap_or_default());
         line.push(r.suggested_final.clone().unwrap_or_default());
         t.row(line);
+    }
+    print!("{}", t.render());
+    println!(
+        "{}: {}{}",
+        g.finals_deadline.label_ru,
+        g.finals_deadline.state_ru,
+        g.finals_deadline
+            .due
+            .map(|t| format!(" (срок до {})", t.format("%d.%m.%Y")))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+pub fn periods(periods: &[PeriodView], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(periods);
+    }
+    let mut t = Table::new(["№", "Период", "С", "По", "Идентификатор"]);
+    for p in periods {
+        t.row([
+            p.ordinal.to_string(),
+            p.name.clone(),
+            date_ru(p.starts_on),
+            date_ru(p.ends_on),
+            p.id.to_string(),
+        ]);
+    }
+    print!("{}", t.render());
+    Ok(())
+}
+
+pub fn remarks(remarks: &[RemarkView], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(remarks);
+    }
+    if remarks.is_empty() {
+        println!("Замечаний нет");
+        return Ok(());
+    }
+    for r in remarks {
+        let state = match r.resolved_at {
+            Some(t) => format!("устранено {}", t.format("%d.%m.%Y %H:%M")),
+            None => format!(
+                "{}{}",
+                r.state_ru,
+                r.due
+                    .map(|t| format!(", срок до {}", t.format("%d.%m.%Y")))
+                    .unwrap_or_default()
+            ),
+        };
+        println!(
+            "{} — {} {}, {} ({})\n  {}\n  [{}]",
+            r.created_at.format("%d.%m.%Y"),
+            r.group_name,
+            r.subject_name,
+            r.author_name,
+            state,
+            r.text,
+            r.id
+        );
+    }
+    Ok(())
+}
+
+pub fn conflicts(conflicts: &[ConflictView], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(conflicts);
+    }
+    if conflicts.is_empty() {
+        println!("Конфликтов и отказов нет");
+        return Ok(());
+    }
+    let mut t = Table::new(["№", "Состояние", "Что", "Причина", "Код"]);
+    for c in conflicts {
+        t.row([
+            c.id.to_string(),
+            if c.open { "открыт" } else { "решён" }.to_string(),
+            c.target.clone(),
+            c.message.clone(),
+            c.code.clone(),
+        ]);
     }
     print!("{}", t.render());
     Ok(())

@@ -3,4 +3,4 @@
 /**
  * What a teacher still has to fill in for a lesson.
  */
-export type DutyKind = "marks" | "topic" | "homework";
+export type DutyKind = "marks" | "topic" | "homework" | "finals";

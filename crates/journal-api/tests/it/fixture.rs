@@ -6,9 +6,9 @@ use journal_api::{ApiError, Clock, FixedClock, Journal, LessonDetail, LessonStat
 use std::sync::Arc;
 use tempfile::TempDir;
 
-/// The demo is generated with this "today" (a Monday in the first semester).
+/// The demo is generated with this "today" (a Monday in the first semester, after the deputy's first journal check).
 pub fn demo_today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 10, 5).expect("valid date")
+    NaiveDate::from_ymd_opt(2026, 11, 16).expect("valid date")
 }
 
 pub fn at(date: NaiveDate, h: u32, m: u32) -> NaiveDateTime {

@@ -154,7 +154,7 @@ fn generic_empty_and_unnumbered_topics_are_refused() {
     assert_refused_unchanged(&mut f, Some(&l), "work_number_missing", |j| {
         j.set_topic(l.id, &topic("Контрольная работа", Some(WorkType::Control)))
     });
-    assert_refused_unchanged(&mut f, Some(&l), "invalid_hour", |j| {
+    assert_refused_unchanged(&mut f, Some(&l), "topic_hour_invalid", |j| {
         j.set_topic(
             l.id,
             &TopicInput {
@@ -168,25 +168,7 @@ fn generic_empty_and_unnumbered_topics_are_refused() {
 #[test]
 fn a_curator_reads_but_cannot_write_another_teachers_load() {
     let f = Fixture::open();
-    // The curator's own local copy: their group's loads, read-only.
-    let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, demo_today());
-    let curator = snapshot
-        .users
-        .iter()
-        .find(|u| u.login == "curator")
-        .expect("demo has a curator");
-    let path = DataDir::new(f.dir.path())
-        .store_path("curator")
-        .expect("valid login");
-    std::fs::create_dir_all(path.parent().expect("user dir")).expect("mkdir");
-    let mut store = journal_store::Store::open(&path, None).expect("store opens");
-    store
-        .import_snapshot(&snapshot.for_user(curator.id))
-        .expect("curator's copy imported");
-    drop(store);
-    let mut journal = Journal::open(f.dir.path(), "curator", None)
-        .expect("curator's copy opens")
-        .with_clock(f.clock.clone());
+    let mut journal = curator_copy(&f);
     let load = journal
         .loads()
         .expect("loads")
@@ -228,4 +210,87 @@ fn loads_outside_the_copy_are_not_found() {
     assert_refused_unchanged(&mut f, None, "load_not_found", |j| {
         j.set_final(unknown, g.period.id, student, "5")
     });
+}
+
+#[test]
+fn corrections_and_first_marks_after_the_day_are_refused_under_the_strict_policy() {
+    let mut f = Fixture::open();
+    if f.journal.policy().late_entry != LateEntry::Strict {
+        assert_eq!(f.journal.policy().late_entry, LateEntry::AllowedCases);
+        return;
+    }
+    let l = f.lesson_of_day();
+    let d = f.detail(&l);
+    let (a, b) = (d.students[0].student_id, d.students[1].student_id);
+    f.journal.set_cell(l.id, a, "5").expect("mark on the day");
+    f.clock.set(at(f.day + Duration::days(1), 9, 0));
+    // 004 п. 4.2.1: «Исправление отметок и выставление отметок „задним числом“ запрещено».
+    assert_refused_unchanged(&mut f, Some(&l), "correction_forbidden", |j| {
+        j.set_cell(l.id, a, "3")
+    });
+    assert_refused_unchanged(&mut f, Some(&l), "backdating", |j| j.set_cell(l.id, b, "4"));
+}
+
+#[test]
+fn a_curator_may_only_give_the_reason_of_an_absence_in_another_teachers_load() {
+    let f = Fixture::open();
+    let mut journal = curator_copy(&f);
+    let load = journal
+        .loads()
+        .expect("loads")
+        .into_iter()
+        .find(|l| !l.own)
+        .expect("a load of another teacher in the curator's group");
+    let grid = journal.grid(load.id, None).expect("grid");
+    // An «н» from the demo's history, before the clock's day.
+    let (lesson_id, student_id) = grid
+        .rows
+        .iter()
+        .find_map(|r| {
+            r.cells.iter().enumerate().find_map(|(i, c)| {
+                (c.as_deref() == Some("н") && grid.columns[i].date < f.day)
+                    .then(|| (grid.columns[i].lesson_id, r.student_id))
+            })
+        })
+        .expect("the demo history has an absence in the curator's group");
+    let pending = journal.status().expect("status").pending_ops;
+    let err = journal
+        .set_cell(lesson_id, student_id, "5")
+        .expect_err("a curator may not put a mark");
+    assert_eq!(err.code, "forbidden", "{}", err.message);
+    assert_eq!(
+        journal.status().expect("status").pending_ops,
+        pending,
+        "the refusal added nothing"
+    );
+    // 004 п. 4.2.4: the curator records the reason of an absence, later, when it is known.
+    journal
+        .set_cell(lesson_id, student_id, "б")
+        .expect("«н» → «б» by the curator is accepted");
+    assert_eq!(
+        journal.status().expect("status").pending_ops,
+        pending + 1,
+        "one outbox op"
+    );
+}
+
+fn curator_copy(f: &Fixture) -> Journal {
+    let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, demo_today());
+    let curator = snapshot
+        .users
+        .iter()
+        .find(|u| u.login == "curator")
+        .expect("demo has a curator");
+    let path = DataDir::new(f.dir.path())
+        .store_path("curator")
+        .expect("valid login");
+    std::fs::create_dir_all(path.parent().expect("user dir")).expect("mkdir");
+    let mut store = journal_store::Store::open(&path, None).expect("store opens");
+    store
+        .import_snapshot(&snapshot.for_user(curator.id))
+        .expect("curator's copy imported");
+    drop(store);
+    Journal::open(f.dir.path(), "curator", None)
+        .expect("curator's copy opens")
+        .with_clock(f.clock.clone())
 }

@@ -159,7 +159,7 @@ fn finals_then_lock_close_the_period() {
     f.journal
         .set_final(l.load_id, period, *first, "отсрочка")
         .expect("deferral accepted");
-    assert_refused_unchanged(&mut f, Some(&l), "finals_missing", |j| {
+    assert_refused_unchanged(&mut f, Some(&l), "finals_incomplete", |j| {
         j.lock_period(l.load_id, period)
     });
     for s in rest {
@@ -183,4 +183,60 @@ fn finals_then_lock_close_the_period() {
         Some("period_locked"),
         "a locked period's lesson is read-only"
     );
+}
+
+#[test]
+fn a_same_day_correction_is_accepted_and_homework_is_normalised() {
+    let mut f = Fixture::open();
+    let l = f.lesson_of_day();
+    let student = f.detail(&l).students[0].student_id;
+    f.journal.set_cell(l.id, student, "3").expect("first mark");
+    // 004 п. 4.2.1 forbids corrections after the day, not a slip corrected on the lesson's day.
+    f.journal
+        .set_cell(l.id, student, "4")
+        .expect("the same day a mark may be corrected");
+    f.journal
+        .set_homework(l.id, "нет")
+        .expect("«нет» is accepted as no homework");
+    let d = f.detail(&l);
+    assert_eq!(
+        d.homework.as_ref().map(|h| h.text.as_str()),
+        Some(""),
+        "«нет» is kept as an empty homework column (001 п. 4.6)"
+    );
+    let cell = d
+        .students
+        .iter()
+        .find(|s| s.student_id == student)
+        .expect("listed");
+    assert_eq!(cell.cell.symbol, "4", "the corrected mark is shown");
+}
+
+#[test]
+fn remarks_are_listed_and_resolved_once() {
+    let mut f = Fixture::open();
+    let remarks = f.journal.remarks().expect("remarks");
+    let Some(open) = remarks.iter().find(|r| r.resolved_at.is_none()).cloned() else {
+        panic!("the demo history has an open remark on the teacher's loads: {remarks:?}");
+    };
+    assert!(
+        !open.text.is_empty() && !open.author_name.is_empty(),
+        "text and author shown"
+    );
+    f.journal
+        .resolve_remark(open.id)
+        .expect("the teacher resolves it");
+    let after = f.journal.remarks().expect("remarks");
+    let resolved = after
+        .iter()
+        .find(|r| r.id == open.id)
+        .expect("still listed");
+    assert_eq!(
+        resolved.resolved_at,
+        Some(f.journal.now()),
+        "resolved at the entry time"
+    );
+    assert_refused_unchanged(&mut f, None, "remark_already_resolved", |j| {
+        j.resolve_remark(open.id)
+    });
 }
