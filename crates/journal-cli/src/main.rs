@@ -256,9 +256,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         if *reset {
             Journal::remove_local_copy(data_dir.root(), journal_api::DEMO_LOGIN)?;
         }
+        let existed = data_dir.store_path(journal_api::DEMO_LOGIN)?.exists();
         let journal = Journal::open_demo(data_dir.root(), today)?.with_clock(clock);
         let status = journal.status()?;
-        return render::status(&status, json, Some(today));
+        if !json {
+            if existed {
+                println!("Открыта существующая демо-копия (создать заново: journal demo --reset).");
+            } else {
+                println!(
+                    "Создана демо-копия преподавателя на {}.",
+                    today.format("%d.%m.%Y")
+                );
+            }
+        }
+        return render::status(&status, json);
     }
 
     let mut journal = open(&cli, &data_dir, clock).context("открытие локальной копии")?;
@@ -336,7 +347,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let receipt = journal.lock_period(load, period)?;
             render::saved(&receipt, json, "Период закрыт для редактирования")
         }
-        Command::Status => render::status(&journal.status()?, json, None),
+        Command::Status => render::status(&journal.status()?, json),
         Command::Periods => render::periods(&journal.periods()?, json),
         Command::Remarks => render::remarks(&journal.remarks()?, json),
         Command::ResolveRemark { remark } => {

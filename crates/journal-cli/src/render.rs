@@ -17,12 +17,9 @@ fn date_ru(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-pub fn status(s: &Status, json: bool, demo_today: Option<NaiveDate>) -> anyhow::Result<()> {
+pub fn status(s: &Status, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(s);
-    }
-    if let Some(today) = demo_today {
-        println!("Демо-копия готова (сегодня: {}).", date_ru(today));
     }
     println!(
         "Пользователь:           {} ({})",

@@ -77,7 +77,7 @@ fn demo() -> Demo {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("Демо-копия готова"),
+        stdout.contains("Создана демо-копия"),
         "human output is Russian: {stdout}"
     );
     let lessons = ok_json(dir.path(), &["lessons", "--date", TODAY, "--json"]);
@@ -200,5 +200,94 @@ fn without_a_local_copy_the_cli_says_how_to_make_one() {
     assert!(
         stderr.contains("no_local_copy") && stderr.contains("journal demo"),
         "the error names the code and the fix: {stderr}"
+    );
+}
+
+#[test]
+fn topic_homework_finals_and_lock_from_the_command_line() {
+    let d = demo();
+    let detail = ok_json(d.dir.path(), &["lesson", "--lesson", &d.lesson, "--json"]);
+    let plan_topic = str_of(&detail["suggested_topic"], "id").to_string();
+    ok_json(
+        d.dir.path(),
+        &[
+            "topic",
+            "--lesson",
+            &d.lesson,
+            "--plan-topic",
+            &plan_topic,
+            "--json",
+        ],
+    );
+    let out = journal(
+        d.dir.path(),
+        &["topic", "--lesson", &d.lesson, "--hour", "2", "Повторение"],
+    );
+    assert!(!out.status.success(), "a bare «Повторение» is refused");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("topic_too_generic"),
+        "with the rule's code"
+    );
+    ok_json(
+        d.dir.path(),
+        &[
+            "homework",
+            "--lesson",
+            &d.lesson,
+            "Упражнение 12, с. 30",
+            "--json",
+        ],
+    );
+    let detail = ok_json(d.dir.path(), &["lesson", "--lesson", &d.lesson, "--json"]);
+    assert_eq!(
+        detail["topics"][0]["plan_topic_id"],
+        plan_topic.as_str(),
+        "the КТП topic was recorded for hour 1: {}",
+        detail["topics"]
+    );
+    assert_eq!(
+        detail["homework"]["text"], "Упражнение 12, с. 30",
+        "homework recorded"
+    );
+
+    let grid = ok_json(d.dir.path(), &["grid", "--load", &d.load, "--json"]);
+    let period = str_of(&grid["period"], "id").to_string();
+    let rows = grid["rows"].as_array().expect("rows").len();
+    for n in 1..=rows {
+        let n = n.to_string();
+        ok_json(
+            d.dir.path(),
+            &[
+                "final",
+                "--load",
+                &d.load,
+                "--period",
+                &period,
+                "--student",
+                &n,
+                "4",
+                "--json",
+            ],
+        );
+    }
+    ok_json(
+        d.dir.path(),
+        &["lock", "--load", &d.load, "--period", &period, "--json"],
+    );
+    let out = journal(
+        d.dir.path(),
+        &["mark", "--lesson", &d.lesson, "--student", &d.student, "5"],
+    );
+    assert!(!out.status.success(), "a locked period refuses marks");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("period_locked"),
+        "with the lock's code: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status = ok_json(d.dir.path(), &["status", "--json"]);
+    assert_eq!(
+        status["pending_ops"],
+        (3 + rows) as u64,
+        "topic, homework, one final per student and the lock are the only ops"
     );
 }
