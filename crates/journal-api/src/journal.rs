@@ -557,7 +557,7 @@ impl Journal {
                 return Err(e);
             }
         }
-        journal_core::check_entry(&self.lesson_info(&detail)?, now, kind, &self.policy)?;
+        self.check_time(&detail, kind, now)?;
         self.record(
             now,
             OpPayload::SetCell {
@@ -828,7 +828,23 @@ impl Journal {
         self.check_permission(load, Some(lesson), action)?;
         check_held(lesson)?;
         journal_core::check_unlocked(detail.locked)?;
-        journal_core::check_entry(&self.lesson_info(detail)?, now, kind, &self.policy)?;
+        self.check_time(detail, kind, now)
+    }
+
+    /// The entry-time rule for `kind` at `now`. A correction after the lesson's day, where the
+    /// policy allows one, needs a logged reason (journal_core::check_correction_reason); an op has
+    /// no field to carry it yet, so such a correction is refused rather than recorded without one.
+    fn check_time(
+        &self,
+        detail: &store::LessonDetail,
+        kind: EntryKind,
+        now: NaiveDateTime,
+    ) -> Result<(), ApiError> {
+        let info = self.lesson_info(detail)?;
+        journal_core::check_entry(&info, now, kind, &self.policy)?;
+        if kind == EntryKind::Correction && now.date() > info.date {
+            journal_core::check_correction_reason(None)?;
+        }
         Ok(())
     }
 

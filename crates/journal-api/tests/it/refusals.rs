@@ -294,3 +294,64 @@ fn curator_copy(f: &Fixture) -> Journal {
         .expect("curator's copy opens")
         .with_clock(f.clock.clone())
 }
+
+#[test]
+fn the_allowed_cases_policy_takes_make_up_marks_but_no_unlogged_corrections() {
+    // The same demo, but the institution chose 001's late-entry cases instead of 004's strictness.
+    let f = Fixture::open();
+    let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, demo_today());
+    snapshot.institution.policy.late_entry = LateEntry::AllowedCases;
+    let teacher = snapshot
+        .users
+        .iter()
+        .find(|u| u.login == "teacher")
+        .expect("demo teacher")
+        .id;
+    let other = tempfile::tempdir().expect("temp dir");
+    let path = DataDir::new(other.path())
+        .store_path("teacher")
+        .expect("valid login");
+    std::fs::create_dir_all(path.parent().expect("user dir")).expect("mkdir");
+    let mut store = journal_store::Store::open(&path, None).expect("store opens");
+    store
+        .import_snapshot(&snapshot.for_user(teacher))
+        .expect("imported");
+    drop(store);
+    let mut journal = Journal::open(other.path(), "teacher", None)
+        .expect("opens")
+        .with_clock(f.clock.clone());
+    assert_eq!(
+        journal.policy().late_entry,
+        LateEntry::AllowedCases,
+        "policy is data"
+    );
+    // An «н» of an earlier ordinary lesson in the demo history.
+    let (lesson, student) = (1..30)
+        .map(|k| f.day - Duration::days(k))
+        .flat_map(|d| journal.today_lessons(d).unwrap_or_default())
+        .filter(held_by_me)
+        .find_map(|l| {
+            let d = journal.lesson(l.id).ok()?;
+            let s = d.students.iter().find(|s| s.cell.symbol == "н")?;
+            Some((l, s.student_id))
+        })
+        .expect("an absence in the teacher's recent lessons");
+    let pending = journal.status().expect("status").pending_ops;
+    // 001 «Преподаватель» п. 2: the make-up mark goes beside the absence in the missed lesson.
+    journal
+        .set_cell(lesson.id, student, "н 4")
+        .expect("a make-up mark after the day is accepted under 001");
+    let err = journal
+        .set_cell(lesson.id, student, "н 5")
+        .expect_err("changing it later is a correction");
+    assert_eq!(
+        err.code, "correction_reason_required",
+        "a late correction needs a reason the op cannot carry yet: {}",
+        err.message
+    );
+    assert_eq!(
+        journal.status().expect("status").pending_ops,
+        pending + 1,
+        "only the make-up mark became an op"
+    );
+}
