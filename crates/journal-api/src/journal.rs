@@ -50,11 +50,20 @@ impl Journal {
     /// Opens the demo teacher's local copy in `data_dir`, creating it from the demo institution
     /// (default seed, "today" = `today`, filtered to what the teacher's device keeps) when missing.
     pub fn open_demo(data_dir: &Path, today: NaiveDate) -> Result<Journal, ApiError> {
+        Journal::open_demo_with_key(data_dir, today, None)
+    }
+
+    /// As [`Journal::open_demo`], the copy encrypted with `key` (SQLCipher) when one is given.
+    pub fn open_demo_with_key(
+        data_dir: &Path,
+        today: NaiveDate,
+        key: Option<&StoreKey>,
+    ) -> Result<Journal, ApiError> {
         let path = DataDir::new(data_dir).store_path(DEMO_LOGIN)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut store = Store::open(&path, None)?;
+        let mut store = Store::open(&path, key)?;
         // Filled-ness is asked of the store, not the file: a first run killed between creating the
         // file and importing leaves an empty store that the next run fills.
         if store.institution()?.is_none() {

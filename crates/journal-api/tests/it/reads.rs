@@ -182,3 +182,28 @@ fn status_of_a_fresh_copy_has_nothing_pending() {
     assert!(!s.device_id.is_empty(), "the device has an id");
     assert!(s.outbox_intact, "an empty outbox verifies");
 }
+
+#[test]
+fn an_encrypted_demo_copy_opens_only_with_its_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = journal_api::StoreKey([7u8; 32]);
+    let journal = Journal::open_demo_with_key(dir.path(), demo_today(), Some(&key))
+        .expect("created encrypted");
+    let loads_before = journal.loads().expect("loads").len();
+    drop(journal);
+    let err = Journal::open(dir.path(), "teacher", None).expect_err("no key, no journal");
+    assert_eq!(
+        err.code, "store_key_invalid",
+        "the store's code crosses: {}",
+        err.message
+    );
+    let wrong = journal_api::StoreKey([8u8; 32]);
+    let err = Journal::open(dir.path(), "teacher", Some(&wrong)).expect_err("wrong key");
+    assert_eq!(err.code, "store_key_invalid", "{}", err.message);
+    let journal = Journal::open(dir.path(), "teacher", Some(&key)).expect("the right key opens it");
+    assert_eq!(
+        journal.loads().expect("loads").len(),
+        loads_before,
+        "the same copy behind the key"
+    );
+}
