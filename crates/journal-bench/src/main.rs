@@ -1,1 +1,118 @@
-fn main() {}
+//! journal-bench: the product's performance figures, one per line as `name value unit target met`
+//! (or one JSON object with `--json`). Timings are measured here, never asserted in tests.
+//!
+//! `cargo run --release -p journal-bench -- store` measures the local store: a durable mark
+//! (record_edit of a SetCell with FULL sync) against a bare SQLite FULL-sync commit in the same
+//! run and on the same disk, and opening a 35 × 120 grid.
+
+mod store;
+
+use clap::{Parser, ValueEnum};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Suite {
+    Store,
+    Server,
+    Print,
+    All,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "journal-bench",
+    about = "Замеры производительности электронного журнала"
+)]
+struct Args {
+    /// Which benchmarks to run.
+    suite: Suite,
+    /// Print one JSON object instead of lines.
+    #[arg(long)]
+    json: bool,
+    /// Samples per timed figure.
+    #[arg(long, default_value_t = 1000)]
+    samples: usize,
+}
+
+/// One measured figure and its target.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub name: &'static str,
+    pub value: f64,
+    pub unit: &'static str,
+    /// Human-readable target, e.g. `<=5`.
+    pub target: String,
+    /// None when the figure is a reference without a target.
+    pub met: Option<bool>,
+}
+
+fn print_figures(figures: &[Figure], json: bool, notes: &[(String, String)]) {
+    if json {
+        let mut obj = serde_json::Map::new();
+        for f in figures {
+            obj.insert(
+                f.name.to_string(),
+                serde_json::json!({
+                    "value": (f.value * 1000.0).round() / 1000.0,
+                    "unit": f.unit,
+                    "target": f.target,
+                    "met": f.met,
+                }),
+            );
+        }
+        let mut root = serde_json::Map::new();
+        root.insert("figures".into(), serde_json::Value::Object(obj));
+        for (k, v) in notes {
+            root.insert(k.clone(), serde_json::Value::String(v.clone()));
+        }
+        println!("{}", serde_json::Value::Object(root));
+    } else {
+        for (k, v) in notes {
+            eprintln!("# {k}: {v}");
+        }
+        for f in figures {
+            let met = match f.met {
+                Some(true) => "ok",
+                Some(false) => "MISSED",
+                None => "reference",
+            };
+            println!(
+                "{} {:.3} {} target{} {}",
+                f.name, f.value, f.unit, f.target, met
+            );
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut figures = vec![];
+    let mut notes = vec![];
+    let mut missing = vec![];
+    if matches!(args.suite, Suite::Store | Suite::All) {
+        match store::run(args.samples) {
+            Ok((f, n)) => {
+                figures.extend(f);
+                notes.extend(n);
+            }
+            Err(e) => {
+                eprintln!("store: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if matches!(args.suite, Suite::Server | Suite::All) {
+        missing.push("server");
+    }
+    if matches!(args.suite, Suite::Print | Suite::All) {
+        missing.push("print");
+    }
+    print_figures(&figures, args.json, &notes);
+    if !missing.is_empty() {
+        for s in &missing {
+            eprintln!("suite «{s}»: not implemented yet");
+        }
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
