@@ -34,6 +34,9 @@ struct Args {
     samples: usize,
 }
 
+/// Context lines printed with the figures (`# name: value`, or extra JSON keys).
+pub type Notes = Vec<(String, String)>;
+
 /// One measured figure and its target.
 #[derive(Debug, Clone)]
 pub struct Figure {
@@ -46,7 +49,7 @@ pub struct Figure {
     pub met: Option<bool>,
 }
 
-fn print_figures(figures: &[Figure], json: bool, notes: &[(String, String)]) {
+fn print_figures(figures: &[Figure], json: bool, notes: &Notes) {
     if json {
         let mut obj = serde_json::Map::new();
         for f in figures {

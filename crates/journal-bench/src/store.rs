@@ -314,7 +314,7 @@ fn bare_commit_samples(conn: &rusqlite::Connection, n: usize) -> Result<Vec<Dura
     Ok(out)
 }
 
-pub fn run(samples: usize) -> Result<(Vec<Figure>, Vec<(String, String)>)> {
+pub fn run(samples: usize) -> Result<(Vec<Figure>, crate::Notes)> {
     let samples = samples.max(10);
     let (dir, fs) = bench_dir()?;
     let data = bench_data()?;
