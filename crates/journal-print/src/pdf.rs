@@ -1,0 +1,395 @@
+//! From our page model to PDF bytes: footers with page numbers and verification codes, font
+//! subsets, printpdf operations, metadata — and reading the verification stamp back.
+
+use crate::fonts::{Face, Fonts, UsedChars, PT_MM};
+use crate::layout::{Item, Page, A4_H};
+use crate::{PrintContext, PrintError, PrintRequest};
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use printpdf::{
+    Color, Date, DateTime, Greyscale, Line, LinePoint, Mm, Offset, Op, PaintMode, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix, Time,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A document being laid out: its pages and its metadata.
+pub(crate) struct Doc {
+    pub pages: Vec<Page>,
+    pub title: String,
+    pub subject: String,
+    pub author: String,
+}
+
+impl Doc {
+    pub fn new(title: String, subject: String, author: String) -> Self {
+        Self {
+            pages: Vec::new(),
+            title,
+            subject,
+            author,
+        }
+    }
+
+    /// Starts a new page and returns it.
+    pub fn new_page(&mut self) -> &mut Page {
+        let n = self.pages.len() + 1;
+        self.pages.push(Page::new(n));
+        self.last()
+    }
+
+    pub fn last(&mut self) -> &mut Page {
+        if self.pages.is_empty() {
+            self.pages.push(Page::new(1));
+        }
+        let i = self.pages.len() - 1;
+        &mut self.pages[i]
+    }
+
+    /// Number the next page will get.
+    pub fn next_number(&self) -> usize {
+        self.pages.len() + 1
+    }
+}
+
+/// The verification code of a page: from the document id, the page number and the page's printed
+/// content (not its footer), shown as «XXXX-XXXX».
+pub fn page_code(document_id: uuid::Uuid, page_number: usize, content: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(document_id.as_bytes());
+    h.update((page_number as u64).to_be_bytes());
+    h.update(content.as_bytes());
+    let d = hex::encode_upper(&h.finalize()[..4]);
+    format!("{}-{}", &d[..4], &d[4..])
+}
+
+pub(crate) fn codes(pages: &[Page], document_id: uuid::Uuid) -> Vec<String> {
+    pages
+        .iter()
+        .map(|p| page_code(document_id, p.number, &p.content_text()))
+        .collect()
+}
+
+/// What a printed document carries in its PDF keywords so it can be checked later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub document_id: uuid::Uuid,
+    pub generated_at: NaiveDateTime,
+    pub request: PrintRequest,
+    /// Per page, in order.
+    pub codes: Vec<String>,
+}
+
+const STAMP_PREFIX: &str = "journal-print-stamp:";
+
+fn fmt_dt(t: NaiveDateTime) -> String {
+    t.format("%d.%m.%Y %H:%M").to_string()
+}
+
+pub(crate) fn finish(
+    mut doc: Doc,
+    req: &PrintRequest,
+    ctx: &PrintContext,
+) -> Result<Vec<u8>, PrintError> {
+    let fonts = Fonts::get()?;
+    let codes = codes(&doc.pages, ctx.document_id);
+    let total = doc.pages.len();
+    for (page, code) in doc.pages.iter_mut().zip(&codes) {
+        footer(page, total, code, ctx, fonts);
+    }
+
+    let mut used: UsedChars = UsedChars::new();
+    for p in &doc.pages {
+        for it in &p.items {
+            if let Item::Text { face, text, .. } = it {
+                used.entry(*face).or_default().extend(text.chars());
+            }
+        }
+    }
+    let mut pdf = PdfDocument::new(&doc.title);
+    let mut font_ids = std::collections::BTreeMap::new();
+    for (face, chars) in &used {
+        let sub = fonts.face(*face).subset(chars)?;
+        font_ids.insert(*face, pdf.add_font(&sub));
+    }
+
+    let mut pages = Vec::with_capacity(doc.pages.len());
+    for p in &doc.pages {
+        pages.push(PdfPage::new(
+            Mm(p.width),
+            Mm(p.height),
+            page_ops(p, &font_ids),
+        ));
+    }
+
+    let stamp = Stamp {
+        document_id: ctx.document_id,
+        generated_at: ctx.generated_at,
+        request: req.clone(),
+        codes,
+    };
+    let stamp_json =
+        serde_json::to_string(&stamp).map_err(|e| PrintError::NotJournalPdf(e.to_string()))?;
+    let info = &mut pdf.metadata.info;
+    let when = pdf_date(ctx.generated_at);
+    info.creation_date = when;
+    info.modification_date = when;
+    info.metadata_date = when;
+    info.author = doc.author.clone();
+    info.subject = doc.subject.clone();
+    info.creator = "Электронный журнал (journal-print)".into();
+    info.producer = "printpdf".into();
+    info.identifier = ctx.document_id.to_string();
+    // One keyword: printpdf joins several with commas, and the stamp's JSON holds commas.
+    info.keywords = vec![format!("{STAMP_PREFIX}{stamp_json}")];
+    pdf.with_pages(pages);
+    let opts = PdfSaveOptions {
+        subset_fonts: false,
+        ..Default::default()
+    };
+    Ok(pdf.save(&opts, &mut Vec::new()))
+}
+
+fn footer(page: &mut Page, total: usize, code: &str, ctx: &PrintContext, fonts: &Fonts) {
+    let y = 287.0;
+    let size = 7.0;
+    page.line(page.left, 283.0, page.right, 283.0, 0.2);
+    let number = format!("стр. {} из {}", page.number, total);
+    let middle = format!("Сформировано {}", fmt_dt(ctx.generated_at));
+    let right = format!("Код проверки {code}");
+    let f = &fonts.regular;
+    // Page number on the outer edge (left on a left-hand page), code on the inner edge.
+    let (outer_x, inner_text, inner_x) = if page.number % 2 == 1 {
+        let w = f.width_mm(&number, size);
+        (page.right - w, right.clone(), page.left)
+    } else {
+        let w = f.width_mm(&right, size);
+        (page.left, right.clone(), page.right - w)
+    };
+    page.text(outer_x, y, size, Face::Regular, &number);
+    page.text(inner_x, y, size, Face::Regular, &inner_text);
+    let mw = f.width_mm(&middle, size);
+    page.text(
+        (page.left + page.right - mw) / 2.0,
+        y,
+        size,
+        Face::Regular,
+        &middle,
+    );
+}
+
+fn pt(mm: f32) -> Pt {
+    Pt(mm / PT_MM)
+}
+
+fn page_ops(p: &Page, font_ids: &std::collections::BTreeMap<Face, printpdf::FontId>) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(p.items.len() * 2 + 16);
+    let y = |v: f32| pt(A4_H - v);
+    let mut fill_grey = f32::NAN;
+    for it in &p.items {
+        if let Item::Fill {
+            x,
+            y: top,
+            w,
+            h,
+            grey,
+        } = it
+        {
+            if *grey != fill_grey {
+                ops.push(Op::SetFillColor {
+                    col: Color::Greyscale(Greyscale {
+                        percent: *grey,
+                        icc_profile: None,
+                    }),
+                });
+                fill_grey = *grey;
+            }
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: pt(*x),
+                    y: y(top + h),
+                    width: pt(*w),
+                    height: pt(*h),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: None,
+                },
+            });
+        }
+    }
+    ops.push(Op::SetOutlineColor {
+        col: Color::Greyscale(Greyscale {
+            percent: 0.0,
+            icc_profile: None,
+        }),
+    });
+    let mut width = f32::NAN;
+    for it in &p.items {
+        if let Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width: w,
+        } = it
+        {
+            if *w != width {
+                ops.push(Op::SetOutlineThickness { pt: pt(*w) });
+                width = *w;
+            }
+            ops.push(Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint {
+                            p: Point {
+                                x: pt(*x1),
+                                y: y(*y1),
+                            },
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: Point {
+                                x: pt(*x2),
+                                y: y(*y2),
+                            },
+                            bezier: false,
+                        },
+                    ],
+                    is_closed: false,
+                },
+            });
+        }
+    }
+    ops.push(Op::SetFillColor {
+        col: Color::Greyscale(Greyscale {
+            percent: 0.0,
+            icc_profile: None,
+        }),
+    });
+    ops.push(Op::StartTextSection);
+    let mut cur: Option<(Face, f32)> = None;
+    for it in &p.items {
+        if let Item::Text {
+            x,
+            y: by,
+            size,
+            face,
+            text,
+            vertical,
+        } = it
+        {
+            let Some(id) = font_ids.get(face) else {
+                continue;
+            };
+            if cur != Some((*face, *size)) {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(id.clone()),
+                    size: Pt(*size),
+                });
+                cur = Some((*face, *size));
+            }
+            let (px, py) = (pt(*x).0, y(*by).0);
+            let matrix = if *vertical {
+                [0.0, 1.0, -1.0, 0.0, px, py]
+            } else {
+                [1.0, 0.0, 0.0, 1.0, px, py]
+            };
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Raw(matrix),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            });
+        }
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+fn pdf_date(t: NaiveDateTime) -> DateTime {
+    DateTime::new_in_offset(
+        Date {
+            year: t.year(),
+            month: t.month() as u8,
+            day: t.day() as u8,
+        },
+        Time {
+            hour: t.hour() as u8,
+            minute: t.minute() as u8,
+            second: t.second() as u8,
+            millisecond: 0,
+        },
+        Offset {
+            hours: 0,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
+    )
+}
+
+/// Reads the verification stamp (document id, request, generation time, page codes) from a PDF
+/// made by this crate.
+pub fn read_stamp(pdf_bytes: &[u8]) -> Result<Stamp, PrintError> {
+    let bad = |m: &str| PrintError::NotJournalPdf(m.to_string());
+    let doc = lopdf::Document::load_mem(pdf_bytes).map_err(|e| bad(&e.to_string()))?;
+    let info_ref = doc
+        .trailer
+        .get(b"Info")
+        .map_err(|_| bad("нет словаря Info"))?;
+    let info = match info_ref {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).map_err(|e| bad(&e.to_string()))?,
+        lopdf::Object::Dictionary(d) => d,
+        _ => return Err(bad("словарь Info повреждён")),
+    };
+    let kw = info
+        .get(b"Keywords")
+        .map_err(|_| bad("нет ключевых слов"))?;
+    let bytes = match kw {
+        lopdf::Object::String(b, _) => b.clone(),
+        _ => return Err(bad("ключевые слова повреждены")),
+    };
+    let text = decode_pdf_text(&bytes);
+    let json = text
+        .strip_prefix(STAMP_PREFIX)
+        .ok_or_else(|| bad("нет отметки проверки"))?;
+    serde_json::from_str(json).map_err(|e| bad(&e.to_string()))
+}
+
+fn decode_pdf_text(b: &[u8]) -> String {
+    if b.len() >= 2 && b[0] == 0xFE && b[1] == 0xFF {
+        let units: Vec<u16> = b[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        b.iter().map(|&c| c as char).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_depends_on_content_page_and_document() {
+        let id = uuid::Uuid::from_u128(7);
+        let a = page_code(id, 1, "Иванов 5");
+        assert_eq!(a, page_code(id, 1, "Иванов 5"), "same data, same code");
+        assert_ne!(
+            a,
+            page_code(id, 1, "Иванов 4"),
+            "a changed mark changes the code"
+        );
+        assert_ne!(
+            a,
+            page_code(id, 2, "Иванов 5"),
+            "the page number is part of the code"
+        );
+        assert_ne!(
+            a,
+            page_code(uuid::Uuid::from_u128(8), 1, "Иванов 5"),
+            "so is the document id"
+        );
+        assert_eq!(a.len(), 9, "shown as XXXX-XXXX");
+    }
+}

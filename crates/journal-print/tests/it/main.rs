@@ -1,0 +1,633 @@
+//! journal-print integration tests: render the documents for the demo institution and look at the
+//! output with the tools a person would use — pdftotext (content), qpdf --check (structure),
+//! pdfinfo (page count, metadata), pdftoppm (rendering). The tools must be installed
+//! (poppler-utils, qpdf); a missing tool fails the test.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use journal_core::{CellEntry, CellValue, MarkValue};
+use journal_print::{PrintContext, PrintRequest};
+use journal_protocol::Snapshot;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2027, 6, 25).expect("date")
+}
+
+fn snapshot() -> &'static Snapshot {
+    static SNAP: OnceLock<Snapshot> = OnceLock::new();
+    SNAP.get_or_init(|| journal_demo::generate(journal_demo::DEFAULT_SEED, today()))
+}
+
+fn ctx() -> PrintContext {
+    PrintContext {
+        generated_at: NaiveDateTime::new(
+            today(),
+            chrono::NaiveTime::from_hms_opt(15, 30, 0).expect("time"),
+        ),
+        document_id: uuid::Uuid::from_u128(0x1234_5678),
+    }
+}
+
+/// Runs a tool and returns its stdout; fails the test if the tool is missing or fails.
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} must be installed (poppler-utils / qpdf): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+struct Printed {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl Printed {
+    fn new(name: &str, bytes: Vec<u8>) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&path, &bytes).expect("write pdf");
+        Printed {
+            _dir: dir,
+            path,
+            bytes,
+        }
+    }
+    fn p(&self) -> &str {
+        self.path.to_str().expect("utf-8 path")
+    }
+    fn pages(&self) -> usize {
+        let info = tool("pdfinfo", &[self.p()]);
+        info.lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("pdfinfo prints Pages")
+    }
+    fn text(&self) -> String {
+        tool("pdftotext", &["-layout", self.p(), "-"])
+    }
+    fn page_text(&self, n: usize) -> String {
+        let n = n.to_string();
+        tool("pdftotext", &["-layout", "-f", &n, "-l", &n, self.p(), "-"])
+    }
+    fn check_structure(&self) {
+        let out = tool("qpdf", &["--check", self.p()]);
+        assert!(
+            out.contains("No syntax or stream encoding errors"),
+            "qpdf --check is clean: {out}"
+        );
+    }
+    /// Renders pages at 50 dpi and returns, per page, the share of non-white pixels.
+    fn ink(&self, first: usize, last: usize) -> Vec<f64> {
+        let dir = self.path.parent().expect("dir");
+        let prefix = dir.join("r");
+        tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "50",
+                "-png",
+                "-f",
+                &first.to_string(),
+                "-l",
+                &last.to_string(),
+                self.p(),
+                prefix.to_str().expect("utf-8"),
+            ],
+        );
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "png"))
+            .collect();
+        files.sort();
+        assert_eq!(
+            files.len(),
+            last - first + 1,
+            "pdftoppm rendered every requested page"
+        );
+        let ink = files.iter().map(|f| ink_share(f)).collect();
+        for f in files {
+            let _ = std::fs::remove_file(f);
+        }
+        ink
+    }
+}
+
+fn ink_share(path: &Path) -> f64 {
+    let file = std::io::BufReader::new(std::fs::File::open(path).expect("png"));
+    let mut reader = png::Decoder::new(file).read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("buffer size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    let channels = info.color_type.samples();
+    let px = &buf[..info.buffer_size()];
+    let total = px.len() / channels;
+    let dark = px
+        .chunks(channels)
+        .filter(|c| c.iter().take(3).any(|v| *v < 200))
+        .count();
+    dark as f64 / total as f64
+}
+
+fn first_group() -> &'static journal_protocol::Group {
+    &snapshot().groups[0]
+}
+
+fn year_journal() -> &'static Printed {
+    static PDF: OnceLock<Printed> = OnceLock::new();
+    PDF.get_or_init(|| {
+        let pdf = journal_print::year_journal(snapshot(), first_group().id, &ctx())
+            .expect("year journal renders");
+        Printed::new("year", pdf)
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    // Russian: 1 лист, 2–4 листа, 5–20 листов, 21 лист…
+    match (n % 100, n % 10) {
+        (11..=14, _) => "листов",
+        (_, 1) => "лист",
+        (_, 2..=4) => "листа",
+        _ => "листов",
+    }
+}
+
+#[test]
+fn year_journal_is_a_valid_pdf_with_the_regulation_sections() {
+    let pdf = year_journal();
+    pdf.check_structure();
+    let pages = pdf.pages();
+    assert!(
+        pages > 20,
+        "a year of a group's subjects takes many pages, got {pages}"
+    );
+    let text = pdf.text();
+    let g = first_group();
+    for needle in [
+        "ЖУРНАЛ",
+        "Оглавление",
+        "Список обучающихся",
+        "Сводная ведомость итоговых оценок",
+        "Замечания по ведению журнала",
+        "Журнал проверен и принят для сдачи в архив",
+        "Что пройдено на занятии",
+        "Домашнее задание",
+        "Подпись преподавателя",
+        "Количество часов: по плану",
+    ] {
+        assert!(
+            text.contains(needle),
+            "the year journal contains «{needle}»"
+        );
+    }
+    assert!(
+        text.contains(&format!("Группа {}", g.name)),
+        "title page names the group"
+    );
+    assert!(
+        text.contains(&snapshot().institution.name[..20]),
+        "title page names the institution"
+    );
+    let sheets = pages.div_ceil(2);
+    let record = format!(
+        "Прошито, пронумеровано и скреплено печатью {sheets} {}",
+        plural(sheets)
+    );
+    assert!(
+        text.contains(&record),
+        "the last page states the true sheet count: «{record}» for {pages} pages"
+    );
+    assert!(
+        text.contains(&format!("стр. 1 из {pages}")),
+        "footers number pages out of the total"
+    );
+    assert!(
+        text.contains(&format!("стр. {pages} из {pages}")),
+        "the last page is numbered too"
+    );
+    assert!(
+        text.contains("Программа выполнена") || text.contains("Не пройдены следующие темы"),
+        "every subject ends with the program record"
+    );
+}
+
+#[test]
+fn year_journal_lists_students_and_subjects_in_cyrillic() {
+    let snap = snapshot();
+    let g = first_group();
+    let text = year_journal().text();
+    let members: Vec<_> = snap
+        .memberships
+        .iter()
+        .filter(|m| m.group_id == g.id)
+        .collect();
+    assert!(!members.is_empty(), "the demo group has students");
+    for m in members {
+        let s = snap
+            .students
+            .iter()
+            .find(|s| s.id == m.student_id)
+            .expect("student");
+        assert!(
+            text.contains(&s.last_name),
+            "student {} is printed",
+            s.full_name()
+        );
+    }
+    for l in snap.loads.iter().filter(|l| l.group_id == g.id) {
+        let subj = snap
+            .subjects
+            .iter()
+            .find(|s| s.id == l.subject_id)
+            .expect("subject");
+        // pdftotext may break a long name across lines: look for its first word.
+        let first_word = subj.name.split_whitespace().next().expect("name");
+        assert!(
+            text.contains(first_word),
+            "subject {} is printed",
+            subj.name
+        );
+        let teacher = snap
+            .users
+            .iter()
+            .find(|u| u.id == l.teacher_id)
+            .expect("teacher");
+        assert!(
+            text.contains(&teacher.full_name),
+            "teacher's full name {} is printed",
+            teacher.full_name
+        );
+    }
+}
+
+#[test]
+fn contents_page_numbers_point_at_the_sections() {
+    let pdf = year_journal();
+    let toc = pdf.page_text(2);
+    assert!(
+        toc.contains("Оглавление"),
+        "the contents follow the title page"
+    );
+    // Each line of the contents ends with its page range; that page starts the section.
+    let mut checked = 0;
+    for (title, page) in [
+        ("Список обучающихся", "Список обучающихся"),
+        (
+            "Замечания по ведению журнала",
+            "Замечания по ведению журнала",
+        ),
+    ] {
+        let line = toc
+            .lines()
+            .find(|l| l.contains(title))
+            .expect("contents line");
+        let range = line.split_whitespace().last().expect("page range");
+        let first: usize = range
+            .split('–')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("page number");
+        assert!(
+            pdf.page_text(first).contains(page),
+            "contents say «{title}» is on page {first}, and it is"
+        );
+        checked += 1;
+    }
+    // And the first subject's grid.
+    let snap = snapshot();
+    let first_load_line = toc
+        .lines()
+        .find(|l| l.trim_start().starts_with("2."))
+        .expect("second contents entry is the first subject");
+    let first: usize = first_load_line
+        .split_whitespace()
+        .last()
+        .and_then(|r| r.split('–').next())
+        .and_then(|p| p.parse().ok())
+        .expect("page number");
+    let grid = pdf.page_text(first);
+    assert!(
+        grid.contains("Фамилия, имя обучающегося"),
+        "the subject starts with its grid page"
+    );
+    assert_eq!(
+        first % 2,
+        0,
+        "a grid is on a left-hand (even) page, facing its right page"
+    );
+    let any_student = &snap.students[0];
+    let _ = any_student;
+    checked += 1;
+    assert_eq!(checked, 3);
+}
+
+#[test]
+fn rendered_pages_are_not_blank() {
+    let pdf = year_journal();
+    let ink = pdf.ink(1, 6);
+    for (i, share) in ink.iter().enumerate() {
+        assert!(
+            *share > 0.002,
+            "page {} has visible content (ink share {share})",
+            i + 1
+        );
+        assert!(
+            *share < 0.5,
+            "page {} is not a black blot (ink share {share})",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn metadata_carries_document_id_and_page_codes_that_verify() {
+    let pdf = year_journal();
+    let info = tool("pdfinfo", &[pdf.p()]);
+    assert!(
+        info.contains("Title:") && info.contains("Журнал учебных занятий"),
+        "title set: {info}"
+    );
+    assert!(info.contains("CreationDate:"), "creation date set");
+    let stamp = journal_print::read_stamp(&pdf.bytes).expect("stamp reads back");
+    assert_eq!(
+        stamp.document_id,
+        ctx().document_id,
+        "the document id is in the metadata"
+    );
+    assert_eq!(stamp.codes.len(), pdf.pages(), "one code per page");
+    let text = pdf.text();
+    assert!(
+        text.contains(&format!("Код проверки {}", stamp.codes[0])),
+        "page 1's footer shows its code"
+    );
+    let report = journal_print::verify(&pdf.bytes, snapshot()).expect("verify");
+    assert!(report.matches(), "unchanged data verifies: {report:?}");
+}
+
+#[test]
+fn verify_points_at_the_page_whose_data_changed() {
+    let mut snap = snapshot().clone();
+    let g = first_group();
+    let load = snap
+        .loads
+        .iter()
+        .find(|l| l.group_id == g.id)
+        .expect("load")
+        .clone();
+    let lesson_ids: Vec<_> = snap
+        .lessons
+        .iter()
+        .filter(|l| l.load_id == load.id)
+        .map(|l| l.id)
+        .collect();
+    let cell = snap
+        .cells
+        .iter_mut()
+        .find(|c| lesson_ids.contains(&c.lesson_id))
+        .expect("a cell of the first subject");
+    let other = if cell.value.symbol() == "3" { 4 } else { 3 };
+    cell.value = CellValue {
+        entries: vec![CellEntry::Mark {
+            value: MarkValue::new(other).expect("mark"),
+        }],
+    };
+    let report = journal_print::verify(&year_journal().bytes, &snap).expect("verify");
+    assert!(!report.matches(), "a changed mark is detected");
+    assert_eq!(
+        report.changed_pages.len(),
+        1,
+        "exactly the page holding that cell differs: {report:?}"
+    );
+}
+
+#[test]
+fn subject_month_pages_show_the_month_only() {
+    let snap = snapshot();
+    let g = first_group();
+    let load = snap
+        .loads
+        .iter()
+        .find(|l| l.group_id == g.id)
+        .expect("load");
+    let y = snap
+        .year
+        .starts_on
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .expect("year");
+    let pdf = Printed::new(
+        "month",
+        journal_print::subject_month_pages(snap, load.id, y, 10, &ctx())
+            .expect("month pages render"),
+    );
+    pdf.check_structure();
+    let text = pdf.text();
+    assert!(
+        text.contains("октябрь"),
+        "the grid's month row says October"
+    );
+    assert!(
+        !text.contains("сентябрь") && !text.contains("ноябрь"),
+        "no other month is printed"
+    );
+    let subj = snap
+        .subjects
+        .iter()
+        .find(|s| s.id == load.subject_id)
+        .expect("subject");
+    assert!(
+        text.contains(subj.name.split_whitespace().next().expect("w")),
+        "the subject is named"
+    );
+    assert!(pdf.ink(1, 1)[0] > 0.002, "the grid page renders");
+}
+
+#[test]
+fn finals_sheet_has_every_student_and_period() {
+    let snap = snapshot();
+    let g = first_group();
+    let pdf = Printed::new(
+        "finals",
+        journal_print::finals_sheet(snap, g.id, &ctx()).expect("finals sheet renders"),
+    );
+    pdf.check_structure();
+    let text = pdf.text();
+    assert!(
+        text.contains("Сводная ведомость итоговых оценок"),
+        "the title"
+    );
+    for p in &snap.periods {
+        assert!(text.contains(&p.name), "period {} has a table", p.name);
+    }
+    let finals_of_group = snap
+        .finals
+        .iter()
+        .filter(|f| {
+            snap.loads
+                .iter()
+                .any(|l| l.id == f.load_id && l.group_id == g.id)
+        })
+        .count();
+    assert!(finals_of_group > 0, "the demo year has finals");
+    assert!(pdf.ink(1, 1)[0] > 0.002, "the sheet renders");
+}
+
+#[test]
+fn extract_for_a_parent_names_the_student_and_counts_absences() {
+    let snap = snapshot();
+    let g = first_group();
+    let m = snap
+        .memberships
+        .iter()
+        .find(|m| m.group_id == g.id)
+        .expect("member");
+    let s = snap
+        .students
+        .iter()
+        .find(|s| s.id == m.student_id)
+        .expect("student");
+    let period = &snap.periods[0];
+    let pdf = Printed::new(
+        "extract",
+        journal_print::extract(snap, s.id, period.id, &ctx()).expect("extract renders"),
+    );
+    pdf.check_structure();
+    let text = pdf.text();
+    assert!(
+        text.contains("Выписка из электронного журнала успеваемости"),
+        "the title"
+    );
+    assert!(text.contains(&s.last_name), "the student is named");
+    assert!(text.contains(&period.name), "the period is named");
+    // The total printed equals the absences in the data.
+    let lessons: std::collections::HashSet<_> = snap
+        .lessons
+        .iter()
+        .filter(|l| {
+            l.date >= period.starts_on
+                && l.date <= period.ends_on
+                && l.status == journal_protocol::LessonStatus::Scheduled
+                && snap
+                    .loads
+                    .iter()
+                    .any(|ld| ld.id == l.load_id && ld.group_id == g.id)
+        })
+        .map(|l| l.id)
+        .collect();
+    let absences: usize = snap
+        .cells
+        .iter()
+        .filter(|c| c.student_id == s.id && lessons.contains(&c.lesson_id))
+        .map(|c| {
+            c.value
+                .entries
+                .iter()
+                .filter(|e| matches!(e, CellEntry::Absence { .. }))
+                .count()
+        })
+        .sum();
+    assert!(
+        text.contains(&format!("Всего пропущено занятий: {absences},")),
+        "the extract's total of missed lessons is {absences}"
+    );
+}
+
+#[test]
+fn outage_pages_list_the_class_with_empty_cells() {
+    let snap = snapshot();
+    let g = first_group();
+    let load = snap
+        .loads
+        .iter()
+        .find(|l| l.group_id == g.id && l.subgroup_id.is_none())
+        .expect("load");
+    let lesson = snap
+        .lessons
+        .iter()
+        .find(|l| {
+            l.load_id == load.id
+                && l.substitute_teacher_id.is_none()
+                && l.status == journal_protocol::LessonStatus::Scheduled
+        })
+        .expect("lesson");
+    let pdf = Printed::new(
+        "outage",
+        journal_print::outage_pages(snap, load.teacher_id, lesson.date, &ctx())
+            .expect("outage pages render"),
+    );
+    pdf.check_structure();
+    let text = pdf.text();
+    assert!(
+        text.contains("Лист учёта занятия на время сбоя электронного журнала"),
+        "the title"
+    );
+    assert!(
+        text.contains("Тема занятия") && text.contains("Домашнее задание"),
+        "blanks for topic and homework"
+    );
+    for m in snap.memberships.iter().filter(|m| {
+        m.group_id == g.id && m.from <= lesson.date && m.to.is_none_or(|t| t >= lesson.date)
+    }) {
+        let s = snap
+            .students
+            .iter()
+            .find(|s| s.id == m.student_id)
+            .expect("student");
+        assert!(
+            text.contains(&s.last_name),
+            "class list includes {}",
+            s.full_name()
+        );
+    }
+    let date = lesson.date.format("%d.%m.%Y").to_string();
+    assert!(text.contains(&date), "the date is printed");
+}
+
+#[test]
+fn bad_requests_get_typed_errors() {
+    let snap = snapshot();
+    let err = journal_print::render(
+        snap,
+        &PrintRequest::YearJournal {
+            group_id: journal_core::GroupId(uuid::Uuid::nil()),
+        },
+        &ctx(),
+    )
+    .expect_err("unknown group");
+    assert_eq!(err.code(), "print_group_not_found", "unknown group: {err}");
+    let teacher = snap.loads[0].teacher_id;
+    let sunday_far_away = NaiveDate::from_ymd_opt(2030, 1, 6).expect("date");
+    let err = journal_print::outage_pages(snap, teacher, sunday_far_away, &ctx())
+        .expect_err("no lessons");
+    assert_eq!(
+        err.code(),
+        "print_no_lessons",
+        "a day without lessons: {err}"
+    );
+    assert!(
+        journal_print::read_stamp(b"%PDF-1.4 not really").is_err(),
+        "a foreign file has no stamp"
+    );
+}
+
+#[test]
+fn same_data_and_id_give_identical_codes() {
+    let a = journal_print::read_stamp(&year_journal().bytes).expect("stamp");
+    let again =
+        journal_print::year_journal(snapshot(), first_group().id, &ctx()).expect("renders again");
+    let b = journal_print::read_stamp(&again).expect("stamp");
+    assert_eq!(
+        a.codes, b.codes,
+        "printing twice gives the same verification codes"
+    );
+}
