@@ -1,0 +1,389 @@
+//! The server's authority over one op: given what the storage read about the op's target (inside the
+//! op's transaction), decide — with journal-core's rules, never rules of its own — whether the op is
+//! applied, merges with an identical value, conflicts with the value accepted first, or is refused.
+//! Pure, so both storage backends share it and it is tested without a database.
+
+use journal_core::cell::classify_change;
+use journal_core::permissions;
+use journal_core::timing::{check_entry, EntryKind};
+use journal_core::topic::validate_topic;
+use journal_core::{
+    check_unlocked, parse_cell, Action, CellValue, DeviceId, FinalValue, LessonInfo, Policy, Role,
+    RuleError, Scope, WorkType,
+};
+use journal_protocol::{
+    Bell, Lesson, Load, Membership, Op, OpPayload, Period, Remark, Subject, User,
+};
+use serde_json::json;
+
+/// The current value of the op's target and which device wrote it (None: imported, not synced).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Existing<T> {
+    pub value: T,
+    pub device_id: Option<DeviceId>,
+}
+
+/// What the storage read for one op, inside the op's transaction.
+#[derive(Debug, Clone, Default)]
+pub struct OpContext {
+    pub policy: Policy,
+    /// The op's author as the server knows them now (current roles).
+    pub author: Option<User>,
+    pub lesson: Option<Lesson>,
+    pub load: Option<Load>,
+    pub subject: Option<Subject>,
+    pub bell: Option<Bell>,
+    /// The lesson's period (by date), or the period named by the op.
+    pub period: Option<Period>,
+    pub locked: bool,
+    /// The work type recorded for the lesson (first hour's topic), which sets the marks' deadline.
+    pub lesson_work_type: Option<WorkType>,
+    /// Memberships of the op's student.
+    pub memberships: Vec<Membership>,
+    pub cell: Option<Existing<CellValue>>,
+    pub final_value: Option<Existing<FinalValue>>,
+    pub remark: Option<Remark>,
+}
+
+/// What to do with the op.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Write the op's value.
+    Apply,
+    /// The same value is already there: accept, change nothing.
+    Merge,
+    /// Another device's different value was accepted first; it stays.
+    Conflict {
+        server_value: serde_json::Value,
+        message: String,
+    },
+    Reject {
+        code: String,
+        message: String,
+    },
+}
+
+impl Decision {
+    fn reject(code: &str, message: impl Into<String>) -> Self {
+        Decision::Reject {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<RuleError> for Decision {
+    fn from(e: RuleError) -> Self {
+        Decision::Reject {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// The scope of `load` for the user holding `grant`.
+fn scope_for(
+    user: &User,
+    role: Role,
+    group_of_grant: Option<journal_core::GroupId>,
+    load: &Load,
+    lesson: Option<&Lesson>,
+) -> Scope {
+    let teaches = load.teacher_id == user.id
+        || lesson.is_some_and(|l| l.substitute_teacher_id == Some(user.id));
+    if teaches {
+        Scope::OwnLoad
+    } else if role == Role::Curator && group_of_grant == Some(load.group_id) {
+        Scope::OwnGroup
+    } else {
+        Scope::Institution
+    }
+}
+
+/// Whether any of the user's roles allows `action` on `load` (journal-core decides, per role).
+pub fn authorise(
+    user: &User,
+    action: Action,
+    load: &Load,
+    lesson: Option<&Lesson>,
+    policy: &Policy,
+) -> Result<(), RuleError> {
+    let mut first_refusal = None;
+    for grant in &user.grants {
+        let scope = scope_for(user, grant.role, grant.group_id, load, lesson);
+        match permissions::check(grant.role, action, scope, policy) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                first_refusal.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_refusal
+        .unwrap_or_else(|| RuleError::Forbidden("у пользователя нет ни одной роли".to_string())))
+}
+
+fn lesson_info(lesson: &Lesson, bell: Option<&Bell>, work_type: WorkType) -> LessonInfo {
+    // Without a bell line the whole day counts as the lesson's time (the rules then only see dates).
+    let (starts, ends) = match bell {
+        Some(b) => (b.starts, b.ends),
+        None => (
+            chrono::NaiveTime::MIN,
+            chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(chrono::NaiveTime::MIN),
+        ),
+    };
+    LessonInfo {
+        date: lesson.date,
+        starts_at: lesson.date.and_time(starts),
+        ends_at: lesson.date.and_time(ends),
+        hours: lesson.hours,
+        work_type,
+    }
+}
+
+fn member_on(memberships: &[Membership], load: &Load, date: chrono::NaiveDate) -> bool {
+    memberships.iter().any(|m| {
+        m.group_id == load.group_id
+            && m.from <= date
+            && m.to.is_none_or(|to| date <= to)
+            && (load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+    })
+}
+
+fn member_during(memberships: &[Membership], load: &Load, period: &Period) -> bool {
+    memberships.iter().any(|m| {
+        m.group_id == load.group_id
+            && m.from <= period.ends_on
+            && m.to.is_none_or(|to| period.starts_on <= to)
+            && (load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+    })
+}
+
+macro_rules! try_rule {
+    ($e:expr) => {
+        if let Err(e) = $e {
+            return Decision::from(e);
+        }
+    };
+}
+
+/// Decides one op. `ctx` must hold what the op's payload refers to (see the storage's reader).
+pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
+    let Some(author) = ctx.author.as_ref() else {
+        return Decision::reject("unknown_user", "Автор операции не найден на сервере");
+    };
+    let policy = &ctx.policy;
+    match &op.payload {
+        OpPayload::SetCell { value, .. } => {
+            let (Some(lesson), Some(load)) = (ctx.lesson.as_ref(), ctx.load.as_ref()) else {
+                return Decision::reject("unknown_lesson", "Урок не найден на сервере");
+            };
+            try_rule!(authorise(
+                author,
+                Action::EditCells,
+                load,
+                Some(lesson),
+                policy
+            ));
+            if !member_on(&ctx.memberships, load, lesson.date) {
+                return RuleError::StudentNotInGroup.into();
+            }
+            try_rule!(check_unlocked(ctx.locked));
+            // The value must be exactly what journal-core's parser makes of its own symbol: this
+            // validates marks, double marks (by subject) and combinations with the one rule set.
+            let double_ok = ctx
+                .subject
+                .as_ref()
+                .is_some_and(|s| policy.allows_double_mark(&s.name));
+            match parse_cell(&value.symbol(), double_ok, policy) {
+                Ok(parsed) if parsed == *value => {}
+                Ok(_) => {
+                    return Decision::reject(
+                        "invalid_cell_value",
+                        format!("Недопустимая запись в клетке: «{}»", value.symbol()),
+                    )
+                }
+                Err(e) => return e.into(),
+            }
+            // A device's own earlier value is its history (sequential edits); a value from elsewhere
+            // that differs is a concurrent edit: the first accepted wins.
+            let (old, concurrent) = match &ctx.cell {
+                Some(ex) if ex.device_id == Some(op.device_id) => (ex.value.clone(), false),
+                Some(ex) => (CellValue::default(), !ex.value.is_empty()),
+                None => (CellValue::default(), false),
+            };
+            if let Some(ex) = &ctx.cell {
+                if ex.value == *value {
+                    return Decision::Merge;
+                }
+            }
+            let Some(kind) = classify_change(&old, value) else {
+                return Decision::Merge;
+            };
+            let info = lesson_info(
+                lesson,
+                ctx.bell.as_ref(),
+                ctx.lesson_work_type.unwrap_or(WorkType::Lesson),
+            );
+            try_rule!(check_entry(&info, op.device_time, kind, policy));
+            if concurrent {
+                if let Some(ex) = &ctx.cell {
+                    return Decision::Conflict {
+                        server_value: json!(ex.value),
+                        message: format!(
+                            "В клетке уже стоит «{}», выставленное с другого устройства раньше; ваше значение «{}» не принято",
+                            ex.value.symbol(),
+                            value.symbol()
+                        ),
+                    };
+                }
+            }
+            Decision::Apply
+        }
+        OpPayload::SetTopic {
+            hour,
+            title,
+            work_type,
+            work_number,
+            ..
+        } => {
+            let (Some(lesson), Some(load)) = (ctx.lesson.as_ref(), ctx.load.as_ref()) else {
+                return Decision::reject("unknown_lesson", "Урок не найден на сервере");
+            };
+            try_rule!(authorise(
+                author,
+                Action::EditTopic,
+                load,
+                Some(lesson),
+                policy
+            ));
+            try_rule!(check_unlocked(ctx.locked));
+            if *hour == 0 || *hour > lesson.hours.max(1) {
+                return Decision::reject(
+                    "invalid_hour",
+                    format!("У урока {} ч.; часа №{hour} нет", lesson.hours),
+                );
+            }
+            try_rule!(validate_topic(title, *work_type, *work_number));
+            let info = lesson_info(lesson, ctx.bell.as_ref(), *work_type);
+            try_rule!(check_entry(&info, op.device_time, EntryKind::Topic, policy));
+            // Last writer by server order; the earlier values stay in the change history.
+            Decision::Apply
+        }
+        OpPayload::SetHomework { .. } => {
+            let (Some(lesson), Some(load)) = (ctx.lesson.as_ref(), ctx.load.as_ref()) else {
+                return Decision::reject("unknown_lesson", "Урок не найден на сервере");
+            };
+            try_rule!(authorise(
+                author,
+                Action::EditHomework,
+                load,
+                Some(lesson),
+                policy
+            ));
+            try_rule!(check_unlocked(ctx.locked));
+            let info = lesson_info(
+                lesson,
+                ctx.bell.as_ref(),
+                ctx.lesson_work_type.unwrap_or(WorkType::Lesson),
+            );
+            try_rule!(check_entry(
+                &info,
+                op.device_time,
+                EntryKind::Homework,
+                policy
+            ));
+            Decision::Apply
+        }
+        OpPayload::SetFinal { value, .. } => {
+            let Some(load) = ctx.load.as_ref() else {
+                return Decision::reject("unknown_load", "Нагрузка не найдена на сервере");
+            };
+            let Some(period) = ctx.period.as_ref() else {
+                return Decision::reject("unknown_period", "Учебный период не найден на сервере");
+            };
+            try_rule!(authorise(author, Action::SetFinals, load, None, policy));
+            if !member_during(&ctx.memberships, load, period) {
+                return RuleError::StudentNotInGroup.into();
+            }
+            try_rule!(check_unlocked(ctx.locked));
+            match (&ctx.final_value, value) {
+                (Some(ex), Some(v)) if ex.value == *v => Decision::Merge,
+                (None, None) => Decision::Merge,
+                (Some(ex), _) if ex.device_id != Some(op.device_id) => Decision::Conflict {
+                    server_value: json!(ex.value),
+                    message: format!(
+                        "Итоговая отметка «{}» уже выставлена с другого устройства; ваше значение не принято",
+                        ex.value.symbol()
+                    ),
+                },
+                _ => Decision::Apply,
+            }
+        }
+        OpPayload::LockPeriod { .. } => {
+            let Some(load) = ctx.load.as_ref() else {
+                return Decision::reject("unknown_load", "Нагрузка не найдена на сервере");
+            };
+            if ctx.period.is_none() {
+                return Decision::reject("unknown_period", "Учебный период не найден на сервере");
+            }
+            try_rule!(authorise(author, Action::LockPeriod, load, None, policy));
+            if ctx.locked {
+                Decision::Merge
+            } else {
+                Decision::Apply
+            }
+        }
+        OpPayload::ResolveRemark { .. } => {
+            let (Some(remark), Some(load)) = (ctx.remark.as_ref(), ctx.load.as_ref()) else {
+                return Decision::reject("unknown_remark", "Замечание не найдено на сервере");
+            };
+            try_rule!(authorise(author, Action::ResolveRemark, load, None, policy));
+            if remark.resolved_at.is_some() {
+                Decision::Merge
+            } else {
+                Decision::Apply
+            }
+        }
+    }
+}
+
+/// The loads whose journal `user` may read (None: every load of the institution), decided per role
+/// by journal-core's permission table. `memberships` are those of the students named in the
+/// user's grants (a student's own record, a parent's child).
+pub fn readable_loads(
+    user: &User,
+    loads: &[Load],
+    memberships: &[Membership],
+    policy: &Policy,
+) -> Option<std::collections::HashSet<journal_core::LoadId>> {
+    let readable: std::collections::HashSet<_> = loads
+        .iter()
+        .filter(|load| {
+            user.grants.iter().any(|grant| {
+                let student_in_group = grant.student_id.is_some_and(|sid| {
+                    memberships
+                        .iter()
+                        .any(|m| m.student_id == sid && m.group_id == load.group_id)
+                });
+                let scope = if load.teacher_id == user.id {
+                    Scope::OwnLoad
+                } else if grant.role == Role::Curator && grant.group_id == Some(load.group_id) {
+                    Scope::OwnGroup
+                } else if grant.role == Role::Student && student_in_group {
+                    Scope::OwnRecord
+                } else if grant.role == Role::Parent && student_in_group {
+                    Scope::ChildRecord
+                } else {
+                    Scope::Institution
+                };
+                permissions::allowed(grant.role, Action::ReadJournal, scope, policy)
+            })
+        })
+        .map(|l| l.id)
+        .collect();
+    if readable.len() == loads.len() {
+        None
+    } else {
+        Some(readable)
+    }
+}

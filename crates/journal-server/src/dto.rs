@@ -1,0 +1,136 @@
+//! Request and reply bodies of the HTTP API. Requests refuse unknown fields, so a client typo is a
+//! clear 400 and never a silently ignored value.
+//!
+//! `Change` and `PullPage` belong in journal-protocol once the sync client consumes them; they live
+//! here until then.
+
+use chrono::NaiveDateTime;
+use journal_core::{DeviceId, OpId, Role, UserId};
+use journal_protocol::{Op, OpOutcome, OpPayload, RoleGrant, Snapshot};
+use serde::{Deserialize, Serialize};
+
+/// Name of the header that carries the client's protocol version on every request.
+pub const PROTOCOL_HEADER: &str = "x-journal-protocol";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub protocol: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+    pub device_id: DeviceId,
+    /// Hex of the device's ed25519 public key (32 bytes). Registered at the device's first login;
+    /// the server verifies the device's ops with it. Optional for read-only clients.
+    #[serde(default)]
+    pub device_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: UserId,
+    pub login: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    pub grants: Vec<RoleGrant>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    /// UTC.
+    pub expires_at: NaiveDateTime,
+    pub user: UserInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub ops: Vec<Op>,
+}
+
+/// The server's answer to one op of a push.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpResult {
+    pub op_id: OpId,
+    pub outcome: OpOutcome,
+    /// For a refused gap in the device's sequence: the `device_seq` the server expects next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_seq: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<OpResult>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    #[serde(default)]
+    pub after: u64,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// One applied change, in server order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub server_seq: u64,
+    pub op_id: OpId,
+    pub author_id: UserId,
+    pub device_id: DeviceId,
+    pub device_time: NaiveDateTime,
+    /// UTC.
+    pub server_time: NaiveDateTime,
+    pub payload: OpPayload,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullPage {
+    pub changes: Vec<Change>,
+    /// The cursor for the next page: the last server_seq this page covered (pass it as `after`).
+    pub next_after: u64,
+    pub has_more: bool,
+}
+
+/// One finding of `audit verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditProblem {
+    pub institution_id: String,
+    /// The entry's position in the chain (1-based), as stored.
+    pub seq: u64,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditReport {
+    pub entries_checked: u64,
+    pub problems: Vec<AuditProblem>,
+}
+
+impl AuditReport {
+    pub fn is_intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// A device's first sync: the part of the institution its user keeps, and the cursor to pull after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotResponse {
+    /// The last change the snapshot includes: pull with `after` = this.
+    pub server_seq: u64,
+    pub snapshot: Snapshot,
+}

@@ -1,0 +1,116 @@
+//! Errors of the server: each has a stable snake_case `code()`, a Russian message and an HTTP status.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+/// The JSON body of every error reply: `{"code": "snake_case", "message": "текст по-русски"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+/// A failure of the storage backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("Ошибка базы данных: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("Ошибка обновления схемы базы данных: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("Повреждённые данные в базе: {0}")]
+    Corrupt(String),
+    #[error("База данных уже содержит учреждение «{0}»")]
+    AlreadyInitialised(String),
+    #[error(
+        "Ключ устройства не совпадает с ключом, зарегистрированным ранее для этого устройства"
+    )]
+    DeviceKeyMismatch,
+    #[error("Устройство принадлежит другому учреждению")]
+    DeviceOtherInstitution,
+    #[error("PostgreSQL не поддерживается в этой сборке сервера: укажите путь к файлу SQLite")]
+    PostgresUnsupported,
+    #[error("Внутренняя ошибка: фоновая задача базы данных прервана")]
+    TaskFailed,
+}
+
+impl StorageError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StorageError::Sqlite(_) => "storage_error",
+            StorageError::Migration(_) => "storage_migration_failed",
+            StorageError::Corrupt(_) => "storage_corrupt",
+            StorageError::AlreadyInitialised(_) => "already_initialised",
+            StorageError::DeviceKeyMismatch => "device_key_mismatch",
+            StorageError::DeviceOtherInstitution => "device_other_institution",
+            StorageError::PostgresUnsupported => "postgres_unsupported",
+            StorageError::TaskFailed => "storage_task_failed",
+        }
+    }
+}
+
+/// An error answered to an HTTP client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Требуется вход: передайте действующий токен в заголовке Authorization: Bearer",
+        )
+    }
+    pub fn bad_credentials() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "Неверный логин или пароль",
+        )
+    }
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        let status = match e {
+            StorageError::DeviceKeyMismatch | StorageError::DeviceOtherInstitution => {
+                StatusCode::CONFLICT
+            }
+            _ => {
+                tracing::error!(error = %e, "storage failure");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        ApiError::new(status, e.code(), e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            axum::Json(ErrorBody {
+                code: self.code,
+                message: self.message,
+            }),
+        )
+            .into_response()
+    }
+}

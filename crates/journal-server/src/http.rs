@@ -1,0 +1,458 @@
+//! The HTTP API under `/api/v1`: routes, the bearer-token and protocol-version checks, and JSON
+//! errors `{code, message}` for every failure, including malformed bodies and unknown routes.
+
+use std::sync::OnceLock;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use journal_protocol::PROTOCOL_VERSION;
+use serde::de::DeserializeOwned;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{self, hash_password_blocking, token_hash, verify_password_blocking};
+use crate::dto::*;
+use crate::error::ApiError;
+use crate::storage::Session;
+use crate::AppState;
+
+/// The router of the whole API.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/password", post(change_password))
+        .route("/api/v1/auth/me", get(me))
+        .route("/api/v1/sync/push", post(push))
+        .route("/api/v1/sync/pull", get(pull))
+        .route("/api/v1/sync/snapshot", get(snapshot))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(protocol_version))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn now() -> chrono::NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "Нет такого адреса в API сервера",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Этот метод HTTP не поддерживается по этому адресу",
+    )
+}
+
+/// Every request but health carries the client's protocol version; an older client is told to
+/// update before it can send anything the server would misread.
+async fn protocol_version(req: Request, next: Next) -> Response {
+    if req.uri().path() == "/api/v1/health" {
+        return next.run(req).await;
+    }
+    let Some(value) = req.headers().get(PROTOCOL_HEADER) else {
+        return ApiError::bad_request(
+            "protocol_missing",
+            format!("Не указана версия протокола (заголовок {PROTOCOL_HEADER})"),
+        )
+        .into_response();
+    };
+    let Some(version) = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+    else {
+        return ApiError::bad_request("protocol_invalid", "Версия протокола должна быть числом")
+            .into_response();
+    };
+    if version < PROTOCOL_VERSION {
+        return ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "protocol_outdated",
+            format!(
+                "Обновите приложение: его версия протокола {version} устарела, сервер работает с версией {PROTOCOL_VERSION}"
+            ),
+        )
+        .into_response();
+    }
+    if version > PROTOCOL_VERSION {
+        return ApiError::bad_request(
+            "protocol_unsupported",
+            format!(
+                "Сервер поддерживает протокол версии {PROTOCOL_VERSION}, а приложение — {version}: обратитесь к администратору для обновления сервера"
+            ),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// A JSON body whose every failure (syntax, unknown or missing field, size, content type) is a JSON
+/// error with a code.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    match r {
+        JsonRejection::JsonDataError(e) => ApiError::bad_request(
+            "invalid_request",
+            format!("Запрос не соответствует ожидаемой форме: {}", e.body_text()),
+        ),
+        JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(
+            "malformed_json",
+            format!("Тело запроса — не корректный JSON: {}", e.body_text()),
+        ),
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "json_required",
+            "Тело запроса должно быть JSON (Content-Type: application/json)",
+        ),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "Тело запроса слишком велико: отправляйте операции частями",
+            )
+        }
+        other => ApiError::bad_request(
+            "unreadable_body",
+            format!("Не удалось прочитать тело запроса: {}", other.body_text()),
+        ),
+    }
+}
+
+/// Query parameters with JSON errors.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
+                Err(ApiError::bad_request(
+                    "invalid_query",
+                    format!("Неверные параметры запроса: {}", e.body_text()),
+                ))
+            }
+            Err(e) => Err(ApiError::bad_request("invalid_query", e.body_text())),
+        }
+    }
+}
+
+/// A request with a valid, unexpired bearer token.
+pub struct Authenticated {
+    pub session: Session,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?;
+        let hash = token_hash(token);
+        let session = state
+            .storage
+            .session(&hash)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        if session.expires_at <= now() {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "token_expired",
+                "Срок действия входа истёк: войдите снова",
+            ));
+        }
+        Ok(Authenticated {
+            session,
+            token_hash: hash,
+        })
+    }
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        protocol: PROTOCOL_VERSION,
+    })
+}
+
+fn user_info(user: &journal_protocol::User) -> UserInfo {
+    let mut roles: Vec<journal_core::Role> = Vec::new();
+    for g in &user.grants {
+        if !roles.contains(&g.role) {
+            roles.push(g.role);
+        }
+    }
+    UserInfo {
+        id: user.id,
+        login: user.login.clone(),
+        full_name: user.full_name.clone(),
+        roles,
+        grants: user.grants.clone(),
+    }
+}
+
+/// A hash to check wrong logins against, so an unknown login takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password("журнал: нет такого пользователя").unwrap_or_default())
+}
+
+fn locked_error(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Response {
+    let secs = (until - now).num_seconds().max(1);
+    let minutes = (secs + 59) / 60;
+    let mut resp = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "login_locked",
+        format!("Слишком много неудачных попыток входа: вход временно заблокирован, повторите через {minutes} мин."),
+    )
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let login = req.login.trim().to_string();
+    let started = now();
+    let failures = state.storage.login_failures(&login).await?;
+    if let Some(until) = failures.locked_until {
+        if until > started {
+            return Ok(locked_error(until, started));
+        }
+    }
+    let device_key: Option<[u8; 32]> = match &req.device_key {
+        None => None,
+        Some(k) => Some(
+            hex::decode(k.trim())
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "invalid_device_key",
+                        "Ключ устройства должен быть 32 байтами в шестнадцатеричной записи",
+                    )
+                })?,
+        ),
+    };
+    let account = state.storage.account_by_login(&login).await?;
+    let phc = account
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let ok = verify_password_blocking(req.password.clone(), phc).await && account.is_some();
+    let Some(account) = account.filter(|_| ok) else {
+        let f = state
+            .storage
+            .record_login_failure(
+                &login,
+                now(),
+                state.config.max_failures,
+                state.config.lockout,
+            )
+            .await?;
+        // Each failure in a row answers a little later: guessing gets slow before the lockout.
+        tokio::time::sleep(state.config.failure_delay * f.count.min(10)).await;
+        if let Some(until) = f.locked_until {
+            return Ok(locked_error(until, now()));
+        }
+        return Err(ApiError::bad_credentials());
+    };
+    if failures.count > 0 {
+        state.storage.clear_login_failures(&login).await?;
+    }
+    state
+        .storage
+        .register_device(
+            account.institution_id,
+            req.device_id,
+            account.user.id,
+            device_key,
+        )
+        .await?;
+    let token = auth::new_token();
+    let issued = now();
+    let expires_at = issued + state.config.token_ttl;
+    state
+        .storage
+        .create_session(
+            &token_hash(&token),
+            Session {
+                institution_id: account.institution_id,
+                user_id: account.user.id,
+                device_id: req.device_id,
+                expires_at,
+            },
+            issued,
+        )
+        .await?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at,
+        user: user_info(&account.user),
+    })
+    .into_response())
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<StatusCode, ApiError> {
+    state.storage.delete_session(&auth.token_hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<UserInfo>, ApiError> {
+    let account = state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    Ok(Json(user_info(&account.user)))
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<PasswordChangeRequest>,
+) -> Result<StatusCode, ApiError> {
+    let account = state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    if !verify_password_blocking(req.old_password, account.password_hash.clone()).await {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "bad_old_password",
+            "Текущий пароль указан неверно",
+        ));
+    }
+    if req.new_password.chars().count() < auth::MIN_PASSWORD_CHARS {
+        return Err(ApiError::bad_request(
+            "password_too_short",
+            format!(
+                "Новый пароль должен быть не короче {} символов",
+                auth::MIN_PASSWORD_CHARS
+            ),
+        ));
+    }
+    let hash = hash_password_blocking(req.new_password).await?;
+    state
+        .storage
+        .set_password(
+            account.institution_id,
+            account.user.id,
+            hash,
+            &auth.token_hash,
+            now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn push(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    if req.ops.len() > state.config.max_ops_per_push {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_ops",
+            format!(
+                "Слишком много операций в одной отправке: не более {}",
+                state.config.max_ops_per_push
+            ),
+        ));
+    }
+    let results = state
+        .storage
+        .push(auth.session.institution_id, req.ops, now())
+        .await?;
+    Ok(Json(PushResponse { results }))
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> Result<Json<PullPage>, ApiError> {
+    let limit = q.limit.unwrap_or(state.config.default_pull_limit);
+    if limit == 0 || limit > state.config.max_pull_limit {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            format!(
+                "Размер страницы должен быть от 1 до {}",
+                state.config.max_pull_limit
+            ),
+        ));
+    }
+    let page = state
+        .storage
+        .pull(
+            auth.session.institution_id,
+            auth.session.user_id,
+            q.after,
+            limit,
+        )
+        .await?;
+    Ok(Json(page))
+}
+
+async fn snapshot(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<SnapshotResponse>, ApiError> {
+    let (full, server_seq) = state.storage.snapshot(auth.session.institution_id).await?;
+    Ok(Json(SnapshotResponse {
+        server_seq,
+        snapshot: full.for_user(auth.session.user_id),
+    }))
+}

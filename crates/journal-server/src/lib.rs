@@ -1,0 +1,82 @@
+//! journal-server: the institution server, the authority over an institution's journal.
+//!
+//! Devices push their signed, hash-chained ops; the server re-checks each one with journal-core
+//! (roles, scope, locks, timing, values), answers it (applied, duplicate, rejected, conflict), gives
+//! it the next gap-free `server_seq` of its institution and appends it to the institution's audit
+//! chain. Devices pull the applied changes in pages. [`app`] is the HTTP API (axum) over a
+//! [`storage::Storage`]; the `journal-server` binary wraps it with `init`, `serve` and `audit verify`.
+
+pub mod audit;
+pub mod auth;
+pub mod authority;
+pub mod demo;
+pub mod dto;
+pub mod error;
+pub mod http;
+pub mod storage;
+
+use std::sync::Arc;
+
+pub use error::{ApiError, ErrorBody, StorageError};
+pub use http::app;
+pub use storage::sqlite::SqliteStorage;
+pub use storage::Storage;
+
+/// Limits and lifetimes of the server; [`ServerConfig::default`] is what `serve` uses.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// How long a login token lives.
+    pub token_ttl: chrono::Duration,
+    /// Failed logins in a row after which the login is locked for [`ServerConfig::lockout`].
+    pub max_failures: u32,
+    pub lockout: chrono::Duration,
+    /// Added delay per failed login in a row (slows down guessing before the lockout).
+    pub failure_delay: std::time::Duration,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Most ops in one push.
+    pub max_ops_per_push: usize,
+    /// Most changes in one pull page, and the default page size.
+    pub max_pull_limit: u32,
+    pub default_pull_limit: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            // A classroom PC may stay offline for days; a week keeps it able to sync when it's back.
+            token_ttl: chrono::Duration::days(7),
+            max_failures: 5,
+            lockout: chrono::Duration::minutes(15),
+            failure_delay: std::time::Duration::from_millis(250),
+            max_body_bytes: 8 * 1024 * 1024,
+            max_ops_per_push: 5_000,
+            max_pull_limit: 5_000,
+            default_pull_limit: 1_000,
+        }
+    }
+}
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub config: Arc<ServerConfig>,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, config: ServerConfig) -> Self {
+        AppState {
+            storage,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// Opens the database named on the command line: a file path (SQLite) or a `postgres://` URL.
+pub fn open_storage(db: &str) -> Result<Arc<dyn Storage>, StorageError> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        return Err(StorageError::PostgresUnsupported);
+    }
+    Ok(Arc::new(SqliteStorage::open(std::path::Path::new(db))?))
+}

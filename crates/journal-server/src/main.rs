@@ -1,0 +1,140 @@
+//! `journal-server`: the institution server's command line (init, serve, audit verify).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use journal_server::{open_storage, AppState, ServerConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "journal-server",
+    about = "Сервер электронного журнала учреждения"
+)]
+struct Cli {
+    /// Database: a SQLite file path or a postgres:// URL.
+    #[arg(long, env = "JOURNAL_DB")]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database (schema); with --demo, load the demo institution.
+    Init {
+        #[arg(long)]
+        demo: bool,
+        /// "Today" for the demo data (default: the current date).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Serve the HTTP API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every institution's audit chain; exits non-zero if anything was changed or removed.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Не удалось запустить среду выполнения: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Ошибка: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let storage = open_storage(&cli.db).with_context(|| format!("база данных «{}»", cli.db))?;
+    match cli.command {
+        Command::Init { demo, today } => {
+            if demo {
+                let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+                let report = journal_server::demo::load_demo(storage.as_ref(), today).await?;
+                println!("{report}");
+            } else {
+                println!("База данных создана: {}", cli.db);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr } => {
+            let app = journal_server::app(AppState::new(storage, ServerConfig::default()));
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("не удалось открыть адрес {addr}"))?;
+            tracing::info!(%addr, "journal-server слушает");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .context("сервер остановлен с ошибкой")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { json },
+        } => {
+            let report = storage.audit_verify().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if report.is_intact() {
+                println!(
+                    "Журнал аудита цел: проверено записей — {}",
+                    report.entries_checked
+                );
+            } else {
+                println!(
+                    "Журнал аудита НАРУШЕН: проверено записей — {}, нарушений — {}",
+                    report.entries_checked,
+                    report.problems.len()
+                );
+                for p in &report.problems {
+                    println!(
+                        "  [{}] учреждение {}, запись №{}: {}",
+                        p.code, p.institution_id, p.seq, p.message
+                    );
+                }
+            }
+            Ok(if report.is_intact() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+    }
+}

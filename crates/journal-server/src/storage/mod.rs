@@ -1,0 +1,141 @@
+//! Where the server keeps its data. One trait, [`Storage`], with an implementation per backend; the
+//! HTTP layer and the CLI only see the trait. Every row carries its institution's id and every
+//! sequence (`server_seq`, the audit chain) is per institution.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use chrono::NaiveDateTime;
+use journal_core::{DeviceId, InstitutionId, UserId};
+use journal_protocol::{Op, Snapshot, User};
+
+use crate::dto::{AuditReport, OpResult, PullPage};
+use crate::error::StorageError;
+
+/// A user account as the login needs it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub institution_id: InstitutionId,
+    pub user: User,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// Failed logins of one login name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub count: u32,
+    /// UTC; while in the future the login is refused without checking the password.
+    pub locked_until: Option<NaiveDateTime>,
+}
+
+/// A signed-in device session, looked up by the hash of its token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub institution_id: InstitutionId,
+    pub user_id: UserId,
+    pub device_id: DeviceId,
+    /// UTC.
+    pub expires_at: NaiveDateTime,
+}
+
+/// An admin action for the audit log.
+#[derive(Debug, Clone)]
+pub struct AdminAction {
+    pub institution_id: InstitutionId,
+    pub kind: String,
+    pub author_id: Option<UserId>,
+    pub device_id: Option<DeviceId>,
+    pub subject: String,
+    pub detail: serde_json::Value,
+}
+
+/// The storage of the institution server. Implementations do their blocking work off the async
+/// threads and make every multi-row change atomic.
+#[async_trait]
+pub trait Storage: Send + Sync {
+    /// Loads an institution (reference data and journal content) into an empty database, with the
+    /// users' Argon2id password hashes, and starts its audit chain with an "init" entry.
+    async fn import_institution(
+        &self,
+        snapshot: Snapshot,
+        password_hashes: Vec<(UserId, String)>,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+
+    async fn account_by_login(&self, login: &str) -> Result<Option<Account>, StorageError>;
+    async fn account_by_id(&self, user_id: UserId) -> Result<Option<Account>, StorageError>;
+
+    async fn login_failures(&self, login: &str) -> Result<LoginFailures, StorageError>;
+    /// Records a failed login; from the `max_failures`-th one on, locks the login until `now + lockout`.
+    async fn record_login_failure(
+        &self,
+        login: &str,
+        now: NaiveDateTime,
+        max_failures: u32,
+        lockout: chrono::Duration,
+    ) -> Result<LoginFailures, StorageError>;
+    async fn clear_login_failures(&self, login: &str) -> Result<(), StorageError>;
+
+    /// Registers the device (and its public key, if given) for the user. A device keeps the key it
+    /// was first registered with: another key is refused.
+    async fn register_device(
+        &self,
+        institution_id: InstitutionId,
+        device_id: DeviceId,
+        user_id: UserId,
+        public_key: Option<[u8; 32]>,
+    ) -> Result<(), StorageError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        session: Session,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StorageError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError>;
+    /// Sets a new password hash and ends all the user's sessions but `keep_token_hash`; audited.
+    async fn set_password(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        password_hash: String,
+        keep_token_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+
+    /// Processes pushed ops in order, each atomically (see DESIGN.md "Sync protocol"), and answers
+    /// each. Nothing is answered before it is durable.
+    async fn push(
+        &self,
+        institution_id: InstitutionId,
+        ops: Vec<Op>,
+        received_at: NaiveDateTime,
+    ) -> Result<Vec<OpResult>, StorageError>;
+
+    /// Applied changes after `after` that `user_id` may read, at most `limit` of them.
+    async fn pull(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullPage, StorageError>;
+
+    /// The whole institution as it is now, with the last `server_seq` it includes (read
+    /// consistently: a device that loads it pulls from that cursor on and misses nothing).
+    async fn snapshot(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<(Snapshot, u64), StorageError>;
+
+    async fn append_admin_action(
+        &self,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+
+    /// Checks every institution's audit chain.
+    async fn audit_verify(&self) -> Result<AuditReport, StorageError>;
+}

@@ -1,0 +1,1545 @@
+//! The embedded SQLite backend (rusqlite): one file, WAL, `synchronous=FULL`. All SQLite work runs on
+//! tokio's blocking pool; one connection writes (SQLite has one writer anyway) and one reads, so a
+//! long pull never waits for a push to finish and the reverse.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::NaiveDateTime;
+use journal_core::{DeviceId, InstitutionId, LoadId, PeriodId, Policy, UserId, WorkType};
+use journal_protocol::{
+    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonTopic, Load, Membership,
+    Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject,
+};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{Account, AdminAction, LoginFailures, Session, Storage};
+use crate::audit::{verify_chain, AuditEntry};
+use crate::authority::{self, Decision, Existing, OpContext};
+use crate::dto::{AuditReport, Change, OpResult, PullPage};
+use crate::error::StorageError;
+
+/// The shipped migrations, in order. Append only: a test pins each one's text.
+pub const MIGRATION_SQL: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+pub(crate) fn time_text(t: &NaiveDateTime) -> String {
+    t.format(TIME_FORMAT).to_string()
+}
+
+fn parse_time(s: &str) -> Result<NaiveDateTime, StorageError> {
+    NaiveDateTime::parse_from_str(s, TIME_FORMAT)
+        .map_err(|e| StorageError::Corrupt(format!("время «{s}»: {e}")))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, StorageError> {
+    serde_json::to_string(v).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+fn from_json<T: DeserializeOwned>(s: &str) -> Result<T, StorageError> {
+    serde_json::from_str(s).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, StorageError> {
+    s.parse()
+        .map_err(|_| StorageError::Corrupt(format!("идентификатор «{s}»")))
+}
+
+/// SQLite storage of the institution server.
+#[derive(Clone)]
+pub struct SqliteStorage {
+    writer: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StorageError> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a reply is sent only after the commit reached the disk (I1).
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+impl SqliteStorage {
+    /// Opens (creating if missing) the database file and brings its schema to the latest version.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let mut writer = open_connection(path)?;
+        migrations().to_latest(&mut writer)?;
+        let reader = open_connection(path)?;
+        Ok(SqliteStorage {
+            writer: Arc::new(Mutex::new(writer)),
+            reader: Arc::new(Mutex::new(reader)),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    async fn write<T, F>(&self, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StorageError> + Send + 'static,
+    {
+        let conn = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves no half transaction (SQLite rolls it back), so
+            // the connection stays usable.
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|_| StorageError::TaskFailed)?
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StorageError> + Send + 'static,
+    {
+        let conn = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|_| StorageError::TaskFailed)?
+    }
+}
+
+// ---------------------------------------------------------------- reference data
+
+const KIND_PERIOD: &str = "period";
+const KIND_HOLIDAY: &str = "holiday";
+const KIND_BELL: &str = "bell";
+const KIND_GROUP: &str = "group";
+const KIND_SUBGROUP: &str = "subgroup";
+const KIND_STUDENT: &str = "student";
+const KIND_MEMBERSHIP: &str = "membership";
+const KIND_SUBJECT: &str = "subject";
+const KIND_LOAD: &str = "load";
+const KIND_PLAN_TOPIC: &str = "plan_topic";
+
+fn ref_rows<T: DeserializeOwned>(
+    conn: &Connection,
+    inst: &str,
+    kind: &str,
+) -> Result<Vec<T>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 ORDER BY ordinal",
+    )?;
+    let rows = stmt.query_map(params![inst, kind], |r| r.get::<_, String>(0))?;
+    rows.map(|r| from_json(&r?)).collect()
+}
+
+fn ref_row<T: DeserializeOwned>(
+    conn: &Connection,
+    inst: &str,
+    kind: &str,
+    id: &str,
+) -> Result<Option<T>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
+    )?;
+    let data: Option<String> = stmt
+        .query_row(params![inst, kind, id], |r| r.get(0))
+        .optional()?;
+    data.map(|d| from_json(&d)).transpose()
+}
+
+fn memberships_of(
+    conn: &Connection,
+    inst: &str,
+    student_id: &str,
+) -> Result<Vec<Membership>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = 'membership' AND parent_id = ?2",
+    )?;
+    let rows = stmt.query_map(params![inst, student_id], |r| r.get::<_, String>(0))?;
+    rows.map(|r| from_json(&r?)).collect()
+}
+
+fn institution(conn: &Connection, inst: &str) -> Result<Institution, StorageError> {
+    let data: Option<String> = conn
+        .query_row(
+            "SELECT data FROM institutions WHERE id = ?1",
+            params![inst],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match data {
+        Some(d) => from_json(&d),
+        None => Err(StorageError::Corrupt(format!(
+            "учреждение {inst} не найдено"
+        ))),
+    }
+}
+
+fn user_by(conn: &Connection, column: &str, value: &str) -> Result<Option<Account>, StorageError> {
+    // `column` is one of two fixed names chosen by the caller, never user input.
+    let sql = format!("SELECT institution_id, data, password_hash FROM users WHERE {column} = ?1");
+    let row: Option<(String, String, String)> = conn
+        .query_row(&sql, params![value], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    row.map(|(inst, data, hash)| {
+        Ok(Account {
+            institution_id: parse_id(&inst)?,
+            user: from_json(&data)?,
+            password_hash: hash,
+        })
+    })
+    .transpose()
+}
+
+// ---------------------------------------------------------------- audit
+
+// The entry's fields, one argument each: every call site names all of them.
+#[allow(clippy::too_many_arguments)]
+fn append_audit(
+    tx: &Connection,
+    inst: &str,
+    kind: &str,
+    author_id: Option<String>,
+    device_id: Option<String>,
+    device_time: Option<NaiveDateTime>,
+    server_time: NaiveDateTime,
+    subject: String,
+    detail: String,
+) -> Result<(), StorageError> {
+    let (seq, prev_hash): (i64, String) = tx
+        .prepare_cached("SELECT audit_seq, audit_hash FROM institutions WHERE id = ?1")?
+        .query_row(params![inst], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut entry = AuditEntry {
+        institution_id: inst.to_string(),
+        seq: seq as u64 + 1,
+        kind: kind.to_string(),
+        author_id,
+        device_id,
+        device_time,
+        server_time,
+        subject,
+        detail,
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry.compute_hash();
+    tx.prepare_cached(
+        "INSERT INTO audit (institution_id, seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        inst,
+        entry.seq as i64,
+        entry.kind,
+        entry.author_id,
+        entry.device_id,
+        entry.device_time.map(|t| time_text(&t)),
+        time_text(&entry.server_time),
+        entry.subject,
+        entry.detail,
+        entry.prev_hash,
+        entry.hash,
+    ])?;
+    tx.prepare_cached("UPDATE institutions SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1")?
+        .execute(params![inst, entry.seq as i64, entry.hash])?;
+    Ok(())
+}
+
+fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
+    let heads: Vec<(String, i64, String)> = conn
+        .prepare("SELECT id, audit_seq, audit_hash FROM institutions ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut report = AuditReport {
+        entries_checked: 0,
+        problems: Vec::new(),
+    };
+    for (inst, head_seq, head_hash) in heads {
+        let mut stmt = conn.prepare(
+            "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+             FROM audit WHERE institution_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![inst], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        })?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (
+                seq,
+                kind,
+                author_id,
+                device_id,
+                device_time,
+                server_time,
+                subject,
+                detail,
+                prev_hash,
+                hash,
+            ) = row?;
+            entries.push(AuditEntry {
+                institution_id: inst.clone(),
+                seq: seq as u64,
+                kind,
+                author_id,
+                device_id,
+                device_time: device_time.as_deref().map(parse_time).transpose()?,
+                server_time: parse_time(&server_time)?,
+                subject,
+                detail,
+                prev_hash,
+                hash,
+            });
+        }
+        report.entries_checked += entries.len() as u64;
+        let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
+        report.problems.extend(verify_chain(&inst, &entries, head));
+    }
+    Ok(report)
+}
+
+// ---------------------------------------------------------------- import
+
+fn import_institution(
+    conn: &mut Connection,
+    snap: &Snapshot,
+    password_hashes: &HashMap<UserId, String>,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let inst = snap.institution.id.to_string();
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT data FROM institutions WHERE id = ?1",
+            params![inst],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if existing.is_some() {
+        return Err(StorageError::AlreadyInitialised(
+            snap.institution.name.clone(),
+        ));
+    }
+    tx.execute(
+        "INSERT INTO institutions (id, data, year) VALUES (?1, ?2, ?3)",
+        params![inst, to_json(&snap.institution)?, to_json(&snap.year)?],
+    )?;
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut put =
+            |kind: &str, id: String, ordinal: usize, parent: Option<String>, data: String| {
+                ins.execute(params![inst, kind, id, ordinal as i64, parent, data])
+            };
+        for (i, r) in snap.periods.iter().enumerate() {
+            put(KIND_PERIOD, r.id.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.holidays.iter().enumerate() {
+            put(KIND_HOLIDAY, i.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.bells.iter().enumerate() {
+            put(KIND_BELL, r.number.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.groups.iter().enumerate() {
+            put(KIND_GROUP, r.id.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.subgroups.iter().enumerate() {
+            put(KIND_SUBGROUP, r.id.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.students.iter().enumerate() {
+            put(KIND_STUDENT, r.id.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.memberships.iter().enumerate() {
+            // A membership has no id of its own; its position keeps it unique.
+            put(
+                KIND_MEMBERSHIP,
+                i.to_string(),
+                i,
+                Some(r.student_id.to_string()),
+                to_json(r)?,
+            )?;
+        }
+        for (i, r) in snap.subjects.iter().enumerate() {
+            put(KIND_SUBJECT, r.id.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.loads.iter().enumerate() {
+            put(KIND_LOAD, r.id.to_string(), i, None, to_json(r)?)?;
+        }
+        for (i, r) in snap.plan_topics.iter().enumerate() {
+            put(
+                KIND_PLAN_TOPIC,
+                r.id.to_string(),
+                i,
+                Some(r.load_id.to_string()),
+                to_json(r)?,
+            )?;
+        }
+    }
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for u in &snap.users {
+            // A user without a hash cannot sign in until an admin sets a password.
+            let hash = password_hashes.get(&u.id).cloned().unwrap_or_default();
+            ins.execute(params![u.id.to_string(), inst, u.login, to_json(u)?, hash])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for l in &snap.lessons {
+            ins.execute(params![
+                inst,
+                l.id.to_string(),
+                l.load_id.to_string(),
+                l.date.to_string(),
+                to_json(l)?
+            ])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for t in &snap.lesson_topics {
+            ins.execute(params![inst, t.lesson_id.to_string(), t.hour, to_json(t)?])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO homework (institution_id, lesson_id, data) VALUES (?1, ?2, ?3)",
+        )?;
+        for h in &snap.homework {
+            ins.execute(params![inst, h.lesson_id.to_string(), to_json(h)?])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for c in &snap.cells {
+            ins.execute(params![
+                inst,
+                c.lesson_id.to_string(),
+                c.student_id.to_string(),
+                to_json(c)?
+            ])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO finals (institution_id, load_id, period_id, student_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for f in &snap.finals {
+            ins.execute(params![
+                inst,
+                f.load_id.to_string(),
+                f.period_id.to_string(),
+                f.student_id.to_string(),
+                to_json(f)?
+            ])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for l in &snap.locks {
+            ins.execute(params![
+                inst,
+                l.load_id.to_string(),
+                l.period_id.to_string(),
+                to_json(l)?
+            ])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO remarks (institution_id, id, load_id, data) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for r in &snap.remarks {
+            ins.execute(params![
+                inst,
+                r.id.to_string(),
+                r.load_id.to_string(),
+                to_json(r)?
+            ])?;
+        }
+    }
+    let detail = serde_json::json!({
+        "name": snap.institution.name,
+        "users": snap.users.len(),
+        "groups": snap.groups.len(),
+        "students": snap.students.len(),
+        "loads": snap.loads.len(),
+        "lessons": snap.lessons.len(),
+        "cells": snap.cells.len(),
+    });
+    append_audit(
+        &tx,
+        &inst,
+        "init",
+        None,
+        None,
+        None,
+        now,
+        inst.clone(),
+        to_json(&detail)?,
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
+    let institution = institution(conn, inst)?;
+    let year: AcademicYear = {
+        let y: String = conn.query_row(
+            "SELECT year FROM institutions WHERE id = ?1",
+            params![inst],
+            |r| r.get(0),
+        )?;
+        from_json(&y)?
+    };
+    let all = |sql: &str| -> Result<Vec<String>, StorageError> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map(params![inst], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    };
+    fn parse_all<T: DeserializeOwned>(rows: Vec<String>) -> Result<Vec<T>, StorageError> {
+        rows.iter().map(|r| from_json(r)).collect()
+    }
+    Ok(Snapshot {
+        institution,
+        year,
+        periods: ref_rows(conn, inst, KIND_PERIOD)?,
+        holidays: ref_rows(conn, inst, KIND_HOLIDAY)?,
+        bells: ref_rows(conn, inst, KIND_BELL)?,
+        users: parse_all(all(
+            "SELECT data FROM users WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?,
+        groups: ref_rows(conn, inst, KIND_GROUP)?,
+        subgroups: ref_rows(conn, inst, KIND_SUBGROUP)?,
+        students: ref_rows(conn, inst, KIND_STUDENT)?,
+        memberships: ref_rows(conn, inst, KIND_MEMBERSHIP)?,
+        subjects: ref_rows(conn, inst, KIND_SUBJECT)?,
+        loads: ref_rows(conn, inst, KIND_LOAD)?,
+        plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
+        lessons: parse_all(all(
+            "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?,
+        lesson_topics: parse_all(all(
+            "SELECT data FROM lesson_topics WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?,
+        homework: parse_all(all(
+            "SELECT data FROM homework WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?,
+        // A cleared cell is kept as a row (so a later edit from elsewhere conflicts with the
+        // clearing) but is not journal content.
+        cells: parse_all::<Cell>(all(
+            "SELECT data FROM cells WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?
+        .into_iter()
+        .filter(|c| !c.value.is_empty())
+        .collect(),
+        finals: parse_all(all(
+            "SELECT data FROM finals WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?,
+        locks: parse_all(all(
+            "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?,
+        remarks: parse_all(all(
+            "SELECT data FROM remarks WHERE institution_id = ?1 ORDER BY rowid",
+        )?)?,
+    })
+}
+
+// ---------------------------------------------------------------- push
+
+/// Reference data read once per push batch.
+struct BatchRefs {
+    policy: Policy,
+    periods: Vec<Period>,
+    bells: Vec<Bell>,
+}
+
+fn rejected(op: &Op, code: &str, message: impl Into<String>) -> OpResult {
+    OpResult {
+        op_id: op.op_id,
+        outcome: OpOutcome::Rejected {
+            code: code.to_string(),
+            message: message.into(),
+        },
+        expected_seq: None,
+    }
+}
+
+fn lesson(tx: &Connection, inst: &str, id: &str) -> Result<Option<Lesson>, StorageError> {
+    let data: Option<String> = tx
+        .prepare_cached("SELECT data FROM lessons WHERE institution_id = ?1 AND id = ?2")?
+        .query_row(params![inst, id], |r| r.get(0))
+        .optional()?;
+    data.map(|d| from_json(&d)).transpose()
+}
+
+fn is_locked(
+    tx: &Connection,
+    inst: &str,
+    load: LoadId,
+    period: PeriodId,
+) -> Result<bool, StorageError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM locks WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
+        )?
+        .query_row(params![inst, load.to_string(), period.to_string()], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some())
+}
+
+/// Reads what `authority::decide` needs for this op.
+fn op_context(
+    tx: &Connection,
+    inst: &str,
+    op: &Op,
+    refs: &BatchRefs,
+) -> Result<OpContext, StorageError> {
+    let mut ctx = OpContext {
+        policy: refs.policy.clone(),
+        ..OpContext::default()
+    };
+    ctx.author = user_by(tx, "id", &op.user_id.to_string())?
+        .filter(|a| a.institution_id.to_string() == inst)
+        .map(|a| a.user);
+    let lesson_id = match &op.payload {
+        OpPayload::SetCell { lesson_id, .. }
+        | OpPayload::SetTopic { lesson_id, .. }
+        | OpPayload::SetHomework { lesson_id, .. } => Some(*lesson_id),
+        _ => None,
+    };
+    if let Some(lesson_id) = lesson_id {
+        let Some(l) = lesson(tx, inst, &lesson_id.to_string())? else {
+            return Ok(ctx);
+        };
+        ctx.load = ref_row(tx, inst, KIND_LOAD, &l.load_id.to_string())?;
+        ctx.subject = match &ctx.load {
+            Some(load) => ref_row::<Subject>(tx, inst, KIND_SUBJECT, &load.subject_id.to_string())?,
+            None => None,
+        };
+        ctx.bell = refs
+            .bells
+            .iter()
+            .find(|b| b.number == l.bell_number)
+            .cloned();
+        ctx.period = refs
+            .periods
+            .iter()
+            .find(|p| p.starts_on <= l.date && l.date <= p.ends_on)
+            .cloned();
+        if let Some(p) = &ctx.period {
+            ctx.locked = is_locked(tx, inst, l.load_id, p.id)?;
+        }
+        let topic: Option<String> = tx
+            .prepare_cached("SELECT data FROM lesson_topics WHERE institution_id = ?1 AND lesson_id = ?2 AND hour = 1")?
+            .query_row(params![inst, l.id.to_string()], |r| r.get(0))
+            .optional()?;
+        ctx.lesson_work_type = topic
+            .map(|t| from_json::<LessonTopic>(&t))
+            .transpose()?
+            .map(|t| t.work_type)
+            .or(Some(WorkType::Lesson));
+        ctx.lesson = Some(l);
+    }
+    match &op.payload {
+        OpPayload::SetCell {
+            lesson_id,
+            student_id,
+            ..
+        } => {
+            ctx.memberships = memberships_of(tx, inst, &student_id.to_string())?;
+            let row: Option<(String, Option<String>)> = tx
+                .prepare_cached(
+                    "SELECT data, device_id FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
+                )?
+                .query_row(params![inst, lesson_id.to_string(), student_id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            ctx.cell = row
+                .map(|(data, device)| -> Result<_, StorageError> {
+                    Ok(Existing {
+                        value: from_json::<Cell>(&data)?.value,
+                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                    })
+                })
+                .transpose()?;
+        }
+        OpPayload::SetFinal {
+            load_id,
+            period_id,
+            student_id,
+            ..
+        } => {
+            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string())?;
+            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = is_locked(tx, inst, *load_id, *period_id)?;
+            ctx.memberships = memberships_of(tx, inst, &student_id.to_string())?;
+            let row: Option<(String, Option<String>)> = tx
+                .prepare_cached(
+                    "SELECT data, device_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
+                )?
+                .query_row(
+                    params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            ctx.final_value = row
+                .map(|(data, device)| -> Result<_, StorageError> {
+                    Ok(Existing {
+                        value: from_json::<Final>(&data)?.value,
+                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                    })
+                })
+                .transpose()?;
+        }
+        OpPayload::LockPeriod { load_id, period_id } => {
+            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string())?;
+            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = is_locked(tx, inst, *load_id, *period_id)?;
+        }
+        OpPayload::ResolveRemark { remark_id } => {
+            let data: Option<String> = tx
+                .prepare_cached("SELECT data FROM remarks WHERE institution_id = ?1 AND id = ?2")?
+                .query_row(params![inst, remark_id.to_string()], |r| r.get(0))
+                .optional()?;
+            ctx.remark = data.map(|d| from_json::<Remark>(&d)).transpose()?;
+            if let Some(r) = &ctx.remark {
+                ctx.load = ref_row(tx, inst, KIND_LOAD, &r.load_id.to_string())?;
+            }
+        }
+        OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
+    }
+    Ok(ctx)
+}
+
+/// Writes an applied op's value; returns the load the change belongs to (for pull filtering).
+fn apply(
+    tx: &Connection,
+    inst: &str,
+    op: &Op,
+    ctx: &OpContext,
+    server_seq: i64,
+    write_value: bool,
+) -> Result<LoadId, StorageError> {
+    let device = op.device_id.to_string();
+    let load_id = ctx
+        .load
+        .as_ref()
+        .map(|l| l.id)
+        .ok_or_else(|| StorageError::Corrupt("применяемая операция без нагрузки".into()))?;
+    if !write_value {
+        return Ok(load_id);
+    }
+    match &op.payload {
+        OpPayload::SetCell {
+            lesson_id,
+            student_id,
+            value,
+        } => {
+            let cell = Cell {
+                lesson_id: *lesson_id,
+                student_id: *student_id,
+                value: value.clone(),
+                entered_at: op.device_time,
+                author_id: op.user_id,
+            };
+            tx.prepare_cached(
+                "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+            )?
+            .execute(params![inst, lesson_id.to_string(), student_id.to_string(), to_json(&cell)?, device, server_seq])?;
+        }
+        OpPayload::SetTopic {
+            lesson_id,
+            hour,
+            plan_topic_id,
+            title,
+            work_type,
+            work_number,
+            makeup_of,
+        } => {
+            let topic = LessonTopic {
+                lesson_id: *lesson_id,
+                hour: *hour,
+                plan_topic_id: *plan_topic_id,
+                title: title.clone(),
+                work_type: *work_type,
+                work_number: *work_number,
+                makeup_of: *makeup_of,
+                entered_at: op.device_time,
+                author_id: op.user_id,
+            };
+            tx.prepare_cached(
+                "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+            )?
+            .execute(params![inst, lesson_id.to_string(), hour, to_json(&topic)?, device, server_seq])?;
+        }
+        OpPayload::SetHomework { lesson_id, text } => {
+            let hw = Homework {
+                lesson_id: *lesson_id,
+                text: text.clone(),
+                entered_at: op.device_time,
+                author_id: op.user_id,
+            };
+            tx.prepare_cached(
+                "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+            )?
+            .execute(params![inst, lesson_id.to_string(), to_json(&hw)?, device, server_seq])?;
+        }
+        OpPayload::SetFinal {
+            load_id,
+            period_id,
+            student_id,
+            value,
+        } => match value {
+            Some(v) => {
+                let f = Final {
+                    load_id: *load_id,
+                    period_id: *period_id,
+                    student_id: *student_id,
+                    value: *v,
+                    entered_at: op.device_time,
+                    author_id: op.user_id,
+                };
+                tx.prepare_cached(
+                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                )?
+                .execute(params![
+                    inst,
+                    load_id.to_string(),
+                    period_id.to_string(),
+                    student_id.to_string(),
+                    to_json(&f)?,
+                    device,
+                    server_seq
+                ])?;
+            }
+            None => {
+                tx.prepare_cached(
+                    "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
+                )?
+                .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string()])?;
+            }
+        },
+        OpPayload::LockPeriod { load_id, period_id } => {
+            let lock = PeriodLock {
+                load_id: *load_id,
+                period_id: *period_id,
+                locked_at: op.device_time,
+                locked_by: op.user_id,
+            };
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO locks (institution_id, load_id, period_id, data) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![inst, load_id.to_string(), period_id.to_string(), to_json(&lock)?])?;
+        }
+        OpPayload::ResolveRemark { remark_id } => {
+            if let Some(r) = &ctx.remark {
+                let mut r = r.clone();
+                r.resolved_at = Some(op.device_time);
+                tx.prepare_cached(
+                    "UPDATE remarks SET data = ?3 WHERE institution_id = ?1 AND id = ?2",
+                )?
+                .execute(params![inst, remark_id.to_string(), to_json(&r)?])?;
+            }
+        }
+    }
+    Ok(load_id)
+}
+
+/// One op, inside the batch transaction (the caller wraps it in a savepoint).
+fn push_one(
+    tx: &Connection,
+    inst: &str,
+    op: &Op,
+    refs: &BatchRefs,
+    received_at: NaiveDateTime,
+) -> Result<OpResult, StorageError> {
+    let op_id = op.op_id.to_string();
+    // 1. The same op again: its stored outcome.
+    let stored: Option<(String, String, String, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT institution_id, hash, outcome, server_seq FROM ops WHERE op_id = ?1",
+        )?
+        .query_row(params![op_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    if let Some((op_inst, hash, outcome, server_seq)) = stored {
+        if op_inst != inst || hash != op.hash {
+            return Ok(rejected(
+                op,
+                "op_id_reused",
+                "Операция с этим идентификатором уже получена с другим содержимым",
+            ));
+        }
+        let outcome: OpOutcome = from_json(&outcome)?;
+        let outcome = match outcome {
+            OpOutcome::Applied { .. } | OpOutcome::Duplicate { .. } => OpOutcome::Duplicate {
+                server_seq: server_seq.map(|s| s as u64),
+            },
+            other => other,
+        };
+        return Ok(OpResult {
+            op_id: op.op_id,
+            outcome,
+            expected_seq: None,
+        });
+    }
+    // 2. The device and its chain.
+    let device: Option<(String, Option<String>, i64, String)> = tx
+        .prepare_cached(
+            "SELECT institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ?1",
+        )?
+        .query_row(params![op.device_id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((dev_inst, key, last_seq, last_hash)) = device else {
+        return Ok(rejected(
+            op,
+            "unknown_device",
+            "Устройство не зарегистрировано на сервере: войдите в систему с этого устройства",
+        ));
+    };
+    if dev_inst != inst {
+        return Ok(rejected(
+            op,
+            "device_other_institution",
+            "Устройство принадлежит другому учреждению",
+        ));
+    }
+    let last_seq = last_seq as u64;
+    if op.device_seq <= last_seq {
+        return Ok(rejected(
+            op,
+            "device_fork",
+            format!(
+                "Операция №{} этого устройства уже получена с другим содержимым: журнал устройства раздвоился (восстановлен из копии?)",
+                op.device_seq
+            ),
+        ));
+    }
+    if op.device_seq > last_seq + 1 {
+        let mut r = rejected(
+            op,
+            "sequence_gap",
+            format!(
+                "Пропущены операции устройства: ожидалась №{}, получена №{}",
+                last_seq + 1,
+                op.device_seq
+            ),
+        );
+        r.expected_seq = Some(last_seq + 1);
+        return Ok(r);
+    }
+    if op.prev_hash != last_hash {
+        return Ok(rejected(
+            op,
+            "chain_broken",
+            "Операция не продолжает цепочку операций устройства",
+        ));
+    }
+    let key: Option<[u8; 32]> = key
+        .and_then(|k| hex::decode(k).ok())
+        .and_then(|b| b.try_into().ok());
+    let Some(key) = key else {
+        return Ok(rejected(
+            op,
+            "device_key_missing",
+            "Ключ устройства не зарегистрирован: войдите в систему с этого устройства заново",
+        ));
+    };
+    if let Err(e) = op.verify(&key) {
+        return Ok(rejected(op, e.code(), e.to_string()));
+    }
+    // From here on the op is part of the device's chain: whatever the outcome, it is recorded.
+    tx.prepare_cached("UPDATE devices SET last_seq = ?2, last_hash = ?3 WHERE id = ?1")?
+        .execute(params![
+            op.device_id.to_string(),
+            op.device_seq as i64,
+            op.hash
+        ])?;
+    let on_device = tx
+        .prepare_cached("SELECT 1 FROM device_users WHERE device_id = ?1 AND user_id = ?2")?
+        .query_row(
+            params![op.device_id.to_string(), op.user_id.to_string()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    let decision = if on_device {
+        let ctx = op_context(tx, inst, op, refs)?;
+        let d = authority::decide(op, &ctx);
+        (d, Some(ctx))
+    } else {
+        (
+            Decision::Reject {
+                code: "user_not_on_device".into(),
+                message: "Автор операции не входил в систему на этом устройстве".into(),
+            },
+            None,
+        )
+    };
+    let (outcome, server_seq, audit_kind) = match decision {
+        (d @ (Decision::Apply | Decision::Merge), Some(ctx)) => {
+            let seq: i64 = tx
+                .prepare_cached("UPDATE institutions SET last_server_seq = last_server_seq + 1 WHERE id = ?1 RETURNING last_server_seq")?
+                .query_row(params![inst], |r| r.get(0))?;
+            // An identical value merges: the change is recorded (and pulled) but the row keeps its
+            // first writer.
+            let load_id = apply(tx, inst, op, &ctx, seq, d == Decision::Apply)?;
+            tx.prepare_cached(
+                "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                inst,
+                seq,
+                op_id,
+                load_id.to_string(),
+                op.user_id.to_string(),
+                op.device_id.to_string(),
+                time_text(&op.device_time),
+                time_text(&received_at),
+                to_json(&op.payload)?
+            ])?;
+            (
+                OpOutcome::Applied {
+                    server_seq: seq as u64,
+                },
+                Some(seq),
+                "op",
+            )
+        }
+        (
+            Decision::Conflict {
+                server_value,
+                message,
+            },
+            _,
+        ) => (
+            OpOutcome::Conflict {
+                server_value,
+                message,
+            },
+            None,
+            "op_conflict",
+        ),
+        (Decision::Reject { code, message }, _) => {
+            (OpOutcome::Rejected { code, message }, None, "op_rejected")
+        }
+        (Decision::Apply | Decision::Merge, None) => {
+            return Err(StorageError::Corrupt(
+                "решение без контекста операции".into(),
+            ))
+        }
+    };
+    let outcome_json = to_json(&outcome)?;
+    tx.prepare_cached(
+        "INSERT INTO ops (op_id, institution_id, device_id, device_seq, hash, outcome, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![op_id, inst, op.device_id.to_string(), op.device_seq as i64, op.hash, outcome_json, server_seq])?;
+    let detail = serde_json::json!({
+        "device_seq": op.device_seq,
+        "op_hash": op.hash,
+        "payload": op.payload,
+        "outcome": outcome,
+    });
+    append_audit(
+        tx,
+        inst,
+        audit_kind,
+        Some(op.user_id.to_string()),
+        Some(op.device_id.to_string()),
+        Some(op.device_time),
+        received_at,
+        op_id,
+        to_json(&detail)?,
+    )?;
+    Ok(OpResult {
+        op_id: op.op_id,
+        outcome,
+        expected_seq: None,
+    })
+}
+
+fn push(
+    conn: &mut Connection,
+    inst: &str,
+    ops: &[Op],
+    received_at: NaiveDateTime,
+) -> Result<Vec<OpResult>, StorageError> {
+    // One transaction for the batch (one fsync), one savepoint per op: each op is all-or-nothing,
+    // and no outcome is answered before the commit.
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let refs = BatchRefs {
+        policy: institution(&tx, inst)?.policy,
+        periods: ref_rows(&tx, inst, KIND_PERIOD)?,
+        bells: ref_rows(&tx, inst, KIND_BELL)?,
+    };
+    let mut results = Vec::with_capacity(ops.len());
+    for op in ops {
+        let sp = tx.savepoint()?;
+        let sp_tx: &Connection = &sp;
+        let result = push_one(sp_tx, inst, op, &refs, received_at)?;
+        sp.commit()?;
+        results.push(result);
+    }
+    tx.commit()?;
+    Ok(results)
+}
+
+fn pull(
+    conn: &Connection,
+    inst: &str,
+    user_id: &str,
+    after: u64,
+    limit: u32,
+) -> Result<PullPage, StorageError> {
+    let policy = institution(conn, inst)?.policy;
+    let user = user_by(conn, "id", user_id)?
+        .map(|a| a.user)
+        .ok_or_else(|| StorageError::Corrupt(format!("пользователь {user_id} не найден")))?;
+    let loads: Vec<Load> = ref_rows(conn, inst, KIND_LOAD)?;
+    let mut memberships = Vec::new();
+    for g in &user.grants {
+        if let Some(sid) = g.student_id {
+            memberships.extend(memberships_of(conn, inst, &sid.to_string())?);
+        }
+    }
+    let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
+    let mut stmt = conn.prepare_cached(
+        "SELECT server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload
+         FROM changes WHERE institution_id = ?1 AND server_seq > ?2 ORDER BY server_seq",
+    )?;
+    let mut rows = stmt.query(params![inst, after as i64])?;
+    let mut changes = Vec::new();
+    let mut next_after = after;
+    let mut has_more = false;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let load_id: LoadId = parse_id(&r.get::<_, String>(2)?)?;
+        if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
+            // Not readable for this user: skipped, and the cursor moves past it.
+            if changes.len() < limit as usize {
+                next_after = seq as u64;
+            }
+            continue;
+        }
+        if changes.len() == limit as usize {
+            has_more = true;
+            break;
+        }
+        changes.push(Change {
+            server_seq: seq as u64,
+            op_id: parse_id(&r.get::<_, String>(1)?)?,
+            author_id: parse_id(&r.get::<_, String>(3)?)?,
+            device_id: parse_id(&r.get::<_, String>(4)?)?,
+            device_time: parse_time(&r.get::<_, String>(5)?)?,
+            server_time: parse_time(&r.get::<_, String>(6)?)?,
+            payload: from_json(&r.get::<_, String>(7)?)?,
+        });
+        next_after = seq as u64;
+    }
+    Ok(PullPage {
+        changes,
+        next_after,
+        has_more,
+    })
+}
+
+#[async_trait]
+impl Storage for SqliteStorage {
+    async fn import_institution(
+        &self,
+        snapshot: Snapshot,
+        password_hashes: Vec<(UserId, String)>,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let hashes: HashMap<UserId, String> = password_hashes.into_iter().collect();
+        self.write(move |c| import_institution(c, &snapshot, &hashes, now))
+            .await
+    }
+
+    async fn account_by_login(&self, login: &str) -> Result<Option<Account>, StorageError> {
+        let login = login.to_string();
+        self.read(move |c| user_by(c, "login", &login)).await
+    }
+
+    async fn account_by_id(&self, user_id: UserId) -> Result<Option<Account>, StorageError> {
+        self.read(move |c| user_by(c, "id", &user_id.to_string()))
+            .await
+    }
+
+    async fn login_failures(&self, login: &str) -> Result<LoginFailures, StorageError> {
+        let login = login.to_string();
+        self.read(move |c| {
+            let row: Option<(i64, Option<String>)> = c
+                .query_row(
+                    "SELECT count, locked_until FROM login_failures WHERE login = ?1",
+                    params![login],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            Ok(match row {
+                Some((count, until)) => LoginFailures {
+                    count: count as u32,
+                    locked_until: until.as_deref().map(parse_time).transpose()?,
+                },
+                None => LoginFailures::default(),
+            })
+        })
+        .await
+    }
+
+    async fn record_login_failure(
+        &self,
+        login: &str,
+        now: NaiveDateTime,
+        max_failures: u32,
+        lockout: chrono::Duration,
+    ) -> Result<LoginFailures, StorageError> {
+        let login = login.to_string();
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let count: i64 = tx.query_row(
+                "INSERT INTO login_failures (login, count) VALUES (?1, 1)
+                     ON CONFLICT (login) DO UPDATE SET count = count + 1 RETURNING count",
+                params![login],
+                |r| r.get(0),
+            )?;
+            let locked_until = (count as u32 >= max_failures).then(|| now + lockout);
+            if let Some(until) = locked_until {
+                tx.execute(
+                    "UPDATE login_failures SET locked_until = ?2 WHERE login = ?1",
+                    params![login, time_text(&until)],
+                )?;
+            }
+            tx.commit()?;
+            Ok(LoginFailures {
+                count: count as u32,
+                locked_until,
+            })
+        })
+        .await
+    }
+
+    async fn clear_login_failures(&self, login: &str) -> Result<(), StorageError> {
+        let login = login.to_string();
+        self.write(move |c| {
+            c.execute(
+                "DELETE FROM login_failures WHERE login = ?1",
+                params![login],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn register_device(
+        &self,
+        institution_id: InstitutionId,
+        device_id: DeviceId,
+        user_id: UserId,
+        public_key: Option<[u8; 32]>,
+    ) -> Result<(), StorageError> {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let inst = institution_id.to_string();
+            let dev = device_id.to_string();
+            let key_hex = public_key.map(hex::encode);
+            let row: Option<(String, Option<String>)> = tx
+                .query_row(
+                    "SELECT institution_id, public_key FROM devices WHERE id = ?1",
+                    params![dev],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match row {
+                None => {
+                    tx.execute(
+                        "INSERT INTO devices (id, institution_id, public_key) VALUES (?1, ?2, ?3)",
+                        params![dev, inst, key_hex],
+                    )?;
+                }
+                Some((dev_inst, _)) if dev_inst != inst => {
+                    return Err(StorageError::DeviceOtherInstitution)
+                }
+                Some((_, Some(existing))) => {
+                    if key_hex.as_ref().is_some_and(|k| *k != existing) {
+                        return Err(StorageError::DeviceKeyMismatch);
+                    }
+                }
+                Some((_, None)) => {
+                    if key_hex.is_some() {
+                        tx.execute(
+                            "UPDATE devices SET public_key = ?2 WHERE id = ?1",
+                            params![dev, key_hex],
+                        )?;
+                    }
+                }
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO device_users (device_id, user_id) VALUES (?1, ?2)",
+                params![dev, user_id.to_string()],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        session: Session,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let token_hash = token_hash.to_string();
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Expired sessions are of no use to anyone: dropped as new ones come.
+            tx.execute("DELETE FROM sessions WHERE expires_at < ?1", params![time_text(&now)])?;
+            tx.execute(
+                "INSERT INTO sessions (token_hash, institution_id, user_id, device_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    token_hash,
+                    session.institution_id.to_string(),
+                    session.user_id.to_string(),
+                    session.device_id.to_string(),
+                    time_text(&now),
+                    time_text(&session.expires_at)
+                ],
+            )?;
+            let inst = session.institution_id.to_string();
+            append_audit(
+                &tx,
+                &inst,
+                "login",
+                Some(session.user_id.to_string()),
+                Some(session.device_id.to_string()),
+                None,
+                now,
+                session.user_id.to_string(),
+                "{}".into(),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StorageError> {
+        let token_hash = token_hash.to_string();
+        self.read(move |c| {
+            let row: Option<(String, String, String, String)> = c
+                .prepare_cached(
+                    "SELECT institution_id, user_id, device_id, expires_at FROM sessions WHERE token_hash = ?1",
+                )?
+                .query_row(params![token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            row.map(|(i, u, d, e)| {
+                Ok(Session {
+                    institution_id: parse_id(&i)?,
+                    user_id: parse_id(&u)?,
+                    device_id: parse_id(&d)?,
+                    expires_at: parse_time(&e)?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
+        let token_hash = token_hash.to_string();
+        self.write(move |c| {
+            c.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                params![token_hash],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_password(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        password_hash: String,
+        keep_token_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let keep = keep_token_hash.to_string();
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let user = user_id.to_string();
+            tx.execute(
+                "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+                params![user, password_hash],
+            )?;
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2",
+                params![user, keep],
+            )?;
+            append_audit(
+                &tx,
+                &institution_id.to_string(),
+                "password_change",
+                Some(user.clone()),
+                None,
+                None,
+                now,
+                user,
+                "{}".into(),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn push(
+        &self,
+        institution_id: InstitutionId,
+        ops: Vec<Op>,
+        received_at: NaiveDateTime,
+    ) -> Result<Vec<OpResult>, StorageError> {
+        self.write(move |c| push(c, &institution_id.to_string(), &ops, received_at))
+            .await
+    }
+
+    async fn pull(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullPage, StorageError> {
+        self.read(move |c| {
+            pull(
+                c,
+                &institution_id.to_string(),
+                &user_id.to_string(),
+                after,
+                limit,
+            )
+        })
+        .await
+    }
+
+    async fn snapshot(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<(Snapshot, u64), StorageError> {
+        self.read(move |c| {
+            // One read transaction: the snapshot and its cursor see the same committed state.
+            let tx = c.transaction()?;
+            let inst = institution_id.to_string();
+            let seq: i64 = tx.query_row(
+                "SELECT last_server_seq FROM institutions WHERE id = ?1",
+                params![inst],
+                |r| r.get(0),
+            )?;
+            let snap = snapshot(&tx, &inst)?;
+            tx.commit()?;
+            Ok((snap, seq as u64))
+        })
+        .await
+    }
+
+    async fn append_admin_action(
+        &self,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            append_audit(
+                &tx,
+                &action.institution_id.to_string(),
+                &action.kind,
+                action.author_id.map(|u| u.to_string()),
+                action.device_id.map(|d| d.to_string()),
+                None,
+                now,
+                action.subject,
+                to_json(&action.detail)?,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
+        self.read(|c| audit_verify(c)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(
+            migrations().validate().is_ok(),
+            "the shipped migrations must apply to an empty database"
+        );
+    }
+
+    /// Shipped migrations are append-only: a changed text would leave existing databases on a
+    /// schema the code no longer describes. To change the schema, add a migration.
+    #[test]
+    fn shipped_migrations_never_change() {
+        use sha2::{Digest, Sha256};
+        let pinned: &[&str] = &[PINNED_0001];
+        assert!(
+            MIGRATION_SQL.len() >= pinned.len(),
+            "a shipped migration was removed"
+        );
+        for (i, (sql, want)) in MIGRATION_SQL.iter().zip(pinned).enumerate() {
+            let got = hex::encode(Sha256::digest(sql.as_bytes()));
+            assert_eq!(
+                &got,
+                want,
+                "shipped migration #{} changed its text; add a new migration instead",
+                i + 1
+            );
+        }
+    }
+
+    const PINNED_0001: &str = "96b84a14337f633590729d0c8f211b4d83071e5ef3929f432a854719f4188c04";
+}

@@ -1,0 +1,194 @@
+//! Integration tests of journal-server on a real listener (127.0.0.1:0) with a real HTTP client.
+
+mod audit;
+mod auth;
+mod support;
+mod sync;
+
+use journal_protocol::PROTOCOL_VERSION;
+use journal_server::dto::{Health, PROTOCOL_HEADER};
+use serde_json::{json, Value};
+use support::TestServer;
+
+#[tokio::test]
+async fn health_answers_without_token_or_protocol_header() {
+    let s = TestServer::start().await;
+    let resp = s
+        .client
+        .get(s.url("/health"))
+        .send()
+        .await
+        .expect("health reaches the server");
+    assert_eq!(
+        resp.status(),
+        200,
+        "health needs neither a token nor a protocol header"
+    );
+    let h: Health = resp.json().await.expect("health is JSON");
+    assert_eq!(h.status, "ok", "a running server reports ok");
+    assert_eq!(
+        h.protocol, PROTOCOL_VERSION,
+        "health tells the protocol version"
+    );
+}
+
+#[tokio::test]
+async fn older_protocol_is_refused_with_update_message() {
+    let s = TestServer::start().await;
+    let resp = s
+        .client
+        .post(s.url("/auth/login"))
+        .header(PROTOCOL_HEADER, (PROTOCOL_VERSION - 1).to_string())
+        .json(&json!({"login": "teacher", "password": "demo", "device_id": uuid::Uuid::new_v4()}))
+        .send()
+        .await
+        .expect("request reaches the server");
+    assert_eq!(
+        resp.status(),
+        426,
+        "an older client gets 426 Upgrade Required"
+    );
+    let body: Value = resp.json().await.expect("the error is JSON");
+    assert_eq!(
+        body["code"], "protocol_outdated",
+        "the code names the cause"
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Обновите приложение"),
+        "the message tells the user to update the app: {body}"
+    );
+
+    let resp = s
+        .client
+        .post(s.url("/auth/login"))
+        .json(&json!({"login": "teacher", "password": "demo", "device_id": uuid::Uuid::new_v4()}))
+        .send()
+        .await
+        .expect("request reaches the server");
+    assert_eq!(
+        resp.status(),
+        400,
+        "a request without a protocol version is refused"
+    );
+    let body: Value = resp.json().await.expect("the error is JSON");
+    assert_eq!(
+        body["code"], "protocol_missing",
+        "missing version has its own code"
+    );
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_fields_and_oversized_bodies_are_400_or_413_with_codes() {
+    let s = TestServer::start().await;
+    let cases = [
+        (
+            s.post("/auth/login")
+                .header("content-type", "application/json")
+                .body("{\"login\": \"teacher\", "),
+            400,
+            "malformed_json",
+        ),
+        (
+            s.post("/auth/login").json(&json!({
+                "login": "teacher", "password": "demo",
+                "device_id": uuid::Uuid::new_v4(), "remember_me": true
+            })),
+            400,
+            "invalid_request",
+        ),
+        (
+            s.post("/auth/login").json(&json!({"login": "teacher"})),
+            400,
+            "invalid_request",
+        ),
+        (
+            s.post("/auth/login")
+                .header("content-type", "application/json")
+                .body(format!("{{\"login\": \"{}\"}}", "x".repeat(300 * 1024))),
+            413,
+            "body_too_large",
+        ),
+        (s.get("/no/such/route"), 404, "not_found"),
+    ];
+    for (req, status, code) in cases {
+        let resp = req.send().await.expect("request reaches the server");
+        assert_eq!(resp.status().as_u16(), status, "status for {code}");
+        let body: Value = resp.json().await.expect("every error is JSON");
+        assert_eq!(body["code"], code, "error code: {body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "every error has a message: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn init_demo_and_audit_verify_through_the_binary() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    let bin = env!("CARGO_BIN_EXE_journal-server");
+    let out = std::process::Command::new(bin)
+        .args([
+            "--db",
+            db.to_str().unwrap_or_default(),
+            "init",
+            "--demo",
+            "--today",
+            "2027-03-03",
+        ])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "init --demo succeeds: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("teacher"),
+        "init --demo lists the demo logins: {stdout}"
+    );
+
+    let again = std::process::Command::new(bin)
+        .args([
+            "--db",
+            db.to_str().unwrap_or_default(),
+            "init",
+            "--demo",
+            "--today",
+            "2027-03-03",
+        ])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        !again.status.success(),
+        "a second init --demo into the same database is refused"
+    );
+
+    let out = std::process::Command::new(bin)
+        .args(["--db", db.to_str().unwrap_or_default(), "audit", "verify"])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "a fresh demo database's audit chain verifies: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let out = std::process::Command::new(bin)
+        .args(["--db", "postgres://localhost/journal", "audit", "verify"])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        !out.status.success(),
+        "a postgres URL is refused by this build"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("не поддерживается"),
+        "the refusal says PostgreSQL is not supported: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

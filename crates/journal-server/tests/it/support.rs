@@ -1,0 +1,274 @@
+//! A real server on 127.0.0.1:0 over a fresh SQLite file with the demo institution, and devices that
+//! seal ops the way the app's store does.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ed25519_dalek::SigningKey;
+use journal_core::{DeviceId, LessonId, OpId, StudentId, UserId};
+use journal_protocol::{Lesson, Load, Op, OpPayload, Snapshot, PROTOCOL_VERSION};
+use journal_server::dto::{LoginResponse, OpResult, PullPage, PushResponse, PROTOCOL_HEADER};
+use journal_server::{AppState, ServerConfig, SqliteStorage, Storage};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// "Today" of the demo data in these tests: a Wednesday of the second semester, so the first
+/// semester is finished and locked in the demo history.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2027, 3, 3).unwrap_or_default()
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub storage: Arc<SqliteStorage>,
+    pub db_path: PathBuf,
+    pub snapshot: Snapshot,
+    _dir: tempfile::TempDir,
+}
+
+pub fn test_config() -> ServerConfig {
+    ServerConfig {
+        max_failures: 3,
+        failure_delay: std::time::Duration::from_millis(1),
+        max_body_bytes: 256 * 1024,
+        ..ServerConfig::default()
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(test_config()).await
+    }
+
+    pub async fn start_with(config: ServerConfig) -> TestServer {
+        let dir = tempfile::tempdir().expect("a temp dir for the database");
+        let db_path = dir.path().join("server.db");
+        let storage = Arc::new(SqliteStorage::open(&db_path).expect("the SQLite storage opens"));
+        let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+        journal_server::demo::load_institution(
+            storage.as_ref(),
+            snapshot.clone(),
+            journal_demo::DEMO_PASSWORD,
+        )
+        .await
+        .expect("the demo institution loads into an empty database");
+        let dyn_storage: Arc<dyn Storage> = storage.clone();
+        let app = journal_server::app(AppState::new(dyn_storage, config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port on 127.0.0.1");
+        let addr: SocketAddr = listener.local_addr().expect("the listener has an address");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        TestServer {
+            base: format!("http://{addr}/api/v1"),
+            client: reqwest::Client::new(),
+            storage,
+            db_path,
+            snapshot,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A POST with the protocol header.
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .post(self.url(path))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(self.url(path))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+    }
+
+    pub fn user(&self, login: &str) -> UserId {
+        self.snapshot
+            .users
+            .iter()
+            .find(|u| u.login == login)
+            .map(|u| u.id)
+            .unwrap_or_else(|| panic!("the demo has the login {login}"))
+    }
+
+    pub fn load(&self, id: journal_core::LoadId) -> &Load {
+        self.snapshot
+            .loads
+            .iter()
+            .find(|l| l.id == id)
+            .expect("every lesson's load is in the snapshot")
+    }
+
+    /// Scheduled lessons of `login`'s loads on `date`.
+    pub fn lessons_of(&self, login: &str, date: NaiveDate) -> Vec<Lesson> {
+        let uid = self.user(login);
+        self.snapshot
+            .lessons
+            .iter()
+            .filter(|l| l.date == date && l.status == journal_protocol::LessonStatus::Scheduled)
+            .filter(|l| self.load(l.load_id).teacher_id == uid)
+            .cloned()
+            .collect()
+    }
+
+    /// Students of the lesson's group (and subgroup) on its date.
+    pub fn students_of(&self, lesson: &Lesson) -> Vec<StudentId> {
+        let load = self.load(lesson.load_id);
+        let mut out: Vec<StudentId> = self
+            .snapshot
+            .memberships
+            .iter()
+            .filter(|m| {
+                m.group_id == load.group_id
+                    && m.from <= lesson.date
+                    && m.to.is_none_or(|to| lesson.date <= to)
+                    && (load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+            })
+            .map(|m| m.student_id)
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// A time during the lesson (ten minutes after its start).
+    pub fn during(&self, lesson: &Lesson) -> NaiveDateTime {
+        let bell = self
+            .snapshot
+            .bells
+            .iter()
+            .find(|b| b.number == lesson.bell_number)
+            .expect("the lesson's bell is in the schedule");
+        lesson.date.and_time(bell.starts) + chrono::Duration::minutes(10)
+    }
+
+    /// Logs `login` in on a new device with a fresh key.
+    pub async fn device(&self, login: &str) -> Device {
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
+        let device_id = DeviceId(Uuid::new_v4());
+        let resp = self
+            .post("/auth/login")
+            .json(&json!({
+                "login": login,
+                "password": journal_demo::DEMO_PASSWORD,
+                "device_id": device_id,
+                "device_key": hex::encode(key.verifying_key().to_bytes()),
+            }))
+            .send()
+            .await
+            .expect("the login request reaches the server");
+        assert_eq!(resp.status(), 200, "demo login {login} must succeed");
+        let body: LoginResponse = resp.json().await.expect("a login reply");
+        Device {
+            id: device_id,
+            key,
+            user_id: body.user.id,
+            token: body.token,
+            seq: 0,
+            last_hash: String::new(),
+        }
+    }
+
+    pub async fn push(&self, device: &Device, ops: &[Op]) -> Vec<OpResult> {
+        let resp = self
+            .post("/sync/push")
+            .bearer_auth(&device.token)
+            .json(&json!({ "ops": ops }))
+            .send()
+            .await
+            .expect("the push reaches the server");
+        assert_eq!(
+            resp.status(),
+            200,
+            "a push is answered 200 with per-op outcomes"
+        );
+        let body: PushResponse = resp.json().await.expect("a push reply");
+        assert_eq!(body.results.len(), ops.len(), "one outcome per pushed op");
+        body.results
+    }
+
+    /// Seals the device's next op (`at`, `payload`) and pushes it alone.
+    pub async fn push_new(
+        &self,
+        device: &mut Device,
+        (at, payload): (NaiveDateTime, OpPayload),
+    ) -> Vec<OpResult> {
+        let op = device.op(at, payload);
+        self.push(device, &[op]).await
+    }
+
+    pub async fn pull(&self, token: &str, after: u64, limit: u32) -> PullPage {
+        let resp = self
+            .get("/sync/pull")
+            .bearer_auth(token)
+            .query(&[("after", after), ("limit", u64::from(limit))])
+            .send()
+            .await
+            .expect("the pull reaches the server");
+        assert_eq!(resp.status(), 200, "a pull is answered 200");
+        resp.json().await.expect("a pull page")
+    }
+}
+
+/// A device: its id, key, and the head of its op chain.
+pub struct Device {
+    pub id: DeviceId,
+    pub key: SigningKey,
+    pub user_id: UserId,
+    pub token: String,
+    pub seq: u64,
+    pub last_hash: String,
+}
+
+impl Device {
+    /// The next op of this device's chain, sealed as the app's store seals it.
+    pub fn op(&mut self, at: NaiveDateTime, payload: OpPayload) -> Op {
+        self.seq += 1;
+        let op = Op::seal(
+            OpId(Uuid::now_v7()),
+            self.id,
+            self.seq,
+            self.user_id,
+            at,
+            payload,
+            self.last_hash.clone(),
+            &self.key,
+        )
+        .expect("sealing an op works");
+        self.last_hash = op.hash.clone();
+        op
+    }
+}
+
+pub fn set_cell(lesson: LessonId, student: StudentId, input: &str) -> OpPayload {
+    let value = journal_core::parse_cell(input, false, &journal_core::Policy::default())
+        .expect("a valid cell input");
+    OpPayload::SetCell {
+        lesson_id: lesson,
+        student_id: student,
+        value,
+    }
+}
+
+pub fn outcome_name(r: &OpResult) -> String {
+    let v = serde_json::to_value(&r.outcome).expect("outcomes serialise");
+    v.get("outcome")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+pub fn rejection_code(r: &OpResult) -> String {
+    match &r.outcome {
+        journal_protocol::OpOutcome::Rejected { code, .. } => code.clone(),
+        other => format!("not rejected: {other:?}"),
+    }
+}

@@ -1,0 +1,444 @@
+//! Push and pull: per-op outcomes, dedup, forks, gaps, authority, conflicts, complete pages.
+
+use journal_protocol::{OpOutcome, OpPayload};
+use journal_server::dto::SnapshotResponse;
+use serde_json::json;
+
+use crate::support::{outcome_name, rejection_code, set_cell, today, TestServer};
+
+#[tokio::test]
+async fn push_applies_then_answers_duplicate_and_pull_returns_the_change() {
+    let s = TestServer::start().await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let op = dev.op(s.during(&lesson), set_cell(lesson.id, student, "5"));
+
+    let first = s.push(&dev, std::slice::from_ref(&op)).await;
+    let OpOutcome::Applied { server_seq } = first[0].outcome else {
+        panic!(
+            "a valid mark by the lesson's teacher during the lesson is applied: {:?}",
+            first[0]
+        );
+    };
+    assert_eq!(
+        server_seq, 1,
+        "the first change of the institution gets server_seq 1"
+    );
+
+    let again = s.push(&dev, std::slice::from_ref(&op)).await;
+    assert_eq!(
+        again[0].outcome,
+        OpOutcome::Duplicate {
+            server_seq: Some(server_seq)
+        },
+        "the same op again is a duplicate with the stored server_seq"
+    );
+
+    let page = s.pull(&dev.token, 0, 100).await;
+    assert_eq!(
+        page.changes.len(),
+        1,
+        "one applied op, one change (the duplicate adds nothing)"
+    );
+    assert_eq!(
+        page.changes[0].op_id, op.op_id,
+        "the change is the pushed op"
+    );
+    assert_eq!(page.changes[0].payload, op.payload, "with its payload");
+    assert_eq!(
+        page.changes[0].device_time, op.device_time,
+        "and its entry time"
+    );
+    assert!(!page.has_more, "nothing more to pull");
+}
+
+#[tokio::test]
+async fn same_device_seq_with_other_content_is_a_fork() {
+    let s = TestServer::start().await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let students = s.students_of(&lesson);
+    let op1 = dev.op(s.during(&lesson), set_cell(lesson.id, students[0], "5"));
+    assert_eq!(
+        outcome_name(&s.push(&dev, &[op1]).await[0]),
+        "applied",
+        "the first op applies"
+    );
+
+    // The device restored from an old copy: its seq 1 again, with other content.
+    dev.seq = 0;
+    dev.last_hash = String::new();
+    let forked = dev.op(s.during(&lesson), set_cell(lesson.id, students[1], "4"));
+    let r = s.push(&dev, &[forked]).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "device_fork",
+        "seq 1 with another hash is a fork"
+    );
+}
+
+#[tokio::test]
+async fn a_gap_is_refused_with_the_expected_seq() {
+    let s = TestServer::start().await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let students = s.students_of(&lesson);
+    let op1 = dev.op(s.during(&lesson), set_cell(lesson.id, students[0], "5"));
+    let _lost = dev.op(s.during(&lesson), set_cell(lesson.id, students[1], "4"));
+    let op3 = dev.op(s.during(&lesson), set_cell(lesson.id, students[2], "3"));
+    let r = s.push(&dev, &[op1, op3.clone()]).await;
+    assert_eq!(outcome_name(&r[0]), "applied", "op 1 applies");
+    assert_eq!(
+        rejection_code(&r[1]),
+        "sequence_gap",
+        "op 3 after op 1 is a gap"
+    );
+    assert_eq!(
+        r[1].expected_seq,
+        Some(2),
+        "the server says which seq it expects"
+    );
+
+    // A gap is not recorded: once op 2 arrives, op 3 is accepted.
+    let page = s.pull(&dev.token, 0, 100).await;
+    assert_eq!(page.changes.len(), 1, "only op 1 became a change");
+}
+
+#[tokio::test]
+async fn tampered_or_unsigned_ops_are_refused() {
+    let s = TestServer::start().await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let mut op = dev.op(s.during(&lesson), set_cell(lesson.id, student, "5"));
+    op.payload = set_cell(lesson.id, student, "2");
+    let r = s.push(&dev, &[op]).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "op_hash_mismatch",
+        "a changed payload breaks the hash"
+    );
+
+    let mut other = s.device("teacher").await;
+    let mut foreign = other.op(s.during(&lesson), set_cell(lesson.id, student, "5"));
+    // Signed by another device's key, claimed for `dev`.
+    foreign.device_id = dev.id;
+    let r = s.push(&dev, &[foreign]).await;
+    assert_ne!(
+        outcome_name(&r[0]),
+        "applied",
+        "an op signed by another key is never applied"
+    );
+}
+
+#[tokio::test]
+async fn locked_period_and_foreign_load_are_rejected_and_recorded() {
+    let s = TestServer::start().await;
+    let teacher = s.user("teacher");
+    let mut dev = s.device("teacher").await;
+
+    // A lesson of the teacher in a period the demo history locked after its finals.
+    let lock = s
+        .snapshot
+        .locks
+        .iter()
+        .find(|l| s.load(l.load_id).teacher_id == teacher)
+        .expect("the demo locks the teacher's finished semester");
+    let period = s
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.id == lock.period_id)
+        .expect("the lock's period exists");
+    let locked_lesson = s
+        .snapshot
+        .lessons
+        .iter()
+        .find(|l| {
+            l.load_id == lock.load_id && l.date >= period.starts_on && l.date <= period.ends_on
+        })
+        .expect("the locked load has lessons in the period")
+        .clone();
+    let student = s.students_of(&locked_lesson)[0];
+    let op = dev.op(
+        s.during(&locked_lesson),
+        set_cell(locked_lesson.id, student, "2"),
+    );
+    let r = s.push(&dev, &[op]).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "period_locked",
+        "a locked period refuses marks"
+    );
+
+    // Today's lesson of another teacher.
+    let foreign = s.lessons_of("teacher2", today()).remove(0);
+    let student = s.students_of(&foreign)[0];
+    let op = dev.op(s.during(&foreign), set_cell(foreign.id, student, "5"));
+    let r = s.push(&dev, std::slice::from_ref(&op)).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "forbidden",
+        "a teacher cannot mark another teacher's lesson"
+    );
+
+    // Rejections are kept: the same op again gets the same rejection, and the chain goes on.
+    let r = s.push(&dev, std::slice::from_ref(&op)).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "forbidden",
+        "the stored outcome is answered again"
+    );
+    let own = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&own)[0];
+    let next = dev.op(s.during(&own), set_cell(own.id, student, "4"));
+    let r = s.push(&dev, &[next]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "after rejected ops the device's chain continues"
+    );
+}
+
+#[tokio::test]
+async fn rules_of_journal_core_are_enforced() {
+    let s = TestServer::start().await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let before_start = s.during(&lesson) - chrono::Duration::hours(3);
+    let early = dev.op(before_start, set_cell(lesson.id, student, "5"));
+    let topic = dev.op(
+        s.during(&lesson),
+        OpPayload::SetTopic {
+            lesson_id: lesson.id,
+            hour: 1,
+            plan_topic_id: None,
+            title: "Повторение".into(),
+            work_type: journal_core::WorkType::Lesson,
+            work_number: None,
+            makeup_of: None,
+        },
+    );
+    let r = s.push(&dev, &[early, topic]).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "future_lesson",
+        "no entry before the lesson starts"
+    );
+    assert_eq!(
+        rejection_code(&r[1]),
+        "topic_too_generic",
+        "a bare «Повторение» is not a topic"
+    );
+}
+
+#[tokio::test]
+async fn a_different_later_mark_from_another_device_is_a_conflict() {
+    let s = TestServer::start().await;
+    let mut a = s.device("teacher").await;
+    let mut b = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let students = s.students_of(&lesson);
+    let t = s.during(&lesson);
+
+    let ra = s
+        .push_new(&mut a, (t, set_cell(lesson.id, students[0], "5")))
+        .await;
+    assert_eq!(
+        outcome_name(&ra[0]),
+        "applied",
+        "the first value is accepted"
+    );
+    let rb = s
+        .push_new(&mut b, (t, set_cell(lesson.id, students[0], "4")))
+        .await;
+    match &rb[0].outcome {
+        OpOutcome::Conflict { server_value, .. } => assert_eq!(
+            server_value,
+            &serde_json::to_value(
+                journal_core::parse_cell("5", false, &Default::default()).expect("valid")
+            )
+            .expect("serialises"),
+            "the conflict shows the value that stays"
+        ),
+        other => panic!("a different later value from another device is a conflict, got {other:?}"),
+    }
+    let same = s
+        .push_new(&mut b, (t, set_cell(lesson.id, students[0], "5")))
+        .await;
+    assert_eq!(
+        outcome_name(&same[0]),
+        "applied",
+        "an identical value merges silently"
+    );
+
+    // The device's own later edit of its own value is a correction, not a conflict.
+    let own = s
+        .push_new(&mut a, (t, set_cell(lesson.id, students[0], "4")))
+        .await;
+    assert_eq!(
+        outcome_name(&own[0]),
+        "applied",
+        "a device corrects its own value on the lesson's day"
+    );
+
+    // Homework: last writer by server order.
+    let hw = |text: &str| OpPayload::SetHomework {
+        lesson_id: lesson.id,
+        text: text.into(),
+    };
+    assert_eq!(
+        outcome_name(&s.push_new(&mut a, (t, hw("§1"))).await[0]),
+        "applied",
+        "homework A"
+    );
+    assert_eq!(
+        outcome_name(&s.push_new(&mut b, (t, hw("§2"))).await[0]),
+        "applied",
+        "homework B, later"
+    );
+    let resp = s
+        .get("/sync/snapshot")
+        .bearer_auth(&a.token)
+        .send()
+        .await
+        .expect("snapshot reaches the server");
+    assert_eq!(resp.status(), 200, "the teacher gets their snapshot");
+    let snap: SnapshotResponse = resp.json().await.expect("a snapshot");
+    let text = snap
+        .snapshot
+        .homework
+        .iter()
+        .find(|h| h.lesson_id == lesson.id)
+        .map(|h| h.text.clone());
+    assert_eq!(text.as_deref(), Some("§2"), "the later homework wins");
+    let cell = snap
+        .snapshot
+        .cells
+        .iter()
+        .find(|c| c.lesson_id == lesson.id && c.student_id == students[0])
+        .map(|c| c.value.symbol());
+    assert_eq!(
+        cell.as_deref(),
+        Some("4"),
+        "the snapshot holds the current cell value"
+    );
+    assert!(
+        snap.server_seq >= 4,
+        "the snapshot names the last change it includes"
+    );
+}
+
+#[tokio::test]
+async fn pull_pages_are_complete_and_gap_free() {
+    let s = TestServer::start().await;
+    let mut a = s.device("teacher").await;
+    let mut b = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let students = s.students_of(&lesson);
+    let t = s.during(&lesson);
+    let ops_a: Vec<_> = students
+        .iter()
+        .take(10)
+        .map(|st| a.op(t, set_cell(lesson.id, *st, "5")))
+        .collect();
+    let ops_b: Vec<_> = students
+        .iter()
+        .skip(10)
+        .take(7)
+        .map(|st| b.op(t, set_cell(lesson.id, *st, "н")))
+        .collect();
+    s.push(&a, &ops_a).await;
+    s.push(&b, &ops_b).await;
+
+    let mut after = 0;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = s.pull(&a.token, after, 3).await;
+        pages += 1;
+        assert!(
+            page.changes.len() <= 3,
+            "a page holds at most `limit` changes"
+        );
+        seen.extend(page.changes.iter().map(|c| c.server_seq));
+        after = page.next_after;
+        if !page.has_more {
+            break;
+        }
+        assert!(pages < 100, "paging ends");
+    }
+    assert_eq!(
+        seen,
+        (1..=17).collect::<Vec<u64>>(),
+        "every change exactly once, in order, no holes"
+    );
+
+    // Another teacher does not pull this teacher's journal.
+    let other = s.device("teacher5").await;
+    let page = s.pull(&other.token, 0, 100).await;
+    assert!(
+        page.changes.is_empty(),
+        "changes of loads a user may not read are not pulled"
+    );
+    assert_eq!(page.next_after, 17, "the cursor still moves past them");
+}
+
+#[tokio::test]
+async fn user_never_signed_in_on_the_device_is_rejected() {
+    let s = TestServer::start().await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let mut op_payload_author = dev.op(s.during(&lesson), set_cell(lesson.id, student, "5"));
+    // Re-seal as teacher2 on this device, which teacher2 never signed in on.
+    dev.seq -= 1;
+    dev.last_hash = String::new();
+    dev.user_id = s.user("teacher2");
+    op_payload_author = dev.op(op_payload_author.device_time, op_payload_author.payload);
+    let r = s.push(&dev, &[op_payload_author]).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "user_not_on_device",
+        "a device vouches only for its users"
+    );
+}
+
+#[tokio::test]
+async fn push_batch_limit_and_bad_limit_are_refused() {
+    let s = TestServer::start_with(journal_server::ServerConfig {
+        max_ops_per_push: 2,
+        ..crate::support::test_config()
+    })
+    .await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let students = s.students_of(&lesson);
+    let ops: Vec<_> = students
+        .iter()
+        .take(3)
+        .map(|st| dev.op(s.during(&lesson), set_cell(lesson.id, *st, "5")))
+        .collect();
+    let resp = s
+        .post("/sync/push")
+        .bearer_auth(&dev.token)
+        .json(&json!({ "ops": ops }))
+        .send()
+        .await
+        .expect("push reaches the server");
+    assert_eq!(
+        resp.status(),
+        413,
+        "too many ops in one push is refused as a whole"
+    );
+    let resp = s
+        .get("/sync/pull")
+        .bearer_auth(&dev.token)
+        .query(&[("after", "0"), ("limit", "0")])
+        .send()
+        .await
+        .expect("pull reaches the server");
+    assert_eq!(resp.status(), 400, "a zero page size is refused");
+}
