@@ -396,3 +396,32 @@ fn device_identity_is_stable_across_opens() {
     let store2 = Store::open(&other.path().join("journal.db"), None).expect("open");
     assert_ne!(store2.device_id(), id, "another store is another device");
 }
+
+#[test]
+fn durability_pragmas_are_in_force() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("journal.db"), None).expect("open");
+    let conn = store.connection();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "wal", "the store runs in WAL mode");
+    let sync: i64 = conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("sync");
+    assert_eq!(
+        sync, 2,
+        "synchronous=FULL (2): a returned commit is on disk"
+    );
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .expect("fk");
+    assert_eq!(fk, 1, "foreign keys are enforced");
+    let busy: i64 = conn
+        .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+        .expect("busy");
+    assert!(
+        busy >= 1000,
+        "a busy timeout lets a second writer wait instead of failing"
+    );
+}

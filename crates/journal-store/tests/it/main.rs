@@ -2,6 +2,7 @@
 //! tampering, migrations are append-only, encryption, import shadowing, and a SIGKILL crash loop.
 
 mod crash;
+mod demo;
 mod edits;
 mod encryption;
 mod fixture;
