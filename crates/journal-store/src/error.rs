@@ -16,6 +16,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("Данные локальной копии повреждены: {0}")]
     Corrupt(String),
+    #[error("Полученные данные противоречивы и не загружены: {0}")]
+    SnapshotInvalid(String),
     #[error("Цепочка изменений устройства нарушена: {0}")]
     ChainBroken(String),
     #[error("Подпись или хеш изменения неверны: {0}")]
@@ -32,6 +34,7 @@ impl StoreError {
             StoreError::Sqlite(_) => "store_sqlite",
             StoreError::NotFound(_) => "store_not_found",
             StoreError::Corrupt(_) => "store_corrupt",
+            StoreError::SnapshotInvalid(_) => "store_snapshot_invalid",
             StoreError::ChainBroken(_) => "store_chain_broken",
             StoreError::OpInvalid(_) => "store_op_invalid",
         }

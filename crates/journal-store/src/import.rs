@@ -44,6 +44,19 @@ impl Store {
     /// kept instead of the snapshot's; the ops themselves are never touched. Cached users are
     /// updated in place so their local password hashes survive.
     pub fn import_snapshot(&mut self, snap: &Snapshot) -> Result<(), StoreError> {
+        self.import_snapshot_tx(snap).map_err(|e| match e {
+            // A snapshot that points at rows it does not contain (or repeats a unique key) is
+            // refused whole; the transaction rolled back, the local copy is as it was.
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, msg))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::SnapshotInvalid(msg.unwrap_or_else(|| f.to_string()))
+            }
+            other => other,
+        })
+    }
+
+    fn import_snapshot_tx(&mut self, snap: &Snapshot) -> Result<(), StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -70,17 +83,28 @@ impl Store {
         insert_reference(&tx, snap)?;
         insert_journal(&tx, snap, &shadow)?;
         // A kept local row whose lesson/load the server removed cannot be shown any more; its op
-        // stays in the outbox and the server's answer will tell the teacher.
+        // stays in the outbox and the server's answer will tell the teacher. Only kept rows are
+        // cleaned: a snapshot row pointing at nothing fails the commit (deferred foreign keys).
         for (table, parent) in [
-            ("cells", "lesson_id IN (SELECT id FROM lessons)"),
+            ("cells", "lesson_id IN (SELECT id FROM lessons) AND student_id IN (SELECT id FROM students)"),
             ("lesson_topics", "lesson_id IN (SELECT id FROM lessons)"),
             ("homework", "lesson_id IN (SELECT id FROM lessons)"),
-            ("cells", "student_id IN (SELECT id FROM students)"),
             ("finals", "load_id IN (SELECT id FROM loads) AND period_id IN (SELECT id FROM periods) AND student_id IN (SELECT id FROM students)"),
             ("locks", "load_id IN (SELECT id FROM loads) AND period_id IN (SELECT id FROM periods)"),
             ("remarks", "load_id IN (SELECT id FROM loads)"),
         ] {
-            tx.execute(&format!("DELETE FROM {table} WHERE NOT ({parent})"), [])?;
+            let target = SHADOWED
+                .iter()
+                .find(|(t, _)| *t == table)
+                .map(|(_, target)| *target)
+                .ok_or_else(|| StoreError::Corrupt(format!("нет ключа изменений для {table}")))?;
+            tx.execute(
+                &format!(
+                    "DELETE FROM {table} WHERE NOT ({parent}) AND EXISTS (SELECT 1 FROM outbox o
+                     WHERE o.state = 'pending' AND o.target = {target})"
+                ),
+                [],
+            )?;
         }
         tx.commit()?;
         Ok(())

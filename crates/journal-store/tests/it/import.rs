@@ -172,3 +172,68 @@ fn import_replaces_reference_data_and_keeps_local_password_hash() {
         "lessons are back"
     );
 }
+
+#[test]
+fn inconsistent_snapshot_is_refused_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut store, fx) = store_with(dir.path(), None);
+    let mut bad = fx.snap.clone();
+    bad.groups[0].name = "ИЗМЕНЕНО".into();
+    bad.cells.push(Cell {
+        lesson_id: fx.lessons[2],
+        student_id: StudentId(uuid::Uuid::new_v4()),
+        value: mark(4),
+        entered_at: at(first_day(), 9, 0),
+        author_id: fx.teacher,
+    });
+    let err = store
+        .import_snapshot(&bad)
+        .expect_err("a cell of an unknown student makes the snapshot invalid");
+    assert_eq!(err.code(), "store_snapshot_invalid", "stable code: {err}");
+    assert_eq!(
+        store.groups().expect("groups")[0].name,
+        "ИС-21",
+        "nothing of it was applied"
+    );
+    assert_eq!(
+        store
+            .lessons_on(first_day(), fx.teacher)
+            .expect("lessons")
+            .len(),
+        2,
+        "the previous content is intact"
+    );
+}
+
+#[test]
+fn pending_edit_of_a_lesson_the_server_removed_keeps_its_op() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut store, fx) = store_with(dir.path(), None);
+    let gone = fx.lessons[4];
+    store
+        .record_edit(
+            fx.teacher,
+            at(first_day(), 9, 0),
+            OpPayload::SetCell {
+                lesson_id: gone,
+                student_id: fx.students[0],
+                value: mark(5),
+            },
+        )
+        .expect("edit");
+    let mut snap = fx.snap.clone();
+    snap.lessons.retain(|l| l.id != gone);
+    store
+        .import_snapshot(&snap)
+        .expect("a snapshot without the lesson imports");
+    assert!(
+        store.lesson(gone).expect("query").is_none(),
+        "the lesson is gone locally"
+    );
+    assert_eq!(
+        store.pending_ops().expect("ops").len(),
+        1,
+        "the op is still pending for the server"
+    );
+    assert!(store.verify_outbox().is_ok(), "the chain is intact");
+}
