@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod prop;
 mod support;
 mod sync;
 
