@@ -8,4 +8,5 @@ mod encryption;
 mod fixture;
 mod import;
 mod migrations;
+mod model;
 mod queries;
