@@ -43,7 +43,7 @@ pub struct Figure {
     pub name: &'static str,
     pub value: f64,
     pub unit: &'static str,
-    /// Human-readable target, e.g. `<=5`.
+    /// Human-readable target, e.g. `<=5`; empty for a reference figure.
     pub target: String,
     /// None when the figure is a reference without a target.
     pub met: Option<bool>,
@@ -58,7 +58,7 @@ fn print_figures(figures: &[Figure], json: bool, notes: &Notes) {
                 serde_json::json!({
                     "value": (f.value * 1000.0).round() / 1000.0,
                     "unit": f.unit,
-                    "target": f.target,
+                    "target": (!f.target.is_empty()).then_some(&f.target),
                     "met": f.met,
                 }),
             );
@@ -74,15 +74,17 @@ fn print_figures(figures: &[Figure], json: bool, notes: &Notes) {
             eprintln!("# {k}: {v}");
         }
         for f in figures {
-            let met = match f.met {
-                Some(true) => "ok",
-                Some(false) => "MISSED",
-                None => "reference",
-            };
-            println!(
-                "{} {:.3} {} target{} {}",
-                f.name, f.value, f.unit, f.target, met
-            );
+            match f.met {
+                Some(met) => println!(
+                    "{} {:.3} {} target{} {}",
+                    f.name,
+                    f.value,
+                    f.unit,
+                    f.target,
+                    if met { "ok" } else { "MISSED" }
+                ),
+                None => println!("{} {:.3} {} reference", f.name, f.value, f.unit),
+            }
         }
     }
 }
