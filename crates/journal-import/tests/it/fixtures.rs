@@ -1,0 +1,1 @@
+//! A small institution snapshot to import into.

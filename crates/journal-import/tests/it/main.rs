@@ -1,0 +1,6 @@
+//! Integration tests of journal-import: the aSc samples (read at run time from the shared folder,
+//! never copied into the project) and CSV / XLSX files built in the tests.
+
+mod asc_samples;
+mod fixtures;
+mod tabular_files;
