@@ -12,6 +12,7 @@
 //! [`Snapshot`]: journal_protocol::Snapshot
 
 pub mod asc;
+pub mod asc_map;
 pub mod directory;
 pub mod error;
 pub mod pattern;

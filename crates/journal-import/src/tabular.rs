@@ -195,6 +195,9 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// A part of a person's name: letters (Russian among them), hyphens, apostrophes, spaces.
 fn name_part_problem(v: &str) -> Option<String> {
+    if v.ends_with('.') || v.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return Some(format!("«{v}» — сокращение; записывается полностью"));
+    }
     if !v
         .chars()
         .all(|c| c.is_alphabetic() || matches!(c, '-' | ' ' | '\'' | '’'))
@@ -203,9 +206,6 @@ fn name_part_problem(v: &str) -> Option<String> {
     }
     if !journal_core::text::has_russian(v) {
         return Some(format!("«{v}» записано не русскими буквами"));
-    }
-    if v.chars().filter(|c| c.is_alphabetic()).count() < 2 || v.ends_with('.') {
-        return Some(format!("«{v}» — сокращение; записывается полностью"));
     }
     None
 }
