@@ -28,3 +28,110 @@ pub use tabular::{
     GroupRow, ImportKind, ImportPlan, LoadRow, PlanTopicRow, StudentRow, SubjectRef, TimetableRow,
     UserRow,
 };
+
+use journal_protocol::Snapshot;
+use serde::Serialize;
+
+/// An aSc export and its mapping onto the institution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AscImport {
+    pub timetable: asc::AscTimetable,
+    pub mapping: asc_map::AscMapping,
+}
+
+impl AscImport {
+    /// Whether every placed lesson found its names, its load and its teacher ↔ subgroup pairs.
+    pub fn is_complete(&self) -> bool {
+        self.mapping.unmatched.is_empty()
+            && self.mapping.missing_loads.is_empty()
+            && self.mapping.undecided.is_empty()
+    }
+}
+
+/// What `journal-server import KIND FILE` gets back: the plan of one kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "plan", rename_all = "snake_case")]
+pub enum Imported {
+    Students(ImportPlan<StudentRow>),
+    Groups(ImportPlan<GroupRow>),
+    Teachers(ImportPlan<UserRow>),
+    Loads(ImportPlan<LoadRow>),
+    Timetable(ImportPlan<TimetableRow>),
+    Plan(ImportPlan<PlanTopicRow>),
+    Asc(Box<AscImport>),
+}
+
+/// Reads a file of the given kind (CSV or XLSX detected from the bytes; aSc XML for `Asc`) against
+/// the institution. CSV/XLSX kinds are all-or-nothing; an aSc file gives its mapping with warnings.
+pub fn import_file(
+    kind: ImportKind,
+    bytes: &[u8],
+    snapshot: &Snapshot,
+) -> Result<Imported, ImportError> {
+    Ok(match kind {
+        ImportKind::Students => Imported::Students(import_students(bytes, snapshot)?),
+        ImportKind::Groups => Imported::Groups(import_groups(bytes, snapshot)?),
+        ImportKind::Teachers => Imported::Teachers(import_teachers(bytes, snapshot)?),
+        ImportKind::Loads => Imported::Loads(import_loads(bytes, snapshot)?),
+        ImportKind::Timetable => Imported::Timetable(import_timetable(bytes, snapshot)?),
+        ImportKind::Plan => Imported::Plan(import_plan(bytes, snapshot)?),
+        ImportKind::Asc => {
+            let timetable = asc::parse_asc(bytes)?;
+            let mapping = asc_map::map_to_pattern(&timetable, snapshot);
+            Imported::Asc(Box::new(AscImport { timetable, mapping }))
+        }
+    })
+}
+
+impl Imported {
+    /// One line in Russian for the CLI: how many rows are added and updated, and the warnings.
+    pub fn summary_ru(&self) -> String {
+        fn plan<R>(p: &ImportPlan<R>, existing: impl Fn(&R) -> bool) -> String {
+            let updated = p.rows.iter().filter(|r| existing(r)).count();
+            format!(
+                "строк: {}, новых: {}, обновляемых: {}, предупреждений: {}",
+                p.rows.len(),
+                p.rows.len() - updated,
+                updated,
+                p.warnings.len()
+            )
+        }
+        match self {
+            Imported::Students(p) => plan(p, |r| r.existing.is_some()),
+            Imported::Groups(p) => plan(p, |r| r.existing.is_some()),
+            Imported::Teachers(p) => plan(p, |r| r.existing.is_some()),
+            Imported::Loads(p) => plan(p, |r| r.existing.is_some()),
+            Imported::Timetable(p) => format!(
+                "уроков в неделю: {} (расписание заменяется целиком), предупреждений: {}",
+                p.rows.len(),
+                p.warnings.len()
+            ),
+            Imported::Plan(p) => format!(
+                "тем КТП: {} (КТП указанных нагрузок заменяется), предупреждений: {}",
+                p.rows.len(),
+                p.warnings.len()
+            ),
+            Imported::Asc(a) => {
+                let m = &a.mapping;
+                let u = &m.unmatched;
+                format!(
+                    "aSc: классов {}, уроков {}, карточек {}; в расписание учреждения: {} уроков в неделю; \
+                     не найдено — классов {}, подгрупп {}, преподавателей {}, дисциплин {}, звонков {}; \
+                     нет нагрузки: {}; требуют решения: {}; предупреждений: {}",
+                    a.timetable.classes.len(),
+                    a.timetable.lessons.len(),
+                    a.timetable.cards.len(),
+                    m.lessons.len(),
+                    u.classes.len(),
+                    u.subgroups.len(),
+                    u.teachers.len(),
+                    u.subjects.len(),
+                    u.periods.len(),
+                    m.missing_loads.len(),
+                    m.undecided.len(),
+                    a.timetable.warnings.len() + m.warnings.len()
+                )
+            }
+        }
+    }
+}

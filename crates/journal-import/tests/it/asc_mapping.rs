@@ -10,6 +10,9 @@ use journal_import::asc_map::map_to_pattern;
 use journal_import::WeekParity;
 use journal_protocol::snapshot::*;
 
+/// A weekly lesson as (weekday, bell, hours, week, load, room).
+type Placed<'a> = (Weekday, u8, u8, WeekParity, LoadId, Option<&'a str>);
+
 /// Old-layout export: 45-minute periods (two per bell of the college's pairs), a class name with a
 /// leading space, a division into subgroups with two teachers, and lessons the institution lacks.
 const SMALL_EXPORT: &str = r##"<timetable importtype="database" options="idprefix:XML,groupstype1,decimalseparatordot" defaultexport="1">
@@ -127,7 +130,7 @@ fn small_export_maps_onto_the_college_by_names() {
         panic!("parses")
     };
     let m = map_to_pattern(&tt, &college());
-    let got: Vec<(Weekday, u8, u8, WeekParity, LoadId, Option<&str>)> = m
+    let got: Vec<Placed> = m
         .lessons
         .iter()
         .map(|l| {

@@ -431,3 +431,34 @@ fn plan_topics_follow_the_topic_rules() {
         plan.warnings
     );
 }
+
+#[test]
+fn the_cli_dispatch_reads_each_kind() {
+    use journal_import::{import_file, ImportKind, Imported};
+    assert_eq!(
+        ImportKind::parse("ktp"),
+        Some(ImportKind::Plan),
+        "«ktp» is the КТП"
+    );
+    assert_eq!(
+        ImportKind::parse("ASC"),
+        Some(ImportKind::Asc),
+        "kinds ignore case"
+    );
+    assert_eq!(ImportKind::parse("marks"), None, "marks are not imported");
+    let file = "Группа;Курс\nИС-21;2\nИС-31;3\n";
+    let got = import_file(ImportKind::Groups, file.as_bytes(), &college());
+    let Ok(imported) = got else { panic!("{got:?}") };
+    assert!(matches!(imported, Imported::Groups(_)), "groups plan");
+    assert_eq!(
+        imported.summary_ru(),
+        "строк: 2, новых: 1, обновляемых: 1, предупреждений: 0",
+        "ИС-21 exists, ИС-31 is new"
+    );
+    let not_xml = import_file(ImportKind::Asc, file.as_bytes(), &college());
+    assert_eq!(
+        not_xml.err().map(|e| e.code()),
+        Some("import_asc_invalid"),
+        "a CSV is not an aSc export"
+    );
+}
