@@ -136,7 +136,9 @@ pub fn map_to_pattern(tt: &AscTimetable, snapshot: &Snapshot) -> AscMapping {
     for s in &tt.slots {
         by_lesson.entry(s.lesson_id.as_str()).or_default().push(s);
     }
-    let mut lessons: Vec<WeeklyLesson> = Vec::new();
+    // Each weekly lesson with the aSc lesson it came from (one lesson for two classes is a joint
+    // lesson, not a clash).
+    let mut lessons: Vec<(WeeklyLesson, &str)> = Vec::new();
     for lesson in &tt.lessons {
         let Some(slots) = by_lesson.get(lesson.id.as_str()) else {
             continue;
@@ -243,19 +245,22 @@ pub fn map_to_pattern(tt: &AscTimetable, snapshot: &Snapshot) -> AscMapping {
                             "{what}: {hours} ч в одном звонке № {bell} — записано как 2"
                         ));
                     }
-                    lessons.push(WeeklyLesson {
-                        weekday: day,
-                        bell_number: bell,
-                        hours: hours.min(2),
-                        week: slot.week,
-                        load_id: load.id,
-                        room: Some(room.clone()).filter(|r| !r.is_empty()),
-                    });
+                    lessons.push((
+                        WeeklyLesson {
+                            weekday: day,
+                            bell_number: bell,
+                            hours: hours.min(2),
+                            week: slot.week,
+                            load_id: load.id,
+                            room: Some(room.clone()).filter(|r| !r.is_empty()),
+                        },
+                        lesson.id.as_str(),
+                    ));
                 }
             }
         }
     }
-    lessons.sort_by_key(|l| {
+    lessons.sort_by_key(|(l, _)| {
         (
             l.weekday.num_days_from_monday(),
             l.bell_number,
@@ -263,9 +268,12 @@ pub fn map_to_pattern(tt: &AscTimetable, snapshot: &Snapshot) -> AscMapping {
             l.week as u8,
         )
     });
-    lessons.dedup();
-    for (i, a) in lessons.iter().enumerate() {
-        for b in &lessons[..i] {
+    lessons.dedup_by(|a, b| a.0 == b.0);
+    for (i, (a, source_a)) in lessons.iter().enumerate() {
+        for (b, source_b) in &lessons[..i] {
+            if source_a == source_b {
+                continue;
+            }
             if let Some(who) = clash(&dir, b, a) {
                 warnings.insert(format!(
                     "Накладка: {who} занят(а) дважды — {}, звонок № {} ({})",
@@ -276,7 +284,7 @@ pub fn map_to_pattern(tt: &AscTimetable, snapshot: &Snapshot) -> AscMapping {
             }
         }
     }
-    out.lessons = lessons;
+    out.lessons = lessons.into_iter().map(|(l, _)| l).collect();
     out.missing_loads = missing.into_iter().collect();
     let [classes, subgroups, teachers, subjects, periods] = unmatched;
     out.unmatched = UnmatchedNames {

@@ -1024,15 +1024,26 @@ pub(crate) fn clash(dir: &Directory, a: &WeeklyLesson, b: &WeeklyLesson) -> Opti
         return None;
     }
     let (la, lb) = (dir.load_by_id(a.load_id)?, dir.load_by_id(b.load_id)?);
+    let snapshot = dir.snapshot;
     if la.teacher_id == lb.teacher_id {
-        return Some("преподаватель".into());
+        let name = snapshot
+            .users
+            .iter()
+            .find(|u| u.id == la.teacher_id)
+            .map_or("?", |u| u.full_name.as_str());
+        return Some(format!("преподаватель «{name}»"));
     }
     if la.group_id == lb.group_id
         && (la.subgroup_id.is_none()
             || lb.subgroup_id.is_none()
             || la.subgroup_id == lb.subgroup_id)
     {
-        return Some("группа".into());
+        let name = snapshot
+            .groups
+            .iter()
+            .find(|g| g.id == la.group_id)
+            .map_or("?", |g| g.name.as_str());
+        return Some(format!("группа «{name}»"));
     }
     None
 }

@@ -359,6 +359,12 @@ fn ukrainian_sample_maps_by_names() {
         single < hours && hours <= single + multi,
         "pattern hours {hours}: all {single} single-teacher hours plus some of the {multi} two-teacher ones"
     );
+    assert!(
+        second.warnings.is_empty(),
+        "no teacher or group is booked twice (double blocks and A/B weeks fit together; a lesson for \
+         two classes is one joint lesson): {:?}",
+        second.warnings
+    );
     let a = second
         .lessons
         .iter()

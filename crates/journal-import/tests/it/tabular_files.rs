@@ -370,11 +370,16 @@ fn timetable_rows_and_clashes() {
         "Wednesday is free: {errors:#?}"
     );
     assert!(
-        has(&errors, 7, None, "преподаватель уже занят"),
+        has(
+            &errors,
+            7,
+            None,
+            "преподаватель «Смирнова Елена Александровна» уже занят"
+        ),
         "the teacher is at ИС-21 then: {errors:#?}"
     );
     assert!(
-        has(&errors, 8, None, "группа уже занят"),
+        has(&errors, 8, None, "группа «ИС-21» уже занят"),
         "a whole-group lesson clashes with the subgroups' lessons: {errors:#?}"
     );
     assert!(
