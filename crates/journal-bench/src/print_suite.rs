@@ -24,15 +24,20 @@ pub fn run() -> anyhow::Result<Vec<(String, f64, String)>> {
         .max_by_key(|g| {
             snap.lessons
                 .iter()
-                .filter(|l| snap.loads.iter().any(|ld| ld.id == l.load_id && ld.group_id == g.id))
+                .filter(|l| {
+                    snap.loads
+                        .iter()
+                        .any(|ld| ld.id == l.load_id && ld.group_id == g.id)
+                })
                 .count()
         })
         .context("the demo has no groups")?;
     let ctx = journal_print::PrintContext {
         generated_at: today.and_hms_opt(15, 0, 0).context("time")?,
-        document_id: uuid::Uuid::from_u128(0x0bec_4),
+        document_id: uuid::Uuid::from_u128(0xbec4),
     };
-    let warm = journal_print::year_journal(&snap, group.id, &ctx).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let warm =
+        journal_print::year_journal(&snap, group.id, &ctx).map_err(|e| anyhow::anyhow!("{e}"))?;
     let pages = journal_print::read_stamp(&warm)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .codes
@@ -40,7 +45,8 @@ pub fn run() -> anyhow::Result<Vec<(String, f64, String)>> {
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let t = Instant::now();
-        let pdf = journal_print::year_journal(&snap, group.id, &ctx).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let pdf = journal_print::year_journal(&snap, group.id, &ctx)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         times.push(t.elapsed().as_secs_f64());
         std::hint::black_box(pdf);
     }
@@ -49,6 +55,10 @@ pub fn run() -> anyhow::Result<Vec<(String, f64, String)>> {
     Ok(vec![
         ("year_journal_pdf_s".into(), median, "s".into()),
         ("year_journal_pages".into(), pages as f64, "pages".into()),
-        ("year_journal_kib".into(), warm.len() as f64 / 1024.0, "KiB".into()),
+        (
+            "year_journal_kib".into(),
+            warm.len() as f64 / 1024.0,
+            "KiB".into(),
+        ),
     ])
 }

@@ -441,7 +441,7 @@ const TABLE_TOP: f32 = TOP + 10.0;
 const GRID_HEAD_H: f32 = 10.0;
 const RIGHT_HEAD_H: f32 = 9.0;
 /// Right page columns: date, hours, topic, homework, signature.
-const RIGHT_COLS: [f32; 5] = [13.0, 9.0, 0.0, 48.0, 22.0];
+const RIGHT_COLS: [f32; 5] = [12.0, 10.0, 0.0, 47.0, 22.0];
 
 #[derive(Clone, Copy)]
 enum Column<'a> {

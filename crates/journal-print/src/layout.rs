@@ -135,10 +135,16 @@ pub fn fit(text: &str, w: f32, h: f32, face: Face, max_size: f32) -> Fitted {
             sizes.push(s);
         }
     }
-    for &s in &sizes {
-        let lines = wrap(text, inner_w, s, face);
-        if lines.len() as f32 * line_h(s) <= inner_h + 0.01 {
-            return Fitted { size: s, lines };
+    // Prefer a size at which no word has to be broken; then any size at which the text fits.
+    for whole_words in [true, false] {
+        for &s in &sizes {
+            if whole_words && longest_word(text, s, face) > inner_w {
+                continue;
+            }
+            let lines = wrap(text, inner_w, s, face);
+            if lines.len() as f32 * line_h(s) <= inner_h + 0.01 {
+                return Fitted { size: s, lines };
+            }
         }
     }
     let s = *sizes.last().unwrap_or(&SIZE_MIN);
@@ -151,6 +157,14 @@ pub fn fit(text: &str, w: f32, h: f32, face: Face, max_size: f32) -> Fitted {
         }
     }
     Fitted { size: s, lines }
+}
+
+fn longest_word(text: &str, size: f32, face: Face) -> f32 {
+    let Ok(fonts) = Fonts::get() else { return 0.0 };
+    let f = fonts.face(face);
+    text.split_whitespace()
+        .map(|w| f.width_mm(w, size))
+        .fold(0.0, f32::max)
 }
 
 fn ellipsize(line: &str, width: f32, size: f32, face: Face) -> String {

@@ -171,9 +171,13 @@ impl<'a> Model<'a> {
         subgroup: Option<journal_core::SubgroupId>,
         date: NaiveDate,
     ) -> bool {
-        self.memberships_matching(group, subgroup)
-            .iter()
-            .any(|m| m.student_id == student && m.from <= date && m.to.is_none_or(|t| t >= date))
+        self.snap.memberships.iter().any(|m| {
+            m.student_id == student
+                && m.group_id == group
+                && (subgroup.is_none() || m.subgroup_id == subgroup)
+                && m.from <= date
+                && m.to.is_none_or(|t| t >= date)
+        })
     }
 
     pub fn memberships_of(&self, student: StudentId) -> Vec<&'a Membership> {

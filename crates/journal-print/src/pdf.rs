@@ -177,8 +177,81 @@ fn footer(page: &mut Page, total: usize, code: &str, ctx: &PrintContext, fonts: 
     );
 }
 
+/// Millimetres to points, rounded to 0.01 pt: shorter numbers in the content streams.
 fn pt(mm: f32) -> Pt {
-    Pt(mm / PT_MM)
+    Pt((mm / PT_MM * 100.0).round() / 100.0)
+}
+
+/// Quantised coordinate (0.01 mm) for comparing line ends.
+fn q(v: f32) -> i32 {
+    (v * 100.0).round() as i32
+}
+
+/// The page's lines with duplicates removed and touching collinear segments joined: tables drawn
+/// cell by cell become one line per row and per column edge (the content stream shrinks ~10×).
+fn merged_lines(items: &[Item]) -> Vec<(f32, f32, f32, f32, f32)> {
+    use std::collections::BTreeMap;
+    // key: (orientation, fixed coordinate, width) -> spans along the other axis
+    let mut spans: BTreeMap<(u8, i32, i32), Vec<(i32, i32)>> = BTreeMap::new();
+    let mut other = Vec::new();
+    for it in items {
+        if let Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+        } = it
+        {
+            let (qx1, qy1, qx2, qy2) = (q(*x1), q(*y1), q(*x2), q(*y2));
+            if qy1 == qy2 {
+                spans
+                    .entry((0, qy1, q(*width)))
+                    .or_default()
+                    .push((qx1.min(qx2), qx1.max(qx2)));
+            } else if qx1 == qx2 {
+                spans
+                    .entry((1, qx1, q(*width)))
+                    .or_default()
+                    .push((qy1.min(qy2), qy1.max(qy2)));
+            } else {
+                other.push((*x1, *y1, *x2, *y2, *width));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((orient, fixed, w), mut v) in spans {
+        v.sort_unstable();
+        let mut cur: Option<(i32, i32)> = None;
+        let mut emit = |a: i32, b: i32| {
+            let (f, a, b, w) = (
+                fixed as f32 / 100.0,
+                a as f32 / 100.0,
+                b as f32 / 100.0,
+                w as f32 / 100.0,
+            );
+            out.push(if orient == 0 {
+                (a, f, b, f, w)
+            } else {
+                (f, a, f, b, w)
+            });
+        };
+        for (a, b) in v {
+            cur = match cur {
+                Some((ca, cb)) if a <= cb => Some((ca, cb.max(b))),
+                Some((ca, cb)) => {
+                    emit(ca, cb);
+                    Some((a, b))
+                }
+                None => Some((a, b)),
+            };
+        }
+        if let Some((a, b)) = cur {
+            emit(a, b);
+        }
+    }
+    out.extend(other);
+    out
 }
 
 fn page_ops(p: &Page, font_ids: &std::collections::BTreeMap<Face, printpdf::FontId>) -> Vec<Op> {
@@ -222,41 +295,32 @@ fn page_ops(p: &Page, font_ids: &std::collections::BTreeMap<Face, printpdf::Font
         }),
     });
     let mut width = f32::NAN;
-    for it in &p.items {
-        if let Item::Line {
-            x1,
-            y1,
-            x2,
-            y2,
-            width: w,
-        } = it
-        {
-            if *w != width {
-                ops.push(Op::SetOutlineThickness { pt: pt(*w) });
-                width = *w;
-            }
-            ops.push(Op::DrawLine {
-                line: Line {
-                    points: vec![
-                        LinePoint {
-                            p: Point {
-                                x: pt(*x1),
-                                y: y(*y1),
-                            },
-                            bezier: false,
-                        },
-                        LinePoint {
-                            p: Point {
-                                x: pt(*x2),
-                                y: y(*y2),
-                            },
-                            bezier: false,
-                        },
-                    ],
-                    is_closed: false,
-                },
-            });
+    for (x1, y1, x2, y2, w) in merged_lines(&p.items) {
+        if w != width {
+            ops.push(Op::SetOutlineThickness { pt: pt(w) });
+            width = w;
         }
+        ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point {
+                            x: pt(x1),
+                            y: y(y1),
+                        },
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point {
+                            x: pt(x2),
+                            y: y(y2),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
     }
     ops.push(Op::SetFillColor {
         col: Color::Greyscale(Greyscale {
@@ -369,6 +433,31 @@ fn decode_pdf_text(b: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_lines_merge_into_one_per_edge() {
+        let mut p = Page::new(1);
+        for col in 0..3 {
+            for row in 0..2 {
+                p.rect(
+                    10.0 + col as f32 * 5.0,
+                    20.0 + row as f32 * 4.0,
+                    5.0,
+                    4.0,
+                    0.3,
+                );
+            }
+        }
+        let lines = merged_lines(&p.items);
+        // 3 horizontal edges (rows + 1) and 4 vertical edges (columns + 1).
+        assert_eq!(lines.len(), 7, "24 cell edges become 7 lines: {lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.0 == 10.0 && l.2 == 25.0 && l.1 == 20.0),
+            "the top edge spans the whole table"
+        );
+    }
 
     #[test]
     fn a_code_depends_on_content_page_and_document() {
