@@ -495,7 +495,7 @@ fn subject_section(
 ) -> usize {
     let lessons = m.lessons(load.id, from, to);
     let students = m.students_of(load.group_id, load.subgroup_id, from, to);
-    // A final column after each period's last lesson, once the period is over or finals exist.
+    // A final column after the last lesson of each period that ends inside the printed range.
     let mut columns: Vec<Column> = Vec::new();
     for (i, l) in lessons.iter().enumerate() {
         columns.push(Column::Lesson(l));
@@ -503,10 +503,7 @@ fn subject_section(
         let next_p = lessons.get(i + 1).and_then(|n| m.period_of(n.date));
         if let Some(p) = p {
             if next_p.map(|n| n.id) != Some(p.id) {
-                let has_finals = students
-                    .iter()
-                    .any(|s| m.finals.contains_key(&(load.id, p.id, s.id)));
-                if has_finals || p.ends_on <= to {
+                if p.ends_on <= to {
                     columns.push(Column::Final(p));
                 }
             }

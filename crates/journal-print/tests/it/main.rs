@@ -440,6 +440,10 @@ fn subject_month_pages_show_the_month_only() {
         !text.contains("сентябрь") && !text.contains("ноябрь"),
         "no other month is printed"
     );
+    assert!(
+        !text.contains("Итог:"),
+        "the period does not end in October, so no final column"
+    );
     let subj = snap
         .subjects
         .iter()
@@ -629,5 +633,82 @@ fn same_data_and_id_give_identical_codes() {
     assert_eq!(
         a.codes, b.codes,
         "printing twice gives the same verification codes"
+    );
+}
+
+#[test]
+fn long_names_and_topics_stay_inside_their_cells() {
+    let mut snap = snapshot().clone();
+    let g = first_group();
+    let load = snap
+        .loads
+        .iter()
+        .find(|l| l.group_id == g.id && l.subgroup_id.is_none())
+        .expect("load")
+        .clone();
+    let member = snap
+        .memberships
+        .iter()
+        .find(|m| m.group_id == g.id)
+        .expect("member")
+        .student_id;
+    let s = snap
+        .students
+        .iter_mut()
+        .find(|s| s.id == member)
+        .expect("student");
+    s.last_name = "Константинопольская-Преображенская".into();
+    s.first_name = "Александра-Евгения".into();
+    s.patronymic = Some("Владиславовна".into());
+    let lesson = snap
+        .lessons
+        .iter()
+        .find(|l| l.load_id == load.id)
+        .expect("lesson")
+        .id;
+    let long_topic = "Очень длинная тема занятия ".repeat(30);
+    for t in snap
+        .lesson_topics
+        .iter_mut()
+        .filter(|t| t.lesson_id == lesson)
+    {
+        t.title = long_topic.clone();
+    }
+    let from = snap
+        .lessons
+        .iter()
+        .find(|l| l.id == lesson)
+        .expect("lesson")
+        .date;
+    let pdf = Printed::new(
+        "long",
+        journal_print::subject_pages(&snap, load.id, from, from, &ctx()).expect("renders"),
+    );
+    pdf.check_structure();
+    // pdftotext -bbox gives every word's box: none may cross the page's right margin.
+    let bbox = tool("pdftotext", &["-bbox", pdf.p(), "-"]);
+    let mut words = 0;
+    for line in bbox.lines().filter(|l| l.trim_start().starts_with("<word")) {
+        let x_max: f64 = line
+            .split("xMax=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect("xMax");
+        assert!(
+            x_max <= 595.0 - 12.0 / 25.4 * 72.0 + 1.0,
+            "a word crosses the page margin: {line}"
+        );
+        words += 1;
+    }
+    assert!(words > 50, "the pages have text");
+    let text = pdf.text();
+    assert!(
+        text.contains("Константинопольская"),
+        "the long name is printed (shrunk or wrapped), not dropped"
+    );
+    assert!(
+        text.contains("Очень длинная тема"),
+        "the long topic is printed"
     );
 }
