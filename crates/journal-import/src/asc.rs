@@ -110,6 +110,8 @@ pub struct AscCard {
     pub period: u8,
     /// The card's weeks (2012) or its lesson's (old); None = every week.
     pub weeks: Option<String>,
+    /// The card's terms (2012, e.g. "10" = first term only); None = the whole year.
+    pub terms: Option<String>,
     pub room_ids: Vec<String>,
 }
 
@@ -146,6 +148,8 @@ pub enum AscWarning {
     DoubleLessonUnclear { lesson_id: String, what: String },
     /// A week pattern this importer does not map onto a two-week cycle; read as every week.
     WeeksUnsupported { lesson_id: String, weeks: String },
+    /// A card for some terms only («10» = the first term): the weekly pattern has it all year.
+    PartOfYear { lesson_id: String, terms: String },
     /// A reference to an id the file does not define.
     DanglingId { what: String, id: String },
 }
@@ -170,6 +174,10 @@ impl fmt::Display for AscWarning {
             AscWarning::WeeksUnsupported { weeks, lesson_id } => write!(
                 f,
                 "Недельный цикл «{weeks}» (урок {lesson_id}) не двухнедельный: урок считается еженедельным"
+            ),
+            AscWarning::PartOfYear { lesson_id, terms } => write!(
+                f,
+                "Карточка урока {lesson_id} только для части учебного года (термы «{terms}»): в недельном расписании она стоит весь год — поправьте даты нагрузки"
             ),
             AscWarning::DanglingId { what, id } => {
                 write!(f, "Ссылка на несуществующий объект: {what} «{id}»")
@@ -464,13 +472,24 @@ pub fn parse_asc(bytes: &[u8]) -> Result<AscTimetable, ImportError> {
             });
             continue;
         };
-        let day = match a.get("days") {
-            // 2012: a bit string, one 1 per day of the card.
-            Some(bits) => bits.chars().position(|c| c == '1'),
-            None => get(a, "day").trim().parse::<usize>().ok(),
+        let days: Vec<usize> = match a.get("days") {
+            // 2012: a bit string with a 1 for each day of the card (one in real exports; a card
+            // for several days becomes one card per day).
+            Some(bits) => bits
+                .chars()
+                .enumerate()
+                .filter(|(_, c)| *c == '1')
+                .map(|(i, _)| i)
+                .collect(),
+            None => get(a, "day")
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .into_iter()
+                .collect(),
         };
         let period = get(a, "period").trim().parse::<u8>().ok();
-        let (Some(day), Some(period)) = (day, period) else {
+        let (false, Some(period)) = (days.is_empty(), period) else {
             tt.warnings.push(AscWarning::DanglingId {
                 what: "день или урок карточки".into(),
                 id: lesson_id,
@@ -482,13 +501,23 @@ pub fn parse_asc(bytes: &[u8]) -> Result<AscTimetable, ImportError> {
             .cloned()
             .filter(|w| !w.trim().is_empty())
             .or_else(|| tt.lessons[li].weeks.clone());
-        tt.cards.push(AscCard {
-            lesson_id,
-            day: day as u8,
-            period,
-            weeks,
-            room_ids: ids(a, "classroomids"),
-        });
+        let terms = a.get("terms").cloned().filter(|t| !t.trim().is_empty());
+        if terms.as_deref().is_some_and(|t| t.contains('0')) {
+            tt.warnings.push(AscWarning::PartOfYear {
+                lesson_id: lesson_id.clone(),
+                terms: terms.clone().unwrap_or_default(),
+            });
+        }
+        for day in days {
+            tt.cards.push(AscCard {
+                lesson_id: lesson_id.clone(),
+                day: day as u8,
+                period,
+                weeks: weeks.clone(),
+                terms: terms.clone(),
+                room_ids: ids(a, "classroomids"),
+            });
+        }
     }
     tt.check_references();
     tt.build_slots();

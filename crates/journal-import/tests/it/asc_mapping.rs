@@ -380,3 +380,128 @@ fn ukrainian_sample_maps_by_names() {
         "alternate-week lessons keep their weeks: A {a}, B {b}"
     );
 }
+
+/// A 2012-layout export declared in Windows-1251: weeks on cards, a card for two days, a card for
+/// the first term only, and a double lesson written as one card per period.
+const SMALL_2012: &str = "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\r\n\
+<timetable ascttversion=\"2020.11.4\" importtype=\"database\" options=\"groupstype1\" defaultexport=\"1\">\r\n\
+<periods columns=\"period,name,short,starttime,endtime\">\
+<period name=\"1\" short=\"1\" period=\"1\" starttime=\"8:30\" endtime=\"10:00\"/>\
+<period name=\"2\" short=\"2\" period=\"2\" starttime=\"10:10\" endtime=\"11:40\"/>\
+<period name=\"3\" short=\"3\" period=\"3\" starttime=\"12:20\" endtime=\"13:50\"/></periods>\r\n\
+<daysdefs columns=\"id,days,name,short\"><daysdef id=\"D1\" name=\"Понедельник\" short=\"Пн\" days=\"10000\"/>\
+<daysdef id=\"D2\" name=\"Вторник\" short=\"Вт\" days=\"01000\"/><daysdef id=\"DX\" name=\"Любой день\" short=\"X\" days=\"10000,01000\"/></daysdefs>\r\n\
+<weeksdefs columns=\"id,weeks,name,short\"><weeksdef id=\"W\" name=\"Все недели\" short=\"Все\" weeks=\"11\"/>\
+<weeksdef id=\"WA\" name=\"Неделя А\" short=\"А\" weeks=\"10\"/></weeksdefs>\r\n\
+<subjects columns=\"id,name,short\"><subject id=\"S1\" name=\"Математика\" short=\"Мат\"/></subjects>\r\n\
+<teachers columns=\"id,name,short\"><teacher id=\"T1\" name=\"Смирнова Елена Александровна\" short=\"СЕА\" firstname=\"Елена\" lastname=\"Смирнова\"/></teachers>\r\n\
+<classrooms columns=\"id,name,short\"></classrooms>\r\n\
+<classes columns=\"id,name,short\"><class id=\"C1\" name=\"ИС-21\" short=\"ИС21\" teacherid=\"\"/></classes>\r\n\
+<groups columns=\"id,classid,name,entireclass,divisiontag\"><group id=\"G1\" classid=\"C1\" name=\"Весь класс\" entireclass=\"1\" divisiontag=\"0\"/></groups>\r\n\
+<lessons columns=\"id,subjectid,classids,groupids,teacherids\">\
+<lesson id=\"L1\" subjectid=\"S1\" classids=\"C1\" groupids=\"G1\" teacherids=\"T1\" classroomids=\"\" periodspercard=\"2\" periodsperweek=\"2.0\" daysdefid=\"DX\" weeksdefid=\"W\" termsdefid=\"\"/>\
+<lesson id=\"L2\" subjectid=\"S1\" classids=\"C1\" groupids=\"G1\" teacherids=\"T1\" classroomids=\"\" periodspercard=\"1\" periodsperweek=\"1.0\" daysdefid=\"DX\" weeksdefid=\"WA\" termsdefid=\"\"/></lessons>\r\n\
+<cards columns=\"lessonid,period,days,weeks,terms,classroomids\">\
+<card lessonid=\"L1\" period=\"1\" days=\"10000\" weeks=\"11\" terms=\"1\" classroomids=\"\"/>\
+<card lessonid=\"L1\" period=\"2\" days=\"10000\" weeks=\"11\" terms=\"1\" classroomids=\"\"/>\
+<card lessonid=\"L2\" period=\"3\" days=\"11000\" weeks=\"10\" terms=\"10\" classroomids=\"\"/></cards>\r\n\
+</timetable>\r\n";
+
+#[test]
+fn small_2012_export_declared_in_windows_1251() {
+    let bytes = encoding_rs::WINDOWS_1251.encode(SMALL_2012).0.into_owned();
+    let tt = match parse_asc(&bytes) {
+        Ok(t) => t,
+        Err(e) => panic!("parses: {e}"),
+    };
+    assert_eq!(tt.encoding, "windows-1251", "the prolog's encoding");
+    assert_eq!(
+        tt.subjects[0].name, "Математика",
+        "Cyrillic decoded from Windows-1251"
+    );
+    let days: Vec<&str> = tt.days.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        days,
+        vec!["Понедельник", "Вторник"],
+        "day names from the one-day daysdefs"
+    );
+    let slots: Vec<(&str, u8, u8, u8, WeekParity)> = tt
+        .slots
+        .iter()
+        .map(|s| {
+            (
+                s.lesson_id.as_str(),
+                s.day,
+                s.first_period,
+                s.periods,
+                s.week,
+            )
+        })
+        .collect();
+    assert_eq!(
+        slots,
+        vec![
+            ("L1", 0, 1, 2, WeekParity::Every),
+            ("L2", 0, 3, 1, WeekParity::A),
+            ("L2", 1, 3, 1, WeekParity::A),
+        ],
+        "two cards of a double lesson are one slot of 2 periods; a card for two days is two"
+    );
+    assert!(
+        tt.warnings
+            .iter()
+            .any(|w| matches!(w, AscWarning::PartOfYear { terms, .. } if terms == "10")),
+        "a first-term-only card is flagged: {:?}",
+        tt.warnings
+    );
+    let m = map_to_pattern(&tt, &college());
+    let hours: Vec<(Weekday, u8, u8)> = m
+        .lessons
+        .iter()
+        .map(|l| (l.weekday, l.bell_number, l.hours))
+        .collect();
+    assert_eq!(
+        hours,
+        vec![
+            (Weekday::Mon, 1, 1),
+            (Weekday::Mon, 2, 1),
+            (Weekday::Mon, 3, 1),
+            (Weekday::Tue, 3, 1)
+        ],
+        "periods as long as the bells: a double lesson is two bells of one hour"
+    );
+}
+
+#[test]
+fn damaged_exports_are_refused_without_panicking() {
+    let cut = &SMALL_EXPORT.as_bytes()[..SMALL_EXPORT.len() / 2];
+    let r = parse_asc(cut);
+    assert!(
+        r.as_ref().map_or(true, |t| t.cards.is_empty()),
+        "half a file gives an error or nothing placed, never a panic"
+    );
+    let not_asc = parse_asc(b"<?xml version=\"1.0\"?><html><body/></html>");
+    assert_eq!(
+        not_asc.err().map(|e| e.code()),
+        Some("import_asc_invalid"),
+        "another XML is refused"
+    );
+    let bad_label = parse_asc(b"<?xml version=\"1.0\" encoding=\"klingon\"?><timetable/>");
+    let msg = bad_label.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        msg.contains("klingon"),
+        "an unknown declared encoding is named: {msg}"
+    );
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/samples/asc/asc2012_pl_school_cp1250.xml"
+    );
+    if let Ok(bytes) = std::fs::read(path) {
+        for n in [10, 1000, 50_000, 120_000] {
+            match parse_asc(&bytes[..n]) {
+                Err(e) => assert_eq!(e.code(), "import_asc_invalid", "a cut at byte {n}: {e}"),
+                Ok(t) => assert!(t.cards.len() < 414, "a cut at byte {n} never invents cards"),
+            }
+        }
+    }
+}
