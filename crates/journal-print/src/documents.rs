@@ -502,10 +502,8 @@ fn subject_section(
         let p = m.period_of(l.date);
         let next_p = lessons.get(i + 1).and_then(|n| m.period_of(n.date));
         if let Some(p) = p {
-            if next_p.map(|n| n.id) != Some(p.id) {
-                if p.ends_on <= to {
-                    columns.push(Column::Final(p));
-                }
+            if next_p.map(|n| n.id) != Some(p.id) && p.ends_on <= to {
+                columns.push(Column::Final(p));
             }
         }
     }
