@@ -15,6 +15,12 @@ pub struct Directory<'a> {
     subjects: HashMap<String, &'a Subject>,
 }
 
+/// The number a name starts with: «1 подгруппа» → 1, «2. Grupa» → 2, «ИС-21» → None.
+fn leading_number(name: &str) -> Option<u32> {
+    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
 /// Why a name did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -60,29 +66,25 @@ impl<'a> Directory<'a> {
         self.groups.get(&normalise_name(name)).copied()
     }
 
-    /// A subgroup of a group by its name; a bare number «1» also finds «1 подгруппа».
+    /// A subgroup of a group by its name. A name that starts with a number also finds the one
+    /// subgroup starting with that number: «1», «1 группа» (aSc's default division names) and
+    /// «1. Grupa» all find «1 подгруппа».
     pub fn subgroup(&self, group: GroupId, name: &str) -> Option<&'a Subgroup> {
         let key = normalise_name(name);
         let of_group = || {
             self.snapshot
                 .subgroups
                 .iter()
-                .filter(|s| s.group_id == group)
+                .filter(move |s| s.group_id == group)
         };
-        of_group()
-            .find(|s| normalise_name(&s.name) == key)
-            .or_else(|| {
-                if key.chars().all(|c| c.is_ascii_digit()) && !key.is_empty() {
-                    of_group().find(|s| {
-                        normalise_name(&s.name)
-                            .split(|c: char| !c.is_ascii_digit())
-                            .find(|p| !p.is_empty())
-                            == Some(key.as_str())
-                    })
-                } else {
-                    None
-                }
-            })
+        if let Some(exact) = of_group().find(|s| normalise_name(&s.name) == key) {
+            return Some(exact);
+        }
+        let number = leading_number(&key)?;
+        let mut same =
+            of_group().filter(|s| leading_number(&normalise_name(&s.name)) == Some(number));
+        let first = same.next()?;
+        same.next().is_none().then_some(first)
     }
 
     pub fn user_by_name(&self, full_name: &str) -> Result<&'a User, Lookup> {

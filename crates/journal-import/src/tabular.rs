@@ -800,6 +800,17 @@ pub fn import_loads(bytes: &[u8], snapshot: &Snapshot) -> Result<ImportPlan<Load
         if r.errors.len() > before {
             continue;
         }
+        let teaches = snapshot
+            .users
+            .iter()
+            .find(|u| u.id == key.teacher)
+            .is_some_and(|u| u.grants.iter().any(|g| g.role == Role::Teacher));
+        if !teaches {
+            warnings.push(format!(
+                "Строка {}: у сотрудника нет роли «преподаватель» — добавьте её, чтобы он вёл журнал",
+                row.number
+            ));
+        }
         let k = (
             key.teacher,
             key.group,

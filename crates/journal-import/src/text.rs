@@ -73,6 +73,19 @@ mod tests {
     }
 
     #[test]
+    fn decodes_utf16_with_bom() {
+        // Excel's «Текст Юникод» is UTF-16 LE with a BOM.
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("Группа\tКурс".encode_utf16().flat_map(u16::to_le_bytes));
+        let (t, enc) = decode_text(&bytes);
+        assert_eq!(
+            (t.as_str(), enc),
+            ("Группа\tКурс", "UTF-16LE"),
+            "UTF-16 LE by its BOM"
+        );
+    }
+
+    #[test]
     fn names_compare_normalised() {
         assert_eq!(
             normalise_name("  ИС‑21 "),

@@ -45,8 +45,8 @@ const SMALL_EXPORT: &str = r##"<timetable importtype="database" options="idprefi
 <students options="canadd,export:silent" columns="id,classid,name"></students>
 <groups options="canadd,export:silent" columns="id,classid,name,entireclass,divisiontag,studentcount">
 <group id="*1" classid="*1" name="Весь класс" entireclass="1" divisiontag="0" studentcount=""/>
-<group id="*2" classid="*1" name="1 подгруппа" entireclass="0" divisiontag="1" studentcount=""/>
-<group id="*3" classid="*1" name="2 подгруппа" entireclass="0" divisiontag="1" studentcount=""/>
+<group id="*2" classid="*1" name="1 группа" entireclass="0" divisiontag="1" studentcount=""/>
+<group id="*3" classid="*1" name="2 группа" entireclass="0" divisiontag="1" studentcount=""/>
 <group id="*4" classid="*2" name="Весь класс" entireclass="1" divisiontag="0" studentcount=""/>
 </groups>
 <lessons options="canadd,export:silent" columns="id,subjectid,classids,groupids,studentids,teacherids,classroomids,periodspercard,periodsperweek,weeks">
@@ -119,7 +119,7 @@ fn small_export_in_windows_1251_and_utf8_with_bom_reads_the_same() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        text.contains("ИС-21: 1 подгруппа") && text.contains("ИС-21: 2 подгруппа"),
+        text.contains("ИС-21: 1 группа") && text.contains("ИС-21: 2 группа"),
         "the warning names both groups: {text}"
     );
 }
@@ -152,8 +152,8 @@ fn small_export_maps_onto_the_college_by_names() {
             (Weekday::Tue, 2, 1, WeekParity::A, LoadId(id(302)), Some("Кабинет 204, Кабинет 205")),
             (Weekday::Thu, 1, 1, WeekParity::B, LoadId(id(303)), Some("Кабинет 101")),
         ],
-        "a double block of two 45-minute periods is one paired lesson in bell 1; the loads decide who \
-         takes which subgroup; week B from the lesson"
+        "a double block of two 45-minute periods is one paired lesson in bell 1; aSc's «1 группа» is \
+         «1 подгруппа»; the loads decide who takes which subgroup; week B from the lesson"
     );
     assert_eq!(
         m.unmatched.subjects,

@@ -467,3 +467,23 @@ fn the_cli_dispatch_reads_each_kind() {
         "a CSV is not an aSc export"
     );
 }
+
+#[test]
+fn a_load_for_someone_who_is_not_a_teacher_is_a_warning() {
+    let mut snap = college();
+    for u in snap.users.iter_mut().filter(|u| u.login == "volkov") {
+        u.grants[0].role = journal_core::Role::Deputy;
+    }
+    let file =
+        "Преподаватель;Группа;Дисциплина;Часы\nВолков Андрей Николаевич;ИС-22;Информатика;36\n";
+    let plan = import_loads(file.as_bytes(), &snap).map_err(|e| e.to_string());
+    let Ok(plan) = plan else { panic!("{plan:?}") };
+    assert_eq!(plan.rows.len(), 1, "the load is planned");
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.starts_with("Строка 2") && w.contains("«преподаватель»")),
+        "the missing teacher role is reported: {:?}",
+        plan.warnings
+    );
+}
