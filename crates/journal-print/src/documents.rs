@@ -29,9 +29,37 @@ pub fn sheets_word(n: usize) -> &'static str {
     }
 }
 
+/// The month's name over its date columns; abbreviated where the columns are too narrow.
+fn month_label(month0: usize, span: f32) -> &'static str {
+    let full = MONTHS[month0 % 12];
+    let fits = crate::fonts::Fonts::get()
+        .map(|f| f.regular.width_mm(full, SIZE_MIN) + 2.0 * crate::layout::PAD <= span)
+        .unwrap_or(true);
+    if fits {
+        full
+    } else {
+        MONTHS_SHORT[month0 % 12]
+    }
+}
+
 fn date_ru(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
+
+const MONTHS_SHORT: [&str; 12] = [
+    "янв.",
+    "февр.",
+    "март",
+    "апр.",
+    "май",
+    "июнь",
+    "июль",
+    "авг.",
+    "сент.",
+    "окт.",
+    "нояб.",
+    "дек.",
+];
 
 const MONTHS: [&str; 12] = [
     "январь",
@@ -473,6 +501,16 @@ fn right_row(m: &Model, l: &Lesson, content_w: f32) -> RightRow {
         t = wrap(&topic, tw, size, Face::Regular);
         h = wrap(&hw, hw_w, size, Face::Regular);
     }
+    // A row never grows past a page: what does not fit is cut with «…».
+    let max_lines = ((BOTTOM - TABLE_TOP - RIGHT_HEAD_H - 1.6) / line_h(size)).floor() as usize;
+    for (lines, width) in [(&mut t, tw), (&mut h, hw_w)] {
+        if lines.len() > max_lines {
+            lines.truncate(max_lines);
+            if let Some(last) = lines.last_mut() {
+                *last = crate::layout::ellipsize(last, width, size, Face::Regular);
+            }
+        }
+    }
     let lines = t.len().max(h.len()).max(1);
     RightRow {
         size,
@@ -679,7 +717,7 @@ fn grid_page(
                     top,
                     span,
                     half,
-                    MONTHS[month as usize],
+                    month_label(month as usize, span),
                     Align::Center,
                     Face::Regular,
                     7.0,

@@ -167,7 +167,7 @@ fn longest_word(text: &str, size: f32, face: Face) -> f32 {
         .fold(0.0, f32::max)
 }
 
-fn ellipsize(line: &str, width: f32, size: f32, face: Face) -> String {
+pub fn ellipsize(line: &str, width: f32, size: f32, face: Face) -> String {
     let Ok(fonts) = Fonts::get() else {
         return line.to_string();
     };

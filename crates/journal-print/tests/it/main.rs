@@ -56,6 +56,11 @@ impl Printed {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(format!("{name}.pdf"));
         std::fs::write(&path, &bytes).expect("write pdf");
+        // To look at the documents: JOURNAL_PRINT_KEEP_DIR=/some/dir cargo test -p journal-print
+        if let Some(keep) = std::env::var_os("JOURNAL_PRINT_KEEP_DIR") {
+            let _ = std::fs::create_dir_all(&keep);
+            let _ = std::fs::write(Path::new(&keep).join(format!("{name}.pdf")), &bytes);
+        }
         Printed {
             _dir: dir,
             path,
@@ -666,7 +671,7 @@ fn long_names_and_topics_stay_inside_their_cells() {
         .find(|l| l.load_id == load.id)
         .expect("lesson")
         .id;
-    let long_topic = "Очень длинная тема занятия ".repeat(30);
+    let long_topic = "Очень длинная тема занятия ".repeat(300);
     for t in snap
         .lesson_topics
         .iter_mut()
