@@ -4,7 +4,7 @@
 
 use crate::error::ImportError;
 use crate::text::{decode_text, normalise_name, tidy};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use std::io::Cursor;
 
@@ -12,14 +12,16 @@ use std::io::Cursor;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
     Csv,
-    Xlsx,
+    /// XLSX (also ODS, XLSB and the old binary XLS, which calamine reads as well).
+    Spreadsheet,
 }
 
 impl FileFormat {
-    /// XLSX is a ZIP archive (it starts with `PK\x03\x04`); anything else is read as CSV text.
+    /// XLSX and ODS are ZIP archives (`PK\x03\x04`), XLS is an OLE file (`D0 CF 11 E0`); anything
+    /// else is read as CSV text.
     pub fn detect(bytes: &[u8]) -> FileFormat {
-        if bytes.starts_with(b"PK\x03\x04") {
-            FileFormat::Xlsx
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            FileFormat::Spreadsheet
         } else {
             FileFormat::Csv
         }
@@ -44,7 +46,7 @@ pub struct Table {
 pub fn read_table(bytes: &[u8]) -> Result<Table, ImportError> {
     match FileFormat::detect(bytes) {
         FileFormat::Csv => read_csv(bytes),
-        FileFormat::Xlsx => read_xlsx(bytes),
+        FileFormat::Spreadsheet => read_spreadsheet(bytes),
     }
 }
 
@@ -102,9 +104,10 @@ fn csv_reason(e: &csv::Error) -> String {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, ImportError> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| ImportError::Unreadable(format!("файл XLSX повреждён ({e})")))?;
+fn read_spreadsheet(bytes: &[u8]) -> Result<Table, ImportError> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        ImportError::Unreadable(format!("книга Excel повреждена или не XLSX/XLS/ODS ({e})"))
+    })?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| ImportError::Unreadable("в книге нет ни одного листа".into()))?

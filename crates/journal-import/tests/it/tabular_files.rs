@@ -145,6 +145,12 @@ fn file_level_problems() {
         Some("import_no_rows"),
         "a header without rows"
     );
+    let broken = import_groups(b"PK\x03\x04 not really a workbook", &college());
+    assert_eq!(
+        broken.err().map(|e| e.code()),
+        Some("import_file_unreadable"),
+        "a damaged workbook is refused with a reason"
+    );
     let nothing = import_groups(b"", &college());
     assert_eq!(
         nothing.err().map(|e| e.code()),
