@@ -285,6 +285,11 @@ fn year_journal(m: &Model, group_id: GroupId, ctx: &PrintContext) -> Result<Doc,
     entries.push((titles[loads.len() + 3].clone(), start, doc.pages.len()));
 
     fill_toc(&mut doc, toc_first, toc_pages, &entries);
+    doc.bookmarks.push(("Оглавление".into(), toc_first));
+    for (title, first, _) in &entries {
+        let title = title.lines().next().unwrap_or_default().to_string();
+        doc.bookmarks.push((title, *first));
+    }
     Ok(doc)
 }
 

@@ -18,6 +18,8 @@ pub(crate) struct Doc {
     pub title: String,
     pub subject: String,
     pub author: String,
+    /// Outline entries: title and 1-based page.
+    pub bookmarks: Vec<(String, usize)>,
 }
 
 impl Doc {
@@ -27,6 +29,7 @@ impl Doc {
             title,
             subject,
             author,
+            bookmarks: Vec::new(),
         }
     }
 
@@ -142,6 +145,11 @@ pub(crate) fn finish(
     // One keyword: printpdf joins several with commas, and the stamp's JSON holds commas.
     info.keywords = vec![format!("{STAMP_PREFIX}{stamp_json}")];
     pdf.with_pages(pages);
+    for (title, page) in &doc.bookmarks {
+        if (1..=total).contains(page) {
+            pdf.add_bookmark(title, *page);
+        }
+    }
     let opts = PdfSaveOptions {
         subset_fonts: false,
         ..Default::default()

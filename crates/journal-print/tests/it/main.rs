@@ -376,6 +376,11 @@ fn metadata_carries_document_id_and_page_codes_that_verify() {
     );
     let report = journal_print::verify(&pdf.bytes, snapshot()).expect("verify");
     assert!(report.matches(), "unchanged data verifies: {report:?}");
+    let outline = tool("qpdf", &["--json", "--json-key=outlines", pdf.p()]);
+    assert!(
+        outline.contains("Оглавление") && outline.contains("Список обучающихся"),
+        "the PDF outline lists the sections: {outline}"
+    );
 }
 
 #[test]
