@@ -28,8 +28,8 @@ pub enum StorageError {
     DeviceKeyMismatch,
     #[error("Устройство принадлежит другому учреждению")]
     DeviceOtherInstitution,
-    #[error("PostgreSQL не поддерживается в этой сборке сервера: укажите путь к файлу SQLite")]
-    PostgresUnsupported,
+    #[error("Ошибка PostgreSQL: {0}")]
+    Postgres(String),
     #[error("Внутренняя ошибка: фоновая задача базы данных прервана")]
     TaskFailed,
 }
@@ -43,7 +43,7 @@ impl StorageError {
             StorageError::AlreadyInitialised(_) => "already_initialised",
             StorageError::DeviceKeyMismatch => "device_key_mismatch",
             StorageError::DeviceOtherInstitution => "device_other_institution",
-            StorageError::PostgresUnsupported => "postgres_unsupported",
+            StorageError::Postgres(_) => "storage_error",
             StorageError::TaskFailed => "storage_task_failed",
         }
     }

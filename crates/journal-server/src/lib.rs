@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 pub use error::{ApiError, ErrorBody, StorageError};
 pub use http::app;
+pub use storage::postgres::PostgresStorage;
 pub use storage::sqlite::SqliteStorage;
 pub use storage::Storage;
 
@@ -74,9 +75,9 @@ impl AppState {
 }
 
 /// Opens the database named on the command line: a file path (SQLite) or a `postgres://` URL.
-pub fn open_storage(db: &str) -> Result<Arc<dyn Storage>, StorageError> {
+pub async fn open_storage(db: &str) -> Result<Arc<dyn Storage>, StorageError> {
     if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        return Err(StorageError::PostgresUnsupported);
+        return Ok(Arc::new(PostgresStorage::connect(db).await?));
     }
     Ok(Arc::new(SqliteStorage::open(std::path::Path::new(db))?))
 }

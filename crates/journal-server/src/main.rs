@@ -80,7 +80,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let storage = open_storage(&cli.db).with_context(|| format!("база данных «{}»", cli.db))?;
+    let storage = open_storage(&cli.db)
+        .await
+        .with_context(|| format!("база данных «{}»", cli.db))?;
     match cli.command {
         Command::Init { demo, today } => {
             if demo {

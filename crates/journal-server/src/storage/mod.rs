@@ -2,6 +2,7 @@
 //! HTTP layer and the CLI only see the trait. Every row carries its institution's id and every
 //! sequence (`server_seq`, the audit chain) is per institution.
 
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;

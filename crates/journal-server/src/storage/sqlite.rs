@@ -37,20 +37,20 @@ pub(crate) fn time_text(t: &NaiveDateTime) -> String {
     t.format(TIME_FORMAT).to_string()
 }
 
-fn parse_time(s: &str) -> Result<NaiveDateTime, StorageError> {
+pub(crate) fn parse_time(s: &str) -> Result<NaiveDateTime, StorageError> {
     NaiveDateTime::parse_from_str(s, TIME_FORMAT)
         .map_err(|e| StorageError::Corrupt(format!("время «{s}»: {e}")))
 }
 
-fn to_json<T: Serialize>(v: &T) -> Result<String, StorageError> {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String, StorageError> {
     serde_json::to_string(v).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
-fn from_json<T: DeserializeOwned>(s: &str) -> Result<T, StorageError> {
+pub(crate) fn from_json<T: DeserializeOwned>(s: &str) -> Result<T, StorageError> {
     serde_json::from_str(s).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
-fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, StorageError> {
+pub(crate) fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, StorageError> {
     s.parse()
         .map_err(|_| StorageError::Corrupt(format!("идентификатор «{s}»")))
 }
@@ -123,16 +123,16 @@ impl SqliteStorage {
 
 // ---------------------------------------------------------------- reference data
 
-const KIND_PERIOD: &str = "period";
-const KIND_HOLIDAY: &str = "holiday";
-const KIND_BELL: &str = "bell";
-const KIND_GROUP: &str = "group";
-const KIND_SUBGROUP: &str = "subgroup";
-const KIND_STUDENT: &str = "student";
-const KIND_MEMBERSHIP: &str = "membership";
-const KIND_SUBJECT: &str = "subject";
-const KIND_LOAD: &str = "load";
-const KIND_PLAN_TOPIC: &str = "plan_topic";
+pub(crate) const KIND_PERIOD: &str = "period";
+pub(crate) const KIND_HOLIDAY: &str = "holiday";
+pub(crate) const KIND_BELL: &str = "bell";
+pub(crate) const KIND_GROUP: &str = "group";
+pub(crate) const KIND_SUBGROUP: &str = "subgroup";
+pub(crate) const KIND_STUDENT: &str = "student";
+pub(crate) const KIND_MEMBERSHIP: &str = "membership";
+pub(crate) const KIND_SUBJECT: &str = "subject";
+pub(crate) const KIND_LOAD: &str = "load";
+pub(crate) const KIND_PLAN_TOPIC: &str = "plan_topic";
 
 fn ref_rows<T: DeserializeOwned>(
     conn: &Connection,
@@ -577,7 +577,7 @@ struct BatchRefs {
     bells: Vec<Bell>,
 }
 
-fn rejected(op: &Op, code: &str, message: impl Into<String>) -> OpResult {
+pub(crate) fn rejected(op: &Op, code: &str, message: impl Into<String>) -> OpResult {
     OpResult {
         op_id: op.op_id,
         outcome: OpOutcome::Rejected {

@@ -1,13 +1,10 @@
 //! The audit chain: every applied op and admin action is in it, and tampering with the database is
 //! found by `audit verify` (the library call and the binary).
 
-use journal_server::Storage;
-use rusqlite::params;
+use crate::support::{set_cell, today, Backend, TestServer};
 
-use crate::support::{set_cell, today, TestServer};
-
-async fn server_with_history() -> TestServer {
-    let s = TestServer::start().await;
+async fn server_with_history(b: Backend) -> TestServer {
+    let s = TestServer::start(b).await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let students = s.students_of(&lesson);
@@ -22,12 +19,7 @@ async fn server_with_history() -> TestServer {
 
 fn verify_with_binary(s: &TestServer) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_journal-server"))
-        .args([
-            "--db",
-            s.db_path.to_str().unwrap_or_default(),
-            "audit",
-            "verify",
-        ])
+        .args(["--db", &s.db, "audit", "verify"])
         .output()
         .expect("the binary runs");
     (
@@ -36,11 +28,8 @@ fn verify_with_binary(s: &TestServer) -> (bool, String) {
     )
 }
 
-fn tamper(s: &TestServer, sql: &str) {
-    let conn = rusqlite::Connection::open(&s.db_path).expect("the database opens for tampering");
-    let changed = conn
-        .execute(sql, params![])
-        .expect("the tampering statement runs");
+async fn tamper(s: &TestServer, sql: &str) {
+    let changed = s.tamper(sql).await;
     assert!(changed > 0, "the tampering statement changed rows: {sql}");
 }
 
@@ -49,9 +38,8 @@ async fn problem_codes(s: &TestServer) -> Vec<String> {
     report.problems.into_iter().map(|p| p.code).collect()
 }
 
-#[tokio::test]
-async fn untouched_chain_verifies_and_holds_every_op_and_login() {
-    let s = server_with_history().await;
+async fn untouched_chain_verifies_and_holds_every_op_and_login(b: Backend) {
+    let s = server_with_history(b).await;
     let report = s.storage.audit_verify().await.expect("audit verify runs");
     assert!(
         report.is_intact(),
@@ -67,13 +55,13 @@ async fn untouched_chain_verifies_and_holds_every_op_and_login() {
     assert!(ok, "the binary agrees: {out}");
 }
 
-#[tokio::test]
-async fn a_changed_entry_is_found() {
-    let s = server_with_history().await;
+async fn a_changed_entry_is_found(b: Backend) {
+    let s = server_with_history(b).await;
     tamper(
         &s,
         "UPDATE audit SET detail = replace(detail, '\"value\":4', '\"value\":5') WHERE seq = 4",
-    );
+    )
+    .await;
     assert!(
         problem_codes(&s)
             .await
@@ -88,21 +76,21 @@ async fn a_changed_entry_is_found() {
     );
 }
 
-#[tokio::test]
-async fn a_removed_entry_is_found() {
-    let s = server_with_history().await;
-    tamper(&s, "DELETE FROM audit WHERE seq = 5");
+async fn a_removed_entry_is_found(b: Backend) {
+    let s = server_with_history(b).await;
+    tamper(&s, "DELETE FROM audit WHERE seq = 5").await;
     assert!(
         problem_codes(&s)
             .await
             .contains(&"audit_seq_gap".to_string()),
         "a removed entry in the middle is found"
     );
-    let s = server_with_history().await;
+    let s = server_with_history(b).await;
     tamper(
         &s,
         "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)",
-    );
+    )
+    .await;
     assert_eq!(
         problem_codes(&s).await,
         vec!["audit_tail_missing".to_string()],
@@ -110,16 +98,22 @@ async fn a_removed_entry_is_found() {
     );
 }
 
-#[tokio::test]
-async fn reordered_entries_are_found() {
-    let s = server_with_history().await;
+async fn reordered_entries_are_found(b: Backend) {
+    let s = server_with_history(b).await;
     // Swap entries 4 and 5 by their positions.
-    tamper(&s, "UPDATE audit SET seq = -1 WHERE seq = 4");
-    tamper(&s, "UPDATE audit SET seq = 4 WHERE seq = 5");
-    tamper(&s, "UPDATE audit SET seq = 5 WHERE seq = -1");
+    tamper(&s, "UPDATE audit SET seq = -1 WHERE seq = 4").await;
+    tamper(&s, "UPDATE audit SET seq = 4 WHERE seq = 5").await;
+    tamper(&s, "UPDATE audit SET seq = 5 WHERE seq = -1").await;
     let codes = problem_codes(&s).await;
     assert!(
         codes.contains(&"audit_chain_broken".to_string()),
         "swapped entries break the chain: {codes:?}"
     );
 }
+
+conformance!(
+    untouched_chain_verifies_and_holds_every_op_and_login,
+    a_changed_entry_is_found,
+    a_removed_entry_is_found,
+    reordered_entries_are_found
+);

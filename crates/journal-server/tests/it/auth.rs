@@ -3,16 +3,15 @@
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::support::{test_config, TestServer};
+use crate::support::{test_config, Backend, TestServer};
 use journal_server::dto::LoginResponse;
 
 fn login_body(login: &str, password: &str) -> Value {
     json!({"login": login, "password": password, "device_id": Uuid::new_v4()})
 }
 
-#[tokio::test]
-async fn login_returns_token_with_expiry_and_the_user() {
-    let s = TestServer::start().await;
+async fn login_returns_token_with_expiry_and_the_user(b: Backend) {
+    let s = TestServer::start(b).await;
     let resp = s
         .post("/auth/login")
         .json(&login_body("teacher", "demo"))
@@ -46,9 +45,8 @@ async fn login_returns_token_with_expiry_and_the_user() {
     assert_eq!(me.status(), 200, "the token opens the API");
 }
 
-#[tokio::test]
-async fn wrong_password_and_unknown_login_are_the_same_401() {
-    let s = TestServer::start().await;
+async fn wrong_password_and_unknown_login_are_the_same_401(b: Backend) {
+    let s = TestServer::start(b).await;
     for (login, password) in [("teacher", "wrong"), ("nobody", "demo")] {
         let resp = s
             .post("/auth/login")
@@ -65,9 +63,8 @@ async fn wrong_password_and_unknown_login_are_the_same_401() {
     }
 }
 
-#[tokio::test]
-async fn repeated_failures_lock_the_login_even_for_the_right_password() {
-    let s = TestServer::start().await; // max_failures = 3
+async fn repeated_failures_lock_the_login_even_for_the_right_password(b: Backend) {
+    let s = TestServer::start(b).await; // max_failures = 3
     let mut last_status = 0;
     for _ in 0..3 {
         let resp = s
@@ -113,9 +110,8 @@ async fn repeated_failures_lock_the_login_even_for_the_right_password() {
     );
 }
 
-#[tokio::test]
-async fn a_success_resets_the_failure_count() {
-    let s = TestServer::start().await; // max_failures = 3
+async fn a_success_resets_the_failure_count(b: Backend) {
+    let s = TestServer::start(b).await; // max_failures = 3
     for round in 0..3 {
         for _ in 0..2 {
             let resp = s
@@ -144,9 +140,8 @@ async fn a_success_resets_the_failure_count() {
     }
 }
 
-#[tokio::test]
-async fn endpoints_need_a_valid_token() {
-    let s = TestServer::start().await;
+async fn endpoints_need_a_valid_token(b: Backend) {
+    let s = TestServer::start(b).await;
     for (name, req) in [
         ("pull without token", s.get("/sync/pull")),
         (
@@ -171,12 +166,14 @@ async fn endpoints_need_a_valid_token() {
     }
 }
 
-#[tokio::test]
-async fn an_expired_token_is_refused_with_its_own_code() {
-    let s = TestServer::start_with(journal_server::ServerConfig {
-        token_ttl: chrono::Duration::seconds(-1),
-        ..test_config()
-    })
+async fn an_expired_token_is_refused_with_its_own_code(b: Backend) {
+    let s = TestServer::start_with(
+        b,
+        journal_server::ServerConfig {
+            token_ttl: chrono::Duration::seconds(-1),
+            ..test_config()
+        },
+    )
     .await;
     let dev = s.device("teacher").await;
     let resp = s
@@ -193,9 +190,8 @@ async fn an_expired_token_is_refused_with_its_own_code() {
     );
 }
 
-#[tokio::test]
-async fn logout_ends_the_token() {
-    let s = TestServer::start().await;
+async fn logout_ends_the_token(b: Backend) {
+    let s = TestServer::start(b).await;
     let dev = s.device("teacher").await;
     let resp = s
         .post("/auth/logout")
@@ -213,9 +209,8 @@ async fn logout_ends_the_token() {
     assert_eq!(resp.status(), 401, "the token is dead after logout");
 }
 
-#[tokio::test]
-async fn password_change_needs_the_old_password_and_ends_other_sessions() {
-    let s = TestServer::start().await;
+async fn password_change_needs_the_old_password_and_ends_other_sessions(b: Backend) {
+    let s = TestServer::start(b).await;
     let a = s.device("teacher").await;
     let b = s.device("teacher").await;
     let resp = s
@@ -277,3 +272,14 @@ async fn password_change_needs_the_old_password_and_ends_other_sessions() {
         .expect("request");
     assert_eq!(new.status(), 200, "the new password works");
 }
+
+conformance!(
+    login_returns_token_with_expiry_and_the_user,
+    wrong_password_and_unknown_login_are_the_same_401,
+    repeated_failures_lock_the_login_even_for_the_right_password,
+    a_success_resets_the_failure_count,
+    endpoints_need_a_valid_token,
+    an_expired_token_is_refused_with_its_own_code,
+    logout_ends_the_token,
+    password_change_needs_the_old_password_and_ends_other_sessions
+);

@@ -2,7 +2,6 @@
 //! seal ops the way the app's store does.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -10,7 +9,7 @@ use ed25519_dalek::SigningKey;
 use journal_core::{DeviceId, LessonId, OpId, StudentId, UserId};
 use journal_protocol::{Lesson, Load, Op, OpPayload, Snapshot, PROTOCOL_VERSION};
 use journal_server::dto::{LoginResponse, OpResult, PullPage, PushResponse, PROTOCOL_HEADER};
-use journal_server::{AppState, ServerConfig, SqliteStorage, Storage};
+use journal_server::{AppState, PostgresStorage, ServerConfig, SqliteStorage, Storage};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -20,11 +19,20 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2027, 3, 3).unwrap_or_default()
 }
 
+/// Which storage backend a test runs on: the conformance suite runs every test on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
-    pub storage: Arc<SqliteStorage>,
-    pub db_path: PathBuf,
+    pub storage: Arc<dyn Storage>,
+    /// What `--db` takes: the SQLite file path or the PostgreSQL URL.
+    pub db: String,
+    pub backend: Backend,
     pub snapshot: Snapshot,
     _dir: tempfile::TempDir,
 }
@@ -39,14 +47,26 @@ pub fn test_config() -> ServerConfig {
 }
 
 impl TestServer {
-    pub async fn start() -> TestServer {
-        Self::start_with(test_config()).await
+    pub async fn start(backend: Backend) -> TestServer {
+        Self::start_with(backend, test_config()).await
     }
 
-    pub async fn start_with(config: ServerConfig) -> TestServer {
+    pub async fn start_with(backend: Backend, config: ServerConfig) -> TestServer {
         let dir = tempfile::tempdir().expect("a temp dir for the database");
-        let db_path = dir.path().join("server.db");
-        let storage = Arc::new(SqliteStorage::open(&db_path).expect("the SQLite storage opens"));
+        let (storage, db): (Arc<dyn Storage>, String) = match backend {
+            Backend::Sqlite => {
+                let path = dir.path().join("server.db");
+                let storage = SqliteStorage::open(&path).expect("the SQLite storage opens");
+                (Arc::new(storage), path.to_string_lossy().into_owned())
+            }
+            Backend::Postgres => {
+                let url = crate::pg::fresh_database().await;
+                let storage = PostgresStorage::connect(&url)
+                    .await
+                    .expect("the PostgreSQL storage connects and migrates");
+                (Arc::new(storage), url)
+            }
+        };
         let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
         journal_server::demo::load_institution(
             storage.as_ref(),
@@ -55,8 +75,7 @@ impl TestServer {
         )
         .await
         .expect("the demo institution loads into an empty database");
-        let dyn_storage: Arc<dyn Storage> = storage.clone();
-        let app = journal_server::app(AppState::new(dyn_storage, config));
+        let app = journal_server::app(AppState::new(storage.clone(), config));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port on 127.0.0.1");
@@ -68,9 +87,23 @@ impl TestServer {
             base: format!("http://{addr}/api/v1"),
             client: reqwest::Client::new(),
             storage,
-            db_path,
+            db,
+            backend,
             snapshot,
             _dir: dir,
+        }
+    }
+
+    /// Runs a statement directly on the database, behind the server's back (to tamper with it);
+    /// returns the rows changed.
+    pub async fn tamper(&self, sql: &str) -> u64 {
+        match self.backend {
+            Backend::Sqlite => {
+                let conn =
+                    rusqlite::Connection::open(&self.db).expect("the database opens for tampering");
+                conn.execute(sql, []).expect("the tampering statement runs") as u64
+            }
+            Backend::Postgres => crate::pg::execute(&self.db, sql).await,
         }
     }
 

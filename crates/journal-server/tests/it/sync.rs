@@ -4,11 +4,10 @@ use journal_protocol::{OpOutcome, OpPayload};
 use journal_server::dto::SnapshotResponse;
 use serde_json::json;
 
-use crate::support::{outcome_name, rejection_code, set_cell, today, TestServer};
+use crate::support::{outcome_name, rejection_code, set_cell, today, Backend, TestServer};
 
-#[tokio::test]
-async fn push_applies_then_answers_duplicate_and_pull_returns_the_change() {
-    let s = TestServer::start().await;
+async fn push_applies_then_answers_duplicate_and_pull_returns_the_change(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let student = s.students_of(&lesson)[0];
@@ -53,9 +52,8 @@ async fn push_applies_then_answers_duplicate_and_pull_returns_the_change() {
     assert!(!page.has_more, "nothing more to pull");
 }
 
-#[tokio::test]
-async fn same_device_seq_with_other_content_is_a_fork() {
-    let s = TestServer::start().await;
+async fn same_device_seq_with_other_content_is_a_fork(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let students = s.students_of(&lesson);
@@ -78,9 +76,8 @@ async fn same_device_seq_with_other_content_is_a_fork() {
     );
 }
 
-#[tokio::test]
-async fn a_gap_is_refused_with_the_expected_seq() {
-    let s = TestServer::start().await;
+async fn a_gap_is_refused_with_the_expected_seq(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let students = s.students_of(&lesson);
@@ -105,9 +102,8 @@ async fn a_gap_is_refused_with_the_expected_seq() {
     assert_eq!(page.changes.len(), 1, "only op 1 became a change");
 }
 
-#[tokio::test]
-async fn tampered_or_unsigned_ops_are_refused() {
-    let s = TestServer::start().await;
+async fn tampered_or_unsigned_ops_are_refused(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let student = s.students_of(&lesson)[0];
@@ -132,9 +128,8 @@ async fn tampered_or_unsigned_ops_are_refused() {
     );
 }
 
-#[tokio::test]
-async fn locked_period_and_foreign_load_are_rejected_and_recorded() {
-    let s = TestServer::start().await;
+async fn locked_period_and_foreign_load_are_rejected_and_recorded(b: Backend) {
+    let s = TestServer::start(b).await;
     let teacher = s.user("teacher");
     let mut dev = s.device("teacher").await;
 
@@ -201,9 +196,8 @@ async fn locked_period_and_foreign_load_are_rejected_and_recorded() {
     );
 }
 
-#[tokio::test]
-async fn rules_of_journal_core_are_enforced() {
-    let s = TestServer::start().await;
+async fn rules_of_journal_core_are_enforced(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let student = s.students_of(&lesson)[0];
@@ -234,9 +228,8 @@ async fn rules_of_journal_core_are_enforced() {
     );
 }
 
-#[tokio::test]
-async fn a_different_later_mark_from_another_device_is_a_conflict() {
-    let s = TestServer::start().await;
+async fn a_different_later_mark_from_another_device_is_a_conflict(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut a = s.device("teacher").await;
     let mut b = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
@@ -331,9 +324,8 @@ async fn a_different_later_mark_from_another_device_is_a_conflict() {
     );
 }
 
-#[tokio::test]
-async fn pull_pages_are_complete_and_gap_free() {
-    let s = TestServer::start().await;
+async fn pull_pages_are_complete_and_gap_free(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut a = s.device("teacher").await;
     let mut b = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
@@ -386,9 +378,8 @@ async fn pull_pages_are_complete_and_gap_free() {
     assert_eq!(page.next_after, 17, "the cursor still moves past them");
 }
 
-#[tokio::test]
-async fn user_never_signed_in_on_the_device_is_rejected() {
-    let s = TestServer::start().await;
+async fn user_never_signed_in_on_the_device_is_rejected(b: Backend) {
+    let s = TestServer::start(b).await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let student = s.students_of(&lesson)[0];
@@ -406,12 +397,14 @@ async fn user_never_signed_in_on_the_device_is_rejected() {
     );
 }
 
-#[tokio::test]
-async fn push_batch_limit_and_bad_limit_are_refused() {
-    let s = TestServer::start_with(journal_server::ServerConfig {
-        max_ops_per_push: 2,
-        ..crate::support::test_config()
-    })
+async fn push_batch_limit_and_bad_limit_are_refused(b: Backend) {
+    let s = TestServer::start_with(
+        b,
+        journal_server::ServerConfig {
+            max_ops_per_push: 2,
+            ..crate::support::test_config()
+        },
+    )
     .await;
     let mut dev = s.device("teacher").await;
     let lesson = s.lessons_of("teacher", today()).remove(0);
@@ -442,3 +435,16 @@ async fn push_batch_limit_and_bad_limit_are_refused() {
         .expect("pull reaches the server");
     assert_eq!(resp.status(), 400, "a zero page size is refused");
 }
+
+conformance!(
+    push_applies_then_answers_duplicate_and_pull_returns_the_change,
+    same_device_seq_with_other_content_is_a_fork,
+    a_gap_is_refused_with_the_expected_seq,
+    tampered_or_unsigned_ops_are_refused,
+    locked_period_and_foreign_load_are_rejected_and_recorded,
+    rules_of_journal_core_are_enforced,
+    a_different_later_mark_from_another_device_is_a_conflict,
+    pull_pages_are_complete_and_gap_free,
+    user_never_signed_in_on_the_device_is_rejected,
+    push_batch_limit_and_bad_limit_are_refused
+);

@@ -1,0 +1,1489 @@
+//! The PostgreSQL backend (tokio-postgres + deadpool-postgres) for region scale: several stateless
+//! server processes over one database. The tables are those of the SQLite schema; a push locks its
+//! institution's row (`FOR UPDATE`) so that server_seq and the audit chain stay gap-free per
+//! institution while different institutions push in parallel.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::NaiveDateTime;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use journal_core::{DeviceId, InstitutionId, LoadId, PeriodId, Policy, UserId, WorkType};
+use journal_protocol::{
+    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonTopic, Load, Membership,
+    Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject,
+};
+use serde::de::DeserializeOwned;
+use tokio_postgres::{GenericClient, NoTls};
+
+use super::sqlite::{
+    from_json, parse_id, parse_time, rejected, time_text, to_json, KIND_BELL, KIND_GROUP,
+    KIND_HOLIDAY, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_STUDENT,
+    KIND_SUBGROUP, KIND_SUBJECT,
+};
+use super::{Account, AdminAction, LoginFailures, Session, Storage};
+use crate::audit::{verify_chain, AuditEntry};
+use crate::authority::{self, Decision, Existing, OpContext};
+use crate::dto::{AuditReport, Change, OpResult, PullPage};
+use crate::error::StorageError;
+
+/// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.
+pub const MIGRATION_SQL: &[&str] = &[include_str!("migrations/pg_0001_init.sql")];
+
+impl From<tokio_postgres::Error> for StorageError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        StorageError::Postgres(e.to_string())
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StorageError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        StorageError::Postgres(e.to_string())
+    }
+}
+
+/// PostgreSQL storage of the institution server.
+#[derive(Clone)]
+pub struct PostgresStorage {
+    pool: Pool,
+}
+
+impl PostgresStorage {
+    /// Connects to `url` (postgres://…) and brings the schema to the latest version.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| StorageError::Postgres(e.to_string()))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(|e| StorageError::Postgres(e.to_string()))?;
+        let storage = PostgresStorage { pool };
+        storage.migrate().await?;
+        Ok(storage)
+    }
+
+    async fn migrate(&self) -> Result<(), StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // Several server processes may start at once: one migrates, the others wait.
+        tx.execute("SELECT pg_advisory_xact_lock(727274)", &[])
+            .await?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .await?;
+        let done: i64 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .await?
+            .get(0);
+        for (i, sql) in MIGRATION_SQL.iter().enumerate() {
+            let version = i as i64 + 1;
+            if version <= done {
+                continue;
+            }
+            tx.batch_execute(sql).await?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                &[&version, &time_text(&chrono::Utc::now().naive_utc())],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn ref_rows<C: GenericClient, T: DeserializeOwned>(
+    c: &C,
+    inst: &str,
+    kind: &str,
+) -> Result<Vec<T>, StorageError> {
+    let rows = c
+        .query(
+            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+            &[&inst, &kind],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| from_json(r.get::<_, &str>(0)))
+        .collect()
+}
+
+async fn ref_row<C: GenericClient, T: DeserializeOwned>(
+    c: &C,
+    inst: &str,
+    kind: &str,
+    id: &str,
+) -> Result<Option<T>, StorageError> {
+    let row = c
+        .query_opt(
+            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
+            &[&inst, &kind, &id],
+        )
+        .await?;
+    row.map(|r| from_json(r.get::<_, &str>(0))).transpose()
+}
+
+async fn memberships_of<C: GenericClient>(
+    c: &C,
+    inst: &str,
+    student_id: &str,
+) -> Result<Vec<Membership>, StorageError> {
+    let rows = c
+        .query(
+            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = $2",
+            &[&inst, &student_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| from_json(r.get::<_, &str>(0)))
+        .collect()
+}
+
+async fn institution<C: GenericClient>(c: &C, inst: &str) -> Result<Institution, StorageError> {
+    match c
+        .query_opt("SELECT data FROM institutions WHERE id = $1", &[&inst])
+        .await?
+    {
+        Some(r) => from_json(r.get::<_, &str>(0)),
+        None => Err(StorageError::Corrupt(format!(
+            "учреждение {inst} не найдено"
+        ))),
+    }
+}
+
+async fn user_by<C: GenericClient>(
+    c: &C,
+    by_login: bool,
+    value: &str,
+) -> Result<Option<Account>, StorageError> {
+    let sql = if by_login {
+        "SELECT institution_id, data, password_hash FROM users WHERE login = $1"
+    } else {
+        "SELECT institution_id, data, password_hash FROM users WHERE id = $1"
+    };
+    let row = c.query_opt(sql, &[&value]).await?;
+    row.map(|r| {
+        Ok(Account {
+            institution_id: parse_id(r.get::<_, &str>(0))?,
+            user: from_json(r.get::<_, &str>(1))?,
+            password_hash: r.get::<_, String>(2),
+        })
+    })
+    .transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn append_audit<C: GenericClient>(
+    tx: &C,
+    inst: &str,
+    kind: &str,
+    author_id: Option<String>,
+    device_id: Option<String>,
+    device_time: Option<NaiveDateTime>,
+    server_time: NaiveDateTime,
+    subject: String,
+    detail: String,
+) -> Result<(), StorageError> {
+    // FOR UPDATE: concurrent appenders of one institution take turns, so the chain never forks.
+    let row = tx
+        .query_one(
+            "SELECT audit_seq, audit_hash FROM institutions WHERE id = $1 FOR UPDATE",
+            &[&inst],
+        )
+        .await?;
+    let (seq, prev_hash): (i64, String) = (row.get(0), row.get(1));
+    let mut entry = AuditEntry {
+        institution_id: inst.to_string(),
+        seq: seq as u64 + 1,
+        kind: kind.to_string(),
+        author_id,
+        device_id,
+        device_time,
+        server_time,
+        subject,
+        detail,
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry.compute_hash();
+    let seq = entry.seq as i64;
+    let device_time = entry.device_time.map(|t| time_text(&t));
+    let server_time = time_text(&entry.server_time);
+    tx.execute(
+        "INSERT INTO audit (institution_id, seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        &[
+            &inst,
+            &seq,
+            &entry.kind,
+            &entry.author_id,
+            &entry.device_id,
+            &device_time,
+            &server_time,
+            &entry.subject,
+            &entry.detail,
+            &entry.prev_hash,
+            &entry.hash,
+        ],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE institutions SET audit_seq = $2, audit_hash = $3 WHERE id = $1",
+        &[&inst, &seq, &entry.hash],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn lesson<C: GenericClient>(
+    c: &C,
+    inst: &str,
+    id: &str,
+) -> Result<Option<Lesson>, StorageError> {
+    let row = c
+        .query_opt(
+            "SELECT data FROM lessons WHERE institution_id = $1 AND id = $2",
+            &[&inst, &id],
+        )
+        .await?;
+    row.map(|r| from_json(r.get::<_, &str>(0))).transpose()
+}
+
+async fn is_locked<C: GenericClient>(
+    c: &C,
+    inst: &str,
+    load: LoadId,
+    period: PeriodId,
+) -> Result<bool, StorageError> {
+    Ok(c.query_opt(
+        "SELECT 1 FROM locks WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
+        &[&inst, &load.to_string(), &period.to_string()],
+    )
+    .await?
+    .is_some())
+}
+
+struct BatchRefs {
+    policy: Policy,
+    periods: Vec<Period>,
+    bells: Vec<Bell>,
+}
+
+fn existing<T: DeserializeOwned, V>(
+    row: Option<tokio_postgres::Row>,
+    value: impl Fn(T) -> V,
+) -> Result<Option<Existing<V>>, StorageError> {
+    row.map(|r| {
+        let device: Option<String> = r.get(1);
+        Ok(Existing {
+            value: value(from_json::<T>(r.get::<_, &str>(0))?),
+            device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+        })
+    })
+    .transpose()
+}
+
+async fn op_context<C: GenericClient>(
+    tx: &C,
+    inst: &str,
+    op: &Op,
+    refs: &BatchRefs,
+) -> Result<OpContext, StorageError> {
+    let mut ctx = OpContext {
+        policy: refs.policy.clone(),
+        ..OpContext::default()
+    };
+    ctx.author = user_by(tx, false, &op.user_id.to_string())
+        .await?
+        .filter(|a| a.institution_id.to_string() == inst)
+        .map(|a| a.user);
+    let lesson_id = match &op.payload {
+        OpPayload::SetCell { lesson_id, .. }
+        | OpPayload::SetTopic { lesson_id, .. }
+        | OpPayload::SetHomework { lesson_id, .. } => Some(*lesson_id),
+        _ => None,
+    };
+    if let Some(lesson_id) = lesson_id {
+        let Some(l) = lesson(tx, inst, &lesson_id.to_string()).await? else {
+            return Ok(ctx);
+        };
+        ctx.load = ref_row(tx, inst, KIND_LOAD, &l.load_id.to_string()).await?;
+        ctx.subject = match &ctx.load {
+            Some(load) => {
+                ref_row::<_, Subject>(tx, inst, KIND_SUBJECT, &load.subject_id.to_string()).await?
+            }
+            None => None,
+        };
+        ctx.bell = refs
+            .bells
+            .iter()
+            .find(|b| b.number == l.bell_number)
+            .cloned();
+        ctx.period = refs
+            .periods
+            .iter()
+            .find(|p| p.starts_on <= l.date && l.date <= p.ends_on)
+            .cloned();
+        if let Some(p) = &ctx.period {
+            ctx.locked = is_locked(tx, inst, l.load_id, p.id).await?;
+        }
+        let topic = tx
+            .query_opt(
+                "SELECT data FROM lesson_topics WHERE institution_id = $1 AND lesson_id = $2 AND hour = 1",
+                &[&inst, &l.id.to_string()],
+            )
+            .await?;
+        ctx.lesson_work_type = topic
+            .map(|t| from_json::<LessonTopic>(t.get::<_, &str>(0)))
+            .transpose()?
+            .map(|t| t.work_type)
+            .or(Some(WorkType::Lesson));
+        ctx.lesson = Some(l);
+    }
+    match &op.payload {
+        OpPayload::SetCell {
+            lesson_id,
+            student_id,
+            ..
+        } => {
+            ctx.memberships = memberships_of(tx, inst, &student_id.to_string()).await?;
+            let row = tx
+                .query_opt(
+                    "SELECT data, device_id FROM cells WHERE institution_id = $1 AND lesson_id = $2 AND student_id = $3",
+                    &[&inst, &lesson_id.to_string(), &student_id.to_string()],
+                )
+                .await?;
+            ctx.cell = existing(row, |c: Cell| c.value)?;
+        }
+        OpPayload::SetFinal {
+            load_id,
+            period_id,
+            student_id,
+            ..
+        } => {
+            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string()).await?;
+            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = is_locked(tx, inst, *load_id, *period_id).await?;
+            ctx.memberships = memberships_of(tx, inst, &student_id.to_string()).await?;
+            let row = tx
+                .query_opt(
+                    "SELECT data, device_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
+                    &[&inst, &load_id.to_string(), &period_id.to_string(), &student_id.to_string()],
+                )
+                .await?;
+            ctx.final_value = existing(row, |f: Final| f.value)?;
+        }
+        OpPayload::LockPeriod { load_id, period_id } => {
+            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string()).await?;
+            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = is_locked(tx, inst, *load_id, *period_id).await?;
+        }
+        OpPayload::ResolveRemark { remark_id } => {
+            let row = tx
+                .query_opt(
+                    "SELECT data FROM remarks WHERE institution_id = $1 AND id = $2",
+                    &[&inst, &remark_id.to_string()],
+                )
+                .await?;
+            ctx.remark = row
+                .map(|r| from_json::<Remark>(r.get::<_, &str>(0)))
+                .transpose()?;
+            if let Some(r) = &ctx.remark {
+                ctx.load = ref_row(tx, inst, KIND_LOAD, &r.load_id.to_string()).await?;
+            }
+        }
+        OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
+    }
+    Ok(ctx)
+}
+
+async fn apply<C: GenericClient>(
+    tx: &C,
+    inst: &str,
+    op: &Op,
+    ctx: &OpContext,
+    server_seq: i64,
+    write_value: bool,
+) -> Result<LoadId, StorageError> {
+    let device = op.device_id.to_string();
+    let load_id = ctx
+        .load
+        .as_ref()
+        .map(|l| l.id)
+        .ok_or_else(|| StorageError::Corrupt("применяемая операция без нагрузки".into()))?;
+    if !write_value {
+        return Ok(load_id);
+    }
+    match &op.payload {
+        OpPayload::SetCell {
+            lesson_id,
+            student_id,
+            value,
+        } => {
+            let cell = Cell {
+                lesson_id: *lesson_id,
+                student_id: *student_id,
+                value: value.clone(),
+                entered_at: op.device_time,
+                author_id: op.user_id,
+            };
+            tx.execute(
+                "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                &[&inst, &lesson_id.to_string(), &student_id.to_string(), &to_json(&cell)?, &device, &server_seq],
+            )
+            .await?;
+        }
+        OpPayload::SetTopic {
+            lesson_id,
+            hour,
+            plan_topic_id,
+            title,
+            work_type,
+            work_number,
+            makeup_of,
+        } => {
+            let topic = LessonTopic {
+                lesson_id: *lesson_id,
+                hour: *hour,
+                plan_topic_id: *plan_topic_id,
+                title: title.clone(),
+                work_type: *work_type,
+                work_number: *work_number,
+                makeup_of: *makeup_of,
+                entered_at: op.device_time,
+                author_id: op.user_id,
+            };
+            tx.execute(
+                "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                &[&inst, &lesson_id.to_string(), &i64::from(*hour), &to_json(&topic)?, &device, &server_seq],
+            )
+            .await?;
+        }
+        OpPayload::SetHomework { lesson_id, text } => {
+            let hw = Homework {
+                lesson_id: *lesson_id,
+                text: text.clone(),
+                entered_at: op.device_time,
+                author_id: op.user_id,
+            };
+            tx.execute(
+                "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                &[&inst, &lesson_id.to_string(), &to_json(&hw)?, &device, &server_seq],
+            )
+            .await?;
+        }
+        OpPayload::SetFinal {
+            load_id,
+            period_id,
+            student_id,
+            value,
+        } => match value {
+            Some(v) => {
+                let f = Final {
+                    load_id: *load_id,
+                    period_id: *period_id,
+                    student_id: *student_id,
+                    value: *v,
+                    entered_at: op.device_time,
+                    author_id: op.user_id,
+                };
+                tx.execute(
+                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    &[
+                        &inst,
+                        &load_id.to_string(),
+                        &period_id.to_string(),
+                        &student_id.to_string(),
+                        &to_json(&f)?,
+                        &device,
+                        &server_seq,
+                    ],
+                )
+                .await?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
+                    &[&inst, &load_id.to_string(), &period_id.to_string(), &student_id.to_string()],
+                )
+                .await?;
+            }
+        },
+        OpPayload::LockPeriod { load_id, period_id } => {
+            let lock = PeriodLock {
+                load_id: *load_id,
+                period_id: *period_id,
+                locked_at: op.device_time,
+                locked_by: op.user_id,
+            };
+            tx.execute(
+                "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[&inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
+            )
+            .await?;
+        }
+        OpPayload::ResolveRemark { remark_id } => {
+            if let Some(r) = &ctx.remark {
+                let mut r = r.clone();
+                r.resolved_at = Some(op.device_time);
+                tx.execute(
+                    "UPDATE remarks SET data = $3 WHERE institution_id = $1 AND id = $2",
+                    &[&inst, &remark_id.to_string(), &to_json(&r)?],
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(load_id)
+}
+
+async fn push_one<C: GenericClient>(
+    tx: &C,
+    inst: &str,
+    op: &Op,
+    refs: &BatchRefs,
+    received_at: NaiveDateTime,
+) -> Result<OpResult, StorageError> {
+    let op_id = op.op_id.to_string();
+    let stored = tx
+        .query_opt(
+            "SELECT institution_id, hash, outcome, server_seq FROM ops WHERE op_id = $1",
+            &[&op_id],
+        )
+        .await?;
+    if let Some(row) = stored {
+        let (op_inst, hash, outcome, server_seq): (String, String, String, Option<i64>) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        if op_inst != inst || hash != op.hash {
+            return Ok(rejected(
+                op,
+                "op_id_reused",
+                "Операция с этим идентификатором уже получена с другим содержимым",
+            ));
+        }
+        let outcome = match from_json::<OpOutcome>(&outcome)? {
+            OpOutcome::Applied { .. } | OpOutcome::Duplicate { .. } => OpOutcome::Duplicate {
+                server_seq: server_seq.map(|s| s as u64),
+            },
+            other => other,
+        };
+        return Ok(OpResult {
+            op_id: op.op_id,
+            outcome,
+            expected_seq: None,
+        });
+    }
+    let device = tx
+        .query_opt(
+            "SELECT institution_id, public_key, last_seq, last_hash FROM devices WHERE id = $1",
+            &[&op.device_id.to_string()],
+        )
+        .await?;
+    let Some(device) = device else {
+        return Ok(rejected(
+            op,
+            "unknown_device",
+            "Устройство не зарегистрировано на сервере: войдите в систему с этого устройства",
+        ));
+    };
+    let (dev_inst, key, last_seq, last_hash): (String, Option<String>, i64, String) =
+        (device.get(0), device.get(1), device.get(2), device.get(3));
+    if dev_inst != inst {
+        return Ok(rejected(
+            op,
+            "device_other_institution",
+            "Устройство принадлежит другому учреждению",
+        ));
+    }
+    let last_seq = last_seq as u64;
+    if op.device_seq <= last_seq {
+        return Ok(rejected(
+            op,
+            "device_fork",
+            format!(
+                "Операция №{} этого устройства уже получена с другим содержимым: журнал устройства раздвоился (восстановлен из копии?)",
+                op.device_seq
+            ),
+        ));
+    }
+    if op.device_seq > last_seq + 1 {
+        let mut r = rejected(
+            op,
+            "sequence_gap",
+            format!(
+                "Пропущены операции устройства: ожидалась №{}, получена №{}",
+                last_seq + 1,
+                op.device_seq
+            ),
+        );
+        r.expected_seq = Some(last_seq + 1);
+        return Ok(r);
+    }
+    if op.prev_hash != last_hash {
+        return Ok(rejected(
+            op,
+            "chain_broken",
+            "Операция не продолжает цепочку операций устройства",
+        ));
+    }
+    let key: Option<[u8; 32]> = key
+        .and_then(|k| hex::decode(k).ok())
+        .and_then(|b| b.try_into().ok());
+    let Some(key) = key else {
+        return Ok(rejected(
+            op,
+            "device_key_missing",
+            "Ключ устройства не зарегистрирован: войдите в систему с этого устройства заново",
+        ));
+    };
+    if let Err(e) = op.verify(&key) {
+        return Ok(rejected(op, e.code(), e.to_string()));
+    }
+    tx.execute(
+        "UPDATE devices SET last_seq = $2, last_hash = $3 WHERE id = $1",
+        &[&op.device_id.to_string(), &(op.device_seq as i64), &op.hash],
+    )
+    .await?;
+    let on_device = tx
+        .query_opt(
+            "SELECT 1 FROM device_users WHERE device_id = $1 AND user_id = $2",
+            &[&op.device_id.to_string(), &op.user_id.to_string()],
+        )
+        .await?
+        .is_some();
+    let decision = if on_device {
+        let ctx = op_context(tx, inst, op, refs).await?;
+        (authority::decide(op, &ctx), Some(ctx))
+    } else {
+        (
+            Decision::Reject {
+                code: "user_not_on_device".into(),
+                message: "Автор операции не входил в систему на этом устройстве".into(),
+            },
+            None,
+        )
+    };
+    let (outcome, server_seq, audit_kind) = match decision {
+        (d @ (Decision::Apply | Decision::Merge), Some(ctx)) => {
+            let seq: i64 = tx
+                .query_one(
+                    "UPDATE institutions SET last_server_seq = last_server_seq + 1 WHERE id = $1 RETURNING last_server_seq",
+                    &[&inst],
+                )
+                .await?
+                .get(0);
+            let load_id = apply(tx, inst, op, &ctx, seq, d == Decision::Apply).await?;
+            tx.execute(
+                "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[
+                    &inst,
+                    &seq,
+                    &op_id,
+                    &load_id.to_string(),
+                    &op.user_id.to_string(),
+                    &op.device_id.to_string(),
+                    &time_text(&op.device_time),
+                    &time_text(&received_at),
+                    &to_json(&op.payload)?,
+                ],
+            )
+            .await?;
+            (
+                OpOutcome::Applied {
+                    server_seq: seq as u64,
+                },
+                Some(seq),
+                "op",
+            )
+        }
+        (
+            Decision::Conflict {
+                server_value,
+                message,
+            },
+            _,
+        ) => (
+            OpOutcome::Conflict {
+                server_value,
+                message,
+            },
+            None,
+            "op_conflict",
+        ),
+        (Decision::Reject { code, message }, _) => {
+            (OpOutcome::Rejected { code, message }, None, "op_rejected")
+        }
+        (Decision::Apply | Decision::Merge, None) => {
+            return Err(StorageError::Corrupt(
+                "решение без контекста операции".into(),
+            ))
+        }
+    };
+    tx.execute(
+        "INSERT INTO ops (op_id, institution_id, device_id, device_seq, hash, outcome, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &op_id,
+            &inst,
+            &op.device_id.to_string(),
+            &(op.device_seq as i64),
+            &op.hash,
+            &to_json(&outcome)?,
+            &server_seq,
+        ],
+    )
+    .await?;
+    let detail = serde_json::json!({
+        "device_seq": op.device_seq,
+        "op_hash": op.hash,
+        "payload": op.payload,
+        "outcome": outcome,
+    });
+    append_audit(
+        tx,
+        inst,
+        audit_kind,
+        Some(op.user_id.to_string()),
+        Some(op.device_id.to_string()),
+        Some(op.device_time),
+        received_at,
+        op_id,
+        to_json(&detail)?,
+    )
+    .await?;
+    Ok(OpResult {
+        op_id: op.op_id,
+        outcome,
+        expected_seq: None,
+    })
+}
+
+#[async_trait]
+impl Storage for PostgresStorage {
+    async fn import_institution(
+        &self,
+        snap: Snapshot,
+        password_hashes: Vec<(UserId, String)>,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let hashes: HashMap<UserId, String> = password_hashes.into_iter().collect();
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let inst = snap.institution.id.to_string();
+        if tx
+            .query_opt("SELECT 1 FROM institutions WHERE id = $1", &[&inst])
+            .await?
+            .is_some()
+        {
+            return Err(StorageError::AlreadyInitialised(
+                snap.institution.name.clone(),
+            ));
+        }
+        tx.execute(
+            "INSERT INTO institutions (id, data, year) VALUES ($1, $2, $3)",
+            &[&inst, &to_json(&snap.institution)?, &to_json(&snap.year)?],
+        )
+        .await?;
+        let put = tx
+            .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6)")
+            .await?;
+        let mut rows: Vec<(&str, String, Option<String>, String)> = Vec::new();
+        for r in &snap.periods {
+            rows.push((KIND_PERIOD, r.id.to_string(), None, to_json(r)?));
+        }
+        for (i, r) in snap.holidays.iter().enumerate() {
+            rows.push((KIND_HOLIDAY, i.to_string(), None, to_json(r)?));
+        }
+        for r in &snap.bells {
+            rows.push((KIND_BELL, r.number.to_string(), None, to_json(r)?));
+        }
+        for r in &snap.groups {
+            rows.push((KIND_GROUP, r.id.to_string(), None, to_json(r)?));
+        }
+        for r in &snap.subgroups {
+            rows.push((KIND_SUBGROUP, r.id.to_string(), None, to_json(r)?));
+        }
+        for r in &snap.students {
+            rows.push((KIND_STUDENT, r.id.to_string(), None, to_json(r)?));
+        }
+        for (i, r) in snap.memberships.iter().enumerate() {
+            rows.push((
+                KIND_MEMBERSHIP,
+                i.to_string(),
+                Some(r.student_id.to_string()),
+                to_json(r)?,
+            ));
+        }
+        for r in &snap.subjects {
+            rows.push((KIND_SUBJECT, r.id.to_string(), None, to_json(r)?));
+        }
+        for r in &snap.loads {
+            rows.push((KIND_LOAD, r.id.to_string(), None, to_json(r)?));
+        }
+        for r in &snap.plan_topics {
+            rows.push((
+                KIND_PLAN_TOPIC,
+                r.id.to_string(),
+                Some(r.load_id.to_string()),
+                to_json(r)?,
+            ));
+        }
+        // The ordinal keeps each kind's imported order.
+        let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
+        for (kind, id, parent, data) in &rows {
+            let n = ordinal_of_kind.entry(kind).or_insert(0);
+            tx.execute(&put, &[&inst, kind, id, &*n, parent, data])
+                .await?;
+            *n += 1;
+        }
+        let ins = tx
+            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, $5)")
+            .await?;
+        for u in &snap.users {
+            let hash = hashes.get(&u.id).cloned().unwrap_or_default();
+            tx.execute(
+                &ins,
+                &[&u.id.to_string(), &inst, &u.login, &to_json(u)?, &hash],
+            )
+            .await?;
+        }
+        let ins = tx
+            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)")
+            .await?;
+        for l in &snap.lessons {
+            tx.execute(
+                &ins,
+                &[
+                    &inst,
+                    &l.id.to_string(),
+                    &l.load_id.to_string(),
+                    &l.date.to_string(),
+                    &to_json(l)?,
+                ],
+            )
+            .await?;
+        }
+        let ins = tx
+            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4)")
+            .await?;
+        for t in &snap.lesson_topics {
+            tx.execute(
+                &ins,
+                &[
+                    &inst,
+                    &t.lesson_id.to_string(),
+                    &i64::from(t.hour),
+                    &to_json(t)?,
+                ],
+            )
+            .await?;
+        }
+        let ins = tx
+            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3)")
+            .await?;
+        for h in &snap.homework {
+            tx.execute(&ins, &[&inst, &h.lesson_id.to_string(), &to_json(h)?])
+                .await?;
+        }
+        let ins = tx
+            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4)")
+            .await?;
+        for c in &snap.cells {
+            tx.execute(
+                &ins,
+                &[
+                    &inst,
+                    &c.lesson_id.to_string(),
+                    &c.student_id.to_string(),
+                    &to_json(c)?,
+                ],
+            )
+            .await?;
+        }
+        let ins = tx
+            .prepare("INSERT INTO finals (institution_id, load_id, period_id, student_id, data) VALUES ($1, $2, $3, $4, $5)")
+            .await?;
+        for f in &snap.finals {
+            tx.execute(
+                &ins,
+                &[
+                    &inst,
+                    &f.load_id.to_string(),
+                    &f.period_id.to_string(),
+                    &f.student_id.to_string(),
+                    &to_json(f)?,
+                ],
+            )
+            .await?;
+        }
+        let ins = tx
+            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4)")
+            .await?;
+        for l in &snap.locks {
+            tx.execute(
+                &ins,
+                &[
+                    &inst,
+                    &l.load_id.to_string(),
+                    &l.period_id.to_string(),
+                    &to_json(l)?,
+                ],
+            )
+            .await?;
+        }
+        let ins = tx
+            .prepare(
+                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4)",
+            )
+            .await?;
+        for r in &snap.remarks {
+            tx.execute(
+                &ins,
+                &[
+                    &inst,
+                    &r.id.to_string(),
+                    &r.load_id.to_string(),
+                    &to_json(r)?,
+                ],
+            )
+            .await?;
+        }
+        let detail = serde_json::json!({
+            "name": snap.institution.name,
+            "users": snap.users.len(),
+            "groups": snap.groups.len(),
+            "students": snap.students.len(),
+            "loads": snap.loads.len(),
+            "lessons": snap.lessons.len(),
+            "cells": snap.cells.len(),
+        });
+        append_audit(
+            &*tx,
+            &inst,
+            "init",
+            None,
+            None,
+            None,
+            now,
+            inst.clone(),
+            to_json(&detail)?,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn account_by_login(&self, login: &str) -> Result<Option<Account>, StorageError> {
+        let client = self.pool.get().await?;
+        user_by(&**client, true, login).await
+    }
+
+    async fn account_by_id(&self, user_id: UserId) -> Result<Option<Account>, StorageError> {
+        let client = self.pool.get().await?;
+        user_by(&**client, false, &user_id.to_string()).await
+    }
+
+    async fn login_failures(&self, login: &str) -> Result<LoginFailures, StorageError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT count, locked_until FROM login_failures WHERE login = $1",
+                &[&login],
+            )
+            .await?;
+        Ok(match row {
+            Some(r) => {
+                let until: Option<String> = r.get(1);
+                LoginFailures {
+                    count: r.get::<_, i64>(0) as u32,
+                    locked_until: until.as_deref().map(parse_time).transpose()?,
+                }
+            }
+            None => LoginFailures::default(),
+        })
+    }
+
+    async fn record_login_failure(
+        &self,
+        login: &str,
+        now: NaiveDateTime,
+        max_failures: u32,
+        lockout: chrono::Duration,
+    ) -> Result<LoginFailures, StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let count: i64 = tx
+            .query_one(
+                "INSERT INTO login_failures (login, count) VALUES ($1, 1)
+                 ON CONFLICT (login) DO UPDATE SET count = login_failures.count + 1 RETURNING count",
+                &[&login],
+            )
+            .await?
+            .get(0);
+        let locked_until = (count as u32 >= max_failures).then(|| now + lockout);
+        if let Some(until) = locked_until {
+            tx.execute(
+                "UPDATE login_failures SET locked_until = $2 WHERE login = $1",
+                &[&login, &time_text(&until)],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(LoginFailures {
+            count: count as u32,
+            locked_until,
+        })
+    }
+
+    async fn clear_login_failures(&self, login: &str) -> Result<(), StorageError> {
+        let client = self.pool.get().await?;
+        client
+            .execute("DELETE FROM login_failures WHERE login = $1", &[&login])
+            .await?;
+        Ok(())
+    }
+
+    async fn register_device(
+        &self,
+        institution_id: InstitutionId,
+        device_id: DeviceId,
+        user_id: UserId,
+        public_key: Option<[u8; 32]>,
+    ) -> Result<(), StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let inst = institution_id.to_string();
+        let dev = device_id.to_string();
+        let key_hex = public_key.map(hex::encode);
+        // Insert first (no-op if present), then lock the row: two logins of one device take turns.
+        tx.execute(
+            "INSERT INTO devices (id, institution_id, public_key) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            &[&dev, &inst, &key_hex],
+        )
+        .await?;
+        let row = tx
+            .query_one(
+                "SELECT institution_id, public_key FROM devices WHERE id = $1 FOR UPDATE",
+                &[&dev],
+            )
+            .await?;
+        let (dev_inst, existing): (String, Option<String>) = (row.get(0), row.get(1));
+        if dev_inst != inst {
+            return Err(StorageError::DeviceOtherInstitution);
+        }
+        match existing {
+            Some(existing) => {
+                if key_hex.as_ref().is_some_and(|k| *k != existing) {
+                    return Err(StorageError::DeviceKeyMismatch);
+                }
+            }
+            None => {
+                if key_hex.is_some() {
+                    tx.execute(
+                        "UPDATE devices SET public_key = $2 WHERE id = $1",
+                        &[&dev, &key_hex],
+                    )
+                    .await?;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO device_users (device_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&dev, &user_id.to_string()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        session: Session,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "DELETE FROM sessions WHERE expires_at < $1",
+            &[&time_text(&now)],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO sessions (token_hash, institution_id, user_id, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &token_hash,
+                &session.institution_id.to_string(),
+                &session.user_id.to_string(),
+                &session.device_id.to_string(),
+                &time_text(&now),
+                &time_text(&session.expires_at),
+            ],
+        )
+        .await?;
+        append_audit(
+            &*tx,
+            &session.institution_id.to_string(),
+            "login",
+            Some(session.user_id.to_string()),
+            Some(session.device_id.to_string()),
+            None,
+            now,
+            session.user_id.to_string(),
+            "{}".into(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StorageError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT institution_id, user_id, device_id, expires_at FROM sessions WHERE token_hash = $1",
+                &[&token_hash],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(Session {
+                institution_id: parse_id(r.get::<_, &str>(0))?,
+                user_id: parse_id(r.get::<_, &str>(1))?,
+                device_id: parse_id(r.get::<_, &str>(2))?,
+                expires_at: parse_time(r.get::<_, &str>(3))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
+        let client = self.pool.get().await?;
+        client
+            .execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])
+            .await?;
+        Ok(())
+    }
+
+    async fn set_password(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        password_hash: String,
+        keep_token_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let user = user_id.to_string();
+        tx.execute(
+            "UPDATE users SET password_hash = $2 WHERE id = $1",
+            &[&user, &password_hash],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+            &[&user, &keep_token_hash],
+        )
+        .await?;
+        append_audit(
+            &*tx,
+            &institution_id.to_string(),
+            "password_change",
+            Some(user.clone()),
+            None,
+            None,
+            now,
+            user,
+            "{}".into(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn push(
+        &self,
+        institution_id: InstitutionId,
+        ops: Vec<Op>,
+        received_at: NaiveDateTime,
+    ) -> Result<Vec<OpResult>, StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let inst = institution_id.to_string();
+        // One pusher per institution at a time: server_seq and the audit chain stay gap-free.
+        tx.execute(
+            "SELECT 1 FROM institutions WHERE id = $1 FOR UPDATE",
+            &[&inst],
+        )
+        .await?;
+        let refs = BatchRefs {
+            policy: institution(&*tx, &inst).await?.policy,
+            periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
+            bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
+        };
+        let mut results = Vec::with_capacity(ops.len());
+        for op in &ops {
+            results.push(push_one(&*tx, &inst, op, &refs, received_at).await?);
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    async fn pull(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullPage, StorageError> {
+        let client = self.pool.get().await?;
+        let c: &tokio_postgres::Client = &client;
+        let inst = institution_id.to_string();
+        let policy = institution(c, &inst).await?.policy;
+        let user = user_by(c, false, &user_id.to_string())
+            .await?
+            .map(|a| a.user)
+            .ok_or_else(|| StorageError::Corrupt(format!("пользователь {user_id} не найден")))?;
+        let loads: Vec<Load> = ref_rows(c, &inst, KIND_LOAD).await?;
+        let mut memberships = Vec::new();
+        for g in &user.grants {
+            if let Some(sid) = g.student_id {
+                memberships.extend(memberships_of(c, &inst, &sid.to_string()).await?);
+            }
+        }
+        let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
+        let mut changes = Vec::new();
+        let mut next_after = after;
+        let mut has_more = false;
+        let mut cursor = after as i64;
+        // Read in chunks: unreadable changes are skipped, so a page may need more than one chunk.
+        'chunks: loop {
+            let rows = c
+                .query(
+                    "SELECT server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload
+                     FROM changes WHERE institution_id = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3",
+                    &[&inst, &cursor, &(i64::from(limit) + 1)],
+                )
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let seq: i64 = r.get(0);
+                cursor = seq;
+                let load_id: LoadId = parse_id(r.get::<_, &str>(2))?;
+                if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
+                    if changes.len() < limit as usize {
+                        next_after = seq as u64;
+                    }
+                    continue;
+                }
+                if changes.len() == limit as usize {
+                    has_more = true;
+                    break 'chunks;
+                }
+                changes.push(Change {
+                    server_seq: seq as u64,
+                    op_id: parse_id(r.get::<_, &str>(1))?,
+                    author_id: parse_id(r.get::<_, &str>(3))?,
+                    device_id: parse_id(r.get::<_, &str>(4))?,
+                    device_time: parse_time(r.get::<_, &str>(5))?,
+                    server_time: parse_time(r.get::<_, &str>(6))?,
+                    payload: from_json(r.get::<_, &str>(7))?,
+                });
+                next_after = seq as u64;
+            }
+        }
+        Ok(PullPage {
+            changes,
+            next_after,
+            has_more,
+        })
+    }
+
+    async fn snapshot(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<(Snapshot, u64), StorageError> {
+        let mut client = self.pool.get().await?;
+        // One repeatable-read transaction: the snapshot and its cursor see one committed state.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let inst = institution_id.to_string();
+        let row = tx
+            .query_one(
+                "SELECT data, year, last_server_seq FROM institutions WHERE id = $1",
+                &[&inst],
+            )
+            .await?;
+        let institution: Institution = from_json(row.get::<_, &str>(0))?;
+        let year: AcademicYear = from_json(row.get::<_, &str>(1))?;
+        let seq: i64 = row.get(2);
+        async fn all<T: DeserializeOwned>(
+            tx: &tokio_postgres::Transaction<'_>,
+            sql: &str,
+            inst: &str,
+        ) -> Result<Vec<T>, StorageError> {
+            let rows = tx.query(sql, &[&inst]).await?;
+            rows.iter()
+                .map(|r| from_json(r.get::<_, &str>(0)))
+                .collect()
+        }
+        let snap = Snapshot {
+            institution,
+            year,
+            periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
+            holidays: ref_rows(&*tx, &inst, KIND_HOLIDAY).await?,
+            bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
+            users: all(&tx, "SELECT data FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
+            groups: ref_rows(&*tx, &inst, KIND_GROUP).await?,
+            subgroups: ref_rows(&*tx, &inst, KIND_SUBGROUP).await?,
+            students: ref_rows(&*tx, &inst, KIND_STUDENT).await?,
+            memberships: ref_rows(&*tx, &inst, KIND_MEMBERSHIP).await?,
+            subjects: ref_rows(&*tx, &inst, KIND_SUBJECT).await?,
+            loads: ref_rows(&*tx, &inst, KIND_LOAD).await?,
+            plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
+            lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
+            lesson_topics: all(
+                &tx,
+                "SELECT data FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
+                &inst,
+            )
+            .await?,
+            homework: all(&tx, "SELECT data FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
+            cells: all::<Cell>(
+                &tx,
+                "SELECT data FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
+                &inst,
+            )
+            .await?
+            .into_iter()
+            .filter(|c| !c.value.is_empty())
+            .collect(),
+            finals: all(
+                &tx,
+                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id",
+                &inst,
+            )
+            .await?,
+            locks: all(&tx, "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id", &inst).await?,
+            remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
+        };
+        tx.commit().await?;
+        Ok((snap, seq as u64))
+    }
+
+    async fn append_admin_action(
+        &self,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        append_audit(
+            &*tx,
+            &action.institution_id.to_string(),
+            &action.kind,
+            action.author_id.map(|u| u.to_string()),
+            action.device_id.map(|d| d.to_string()),
+            None,
+            now,
+            action.subject,
+            to_json(&action.detail)?,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
+        let client = self.pool.get().await?;
+        let heads = client
+            .query(
+                "SELECT id, audit_seq, audit_hash FROM institutions ORDER BY id",
+                &[],
+            )
+            .await?;
+        let mut report = AuditReport {
+            entries_checked: 0,
+            problems: Vec::new(),
+        };
+        for head in heads {
+            let (inst, head_seq, head_hash): (String, i64, String) =
+                (head.get(0), head.get(1), head.get(2));
+            let rows = client
+                .query(
+                    "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+                     FROM audit WHERE institution_id = $1 ORDER BY seq",
+                    &[&inst],
+                )
+                .await?;
+            let mut entries = Vec::with_capacity(rows.len());
+            for r in rows {
+                let device_time: Option<String> = r.get(4);
+                entries.push(AuditEntry {
+                    institution_id: inst.clone(),
+                    seq: r.get::<_, i64>(0) as u64,
+                    kind: r.get(1),
+                    author_id: r.get(2),
+                    device_id: r.get(3),
+                    device_time: device_time.as_deref().map(parse_time).transpose()?,
+                    server_time: parse_time(r.get::<_, &str>(5))?,
+                    subject: r.get(6),
+                    detail: r.get(7),
+                    prev_hash: r.get(8),
+                    hash: r.get(9),
+                });
+            }
+            report.entries_checked += entries.len() as u64;
+            let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
+            report.problems.extend(verify_chain(&inst, &entries, head));
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Shipped migrations are append-only (see the SQLite twin of this test).
+    #[test]
+    fn shipped_migrations_never_change() {
+        use sha2::{Digest, Sha256};
+        let pinned: &[&str] = &["92175cfca36dd4f61cd89eb84e63200f777d72998a5edeb1935853f5229b5bb1"];
+        assert!(
+            MIGRATION_SQL.len() >= pinned.len(),
+            "a shipped migration was removed"
+        );
+        for (i, (sql, want)) in MIGRATION_SQL.iter().zip(pinned).enumerate() {
+            let got = hex::encode(Sha256::digest(sql.as_bytes()));
+            assert_eq!(
+                &got,
+                want,
+                "shipped PostgreSQL migration #{} changed its text; add a new one",
+                i + 1
+            );
+        }
+    }
+}
