@@ -509,9 +509,16 @@ pub fn parse_asc(bytes: &[u8]) -> Result<AscTimetable, ImportError> {
             });
         }
         for day in days {
+            let Some(day) = u8::try_from(day).ok().filter(|d| *d < 7) else {
+                tt.warnings.push(AscWarning::DanglingId {
+                    what: "день недели карточки".into(),
+                    id: day.to_string(),
+                });
+                continue;
+            };
             tt.cards.push(AscCard {
                 lesson_id: lesson_id.clone(),
-                day: day as u8,
+                day,
                 period,
                 weeks: weeks.clone(),
                 terms: terms.clone(),
@@ -540,7 +547,7 @@ fn days_from_defs(defs: &HashMap<String, String>) -> Vec<AscDay> {
         .filter(|(bits, _)| !bits.contains(',') && bits.chars().filter(|c| *c == '1').count() == 1)
         .filter_map(|(bits, name)| {
             Some(AscDay {
-                index: bits.chars().position(|c| c == '1')? as u8,
+                index: u8::try_from(bits.chars().position(|c| c == '1')?).ok()?,
                 name: name.trim().to_string(),
                 short: String::new(),
             })
@@ -691,7 +698,8 @@ impl AscTimetable {
                         if s.lesson_id == lesson.id
                             && s.day == c.day
                             && s.week == week
-                            && s.first_period + s.periods == c.period
+                            && u16::from(s.first_period) + u16::from(s.periods)
+                                == u16::from(c.period)
                             && s.periods < ppc =>
                     {
                         s.periods += 1;

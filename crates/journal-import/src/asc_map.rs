@@ -225,7 +225,7 @@ pub fn map_to_pattern(tt: &AscTimetable, snapshot: &Snapshot) -> AscMapping {
                     .join(", ");
                 // Consecutive periods in one bell make one lesson of that many hours.
                 let mut per_bell: Vec<(u8, u8)> = Vec::new();
-                for p in slot.first_period..slot.first_period + slot.periods {
+                for p in (0..slot.periods).filter_map(|k| slot.first_period.checked_add(k)) {
                     let Some(&bell) = bell_of.get(&p) else {
                         let label = tt.period(p).map_or(p.to_string(), |x| match x.starts {
                             Some(s) => format!("{} ({})", x.name, s.format("%H:%M")),

@@ -492,6 +492,30 @@ fn damaged_exports_are_refused_without_panicking() {
         msg.contains("klingon"),
         "an unknown declared encoding is named: {msg}"
     );
+    // Out-of-range numbers: a card on day 300, a 5-period block starting at period 255.
+    let hostile = "<timetable><days><day day=\"0\" name=\"Пн\"/></days>\
+        <periods><period period=\"255\" starttime=\"8:30\" endtime=\"9:15\"/></periods>\
+        <subjects><subject id=\"1\" name=\"Математика\"/></subjects>\
+        <teachers><teacher id=\"1\" name=\"Смирнова Елена Александровна\"/></teachers>\
+        <classes><class id=\"1\" name=\"ИС-21\"/></classes>\
+        <lessons><lesson id=\"1\" subjectid=\"1\" classids=\"1\" teacherids=\"1\" periodspercard=\"5\" periodsperweek=\"5\"/></lessons>\
+        <cards><card lessonid=\"1\" day=\"300\" period=\"255\"/><card lessonid=\"1\" day=\"0\" period=\"255\"/></cards></timetable>";
+    let Ok(t) = parse_asc(hostile.as_bytes()) else {
+        panic!("a small odd file still parses")
+    };
+    assert_eq!(t.cards.len(), 1, "the card on day 300 is dropped");
+    assert!(
+        t.warnings
+            .iter()
+            .any(|w| matches!(w, AscWarning::DanglingId { id, .. } if id == "300")),
+        "and reported"
+    );
+    let m = map_to_pattern(&t, &college());
+    assert_eq!(m.missing_loads.len(), 0, "ИС-21 has a mathematics load");
+    assert!(
+        m.lessons.len() <= 1,
+        "a block past period 255 stops at 255 instead of overflowing"
+    );
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/samples/asc/asc2012_pl_school_cp1250.xml"
