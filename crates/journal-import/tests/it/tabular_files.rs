@@ -178,7 +178,7 @@ fn students_from_xlsx_with_date_cells() {
         }
         let dates = Format::new().set_num_format("dd.mm.yyyy");
         ws.write_string(1, 0, "Морозова")?;
-        ws.write_string(1, 1, "Ольга")?;
+        ws.write_string(1, 1, "Дарья")?;
         ws.write_datetime_with_format(1, 3, ExcelDateTime::from_ymd(2009, 5, 17)?, &dates)?;
         ws.write_string(1, 4, "ИС-21")?;
         ws.write_number(1, 5, 2)?;
@@ -203,7 +203,7 @@ fn students_from_xlsx_with_date_cells() {
         let ws = wb.add_worksheet();
         let cells = [
             ["Фамилия", "Имя", "Дата рождения", "Группа"],
-            ["Морозова", "Ольга", "", "ИС-21"],
+            ["Морозова", "Дарья", "", "ИС-21"],
         ];
         let mut result = Ok(());
         for (r, row) in cells.iter().enumerate() {
