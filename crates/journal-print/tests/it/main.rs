@@ -493,6 +493,10 @@ fn finals_sheet_has_every_student_and_period() {
         })
         .count();
     assert!(finals_of_group > 0, "the demo year has finals");
+    assert!(
+        text.contains("Успеваемость:") && text.contains("качество:"),
+        "each period's table ends with успеваемость and качество"
+    );
     assert!(pdf.ink(1, 1)[0] > 0.002, "the sheet renders");
 }
 
