@@ -29,6 +29,15 @@ pub fn sheets_word(n: usize) -> &'static str {
     }
 }
 
+/// «Класс» in a school, «Группа» in a college (the institution's wording setting).
+fn group_word(m: &Model) -> &'static str {
+    if m.snap.institution.policy.school_wording {
+        "Класс"
+    } else {
+        "Группа"
+    }
+}
+
 /// The month's name over its date columns; abbreviated where the columns are too narrow.
 fn month_label(month0: usize, span: f32) -> &'static str {
     let full = MONTHS[month0 % 12];
@@ -299,21 +308,33 @@ fn title_page(doc: &mut Doc, m: &Model, group_id: GroupId) {
     };
     let p = doc.new_page();
     p.centered(40.0, 13.0, Face::Bold, &m.snap.institution.name);
-    p.centered(100.0, 30.0, Face::Bold, "ЖУРНАЛ");
-    p.centered(112.0, 16.0, Face::Regular, "учебных занятий");
-    p.centered(135.0, 16.0, Face::Bold, &format!("Группа {}", group.name));
+    let school = m.snap.institution.policy.school_wording;
+    if school {
+        p.centered(100.0, 30.0, Face::Bold, "КЛАССНЫЙ ЖУРНАЛ");
+    } else {
+        p.centered(100.0, 30.0, Face::Bold, "ЖУРНАЛ");
+        p.centered(112.0, 16.0, Face::Regular, "учебных занятий");
+    }
     p.centered(
-        147.0,
-        12.0,
-        Face::Regular,
-        &format!("Курс {}", group.course),
+        135.0,
+        16.0,
+        Face::Bold,
+        &format!("{} {}", group_word(m), group.name),
     );
-    p.centered(
-        158.0,
-        12.0,
-        Face::Regular,
-        &format!("Специальность (профессия): {}", group.specialty),
-    );
+    if !school {
+        p.centered(
+            147.0,
+            12.0,
+            Face::Regular,
+            &format!("Курс {}", group.course),
+        );
+        p.centered(
+            158.0,
+            12.0,
+            Face::Regular,
+            &format!("Специальность (профессия): {}", group.specialty),
+        );
+    }
     p.centered(
         175.0,
         13.0,
@@ -1056,8 +1077,10 @@ fn finals_tables(flow: &mut Flow, m: &Model, group_id: GroupId, until: NaiveDate
         flow.heading("Сводная ведомость итоговых оценок");
         flow.para(
             &format!(
-                "Группа {group}, {} учебный год, {}",
-                m.snap.year.name, period.name
+                "{} {group}, {} учебный год, {}",
+                group_word(m),
+                m.snap.year.name,
+                period.name
             ),
             10.0,
             Face::Regular,
@@ -1391,7 +1414,7 @@ fn extract(
         0.0,
     );
     flow.para(
-        &format!("Группа {}, курс {}", group.name, group.course),
+        &format!("{} {}, курс {}", group_word(m), group.name, group.course),
         10.0,
         Face::Regular,
         0.0,
@@ -1566,7 +1589,11 @@ fn outage(m: &Model, teacher_id: UserId, date: NaiveDate) -> Result<Doc, PrintEr
             0.0,
         );
         flow.para(
-            &format!("Группа: {group}   Предмет: {}", m.subject_name(load)),
+            &format!(
+                "{}: {group}   Предмет: {}",
+                group_word(m),
+                m.subject_name(load)
+            ),
             10.0,
             Face::Bold,
             0.0,

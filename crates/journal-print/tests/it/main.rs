@@ -726,3 +726,23 @@ fn long_names_and_topics_stay_inside_their_cells() {
         "the long topic is printed"
     );
 }
+
+#[test]
+fn school_wording_says_class_instead_of_group() {
+    let mut snap = snapshot().clone();
+    snap.institution.policy.school_wording = true;
+    let g = first_group();
+    let pdf = Printed::new(
+        "school",
+        journal_print::year_journal(&snap, g.id, &ctx()).expect("renders"),
+    );
+    let title = pdf.page_text(1);
+    assert!(
+        title.contains("КЛАССНЫЙ ЖУРНАЛ"),
+        "a school's journal is «Классный журнал»: {title}"
+    );
+    assert!(
+        title.contains(&format!("Класс {}", g.name)),
+        "and its group is a «класс»"
+    );
+}
