@@ -493,6 +493,8 @@ const DATE_W: f32 = 7.0;
 const FINAL_W: f32 = 11.0;
 const TABLE_TOP: f32 = TOP + 10.0;
 const GRID_HEAD_H: f32 = 10.0;
+/// Smallest grid row: 6.5 pt text still fits.
+const MIN_ROW_H: f32 = 4.2;
 const RIGHT_HEAD_H: f32 = 9.0;
 /// Right page columns: date, hours, topic, homework, signature.
 const RIGHT_COLS: [f32; 5] = [12.0, 10.0, 0.0, 47.0, 22.0];
@@ -615,10 +617,23 @@ fn subject_section(
         if ci == 0 {
             first = doc.next_number();
         }
-        let p = doc.new_page();
-        grid_page(p, m, load, &title, &teacher, cols, &students);
-        let p = doc.new_page();
-        right_y = right_page(p, m, &title, cols, rows);
+        // A group too big for one grid page gets a spread per block of students.
+        let cap = ((BOTTOM - 6.0 - TABLE_TOP - GRID_HEAD_H) / MIN_ROW_H).floor() as usize;
+        let blocks: Vec<&[&journal_protocol::Student]> = if students.is_empty() {
+            vec![&students[..]]
+        } else {
+            students.chunks(cap.max(1)).collect()
+        };
+        for (bi, block) in blocks.iter().enumerate() {
+            if bi > 0 && facing && doc.next_number() % 2 == 1 {
+                let p = doc.new_page();
+                p.centered(140.0, 10.0, Face::Regular, "Страница не заполняется");
+            }
+            let p = doc.new_page();
+            grid_page(p, m, load, &title, &teacher, cols, block, bi * cap.max(1));
+            let p = doc.new_page();
+            right_y = right_page(p, m, &title, cols, rows);
+        }
     }
     if with_completion {
         completion(doc, m, load, to, right_y);
@@ -642,6 +657,7 @@ fn page_header(p: &mut Page, title: &str, right_text: &str) {
     );
 }
 
+#[allow(clippy::too_many_arguments)]
 fn grid_page(
     p: &mut Page,
     m: &Model,
@@ -650,13 +666,14 @@ fn grid_page(
     teacher: &str,
     cols: &[Column],
     students: &[&journal_protocol::Student],
+    first_index: usize,
 ) {
     page_header(p, title, &format!("Преподаватель: {teacher}"));
     let left = p.left;
     let grid_w = p.content_width() - NUM_W - NAME_W;
     let top = TABLE_TOP;
     let n = students.len().max(1);
-    let row_h = ((BOTTOM - 6.0 - top - GRID_HEAD_H) / n as f32).clamp(4.2, 6.5);
+    let row_h = ((BOTTOM - 6.0 - top - GRID_HEAD_H) / n as f32).clamp(MIN_ROW_H, 6.5);
     let body_top = top + GRID_HEAD_H;
     let table_h = GRID_HEAD_H + row_h * students.len() as f32;
 
@@ -793,7 +810,7 @@ fn grid_page(
             y,
             NUM_W,
             row_h,
-            &format!("{}", ri + 1),
+            &format!("{}", first_index + ri + 1),
             Align::Center,
             Face::Regular,
         );

@@ -746,3 +746,61 @@ fn school_wording_says_class_instead_of_group() {
         "and its group is a «класс»"
     );
 }
+
+#[test]
+fn a_group_too_big_for_one_page_gets_a_spread_per_block_of_students() {
+    let mut snap = snapshot().clone();
+    let g = first_group();
+    let load = snap
+        .loads
+        .iter()
+        .find(|l| l.group_id == g.id && l.subgroup_id.is_none())
+        .expect("load")
+        .clone();
+    for i in 0..60 {
+        let id = journal_core::StudentId(uuid::Uuid::from_u128(0xb16_0000 + i));
+        snap.students.push(journal_protocol::Student {
+            id,
+            last_name: format!("Добавленный{i:02}"),
+            first_name: "Пётр".into(),
+            patronymic: None,
+            birth_date: None,
+        });
+        snap.memberships.push(journal_protocol::Membership {
+            student_id: id,
+            group_id: g.id,
+            subgroup_id: None,
+            from: snap.year.starts_on,
+            to: None,
+            individual_plan: false,
+        });
+    }
+    let from = snap.year.starts_on;
+    let to = from + chrono::Duration::days(20);
+    let pdf = Printed::new(
+        "big",
+        journal_print::subject_pages(&snap, load.id, from, to, &ctx()).expect("renders"),
+    );
+    pdf.check_structure();
+    let text = pdf.text();
+    for i in 0..60 {
+        assert!(
+            text.contains(&format!("Добавленный{i:02}")),
+            "student {i} of a big group is printed"
+        );
+    }
+    assert!(pdf.pages() >= 4, "two blocks of students need two spreads");
+    let bbox = tool("pdftotext", &["-bbox", pdf.p(), "-"]);
+    for line in bbox.lines().filter(|l| l.contains("Добавленный")) {
+        let y_max: f64 = line
+            .split("yMax=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect("yMax");
+        assert!(
+            y_max < 283.0 / 25.4 * 72.0,
+            "no grid row runs into the footer: {line}"
+        );
+    }
+}
