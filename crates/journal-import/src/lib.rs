@@ -11,6 +11,7 @@
 //!
 //! [`Snapshot`]: journal_protocol::Snapshot
 
+pub mod apply;
 pub mod asc;
 pub mod asc_map;
 pub mod directory;
@@ -20,6 +21,7 @@ pub mod table;
 pub mod tabular;
 pub mod text;
 
+pub use apply::{Applied, LessonDates};
 pub use error::{ImportError, RowError};
 pub use pattern::{dates_of, WeekParity, WeeklyLesson};
 pub use table::{read_table, FileFormat, Table, TableRow};

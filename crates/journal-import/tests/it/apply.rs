@@ -1,0 +1,237 @@
+//! Plans applied to a snapshot: rows added and updated, history kept (transfers, used КТП topics),
+//! the weekly timetable laid out on school days.
+
+use crate::fixtures::{college, date, id, IS21, IS22};
+use journal_core::{GroupId, LoadId, Role, WorkType};
+use journal_import::{import_file, ImportKind, Imported, LessonDates};
+use journal_protocol::snapshot::{Holiday, LessonTopic, Snapshot};
+use uuid::Uuid;
+
+fn ids() -> impl FnMut() -> Uuid {
+    let mut n = 10_000u128;
+    move || {
+        n += 1;
+        Uuid::from_u128(n)
+    }
+}
+
+fn imported(kind: ImportKind, file: &str, snap: &Snapshot) -> Imported {
+    match import_file(kind, file.as_bytes(), snap) {
+        Ok(i) => i,
+        Err(e) => panic!("{kind:?} imports: {e}"),
+    }
+}
+
+#[test]
+fn students_are_added_updated_and_transferred() {
+    let mut snap = college();
+    let mut new_id = ids();
+    let file = "Фамилия;Имя;Отчество;Дата рождения;Группа;Подгруппа;Дата зачисления\n\
+                Петров;Пётр;Ильич;04.03.2009;ИС-21;1;\n\
+                Сидорова;Анна;;30.11.2009;ИС-22;;15.09.2026\n";
+    let applied =
+        imported(ImportKind::Students, file, &snap).apply_to(&mut snap, &mut new_id, None);
+    assert_eq!(
+        (applied.added, applied.updated),
+        (1, 1),
+        "Петров updated, Сидорова added"
+    );
+    assert_eq!(snap.students.len(), 2, "one new student");
+    let sidorova = snap
+        .students
+        .iter()
+        .find(|s| s.last_name == "Сидорова")
+        .map(|s| s.id);
+    let Some(sidorova) = sidorova else {
+        panic!("Сидорова is in the snapshot")
+    };
+    // A transfer to ИС-21 on 1 February: ИС-22 keeps her until 31 January.
+    let transfer = "Фамилия;Имя;Дата рождения;Группа;Дата зачисления\nСидорова;Анна;30.11.2009;ИС-21;01.02.2027\n";
+    let plan = imported(ImportKind::Students, transfer, &snap);
+    let applied = plan.apply_to(&mut snap, &mut new_id, None);
+    assert_eq!(
+        applied.updated, 1,
+        "the same student, matched by name and birth date"
+    );
+    let mut spans: Vec<(GroupId, _, _)> = snap
+        .memberships
+        .iter()
+        .filter(|m| m.student_id == sidorova)
+        .map(|m| (m.group_id, m.from, m.to))
+        .collect();
+    spans.sort_by_key(|s| s.1);
+    assert_eq!(
+        spans,
+        vec![
+            (
+                GroupId(id(IS22)),
+                date(2026, 9, 15),
+                Some(date(2027, 1, 31))
+            ),
+            (GroupId(id(IS21)), date(2027, 2, 1), None),
+        ],
+        "a transfer closes the old membership the day before and opens the new one"
+    );
+}
+
+#[test]
+fn groups_teachers_and_loads_are_applied() {
+    let mut snap = college();
+    let mut new_id = ids();
+    let groups = "Группа;Курс;Куратор;Подгруппы\nИС-31;3;Волков Андрей Николаевич;\"1 подгруппа, 2 подгруппа\"\n";
+    imported(ImportKind::Groups, groups, &snap).apply_to(&mut snap, &mut new_id, None);
+    let Some(is31) = snap.groups.iter().find(|g| g.name == "ИС-31").map(|g| g.id) else {
+        panic!("ИС-31 added")
+    };
+    assert_eq!(
+        snap.subgroups.iter().filter(|s| s.group_id == is31).count(),
+        2,
+        "its two subgroups"
+    );
+    let volkov = snap.users.iter().find(|u| u.login == "volkov");
+    assert!(
+        volkov.is_some_and(|u| u
+            .grants
+            .iter()
+            .any(|g| g.role == Role::Curator && g.group_id == Some(is31))),
+        "the curator gets the curator role for the group"
+    );
+    let teachers = "Фамилия;Имя;Отчество;Логин\nЗайцев;Виктор;Михайлович;zaitsev\n";
+    imported(ImportKind::Teachers, teachers, &snap).apply_to(&mut snap, &mut new_id, None);
+    assert!(
+        snap.users
+            .iter()
+            .any(|u| u.login == "zaitsev" && u.full_name == "Зайцев Виктор Михайлович"),
+        "new teacher"
+    );
+    let loads = "Преподаватель;Группа;Подгруппа;Дисциплина;Часы\n\
+                 Зайцев Виктор Михайлович;ИС-31;1;Физика;36\n\
+                 Зайцев Виктор Михайлович;ИС-31;2;физика;36\n\
+                 Смирнова Елена Александровна;ИС-21;;Математика;120\n";
+    let applied = imported(ImportKind::Loads, loads, &snap).apply_to(&mut snap, &mut new_id, None);
+    assert_eq!(
+        (applied.added, applied.updated),
+        (2, 1),
+        "two new loads, one updated"
+    );
+    assert_eq!(
+        snap.subjects
+            .iter()
+            .filter(|s| s.name.to_lowercase() == "физика")
+            .count(),
+        1,
+        "the new subject is created once"
+    );
+    assert_eq!(
+        snap.loads
+            .iter()
+            .find(|l| l.id == LoadId(id(300)))
+            .map(|l| l.planned_hours),
+        Some(120),
+        "hours updated"
+    );
+}
+
+#[test]
+fn a_new_plan_keeps_topics_already_used_by_lessons() {
+    let mut snap = college();
+    let mut new_id = ids();
+    let head = "Преподаватель;Группа;Дисциплина;№;Тема;Часы\n";
+    let row = |n: u32, title: &str| {
+        format!("Смирнова Елена Александровна;ИС-21;Математика;{n};{title};1\n")
+    };
+    let first = format!(
+        "{head}{}{}{}",
+        row(1, "Действительные числа"),
+        row(2, "Корни и степени"),
+        row(3, "Логарифмы")
+    );
+    imported(ImportKind::Plan, &first, &snap).apply_to(&mut snap, &mut new_id, None);
+    let topic = |snap: &Snapshot, n: u32| {
+        snap.plan_topics
+            .iter()
+            .find(|t| t.load_id == LoadId(id(300)) && t.ordinal == n)
+            .map(|t| (t.id, t.title.clone()))
+    };
+    let Some((used, _)) = topic(&snap, 2) else {
+        panic!("topic 2 exists")
+    };
+    snap.lesson_topics.push(LessonTopic {
+        lesson_id: journal_core::LessonId(id(900)),
+        hour: 1,
+        plan_topic_id: Some(used),
+        title: "Корни и степени".into(),
+        work_type: WorkType::Lesson,
+        work_number: None,
+        makeup_of: None,
+        entered_at: date(2026, 9, 7).and_hms_opt(9, 0, 0).unwrap_or_default(),
+        author_id: journal_core::UserId(id(crate::fixtures::SMIRNOVA)),
+    });
+    let second = format!("{head}{}", row(1, "Действительные и комплексные числа"));
+    let applied = imported(ImportKind::Plan, &second, &snap).apply_to(&mut snap, &mut new_id, None);
+    assert_eq!(applied.updated, 1, "topic 1 is updated in place");
+    assert_eq!(
+        topic(&snap, 1).map(|t| t.1),
+        Some("Действительные и комплексные числа".into()),
+        "new title"
+    );
+    assert_eq!(
+        topic(&snap, 2).map(|t| t.0),
+        Some(used),
+        "topic 2 is recorded on a lesson: kept"
+    );
+    assert_eq!(topic(&snap, 3), None, "unused topic 3 is removed");
+    assert_eq!(
+        applied.notes.len(),
+        1,
+        "the kept topic is noted: {:?}",
+        applied.notes
+    );
+}
+
+#[test]
+fn the_timetable_is_laid_out_on_school_days() {
+    let mut snap = college();
+    snap.year.ends_on = date(2026, 9, 30);
+    snap.holidays.push(Holiday {
+        name: "День учителя".into(),
+        starts_on: date(2026, 9, 21),
+        ends_on: date(2026, 9, 21),
+    });
+    let file = "День недели;Номер урока;Неделя;Группа;Подгруппа;Дисциплина;Преподаватель\n\
+                понедельник;1;;ИС-21;;Математика;Смирнова Елена Александровна\n\
+                понедельник;2;А;ИС-21;1;Информатика;Волков Андрей Николаевич\n";
+    let plan = imported(ImportKind::Timetable, file, &snap);
+    let mut new_id = ids();
+    let dates = Some(LessonDates {
+        from: date(2026, 9, 1),
+        cycle_start: date(2026, 9, 1),
+    });
+    let applied = plan.apply_to(&mut snap, &mut new_id, dates);
+    let on = |load: u128| -> Vec<_> {
+        snap.lessons
+            .iter()
+            .filter(|l| l.load_id == LoadId(id(load)))
+            .map(|l| l.date)
+            .collect()
+    };
+    assert_eq!(
+        on(300),
+        vec![date(2026, 9, 7), date(2026, 9, 14), date(2026, 9, 28)],
+        "September Mondays but the holiday"
+    );
+    assert_eq!(
+        on(301),
+        vec![date(2026, 9, 14), date(2026, 9, 28)],
+        "week A Mondays (week A holds 1 September)"
+    );
+    assert_eq!(applied.added, 5, "five lessons");
+    let again = plan.apply_to(&mut snap, &mut new_id, dates);
+    assert_eq!(again.added, 0, "applying twice adds no lesson twice");
+    let none = plan.apply_to(&mut snap, &mut new_id, None);
+    assert_eq!(
+        (none.added, none.notes.len()),
+        (0, 1),
+        "no dates, no lessons, and a note says so"
+    );
+}
