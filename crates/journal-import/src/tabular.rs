@@ -543,6 +543,7 @@ pub fn import_teachers(
     let dir = Directory::new(snapshot);
     let mut r = Rows::new(&table, USER_COLUMNS)?;
     let mut out = Vec::new();
+    let mut renamed: Vec<String> = Vec::new();
     let mut logins: HashMap<String, usize> = HashMap::new();
     for row in r.data() {
         let before = r.errors.len();
@@ -627,7 +628,15 @@ pub fn import_teachers(
             continue;
         }
         let existing = match dir.user_by_login(&login) {
-            Some(u) => Some(u.id),
+            Some(u) => {
+                if normalise_name(&u.full_name) != normalise_name(&full_name) {
+                    renamed.push(format!(
+                        "Строка {}: у сотрудника с логином «{login}» меняется ФИО: «{}» → «{full_name}»",
+                        row.number, u.full_name
+                    ));
+                }
+                Some(u.id)
+            }
             None => match dir.user_by_name(&full_name) {
                 Ok(u) => {
                     r.fail(
@@ -651,7 +660,7 @@ pub fn import_teachers(
             grants,
         });
     }
-    r.finish(out, Vec::new())
+    r.finish(out, renamed)
 }
 
 // ------------------------------------------------------------------ loads
@@ -794,6 +803,19 @@ pub fn import_loads(bytes: &[u8], snapshot: &Snapshot) -> Result<ImportPlan<Load
         let key = load_key(&mut r, &dir, row, [0, 1, 2, 3]);
         let hours = r.number(row, 4, 1, 5000);
         let from = r.date(row, 5).ok().flatten();
+        if let Some(d) = from {
+            if d < snapshot.year.starts_on || d > snapshot.year.ends_on {
+                r.fail(
+                    row,
+                    Some(5),
+                    format!(
+                        "{} — вне учебного года {}",
+                        d.format("%d.%m.%Y"),
+                        snapshot.year.name
+                    ),
+                );
+            }
+        }
         let (Some(key), Some(hours)) = (key, hours) else {
             continue;
         };

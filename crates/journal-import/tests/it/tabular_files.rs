@@ -297,12 +297,36 @@ fn groups_teachers_and_loads() {
         Some(UserId(id(SMIRNOVA))),
         "matched by login"
     );
+    assert!(
+        plan.warnings.is_empty(),
+        "the same name: no warning: {:?}",
+        plan.warnings
+    );
+    let renamed = "Фамилия;Имя;Отчество;Логин\nСмирнова-Орлова;Елена;Александровна;smirnova\n";
+    let plan = import_teachers(renamed.as_bytes(), &snap).map_err(|e| e.to_string());
+    let warnings = plan.map(|p| p.warnings);
+    assert!(
+        warnings
+            .as_ref()
+            .is_ok_and(|w| w.len() == 1 && w[0].contains("меняется ФИО")),
+        "a new name for an existing login is a warning: {warnings:?}"
+    );
 
-    let loads = "Преподаватель;Группа;Подгруппа;Дисциплина;Часы\n\
-                 Смирнова Елена Александровна;ИС-21;;Математика;120\n\
-                 Волков Андрей Николаевич;ИС-22;;МДК.01.01 Разработка программных модулей;80\n\
-                 Волков Андрей Николаевич;ИС-22;;История;ноль\n";
+    let loads = "Преподаватель;Группа;Подгруппа;Дисциплина;Часы;Дата начала\n\
+                 Смирнова Елена Александровна;ИС-21;;Математика;120;\n\
+                 Волков Андрей Николаевич;ИС-22;;МДК.01.01 Разработка программных модулей;80;01.02.2027\n\
+                 Волков Андрей Николаевич;ИС-22;;История;ноль;\n\
+                 Волков Андрей Николаевич;ИС-22;;История;10;01.09.2025\n";
     let errors = row_errors(import_loads(loads.as_bytes(), &snap));
+    assert!(
+        has(
+            &errors,
+            5,
+            Some("Дата начала"),
+            "вне учебного года 2026/2027"
+        ),
+        "a load starting in another year: {errors:#?}"
+    );
     assert!(
         has(&errors, 4, Some("Часы"), "не целое число"),
         "hours must be a number: {errors:#?}"
