@@ -54,6 +54,12 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, ImportError> {
 /// since Russian Excel writes `;`).
 fn detect_separator(text: &str) -> u8 {
     let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    // Excel's hint line «sep=;».
+    if let Some(sep) = header.trim().strip_prefix("sep=") {
+        if let Some(&b) = sep.as_bytes().first() {
+            return b;
+        }
+    }
     let count = |c: char| header.chars().filter(|&x| x == c).count();
     let (semi, comma, tab) = (count(';'), count(','), count('\t'));
     if tab > semi && tab > comma {
@@ -148,7 +154,8 @@ fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
 fn into_table(raw: Vec<(usize, Vec<String>)>) -> Result<Table, ImportError> {
     let mut rows = raw
         .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+        .skip_while(|(_, cells)| cells.first().is_some_and(|c| c.starts_with("sep=")));
     let (_, headers) = rows.next().ok_or(ImportError::NoHeader)?;
     let rows: Vec<TableRow> = rows
         .map(|(number, cells)| TableRow { number, cells })
@@ -228,6 +235,17 @@ mod tests {
         assert_eq!(detect_separator("a;b;c\n1,5;2;3"), b';', "semicolons");
         assert_eq!(detect_separator("a,b,c\n"), b',', "commas");
         assert_eq!(detect_separator("a\tb\tc"), b'\t', "tabs");
+        assert_eq!(
+            detect_separator("sep=,\na;b,c"),
+            b',',
+            "Excel's «sep=» line wins"
+        );
+        let t = read_csv("sep=;\nГруппа;Курс\nИС-21;2\n".as_bytes()).map(|t| t.headers);
+        assert_eq!(
+            t,
+            Ok(vec!["Группа".to_string(), "Курс".to_string()]),
+            "the «sep=» line is not the header"
+        );
     }
 
     #[test]
