@@ -529,3 +529,45 @@ fn damaged_exports_are_refused_without_panicking() {
         }
     }
 }
+
+#[test]
+fn unclear_doubles_and_longer_cycles_are_warnings() {
+    let file = "<timetable><days><day day=\"0\" name=\"Пн\"/></days>\
+        <periods><period period=\"1\" starttime=\"8:30\" endtime=\"9:15\"/><period period=\"2\" starttime=\"9:15\" endtime=\"10:00\"/></periods>\
+        <subjects><subject id=\"1\" name=\"Математика\"/></subjects>\
+        <teachers><teacher id=\"1\" name=\"Смирнова Елена Александровна\"/></teachers>\
+        <classes><class id=\"1\" name=\"ИС-21\"/></classes>\
+        <lessons><lesson id=\"1\" subjectid=\"1\" classids=\"1\" teacherids=\"1\" periodspercard=\"2\" periodsperweek=\"3\" weeks=\"1\"/>\
+        <lesson id=\"2\" subjectid=\"1\" classids=\"1\" teacherids=\"1\" periodspercard=\"1\" periodsperweek=\"1\" weeks=\"100\"/></lessons>\
+        <cards><card lessonid=\"1\" day=\"0\" period=\"1\"/><card lessonid=\"2\" day=\"0\" period=\"2\"/></cards></timetable>";
+    let Ok(t) = parse_asc(file.as_bytes()) else {
+        panic!("parses")
+    };
+    assert!(
+        t.warnings.iter().any(
+            |w| matches!(w, AscWarning::DoubleLessonUnclear { lesson_id, .. } if lesson_id == "1")
+        ),
+        "1 card × 2 periods ≠ 3 a week and 1 card ≠ 3: unclear, read card by card: {:?}",
+        t.warnings
+    );
+    assert_eq!(
+        t.slots
+            .iter()
+            .find(|s| s.lesson_id == "1")
+            .map(|s| s.periods),
+        Some(1),
+        "an unclear double is read as one period per card"
+    );
+    assert!(
+        t.warnings
+            .iter()
+            .any(|w| matches!(w, AscWarning::WeeksUnsupported { weeks, .. } if weeks == "100")),
+        "a three-week cycle is flagged: {:?}",
+        t.warnings
+    );
+    assert_eq!(
+        t.slots.iter().find(|s| s.lesson_id == "2").map(|s| s.week),
+        Some(WeekParity::Every),
+        "and read as every week"
+    );
+}
