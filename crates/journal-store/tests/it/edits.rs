@@ -425,3 +425,44 @@ fn durability_pragmas_are_in_force() {
         "a busy timeout lets a second writer wait instead of failing"
     );
 }
+
+#[test]
+fn two_handles_writing_at_once_keep_one_gap_free_chain() {
+    // The app and the CLI may have the same copy open; BEGIN IMMEDIATE serialises their edits.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, fx) = store_with(dir.path(), None);
+    drop(store);
+    let path = dir.path().join("journal.db");
+    let handles: Vec<_> = (0..2)
+        .map(|t| {
+            let path = path.clone();
+            let (teacher, lessons, students) =
+                (fx.teacher, fx.lessons.clone(), fx.students.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path, None).expect("second handle opens");
+                for i in 0..15 {
+                    store
+                        .record_edit(
+                            teacher,
+                            at(first_day(), 9, i),
+                            OpPayload::SetCell {
+                                lesson_id: lessons[i as usize % lessons.len()],
+                                student_id: students[t],
+                                value: mark(2 + (i % 4) as u8),
+                            },
+                        )
+                        .expect("concurrent edit succeeds (waits for the lock)");
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("writer thread");
+    }
+    let store = Store::open(&path, None).expect("reopen");
+    let check = store.verify_outbox().expect("one intact chain");
+    assert_eq!(
+        check.ops, 30,
+        "all 30 edits from both handles are in one gap-free chain"
+    );
+}
