@@ -16,6 +16,17 @@ use journal_protocol::{
 };
 use serde_json::json;
 
+/// How far a device's clock may run ahead of the server's before its entry times are refused.
+pub const DEVICE_CLOCK_TOLERANCE_MINUTES: i64 = 5;
+
+/// The institution's local time (the time devices sign into ops) at the UTC instant `utc`; None
+/// if the institution's zone name is unknown.
+pub fn local_time(timezone: &str, utc: chrono::NaiveDateTime) -> Option<chrono::NaiveDateTime> {
+    use chrono::TimeZone;
+    let tz: chrono_tz::Tz = timezone.parse().ok()?;
+    Some(tz.from_utc_datetime(&utc).naive_local())
+}
+
 /// The current value of the op's target and which device wrote it (None: imported, not synced).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Existing<T> {
@@ -27,6 +38,8 @@ pub struct Existing<T> {
 #[derive(Debug, Clone, Default)]
 pub struct OpContext {
     pub policy: Policy,
+    /// When the server received the op, in the institution's local time (None: zone unknown).
+    pub received_local: Option<chrono::NaiveDateTime>,
     /// The op's author as the server knows them now (current roles).
     pub author: Option<User>,
     pub lesson: Option<Lesson>,
@@ -172,6 +185,15 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
         return Decision::reject("unknown_user", "Автор операции не найден на сервере");
     };
     let policy = &ctx.policy;
+    // The entry time is the device's; a device clock ahead of the server's would let a teacher
+    // enter a lesson that has not happened yet, so such a time is refused outright.
+    if let Some(received) = ctx.received_local {
+        try_rule!(journal_core::timing::check_device_time(
+            op.device_time,
+            received,
+            chrono::Duration::minutes(DEVICE_CLOCK_TOLERANCE_MINUTES)
+        ));
+    }
     match &op.payload {
         OpPayload::SetCell { value, .. } => {
             let (Some(lesson), Some(load)) = (ctx.lesson.as_ref(), ctx.load.as_ref()) else {

@@ -11,7 +11,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
 use journal_protocol::PROTOCOL_VERSION;
 use serde::de::DeserializeOwned;
 use tower_http::trace::TraceLayer;
@@ -40,10 +39,6 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-fn now() -> chrono::NaiveDateTime {
-    Utc::now().naive_utc()
 }
 
 async fn not_found() -> ApiError {
@@ -193,7 +188,7 @@ impl FromRequestParts<AppState> for Authenticated {
             .session(&hash)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
-        if session.expires_at <= now() {
+        if session.expires_at <= state.config.now() {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "token_expired",
@@ -256,7 +251,7 @@ async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let login = req.login.trim().to_string();
-    let started = now();
+    let started = state.config.now();
     let failures = state.storage.login_failures(&login).await?;
     if let Some(until) = failures.locked_until {
         if until > started {
@@ -289,7 +284,7 @@ async fn login(
             .storage
             .record_login_failure(
                 &login,
-                now(),
+                state.config.now(),
                 state.config.max_failures,
                 state.config.lockout,
             )
@@ -297,7 +292,7 @@ async fn login(
         // Each failure in a row answers a little later: guessing gets slow before the lockout.
         tokio::time::sleep(state.config.failure_delay * f.count.min(10)).await;
         if let Some(until) = f.locked_until {
-            return Ok(locked_error(until, now()));
+            return Ok(locked_error(until, state.config.now()));
         }
         return Err(ApiError::bad_credentials());
     };
@@ -314,7 +309,7 @@ async fn login(
         )
         .await?;
     let token = auth::new_token();
-    let issued = now();
+    let issued = state.config.now();
     let expires_at = issued + state.config.token_ttl;
     state
         .storage
@@ -391,7 +386,7 @@ async fn change_password(
             account.user.id,
             hash,
             &auth.token_hash,
-            now(),
+            state.config.now(),
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -414,7 +409,7 @@ async fn push(
     }
     let results = state
         .storage
-        .push(auth.session.institution_id, req.ops, now())
+        .push(auth.session.institution_id, req.ops, state.config.now())
         .await?;
     Ok(Json(PushResponse { results }))
 }

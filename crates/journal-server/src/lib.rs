@@ -23,9 +23,13 @@ pub use storage::postgres::PostgresStorage;
 pub use storage::sqlite::SqliteStorage;
 pub use storage::Storage;
 
+/// The server's clock: the current UTC time. Injected so that tests set "now".
+pub type Clock = Arc<dyn Fn() -> chrono::NaiveDateTime + Send + Sync>;
+
 /// Limits and lifetimes of the server; [`ServerConfig::default`] is what `serve` uses.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServerConfig {
+    pub clock: Clock,
     /// How long a login token lives.
     pub token_ttl: chrono::Duration,
     /// Failed logins in a row after which the login is locked for [`ServerConfig::lockout`].
@@ -42,9 +46,17 @@ pub struct ServerConfig {
     pub default_pull_limit: u32,
 }
 
+impl ServerConfig {
+    /// Now, UTC, by the configured clock.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        (self.clock)()
+    }
+}
+
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
+            clock: Arc::new(|| chrono::Utc::now().naive_utc()),
             // A classroom PC may stay offline for days; a week keeps it able to sync when it's back.
             token_ttl: chrono::Duration::days(7),
             max_failures: 5,

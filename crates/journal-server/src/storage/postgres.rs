@@ -277,6 +277,7 @@ async fn is_locked<C: GenericClient>(
 
 struct BatchRefs {
     policy: Policy,
+    received_local: Option<NaiveDateTime>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
 }
@@ -303,6 +304,7 @@ async fn op_context<C: GenericClient>(
 ) -> Result<OpContext, StorageError> {
     let mut ctx = OpContext {
         policy: refs.policy.clone(),
+        received_local: refs.received_local,
         ..OpContext::default()
     };
     ctx.author = user_by(tx, false, &op.user_id.to_string())
@@ -1232,8 +1234,10 @@ impl Storage for PostgresStorage {
             &[&inst],
         )
         .await?;
+        let institution = institution(&*tx, &inst).await?;
         let refs = BatchRefs {
-            policy: institution(&*tx, &inst).await?.policy,
+            received_local: authority::local_time(&institution.timezone, received_at),
+            policy: institution.policy,
             periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
             bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
         };

@@ -573,6 +573,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
 /// Reference data read once per push batch.
 struct BatchRefs {
     policy: Policy,
+    received_local: Option<NaiveDateTime>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
 }
@@ -622,6 +623,7 @@ fn op_context(
 ) -> Result<OpContext, StorageError> {
     let mut ctx = OpContext {
         policy: refs.policy.clone(),
+        received_local: refs.received_local,
         ..OpContext::default()
     };
     ctx.author = user_by(tx, "id", &op.user_id.to_string())?
@@ -1102,8 +1104,10 @@ fn push(
     // One transaction for the batch (one fsync), one savepoint per op: each op is all-or-nothing,
     // and no outcome is answered before the commit.
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let institution = institution(&tx, inst)?;
     let refs = BatchRefs {
-        policy: institution(&tx, inst)?.policy,
+        received_local: authority::local_time(&institution.timezone, received_at),
+        policy: institution.policy,
         periods: ref_rows(&tx, inst, KIND_PERIOD)?,
         bells: ref_rows(&tx, inst, KIND_BELL)?,
     };

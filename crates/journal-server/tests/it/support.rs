@@ -39,6 +39,8 @@ pub struct TestServer {
 
 pub fn test_config() -> ServerConfig {
     ServerConfig {
+        // The server's "now": the demo's today, 15:00 UTC (after the day's lessons in Moscow).
+        clock: Arc::new(|| today().and_hms_opt(15, 0, 0).unwrap_or_default()),
         max_failures: 3,
         failure_delay: std::time::Duration::from_millis(1),
         max_body_bytes: 256 * 1024,

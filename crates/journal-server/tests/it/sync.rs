@@ -504,7 +504,27 @@ async fn concurrent_pushes_from_several_devices_keep_server_seq_gap_free(b: Back
     );
 }
 
+async fn a_device_clock_ahead_of_the_server_is_refused(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    // The server's clock says 18:00 of today in the institution's zone; the device says tomorrow.
+    let tomorrow = (today() + chrono::Duration::days(1))
+        .and_hms_opt(10, 0, 0)
+        .unwrap_or_default();
+    let r = s
+        .push_new(&mut dev, (tomorrow, set_cell(lesson.id, student, "5")))
+        .await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "device_clock_ahead",
+        "an entry time ahead of the server's clock is refused"
+    );
+}
+
 conformance!(
+    a_device_clock_ahead_of_the_server_is_refused,
     concurrent_pushes_from_several_devices_keep_server_seq_gap_free,
     push_applies_then_answers_duplicate_and_pull_returns_the_change,
     same_device_seq_with_other_content_is_a_fork,
