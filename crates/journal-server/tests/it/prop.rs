@@ -9,22 +9,31 @@ use ed25519_dalek::SigningKey;
 use journal_core::{DeviceId, OpId};
 use journal_protocol::{Op, OpOutcome};
 use journal_server::dto::OpResult;
-use journal_server::{SqliteStorage, Storage};
+use journal_server::{PostgresStorage, SqliteStorage, Storage};
 use proptest::prelude::*;
 use uuid::Uuid;
 
-use crate::support::{set_cell, today, Device};
+use crate::support::{set_cell, today, Backend, Device};
 
 struct World {
-    storage: Arc<SqliteStorage>,
+    storage: Arc<dyn Storage>,
     snapshot: journal_protocol::Snapshot,
     inst: journal_core::InstitutionId,
     _dir: tempfile::TempDir,
 }
 
-async fn world() -> World {
+async fn world(backend: Backend) -> World {
     let dir = tempfile::tempdir().expect("temp dir");
-    let storage = Arc::new(SqliteStorage::open(&dir.path().join("p.db")).expect("storage opens"));
+    let storage: Arc<dyn Storage> = match backend {
+        Backend::Sqlite => {
+            Arc::new(SqliteStorage::open(&dir.path().join("p.db")).expect("storage opens"))
+        }
+        Backend::Postgres => Arc::new(
+            PostgresStorage::connect(&crate::pg::fresh_database().await)
+                .await
+                .expect("PostgreSQL storage connects"),
+        ),
+    };
     let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
     journal_server::demo::load_institution(storage.as_ref(), snapshot.clone(), "demo")
         .await
@@ -69,8 +78,12 @@ fn transient(r: &OpResult) -> bool {
     matches!(&r.outcome, OpOutcome::Rejected { code, .. } if code == "sequence_gap")
 }
 
-async fn run_case(plan: Vec<Delivery>, values: Vec<u8>) -> Result<(), TestCaseError> {
-    let w = world().await;
+async fn run_case(
+    backend: Backend,
+    plan: Vec<Delivery>,
+    values: Vec<u8>,
+) -> Result<(), TestCaseError> {
+    let w = world(backend).await;
     let teacher = w
         .snapshot
         .users
@@ -240,6 +253,24 @@ proptest! {
             .enable_all()
             .build()
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        rt.block_on(run_case(plan, values))?;
+        rt.block_on(run_case(Backend::Sqlite, plan, values))?;
+    }
+}
+
+proptest! {
+    // Fewer cases: each makes a PostgreSQL database and loads the demo into it.
+    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_delivery_order_is_idempotent_and_gap_free_on_postgres(
+        plan in deliveries(DEVICES, OPS),
+        values in prop::collection::vec(any::<u8>(), DEVICES * OPS),
+    ) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        rt.block_on(run_case(Backend::Postgres, plan, values))?;
     }
 }
