@@ -8,21 +8,23 @@ use chrono::NaiveDateTime;
 use journal_core::{DeviceId, OpId, Role, UserId};
 use journal_protocol::{Op, OpOutcome, OpPayload, RoleGrant, Snapshot};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// Name of the header that carries the client's protocol version on every request.
 pub const PROTOCOL_HEADER: &str = "x-journal-protocol";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     pub status: String,
     pub protocol: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub login: String,
     pub password: String,
+    #[schema(value_type = String)]
     pub device_id: DeviceId,
     /// Hex of the device's ed25519 public key (32 bytes). Registered at the device's first login;
     /// the server verifies the device's ops with it. Optional for read-only clients.
@@ -30,16 +32,20 @@ pub struct LoginRequest {
     pub device_key: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UserInfo {
+    #[schema(value_type = String)]
     pub id: UserId,
     pub login: String,
     pub full_name: String,
+    /// Role names as in journal-core (`teacher`, `curator`, `deputy`, …).
+    #[schema(value_type = Vec<String>)]
     pub roles: Vec<Role>,
+    #[schema(value_type = Vec<Object>)]
     pub grants: Vec<RoleGrant>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {
     pub token: String,
     /// UTC.
@@ -47,36 +53,42 @@ pub struct LoginResponse {
     pub user: UserInfo,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeRequest {
     pub old_password: String,
     pub new_password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
+    /// journal-protocol `Op`s, in device_seq order.
+    #[schema(value_type = Vec<Object>)]
     pub ops: Vec<Op>,
 }
 
 /// The server's answer to one op of a push.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OpResult {
+    #[schema(value_type = String)]
     pub op_id: OpId,
+    /// journal-protocol `OpOutcome`: `{"outcome": "applied"|"duplicate"|"rejected"|"conflict", …}`.
+    #[schema(value_type = Object)]
     pub outcome: OpOutcome,
     /// For a refused gap in the device's sequence: the `device_seq` the server expects next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PushResponse {
     pub results: Vec<OpResult>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     #[serde(default)]
     pub after: u64,
@@ -85,19 +97,24 @@ pub struct PullQuery {
 }
 
 /// One applied change, in server order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Change {
     pub server_seq: u64,
+    #[schema(value_type = String)]
     pub op_id: OpId,
+    #[schema(value_type = String)]
     pub author_id: UserId,
+    #[schema(value_type = String)]
     pub device_id: DeviceId,
     pub device_time: NaiveDateTime,
     /// UTC.
     pub server_time: NaiveDateTime,
+    /// journal-protocol `OpPayload`.
+    #[schema(value_type = Object)]
     pub payload: OpPayload,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PullPage {
     pub changes: Vec<Change>,
     /// The cursor for the next page: the last server_seq this page covered (pass it as `after`).
@@ -106,7 +123,7 @@ pub struct PullPage {
 }
 
 /// One finding of `audit verify`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditProblem {
     pub institution_id: String,
     /// The entry's position in the chain (1-based), as stored.
@@ -115,7 +132,7 @@ pub struct AuditProblem {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditReport {
     pub entries_checked: u64,
     pub problems: Vec<AuditProblem>,
@@ -128,9 +145,11 @@ impl AuditReport {
 }
 
 /// A device's first sync: the part of the institution its user keeps, and the cursor to pull after.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SnapshotResponse {
     /// The last change the snapshot includes: pull with `after` = this.
     pub server_seq: u64,
+    /// journal-protocol `Snapshot`, limited to what the user keeps (`Snapshot::for_user`).
+    #[schema(value_type = Object)]
     pub snapshot: Snapshot,
 }

@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::{self, hash_password_blocking, token_hash, verify_password_blocking};
 use crate::dto::*;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::storage::Session;
 use crate::AppState;
 
@@ -26,6 +26,7 @@ pub fn app(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .route("/api/v1/health", get(health))
+        .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/password", post(change_password))
@@ -60,7 +61,7 @@ async fn method_not_allowed() -> ApiError {
 /// Every request but health carries the client's protocol version; an older client is told to
 /// update before it can send anything the server would misread.
 async fn protocol_version(req: Request, next: Next) -> Response {
-    if req.uri().path() == "/api/v1/health" {
+    if matches!(req.uri().path(), "/api/v1/health" | "/api/v1/openapi.json") {
         return next.run(req).await;
     }
     let Some(value) = req.headers().get(PROTOCOL_HEADER) else {
@@ -202,6 +203,8 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/health", tag = "service",
+    responses((status = 200, description = "Сервер работает", body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -246,6 +249,15 @@ fn locked_error(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Res
     resp
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 200, description = "Вход выполнен", body = LoginResponse),
+        (status = 400, description = "Неверный запрос", body = ErrorBody),
+        (status = 401, description = "Неверный логин или пароль", body = ErrorBody),
+        (status = 409, description = "Ключ устройства не совпадает", body = ErrorBody),
+        (status = 426, description = "Устаревшая версия приложения", body = ErrorBody),
+        (status = 429, description = "Вход временно заблокирован", body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
@@ -332,6 +344,9 @@ async fn login(
     .into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses((status = 204, description = "Выход выполнен"), (status = 401, body = ErrorBody)))]
 async fn logout(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -340,6 +355,9 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses((status = 200, body = UserInfo), (status = 401, body = ErrorBody)))]
 async fn me(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -352,6 +370,11 @@ async fn me(
     Ok(Json(user_info(&account.user)))
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", security(("bearer" = [])),
+    request_body = PasswordChangeRequest,
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses((status = 204, description = "Пароль изменён; другие входы пользователя завершены"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn change_password(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -392,6 +415,11 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", security(("bearer" = [])),
+    request_body = PushRequest,
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses((status = 200, description = "Ответ на каждую операцию", body = PushResponse),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn push(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -414,6 +442,10 @@ async fn push(
     Ok(Json(PushResponse { results }))
 }
 
+#[utoipa::path(get, path = "/api/v1/sync/pull", tag = "sync", security(("bearer" = [])),
+    params(PullQuery, ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses((status = 200, description = "Страница изменений после курсора", body = PullPage),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn pull(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -441,6 +473,10 @@ async fn pull(
     Ok(Json(page))
 }
 
+#[utoipa::path(get, path = "/api/v1/sync/snapshot", tag = "sync", security(("bearer" = [])),
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses((status = 200, description = "Данные пользователя для первой синхронизации", body = SnapshotResponse),
+        (status = 401, body = ErrorBody)))]
 async fn snapshot(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -450,4 +486,35 @@ async fn snapshot(
         server_seq,
         snapshot: full.for_user(auth.session.user_id),
     }))
+}
+
+/// The OpenAPI document of this API, generated from the handlers and DTOs above.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "journal-server", description = "API сервера электронного журнала учреждения"),
+    paths(health, login, logout, me, change_password, push, pull, snapshot),
+    components(schemas(
+        Health, LoginRequest, LoginResponse, UserInfo, PasswordChangeRequest, PushRequest,
+        PushResponse, OpResult, PullPage, Change, SnapshotResponse, ErrorBody
+    )),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    use utoipa::OpenApi;
+    Json(ApiDoc::openapi())
 }

@@ -220,7 +220,89 @@ async fn init_demo_and_audit_verify_through_the_binary() {
     );
 }
 
+async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
+    let s = TestServer::start(b).await;
+    let resp = s
+        .client
+        .get(s.url("/openapi.json"))
+        .send()
+        .await
+        .expect("openapi.json reaches the server");
+    assert_eq!(
+        resp.status(),
+        200,
+        "the OpenAPI document needs neither token nor protocol header"
+    );
+    let doc: Value = resp.json().await.expect("the document is JSON");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "it is an OpenAPI 3 document"
+    );
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut want = vec![
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/auth/password",
+        "/api/v1/health",
+        "/api/v1/sync/pull",
+        "/api/v1/sync/push",
+        "/api/v1/sync/snapshot",
+    ];
+    want.sort_unstable();
+    assert_eq!(
+        paths, want,
+        "every API route is documented, and nothing else"
+    );
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(m, _)| m.clone())
+        {
+            let url = format!("{}{path}", s.base.trim_end_matches("/api/v1"));
+            let req = match method.as_str() {
+                "get" => s.client.get(&url),
+                "post" => s.client.post(&url).json(&json!({})),
+                other => panic!("unexpected method {other} in the document"),
+            };
+            let resp = req
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                .send()
+                .await
+                .expect("request reaches the server");
+            assert_ne!(
+                resp.status(),
+                404,
+                "{method} {path} from the document is a real route"
+            );
+            assert_ne!(
+                resp.status(),
+                405,
+                "{method} {path} is served with that method"
+            );
+        }
+    }
+    for schema in [
+        "PushRequest",
+        "PushResponse",
+        "PullPage",
+        "LoginRequest",
+        "ErrorBody",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "the schema {schema} is in the document"
+        );
+    }
+}
+
 conformance!(
+    openapi_document_lists_every_route_and_each_exists,
     health_answers_without_token_or_protocol_header,
     older_protocol_is_refused_with_update_message,
     malformed_and_unknown_fields_and_oversized_bodies_are_400_or_413_with_codes
