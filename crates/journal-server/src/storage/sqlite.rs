@@ -193,9 +193,8 @@ fn user_by(conn: &Connection, column: &str, value: &str) -> Result<Option<Accoun
     // `column` is one of two fixed names chosen by the caller, never user input.
     let sql = format!("SELECT institution_id, data, password_hash FROM users WHERE {column} = ?1");
     let row: Option<(String, String, String)> = conn
-        .query_row(&sql, params![value], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .prepare_cached(&sql)?
+        .query_row(params![value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     row.map(|(inst, data, hash)| {
         Ok(Account {
