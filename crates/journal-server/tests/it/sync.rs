@@ -523,7 +523,71 @@ async fn a_device_clock_ahead_of_the_server_is_refused(b: Backend) {
     );
 }
 
+async fn finals_conflict_and_a_period_lock_closes_the_journal(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut a = s.device("teacher").await;
+    let mut other = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let period = s
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.starts_on <= today() && today() <= p.ends_on)
+        .expect("today is in a period")
+        .id;
+    let final_of = |v: u8| OpPayload::SetFinal {
+        load_id: lesson.load_id,
+        period_id: period,
+        student_id: student,
+        value: Some(journal_core::FinalValue::Mark {
+            value: journal_core::MarkValue::new(v).expect("a valid mark"),
+        }),
+    };
+    let r = s.push_new(&mut a, (t, final_of(5))).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the first final is accepted"
+    );
+    let r = s.push_new(&mut other, (t, final_of(4))).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "conflict",
+        "another device's different final is a conflict"
+    );
+
+    let lock = OpPayload::LockPeriod {
+        load_id: lesson.load_id,
+        period_id: period,
+    };
+    let r = s.push_new(&mut a, (t, lock.clone())).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the teacher locks the period of their load"
+    );
+    let r = s.push_new(&mut other, (t, lock)).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "locking an already locked period merges"
+    );
+    let r = s
+        .push_new(&mut a, (t, set_cell(lesson.id, student, "3")))
+        .await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "period_locked",
+        "after the lock no mark enters the period"
+    );
+    let r = s.push_new(&mut a, (t, final_of(3))).await;
+    assert_eq!(rejection_code(&r[0]), "period_locked", "nor a final");
+}
+
 conformance!(
+    finals_conflict_and_a_period_lock_closes_the_journal,
     a_device_clock_ahead_of_the_server_is_refused,
     concurrent_pushes_from_several_devices_keep_server_seq_gap_free,
     push_applies_then_answers_duplicate_and_pull_returns_the_change,
