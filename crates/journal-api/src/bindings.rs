@@ -32,6 +32,8 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     WorkType::export_all_to(dir)?;
     RemarkView::export_all_to(dir)?;
     ConflictView::export_all_to(dir)?;
+    SyncReportDto::export_all_to(dir)?;
+    crate::sync::ConflictAction::export_all_to(dir)?;
     Ok(())
 }
 

@@ -428,6 +428,11 @@ pub struct Status {
     pub conflicts: u64,
     /// Last successful sync; None = never.
     pub last_sync: Option<NaiveDateTime>,
+    /// Result of the last contact with the server: true = answered, false = unreachable,
+    /// None = not tried since this copy was opened.
+    pub online: Option<bool>,
+    /// The server this copy syncs with (None for the demo copy).
+    pub server_url: Option<String>,
     /// The device's outbox chain verifies.
     pub outbox_intact: bool,
     pub store_path: String,
@@ -485,4 +490,24 @@ mod tests {
         );
         assert_eq!(WorkType::parse("что-то"), None, "unknown names are refused");
     }
+}
+
+/// What one sync (or bundle push/import) did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct SyncReportDto {
+    /// Ops the server answered.
+    pub pushed: u64,
+    pub applied: u64,
+    /// Ops the server already had (a resent batch after a lost reply).
+    pub duplicates: u64,
+    /// Ops refused or in conflict: each is a row in the conflicts list.
+    pub refused: u64,
+    /// Changes pulled from the server.
+    pub pulled: u64,
+    /// Pulled changes written into the local copy (the others are shadowed by pending edits or
+    /// concern rows this copy does not hold).
+    pub written: u64,
+    /// Edits still waiting for the server after this sync.
+    pub pending: u64,
+    pub open_conflicts: u64,
 }

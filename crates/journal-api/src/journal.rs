@@ -29,12 +29,14 @@ pub const MAX_TEXT_CHARS: usize = 2000;
 
 /// One opened local copy for one signed-in user.
 pub struct Journal {
-    store: Store,
-    store_path: PathBuf,
-    me: User,
+    pub(crate) store: Store,
+    pub(crate) store_path: PathBuf,
+    pub(crate) me: User,
     policy: Policy,
     institution_name: String,
     clock: Arc<dyn Clock>,
+    /// The server this copy syncs with and the session token (memory only).
+    pub(crate) link: crate::sync::SyncLink,
 }
 
 impl std::fmt::Debug for Journal {
@@ -106,7 +108,11 @@ impl Journal {
         Ok(())
     }
 
-    fn from_store(store: Store, store_path: PathBuf, login: &str) -> Result<Journal, ApiError> {
+    pub(crate) fn from_store(
+        store: Store,
+        store_path: PathBuf,
+        login: &str,
+    ) -> Result<Journal, ApiError> {
         let institution = store.institution()?.ok_or_else(|| {
             ApiError::new(
                 "local_copy_empty",
@@ -126,6 +132,7 @@ impl Journal {
             policy: institution.policy,
             institution_name: institution.name,
             clock: Arc::new(SystemClock),
+            link: crate::sync::SyncLink::default(),
         })
     }
 
@@ -513,8 +520,9 @@ impl Journal {
             device_id: self.store.device_id().to_string(),
             pending_ops: counts.pending_ops,
             conflicts: counts.open_conflicts,
-            // No sync client yet: this copy has never synced.
-            last_sync: None,
+            last_sync: self.store.last_sync_at()?,
+            online: self.link.online,
+            server_url: self.link.server_url.clone(),
             outbox_intact: self.store.verify_outbox().is_ok(),
             store_path: self.store_path.display().to_string(),
         })

@@ -16,6 +16,7 @@ pub mod dto;
 mod error;
 mod journal;
 pub mod layout;
+pub mod sync;
 mod view;
 
 pub use clock::{Clock, FixedClock, ShiftedDateClock, SystemClock};
@@ -24,3 +25,4 @@ pub use error::ApiError;
 pub use journal::{Journal, DEMO_LOGIN, MAX_TEXT_CHARS};
 pub use journal_store::StoreKey;
 pub use layout::DataDir;
+pub use sync::{ConflictAction, KdfParams, SyncReport};

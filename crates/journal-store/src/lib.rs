@@ -11,11 +11,13 @@ mod error;
 mod import;
 mod outbox;
 mod query;
+mod remote;
 mod schema;
 
 pub use error::StoreError;
 pub use outbox::{OpState, OutboxCheck};
 pub use query::*;
+pub use remote::RemoteChange;
 pub use schema::MIGRATIONS;
 
 use chrono::Utc;

@@ -194,7 +194,7 @@ fn require_lesson(tx: &Transaction<'_>, id: String) -> Result<(), StoreError> {
 }
 
 /// Writes what the edit means into the journal tables.
-fn apply_payload(
+pub(crate) fn apply_payload(
     tx: &Transaction<'_>,
     user_id: UserId,
     at: NaiveDateTime,

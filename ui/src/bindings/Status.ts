@@ -14,6 +14,15 @@ pending_ops: bigint, conflicts: bigint,
  */
 last_sync: string | null, 
 /**
+ * Result of the last contact with the server: true = answered, false = unreachable,
+ * None = not tried since this copy was opened.
+ */
+online: boolean | null, 
+/**
+ * The server this copy syncs with (None for the demo copy).
+ */
+server_url: string | null, 
+/**
  * The device's outbox chain verifies.
  */
 outbox_intact: boolean, store_path: string, };

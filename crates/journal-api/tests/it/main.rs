@@ -1,7 +1,10 @@
 //! Integration tests of journal-api on a real local store in a temp dir, with a fixed clock: the
-//! demo teacher's copy, today's lessons, every write, and refusals that must change nothing.
+//! demo teacher's copy, today's lessons, every write, and refusals that must change nothing; and
+//! sign-in and sync against a real journal server on 127.0.0.1.
 
 mod fixture;
 mod reads;
 mod refusals;
+mod server;
+mod sync;
 mod writes;

@@ -1,0 +1,1027 @@
+//! Signing in on a shared PC and syncing with the institution server.
+//!
+//! Each user's local copy is a SQLCipher store encrypted with a key derived from their password by
+//! Argon2id; the salt and the Argon2 parameters (never the key) are kept beside the store in
+//! `users/<login>/key.json`, so offline sign-in is opening the store with the derived key. The
+//! server token lives only in memory: a new process signs in again.
+//!
+//! The HTTP client is reqwest's blocking client: every call here blocks, so the app runs sync off
+//! its UI thread (a Tauri async command on a blocking task) and the CLI simply waits. Plain HTTP
+//! only for now (the institution server on the school network); TLS is not compiled in.
+//!
+//! Sync = push the pending outbox ops in `device_seq` order in batches (each op's answer is stored
+//! as soon as its batch is answered), then pull pages after the stored cursor until `has_more` is
+//! false (each page applied with the cursor in one store transaction). Either step may be
+//! interrupted at any point: the next sync pushes what is still pending (the server answers
+//! `duplicate` for what it already has) and pulls from the last stored cursor.
+
+use crate::layout::DataDir;
+use crate::{ApiError, Journal};
+use chrono::{NaiveDateTime, Utc};
+use journal_core::{DeviceId, OpId, UserId};
+use journal_protocol::{Op, OpOutcome, OpPayload, Snapshot, PROTOCOL_VERSION};
+use journal_store::{OpState, RemoteChange, Store, StoreKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use crate::dto::SyncReportDto as SyncReport;
+
+/// File beside the store with the key derivation's salt and parameters.
+pub const KEY_FILE: &str = "key.json";
+/// Ops per push request.
+const PUSH_BATCH: usize = 500;
+/// Changes per pull page.
+const PULL_LIMIT: u32 = 1000;
+/// Failed offline sign-ins after which each further attempt must wait.
+const FREE_ATTEMPTS: u32 = 5;
+const PROTOCOL_HEADER: &str = "x-journal-protocol";
+/// Server refusals that concern the device, not the op: the op is not part of the device's chain
+/// on the server, so it stays pending and is sent again once the cause is fixed.
+const DEVICE_REFUSALS: &[&str] = &[
+    "unknown_device",
+    "device_key_missing",
+    "sequence_gap",
+    "chain_broken",
+    "device_other_institution",
+];
+
+/// Argon2id cost. [`KdfParams::default`] is the real one (19 MiB, 2 passes, 1 lane — OWASP's
+/// minimum for Argon2id); tests may pass lighter ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        KdfParams {
+            m_kib: 19 * 1024,
+            t: 2,
+            p: 1,
+        }
+    }
+}
+
+/// What `users/<login>/key.json` holds: how to derive the key, never the key; the offline
+/// sign-in failure counter; the server and the last contact (not secret).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct KeyFile {
+    login: String,
+    /// Hex of 16 random bytes.
+    salt: String,
+    kdf: KdfParams,
+    #[serde(default)]
+    failed_attempts: u32,
+    #[serde(default)]
+    last_failure_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    server_url: Option<String>,
+}
+
+impl KeyFile {
+    fn path(data_dir: &Path, login: &str) -> Result<PathBuf, ApiError> {
+        Ok(DataDir::new(data_dir).user_dir(login)?.join(KEY_FILE))
+    }
+
+    fn load(path: &Path) -> Result<Option<KeyFile>, ApiError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(path)?;
+        serde_json::from_str(&text).map(Some).map_err(|e| {
+            ApiError::new(
+                "key_file_invalid",
+                format!("Файл параметров ключа повреждён ({}): {e}", path.display()),
+            )
+        })
+    }
+
+    fn save(&self, path: &Path) -> Result<(), ApiError> {
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| ApiError::new("key_file_invalid", e.to_string()))?;
+        // Write-then-rename: a crash never leaves a half-written salt (that would lock the copy).
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)?;
+        Ok(())
+    }
+
+    fn new(login: &str, kdf: KdfParams) -> KeyFile {
+        let salt: [u8; 16] = rand::random();
+        KeyFile {
+            login: login.to_string(),
+            salt: hex::encode(salt),
+            kdf,
+            failed_attempts: 0,
+            last_failure_at: None,
+            server_url: None,
+        }
+    }
+
+    fn derive(&self, password: &str) -> Result<StoreKey, ApiError> {
+        derive_key(password, &self.salt, self.kdf)
+    }
+}
+
+/// The store key of `password` with `salt_hex` (Argon2id, 32 bytes).
+pub fn derive_key(password: &str, salt_hex: &str, kdf: KdfParams) -> Result<StoreKey, ApiError> {
+    let bad = |e: String| {
+        ApiError::new(
+            "key_derivation_failed",
+            format!("Не удалось вычислить ключ: {e}"),
+        )
+    };
+    let salt = hex::decode(salt_hex).map_err(|e| bad(e.to_string()))?;
+    let params =
+        argon2::Params::new(kdf.m_kib, kdf.t, kdf.p, Some(32)).map_err(|e| bad(e.to_string()))?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut key = [0u8; 32];
+    argon
+        .hash_password_into(password.as_bytes(), &salt, &mut key)
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(StoreKey(key))
+}
+
+fn wrong_password() -> ApiError {
+    ApiError::new(
+        "wrong_password",
+        "Неверный пароль: локальная копия журнала не открыта",
+    )
+}
+
+/// The server a signed-in copy talks to; the token is kept in memory only.
+#[derive(Debug, Clone, Default)]
+pub struct SyncLink {
+    pub(crate) server_url: Option<String>,
+    token: Option<String>,
+    /// Last contact: answered (true) or unreachable (false).
+    pub(crate) online: Option<bool>,
+    key_file: Option<PathBuf>,
+}
+
+/// What the user decides about a conflict or refusal. Each decision is recorded as a resolved
+/// entry in the conflicts list beside the original, which is closed — nothing disappears.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ConflictAction {
+    /// Keep the server's value (the local copy already shows it after the sync).
+    TakeServer,
+    /// Record the local value again as a new edit (new entry time) to send with the next sync.
+    SubmitAgain,
+    /// Give the local value up, with the reason.
+    Withdraw { reason: String },
+}
+
+// ----- wire types (the server's JSON; unknown fields tolerated for newer servers) --------------
+
+#[derive(Serialize)]
+struct LoginRequest<'a> {
+    login: &'a str,
+    password: &'a str,
+    device_id: DeviceId,
+    device_key: String,
+}
+
+#[derive(Deserialize)]
+struct LoginResponse {
+    token: String,
+    user: LoginUser,
+}
+
+#[derive(Deserialize)]
+struct LoginUser {
+    id: UserId,
+}
+
+#[derive(Serialize)]
+struct PushRequest<'a> {
+    ops: &'a [Op],
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OpResult {
+    op_id: OpId,
+    outcome: OpOutcome,
+    #[serde(default)]
+    expected_seq: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct PushResponse {
+    results: Vec<OpResult>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Change {
+    server_seq: u64,
+    author_id: UserId,
+    device_time: NaiveDateTime,
+    payload: OpPayload,
+}
+
+#[derive(Deserialize)]
+struct PullPage {
+    changes: Vec<Change>,
+    next_after: u64,
+    has_more: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SnapshotResponse {
+    server_seq: u64,
+    snapshot: Snapshot,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+// ----- HTTP ------------------------------------------------------------------------------------
+
+fn client() -> Result<reqwest::blocking::Client, ApiError> {
+    reqwest::blocking::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| ApiError::new("http_client_failed", e.to_string()))
+}
+
+fn api_url(server: &str, path: &str) -> String {
+    format!("{}/api/v1{path}", server.trim_end_matches('/'))
+}
+
+fn unreachable(e: reqwest::Error) -> ApiError {
+    ApiError::new(
+        "server_unreachable",
+        format!("Нет связи с сервером журнала: {e}. Изменения сохранены на этом компьютере и будут отправлены при следующей синхронизации"),
+    )
+}
+
+/// Turns an HTTP reply into its JSON body, or the server's `{code, message}` into an ApiError
+/// (token expiry → `session_expired`, an older protocol → `protocol_outdated`).
+fn read_json<T: serde::de::DeserializeOwned>(
+    resp: reqwest::blocking::Response,
+) -> Result<T, ApiError> {
+    let status = resp.status();
+    if status.is_success() {
+        return resp.json::<T>().map_err(|e| {
+            ApiError::new(
+                "server_reply_invalid",
+                format!("Сервер ответил в неожиданном виде: {e}"),
+            )
+        });
+    }
+    let body: Option<ErrorBody> = resp.json().ok();
+    let (code, message) = body.map(|b| (b.code, b.message)).unwrap_or_else(|| {
+        (
+            "server_error".into(),
+            format!("Сервер ответил ошибкой {status}"),
+        )
+    });
+    Err(match code.as_str() {
+        "token_expired" | "unauthorized" => ApiError::new(
+            "session_expired",
+            "Срок входа истёк: войдите снова с подключением к серверу. Неотправленные изменения сохранены",
+        ),
+        "protocol_outdated" => ApiError::new("protocol_outdated", message),
+        _ => ApiError::new(code, message),
+    })
+}
+
+fn get<T: serde::de::DeserializeOwned>(
+    http: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    path: &str,
+    query: &[(&str, String)],
+) -> Result<T, ApiError> {
+    let resp = http
+        .get(api_url(server, path))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .bearer_auth(token)
+        .query(query)
+        .send()
+        .map_err(unreachable)?;
+    read_json(resp)
+}
+
+fn post<B: Serialize, T: serde::de::DeserializeOwned>(
+    http: &reqwest::blocking::Client,
+    server: &str,
+    token: Option<&str>,
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let mut req = http
+        .post(api_url(server, path))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    read_json(req.send().map_err(unreachable)?)
+}
+
+fn now_utc() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+// ----- bundle files ----------------------------------------------------------------------------
+
+/// What `bundle export` writes: the offline device's pending ops and who it is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct BundleBody {
+    format: String,
+    protocol: u32,
+    login: String,
+    user_id: UserId,
+    device_id: DeviceId,
+    /// Hex of the device's ed25519 public key.
+    device_key: String,
+    /// The device's pull cursor: the answer carries the changes after it.
+    after: u64,
+    created_at: NaiveDateTime,
+    ops: Vec<Op>,
+}
+
+/// What `bundle push` writes for the offline device: the server's answers and the changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AnswerBody {
+    format: String,
+    protocol: u32,
+    device_id: DeviceId,
+    user_id: UserId,
+    created_at: NaiveDateTime,
+    ops: Vec<Op>,
+    results: Vec<OpResult>,
+    changes: Vec<Change>,
+    next_after: u64,
+    /// The user's part of the institution, when some op was refused (so the device shows the
+    /// server's values where its own were not taken).
+    snapshot: Option<SnapshotResponse>,
+}
+
+/// A file with its integrity hash: sha256 (hex) of the body's JSON text.
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    body: serde_json::Value,
+    sha256: String,
+}
+
+const BUNDLE_FORMAT: &str = "offline-journal-bundle/1";
+const ANSWER_FORMAT: &str = "offline-journal-answer/1";
+
+fn write_sealed<T: Serialize>(path: &Path, body: &T) -> Result<(), ApiError> {
+    let value =
+        serde_json::to_value(body).map_err(|e| ApiError::new("bundle_invalid", e.to_string()))?;
+    let text = value.to_string();
+    let sealed = Sealed {
+        body: value,
+        sha256: hex::encode(Sha256::digest(text.as_bytes())),
+    };
+    let out =
+        serde_json::to_vec(&sealed).map_err(|e| ApiError::new("bundle_invalid", e.to_string()))?;
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, out)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn read_sealed<T: serde::de::DeserializeOwned>(path: &Path, format: &str) -> Result<T, ApiError> {
+    let bytes = std::fs::read(path)?;
+    let sealed: Sealed = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            "bundle_invalid",
+            format!("Файл {} — не файл обмена журнала: {e}", path.display()),
+        )
+    })?;
+    // serde_json's Value keeps keys sorted, so the text is the same as when it was written.
+    let text = sealed.body.to_string();
+    if hex::encode(Sha256::digest(text.as_bytes())) != sealed.sha256 {
+        return Err(ApiError::new(
+            "bundle_corrupt",
+            format!(
+                "Файл {} повреждён или изменён: контрольная сумма не совпадает",
+                path.display()
+            ),
+        ));
+    }
+    if sealed.body.get("format").and_then(|f| f.as_str()) != Some(format) {
+        return Err(ApiError::new(
+            "bundle_wrong_kind",
+            format!(
+                "Файл {} — не тот вид файла обмена (ожидался {format})",
+                path.display()
+            ),
+        ));
+    }
+    serde_json::from_value(sealed.body).map_err(|e| {
+        ApiError::new(
+            "bundle_invalid",
+            format!("Файл {} не соответствует формату: {e}", path.display()),
+        )
+    })
+}
+
+// ----- Journal: sign-in, sync, conflicts, bundles ---------------------------------------------
+
+impl Journal {
+    /// Logins with a local copy on this PC (the sign-in screen's list).
+    pub fn local_users(data_dir: &Path) -> Result<Vec<String>, ApiError> {
+        DataDir::new(data_dir).local_users()
+    }
+
+    /// Online sign-in with the real Argon2id cost. See [`Journal::sign_in_online_with`].
+    pub fn sign_in_online(
+        data_dir: &Path,
+        server_url: &str,
+        login: &str,
+        password: &str,
+    ) -> Result<Journal, ApiError> {
+        Journal::sign_in_online_with(data_dir, server_url, login, password, KdfParams::default())
+    }
+
+    /// Signs in against the server: derives the store key from the password, opens (or creates)
+    /// the user's encrypted local copy, logs in with this device's id and public key, and on the
+    /// first sign-in loads the user's part of the institution from the server's snapshot.
+    /// `kdf` applies to a new copy only; an existing one keeps the parameters it was made with.
+    pub fn sign_in_online_with(
+        data_dir: &Path,
+        server_url: &str,
+        login: &str,
+        password: &str,
+        kdf: KdfParams,
+    ) -> Result<Journal, ApiError> {
+        let login = login.trim();
+        let dirs = DataDir::new(data_dir);
+        let user_dir = dirs.user_dir(login)?;
+        let key_path = user_dir.join(KEY_FILE);
+        let store_path = dirs.store_path(login)?;
+        let existing = KeyFile::load(&key_path)?;
+        let is_new = existing.is_none() || !store_path.exists();
+        let mut key_file = match existing {
+            Some(k) if store_path.exists() => k,
+            _ => KeyFile::new(login, kdf),
+        };
+        let key = key_file.derive(password)?;
+        std::fs::create_dir_all(&user_dir)?;
+        let cleanup = |e: ApiError| {
+            // A first sign-in that failed leaves nothing behind (above all no copy keyed with a
+            // mistyped password).
+            if is_new {
+                let _ = std::fs::remove_dir_all(&user_dir);
+            }
+            e
+        };
+        let mut store = match Store::open(&store_path, Some(&key)) {
+            Ok(s) => s,
+            Err(e) if e.code() == "store_key_invalid" => {
+                return Err(ApiError::new(
+                    "wrong_password",
+                    "Пароль не подходит к локальной копии этого пользователя (если пароль меняли на другом компьютере, войдите прежним паролем)",
+                ))
+            }
+            Err(e) => return Err(cleanup(e.into())),
+        };
+        let http = client().map_err(cleanup)?;
+        let reply: LoginResponse = post(
+            &http,
+            server_url,
+            None,
+            "/auth/login",
+            &LoginRequest {
+                login,
+                password,
+                device_id: store.device_id(),
+                device_key: hex::encode(store.device_public_key()),
+            },
+        )
+        .map_err(cleanup)?;
+        if store.institution()?.is_none() {
+            let snap: SnapshotResponse =
+                get(&http, server_url, &reply.token, "/sync/snapshot", &[]).map_err(cleanup)?;
+            store
+                .import_snapshot(&snap.snapshot)
+                .map_err(|e| cleanup(e.into()))?;
+            store.set_sync_cursor(snap.server_seq, now_utc())?;
+        }
+        if store.user(reply.user.id)?.is_none() {
+            return Err(cleanup(ApiError::new(
+                "user_not_in_copy",
+                format!("Сервер не передал данные пользователя {login}"),
+            )));
+        }
+        key_file.failed_attempts = 0;
+        key_file.last_failure_at = None;
+        key_file.server_url = Some(server_url.to_string());
+        key_file.save(&key_path).map_err(cleanup)?;
+        let mut journal = Journal::from_store(store, store_path, login)?;
+        journal.link = SyncLink {
+            server_url: Some(server_url.to_string()),
+            token: Some(reply.token),
+            online: Some(true),
+            key_file: Some(key_path),
+        };
+        Ok(journal)
+    }
+
+    /// Offline sign-in: opens the user's local copy with the key derived from `password`. A
+    /// wrong password is `wrong_password`; after 5 failures in a row each further attempt must
+    /// wait (2, 4, 8… up to 300 s since the last failure), counted in the key file.
+    pub fn sign_in_offline(
+        data_dir: &Path,
+        login: &str,
+        password: &str,
+    ) -> Result<Journal, ApiError> {
+        let login = login.trim();
+        let dirs = DataDir::new(data_dir);
+        let key_path = KeyFile::path(data_dir, login)?;
+        let store_path = dirs.store_path(login)?;
+        let Some(mut key_file) = KeyFile::load(&key_path)?.filter(|_| store_path.exists()) else {
+            return Err(ApiError::new(
+                "no_local_copy",
+                format!("На этом компьютере нет локальной копии пользователя {login}: войдите с подключением к серверу"),
+            ));
+        };
+        if key_file.failed_attempts >= FREE_ATTEMPTS {
+            let wait = 2i64
+                .saturating_pow(key_file.failed_attempts - FREE_ATTEMPTS + 1)
+                .min(300);
+            if let Some(last) = key_file.last_failure_at {
+                let left = wait - (now_utc() - last).num_seconds();
+                if left > 0 {
+                    return Err(ApiError::new(
+                        "sign_in_throttled",
+                        format!("Слишком много неудачных попыток входа: повторите через {left} с"),
+                    ));
+                }
+            }
+        }
+        let key = key_file.derive(password)?;
+        match Store::open(&store_path, Some(&key)) {
+            Ok(store) => {
+                if key_file.failed_attempts > 0 {
+                    key_file.failed_attempts = 0;
+                    key_file.last_failure_at = None;
+                    key_file.save(&key_path)?;
+                }
+                let mut journal = Journal::from_store(store, store_path, login)?;
+                journal.link = SyncLink {
+                    server_url: key_file.server_url.clone(),
+                    token: None,
+                    online: None,
+                    key_file: Some(key_path),
+                };
+                Ok(journal)
+            }
+            Err(e) if e.code() == "store_key_invalid" => {
+                key_file.failed_attempts += 1;
+                key_file.last_failure_at = Some(now_utc());
+                key_file.save(&key_path)?;
+                Err(wrong_password())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether this copy holds a server session (signed in online in this process).
+    pub fn is_online_session(&self) -> bool {
+        self.link.token.is_some()
+    }
+
+    /// Points this copy at another server address (the server moved; tests use an unreachable
+    /// one to go offline). Keeps the session token.
+    pub fn set_server_url(&mut self, url: &str) {
+        self.link.server_url = Some(url.to_string());
+    }
+
+    fn session(&self) -> Result<(String, String), ApiError> {
+        match (&self.link.server_url, &self.link.token) {
+            (Some(url), Some(token)) => Ok((url.clone(), token.clone())),
+            _ => Err(ApiError::new(
+                "not_signed_in_online",
+                "Для синхронизации войдите с подключением к серверу",
+            )),
+        }
+    }
+
+    /// Remembers how the last contact with the server went (status: online/offline).
+    fn contact<T>(&mut self, r: Result<T, ApiError>) -> Result<T, ApiError> {
+        self.link.online = Some(!matches!(&r, Err(e) if e.code == "server_unreachable"));
+        r
+    }
+
+    /// Push then pull (see the module docs). Returns what happened; on an error (no network,
+    /// expired session, outdated protocol) what was done so far is kept and the rest stays for
+    /// the next sync.
+    pub fn sync(&mut self) -> Result<SyncReport, ApiError> {
+        let (server, token) = self.session()?;
+        let http = client()?;
+        let mut report = SyncReport::default();
+        let pending = self.store.pending_ops()?;
+        for batch in pending.chunks(PUSH_BATCH) {
+            let reply: PushResponse = {
+                let r = post(
+                    &http,
+                    &server,
+                    Some(&token),
+                    "/sync/push",
+                    &PushRequest { ops: batch },
+                );
+                self.contact(r)?
+            };
+            self.apply_results(batch, &reply.results, &mut report)?;
+        }
+        let mut after = self.store.sync_cursor()?;
+        loop {
+            let page: PullPage = {
+                let r = get(
+                    &http,
+                    &server,
+                    &token,
+                    "/sync/pull",
+                    &[
+                        ("after", after.to_string()),
+                        ("limit", PULL_LIMIT.to_string()),
+                    ],
+                );
+                self.contact(r)?
+            };
+            self.apply_changes(&page.changes, page.next_after, &mut report)?;
+            after = page.next_after;
+            if !page.has_more {
+                break;
+            }
+        }
+        if report.refused > 0 {
+            // The local copy still shows the refused values; the server's state replaces them
+            // (pending edits stay shadowed).
+            let snap: SnapshotResponse = {
+                let r = get(&http, &server, &token, "/sync/snapshot", &[]);
+                self.contact(r)?
+            };
+            self.import_server_snapshot(&snap)?;
+        }
+        report.pending = self.store.counts()?.pending_ops;
+        report.open_conflicts = self.store.counts()?.open_conflicts;
+        Ok(report)
+    }
+
+    fn import_server_snapshot(&mut self, snap: &SnapshotResponse) -> Result<(), ApiError> {
+        self.store.import_snapshot(&snap.snapshot)?;
+        let cursor = self.store.sync_cursor()?.max(snap.server_seq);
+        self.store.set_sync_cursor(cursor, now_utc())?;
+        Ok(())
+    }
+
+    /// Stores the server's answer to each op of a batch.
+    fn apply_results(
+        &mut self,
+        batch: &[Op],
+        results: &[OpResult],
+        report: &mut SyncReport,
+    ) -> Result<(), ApiError> {
+        let now = self.now();
+        for r in results {
+            let Some(op) = batch.iter().find(|o| o.op_id == r.op_id) else {
+                continue;
+            };
+            let outcome = serde_json::to_value(&r.outcome)
+                .map_err(|e| ApiError::new("server_reply_invalid", e.to_string()))?;
+            let local = serde_json::to_value(&op.payload)
+                .map_err(|e| ApiError::new("server_reply_invalid", e.to_string()))?;
+            report.pushed += 1;
+            match &r.outcome {
+                OpOutcome::Applied { .. } => {
+                    self.store
+                        .set_op_state(op.op_id, OpState::Applied, Some(&outcome))?;
+                    report.applied += 1;
+                }
+                OpOutcome::Duplicate { .. } => {
+                    self.store
+                        .set_op_state(op.op_id, OpState::Duplicate, Some(&outcome))?;
+                    report.duplicates += 1;
+                }
+                OpOutcome::Rejected { code, message }
+                    if DEVICE_REFUSALS.contains(&code.as_str()) =>
+                {
+                    // Not part of the device's chain on the server: stays pending, sync stops.
+                    return Err(ApiError::new(
+                        "sync_device_refused",
+                        format!("Сервер не принял изменения этого устройства: {message}"),
+                    ));
+                }
+                OpOutcome::Rejected { code, message } => {
+                    self.store
+                        .set_op_state(op.op_id, OpState::Rejected, Some(&outcome))?;
+                    self.store
+                        .add_conflict(op.op_id, &local, None, code, message, now)?;
+                    report.refused += 1;
+                }
+                OpOutcome::Conflict {
+                    server_value,
+                    message,
+                } => {
+                    self.store
+                        .set_op_state(op.op_id, OpState::Conflict, Some(&outcome))?;
+                    self.store.add_conflict(
+                        op.op_id,
+                        &local,
+                        Some(server_value),
+                        "conflict",
+                        message,
+                        now,
+                    )?;
+                    report.refused += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_changes(
+        &mut self,
+        changes: &[Change],
+        next_after: u64,
+        report: &mut SyncReport,
+    ) -> Result<(), ApiError> {
+        let remote: Vec<RemoteChange> = changes
+            .iter()
+            .map(|c| RemoteChange {
+                author_id: c.author_id,
+                device_time: c.device_time,
+                payload: c.payload.clone(),
+            })
+            .collect();
+        report.pulled += changes.len() as u64;
+        report.written += self
+            .store
+            .apply_remote_changes(&remote, next_after, now_utc())? as u64;
+        Ok(())
+    }
+
+    /// Acts on an open conflict or refusal (see [`ConflictAction`]).
+    pub fn resolve_conflict(&mut self, id: i64, action: ConflictAction) -> Result<(), ApiError> {
+        let now = self.now();
+        let conflict = self
+            .store
+            .conflicts()?
+            .into_iter()
+            .find(|c| c.id == id && c.open)
+            .ok_or_else(|| ApiError::not_found("Открытый конфликт", id))?;
+        let op = self
+            .store
+            .all_ops()?
+            .into_iter()
+            .find(|o| o.op_id == conflict.op_id)
+            .ok_or_else(|| ApiError::not_found("Изменение", conflict.op_id))?;
+        let (code, message) = match &action {
+            ConflictAction::TakeServer => (
+                "resolved_take_server",
+                "Принято значение сервера".to_string(),
+            ),
+            ConflictAction::SubmitAgain => {
+                // The server re-checks it like any edit; the entry time is now.
+                let again = self
+                    .store
+                    .record_edit(self.me.id, now, op.payload.clone())?;
+                (
+                    "resolved_submitted_again",
+                    format!("Отправлено повторно (изменение №{})", again.device_seq),
+                )
+            }
+            ConflictAction::Withdraw { reason } => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(ApiError::invalid_input(
+                        "Укажите причину, по которой изменение отзывается",
+                    ));
+                }
+                ("resolved_withdrawn", format!("Отозвано: {reason}"))
+            }
+        };
+        let record = self.store.add_conflict(
+            op.op_id,
+            &conflict.local_value,
+            conflict.server_value.as_ref(),
+            code,
+            &message,
+            now,
+        )?;
+        self.store.resolve_conflict(record, now)?;
+        self.store.resolve_conflict(id, now)?;
+        Ok(())
+    }
+
+    /// Writes the pending ops of this (never-online) PC and its device identity into `file`,
+    /// to be pushed by another PC with [`Journal::push_bundle`].
+    pub fn export_bundle(&self, file: &Path) -> Result<u64, ApiError> {
+        let ops = self.store.pending_ops()?;
+        let n = ops.len() as u64;
+        write_sealed(
+            file,
+            &BundleBody {
+                format: BUNDLE_FORMAT.into(),
+                protocol: PROTOCOL_VERSION,
+                login: self.me.login.clone(),
+                user_id: self.me.id,
+                device_id: self.store.device_id(),
+                device_key: hex::encode(self.store.device_public_key()),
+                after: self.store.sync_cursor()?,
+                created_at: now_utc(),
+                ops,
+            },
+        )?;
+        Ok(n)
+    }
+
+    /// On a PC with network, signed in online as the same user: pushes another device's bundle
+    /// through the normal push endpoint, pulls the changes after the bundle's cursor, and writes
+    /// the answer file for `bundle import` on the offline PC. The offline device must have been
+    /// registered on the server once (an online sign-in on it); otherwise its ops are refused
+    /// with `unknown_device`, kept in the answer, and stay pending there.
+    pub fn push_bundle(&mut self, bundle: &Path, answer: &Path) -> Result<SyncReport, ApiError> {
+        let body: BundleBody = read_sealed(bundle, BUNDLE_FORMAT)?;
+        if body.user_id != self.me.id {
+            return Err(ApiError::new(
+                "bundle_other_user",
+                format!(
+                    "Файл обмена принадлежит пользователю {}: войдите на этом компьютере под этим пользователем",
+                    body.login
+                ),
+            ));
+        }
+        let (server, token) = self.session()?;
+        let http = client()?;
+        let mut report = SyncReport::default();
+        let mut results = Vec::new();
+        for batch in body.ops.chunks(PUSH_BATCH) {
+            let reply: PushResponse = {
+                let r = post(
+                    &http,
+                    &server,
+                    Some(&token),
+                    "/sync/push",
+                    &PushRequest { ops: batch },
+                );
+                self.contact(r)?
+            };
+            for r in &reply.results {
+                match &r.outcome {
+                    OpOutcome::Applied { .. } => report.applied += 1,
+                    OpOutcome::Duplicate { .. } => report.duplicates += 1,
+                    _ => report.refused += 1,
+                }
+            }
+            report.pushed += reply.results.len() as u64;
+            results.extend(reply.results);
+        }
+        let mut changes = Vec::new();
+        let mut after = body.after;
+        loop {
+            let page: PullPage = {
+                let r = get(
+                    &http,
+                    &server,
+                    &token,
+                    "/sync/pull",
+                    &[
+                        ("after", after.to_string()),
+                        ("limit", PULL_LIMIT.to_string()),
+                    ],
+                );
+                self.contact(r)?
+            };
+            report.pulled += page.changes.len() as u64;
+            changes.extend(page.changes);
+            after = page.next_after;
+            if !page.has_more {
+                break;
+            }
+        }
+        let snapshot = if report.refused > 0 {
+            let r = get(&http, &server, &token, "/sync/snapshot", &[]);
+            Some(self.contact(r)?)
+        } else {
+            None
+        };
+        write_sealed(
+            answer,
+            &AnswerBody {
+                format: ANSWER_FORMAT.into(),
+                protocol: PROTOCOL_VERSION,
+                device_id: body.device_id,
+                user_id: body.user_id,
+                created_at: now_utc(),
+                ops: body.ops,
+                results,
+                changes,
+                next_after: after,
+                snapshot,
+            },
+        )?;
+        Ok(report)
+    }
+
+    /// On the offline PC: applies an answer file exactly as a network sync applies the server's
+    /// replies — op outcomes, conflicts and refusals, then the pulled changes.
+    pub fn import_bundle_answer(&mut self, answer: &Path) -> Result<SyncReport, ApiError> {
+        let body: AnswerBody = read_sealed(answer, ANSWER_FORMAT)?;
+        if body.device_id != self.store.device_id() {
+            return Err(ApiError::new(
+                "bundle_other_device",
+                "Файл ответа сделан для другого компьютера",
+            ));
+        }
+        let mut report = SyncReport::default();
+        // Only ops this device still has pending: an answer imported twice changes nothing.
+        let pending = self.store.pending_ops()?;
+        let answered: Vec<Op> = body
+            .ops
+            .iter()
+            .filter(|o| pending.iter().any(|p| p.op_id == o.op_id))
+            .cloned()
+            .collect();
+        let results: Vec<OpResult> = body
+            .results
+            .iter()
+            .filter(|r| answered.iter().any(|o| o.op_id == r.op_id))
+            .cloned()
+            .collect();
+        self.apply_results(&answered, &results, &mut report)?;
+        let cursor = self.store.sync_cursor()?;
+        if body.next_after > cursor {
+            let fresh: Vec<Change> = body
+                .changes
+                .into_iter()
+                .filter(|c| c.server_seq > cursor)
+                .collect();
+            self.apply_changes(&fresh, body.next_after, &mut report)?;
+        }
+        if let Some(snap) = body.snapshot.filter(|_| report.refused > 0) {
+            self.import_server_snapshot(&snap)?;
+        }
+        report.pending = self.store.counts()?.pending_ops;
+        report.open_conflicts = self.store.counts()?.open_conflicts;
+        Ok(report)
+    }
+
+    /// The key file of this copy, if it was opened by a sign-in.
+    pub fn key_file_path(&self) -> Option<&Path> {
+        self.link.key_file.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_kdf_is_the_real_cost() {
+        assert_eq!(
+            KdfParams::default(),
+            KdfParams {
+                m_kib: 19456,
+                t: 2,
+                p: 1
+            },
+            "the default Argon2id cost is m=19 MiB, t=2, p=1"
+        );
+    }
+
+    #[test]
+    fn the_key_depends_on_password_and_salt() {
+        let light = KdfParams {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        };
+        let a = derive_key("пароль", "00112233445566778899aabbccddeeff", light).expect("derives");
+        let b = derive_key("пароль", "00112233445566778899aabbccddeeff", light).expect("derives");
+        let c = derive_key("пароль2", "00112233445566778899aabbccddeeff", light).expect("derives");
+        let d = derive_key("пароль", "ffeeddccbbaa99887766554433221100", light).expect("derives");
+        assert_eq!(a, b, "the same password and salt give the same key");
+        assert_ne!(a, c, "another password gives another key");
+        assert_ne!(a, d, "another salt gives another key");
+    }
+
+    #[test]
+    fn a_changed_bundle_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("b.json");
+        write_sealed(&path, &serde_json::json!({"format": ANSWER_FORMAT, "x": 1})).expect("writes");
+        let text = std::fs::read_to_string(&path).expect("reads");
+        std::fs::write(&path, text.replace("\"x\":1", "\"x\":2")).expect("tampers");
+        let err = read_sealed::<serde_json::Value>(&path, ANSWER_FORMAT).expect_err("refused");
+        assert_eq!(
+            err.code, "bundle_corrupt",
+            "a changed file fails its checksum"
+        );
+    }
+}
