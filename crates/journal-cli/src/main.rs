@@ -9,8 +9,8 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Parser, Subcommand};
 use journal_api::{
-    ApiError, Clock, DataDir, FixedClock, Journal, ShiftedDateClock, SystemClock, TopicInput,
-    WorkType,
+    ApiError, Clock, ConflictAction, DataDir, FixedClock, Journal, ShiftedDateClock, SystemClock,
+    TopicInput, WorkType,
 };
 use journal_core::{LessonId, LoadId, PeriodId, StudentId, TopicId};
 use std::path::PathBuf;
@@ -36,6 +36,9 @@ struct Cli {
     /// Считать текущим моментом это время (для демонстрации и тестов): YYYY-MM-DDTHH:MM[:SS].
     #[arg(long, global = true, value_name = "YYYY-MM-DDTHH:MM", value_parser = parse_datetime)]
     now: Option<NaiveDateTime>,
+    /// Адрес сервера журнала, например http://192.168.1.10:8080.
+    #[arg(long, global = true, env = "JOURNAL_SERVER", value_name = "URL")]
+    server: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -114,6 +117,40 @@ enum Command {
     },
     /// Конфликты и отказы сервера по изменениям этой копии.
     Conflicts,
+    /// Войти через сервер (пароль — из JOURNAL_PASSWORD или первой строкой stdin): создаёт
+    /// зашифрованную локальную копию пользователя или обновляет её.
+    Login,
+    /// Отправить неотправленные изменения на сервер и получить новые.
+    Sync,
+    /// Решить конфликт: принять значение сервера, отправить повторно или отозвать с причиной.
+    ResolveConflict {
+        #[arg(long, value_name = "N")]
+        id: i64,
+        #[arg(long, conflicts_with_all = ["submit_again", "withdraw"])]
+        take_server: bool,
+        #[arg(long, conflicts_with = "withdraw")]
+        submit_again: bool,
+        /// Причина отзыва.
+        #[arg(long, value_name = "ПРИЧИНА")]
+        withdraw: Option<String>,
+    },
+    /// Обмен файлами для компьютера без сети.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BundleCommand {
+    /// На компьютере без сети: записать неотправленные изменения в файл.
+    Export { file: PathBuf },
+    /// На компьютере с сетью (вход под тем же пользователем): отправить файл на сервер и записать ответ.
+    Push {
+        file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// На компьютере без сети: применить файл ответа.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Args)]
@@ -243,7 +280,51 @@ fn open(cli: &Cli, data_dir: &DataDir, clock: Arc<dyn Clock>) -> Result<Journal,
             }
         }
     };
-    Ok(Journal::open(data_dir.root(), &login, None)?.with_clock(clock))
+    let encrypted = data_dir
+        .user_dir(&login)?
+        .join(journal_api::sync::KEY_FILE)
+        .exists();
+    if !encrypted {
+        // The demo copy stays unencrypted.
+        return Ok(Journal::open(data_dir.root(), &login, None)?.with_clock(clock));
+    }
+    let password = password()?;
+    let journal = Journal::sign_in_offline(data_dir.root(), &login, &password)?;
+    if !needs_server(&cli.command) {
+        return Ok(journal.with_clock(clock));
+    }
+    // Sync needs a server session: sign in again online (the token lives in memory only).
+    let server = cli
+        .server
+        .clone()
+        .or_else(|| journal.status().ok().and_then(|s| s.server_url))
+        .ok_or_else(|| ApiError::new("server_required", "Укажите адрес сервера: --server URL"))?;
+    drop(journal);
+    Ok(Journal::sign_in_online(data_dir.root(), &server, &login, &password)?.with_clock(clock))
+}
+
+fn needs_server(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::Sync | Command::Bundle(BundleCommand::Push { .. })
+    )
+}
+
+/// The password: JOURNAL_PASSWORD, else the first line of stdin.
+fn password() -> Result<String, ApiError> {
+    if let Ok(p) = std::env::var("JOURNAL_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let p = line.trim_end_matches(['\r', '\n']).to_string();
+    if p.is_empty() {
+        return Err(ApiError::new(
+            "password_required",
+            "Введите пароль (первой строкой) или задайте JOURNAL_PASSWORD",
+        ));
+    }
+    Ok(p)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -270,6 +351,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         return render::status(&status, json);
+    }
+
+    if let Command::Login = &cli.command {
+        let login = cli
+            .user
+            .clone()
+            .ok_or_else(|| ApiError::new("user_required", "Укажите пользователя: --user LOGIN"))?;
+        let server = cli.server.clone().ok_or_else(|| {
+            ApiError::new("server_required", "Укажите адрес сервера: --server URL")
+        })?;
+        let password = password()?;
+        let journal =
+            Journal::sign_in_online(data_dir.root(), &server, &login, &password)?.with_clock(clock);
+        if !json {
+            println!("Вход выполнен: локальная копия зашифрована паролем пользователя.");
+        }
+        return render::status(&journal.status()?, json);
     }
 
     let mut journal = open(&cli, &data_dir, clock).context("открытие локальной копии")?;
@@ -355,6 +453,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             render::saved(&receipt, json, "Замечание отмечено как устранённое")
         }
         Command::Conflicts => render::conflicts(&journal.conflicts()?, json),
+        Command::Login => unreachable_demo(),
+        Command::Sync => render::sync_report(&journal.sync()?, json, "Синхронизация выполнена"),
+        Command::ResolveConflict {
+            id,
+            take_server,
+            submit_again,
+            withdraw,
+        } => {
+            let action =
+                match (take_server, submit_again, withdraw) {
+                    (true, _, _) => ConflictAction::TakeServer,
+                    (_, true, _) => ConflictAction::SubmitAgain,
+                    (_, _, Some(reason)) => ConflictAction::Withdraw { reason },
+                    _ => return Err(ApiError::invalid_input(
+                        "Укажите действие: --take-server, --submit-again или --withdraw ПРИЧИНА",
+                    )
+                    .into()),
+                };
+            journal.resolve_conflict(id, action)?;
+            render::conflicts(&journal.conflicts()?, json)
+        }
+        Command::Bundle(BundleCommand::Export { file }) => {
+            let n = journal.export_bundle(&file)?;
+            if json {
+                println!("{}", serde_json::json!({ "ops": n, "file": file }));
+            } else {
+                println!("В файл {} записано изменений: {n}", file.display());
+            }
+            Ok(())
+        }
+        Command::Bundle(BundleCommand::Push { file, out }) => render::sync_report(
+            &journal.push_bundle(&file, &out)?,
+            json,
+            &format!(
+                "Файл отправлен на сервер, ответ записан в {}",
+                out.display()
+            ),
+        ),
+        Command::Bundle(BundleCommand::Import { file }) => render::sync_report(
+            &journal.import_bundle_answer(&file)?,
+            json,
+            "Ответ сервера применён",
+        ),
     }
 }
 

@@ -4,7 +4,7 @@ use crate::table::Table;
 use chrono::NaiveDate;
 use journal_api::{
     ConflictView, DeadlineState, Duty, EditReceipt, Grid, GroupSummary, LessonDetail, LessonState,
-    LessonSummary, LoadSummary, PeriodView, RemarkView, Status,
+    LessonSummary, LoadSummary, PeriodView, RemarkView, Status, SyncReportDto,
 };
 use serde::Serialize;
 
@@ -41,6 +41,14 @@ pub fn status(s: &Status, json: bool) -> anyhow::Result<()> {
             "цел, подписи верны"
         } else {
             "НАРУШЕН"
+        }
+    );
+    println!(
+        "Связь с сервером:       {}",
+        match s.online {
+            Some(true) => "есть",
+            Some(false) => "нет",
+            None => "не проверялась",
         }
     );
     println!("Файл:                   {}", s.store_path);
@@ -360,6 +368,18 @@ pub fn saved(r: &EditReceipt, json: bool, what: &str) -> anyhow::Result<()> {
         "{what}. Время записи: {}; изменение № {} ждёт отправки на сервер.",
         r.entered_at.format("%d.%m.%Y %H:%M:%S"),
         r.device_seq
+    );
+    Ok(())
+}
+
+pub fn sync_report(r: &SyncReportDto, json: bool, what: &str) -> anyhow::Result<()> {
+    if json {
+        return print_json(r);
+    }
+    println!("{what}.");
+    println!(
+        "Отправлено: {} (принято {}, уже были {}, отклонено или в конфликте {}); получено изменений: {}; ждут отправки: {}; открытых конфликтов: {}",
+        r.pushed, r.applied, r.duplicates, r.refused, r.pulled, r.pending, r.open_conflicts
     );
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! lessons, a mark that shows up in the grid, and a bad value that exits non-zero, prints its code
 //! and changes nothing.
 
+mod online;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
