@@ -533,7 +533,7 @@ impl Journal {
 
     /// Offline sign-in: opens the user's local copy with the key derived from `password`. A
     /// wrong password is `wrong_password`; after 5 failures in a row each further attempt must
-    /// wait (2, 4, 8… up to 300 s since the last failure), counted in the key file.
+    /// wait (30, 60, 120, 240, then 300 s since the last failure), counted in the key file.
     pub fn sign_in_offline(
         data_dir: &Path,
         login: &str,
@@ -550,8 +550,8 @@ impl Journal {
             ));
         };
         if key_file.failed_attempts >= FREE_ATTEMPTS {
-            let wait = 2i64
-                .saturating_pow(key_file.failed_attempts - FREE_ATTEMPTS + 1)
+            let wait = 30i64
+                .saturating_mul(1 << (key_file.failed_attempts - FREE_ATTEMPTS).min(4))
                 .min(300);
             if let Some(last) = key_file.last_failure_at {
                 let left = wait - (now_utc() - last).num_seconds();

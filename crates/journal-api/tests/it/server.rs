@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use journal_api::{Clock, FixedClock, Journal, KdfParams, LessonSummary};
 use journal_server::{AppState, ServerConfig, SqliteStorage, Storage};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 /// Light Argon2id for tests (the default stays the real cost; a unit test pins it).
@@ -24,6 +25,8 @@ pub fn today() -> NaiveDate {
 
 pub struct TestServer {
     pub url: String,
+    /// Days added to the server's clock (to let tokens expire).
+    pub shift_days: Arc<AtomicI64>,
     pub db: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -37,6 +40,8 @@ impl TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let path = db.clone();
+        let shift_days = Arc::new(AtomicI64::new(0));
+        let shift = shift_days.clone();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -56,7 +61,10 @@ impl TestServer {
                 .expect("the demo institution loads");
                 let config = ServerConfig {
                     // The server's "now": the demo's today, 15:00 UTC (after the day's lessons).
-                    clock: Arc::new(|| today().and_hms_opt(15, 0, 0).unwrap_or_default()),
+                    clock: Arc::new(move || {
+                        today().and_hms_opt(15, 0, 0).unwrap_or_default()
+                            + chrono::Duration::days(shift.load(Ordering::SeqCst))
+                    }),
                     failure_delay: std::time::Duration::from_millis(1),
                     ..ServerConfig::default()
                 };
@@ -78,6 +86,7 @@ impl TestServer {
             .expect("the server thread reports its address");
         TestServer {
             url: format!("http://{addr}"),
+            shift_days,
             db,
             stop: Some(stop_tx),
             thread: Some(thread),

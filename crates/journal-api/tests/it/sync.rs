@@ -393,3 +393,63 @@ fn a_bundle_round_trip_gives_the_same_outcomes_as_network_sync() {
         "the offline PC's mark is on the server"
     );
 }
+
+#[test]
+fn an_expired_session_mid_sync_keeps_the_edits_pending_until_the_next_sign_in() {
+    let server = TestServer::start();
+    let pc = tempfile::tempdir().expect("temp dir");
+    let mut a = sign_in(&server, pc.path(), "teacher", morning());
+    let lesson = first_lesson(&a);
+    at_lesson(&mut a, &lesson);
+    let s0 = student(&a, &lesson, 0);
+    a.set_cell(lesson.id, s0, "5").expect("a mark");
+    // The token lives a week; the server's clock moves past it.
+    server
+        .shift_days
+        .store(8, std::sync::atomic::Ordering::SeqCst);
+    let err = a.sync().expect_err("an expired token cannot sync");
+    assert_eq!(
+        err.code, "session_expired",
+        "the caller is told to sign in again: {err}"
+    );
+    assert!(
+        err.message.contains("войдите снова"),
+        "in Russian: {}",
+        err.message
+    );
+    assert_eq!(
+        a.status().expect("status").pending_ops,
+        1,
+        "the edit stays pending"
+    );
+    drop(a);
+    let mut a = sign_in(&server, pc.path(), "teacher", morning());
+    let r = a.sync().expect("sync after signing in again");
+    assert_eq!(
+        (r.applied, r.pending),
+        (1, 0),
+        "the kept edit is sent: {r:?}"
+    );
+}
+
+#[test]
+fn offline_sign_in_slows_down_after_five_failures() {
+    let server = TestServer::start();
+    let pc = tempfile::tempdir().expect("temp dir");
+    drop(sign_in(&server, pc.path(), "teacher", morning()));
+    for i in 0..5 {
+        let e = Journal::sign_in_offline(pc.path(), "teacher", "не тот").expect_err("wrong");
+        assert_eq!(e.code, "wrong_password", "attempt {i} is a plain refusal");
+    }
+    let e = Journal::sign_in_offline(pc.path(), "teacher", journal_demo::DEMO_PASSWORD)
+        .expect_err("even the right password must wait after five failures");
+    assert_eq!(
+        e.code, "sign_in_throttled",
+        "the sixth attempt is slowed down: {e}"
+    );
+    assert!(
+        e.message.contains("повторите через"),
+        "and says when: {}",
+        e.message
+    );
+}
