@@ -127,6 +127,40 @@ impl KeyFile {
     }
 }
 
+/// Where a password change writes the new key parameters before re-encrypting the copy: if the
+/// change is interrupted between the two, sign-in finds the copy under the one or the other.
+const NEW_KEY_FILE: &str = "key.json.new";
+
+/// Opens the store at `store_path` with the key `password` derives from the key file, or from a
+/// pending new key file left by an interrupted password change (which then becomes the key file).
+fn open_keyed(
+    store_path: &Path,
+    key_path: &Path,
+    key_file: &mut KeyFile,
+    password: &str,
+) -> Result<Store, journal_store::StoreError> {
+    let key = key_file
+        .derive(password)
+        .map_err(|e| journal_store::StoreError::Open(e.message))?;
+    match Store::open(store_path, Some(&key)) {
+        Err(e) if e.code() == "store_key_invalid" => {
+            let new_path = key_path.with_file_name(NEW_KEY_FILE);
+            let Ok(Some(new)) = KeyFile::load(&new_path) else {
+                return Err(e);
+            };
+            let key = new
+                .derive(password)
+                .map_err(|e| journal_store::StoreError::Open(e.message))?;
+            let store = Store::open(store_path, Some(&key))?;
+            std::fs::rename(&new_path, key_path)
+                .map_err(|e| journal_store::StoreError::Open(e.to_string()))?;
+            *key_file = new;
+            Ok(store)
+        }
+        other => other,
+    }
+}
+
 /// The store key of `password` with `salt_hex` (Argon2id, 32 bytes).
 pub fn derive_key(password: &str, salt_hex: &str, kdf: KdfParams) -> Result<StoreKey, ApiError> {
     let bad = |e: String| {
@@ -469,7 +503,6 @@ impl Journal {
             Some(k) if store_path.exists() => k,
             _ => KeyFile::new(login, kdf),
         };
-        let key = key_file.derive(password)?;
         std::fs::create_dir_all(&user_dir)?;
         let cleanup = |e: ApiError| {
             // A first sign-in that failed leaves nothing behind (above all no copy keyed with a
@@ -479,7 +512,7 @@ impl Journal {
             }
             e
         };
-        let mut store = match Store::open(&store_path, Some(&key)) {
+        let mut store = match open_keyed(&store_path, &key_path, &mut key_file, password) {
             Ok(s) => s,
             Err(e) if e.code() == "store_key_invalid" => {
                 return Err(ApiError::new(
@@ -563,8 +596,7 @@ impl Journal {
                 }
             }
         }
-        let key = key_file.derive(password)?;
-        match Store::open(&store_path, Some(&key)) {
+        match open_keyed(&store_path, &key_path, &mut key_file, password) {
             Ok(store) => {
                 if key_file.failed_attempts > 0 {
                     key_file.failed_attempts = 0;
@@ -970,6 +1002,40 @@ impl Journal {
         report.pending = self.store.counts()?.pending_ops;
         report.open_conflicts = self.store.counts()?.open_conflicts;
         Ok(report)
+    }
+
+    /// Changes the user's password on the server (needs an online session), then re-encrypts the
+    /// local copy with a key derived from the new password and a fresh salt.
+    pub fn change_password(&mut self, old: &str, new: &str) -> Result<(), ApiError> {
+        let (server, token) = self.session()?;
+        let key_path = self.link.key_file.clone().ok_or_else(|| {
+            ApiError::new(
+                "not_signed_in_online",
+                "Пароль меняется после входа через сервер",
+            )
+        })?;
+        let current = KeyFile::load(&key_path)?
+            .ok_or_else(|| ApiError::new("key_file_invalid", "Нет файла параметров ключа"))?;
+        let http = client()?;
+        let resp = http
+            .post(api_url(&server, "/auth/password"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "old_password": old, "new_password": new }))
+            .send()
+            .map_err(unreachable);
+        let resp = self.contact(resp)?;
+        if !resp.status().is_success() {
+            return read_json::<serde_json::Value>(resp).map(|_| ());
+        }
+        let mut next = KeyFile::new(&current.login, current.kdf);
+        next.server_url = current.server_url.clone();
+        let key = next.derive(new)?;
+        let new_path = key_path.with_file_name(NEW_KEY_FILE);
+        next.save(&new_path)?;
+        self.store.rekey(&key)?;
+        std::fs::rename(&new_path, &key_path)?;
+        Ok(())
     }
 
     /// The key file of this copy, if it was opened by a sign-in.

@@ -72,3 +72,13 @@ impl Store {
             .flatten())
     }
 }
+
+impl Store {
+    /// Re-encrypts an encrypted copy with `key` (SQLCipher `PRAGMA rekey`): the user's password
+    /// changed. Added for journal-api's password change.
+    pub fn rekey(&mut self, key: &crate::StoreKey) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(key.0)))?;
+        Ok(())
+    }
+}

@@ -453,3 +453,28 @@ fn offline_sign_in_slows_down_after_five_failures() {
         e.message
     );
 }
+
+#[test]
+fn a_password_change_online_re_encrypts_the_local_copy() {
+    let server = TestServer::start();
+    let pc = tempfile::tempdir().expect("temp dir");
+    let mut a = sign_in(&server, pc.path(), "teacher", morning());
+    let short = a.change_password(journal_demo::DEMO_PASSWORD, "корот");
+    assert_eq!(
+        short.expect_err("the server refuses a short password").code,
+        "password_too_short",
+        "the server's refusal crosses and nothing changes locally"
+    );
+    a.change_password(journal_demo::DEMO_PASSWORD, "новый-пароль-2027")
+        .expect("the password changes");
+    drop(a);
+    let old = Journal::sign_in_offline(pc.path(), "teacher", journal_demo::DEMO_PASSWORD);
+    assert_eq!(
+        old.expect_err("the old password no longer opens the copy")
+            .code,
+        "wrong_password",
+        "the copy was re-encrypted"
+    );
+    Journal::sign_in_offline(pc.path(), "teacher", "новый-пароль-2027")
+        .expect("the new password opens the copy offline");
+}
