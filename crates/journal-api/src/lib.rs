@@ -1,5 +1,6 @@
 //! journal-api: the app's use cases over the teacher's local copy — today's lessons, a lesson, the
-//! journal grid, setting cells, topics, homework and finals, closing a period, the copy's status.
+//! journal grid, setting cells, topics, homework and finals, closing a period, the copy's status —
+//! and signing in on a shared PC and syncing the copy with the institution server ([`sync`]).
 //!
 //! One [`Journal`] is one opened local copy for one signed-in user. The desktop app (Tauri
 //! commands), the `journal` CLI and the tests call the same methods. Every write is checked with

@@ -478,3 +478,65 @@ fn a_password_change_online_re_encrypts_the_local_copy() {
     Journal::sign_in_offline(pc.path(), "teacher", "новый-пароль-2027")
         .expect("the new password opens the copy offline");
 }
+
+/// A server of a newer protocol: it answers every request as the journal server answers an older
+/// client.
+fn newer_server() -> (String, tokio::sync::oneshot::Sender<()>) {
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        rt.block_on(async move {
+            let app = axum::Router::new().fallback(|| async {
+                (
+                    axum::http::StatusCode::UPGRADE_REQUIRED,
+                    axum::Json(serde_json::json!({
+                        "code": "protocol_outdated",
+                        "message": "Обновите приложение: его версия протокола 1 устарела, сервер работает с версией 2",
+                    })),
+                )
+            });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("a free port");
+            addr_tx
+                .send(listener.local_addr().expect("an address"))
+                .expect("the test waits");
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stop_rx.await;
+                })
+                .await;
+        });
+    });
+    let addr = addr_rx.recv().expect("the fake server reports its address");
+    (format!("http://{addr}"), stop_tx)
+}
+
+#[test]
+fn an_older_protocol_is_told_to_update_and_leaves_nothing_behind() {
+    let (url, stop) = newer_server();
+    let pc = tempfile::tempdir().expect("temp dir");
+    let err = Journal::sign_in_online_with(
+        pc.path(),
+        &url,
+        "teacher",
+        journal_demo::DEMO_PASSWORD,
+        crate::server::TEST_KDF,
+    )
+    .expect_err("a newer server refuses this app");
+    assert_eq!(err.code, "protocol_outdated", "the refusal is named: {err}");
+    assert!(
+        err.message.starts_with("Обновите приложение"),
+        "and tells the user what to do: {}",
+        err.message
+    );
+    assert!(
+        Journal::local_users(pc.path()).expect("lists").is_empty(),
+        "a refused first sign-in leaves no local copy"
+    );
+    let _ = stop.send(());
+}
