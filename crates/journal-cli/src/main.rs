@@ -134,6 +134,11 @@ enum Command {
         #[arg(long, value_name = "ПРИЧИНА")]
         withdraw: Option<String>,
     },
+    /// Сменить пароль на сервере и перешифровать локальную копию (текущий пароль — из
+    /// JOURNAL_PASSWORD или первой строки stdin, новый — из JOURNAL_NEW_PASSWORD или второй строки).
+    Password,
+    /// Пользователи, у которых есть локальная копия на этом компьютере.
+    Users,
     /// Обмен файлами для компьютера без сети.
     #[command(subcommand)]
     Bundle(BundleCommand),
@@ -306,7 +311,7 @@ fn open(cli: &Cli, data_dir: &DataDir, clock: Arc<dyn Clock>) -> Result<Journal,
 fn needs_server(c: &Command) -> bool {
     matches!(
         c,
-        Command::Sync | Command::Bundle(BundleCommand::Push { .. })
+        Command::Sync | Command::Password | Command::Bundle(BundleCommand::Push { .. })
     )
 }
 
@@ -351,6 +356,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         return render::status(&status, json);
+    }
+
+    if let Command::Users = &cli.command {
+        let users = Journal::local_users(data_dir.root())?;
+        if json {
+            println!("{}", serde_json::to_string(&users)?);
+        } else if users.is_empty() {
+            println!("На этом компьютере нет локальных копий");
+        } else {
+            for u in users {
+                println!("{u}");
+            }
+        }
+        return Ok(());
     }
 
     if let Command::Login = &cli.command {
@@ -453,7 +472,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             render::saved(&receipt, json, "Замечание отмечено как устранённое")
         }
         Command::Conflicts => render::conflicts(&journal.conflicts()?, json),
-        Command::Login => unreachable_demo(),
+        Command::Login | Command::Users => unreachable_demo(),
+        Command::Password => {
+            let old = password()?;
+            let new = match std::env::var("JOURNAL_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            journal.change_password(&old, &new)?;
+            if json {
+                println!("{}", serde_json::json!({ "changed": true }));
+            } else {
+                println!("Пароль изменён; локальная копия перешифрована новым паролем.");
+            }
+            Ok(())
+        }
         Command::Sync => render::sync_report(&journal.sync()?, json, "Синхронизация выполнена"),
         Command::ResolveConflict {
             id,

@@ -255,4 +255,38 @@ fn login_mark_offline_sync_and_bundle_from_the_command_line() {
     );
     let c = ok(d, &["--json", "conflicts"]);
     assert_eq!(c.as_array().map(Vec::len), Some(0), "no conflicts: {c}");
+
+    let users = ok(d, &["--json", "users"]);
+    assert_eq!(
+        users,
+        serde_json::json!(["teacher"]),
+        "the local copies of this PC"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_journal"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["--json", "password"])
+        .env("JOURNAL_PASSWORD", journal_demo::DEMO_PASSWORD)
+        .env("JOURNAL_NEW_PASSWORD", "новый-пароль-2027")
+        .env_remove("JOURNAL_USER")
+        .env_remove("JOURNAL_SERVER")
+        .output()
+        .expect("the journal binary runs");
+    assert!(
+        out.status.success(),
+        "the password changes: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let old = run(d, journal_demo::DEMO_PASSWORD, &["--json", "status"]);
+    assert!(
+        !old.status.success(),
+        "the old password no longer opens the copy"
+    );
+    let new = run(d, "новый-пароль-2027", &["--json", "status"]);
+    assert!(
+        new.status.success(),
+        "the new one does: {}",
+        String::from_utf8_lossy(&new.stderr)
+    );
 }
