@@ -540,3 +540,36 @@ fn an_older_protocol_is_told_to_update_and_leaves_nothing_behind() {
     );
     let _ = stop.send(());
 }
+
+#[test]
+fn two_teachers_on_one_pc_keep_separate_encrypted_copies() {
+    let server = TestServer::start();
+    let pc = tempfile::tempdir().expect("temp dir");
+    drop(sign_in(&server, pc.path(), "teacher", morning()));
+    drop(sign_in(&server, pc.path(), "teacher2", morning()));
+    assert_eq!(
+        Journal::local_users(pc.path()).expect("lists"),
+        vec!["teacher".to_string(), "teacher2".to_string()],
+        "the sign-in screen lists both teachers"
+    );
+    let t2 = Journal::sign_in_offline(pc.path(), "teacher2", journal_demo::DEMO_PASSWORD)
+        .expect("teacher2 opens their own copy");
+    assert_eq!(t2.user().login, "teacher2", "their own user");
+    let k1 = std::fs::read_to_string(pc.path().join("users/teacher/key.json")).expect("key file");
+    let k2 = std::fs::read_to_string(pc.path().join("users/teacher2/key.json")).expect("key file");
+    let salt = |k: &str| -> String {
+        serde_json::from_str::<serde_json::Value>(k).expect("json")["salt"]
+            .as_str()
+            .expect("salt")
+            .to_string()
+    };
+    assert_ne!(
+        salt(&k1),
+        salt(&k2),
+        "each copy has its own salt, so the same password gives different keys"
+    );
+    assert!(
+        !k1.contains("token") && !k1.contains("\"key\""),
+        "the key file holds no key and no token: {k1}"
+    );
+}
