@@ -4,8 +4,10 @@
 //! (roles, scope, locks, timing, values), answers it (applied, duplicate, rejected, conflict), gives
 //! it the next gap-free `server_seq` of its institution and appends it to the institution's audit
 //! chain. Devices pull the applied changes in pages. [`app`] is the HTTP API (axum) over a
-//! [`storage::Storage`]; the `journal-server` binary wraps it with `init`, `serve` and `audit verify`.
+//! [`storage::Storage`]; the `journal-server` binary wraps it with `init`, `serve`, `audit verify` and the
+//! administrator's [`admin`] commands (`import`, `export`, `backup`, `restore`).
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod authority;

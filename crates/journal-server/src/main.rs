@@ -1,10 +1,14 @@
-//! `journal-server`: the institution server's command line (init, serve, audit verify).
+//! `journal-server`: the institution server's command line (init, serve, audit verify, import,
+//! export, backup, restore).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use journal_core::InstitutionId;
+use journal_server::admin::{self, AdminError};
 use journal_server::{open_storage, AppState, ServerConfig};
 
 #[derive(Parser)]
@@ -39,6 +43,36 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Import an administrator's file (all or nothing): students, groups, teachers, loads,
+    /// timetable, plan, asc.
+    Import {
+        kind: String,
+        file: PathBuf,
+        #[arg(long)]
+        institution: Option<InstitutionId>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the institution's snapshot as JSON.
+    Export {
+        #[arg(long)]
+        to: PathBuf,
+        #[arg(long)]
+        institution: Option<InstitutionId>,
+    },
+    /// Take a consistent backup into a new directory (while the server may be serving).
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore the database from a backup directory (checked against its manifest first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that already holds an institution.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -138,5 +172,107 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(2)
             })
         }
+        Command::Import {
+            kind,
+            file,
+            institution,
+            json,
+        } => {
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("не удалось прочитать файл «{}»", file.display()))?;
+            let outcome = async {
+                let inst = admin::pick_institution(storage.as_ref(), institution).await?;
+                let name = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                admin::import(storage.as_ref(), inst, &kind, &name, &bytes, now()).await
+            }
+            .await;
+            match outcome {
+                Ok(report) => {
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&report)?);
+                    } else {
+                        println!("Импорт выполнен ({kind}): {}", report.summary);
+                        println!("Добавлено: {}, обновлено: {}", report.added, report.updated);
+                        for w in report.warnings.iter().chain(&report.notes) {
+                            println!("  {w}");
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Ok(refused(&e, json)),
+            }
+        }
+        Command::Export { to, institution } => {
+            let outcome = async {
+                let inst = admin::pick_institution(storage.as_ref(), institution).await?;
+                admin::export(storage.as_ref(), inst, &to).await
+            }
+            .await;
+            match outcome {
+                Ok(export) => {
+                    println!(
+                        "Учреждение выгружено в «{}» (server_seq {})",
+                        to.display(),
+                        export.server_seq
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Ok(refused(&e, false)),
+            }
+        }
+        Command::Backup { to } => {
+            let backend = admin::backend_of(&cli.db);
+            match admin::backup(storage.as_ref(), backend, &to, now()).await {
+                Ok(manifest) => {
+                    println!(
+                        "Резервная копия создана в «{}»: файлов — {}",
+                        to.display(),
+                        manifest.files.len()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Ok(refused(&e, false)),
+            }
+        }
+        Command::Restore { from, force } => {
+            let backend = admin::backend_of(&cli.db);
+            match admin::restore(storage.as_ref(), backend, &from, force).await {
+                Ok(manifest) => {
+                    println!(
+                        "База данных восстановлена из «{}» (копия от {})",
+                        from.display(),
+                        manifest.created_at
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Ok(refused(&e, false)),
+            }
+        }
     }
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// Prints why an admin command changed nothing and gives the failing exit code.
+fn refused(e: &AdminError, json: bool) -> ExitCode {
+    if json {
+        let rows = match e {
+            AdminError::Import(i) => i.row_errors().to_vec(),
+            _ => Vec::new(),
+        };
+        let body = serde_json::json!({
+            "code": e.code(),
+            "message": e.to_string(),
+            "rows": rows,
+        });
+        println!("{body:#}");
+    } else {
+        eprintln!("{e}");
+    }
+    ExitCode::FAILURE
 }

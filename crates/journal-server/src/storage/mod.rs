@@ -5,6 +5,8 @@
 pub mod postgres;
 pub mod sqlite;
 
+use std::path::Path;
+
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use journal_core::{DeviceId, InstitutionId, UserId};
@@ -139,4 +141,48 @@ pub trait Storage: Send + Sync {
 
     /// Checks every institution's audit chain.
     async fn audit_verify(&self) -> Result<AuditReport, StorageError>;
+
+    /// The institutions in the database with the last `server_seq` of each.
+    async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError>;
+
+    /// An admin import: replaces the institution's reference data (periods … КТП) with the
+    /// snapshot's, upserts its users (a new user has no password until an admin sets one) and its
+    /// lessons, and appends `action` to the audit chain — one transaction. Journal content
+    /// (cells, topics, finals, …) is not touched.
+    async fn apply_reference(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+
+    /// Writes a consistent copy of the whole database into the existing directory `dir` while the
+    /// server keeps serving; returns the names of the files written (relative to `dir`).
+    async fn backup_to(&self, dir: &Path) -> Result<Vec<String>, StorageError>;
+
+    /// Replaces the whole database with a backup that [`Storage::backup_to`] of the same backend
+    /// wrote into `dir` (checked by the caller), in one transaction.
+    async fn restore_from(&self, dir: &Path) -> Result<(), StorageError>;
 }
+
+/// Every table of the server's schema, parents before children (restore inserts in this order
+/// and deletes in the reverse one).
+pub const TABLES: &[&str] = &[
+    "institutions",
+    "ref_rows",
+    "users",
+    "lessons",
+    "cells",
+    "lesson_topics",
+    "homework",
+    "finals",
+    "locks",
+    "remarks",
+    "changes",
+    "ops",
+    "devices",
+    "device_users",
+    "sessions",
+    "login_failures",
+    "audit",
+];

@@ -4,6 +4,7 @@
 //! institution while different institutions push in parallel.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
@@ -244,6 +245,67 @@ async fn append_audit<C: GenericClient>(
         &[&inst, &seq, &entry.hash],
     )
     .await?;
+    Ok(())
+}
+
+/// Writes the institution's reference rows (periods … plan topics), each kind in its order.
+async fn put_ref_rows<C: GenericClient>(
+    tx: &C,
+    inst: &str,
+    snap: &Snapshot,
+) -> Result<(), StorageError> {
+    let put = tx
+        .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6)")
+        .await?;
+    let mut rows: Vec<(&str, String, Option<String>, String)> = Vec::new();
+    for r in &snap.periods {
+        rows.push((KIND_PERIOD, r.id.to_string(), None, to_json(r)?));
+    }
+    for (i, r) in snap.holidays.iter().enumerate() {
+        rows.push((KIND_HOLIDAY, i.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.bells {
+        rows.push((KIND_BELL, r.number.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.groups {
+        rows.push((KIND_GROUP, r.id.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.subgroups {
+        rows.push((KIND_SUBGROUP, r.id.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.students {
+        rows.push((KIND_STUDENT, r.id.to_string(), None, to_json(r)?));
+    }
+    for (i, r) in snap.memberships.iter().enumerate() {
+        rows.push((
+            KIND_MEMBERSHIP,
+            i.to_string(),
+            Some(r.student_id.to_string()),
+            to_json(r)?,
+        ));
+    }
+    for r in &snap.subjects {
+        rows.push((KIND_SUBJECT, r.id.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.loads {
+        rows.push((KIND_LOAD, r.id.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.plan_topics {
+        rows.push((
+            KIND_PLAN_TOPIC,
+            r.id.to_string(),
+            Some(r.load_id.to_string()),
+            to_json(r)?,
+        ));
+    }
+    // The ordinal keeps each kind's imported order.
+    let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
+    for (kind, id, parent, data) in &rows {
+        let n = ordinal_of_kind.entry(kind).or_insert(0);
+        tx.execute(&put, &[&inst, kind, id, &*n, parent, data])
+            .await?;
+        *n += 1;
+    }
     Ok(())
 }
 
@@ -802,58 +864,7 @@ impl Storage for PostgresStorage {
             &[&inst, &to_json(&snap.institution)?, &to_json(&snap.year)?],
         )
         .await?;
-        let put = tx
-            .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6)")
-            .await?;
-        let mut rows: Vec<(&str, String, Option<String>, String)> = Vec::new();
-        for r in &snap.periods {
-            rows.push((KIND_PERIOD, r.id.to_string(), None, to_json(r)?));
-        }
-        for (i, r) in snap.holidays.iter().enumerate() {
-            rows.push((KIND_HOLIDAY, i.to_string(), None, to_json(r)?));
-        }
-        for r in &snap.bells {
-            rows.push((KIND_BELL, r.number.to_string(), None, to_json(r)?));
-        }
-        for r in &snap.groups {
-            rows.push((KIND_GROUP, r.id.to_string(), None, to_json(r)?));
-        }
-        for r in &snap.subgroups {
-            rows.push((KIND_SUBGROUP, r.id.to_string(), None, to_json(r)?));
-        }
-        for r in &snap.students {
-            rows.push((KIND_STUDENT, r.id.to_string(), None, to_json(r)?));
-        }
-        for (i, r) in snap.memberships.iter().enumerate() {
-            rows.push((
-                KIND_MEMBERSHIP,
-                i.to_string(),
-                Some(r.student_id.to_string()),
-                to_json(r)?,
-            ));
-        }
-        for r in &snap.subjects {
-            rows.push((KIND_SUBJECT, r.id.to_string(), None, to_json(r)?));
-        }
-        for r in &snap.loads {
-            rows.push((KIND_LOAD, r.id.to_string(), None, to_json(r)?));
-        }
-        for r in &snap.plan_topics {
-            rows.push((
-                KIND_PLAN_TOPIC,
-                r.id.to_string(),
-                Some(r.load_id.to_string()),
-                to_json(r)?,
-            ));
-        }
-        // The ordinal keeps each kind's imported order.
-        let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
-        for (kind, id, parent, data) in &rows {
-            let n = ordinal_of_kind.entry(kind).or_insert(0);
-            tx.execute(&put, &[&inst, kind, id, &*n, parent, data])
-                .await?;
-            *n += 1;
-        }
+        put_ref_rows(&*tx, &inst, &snap).await?;
         let ins = tx
             .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, $5)")
             .await?;
@@ -1416,6 +1427,138 @@ impl Storage for PostgresStorage {
             to_json(&action.detail)?,
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT id, last_server_seq FROM institutions ORDER BY id",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok((parse_id(r.get::<_, &str>(0))?, r.get::<_, i64>(1) as u64)))
+            .collect()
+    }
+
+    async fn apply_reference(
+        &self,
+        snap: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let inst = snap.institution.id.to_string();
+        if inst != action.institution_id.to_string() {
+            return Err(StorageError::Corrupt(
+                "импорт относится к другому учреждению".to_string(),
+            ));
+        }
+        // The institution's row lock: pushes of this institution wait for the import.
+        tx.query_one(
+            "SELECT 1 FROM institutions WHERE id = $1 FOR UPDATE",
+            &[&inst],
+        )
+        .await?;
+        tx.execute("DELETE FROM ref_rows WHERE institution_id = $1", &[&inst])
+            .await?;
+        put_ref_rows(&*tx, &inst, &snap).await?;
+        let ins = tx
+            .prepare(
+                "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, '')
+                 ON CONFLICT (id) DO UPDATE SET login = excluded.login, data = excluded.data",
+            )
+            .await?;
+        for u in &snap.users {
+            tx.execute(&ins, &[&u.id.to_string(), &inst, &u.login, &to_json(u)?])
+                .await?;
+        }
+        let ins = tx
+            .prepare(
+                "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (institution_id, id) DO UPDATE SET load_id = excluded.load_id, date = excluded.date, data = excluded.data",
+            )
+            .await?;
+        for l in &snap.lessons {
+            tx.execute(
+                &ins,
+                &[
+                    &inst,
+                    &l.id.to_string(),
+                    &l.load_id.to_string(),
+                    &l.date.to_string(),
+                    &to_json(l)?,
+                ],
+            )
+            .await?;
+        }
+        append_audit(
+            &*tx,
+            &inst,
+            &action.kind,
+            action.author_id.map(|u| u.to_string()),
+            action.device_id.map(|d| d.to_string()),
+            None,
+            now,
+            action.subject,
+            to_json(&action.detail)?,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn backup_to(&self, dir: &Path) -> Result<Vec<String>, StorageError> {
+        let mut client = self.pool.get().await?;
+        // One repeatable-read transaction: every table's dump sees the same committed state.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let mut files = Vec::new();
+        for table in super::TABLES {
+            let row = tx
+                .query_one(
+                    &format!("SELECT COALESCE(json_agg(t), '[]'::json)::text FROM {table} t"),
+                    &[],
+                )
+                .await?;
+            let name = format!("{table}.json");
+            std::fs::write(dir.join(&name), row.get::<_, &str>(0))
+                .map_err(|e| StorageError::Corrupt(format!("файл «{name}»: {e}")))?;
+            files.push(name);
+        }
+        tx.commit().await?;
+        Ok(files)
+    }
+
+    async fn restore_from(&self, dir: &Path) -> Result<(), StorageError> {
+        let mut dumps = Vec::new();
+        for table in super::TABLES {
+            let name = format!("{table}.json");
+            let text = std::fs::read_to_string(dir.join(&name))
+                .map_err(|e| StorageError::Corrupt(format!("файл «{name}»: {e}")))?;
+            dumps.push((*table, text));
+        }
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.batch_execute(&format!("TRUNCATE {} CASCADE", super::TABLES.join(", ")))
+            .await?;
+        for (table, text) in &dumps {
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, $1::text::json)"
+                ),
+                &[text],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

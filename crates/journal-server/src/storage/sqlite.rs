@@ -349,58 +349,7 @@ fn import_institution(
         "INSERT INTO institutions (id, data, year) VALUES (?1, ?2, ?3)",
         params![inst, to_json(&snap.institution)?, to_json(&snap.year)?],
     )?;
-    {
-        let mut ins = tx.prepare(
-            "INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        let mut put =
-            |kind: &str, id: String, ordinal: usize, parent: Option<String>, data: String| {
-                ins.execute(params![inst, kind, id, ordinal as i64, parent, data])
-            };
-        for (i, r) in snap.periods.iter().enumerate() {
-            put(KIND_PERIOD, r.id.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.holidays.iter().enumerate() {
-            put(KIND_HOLIDAY, i.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.bells.iter().enumerate() {
-            put(KIND_BELL, r.number.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.groups.iter().enumerate() {
-            put(KIND_GROUP, r.id.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.subgroups.iter().enumerate() {
-            put(KIND_SUBGROUP, r.id.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.students.iter().enumerate() {
-            put(KIND_STUDENT, r.id.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.memberships.iter().enumerate() {
-            // A membership has no id of its own; its position keeps it unique.
-            put(
-                KIND_MEMBERSHIP,
-                i.to_string(),
-                i,
-                Some(r.student_id.to_string()),
-                to_json(r)?,
-            )?;
-        }
-        for (i, r) in snap.subjects.iter().enumerate() {
-            put(KIND_SUBJECT, r.id.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.loads.iter().enumerate() {
-            put(KIND_LOAD, r.id.to_string(), i, None, to_json(r)?)?;
-        }
-        for (i, r) in snap.plan_topics.iter().enumerate() {
-            put(
-                KIND_PLAN_TOPIC,
-                r.id.to_string(),
-                i,
-                Some(r.load_id.to_string()),
-                to_json(r)?,
-            )?;
-        }
-    }
+    put_ref_rows(&tx, &inst, snap)?;
     {
         let mut ins = tx.prepare(
             "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -499,6 +448,119 @@ fn import_institution(
         now,
         inst.clone(),
         to_json(&detail)?,
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Writes the institution's reference rows (periods … plan topics), each kind in its order.
+fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), StorageError> {
+    let mut ins = tx.prepare(
+        "INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut put = |kind: &str, id: String, ordinal: usize, parent: Option<String>, data: String| {
+        ins.execute(params![inst, kind, id, ordinal as i64, parent, data])
+    };
+    for (i, r) in snap.periods.iter().enumerate() {
+        put(KIND_PERIOD, r.id.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.holidays.iter().enumerate() {
+        put(KIND_HOLIDAY, i.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.bells.iter().enumerate() {
+        put(KIND_BELL, r.number.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.groups.iter().enumerate() {
+        put(KIND_GROUP, r.id.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.subgroups.iter().enumerate() {
+        put(KIND_SUBGROUP, r.id.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.students.iter().enumerate() {
+        put(KIND_STUDENT, r.id.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.memberships.iter().enumerate() {
+        // A membership has no id of its own; its position keeps it unique.
+        put(
+            KIND_MEMBERSHIP,
+            i.to_string(),
+            i,
+            Some(r.student_id.to_string()),
+            to_json(r)?,
+        )?;
+    }
+    for (i, r) in snap.subjects.iter().enumerate() {
+        put(KIND_SUBJECT, r.id.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.loads.iter().enumerate() {
+        put(KIND_LOAD, r.id.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.plan_topics.iter().enumerate() {
+        put(
+            KIND_PLAN_TOPIC,
+            r.id.to_string(),
+            i,
+            Some(r.load_id.to_string()),
+            to_json(r)?,
+        )?;
+    }
+    Ok(())
+}
+
+/// Replaces the institution's reference data with the snapshot's (an admin import), upserts its
+/// users (a new user gets no password: an admin sets one) and lessons, and appends the admin
+/// action to the audit chain, all in one transaction. Journal content is not touched.
+fn apply_reference(
+    conn: &mut Connection,
+    snap: &Snapshot,
+    action: &AdminAction,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let inst = snap.institution.id.to_string();
+    if inst != action.institution_id.to_string() {
+        return Err(StorageError::Corrupt(
+            "импорт относится к другому учреждению".to_string(),
+        ));
+    }
+    institution(&tx, &inst)?;
+    tx.execute(
+        "DELETE FROM ref_rows WHERE institution_id = ?1",
+        params![inst],
+    )?;
+    put_ref_rows(&tx, &inst, snap)?;
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES (?1, ?2, ?3, ?4, '')
+             ON CONFLICT (id) DO UPDATE SET login = excluded.login, data = excluded.data",
+        )?;
+        for u in &snap.users {
+            ins.execute(params![u.id.to_string(), inst, u.login, to_json(u)?])?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (institution_id, id) DO UPDATE SET load_id = excluded.load_id, date = excluded.date, data = excluded.data",
+        )?;
+        for l in &snap.lessons {
+            ins.execute(params![
+                inst,
+                l.id.to_string(),
+                l.load_id.to_string(),
+                l.date.to_string(),
+                to_json(l)?
+            ])?;
+        }
+    }
+    append_audit(
+        &tx,
+        &inst,
+        &action.kind,
+        action.author_id.map(|u| u.to_string()),
+        action.device_id.map(|d| d.to_string()),
+        None,
+        now,
+        action.subject.clone(),
+        to_json(&action.detail)?,
     )?;
     tx.commit()?;
     Ok(())
@@ -1509,7 +1571,73 @@ impl Storage for SqliteStorage {
     async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
         self.read(|c| audit_verify(c)).await
     }
+
+    async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT id, last_server_seq FROM institutions ORDER BY rowid")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, seq) = row?;
+                out.push((parse_id(&id)?, seq as u64));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn apply_reference(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        self.write(move |c| apply_reference(c, &snapshot, &action, now))
+            .await
+    }
+
+    async fn backup_to(&self, dir: &Path) -> Result<Vec<String>, StorageError> {
+        let target = dir.join(BACKUP_FILE);
+        self.read(move |c| {
+            // VACUUM INTO reads in one read transaction: a copy of one committed state, while
+            // the writer keeps committing to the WAL.
+            let target_text = target.to_string_lossy().into_owned();
+            c.execute("VACUUM INTO ?1", params![target_text])?;
+            Ok(vec![BACKUP_FILE.to_string()])
+        })
+        .await
+    }
+
+    async fn restore_from(&self, dir: &Path) -> Result<(), StorageError> {
+        let source = dir.join(BACKUP_FILE).to_string_lossy().into_owned();
+        self.write(move |c| {
+            c.execute("ATTACH DATABASE ?1 AS backup", params![source])?;
+            let result = (|| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                for table in super::TABLES.iter().rev() {
+                    tx.execute(&format!("DELETE FROM main.{table}"), [])?;
+                }
+                for table in super::TABLES {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO main.{table} SELECT * FROM backup.{table} ORDER BY rowid"
+                        ),
+                        [],
+                    )?;
+                }
+                tx.commit()?;
+                Ok::<(), StorageError>(())
+            })();
+            c.execute("DETACH DATABASE backup", [])?;
+            result
+        })
+        .await
+    }
 }
+
+/// The one file a SQLite backup consists of.
+pub const BACKUP_FILE: &str = "journal.sqlite";
 
 #[cfg(test)]
 mod tests {

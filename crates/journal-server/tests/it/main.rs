@@ -23,6 +23,7 @@ macro_rules! conformance {
     };
 }
 
+mod admin;
 mod audit;
 mod auth;
 mod pg;

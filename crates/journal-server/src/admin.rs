@@ -1,0 +1,336 @@
+//! The administrator's commands of `journal-server`: import of the institution's files
+//! (journal-import), export of the institution as JSON, and backup / restore of the database.
+
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use journal_core::InstitutionId;
+use journal_import::{ImportError, ImportKind, Imported, LessonDates};
+use journal_protocol::Snapshot;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::authority::local_time;
+use crate::error::StorageError;
+use crate::storage::{AdminAction, Storage};
+
+/// The name of the manifest file in a backup directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("В базе данных нет ни одного учреждения: сначала выполните init")]
+    NoInstitution,
+    #[error("В базе данных несколько учреждений: укажите нужное через --institution")]
+    SeveralInstitutions,
+    #[error("Учреждение {0} не найдено в базе данных")]
+    UnknownInstitution(String),
+    #[error(
+        "Неизвестный вид импорта «{0}»: students, groups, teachers, loads, timetable, plan, asc"
+    )]
+    UnknownKind(String),
+    #[error("{0}")]
+    Import(#[from] ImportError),
+    #[error("Расписание aSc не импортировано, база не изменена: {0}")]
+    AscIncomplete(String),
+    #[error("{0}")]
+    Storage(#[from] StorageError),
+    #[error("Ошибка файла «{path}»: {reason}")]
+    File { path: String, reason: String },
+    #[error("Резервная копия повреждена, восстановление отменено: {0}")]
+    BackupDamaged(String),
+    #[error("База данных не пуста: чтобы заменить её резервной копией, добавьте --force")]
+    NotEmpty,
+}
+
+impl AdminError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AdminError::NoInstitution => "no_institution",
+            AdminError::SeveralInstitutions => "several_institutions",
+            AdminError::UnknownInstitution(_) => "unknown_institution",
+            AdminError::UnknownKind(_) => "import_unknown_kind",
+            AdminError::Import(e) => e.code(),
+            AdminError::AscIncomplete(_) => "import_asc_incomplete",
+            AdminError::Storage(e) => e.code(),
+            AdminError::File { .. } => "file_error",
+            AdminError::BackupDamaged(_) => "backup_damaged",
+            AdminError::NotEmpty => "database_not_empty",
+        }
+    }
+}
+
+fn file_error(path: &Path, e: impl std::fmt::Display) -> AdminError {
+    AdminError::File {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// The institution a command works on: the given one, or the only one in the database.
+pub async fn pick_institution(
+    storage: &dyn Storage,
+    wanted: Option<InstitutionId>,
+) -> Result<InstitutionId, AdminError> {
+    let all = storage.institutions().await?;
+    match wanted {
+        Some(id) if all.iter().any(|(i, _)| *i == id) => Ok(id),
+        Some(id) => Err(AdminError::UnknownInstitution(id.to_string())),
+        None => match all.as_slice() {
+            [] => Err(AdminError::NoInstitution),
+            [(id, _)] => Ok(*id),
+            _ => Err(AdminError::SeveralInstitutions),
+        },
+    }
+}
+
+/// What an applied import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub kind: String,
+    pub summary: String,
+    pub added: usize,
+    pub updated: usize,
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+fn warnings_of(imported: &Imported) -> Vec<String> {
+    match imported {
+        Imported::Students(p) => p.warnings.clone(),
+        Imported::Groups(p) => p.warnings.clone(),
+        Imported::Teachers(p) => p.warnings.clone(),
+        Imported::Loads(p) => p.warnings.clone(),
+        Imported::Timetable(p) => p.warnings.clone(),
+        Imported::Plan(p) => p.warnings.clone(),
+        Imported::Asc(a) => a
+            .timetable
+            .warnings
+            .iter()
+            .map(|w| w.to_string())
+            .chain(a.mapping.warnings.iter().cloned())
+            .collect(),
+    }
+}
+
+/// Reads `bytes` as a file of `kind` against the institution and, only if the whole file is
+/// good, applies it in one transaction with an audit entry. On any error nothing is changed.
+pub async fn import(
+    storage: &dyn Storage,
+    institution: InstitutionId,
+    kind: &str,
+    file_name: &str,
+    bytes: &[u8],
+    now: NaiveDateTime,
+) -> Result<ImportReport, AdminError> {
+    let import_kind =
+        ImportKind::parse(kind).ok_or_else(|| AdminError::UnknownKind(kind.into()))?;
+    let (mut snapshot, _) = storage.snapshot(institution).await?;
+    let imported = journal_import::import_file(import_kind, bytes, &snapshot)?;
+    if let Imported::Asc(a) = &imported {
+        if !a.is_complete() {
+            let u = &a.mapping.unmatched;
+            let mut parts = Vec::new();
+            let mut list = |label: &str, names: &[String]| {
+                if !names.is_empty() {
+                    parts.push(format!("{label}: {}", names.join(", ")));
+                }
+            };
+            list("не найдены классы", &u.classes);
+            list("не найдены подгруппы", &u.subgroups);
+            list("не найдены преподаватели", &u.teachers);
+            list("не найдены дисциплины", &u.subjects);
+            list("не найдены звонки", &u.periods);
+            list("требуют решения", &a.mapping.undecided);
+            if !a.mapping.missing_loads.is_empty() {
+                parts.push(format!("нет нагрузки: {}", a.mapping.missing_loads.len()));
+            }
+            return Err(AdminError::AscIncomplete(parts.join("; ")));
+        }
+    }
+    let local_now = local_time(&snapshot.institution.timezone, now).unwrap_or(now);
+    let dates = LessonDates {
+        from: local_now.date(),
+        cycle_start: snapshot.year.starts_on,
+    };
+    let applied = imported.apply_to(&mut snapshot, &mut uuid::Uuid::now_v7, Some(dates));
+    let summary = imported.summary_ru();
+    let detail = serde_json::json!({
+        "kind": kind,
+        "file": file_name,
+        "sha256": hex::encode(Sha256::digest(bytes)),
+        "summary": summary,
+        "added": applied.added,
+        "updated": applied.updated,
+    });
+    storage
+        .apply_reference(
+            snapshot,
+            AdminAction {
+                institution_id: institution,
+                kind: "import".to_string(),
+                author_id: None,
+                device_id: None,
+                subject: format!("{kind}: {file_name}"),
+                detail,
+            },
+            now,
+        )
+        .await?;
+    Ok(ImportReport {
+        kind: kind.to_string(),
+        summary,
+        added: applied.added,
+        updated: applied.updated,
+        notes: applied.notes,
+        warnings: warnings_of(&imported),
+    })
+}
+
+/// The institution as it is now, with the last `server_seq` it includes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Export {
+    pub server_seq: u64,
+    pub snapshot: Snapshot,
+}
+
+/// Writes the institution's snapshot as JSON to `to`.
+pub async fn export(
+    storage: &dyn Storage,
+    institution: InstitutionId,
+    to: &Path,
+) -> Result<Export, AdminError> {
+    let (snapshot, server_seq) = storage.snapshot(institution).await?;
+    let export = Export {
+        server_seq,
+        snapshot,
+    };
+    let json = serde_json::to_vec_pretty(&export).map_err(|e| file_error(to, e))?;
+    std::fs::write(to, json).map_err(|e| file_error(to, e))?;
+    Ok(export)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// `manifest.json` of a backup directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// "sqlite" or "postgres": a backup restores into the same backend.
+    pub backend: String,
+    /// UTC time the backup was taken.
+    pub created_at: NaiveDateTime,
+    /// Each institution's last server_seq when the backup started (the copy holds at least these).
+    pub server_seq: Vec<(InstitutionId, u64)>,
+    pub files: Vec<ManifestFile>,
+}
+
+fn sha256_file(path: &Path) -> Result<(u64, String), AdminError> {
+    let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
+    Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
+}
+
+/// Takes a consistent backup into `dir` (created; must be empty) while the server may be serving,
+/// and writes its manifest.
+pub async fn backup(
+    storage: &dyn Storage,
+    backend: &str,
+    dir: &Path,
+    now: NaiveDateTime,
+) -> Result<Manifest, AdminError> {
+    std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
+    let not_empty = std::fs::read_dir(dir)
+        .map_err(|e| file_error(dir, e))?
+        .next()
+        .is_some();
+    if not_empty {
+        return Err(file_error(dir, "каталог резервной копии должен быть пуст"));
+    }
+    let server_seq = storage.institutions().await?;
+    let names = storage.backup_to(dir).await?;
+    let mut files = Vec::new();
+    for name in names {
+        let (size, sha256) = sha256_file(&dir.join(&name))?;
+        files.push(ManifestFile { name, size, sha256 });
+    }
+    let manifest = Manifest {
+        backend: backend.to_string(),
+        created_at: now,
+        server_seq,
+        files,
+    };
+    let path = dir.join(MANIFEST_FILE);
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| file_error(&path, e))?;
+    std::fs::write(&path, json).map_err(|e| file_error(&path, e))?;
+    Ok(manifest)
+}
+
+/// Checks a backup directory against its manifest: every file present with its size and sha256.
+pub fn verify_backup(dir: &Path, backend: &str) -> Result<Manifest, AdminError> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = std::fs::read(&path)
+        .map_err(|e| AdminError::BackupDamaged(format!("нет файла {MANIFEST_FILE}: {e}")))?;
+    let manifest: Manifest = serde_json::from_slice(&text)
+        .map_err(|e| AdminError::BackupDamaged(format!("{MANIFEST_FILE} не читается: {e}")))?;
+    if manifest.backend != backend {
+        return Err(AdminError::BackupDamaged(format!(
+            "копия сделана для базы «{}», а восстанавливается в «{backend}»",
+            manifest.backend
+        )));
+    }
+    if manifest.files.is_empty() {
+        return Err(AdminError::BackupDamaged(
+            "в манифесте нет ни одного файла".to_string(),
+        ));
+    }
+    for f in &manifest.files {
+        // Names come from the manifest: only plain file names inside the backup directory.
+        if f.name.contains(['/', '\\']) || f.name.starts_with('.') {
+            return Err(AdminError::BackupDamaged(format!(
+                "недопустимое имя файла «{}»",
+                f.name
+            )));
+        }
+        let file = dir.join(&f.name);
+        if !file.is_file() {
+            return Err(AdminError::BackupDamaged(format!("нет файла «{}»", f.name)));
+        }
+        let (size, sha256) = sha256_file(&file)?;
+        if size != f.size || sha256 != f.sha256 {
+            return Err(AdminError::BackupDamaged(format!(
+                "файл «{}» не совпадает с контрольной суммой в манифесте",
+                f.name
+            )));
+        }
+    }
+    Ok(manifest)
+}
+
+/// Restores the database from a backup directory after checking its manifest; refuses to
+/// replace a database that holds an institution unless `force`.
+pub async fn restore(
+    storage: &dyn Storage,
+    backend: &str,
+    dir: &Path,
+    force: bool,
+) -> Result<Manifest, AdminError> {
+    let manifest = verify_backup(dir, backend)?;
+    if !force && !storage.institutions().await?.is_empty() {
+        return Err(AdminError::NotEmpty);
+    }
+    storage.restore_from(dir).await?;
+    Ok(manifest)
+}
+
+/// The backend name of a `--db` value.
+pub fn backend_of(db: &str) -> &'static str {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}

@@ -1,0 +1,359 @@
+//! The administrator's commands through the binary: import (all or nothing), export, backup while
+//! pushes go on, restore (checked against the manifest, never over a non-empty database).
+
+use std::path::Path;
+use std::process::Output;
+use std::sync::Arc;
+
+use journal_server::admin::{self, Export};
+use journal_server::{PostgresStorage, SqliteStorage, Storage};
+
+use crate::support::{set_cell, today, Backend, TestServer};
+
+fn run(db: &str, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_journal-server"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn backend_name(b: Backend) -> &'static str {
+    match b {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    }
+}
+
+/// An empty database of the backend (schema only) and what `--db` takes for it.
+async fn empty_storage(b: Backend, dir: &Path) -> (Arc<dyn Storage>, String) {
+    match b {
+        Backend::Sqlite => {
+            let path = dir.join("restored.db");
+            let storage = SqliteStorage::open(&path).expect("the SQLite storage opens");
+            (Arc::new(storage), path.to_string_lossy().into_owned())
+        }
+        Backend::Postgres => {
+            let url = crate::pg::fresh_database().await;
+            let storage = PostgresStorage::connect(&url)
+                .await
+                .expect("the PostgreSQL storage connects");
+            (Arc::new(storage), url)
+        }
+    }
+}
+
+async fn audit_len(s: &dyn Storage) -> u64 {
+    s.audit_verify()
+        .await
+        .expect("audit verify runs")
+        .entries_checked
+}
+
+async fn import_is_all_or_nothing(b: Backend) {
+    let s = TestServer::start(b).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let group = &s.snapshot.groups[0].name;
+    let inst = s.snapshot.institution.id;
+    let students_before = s.snapshot.students.len();
+    let audit_before = audit_len(s.storage.as_ref()).await;
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "Фамилия;Имя;Группа\nНовикова;Дарья;{group}\nСоколов;Пётр;НЕТ-ТАКОЙ-ГРУППЫ\n;Иван;{group}\n"
+        ),
+    )
+    .expect("write the bad file");
+    let out = run(
+        &s.db,
+        &["import", "students", bad.to_str().unwrap_or_default()],
+    );
+    let said = text(&out);
+    assert!(
+        !out.status.success(),
+        "a file with bad rows is refused: {said}"
+    );
+    assert!(
+        said.contains("Строка 3") && said.contains("Строка 4"),
+        "every bad row is reported with its number: {said}"
+    );
+    let (snap, _) = s.storage.snapshot(inst).await.expect("snapshot");
+    assert_eq!(
+        snap.students.len(),
+        students_before,
+        "the good row of a refused file is not imported either"
+    );
+    assert_eq!(
+        audit_len(s.storage.as_ref()).await,
+        audit_before,
+        "a refused import leaves the audit chain as it was"
+    );
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!("Фамилия;Имя;Группа\nНовикова;Дарья;{group}\nСоколов;Пётр;{group}\n"),
+    )
+    .expect("write the good file");
+    let out = run(
+        &s.db,
+        &[
+            "import",
+            "students",
+            good.to_str().unwrap_or_default(),
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "a good file imports: {}", text(&out));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("--json prints the report as JSON");
+    assert_eq!(report["added"], 2, "two students are added: {report}");
+    let (snap, _) = s.storage.snapshot(inst).await.expect("snapshot");
+    assert_eq!(
+        snap.students.len(),
+        students_before + 2,
+        "the imported students are in the institution"
+    );
+    assert!(
+        snap.students.iter().any(|st| st.last_name == "Новикова"),
+        "the imported student is there by name"
+    );
+    let report = s.storage.audit_verify().await.expect("audit verify runs");
+    assert!(report.is_intact(), "the chain stays whole: {report:?}");
+    assert_eq!(
+        report.entries_checked,
+        audit_before + 1,
+        "the import is one audit entry"
+    );
+}
+
+async fn asc_sample_reports_unmatched_names_and_changes_nothing(b: Backend) {
+    let s = TestServer::start(b).await;
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/samples/asc/asc2012_br_college_utf8.xml");
+    let (before, _) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("snapshot");
+    let out = run(
+        &s.db,
+        &["import", "asc", sample.to_str().unwrap_or_default()],
+    );
+    let said = text(&out);
+    assert!(
+        !out.status.success(),
+        "an aSc file whose names the demo institution does not have is refused: {said}"
+    );
+    assert!(
+        said.contains("не найдены преподаватели"),
+        "the unmatched teachers are listed: {said}"
+    );
+    let (after, _) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("snapshot");
+    assert_eq!(after, before, "a refused aSc import changes nothing");
+}
+
+async fn export_writes_the_institution_as_json(b: Backend) {
+    let s = TestServer::start(b).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("export.json");
+    let out = run(
+        &s.db,
+        &["export", "--to", file.to_str().unwrap_or_default()],
+    );
+    assert!(out.status.success(), "export succeeds: {}", text(&out));
+    let export: Export =
+        serde_json::from_slice(&std::fs::read(&file).expect("the export file exists"))
+            .expect("the export is the snapshot as JSON");
+    let (snap, seq) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("snapshot");
+    assert_eq!(
+        export.snapshot, snap,
+        "the export is the institution as it is"
+    );
+    assert_eq!(export.server_seq, seq, "with its server_seq");
+}
+
+async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
+    let s = TestServer::start(b).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let backup_dir = dir.path().join("backup");
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let students = s.students_of(&lesson);
+    let batches: Vec<Vec<_>> = (0..6)
+        .map(|i| {
+            students
+                .iter()
+                .map(|st| {
+                    let v = ["3", "4", "5"][i % 3];
+                    dev.op(s.during(&lesson), set_cell(lesson.id, *st, v))
+                })
+                .collect()
+        })
+        .collect();
+    let base = s.base.clone();
+    let token = dev.token.clone();
+    let client = s.client.clone();
+    // Pushes keep coming while the backup is taken.
+    let pushing = tokio::spawn(async move {
+        for ops in batches {
+            let resp = client
+                .post(format!("{base}/sync/push"))
+                .header(
+                    journal_server::dto::PROTOCOL_HEADER,
+                    journal_protocol::PROTOCOL_VERSION.to_string(),
+                )
+                .bearer_auth(&token)
+                .json(&serde_json::json!({ "ops": ops }))
+                .send()
+                .await
+                .expect("the push reaches the server");
+            assert_eq!(resp.status(), 200, "each push is answered");
+        }
+    });
+    let manifest = admin::backup(
+        s.storage.as_ref(),
+        backend_name(b),
+        &backup_dir,
+        today().and_hms_opt(16, 0, 0).unwrap_or_default(),
+    )
+    .await
+    .expect("the backup is taken while pushes go on");
+    pushing.await.expect("the pushes finish");
+
+    let (restored, restored_db) = empty_storage(b, dir.path()).await;
+    let out = run(
+        &restored_db,
+        &["restore", "--from", backup_dir.to_str().unwrap_or_default()],
+    );
+    assert!(
+        out.status.success(),
+        "restore into an empty database: {}",
+        text(&out)
+    );
+    let report = restored.audit_verify().await.expect("audit verify runs");
+    assert!(
+        report.is_intact(),
+        "the backup taken during pushes is consistent: its audit chain verifies: {report:?}"
+    );
+    let inst = s.snapshot.institution.id;
+    let (_, restored_seq) = restored.snapshot(inst).await.expect("restored snapshot");
+    let at_start = manifest
+        .server_seq
+        .iter()
+        .find(|(i, _)| *i == inst)
+        .map(|(_, seq)| *seq)
+        .expect("the manifest names the institution");
+    assert!(
+        restored_seq >= at_start,
+        "the copy holds at least what was committed when the backup started"
+    );
+
+    // Round trip once everything is committed: the restored institution is the original.
+    let full_dir = dir.path().join("full");
+    let out = run(
+        &s.db,
+        &["backup", "--to", full_dir.to_str().unwrap_or_default()],
+    );
+    assert!(
+        out.status.success(),
+        "backup through the binary: {}",
+        text(&out)
+    );
+    let out = run(
+        &restored_db,
+        &["restore", "--from", full_dir.to_str().unwrap_or_default()],
+    );
+    assert!(
+        !out.status.success(),
+        "a non-empty database is not replaced without --force: {}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("--force"),
+        "the refusal says how: {}",
+        text(&out)
+    );
+    let out = run(
+        &restored_db,
+        &[
+            "restore",
+            "--from",
+            full_dir.to_str().unwrap_or_default(),
+            "--force",
+        ],
+    );
+    assert!(out.status.success(), "restore --force: {}", text(&out));
+    let original = s.storage.snapshot(inst).await.expect("original snapshot");
+    let copy = restored.snapshot(inst).await.expect("restored snapshot");
+    assert_eq!(
+        copy, original,
+        "restore gives back the same institution and cursor"
+    );
+}
+
+async fn damaged_backup_is_refused(b: Backend) {
+    let s = TestServer::start(b).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let backup_dir = dir.path().join("backup");
+    let manifest = admin::backup(
+        s.storage.as_ref(),
+        backend_name(b),
+        &backup_dir,
+        today().and_hms_opt(16, 0, 0).unwrap_or_default(),
+    )
+    .await
+    .expect("backup");
+    let victim = backup_dir.join(&manifest.files[0].name);
+    let mut bytes = std::fs::read(&victim).expect("the backup file exists");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&victim, bytes).expect("change one byte");
+
+    let (restored, restored_db) = empty_storage(b, dir.path()).await;
+    let out = run(
+        &restored_db,
+        &["restore", "--from", backup_dir.to_str().unwrap_or_default()],
+    );
+    let said = text(&out);
+    assert!(!out.status.success(), "a changed byte is found: {said}");
+    assert!(
+        said.contains("Резервная копия повреждена"),
+        "the refusal is a clear Russian message: {said}"
+    );
+    assert!(
+        restored
+            .institutions()
+            .await
+            .expect("institutions")
+            .is_empty(),
+        "nothing is restored from a damaged backup"
+    );
+}
+
+conformance!(
+    import_is_all_or_nothing,
+    asc_sample_reports_unmatched_names_and_changes_nothing,
+    export_writes_the_institution_as_json,
+    backup_while_pushing_restores_to_a_whole_database,
+    damaged_backup_is_refused,
+);
