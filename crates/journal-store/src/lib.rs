@@ -8,6 +8,7 @@
 
 mod codec;
 mod error;
+mod export;
 mod import;
 mod outbox;
 mod query;

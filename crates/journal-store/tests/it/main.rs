@@ -5,6 +5,7 @@ mod crash;
 mod demo;
 mod edits;
 mod encryption;
+mod export;
 mod fixture;
 mod import;
 mod migrations;

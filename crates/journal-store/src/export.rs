@@ -1,0 +1,272 @@
+//! Reading the whole local copy back as a [`Snapshot`] — what journal-print renders from, so the
+//! documents a teacher prints offline show exactly what the local copy holds (pending edits too).
+
+use crate::codec::{enum_col, json, parse, parse_opt};
+use crate::{Store, StoreError};
+use journal_protocol::{
+    Cell, Final, Group, Homework, Lesson, LessonTopic, Load, Membership, PeriodLock, PlanTopic,
+    Remark, Snapshot, Student, Subgroup, Subject, User,
+};
+use rusqlite::{Connection, Row};
+
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut st = conn.prepare(sql)?;
+    let v = st.query_map([], f)?.collect::<Result<_, _>>()?;
+    Ok(v)
+}
+
+impl Store {
+    /// Every row of the local copy as a snapshot. Tables with insertion order keep it (rowid);
+    /// the rest come in key order, so the same content always gives the same snapshot.
+    pub fn export_snapshot(&self) -> Result<Snapshot, StoreError> {
+        let c = &self.conn;
+        let institution = self
+            .institution()?
+            .ok_or_else(|| StoreError::NotFound("учреждение (копия журнала пуста)".into()))?;
+        let year = self
+            .academic_year()?
+            .ok_or_else(|| StoreError::NotFound("учебный год (копия журнала пуста)".into()))?;
+        let periods = self.periods()?;
+        let holidays = self.holidays()?;
+        let bells = self.bells()?;
+        let users = rows(
+            c,
+            "SELECT id, login, full_name, grants FROM users ORDER BY rowid",
+            |r| {
+                Ok(User {
+                    id: parse(r, 0)?,
+                    login: r.get(1)?,
+                    full_name: r.get(2)?,
+                    grants: json(r, 3)?,
+                })
+            },
+        )?;
+        let groups = rows(
+            c,
+            "SELECT id, name, course, specialty, curator_id FROM study_groups ORDER BY rowid",
+            |r| {
+                Ok(Group {
+                    id: parse(r, 0)?,
+                    name: r.get(1)?,
+                    course: r.get(2)?,
+                    specialty: r.get(3)?,
+                    curator_id: parse_opt(r, 4)?,
+                })
+            },
+        )?;
+        let subgroups = rows(
+            c,
+            "SELECT id, group_id, name FROM subgroups ORDER BY rowid",
+            |r| {
+                Ok(Subgroup {
+                    id: parse(r, 0)?,
+                    group_id: parse(r, 1)?,
+                    name: r.get(2)?,
+                })
+            },
+        )?;
+        let students = rows(
+            c,
+            "SELECT id, last_name, first_name, patronymic, birth_date FROM students ORDER BY rowid",
+            |r| {
+                Ok(Student {
+                    id: parse(r, 0)?,
+                    last_name: r.get(1)?,
+                    first_name: r.get(2)?,
+                    patronymic: r.get(3)?,
+                    birth_date: parse_opt(r, 4)?,
+                })
+            },
+        )?;
+        let memberships = rows(
+            c,
+            "SELECT student_id, group_id, subgroup_id, date_from, date_to, individual_plan
+             FROM memberships ORDER BY id",
+            |r| {
+                Ok(Membership {
+                    student_id: parse(r, 0)?,
+                    group_id: parse(r, 1)?,
+                    subgroup_id: parse_opt(r, 2)?,
+                    from: parse(r, 3)?,
+                    to: parse_opt(r, 4)?,
+                    individual_plan: r.get(5)?,
+                })
+            },
+        )?;
+        let subjects = rows(
+            c,
+            "SELECT id, name, short_name, kind FROM subjects ORDER BY rowid",
+            |r| {
+                Ok(Subject {
+                    id: parse(r, 0)?,
+                    name: r.get(1)?,
+                    short_name: r.get(2)?,
+                    kind: enum_col(r, 3)?,
+                })
+            },
+        )?;
+        let loads = rows(
+            c,
+            "SELECT id, teacher_id, group_id, subject_id, subgroup_id, date_from, date_to,
+                    planned_hours FROM loads ORDER BY rowid",
+            |r| {
+                Ok(Load {
+                    id: parse(r, 0)?,
+                    teacher_id: parse(r, 1)?,
+                    group_id: parse(r, 2)?,
+                    subject_id: parse(r, 3)?,
+                    subgroup_id: parse_opt(r, 4)?,
+                    from: parse(r, 5)?,
+                    to: parse_opt(r, 6)?,
+                    planned_hours: r.get(7)?,
+                })
+            },
+        )?;
+        let plan_topics = rows(
+            c,
+            "SELECT id, load_id, ordinal, title, hours, work_type, work_number
+             FROM plan_topics ORDER BY rowid",
+            |r| {
+                Ok(PlanTopic {
+                    id: parse(r, 0)?,
+                    load_id: parse(r, 1)?,
+                    ordinal: r.get(2)?,
+                    title: r.get(3)?,
+                    hours: r.get(4)?,
+                    work_type: enum_col(r, 5)?,
+                    work_number: r.get(6)?,
+                })
+            },
+        )?;
+        let lessons = rows(
+            c,
+            "SELECT id, load_id, date, bell_number, hours, room, status, moved_to,
+                    substitute_teacher_id FROM lessons ORDER BY rowid",
+            |r| {
+                Ok(Lesson {
+                    id: parse(r, 0)?,
+                    load_id: parse(r, 1)?,
+                    date: parse(r, 2)?,
+                    bell_number: r.get(3)?,
+                    hours: r.get(4)?,
+                    room: r.get(5)?,
+                    status: enum_col(r, 6)?,
+                    moved_to: parse_opt(r, 7)?,
+                    substitute_teacher_id: parse_opt(r, 8)?,
+                })
+            },
+        )?;
+        let lesson_topics = rows(
+            c,
+            "SELECT lesson_id, hour, plan_topic_id, title, work_type, work_number, makeup_of,
+                    entered_at, author_id FROM lesson_topics ORDER BY lesson_id, hour",
+            |r| {
+                Ok(LessonTopic {
+                    lesson_id: parse(r, 0)?,
+                    hour: r.get(1)?,
+                    plan_topic_id: parse_opt(r, 2)?,
+                    title: r.get(3)?,
+                    work_type: enum_col(r, 4)?,
+                    work_number: r.get(5)?,
+                    makeup_of: parse_opt(r, 6)?,
+                    entered_at: parse(r, 7)?,
+                    author_id: parse(r, 8)?,
+                })
+            },
+        )?;
+        let homework = rows(
+            c,
+            "SELECT lesson_id, text, entered_at, author_id FROM homework ORDER BY rowid",
+            |r| {
+                Ok(Homework {
+                    lesson_id: parse(r, 0)?,
+                    text: r.get(1)?,
+                    entered_at: parse(r, 2)?,
+                    author_id: parse(r, 3)?,
+                })
+            },
+        )?;
+        let cells = rows(
+            c,
+            "SELECT lesson_id, student_id, value, entered_at, author_id FROM cells
+             ORDER BY lesson_id, student_id",
+            |r| {
+                Ok(Cell {
+                    lesson_id: parse(r, 0)?,
+                    student_id: parse(r, 1)?,
+                    value: json(r, 2)?,
+                    entered_at: parse(r, 3)?,
+                    author_id: parse(r, 4)?,
+                })
+            },
+        )?;
+        let finals = rows(
+            c,
+            "SELECT load_id, period_id, student_id, value, entered_at, author_id FROM finals
+             ORDER BY load_id, period_id, student_id",
+            |r| {
+                Ok(Final {
+                    load_id: parse(r, 0)?,
+                    period_id: parse(r, 1)?,
+                    student_id: parse(r, 2)?,
+                    value: json(r, 3)?,
+                    entered_at: parse(r, 4)?,
+                    author_id: parse(r, 5)?,
+                })
+            },
+        )?;
+        let locks = rows(
+            c,
+            "SELECT load_id, period_id, locked_at, locked_by FROM locks ORDER BY load_id, period_id",
+            |r| {
+                Ok(PeriodLock {
+                    load_id: parse(r, 0)?,
+                    period_id: parse(r, 1)?,
+                    locked_at: parse(r, 2)?,
+                    locked_by: parse(r, 3)?,
+                })
+            },
+        )?;
+        let remarks = rows(
+            c,
+            "SELECT id, load_id, author_id, created_at, text, resolved_at FROM remarks
+             ORDER BY rowid",
+            |r| {
+                Ok(Remark {
+                    id: parse(r, 0)?,
+                    load_id: parse(r, 1)?,
+                    author_id: parse(r, 2)?,
+                    created_at: parse(r, 3)?,
+                    text: r.get(4)?,
+                    resolved_at: parse_opt(r, 5)?,
+                })
+            },
+        )?;
+        Ok(Snapshot {
+            institution,
+            year,
+            periods,
+            holidays,
+            bells,
+            users,
+            groups,
+            subgroups,
+            students,
+            memberships,
+            subjects,
+            loads,
+            plan_topics,
+            lessons,
+            lesson_topics,
+            homework,
+            cells,
+            finals,
+            locks,
+            remarks,
+        })
+    }
+}

@@ -1,0 +1,73 @@
+//! export_snapshot gives back exactly what import_snapshot stored.
+
+use crate::fixture::date;
+use journal_protocol::Snapshot;
+use journal_store::Store;
+use serde::Serialize;
+
+/// Sorts every row list by its JSON text: row order in a table without rowid is the key's, not
+/// the snapshot's, and order carries no meaning in a snapshot.
+fn sorted<T: Serialize>(v: &mut [T]) {
+    v.sort_by_cached_key(|x| serde_json::to_string(x).unwrap_or_default());
+}
+
+fn normalized(mut s: Snapshot) -> Snapshot {
+    sorted(&mut s.periods);
+    sorted(&mut s.holidays);
+    sorted(&mut s.bells);
+    sorted(&mut s.users);
+    sorted(&mut s.groups);
+    sorted(&mut s.subgroups);
+    sorted(&mut s.students);
+    sorted(&mut s.memberships);
+    sorted(&mut s.subjects);
+    sorted(&mut s.loads);
+    sorted(&mut s.plan_topics);
+    sorted(&mut s.lessons);
+    sorted(&mut s.lesson_topics);
+    sorted(&mut s.homework);
+    sorted(&mut s.cells);
+    sorted(&mut s.finals);
+    sorted(&mut s.locks);
+    sorted(&mut s.remarks);
+    s
+}
+
+#[test]
+fn demo_teacher_copy_round_trips_through_import_and_export() {
+    let full = journal_demo::generate(journal_demo::DEFAULT_SEED, date(2026, 11, 17));
+    let teacher = full
+        .users
+        .iter()
+        .find(|u| u.login == "teacher")
+        .map(|u| u.id)
+        .expect("the demo has a teacher login");
+    let snap = full.for_user(teacher);
+    assert!(
+        !snap.cells.is_empty() && !snap.lesson_topics.is_empty() && !snap.homework.is_empty(),
+        "the demo teacher's copy has journal content to round-trip"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("journal.db"), None).expect("open");
+    store.import_snapshot(&snap).expect("import");
+    let back = store.export_snapshot().expect("export");
+    assert_eq!(back.cells.len(), snap.cells.len(), "every cell comes back");
+    assert!(
+        normalized(back) == normalized(snap),
+        "the exported snapshot equals the imported one row for row"
+    );
+}
+
+#[test]
+fn exporting_an_empty_copy_is_a_typed_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("journal.db"), None).expect("open");
+    let err = store
+        .export_snapshot()
+        .expect_err("a copy without an institution cannot be a snapshot");
+    assert_eq!(
+        err.code(),
+        "store_not_found",
+        "an empty copy says what is missing"
+    );
+}
