@@ -37,8 +37,14 @@ export async function renderLesson(
   const group = s.subgroup_name ? `${s.group_name}, ${s.subgroup_name}` : s.group_name;
   const editable = detail.read_only_reason === null;
 
-  const message = h("div", { class: "message", role: "status", "aria-live": "polite", "data-testid": "lesson-message" });
-  const say = (text: string, kind: "error" | "ok" | "info") => {
+  const hint =
+    "Клавиши: 2–5 — отметка, н / б / п — отсутствие, Backspace — очистить, ↑ ↓ — ученик, Esc — к списку уроков.";
+  const message = h(
+    "div",
+    { class: "message message-hint", role: "status", "aria-live": "polite", "data-testid": "lesson-message" },
+    hint,
+  );
+  const say = (text: string, kind: "error" | "ok") => {
     message.className = `message message-${kind}`;
     message.textContent = text;
   };
@@ -83,6 +89,7 @@ export async function renderLesson(
       detail = await api.lesson(lessonId);
       const fresh = detail.students.find((r) => r.student_id === row.student_id);
       cells[i].textContent = fresh ? cellText(fresh) : input;
+      showDuties();
       say(input === "" ? `${row.full_name}: отметка удалена` : `${row.full_name}: ${cells[i].textContent}`, "ok");
       await afterEdit();
     } catch (e) {
@@ -149,7 +156,17 @@ export async function renderLesson(
             detail.suggested_topic ? ` · по КТП следующая: «${detail.suggested_topic.title}»` : "",
           ),
         ];
-  const open = s.duties.filter((d) => !d.done || d.state === "done_late");
+  const openDuties = (d: LessonDetail) => d.summary.duties.filter((x) => !x.done || x.state === "done_late");
+  const dutyBadges = h("dd", { class: "badges", "data-testid": "lesson-duties" });
+  const showDuties = () => {
+    const open = openDuties(detail);
+    dutyBadges.replaceChildren(
+      ...(open.length > 0
+        ? open.map((d) => dutyBadge(d, session.today))
+        : [h("span", { class: "badge badge-done_in_time" }, "Всё заполнено")]),
+    );
+  };
+  showDuties();
 
   const content = h(
     "section",
@@ -186,12 +203,13 @@ export async function renderLesson(
       s.substitution
         ? h("dd", {}, `ведёт ${s.substitution.substitute_name} вместо ${s.substitution.replaced_name}`)
         : null,
-      open.length > 0 ? h("dt", {}, "Не заполнено") : null,
-      open.length > 0 ? h("dd", { class: "badges" }, ...open.map((d) => dutyBadge(d, session.today))) : null,
+      h("dt", {}, "Не заполнено"),
+      dutyBadges,
     ),
     detail.read_only_reason
       ? h("p", { class: "message message-info", "data-testid": "read-only" }, detail.read_only_reason.message)
       : null,
+    message,
     h(
       "table",
       { class: "table roster", "data-testid": "roster" },
@@ -207,12 +225,6 @@ export async function renderLesson(
         ),
       ),
       body,
-    ),
-    message,
-    h(
-      "p",
-      { class: "hint muted small" },
-      "Клавиши: 2–5 — отметка, н / б / п — отсутствие, Backspace — очистить, ↑ ↓ — ученик, Esc — к списку уроков.",
     ),
     detail.students.length > 0 && detail.summary.filled_cells > 0
       ? h("p", { class: "muted small" }, `Последняя запись: ${lastEntry(detail, session.today)}`)

@@ -1,0 +1,56 @@
+# The two commands: `make run` (install what is missing, build, open the app on demo data) and
+# `make test` (everything CI checks). `.ci/run` calls `make test`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+export CARGO_TARGET_DIR ?= /var/tmp/journal-target
+export JOURNAL_TOOLS ?= /var/tmp/journal-tools
+# Where `make run` keeps the demo teacher's local copy; "today" for the demo (default: the real date).
+DEMO_DATA_DIR ?= $(CURDIR)/.data/app
+JOURNAL_TODAY ?=
+
+CARGO_TEST := $(shell if cargo nextest --version >/dev/null 2>&1; then echo "cargo nextest run --workspace --no-fail-fast && cargo test --workspace --doc"; else echo "cargo test --workspace --no-fail-fast"; fi)
+
+.PHONY: deps ui build app run test lint fmt-check clippy unit e2e bench
+
+## deps: Debian packages, npm packages (ui, tests/e2e), tauri-driver — only what is missing
+deps:
+	scripts/deps.sh
+
+## ui: the front end, built into ui/dist (src-tauri embeds it, so it comes before any cargo build)
+ui:
+	cd ui && { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+
+## build: the app and the journal CLI (debug)
+build: ui
+	cargo build -p journal-app -p journal-cli
+
+## run: install what is missing, build, make the demo copy if absent, open the app on it
+run: deps build
+	scripts/run.sh
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy: ui
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit: ui
+	$(CARGO_TEST)
+
+## test: everything CI checks, in order: deps and the UI first, then fmt, clippy, tests, app e2e
+test: deps ui
+	$(MAKE) fmt-check
+	$(MAKE) clippy
+	$(MAKE) unit
+	$(MAKE) e2e
+
+## e2e: the real app under Xvfb, driven through tauri-driver + WebKitWebDriver
+e2e: ui
+	cargo build -p journal-app
+	scripts/e2e.sh
+
+## bench: all benchmarks (release)
+bench:
+	cargo run --release -p journal-bench -- all

@@ -1,0 +1,71 @@
+// Smoke test of the real app: it opens on a fresh demo copy, lists the demo teacher's lessons of a
+// school day, and opens a lesson with its roster. Screenshots go to target/e2e-screenshots/.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { By, Key, until } from "selenium-webdriver";
+import { SCREENSHOTS, startApp } from "./app.mjs";
+
+// A Thursday of the demo year's first semester at 13:00: the demo teacher has two lessons that day,
+// both already given, so their cells are editable.
+const TODAY = process.env.E2E_TODAY || "2026-10-08";
+const NOW = `${TODAY}T13:00`;
+
+async function screenshot(driver, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  writeFileSync(file, Buffer.from(await driver.takeScreenshot(), "base64"));
+  return file;
+}
+
+test("the app lists today's lessons and opens a lesson", async () => {
+  const app = await startApp({ JOURNAL_NOW: NOW });
+  const { driver } = app;
+  try {
+    const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 60000,
+      "the «Сегодня» table appears once the local copy is created and read");
+    const rows = await table.findElements(By.css("[data-testid=lesson-row]"));
+    assert.ok(rows.length >= 1, `the demo teacher has lessons on ${TODAY}, the screen lists ${rows.length}`);
+    const subject = await rows[0].findElement(By.css("[data-testid=lesson-subject]")).getText();
+    const group = await rows[0].findElement(By.css("[data-testid=lesson-group]")).getText();
+    assert.ok(subject.trim().length > 0, "a lesson row names its subject");
+    assert.ok(group.trim().length > 0, "a lesson row names its group");
+    const teacher = await driver.findElement(By.css("[data-testid=teacher-name]")).getText();
+    assert.ok(teacher.trim().split(/\s+/).length >= 2, `the header names the signed-in teacher: «${teacher}»`);
+    const sync = await driver.findElement(By.css("[data-testid=sync-state]")).getText();
+    assert.match(sync, /Автономная работа|На связи/, "the header shows whether the app is online");
+    await screenshot(driver, "today.png");
+
+    // Open the first lesson from the keyboard: the row has focus, Enter opens it.
+    await rows[0].sendKeys(Key.ENTER);
+    const roster = await driver.wait(until.elementLocated(By.css("[data-testid=roster]")), 20000,
+      "Enter on a lesson opens «Урок» with the roster");
+    const students = await roster.findElements(By.css("[data-testid=student-row]"));
+    assert.ok(students.length >= 10, `the lesson lists the group's students (${students.length})`);
+    const title = await driver.findElement(By.css("[data-testid=lesson-screen] h1")).getText();
+    assert.equal(title, subject, "the lesson screen is the lesson that was opened");
+
+    // Type a mark into the first cell: it is recorded (the header's pending count grows) or the
+    // backend's refusal is shown — either way the UI reports what the backend decided.
+    const firstCell = (await roster.findElements(By.css("[data-testid=cell]")))[0];
+    await firstCell.sendKeys("5");
+    const message = await driver.findElement(By.css("[data-testid=lesson-message]"));
+    await driver.wait(async () => /message-(ok|error)/.test(await message.getAttribute("class")), 10000,
+      "the lesson screen reports the outcome of the entry");
+    const outcome = await message.getText();
+    const cls = await message.getAttribute("class");
+    if (cls.includes("message-ok")) {
+      assert.equal(await firstCell.getText(), "5", "the recorded mark is shown in its cell");
+      await driver.wait(async () => /Не отправлено: \d+/.test(
+        await driver.findElement(By.css("[data-testid=sync-state]")).getText()), 10000,
+        "a recorded edit waits in the outbox and the header says so");
+    } else {
+      assert.ok(outcome.length > 5, `a refusal is shown in Russian: «${outcome}»`);
+    }
+    await screenshot(driver, "lesson.png");
+  } finally {
+    await app.stop();
+  }
+});
