@@ -3,7 +3,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
 import { SCREENSHOTS, startApp } from "./app.mjs";
@@ -13,10 +14,13 @@ import { SCREENSHOTS, startApp } from "./app.mjs";
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
+// WebKitWebDriver's takeScreenshot was seen to never answer under Xvfb on this machine kind, so the
+// screen is captured from the X display with ImageMagick's `import` instead.
 async function screenshot(driver, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  await driver.sleep(500);
   const file = path.join(SCREENSHOTS, name);
-  writeFileSync(file, Buffer.from(await driver.takeScreenshot(), "base64"));
+  execFileSync("import", ["-window", "root", file], { env: process.env, timeout: 20000 });
   return file;
 }
 
