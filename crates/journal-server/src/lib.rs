@@ -16,6 +16,7 @@ pub mod dto;
 pub mod error;
 pub mod http;
 pub mod storage;
+pub mod testing;
 
 use std::sync::Arc;
 

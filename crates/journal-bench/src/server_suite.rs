@@ -1,0 +1,410 @@
+//! The server suite: the institution server (journal-server) over its real HTTP API on 127.0.0.1,
+//! with the demo institution and devices that sign their ops as the app's store does.
+//!
+//! Figures, as (name, value, unit):
+//! - `ingest_ops_per_s_sqlite` / `ingest_ops_per_s_postgres` — signed SetCell ops pushed by
+//!   [`DEVICES`] devices at once (batches of [`BATCH`]), divided by the wall time from the first
+//!   push to the last answer. Ops are sealed before the clock starts (signing is the device's work).
+//!   PostgreSQL runs in a throwaway cluster (journal_server::testing, `fsync=off` like the tests);
+//! - `ingest_applied_share_*` — the share of those ops answered `applied` (the rest: merged /
+//!   conflicts), so the rate is not one of refusals;
+//! - `noop_sync_p95` — p95 of a push of 0 ops plus a pull with nothing new, ms;
+//! - `week_offline_sync_s` — a device back after a week: pushes 5,000 ops in one push, then pulls
+//!   every change from cursor 0 (≥ 50,000 after the ingest) in pages of 5,000; client and server on
+//!   this machine (the client only decodes the pages, it applies them to no local store);
+//! - `week_offline_changes_pulled` — how many changes that pull got.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use chrono::{NaiveDate, NaiveDateTime};
+use ed25519_dalek::SigningKey;
+use journal_core::{DeviceId, LessonId, OpId, StudentId, UserId};
+use journal_protocol::{Op, OpOutcome, OpPayload, Snapshot, PROTOCOL_VERSION};
+use journal_server::dto::{LoginResponse, PullPage, PushResponse, PROTOCOL_HEADER};
+use journal_server::{AppState, PostgresStorage, ServerConfig, SqliteStorage, Storage};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Devices pushing at once in the ingest figure (all of the demo login `teacher`, each on its own
+/// share of the cells, so the ops are sequential edits rather than conflicts).
+const DEVICES: usize = 4;
+const BATCH: usize = 500;
+const INGEST_OPS_SQLITE: usize = 50_000;
+const INGEST_OPS_POSTGRES: usize = 20_000;
+const OFFLINE_OPS: usize = 5_000;
+const NOOP_SAMPLES: usize = 200;
+const LOGIN: &str = "teacher";
+
+fn today() -> NaiveDate {
+    // A Wednesday of the second semester (as in the server's tests): the first is locked.
+    NaiveDate::from_ymd_opt(2027, 3, 3).unwrap_or_default()
+}
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    snapshot: Snapshot,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Result<Server> {
+    let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+    journal_server::demo::load_institution(
+        storage.as_ref(),
+        snapshot.clone(),
+        journal_demo::DEMO_PASSWORD,
+    )
+    .await?;
+    let now = today().and_hms_opt(15, 0, 0).context("time")?;
+    let config = ServerConfig {
+        clock: Arc::new(move || now),
+        ..ServerConfig::default()
+    };
+    let app = journal_server::app(AppState::new(storage, config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        let _ = axum_serve(listener, app).await;
+    });
+    Ok(Server {
+        base: format!("http://{addr}/api/v1"),
+        client: reqwest::Client::new(),
+        snapshot,
+        _dir: dir,
+    })
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, app).await
+}
+
+struct Device {
+    id: DeviceId,
+    key: SigningKey,
+    user_id: UserId,
+    token: String,
+    seq: u64,
+    last_hash: String,
+}
+
+impl Device {
+    fn op(&mut self, at: NaiveDateTime, payload: OpPayload) -> anyhow::Result<Op> {
+        self.seq += 1;
+        let op = Op::seal(
+            OpId(Uuid::now_v7()),
+            self.id,
+            self.seq,
+            self.user_id,
+            at,
+            payload,
+            self.last_hash.clone(),
+            &self.key,
+        )
+        .map_err(|e| anyhow::anyhow!("sealing an op: {e:?}"))?;
+        self.last_hash = op.hash.clone();
+        Ok(op)
+    }
+}
+
+impl Server {
+    async fn device(&self, login: &str) -> anyhow::Result<Device> {
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
+        let device_id = DeviceId(Uuid::new_v4());
+        let resp = self
+            .client
+            .post(format!("{}/auth/login", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .json(&json!({
+                "login": login,
+                "password": journal_demo::DEMO_PASSWORD,
+                "device_id": device_id,
+                "device_key": hex::encode(key.verifying_key().to_bytes()),
+            }))
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            bail!("login {login}: {}", resp.text().await.unwrap_or_default());
+        }
+        let body: LoginResponse = resp.json().await?;
+        Ok(Device {
+            id: device_id,
+            key,
+            user_id: body.user.id,
+            token: body.token,
+            seq: 0,
+            last_hash: String::new(),
+        })
+    }
+
+    /// Every (lesson, student, time during the lesson) the login may mark: its scheduled lessons
+    /// of the current (unlocked) period before today, the students of the group on that day.
+    fn cells_of(&self, login: &str) -> anyhow::Result<Vec<(LessonId, StudentId, NaiveDateTime)>> {
+        let snap = &self.snapshot;
+        let uid = snap
+            .users
+            .iter()
+            .find(|u| u.login == login)
+            .map(|u| u.id)
+            .context("the demo login")?;
+        let period = snap
+            .periods
+            .iter()
+            .find(|p| p.starts_on <= today() && today() <= p.ends_on)
+            .context("the current period")?;
+        let mut out = Vec::new();
+        for lesson in &snap.lessons {
+            if lesson.date < period.starts_on
+                || lesson.date >= today()
+                || lesson.status != journal_protocol::LessonStatus::Scheduled
+            {
+                continue;
+            }
+            let Some(load) = snap.loads.iter().find(|l| l.id == lesson.load_id) else {
+                continue;
+            };
+            if load.teacher_id != uid {
+                continue;
+            }
+            let Some(bell) = snap.bells.iter().find(|b| b.number == lesson.bell_number) else {
+                continue;
+            };
+            let at = lesson.date.and_time(bell.starts) + chrono::Duration::minutes(10);
+            let mut students: Vec<StudentId> = snap
+                .memberships
+                .iter()
+                .filter(|m| {
+                    m.group_id == load.group_id
+                        && m.from <= lesson.date
+                        && m.to.is_none_or(|to| lesson.date <= to)
+                        && (load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+                })
+                .map(|m| m.student_id)
+                .collect();
+            students.dedup();
+            out.extend(students.into_iter().map(|s| (lesson.id, s, at)));
+        }
+        if out.is_empty() {
+            bail!("the demo login {login} has no lessons to mark");
+        }
+        Ok(out)
+    }
+
+    async fn push(&self, token: &str, ops: &[Op]) -> anyhow::Result<Vec<OpOutcome>> {
+        let resp = self
+            .client
+            .post(format!("{}/sync/push", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(token)
+            .json(&json!({ "ops": ops }))
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            bail!("push: {}", resp.text().await.unwrap_or_default());
+        }
+        let body: PushResponse = resp.json().await?;
+        Ok(body.results.into_iter().map(|r| r.outcome).collect())
+    }
+
+    async fn pull(&self, token: &str, after: u64, limit: u32) -> anyhow::Result<PullPage> {
+        let resp = self
+            .client
+            .get(format!("{}/sync/pull", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(token)
+            .query(&[("after", after), ("limit", u64::from(limit))])
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            bail!("pull: {}", resp.text().await.unwrap_or_default());
+        }
+        Ok(resp.json().await?)
+    }
+}
+
+fn set_cell(lesson: LessonId, student: StudentId, input: &str) -> anyhow::Result<OpPayload> {
+    let value = journal_core::parse_cell(input, false, &journal_core::Policy::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(OpPayload::SetCell {
+        lesson_id: lesson,
+        student_id: student,
+        value,
+    })
+}
+
+/// `count` sealed ops of `device` on its share of the cells, each round giving every cell the other
+/// of two marks (so every op is a change of the device's own earlier value).
+fn ops_for(
+    device: &mut Device,
+    cells: &[(LessonId, StudentId, NaiveDateTime)],
+    count: usize,
+    round_offset: usize,
+) -> anyhow::Result<Vec<Op>> {
+    let mut ops = Vec::with_capacity(count);
+    for i in 0..count {
+        let (lesson, student, at) = cells[i % cells.len()];
+        let round = i / cells.len() + round_offset;
+        let mark = if round.is_multiple_of(2) { "3" } else { "5" };
+        ops.push(device.op(at, set_cell(lesson, student, mark)?)?);
+    }
+    Ok(ops)
+}
+
+struct Ingest {
+    ops_per_s: f64,
+    applied_share: f64,
+    devices: Vec<Device>,
+    shares: Vec<Vec<(LessonId, StudentId, NaiveDateTime)>>,
+    rounds: Vec<usize>,
+}
+
+async fn ingest(server: &Arc<Server>, total: usize) -> anyhow::Result<Ingest> {
+    let cells = server.cells_of(LOGIN)?;
+    let mut devices = Vec::new();
+    let mut shares = Vec::new();
+    for k in 0..DEVICES {
+        devices.push(server.device(LOGIN).await?);
+        shares.push(
+            cells
+                .iter()
+                .skip(k)
+                .step_by(DEVICES)
+                .copied()
+                .collect::<Vec<_>>(),
+        );
+    }
+    let per_device = total / DEVICES;
+    let mut all_ops = Vec::new();
+    let mut rounds = Vec::new();
+    for (d, share) in devices.iter_mut().zip(&shares) {
+        all_ops.push(ops_for(d, share, per_device, 0)?);
+        rounds.push(per_device.div_ceil(share.len()));
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (d, ops) in devices.iter().zip(all_ops) {
+        let server = server.clone();
+        let token = d.token.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut outcomes = Vec::with_capacity(ops.len());
+            for batch in ops.chunks(BATCH) {
+                outcomes.extend(server.push(&token, batch).await?);
+            }
+            anyhow::Ok(outcomes)
+        }));
+    }
+    let mut applied = 0usize;
+    let mut pushed = 0usize;
+    for t in tasks {
+        let outcomes = t.await??;
+        pushed += outcomes.len();
+        applied += outcomes
+            .iter()
+            .filter(|o| matches!(o, OpOutcome::Applied { .. }))
+            .count();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    Ok(Ingest {
+        ops_per_s: pushed as f64 / secs,
+        applied_share: applied as f64 / pushed.max(1) as f64,
+        devices,
+        shares,
+        rounds,
+    })
+}
+
+fn p95_ms(mut samples: Vec<Duration>) -> f64 {
+    samples.sort();
+    let idx = ((samples.len() as f64) * 0.95).ceil() as usize;
+    samples
+        .get(idx.saturating_sub(1))
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+async fn pull_all(server: &Server, token: &str) -> anyhow::Result<(usize, u64)> {
+    let mut after = 0;
+    let mut count = 0;
+    loop {
+        let page = server.pull(token, after, 5_000).await?;
+        count += page.changes.len();
+        after = page.next_after;
+        if !page.has_more {
+            return Ok((count, after));
+        }
+    }
+}
+
+async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
+    let mut out = Vec::new();
+
+    // SQLite: ingest, then the no-op sync and the week offline on the same (now busy) database.
+    let dir = tempfile::tempdir()?;
+    let storage = Arc::new(SqliteStorage::open(&dir.path().join("server.db"))?);
+    let server = Arc::new(start(storage, dir).await?);
+    let mut ing = ingest(&server, INGEST_OPS_SQLITE).await?;
+    out.push((
+        "ingest_ops_per_s_sqlite".into(),
+        ing.ops_per_s,
+        "ops/s".into(),
+    ));
+    out.push((
+        "ingest_applied_share_sqlite".into(),
+        ing.applied_share,
+        "share".into(),
+    ));
+
+    let device = &mut ing.devices[0];
+    let (_, cursor) = pull_all(&server, &device.token).await?;
+    let mut samples = Vec::with_capacity(NOOP_SAMPLES);
+    for _ in 0..NOOP_SAMPLES {
+        let t = Instant::now();
+        server.push(&device.token, &[]).await?;
+        let page = server.pull(&device.token, cursor, 1_000).await?;
+        samples.push(t.elapsed());
+        if !page.changes.is_empty() {
+            bail!("the no-op pull found changes");
+        }
+    }
+    out.push(("noop_sync_p95".into(), p95_ms(samples), "ms".into()));
+
+    let offline = ops_for(device, &ing.shares[0], OFFLINE_OPS, ing.rounds[0])?;
+    let t = Instant::now();
+    server.push(&device.token, &offline).await?;
+    let (pulled, _) = pull_all(&server, &device.token).await?;
+    out.push((
+        "week_offline_sync_s".into(),
+        t.elapsed().as_secs_f64(),
+        "s".into(),
+    ));
+    out.push((
+        "week_offline_changes_pulled".into(),
+        pulled as f64,
+        "changes".into(),
+    ));
+
+    // PostgreSQL in a throwaway cluster.
+    let url = journal_server::testing::fresh_database().await?;
+    let storage = Arc::new(PostgresStorage::connect(&url).await?);
+    let server = Arc::new(start(storage, tempfile::tempdir()?).await?);
+    let ing = ingest(&server, INGEST_OPS_POSTGRES).await?;
+    out.push((
+        "ingest_ops_per_s_postgres".into(),
+        ing.ops_per_s,
+        "ops/s".into(),
+    ));
+    out.push((
+        "ingest_applied_share_postgres".into(),
+        ing.applied_share,
+        "share".into(),
+    ));
+    Ok(out)
+}
+
+pub fn run() -> anyhow::Result<Vec<(String, f64, String)>> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run_async())
+}
