@@ -24,7 +24,7 @@ ui:
 
 ## build: the app and the journal CLI (debug)
 build: ui
-	cargo build -p journal-app -p journal-cli
+	cargo build -p journal-app -p journal-cli -p journal-server
 
 ## run: install what is missing, build, make the demo copy if absent, open the app on it
 run: deps build

@@ -15,9 +15,18 @@ if [ ! -f "$DATA_DIR/users/teacher/journal.db" ]; then
   "$BIN/journal" --data-dir "$DATA_DIR" "${today_args[@]}" demo
 fi
 
-# Hook for the institution server (issue 4): start `journal-server --db .data/server.db init --demo`
-# once and `serve --addr 127.0.0.1:PORT` in the background here, stop it on exit (trap), and pass
-# its address to the app as JOURNAL_SERVER_URL.
+# The institution server on an embedded SQLite database with the demo institution, for the same
+# "today": the `journal` CLI signs in and syncs against it (`journal login --server URL --user teacher`).
+SERVER_DB="$DATA_DIR/../server.db"
+SERVER_ADDR="${JOURNAL_SERVER_ADDR:-127.0.0.1:8088}"
+if [ ! -f "$SERVER_DB" ]; then
+  echo "run: creating the demo institution server database $SERVER_DB"
+  "$BIN/journal-server" --db "$SERVER_DB" init --demo "${today_args[@]}"
+fi
+echo "run: institution server on http://$SERVER_ADDR (logins in the README, password demo)"
+"$BIN/journal-server" --db "$SERVER_DB" serve --addr "$SERVER_ADDR" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "run: no display (DISPLAY is empty). On a machine without a screen use:" >&2
@@ -25,4 +34,5 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   exit 1
 fi
 echo "run: opening the app on $DATA_DIR"
-JOURNAL_DATA_DIR="$DATA_DIR" JOURNAL_TODAY="${JOURNAL_TODAY:-}" exec "$BIN/journal-app"
+JOURNAL_DATA_DIR="$DATA_DIR" JOURNAL_TODAY="${JOURNAL_TODAY:-}" JOURNAL_SERVER_URL="http://$SERVER_ADDR" \
+  "$BIN/journal-app"

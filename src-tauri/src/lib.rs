@@ -212,25 +212,24 @@ fn lock_period(
     state.with(|j| j.lock_period(load_id, period_id))
 }
 
-/// The app with its state and commands, on any runtime (the mock runtime in tests).
-pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            session,
-            status,
-            today_lessons,
-            lesson,
-            set_cell,
-            set_topic,
-            set_homework,
-            groups,
-            loads,
-            periods,
-            grid,
-            set_final,
-            lock_period,
-        ])
+/// The app with its state and commands on top of `base`: `tauri::Builder::default()` for the real
+/// app, `tauri::test::mock_builder()` in tests (it carries the invoke key the mock IPC sends).
+pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.manage(state).invoke_handler(tauri::generate_handler![
+        session,
+        status,
+        today_lessons,
+        lesson,
+        set_cell,
+        set_topic,
+        set_homework,
+        groups,
+        loads,
+        periods,
+        grid,
+        set_final,
+        lock_period,
+    ])
 }
 
 /// Starts the desktop app.
@@ -242,7 +241,7 @@ pub fn run() -> Result<(), String> {
             data_dir: DataDir::default_root(),
         },
     };
-    builder::<tauri::Wry>(state)
+    builder(tauri::Builder::<tauri::Wry>::default(), state)
         .run(tauri::generate_context!())
         .map_err(|e| format!("Не удалось запустить приложение: {e}"))
 }

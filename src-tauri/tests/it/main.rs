@@ -22,7 +22,7 @@ fn app(dir: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRun
         data_dir: dir.to_path_buf(),
         clock: Arc::new(FixedClock::new(now)),
     };
-    let app = builder::<MockRuntime>(AppState::open_demo(&settings))
+    let app = builder(tauri::test::mock_builder(), AppState::open_demo(&settings))
         .build(mock_context(noop_assets()))
         .expect("the app builds on the mock runtime");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())

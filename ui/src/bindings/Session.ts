@@ -3,4 +3,12 @@
 /**
  * What the UI needs to know about this session besides the journal's status.
  */
-export type Session = { today: string, now: string, data_dir: string, server_url: string | null, };
+export type Session = { 
+/**
+ * The day the app treats as today.
+ */
+today: string, now: string, data_dir: string, 
+/**
+ * The institution server this copy syncs with; None until sign-in against a server exists.
+ */
+server_url: string | null, };
