@@ -511,3 +511,145 @@ pub struct SyncReportDto {
     pub pending: u64,
     pub open_conflicts: u64,
 }
+
+/// A document to print from the local copy (the UI's print dialog and `journal print` send one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PrintDocument {
+    /// The whole-year journal of a group (archive copy).
+    YearJournal {
+        #[ts(type = "string")]
+        group_id: journal_core::GroupId,
+    },
+    /// One load's pages for a period.
+    SubjectPeriod {
+        #[ts(type = "string")]
+        load_id: LoadId,
+        #[ts(type = "string")]
+        period_id: PeriodId,
+    },
+    /// One load's pages for a calendar month.
+    SubjectMonth {
+        #[ts(type = "string")]
+        load_id: LoadId,
+        year: i32,
+        month: u32,
+    },
+    /// One load's pages between two dates (inclusive).
+    SubjectRange {
+        #[ts(type = "string")]
+        load_id: LoadId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// «Сводная ведомость итоговых оценок» of a group.
+    FinalsSheet {
+        #[ts(type = "string")]
+        group_id: journal_core::GroupId,
+    },
+    /// «Выписка» of one student's marks and attendance for a period.
+    Extract {
+        #[ts(type = "string")]
+        student_id: StudentId,
+        #[ts(type = "string")]
+        period_id: PeriodId,
+    },
+    /// The signed-in teacher's lessons of a day with empty cells (for an outage).
+    OutagePages { date: NaiveDate },
+}
+
+impl PrintDocument {
+    /// The document a printed PDF's stamp names. Outage pages of another teacher are refused:
+    /// this copy cannot tell what they should show.
+    pub fn from_request(
+        req: &journal_print::PrintRequest,
+        me: UserId,
+    ) -> Result<PrintDocument, crate::ApiError> {
+        use journal_print::PrintRequest as R;
+        Ok(match *req {
+            R::YearJournal { group_id } => PrintDocument::YearJournal { group_id },
+            R::SubjectPages { load_id, from, to } => {
+                PrintDocument::SubjectRange { load_id, from, to }
+            }
+            R::FinalsSheet { group_id } => PrintDocument::FinalsSheet { group_id },
+            R::Extract {
+                student_id,
+                period_id,
+            } => PrintDocument::Extract {
+                student_id,
+                period_id,
+            },
+            R::OutagePages { teacher_id, date } if teacher_id == me => {
+                PrintDocument::OutagePages { date }
+            }
+            R::OutagePages { .. } => {
+                return Err(crate::ApiError::new(
+                    "print_other_teacher",
+                    "Листы на время сбоя напечатаны для другого преподавателя: проверить их может он сам",
+                ))
+            }
+        })
+    }
+
+    /// What the document is, in Russian (for messages and file dialogs).
+    pub fn title_ru(&self) -> &'static str {
+        match self {
+            PrintDocument::YearJournal { .. } => "Журнал учебной группы за год",
+            PrintDocument::SubjectPeriod { .. }
+            | PrintDocument::SubjectMonth { .. }
+            | PrintDocument::SubjectRange { .. } => "Страницы журнала по предмету",
+            PrintDocument::FinalsSheet { .. } => "Сводная ведомость итоговых оценок",
+            PrintDocument::Extract { .. } => "Выписка из журнала",
+            PrintDocument::OutagePages { .. } => "Листы учёта занятий на время сбоя",
+        }
+    }
+}
+
+/// Whether a printed document still shows what the local copy holds.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct VerifyReportDto {
+    pub document_id: uuid::Uuid,
+    pub document: PrintDocument,
+    pub title: String,
+    /// When the document was printed (local time of the printing device).
+    pub generated_at: NaiveDateTime,
+    pub printed_pages: u32,
+    pub current_pages: u32,
+    /// Printed pages (1-based) whose content no longer matches the journal.
+    pub changed_pages: Vec<u32>,
+    pub matches: bool,
+    /// «Документ соответствует журналу» or which pages changed.
+    pub message: String,
+}
+
+impl VerifyReportDto {
+    pub fn new(r: &journal_print::VerifyReport, document: PrintDocument) -> VerifyReportDto {
+        let matches = r.matches();
+        let changed: Vec<u32> = r.changed_pages.iter().map(|&p| p as u32).collect();
+        let message = if matches {
+            "Документ соответствует журналу".to_string()
+        } else if changed.is_empty() {
+            format!(
+                "Документ не соответствует журналу: напечатано страниц {}, сейчас их {}",
+                r.printed_pages, r.current_pages
+            )
+        } else {
+            let list: Vec<String> = changed.iter().map(|p| p.to_string()).collect();
+            format!(
+                "Документ не соответствует журналу: изменились страницы {}",
+                list.join(", ")
+            )
+        };
+        VerifyReportDto {
+            document_id: r.document_id,
+            title: document.title_ru().to_string(),
+            document,
+            generated_at: r.generated_at,
+            printed_pages: r.printed_pages as u32,
+            current_pages: r.current_pages as u32,
+            changed_pages: changed,
+            matches,
+            message,
+        }
+    }
+}

@@ -806,7 +806,7 @@ impl Journal {
 
     /// Allowed when any of the user's role grants allows `action` on its scope (journal_core
     /// decides); otherwise the refusal for the first grant.
-    fn check_permission(
+    pub(crate) fn check_permission(
         &self,
         load: &Load,
         lesson: Option<&Lesson>,

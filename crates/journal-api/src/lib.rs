@@ -1,5 +1,7 @@
 //! journal-api: the app's use cases over the teacher's local copy — today's lessons, a lesson, the
 //! journal grid, setting cells, topics, homework and finals, closing a period, the copy's status —
+//! printing the documents (year journal, pages, finals sheet, extract, outage pages) and
+//! checking a printed PDF against the copy ([`Journal::print`], [`Journal::verify_pdf`]) —
 //! and signing in on a shared PC and syncing the copy with the institution server ([`sync`]).
 //!
 //! One [`Journal`] is one opened local copy for one signed-in user. The desktop app (Tauri
@@ -17,6 +19,7 @@ pub mod dto;
 mod error;
 mod journal;
 pub mod layout;
+mod print;
 pub mod sync;
 mod view;
 

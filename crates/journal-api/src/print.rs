@@ -1,0 +1,308 @@
+//! Printing from the local copy (works offline): the year journal of a group, a load's pages for a
+//! period or a month, the finals sheet, a parent's extract, the outage pages of the signed-in
+//! teacher's day — and checking a printed PDF against the copy.
+//!
+//! The documents are rendered by journal-print from [`Store::export_snapshot`](journal_store::Store)
+//! restricted to the loads the user may print (journal_core permissions, `Action::PrintDocuments`),
+//! so a document never shows more than the user is allowed to print.
+
+use crate::dto::{PrintDocument, VerifyReportDto};
+use crate::{ApiError, Journal};
+use chrono::{Datelike, NaiveDate};
+use journal_core::{
+    permissions, Action, GroupId, LoadId, PeriodId, Role, RuleError, Scope, StudentId,
+};
+use journal_print::{PrintContext, PrintError, PrintRequest};
+use journal_protocol::Snapshot;
+use std::collections::HashSet;
+
+impl From<PrintError> for ApiError {
+    fn from(e: PrintError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+fn group_not_found(given: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        "group_not_found",
+        format!("Группа не найдена в локальной копии журнала: {given}"),
+    )
+}
+
+/// Keeps the loads in `keep` and everything that hangs on them; reference data stays whole.
+fn restrict_to_loads(mut s: Snapshot, keep: &HashSet<LoadId>) -> Snapshot {
+    s.loads.retain(|l| keep.contains(&l.id));
+    s.plan_topics.retain(|t| keep.contains(&t.load_id));
+    s.lessons.retain(|l| keep.contains(&l.load_id));
+    let lessons: HashSet<_> = s.lessons.iter().map(|l| l.id).collect();
+    s.lesson_topics.retain(|t| lessons.contains(&t.lesson_id));
+    s.homework.retain(|h| lessons.contains(&h.lesson_id));
+    s.cells.retain(|c| lessons.contains(&c.lesson_id));
+    s.finals.retain(|f| keep.contains(&f.load_id));
+    s.locks.retain(|l| keep.contains(&l.load_id));
+    s.remarks.retain(|r| keep.contains(&r.load_id));
+    s
+}
+
+impl Journal {
+    /// The whole local copy as a snapshot (what the documents are printed from).
+    pub fn snapshot(&self) -> Result<Snapshot, ApiError> {
+        Ok(self.store.export_snapshot()?)
+    }
+
+    /// Renders a document as PDF bytes from the local copy, stamped with "now" from the clock and a
+    /// fresh document id (UUIDv7). Refused (nothing printed) when the user may not print it.
+    pub fn print(&self, document: &PrintDocument) -> Result<Vec<u8>, ApiError> {
+        let (snap, request) = self.printable(document)?;
+        let ctx = PrintContext {
+            generated_at: self.now(),
+            document_id: uuid::Uuid::now_v7(),
+        };
+        Ok(journal_print::render(&snap, &request, &ctx)?)
+    }
+
+    /// Checks a printed PDF against the local copy: which of its pages no longer show what the
+    /// journal holds. A PDF that is not one of ours is refused with `print_not_journal_pdf`.
+    pub fn verify_pdf(&self, pdf: &[u8]) -> Result<VerifyReportDto, ApiError> {
+        let stamp = journal_print::read_stamp(pdf)?;
+        let document = PrintDocument::from_request(&stamp.request, self.me.id)?;
+        let (snap, _) = self.printable(&document)?;
+        let report = journal_print::verify(pdf, &snap)?;
+        Ok(VerifyReportDto::new(&report, document))
+    }
+
+    /// A group by id or by name (case and «ё» ignored), among the groups in the local copy.
+    pub fn find_group(&self, given: &str) -> Result<GroupId, ApiError> {
+        let groups = self.store.groups()?;
+        let given = given.trim();
+        if let Ok(id) = given.parse::<GroupId>() {
+            return groups
+                .iter()
+                .find(|g| g.id == id)
+                .map(|g| g.id)
+                .ok_or_else(|| group_not_found(id));
+        }
+        let norm = |s: &str| s.trim().to_lowercase().replace('ё', "е");
+        groups
+            .iter()
+            .find(|g| norm(&g.name) == norm(given))
+            .map(|g| g.id)
+            .ok_or_else(|| group_not_found(given))
+    }
+
+    /// A student of a group given by id, or by number in the group's list for a period (members
+    /// at any time of the period, in alphabetical order — the order of the printed lists).
+    pub fn find_group_student(
+        &self,
+        group: GroupId,
+        period: PeriodId,
+        given: &str,
+    ) -> Result<StudentId, ApiError> {
+        let snap = self.store.export_snapshot()?;
+        let period = snap
+            .periods
+            .iter()
+            .find(|p| p.id == period)
+            .ok_or_else(|| ApiError::period_not_found(period))?;
+        let members: HashSet<StudentId> = snap
+            .memberships
+            .iter()
+            .filter(|m| {
+                m.group_id == group
+                    && m.from <= period.ends_on
+                    && m.to.is_none_or(|t| period.starts_on <= t)
+            })
+            .map(|m| m.student_id)
+            .collect();
+        if let Ok(id) = given.trim().parse::<StudentId>() {
+            return if members.contains(&id) {
+                Ok(id)
+            } else {
+                Err(ApiError::student_not_found(id))
+            };
+        }
+        let number: usize = given.trim().parse().map_err(|_| {
+            ApiError::invalid_input(format!(
+                "Обучающийся указывается идентификатором или номером в списке, получено «{given}»"
+            ))
+        })?;
+        let key = |s: &str| s.to_lowercase().replace('ё', "е");
+        let mut list: Vec<(String, StudentId)> = snap
+            .students
+            .iter()
+            .filter(|s| members.contains(&s.id))
+            .map(|s| (key(&s.full_name()), s.id))
+            .collect();
+        list.sort();
+        number
+            .checked_sub(1)
+            .and_then(|i| list.get(i))
+            .map(|(_, id)| *id)
+            .ok_or_else(|| ApiError::student_not_found(format!("№ {number} в списке группы")))
+    }
+
+    /// The snapshot restricted to what the user may print for `document`, and journal-print's
+    /// request for it. Refusals: unknown group/load/student/period, or no permission.
+    fn printable(&self, document: &PrintDocument) -> Result<(Snapshot, PrintRequest), ApiError> {
+        let full = self.store.export_snapshot()?;
+        let mut first_refusal: Option<ApiError> = None;
+        let mut allowed: HashSet<LoadId> = HashSet::new();
+        for load in &full.loads {
+            match self.check_permission(load, None, Action::PrintDocuments) {
+                Ok(()) => {
+                    allowed.insert(load.id);
+                }
+                Err(e) => {
+                    first_refusal.get_or_insert(e);
+                }
+            }
+        }
+        let refused = |first: Option<ApiError>| {
+            first.unwrap_or_else(|| {
+                RuleError::Forbidden("нет доступных для печати предметов".into()).into()
+            })
+        };
+        let period_range = |id: PeriodId| {
+            full.periods
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| (p.starts_on, p.ends_on))
+                .ok_or_else(|| ApiError::period_not_found(id))
+        };
+        let load_of = |id: LoadId| {
+            full.loads
+                .iter()
+                .find(|l| l.id == id)
+                .ok_or_else(|| ApiError::load_not_found(id))
+        };
+        // A whole-group document shows the group's loads the user may print; none → refused.
+        let group_check = |group_id: GroupId| -> Result<(), ApiError> {
+            if !full.groups.iter().any(|g| g.id == group_id) {
+                return Err(group_not_found(group_id));
+            }
+            let of_group: Vec<_> = full
+                .loads
+                .iter()
+                .filter(|l| l.group_id == group_id)
+                .collect();
+            if of_group.iter().any(|l| allowed.contains(&l.id)) {
+                Ok(())
+            } else {
+                Err(refused(first_refusal.clone()))
+            }
+        };
+        let request = match *document {
+            PrintDocument::YearJournal { group_id } => {
+                group_check(group_id)?;
+                PrintRequest::YearJournal { group_id }
+            }
+            PrintDocument::FinalsSheet { group_id } => {
+                group_check(group_id)?;
+                PrintRequest::FinalsSheet { group_id }
+            }
+            PrintDocument::SubjectPeriod { load_id, period_id } => {
+                let load = load_of(load_id)?;
+                self.check_permission(load, None, Action::PrintDocuments)?;
+                let (from, to) = period_range(period_id)?;
+                PrintRequest::SubjectPages { load_id, from, to }
+            }
+            PrintDocument::SubjectMonth {
+                load_id,
+                year,
+                month,
+            } => {
+                let load = load_of(load_id)?;
+                self.check_permission(load, None, Action::PrintDocuments)?;
+                let from = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
+                    ApiError::invalid_input(format!("Неверный месяц: {year}-{month:02}"))
+                })?;
+                let next = if from.month() == 12 {
+                    NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(year, month + 1, 1)
+                };
+                let to = next.and_then(|n| n.pred_opt()).ok_or_else(|| {
+                    ApiError::invalid_input(format!("Неверный месяц: {year}-{month:02}"))
+                })?;
+                PrintRequest::SubjectPages { load_id, from, to }
+            }
+            PrintDocument::SubjectRange { load_id, from, to } => {
+                let load = load_of(load_id)?;
+                self.check_permission(load, None, Action::PrintDocuments)?;
+                PrintRequest::SubjectPages { load_id, from, to }
+            }
+            PrintDocument::Extract {
+                student_id,
+                period_id,
+            } => {
+                period_range(period_id)?;
+                if !full.students.iter().any(|s| s.id == student_id) {
+                    return Err(ApiError::student_not_found(student_id));
+                }
+                let groups: HashSet<GroupId> = full
+                    .memberships
+                    .iter()
+                    .filter(|m| m.student_id == student_id)
+                    .map(|m| m.group_id)
+                    .collect();
+                if !full
+                    .loads
+                    .iter()
+                    .any(|l| groups.contains(&l.group_id) && allowed.contains(&l.id))
+                {
+                    return Err(refused(first_refusal.clone()));
+                }
+                PrintRequest::Extract {
+                    student_id,
+                    period_id,
+                }
+            }
+            PrintDocument::OutagePages { date } => {
+                // Own lessons only (the document lists the signed-in teacher's lessons, own loads
+                // and substitutions): the teacher's right to print in an own load decides.
+                let may = self.me.grants.iter().any(|g| {
+                    permissions::check(
+                        g.role,
+                        Action::PrintDocuments,
+                        Scope::OwnLoad,
+                        self.policy(),
+                    )
+                    .is_ok()
+                        && g.role == Role::Teacher
+                });
+                if !may {
+                    return Err(RuleError::Forbidden(
+                        "листы на время сбоя печатает преподаватель для своих уроков".into(),
+                    )
+                    .into());
+                }
+                // Substituted lessons belong to other teachers' loads: keep the whole copy, the
+                // document itself selects this teacher's lessons of the day.
+                return Ok((
+                    full,
+                    PrintRequest::OutagePages {
+                        teacher_id: self.me.id,
+                        date,
+                    },
+                ));
+            }
+        };
+        Ok((restrict_to_loads(full, &allowed), request))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_errors_keep_their_code() {
+        let e = ApiError::from(PrintError::NoLessons(NaiveDate::MIN));
+        assert_eq!(e.code, "print_no_lessons", "journal-print's code crosses");
+        assert!(
+            e.message.contains("нет занятий"),
+            "and its Russian message: {}",
+            e.message
+        );
+    }
+}
