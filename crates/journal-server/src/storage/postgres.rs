@@ -18,9 +18,9 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::sqlite::{
-    from_json, parse_id, parse_time, rejected, time_text, to_json, KIND_BELL, KIND_GROUP,
-    KIND_HOLIDAY, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_STUDENT,
-    KIND_SUBGROUP, KIND_SUBJECT,
+    check_device_chain, from_json, parse_id, parse_time, rejected, time_text, to_json, DeviceRow,
+    KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
+    KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage};
 use crate::audit::{verify_chain, AuditEntry};
@@ -659,65 +659,14 @@ async fn push_one<C: GenericClient>(
             &[&op.device_id.to_string()],
         )
         .await?;
-    let Some(device) = device else {
-        return Ok(rejected(
-            op,
-            "unknown_device",
-            "Устройство не зарегистрировано на сервере: войдите в систему с этого устройства",
-        ));
-    };
-    let (dev_inst, key, last_seq, last_hash): (String, Option<String>, i64, String) =
-        (device.get(0), device.get(1), device.get(2), device.get(3));
-    if dev_inst != inst {
-        return Ok(rejected(
-            op,
-            "device_other_institution",
-            "Устройство принадлежит другому учреждению",
-        ));
-    }
-    let last_seq = last_seq as u64;
-    if op.device_seq <= last_seq {
-        return Ok(rejected(
-            op,
-            "device_fork",
-            format!(
-                "Операция №{} этого устройства уже получена с другим содержимым: журнал устройства раздвоился (восстановлен из копии?)",
-                op.device_seq
-            ),
-        ));
-    }
-    if op.device_seq > last_seq + 1 {
-        let mut r = rejected(
-            op,
-            "sequence_gap",
-            format!(
-                "Пропущены операции устройства: ожидалась №{}, получена №{}",
-                last_seq + 1,
-                op.device_seq
-            ),
-        );
-        r.expected_seq = Some(last_seq + 1);
-        return Ok(r);
-    }
-    if op.prev_hash != last_hash {
-        return Ok(rejected(
-            op,
-            "chain_broken",
-            "Операция не продолжает цепочку операций устройства",
-        ));
-    }
-    let key: Option<[u8; 32]> = key
-        .and_then(|k| hex::decode(k).ok())
-        .and_then(|b| b.try_into().ok());
-    let Some(key) = key else {
-        return Ok(rejected(
-            op,
-            "device_key_missing",
-            "Ключ устройства не зарегистрирован: войдите в систему с этого устройства заново",
-        ));
-    };
-    if let Err(e) = op.verify(&key) {
-        return Ok(rejected(op, e.code(), e.to_string()));
+    let device = device.map(|row| DeviceRow {
+        institution_id: row.get(0),
+        public_key: row.get(1),
+        last_seq: row.get::<_, i64>(2) as u64,
+        last_hash: row.get(3),
+    });
+    if let Err(refusal) = check_device_chain(op, inst, device.as_ref()) {
+        return Ok(*refusal);
     }
     tx.execute(
         "UPDATE devices SET last_seq = $2, last_hash = $3 WHERE id = $1",

@@ -639,6 +639,81 @@ struct BatchRefs {
     bells: Vec<Bell>,
 }
 
+/// A device's row as both storages read it before applying one of its ops.
+pub(crate) struct DeviceRow {
+    pub institution_id: String,
+    pub public_key: Option<String>,
+    pub last_seq: u64,
+    pub last_hash: String,
+}
+
+/// The device-chain checks of a push, the same for both storages: the device is known and of this
+/// institution, the op is the next of its gap-free sequence (else `device_fork` or `sequence_gap`
+/// with `expected_seq`), continues the device's hash chain and carries a valid signature.
+pub(crate) fn check_device_chain(
+    op: &Op,
+    inst: &str,
+    device: Option<&DeviceRow>,
+) -> Result<(), Box<OpResult>> {
+    let refuse = |code: &str, message: String| Err(Box::new(rejected(op, code, message)));
+    let Some(device) = device else {
+        return refuse(
+            "unknown_device",
+            "Устройство не зарегистрировано на сервере: войдите в систему с этого устройства"
+                .into(),
+        );
+    };
+    if device.institution_id != inst {
+        return refuse(
+            "device_other_institution",
+            "Устройство принадлежит другому учреждению".into(),
+        );
+    }
+    let last_seq = device.last_seq;
+    if op.device_seq <= last_seq {
+        return refuse(
+            "device_fork",
+            format!(
+                "Операция №{} этого устройства уже получена с другим содержимым: журнал устройства раздвоился (восстановлен из копии?)",
+                op.device_seq
+            ),
+        );
+    }
+    if op.device_seq > last_seq + 1 {
+        let mut r = rejected(
+            op,
+            "sequence_gap",
+            format!(
+                "Пропущены операции устройства: ожидалась №{}, получена №{}",
+                last_seq + 1,
+                op.device_seq
+            ),
+        );
+        r.expected_seq = Some(last_seq + 1);
+        return Err(Box::new(r));
+    }
+    if op.prev_hash != device.last_hash {
+        return refuse(
+            "chain_broken",
+            "Операция не продолжает цепочку операций устройства".into(),
+        );
+    }
+    let key: Option<[u8; 32]> = device
+        .public_key
+        .as_deref()
+        .and_then(|k| hex::decode(k).ok())
+        .and_then(|b| b.try_into().ok());
+    let Some(key) = key else {
+        return refuse(
+            "device_key_missing",
+            "Ключ устройства не зарегистрирован: войдите в систему с этого устройства заново"
+                .into(),
+        );
+    };
+    op.verify(&key)
+        .map_err(|e| Box::new(rejected(op, e.code(), e.to_string())))
+}
+
 pub(crate) fn rejected(op: &Op, code: &str, message: impl Into<String>) -> OpResult {
     OpResult {
         op_id: op.op_id,
@@ -987,63 +1062,16 @@ fn push_one(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let Some((dev_inst, key, last_seq, last_hash)) = device else {
-        return Ok(rejected(
-            op,
-            "unknown_device",
-            "Устройство не зарегистрировано на сервере: войдите в систему с этого устройства",
-        ));
-    };
-    if dev_inst != inst {
-        return Ok(rejected(
-            op,
-            "device_other_institution",
-            "Устройство принадлежит другому учреждению",
-        ));
-    }
-    let last_seq = last_seq as u64;
-    if op.device_seq <= last_seq {
-        return Ok(rejected(
-            op,
-            "device_fork",
-            format!(
-                "Операция №{} этого устройства уже получена с другим содержимым: журнал устройства раздвоился (восстановлен из копии?)",
-                op.device_seq
-            ),
-        ));
-    }
-    if op.device_seq > last_seq + 1 {
-        let mut r = rejected(
-            op,
-            "sequence_gap",
-            format!(
-                "Пропущены операции устройства: ожидалась №{}, получена №{}",
-                last_seq + 1,
-                op.device_seq
-            ),
-        );
-        r.expected_seq = Some(last_seq + 1);
-        return Ok(r);
-    }
-    if op.prev_hash != last_hash {
-        return Ok(rejected(
-            op,
-            "chain_broken",
-            "Операция не продолжает цепочку операций устройства",
-        ));
-    }
-    let key: Option<[u8; 32]> = key
-        .and_then(|k| hex::decode(k).ok())
-        .and_then(|b| b.try_into().ok());
-    let Some(key) = key else {
-        return Ok(rejected(
-            op,
-            "device_key_missing",
-            "Ключ устройства не зарегистрирован: войдите в систему с этого устройства заново",
-        ));
-    };
-    if let Err(e) = op.verify(&key) {
-        return Ok(rejected(op, e.code(), e.to_string()));
+    let device = device.map(
+        |(institution_id, public_key, last_seq, last_hash)| DeviceRow {
+            institution_id,
+            public_key,
+            last_seq: last_seq as u64,
+            last_hash,
+        },
+    );
+    if let Err(refusal) = check_device_chain(op, inst, device.as_ref()) {
+        return Ok(*refusal);
     }
     // From here on the op is part of the device's chain: whatever the outcome, it is recorded.
     tx.prepare_cached("UPDATE devices SET last_seq = ?2, last_hash = ?3 WHERE id = ?1")?
