@@ -7,14 +7,14 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use journal_api::{
-    ApiError, Clock, DataDir, EditReceipt, FixedClock, Grid, GroupSummary, Journal, LessonDetail,
-    LessonSummary, LoadSummary, PeriodView, ShiftedDateClock, Status, SystemClock, TopicInput,
+    ApiError, Clock, DataDir, FixedClock, Journal, ShiftedDateClock, Status, SystemClock,
 };
-use journal_core::{LessonId, LoadId, PeriodId, StudentId};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tauri::State;
+
+pub mod journal_commands;
 
 /// Where the local copy lives: this directory (default: the per-user data dir of journal-api).
 pub const ENV_DATA_DIR: &str = "JOURNAL_DATA_DIR";
@@ -91,7 +91,10 @@ impl AppState {
     }
 
     /// Runs one use case on the opened journal.
-    fn with<T>(&self, f: impl FnOnce(&mut Journal) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Journal) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         // A panic inside a use case cannot leave a half-written edit (each is one transaction), so
         // a poisoned lock is safe to reuse.
         let mut guard = self.journal.lock().unwrap_or_else(|p| p.into_inner());
@@ -130,105 +133,23 @@ fn status(state: State<AppState>) -> Result<Status, ApiError> {
     state.with(|j| j.status())
 }
 
-#[tauri::command]
-fn today_lessons(state: State<AppState>, date: NaiveDate) -> Result<Vec<LessonSummary>, ApiError> {
-    state.with(|j| j.today_lessons(date))
-}
-
-#[tauri::command]
-fn lesson(state: State<AppState>, lesson_id: LessonId) -> Result<LessonDetail, ApiError> {
-    state.with(|j| j.lesson(lesson_id))
-}
-
-#[tauri::command]
-fn set_cell(
-    state: State<AppState>,
-    lesson_id: LessonId,
-    student_id: StudentId,
-    input: String,
-) -> Result<EditReceipt, ApiError> {
-    state.with(|j| j.set_cell(lesson_id, student_id, &input))
-}
-
-#[tauri::command]
-fn set_topic(
-    state: State<AppState>,
-    lesson_id: LessonId,
-    input: TopicInput,
-) -> Result<EditReceipt, ApiError> {
-    state.with(|j| j.set_topic(lesson_id, &input))
-}
-
-#[tauri::command]
-fn set_homework(
-    state: State<AppState>,
-    lesson_id: LessonId,
-    text: String,
-) -> Result<EditReceipt, ApiError> {
-    state.with(|j| j.set_homework(lesson_id, &text))
-}
-
-#[tauri::command]
-fn groups(state: State<AppState>) -> Result<Vec<GroupSummary>, ApiError> {
-    state.with(|j| j.groups())
-}
-
-#[tauri::command]
-fn loads(state: State<AppState>) -> Result<Vec<LoadSummary>, ApiError> {
-    state.with(|j| j.loads())
-}
-
-#[tauri::command]
-fn periods(state: State<AppState>) -> Result<Vec<PeriodView>, ApiError> {
-    state.with(|j| j.periods())
-}
-
-#[tauri::command]
-fn grid(
-    state: State<AppState>,
-    load_id: LoadId,
-    period_id: Option<PeriodId>,
-) -> Result<Grid, ApiError> {
-    state.with(|j| j.grid(load_id, period_id))
-}
-
-#[tauri::command]
-fn set_final(
-    state: State<AppState>,
-    load_id: LoadId,
-    period_id: PeriodId,
-    student_id: StudentId,
-    input: String,
-) -> Result<EditReceipt, ApiError> {
-    state.with(|j| j.set_final(load_id, period_id, student_id, &input))
-}
-
-#[tauri::command]
-fn lock_period(
-    state: State<AppState>,
-    load_id: LoadId,
-    period_id: PeriodId,
-) -> Result<EditReceipt, ApiError> {
-    state.with(|j| j.lock_period(load_id, period_id))
-}
-
 /// The app with its state and commands on top of `base`: `tauri::Builder::default()` for the real
 /// app, `tauri::test::mock_builder()` in tests (it carries the invoke key the mock IPC sends).
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     base.manage(state).invoke_handler(tauri::generate_handler![
         session,
         status,
-        today_lessons,
-        lesson,
-        set_cell,
-        set_topic,
-        set_homework,
-        groups,
-        loads,
-        periods,
-        grid,
-        set_final,
-        lock_period,
+        journal_commands::today_lessons,
+        journal_commands::lesson,
+        journal_commands::set_cell,
+        journal_commands::set_topic,
+        journal_commands::set_homework,
+        journal_commands::groups,
+        journal_commands::loads,
+        journal_commands::periods,
+        journal_commands::grid,
+        journal_commands::set_final,
+        journal_commands::lock_period,
     ])
 }
 

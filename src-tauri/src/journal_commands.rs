@@ -1,0 +1,96 @@
+//! The journal's commands: today's lessons, a lesson's cells, topics and homework, the subject grid,
+//! finals and locks. Each is one call into [`journal_api::Journal`] through [`AppState::with`].
+
+use crate::AppState;
+use chrono::NaiveDate;
+use journal_api::{
+    ApiError, EditReceipt, Grid, GroupSummary, LessonDetail, LessonSummary, LoadSummary,
+    PeriodView, TopicInput,
+};
+use journal_core::{LessonId, LoadId, PeriodId, StudentId};
+use tauri::State;
+
+#[tauri::command]
+pub fn today_lessons(
+    state: State<AppState>,
+    date: NaiveDate,
+) -> Result<Vec<LessonSummary>, ApiError> {
+    state.with(|j| j.today_lessons(date))
+}
+
+#[tauri::command]
+pub fn lesson(state: State<AppState>, lesson_id: LessonId) -> Result<LessonDetail, ApiError> {
+    state.with(|j| j.lesson(lesson_id))
+}
+
+#[tauri::command]
+pub fn set_cell(
+    state: State<AppState>,
+    lesson_id: LessonId,
+    student_id: StudentId,
+    input: String,
+) -> Result<EditReceipt, ApiError> {
+    state.with(|j| j.set_cell(lesson_id, student_id, &input))
+}
+
+#[tauri::command]
+pub fn set_topic(
+    state: State<AppState>,
+    lesson_id: LessonId,
+    input: TopicInput,
+) -> Result<EditReceipt, ApiError> {
+    state.with(|j| j.set_topic(lesson_id, &input))
+}
+
+#[tauri::command]
+pub fn set_homework(
+    state: State<AppState>,
+    lesson_id: LessonId,
+    text: String,
+) -> Result<EditReceipt, ApiError> {
+    state.with(|j| j.set_homework(lesson_id, &text))
+}
+
+#[tauri::command]
+pub fn groups(state: State<AppState>) -> Result<Vec<GroupSummary>, ApiError> {
+    state.with(|j| j.groups())
+}
+
+#[tauri::command]
+pub fn loads(state: State<AppState>) -> Result<Vec<LoadSummary>, ApiError> {
+    state.with(|j| j.loads())
+}
+
+#[tauri::command]
+pub fn periods(state: State<AppState>) -> Result<Vec<PeriodView>, ApiError> {
+    state.with(|j| j.periods())
+}
+
+#[tauri::command]
+pub fn grid(
+    state: State<AppState>,
+    load_id: LoadId,
+    period_id: Option<PeriodId>,
+) -> Result<Grid, ApiError> {
+    state.with(|j| j.grid(load_id, period_id))
+}
+
+#[tauri::command]
+pub fn set_final(
+    state: State<AppState>,
+    load_id: LoadId,
+    period_id: PeriodId,
+    student_id: StudentId,
+    input: String,
+) -> Result<EditReceipt, ApiError> {
+    state.with(|j| j.set_final(load_id, period_id, student_id, &input))
+}
+
+#[tauri::command]
+pub fn lock_period(
+    state: State<AppState>,
+    load_id: LoadId,
+    period_id: PeriodId,
+) -> Result<EditReceipt, ApiError> {
+    state.with(|j| j.lock_period(load_id, period_id))
+}
