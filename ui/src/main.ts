@@ -6,9 +6,15 @@ import { h } from "./format";
 import { renderHeader } from "./header";
 import { renderToday } from "./today";
 import { renderLesson } from "./lesson";
+import { renderGrid, renderJournals } from "./grid";
+import { renderFinals } from "./finals";
 import type { Session } from "./types";
 
-export type Route = { screen: "today" } | { screen: "lesson"; lessonId: string };
+export type Route =
+  | { screen: "today" }
+  | { screen: "lesson"; lessonId: string }
+  | { screen: "journal"; loadId?: string; periodId?: string }
+  | { screen: "finals"; loadId: string; periodId?: string };
 
 const header = document.getElementById("app-header") as HTMLElement;
 const main = document.getElementById("app-main") as HTMLElement;
@@ -31,8 +37,14 @@ export async function navigate(route: Route): Promise<void> {
   try {
     if (route.screen === "today") {
       await renderToday(main, session, navigate);
-    } else {
+    } else if (route.screen === "lesson") {
       await renderLesson(main, session, route.lessonId, navigate, refreshHeader);
+    } else if (route.screen === "journal" && route.loadId) {
+      await renderGrid(main, session, route.loadId, route.periodId ?? null, navigate, refreshHeader);
+    } else if (route.screen === "journal") {
+      await renderJournals(main, navigate);
+    } else {
+      await renderFinals(main, session, route.loadId, route.periodId ?? null, navigate, refreshHeader);
     }
   } catch (e) {
     showFatal(e);

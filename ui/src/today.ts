@@ -1,6 +1,7 @@
 // «Сегодня»: the teacher's lessons of the day in bell order, with what is still missing.
 
 import { api } from "./api";
+import { navBar } from "./grid";
 import { h, longDate, moment, plural, time } from "./format";
 import type { Route } from "./main";
 import type { Duty, LessonSummary, Session } from "./types";
@@ -99,6 +100,7 @@ export async function renderToday(
   const content = h(
     "section",
     { class: "screen today", "data-testid": "today-screen" },
+    navBar(navigate, "today"),
     h(
       "div",
       { class: "screen-head" },
@@ -138,4 +140,6 @@ export async function renderToday(
   }
   main.replaceChildren(content);
   (main.querySelector("tr.lesson-row") as HTMLElement | null)?.focus();
+  // The moment the journal first became usable (epoch ms), for the e2e cold-start figure.
+  document.body.dataset.readyAt ??= String(Date.now());
 }
