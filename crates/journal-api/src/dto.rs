@@ -520,6 +520,9 @@ pub enum PrintDocument {
     YearJournal {
         #[ts(type = "string")]
         group_id: journal_core::GroupId,
+        /// Printed on both sides of the sheet (mirror margins, sheets = ⌈pages/2⌉).
+        #[serde(default)]
+        double_sided: bool,
     },
     /// One load's pages for a period.
     SubjectPeriod {
@@ -567,7 +570,13 @@ impl PrintDocument {
     ) -> Result<PrintDocument, crate::ApiError> {
         use journal_print::PrintRequest as R;
         Ok(match *req {
-            R::YearJournal { group_id } => PrintDocument::YearJournal { group_id },
+            R::YearJournal {
+                group_id,
+                double_sided,
+            } => PrintDocument::YearJournal {
+                group_id,
+                double_sided,
+            },
             R::SubjectPages { load_id, from, to } => {
                 PrintDocument::SubjectRange { load_id, from, to }
             }

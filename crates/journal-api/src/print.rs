@@ -29,21 +29,6 @@ fn group_not_found(given: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// Keeps the loads in `keep` and everything that hangs on them; reference data stays whole.
-fn restrict_to_loads(mut s: Snapshot, keep: &HashSet<LoadId>) -> Snapshot {
-    s.loads.retain(|l| keep.contains(&l.id));
-    s.plan_topics.retain(|t| keep.contains(&t.load_id));
-    s.lessons.retain(|l| keep.contains(&l.load_id));
-    let lessons: HashSet<_> = s.lessons.iter().map(|l| l.id).collect();
-    s.lesson_topics.retain(|t| lessons.contains(&t.lesson_id));
-    s.homework.retain(|h| lessons.contains(&h.lesson_id));
-    s.cells.retain(|c| lessons.contains(&c.lesson_id));
-    s.finals.retain(|f| keep.contains(&f.load_id));
-    s.locks.retain(|l| keep.contains(&l.load_id));
-    s.remarks.retain(|r| keep.contains(&r.load_id));
-    s
-}
-
 impl Journal {
     /// The whole local copy as a snapshot (what the documents are printed from).
     pub fn snapshot(&self) -> Result<Snapshot, ApiError> {
@@ -90,8 +75,9 @@ impl Journal {
             .ok_or_else(|| group_not_found(given))
     }
 
-    /// A student of a group given by id, or by number in the group's list for a period (members
-    /// at any time of the period, in alphabetical order — the order of the printed lists).
+    /// A student of a group given by id, by number in the group's list for a period (members
+    /// at any time of the period, in alphabetical order — the order of the printed lists), or by
+    /// name («Фамилия Имя» or the full name; case and «ё» ignored; ambiguous names are refused).
     pub fn find_group_student(
         &self,
         group: GroupId,
@@ -121,12 +107,13 @@ impl Journal {
                 Err(ApiError::student_not_found(id))
             };
         }
-        let number: usize = given.trim().parse().map_err(|_| {
-            ApiError::invalid_input(format!(
-                "Обучающийся указывается идентификатором или номером в списке, получено «{given}»"
-            ))
-        })?;
-        let key = |s: &str| s.to_lowercase().replace('ё', "е");
+        let key = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+                .replace('ё', "е")
+        };
         let mut list: Vec<(String, StudentId)> = snap
             .students
             .iter()
@@ -134,6 +121,31 @@ impl Journal {
             .map(|s| (key(&s.full_name()), s.id))
             .collect();
         list.sort();
+        let Ok(number) = given.trim().parse::<usize>() else {
+            // «Фамилия Имя» (or the full name): the whole words of the name, from its start.
+            let wanted = key(given);
+            if wanted.is_empty() {
+                return Err(ApiError::invalid_input(
+                    "Обучающийся указывается идентификатором, номером в списке или фамилией и именем",
+                ));
+            }
+            let found: Vec<StudentId> = list
+                .iter()
+                .filter(|(name, _)| name == &wanted || name.starts_with(&format!("{wanted} ")))
+                .map(|(_, id)| *id)
+                .collect();
+            return match found.as_slice() {
+                [one] => Ok(*one),
+                [] => Err(ApiError::student_not_found(format!(
+                    "«{}» в списке группы",
+                    given.trim()
+                ))),
+                _ => Err(ApiError::invalid_input(format!(
+                    "В группе несколько обучающихся «{}»: укажите полное имя или номер в списке",
+                    given.trim()
+                ))),
+            };
+        };
         number
             .checked_sub(1)
             .and_then(|i| list.get(i))
@@ -192,9 +204,15 @@ impl Journal {
             }
         };
         let request = match *document {
-            PrintDocument::YearJournal { group_id } => {
+            PrintDocument::YearJournal {
+                group_id,
+                double_sided,
+            } => {
                 group_check(group_id)?;
-                PrintRequest::YearJournal { group_id }
+                PrintRequest::YearJournal {
+                    group_id,
+                    double_sided,
+                }
             }
             PrintDocument::FinalsSheet { group_id } => {
                 group_check(group_id)?;
@@ -287,7 +305,7 @@ impl Journal {
                 ));
             }
         };
-        Ok((restrict_to_loads(full, &allowed), request))
+        Ok((journal_print::restrict_to_loads(full, &allowed), request))
     }
 }
 

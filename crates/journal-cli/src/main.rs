@@ -2,6 +2,7 @@
 //! same local copy. Human output in Russian; `--json` prints machine-readable JSON. On an error the
 //! exit code is non-zero and stderr carries the Russian message and its stable code.
 
+mod print;
 mod render;
 mod table;
 
@@ -142,6 +143,12 @@ enum Command {
     /// Обмен файлами для компьютера без сети.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Печать в PDF из локальной копии (работает без сети).
+    #[command(subcommand)]
+    Print(print::PrintCommand),
+    /// Проверить распечатку: совпадают ли напечатанные данные с локальной копией и какие
+    /// страницы изменились (код выхода 2, если изменились).
+    Verify { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +238,8 @@ fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The verify report is already printed; 2 tells a script "changed" from "failed".
+        Err(e) if e.is::<print::Changed>() => ExitCode::from(2),
         Err(e) => {
             let api = match e.downcast::<ApiError>() {
                 Ok(api) => api,
@@ -533,6 +542,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             "Ответ сервера применён",
         ),
+        Command::Print(cmd) => print::run(&journal, cmd, today, json),
+        Command::Verify { file } => print::verify(&journal, &file, json),
     }
 }
 

@@ -43,7 +43,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let requests = [
         (
             "year_journal",
-            PrintRequest::YearJournal { group_id: group.id },
+            PrintRequest::YearJournal {
+                group_id: group.id,
+                double_sided: true,
+            },
         ),
         (
             "subject_month",

@@ -29,6 +29,15 @@ pub fn sheets_word(n: usize) -> &'static str {
     }
 }
 
+/// «страница», «страницы» or «страниц» for a number.
+pub fn pages_word(n: usize) -> &'static str {
+    match sheets_word(n) {
+        "лист" => "страница",
+        "листа" => "страницы",
+        _ => "страниц",
+    }
+}
+
 /// «Класс» in a school, «Группа» in a college (the institution's wording setting).
 fn group_word(m: &Model) -> &'static str {
     if m.snap.institution.policy.school_wording {
@@ -92,7 +101,10 @@ pub(crate) fn build(
 ) -> Result<Doc, PrintError> {
     let m = Model::new(snap);
     match req {
-        PrintRequest::YearJournal { group_id } => year_journal(&m, *group_id, ctx),
+        PrintRequest::YearJournal {
+            group_id,
+            double_sided,
+        } => year_journal(&m, *group_id, *double_sided, ctx),
         PrintRequest::SubjectPages { load_id, from, to } => subject_pages(&m, *load_id, *from, *to),
         PrintRequest::FinalsSheet { group_id } => finals_sheet_doc(&m, *group_id, ctx),
         PrintRequest::Extract {
@@ -232,7 +244,12 @@ impl<'d> Flow<'d> {
 // ---------------------------------------------------------------------------------------------
 // Whole-year journal
 
-fn year_journal(m: &Model, group_id: GroupId, ctx: &PrintContext) -> Result<Doc, PrintError> {
+fn year_journal(
+    m: &Model,
+    group_id: GroupId,
+    double_sided: bool,
+    ctx: &PrintContext,
+) -> Result<Doc, PrintError> {
     let group = m
         .group(group_id)
         .ok_or(PrintError::GroupNotFound(group_id))?;
@@ -247,6 +264,7 @@ fn year_journal(m: &Model, group_id: GroupId, ctx: &PrintContext) -> Result<Doc,
         "Электронный журнал успеваемости — копия на бумажном носителе".into(),
         m.snap.institution.name.clone(),
     );
+    doc.mirror = double_sided;
 
     title_page(&mut doc, m, group_id);
 
@@ -274,7 +292,7 @@ fn year_journal(m: &Model, group_id: GroupId, ctx: &PrintContext) -> Result<Doc,
     entries.push((titles[0].clone(), start, doc.pages.len()));
 
     for (i, load) in loads.iter().enumerate() {
-        let start = subject_section(&mut doc, m, load, year.starts_on, until, true, true);
+        let start = subject_section(&mut doc, m, load, year.starts_on, until, double_sided, true);
         entries.push((titles[i + 1].clone(), start, doc.pages.len()));
     }
 
@@ -290,7 +308,7 @@ fn year_journal(m: &Model, group_id: GroupId, ctx: &PrintContext) -> Result<Doc,
     entries.push((titles[loads.len() + 2].clone(), start, doc.pages.len()));
 
     let start = doc.next_number();
-    archive_page(&mut doc, m);
+    archive_page(&mut doc, double_sided);
     entries.push((titles[loads.len() + 3].clone(), start, doc.pages.len()));
 
     fill_toc(&mut doc, toc_first, toc_pages, &entries);
@@ -1311,10 +1329,14 @@ fn remarks_pages(doc: &mut Doc, m: &Model, group_id: GroupId) {
     );
 }
 
-fn archive_page(doc: &mut Doc, _m: &Model) {
+fn archive_page(doc: &mut Doc, double_sided: bool) {
     // This is the last page: the sheet count it states includes it.
     let pages = doc.pages.len() + 1;
-    let sheets = sheet_count(pages);
+    let sheets = if double_sided {
+        sheet_count(pages)
+    } else {
+        pages
+    };
     let p = doc.new_page();
     let l = p.left;
     let mut y = 40.0;
@@ -1364,7 +1386,15 @@ fn archive_page(doc: &mut Doc, _m: &Model) {
         y,
         10.0,
         Face::Regular,
-        &format!("({pages} страниц, печать с двух сторон листа)"),
+        &format!(
+            "({pages} {}, печать с {} листа)",
+            pages_word(pages),
+            if double_sided {
+                "двух сторон"
+            } else {
+                "одной стороны"
+            }
+        ),
     );
     y += 16.0;
     p.text(

@@ -184,8 +184,13 @@ pub fn ellipsize(line: &str, width: f32, size: f32, face: Face) -> String {
 
 impl Page {
     pub fn new(number: usize) -> Self {
+        Self::with_binding(number, true)
+    }
+
+    /// A page with mirror margins (`mirror`, double-sided) or with the binding always on the left.
+    pub fn with_binding(number: usize, mirror: bool) -> Self {
         // Odd pages are right-hand (recto): binding on the left. Even pages are left-hand.
-        let (left, right) = if number % 2 == 1 {
+        let (left, right) = if number % 2 == 1 || !mirror {
             (INNER, A4_W - OUTER)
         } else {
             (OUTER, A4_W - INNER)

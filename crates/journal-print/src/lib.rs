@@ -48,6 +48,10 @@ pub struct PrintContext {
 pub enum PrintRequest {
     YearJournal {
         group_id: GroupId,
+        /// Printed on both sides of the sheet: mirror margins, spreads on facing pages and
+        /// «… N листов» = ⌈pages/2⌉. One-sided: binding always on the left, a sheet per page.
+        #[serde(default)]
+        double_sided: bool,
     },
     SubjectPages {
         load_id: LoadId,
@@ -119,13 +123,21 @@ pub fn render(
     pdf::finish(doc, req, ctx)
 }
 
-/// The whole-year journal of a group (archive copy, printed double-sided).
+/// The whole-year journal of a group (archive copy, printed double-sided; for one-sided printing
+/// render [`PrintRequest::YearJournal`] with `double_sided: false`).
 pub fn year_journal(
     snap: &Snapshot,
     group_id: GroupId,
     ctx: &PrintContext,
 ) -> Result<Vec<u8>, PrintError> {
-    render(snap, &PrintRequest::YearJournal { group_id }, ctx)
+    render(
+        snap,
+        &PrintRequest::YearJournal {
+            group_id,
+            double_sided: true,
+        },
+        ctx,
+    )
 }
 
 /// One load's journal spreads for the lessons between two dates (inclusive).
@@ -211,6 +223,23 @@ pub fn outage_pages(
     ctx: &PrintContext,
 ) -> Result<Vec<u8>, PrintError> {
     render(snap, &PrintRequest::OutagePages { teacher_id, date }, ctx)
+}
+
+/// Keeps the loads in `keep` and everything that hangs on them (КТП, lessons, topics, homework,
+/// cells, finals, locks, remarks); reference data (groups, students, periods, users) stays whole.
+/// Printing restricts the data to what the user may print before rendering.
+pub fn restrict_to_loads(mut s: Snapshot, keep: &std::collections::HashSet<LoadId>) -> Snapshot {
+    s.loads.retain(|l| keep.contains(&l.id));
+    s.plan_topics.retain(|t| keep.contains(&t.load_id));
+    s.lessons.retain(|l| keep.contains(&l.load_id));
+    let lessons: std::collections::HashSet<_> = s.lessons.iter().map(|l| l.id).collect();
+    s.lesson_topics.retain(|t| lessons.contains(&t.lesson_id));
+    s.homework.retain(|h| lessons.contains(&h.lesson_id));
+    s.cells.retain(|c| lessons.contains(&c.lesson_id));
+    s.finals.retain(|f| keep.contains(&f.load_id));
+    s.locks.retain(|l| keep.contains(&l.load_id));
+    s.remarks.retain(|r| keep.contains(&r.load_id));
+    s
 }
 
 /// The outcome of checking a printed document against current data.

@@ -20,6 +20,8 @@ pub(crate) struct Doc {
     pub author: String,
     /// Outline entries: title and 1-based page.
     pub bookmarks: Vec<(String, usize)>,
+    /// Mirror margins (double-sided printing); otherwise the binding is always on the left.
+    pub mirror: bool,
 }
 
 impl Doc {
@@ -30,19 +32,20 @@ impl Doc {
             subject,
             author,
             bookmarks: Vec::new(),
+            mirror: true,
         }
     }
 
     /// Starts a new page and returns it.
     pub fn new_page(&mut self) -> &mut Page {
         let n = self.pages.len() + 1;
-        self.pages.push(Page::new(n));
+        self.pages.push(Page::with_binding(n, self.mirror));
         self.last()
     }
 
     pub fn last(&mut self) -> &mut Page {
         if self.pages.is_empty() {
-            self.pages.push(Page::new(1));
+            self.pages.push(Page::with_binding(1, self.mirror));
         }
         let i = self.pages.len() - 1;
         &mut self.pages[i]

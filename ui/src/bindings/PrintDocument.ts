@@ -3,4 +3,8 @@
 /**
  * A document to print from the local copy (the UI's print dialog and `journal print` send one).
  */
-export type PrintDocument = { "kind": "year_journal", group_id: string, } | { "kind": "subject_period", load_id: string, period_id: string, } | { "kind": "subject_month", load_id: string, year: number, month: number, } | { "kind": "subject_range", load_id: string, from: string, to: string, } | { "kind": "finals_sheet", group_id: string, } | { "kind": "extract", student_id: string, period_id: string, } | { "kind": "outage_pages", date: string, };
+export type PrintDocument = { "kind": "year_journal", group_id: string, 
+/**
+ * Printed on both sides of the sheet (mirror margins, sheets = ⌈pages/2⌉).
+ */
+double_sided: boolean, } | { "kind": "subject_period", load_id: string, period_id: string, } | { "kind": "subject_month", load_id: string, year: number, month: number, } | { "kind": "subject_range", load_id: string, from: string, to: string, } | { "kind": "finals_sheet", group_id: string, } | { "kind": "extract", student_id: string, period_id: string, } | { "kind": "outage_pages", date: string, };

@@ -48,6 +48,7 @@ fn every_document_prints_from_the_teacher_copy_and_verifies() {
         &f.journal,
         PrintDocument::YearJournal {
             group_id: load.group_id,
+            double_sided: true,
         },
     );
     print_and_verify(
@@ -107,6 +108,7 @@ fn a_mark_changed_after_printing_is_reported_on_its_page() {
     let l = f.lesson_of_day();
     let doc = PrintDocument::YearJournal {
         group_id: load.group_id,
+        double_sided: false,
     };
     let pdf = print_and_verify(&f.journal, doc);
     let student = f.detail(&l).students[0].clone();

@@ -3,6 +3,7 @@
 //! and changes nothing.
 
 mod online;
+mod print;
 
 use serde_json::Value;
 use std::path::Path;

@@ -618,6 +618,7 @@ fn bad_requests_get_typed_errors() {
         snap,
         &PrintRequest::YearJournal {
             group_id: journal_core::GroupId(uuid::Uuid::nil()),
+            double_sided: true,
         },
         &ctx(),
     )
