@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(push))
         .route("/api/v1/sync/pull", get(pull))
         .route("/api/v1/sync/snapshot", get(snapshot))
+        .merge(crate::print_routes::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -516,5 +517,5 @@ impl utoipa::Modify for BearerAuth {
 
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     use utoipa::OpenApi;
-    Json(ApiDoc::openapi())
+    Json(ApiDoc::openapi().merge_from(crate::print_routes::PrintApiDoc::openapi()))
 }

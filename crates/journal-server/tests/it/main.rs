@@ -27,6 +27,7 @@ mod admin;
 mod audit;
 mod auth;
 mod pg;
+mod print;
 mod prop;
 mod support;
 mod sync;
