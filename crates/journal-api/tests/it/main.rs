@@ -2,10 +2,15 @@
 //! demo teacher's copy, today's lessons, every write, and refusals that must change nothing; and
 //! sign-in and sync against a real journal server on 127.0.0.1.
 
+mod convergence;
+mod faults;
 mod fixture;
+mod kill_client;
 mod print;
+mod proxy;
 mod reads;
 mod refusals;
 mod server;
+mod server_view;
 mod sync;
 mod writes;

@@ -26,6 +26,7 @@ macro_rules! conformance {
 mod admin;
 mod audit;
 mod auth;
+mod kill_loop;
 mod pg;
 mod print;
 mod prop;

@@ -1,0 +1,123 @@
+//! The server's side of the truth, read through its public HTTP API only (login, pull, snapshot,
+//! push): what the proofs compare the devices with.
+
+use journal_core::{LessonId, OpId};
+use journal_protocol::{Op, Snapshot, PROTOCOL_VERSION};
+use journal_server::dto::{Change, LoginResponse, OpResult, PullPage, PushResponse};
+use journal_server::dto::{SnapshotResponse, PROTOCOL_HEADER};
+use std::collections::BTreeMap;
+
+/// A read-only session of `login` on a device of its own (no device key: it never pushes its own
+/// ops), used to observe the server.
+pub struct ServerView {
+    url: String,
+    token: String,
+    http: reqwest::blocking::Client,
+}
+
+impl ServerView {
+    pub fn login(server_url: &str, login: &str) -> ServerView {
+        let http = reqwest::blocking::Client::new();
+        let resp = http
+            .post(format!("{server_url}/api/v1/auth/login"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .json(&serde_json::json!({
+                "login": login,
+                "password": journal_demo::DEMO_PASSWORD,
+                "device_id": uuid::Uuid::new_v4(),
+            }))
+            .send()
+            .expect("the observer's login reaches the server");
+        assert_eq!(resp.status(), 200, "the observer {login} signs in");
+        let body: LoginResponse = resp.json().expect("a login reply");
+        ServerView {
+            url: server_url.to_string(),
+            token: body.token,
+            http,
+        }
+    }
+
+    /// Every change the server has applied, in server order (all pages).
+    pub fn changes(&self) -> Vec<Change> {
+        let mut out = Vec::new();
+        let mut after = 0u64;
+        loop {
+            let page: PullPage = self
+                .http
+                .get(format!("{}/api/v1/sync/pull", self.url))
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                .bearer_auth(&self.token)
+                .query(&[("after", after), ("limit", 1000)])
+                .send()
+                .expect("the pull reaches the server")
+                .json()
+                .expect("a pull page");
+            out.extend(page.changes);
+            after = page.next_after;
+            if !page.has_more {
+                return out;
+            }
+        }
+    }
+
+    /// The user's part of the institution as the server has it now.
+    pub fn snapshot(&self) -> Snapshot {
+        let r: SnapshotResponse = self
+            .http
+            .get(format!("{}/api/v1/sync/snapshot", self.url))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(&self.token)
+            .send()
+            .expect("the snapshot request reaches the server")
+            .json()
+            .expect("a snapshot reply");
+        r.snapshot
+    }
+
+    /// Pushes `ops` (of any device of this user) and returns the per-op answers.
+    pub fn push(&self, ops: &[Op]) -> Vec<OpResult> {
+        let resp = self
+            .http
+            .post(format!("{}/api/v1/sync/push", self.url))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({ "ops": ops }))
+            .send()
+            .expect("the push reaches the server");
+        assert_eq!(resp.status(), 200, "a push is answered 200");
+        let body: PushResponse = resp.json().expect("a push reply");
+        body.results
+    }
+}
+
+/// The journal content of `lessons` that sync must make equal everywhere: cell values, homework
+/// text, topic titles — keyed by what they belong to.
+pub fn content(snap: &Snapshot, lessons: &[LessonId]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for c in snap.cells.iter().filter(|c| lessons.contains(&c.lesson_id)) {
+        let v = c.value.symbol();
+        if !v.is_empty() {
+            out.insert(format!("cell:{}:{}", c.lesson_id, c.student_id), v);
+        }
+    }
+    for h in snap
+        .homework
+        .iter()
+        .filter(|h| lessons.contains(&h.lesson_id))
+    {
+        out.insert(format!("homework:{}", h.lesson_id), h.text.clone());
+    }
+    for t in snap
+        .lesson_topics
+        .iter()
+        .filter(|t| lessons.contains(&t.lesson_id))
+    {
+        out.insert(format!("topic:{}:{}", t.lesson_id, t.hour), t.title.clone());
+    }
+    out
+}
+
+/// The server's change for each applied op id.
+pub fn by_op(changes: &[Change]) -> BTreeMap<OpId, &Change> {
+    changes.iter().map(|c| (c.op_id, c)).collect()
+}
