@@ -32,6 +32,7 @@ mod print;
 mod prop;
 mod support;
 mod sync;
+mod versions;
 
 use journal_protocol::PROTOCOL_VERSION;
 use journal_server::dto::{Health, PROTOCOL_HEADER};
