@@ -18,8 +18,11 @@
 use crate::layout::DataDir;
 use crate::{ApiError, Journal};
 use chrono::{NaiveDateTime, Utc};
-use journal_core::{DeviceId, OpId, UserId};
-use journal_protocol::{Op, OpOutcome, OpPayload, Snapshot, PROTOCOL_VERSION};
+use journal_core::{DeviceId, UserId};
+use journal_protocol::{
+    Change, Op, OpOutcome, OpResult, PullPage, PushRequest, PushResponse, Snapshot,
+    PROTOCOL_HEADER, PROTOCOL_VERSION,
+};
 use journal_store::{OpState, RemoteChange, Store, StoreKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -36,7 +39,6 @@ const PUSH_BATCH: usize = 500;
 const PULL_LIMIT: u32 = 1000;
 /// Failed offline sign-ins after which each further attempt must wait.
 const FREE_ATTEMPTS: u32 = 5;
-const PROTOCOL_HEADER: &str = "x-journal-protocol";
 /// Server refusals that concern the device, not the op: the op is not part of the device's chain
 /// on the server, so it stays pending and is sent again once the cause is fixed.
 const DEVICE_REFUSALS: &[&str] = &[
@@ -210,7 +212,7 @@ pub enum ConflictAction {
     Withdraw { reason: String },
 }
 
-// ----- wire types (the server's JSON; unknown fields tolerated for newer servers) --------------
+// ----- wire types (the server's JSON) ---------------------------------------------------------
 
 #[derive(Serialize)]
 struct LoginRequest<'a> {
@@ -231,38 +233,7 @@ struct LoginUser {
     id: UserId,
 }
 
-#[derive(Serialize)]
-struct PushRequest<'a> {
-    ops: &'a [Op],
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct OpResult {
-    op_id: OpId,
-    outcome: OpOutcome,
-    #[serde(default)]
-    expected_seq: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct PushResponse {
-    results: Vec<OpResult>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Change {
-    server_seq: u64,
-    author_id: UserId,
-    device_time: NaiveDateTime,
-    payload: OpPayload,
-}
-
-#[derive(Deserialize)]
-struct PullPage {
-    changes: Vec<Change>,
-    next_after: u64,
-    has_more: bool,
-}
+// Push and pull bodies: journal-protocol's `sync` module, the server's own definitions.
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SnapshotResponse {
@@ -664,7 +635,9 @@ impl Journal {
                     &server,
                     Some(&token),
                     "/sync/push",
-                    &PushRequest { ops: batch },
+                    &PushRequest {
+                        ops: batch.to_vec(),
+                    },
                 );
                 self.contact(r)?
             };
@@ -900,7 +873,9 @@ impl Journal {
                     &server,
                     Some(&token),
                     "/sync/push",
-                    &PushRequest { ops: batch },
+                    &PushRequest {
+                        ops: batch.to_vec(),
+                    },
                 );
                 self.contact(r)?
             };

@@ -1,12 +1,15 @@
 //! journal-protocol: what crosses between a device and the institution server — the institution
-//! snapshot a device keeps a copy of, the signed outbox ops it pushes, and the protocol version.
+//! snapshot a device keeps a copy of, the signed outbox ops it pushes, the push and pull bodies
+//! ([`sync`]), and the protocol version.
 //! Plain serde DTOs over journal-core's domain types; no IO.
 
 pub mod op;
 pub mod snapshot;
+pub mod sync;
 
 pub use op::*;
 pub use snapshot::*;
+pub use sync::*;
 
 /// Version of the sync protocol; every request carries it and an older client is refused clearly.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -219,6 +219,22 @@ impl Op {
     /// previous op: the device's outbox check or the server.)
     pub fn verify(&self, public_key: &[u8; 32]) -> Result<(), OpVerifyError> {
         let key = VerifyingKey::from_bytes(public_key).map_err(|_| OpVerifyError::KeyInvalid)?;
+        self.verify_with_key(&key)
+    }
+
+    /// [`Op::verify`] with a key already decoded (a server checking many ops of one device decodes
+    /// its key once).
+    pub fn verify_with_key(&self, key: &VerifyingKey) -> Result<(), OpVerifyError> {
+        let (digest, sig) = self.signed_parts()?;
+        key.verify(&digest, &sig)
+            .map_err(|_| OpVerifyError::SignatureInvalid {
+                seq: self.device_seq,
+            })
+    }
+
+    /// What the signature covers and the signature itself, once the op's `hash` is checked to be
+    /// the hash of its content: for a verifier that checks many signatures at once.
+    pub fn signed_parts(&self) -> Result<([u8; 32], Signature), OpVerifyError> {
         let seq = self.device_seq;
         let digest = Sha256::digest(self.canonical_bytes()?);
         let stored: [u8; 32] = hex::decode(&self.hash)
@@ -232,8 +248,7 @@ impl Op {
             .ok()
             .and_then(|b| b.try_into().ok())
             .ok_or(OpVerifyError::Malformed { seq })?;
-        key.verify(&digest, &Signature::from_bytes(&sig))
-            .map_err(|_| OpVerifyError::SignatureInvalid { seq })
+        Ok((stored, Signature::from_bytes(&sig)))
     }
 }
 

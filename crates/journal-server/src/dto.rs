@@ -1,17 +1,18 @@
 //! Request and reply bodies of the HTTP API. Requests refuse unknown fields, so a client typo is a
 //! clear 400 and never a silently ignored value.
 //!
-//! `Change` and `PullPage` belong in journal-protocol once the sync client consumes them; they live
-//! here until then.
+//! The sync bodies (push, pull) are journal-protocol's, shared with the client; they are re-exported
+//! here so the whole API's bodies are in one place.
 
 use chrono::NaiveDateTime;
-use journal_core::{DeviceId, OpId, Role, UserId};
-use journal_protocol::{Op, OpOutcome, OpPayload, RoleGrant, Snapshot};
+use journal_core::{DeviceId, Role, UserId};
+use journal_protocol::{RoleGrant, Snapshot};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Name of the header that carries the client's protocol version on every request.
-pub const PROTOCOL_HEADER: &str = "x-journal-protocol";
+pub use journal_protocol::sync::{
+    Change, OpResult, PullPage, PushRequest, PushResponse, PROTOCOL_HEADER,
+};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Health {
@@ -60,32 +61,6 @@ pub struct PasswordChangeRequest {
     pub new_password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PushRequest {
-    /// journal-protocol `Op`s, in device_seq order.
-    #[schema(value_type = Vec<Object>)]
-    pub ops: Vec<Op>,
-}
-
-/// The server's answer to one op of a push.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct OpResult {
-    #[schema(value_type = String)]
-    pub op_id: OpId,
-    /// journal-protocol `OpOutcome`: `{"outcome": "applied"|"duplicate"|"rejected"|"conflict", …}`.
-    #[schema(value_type = Object)]
-    pub outcome: OpOutcome,
-    /// For a refused gap in the device's sequence: the `device_seq` the server expects next.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expected_seq: Option<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct PushResponse {
-    pub results: Vec<OpResult>,
-}
-
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -94,32 +69,6 @@ pub struct PullQuery {
     pub after: u64,
     #[serde(default)]
     pub limit: Option<u32>,
-}
-
-/// One applied change, in server order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Change {
-    pub server_seq: u64,
-    #[schema(value_type = String)]
-    pub op_id: OpId,
-    #[schema(value_type = String)]
-    pub author_id: UserId,
-    #[schema(value_type = String)]
-    pub device_id: DeviceId,
-    pub device_time: NaiveDateTime,
-    /// UTC.
-    pub server_time: NaiveDateTime,
-    /// journal-protocol `OpPayload`.
-    #[schema(value_type = Object)]
-    pub payload: OpPayload,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct PullPage {
-    pub changes: Vec<Change>,
-    /// The cursor for the next page: the last server_seq this page covered (pass it as `after`).
-    pub next_after: u64,
-    pub has_more: bool,
 }
 
 /// One finding of `audit verify`.

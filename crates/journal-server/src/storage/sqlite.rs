@@ -2,16 +2,19 @@
 //! tokio's blocking pool; one connection writes (SQLite has one writer anyway) and one reads, so a
 //! long pull never waits for a push to finish and the reverse.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use journal_core::{DeviceId, InstitutionId, LoadId, PeriodId, Policy, UserId, WorkType};
+use journal_core::{
+    DeviceId, InstitutionId, LessonId, LoadId, PeriodId, Policy, StudentId, SubjectId, UserId,
+    WorkType,
+};
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonTopic, Load, Membership,
-    Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject,
+    Op, OpOutcome, OpPayload, OpVerifyError, Period, PeriodLock, Remark, Snapshot, Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
@@ -70,6 +73,11 @@ fn open_connection(path: &Path) -> Result<Connection, StorageError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // A push uses some 20 distinct statements: the default cache of 16 would re-prepare them on
+    // every op.
+    conn.set_prepared_statement_cache_capacity(64);
+    // Statement journals and sorts in memory: no temporary file created per statement.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(conn)
 }
 
@@ -146,21 +154,6 @@ fn ref_rows<T: DeserializeOwned>(
     rows.map(|r| from_json(&r?)).collect()
 }
 
-fn ref_row<T: DeserializeOwned>(
-    conn: &Connection,
-    inst: &str,
-    kind: &str,
-    id: &str,
-) -> Result<Option<T>, StorageError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
-    )?;
-    let data: Option<String> = stmt
-        .query_row(params![inst, kind, id], |r| r.get(0))
-        .optional()?;
-    data.map(|d| from_json(&d)).transpose()
-}
-
 fn memberships_of(
     conn: &Connection,
     inst: &str,
@@ -208,6 +201,29 @@ fn user_by(conn: &Connection, column: &str, value: &str) -> Result<Option<Accoun
 
 // ---------------------------------------------------------------- audit
 
+/// The head of an institution's audit chain: the last entry's seq and hash.
+struct AuditHead {
+    seq: i64,
+    hash: String,
+}
+
+fn audit_head(tx: &Connection, inst: &str) -> Result<AuditHead, StorageError> {
+    Ok(tx
+        .prepare_cached("SELECT audit_seq, audit_hash FROM institutions WHERE id = ?1")?
+        .query_row(params![inst], |r| {
+            Ok(AuditHead {
+                seq: r.get(0)?,
+                hash: r.get(1)?,
+            })
+        })?)
+}
+
+fn store_audit_head(tx: &Connection, inst: &str, head: &AuditHead) -> Result<(), StorageError> {
+    tx.prepare_cached("UPDATE institutions SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1")?
+        .execute(params![inst, head.seq, head.hash])?;
+    Ok(())
+}
+
 // The entry's fields, one argument each: every call site names all of them.
 #[allow(clippy::too_many_arguments)]
 fn append_audit(
@@ -221,12 +237,40 @@ fn append_audit(
     subject: String,
     detail: String,
 ) -> Result<(), StorageError> {
-    let (seq, prev_hash): (i64, String) = tx
-        .prepare_cached("SELECT audit_seq, audit_hash FROM institutions WHERE id = ?1")?
-        .query_row(params![inst], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut head = audit_head(tx, inst)?;
+    append_audit_at(
+        tx,
+        inst,
+        &mut head,
+        kind,
+        author_id,
+        device_id,
+        device_time,
+        server_time,
+        subject,
+        detail,
+    )?;
+    store_audit_head(tx, inst, &head)
+}
+
+/// Appends an entry after `head` and advances `head` in memory; the caller stores the head (a
+/// push batch does it once, at its end, inside the same transaction).
+#[allow(clippy::too_many_arguments)]
+fn append_audit_at(
+    tx: &Connection,
+    inst: &str,
+    head: &mut AuditHead,
+    kind: &str,
+    author_id: Option<String>,
+    device_id: Option<String>,
+    device_time: Option<NaiveDateTime>,
+    server_time: NaiveDateTime,
+    subject: String,
+    detail: String,
+) -> Result<(), StorageError> {
     let mut entry = AuditEntry {
         institution_id: inst.to_string(),
-        seq: seq as u64 + 1,
+        seq: head.seq as u64 + 1,
         kind: kind.to_string(),
         author_id,
         device_id,
@@ -234,7 +278,7 @@ fn append_audit(
         server_time,
         subject,
         detail,
-        prev_hash,
+        prev_hash: std::mem::take(&mut head.hash),
         hash: String::new(),
     };
     entry.hash = entry.compute_hash();
@@ -255,8 +299,8 @@ fn append_audit(
         entry.prev_hash,
         entry.hash,
     ])?;
-    tx.prepare_cached("UPDATE institutions SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1")?
-        .execute(params![inst, entry.seq as i64, entry.hash])?;
+    head.seq = entry.seq as i64;
+    head.hash = entry.hash;
     Ok(())
 }
 
@@ -631,12 +675,212 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
 
 // ---------------------------------------------------------------- push
 
-/// Reference data read once per push batch.
-struct BatchRefs {
+/// What a push batch reads at most once and keeps for all its ops: reference data, the authors,
+/// lessons, memberships and locks the ops name, and the heads the batch advances (device chains,
+/// `server_seq`, the audit chain), written back once at the end of the batch's transaction. An error
+/// anywhere rolls the whole transaction back and this state is dropped with it, so memory and the
+/// database never disagree.
+struct BatchState {
     policy: Policy,
     received_local: Option<NaiveDateTime>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
+    loads: HashMap<LoadId, Load>,
+    subjects: HashMap<SubjectId, Subject>,
+    locks: HashSet<(LoadId, PeriodId)>,
+    authors: HashMap<UserId, Option<User>>,
+    lessons: HashMap<LessonId, Option<Lesson>>,
+    /// The work type of a lesson's first hour (None: no topic yet).
+    work_types: HashMap<LessonId, Option<WorkType>>,
+    memberships: HashMap<StudentId, Vec<Membership>>,
+    devices: HashMap<DeviceId, Option<DeviceRow>>,
+    /// Devices whose chain head moved in this batch.
+    devices_moved: HashSet<DeviceId>,
+    device_users: HashMap<(DeviceId, UserId), bool>,
+    server_seq: i64,
+    server_seq_moved: bool,
+    audit: AuditHead,
+}
+
+impl BatchState {
+    fn read(tx: &Connection, inst: &str, received_at: NaiveDateTime) -> Result<Self, StorageError> {
+        let institution = institution(tx, inst)?;
+        let loads: Vec<Load> = ref_rows(tx, inst, KIND_LOAD)?;
+        let subjects: Vec<Subject> = ref_rows(tx, inst, KIND_SUBJECT)?;
+        let mut locks = HashSet::new();
+        {
+            let mut stmt = tx
+                .prepare_cached("SELECT load_id, period_id FROM locks WHERE institution_id = ?1")?;
+            let rows = stmt.query_map(params![inst], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (load, period) = row?;
+                locks.insert((parse_id(&load)?, parse_id(&period)?));
+            }
+        }
+        let server_seq: i64 = tx
+            .prepare_cached("SELECT last_server_seq FROM institutions WHERE id = ?1")?
+            .query_row(params![inst], |r| r.get(0))?;
+        Ok(BatchState {
+            received_local: authority::local_time(&institution.timezone, received_at),
+            policy: institution.policy,
+            periods: ref_rows(tx, inst, KIND_PERIOD)?,
+            bells: ref_rows(tx, inst, KIND_BELL)?,
+            loads: loads.into_iter().map(|l| (l.id, l)).collect(),
+            subjects: subjects.into_iter().map(|s| (s.id, s)).collect(),
+            locks,
+            authors: HashMap::new(),
+            lessons: HashMap::new(),
+            work_types: HashMap::new(),
+            memberships: HashMap::new(),
+            devices: HashMap::new(),
+            devices_moved: HashSet::new(),
+            device_users: HashMap::new(),
+            server_seq,
+            server_seq_moved: false,
+            audit: audit_head(tx, inst)?,
+        })
+    }
+
+    fn author(
+        &mut self,
+        tx: &Connection,
+        inst: &str,
+        id: UserId,
+    ) -> Result<Option<User>, StorageError> {
+        if let Some(u) = self.authors.get(&id) {
+            return Ok(u.clone());
+        }
+        let user = user_by(tx, "id", &id.to_string())?
+            .filter(|a| a.institution_id.to_string() == inst)
+            .map(|a| a.user);
+        self.authors.insert(id, user.clone());
+        Ok(user)
+    }
+
+    fn lesson(
+        &mut self,
+        tx: &Connection,
+        inst: &str,
+        id: LessonId,
+    ) -> Result<Option<Lesson>, StorageError> {
+        if let Some(l) = self.lessons.get(&id) {
+            return Ok(l.clone());
+        }
+        let l = lesson(tx, inst, &id.to_string())?;
+        self.lessons.insert(id, l.clone());
+        Ok(l)
+    }
+
+    fn work_type(
+        &mut self,
+        tx: &Connection,
+        inst: &str,
+        id: LessonId,
+    ) -> Result<Option<WorkType>, StorageError> {
+        if let Some(w) = self.work_types.get(&id) {
+            return Ok(*w);
+        }
+        let topic: Option<String> = tx
+            .prepare_cached("SELECT data FROM lesson_topics WHERE institution_id = ?1 AND lesson_id = ?2 AND hour = 1")?
+            .query_row(params![inst, id.to_string()], |r| r.get(0))
+            .optional()?;
+        let w = topic
+            .map(|t| from_json::<LessonTopic>(&t))
+            .transpose()?
+            .map(|t| t.work_type);
+        self.work_types.insert(id, w);
+        Ok(w)
+    }
+
+    fn memberships(
+        &mut self,
+        tx: &Connection,
+        inst: &str,
+        id: StudentId,
+    ) -> Result<Vec<Membership>, StorageError> {
+        if let Some(m) = self.memberships.get(&id) {
+            return Ok(m.clone());
+        }
+        let m = memberships_of(tx, inst, &id.to_string())?;
+        self.memberships.insert(id, m.clone());
+        Ok(m)
+    }
+
+    fn device(
+        &mut self,
+        tx: &Connection,
+        id: DeviceId,
+    ) -> Result<Option<&mut DeviceRow>, StorageError> {
+        let slot = match self.devices.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let row: Option<(String, Option<String>, i64, String)> = tx
+                    .prepare_cached(
+                        "SELECT institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ?1",
+                    )?
+                    .query_row(params![id.to_string()], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .optional()?;
+                e.insert(row.map(
+                    |(institution_id, public_key, last_seq, last_hash)| DeviceRow {
+                        institution_id,
+                        public_key,
+                        last_seq: last_seq as u64,
+                        last_hash,
+                    },
+                ))
+            }
+        };
+        Ok(slot.as_mut())
+    }
+
+    fn user_on_device(
+        &mut self,
+        tx: &Connection,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<bool, StorageError> {
+        if let Some(on) = self.device_users.get(&(device, user)) {
+            return Ok(*on);
+        }
+        let on = tx
+            .prepare_cached("SELECT 1 FROM device_users WHERE device_id = ?1 AND user_id = ?2")?
+            .query_row(params![device.to_string(), user.to_string()], |_| Ok(()))
+            .optional()?
+            .is_some();
+        self.device_users.insert((device, user), on);
+        Ok(on)
+    }
+
+    fn next_server_seq(&mut self) -> i64 {
+        self.server_seq += 1;
+        self.server_seq_moved = true;
+        self.server_seq
+    }
+
+    /// Writes the heads the batch moved; called once, before the commit.
+    fn store(&self, tx: &Connection, inst: &str) -> Result<(), StorageError> {
+        for id in &self.devices_moved {
+            if let Some(Some(d)) = self.devices.get(id) {
+                tx.prepare_cached(
+                    "UPDATE devices SET last_seq = ?2, last_hash = ?3 WHERE id = ?1",
+                )?
+                .execute(params![
+                    id.to_string(),
+                    d.last_seq as i64,
+                    d.last_hash
+                ])?;
+            }
+        }
+        if self.server_seq_moved {
+            tx.prepare_cached("UPDATE institutions SET last_server_seq = ?2 WHERE id = ?1")?
+                .execute(params![inst, self.server_seq])?;
+        }
+        store_audit_head(tx, inst, &self.audit)
+    }
 }
 
 /// A device's row as both storages read it before applying one of its ops.
@@ -654,6 +898,78 @@ pub(crate) fn check_device_chain(
     op: &Op,
     inst: &str,
     device: Option<&DeviceRow>,
+) -> Result<(), Box<OpResult>> {
+    check_device_chain_with(op, inst, device, None)
+}
+
+/// The signature check of one op made before the batch's transaction, with the device key it used.
+pub(crate) struct PreVerified {
+    key_hex: String,
+    result: Result<(), OpVerifyError>,
+}
+
+/// Checks the ops' signatures with their devices' registered keys (`keys`: device → hex key),
+/// decoding each key once. Runs before the writer is taken, so concurrent pushes check their
+/// signatures in parallel instead of one after another under the lock. An op whose device has no
+/// key yet gets None (checked in the transaction).
+pub(crate) fn preverify(ops: &[Op], keys: &HashMap<DeviceId, String>) -> Vec<Option<PreVerified>> {
+    let mut decoded: HashMap<DeviceId, Option<ed25519_dalek::VerifyingKey>> = HashMap::new();
+    let mut out: Vec<Option<PreVerified>> = Vec::with_capacity(ops.len());
+    // Ops whose hash and signature are well-formed, for one batch verification.
+    let (mut idx, mut digests, mut sigs, mut vkeys) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, op) in ops.iter().enumerate() {
+        let Some(key_hex) = keys.get(&op.device_id) else {
+            out.push(None);
+            continue;
+        };
+        let key = decoded.entry(op.device_id).or_insert_with(|| {
+            hex::decode(key_hex)
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+        });
+        let Some(key) = key else {
+            out.push(None);
+            continue;
+        };
+        match op.signed_parts() {
+            Ok((digest, sig)) => {
+                idx.push(i);
+                digests.push(digest);
+                sigs.push(sig);
+                vkeys.push(*key);
+                out.push(Some(PreVerified {
+                    key_hex: key_hex.clone(),
+                    result: Ok(()),
+                }));
+            }
+            Err(e) => out.push(Some(PreVerified {
+                key_hex: key_hex.clone(),
+                result: Err(e),
+            })),
+        }
+    }
+    // One batch check of all signatures (about twice as fast as one by one); if it fails, some
+    // signature is bad and each is checked on its own to answer each op rightly.
+    let messages: Vec<&[u8]> = digests.iter().map(|d| &d[..]).collect();
+    if ed25519_dalek::verify_batch(&messages, &sigs, &vkeys).is_err() {
+        for (k, &i) in idx.iter().enumerate() {
+            if let (Some(Some(pre)), Some(op)) = (out.get_mut(i), ops.get(i)) {
+                pre.result = op.verify_with_key(&vkeys[k]);
+            }
+        }
+    }
+    out
+}
+
+/// [`check_device_chain`], using the signature check `pre` when it was made with the key the
+/// device row holds now.
+pub(crate) fn check_device_chain_with(
+    op: &Op,
+    inst: &str,
+    device: Option<&DeviceRow>,
+    pre: Option<&PreVerified>,
 ) -> Result<(), Box<OpResult>> {
     let refuse = |code: &str, message: String| Err(Box::new(rejected(op, code, message)));
     let Some(device) = device else {
@@ -698,6 +1014,12 @@ pub(crate) fn check_device_chain(
             "Операция не продолжает цепочку операций устройства".into(),
         );
     }
+    if let Some(pre) = pre.filter(|p| device.public_key.as_deref() == Some(p.key_hex.as_str())) {
+        return pre
+            .result
+            .clone()
+            .map_err(|e| Box::new(rejected(op, e.code(), e.to_string())));
+    }
     let key: Option<[u8; 32]> = device
         .public_key
         .as_deref()
@@ -733,38 +1055,19 @@ fn lesson(tx: &Connection, inst: &str, id: &str) -> Result<Option<Lesson>, Stora
     data.map(|d| from_json(&d)).transpose()
 }
 
-fn is_locked(
-    tx: &Connection,
-    inst: &str,
-    load: LoadId,
-    period: PeriodId,
-) -> Result<bool, StorageError> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT 1 FROM locks WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
-        )?
-        .query_row(params![inst, load.to_string(), period.to_string()], |_| {
-            Ok(())
-        })
-        .optional()?
-        .is_some())
-}
-
 /// Reads what `authority::decide` needs for this op.
 fn op_context(
     tx: &Connection,
     inst: &str,
     op: &Op,
-    refs: &BatchRefs,
+    st: &mut BatchState,
 ) -> Result<OpContext, StorageError> {
     let mut ctx = OpContext {
-        policy: refs.policy.clone(),
-        received_local: refs.received_local,
+        policy: st.policy.clone(),
+        received_local: st.received_local,
         ..OpContext::default()
     };
-    ctx.author = user_by(tx, "id", &op.user_id.to_string())?
-        .filter(|a| a.institution_id.to_string() == inst)
-        .map(|a| a.user);
+    ctx.author = st.author(tx, inst, op.user_id)?;
     let lesson_id = match &op.payload {
         OpPayload::SetCell { lesson_id, .. }
         | OpPayload::SetTopic { lesson_id, .. }
@@ -772,36 +1075,24 @@ fn op_context(
         _ => None,
     };
     if let Some(lesson_id) = lesson_id {
-        let Some(l) = lesson(tx, inst, &lesson_id.to_string())? else {
+        let Some(l) = st.lesson(tx, inst, lesson_id)? else {
             return Ok(ctx);
         };
-        ctx.load = ref_row(tx, inst, KIND_LOAD, &l.load_id.to_string())?;
-        ctx.subject = match &ctx.load {
-            Some(load) => ref_row::<Subject>(tx, inst, KIND_SUBJECT, &load.subject_id.to_string())?,
-            None => None,
-        };
-        ctx.bell = refs
-            .bells
-            .iter()
-            .find(|b| b.number == l.bell_number)
-            .cloned();
-        ctx.period = refs
+        ctx.load = st.loads.get(&l.load_id).cloned();
+        ctx.subject = ctx
+            .load
+            .as_ref()
+            .and_then(|load| st.subjects.get(&load.subject_id).cloned());
+        ctx.bell = st.bells.iter().find(|b| b.number == l.bell_number).cloned();
+        ctx.period = st
             .periods
             .iter()
             .find(|p| p.starts_on <= l.date && l.date <= p.ends_on)
             .cloned();
         if let Some(p) = &ctx.period {
-            ctx.locked = is_locked(tx, inst, l.load_id, p.id)?;
+            ctx.locked = st.locks.contains(&(l.load_id, p.id));
         }
-        let topic: Option<String> = tx
-            .prepare_cached("SELECT data FROM lesson_topics WHERE institution_id = ?1 AND lesson_id = ?2 AND hour = 1")?
-            .query_row(params![inst, l.id.to_string()], |r| r.get(0))
-            .optional()?;
-        ctx.lesson_work_type = topic
-            .map(|t| from_json::<LessonTopic>(&t))
-            .transpose()?
-            .map(|t| t.work_type)
-            .or(Some(WorkType::Lesson));
+        ctx.lesson_work_type = st.work_type(tx, inst, l.id)?.or(Some(WorkType::Lesson));
         ctx.lesson = Some(l);
     }
     match &op.payload {
@@ -810,7 +1101,7 @@ fn op_context(
             student_id,
             ..
         } => {
-            ctx.memberships = memberships_of(tx, inst, &student_id.to_string())?;
+            ctx.memberships = st.memberships(tx, inst, *student_id)?;
             let row: Option<(String, Option<String>)> = tx
                 .prepare_cached(
                     "SELECT data, device_id FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
@@ -834,10 +1125,10 @@ fn op_context(
             student_id,
             ..
         } => {
-            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string())?;
-            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = is_locked(tx, inst, *load_id, *period_id)?;
-            ctx.memberships = memberships_of(tx, inst, &student_id.to_string())?;
+            ctx.load = st.loads.get(load_id).cloned();
+            ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = st.locks.contains(&(*load_id, *period_id));
+            ctx.memberships = st.memberships(tx, inst, *student_id)?;
             let row: Option<(String, Option<String>)> = tx
                 .prepare_cached(
                     "SELECT data, device_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
@@ -857,9 +1148,9 @@ fn op_context(
                 .transpose()?;
         }
         OpPayload::LockPeriod { load_id, period_id } => {
-            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string())?;
-            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = is_locked(tx, inst, *load_id, *period_id)?;
+            ctx.load = st.loads.get(load_id).cloned();
+            ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = st.locks.contains(&(*load_id, *period_id));
         }
         OpPayload::ResolveRemark { remark_id } => {
             let data: Option<String> = tx
@@ -868,7 +1159,7 @@ fn op_context(
                 .optional()?;
             ctx.remark = data.map(|d| from_json::<Remark>(&d)).transpose()?;
             if let Some(r) = &ctx.remark {
-                ctx.load = ref_row(tx, inst, KIND_LOAD, &r.load_id.to_string())?;
+                ctx.load = st.loads.get(&r.load_id).cloned();
             }
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
@@ -1014,12 +1305,14 @@ fn apply(
     Ok(load_id)
 }
 
-/// One op, inside the batch transaction (the caller wraps it in a savepoint).
+/// One op, inside the batch transaction. An error aborts the whole batch (nothing of it is
+/// committed), so an op is never half-applied.
 fn push_one(
     tx: &Connection,
     inst: &str,
     op: &Op,
-    refs: &BatchRefs,
+    pre: Option<&PreVerified>,
+    st: &mut BatchState,
     received_at: NaiveDateTime,
 ) -> Result<OpResult, StorageError> {
     let op_id = op.op_id.to_string();
@@ -1054,42 +1347,21 @@ fn push_one(
         });
     }
     // 2. The device and its chain.
-    let device: Option<(String, Option<String>, i64, String)> = tx
-        .prepare_cached(
-            "SELECT institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ?1",
-        )?
-        .query_row(params![op.device_id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    let device = device.map(
-        |(institution_id, public_key, last_seq, last_hash)| DeviceRow {
-            institution_id,
-            public_key,
-            last_seq: last_seq as u64,
-            last_hash,
-        },
-    );
-    if let Err(refusal) = check_device_chain(op, inst, device.as_ref()) {
-        return Ok(*refusal);
+    {
+        let device = st.device(tx, op.device_id)?;
+        if let Err(refusal) = check_device_chain_with(op, inst, device.as_deref(), pre) {
+            return Ok(*refusal);
+        }
+        // From here on the op is part of the device's chain: whatever the outcome, it is recorded
+        // (the row is written once, at the end of the batch).
+        if let Some(d) = device {
+            d.last_seq = op.device_seq;
+            d.last_hash = op.hash.clone();
+        }
     }
-    // From here on the op is part of the device's chain: whatever the outcome, it is recorded.
-    tx.prepare_cached("UPDATE devices SET last_seq = ?2, last_hash = ?3 WHERE id = ?1")?
-        .execute(params![
-            op.device_id.to_string(),
-            op.device_seq as i64,
-            op.hash
-        ])?;
-    let on_device = tx
-        .prepare_cached("SELECT 1 FROM device_users WHERE device_id = ?1 AND user_id = ?2")?
-        .query_row(
-            params![op.device_id.to_string(), op.user_id.to_string()],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
-    let decision = if on_device {
-        let ctx = op_context(tx, inst, op, refs)?;
+    st.devices_moved.insert(op.device_id);
+    let decision = if st.user_on_device(tx, op.device_id, op.user_id)? {
+        let ctx = op_context(tx, inst, op, st)?;
         let d = authority::decide(op, &ctx);
         (d, Some(ctx))
     } else {
@@ -1103,12 +1375,27 @@ fn push_one(
     };
     let (outcome, server_seq, audit_kind) = match decision {
         (d @ (Decision::Apply | Decision::Merge), Some(ctx)) => {
-            let seq: i64 = tx
-                .prepare_cached("UPDATE institutions SET last_server_seq = last_server_seq + 1 WHERE id = ?1 RETURNING last_server_seq")?
-                .query_row(params![inst], |r| r.get(0))?;
+            let seq = st.next_server_seq();
             // An identical value merges: the change is recorded (and pulled) but the row keeps its
             // first writer.
-            let load_id = apply(tx, inst, op, &ctx, seq, d == Decision::Apply)?;
+            let write_value = d == Decision::Apply;
+            let load_id = apply(tx, inst, op, &ctx, seq, write_value)?;
+            if write_value {
+                match &op.payload {
+                    OpPayload::LockPeriod { load_id, period_id } => {
+                        st.locks.insert((*load_id, *period_id));
+                    }
+                    OpPayload::SetTopic {
+                        lesson_id,
+                        hour: 1,
+                        work_type,
+                        ..
+                    } => {
+                        st.work_types.insert(*lesson_id, Some(*work_type));
+                    }
+                    _ => {}
+                }
+            }
             tx.prepare_cached(
                 "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -1166,9 +1453,10 @@ fn push_one(
         "payload": op.payload,
         "outcome": outcome,
     });
-    append_audit(
+    append_audit_at(
         tx,
         inst,
+        &mut st.audit,
         audit_kind,
         Some(op.user_id.to_string()),
         Some(op.device_id.to_string()),
@@ -1184,30 +1472,41 @@ fn push_one(
     })
 }
 
+/// The registered keys of the ops' devices.
+fn device_keys(conn: &Connection, ops: &[Op]) -> Result<HashMap<DeviceId, String>, StorageError> {
+    let mut keys = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?;
+    for op in ops {
+        if keys.contains_key(&op.device_id) {
+            continue;
+        }
+        let key: Option<Option<String>> = stmt
+            .query_row(params![op.device_id.to_string()], |r| r.get(0))
+            .optional()?;
+        if let Some(Some(k)) = key {
+            keys.insert(op.device_id, k);
+        }
+    }
+    Ok(keys)
+}
+
 fn push(
     conn: &mut Connection,
     inst: &str,
     ops: &[Op],
+    pre: &[Option<PreVerified>],
     received_at: NaiveDateTime,
 ) -> Result<Vec<OpResult>, StorageError> {
-    // One transaction for the batch (one fsync), one savepoint per op: each op is all-or-nothing,
-    // and no outcome is answered before the commit.
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let institution = institution(&tx, inst)?;
-    let refs = BatchRefs {
-        received_local: authority::local_time(&institution.timezone, received_at),
-        policy: institution.policy,
-        periods: ref_rows(&tx, inst, KIND_PERIOD)?,
-        bells: ref_rows(&tx, inst, KIND_BELL)?,
-    };
+    // One transaction for the batch (one fsync) and no outcome answered before its commit. What the
+    // ops read is read once per batch (BatchState), and the heads they move are written once.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut st = BatchState::read(&tx, inst, received_at)?;
     let mut results = Vec::with_capacity(ops.len());
-    for op in ops {
-        let sp = tx.savepoint()?;
-        let sp_tx: &Connection = &sp;
-        let result = push_one(sp_tx, inst, op, &refs, received_at)?;
-        sp.commit()?;
-        results.push(result);
+    for (i, op) in ops.iter().enumerate() {
+        let pre = pre.get(i).and_then(Option::as_ref);
+        results.push(push_one(&tx, inst, op, pre, &mut st, received_at)?);
     }
+    st.store(&tx, inst)?;
     tx.commit()?;
     Ok(results)
 }
@@ -1529,7 +1828,19 @@ impl Storage for SqliteStorage {
         ops: Vec<Op>,
         received_at: NaiveDateTime,
     ) -> Result<Vec<OpResult>, StorageError> {
-        self.write(move |c| push(c, &institution_id.to_string(), &ops, received_at))
+        // Signatures are checked first, off the writer: concurrent pushes verify in parallel.
+        let ops = Arc::new(ops);
+        let keys = {
+            let ops = ops.clone();
+            self.read(move |c| device_keys(c, &ops)).await?
+        };
+        let pre = {
+            let ops = ops.clone();
+            tokio::task::spawn_blocking(move || preverify(&ops, &keys))
+                .await
+                .map_err(|_| StorageError::TaskFailed)?
+        };
+        self.write(move |c| push(c, &institution_id.to_string(), &ops, &pre, received_at))
             .await
     }
 

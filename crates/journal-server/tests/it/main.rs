@@ -252,6 +252,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/auth/me",
         "/api/v1/auth/password",
         "/api/v1/health",
+        "/api/v1/print/verify",
+        "/api/v1/print/{document}",
         "/api/v1/sync/pull",
         "/api/v1/sync/push",
         "/api/v1/sync/snapshot",
