@@ -113,9 +113,11 @@ fn run_case(server: &TestServer, plan: &[(usize, Action)]) -> Result<(), TestCas
         })
         .collect();
     let lesson = first_lesson(&pcs[0].journal);
-    for pc in &mut pcs {
+    // Each PC's clock a minute apart, so that entry times tell the PCs' edits apart.
+    for (i, pc) in pcs.iter_mut().enumerate() {
+        let at = during(&lesson) + chrono::Duration::minutes(i as i64);
         pc.journal
-            .set_clock(Arc::new(FixedClock::new(during(&lesson))) as Arc<dyn Clock>);
+            .set_clock(Arc::new(FixedClock::new(at)) as Arc<dyn Clock>);
     }
     let students: Vec<_> = pcs[0]
         .journal
