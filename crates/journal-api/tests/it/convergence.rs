@@ -13,7 +13,7 @@
 
 use crate::proxy::{Fault, Proxy};
 use crate::server::{during, first_lesson, sign_in, today, TestServer};
-use crate::server_view::{content, ServerView};
+use crate::server_view::{audit_verifies, content, ServerView};
 use chrono::NaiveTime;
 use journal_api::{Clock, FixedClock, Journal};
 use journal_protocol::OpOutcome;
@@ -293,4 +293,6 @@ fn three_pcs_through_faulty_links_converge_without_loss_and_idempotently() {
     if let Err(e) = result {
         panic!("seed {seed} (PROOF_SEED={seed} replays it): {e}");
     }
+    let checked = audit_verifies(&server.db, &format!("seed {seed}"));
+    assert!(checked > 0, "the audit chain holds the cases' ops");
 }

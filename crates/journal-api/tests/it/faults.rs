@@ -5,7 +5,7 @@
 
 use crate::proxy::{Fault, Gate, Proxy};
 use crate::server::{during, first_lesson, sign_in, today, TestServer};
-use crate::server_view::{by_op, content, ServerView};
+use crate::server_view::{audit_verifies, by_op, content, ServerView};
 use chrono::NaiveTime;
 use journal_api::{Clock, FixedClock, Journal, LessonSummary};
 use journal_core::StudentId;
@@ -93,6 +93,7 @@ fn assert_settled(s: &Setup, j: &Journal) {
         content(&s.view.snapshot(), &[s.lesson.id]),
         "the device shows what the server has"
     );
+    audit_verifies(&s.server.db, "after the faults");
 }
 
 #[test]

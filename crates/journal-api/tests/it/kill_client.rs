@@ -9,7 +9,7 @@
 //! the server. The rounds follow a seed printed with every failure (`PROOF_SEED=<n>` replays).
 
 use crate::server::{during, first_lesson, TestServer, TEST_KDF};
-use crate::server_view::{content, ServerView};
+use crate::server_view::{audit_verifies, content, ServerView};
 use journal_api::{Clock, FixedClock, Journal};
 use rand::{Rng, SeedableRng};
 use std::io::{BufRead, BufReader};
@@ -216,6 +216,7 @@ fn sigkill_of_the_app_at_random_points_loses_no_acknowledged_edit() {
         }
     }
     full_check(&server, pc.path(), &format!("seed {seed}, final"));
+    audit_verifies(&server.db, &format!("seed {seed}, final"));
     assert!(
         acked.len() as u64 > ROUNDS,
         "the rounds acknowledged edits ({})",

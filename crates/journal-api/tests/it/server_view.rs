@@ -121,3 +121,22 @@ pub fn content(snap: &Snapshot, lessons: &[LessonId]) -> BTreeMap<String, String
 pub fn by_op(changes: &[Change]) -> BTreeMap<OpId, &Change> {
     changes.iter().map(|c| (c.op_id, c)).collect()
 }
+
+/// Runs the server's audit check on its database file (I6) and returns how many entries it checked;
+/// panics with the problems if the chain is broken.
+pub fn audit_verifies(db: &std::path::Path, ctx: &str) -> u64 {
+    use journal_server::Storage;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime for the audit check");
+    let report = rt.block_on(async {
+        let storage = journal_server::SqliteStorage::open(db).expect("the server database opens");
+        storage.audit_verify().await.expect("the audit check runs")
+    });
+    assert!(
+        report.is_intact(),
+        "{ctx}: the audit chain verifies: {:?}",
+        report.problems
+    );
+    report.entries_checked
+}
