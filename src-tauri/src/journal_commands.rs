@@ -5,7 +5,7 @@ use crate::AppState;
 use chrono::NaiveDate;
 use journal_api::{
     ApiError, EditReceipt, Grid, GroupSummary, LessonDetail, LessonSummary, LoadSummary,
-    PeriodView, TopicInput,
+    MakeupCandidate, PeriodView, TopicInput,
 };
 use journal_core::{LessonId, LoadId, PeriodId, StudentId};
 use tauri::State;
@@ -93,4 +93,12 @@ pub fn lock_period(
     period_id: PeriodId,
 ) -> Result<EditReceipt, ApiError> {
     state.with(|j| j.lock_period(load_id, period_id))
+}
+
+#[tauri::command]
+pub fn makeup_candidates(
+    state: State<AppState>,
+    lesson_id: LessonId,
+) -> Result<Vec<MakeupCandidate>, ApiError> {
+    state.with(|j| j.makeup_candidates(lesson_id))
 }

@@ -6,6 +6,7 @@ mod convergence;
 mod faults;
 mod fixture;
 mod kill_client;
+mod makeup;
 mod print;
 mod proxy;
 mod reads;
