@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use tauri::State;
 
 pub mod journal_commands;
+pub mod print_commands;
 
 /// Where the local copy lives: this directory (default: the per-user data dir of journal-api).
 pub const ENV_DATA_DIR: &str = "JOURNAL_DATA_DIR";
@@ -151,6 +152,10 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         journal_commands::set_final,
         journal_commands::lock_period,
         journal_commands::makeup_candidates,
+        print_commands::print_default_path,
+        print_commands::print_document,
+        print_commands::print_find_student,
+        print_commands::verify_printout,
     ])
 }
 

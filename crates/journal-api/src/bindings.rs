@@ -36,6 +36,7 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     crate::sync::ConflictAction::export_all_to(dir)?;
     PrintDocument::export_all_to(dir)?;
     VerifyReportDto::export_all_to(dir)?;
+    PrintedFile::export_all_to(dir)?;
     Ok(())
 }
 

@@ -614,6 +614,17 @@ impl PrintDocument {
     }
 }
 
+/// A document printed into a file.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PrintedFile {
+    /// «Журнал учебной группы за год», «Выписка из журнала»…
+    pub title: String,
+    pub path: String,
+    pub pages: u32,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
 /// Whether a printed document still shows what the local copy holds.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct VerifyReportDto {

@@ -6,7 +6,7 @@
 //! restricted to the loads the user may print (journal_core permissions, `Action::PrintDocuments`),
 //! so a document never shows more than the user is allowed to print.
 
-use crate::dto::{PrintDocument, VerifyReportDto};
+use crate::dto::{PrintDocument, PrintedFile, VerifyReportDto};
 use crate::{ApiError, Journal};
 use chrono::{Datelike, NaiveDate};
 use journal_core::{
@@ -15,6 +15,7 @@ use journal_core::{
 use journal_print::{PrintContext, PrintError, PrintRequest};
 use journal_protocol::Snapshot;
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 impl From<PrintError> for ApiError {
     fn from(e: PrintError) -> Self {
@@ -44,6 +45,60 @@ impl Journal {
             document_id: uuid::Uuid::now_v7(),
         };
         Ok(journal_print::render(&snap, &request, &ctx)?)
+    }
+
+    /// Prints `document` into the file `path` (its folder is created; written through a temporary
+    /// file beside it, so a failure leaves no half a PDF). Refused before anything is written when
+    /// the user may not print it.
+    pub fn print_to_file(
+        &self,
+        document: &PrintDocument,
+        path: &Path,
+    ) -> Result<PrintedFile, ApiError> {
+        if path.as_os_str().is_empty() {
+            return Err(ApiError::invalid_input("Укажите, куда сохранить PDF"));
+        }
+        let pdf = self.print(document)?;
+        write_file(path, &pdf)?;
+        let pages = journal_print::read_stamp(&pdf)
+            .map(|s| s.codes.len() as u32)
+            .unwrap_or(0);
+        Ok(PrintedFile {
+            title: document.title_ru().to_string(),
+            path: path.display().to_string(),
+            pages,
+            bytes: pdf.len() as u64,
+        })
+    }
+
+    /// Checks the printed PDF in the file `path` against the local copy (see [`Journal::verify_pdf`]).
+    pub fn verify_file(&self, path: &Path) -> Result<VerifyReportDto, ApiError> {
+        let pdf = std::fs::read(path).map_err(|e| {
+            ApiError::new(
+                "print_read_failed",
+                format!("Не удалось прочитать {}: {e}", path.display()),
+            )
+        })?;
+        self.verify_pdf(&pdf)
+    }
+
+    /// Where a document named `file_name` is saved by default: in the user's Documents
+    /// (XDG_DOCUMENTS_DIR, ~/Documents or ~/Документы when it exists), else in `prints/` of
+    /// `data_root`; the name made safe for any file system and ending in `.pdf`.
+    pub fn default_print_path(data_root: &Path, file_name: &str) -> PathBuf {
+        Self::default_print_dir(data_root).join(safe_pdf_name(file_name))
+    }
+
+    fn default_print_dir(data_root: &Path) -> PathBuf {
+        let existing = |p: PathBuf| p.is_dir().then_some(p);
+        std::env::var_os("XDG_DOCUMENTS_DIR")
+            .map(PathBuf::from)
+            .and_then(existing)
+            .or_else(|| {
+                let home = PathBuf::from(std::env::var_os("HOME")?);
+                existing(home.join("Documents")).or_else(|| existing(home.join("Документы")))
+            })
+            .unwrap_or_else(|| data_root.join("prints"))
     }
 
     /// Checks a printed PDF against the local copy: which of its pages no longer show what the
@@ -309,8 +364,82 @@ impl Journal {
     }
 }
 
+fn write_file(path: &Path, pdf: &[u8]) -> Result<(), ApiError> {
+    let failed = |e: std::io::Error| {
+        ApiError::new(
+            "print_write_failed",
+            format!("Не удалось сохранить PDF в {}: {e}", path.display()),
+        )
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, pdf).map_err(failed)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        failed(e)
+    })
+}
+
+/// A file name for a document that is safe on every desktop system (no folders, no reserved
+/// characters), ending in `.pdf`.
+fn safe_pdf_name(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches(['.', ' ']).to_string();
+    let base = if cleaned.is_empty() {
+        "document".to_string()
+    } else {
+        cleaned
+    };
+    if base.to_lowercase().ends_with(".pdf") {
+        base
+    } else {
+        format!("{base}.pdf")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_names_are_made_safe_and_end_in_pdf() {
+        assert_eq!(
+            safe_pdf_name("Журнал ИС-21/2026"),
+            "Журнал ИС-21_2026.pdf",
+            "a slash cannot make a folder"
+        );
+        assert_eq!(safe_pdf_name("a.PDF"), "a.PDF", "an extension is kept");
+        assert_eq!(
+            safe_pdf_name("  .. "),
+            "document.pdf",
+            "an empty name gets one"
+        );
+    }
+
+    #[test]
+    fn a_refused_write_leaves_no_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"x").expect("a plain file");
+        // A folder cannot be created inside a plain file.
+        let target = blocker.join("sub").join("doc.pdf");
+        let e = write_file(&target, b"%PDF").expect_err("cannot write under a file");
+        assert_eq!(e.code, "print_write_failed", "the failure has its code");
+        assert!(!target.exists(), "nothing was written");
+    }
+
     use super::*;
 
     #[test]

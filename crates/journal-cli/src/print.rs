@@ -162,48 +162,22 @@ pub fn run(
             out,
         ),
     };
-    let pdf = journal.print(&document)?;
-    let pages = journal_print::read_stamp(&pdf)
-        .map(|s| s.codes.len())
-        .unwrap_or(0);
-    write_pdf(&out.out, &pdf)?;
+    let saved = journal.print_to_file(&document, &out.out)?;
     if json {
         println!(
             "{}",
             serde_json::json!({
                 "document": document,
-                "title": document.title_ru(),
-                "file": out.out,
-                "pages": pages,
-                "bytes": pdf.len(),
+                "title": saved.title,
+                "file": saved.path,
+                "pages": saved.pages,
+                "bytes": saved.bytes,
             })
         );
     } else {
-        println!(
-            "{}: {} (страниц: {pages})",
-            document.title_ru(),
-            out.out.display()
-        );
+        println!("{}: {} (страниц: {})", saved.title, saved.path, saved.pages);
     }
     Ok(())
-}
-
-/// Writes through a temporary file beside the target, so a failed write leaves no half a PDF.
-fn write_pdf(path: &Path, pdf: &[u8]) -> Result<(), ApiError> {
-    let failed = |e: std::io::Error| {
-        ApiError::new(
-            "print_write_failed",
-            format!("Не удалось сохранить PDF в {}: {e}", path.display()),
-        )
-    };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, pdf).map_err(failed)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        failed(e)
-    })
 }
 
 /// The printed document no longer matches the local copy (exit code 2, the report is printed).
@@ -213,13 +187,7 @@ pub struct Changed;
 
 /// Checks a printed PDF; `Err(Changed)` when pages changed (the report is on stdout either way).
 pub fn verify(journal: &Journal, file: &Path, json: bool) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        ApiError::new(
-            "print_read_failed",
-            format!("Не удалось прочитать {}: {e}", file.display()),
-        )
-    })?;
-    let report: VerifyReportDto = journal.verify_pdf(&bytes)?;
+    let report: VerifyReportDto = journal.verify_file(file)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -11,6 +11,8 @@ use tauri::test::{get_ipc_response, mock_context, noop_assets, MockRuntime, INVO
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
+mod print;
+
 /// A Thursday of the demo year's first semester, at 13:00.
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 10, 8).expect("a valid date")

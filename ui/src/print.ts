@@ -1,0 +1,251 @@
+// «Печать»: a document from the local copy (works offline) saved as PDF to a path shown in a field
+// (a default under the user's Documents), and «Проверить распечатку» — whether a printed PDF still
+// shows what the journal holds and which pages changed.
+
+import { AppError, call } from "./api";
+import { h, shortDate } from "./format";
+import type { GroupSummary, LoadSummary, PeriodView, Session } from "./types";
+import type { PrintDocument } from "./bindings/PrintDocument";
+import type { PrintedFile } from "./bindings/PrintedFile";
+import type { VerifyReportDto } from "./bindings/VerifyReportDto";
+
+type Kind = "year_journal" | "subject" | "finals_sheet" | "extract" | "outage_pages";
+
+const KINDS: Array<{ kind: Kind; label: string }> = [
+  { kind: "year_journal", label: "Журнал группы за учебный год (для архива)" },
+  { kind: "subject", label: "Страницы журнала по предмету за период или месяц" },
+  { kind: "finals_sheet", label: "Сводная ведомость итоговых оценок" },
+  { kind: "extract", label: "Выписка для родителей: отметки и посещаемость за период" },
+  { kind: "outage_pages", label: "Листы на время сбоя: мои уроки за день" },
+];
+
+export const printApi = {
+  defaultPath: (fileName: string) => call<string>("print_default_path", { fileName }),
+  print: (document: PrintDocument, path: string) => call<PrintedFile>("print_document", { document, path }),
+  findStudent: (groupId: string, periodId: string, student: string) =>
+    call<string>("print_find_student", { groupId, periodId, student }),
+  verify: (path: string) => call<VerifyReportDto>("verify_printout", { path }),
+};
+
+function errorText(e: unknown): string {
+  return e instanceof AppError ? e.message : String(e);
+}
+
+function field(label: string, control: HTMLElement, testid: string): HTMLElement {
+  return h("label", { class: "field", "data-testid": testid }, h("span", { class: "field-label" }, label), control);
+}
+
+function select(testid: string, options: Array<[string, string]>): HTMLSelectElement {
+  return h(
+    "select",
+    { "data-testid": testid },
+    ...options.map(([value, label]) => h("option", { value }, label)),
+  ) as HTMLSelectElement;
+}
+
+function currentPeriod(periods: PeriodView[], today: string): PeriodView | undefined {
+  return periods.find((p) => p.starts_on <= today && today <= p.ends_on) ?? periods[periods.length - 1];
+}
+
+export async function renderPrint(el: HTMLElement, session: Session): Promise<void> {
+  const [groups, loads, periods] = await Promise.all([
+    call<GroupSummary[]>("groups"),
+    call<LoadSummary[]>("loads"),
+    call<PeriodView[]>("periods"),
+  ]);
+
+  const kind = select(
+    "print-kind",
+    KINDS.map((k) => [k.kind, k.label]),
+  );
+  const group = select(
+    "print-group",
+    groups.map((g) => [g.id, g.name]),
+  );
+  const load = select(
+    "print-load",
+    loads.map((l) => [l.id, `${l.subject_name} — ${l.group_name}${l.subgroup_name ? `, ${l.subgroup_name}` : ""}`]),
+  );
+  const period = select(
+    "print-period",
+    [["", "Весь месяц (ниже)"] as [string, string]].concat(periods.map((p) => [p.id, p.name] as [string, string])),
+  );
+  const current = currentPeriod(periods, session.today);
+  if (current) period.value = current.id;
+  const extractPeriod = select(
+    "print-extract-period",
+    periods.map((p) => [p.id, p.name]),
+  );
+  if (current) extractPeriod.value = current.id;
+  const month = h("input", { type: "month", value: session.today.slice(0, 7), "data-testid": "print-month" }) as HTMLInputElement;
+  const student = h("input", {
+    type: "text",
+    placeholder: "Фамилия Имя или номер в списке",
+    "data-testid": "print-student",
+  }) as HTMLInputElement;
+  const date = h("input", { type: "date", value: session.today, "data-testid": "print-date" }) as HTMLInputElement;
+  const twoSided = h("input", { type: "checkbox", checked: true, "data-testid": "print-double-sided" }) as HTMLInputElement;
+  const path = h("input", { type: "text", class: "path", "data-testid": "print-path" }) as HTMLInputElement;
+  let pathEdited = false;
+  path.addEventListener("input", () => (pathEdited = true));
+
+  const rows: Record<string, HTMLElement> = {
+    group: field("Группа", group, "print-group-field"),
+    twoSided: h(
+      "label",
+      { class: "field field-check", "data-testid": "print-double-sided-field" },
+      twoSided,
+      h("span", {}, " Печать с двух сторон листа (зеркальные поля; листов — вдвое меньше страниц)"),
+    ),
+    load: field("Предмет", load, "print-load-field"),
+    period: field("Период", period, "print-period-field"),
+    month: field("Месяц (если период не выбран)", month, "print-month-field"),
+    extractPeriod: field("Период", extractPeriod, "print-extract-period-field"),
+    student: field("Обучающийся", student, "print-student-field"),
+    date: field("День", date, "print-date-field"),
+  };
+  const visible: Record<Kind, string[]> = {
+    year_journal: ["group", "twoSided"],
+    subject: ["load", "period", "month"],
+    finals_sheet: ["group"],
+    extract: ["group", "extractPeriod", "student"],
+    outage_pages: ["date"],
+  };
+
+  /** The file name the document gets by default. */
+  const fileName = (): string => {
+    const g = groups.find((x) => x.id === group.value)?.name ?? "";
+    const l = loads.find((x) => x.id === load.value);
+    switch (kind.value as Kind) {
+      case "year_journal":
+        return `Журнал ${g} за год`;
+      case "subject":
+        return `${l?.subject_name ?? "Предмет"} ${l?.group_name ?? ""} ${period.value ? periods.find((p) => p.id === period.value)?.name ?? "" : month.value}`;
+      case "finals_sheet":
+        return `Сводная ведомость ${g}`;
+      case "extract":
+        return `Выписка ${student.value.trim() || g} ${periods.find((p) => p.id === extractPeriod.value)?.name ?? ""}`;
+      case "outage_pages":
+        return `Листы на время сбоя ${shortDate(date.value || session.today)}`;
+    }
+  };
+  const refresh = async () => {
+    for (const [name, row] of Object.entries(rows)) row.hidden = !visible[kind.value as Kind].includes(name);
+    rows.month.hidden = rows.month.hidden || period.value !== "";
+    if (!pathEdited) {
+      try {
+        path.value = await printApi.defaultPath(fileName().replace(/\s+/g, " ").trim());
+      } catch (e) {
+        console.error(e);
+      }
+    }
+  };
+  for (const c of [kind, group, load, period, extractPeriod, month, date]) c.addEventListener("change", () => void refresh());
+  student.addEventListener("change", () => void refresh());
+
+  /** The document the form describes (the extract's student is looked up by name or number). */
+  const document_ = async (): Promise<PrintDocument> => {
+    switch (kind.value as Kind) {
+      case "year_journal":
+        return { kind: "year_journal", group_id: group.value, double_sided: twoSided.checked };
+      case "subject": {
+        if (period.value) return { kind: "subject_period", load_id: load.value, period_id: period.value };
+        const [y, m] = month.value.split("-").map(Number);
+        if (!y || !m) throw new AppError({ code: "invalid_input", message: "Выберите период или месяц" });
+        return { kind: "subject_month", load_id: load.value, year: y, month: m };
+      }
+      case "finals_sheet":
+        return { kind: "finals_sheet", group_id: group.value };
+      case "extract": {
+        const id = await printApi.findStudent(group.value, extractPeriod.value, student.value);
+        return { kind: "extract", student_id: id, period_id: extractPeriod.value };
+      }
+      case "outage_pages":
+        return { kind: "outage_pages", date: date.value || session.today };
+    }
+  };
+
+  const saved = h("p", { class: "message", role: "status", "data-testid": "print-message" });
+  const save = h("button", { type: "submit", class: "primary", "data-testid": "print-save" }, "Сохранить PDF") as HTMLButtonElement;
+  const verifyPath = h("input", { type: "text", class: "path", "data-testid": "verify-path" }) as HTMLInputElement;
+  const verifyButton = h("button", { type: "submit", "data-testid": "verify-run" }, "Проверить распечатку") as HTMLButtonElement;
+  const verifyMessage = h("div", { class: "message", role: "status", "data-testid": "verify-message" });
+
+  const form = h(
+    "form",
+    { class: "print-form", "data-testid": "print-form" },
+    field("Документ", kind, "print-kind-field"),
+    ...Object.values(rows),
+    field("Сохранить в файл", path, "print-path-field"),
+    h("div", { class: "form-actions" }, save),
+    saved,
+  ) as HTMLFormElement;
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    save.disabled = true;
+    saved.textContent = "Формируется документ…";
+    saved.className = "message";
+    void (async () => {
+      try {
+        const out = await printApi.print(await document_(), path.value);
+        saved.replaceChildren(
+          `${out.title}: сохранено в `,
+          h("code", { "data-testid": "print-saved-path" }, out.path),
+          ` (страниц: ${out.pages})`,
+        );
+        saved.className = "message message-ok";
+        verifyPath.value = out.path;
+      } catch (e) {
+        saved.textContent = errorText(e);
+        saved.className = "message message-error";
+      } finally {
+        save.disabled = false;
+      }
+    })();
+  });
+
+  const verifyForm = h(
+    "form",
+    { class: "print-form", "data-testid": "verify-form" },
+    field("Файл PDF распечатки", verifyPath, "verify-path-field"),
+    h("div", { class: "form-actions" }, verifyButton),
+    verifyMessage,
+  ) as HTMLFormElement;
+  verifyForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    verifyButton.disabled = true;
+    void printApi
+      .verify(verifyPath.value)
+      .then((r) => {
+        verifyMessage.replaceChildren(
+          h("strong", {}, r.message),
+          h("div", { class: "muted small" }, `${r.title}, напечатан ${shortDate(r.generated_at)} ${r.generated_at.slice(11, 16)}, страниц: ${r.printed_pages}`),
+        );
+        verifyMessage.className = r.matches ? "message message-ok" : "message message-error";
+      })
+      .catch((e) => {
+        verifyMessage.textContent = errorText(e);
+        verifyMessage.className = "message message-error";
+      })
+      .finally(() => (verifyButton.disabled = false));
+  });
+
+  el.replaceChildren(
+    h(
+      "section",
+      { class: "print", "data-testid": "print-screen" },
+      h("div", { class: "screen-head" }, h("h1", {}, "Печать")),
+      h(
+        "p",
+        { class: "muted small" },
+        "Документ формируется из локальной копии журнала и работает без сети. На каждой странице — «стр. N из M», время печати и код проверки.",
+      ),
+      form,
+      h("h2", {}, "Проверить распечатку"),
+      h("p", { class: "muted small" }, "Совпадают ли напечатанные данные с журналом и какие страницы изменились после печати."),
+      verifyForm,
+    ),
+  );
+  await refresh();
+  kind.focus();
+}
