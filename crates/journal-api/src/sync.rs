@@ -21,7 +21,7 @@ use chrono::{NaiveDateTime, Utc};
 use journal_core::{DeviceId, UserId};
 use journal_protocol::{
     Change, Op, OpOutcome, OpResult, PullPage, PushRequest, PushResponse, Snapshot,
-    PROTOCOL_HEADER, PROTOCOL_VERSION,
+    DEVICE_CLOCK_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use journal_store::{OpState, RemoteChange, Store, StoreKey};
 use serde::{Deserialize, Serialize};
@@ -333,6 +333,26 @@ fn post<B: Serialize, T: serde::de::DeserializeOwned>(
     read_json(req.send().map_err(unreachable)?)
 }
 
+/// A push of this device's own ops, with its clock (see [`DEVICE_CLOCK_HEADER`]).
+fn push_with_clock(
+    http: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    ops: &[Op],
+    device_clock: NaiveDateTime,
+) -> Result<PushResponse, ApiError> {
+    let req = http
+        .post(api_url(server, "/sync/push"))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .header(
+            DEVICE_CLOCK_HEADER,
+            device_clock.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        )
+        .bearer_auth(token)
+        .json(&PushRequest { ops: ops.to_vec() });
+    read_json(req.send().map_err(unreachable)?)
+}
+
 fn now_utc() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
@@ -630,15 +650,9 @@ impl Journal {
         let pending = self.store.pending_ops()?;
         for batch in pending.chunks(PUSH_BATCH) {
             let reply: PushResponse = {
-                let r = post(
-                    &http,
-                    &server,
-                    Some(&token),
-                    "/sync/push",
-                    &PushRequest {
-                        ops: batch.to_vec(),
-                    },
-                );
+                // The device's clock goes with its own ops, so the server can flag a clock that
+                // is off (their entry times are by it).
+                let r = push_with_clock(&http, &server, &token, batch, self.now());
                 self.contact(r)?
             };
             self.apply_results(batch, &reply.results, &mut report)?;

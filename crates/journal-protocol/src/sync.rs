@@ -11,6 +11,10 @@ use crate::{Op, OpOutcome, OpPayload};
 /// Name of the header that carries the client's protocol version on every request.
 pub const PROTOCOL_HEADER: &str = "x-journal-protocol";
 
+/// Name of the header with the device's clock when it pushes (institution local time,
+/// `YYYY-MM-DDTHH:MM:SS`): the server flags a device whose clock is far from its own.
+pub const DEVICE_CLOCK_HEADER: &str = "x-journal-device-clock";
+
 /// `POST /api/v1/sync/push`: a device's ops, in device_seq order. Unknown fields are refused, so a
 /// client's typo is a clear 400 rather than a silently ignored value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

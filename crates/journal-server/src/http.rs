@@ -35,6 +35,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sync/pull", get(pull))
         .route("/api/v1/sync/snapshot", get(snapshot))
         .merge(crate::print_routes::routes())
+        .merge(crate::clock_routes::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -418,12 +419,14 @@ async fn change_password(
 
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", security(("bearer" = [])),
     request_body = PushRequest,
-    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента"),
+        ("x-journal-device-clock" = Option<String>, Header, description = "Часы устройства при отправке (местное время учреждения, ГГГГ-ММ-ДДTЧЧ:ММ:СС)")),
     responses((status = 200, description = "Ответ на каждую операцию", body = PushResponse),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn push(
     State(state): State<AppState>,
     auth: Authenticated,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if req.ops.len() > state.config.max_ops_per_push {
@@ -435,6 +438,11 @@ async fn push(
                 state.config.max_ops_per_push
             ),
         ));
+    }
+    // A device clock far from the server's is flagged in the audit (before the ops are applied,
+    // so the flag precedes them in the chain).
+    if let Some(clock) = crate::clock_routes::device_clock(&headers) {
+        crate::clock_routes::flag_push(&state, &auth, clock, &req.ops).await?;
     }
     let results = state
         .storage
@@ -517,5 +525,9 @@ impl utoipa::Modify for BearerAuth {
 
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     use utoipa::OpenApi;
-    Json(ApiDoc::openapi().merge_from(crate::print_routes::PrintApiDoc::openapi()))
+    Json(
+        ApiDoc::openapi()
+            .merge_from(crate::print_routes::PrintApiDoc::openapi())
+            .merge_from(crate::clock_routes::ClockApiDoc::openapi()),
+    )
 }

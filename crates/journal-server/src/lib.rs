@@ -11,6 +11,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod authority;
+pub mod clock_routes;
 pub mod demo;
 pub mod dto;
 pub mod error;
@@ -79,6 +80,8 @@ impl Default for ServerConfig {
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub config: Arc<ServerConfig>,
+    /// Institutions' zones and policies for the device-clock check, read once per server.
+    pub(crate) institution_clocks: clock_routes::InstitutionClocks,
 }
 
 impl AppState {
@@ -86,6 +89,7 @@ impl AppState {
         AppState {
             storage,
             config: Arc::new(config),
+            institution_clocks: Default::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ use chrono::NaiveDateTime;
 use journal_core::{DeviceId, InstitutionId, UserId};
 use journal_protocol::{Op, Snapshot, User};
 
+use crate::audit::AuditEntry;
 use crate::dto::{AuditReport, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -141,6 +142,14 @@ pub trait Storage: Send + Sync {
 
     /// Checks every institution's audit chain.
     async fn audit_verify(&self) -> Result<AuditReport, StorageError>;
+
+    /// The institution's audit entries of `kind`, newest first, at most `limit`.
+    async fn audit_entries(
+        &self,
+        institution_id: InstitutionId,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StorageError>;
 
     /// The institutions in the database with the last `server_seq` of each.
     async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError>;

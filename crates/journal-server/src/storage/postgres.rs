@@ -1512,6 +1512,41 @@ impl Storage for PostgresStorage {
         Ok(())
     }
 
+    async fn audit_entries(
+        &self,
+        institution_id: InstitutionId,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StorageError> {
+        let client = self.pool.get().await?;
+        let inst = institution_id.to_string();
+        let rows = client
+            .query(
+                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+                 FROM audit WHERE institution_id = $1 AND kind = $2 ORDER BY seq DESC LIMIT $3",
+                &[&inst, &kind, &i64::from(limit)],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let device_time: Option<String> = r.get(4);
+            out.push(AuditEntry {
+                institution_id: inst.clone(),
+                seq: r.get::<_, i64>(0) as u64,
+                kind: r.get(1),
+                author_id: r.get(2),
+                device_id: r.get(3),
+                device_time: device_time.as_deref().map(parse_time).transpose()?,
+                server_time: parse_time(r.get::<_, &str>(5))?,
+                subject: r.get(6),
+                detail: r.get(7),
+                prev_hash: r.get(8),
+                hash: r.get(9),
+            });
+        }
+        Ok(out)
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
         let client = self.pool.get().await?;
         let heads = client

@@ -1907,6 +1907,55 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn audit_entries(
+        &self,
+        institution_id: InstitutionId,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StorageError> {
+        let inst = institution_id.to_string();
+        let kind = kind.to_string();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+                 FROM audit WHERE institution_id = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![inst, kind, i64::from(limit)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash) = row?;
+                out.push(AuditEntry {
+                    institution_id: inst.clone(),
+                    seq: seq as u64,
+                    kind,
+                    author_id,
+                    device_id,
+                    device_time: device_time.as_deref().map(parse_time).transpose()?,
+                    server_time: parse_time(&server_time)?,
+                    subject,
+                    detail,
+                    prev_hash,
+                    hash,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
         self.read(|c| audit_verify(c)).await
     }

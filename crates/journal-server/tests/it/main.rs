@@ -26,7 +26,9 @@ macro_rules! conformance {
 mod admin;
 mod audit;
 mod auth;
+mod clock;
 mod kill_loop;
+mod offline_revoked;
 mod pg;
 mod print;
 mod prop;
@@ -247,6 +249,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let mut want = vec![
+        "/api/v1/admin/clock-skews",
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
