@@ -48,7 +48,7 @@ test: deps ui
 
 ## e2e: the real app under Xvfb, driven through tauri-driver + WebKitWebDriver
 e2e: ui
-	cargo build -p journal-app
+	cargo build -p journal-app -p journal-server -p journal-cli
 	scripts/e2e.sh
 
 ## bench: all benchmarks (release)

@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 : "${JOURNAL_TOOLS:=/var/tmp/journal-tools}"
 export TAURI_DRIVER="${TAURI_DRIVER:-$JOURNAL_TOOLS/bin/tauri-driver}"
 export JOURNAL_APP_BIN="${JOURNAL_APP_BIN:-$CARGO_TARGET_DIR/debug/journal-app}"
+export JOURNAL_SERVER_BIN="${JOURNAL_SERVER_BIN:-$CARGO_TARGET_DIR/debug/journal-server}"
+export JOURNAL_CLI_BIN="${JOURNAL_CLI_BIN:-$CARGO_TARGET_DIR/debug/journal}"
 
-for f in "$TAURI_DRIVER" "$JOURNAL_APP_BIN"; do
+for f in "$TAURI_DRIVER" "$JOURNAL_APP_BIN" "$JOURNAL_SERVER_BIN"; do
   if [ ! -x "$f" ]; then
     echo "e2e: $f is missing — run make deps and make build" >&2
     exit 1

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# Opens the app on the demo teacher's local copy (created with `journal demo` if absent).
-# Expects `make build` done (make run does it). DEMO_DATA_DIR and JOURNAL_TODAY may be set.
+# Starts the demo institution server and opens the app against it: sign in as `teacher` (password
+# `demo`; other logins in the README). The first sign-in makes the teacher's encrypted local copy
+# in the data dir; later ones work offline too. Expects `make build` done (make run does it).
+# DEMO_DATA_DIR and JOURNAL_TODAY may be set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 : "${CARGO_TARGET_DIR:=/var/tmp/journal-target}"
-DATA_DIR="${DEMO_DATA_DIR:-$PWD/.data/app}"
+# Not .data/app: that held the unencrypted demo copy of earlier versions, which sign-in cannot open.
+DATA_DIR="${DEMO_DATA_DIR:-$PWD/.data/desktop}"
 BIN="$CARGO_TARGET_DIR/debug"
 today_args=()
 if [ -n "${JOURNAL_TODAY:-}" ]; then today_args=(--today "$JOURNAL_TODAY"); fi
 
-if [ ! -f "$DATA_DIR/users/teacher/journal.db" ]; then
-  echo "run: creating the demo teacher's local copy in $DATA_DIR"
-  "$BIN/journal" --data-dir "$DATA_DIR" "${today_args[@]}" demo
-fi
-
+mkdir -p "$DATA_DIR"
 # The institution server on an embedded SQLite database with the demo institution, for the same
 # "today": the `journal` CLI signs in and syncs against it (`journal login --server URL --user teacher`).
 SERVER_DB="$DATA_DIR/../server.db"

@@ -3,12 +3,12 @@
 // (Xvfb in CI). Stopping ends the app, WebKitWebDriver and tauri-driver — the whole process group.
 
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Builder, Capabilities } from "selenium-webdriver";
+import { Builder, By, Capabilities, Key, until } from "selenium-webdriver";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SCREENSHOTS = path.join(REPO, "target", "e2e-screenshots");
@@ -40,7 +40,7 @@ function processTree(pid) {
 }
 
 /** Waits until something accepts TCP connections on 127.0.0.1:port. */
-async function waitForPort(port, ms) {
+async function waitForPort(port, ms, what = "tauri-driver") {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const open = await new Promise((resolve) => {
@@ -54,15 +54,15 @@ async function waitForPort(port, ms) {
     if (open) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
+  throw new Error(`${what} did not listen on ${port} within ${ms} ms`);
 }
 
 /**
- * Starts the app on a fresh data dir. `env` adds to the app's environment (JOURNAL_TODAY, …).
- * Returns { driver, dataDir, stop }.
+ * Starts the app on a fresh data dir, or on `opts.dataDir` (a restart on the same PC). `env` adds
+ * to the app's environment (JOURNAL_NOW, JOURNAL_SERVER_URL, …). Returns { driver, dataDir, stop }.
  */
-export async function startApp(env = {}) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "journal-e2e-"));
+export async function startApp(env = {}, opts = {}) {
+  const dataDir = opts.dataDir || mkdtempSync(path.join(tmpdir(), "journal-e2e-"));
   const xdg = path.join(dataDir, "xdg");
   for (const d of ["data", "config", "cache"]) mkdirSync(path.join(xdg, d), { recursive: true });
   const port = 4444 + Math.floor(Math.random() * 500);
@@ -102,8 +102,8 @@ export async function startApp(env = {}) {
   };
   try {
     // tauri-driver answers before its WebKitWebDriver does; a session asked for too early fails.
-    await waitForPort(port, 20000);
-    await waitForPort(nativePort, 20000);
+    await waitForPort(port, 20000, "tauri-driver");
+    await waitForPort(nativePort, 20000, "WebKitWebDriver");
     const caps = new Capabilities();
     caps.setBrowserName("wry");
     caps.set("tauri:options", { application: appBinary() });
@@ -113,4 +113,112 @@ export async function startApp(env = {}) {
     await stop(null);
     throw e;
   }
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort() {
+  return await new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function serverBinary() {
+  if (process.env.JOURNAL_SERVER_BIN) return process.env.JOURNAL_SERVER_BIN;
+  const target = process.env.CARGO_TARGET_DIR || path.join(REPO, "target");
+  return path.join(target, "debug", "journal-server");
+}
+
+/** The `journal` CLI (a second device in tests). */
+export function cliBinary() {
+  if (process.env.JOURNAL_CLI_BIN) return process.env.JOURNAL_CLI_BIN;
+  const target = process.env.CARGO_TARGET_DIR || path.join(REPO, "target");
+  return path.join(target, "debug", "journal");
+}
+
+/**
+ * The demo institution server (journal-server `init --demo`, then `serve`) on a free 127.0.0.1
+ * port, its SQLite database in a throwaway dir. `stop()` ends it, `start()` starts it again on the
+ * same port and database (the server coming back). Returns { url, port, db, start, stop }.
+ */
+export async function startServer({ today, port } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), "journal-e2e-server-"));
+  const db = path.join(dir, "server.db");
+  const bin = serverBinary();
+  const args = ["--db", db, "init", "--demo"];
+  if (today) args.push("--today", today);
+  execFileSync(bin, args, { stdio: ["ignore", "ignore", "pipe"], timeout: 120000 });
+  const chosen = port || (await freePort());
+  mkdirSync(LOGS, { recursive: true });
+  let child = null;
+  const server = {
+    url: `http://127.0.0.1:${chosen}`,
+    port: chosen,
+    db,
+    async start() {
+      if (child) return;
+      const log = openSync(path.join(LOGS, "journal-server.log"), "a");
+      child = spawn(bin, ["--db", db, "serve", "--addr", `127.0.0.1:${chosen}`], {
+        stdio: ["ignore", log, log],
+      });
+      child.once("exit", () => {
+        child = null;
+      });
+      await waitForPort(chosen, 30000, "journal-server");
+    },
+    async stop() {
+      const c = child;
+      if (!c) return;
+      await new Promise((resolve) => {
+        c.once("exit", resolve);
+        c.kill("SIGTERM");
+      });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/**
+ * Signs in on the «Вход» screen from the keyboard (login, password, Enter) and waits for the
+ * journal to open (the header names the teacher). `server` fills the address field when given.
+ */
+export async function signIn(driver, login, password, { server = null, timeout = 60000 } = {}) {
+  const form = await driver.wait(until.elementLocated(By.css("[data-testid=signin-form]")), timeout,
+    "the «Вход» screen appears");
+  const loginInput = await form.findElement(By.css("[data-testid=signin-login]"));
+  await loginInput.clear();
+  await loginInput.sendKeys(login);
+  if (server !== null) {
+    const s = await form.findElement(By.css("[data-testid=signin-server]"));
+    await s.clear();
+    await s.sendKeys(server);
+  }
+  const pw = await form.findElement(By.css("[data-testid=signin-password]"));
+  await pw.sendKeys(password, Key.ENTER);
+  await driver.wait(async () => {
+    const names = await driver.findElements(By.css("[data-testid=teacher-name]"));
+    if (names.length && (await names[0].getText()).trim()) return true;
+    const errors = await driver.findElements(By.css("[data-testid=signin-error].message-error"));
+    if (errors.length) throw new Error(`sign-in refused: ${await errors[0].getText()}`);
+    return false;
+  }, timeout, `${login} signs in`);
+}
+
+/** The screen as the X display shows it (WebDriver screenshots hang under Xvfb here). */
+export async function screenshot(driver, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await driver.sleep(500);
+  const file = path.join(SCREENSHOTS, name);
+  execFileSync("import", ["-window", "root", file], { env: process.env, timeout: 20000 });
+  return file;
+}
+
+/** Whether a file exists (for readable test conditions). */
+export function exists(file) {
+  return existsSync(file);
 }

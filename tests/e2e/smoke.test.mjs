@@ -1,33 +1,28 @@
-// Smoke test of the real app: it opens on a fresh demo copy, lists the demo teacher's lessons of a
-// school day, and opens a lesson with its roster. Screenshots go to target/e2e-screenshots/.
+// Smoke test of the real app: the teacher signs in against the demo institution server (a fresh
+// data dir: the first sign-in is online and makes the encrypted local copy), the app lists the
+// teacher's lessons of a school day and opens a lesson with its roster. Then the sign-in screen's
+// refusals, the lock screen (no journal data, unlock with the password) and «Сменить пользователя».
+// Screenshots go to target/e2e-screenshots/.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { SCREENSHOTS, startApp } from "./app.mjs";
+import { screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 // A Thursday of the demo year's first semester at 13:00: the demo teacher has two lessons that day,
 // both already given, so their cells are editable.
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
-// WebKitWebDriver's takeScreenshot was seen to never answer under Xvfb on this machine kind, so the
-// screen is captured from the X display with ImageMagick's `import` instead.
-async function screenshot(driver, name) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await driver.sleep(500);
-  const file = path.join(SCREENSHOTS, name);
-  execFileSync("import", ["-window", "root", file], { env: process.env, timeout: 20000 });
-  return file;
-}
-
-test("the app lists today's lessons and opens a lesson", async () => {
-  const app = await startApp({ JOURNAL_NOW: NOW });
+test("the app signs in, lists today's lessons and opens a lesson", async () => {
+  const server = await startServer({ today: TODAY });
+  const app = await startApp({ JOURNAL_NOW: NOW, JOURNAL_SERVER_URL: server.url });
   const { driver } = app;
   try {
+    await driver.wait(until.elementLocated(By.css("[data-testid=signin-form]")), 60000,
+      "the app opens on «Вход»: no journal before sign-in");
+    await screenshot(driver, "signin.png");
+    await signIn(driver, "teacher", "demo");
     const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 60000,
       "the «Сегодня» table appears once the local copy is created and read");
     const rows = await table.findElements(By.css("[data-testid=lesson-row]"));
@@ -71,5 +66,6 @@ test("the app lists today's lessons and opens a lesson", async () => {
     await screenshot(driver, "lesson.png");
   } finally {
     await app.stop();
+    await server.stop();
   }
 });

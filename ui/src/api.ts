@@ -4,6 +4,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   ApiError,
+  BundlePaths,
+  ConflictAction,
+  ConflictItem,
   EditReceipt,
   Grid,
   GroupSummary,
@@ -11,8 +14,13 @@ import type {
   LessonSummary,
   LoadSummary,
   PeriodView,
+  RemarkView,
   Session,
+  SignInOutcome,
+  SignInState,
   Status,
+  SyncReportDto,
+  SyncState,
   TopicInput,
 } from "./types";
 
@@ -63,4 +71,24 @@ export const api = {
     call<EditReceipt>("set_final", { loadId, periodId, studentId, input }),
   lockPeriod: (loadId: string, periodId: string) =>
     call<EditReceipt>("lock_period", { loadId, periodId }),
+  // sign-in, lock, switching user
+  signInState: () => call<SignInState>("sign_in_state"),
+  signIn: (login: string, password: string, serverUrl: string | null) =>
+    call<SignInOutcome>("sign_in", { login, password, serverUrl }),
+  unlock: (password: string) => call<SignInOutcome>("unlock", { password }),
+  lock: () => call<void>("lock"),
+  signOut: () => call<void>("sign_out"),
+  setLockMinutes: (minutes: number) => call<number>("set_lock_minutes", { minutes }),
+  // sync, conflicts, bundles
+  syncState: () => call<SyncState>("sync_state"),
+  syncNow: () => call<SyncState>("sync_now"),
+  conflicts: () => call<ConflictItem[]>("conflicts"),
+  resolveConflict: (id: number, action: ConflictAction) => call<void>("resolve_conflict", { id, action }),
+  bundleDefaults: () => call<BundlePaths>("bundle_defaults"),
+  exportBundle: (path: string) => call<number>("export_bundle", { path }),
+  importBundleAnswer: (path: string) => call<SyncReportDto>("import_bundle_answer", { path }),
+  pushBundle: (bundle: string, answer: string) => call<SyncReportDto>("push_bundle", { bundle, answer }),
+  // remarks
+  remarks: () => call<RemarkView[]>("remarks"),
+  resolveRemark: (remarkId: string) => call<EditReceipt>("resolve_remark", { remarkId }),
 };

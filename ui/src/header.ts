@@ -1,47 +1,142 @@
-// The header: institution, signed-in teacher, and the sync state that is always visible.
+// The header: institution, the screens, the signed-in teacher with «Сменить пользователя» and
+// «Заблокировать», and the sync state that is always visible (online or not, unsent edits, last
+// sync, conflicts and refusals with a link to their screen, «Синхронизировать»).
 
-import { h, moment } from "./format";
-import type { Session, Status } from "./types";
+import { h, moment, plural } from "./format";
+import type { Session, SyncState } from "./types";
 
-export function renderHeader(el: HTMLElement, status: Status | null, session: Session | null): void {
-  const today = session?.today ?? "";
-  const online = Boolean(session?.server_url);
-  const sync = status
-    ? h(
-        "div",
-        { class: "sync", "data-testid": "sync-state" },
-        h(
-          "span",
-          { class: `sync-dot ${online ? "online" : "offline"}`, title: online ? "Есть связь" : "Нет связи" },
-        ),
-        h("span", { class: "sync-mode" }, online ? "На связи с сервером" : "Автономная работа"),
-        h(
-          "span",
-          { class: Number(status.pending_ops) > 0 ? "sync-pending has-pending" : "sync-pending" },
-          Number(status.pending_ops) > 0 ? `Не отправлено: ${status.pending_ops}` : "Всё отправлено",
-        ),
-        Number(status.conflicts) > 0 ? h("span", { class: "sync-conflicts" }, `Конфликты: ${status.conflicts}`) : null,
-        h(
-          "span",
-          { class: "sync-last" },
-          status.last_sync
-            ? `Синхронизация: ${moment(status.last_sync, today)}`
-            : "Синхронизации ещё не было",
-        ),
-      )
-    : null;
-  el.replaceChildren(
+export interface HeaderActions {
+  /** Opens a screen by its route name («today», «conflicts», …). */
+  go: (screen: string) => void;
+  syncNow: () => void;
+  lock: () => void;
+  switchUser: () => void;
+}
+
+/** Links to the screens in the header; other screens add an entry here. */
+export const NAV: Array<{ screen: string; label: string }> = [
+  { screen: "today", label: "Сегодня" },
+  { screen: "journal", label: "Журналы" },
+  { screen: "remarks", label: "Замечания" },
+  { screen: "conflicts", label: "Конфликты и отказы" },
+  { screen: "print", label: "Печать" },
+  { screen: "settings", label: "Настройки" },
+];
+
+function syncLine(sync: SyncState, today: string, actions: HeaderActions): HTMLElement {
+  const online = sync.online === true;
+  const mode = online ? "На связи" : "Автономная работа";
+  const title = online
+    ? `Сервер ${sync.server_url ?? ""} отвечает`
+    : sync.online === false
+      ? `Сервер ${sync.server_url ?? ""} не отвечает: изменения сохраняются на этом компьютере`
+      : "Связи с сервером ещё не было в этом сеансе";
+  const pending = Number(sync.pending);
+  const conflicts = Number(sync.conflicts);
+  let progress: string | null = null;
+  if (sync.running) {
+    const n = Number(sync.sending ?? 0);
+    progress = n > 0 ? `Синхронизация: отправляется ${n} ${plural(n, "изменение", "изменения", "изменений")}…` : "Синхронизация…";
+  } else if (sync.last_report && (sync.last_report.pushed > 0 || sync.last_report.pulled > 0)) {
+    const r = sync.last_report;
+    progress = `Отправлено ${r.pushed}, получено ${r.pulled}`;
+  }
+  const button = h(
+    "button",
+    { type: "button", class: "header-button", "data-testid": "sync-now", disabled: sync.running },
+    sync.running ? "Идёт синхронизация…" : "Синхронизировать",
+  );
+  button.addEventListener("click", () => actions.syncNow());
+  const conflictsLink =
+    conflicts > 0
+      ? h(
+          "a",
+          { href: "#conflicts", class: "sync-conflicts", "data-testid": "sync-conflicts" },
+          `Конфликты и отказы: ${conflicts}`,
+        )
+      : null;
+  conflictsLink?.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    actions.go("conflicts");
+  });
+  return h(
+    "div",
+    { class: "sync", "data-testid": "sync-state" },
+    h("span", { class: `sync-dot ${online ? "online" : "offline"}`, title }),
+    h("span", { class: "sync-mode", title, "data-testid": "sync-mode" }, mode),
     h(
-      "div",
-      { class: "brand" },
-      h("div", { class: "brand-title" }, "Электронный журнал"),
-      h("div", { class: "brand-institution", "data-testid": "institution" }, status?.institution_name ?? ""),
+      "span",
+      { class: pending > 0 ? "sync-pending has-pending" : "sync-pending", "data-testid": "sync-pending" },
+      pending > 0 ? `Не отправлено: ${pending}` : "Всё отправлено",
     ),
+    conflictsLink,
+    h(
+      "span",
+      { class: "sync-last", "data-testid": "sync-last" },
+      sync.last_sync ? `Синхронизация: ${moment(sync.last_sync, today)}` : "Синхронизации ещё не было",
+    ),
+    progress ? h("span", { class: "sync-progress", "data-testid": "sync-progress" }, progress) : null,
+    button,
+  );
+}
+
+/** Renders the header; with no session (sign-in, lock screen) only the title. */
+export function renderHeader(
+  el: HTMLElement,
+  session: Session | null,
+  institution: string,
+  sync: SyncState | null,
+  current: string,
+  actions: HeaderActions,
+): void {
+  const brand = h(
+    "div",
+    { class: "brand" },
+    h("div", { class: "brand-title" }, "Электронный журнал"),
+    h("div", { class: "brand-institution", "data-testid": "institution" }, institution),
+  );
+  if (!session) {
+    el.replaceChildren(brand);
+    return;
+  }
+  const nav = h(
+    "nav",
+    { class: "nav", "aria-label": "Разделы" },
+    ...NAV.map((n) => {
+      const a = h(
+        "a",
+        {
+          href: `#${n.screen}`,
+          class: n.screen === current || (n.screen === "journal" && current === "finals") ? "nav-link current" : "nav-link",
+          "aria-current": n.screen === current ? "page" : null,
+          "data-testid": `header-nav-${n.screen}`,
+        },
+        n.label,
+      );
+      a.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        actions.go(n.screen);
+      });
+      return a;
+    }),
+  );
+  const switchUser = h("button", { type: "button", class: "header-button", "data-testid": "switch-user" }, "Сменить пользователя");
+  switchUser.addEventListener("click", () => actions.switchUser());
+  const lock = h("button", { type: "button", class: "header-button", "data-testid": "lock" }, "Заблокировать");
+  lock.addEventListener("click", () => actions.lock());
+  el.replaceChildren(
+    h("div", { class: "header-left" }, brand, nav),
     h(
       "div",
       { class: "who" },
-      h("div", { class: "who-name", "data-testid": "teacher-name" }, status?.user.full_name ?? ""),
-      sync,
+      h(
+        "div",
+        { class: "who-line" },
+        h("span", { class: "who-name", "data-testid": "teacher-name" }, session.full_name),
+        switchUser,
+        lock,
+      ),
+      sync ? syncLine(sync, session.today, actions) : null,
     ),
   );
 }

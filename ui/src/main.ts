@@ -1,4 +1,5 @@
-// The app shell: the header (who, where, sync state) and the screen in view («Сегодня» or «Урок»).
+// The app shell: sign-in or the lock screen until a teacher's copy is open; then the header (who,
+// screens, sync state) and the screen in view. Background sync and the inactivity lock run here.
 
 import "./style.css";
 import { api, AppError } from "./api";
@@ -8,43 +9,89 @@ import { renderToday } from "./today";
 import { renderLesson } from "./lesson";
 import { renderGrid, renderJournals } from "./grid";
 import { renderFinals } from "./finals";
-import type { Session } from "./types";
+import { renderLockScreen, renderSignIn } from "./signin";
+import { renderConflicts } from "./sync";
+import { renderRemarks } from "./remarks";
+import { renderSettings } from "./settings";
+import { renderPrint } from "./print";
+import type { Session, SyncState } from "./types";
 
 export type Route =
   | { screen: "today" }
   | { screen: "lesson"; lessonId: string }
   | { screen: "journal"; loadId?: string; periodId?: string }
-  | { screen: "finals"; loadId: string; periodId?: string };
+  | { screen: "finals"; loadId: string; periodId?: string }
+  | { screen: "conflicts" }
+  | { screen: "remarks" }
+  | { screen: "print" }
+  | { screen: "settings" };
 
 const header = document.getElementById("app-header") as HTMLElement;
 const main = document.getElementById("app-main") as HTMLElement;
 
 let session: Session | null = null;
+let institution = "";
+let syncState: SyncState | null = null;
+let route: Route = { screen: "today" };
+let timers: number[] = [];
+let lastActivity = Date.now();
 
-/** Re-reads the journal's status into the header (after every edit: pending changes grow). */
-export async function refreshHeader(): Promise<void> {
-  try {
-    renderHeader(header, await api.status(), session);
-  } catch (e) {
-    renderHeader(header, null, session);
-    console.error(e);
-  }
+const actions = {
+  go: (screen: string) => void navigate({ screen } as Route),
+  syncNow: () => void syncNow(false),
+  lock: () => void lockNow(),
+  switchUser: () => void switchUser(),
+};
+
+function drawHeader(): void {
+  renderHeader(header, session, institution, syncState, route.screen, actions);
 }
 
-export async function navigate(route: Route): Promise<void> {
+/** Re-reads the sync state into the header (after every edit: pending changes grow). */
+export async function refreshHeader(): Promise<void> {
   if (!session) return;
+  try {
+    syncState = await api.syncState();
+  } catch (e) {
+    console.error(e);
+  }
+  drawHeader();
+}
+
+export async function navigate(next: Route): Promise<void> {
+  if (!session) return;
+  route = next;
+  drawHeader();
   main.replaceChildren(h("p", { class: "loading" }, "Загрузка…"));
   try {
-    if (route.screen === "today") {
-      await renderToday(main, session, navigate);
-    } else if (route.screen === "lesson") {
-      await renderLesson(main, session, route.lessonId, navigate, refreshHeader);
-    } else if (route.screen === "journal" && route.loadId) {
-      await renderGrid(main, session, route.loadId, route.periodId ?? null, navigate, refreshHeader);
-    } else if (route.screen === "journal") {
-      await renderJournals(main, navigate);
-    } else {
-      await renderFinals(main, session, route.loadId, route.periodId ?? null, navigate, refreshHeader);
+    switch (next.screen) {
+      case "today":
+        await renderToday(main, session, navigate);
+        break;
+      case "lesson":
+        await renderLesson(main, session, next.lessonId, navigate, refreshHeader);
+        break;
+      case "journal":
+        if (next.loadId) await renderGrid(main, session, next.loadId, next.periodId ?? null, navigate, refreshHeader);
+        else await renderJournals(main, navigate);
+        break;
+      case "finals":
+        await renderFinals(main, session, next.loadId, next.periodId ?? null, navigate, refreshHeader);
+        break;
+      case "conflicts":
+        await renderConflicts(main, session, refreshHeader);
+        break;
+      case "remarks":
+        await renderRemarks(main, session, refreshHeader);
+        break;
+      case "print":
+        await renderPrint(main, session);
+        break;
+      case "settings":
+        await renderSettings(main, session, (minutes) => {
+          if (session) session.lock_minutes = minutes;
+        });
+        break;
     }
   } catch (e) {
     showFatal(e);
@@ -52,8 +99,12 @@ export async function navigate(route: Route): Promise<void> {
 }
 
 function showFatal(e: unknown): void {
-  const message = e instanceof AppError ? e.message : String(e);
   const code = e instanceof AppError ? e.code : "unknown";
+  if (code === "app_locked" || code === "not_signed_in") {
+    void showSignIn();
+    return;
+  }
+  const message = e instanceof AppError ? e.message : String(e);
   main.replaceChildren(
     h(
       "section",
@@ -65,16 +116,110 @@ function showFatal(e: unknown): void {
   );
 }
 
-async function start(): Promise<void> {
+function stopTimers(): void {
+  for (const t of timers) window.clearInterval(t);
+  timers = [];
+}
+
+/** One sync; `background` ones stay quiet unless something changed. */
+async function syncNow(background: boolean): Promise<void> {
+  if (!session) return;
+  if (syncState) syncState = { ...syncState, running: true };
+  drawHeader();
+  // The sync holds the journal; the header asks for progress meanwhile.
+  const poll = window.setInterval(() => void refreshHeader(), 700);
   try {
-    session = await api.session();
+    syncState = await api.syncNow();
   } catch (e) {
-    renderHeader(header, null, null);
-    showFatal(e);
-    return;
+    if (!background) console.error(e);
+  } finally {
+    window.clearInterval(poll);
   }
   await refreshHeader();
-  await navigate({ screen: "today" });
+  // Screens about sync outcomes show the new state at once.
+  if (session && (route.screen === "conflicts" || route.screen === "remarks")) await navigate(route);
+}
+
+function startTimers(): void {
+  stopTimers();
+  if (!session) return;
+  lastActivity = Date.now();
+  const syncMs = Math.max(1, Number(session.sync_seconds)) * 1000;
+  timers.push(window.setInterval(() => void syncNow(true), syncMs));
+  // The inactivity lock: checked every second against the setting (which may change meanwhile).
+  timers.push(
+    window.setInterval(() => {
+      if (session && Date.now() - lastActivity > session.lock_minutes * 60_000) void lockNow();
+    }, 1000),
+  );
+}
+
+for (const ev of ["keydown", "mousedown", "mousemove", "wheel", "touchstart"]) {
+  window.addEventListener(ev, () => (lastActivity = Date.now()), { passive: true, capture: true });
+}
+
+async function enterJournal(notice: string | null): Promise<void> {
+  session = await api.session();
+  try {
+    institution = (await api.status()).institution_name;
+  } catch {
+    institution = "";
+  }
+  route = { screen: "today" };
+  startTimers();
+  await refreshHeader();
+  await navigate(route);
+  if (notice) {
+    main.prepend(h("p", { class: "message message-info", role: "status", "data-testid": "signin-notice" }, notice));
+  }
+  // An online sign-in has just talked to the server; an offline one tries once at once.
+  void syncNow(true);
+}
+
+function leaveJournal(): void {
+  stopTimers();
+  session = null;
+  syncState = null;
+  institution = "";
+  drawHeader();
+}
+
+async function showSignIn(presetLogin: string | null = null): Promise<void> {
+  leaveJournal();
+  const state = await api.signInState();
+  const onSignedIn = async (o: { notice: string | null }) => enterJournal(o.notice);
+  if (state.locked_login && presetLogin === null) renderLockScreen(main, state, onSignedIn);
+  else renderSignIn(main, state, onSignedIn, presetLogin);
+}
+
+async function lockNow(): Promise<void> {
+  if (!session) return;
+  try {
+    await api.lock();
+  } catch (e) {
+    console.error(e);
+  }
+  await showSignIn();
+}
+
+async function switchUser(): Promise<void> {
+  try {
+    await api.signOut();
+  } catch (e) {
+    console.error(e);
+  }
+  await showSignIn("");
+}
+
+async function start(): Promise<void> {
+  try {
+    const state = await api.signInState();
+    if (state.signed_in) await enterJournal(null);
+    else await showSignIn();
+  } catch (e) {
+    drawHeader();
+    showFatal(e);
+  }
 }
 
 void start();

@@ -11,6 +11,8 @@ use tauri::test::{get_ipc_response, mock_context, noop_assets, MockRuntime, INVO
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
+mod session;
+
 mod print;
 
 /// A Thursday of the demo year's first semester, at 13:00.
@@ -20,10 +22,8 @@ fn today() -> NaiveDate {
 
 fn app(dir: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let now = today().and_hms_opt(13, 0, 0).expect("a valid time");
-    let settings = Settings {
-        data_dir: dir.to_path_buf(),
-        clock: Arc::new(FixedClock::new(now)),
-    };
+    let mut settings = Settings::new(dir);
+    settings.clock = Arc::new(FixedClock::new(now));
     let app = builder(tauri::test::mock_builder(), AppState::open_demo(&settings))
         .build(mock_context(noop_assets()))
         .expect("the app builds on the mock runtime");
@@ -33,7 +33,11 @@ fn app(dir: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRun
     (app, window)
 }
 
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+pub(crate) fn invoke(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
     get_ipc_response(
         window,
         InvokeRequest {

@@ -9,6 +9,14 @@ export type Session = {
  */
 today: string, now: string, data_dir: string, 
 /**
- * The institution server this copy syncs with; None until sign-in against a server exists.
+ * The institution server this copy syncs with.
  */
-server_url: string | null, };
+server_url: string | null, login: string, full_name: string, 
+/**
+ * Minutes without keyboard or mouse before the app locks.
+ */
+lock_minutes: number, 
+/**
+ * Seconds between background syncs.
+ */
+sync_seconds: number, };
