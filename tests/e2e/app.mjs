@@ -199,14 +199,22 @@ export async function signIn(driver, login, password, { server = null, timeout =
     await s.sendKeys(server);
   }
   const pw = await form.findElement(By.css("[data-testid=signin-password]"));
+  await pw.clear();
   await pw.sendKeys(password, Key.ENTER);
+  let refused = null;
   await driver.wait(async () => {
-    const names = await driver.findElements(By.css("[data-testid=teacher-name]"));
-    if (names.length && (await names[0].getText()).trim()) return true;
-    const errors = await driver.findElements(By.css("[data-testid=signin-error].message-error"));
-    if (errors.length) throw new Error(`sign-in refused: ${await errors[0].getText()}`);
-    return false;
+    try {
+      const names = await driver.findElements(By.css("[data-testid=teacher-name]"));
+      if (names.length && (await names[0].getText()).trim()) return true;
+      const errors = await driver.findElements(By.css("[data-testid=signin-error].message-error"));
+      if (errors.length) refused = await errors[0].getText();
+      return refused !== null;
+    } catch {
+      // the screen was re-rendered between finding and reading: look again
+      return false;
+    }
   }, timeout, `${login} signs in`);
+  if (refused !== null) throw new Error(`sign-in refused: ${refused}`);
 }
 
 /** The screen as the X display shows it (WebDriver screenshots hang under Xvfb here). */

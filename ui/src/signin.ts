@@ -43,6 +43,8 @@ function wireForm(
       .catch((e) => {
         alert.textContent = errorText(e);
         alert.className = "message message-error";
+        // A refused password is typed again from scratch.
+        for (const pw of form.querySelectorAll<HTMLInputElement>("input[type=password]")) pw.value = "";
       })
       .finally(() => {
         submit.disabled = false;
