@@ -130,8 +130,10 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     }
   };
   const refresh = async () => {
-    for (const [name, row] of Object.entries(rows)) row.hidden = !visible[kind.value as Kind].includes(name);
-    rows.month.hidden = rows.month.hidden || period.value !== "";
+    // style, not the hidden attribute: the .field class sets its own display.
+    const show = (row: HTMLElement, on: boolean) => (row.style.display = on ? "" : "none");
+    for (const [name, row] of Object.entries(rows)) show(row, visible[kind.value as Kind].includes(name));
+    if (period.value !== "") show(rows.month, false);
     if (!pathEdited) {
       try {
         path.value = await printApi.defaultPath(fileName().replace(/\s+/g, " ").trim());
