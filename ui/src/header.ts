@@ -125,7 +125,7 @@ export function renderHeader(
   const lock = h("button", { type: "button", class: "header-button", "data-testid": "lock" }, "Заблокировать");
   lock.addEventListener("click", () => actions.lock());
   el.replaceChildren(
-    h("div", { class: "header-left" }, brand, nav),
+    brand,
     h(
       "div",
       { class: "who" },
@@ -138,5 +138,6 @@ export function renderHeader(
       ),
       sync ? syncLine(sync, session.today, actions) : null,
     ),
+    nav,
   );
 }

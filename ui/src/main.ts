@@ -136,6 +136,8 @@ async function syncNow(background: boolean): Promise<void> {
     window.clearInterval(poll);
   }
   await refreshHeader();
+  // The sign-in's «server does not answer» note is out of date once a sync got through.
+  if (syncState?.online) document.querySelector("[data-testid=signin-notice]")?.remove();
   // Screens about sync outcomes show the new state at once.
   if (session && (route.screen === "conflicts" || route.screen === "remarks")) await navigate(route);
 }

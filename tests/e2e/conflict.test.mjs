@@ -1,0 +1,85 @@
+// Two devices, one cell: the teacher's other PC (the `journal` CLI on another data dir) sends a 3
+// for a student while this app, not yet synced, records a 5 for the same cell. The sync answers
+// with a conflict; the header links to «Конфликты и отказы», which shows the lesson, the student,
+// both values and the reason; «Принять значение сервера» resolves it and it stays listed as
+// resolved — nothing disappears.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { By, Key, until } from "selenium-webdriver";
+import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+
+const TODAY = process.env.E2E_TODAY || "2026-10-08";
+const NOW = `${TODAY}T13:00`;
+
+function cli(dir, args) {
+  const env = { ...process.env, JOURNAL_PASSWORD: "demo" };
+  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", "teacher", "--now", NOW, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 60000,
+  }).toString();
+}
+
+test("a conflicting mark from another device is shown and resolved on «Конфликты и отказы»", async () => {
+  const server = await startServer({ today: TODAY });
+  const app = await startApp({ JOURNAL_NOW: NOW, JOURNAL_SERVER_URL: server.url, JOURNAL_SYNC_SECONDS: "3600" });
+  const { driver } = app;
+  try {
+    await signIn(driver, "teacher", "demo");
+    const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 30000);
+    const row = (await table.findElements(By.css("[data-testid=lesson-row]")))[0];
+    const lessonId = await row.getAttribute("data-lesson-id");
+
+    // The other PC: signs in, marks the first student 3, syncs.
+    const other = mkdtempSync(path.join(tmpdir(), "journal-e2e-other-"));
+    cli(other, ["--server", server.url, "login"]);
+    const lesson = JSON.parse(cli(other, ["--json", "lesson", "--lesson", lessonId]));
+    const student = lesson.students[0];
+    cli(other, ["mark", "--lesson", lessonId, "--student", student.student_id, "3"]);
+    cli(other, ["--server", server.url, "sync"]);
+
+    // This app, not synced since, marks the same cell 5 and syncs.
+    await row.sendKeys(Key.ENTER);
+    const roster = await driver.wait(until.elementLocated(By.css("[data-testid=roster]")), 20000);
+    await (await roster.findElements(By.css("[data-testid=cell]")))[0].sendKeys("5");
+    const message = await driver.findElement(By.css("[data-testid=lesson-message]"));
+    await driver.wait(async () => /message-ok/.test(await message.getAttribute("class")), 10000, "the 5 is recorded");
+    await driver.findElement(By.css("[data-testid=sync-now]")).click();
+    const link = await driver.wait(until.elementLocated(By.css("[data-testid=sync-conflicts]")), 30000,
+      "the header shows the conflict with a link");
+    assert.match(await link.getText(), /Конфликты и отказы: 1/, "one conflict");
+
+    await link.click();
+    const screen = await driver.wait(until.elementLocated(By.css("[data-testid=conflicts-screen]")), 20000);
+    const rows = await screen.findElements(By.css("[data-testid=conflict-row]"));
+    assert.equal(rows.length, 1, "the conflict is listed");
+    const r = rows[0];
+    const text = async (id) => (await r.findElement(By.css(`[data-testid=${id}]`)).getText()).trim();
+    assert.equal(await text("conflict-local"), "5", "this PC's value");
+    assert.equal(await text("conflict-server"), "3", "the server's value");
+    assert.equal(await text("conflict-student"), student.full_name, "the student is named");
+    assert.match(await text("conflict-place"), /\d\d\.\d\d\.\d{4}, \d урок/, "the lesson is named by date and bell");
+    assert.ok((await text("conflict-reason")).length > 5, "the reason is given in words");
+    await screenshot(driver, "conflicts.png");
+
+    // Keyboard: the first action has focus; Enter takes the server's value.
+    const take = await r.findElement(By.css("[data-testid=conflict-take-server]"));
+    await take.sendKeys(Key.ENTER);
+    await driver.wait(async () => /Все конфликты и отказы решены/.test(
+      await driver.findElement(By.css("[data-testid=conflicts-summary]")).getText()), 10000, "resolved");
+    const after = await driver.findElements(By.css("[data-testid=conflict-row]"));
+    assert.ok(after.length >= 1, "the resolved conflict is still listed, not silently gone");
+    await driver.wait(async () =>
+      (await driver.findElements(By.css("[data-testid=sync-conflicts]"))).length === 0, 10000,
+      "the header no longer counts it");
+    await screenshot(driver, "conflicts-resolved.png");
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+});
