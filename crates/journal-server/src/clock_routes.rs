@@ -37,15 +37,15 @@ pub fn routes() -> Router<AppState> {
 /// What the server needs of an institution to compare clocks and check the reader's right.
 #[derive(Clone)]
 pub(crate) struct InstitutionClock {
-    timezone: String,
-    policy: Policy,
+    pub timezone: String,
+    pub policy: Policy,
 }
 
 /// Institutions' zones and policies, read once per server (a push must not read the whole
 /// institution to learn its zone). An admin import that changes either takes effect on restart.
 pub(crate) type InstitutionClocks = Arc<Mutex<HashMap<InstitutionId, InstitutionClock>>>;
 
-async fn institution_clock(
+pub(crate) async fn institution_clock(
     state: &AppState,
     inst: InstitutionId,
 ) -> Result<InstitutionClock, ApiError> {

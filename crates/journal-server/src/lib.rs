@@ -8,6 +8,7 @@
 //! administrator's [`admin`] commands (`import`, `export`, `backup`, `restore`).
 
 pub mod admin;
+pub mod admin_routes;
 pub mod audit;
 pub mod auth;
 pub mod authority;

@@ -1,0 +1,224 @@
+//! Year setup over HTTP, under `/api/v1/admin/…`: so far the accounts — create a user with their
+//! roles and first password, and reset a user's password (which ends their sessions). Who may do it
+//! is journal-core's permission check (`ManageUsers` in the whole institution: the administrator).
+//! Every action is appended to the audit chain with the administrator as its author.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use journal_core::{permissions, Action, Scope, UserId};
+use journal_protocol::{RoleGrant, User};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::{self, hash_password_blocking};
+use crate::clock_routes::institution_clock;
+use crate::error::{ApiError, ErrorBody};
+use crate::http::{ApiJson, Authenticated};
+use crate::storage::{Account, AdminAction};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/users", post(create_user))
+        .route("/api/v1/admin/users/{id}/password", post(reset_password))
+}
+
+/// A new account.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub login: String,
+    /// Full name, never initials: «Иванова Мария Петровна».
+    pub full_name: String,
+    /// Roles: `{"role": "teacher"}`, `{"role": "curator", "group_id": …}`, …
+    #[schema(value_type = Vec<Object>)]
+    pub grants: Vec<RoleGrant>,
+    /// The first password (the user changes it at their first sign-in).
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CreatedUser {
+    #[schema(value_type = String)]
+    pub id: UserId,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub new_password: String,
+}
+
+/// The signed-in administrator, if journal-core lets them manage users.
+async fn administrator(state: &AppState, auth: &Authenticated) -> Result<Account, ApiError> {
+    let account = state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let policy = institution_clock(state, auth.session.institution_id)
+        .await?
+        .policy;
+    let allowed = account.user.grants.iter().any(|g| {
+        permissions::check(g.role, Action::ManageUsers, Scope::Institution, &policy).is_ok()
+    });
+    if !allowed {
+        return Err(ApiError::forbidden(
+            "Учётными записями пользователей управляет администратор",
+        ));
+    }
+    Ok(account)
+}
+
+fn check_password(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < auth::MIN_PASSWORD_CHARS {
+        return Err(ApiError::bad_request(
+            "password_too_short",
+            format!(
+                "Пароль должен быть не короче {} символов",
+                auth::MIN_PASSWORD_CHARS
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
+    request_body = NewUser,
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 201, description = "Пользователь создан", body = CreatedUser),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "Логин уже занят", body = ErrorBody)))]
+async fn create_user(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<NewUser>,
+) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
+    let admin = administrator(&state, &auth).await?;
+    let login = req.login.trim().to_string();
+    let full_name = req.full_name.trim().to_string();
+    if login.is_empty() || login.chars().any(char::is_whitespace) {
+        return Err(ApiError::bad_request(
+            "invalid_login",
+            "Логин не может быть пустым или содержать пробелы",
+        ));
+    }
+    if full_name.split_whitespace().count() < 2 {
+        return Err(ApiError::bad_request(
+            "invalid_full_name",
+            "Укажите фамилию и имя полностью",
+        ));
+    }
+    if req.grants.is_empty() {
+        return Err(ApiError::bad_request(
+            "no_roles",
+            "У пользователя должна быть хотя бы одна роль",
+        ));
+    }
+    check_password(&req.password)?;
+    if state.storage.account_by_login(&login).await?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "login_taken",
+            format!("Логин «{login}» уже занят"),
+        ));
+    }
+    let hash = hash_password_blocking(req.password).await?;
+    let inst = auth.session.institution_id;
+    let user = User {
+        id: UserId(Uuid::now_v7()),
+        login: login.clone(),
+        full_name,
+        grants: req.grants,
+    };
+    let now = state.config.now();
+    let (mut snapshot, _) = state.storage.snapshot(inst).await?;
+    snapshot.users.push(user.clone());
+    state
+        .storage
+        .apply_reference(
+            snapshot,
+            AdminAction {
+                institution_id: inst,
+                kind: "user_created".into(),
+                author_id: Some(admin.user.id),
+                device_id: Some(auth.session.device_id),
+                subject: user.id.to_string(),
+                detail: serde_json::json!({"login": login, "grants": user.grants}),
+            },
+            now,
+        )
+        .await?;
+    // No session of the new user exists yet: nothing to keep.
+    state
+        .storage
+        .set_password(inst, user.id, hash, "", now)
+        .await?;
+    Ok((StatusCode::CREATED, Json(CreatedUser { id: user.id })))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", security(("bearer" = [])),
+    request_body = PasswordReset,
+    params(("id" = String, Path, description = "Пользователь"),
+        ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 204, description = "Пароль заменён, все сеансы пользователя завершены"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reset_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PasswordReset>,
+) -> Result<StatusCode, ApiError> {
+    let admin = administrator(&state, &auth).await?;
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_user",
+            "Такого пользователя в учреждении нет",
+        )
+    };
+    let user_id: UserId = id.parse().map_err(|_| not_found())?;
+    let inst = auth.session.institution_id;
+    let target = state
+        .storage
+        .account_by_id(user_id)
+        .await?
+        .filter(|a| a.institution_id == inst)
+        .ok_or_else(not_found)?;
+    check_password(&req.new_password)?;
+    let hash = hash_password_blocking(req.new_password).await?;
+    let now = state.config.now();
+    state
+        .storage
+        .append_admin_action(
+            AdminAction {
+                institution_id: inst,
+                kind: "password_reset".into(),
+                author_id: Some(admin.user.id),
+                device_id: Some(auth.session.device_id),
+                subject: target.user.id.to_string(),
+                detail: serde_json::json!({"login": target.user.login}),
+            },
+            now,
+        )
+        .await?;
+    // Ends every session of the user (an empty token hash matches none).
+    state
+        .storage
+        .set_password(inst, target.user.id, hash, "", now)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(create_user, reset_password),
+    components(schemas(NewUser, CreatedUser, PasswordReset))
+)]
+pub struct AdminApiDoc;
