@@ -78,6 +78,18 @@ test("a conflicting mark from another device is shown and resolved on «Конф
       (await driver.findElements(By.css("[data-testid=sync-conflicts]"))).length === 0, 10000,
       "the header no longer counts it");
     await screenshot(driver, "conflicts-resolved.png");
+
+    // The other screens of the shell, for their screenshots.
+    await driver.findElement(By.css("[data-testid=header-nav-remarks]")).click();
+    await driver.wait(until.elementLocated(By.css("[data-testid=remarks-screen]")), 10000, "«Замечания» opens");
+    await screenshot(driver, "remarks.png");
+    await driver.findElement(By.css("[data-testid=header-nav-settings]")).click();
+    const minutes = await driver.wait(until.elementLocated(By.css("[data-testid=settings-lock-minutes]")), 10000);
+    await minutes.clear();
+    await minutes.sendKeys("15", Key.ENTER);
+    await driver.wait(async () => /15 мин/.test(
+      await driver.findElement(By.css("[data-testid=settings-message]")).getText()), 10000, "the setting is saved");
+    await screenshot(driver, "settings.png");
   } finally {
     await app.stop();
     await server.stop();
