@@ -6,7 +6,7 @@
 import "./journal.css";
 import { api, AppError } from "./api";
 import { h, shortDate } from "./format";
-import { average, loadTitle, lockBadge, navBar, readOnlyReason } from "./grid";
+import { average, loadTitle, lockBadge, readOnlyReason } from "./grid";
 import type { Route } from "./main";
 import { dutyBadge } from "./today";
 import type { Grid, Session } from "./types";
@@ -225,7 +225,6 @@ export async function renderFinals(
   const content = h(
     "section",
     { class: "screen finals-screen", "data-testid": "finals-screen" },
-    navBar(navigate, "journal"),
     h("div", { class: "toolbar" }, back),
     head,
     message,

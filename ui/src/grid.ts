@@ -57,7 +57,6 @@ export async function renderJournals(
   const content = h(
     "section",
     { class: "screen journals", "data-testid": "journals-screen" },
-    navBar(navigate, "journal"),
     h("div", { class: "screen-head" }, h("h1", {}, "Журналы")),
     groups.length === 0 ? h("p", { class: "summary" }, "Нет журналов, доступных для просмотра.") : null,
   );
@@ -131,15 +130,6 @@ export async function renderJournals(
   content.append(h("p", { class: "hint muted small" }, "↑ ↓ — выбор, Enter — открыть журнал предмета."));
   main.replaceChildren(content);
   rows[0]?.focus();
-}
-
-/** The screens' common navigation: «Сегодня» and «Журналы». */
-export function navBar(navigate: (r: Route) => Promise<void>, current: "today" | "journal"): HTMLElement {
-  const today = h("button", { class: `nav-button${current === "today" ? " current" : ""}`, type: "button", "data-testid": "nav-today" }, "Сегодня");
-  today.addEventListener("click", () => void navigate({ screen: "today" }));
-  const journal = h("button", { class: `nav-button${current === "journal" ? " current" : ""}`, type: "button", "data-testid": "nav-journal" }, "Журналы");
-  journal.addEventListener("click", () => void navigate({ screen: "journal" }));
-  return h("nav", { class: "nav" }, today, journal);
 }
 
 /** A load's page for a period. */
@@ -387,7 +377,6 @@ export async function renderGrid(
   const content = h(
     "section",
     { class: "screen grid-screen", "data-testid": "grid-screen" },
-    navBar(navigate, "journal"),
     h("div", { class: "toolbar" }, back),
     head,
     message,

@@ -1,7 +1,6 @@
 // «Сегодня»: the teacher's lessons of the day in bell order, with what is still missing.
 
 import { api } from "./api";
-import { navBar } from "./grid";
 import { h, longDate, moment, plural, time } from "./format";
 import type { Route } from "./main";
 import type { Duty, LessonSummary, Session } from "./types";
@@ -100,7 +99,6 @@ export async function renderToday(
   const content = h(
     "section",
     { class: "screen today", "data-testid": "today-screen" },
-    navBar(navigate, "today"),
     h(
       "div",
       { class: "screen-head" },
