@@ -235,7 +235,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
       if (done === 0 && (!best || total > best.total)) best = { id: await r.getAttribute("data-lesson-id"), total };
     }
     assert.ok(best, `a held lesson with an empty roster exists on ${TODAY}`);
-    await screenshot(driver, "today.png");
+    await screenshot(driver, "today-lessons.png");
 
     // ---- 1. the lesson ----------------------------------------------------------------------
     const kb = keyboard(driver);
@@ -298,7 +298,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     console.log(`lesson_keystrokes ${kb.keys}`);
     console.log(`lesson_text_keystrokes ${kb.textKeys}`);
     console.log(`lesson_seconds ${seconds.toFixed(1)}`);
-    await screenshot(driver, "lesson.png");
+    await screenshot(driver, "lesson-filled.png");
 
     // The record survives leaving and reopening the lesson.
     // Esc leaves the homework field for the list, a second Esc goes back to «Сегодня».
