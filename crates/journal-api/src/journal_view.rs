@@ -74,7 +74,7 @@ impl Journal {
                 })
             })
             .collect();
-        out.sort_by(|a, b| (b.date, b.bell_number).cmp(&(a.date, a.bell_number)));
+        out.sort_by_key(|c| std::cmp::Reverse((c.date, c.bell_number)));
         Ok(out)
     }
 }
