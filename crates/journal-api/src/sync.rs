@@ -135,6 +135,30 @@ const NEW_KEY_FILE: &str = "key.json.new";
 
 /// Opens the store at `store_path` with the key `password` derives from the key file, or from a
 /// pending new key file left by an interrupted password change (which then becomes the key file).
+/// A first sign-in killed after the copy was created but before its key file was written leaves an
+/// encrypted copy whose salt is lost: nobody can ever open it, and it holds no edit (edits begin only
+/// after sign-in returns). It is removed so that the next sign-in starts afresh instead of refusing
+/// the right password for ever. A copy that opens without a key (the demo's) is kept.
+fn discard_keyless_encrypted_copy(store_path: &Path) -> Result<(), ApiError> {
+    if !store_path.exists() {
+        return Ok(());
+    }
+    match Store::open(store_path, None) {
+        Err(e) if e.code() == "store_key_invalid" => {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut name = store_path.as_os_str().to_owned();
+                name.push(suffix);
+                let file = std::path::PathBuf::from(name);
+                if file.exists() {
+                    std::fs::remove_file(&file)?;
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 fn open_keyed(
     store_path: &Path,
     key_path: &Path,
@@ -489,6 +513,9 @@ impl Journal {
         let key_path = user_dir.join(KEY_FILE);
         let store_path = dirs.store_path(login)?;
         let existing = KeyFile::load(&key_path)?;
+        if existing.is_none() {
+            discard_keyless_encrypted_copy(&store_path)?;
+        }
         let is_new = existing.is_none() || !store_path.exists();
         let mut key_file = match existing {
             Some(k) if store_path.exists() => k,

@@ -573,3 +573,30 @@ fn two_teachers_on_one_pc_keep_separate_encrypted_copies() {
         "the key file holds no key and no token: {k1}"
     );
 }
+
+#[test]
+fn a_first_sign_in_killed_before_its_key_file_does_not_lock_the_teacher_out() {
+    let server = TestServer::start();
+    let pc = tempfile::tempdir().expect("temp dir");
+    // What a kill between creating the encrypted copy and writing key.json leaves behind: a copy
+    // keyed with a salt nobody kept.
+    let store_path = journal_api::DataDir::new(pc.path())
+        .store_path("teacher")
+        .expect("a valid login");
+    std::fs::create_dir_all(store_path.parent().expect("the user's folder")).expect("user dir");
+    drop(
+        journal_store::Store::open(&store_path, Some(&journal_store::StoreKey([7; 32])))
+            .expect("an encrypted copy is created"),
+    );
+    let mut j = sign_in(&server, pc.path(), "teacher", morning());
+    assert!(
+        !j.today_lessons(today())
+            .expect("lessons of the day")
+            .is_empty(),
+        "the next sign-in starts a fresh copy instead of refusing the right password"
+    );
+    j.sync().expect("the fresh copy syncs");
+    drop(j);
+    Journal::sign_in_offline(pc.path(), "teacher", journal_demo::DEMO_PASSWORD)
+        .expect("and later opens offline with the same password");
+}
