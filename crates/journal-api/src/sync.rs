@@ -139,6 +139,9 @@ const NEW_KEY_FILE: &str = "key.json.new";
 /// encrypted copy whose salt is lost: nobody can ever open it, and it holds no edit (edits begin only
 /// after sign-in returns). It is removed so that the next sign-in starts afresh instead of refusing
 /// the right password for ever. A copy that opens without a key (the demo's) is kept.
+/// Beside the copy while a sync that pushed has not completed (see [`Journal::sync`]).
+const UNSETTLED_FILE: &str = "sync-unsettled";
+
 fn discard_keyless_encrypted_copy(store_path: &Path) -> Result<(), ApiError> {
     if !store_path.exists() {
         return Ok(());
@@ -675,6 +678,14 @@ impl Journal {
         let http = client()?;
         let mut report = SyncReport::default();
         let pending = self.store.pending_ops()?;
+        // Marks a push whose answers may be stored before the sync completes: if the link breaks
+        // after a refusal was stored, the next sync must still replace the refused values with the
+        // server's (the refusal count of that later sync is 0).
+        let unsettled = self.store_path.with_file_name(UNSETTLED_FILE);
+        let left_unsettled = unsettled.exists();
+        if !pending.is_empty() {
+            std::fs::write(&unsettled, b"")?;
+        }
         for batch in pending.chunks(PUSH_BATCH) {
             let reply: PushResponse = {
                 // The device's clock goes with its own ops, so the server can flag a clock that
@@ -683,6 +694,11 @@ impl Journal {
                 self.contact(r)?
             };
             self.apply_results(batch, &reply.results, &mut report)?;
+        }
+        if !left_unsettled && report.refused == 0 && unsettled.exists() {
+            // Every answer of this push was stored and none refused: nothing to replace (a mark
+            // left by an earlier, interrupted sync is still honoured below).
+            std::fs::remove_file(&unsettled)?;
         }
         let mut after = self.store.sync_cursor()?;
         loop {
@@ -705,7 +721,7 @@ impl Journal {
                 break;
             }
         }
-        if report.refused > 0 {
+        if report.refused > 0 || unsettled.exists() {
             // The local copy still shows the refused values; the server's state replaces them
             // (pending edits stay shadowed).
             let snap: SnapshotResponse = {
@@ -713,6 +729,9 @@ impl Journal {
                 self.contact(r)?
             };
             self.import_server_snapshot(&snap)?;
+        }
+        if unsettled.exists() {
+            std::fs::remove_file(&unsettled)?;
         }
         report.pending = self.store.counts()?.pending_ops;
         report.open_conflicts = self.store.counts()?.open_conflicts;

@@ -364,3 +364,42 @@ fn a_token_expiring_between_push_and_pull_keeps_the_answers_and_completes_after_
     );
     assert_eq!(view.changes().len(), 3, "each op applied once");
 }
+
+#[test]
+fn a_conflict_answered_before_the_link_broke_still_shows_the_server_value_after_the_next_sync() {
+    let mut s = setup();
+    let pc_b = tempfile::tempdir().expect("temp dir");
+    let mut b = sign_in(&s.server, pc_b.path(), "teacher", morning());
+    b.set_clock(Arc::new(FixedClock::new(during(&s.lesson))) as Arc<dyn Clock>);
+    b.set_cell(s.lesson.id, s.students[3], "2")
+        .expect("B marks a cell");
+    b.sync().expect("B's mark is on the server");
+    s.a.sync().expect("A sends its marks and pulls B's");
+    s.a.set_cell(s.lesson.id, s.students[3], "5")
+        .expect("A marks the same cell otherwise");
+    // A's push is answered (a conflict), then the pull request is dropped: the sync stops after
+    // the answer was stored.
+    s.proxy.script("/sync/pull", vec![Fault::DropRequest]);
+    assert!(s.a.sync().is_err(), "the pull was dropped");
+    s.a.sync().expect("the next sync completes");
+    assert_eq!(
+        s.a.conflicts().expect("conflicts").len(),
+        1,
+        "the conflict is kept and shown"
+    );
+    assert_eq!(
+        s.a.lesson(s.lesson.id).expect("lesson").students[3]
+            .cell
+            .symbol,
+        "2",
+        "A shows the value the server kept, as after an uninterrupted sync"
+    );
+    assert_eq!(
+        content(
+            &s.a.store().export_snapshot().expect("export"),
+            &[s.lesson.id]
+        ),
+        content(&s.view.snapshot(), &[s.lesson.id]),
+        "A equals the server"
+    );
+}
