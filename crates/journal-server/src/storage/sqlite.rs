@@ -749,14 +749,11 @@ impl BatchState {
         inst: &str,
         id: UserId,
     ) -> Result<Option<User>, StorageError> {
-        if let Some(u) = self.authors.get(&id) {
-            return Ok(u.clone());
-        }
-        let user = user_by(tx, "id", &id.to_string())?
-            .filter(|a| a.institution_id.to_string() == inst)
-            .map(|a| a.user);
-        self.authors.insert(id, user.clone());
-        Ok(user)
+        memo(&mut self.authors, id, || {
+            Ok(user_by(tx, "id", &id.to_string())?
+                .filter(|a| a.institution_id.to_string() == inst)
+                .map(|a| a.user))
+        })
     }
 
     fn lesson(
@@ -765,12 +762,7 @@ impl BatchState {
         inst: &str,
         id: LessonId,
     ) -> Result<Option<Lesson>, StorageError> {
-        if let Some(l) = self.lessons.get(&id) {
-            return Ok(l.clone());
-        }
-        let l = lesson(tx, inst, &id.to_string())?;
-        self.lessons.insert(id, l.clone());
-        Ok(l)
+        memo(&mut self.lessons, id, || lesson(tx, inst, &id.to_string()))
     }
 
     fn work_type(
@@ -779,19 +771,16 @@ impl BatchState {
         inst: &str,
         id: LessonId,
     ) -> Result<Option<WorkType>, StorageError> {
-        if let Some(w) = self.work_types.get(&id) {
-            return Ok(*w);
-        }
-        let topic: Option<String> = tx
-            .prepare_cached("SELECT data FROM lesson_topics WHERE institution_id = ?1 AND lesson_id = ?2 AND hour = 1")?
-            .query_row(params![inst, id.to_string()], |r| r.get(0))
-            .optional()?;
-        let w = topic
-            .map(|t| from_json::<LessonTopic>(&t))
-            .transpose()?
-            .map(|t| t.work_type);
-        self.work_types.insert(id, w);
-        Ok(w)
+        memo(&mut self.work_types, id, || {
+            let topic: Option<String> = tx
+                .prepare_cached("SELECT data FROM lesson_topics WHERE institution_id = ?1 AND lesson_id = ?2 AND hour = 1")?
+                .query_row(params![inst, id.to_string()], |r| r.get(0))
+                .optional()?;
+            Ok(topic
+                .map(|t| from_json::<LessonTopic>(&t))
+                .transpose()?
+                .map(|t| t.work_type))
+        })
     }
 
     fn memberships(
@@ -800,12 +789,9 @@ impl BatchState {
         inst: &str,
         id: StudentId,
     ) -> Result<Vec<Membership>, StorageError> {
-        if let Some(m) = self.memberships.get(&id) {
-            return Ok(m.clone());
-        }
-        let m = memberships_of(tx, inst, &id.to_string())?;
-        self.memberships.insert(id, m.clone());
-        Ok(m)
+        memo(&mut self.memberships, id, || {
+            memberships_of(tx, inst, &id.to_string())
+        })
     }
 
     fn device(
@@ -2026,6 +2012,20 @@ impl Storage for SqliteStorage {
 
 /// The one file a SQLite backup consists of.
 pub const BACKUP_FILE: &str = "journal.sqlite";
+
+/// A push batch reads each author, lesson and membership list at most once: `load` runs on a miss.
+fn memo<K: Eq + std::hash::Hash, V: Clone>(
+    map: &mut HashMap<K, V>,
+    key: K,
+    load: impl FnOnce() -> Result<V, StorageError>,
+) -> Result<V, StorageError> {
+    if let Some(v) = map.get(&key) {
+        return Ok(v.clone());
+    }
+    let v = load()?;
+    map.insert(key, v.clone());
+    Ok(v)
+}
 
 #[cfg(test)]
 mod tests {
