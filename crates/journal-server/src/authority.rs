@@ -32,6 +32,16 @@ pub fn local_time(timezone: &str, utc: chrono::NaiveDateTime) -> Option<chrono::
 pub struct Existing<T> {
     pub value: T,
     pub device_id: Option<DeviceId>,
+    /// Who entered the value and when: what an identical value merged into it keeps (see
+    /// [`crate::merge`]).
+    pub entered: Entered,
+}
+
+/// The author of a stored value and its entry time (by the author's device clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entered {
+    pub author_id: journal_core::UserId,
+    pub at: chrono::NaiveDateTime,
 }
 
 /// What the storage read for one op, inside the op's transaction.

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod dto;
 pub mod error;
 pub mod http;
+pub mod merge;
 pub mod print_routes;
 pub mod storage;
 pub mod testing;

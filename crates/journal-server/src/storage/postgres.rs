@@ -24,7 +24,7 @@ use super::sqlite::{
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage};
 use crate::audit::{verify_chain, AuditEntry};
-use crate::authority::{self, Decision, Existing, OpContext};
+use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -346,13 +346,15 @@ struct BatchRefs {
 
 fn existing<T: DeserializeOwned, V>(
     row: Option<tokio_postgres::Row>,
-    value: impl Fn(T) -> V,
+    value: impl Fn(T) -> (V, Entered),
 ) -> Result<Option<Existing<V>>, StorageError> {
     row.map(|r| {
         let device: Option<String> = r.get(1);
+        let (value, entered) = value(from_json::<T>(r.get::<_, &str>(0))?);
         Ok(Existing {
-            value: value(from_json::<T>(r.get::<_, &str>(0))?),
+            value,
             device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+            entered,
         })
     })
     .transpose()
@@ -429,7 +431,15 @@ async fn op_context<C: GenericClient>(
                     &[&inst, &lesson_id.to_string(), &student_id.to_string()],
                 )
                 .await?;
-            ctx.cell = existing(row, |c: Cell| c.value)?;
+            ctx.cell = existing(row, |c: Cell| {
+                (
+                    c.value,
+                    Entered {
+                        author_id: c.author_id,
+                        at: c.entered_at,
+                    },
+                )
+            })?;
         }
         OpPayload::SetFinal {
             load_id,
@@ -447,7 +457,15 @@ async fn op_context<C: GenericClient>(
                     &[&inst, &load_id.to_string(), &period_id.to_string(), &student_id.to_string()],
                 )
                 .await?;
-            ctx.final_value = existing(row, |f: Final| f.value)?;
+            ctx.final_value = existing(row, |f: Final| {
+                (
+                    f.value,
+                    Entered {
+                        author_id: f.author_id,
+                        at: f.entered_at,
+                    },
+                )
+            })?;
         }
         OpPayload::LockPeriod { load_id, period_id } => {
             ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string()).await?;
@@ -702,6 +720,8 @@ async fn push_one<C: GenericClient>(
                 .await?
                 .get(0);
             let load_id = apply(tx, inst, op, &ctx, seq, d == Decision::Apply).await?;
+            // A merged op's change restates the value kept, with its first author and entry time.
+            let recorded = crate::merge::recorded_change(op, &ctx, &d);
             tx.execute(
                 "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -710,11 +730,11 @@ async fn push_one<C: GenericClient>(
                     &seq,
                     &op_id,
                     &load_id.to_string(),
-                    &op.user_id.to_string(),
+                    &recorded.author_id.to_string(),
                     &op.device_id.to_string(),
-                    &time_text(&op.device_time),
+                    &time_text(&recorded.device_time),
                     &time_text(&received_at),
-                    &to_json(&op.payload)?,
+                    &to_json(&recorded.payload)?,
                 ],
             )
             .await?;

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::{Account, AdminAction, LoginFailures, Session, Storage};
 use crate::audit::{verify_chain, AuditEntry};
-use crate::authority::{self, Decision, Existing, OpContext};
+use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -1098,9 +1098,14 @@ fn op_context(
                 .optional()?;
             ctx.cell = row
                 .map(|(data, device)| -> Result<_, StorageError> {
+                    let stored = from_json::<Cell>(&data)?;
                     Ok(Existing {
-                        value: from_json::<Cell>(&data)?.value,
+                        value: stored.value,
                         device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                        entered: Entered {
+                            author_id: stored.author_id,
+                            at: stored.entered_at,
+                        },
                     })
                 })
                 .transpose()?;
@@ -1126,9 +1131,14 @@ fn op_context(
                 .optional()?;
             ctx.final_value = row
                 .map(|(data, device)| -> Result<_, StorageError> {
+                    let stored = from_json::<Final>(&data)?;
                     Ok(Existing {
-                        value: from_json::<Final>(&data)?.value,
+                        value: stored.value,
                         device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                        entered: Entered {
+                            author_id: stored.author_id,
+                            at: stored.entered_at,
+                        },
                     })
                 })
                 .transpose()?;
@@ -1366,6 +1376,8 @@ fn push_one(
             // first writer.
             let write_value = d == Decision::Apply;
             let load_id = apply(tx, inst, op, &ctx, seq, write_value)?;
+            // A merged op's change restates the value kept, with its first author and entry time.
+            let recorded = crate::merge::recorded_change(op, &ctx, &d);
             if write_value {
                 match &op.payload {
                     OpPayload::LockPeriod { load_id, period_id } => {
@@ -1391,11 +1403,11 @@ fn push_one(
                 seq,
                 op_id,
                 load_id.to_string(),
-                op.user_id.to_string(),
+                recorded.author_id.to_string(),
                 op.device_id.to_string(),
-                time_text(&op.device_time),
+                time_text(&recorded.device_time),
                 time_text(&received_at),
-                to_json(&op.payload)?
+                to_json(&recorded.payload)?
             ])?;
             (
                 OpOutcome::Applied {
