@@ -21,6 +21,7 @@ pub mod merge;
 pub mod print_routes;
 pub mod storage;
 pub mod testing;
+pub mod tls;
 
 use std::sync::Arc;
 
