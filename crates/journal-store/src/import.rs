@@ -106,6 +106,12 @@ impl Store {
                 [],
             )?;
         }
+        // The snapshot carries no reopenings: those of loads or periods the server removed go.
+        tx.execute(
+            "DELETE FROM reopenings WHERE load_id NOT IN (SELECT id FROM loads)
+                 OR period_id NOT IN (SELECT id FROM periods)",
+            [],
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -449,7 +449,10 @@ async fn op_context<C: GenericClient>(
                 .await?;
             ctx.final_value = existing(row, |f: Final| f.value)?;
         }
-        OpPayload::LockPeriod { load_id, period_id } => {
+        OpPayload::LockPeriod { load_id, period_id }
+        | OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
             ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string()).await?;
             ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = is_locked(tx, inst, *load_id, *period_id).await?;
@@ -599,6 +602,17 @@ async fn apply<C: GenericClient>(
             tx.execute(
                 "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                 &[&inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
+            )
+            .await?;
+        }
+        OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
+            // The period is open again; the unlock itself (author, time, reason) is kept as the
+            // change row and in the audit entry.
+            tx.execute(
+                "DELETE FROM locks WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
+                &[&inst, &load_id.to_string(), &period_id.to_string()],
             )
             .await?;
         }

@@ -1133,7 +1133,10 @@ fn op_context(
                 })
                 .transpose()?;
         }
-        OpPayload::LockPeriod { load_id, period_id } => {
+        OpPayload::LockPeriod { load_id, period_id }
+        | OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
             ctx.load = st.loads.get(load_id).cloned();
             ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = st.locks.contains(&(*load_id, *period_id));
@@ -1277,6 +1280,16 @@ fn apply(
             )?
             .execute(params![inst, load_id.to_string(), period_id.to_string(), to_json(&lock)?])?;
         }
+        OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
+            // The period is open again; the unlock itself (author, time, reason) is kept as the
+            // change row and in the audit entry.
+            tx.prepare_cached(
+                "DELETE FROM locks WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
+            )?
+            .execute(params![inst, load_id.to_string(), period_id.to_string()])?;
+        }
         OpPayload::ResolveRemark { remark_id } => {
             if let Some(r) = &ctx.remark {
                 let mut r = r.clone();
@@ -1370,6 +1383,11 @@ fn push_one(
                 match &op.payload {
                     OpPayload::LockPeriod { load_id, period_id } => {
                         st.locks.insert((*load_id, *period_id));
+                    }
+                    OpPayload::UnlockPeriod {
+                        load_id, period_id, ..
+                    } => {
+                        st.locks.remove(&(*load_id, *period_id));
                     }
                     OpPayload::SetTopic {
                         lesson_id,
