@@ -449,6 +449,19 @@ impl Snapshot {
             .cloned()
             .collect();
         user_ids.extend(remarks.iter().map(|r| r.author_id));
+        // A teacher's device names who reopened a locked period of theirs for a correction.
+        if !teaching.is_empty() {
+            user_ids.extend(
+                self.users
+                    .iter()
+                    .filter(|u| {
+                        u.grants.iter().any(|g| {
+                            matches!(g.role, Role::Director | Role::Deputy | Role::DepartmentHead)
+                        })
+                    })
+                    .map(|u| u.id),
+            );
+        }
         user_ids.extend(
             self.groups
                 .iter()
@@ -885,6 +898,27 @@ mod tests {
             snap.for_user(UserId(uid(DEPUTY))),
             snap,
             "a deputy reads the whole institution"
+        );
+    }
+
+    #[test]
+    fn a_teacher_knows_who_may_reopen_their_periods() {
+        let mut full = sample();
+        full.users.push(user(
+            1001,
+            "director",
+            vec![grant(Role::Director, None, None)],
+        ));
+        let teacher = full.for_user(UserId(uid(A)));
+        assert!(
+            teacher.users.iter().any(|u| u.login == "director"),
+            "the teacher's copy names a director who may reopen their locked period"
+        );
+        let other = full.for_user(UserId(uid(OTHER)));
+        assert_eq!(
+            other.users.len(),
+            1,
+            "a user without loads still gets only their own row"
         );
     }
 
