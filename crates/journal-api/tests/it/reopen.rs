@@ -91,6 +91,18 @@ fn a_deputy_reopens_a_locked_period_and_the_teacher_corrects_and_locks_again() {
         .expect_err("an open period is not reopened");
     assert_eq!(err.code, "period_not_locked", "its own code: {err}");
 
+    // A PC the teacher first signs in on now gets the reopening with the snapshot.
+    let pc_new = tempfile::tempdir().expect("temp dir");
+    let fresh = sign_in(&server, pc_new.path(), "teacher", during(&lesson));
+    let g = fresh.grid(lesson.load_id, Some(period)).expect("grid");
+    assert!(!g.locked, "the fresh copy's period is open");
+    assert_eq!(
+        g.reopened.map(|r| (r.reason, r.reopened_by)),
+        Some((reason.to_string(), d.user().full_name)),
+        "the fresh copy shows the reopening, its reason and who reopened it"
+    );
+    drop(fresh);
+
     t.sync().expect("the teacher pulls the reopening");
     let g = t.grid(lesson.load_id, Some(period)).expect("grid");
     assert!(!g.locked, "the teacher's period is editable again");

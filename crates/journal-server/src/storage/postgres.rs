@@ -1327,6 +1327,12 @@ impl Storage for PostgresStorage {
                 .map(|r| from_json(r.get::<_, &str>(0)))
                 .collect()
         }
+        let locks: Vec<PeriodLock> = all(
+            &tx,
+            "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
+            &inst,
+        )
+        .await?;
         let snap = Snapshot {
             institution,
             year,
@@ -1364,7 +1370,19 @@ impl Storage for PostgresStorage {
                 &inst,
             )
             .await?,
-            locks: all(&tx, "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id", &inst).await?,
+            reopenings: super::reopenings::open_reopenings(
+                &tx.query(
+                    "SELECT author_id, device_time, payload FROM changes
+                     WHERE institution_id = $1 AND payload LIKE $2 ORDER BY server_seq",
+                    &[&inst, &super::reopenings::UNLOCK_CHANGES_FILTER],
+                )
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect::<Vec<_>>(),
+                &locks,
+            )?,
+            locks,
             remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
         };
         tx.commit().await?;

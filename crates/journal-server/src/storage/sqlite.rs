@@ -628,6 +628,9 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
     fn parse_all<T: DeserializeOwned>(rows: Vec<String>) -> Result<Vec<T>, StorageError> {
         rows.iter().map(|r| from_json(r)).collect()
     }
+    let locks: Vec<PeriodLock> = parse_all(all(
+        "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
+    )?)?;
     Ok(Snapshot {
         institution,
         year,
@@ -664,9 +667,20 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         finals: parse_all(all(
             "SELECT data FROM finals WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
-        locks: parse_all(all(
-            "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
+        reopenings: super::reopenings::open_reopenings(
+            &conn
+                .prepare(
+                    "SELECT author_id, device_time, payload FROM changes
+                     WHERE institution_id = ?1 AND payload LIKE ?2 ORDER BY server_seq",
+                )?
+                .query_map(
+                    params![inst, super::reopenings::UNLOCK_CHANGES_FILTER],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?
+                .collect::<Result<Vec<_>, _>>()?,
+            &locks,
+        )?,
+        locks,
         remarks: parse_all(all(
             "SELECT data FROM remarks WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,

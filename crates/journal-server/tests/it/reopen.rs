@@ -161,6 +161,23 @@ async fn a_deputy_reopens_with_a_reason_and_the_teacher_corrects_and_locks_again
         "reopening a period that is not locked is refused with its own code"
     );
 
+    // A device signing in now gets the reopening in its snapshot.
+    let (snap, _) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("the snapshot reads");
+    let open: Vec<_> = snap
+        .reopenings
+        .iter()
+        .map(|r| (r.load_id, r.period_id, r.reason.as_str(), r.reopened_by))
+        .collect();
+    assert_eq!(
+        open,
+        vec![(load, period, reason, deputy.user_id)],
+        "the snapshot names the reopened period, its reason and the deputy"
+    );
+
     // The teacher's device pulls the reopening, with its reason and who reopened.
     let page = s.pull(&l.teacher.token, 0, 1000).await;
     let reopening = page
@@ -203,6 +220,16 @@ async fn a_deputy_reopens_with_a_reason_and_the_teacher_corrects_and_locks_again
         outcome_name(&r[0]),
         "applied",
         "the teacher locks the corrected period again"
+    );
+    let (snap, _) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("the snapshot reads");
+    assert!(
+        snap.reopenings.is_empty(),
+        "a period locked again is no longer reopened in the snapshot: {:?}",
+        snap.reopenings
     );
     let r = s
         .push_new(&mut l.teacher, (t, final_of(load, period, l.student, 3)))

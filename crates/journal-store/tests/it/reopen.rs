@@ -93,3 +93,41 @@ fn a_pulled_reopening_opens_the_period_with_its_reason_until_it_is_locked_again(
         "a period locked again is no longer shown as reopened"
     );
 }
+
+#[test]
+fn a_snapshot_brings_the_reopenings_and_a_new_import_replaces_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut store, fx) = store_with(dir.path(), None);
+    let mut snap = fx.snap.clone();
+    snap.reopenings = vec![journal_protocol::PeriodReopening {
+        load_id: fx.load,
+        period_id: fx.period,
+        reason: "исправление итоговой".into(),
+        reopened_at: at(first_day(), 15, 0),
+        reopened_by: fx.teacher,
+    }];
+    store.import_snapshot(&snap).expect("the snapshot imports");
+    assert_eq!(
+        store
+            .reopening(fx.load, fx.period)
+            .expect("reopening query")
+            .map(|r| r.reason),
+        Some("исправление итоговой".to_string()),
+        "a copy made after the reopening shows it"
+    );
+    assert_eq!(
+        store.export_snapshot().expect("export").reopenings,
+        snap.reopenings,
+        "the reopening is part of the copy's snapshot"
+    );
+    store
+        .import_snapshot(&fx.snap)
+        .expect("a later snapshot imports");
+    assert_eq!(
+        store
+            .reopening(fx.load, fx.period)
+            .expect("reopening query"),
+        None,
+        "a later snapshot without the reopening replaces it"
+    );
+}
