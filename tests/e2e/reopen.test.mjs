@@ -122,6 +122,16 @@ test("a deputy reopens a closed period with a reason and the teacher sees it", a
     assert.equal((await driver.findElements(By.css("[data-testid=read-only]"))).length, 0,
       "the teacher's journal is editable again");
     await screenshot(driver, "reopen-teacher.png");
+
+    // The lesson of the reopened period says so too.
+    await driver.findElement(By.css("[data-testid=header-nav-today]")).click();
+    const row = await driver.wait(until.elementLocated(
+      By.css(`[data-testid=lesson-row][data-lesson-id="${lessons[0].id}"]`)), 20000, "today's lesson is listed");
+    await row.sendKeys(Key.ENTER);
+    await driver.wait(until.elementLocated(By.css("[data-testid=roster]")), 20000, "the lesson opens");
+    const onLesson = await driver.findElement(By.css("[data-testid=lesson-screen] [data-testid=reopened-badge]")).getText();
+    assert.match(onLesson, /Открыт для исправления: ошибка в итоговой отметке/, `the lesson shows it: «${onLesson}»`);
+    await screenshot(driver, "reopen-lesson.png");
   } finally {
     await app.stop();
     await server.stop();
