@@ -24,17 +24,35 @@ function cli(dir, args) {
   }).toString();
 }
 
+/** Finds `css` and does `fn` with it; the screen may be drawn anew meanwhile (a sync finishing
+ *  redraws it), so a stale element is looked up again. */
+async function act(driver, css, fn, what) {
+  let last = null;
+  for (let i = 0; i < 20; i++) {
+    try {
+      const el = await driver.wait(until.elementLocated(By.css(css)), 30000, what);
+      return await fn(el);
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError") throw e;
+      last = e;
+      await driver.sleep(300);
+    }
+  }
+  throw last;
+}
+
+const textOf = (driver, css, what) => act(driver, css, (el) => el.getText(), what);
+
 /** Opens the load's journal from «Журналы» with the keyboard. */
 async function openJournal(driver, loadId) {
-  await driver.findElement(By.css("[data-testid=header-nav-journal]")).click();
-  const row = await driver.wait(until.elementLocated(By.css(`[data-testid=load-row][data-load-id="${loadId}"]`)), 30000,
+  await act(driver, "[data-testid=header-nav-journal]", (el) => el.click(), "the «Журналы» tab");
+  await act(driver, `[data-testid=load-row][data-load-id="${loadId}"]`, (el) => el.sendKeys(Key.ENTER),
     "«Журналы» lists the load");
-  await row.sendKeys(Key.ENTER);
   await driver.wait(until.elementLocated(By.css("[data-testid=journal-grid]")), 30000, "the journal opens");
 }
 
 async function waitSynced(driver) {
-  await driver.findElement(By.css("[data-testid=sync-now]")).click();
+  await act(driver, "[data-testid=sync-now]", (el) => el.click(), "«Синхронизировать»");
   await driver.wait(async () => {
     try {
       const t = await driver.findElement(By.css("[data-testid=sync-pending]")).getText();
@@ -67,33 +85,32 @@ test("a deputy reopens a closed period with a reason and the teacher sees it", a
     // The teacher has the app on this PC too: the closed period, no way to reopen it.
     await signIn(driver, "teacher", "demo");
     await openJournal(driver, load);
-    const lockState = await driver.findElement(By.css("[data-testid=lock-state]")).getText();
+    const lockState = await textOf(driver, "[data-testid=lock-state]", "the lock state");
     assert.match(lockState, /Период закрыт/, `the teacher's journal is closed: «${lockState}»`);
     assert.equal((await driver.findElements(By.css("[data-testid=reopen-period]"))).length, 0,
       "the teacher is not offered the reopening");
 
     // The deputy signs in on the same PC.
-    await driver.findElement(By.css("[data-testid=switch-user]")).click();
+    await act(driver, "[data-testid=switch-user]", (el) => el.click(), "«Сменить пользователя»");
     await signIn(driver, "deputy", "demo");
-    const deputyName = (await driver.findElement(By.css("[data-testid=teacher-name]")).getText()).trim();
+    const deputyName = (await textOf(driver, "[data-testid=teacher-name]", "the deputy's name")).trim();
     await openJournal(driver, load);
-    const reopen = await driver.wait(until.elementLocated(By.css("[data-testid=reopen-period]")), 20000,
-      "the deputy is offered «Открыть период для исправления»");
-    assert.equal(await reopen.getText(), "Открыть период для исправления", "the button says what it does");
+    assert.equal(await textOf(driver, "[data-testid=reopen-period]", "the deputy is offered the reopening"),
+      "Открыть период для исправления", "the button says what it does");
 
     // Esc cancels: the period stays closed.
-    await reopen.sendKeys(Key.ENTER);
+    await act(driver, "[data-testid=reopen-period]", (el) => el.sendKeys(Key.ENTER), "the reopen button");
     const reason = await driver.wait(until.elementLocated(By.css("[data-testid=reopen-reason]")), 10000,
       "the dialog asks for the reason");
     await screenshot(driver, "reopen-dialog.png");
     await reason.sendKeys(Key.ESCAPE);
     await driver.wait(async () => (await driver.findElements(By.css("[data-testid=reopen-dialog]"))).length === 0,
       10000, "Esc closes the dialog");
-    assert.match(await driver.findElement(By.css("[data-testid=lock-state]")).getText(), /Период закрыт/,
+    assert.match(await textOf(driver, "[data-testid=lock-state]", "the lock state"), /Период закрыт/,
       "a cancelled reopening leaves the period closed");
 
     // An empty reason is refused; with a reason the period opens.
-    await driver.findElement(By.css("[data-testid=reopen-period]")).sendKeys(Key.ENTER);
+    await act(driver, "[data-testid=reopen-period]", (el) => el.sendKeys(Key.ENTER), "the reopen button");
     const input = await driver.wait(until.elementLocated(By.css("[data-testid=reopen-reason]")), 10000);
     await input.sendKeys(Key.TAB, Key.TAB, Key.ENTER);
     const error = await driver.wait(until.elementLocated(By.css("[data-testid=reopen-error]:not([hidden])")), 10000,
@@ -102,20 +119,18 @@ test("a deputy reopens a closed period with a reason and the teacher sees it", a
     const why = "ошибка в итоговой отметке, служебная записка №12";
     await driver.findElement(By.css("[data-testid=reopen-reason]")).sendKeys(why, Key.TAB, Key.TAB, Key.ENTER);
     await driver.wait(async () => /Период открыт/.test(
-      await driver.findElement(By.css("[data-testid=lock-state]")).getText()), 20000, "the period is open");
-    const badge = await driver.findElement(By.css("[data-testid=reopened-badge]")).getText();
+      await textOf(driver, "[data-testid=lock-state]", "the lock state")), 20000, "the period is open");
+    const badge = await textOf(driver, "[data-testid=reopened-badge]", "the reopened badge");
     assert.match(badge, /Открыт для исправления: ошибка в итоговой отметке/, `the reason is shown: «${badge}»`);
     await screenshot(driver, "reopen-deputy.png");
     await waitSynced(driver);
 
     // The teacher again: the sync brings the reopening with its reason and who reopened it.
-    await driver.findElement(By.css("[data-testid=switch-user]")).click();
+    await act(driver, "[data-testid=switch-user]", (el) => el.click(), "«Сменить пользователя»");
     await signIn(driver, "teacher", "demo");
     await waitSynced(driver);
     await openJournal(driver, load);
-    const shown = await driver.wait(until.elementLocated(By.css("[data-testid=reopened-badge]")), 20000,
-      "the teacher's journal shows the reopening");
-    const text = await shown.getText();
+    const text = await textOf(driver, "[data-testid=reopened-badge]", "the teacher's journal shows the reopening");
     assert.match(text, /Открыт для исправления: ошибка в итоговой отметке, служебная записка №12/,
       `the teacher sees the reason: «${text}»`);
     assert.ok(text.includes(`Открыл(а) ${deputyName}`), `and who reopened it (${deputyName}): «${text}»`);
@@ -124,12 +139,11 @@ test("a deputy reopens a closed period with a reason and the teacher sees it", a
     await screenshot(driver, "reopen-teacher.png");
 
     // The lesson of the reopened period says so too.
-    await driver.findElement(By.css("[data-testid=header-nav-today]")).click();
-    const row = await driver.wait(until.elementLocated(
-      By.css(`[data-testid=lesson-row][data-lesson-id="${lessons[0].id}"]`)), 20000, "today's lesson is listed");
-    await row.sendKeys(Key.ENTER);
+    await act(driver, "[data-testid=header-nav-today]", (el) => el.click(), "the «Сегодня» tab");
+    await act(driver, `[data-testid=lesson-row][data-lesson-id="${lessons[0].id}"]`, (el) => el.sendKeys(Key.ENTER),
+      "today's lesson is listed");
     await driver.wait(until.elementLocated(By.css("[data-testid=roster]")), 20000, "the lesson opens");
-    const onLesson = await driver.findElement(By.css("[data-testid=lesson-screen] [data-testid=reopened-badge]")).getText();
+    const onLesson = await textOf(driver, "[data-testid=lesson-screen] [data-testid=reopened-badge]", "the lesson's badge");
     assert.match(onLesson, /Открыт для исправления: ошибка в итоговой отметке/, `the lesson shows it: «${onLesson}»`);
     await screenshot(driver, "reopen-lesson.png");
   } finally {
