@@ -138,6 +138,12 @@ test("a deputy reopens a closed period with a reason and the teacher sees it", a
       "the teacher's journal is editable again");
     await screenshot(driver, "reopen-teacher.png");
 
+    // «Итоговые отметки», where the correction is made, says so too.
+    await act(driver, "[data-testid=open-finals]", (el) => el.click(), "«Итоговые отметки и закрытие периода»");
+    await driver.wait(until.elementLocated(By.css("[data-testid=finals-message]")), 20000, "the finals open");
+    assert.match(await textOf(driver, "[data-testid=reopened-badge]", "the finals' badge"),
+      /Открыт для исправления: ошибка в итоговой отметке/, "the finals screen shows the reopening");
+
     // The lesson of the reopened period says so too.
     await act(driver, "[data-testid=header-nav-today]", (el) => el.click(), "the «Сегодня» tab");
     await act(driver, `[data-testid=lesson-row][data-lesson-id="${lessons[0].id}"]`, (el) => el.sendKeys(Key.ENTER),
