@@ -35,15 +35,23 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> TestServer {
-        TestServer::start_with(None)
+        TestServer::start_with(journal_core::Policy::default(), None)
+    }
+
+    /// A server whose demo institution has `policy` instead of the strict default.
+    pub fn start_with_policy(policy: journal_core::Policy) -> TestServer {
+        TestServer::start_with(policy, None)
     }
 
     /// The same server over HTTPS with `tls` (its URL is https://127.0.0.1:port).
     pub fn start_tls(tls: Arc<rustls::ServerConfig>) -> TestServer {
-        TestServer::start_with(Some(tls))
+        TestServer::start_with(journal_core::Policy::default(), Some(tls))
     }
 
-    fn start_with(tls: Option<Arc<rustls::ServerConfig>>) -> TestServer {
+    fn start_with(
+        policy: journal_core::Policy,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> TestServer {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let dir = tempfile::tempdir().expect("a temp dir for the server database");
         let db = dir.path().join("server.db");
@@ -61,7 +69,8 @@ impl TestServer {
             rt.block_on(async move {
                 let storage: Arc<dyn Storage> =
                     Arc::new(SqliteStorage::open(&path).expect("the SQLite storage opens"));
-                let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+                let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+                snapshot.institution.policy = policy;
                 journal_server::demo::load_institution(
                     storage.as_ref(),
                     snapshot,

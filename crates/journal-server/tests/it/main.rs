@@ -34,6 +34,7 @@ mod offline_revoked;
 mod pg;
 mod print;
 mod prop;
+mod reopen;
 mod support;
 mod sync;
 mod versions;
