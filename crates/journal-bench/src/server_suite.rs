@@ -74,6 +74,8 @@ async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Res
     tokio::spawn(async move {
         let _ = axum_serve(listener, app).await;
     });
+    // reqwest's TLS comes without a provider in this build (journal-api's choice).
+    journal_server::tls::install_ring_provider();
     Ok(Server {
         base: format!("http://{addr}/api/v1"),
         client: reqwest::Client::new(),

@@ -24,6 +24,14 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Finished handshakes waiting for the server to take them.
 const ACCEPTED_QUEUE: usize = 64;
 
+/// Makes *ring* the process's default rustls provider, unless one is installed already. A
+/// reqwest client needs it whenever the build also holds journal-api, whose reqwest TLS comes
+/// without a provider (`rustls-no-provider`, features are shared across a workspace build):
+/// tests and benchmarks call this before making their HTTP clients.
+pub fn install_ring_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Why the certificate and key could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {

@@ -17,6 +17,7 @@ pub struct ServerView {
 
 impl ServerView {
     pub fn login(server_url: &str, login: &str) -> ServerView {
+        journal_server::tls::install_ring_provider();
         let http = reqwest::blocking::Client::new();
         let resp = http
             .post(format!("{server_url}/api/v1/auth/login"))
