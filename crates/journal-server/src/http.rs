@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::print_routes::routes())
         .merge(crate::clock_routes::routes())
         .merge(crate::admin_routes::routes())
+        .merge(crate::setup_routes::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -530,6 +531,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         ApiDoc::openapi()
             .merge_from(crate::print_routes::PrintApiDoc::openapi())
             .merge_from(crate::clock_routes::ClockApiDoc::openapi())
-            .merge_from(crate::admin_routes::AdminApiDoc::openapi()),
+            .merge_from(crate::admin_routes::AdminApiDoc::openapi())
+            .merge_from(crate::setup_routes::openapi()),
     )
 }

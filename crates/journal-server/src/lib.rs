@@ -8,6 +8,7 @@
 //! administrator's [`admin`] commands (`import`, `export`, `backup`, `restore`).
 
 pub mod admin;
+pub(crate) mod admin_access;
 pub mod admin_routes;
 pub mod audit;
 pub mod auth;
@@ -17,7 +18,9 @@ pub mod demo;
 pub mod dto;
 pub mod error;
 pub mod http;
+pub mod import_routes;
 pub mod print_routes;
+pub mod setup_routes;
 pub mod storage;
 pub mod testing;
 

@@ -24,6 +24,7 @@ macro_rules! conformance {
 }
 
 mod admin;
+mod admin_import;
 mod admin_users;
 mod audit;
 mod auth;
@@ -251,6 +252,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         .unwrap_or_default();
     let mut want = vec![
         "/api/v1/admin/clock-skews",
+        "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
         "/api/v1/admin/users/{id}/password",
         "/api/v1/auth/login",

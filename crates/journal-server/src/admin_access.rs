@@ -1,0 +1,38 @@
+//! Who may use an administrator's endpoint: journal-core's permission function decides, on the
+//! signed-in user's roles, for the whole institution (so a deputy passes wherever the regulations
+//! and the institution's policy give the deputy the action).
+
+use journal_core::{permissions, Action, Scope};
+
+use crate::clock_routes::institution_clock;
+use crate::error::ApiError;
+use crate::http::Authenticated;
+use crate::storage::Account;
+use crate::AppState;
+
+/// The signed-in user's account if one of their roles allows `action` in the institution;
+/// otherwise 403 with `refusal` (Russian, says who does it).
+pub(crate) async fn permitted(
+    state: &AppState,
+    auth: &Authenticated,
+    action: Action,
+    refusal: &str,
+) -> Result<Account, ApiError> {
+    let account = state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let policy = institution_clock(state, auth.session.institution_id)
+        .await?
+        .policy;
+    let allowed = account
+        .user
+        .grants
+        .iter()
+        .any(|g| permissions::check(g.role, action, Scope::Institution, &policy).is_ok());
+    if !allowed {
+        return Err(ApiError::forbidden(refusal));
+    }
+    Ok(account)
+}
