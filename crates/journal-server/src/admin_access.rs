@@ -10,12 +10,12 @@ use crate::http::Authenticated;
 use crate::storage::Account;
 use crate::AppState;
 
-/// The signed-in user's account if one of their roles allows `action` in the institution;
+/// The signed-in user's account if one of their roles allows one of `actions` in the institution;
 /// otherwise 403 with `refusal` (Russian, says who does it).
 pub(crate) async fn permitted(
     state: &AppState,
     auth: &Authenticated,
-    action: Action,
+    actions: &[Action],
     refusal: &str,
 ) -> Result<Account, ApiError> {
     let account = state
@@ -26,11 +26,11 @@ pub(crate) async fn permitted(
     let policy = institution_clock(state, auth.session.institution_id)
         .await?
         .policy;
-    let allowed = account
-        .user
-        .grants
-        .iter()
-        .any(|g| permissions::check(g.role, action, Scope::Institution, &policy).is_ok());
+    let allowed = account.user.grants.iter().any(|g| {
+        actions
+            .iter()
+            .any(|&a| permissions::check(g.role, a, Scope::Institution, &policy).is_ok())
+    });
     if !allowed {
         return Err(ApiError::forbidden(refusal));
     }

@@ -259,6 +259,7 @@ fn locked_error(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Res
         (status = 200, description = "Вход выполнен", body = LoginResponse),
         (status = 400, description = "Неверный запрос", body = ErrorBody),
         (status = 401, description = "Неверный логин или пароль", body = ErrorBody),
+        (status = 403, description = "Учётная запись отключена администратором", body = ErrorBody),
         (status = 409, description = "Ключ устройства не совпадает", body = ErrorBody),
         (status = 426, description = "Устаревшая версия приложения", body = ErrorBody),
         (status = 429, description = "Вход временно заблокирован", body = ErrorBody)))]
@@ -315,6 +316,7 @@ async fn login(
     if failures.count > 0 {
         state.storage.clear_login_failures(&login).await?;
     }
+    crate::user_routes::refuse_deactivated(&state, account.user.id).await?;
     state
         .storage
         .register_device(
@@ -340,6 +342,11 @@ async fn login(
             issued,
         )
         .await?;
+    // A deactivation that committed while this login ran has not ended the new session.
+    if let Err(e) = crate::user_routes::refuse_deactivated(&state, account.user.id).await {
+        state.storage.delete_session(&token_hash(&token)).await?;
+        return Err(e);
+    }
     Ok(Json(LoginResponse {
         token,
         expires_at,

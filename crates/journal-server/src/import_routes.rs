@@ -189,7 +189,7 @@ async fn import_file(
     let admin = permitted(
         &state,
         &auth,
-        Action::Import,
+        &[Action::Import],
         "Импорт данных выполняет администратор",
     )
     .await?;

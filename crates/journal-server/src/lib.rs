@@ -23,6 +23,8 @@ pub mod print_routes;
 pub mod setup_routes;
 pub mod storage;
 pub mod testing;
+pub mod user_routes;
+pub mod year_routes;
 
 use std::sync::Arc;
 

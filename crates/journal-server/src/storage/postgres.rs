@@ -22,14 +22,19 @@ use super::sqlite::{
     KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
     KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
-use super::{Account, AdminAction, LoginFailures, Session, Storage};
+use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry};
 use crate::authority::{self, Decision, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod setup;
+
 /// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.
-pub const MIGRATION_SQL: &[&str] = &[include_str!("migrations/pg_0001_init.sql")];
+pub const MIGRATION_SQL: &[&str] = &[
+    include_str!("migrations/pg_0001_init.sql"),
+    include_str!("migrations/pg_0002_user_deactivation.sql"),
+];
 
 impl From<tokio_postgres::Error> for StorageError {
     fn from(e: tokio_postgres::Error) -> Self {
@@ -1592,6 +1597,39 @@ impl Storage for PostgresStorage {
         }
         Ok(report)
     }
+
+    async fn user_records(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<Vec<UserRecord>, StorageError> {
+        setup::user_records(self, institution_id).await
+    }
+
+    async fn user_deactivated_at(
+        &self,
+        user_id: UserId,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        setup::user_deactivated_at(self, user_id).await
+    }
+
+    async fn set_user_active(
+        &self,
+        user_id: UserId,
+        active: bool,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        setup::set_user_active(self, user_id, active, action, now).await
+    }
+
+    async fn apply_year(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        setup::apply_year(self, snapshot, action, now).await
+    }
 }
 
 #[cfg(test)]
@@ -1602,7 +1640,10 @@ mod tests {
     #[test]
     fn shipped_migrations_never_change() {
         use sha2::{Digest, Sha256};
-        let pinned: &[&str] = &["92175cfca36dd4f61cd89eb84e63200f777d72998a5edeb1935853f5229b5bb1"];
+        let pinned: &[&str] = &[
+            "92175cfca36dd4f61cd89eb84e63200f777d72998a5edeb1935853f5229b5bb1",
+            "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112",
+        ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
             "a shipped migration was removed"

@@ -21,14 +21,19 @@ use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Account, AdminAction, LoginFailures, Session, Storage};
+use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry};
 use crate::authority::{self, Decision, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod setup;
+
 /// The shipped migrations, in order. Append only: a test pins each one's text.
-pub const MIGRATION_SQL: &[&str] = &[include_str!("migrations/0001_init.sql")];
+pub const MIGRATION_SQL: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_user_deactivation.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
@@ -2008,6 +2013,39 @@ impl Storage for SqliteStorage {
         })
         .await
     }
+
+    async fn user_records(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<Vec<UserRecord>, StorageError> {
+        setup::user_records(self, institution_id).await
+    }
+
+    async fn user_deactivated_at(
+        &self,
+        user_id: UserId,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        setup::user_deactivated_at(self, user_id).await
+    }
+
+    async fn set_user_active(
+        &self,
+        user_id: UserId,
+        active: bool,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        setup::set_user_active(self, user_id, active, action, now).await
+    }
+
+    async fn apply_year(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        setup::apply_year(self, snapshot, action, now).await
+    }
 }
 
 /// The one file a SQLite backup consists of.
@@ -2044,7 +2082,7 @@ mod tests {
     #[test]
     fn shipped_migrations_never_change() {
         use sha2::{Digest, Sha256};
-        let pinned: &[&str] = &[PINNED_0001];
+        let pinned: &[&str] = &[PINNED_0001, PINNED_0002];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
             "a shipped migration was removed"
@@ -2061,4 +2099,5 @@ mod tests {
     }
 
     const PINNED_0001: &str = "96b84a14337f633590729d0c8f211b4d83071e5ef3929f432a854719f4188c04";
+    const PINNED_0002: &str = "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112";
 }

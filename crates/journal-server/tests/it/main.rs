@@ -25,7 +25,9 @@ macro_rules! conformance {
 
 mod admin;
 mod admin_import;
+mod admin_user_state;
 mod admin_users;
+mod admin_year;
 mod audit;
 mod auth;
 mod clock;
@@ -255,6 +257,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
         "/api/v1/admin/users/{id}/password",
+        "/api/v1/admin/users/{id}/deactivate",
+        "/api/v1/admin/users/{id}/reactivate",
+        "/api/v1/admin/year",
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
@@ -282,6 +287,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
             let req = match method.as_str() {
                 "get" => s.client.get(&url),
                 "post" => s.client.post(&url).json(&json!({})),
+                "put" => s.client.put(&url).json(&json!({})),
                 other => panic!("unexpected method {other} in the document"),
             };
             let resp = req
