@@ -20,6 +20,7 @@ pub mod error;
 pub mod http;
 pub mod import_routes;
 pub mod print_routes;
+pub mod roster_routes;
 pub mod setup_routes;
 pub mod storage;
 pub mod testing;

@@ -1,6 +1,6 @@
 //! The administrator's year-setup endpoints beyond accounts, gathered so the API assembles them in
 //! one place: import of files ([`crate::import_routes`]), users' state ([`crate::user_routes`]),
-//! the academic year ([`crate::year_routes`]).
+//! the academic year ([`crate::year_routes`]), groups, students and loads ([`crate::roster_routes`]).
 
 use axum::Router;
 
@@ -11,6 +11,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::import_routes::routes())
         .merge(crate::user_routes::routes())
         .merge(crate::year_routes::routes())
+        .merge(crate::roster_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -19,4 +20,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::import_routes::ImportApiDoc::openapi()
         .merge_from(crate::user_routes::UserApiDoc::openapi())
         .merge_from(crate::year_routes::YearApiDoc::openapi())
+        .merge_from(crate::roster_routes::RosterApiDoc::openapi())
 }

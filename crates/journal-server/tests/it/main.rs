@@ -25,6 +25,7 @@ macro_rules! conformance {
 
 mod admin;
 mod admin_import;
+mod admin_roster;
 mod admin_user_state;
 mod admin_users;
 mod admin_year;
@@ -260,6 +261,12 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users/{id}/deactivate",
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/year",
+        "/api/v1/admin/groups",
+        "/api/v1/admin/students",
+        "/api/v1/admin/students/{id}/transfer",
+        "/api/v1/admin/students/{id}/withdraw",
+        "/api/v1/admin/loads",
+        "/api/v1/admin/loads/{id}/teacher",
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
