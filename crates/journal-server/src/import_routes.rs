@@ -16,7 +16,7 @@ use journal_import::{FileFormat, ImportError, ImportKind};
 use serde::{Deserialize, Serialize};
 
 use crate::admin::{self, AdminError, ImportReport};
-use crate::admin_access::permitted;
+use crate::admin_access::{permitted, reference_change_turn};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiQuery, Authenticated};
 use crate::AppState;
@@ -217,6 +217,7 @@ async fn import_file(
         .map(|f| f.trim().to_string())
         .filter(|f| !f.is_empty())
         .unwrap_or_else(|| format!("{kind} (HTTP)"));
+    let _turn = reference_change_turn().await;
     let report = admin::import_by(
         state.storage.as_ref(),
         auth.session.institution_id,

@@ -20,7 +20,7 @@ use journal_protocol::{Group, Load, Membership, Snapshot, Student};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::admin_access::permitted;
+use crate::admin_access::{permitted, reference_change_turn};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiJson, Authenticated};
 use crate::storage::AdminAction;
@@ -154,6 +154,7 @@ async fn change_reference<T>(
 ) -> Result<T, ApiError> {
     let admin = permitted(state, auth, &[action], refusal).await?;
     let inst = auth.session.institution_id;
+    let _turn = reference_change_turn().await;
     let (mut snap, _) = state.storage.snapshot(inst).await?;
     let (out, subject, detail) = change(&mut snap)?;
     state

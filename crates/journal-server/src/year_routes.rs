@@ -17,7 +17,7 @@ use journal_protocol::{AcademicYear, Holiday, Period, Snapshot};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::admin_access::permitted;
+use crate::admin_access::{permitted, reference_change_turn};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiJson, Authenticated};
 use crate::storage::AdminAction;
@@ -413,6 +413,7 @@ async fn set_year(
     )
     .await?;
     let inst = auth.session.institution_id;
+    let _turn = reference_change_turn().await;
     let (mut snap, _) = state.storage.snapshot(inst).await?;
     let (year, periods, holidays) = check_year(&input, &snap)?;
     snap.year = year;

@@ -299,4 +299,41 @@ async fn admin_keeps_groups_students_and_loads(b: Backend) {
     }
 }
 
-conformance!(admin_keeps_groups_students_and_loads);
+/// Enrolments sent at once all stay: each change reads, edits and writes the whole reference data,
+/// so without taking turns a later write would drop an earlier one's student.
+async fn concurrent_enrolments_all_stay(b: Backend) {
+    let s = TestServer::start(b).await;
+    let admin = s.device("admin").await;
+    let group = s.snapshot.groups[0].id;
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let req = s.post("/admin/students").bearer_auth(&admin.token).json(
+            &json!({"last_name": format!("Одновременная{i}"), "first_name": "Мария",
+                "group_id": group, "from": today()}),
+        );
+        sends.spawn(async move { req.send().await.map(|r| r.status().as_u16()) });
+    }
+    let statuses: Vec<_> = sends.join_all().await;
+    assert!(
+        statuses.iter().all(|st| matches!(st, Ok(201))),
+        "every enrolment is accepted: {statuses:?}"
+    );
+    let (snap, _) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("the snapshot is read");
+    let added = snap
+        .students
+        .iter()
+        .filter(|st| st.last_name.starts_with("Одновременная"))
+        .count();
+    assert_eq!(added, 8, "no enrolment overwrote another");
+    let report = s.storage.audit_verify().await.expect("the audit is read");
+    assert!(report.is_intact(), "the audit chain verifies: {report:?}");
+}
+
+conformance!(
+    admin_keeps_groups_students_and_loads,
+    concurrent_enrolments_all_stay
+);
