@@ -444,3 +444,105 @@ async fn set_year(
     components(schemas(YearSetup, YearPeriod, YearHoliday, YearSetupInput, YearPeriodInput))
 )]
 pub struct YearApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Snapshot {
+        let today = NaiveDate::from_ymd_opt(2027, 3, 3).unwrap_or_default();
+        journal_demo::generate(journal_demo::DEFAULT_SEED, today)
+    }
+
+    fn input_of(snap: &Snapshot) -> YearSetupInput {
+        YearSetupInput {
+            name: snap.year.name.clone(),
+            starts_on: snap.year.starts_on,
+            ends_on: snap.year.ends_on,
+            periods: snap
+                .periods
+                .iter()
+                .map(|p| YearPeriodInput {
+                    id: Some(p.id),
+                    name: Some(p.name.clone()),
+                    starts_on: p.starts_on,
+                    ends_on: p.ends_on,
+                })
+                .collect(),
+            holidays: Vec::new(),
+        }
+    }
+
+    fn code_of(r: Result<(AcademicYear, Vec<Period>, Vec<Holiday>), ApiError>) -> String {
+        r.err().map(|e| e.code).unwrap_or_else(|| "accepted".into())
+    }
+
+    #[test]
+    fn the_year_as_it_is_is_accepted_with_its_ids() {
+        let snap = demo();
+        let (year, periods, _) =
+            check_year(&input_of(&snap), &snap).expect("the demo year is a valid year");
+        assert_eq!(year, snap.year, "the same year back");
+        assert_eq!(periods, snap.periods, "the same periods, ids and ordinals");
+    }
+
+    #[test]
+    fn a_year_without_the_journal_may_be_redrawn_and_names_follow_the_policy() {
+        let mut snap = demo();
+        // No entries, finals or locks: any valid division goes.
+        snap.cells.clear();
+        snap.lesson_topics.clear();
+        snap.homework.clear();
+        snap.finals.clear();
+        snap.locks.clear();
+        snap.institution.policy.period_kind = PeriodKind::Quarter;
+        let mut input = input_of(&snap);
+        let start = snap.year.starts_on;
+        input.periods = (0..4)
+            .map(|q| YearPeriodInput {
+                id: None,
+                name: None,
+                starts_on: start + chrono::Duration::days(70 * q),
+                ends_on: start + chrono::Duration::days(70 * q + 60),
+            })
+            .collect();
+        let (_, periods, _) = check_year(&input, &snap).expect("four quarters in order");
+        let names: Vec<_> = periods.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["1 четверть", "2 четверть", "3 четверть", "4 четверть"],
+            "unnamed periods are named by the policy's kind"
+        );
+        assert!(
+            periods
+                .iter()
+                .all(|p| !snap.periods.iter().any(|o| o.id == p.id)),
+            "new periods get new ids"
+        );
+        input.periods.pop();
+        assert_eq!(
+            code_of(check_year(&input, &snap)),
+            "period_count",
+            "a quarter year has four periods"
+        );
+    }
+
+    #[test]
+    fn periods_must_be_ordered_and_inside_the_year() {
+        let snap = demo();
+        let mut swapped = input_of(&snap);
+        swapped.periods.swap(0, 1);
+        assert_eq!(
+            code_of(check_year(&swapped, &snap)),
+            "periods_overlap",
+            "periods go in order"
+        );
+        let mut late = input_of(&snap);
+        late.ends_on = late.periods[1].ends_on - chrono::Duration::days(1);
+        assert_eq!(
+            code_of(check_year(&late, &snap)),
+            "period_outside_year",
+            "a period ends inside the year"
+        );
+    }
+}
