@@ -8,14 +8,14 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDateTime;
-use journal_core::{Action, Role, UserId};
+use journal_core::{Action, DeviceId, Role, UserId};
 use journal_protocol::RoleGrant;
 use serde::{Deserialize, Serialize};
 
 use crate::admin_access::permitted;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::Authenticated;
-use crate::storage::{Account, AdminAction};
+use crate::storage::{Account, AdminAction, Storage};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -124,25 +124,18 @@ async fn list_users(
     Ok(Json(UserList { users }))
 }
 
-async fn set_active(
-    state: AppState,
-    auth: Authenticated,
-    id: String,
+/// Deactivates (or, with `active`, reactivates) `target` with an audit entry by `author` (a
+/// signed-in administrator and their device; `None`: the server's command line). Refused with 409
+/// when the user is already in that state. The HTTP endpoints and `journal-server deactivate` /
+/// `reactivate` both come here.
+pub async fn change_user_state(
+    storage: &dyn Storage,
+    target: &Account,
     active: bool,
-) -> Result<StatusCode, ApiError> {
-    let admin = permitted(&state, &auth, &[Action::ManageUsers], REFUSAL).await?;
-    let target = target_user(&state, &auth, &id).await?;
-    if !active && target.user.id == admin.user.id {
-        return Err(ApiError::bad_request(
-            "cannot_deactivate_self",
-            "Администратор не может отключить собственную учётную запись",
-        ));
-    }
-    let deactivated = state
-        .storage
-        .user_deactivated_at(target.user.id)
-        .await?
-        .is_some();
+    author: Option<(UserId, DeviceId)>,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let deactivated = storage.user_deactivated_at(target.user.id).await?.is_some();
     if deactivated != active {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -158,27 +151,51 @@ async fn set_active(
             },
         ));
     }
-    state
-        .storage
+    storage
         .set_user_active(
             target.user.id,
             active,
             AdminAction {
-                institution_id: auth.session.institution_id,
+                institution_id: target.institution_id,
                 kind: if active {
                     "user_reactivated"
                 } else {
                     "user_deactivated"
                 }
                 .into(),
-                author_id: Some(admin.user.id),
-                device_id: Some(auth.session.device_id),
+                author_id: author.map(|(u, _)| u),
+                device_id: author.map(|(_, d)| d),
                 subject: target.user.id.to_string(),
                 detail: serde_json::json!({"login": target.user.login}),
             },
-            state.config.now(),
+            now,
         )
         .await?;
+    Ok(())
+}
+
+async fn set_active(
+    state: AppState,
+    auth: Authenticated,
+    id: String,
+    active: bool,
+) -> Result<StatusCode, ApiError> {
+    let admin = permitted(&state, &auth, &[Action::ManageUsers], REFUSAL).await?;
+    let target = target_user(&state, &auth, &id).await?;
+    if !active && target.user.id == admin.user.id {
+        return Err(ApiError::bad_request(
+            "cannot_deactivate_self",
+            "Администратор не может отключить собственную учётную запись",
+        ));
+    }
+    change_user_state(
+        state.storage.as_ref(),
+        &target,
+        active,
+        Some((admin.user.id, auth.session.device_id)),
+        state.config.now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -231,4 +231,63 @@ async fn admin_deactivates_and_reactivates_a_user(b: Backend) {
     }
 }
 
-conformance!(admin_deactivates_and_reactivates_a_user);
+fn run(db: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_journal-server"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// The same change from the server's command line: `deactivate`, `users --json`, `reactivate`.
+async fn command_line_deactivates_and_reactivates(b: Backend) {
+    let s = TestServer::start(b).await;
+    let teacher = s.device("teacher").await;
+    let out = run(&s.db, &["deactivate", "teacher"]);
+    assert!(
+        out.status.success(),
+        "deactivate succeeds: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resp = s
+        .get("/auth/me")
+        .bearer_auth(&teacher.token)
+        .send()
+        .await
+        .expect("the request reaches the server");
+    assert_eq!(resp.status(), 401, "the teacher's session ended");
+    let (status, body) = login_answer(&s, "teacher", journal_demo::DEMO_PASSWORD).await;
+    assert_eq!(status, 403, "the teacher cannot sign in: {body}");
+    let out = run(&s.db, &["users", "--json"]);
+    let users: Value = serde_json::from_slice(&out.stdout).expect("users --json prints JSON");
+    let teacher_row = users
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["login"] == "teacher")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        teacher_row["active"], false,
+        "the list shows the state: {teacher_row}"
+    );
+    let out = run(&s.db, &["deactivate", "teacher"]);
+    assert!(!out.status.success(), "deactivating twice is refused");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("user_already_inactive"),
+        "with its code: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&s.db, &["reactivate", "teacher"]);
+    assert!(out.status.success(), "reactivate succeeds");
+    let (status, body) = login_answer(&s, "teacher", journal_demo::DEMO_PASSWORD).await;
+    assert_eq!(status, 200, "the teacher signs in again: {body}");
+    let report = s.storage.audit_verify().await.expect("the audit is read");
+    assert!(report.is_intact(), "the audit chain verifies: {report:?}");
+}
+
+conformance!(
+    admin_deactivates_and_reactivates_a_user,
+    command_line_deactivates_and_reactivates
+);
