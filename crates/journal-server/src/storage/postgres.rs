@@ -454,7 +454,10 @@ async fn op_context<C: GenericClient>(
                 .await?;
             ctx.final_value = existing(row, |f: Final| f.value)?;
         }
-        OpPayload::LockPeriod { load_id, period_id } => {
+        OpPayload::LockPeriod { load_id, period_id }
+        | OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
             ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string()).await?;
             ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = is_locked(tx, inst, *load_id, *period_id).await?;
@@ -604,6 +607,17 @@ async fn apply<C: GenericClient>(
             tx.execute(
                 "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                 &[&inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
+            )
+            .await?;
+        }
+        OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
+            // The period is open again; the unlock itself (author, time, reason) is kept as the
+            // change row and in the audit entry.
+            tx.execute(
+                "DELETE FROM locks WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
+                &[&inst, &load_id.to_string(), &period_id.to_string()],
             )
             .await?;
         }
@@ -1318,6 +1332,12 @@ impl Storage for PostgresStorage {
                 .map(|r| from_json(r.get::<_, &str>(0)))
                 .collect()
         }
+        let locks: Vec<PeriodLock> = all(
+            &tx,
+            "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
+            &inst,
+        )
+        .await?;
         let snap = Snapshot {
             institution,
             year,
@@ -1355,7 +1375,19 @@ impl Storage for PostgresStorage {
                 &inst,
             )
             .await?,
-            locks: all(&tx, "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id", &inst).await?,
+            reopenings: super::reopenings::open_reopenings(
+                &tx.query(
+                    "SELECT author_id, device_time, payload FROM changes
+                     WHERE institution_id = $1 AND payload LIKE $2 ORDER BY server_seq",
+                    &[&inst, &super::reopenings::UNLOCK_CHANGES_FILTER],
+                )
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect::<Vec<_>>(),
+                &locks,
+            )?,
+            locks,
             remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
         };
         tx.commit().await?;
