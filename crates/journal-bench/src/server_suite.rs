@@ -361,7 +361,26 @@ async fn pull_all(server: &Server, token: &str) -> anyhow::Result<(usize, u64)> 
     }
 }
 
-async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
+/// Which backends a run measures (`--backend`; both by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backends {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+async fn run_async(backends: Backends) -> anyhow::Result<Vec<(String, f64, String)>> {
+    let mut out = Vec::new();
+    if backends != Backends::Postgres {
+        out.extend(run_sqlite().await?);
+    }
+    if backends != Backends::Sqlite {
+        out.extend(run_postgres().await?);
+    }
+    Ok(out)
+}
+
+async fn run_sqlite() -> anyhow::Result<Vec<(String, f64, String)>> {
     let mut out = Vec::new();
 
     // SQLite: ingest, then the no-op sync and the week offline on the same (now busy) database.
@@ -433,7 +452,11 @@ async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
             .count() as f64,
         "ops".into(),
     ));
+    Ok(out)
+}
 
+async fn run_postgres() -> anyhow::Result<Vec<(String, f64, String)>> {
+    let mut out = Vec::new();
     // PostgreSQL in a throwaway cluster.
     let url = journal_server::testing::fresh_database().await?;
     let storage = Arc::new(PostgresStorage::connect(&url).await?);
@@ -452,9 +475,9 @@ async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
     Ok(out)
 }
 
-pub fn run() -> anyhow::Result<Vec<(String, f64, String)>> {
+pub fn run(backends: Backends) -> anyhow::Result<Vec<(String, f64, String)>> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run_async())
+        .block_on(run_async(backends))
 }
