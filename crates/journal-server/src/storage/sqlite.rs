@@ -877,17 +877,6 @@ pub(crate) struct DeviceRow {
     pub last_hash: String,
 }
 
-/// The device-chain checks of a push, the same for both storages: the device is known and of this
-/// institution, the op is the next of its gap-free sequence (else `device_fork` or `sequence_gap`
-/// with `expected_seq`), continues the device's hash chain and carries a valid signature.
-pub(crate) fn check_device_chain(
-    op: &Op,
-    inst: &str,
-    device: Option<&DeviceRow>,
-) -> Result<(), Box<OpResult>> {
-    check_device_chain_with(op, inst, device, None)
-}
-
 /// The signature check of one op made before the batch's transaction, with the device key it used.
 pub(crate) struct PreVerified {
     key_hex: String,
@@ -949,8 +938,10 @@ pub(crate) fn preverify(ops: &[Op], keys: &HashMap<DeviceId, String>) -> Vec<Opt
     out
 }
 
-/// [`check_device_chain`], using the signature check `pre` when it was made with the key the
-/// device row holds now.
+/// The device-chain checks of a push, the same for both storages: the device is known and of this
+/// institution, the op is the next of its gap-free sequence (else `device_fork` or `sequence_gap`
+/// with `expected_seq`), continues the device's hash chain and carries a valid signature — the
+/// check `pre` made before the batch's transaction when it used the key the device row holds now.
 pub(crate) fn check_device_chain_with(
     op: &Op,
     inst: &str,
