@@ -36,8 +36,40 @@ pub fn migrations() -> Migrations<'static> {
 
 const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
 
+/// `t` as [`TIME_FORMAT`] text. Written out by hand because chrono's formatter parses the format
+/// string on every call, and a push formats several times per op inside the writer; the text is
+/// the same (a unit test compares the two), chrono's formatter is kept for what this does not
+/// cover (years outside 0–9999, leap seconds).
 pub(crate) fn time_text(t: &NaiveDateTime) -> String {
-    t.format(TIME_FORMAT).to_string()
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write;
+    let nano = t.nanosecond();
+    if !(0..=9999).contains(&t.year()) || nano >= 1_000_000_000 {
+        return t.format(TIME_FORMAT).to_string();
+    }
+    let mut out = String::with_capacity(29);
+    // Writing into a String cannot fail.
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    // chrono's `%.f`: no fraction for whole seconds, else 3, 6 or 9 digits, as few as exact.
+    let _ = if nano == 0 {
+        Ok(())
+    } else if nano % 1_000_000 == 0 {
+        write!(out, ".{:03}", nano / 1_000_000)
+    } else if nano % 1_000 == 0 {
+        write!(out, ".{:06}", nano / 1_000)
+    } else {
+        write!(out, ".{nano:09}")
+    };
+    out
 }
 
 pub(crate) fn parse_time(s: &str) -> Result<NaiveDateTime, StorageError> {
@@ -2021,6 +2053,40 @@ fn memo<K: Eq + std::hash::Hash, V: Clone>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_text_is_chronos_format() {
+        let d = |y, mo, d, h, mi, s, n| {
+            chrono::NaiveDate::from_ymd_opt(y, mo, d)
+                .and_then(|d| d.and_hms_nano_opt(h, mi, s, n))
+                .expect("a valid time")
+        };
+        let mut times = vec![
+            d(2027, 3, 3, 15, 0, 0, 0),
+            d(2027, 12, 31, 23, 59, 59, 999_999_999),
+            d(2027, 1, 1, 0, 0, 0, 120_000_000),
+            d(2027, 1, 1, 0, 0, 0, 120_500_000),
+            d(2027, 1, 1, 0, 0, 0, 1_000),
+            d(2027, 1, 1, 0, 0, 0, 1),
+            d(999, 1, 1, 0, 0, 0, 0),
+            d(10_000, 1, 1, 0, 0, 0, 0),
+            d(-1, 1, 1, 0, 0, 0, 0),
+            d(2016, 12, 31, 23, 59, 59, 1_500_000_000),
+        ];
+        // A spread of ordinary times, down to the nanosecond.
+        let mut t = d(2020, 1, 1, 0, 0, 0, 0);
+        for i in 0..2_000i64 {
+            t += chrono::Duration::nanoseconds(i * 7_919_993_331 + (i % 3) * 1_000_000);
+            times.push(t);
+        }
+        for t in times {
+            assert_eq!(
+                time_text(&t),
+                t.format(TIME_FORMAT).to_string(),
+                "the hand-written time text equals chrono's for {t:?}"
+            );
+        }
+    }
 
     #[test]
     fn migrations_are_valid() {
