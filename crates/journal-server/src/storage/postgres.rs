@@ -22,8 +22,8 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::sqlite::{
-    check_device_chain_with, from_json, parse_id, parse_time, preverify, rejected, time_text,
-    to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
+    check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
+    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
     KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage};
@@ -1295,12 +1295,6 @@ async fn push_one(
             server_seq,
         },
     );
-    let detail = serde_json::json!({
-        "device_seq": op.device_seq,
-        "op_hash": op.hash,
-        "payload": op.payload,
-        "outcome": outcome,
-    });
     let mut entry = AuditEntry {
         institution_id: b.inst.clone(),
         seq: b.audit_seq as u64 + 1,
@@ -1310,7 +1304,7 @@ async fn push_one(
         device_time: Some(op.device_time),
         server_time: received_at,
         subject: op_id,
-        detail: to_json(&detail)?,
+        detail: op_audit_detail(op, &outcome)?,
         prev_hash: std::mem::take(&mut b.audit_hash),
         hash: String::new(),
     };
