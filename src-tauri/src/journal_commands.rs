@@ -96,6 +96,16 @@ pub fn lock_period(
 }
 
 #[tauri::command]
+pub fn unlock_period(
+    state: State<AppState>,
+    load_id: LoadId,
+    period_id: PeriodId,
+    reason: String,
+) -> Result<EditReceipt, ApiError> {
+    state.with(|j| j.unlock_period(load_id, period_id, &reason))
+}
+
+#[tauri::command]
 pub fn makeup_candidates(
     state: State<AppState>,
     lesson_id: LessonId,

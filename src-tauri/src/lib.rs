@@ -397,6 +397,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         journal_commands::grid,
         journal_commands::set_final,
         journal_commands::lock_period,
+        journal_commands::unlock_period,
         journal_commands::makeup_candidates,
         session_commands::sign_in_state,
         session_commands::sign_in,

@@ -315,6 +315,7 @@ fn kind_ru(p: &OpPayload) -> &'static str {
         OpPayload::SetHomework { .. } => "Домашнее задание",
         OpPayload::SetFinal { .. } => "Итоговая отметка",
         OpPayload::LockPeriod { .. } => "Закрытие периода",
+        OpPayload::UnlockPeriod { .. } => "Открытие периода для исправления",
         OpPayload::ResolveRemark { .. } => "Замечание",
     }
 }
@@ -360,9 +361,9 @@ fn place_of(j: &Journal, p: &OpPayload) -> (Option<String>, Option<String>) {
         OpPayload::SetTopic { lesson_id, .. } | OpPayload::SetHomework { lesson_id, .. } => {
             lesson_place(*lesson_id, None)
         }
-        OpPayload::SetFinal { load_id, .. } | OpPayload::LockPeriod { load_id, .. } => {
-            (load_place(*load_id), None)
-        }
+        OpPayload::SetFinal { load_id, .. }
+        | OpPayload::LockPeriod { load_id, .. }
+        | OpPayload::UnlockPeriod { load_id, .. } => (load_place(*load_id), None),
         OpPayload::ResolveRemark { .. } => (None, None),
     }
 }
@@ -386,6 +387,7 @@ fn payload_text(p: &OpPayload) -> String {
             None => "(пусто)".to_string(),
         },
         OpPayload::LockPeriod { .. } => "период закрыт".to_string(),
+        OpPayload::UnlockPeriod { reason, .. } => format!("открыт для исправления: {reason}"),
         OpPayload::ResolveRemark { .. } => "устранено".to_string(),
     }
 }

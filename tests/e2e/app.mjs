@@ -3,7 +3,7 @@
 // (Xvfb in CI). Stopping ends the app, WebKitWebDriver and tauri-driver — the whole process group.
 
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -142,15 +142,22 @@ export function cliBinary() {
 
 /**
  * The demo institution server (journal-server `init --demo`, then `serve`) on a free 127.0.0.1
- * port, its SQLite database in a throwaway dir. `stop()` ends it, `start()` starts it again on the
+ * port, its SQLite database in a throwaway dir; `policy` (an object) replaces the strict default
+ * policy. `stop()` ends it, `start()` starts it again on the
  * same port and database (the server coming back). Returns { url, port, db, start, stop }.
  */
-export async function startServer({ today, port } = {}) {
+export async function startServer({ today, port, policy } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "journal-e2e-server-"));
   const db = path.join(dir, "server.db");
   const bin = serverBinary();
   const args = ["--db", db, "init", "--demo"];
   if (today) args.push("--today", today);
+  // The institution's policy where the regulations differ (journal_core::Policy fields).
+  if (policy) {
+    const file = path.join(dir, "policy.json");
+    writeFileSync(file, JSON.stringify(policy));
+    args.push("--policy", file);
+  }
   execFileSync(bin, args, { stdio: ["ignore", "ignore", "pipe"], timeout: 120000 });
   const chosen = port || (await freePort());
   mkdirSync(LOGS, { recursive: true });

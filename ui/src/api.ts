@@ -71,6 +71,8 @@ export const api = {
     call<EditReceipt>("set_final", { loadId, periodId, studentId, input }),
   lockPeriod: (loadId: string, periodId: string) =>
     call<EditReceipt>("lock_period", { loadId, periodId }),
+  unlockPeriod: (loadId: string, periodId: string, reason: string) =>
+    call<EditReceipt>("unlock_period", { loadId, periodId, reason }),
   // sign-in, lock, switching user
   signInState: () => call<SignInState>("sign_in_state"),
   signIn: (login: string, password: string, serverUrl: string | null) =>

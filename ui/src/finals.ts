@@ -8,6 +8,7 @@ import { api, AppError } from "./api";
 import { h, shortDate } from "./format";
 import { average, loadTitle, lockBadge, readOnlyReason } from "./grid";
 import type { Route } from "./main";
+import { reopenedBadge } from "./reopen";
 import { dutyBadge } from "./today";
 import type { Grid, Session } from "./types";
 
@@ -112,6 +113,7 @@ export async function renderFinals(
         "div",
         { class: "grid-bar" },
         lockBadge(grid),
+        reopenedBadge(grid.reopened),
         dutyBadge(grid.finals_deadline, session.today),
         h(
           "span",

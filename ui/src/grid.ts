@@ -13,6 +13,7 @@ import { h, shortDate } from "./format";
 import { finalInput } from "./finals";
 import { WORK_TYPE_SHORT } from "./journal_calls";
 import { cellInput } from "./lesson";
+import { reopenButton, reopenedBadge } from "./reopen";
 import type { Route } from "./main";
 import { dutyBadge } from "./today";
 import type { Grid, GroupSummary, LoadSummary, Session } from "./types";
@@ -175,6 +176,14 @@ export async function renderGrid(
       }),
     );
 
+  // After a deputy reopened the period: the page again, focus on the journal.
+  const reopened = async () => {
+    grid = await api.grid(loadId, grid.period.id);
+    drawHead();
+    drawTable();
+    await afterEdit();
+  };
+
   function drawHead(): void {
     const reason = readOnlyReason(grid);
     const finals = h("button", { class: "action", type: "button", "data-testid": "open-finals" }, "Итоговые отметки и закрытие периода");
@@ -196,8 +205,10 @@ export async function renderGrid(
         { class: "grid-bar" },
         periodButtons(),
         lockBadge(grid),
+        reopenedBadge(grid.reopened),
         dutyBadge(grid.finals_deadline, session.today),
         grid.load.own ? finals : null,
+        reopenButton(grid, reopened, say),
       ),
       ...(reason ? [h("p", { class: "message message-info read-only", "data-testid": "read-only" }, reason)] : []),
     );

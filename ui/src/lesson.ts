@@ -16,6 +16,7 @@ import "./journal.css";
 import { api, AppError } from "./api";
 import { h, longDate, moment, shortDate, time } from "./format";
 import { journalCalls, WORK_TYPES, type MakeupCandidate } from "./journal_calls";
+import { reopenedBadge } from "./reopen";
 import type { Route } from "./main";
 import { dutyBadge } from "./today";
 import type { PlanTopicView } from "./bindings/PlanTopicView";
@@ -570,6 +571,7 @@ export async function renderLesson(
           `Только просмотр: ${detail.read_only_reason.message}`,
         )
       : null,
+    reopenedBadge(detail.reopened),
     h("div", { class: "lesson-duties-line" }, h("span", { class: "muted" }, "Не заполнено: "), dutyBadges),
     h(
       "div",

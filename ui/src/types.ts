@@ -23,6 +23,7 @@ export type { ConflictAction } from "./bindings/ConflictAction";
 export type { ConflictItem } from "./bindings/ConflictItem";
 export type { ConflictView } from "./bindings/ConflictView";
 export type { RemarkView } from "./bindings/RemarkView";
+export type { ReopeningView } from "./bindings/ReopeningView";
 export type { SignInOutcome } from "./bindings/SignInOutcome";
 export type { SignInState } from "./bindings/SignInState";
 export type { SyncReportDto } from "./bindings/SyncReportDto";

@@ -23,6 +23,7 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     LessonSummary::export_all_to(dir)?;
     LessonDetail::export_all_to(dir)?;
     Grid::export_all_to(dir)?;
+    ReopeningView::export_all_to(dir)?;
     GroupSummary::export_all_to(dir)?;
     LoadSummary::export_all_to(dir)?;
     PeriodView::export_all_to(dir)?;

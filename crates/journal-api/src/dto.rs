@@ -294,6 +294,8 @@ pub struct LessonDetail {
     pub double_mark_allowed: bool,
     /// Why the signed-in user cannot edit this lesson now (None = editable).
     pub read_only_reason: Option<crate::ApiError>,
+    /// The lesson's period was locked and is open again for a correction.
+    pub reopened: Option<ReopeningView>,
 }
 
 /// A teaching load: a subject of a group (or subgroup) taught by a teacher.
@@ -376,6 +378,20 @@ pub struct Grid {
     pub double_mark_allowed: bool,
     /// The finals of the period and their deadline (the period's last week).
     pub finals_deadline: Duty,
+    /// The period was locked and is open again for a correction (who, when, why).
+    pub reopened: Option<ReopeningView>,
+    /// The signed-in user may reopen this locked period for a correction (a deputy where the
+    /// policy lets deputies edit); the reason is asked when they do.
+    pub can_reopen: bool,
+}
+
+/// A locked period reopened for a correction by a deputy: shown on the grid and the lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReopeningView {
+    pub reason: String,
+    pub reopened_at: NaiveDateTime,
+    /// The full name of who reopened it («администрация» when this copy does not know them).
+    pub reopened_by: String,
 }
 
 /// «Замечание по ведению журнала» from a deputy or the control group on one of the user's loads.

@@ -217,6 +217,7 @@ impl Journal {
             plan,
             double_mark_allowed: self.policy.allows_double_mark(&load.subject.name),
             read_only_reason,
+            reopened: self.store.lesson_reopening(id)?.map(reopening_view),
         })
     }
 
@@ -335,6 +336,14 @@ impl Journal {
             locked: raw.lock.is_some(),
             locked_at: raw.lock.as_ref().map(|l| l.locked_at),
             double_mark_allowed: self.policy.allows_double_mark(&load.subject.name),
+            reopened: self
+                .store
+                .reopening(load_id, period.id)?
+                .map(reopening_view),
+            can_reopen: raw.lock.is_some()
+                && self
+                    .check_permission(&load.load, None, Action::UnlockPeriod)
+                    .is_ok(),
         })
     }
 
@@ -743,6 +752,55 @@ impl Journal {
         self.record(now, OpPayload::LockPeriod { load_id, period_id })
     }
 
+    /// Reopens a locked period of a load for a correction: a deputy (or the director) where the
+    /// policy lets deputies edit, with a reason (journal_core::check_can_unlock); the reason goes
+    /// into the signed op, which the server re-checks and logs.
+    pub fn unlock_period(
+        &mut self,
+        load_id: LoadId,
+        period_id: PeriodId,
+        reason: &str,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let load = self.load_row(load_id)?;
+        self.check_permission(&load.load, None, Action::UnlockPeriod)?;
+        let reason = reason.trim();
+        check_length(reason, "Причина")?;
+        let mut refusal: Option<RuleError> = None;
+        let may = self.me.grants.iter().any(|g| {
+            match journal_core::check_can_unlock(g.role, Some(reason), &self.policy) {
+                Ok(()) => true,
+                Err(e) => {
+                    // A missing reason is the answer that matters to a role that may reopen.
+                    if refusal.is_none() || e == RuleError::CorrectionReasonRequired {
+                        refusal = Some(e);
+                    }
+                    false
+                }
+            }
+        });
+        if !may {
+            return Err(refusal
+                .unwrap_or_else(|| RuleError::Forbidden("у пользователя нет ни одной роли".into()))
+                .into());
+        }
+        self.period_row(period_id)?;
+        if !self.store.is_locked(load_id, period_id)? {
+            return Err(ApiError::new(
+                "period_not_locked",
+                "Период не закрыт: открывать для исправления нечего",
+            ));
+        }
+        self.record(
+            now,
+            OpPayload::UnlockPeriod {
+                load_id,
+                period_id,
+                reason: reason.to_string(),
+            },
+        )
+    }
+
     /// Marks a remark on the user's load as dealt with («Устранено»).
     pub fn resolve_remark(&mut self, remark_id: Uuid) -> Result<EditReceipt, ApiError> {
         let now = self.now();
@@ -1091,6 +1149,16 @@ fn students_without_final(grid: &store::Grid) -> usize {
         .filter(|r| r.member_on.last().copied().unwrap_or(true))
         .filter(|r| r.final_value.is_none())
         .count()
+}
+
+fn reopening_view(r: journal_store::Reopening) -> ReopeningView {
+    ReopeningView {
+        reason: r.reason,
+        reopened_at: r.reopened_at,
+        reopened_by: r
+            .reopened_by_name
+            .unwrap_or_else(|| "администрация".to_string()),
+    }
 }
 
 fn check_length(text: &str, what: &str) -> Result<(), ApiError> {

@@ -241,6 +241,7 @@ fn bench_data() -> Result<BenchData> {
         finals: vec![],
         locks: vec![],
         remarks: vec![],
+        reopenings: vec![],
         lessons,
         loads: loads.clone(),
         students: students.clone(),

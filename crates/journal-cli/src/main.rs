@@ -105,6 +105,16 @@ enum Command {
         #[arg(long, value_name = "ID")]
         period: PeriodId,
     },
+    /// Открыть закрытый период для исправления (заместитель директора, если это разрешено
+    /// положением учреждения), с указанием причины.
+    Unlock {
+        #[arg(long, value_name = "ID")]
+        load: LoadId,
+        #[arg(long, value_name = "ID")]
+        period: PeriodId,
+        #[arg(long)]
+        reason: String,
+    },
     /// Состояние локальной копии: неотправленные изменения, конфликты, устройство.
     Status,
     /// Учебные периоды года.
@@ -473,6 +483,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let receipt = journal.lock_period(load, period)?;
             render::saved(&receipt, json, "Период закрыт для редактирования")
         }
+        Command::Unlock {
+            load,
+            period,
+            reason,
+        } => {
+            let receipt = journal.unlock_period(load, period, &reason)?;
+            render::saved(&receipt, json, "Период открыт для исправления")
+        }
         Command::Status => render::status(&journal.status()?, json),
         Command::Periods => render::periods(&journal.periods()?, json),
         Command::Remarks => render::remarks(&journal.remarks()?, json),
@@ -626,6 +644,32 @@ mod tests {
             Some("2026-10-05 10:15:00".to_string()),
             "--now parsed"
         );
+    }
+
+    #[test]
+    fn unlock_needs_a_reason() {
+        let id = "0190a7c2-0000-7000-8000-000000000001";
+        assert!(
+            Cli::try_parse_from(["journal", "unlock", "--load", id, "--period", id]).is_err(),
+            "a reopening without --reason is refused by the parser"
+        );
+        let cli = Cli::try_parse_from([
+            "journal",
+            "unlock",
+            "--load",
+            id,
+            "--period",
+            id,
+            "--reason",
+            "ошибка в итоговой",
+        ])
+        .expect("unlock with a reason parses");
+        match cli.command {
+            Command::Unlock { reason, .. } => {
+                assert_eq!(reason, "ошибка в итоговой", "the reason is kept verbatim")
+            }
+            other => panic!("parsed as {other:?}"),
+        }
     }
 
     #[test]

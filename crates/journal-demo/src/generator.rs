@@ -750,6 +750,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         finals,
         locks,
         remarks,
+        reopenings: Vec::new(),
     }
 }
 

@@ -12,4 +12,5 @@ pub use snapshot::*;
 pub use sync::*;
 
 /// Version of the sync protocol; every request carries it and an older client is refused clearly.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: `OpPayload::UnlockPeriod` (reopening a locked period for a correction, with a reason).
+pub const PROTOCOL_VERSION: u32 = 2;

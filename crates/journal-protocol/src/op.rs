@@ -42,6 +42,14 @@ pub enum OpPayload {
         load_id: LoadId,
         period_id: PeriodId,
     },
+    /// Reopens a locked period for a correction (a deputy, where the policy lets deputies edit);
+    /// the reason is part of the signed op and is logged. Shares the lock's target, so lock and
+    /// unlock are last-writer by server order. Added in protocol version 2.
+    UnlockPeriod {
+        load_id: LoadId,
+        period_id: PeriodId,
+        reason: String,
+    },
     ResolveRemark {
         remark_id: uuid::Uuid,
     },
@@ -56,6 +64,7 @@ impl OpPayload {
             OpPayload::SetHomework { .. } => "set_homework",
             OpPayload::SetFinal { .. } => "set_final",
             OpPayload::LockPeriod { .. } => "lock_period",
+            OpPayload::UnlockPeriod { .. } => "unlock_period",
             OpPayload::ResolveRemark { .. } => "resolve_remark",
         }
     }
@@ -80,7 +89,10 @@ impl OpPayload {
                 student_id,
                 ..
             } => format!("final:{load_id}:{period_id}:{student_id}"),
-            OpPayload::LockPeriod { load_id, period_id } => format!("lock:{load_id}:{period_id}"),
+            OpPayload::LockPeriod { load_id, period_id }
+            | OpPayload::UnlockPeriod {
+                load_id, period_id, ..
+            } => format!("lock:{load_id}:{period_id}"),
             OpPayload::ResolveRemark { remark_id } => format!("remark:{remark_id}"),
         }
     }
@@ -390,6 +402,77 @@ mod tests {
             a.canonical_bytes(),
             b.canonical_bytes(),
             "different ops, different bytes"
+        );
+    }
+
+    #[test]
+    fn unlock_shares_the_lock_target_and_signs_its_reason() {
+        let (load_id, period_id) = (LoadId(Uuid::new_v4()), PeriodId(Uuid::new_v4()));
+        let lock = OpPayload::LockPeriod { load_id, period_id };
+        let unlock = OpPayload::UnlockPeriod {
+            load_id,
+            period_id,
+            reason: "ошибка в итоговой отметке".into(),
+        };
+        assert_eq!(
+            lock.target(),
+            unlock.target(),
+            "lock and unlock compete for one target: last writer by server order"
+        );
+        assert_eq!(
+            unlock.kind(),
+            "unlock_period",
+            "the serde tag of the new op"
+        );
+        let k = key();
+        let mut op = sample(&k, "");
+        op.payload = unlock;
+        let op = Op::seal(
+            op.op_id,
+            op.device_id,
+            op.device_seq,
+            op.user_id,
+            op.device_time,
+            op.payload,
+            op.prev_hash,
+            &k,
+        )
+        .expect("an unlock op seals");
+        let mut changed = op.clone();
+        changed.payload = OpPayload::UnlockPeriod {
+            load_id,
+            period_id,
+            reason: "другая причина".into(),
+        };
+        assert_eq!(
+            changed
+                .verify(&k.verifying_key().to_bytes())
+                .map_err(|e| e.code()),
+            Err("op_hash_mismatch"),
+            "the reason is covered by the signature: it cannot be changed after the deputy signed"
+        );
+    }
+
+    #[test]
+    fn version_one_payloads_keep_their_wire_form() {
+        // Protocol 2 only adds a variant: ops sealed by a v1 app (already in outboxes and on the
+        // server) must keep the same JSON, hence the same canonical bytes and signatures.
+        let lock = OpPayload::LockPeriod {
+            load_id: LoadId(Uuid::nil()),
+            period_id: PeriodId(Uuid::nil()),
+        };
+        assert_eq!(
+            serde_json::to_string(&lock).expect("serialises"),
+            r#"{"kind":"lock_period","load_id":"00000000-0000-0000-0000-000000000000","period_id":"00000000-0000-0000-0000-000000000000"}"#,
+            "LockPeriod's JSON is unchanged by protocol 2"
+        );
+        let unlock: OpPayload = serde_json::from_str(
+            r#"{"kind":"unlock_period","load_id":"00000000-0000-0000-0000-000000000000","period_id":"00000000-0000-0000-0000-000000000000","reason":"исправление"}"#,
+        )
+        .expect("the v2 op deserialises");
+        assert!(
+            matches!(unlock, OpPayload::UnlockPeriod { ref reason, .. } if reason == "исправление"),
+            "unlock_period carries its reason: {unlock:?}"
         );
     }
 

@@ -28,6 +28,9 @@ pub struct Snapshot {
     pub finals: Vec<Final>,
     pub locks: Vec<PeriodLock>,
     pub remarks: Vec<Remark>,
+    /// Locked periods open again for a correction (protocol 2; absent in older snapshots).
+    #[serde(default)]
+    pub reopenings: Vec<PeriodReopening>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -270,6 +273,17 @@ pub struct PeriodLock {
     pub locked_by: UserId,
 }
 
+/// A locked period of a load reopened for a correction (the last `UnlockPeriod` applied while the
+/// period is not locked again): who reopened it, when (their device time) and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodReopening {
+    pub load_id: LoadId,
+    pub period_id: PeriodId,
+    pub reason: String,
+    pub reopened_at: NaiveDateTime,
+    pub reopened_by: UserId,
+}
+
 /// «Замечания по ведению журнала» from a deputy or the control group to the teacher of a load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remark {
@@ -449,6 +463,19 @@ impl Snapshot {
             .cloned()
             .collect();
         user_ids.extend(remarks.iter().map(|r| r.author_id));
+        // A teacher's device names who reopened a locked period of theirs for a correction.
+        if !teaching.is_empty() {
+            user_ids.extend(
+                self.users
+                    .iter()
+                    .filter(|u| {
+                        u.grants.iter().any(|g| {
+                            matches!(g.role, Role::Director | Role::Deputy | Role::DepartmentHead)
+                        })
+                    })
+                    .map(|u| u.id),
+            );
+        }
         user_ids.extend(
             self.groups
                 .iter()
@@ -554,6 +581,12 @@ impl Snapshot {
                 .filter(|l| period_loads.contains(&l.load_id))
                 .cloned()
                 .collect(),
+            reopenings: self
+                .reopenings
+                .iter()
+                .filter(|r| period_loads.contains(&r.load_id))
+                .cloned()
+                .collect(),
             remarks,
             loads,
             lessons,
@@ -583,6 +616,7 @@ impl Snapshot {
             finals: Vec::new(),
             locks: Vec::new(),
             remarks: Vec::new(),
+            reopenings: Vec::new(),
         }
     }
 }
@@ -868,6 +902,16 @@ mod tests {
                 text: "Заполнить тему".into(),
                 resolved_at: None,
             }],
+            reopenings: [1, 2]
+                .into_iter()
+                .map(|n| PeriodReopening {
+                    load_id: ld(n),
+                    period_id: PeriodId(uid(501)),
+                    reason: "ошибка в итоговой".into(),
+                    reopened_at: at(40),
+                    reopened_by: UserId(uid(DEPUTY)),
+                })
+                .collect(),
         }
     }
 
@@ -889,6 +933,27 @@ mod tests {
     }
 
     #[test]
+    fn a_teacher_knows_who_may_reopen_their_periods() {
+        let mut full = sample();
+        full.users.push(user(
+            1001,
+            "director",
+            vec![grant(Role::Director, None, None)],
+        ));
+        let teacher = full.for_user(UserId(uid(A)));
+        assert!(
+            teacher.users.iter().any(|u| u.login == "director"),
+            "the teacher's copy names a director who may reopen their locked period"
+        );
+        let other = full.for_user(UserId(uid(OTHER)));
+        assert_eq!(
+            other.users.len(),
+            1,
+            "a user without loads still gets only their own row"
+        );
+    }
+
+    #[test]
     fn teacher_keeps_own_loads_only() {
         let snap = sample().for_user(UserId(uid(A)));
         assert_eq!(
@@ -904,6 +969,14 @@ mod tests {
         assert_eq!(snap.cells.len(), 4, "all cells of L1's two lessons");
         assert_eq!(snap.finals.len(), 2, "L1's finals");
         assert_eq!(snap.locks.len(), 1, "L1's lock");
+        assert_eq!(
+            snap.reopenings
+                .iter()
+                .map(|r| r.load_id)
+                .collect::<Vec<_>>(),
+            vec![ld(1)],
+            "L1's reopening, not B's"
+        );
         assert_eq!(snap.remarks.len(), 1, "the remark addressed to L1");
         let groups: HashSet<GroupId> = snap.groups.iter().map(|g| g.id).collect();
         assert_eq!(groups, HashSet::from([g1()]), "only the group of L1");

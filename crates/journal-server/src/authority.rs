@@ -8,8 +8,8 @@ use journal_core::permissions;
 use journal_core::timing::{check_entry, EntryKind};
 use journal_core::topic::validate_topic;
 use journal_core::{
-    check_unlocked, parse_cell, Action, CellValue, DeviceId, FinalValue, LessonInfo, Policy, Role,
-    RuleError, Scope, WorkType,
+    check_can_unlock, check_unlocked, parse_cell, Action, CellValue, DeviceId, FinalValue,
+    LessonInfo, Policy, Role, RuleError, Scope, WorkType,
 };
 use journal_protocol::{
     Bell, Lesson, Load, Membership, Op, OpPayload, Period, Remark, Subject, User,
@@ -126,6 +126,32 @@ pub fn authorise(
         let scope = scope_for(user, grant.role, grant.group_id, load, lesson);
         match permissions::check(grant.role, action, scope, policy) {
             Ok(()) => return Ok(()),
+            Err(e) => {
+                first_refusal.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_refusal
+        .unwrap_or_else(|| RuleError::Forbidden("у пользователя нет ни одной роли".to_string())))
+}
+
+/// Whether one of the user's roles may reopen `load`'s locked period with `reason`: journal-core's
+/// `check_can_unlock` for the role, and the permission table for the role's scope on the load.
+pub fn authorise_unlock(
+    user: &User,
+    load: &Load,
+    reason: &str,
+    policy: &Policy,
+) -> Result<(), RuleError> {
+    let mut first_refusal = None;
+    for grant in &user.grants {
+        let scope = scope_for(user, grant.role, grant.group_id, load, None);
+        let checked = permissions::check(grant.role, Action::UnlockPeriod, scope, policy)
+            .and_then(|()| check_can_unlock(grant.role, Some(reason), policy));
+        match checked {
+            Ok(()) => return Ok(()),
+            // A missing reason is the answer for a role that may reopen, whatever came before.
+            Err(e @ RuleError::CorrectionReasonRequired) => return Err(e),
             Err(e) => {
                 first_refusal.get_or_insert(e);
             }
@@ -357,6 +383,23 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 Decision::Merge
             } else {
                 Decision::Apply
+            }
+        }
+        OpPayload::UnlockPeriod { reason, .. } => {
+            let Some(load) = ctx.load.as_ref() else {
+                return Decision::reject("unknown_load", "Нагрузка не найдена на сервере");
+            };
+            if ctx.period.is_none() {
+                return Decision::reject("unknown_period", "Учебный период не найден на сервере");
+            }
+            try_rule!(authorise_unlock(author, load, reason, policy));
+            if ctx.locked {
+                Decision::Apply
+            } else {
+                Decision::reject(
+                    "period_not_locked",
+                    "Период не закрыт: открывать для исправления нечего",
+                )
             }
         }
         OpPayload::ResolveRemark { .. } => {

@@ -42,7 +42,20 @@ pub async fn load_institution(
 
 /// The demo institution of journal-demo for `today`, all users with the demo password.
 pub async fn load_demo(storage: &dyn Storage, today: NaiveDate) -> anyhow::Result<String> {
-    let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today);
+    load_demo_with_policy(storage, today, None).await
+}
+
+/// [`load_demo`] with the institution's `policy` (where the regulations differ) instead of the
+/// strict default, e.g. deputies who may reopen a locked period (a demo, a test).
+pub async fn load_demo_with_policy(
+    storage: &dyn Storage,
+    today: NaiveDate,
+    policy: Option<journal_core::Policy>,
+) -> anyhow::Result<String> {
+    let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today);
+    if let Some(policy) = policy {
+        snapshot.institution.policy = policy;
+    }
     let logins: Vec<String> = snapshot.users.iter().map(|u| u.login.clone()).collect();
     let summary = load_institution(storage, snapshot, journal_demo::DEMO_PASSWORD).await?;
     Ok(format!(

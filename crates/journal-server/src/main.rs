@@ -33,6 +33,10 @@ enum Command {
         /// "Today" for the demo data (default: the current date).
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
+        /// The demo institution's policy: a JSON file with journal_core::Policy fields (those
+        /// left out keep the strict default), e.g. {"deputy_may_edit": true}.
+        #[arg(long)]
+        policy: Option<std::path::PathBuf>,
     },
     /// Serve the HTTP API.
     Serve {
@@ -118,10 +122,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("база данных «{}»", cli.db))?;
     match cli.command {
-        Command::Init { demo, today } => {
+        Command::Init {
+            demo,
+            today,
+            policy,
+        } => {
             if demo {
                 let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-                let report = journal_server::demo::load_demo(storage.as_ref(), today).await?;
+                let policy = match policy {
+                    Some(path) => {
+                        let text = std::fs::read_to_string(&path)
+                            .with_context(|| format!("файл политики «{}»", path.display()))?;
+                        Some(serde_json::from_str(&text).with_context(|| {
+                            format!("файл политики «{}» не разобран", path.display())
+                        })?)
+                    }
+                    None => None,
+                };
+                let report =
+                    journal_server::demo::load_demo_with_policy(storage.as_ref(), today, policy)
+                        .await?;
                 println!("{report}");
             } else {
                 println!("База данных создана: {}", cli.db);

@@ -4,8 +4,8 @@
 use crate::codec::{enum_col, json, parse, parse_opt};
 use crate::{Store, StoreError};
 use journal_protocol::{
-    Cell, Final, Group, Homework, Lesson, LessonTopic, Load, Membership, PeriodLock, PlanTopic,
-    Remark, Snapshot, Student, Subgroup, Subject, User,
+    Cell, Final, Group, Homework, Lesson, LessonTopic, Load, Membership, PeriodLock,
+    PeriodReopening, PlanTopic, Remark, Snapshot, Student, Subgroup, Subject, User,
 };
 use rusqlite::{Connection, Row};
 
@@ -246,6 +246,20 @@ impl Store {
                 })
             },
         )?;
+        let reopenings = rows(
+            c,
+            "SELECT load_id, period_id, reason, reopened_at, reopened_by FROM reopenings
+             ORDER BY load_id, period_id",
+            |r| {
+                Ok(PeriodReopening {
+                    load_id: parse(r, 0)?,
+                    period_id: parse(r, 1)?,
+                    reason: r.get(2)?,
+                    reopened_at: parse(r, 3)?,
+                    reopened_by: parse(r, 4)?,
+                })
+            },
+        )?;
         Ok(Snapshot {
             institution,
             year,
@@ -267,6 +281,7 @@ impl Store {
             finals,
             locks,
             remarks,
+            reopenings,
         })
     }
 }

@@ -18,6 +18,7 @@ const SHADOWED: &[(&str, &str)] = &[
         "'final:' || load_id || ':' || period_id || ':' || student_id",
     ),
     ("locks", "'lock:' || load_id || ':' || period_id"),
+    ("reopenings", "'lock:' || load_id || ':' || period_id"),
     ("remarks", "'remark:' || id"),
 ];
 
@@ -106,6 +107,12 @@ impl Store {
                 [],
             )?;
         }
+        // Kept reopenings of loads or periods the server removed go.
+        tx.execute(
+            "DELETE FROM reopenings WHERE load_id NOT IN (SELECT id FROM loads)
+                 OR period_id NOT IN (SELECT id FROM periods)",
+            [],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -395,6 +402,22 @@ fn insert_journal(
             dt(&r.created_at),
             r.text,
             r.resolved_at.as_ref().map(dt)
+        ])?;
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO reopenings (load_id, period_id, reason, reopened_at, reopened_by)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for r in &s.reopenings {
+        if kept(format!("lock:{}:{}", r.load_id, r.period_id)) {
+            continue;
+        }
+        st.execute(params![
+            r.load_id.to_string(),
+            r.period_id.to_string(),
+            r.reason,
+            dt(&r.reopened_at),
+            r.reopened_by.to_string()
         ])?;
     }
     Ok(())

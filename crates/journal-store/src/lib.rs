@@ -13,12 +13,14 @@ mod import;
 mod outbox;
 mod query;
 mod remote;
+mod reopen;
 mod schema;
 
 pub use error::StoreError;
 pub use outbox::{OpState, OutboxCheck};
 pub use query::*;
 pub use remote::RemoteChange;
+pub use reopen::Reopening;
 pub use schema::MIGRATIONS;
 
 use chrono::Utc;

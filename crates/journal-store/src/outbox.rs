@@ -356,6 +356,42 @@ pub(crate) fn apply_payload(
                 at,
                 user
             ])?;
+            // Locked again after a correction: the period is no longer shown as reopened.
+            tx.prepare_cached("DELETE FROM reopenings WHERE load_id = ?1 AND period_id = ?2")?
+                .execute(params![load_id.to_string(), period_id.to_string()])?;
+        }
+        OpPayload::UnlockPeriod {
+            load_id,
+            period_id,
+            reason,
+        } => {
+            require(
+                tx,
+                "SELECT 1 FROM loads WHERE id = ?1",
+                load_id.to_string(),
+                "нагрузка",
+            )?;
+            require(
+                tx,
+                "SELECT 1 FROM periods WHERE id = ?1",
+                period_id.to_string(),
+                "период",
+            )?;
+            tx.prepare_cached("DELETE FROM locks WHERE load_id = ?1 AND period_id = ?2")?
+                .execute(params![load_id.to_string(), period_id.to_string()])?;
+            tx.prepare_cached(
+                "INSERT INTO reopenings (load_id, period_id, reason, reopened_at, reopened_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (load_id, period_id) DO UPDATE SET reason = excluded.reason,
+                     reopened_at = excluded.reopened_at, reopened_by = excluded.reopened_by",
+            )?
+            .execute(params![
+                load_id.to_string(),
+                period_id.to_string(),
+                reason,
+                at,
+                user
+            ])?;
         }
         OpPayload::ResolveRemark { remark_id } => {
             let n = tx

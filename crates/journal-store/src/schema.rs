@@ -4,10 +4,16 @@
 use rusqlite_migration::{Migrations, M};
 
 /// (name, SQL) of every migration in order.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../migrations/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_reopenings",
+        include_str!("../migrations/0002_reopenings.sql"),
+    ),
+];
 
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())

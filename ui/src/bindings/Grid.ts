@@ -4,6 +4,7 @@ import type { GridColumn } from "./GridColumn";
 import type { GridRow } from "./GridRow";
 import type { LoadSummary } from "./LoadSummary";
 import type { PeriodView } from "./PeriodView";
+import type { ReopeningView } from "./ReopeningView";
 
 /**
  * The journal page of a load for a period: students × dates, finals, lock state.
@@ -12,4 +13,13 @@ export type Grid = { load: LoadSummary, period: PeriodView, periods: Array<Perio
 /**
  * The finals of the period and their deadline (the period's last week).
  */
-finals_deadline: Duty, };
+finals_deadline: Duty, 
+/**
+ * The period was locked and is open again for a correction (who, when, why).
+ */
+reopened: ReopeningView | null, 
+/**
+ * The signed-in user may reopen this locked period for a correction (a deputy where the
+ * policy lets deputies edit); the reason is asked when they do.
+ */
+can_reopen: boolean, };

@@ -4,6 +4,7 @@ import type { HomeworkView } from "./HomeworkView";
 import type { LessonSummary } from "./LessonSummary";
 import type { PeriodView } from "./PeriodView";
 import type { PlanTopicView } from "./PlanTopicView";
+import type { ReopeningView } from "./ReopeningView";
 import type { RosterRow } from "./RosterRow";
 import type { TopicView } from "./TopicView";
 
@@ -26,4 +27,8 @@ double_mark_allowed: boolean,
 /**
  * Why the signed-in user cannot edit this lesson now (None = editable).
  */
-read_only_reason: ApiError | null, };
+read_only_reason: ApiError | null, 
+/**
+ * The lesson's period was locked and is open again for a correction.
+ */
+reopened: ReopeningView | null, };

@@ -11,6 +11,7 @@ mod print;
 mod proxy;
 mod reads;
 mod refusals;
+mod reopen;
 mod server;
 mod server_view;
 mod sync;

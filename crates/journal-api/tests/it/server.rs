@@ -35,6 +35,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> TestServer {
+        Self::start_with_policy(journal_core::Policy::default())
+    }
+
+    /// A server whose demo institution has `policy` instead of the strict default.
+    pub fn start_with_policy(policy: journal_core::Policy) -> TestServer {
         let dir = tempfile::tempdir().expect("a temp dir for the server database");
         let db = dir.path().join("server.db");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -51,7 +56,8 @@ impl TestServer {
             rt.block_on(async move {
                 let storage: Arc<dyn Storage> =
                     Arc::new(SqliteStorage::open(&path).expect("the SQLite storage opens"));
-                let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+                let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+                snapshot.institution.policy = policy;
                 journal_server::demo::load_institution(
                     storage.as_ref(),
                     snapshot,

@@ -139,5 +139,6 @@ pub fn college() -> Snapshot {
         finals: Vec::new(),
         locks: Vec::new(),
         remarks: Vec::new(),
+        reopenings: Vec::new(),
     }
 }

@@ -3,6 +3,7 @@
 //! sequence (`server_seq`, the audit chain) is per institution.
 
 pub mod postgres;
+mod reopenings;
 pub mod sqlite;
 
 use std::path::Path;

@@ -1003,7 +1003,10 @@ async fn op_context(
                 .final_value(tx, (*load_id, *period_id, *student_id))
                 .await?;
         }
-        OpPayload::LockPeriod { load_id, period_id } => {
+        OpPayload::LockPeriod { load_id, period_id }
+        | OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
             ctx.load = b.loads.get(load_id).cloned();
             ctx.period = b.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = b.locks.contains(&(*load_id, *period_id));
@@ -1157,6 +1160,19 @@ async fn apply(
             )
             .await?;
             b.locks.insert((*load_id, *period_id));
+        }
+        OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
+            // The period is open again; the unlock itself (author, time, reason) is kept as the
+            // change row and in the audit entry.
+            b.writes.flush(tx, &b.inst).await?;
+            tx.execute(
+                "DELETE FROM locks WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
+                &[&b.inst, &load_id.to_string(), &period_id.to_string()],
+            )
+            .await?;
+            b.locks.remove(&(*load_id, *period_id));
         }
         OpPayload::ResolveRemark { remark_id } => {
             if let Some(r) = &ctx.remark {
@@ -1863,6 +1879,12 @@ impl Storage for PostgresStorage {
                 .map(|r| from_json(r.get::<_, &str>(0)))
                 .collect()
         }
+        let locks: Vec<PeriodLock> = all(
+            &tx,
+            "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
+            &inst,
+        )
+        .await?;
         let snap = Snapshot {
             institution,
             year,
@@ -1900,7 +1922,19 @@ impl Storage for PostgresStorage {
                 &inst,
             )
             .await?,
-            locks: all(&tx, "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id", &inst).await?,
+            reopenings: super::reopenings::open_reopenings(
+                &tx.query(
+                    "SELECT author_id, device_time, payload FROM changes
+                     WHERE institution_id = $1 AND payload LIKE $2 ORDER BY server_seq",
+                    &[&inst, &super::reopenings::UNLOCK_CHANGES_FILTER],
+                )
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect::<Vec<_>>(),
+                &locks,
+            )?,
+            locks,
             remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
         };
         tx.commit().await?;

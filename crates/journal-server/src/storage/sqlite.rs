@@ -663,6 +663,9 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
     fn parse_all<T: DeserializeOwned>(rows: Vec<String>) -> Result<Vec<T>, StorageError> {
         rows.iter().map(|r| from_json(r)).collect()
     }
+    let locks: Vec<PeriodLock> = parse_all(all(
+        "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
+    )?)?;
     Ok(Snapshot {
         institution,
         year,
@@ -699,9 +702,20 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         finals: parse_all(all(
             "SELECT data FROM finals WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
-        locks: parse_all(all(
-            "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
+        reopenings: super::reopenings::open_reopenings(
+            &conn
+                .prepare(
+                    "SELECT author_id, device_time, payload FROM changes
+                     WHERE institution_id = ?1 AND payload LIKE ?2 ORDER BY server_seq",
+                )?
+                .query_map(
+                    params![inst, super::reopenings::UNLOCK_CHANGES_FILTER],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?
+                .collect::<Result<Vec<_>, _>>()?,
+            &locks,
+        )?,
+        locks,
         remarks: parse_all(all(
             "SELECT data FROM remarks WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
@@ -1179,7 +1193,10 @@ fn op_context(
                 })
                 .transpose()?;
         }
-        OpPayload::LockPeriod { load_id, period_id } => {
+        OpPayload::LockPeriod { load_id, period_id }
+        | OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
             ctx.load = st.loads.get(load_id).cloned();
             ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = st.locks.contains(&(*load_id, *period_id));
@@ -1323,6 +1340,16 @@ fn apply(
             )?
             .execute(params![inst, load_id.to_string(), period_id.to_string(), to_json(&lock)?])?;
         }
+        OpPayload::UnlockPeriod {
+            load_id, period_id, ..
+        } => {
+            // The period is open again; the unlock itself (author, time, reason) is kept as the
+            // change row and in the audit entry.
+            tx.prepare_cached(
+                "DELETE FROM locks WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
+            )?
+            .execute(params![inst, load_id.to_string(), period_id.to_string()])?;
+        }
         OpPayload::ResolveRemark { remark_id } => {
             if let Some(r) = &ctx.remark {
                 let mut r = r.clone();
@@ -1416,6 +1443,11 @@ fn push_one(
                 match &op.payload {
                     OpPayload::LockPeriod { load_id, period_id } => {
                         st.locks.insert((*load_id, *period_id));
+                    }
+                    OpPayload::UnlockPeriod {
+                        load_id, period_id, ..
+                    } => {
+                        st.locks.remove(&(*load_id, *period_id));
                     }
                     OpPayload::SetTopic {
                         lesson_id,

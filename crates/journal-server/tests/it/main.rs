@@ -33,6 +33,7 @@ mod offline_revoked;
 mod pg;
 mod print;
 mod prop;
+mod reopen;
 mod support;
 mod sync;
 mod versions;

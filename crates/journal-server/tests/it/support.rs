@@ -54,6 +54,16 @@ impl TestServer {
     }
 
     pub async fn start_with(backend: Backend, config: ServerConfig) -> TestServer {
+        Self::start_with_policy(backend, config, journal_core::Policy::default()).await
+    }
+
+    /// A server whose demo institution has `policy` (where the regulations differ) instead of the
+    /// strict default.
+    pub async fn start_with_policy(
+        backend: Backend,
+        config: ServerConfig,
+        policy: journal_core::Policy,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("a temp dir for the database");
         let (storage, db): (Arc<dyn Storage>, String) = match backend {
             Backend::Sqlite => {
@@ -69,7 +79,8 @@ impl TestServer {
                 (Arc::new(storage), url)
             }
         };
-        let snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+        let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+        snapshot.institution.policy = policy;
         journal_server::demo::load_institution(
             storage.as_ref(),
             snapshot.clone(),

@@ -20,6 +20,8 @@ async fn ops_from_an_older_or_newer_app_are_refused_and_leave_no_trace(b: Backen
     let audit_before = s.storage.audit_verify().await.expect("audit verifies");
 
     for (version, status, code, words) in [
+        // The v1 app knows no UnlockPeriod: it must update before it syncs again.
+        (1, 426, "protocol_outdated", "Обновите приложение"),
         (
             PROTOCOL_VERSION - 1,
             426,

@@ -294,6 +294,7 @@ pub fn fixture() -> Fixture {
             resolved_at: None,
         }],
         lessons: lessons.iter().chain(sub_lessons.iter()).cloned().collect(),
+        reopenings: vec![],
     };
     Fixture {
         teacher,

@@ -11,3 +11,4 @@ mod import;
 mod migrations;
 mod model;
 mod queries;
+mod reopen;

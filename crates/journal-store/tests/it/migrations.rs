@@ -4,10 +4,16 @@
 
 use sha2::{Digest, Sha256};
 
-const SHIPPED: &[(&str, &str)] = &[(
-    "0001_initial",
-    "da234c63ca1a271ce9a7878f14e0e8c006744d39e98fe724bed8567acc312865",
-)];
+const SHIPPED: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        "da234c63ca1a271ce9a7878f14e0e8c006744d39e98fe724bed8567acc312865",
+    ),
+    (
+        "0002_reopenings",
+        "2a13795693a85c58fed2f6356ccebb8dd6c6b5fe061f11648870d28a0aa5e32a",
+    ),
+];
 
 #[test]
 fn shipped_migrations_never_change() {
