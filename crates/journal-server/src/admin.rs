@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::NaiveDateTime;
-use journal_core::InstitutionId;
+use journal_core::{DeviceId, InstitutionId, UserId};
 use journal_import::{ImportError, ImportKind, Imported, LessonDates};
 use journal_protocol::Snapshot;
 use serde::{Deserialize, Serialize};
@@ -85,7 +85,7 @@ pub async fn pick_institution(
 }
 
 /// What an applied import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub kind: String,
     pub summary: String,
@@ -122,6 +122,20 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
     now: NaiveDateTime,
+) -> Result<ImportReport, AdminError> {
+    import_by(storage, institution, kind, file_name, bytes, now, None).await
+}
+
+/// [`import`] on behalf of a signed-in administrator (user and device), who becomes the author of
+/// the audit entry; `None` is the server's command line.
+pub async fn import_by(
+    storage: &dyn Storage,
+    institution: InstitutionId,
+    kind: &str,
+    file_name: &str,
+    bytes: &[u8],
+    now: NaiveDateTime,
+    author: Option<(UserId, DeviceId)>,
 ) -> Result<ImportReport, AdminError> {
     let import_kind =
         ImportKind::parse(kind).ok_or_else(|| AdminError::UnknownKind(kind.into()))?;
@@ -169,8 +183,8 @@ pub async fn import(
             AdminAction {
                 institution_id: institution,
                 kind: "import".to_string(),
-                author_id: None,
-                device_id: None,
+                author_id: author.map(|(user, _)| user),
+                device_id: author.map(|(_, device)| device),
                 subject: format!("{kind}: {file_name}"),
                 detail,
             },

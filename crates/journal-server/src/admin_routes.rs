@@ -136,6 +136,7 @@ async fn create_user(
         grants: req.grants,
     };
     let now = state.config.now();
+    let _turn = crate::admin_access::reference_change_turn().await;
     let (mut snapshot, _) = state.storage.snapshot(inst).await?;
     snapshot.users.push(user.clone());
     state

@@ -248,11 +248,15 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             try_rule!(check_unlocked(ctx.locked));
             // The value must be exactly what journal-core's parser makes of its own symbol: this
             // validates marks, double marks (by subject) and combinations with the one rule set.
-            let double_ok = ctx
-                .subject
-                .as_ref()
-                .is_some_and(|s| policy.allows_double_mark(&s.name));
-            match parse_cell(&value.symbol(), double_ok, policy) {
+            // Whether the subject allows a double mark matters only for a value with one (a
+            // symbol with '/'); the check normalises subject names, too dear for every op.
+            let symbol = value.symbol();
+            let double_ok = symbol.contains('/')
+                && ctx
+                    .subject
+                    .as_ref()
+                    .is_some_and(|s| policy.allows_double_mark(&s.name));
+            match parse_cell(&symbol, double_ok, policy) {
                 Ok(parsed) if parsed == *value => {}
                 Ok(_) => {
                     return Decision::reject(

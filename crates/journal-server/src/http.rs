@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::print_routes::routes())
         .merge(crate::clock_routes::routes())
         .merge(crate::admin_routes::routes())
+        .merge(crate::setup_routes::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -258,6 +259,7 @@ fn locked_error(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Res
         (status = 200, description = "Вход выполнен", body = LoginResponse),
         (status = 400, description = "Неверный запрос", body = ErrorBody),
         (status = 401, description = "Неверный логин или пароль", body = ErrorBody),
+        (status = 403, description = "Учётная запись отключена администратором", body = ErrorBody),
         (status = 409, description = "Ключ устройства не совпадает", body = ErrorBody),
         (status = 426, description = "Устаревшая версия приложения", body = ErrorBody),
         (status = 429, description = "Вход временно заблокирован", body = ErrorBody)))]
@@ -314,6 +316,7 @@ async fn login(
     if failures.count > 0 {
         state.storage.clear_login_failures(&login).await?;
     }
+    crate::user_routes::refuse_deactivated(&state, account.user.id).await?;
     state
         .storage
         .register_device(
@@ -339,6 +342,11 @@ async fn login(
             issued,
         )
         .await?;
+    // A deactivation that committed while this login ran has not ended the new session.
+    if let Err(e) = crate::user_routes::refuse_deactivated(&state, account.user.id).await {
+        state.storage.delete_session(&token_hash(&token)).await?;
+        return Err(e);
+    }
     Ok(Json(LoginResponse {
         token,
         expires_at,
@@ -530,6 +538,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         ApiDoc::openapi()
             .merge_from(crate::print_routes::PrintApiDoc::openapi())
             .merge_from(crate::clock_routes::ClockApiDoc::openapi())
-            .merge_from(crate::admin_routes::AdminApiDoc::openapi()),
+            .merge_from(crate::admin_routes::AdminApiDoc::openapi())
+            .merge_from(crate::setup_routes::openapi()),
     )
 }

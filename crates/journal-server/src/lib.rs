@@ -8,6 +8,7 @@
 //! administrator's [`admin`] commands (`import`, `export`, `backup`, `restore`).
 
 pub mod admin;
+pub(crate) mod admin_access;
 pub mod admin_routes;
 pub mod audit;
 pub mod auth;
@@ -17,11 +18,16 @@ pub mod demo;
 pub mod dto;
 pub mod error;
 pub mod http;
+pub mod import_routes;
 pub mod merge;
 pub mod print_routes;
+pub mod roster_routes;
+pub mod setup_routes;
 pub mod storage;
 pub mod testing;
 pub mod tls;
+pub mod user_routes;
+pub mod year_routes;
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
 //! `journal-server`: the institution server's command line (init, serve, audit verify, import,
-//! export, backup, restore).
+//! users, deactivate, reactivate, export, backup, restore).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -65,6 +65,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The institution's users with their roles and whether they may sign in.
+    Users {
+        #[arg(long)]
+        institution: Option<InstitutionId>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deactivate a user: they cannot sign in and their sessions end; their entries keep their
+    /// author.
+    Deactivate { login: String },
+    /// Let a deactivated user sign in again.
+    Reactivate { login: String },
     /// Write the institution's snapshot as JSON.
     Export {
         #[arg(long)]
@@ -253,6 +265,38 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, json)),
             }
         }
+        Command::Users { institution, json } => {
+            let inst = match admin::pick_institution(storage.as_ref(), institution).await {
+                Ok(i) => i,
+                Err(e) => return Ok(refused(&e, json)),
+            };
+            let records = storage.user_records(inst).await?;
+            if json {
+                let rows: Vec<_> = records
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "id": r.user.id, "login": r.user.login, "full_name": r.user.full_name,
+                            "grants": r.user.grants, "active": r.deactivated_at.is_none(),
+                            "deactivated_at": r.deactivated_at, "has_password": r.has_password,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for r in &records {
+                    let state = match r.deactivated_at {
+                        Some(at) => format!("отключён с {}", at.format("%d.%m.%Y %H:%M UTC")),
+                        None if !r.has_password => "без пароля".to_string(),
+                        None => "активен".to_string(),
+                    };
+                    println!("{}\t{}\t{}", r.user.login, r.user.full_name, state);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Deactivate { login } => set_user_state(storage.as_ref(), &login, false).await,
+        Command::Reactivate { login } => set_user_state(storage.as_ref(), &login, true).await,
         Command::Export { to, institution } => {
             let outcome = async {
                 let inst = admin::pick_institution(storage.as_ref(), institution).await?;
@@ -298,6 +342,38 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => Ok(refused(&e, false)),
             }
+        }
+    }
+}
+
+/// `deactivate` / `reactivate`: the same change as the HTTP endpoints, audited without an author.
+async fn set_user_state(
+    storage: &dyn journal_server::Storage,
+    login: &str,
+    active: bool,
+) -> anyhow::Result<ExitCode> {
+    let Some(account) = storage.account_by_login(login.trim()).await? else {
+        eprintln!("Пользователя с логином «{}» нет", login.trim());
+        return Ok(ExitCode::FAILURE);
+    };
+    match journal_server::user_routes::change_user_state(storage, &account, active, None, now())
+        .await
+    {
+        Ok(()) => {
+            println!(
+                "{} «{}»",
+                if active {
+                    "Учётная запись включена:"
+                } else {
+                    "Учётная запись отключена, сеансы завершены:"
+                },
+                account.user.login
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{} [{}]", e.message, e.code);
+            Ok(ExitCode::FAILURE)
         }
     }
 }

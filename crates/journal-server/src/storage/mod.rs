@@ -173,6 +173,50 @@ pub trait Storage: Send + Sync {
     /// Replaces the whole database with a backup that [`Storage::backup_to`] of the same backend
     /// wrote into `dir` (checked by the caller), in one transaction.
     async fn restore_from(&self, dir: &Path) -> Result<(), StorageError>;
+
+    // ---- year setup by the administrator (`setup_routes`)
+
+    /// The institution's users by login, each with whether it is active and has a password.
+    async fn user_records(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<Vec<UserRecord>, StorageError>;
+
+    /// When the user was deactivated; `None` while active (or unknown).
+    async fn user_deactivated_at(
+        &self,
+        user_id: UserId,
+    ) -> Result<Option<NaiveDateTime>, StorageError>;
+
+    /// Deactivates the user (records `now` and ends every session of theirs) or, with `active`,
+    /// reactivates them, and appends `action` to the audit chain — one transaction.
+    async fn set_user_active(
+        &self,
+        user_id: UserId,
+        active: bool,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+
+    /// Replaces the institution's academic year (name, dates) and its reference rows (periods,
+    /// holidays, … КТП) with the snapshot's and appends `action` — one transaction. Users, lessons
+    /// and journal content are not touched.
+    async fn apply_year(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+}
+
+/// A user as the administrator's list shows them.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub user: User,
+    /// UTC; `None` while the user may sign in.
+    pub deactivated_at: Option<NaiveDateTime>,
+    /// Whether a password was ever set (an imported user has none until the administrator sets one).
+    pub has_password: bool,
 }
 
 /// Every table of the server's schema, parents before children (restore inserts in this order

@@ -24,7 +24,11 @@ macro_rules! conformance {
 }
 
 mod admin;
+mod admin_import;
+mod admin_roster;
+mod admin_user_state;
 mod admin_users;
+mod admin_year;
 mod audit;
 mod auth;
 mod clock;
@@ -253,8 +257,18 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         .unwrap_or_default();
     let mut want = vec![
         "/api/v1/admin/clock-skews",
+        "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
         "/api/v1/admin/users/{id}/password",
+        "/api/v1/admin/users/{id}/deactivate",
+        "/api/v1/admin/users/{id}/reactivate",
+        "/api/v1/admin/year",
+        "/api/v1/admin/groups",
+        "/api/v1/admin/students",
+        "/api/v1/admin/students/{id}/transfer",
+        "/api/v1/admin/students/{id}/withdraw",
+        "/api/v1/admin/loads",
+        "/api/v1/admin/loads/{id}/teacher",
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
@@ -282,6 +296,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
             let req = match method.as_str() {
                 "get" => s.client.get(&url),
                 "post" => s.client.post(&url).json(&json!({})),
+                "put" => s.client.put(&url).json(&json!({})),
                 other => panic!("unexpected method {other} in the document"),
             };
             let resp = req

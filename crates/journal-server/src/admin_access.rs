@@ -1,0 +1,47 @@
+//! Who may use an administrator's endpoint: journal-core's permission function decides, on the
+//! signed-in user's roles, for the whole institution (so a deputy passes wherever the regulations
+//! and the institution's policy give the deputy the action).
+
+use journal_core::{permissions, Action, Scope};
+
+use crate::clock_routes::institution_clock;
+use crate::error::ApiError;
+use crate::http::Authenticated;
+use crate::storage::Account;
+use crate::AppState;
+
+/// The signed-in user's account if one of their roles allows one of `actions` in the institution;
+/// otherwise 403 with `refusal` (Russian, says who does it).
+pub(crate) async fn permitted(
+    state: &AppState,
+    auth: &Authenticated,
+    actions: &[Action],
+    refusal: &str,
+) -> Result<Account, ApiError> {
+    let account = state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let policy = institution_clock(state, auth.session.institution_id)
+        .await?
+        .policy;
+    let allowed = account.user.grants.iter().any(|g| {
+        actions
+            .iter()
+            .any(|&a| permissions::check(g.role, a, Scope::Institution, &policy).is_ok())
+    });
+    if !allowed {
+        return Err(ApiError::forbidden(refusal));
+    }
+    Ok(account)
+}
+
+/// Held while an administrator's change reads the institution, edits it and writes it back, so two
+/// changes at once in this server process do not overwrite each other (each would otherwise store
+/// its own copy of the reference data, and the later one would drop the earlier one's edit).
+static REFERENCE_CHANGE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub(crate) async fn reference_change_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    REFERENCE_CHANGE.lock().await
+}

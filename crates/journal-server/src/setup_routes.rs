@@ -1,0 +1,24 @@
+//! The administrator's year-setup endpoints beyond accounts, gathered so the API assembles them in
+//! one place: import of files ([`crate::import_routes`]), users' state ([`crate::user_routes`]),
+//! the academic year ([`crate::year_routes`]), groups, students and loads ([`crate::roster_routes`]).
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(crate::import_routes::routes())
+        .merge(crate::user_routes::routes())
+        .merge(crate::year_routes::routes())
+        .merge(crate::roster_routes::routes())
+}
+
+/// Their part of the OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    crate::import_routes::ImportApiDoc::openapi()
+        .merge_from(crate::user_routes::UserApiDoc::openapi())
+        .merge_from(crate::year_routes::YearApiDoc::openapi())
+        .merge_from(crate::roster_routes::RosterApiDoc::openapi())
+}

@@ -1,0 +1,140 @@
+//! The administrator's year-setup storage on SQLite (see the `Storage` methods after
+//! `restore_from`): users' state, deactivation and reactivation; the academic year.
+
+use chrono::NaiveDateTime;
+use journal_core::{InstitutionId, UserId};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+use journal_protocol::Snapshot;
+
+use super::{append_audit, from_json, parse_time, put_ref_rows, time_text, to_json, SqliteStorage};
+use crate::error::StorageError;
+use crate::storage::{AdminAction, UserRecord};
+
+pub(super) async fn user_records(
+    storage: &SqliteStorage,
+    institution_id: InstitutionId,
+) -> Result<Vec<UserRecord>, StorageError> {
+    storage
+        .read(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT data, deactivated_at, password_hash <> '' FROM users WHERE institution_id = ?1 ORDER BY login",
+            )?;
+            let rows = stmt.query_map(params![institution_id.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (data, deactivated_at, has_password) = row?;
+                out.push(UserRecord {
+                    user: from_json(&data)?,
+                    deactivated_at: deactivated_at.as_deref().map(parse_time).transpose()?,
+                    has_password,
+                });
+            }
+            Ok(out)
+        })
+        .await
+}
+
+pub(super) async fn user_deactivated_at(
+    storage: &SqliteStorage,
+    user_id: UserId,
+) -> Result<Option<NaiveDateTime>, StorageError> {
+    storage
+        .read(move |c| {
+            let at: Option<Option<String>> = c
+                .prepare_cached("SELECT deactivated_at FROM users WHERE id = ?1")?
+                .query_row(params![user_id.to_string()], |r| r.get(0))
+                .optional()?;
+            at.flatten().as_deref().map(parse_time).transpose()
+        })
+        .await
+}
+
+pub(super) async fn set_user_active(
+    storage: &SqliteStorage,
+    user_id: UserId,
+    active: bool,
+    action: AdminAction,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    storage
+        .write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let user = user_id.to_string();
+            let inst = action.institution_id.to_string();
+            let at = (!active).then(|| time_text(&now));
+            tx.execute(
+                "UPDATE users SET deactivated_at = ?3 WHERE id = ?1 AND institution_id = ?2",
+                params![user, inst, at],
+            )?;
+            if !active {
+                tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user])?;
+            }
+            append_audit(
+                &tx,
+                &inst,
+                &action.kind,
+                action.author_id.map(|u| u.to_string()),
+                action.device_id.map(|d| d.to_string()),
+                None,
+                now,
+                action.subject.clone(),
+                to_json(&action.detail)?,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+}
+
+pub(super) async fn apply_year(
+    storage: &SqliteStorage,
+    snap: Snapshot,
+    action: AdminAction,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    storage
+        .write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let inst = snap.institution.id.to_string();
+            if inst != action.institution_id.to_string() {
+                return Err(StorageError::Corrupt(
+                    "учебный год относится к другому учреждению".to_string(),
+                ));
+            }
+            let changed = tx.execute(
+                "UPDATE institutions SET year = ?2 WHERE id = ?1",
+                params![inst, to_json(&snap.year)?],
+            )?;
+            if changed != 1 {
+                return Err(StorageError::Corrupt(format!(
+                    "учреждение {inst} не найдено"
+                )));
+            }
+            tx.execute(
+                "DELETE FROM ref_rows WHERE institution_id = ?1",
+                params![inst],
+            )?;
+            put_ref_rows(&tx, &inst, &snap)?;
+            append_audit(
+                &tx,
+                &inst,
+                &action.kind,
+                action.author_id.map(|u| u.to_string()),
+                action.device_id.map(|d| d.to_string()),
+                None,
+                now,
+                action.subject.clone(),
+                to_json(&action.detail)?,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+}

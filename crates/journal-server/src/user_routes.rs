@@ -1,0 +1,240 @@
+//! Users' state over HTTP: the administrator lists the institution's users with their roles and
+//! whether they are active (`GET /api/v1/admin/users`), deactivates a user — who can no longer sign
+//! in, whose sessions end at once, and whose past entries keep their authorship — and reactivates
+//! them. Journal-core's `ManageUsers` decides who may; every change is audited.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDateTime;
+use journal_core::{Action, DeviceId, Role, UserId};
+use journal_protocol::RoleGrant;
+use serde::{Deserialize, Serialize};
+
+use crate::admin_access::permitted;
+use crate::error::{ApiError, ErrorBody};
+use crate::http::Authenticated;
+use crate::storage::{Account, AdminAction, Storage};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/users", get(list_users))
+        .route("/api/v1/admin/users/{id}/deactivate", post(deactivate))
+        .route("/api/v1/admin/users/{id}/reactivate", post(reactivate))
+}
+
+const REFUSAL: &str = "Учётными записями пользователей управляет администратор";
+
+/// A user as the administrator sees them.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserListItem {
+    #[schema(value_type = String)]
+    pub id: UserId,
+    pub login: String,
+    pub full_name: String,
+    /// Distinct roles, in the order granted.
+    #[schema(value_type = Vec<String>)]
+    pub roles: Vec<Role>,
+    #[schema(value_type = Vec<Object>)]
+    pub grants: Vec<RoleGrant>,
+    /// Whether the user may sign in.
+    pub active: bool,
+    /// When the user was deactivated (UTC).
+    pub deactivated_at: Option<NaiveDateTime>,
+    /// Whether a password is set (an imported user has none until the administrator sets one).
+    pub has_password: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserList {
+    pub users: Vec<UserListItem>,
+}
+
+/// Refuses a deactivated user's sign-in (called by the login after the password checked out).
+pub(crate) async fn refuse_deactivated(state: &AppState, user_id: UserId) -> Result<(), ApiError> {
+    if state.storage.user_deactivated_at(user_id).await?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "user_deactivated",
+            "Учётная запись отключена администратором: вход невозможен",
+        ));
+    }
+    Ok(())
+}
+
+/// The user `id` of the caller's institution, or 404.
+async fn target_user(
+    state: &AppState,
+    auth: &Authenticated,
+    id: &str,
+) -> Result<Account, ApiError> {
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_user",
+            "Такого пользователя в учреждении нет",
+        )
+    };
+    let user_id: UserId = id.parse().map_err(|_| not_found())?;
+    state
+        .storage
+        .account_by_id(user_id)
+        .await?
+        .filter(|a| a.institution_id == auth.session.institution_id)
+        .ok_or_else(not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 200, description = "Пользователи учреждения с ролями и состоянием", body = UserList),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_users(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<UserList>, ApiError> {
+    permitted(&state, &auth, &[Action::ManageUsers], REFUSAL).await?;
+    let records = state
+        .storage
+        .user_records(auth.session.institution_id)
+        .await?;
+    let users = records
+        .into_iter()
+        .map(|r| {
+            let mut roles: Vec<Role> = Vec::new();
+            for g in &r.user.grants {
+                if !roles.contains(&g.role) {
+                    roles.push(g.role);
+                }
+            }
+            UserListItem {
+                id: r.user.id,
+                login: r.user.login,
+                full_name: r.user.full_name,
+                roles,
+                grants: r.user.grants,
+                active: r.deactivated_at.is_none(),
+                deactivated_at: r.deactivated_at,
+                has_password: r.has_password,
+            }
+        })
+        .collect();
+    Ok(Json(UserList { users }))
+}
+
+/// Deactivates (or, with `active`, reactivates) `target` with an audit entry by `author` (a
+/// signed-in administrator and their device; `None`: the server's command line). Refused with 409
+/// when the user is already in that state. The HTTP endpoints and `journal-server deactivate` /
+/// `reactivate` both come here.
+pub async fn change_user_state(
+    storage: &dyn Storage,
+    target: &Account,
+    active: bool,
+    author: Option<(UserId, DeviceId)>,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let deactivated = storage.user_deactivated_at(target.user.id).await?.is_some();
+    if deactivated != active {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            if active {
+                "user_already_active"
+            } else {
+                "user_already_inactive"
+            },
+            if active {
+                "Учётная запись уже включена"
+            } else {
+                "Учётная запись уже отключена"
+            },
+        ));
+    }
+    storage
+        .set_user_active(
+            target.user.id,
+            active,
+            AdminAction {
+                institution_id: target.institution_id,
+                kind: if active {
+                    "user_reactivated"
+                } else {
+                    "user_deactivated"
+                }
+                .into(),
+                author_id: author.map(|(u, _)| u),
+                device_id: author.map(|(_, d)| d),
+                subject: target.user.id.to_string(),
+                detail: serde_json::json!({"login": target.user.login}),
+            },
+            now,
+        )
+        .await?;
+    Ok(())
+}
+
+async fn set_active(
+    state: AppState,
+    auth: Authenticated,
+    id: String,
+    active: bool,
+) -> Result<StatusCode, ApiError> {
+    let admin = permitted(&state, &auth, &[Action::ManageUsers], REFUSAL).await?;
+    let target = target_user(&state, &auth, &id).await?;
+    if !active && target.user.id == admin.user.id {
+        return Err(ApiError::bad_request(
+            "cannot_deactivate_self",
+            "Администратор не может отключить собственную учётную запись",
+        ));
+    }
+    change_user_state(
+        state.storage.as_ref(),
+        &target,
+        active,
+        Some((admin.user.id, auth.session.device_id)),
+        state.config.now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/deactivate", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Пользователь"),
+        ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 204, description = "Учётная запись отключена, все сеансы пользователя завершены; его записи в журнале сохраняют авторство"),
+        (status = 400, description = "Администратор не отключает сам себя", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Уже отключена", body = ErrorBody)))]
+async fn deactivate(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    set_active(state, auth, id, false).await
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/reactivate", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Пользователь"),
+        ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 204, description = "Учётная запись снова включена"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Уже включена", body = ErrorBody)))]
+async fn reactivate(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    set_active(state, auth, id, true).await
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(list_users, deactivate, reactivate),
+    components(schemas(UserList, UserListItem))
+)]
+pub struct UserApiDoc;
