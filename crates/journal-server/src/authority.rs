@@ -278,6 +278,19 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                     return Decision::Merge;
                 }
             }
+            // Clearing a value another device entered is not a no-op to merge away: the device
+            // never saw that value, so the teacher must see that their clearing was not taken (I7).
+            if concurrent && value.is_empty() {
+                if let Some(ex) = &ctx.cell {
+                    return Decision::Conflict {
+                        server_value: json!(ex.value),
+                        message: format!(
+                            "В клетке стоит «{}», выставленное с другого устройства раньше; очистка клетки не принята",
+                            ex.value.symbol()
+                        ),
+                    };
+                }
+            }
             let Some(kind) = classify_change(&old, value) else {
                 return Decision::Merge;
             };

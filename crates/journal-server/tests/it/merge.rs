@@ -67,4 +67,52 @@ async fn an_identical_mark_from_a_second_device_is_pulled_with_the_first_entry_t
     assert_eq!(value, &cell.value, "the change and the server's cell agree");
 }
 
-conformance!(an_identical_mark_from_a_second_device_is_pulled_with_the_first_entry_time);
+async fn clearing_a_value_another_device_entered_is_a_visible_conflict(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut first = s.device("teacher").await;
+    let mut second = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let a = first.op(t, set_cell(lesson.id, student, "4"));
+    // The second device never pulled the «4»: it clears the cell it saw empty-or-own.
+    let clear = second.op(
+        t + chrono::Duration::minutes(1),
+        OpPayload::SetCell {
+            lesson_id: lesson.id,
+            student_id: student,
+            value: journal_core::CellValue::default(),
+        },
+    );
+    assert_eq!(
+        outcome_name(&s.push(&first, std::slice::from_ref(&a)).await[0]),
+        "applied",
+        "the mark is applied"
+    );
+    assert_eq!(
+        outcome_name(&s.push(&second, std::slice::from_ref(&clear)).await[0]),
+        "conflict",
+        "clearing another device's value is shown to its author as a conflict, not dropped silently"
+    );
+    let snap: SnapshotResponse = s
+        .get("/sync/snapshot")
+        .bearer_auth(&first.token)
+        .send()
+        .await
+        .expect("the snapshot request reaches the server")
+        .json()
+        .await
+        .expect("a snapshot reply");
+    let cell = snap
+        .snapshot
+        .cells
+        .iter()
+        .find(|c| c.lesson_id == lesson.id && c.student_id == student)
+        .expect("the first accepted mark stays on the server");
+    assert_eq!(cell.value.symbol(), "4", "the first accepted value wins");
+}
+
+conformance!(
+    an_identical_mark_from_a_second_device_is_pulled_with_the_first_entry_time,
+    clearing_a_value_another_device_entered_is_a_visible_conflict
+);
