@@ -111,6 +111,13 @@ pub struct Op {
     pub payload: OpPayload,
     /// Hex SHA-256 of the previous op of this device ("" for the first).
     pub prev_hash: String,
+    /// The server sequence number up to which the device had pulled the journal when the edit was
+    /// made, lowered to what it still showed (a pulled value hidden behind a pending local edit was
+    /// never seen). A stored value from another device with a server_seq at or below it was on the
+    /// teacher's screen: editing it is a sequential correction, not a concurrent edit. 0 = saw
+    /// nothing (and what ops serialized before this field read as).
+    #[serde(default)]
+    pub seen_seq: u64,
     /// Hex SHA-256 over the op's canonical bytes (see [`Op::canonical_bytes`]) — chains the device's ops.
     pub hash: String,
     /// Hex ed25519 signature of the 32 raw bytes of `hash` by the device key.
@@ -172,8 +179,12 @@ impl Op {
     /// floats), and the server deserialises and re-serialises it with the same types; hence any
     /// change to [`OpPayload`]'s fields must come with a new [`crate::PROTOCOL_VERSION`].
     ///
-    /// Covered: op_id, device_id, device_seq, user_id, device_time, payload, prev_hash. Not covered:
-    /// `hash` and `sig`, which are derived from these bytes.
+    /// Covered: op_id, device_id, device_seq, user_id, device_time, payload, prev_hash, and
+    /// seen_seq (big-endian u64 after prev_hash) when it is not 0. Not covered: `hash` and `sig`,
+    /// which are derived from these bytes. Leaving seen_seq out when it is 0 keeps the bytes, and
+    /// so the hashes and signatures, of ops made before the field existed; the form stays injective
+    /// because prev_hash is length-prefixed, so the trailing 8 bytes are present exactly when
+    /// seen_seq is not 0.
     pub fn canonical_bytes(&self) -> Result<Vec<u8>, OpVerifyError> {
         let payload = serde_json::to_vec(&self.payload)
             .map_err(|e| OpVerifyError::Encoding(e.to_string()))?;
@@ -188,6 +199,9 @@ impl Op {
         push_len_prefixed(&mut out, time.as_bytes());
         push_len_prefixed(&mut out, &payload);
         push_len_prefixed(&mut out, self.prev_hash.as_bytes());
+        if self.seen_seq != 0 {
+            out.extend_from_slice(&self.seen_seq.to_be_bytes());
+        }
         Ok(out)
     }
 
@@ -197,7 +211,8 @@ impl Op {
     }
 
     /// Builds a complete op: computes its hash over the canonical bytes and signs the hash with the
-    /// device key. This is the only way the device makes an op.
+    /// device key. This is the only way the device makes an op. The op's `seen_seq` is 0 (saw
+    /// nothing); [`Op::seal_seen`] records what the device had seen.
     #[allow(clippy::too_many_arguments)]
     pub fn seal(
         op_id: OpId,
@@ -209,7 +224,7 @@ impl Op {
         prev_hash: String,
         key: &SigningKey,
     ) -> Result<Op, OpVerifyError> {
-        let mut op = Op {
+        let op = Op {
             op_id,
             device_id,
             device_seq,
@@ -217,9 +232,43 @@ impl Op {
             device_time,
             payload,
             prev_hash,
+            seen_seq: 0,
             hash: String::new(),
             sig: String::new(),
         };
+        op.sealed(key)
+    }
+
+    /// [`Op::seal`] for an edit made when the device had seen the journal up to `seen_seq`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn seal_seen(
+        op_id: OpId,
+        device_id: DeviceId,
+        device_seq: u64,
+        user_id: UserId,
+        device_time: NaiveDateTime,
+        payload: OpPayload,
+        prev_hash: String,
+        seen_seq: u64,
+        key: &SigningKey,
+    ) -> Result<Op, OpVerifyError> {
+        let op = Op {
+            op_id,
+            device_id,
+            device_seq,
+            user_id,
+            device_time,
+            payload,
+            prev_hash,
+            seen_seq,
+            hash: String::new(),
+            sig: String::new(),
+        };
+        op.sealed(key)
+    }
+
+    fn sealed(self, key: &SigningKey) -> Result<Op, OpVerifyError> {
+        let mut op = self;
         let digest = Sha256::digest(op.canonical_bytes()?);
         op.hash = hex::encode(digest);
         op.sig = hex::encode(key.sign(&digest).to_bytes());
@@ -473,6 +522,55 @@ mod tests {
         assert!(
             matches!(unlock, OpPayload::UnlockPeriod { ref reason, .. } if reason == "исправление"),
             "unlock_period carries its reason: {unlock:?}"
+        );
+    }
+
+    #[test]
+    fn seen_seq_is_signed_and_old_ops_without_it_still_verify() {
+        let k = key();
+        let public = k.verifying_key().to_bytes();
+        let old = sample(&k, "");
+        // An op as serialized before the field existed: no "seen_seq" key at all.
+        let mut json = serde_json::to_value(&old).expect("serializes");
+        json.as_object_mut().map(|o| o.remove("seen_seq"));
+        let read: Op = serde_json::from_value(json).expect("an op without seen_seq still reads");
+        assert_eq!(
+            read.seen_seq, 0,
+            "a missing seen_seq means the device saw nothing"
+        );
+        assert_eq!(
+            read.verify(&public),
+            Ok(()),
+            "an op signed before seen_seq existed must still verify"
+        );
+        let seen = Op::seal_seen(
+            old.op_id,
+            old.device_id,
+            old.device_seq,
+            old.user_id,
+            old.device_time,
+            old.payload.clone(),
+            old.prev_hash.clone(),
+            42,
+            &k,
+        )
+        .expect("seals");
+        assert_ne!(seen.hash, old.hash, "seen_seq is part of the signed bytes");
+        let round: Op = serde_json::from_str(&serde_json::to_string(&seen).expect("serializes"))
+            .expect("reads");
+        assert_eq!(round.seen_seq, 42, "seen_seq crosses the wire");
+        assert_eq!(round.verify(&public), Ok(()), "a sealed seen op verifies");
+        let mut forged = seen.clone();
+        forged.seen_seq = 1_000;
+        assert_eq!(
+            forged.verify(&public),
+            Err(OpVerifyError::HashMismatch { seq: 1 }),
+            "raising seen_seq after signing must break the hash"
+        );
+        forged.seen_seq = 0;
+        assert!(
+            forged.verify(&public).is_err(),
+            "dropping seen_seq after signing must break the hash"
         );
     }
 

@@ -32,6 +32,9 @@ pub fn local_time(timezone: &str, utc: chrono::NaiveDateTime) -> Option<chrono::
 pub struct Existing<T> {
     pub value: T,
     pub device_id: Option<DeviceId>,
+    /// The server_seq of the change that wrote the value (None: imported, not synced): a device
+    /// whose op had seen this far had the value on screen.
+    pub server_seq: Option<u64>,
     /// Who entered the value and when: what an identical value merged into it keeps (see
     /// [`crate::merge`]).
     pub entered: Entered,
@@ -42,6 +45,18 @@ pub struct Existing<T> {
 pub struct Entered {
     pub author_id: journal_core::UserId,
     pub at: chrono::NaiveDateTime,
+}
+
+impl<T> Existing<T> {
+    /// Whether `op` edits this value as a sequential edit: the value is its own device's, or the
+    /// device had pulled it before the edit (`seen_seq`). Otherwise a different value is a
+    /// concurrent edit, and the first accepted wins.
+    pub fn seen_by(&self, op: &Op) -> bool {
+        self.device_id == Some(op.device_id)
+            || self
+                .server_seq
+                .is_some_and(|seq| op.seen_seq > 0 && seq <= op.seen_seq)
+    }
 }
 
 /// What the storage read for one op, inside the op's transaction.
@@ -266,10 +281,11 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 }
                 Err(e) => return e.into(),
             }
-            // A device's own earlier value is its history (sequential edits); a value from elsewhere
-            // that differs is a concurrent edit: the first accepted wins.
+            // A value the device wrote or had pulled before the edit is its history (a sequential
+            // edit, a correction under check_entry's rules); a value from elsewhere that it never
+            // saw and that differs is a concurrent edit: the first accepted wins.
             let (old, concurrent) = match &ctx.cell {
-                Some(ex) if ex.device_id == Some(op.device_id) => (ex.value.clone(), false),
+                Some(ex) if ex.seen_by(op) => (ex.value.clone(), false),
                 Some(ex) => (CellValue::default(), !ex.value.is_empty()),
                 None => (CellValue::default(), false),
             };
@@ -384,7 +400,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             match (&ctx.final_value, value) {
                 (Some(ex), Some(v)) if ex.value == *v => Decision::Merge,
                 (None, None) => Decision::Merge,
-                (Some(ex), _) if ex.device_id != Some(op.device_id) => Decision::Conflict {
+                (Some(ex), _) if !ex.seen_by(op) => Decision::Conflict {
                     server_value: json!(ex.value),
                     message: format!(
                         "Итоговая отметка «{}» уже выставлена с другого устройства; ваше значение не принято",

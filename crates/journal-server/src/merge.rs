@@ -138,6 +138,7 @@ mod tests {
             cell: Some(Existing {
                 value: five(),
                 device_id: Some(DeviceId(Uuid::new_v4())),
+                server_seq: Some(1),
                 entered: Entered {
                     author_id: first,
                     at: time(10, 25),

@@ -30,7 +30,7 @@ pub struct OutboxCheck {
 }
 
 const OP_COLUMNS: &str =
-    "op_id, device_id, device_seq, user_id, device_time, payload, prev_hash, hash, sig";
+    "op_id, device_id, device_seq, user_id, device_time, payload, prev_hash, hash, sig, seen_seq";
 
 fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
     Ok(Op {
@@ -43,7 +43,23 @@ fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
         prev_hash: r.get(6)?,
         hash: r.get(7)?,
         sig: r.get(8)?,
+        seen_seq: r.get::<_, i64>(9)? as u64,
     })
+}
+
+/// What the device had seen of `target` when an edit is made: the sync cursor, but no more than
+/// a pending op on the same target had seen — a value pulled since then was hidden behind that
+/// pending op and never shown, so the edit cannot be a correction of it.
+fn seen_seq(tx: &Transaction<'_>, target: &str) -> Result<u64, StoreError> {
+    let cursor: i64 = tx
+        .prepare_cached("SELECT server_seq FROM sync_cursor WHERE singleton = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let pending: Option<i64> = tx
+        .prepare_cached("SELECT MIN(seen_seq) FROM outbox WHERE state = 'pending' AND target = ?1")?
+        .query_row(params![target], |r| r.get(0))?;
+    Ok(pending.map_or(cursor, |p| p.min(cursor)).max(0) as u64)
 }
 
 impl Store {
@@ -65,7 +81,8 @@ impl Store {
             .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
             .optional()?
             .unwrap_or((0, String::new()));
-        let op = Op::seal(
+        let seen_seq = seen_seq(&tx, &payload.target())?;
+        let op = Op::seal_seen(
             OpId(Uuid::now_v7()),
             self.device_id,
             last_seq as u64 + 1,
@@ -73,12 +90,13 @@ impl Store {
             device_time,
             payload,
             prev_hash,
+            seen_seq,
             &self.signing_key,
         )?;
         tx.prepare_cached(
             "INSERT INTO outbox (device_seq, op_id, device_id, user_id, device_time, kind, target,
-                                 payload, prev_hash, hash, sig, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending')",
+                                 payload, prev_hash, hash, sig, state, seen_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12)",
         )?
         .execute(params![
             op.device_seq as i64,
@@ -92,6 +110,7 @@ impl Store {
             op.prev_hash,
             op.hash,
             op.sig,
+            op.seen_seq as i64,
         ])?;
         tx.commit()?;
         Ok(op)

@@ -797,7 +797,7 @@ impl PgBatch {
                 cell_keys.into_iter().unzip();
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data, device_id FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
+                    "SELECT data, device_id, server_seq FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
                      (SELECT * FROM UNNEST($2::text[], $3::text[]))",
                 )
                 .await?;
@@ -807,11 +807,13 @@ impl PgBatch {
             {
                 let cell: Cell = from_json(r.get::<_, &str>(0))?;
                 let device: Option<String> = r.get(1);
+                let seq: Option<i64> = r.get(2);
                 cells.insert(
                     (cell.lesson_id, cell.student_id),
                     Existing {
                         value: cell.value,
                         device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                        server_seq: seq.map(|s| s as u64),
                         entered: Entered {
                             author_id: cell.author_id,
                             at: cell.entered_at,
@@ -859,7 +861,7 @@ impl PgBatch {
         let (load_id, period_id, student_id) = key;
         let stmt = tx
             .prepare_cached(
-                "SELECT data, device_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
+                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
             )
             .await?;
         let row = tx
@@ -950,10 +952,12 @@ fn existing<T: DeserializeOwned, V>(
 ) -> Result<Option<Existing<V>>, StorageError> {
     row.map(|r| {
         let device: Option<String> = r.get(1);
+        let seq: Option<i64> = r.get(2);
         let (value, entered) = value(from_json::<T>(r.get::<_, &str>(0))?);
         Ok(Existing {
             value,
             device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+            server_seq: seq.map(|s| s as u64),
             entered,
         })
     })
@@ -1088,6 +1092,7 @@ async fn apply(
                 Existing {
                     value: value.clone(),
                     device_id: Some(op.device_id),
+                    server_seq: Some(server_seq as u64),
                     entered: Entered {
                         author_id: op.user_id,
                         at: op.device_time,
@@ -1159,6 +1164,7 @@ async fn apply(
                     Some(Existing {
                         value: *v,
                         device_id: Some(op.device_id),
+                        server_seq: Some(server_seq as u64),
                         entered: Entered {
                             author_id: op.user_id,
                             at: op.device_time,

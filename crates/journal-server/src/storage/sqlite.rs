@@ -1071,6 +1071,10 @@ pub(crate) fn check_device_chain_with(
 #[derive(Serialize)]
 struct OpAuditDetail<'a> {
     device_seq: u64,
+    /// What the device had seen (decides concurrency); left out when 0, as in details written
+    /// before ops carried it.
+    #[serde(skip_serializing_if = "is_zero")]
+    seen_seq: u64,
     op_hash: &'a str,
     outcome: &'a OpOutcome,
     payload: &'a OpPayload,
@@ -1078,9 +1082,14 @@ struct OpAuditDetail<'a> {
 
 /// [`OpAuditDetail`] as text, serialised straight from the op rather than through a
 /// `serde_json::Value` (that detour cost about a tenth of a push's CPU).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 pub(crate) fn op_audit_detail(op: &Op, outcome: &OpOutcome) -> Result<String, StorageError> {
     to_json(&OpAuditDetail {
         device_seq: op.device_seq,
+        seen_seq: op.seen_seq,
         op_hash: &op.hash,
         outcome,
         payload: &op.payload,
@@ -1153,20 +1162,21 @@ fn op_context(
             ..
         } => {
             ctx.memberships = st.memberships(tx, inst, *student_id)?;
-            let row: Option<(String, Option<String>)> = tx
+            let row: Option<(String, Option<String>, Option<i64>)> = tx
                 .prepare_cached(
-                    "SELECT data, device_id FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
+                    "SELECT data, device_id, server_seq FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
                 )?
                 .query_row(params![inst, lesson_id.to_string(), student_id.to_string()], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
                 .optional()?;
             ctx.cell = row
-                .map(|(data, device)| -> Result<_, StorageError> {
+                .map(|(data, device, seq)| -> Result<_, StorageError> {
                     let stored = from_json::<Cell>(&data)?;
                     Ok(Existing {
                         value: stored.value,
                         device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                        server_seq: seq.map(|s| s as u64),
                         entered: Entered {
                             author_id: stored.author_id,
                             at: stored.entered_at,
@@ -1185,21 +1195,22 @@ fn op_context(
             ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = st.locks.contains(&(*load_id, *period_id));
             ctx.memberships = st.memberships(tx, inst, *student_id)?;
-            let row: Option<(String, Option<String>)> = tx
+            let row: Option<(String, Option<String>, Option<i64>)> = tx
                 .prepare_cached(
-                    "SELECT data, device_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
+                    "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
                 )?
                 .query_row(
                     params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
             ctx.final_value = row
-                .map(|(data, device)| -> Result<_, StorageError> {
+                .map(|(data, device, seq)| -> Result<_, StorageError> {
                     let stored = from_json::<Final>(&data)?;
                     Ok(Existing {
                         value: stored.value,
                         device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                        server_seq: seq.map(|s| s as u64),
                         entered: Entered {
                             author_id: stored.author_id,
                             at: stored.entered_at,

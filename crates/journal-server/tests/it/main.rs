@@ -39,6 +39,7 @@ mod pg;
 mod print;
 mod prop;
 mod reopen;
+mod seen;
 mod support;
 mod sync;
 mod versions;

@@ -278,8 +278,13 @@ pub struct Device {
 impl Device {
     /// The next op of this device's chain, sealed as the app's store seals it.
     pub fn op(&mut self, at: NaiveDateTime, payload: OpPayload) -> Op {
+        self.op_seen(at, payload, 0)
+    }
+
+    /// [`Device::op`] made after the device had pulled up to `seen_seq`.
+    pub fn op_seen(&mut self, at: NaiveDateTime, payload: OpPayload, seen_seq: u64) -> Op {
         self.seq += 1;
-        let op = Op::seal(
+        let op = Op::seal_seen(
             OpId(Uuid::now_v7()),
             self.id,
             self.seq,
@@ -287,6 +292,7 @@ impl Device {
             at,
             payload,
             self.last_hash.clone(),
+            seen_seq,
             &self.key,
         )
         .expect("sealing an op works");

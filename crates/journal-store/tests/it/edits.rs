@@ -466,3 +466,61 @@ fn two_handles_writing_at_once_keep_one_gap_free_chain() {
         "all 30 edits from both handles are in one gap-free chain"
     );
 }
+
+#[test]
+fn an_edit_records_what_the_device_had_seen_of_its_target() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut store, fx) = store_with(dir.path(), None);
+    let (lesson, student) = (fx.lessons[1], fx.students[0]);
+    let when = at(first_day() + chrono::Days::new(1), 9, 30);
+    let cell = |v: u8| OpPayload::SetCell {
+        lesson_id: lesson,
+        student_id: student,
+        value: mark(v),
+    };
+    let first = store.record_edit(fx.teacher, when, cell(4)).expect("edit");
+    assert_eq!(first.seen_seq, 0, "before any pull the device saw nothing");
+    store.set_sync_cursor(10, when).expect("cursor");
+    let second = store.record_edit(fx.teacher, when, cell(5)).expect("edit");
+    assert_eq!(
+        second.seen_seq, 0,
+        "a pending op on the target saw nothing: a value pulled since was hidden behind it"
+    );
+    let other = store
+        .record_edit(
+            fx.teacher,
+            when,
+            OpPayload::SetCell {
+                lesson_id: lesson,
+                student_id: fx.students[1],
+                value: mark(3),
+            },
+        )
+        .expect("edit");
+    assert_eq!(
+        other.seen_seq, 10,
+        "on a target without pending ops the device saw up to its sync cursor"
+    );
+    for op in [&first, &second] {
+        store
+            .set_op_state(op.op_id, journal_store::OpState::Applied, None)
+            .expect("answered");
+    }
+    let third = store.record_edit(fx.teacher, when, cell(3)).expect("edit");
+    assert_eq!(
+        third.seen_seq, 10,
+        "once the pending ops are answered the target shows the pulled values"
+    );
+    assert_eq!(
+        store
+            .pending_ops()
+            .expect("pending")
+            .last()
+            .map(|o| o.seen_seq),
+        Some(10),
+        "the outbox keeps seen_seq, so the op pushed is the op signed"
+    );
+    store
+        .verify_outbox()
+        .expect("the chain with seen_seq verifies");
+}

@@ -13,6 +13,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0002_reopenings",
         "2a13795693a85c58fed2f6356ccebb8dd6c6b5fe061f11648870d28a0aa5e32a",
     ),
+    (
+        "0003_outbox_seen_seq",
+        "f502c82ee7c7d5e7ac19f21265bf0f8443db265463693a10b0e74915931850ef",
+    ),
 ];
 
 #[test]

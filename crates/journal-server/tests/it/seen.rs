@@ -1,0 +1,217 @@
+//! A value another device entered and this device had pulled before its edit (the op's seen_seq)
+//! is corrected, not a conflict; a value it never saw is still a concurrent edit, first accepted
+//! wins. Both backends.
+
+use journal_protocol::{Op, OpOutcome, OpPayload};
+use journal_server::dto::SnapshotResponse;
+
+use crate::support::{outcome_name, set_cell, today, Backend, Device, TestServer};
+
+fn applied_seq(outcome: &OpOutcome) -> u64 {
+    match outcome {
+        OpOutcome::Applied { server_seq } => *server_seq,
+        other => panic!("expected the op applied, got {other:?}"),
+    }
+}
+
+/// Pulls everything the device may read; returns its cursor.
+async fn pull_all(s: &TestServer, device: &Device) -> u64 {
+    let mut after = 0;
+    loop {
+        let page = s.pull(&device.token, after, 500).await;
+        after = page.next_after;
+        if !page.has_more {
+            return after;
+        }
+    }
+}
+
+async fn cell_symbol(s: &TestServer, device: &Device, op: &Op) -> String {
+    let OpPayload::SetCell {
+        lesson_id,
+        student_id,
+        ..
+    } = &op.payload
+    else {
+        panic!("a cell op");
+    };
+    let snap: SnapshotResponse = s
+        .get("/sync/snapshot")
+        .bearer_auth(&device.token)
+        .send()
+        .await
+        .expect("the snapshot request reaches the server")
+        .json()
+        .await
+        .expect("a snapshot reply");
+    snap.snapshot
+        .cells
+        .iter()
+        .find(|c| c.lesson_id == *lesson_id && c.student_id == *student_id)
+        .map(|c| c.value.symbol())
+        .unwrap_or_default()
+}
+
+async fn a_correction_from_a_device_that_had_pulled_the_value_is_applied(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut classroom = s.device("teacher").await;
+    let mut staff_room = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let four = classroom.op(t, set_cell(lesson.id, student, "4"));
+    let r = s.push(&classroom, std::slice::from_ref(&four)).await;
+    let four_seq = applied_seq(&r[0].outcome);
+
+    let cursor = pull_all(&s, &staff_room).await;
+    assert!(
+        cursor >= four_seq,
+        "the staff-room PC's pull covers the «4»"
+    );
+    let five = staff_room.op_seen(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "5"),
+        cursor,
+    );
+    let r = s.push(&staff_room, std::slice::from_ref(&five)).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "correcting a value the device had pulled is a sequential edit, not a conflict: {:?}",
+        r[0].outcome
+    );
+    assert_eq!(
+        cell_symbol(&s, &classroom, &five).await,
+        "5",
+        "the correction is the server's value"
+    );
+    let r = s.push(&staff_room, std::slice::from_ref(&five)).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "duplicate",
+        "the op with seen_seq pushed again is a duplicate"
+    );
+    let report = s.storage.audit_verify().await.expect("audit verify runs");
+    assert!(
+        report.is_intact(),
+        "the audit chain with seen_seq in op details verifies: {:?}",
+        report.problems
+    );
+    // And back: the classroom PC pulls the «5» and corrects it again.
+    let cursor = pull_all(&s, &classroom).await;
+    let three = classroom.op_seen(
+        t + chrono::Duration::minutes(2),
+        set_cell(lesson.id, student, "3"),
+        cursor,
+    );
+    let r = s.push(&classroom, std::slice::from_ref(&three)).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the first device corrects the second's value it pulled: {:?}",
+        r[0].outcome
+    );
+}
+
+async fn an_edit_without_having_pulled_the_value_is_still_a_conflict(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut classroom = s.device("teacher").await;
+    let mut staff_room = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    // The staff-room PC pulled before the «4» existed: what it saw is older than the value.
+    let before = pull_all(&s, &staff_room).await;
+    let four = classroom.op(t, set_cell(lesson.id, student, "4"));
+    let r = s.push(&classroom, std::slice::from_ref(&four)).await;
+    let four_seq = applied_seq(&r[0].outcome);
+    assert!(before < four_seq, "the pull came before the «4»");
+    let unseen = staff_room.op_seen(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "5"),
+        before,
+    );
+    let never_pulled = staff_room.op(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "3"),
+    );
+    let clear = staff_room.op_seen(
+        t + chrono::Duration::minutes(1),
+        OpPayload::SetCell {
+            lesson_id: lesson.id,
+            student_id: student,
+            value: journal_core::CellValue::default(),
+        },
+        before,
+    );
+    let r = s.push(&staff_room, &[unseen, never_pulled, clear]).await;
+    for (result, what) in r.iter().zip([
+        "a value pulled before the «4» was entered",
+        "an op that saw nothing (seen_seq 0, as before this field)",
+        "clearing a value it never pulled",
+    ]) {
+        assert_eq!(
+            outcome_name(result),
+            "conflict",
+            "{what} is a concurrent edit: the first accepted value stays"
+        );
+    }
+    assert_eq!(
+        cell_symbol(&s, &classroom, &four).await,
+        "4",
+        "the first accepted value wins"
+    );
+}
+
+async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut classroom = s.device("teacher").await;
+    let mut staff_room = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let period = s
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.starts_on <= today() && today() <= p.ends_on)
+        .expect("today is in a period")
+        .id;
+    let final_of = |v: u8| OpPayload::SetFinal {
+        load_id: lesson.load_id,
+        period_id: period,
+        student_id: student,
+        value: Some(journal_core::FinalValue::Mark {
+            value: journal_core::MarkValue::new(v).expect("a valid mark"),
+        }),
+    };
+    let before = pull_all(&s, &staff_room).await;
+    let r = s.push_new(&mut classroom, (t, final_of(4))).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the first final is accepted"
+    );
+    let unseen = staff_room.op_seen(t, final_of(3), before);
+    let r = s.push(&staff_room, &[unseen]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "conflict",
+        "a final the device never pulled is a concurrent edit"
+    );
+    let cursor = pull_all(&s, &staff_room).await;
+    let corrected = staff_room.op_seen(t, final_of(5), cursor);
+    let r = s.push(&staff_room, &[corrected]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "a final corrected after pulling it is a sequential edit: {:?}",
+        r[0].outcome
+    );
+}
+
+conformance!(
+    a_correction_from_a_device_that_had_pulled_the_value_is_applied,
+    an_edit_without_having_pulled_the_value_is_still_a_conflict,
+    a_final_from_a_device_that_had_pulled_it_is_applied
+);
