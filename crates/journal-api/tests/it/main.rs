@@ -14,6 +14,7 @@ mod proxy;
 mod reads;
 mod refusals;
 mod reopen;
+mod seen;
 mod server;
 mod server_view;
 mod sync;
