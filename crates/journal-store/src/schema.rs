@@ -13,6 +13,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_reopenings",
         include_str!("../migrations/0002_reopenings.sql"),
     ),
+    (
+        "0003_reference_version",
+        include_str!("../migrations/0003_reference_version.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

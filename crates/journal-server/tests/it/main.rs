@@ -37,6 +37,7 @@ mod offline_revoked;
 mod pg;
 mod print;
 mod prop;
+mod reference_version;
 mod reopen;
 mod support;
 mod sync;
