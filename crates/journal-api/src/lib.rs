@@ -22,6 +22,7 @@ mod journal_view;
 pub mod layout;
 mod print;
 pub mod sync;
+mod tls;
 mod view;
 
 pub use clock::{Clock, FixedClock, ShiftedDateClock, SystemClock};

@@ -7,7 +7,8 @@
 //!
 //! The HTTP client is reqwest's blocking client: every call here blocks, so the app runs sync off
 //! its UI thread (a Tauri async command on a blocking task) and the CLI simply waits. Plain HTTP
-//! only for now (the institution server on the school network); TLS is not compiled in.
+//! for a server on the school network, HTTPS for a region server: see [`crate::tls`] (rustls with
+//! *ring*, the system's roots plus an optional institution CA file kept in the key file).
 //!
 //! Sync = push the pending outbox ops in `device_seq` order in batches (each op's answer is stored
 //! as soon as its batch is answered), then pull pages after the stored cursor until `has_more` is
@@ -27,7 +28,6 @@ use journal_store::{OpState, RemoteChange, Store, StoreKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 pub use crate::dto::SyncReportDto as SyncReport;
 
@@ -82,6 +82,10 @@ struct KeyFile {
     last_failure_at: Option<NaiveDateTime>,
     #[serde(default)]
     server_url: Option<String>,
+    /// An extra CA certificate file (PEM) the server's certificate may chain to: an
+    /// institution's own CA. The client setting given at sign-in (`journal login --ca FILE`).
+    #[serde(default)]
+    server_ca: Option<PathBuf>,
 }
 
 impl KeyFile {
@@ -121,6 +125,7 @@ impl KeyFile {
             failed_attempts: 0,
             last_failure_at: None,
             server_url: None,
+            server_ca: None,
         }
     }
 
@@ -224,6 +229,8 @@ pub struct SyncLink {
     /// Last contact: answered (true) or unreachable (false).
     pub(crate) online: Option<bool>,
     key_file: Option<PathBuf>,
+    /// The institution CA file the server's certificate is also checked against.
+    ca_file: Option<PathBuf>,
 }
 
 /// What the user decides about a conflict or refusal. Each decision is recorded as a resolved
@@ -279,23 +286,15 @@ struct ErrorBody {
 
 // ----- HTTP ------------------------------------------------------------------------------------
 
-fn client() -> Result<reqwest::blocking::Client, ApiError> {
-    reqwest::blocking::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| ApiError::new("http_client_failed", e.to_string()))
-}
+use crate::tls::client;
 
 fn api_url(server: &str, path: &str) -> String {
     format!("{}/api/v1{path}", server.trim_end_matches('/'))
 }
 
+/// No answer: no connection, or the server's certificate not trusted (see [`crate::tls`]).
 fn unreachable(e: reqwest::Error) -> ApiError {
-    ApiError::new(
-        "server_unreachable",
-        format!("Нет связи с сервером журнала: {e}. Изменения сохранены на этом компьютере и будут отправлены при следующей синхронизации"),
-    )
+    crate::tls::request_failed(e)
 }
 
 /// Turns an HTTP reply into its JSON body, or the server's `{code, message}` into an ApiError
@@ -506,6 +505,8 @@ impl Journal {
     /// the user's encrypted local copy, logs in with this device's id and public key, and on the
     /// first sign-in loads the user's part of the institution from the server's snapshot.
     /// `kdf` applies to a new copy only; an existing one keeps the parameters it was made with.
+    /// An https server's certificate is checked against the system's roots and the CA file kept
+    /// from an earlier [`Journal::sign_in_online_with_ca`], if any.
     pub fn sign_in_online_with(
         data_dir: &Path,
         server_url: &str,
@@ -513,7 +514,26 @@ impl Journal {
         password: &str,
         kdf: KdfParams,
     ) -> Result<Journal, ApiError> {
+        Journal::sign_in_online_with_ca(data_dir, server_url, None, login, password, kdf)
+    }
+
+    /// [`Journal::sign_in_online_with`], also trusting the CA certificate(s) in `ca_file` (PEM):
+    /// an institution's own CA for an https server. The file is checked before anything else
+    /// happens (a bad one is `ca_file_invalid`) and, once the sign-in succeeds, kept as the
+    /// copy's setting for later syncs and sign-ins. `None` keeps the setting as it is.
+    pub fn sign_in_online_with_ca(
+        data_dir: &Path,
+        server_url: &str,
+        ca_file: Option<&Path>,
+        login: &str,
+        password: &str,
+        kdf: KdfParams,
+    ) -> Result<Journal, ApiError> {
         let login = login.trim();
+        if let Some(path) = ca_file {
+            // Before the copy is touched: a bad file changes nothing.
+            client(Some(path))?;
+        }
         let dirs = DataDir::new(data_dir);
         let user_dir = dirs.user_dir(login)?;
         let key_path = user_dir.join(KEY_FILE);
@@ -546,7 +566,11 @@ impl Journal {
             }
             Err(e) => return Err(cleanup(e.into())),
         };
-        let http = client().map_err(cleanup)?;
+        // Kept as an absolute path: later syncs may run from another working directory.
+        let ca_file = ca_file
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+            .or_else(|| key_file.server_ca.clone());
+        let http = client(ca_file.as_deref()).map_err(cleanup)?;
         let reply: LoginResponse = post(
             &http,
             server_url,
@@ -578,6 +602,7 @@ impl Journal {
         key_file.failed_attempts = 0;
         key_file.last_failure_at = None;
         key_file.server_url = Some(server_url.to_string());
+        key_file.server_ca = ca_file.clone();
         key_file.save(&key_path).map_err(cleanup)?;
         let mut journal = Journal::from_store(store, store_path, login)?;
         journal.link = SyncLink {
@@ -585,6 +610,7 @@ impl Journal {
             token: Some(reply.token),
             online: Some(true),
             key_file: Some(key_path),
+            ca_file,
         };
         Ok(journal)
     }
@@ -634,6 +660,7 @@ impl Journal {
                     token: None,
                     online: None,
                     key_file: Some(key_path),
+                    ca_file: key_file.server_ca.clone(),
                 };
                 Ok(journal)
             }
@@ -670,7 +697,9 @@ impl Journal {
 
     /// Remembers how the last contact with the server went (status: online/offline).
     fn contact<T>(&mut self, r: Result<T, ApiError>) -> Result<T, ApiError> {
-        self.link.online = Some(!matches!(&r, Err(e) if e.code == "server_unreachable"));
+        self.link.online = Some(
+            !matches!(&r, Err(e) if e.code == "server_unreachable" || e.code == "tls_untrusted"),
+        );
         r
     }
 
@@ -679,7 +708,7 @@ impl Journal {
     /// the next sync.
     pub fn sync(&mut self) -> Result<SyncReport, ApiError> {
         let (server, token) = self.session()?;
-        let http = client()?;
+        let http = client(self.link.ca_file.as_deref())?;
         let mut report = SyncReport::default();
         let pending = self.store.pending_ops()?;
         // Marks a push whose answers may be stored before the sync completes: if the link breaks
@@ -934,7 +963,7 @@ impl Journal {
             ));
         }
         let (server, token) = self.session()?;
-        let http = client()?;
+        let http = client(self.link.ca_file.as_deref())?;
         let mut report = SyncReport::default();
         let mut results = Vec::new();
         for batch in body.ops.chunks(PUSH_BATCH) {
@@ -1062,7 +1091,7 @@ impl Journal {
         })?;
         let current = KeyFile::load(&key_path)?
             .ok_or_else(|| ApiError::new("key_file_invalid", "Нет файла параметров ключа"))?;
-        let http = client()?;
+        let http = client(self.link.ca_file.as_deref())?;
         let resp = http
             .post(api_url(&server, "/auth/password"))
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
@@ -1076,6 +1105,7 @@ impl Journal {
         }
         let mut next = KeyFile::new(&current.login, current.kdf);
         next.server_url = current.server_url.clone();
+        next.server_ca = current.server_ca.clone();
         let key = next.derive(new)?;
         let new_path = key_path.with_file_name(NEW_KEY_FILE);
         next.save(&new_path)?;

@@ -36,6 +36,9 @@ struct Args {
     /// Samples per timed figure.
     #[arg(long, default_value_t = 1000)]
     samples: usize,
+    /// Which server backends the server suite measures.
+    #[arg(long, value_enum, default_value_t = server_suite::Backends::Both)]
+    backend: server_suite::Backends,
 }
 
 /// Context lines printed with the figures (`# name: value`, or extra JSON keys).
@@ -110,7 +113,7 @@ fn main() -> ExitCode {
         }
     }
     if matches!(args.suite, Suite::Server | Suite::All) {
-        match server_suite::run() {
+        match server_suite::run(args.backend) {
             Ok(list) => {
                 for (name, value, unit) in list {
                     let (target, met) = match name.as_str() {

@@ -6,6 +6,8 @@
 //!   [`DEVICES`] devices at once (batches of [`BATCH`]), divided by the wall time from the first
 //!   push to the last answer. Ops are sealed before the clock starts (signing is the device's work).
 //!   PostgreSQL runs in a throwaway cluster (journal_server::testing, `fsync=off` like the tests);
+//! - `ingest_cpu_us_per_op_*` — CPU time (user + system) of the whole bench process, client and
+//!   server, during the ingest, per op: steadier than the rate on a shared machine;
 //! - `ingest_applied_share_*` — the share of those ops answered `applied` (the rest: merged /
 //!   conflicts), so the rate is not one of refusals;
 //! - `noop_sync_p95` — p95 of a push of 0 ops plus a pull with nothing new, ms;
@@ -74,6 +76,8 @@ async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Res
     tokio::spawn(async move {
         let _ = axum_serve(listener, app).await;
     });
+    // reqwest's TLS comes without a provider in this build (journal-api's choice).
+    journal_server::tls::install_ring_provider();
     Ok(Server {
         base: format!("http://{addr}/api/v1"),
         client: reqwest::Client::new(),
@@ -268,6 +272,9 @@ fn ops_for(
 
 struct Ingest {
     ops_per_s: f64,
+    /// CPU time of this whole process (client and server) per pushed op, µs; None where the
+    /// process's CPU time cannot be read.
+    cpu_us_per_op: Option<f64>,
     applied_share: f64,
     devices: Vec<Device>,
     shares: Vec<Vec<(LessonId, StudentId, NaiveDateTime)>>,
@@ -297,6 +304,7 @@ async fn ingest(server: &Arc<Server>, total: usize) -> anyhow::Result<Ingest> {
         rounds.push(per_device.div_ceil(share.len()));
     }
     let started = Instant::now();
+    let cpu_started = process_cpu_seconds();
     let mut tasks = Vec::new();
     for (d, ops) in devices.iter().zip(all_ops) {
         let server = server.clone();
@@ -327,16 +335,33 @@ async fn ingest(server: &Arc<Server>, total: usize) -> anyhow::Result<Ingest> {
         }
     }
     let secs = started.elapsed().as_secs_f64();
+    let cpu_us_per_op = cpu_started
+        .zip(process_cpu_seconds())
+        .map(|(a, b)| (b - a) * 1e6 / pushed.max(1) as f64);
     if !refusals.is_empty() {
         eprintln!("ingest: ops not applied, by code: {refusals:?}");
     }
     Ok(Ingest {
         ops_per_s: pushed as f64 / secs,
+        cpu_us_per_op,
         applied_share: applied as f64 / pushed.max(1) as f64,
         devices,
         shares,
         rounds,
     })
+}
+
+/// User + system CPU time of this process so far, in seconds (Linux: /proc/self/stat). The ingest
+/// rate depends on what else the machine runs; the CPU time per op much less.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces): utime and
+    // stime are the 12th and 13th of them, in clock ticks (100 per second on Linux).
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: f64 = fields.next()?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 fn p95_ms(mut samples: Vec<Duration>) -> f64 {
@@ -361,7 +386,26 @@ async fn pull_all(server: &Server, token: &str) -> anyhow::Result<(usize, u64)> 
     }
 }
 
-async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
+/// Which backends a run measures (`--backend`; both by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backends {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+async fn run_async(backends: Backends) -> anyhow::Result<Vec<(String, f64, String)>> {
+    let mut out = Vec::new();
+    if backends != Backends::Postgres {
+        out.extend(run_sqlite().await?);
+    }
+    if backends != Backends::Sqlite {
+        out.extend(run_postgres().await?);
+    }
+    Ok(out)
+}
+
+async fn run_sqlite() -> anyhow::Result<Vec<(String, f64, String)>> {
     let mut out = Vec::new();
 
     // SQLite: ingest, then the no-op sync and the week offline on the same (now busy) database.
@@ -379,6 +423,9 @@ async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
         ing.applied_share,
         "share".into(),
     ));
+    if let Some(us) = ing.cpu_us_per_op {
+        out.push(("ingest_cpu_us_per_op_sqlite".into(), us, "us".into()));
+    }
 
     let device = &mut ing.devices[0];
     let (_, cursor) = pull_all(&server, &device.token).await?;
@@ -433,7 +480,11 @@ async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
             .count() as f64,
         "ops".into(),
     ));
+    Ok(out)
+}
 
+async fn run_postgres() -> anyhow::Result<Vec<(String, f64, String)>> {
+    let mut out = Vec::new();
     // PostgreSQL in a throwaway cluster.
     let url = journal_server::testing::fresh_database().await?;
     let storage = Arc::new(PostgresStorage::connect(&url).await?);
@@ -449,12 +500,15 @@ async fn run_async() -> anyhow::Result<Vec<(String, f64, String)>> {
         ing.applied_share,
         "share".into(),
     ));
+    if let Some(us) = ing.cpu_us_per_op {
+        out.push(("ingest_cpu_us_per_op_postgres".into(), us, "us".into()));
+    }
     Ok(out)
 }
 
-pub fn run() -> anyhow::Result<Vec<(String, f64, String)>> {
+pub fn run(backends: Backends) -> anyhow::Result<Vec<(String, f64, String)>> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run_async())
+        .block_on(run_async(backends))
 }

@@ -130,7 +130,12 @@ enum Command {
     Conflicts,
     /// Войти через сервер (пароль — из JOURNAL_PASSWORD или первой строкой stdin): создаёт
     /// зашифрованную локальную копию пользователя или обновляет её.
-    Login,
+    Login {
+        /// Сертификат центра сертификации учреждения (PEM), которому доверять вместе с
+        /// системными: для сервера https с собственным сертификатом. Запоминается для копии.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+    },
     /// Отправить неотправленные изменения на сервер и получить новые.
     Sync,
     /// Решить конфликт: принять значение сервера, отправить повторно или отозвать с причиной.
@@ -391,7 +396,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    if let Command::Login = &cli.command {
+    if let Command::Login { ca } = &cli.command {
         let login = cli
             .user
             .clone()
@@ -400,8 +405,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             ApiError::new("server_required", "Укажите адрес сервера: --server URL")
         })?;
         let password = password()?;
-        let journal =
-            Journal::sign_in_online(data_dir.root(), &server, &login, &password)?.with_clock(clock);
+        let journal = Journal::sign_in_online_with_ca(
+            data_dir.root(),
+            &server,
+            ca.as_deref(),
+            &login,
+            &password,
+            journal_api::KdfParams::default(),
+        )?
+        .with_clock(clock);
         if !json {
             println!("Вход выполнен: локальная копия зашифрована паролем пользователя.");
         }
@@ -499,7 +511,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             render::saved(&receipt, json, "Замечание отмечено как устранённое")
         }
         Command::Conflicts => render::conflicts(&journal.conflicts()?, json),
-        Command::Login | Command::Users => unreachable_demo(),
+        Command::Login { .. } | Command::Users => unreachable_demo(),
         Command::Password => {
             let old = password()?;
             let new = match std::env::var("JOURNAL_NEW_PASSWORD") {

@@ -48,7 +48,8 @@ fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 fn time_text(t: &NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+    // The storages' text of a time (the same "%Y-%m-%dT%H:%M:%S%.f", without reparsing the format).
+    crate::storage::sqlite::time_text(t)
 }
 
 impl AuditEntry {

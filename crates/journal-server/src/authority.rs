@@ -32,6 +32,16 @@ pub fn local_time(timezone: &str, utc: chrono::NaiveDateTime) -> Option<chrono::
 pub struct Existing<T> {
     pub value: T,
     pub device_id: Option<DeviceId>,
+    /// Who entered the value and when: what an identical value merged into it keeps (see
+    /// [`crate::merge`]).
+    pub entered: Entered,
+}
+
+/// The author of a stored value and its entry time (by the author's device clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entered {
+    pub author_id: journal_core::UserId,
+    pub at: chrono::NaiveDateTime,
 }
 
 /// What the storage read for one op, inside the op's transaction.
@@ -238,11 +248,15 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             try_rule!(check_unlocked(ctx.locked));
             // The value must be exactly what journal-core's parser makes of its own symbol: this
             // validates marks, double marks (by subject) and combinations with the one rule set.
-            let double_ok = ctx
-                .subject
-                .as_ref()
-                .is_some_and(|s| policy.allows_double_mark(&s.name));
-            match parse_cell(&value.symbol(), double_ok, policy) {
+            // Whether the subject allows a double mark matters only for a value with one (a
+            // symbol with '/'); the check normalises subject names, too dear for every op.
+            let symbol = value.symbol();
+            let double_ok = symbol.contains('/')
+                && ctx
+                    .subject
+                    .as_ref()
+                    .is_some_and(|s| policy.allows_double_mark(&s.name));
+            match parse_cell(&symbol, double_ok, policy) {
                 Ok(parsed) if parsed == *value => {}
                 Ok(_) => {
                     return Decision::reject(
@@ -262,6 +276,19 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             if let Some(ex) = &ctx.cell {
                 if ex.value == *value {
                     return Decision::Merge;
+                }
+            }
+            // Clearing a value another device entered is not a no-op to merge away: the device
+            // never saw that value, so the teacher must see that their clearing was not taken (I7).
+            if concurrent && value.is_empty() {
+                if let Some(ex) = &ctx.cell {
+                    return Decision::Conflict {
+                        server_value: json!(ex.value),
+                        message: format!(
+                            "В клетке стоит «{}», выставленное с другого устройства раньше; очистка клетки не принята",
+                            ex.value.symbol()
+                        ),
+                    };
                 }
             }
             let Some(kind) = classify_change(&old, value) else {

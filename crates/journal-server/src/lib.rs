@@ -19,11 +19,13 @@ pub mod dto;
 pub mod error;
 pub mod http;
 pub mod import_routes;
+pub mod merge;
 pub mod print_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod storage;
 pub mod testing;
+pub mod tls;
 pub mod user_routes;
 pub mod year_routes;
 

@@ -42,6 +42,13 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Serve HTTPS with this PEM certificate chain (the server's certificate first); needs
+        /// --tls-key. Without it the server speaks plain HTTP.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Audit log commands.
     Audit {
@@ -160,18 +167,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr } => {
+        Command::Serve {
+            addr,
+            tls_cert,
+            tls_key,
+        } => {
+            // The certificate is checked before the port is taken: a bad one stops the start.
+            let tls = match (&tls_cert, &tls_key) {
+                (Some(cert), Some(key)) => Some(journal_server::tls::server_config(cert, key)?),
+                _ => None,
+            };
             let app = journal_server::app(AppState::new(storage, ServerConfig::default()));
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("не удалось открыть адрес {addr}"))?;
-            tracing::info!(%addr, "journal-server слушает");
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-                .context("сервер остановлен с ошибкой")?;
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            match tls {
+                Some(config) => {
+                    tracing::info!(%addr, "journal-server слушает (HTTPS)");
+                    let listener = journal_server::tls::TlsListener::new(listener, config)?;
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(shutdown)
+                        .await
+                }
+                None => {
+                    tracing::info!(%addr, "journal-server слушает");
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(shutdown)
+                        .await
+                }
+            }
+            .context("сервер остановлен с ошибкой")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

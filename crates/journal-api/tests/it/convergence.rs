@@ -2,7 +2,8 @@
 //! at random through faulty links — requests dropped, delivered twice, replies lost after the
 //! commit, replies cut short, delays — while stale copies of earlier pushes are replayed to the
 //! server out of order. After the links heal and every PC syncs:
-//! - convergence: every PC shows exactly what the server has;
+//! - convergence: every PC shows exactly what the server has — each value with the same author
+//!   and entry time (an identical value merged on the server keeps its first writer's);
 //! - no loss: every op of every PC is on the server exactly once, or is a refusal/conflict kept
 //!   in that PC's conflicts list;
 //! - idempotency: pushing every op of every PC again changes nothing on the server, and a

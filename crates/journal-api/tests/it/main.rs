@@ -5,6 +5,8 @@
 mod convergence;
 mod faults;
 mod fixture;
+mod https;
+mod identical;
 mod kill_client;
 mod makeup;
 mod print;

@@ -35,11 +35,24 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> TestServer {
-        Self::start_with_policy(journal_core::Policy::default())
+        TestServer::start_with(journal_core::Policy::default(), None)
     }
 
     /// A server whose demo institution has `policy` instead of the strict default.
     pub fn start_with_policy(policy: journal_core::Policy) -> TestServer {
+        TestServer::start_with(policy, None)
+    }
+
+    /// The same server over HTTPS with `tls` (its URL is https://127.0.0.1:port).
+    pub fn start_tls(tls: Arc<rustls::ServerConfig>) -> TestServer {
+        TestServer::start_with(journal_core::Policy::default(), Some(tls))
+    }
+
+    fn start_with(
+        policy: journal_core::Policy,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> TestServer {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let dir = tempfile::tempdir().expect("a temp dir for the server database");
         let db = dir.path().join("server.db");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -80,18 +93,30 @@ impl TestServer {
                     .expect("a free port on 127.0.0.1");
                 let addr = listener.local_addr().expect("the listener has an address");
                 addr_tx.send(addr).expect("the test waits for the address");
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stop_rx.await;
-                    })
-                    .await;
+                let stop = async {
+                    let _ = stop_rx.await;
+                };
+                let _ = match tls {
+                    Some(config) => {
+                        let listener = journal_server::tls::TlsListener::new(listener, config)
+                            .expect("the TLS listener starts");
+                        axum::serve(listener, app)
+                            .with_graceful_shutdown(stop)
+                            .await
+                    }
+                    None => {
+                        axum::serve(listener, app)
+                            .with_graceful_shutdown(stop)
+                            .await
+                    }
+                };
             });
         });
         let addr = addr_rx
             .recv()
             .expect("the server thread reports its address");
         TestServer {
-            url: format!("http://{addr}"),
+            url: format!("{scheme}://{addr}"),
             shift_days,
             db,
             stop: Some(stop_tx),

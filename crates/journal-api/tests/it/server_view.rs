@@ -17,6 +17,7 @@ pub struct ServerView {
 
 impl ServerView {
     pub fn login(server_url: &str, login: &str) -> ServerView {
+        journal_server::tls::install_ring_provider();
         let http = reqwest::blocking::Client::new();
         let resp = http
             .post(format!("{server_url}/api/v1/auth/login"))
@@ -91,13 +92,20 @@ impl ServerView {
 }
 
 /// The journal content of `lessons` that sync must make equal everywhere: cell values, homework
-/// text, topic titles — keyed by what they belong to.
+/// text, topic titles — each with who entered it and when (the entry time is the deadline and
+/// backdating evidence, and is printed) — keyed by what they belong to.
 pub fn content(snap: &Snapshot, lessons: &[LessonId]) -> BTreeMap<String, String> {
+    let entered = |what: &str, at: &chrono::NaiveDateTime, by: &journal_core::UserId| {
+        format!("{what} @ {at} by {by}")
+    };
     let mut out = BTreeMap::new();
     for c in snap.cells.iter().filter(|c| lessons.contains(&c.lesson_id)) {
         let v = c.value.symbol();
         if !v.is_empty() {
-            out.insert(format!("cell:{}:{}", c.lesson_id, c.student_id), v);
+            out.insert(
+                format!("cell:{}:{}", c.lesson_id, c.student_id),
+                entered(&v, &c.entered_at, &c.author_id),
+            );
         }
     }
     for h in snap
@@ -105,14 +113,20 @@ pub fn content(snap: &Snapshot, lessons: &[LessonId]) -> BTreeMap<String, String
         .iter()
         .filter(|h| lessons.contains(&h.lesson_id))
     {
-        out.insert(format!("homework:{}", h.lesson_id), h.text.clone());
+        out.insert(
+            format!("homework:{}", h.lesson_id),
+            entered(&h.text, &h.entered_at, &h.author_id),
+        );
     }
     for t in snap
         .lesson_topics
         .iter()
         .filter(|t| lessons.contains(&t.lesson_id))
     {
-        out.insert(format!("topic:{}:{}", t.lesson_id, t.hour), t.title.clone());
+        out.insert(
+            format!("topic:{}:{}", t.lesson_id, t.hour),
+            entered(&t.title, &t.entered_at, &t.author_id),
+        );
     }
     out
 }

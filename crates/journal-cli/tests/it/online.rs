@@ -290,3 +290,34 @@ fn login_mark_offline_sync_and_bundle_from_the_command_line() {
         String::from_utf8_lossy(&new.stderr)
     );
 }
+
+#[test]
+fn login_with_a_ca_file_that_is_no_certificate_is_refused_and_leaves_no_copy() {
+    let server = start_server();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("ca.pem");
+    std::fs::write(&bad, "не сертификат").expect("writes");
+    let out = run(
+        dir.path(),
+        journal_demo::DEMO_PASSWORD,
+        &[
+            "--server",
+            &server.url,
+            "--user",
+            "teacher",
+            "login",
+            "--ca",
+            bad.to_str().expect("a UTF-8 temp path"),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a bad --ca file fails the login");
+    assert!(
+        stderr.contains("ca_file_invalid") && stderr.contains("сертификат"),
+        "the error names the CA file problem in Russian: {stderr}"
+    );
+    assert!(
+        !dir.path().join("users").join("teacher").exists(),
+        "nothing was created for the user"
+    );
+}

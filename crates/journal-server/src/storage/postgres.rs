@@ -3,28 +3,32 @@
 //! institution's row (`FOR UPDATE`) so that server_seq and the audit chain stay gap-free per
 //! institution while different institutions push in parallel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use journal_core::{DeviceId, InstitutionId, LoadId, PeriodId, Policy, UserId, WorkType};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
+use journal_core::{
+    CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, OpId, PeriodId, Policy,
+    StudentId, SubjectId, UserId, WorkType,
+};
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonTopic, Load, Membership,
-    Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject,
+    Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject, User,
 };
 use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::sqlite::{
-    check_device_chain, from_json, parse_id, parse_time, rejected, time_text, to_json, DeviceRow,
-    KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
-    KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
+    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
+    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry};
-use crate::authority::{self, Decision, Existing, OpContext};
+use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -126,21 +130,6 @@ async fn ref_rows<C: GenericClient, T: DeserializeOwned>(
     rows.iter()
         .map(|r| from_json(r.get::<_, &str>(0)))
         .collect()
-}
-
-async fn ref_row<C: GenericClient, T: DeserializeOwned>(
-    c: &C,
-    inst: &str,
-    kind: &str,
-    id: &str,
-) -> Result<Option<T>, StorageError> {
-    let row = c
-        .query_opt(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
-            &[&inst, &kind, &id],
-        )
-        .await?;
-    row.map(|r| from_json(r.get::<_, &str>(0))).transpose()
 }
 
 async fn memberships_of<C: GenericClient>(
@@ -316,70 +305,675 @@ async fn put_ref_rows<C: GenericClient>(
     Ok(())
 }
 
-async fn lesson<C: GenericClient>(
-    c: &C,
-    inst: &str,
-    id: &str,
-) -> Result<Option<Lesson>, StorageError> {
-    let row = c
-        .query_opt(
-            "SELECT data FROM lessons WHERE institution_id = $1 AND id = $2",
-            &[&inst, &id],
-        )
-        .await?;
-    row.map(|r| from_json(r.get::<_, &str>(0))).transpose()
+/// A row of journal content a push batch writes: its JSON, the device that wrote it, the change's
+/// server_seq.
+struct ContentRow {
+    data: String,
+    device_id: String,
+    server_seq: i64,
 }
 
-async fn is_locked<C: GenericClient>(
-    c: &C,
-    inst: &str,
-    load: LoadId,
-    period: PeriodId,
-) -> Result<bool, StorageError> {
-    Ok(c.query_opt(
-        "SELECT 1 FROM locks WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
-        &[&inst, &load.to_string(), &period.to_string()],
-    )
-    .await?
-    .is_some())
+/// An op the batch found already stored, or stored itself: what a repeat of it is answered.
+struct KnownOp {
+    institution_id: String,
+    hash: String,
+    /// JSON of the stored [`OpOutcome`].
+    outcome: String,
+    server_seq: Option<i64>,
 }
 
-struct BatchRefs {
+/// The rows a push batch writes, kept until the end of the batch (or until an op writes some row
+/// directly: [`PgWrites::flush`] first) and then written with one multi-row statement per table.
+/// The content maps keep one row per key, the batch's last (a later op of the batch replaces an
+/// earlier one's value, as row-by-row writes would), so one statement never touches a row twice.
+#[derive(Default)]
+struct PgWrites {
+    cells: HashMap<(String, String), ContentRow>,
+    topics: HashMap<(String, i64), ContentRow>,
+    homework: HashMap<String, ContentRow>,
+    /// None: the final is removed.
+    finals: HashMap<(String, String, String), Option<ContentRow>>,
+    changes: Vec<Change>,
+    change_loads: Vec<String>,
+    /// op_id, device_id, device_seq, hash, outcome JSON, server_seq.
+    ops: Vec<(String, String, i64, String, String, Option<i64>)>,
+    audit: Vec<AuditEntry>,
+}
+
+impl PgWrites {
+    /// Writes what is pending, in the batch's transaction.
+    async fn flush(&mut self, tx: &Transaction<'_>, inst: &str) -> Result<(), StorageError> {
+        if !self.cells.is_empty() {
+            let (mut lessons, mut students, mut data, mut devices, mut seqs) =
+                (vec![], vec![], vec![], vec![], vec![]);
+            for ((lesson, student), row) in self.cells.drain() {
+                lessons.push(lesson);
+                students.push(student);
+                data.push(row.data);
+                devices.push(row.device_id);
+                seqs.push(row.server_seq);
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
+                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                     ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                )
+                .await?;
+            tx.execute(&stmt, &[&inst, &lessons, &students, &data, &devices, &seqs])
+                .await?;
+        }
+        if !self.topics.is_empty() {
+            let (mut lessons, mut hours, mut data, mut devices, mut seqs) =
+                (vec![], vec![], vec![], vec![], vec![]);
+            for ((lesson, hour), row) in self.topics.drain() {
+                lessons.push(lesson);
+                hours.push(hour);
+                data.push(row.data);
+                devices.push(row.device_id);
+                seqs.push(row.server_seq);
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
+                     SELECT $1::text, * FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
+                     ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                )
+                .await?;
+            tx.execute(&stmt, &[&inst, &lessons, &hours, &data, &devices, &seqs])
+                .await?;
+        }
+        if !self.homework.is_empty() {
+            let (mut lessons, mut data, mut devices, mut seqs) = (vec![], vec![], vec![], vec![]);
+            for (lesson, row) in self.homework.drain() {
+                lessons.push(lesson);
+                data.push(row.data);
+                devices.push(row.device_id);
+                seqs.push(row.server_seq);
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
+                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[])
+                     ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                )
+                .await?;
+            tx.execute(&stmt, &[&inst, &lessons, &data, &devices, &seqs])
+                .await?;
+        }
+        if !self.finals.is_empty() {
+            let (mut loads, mut periods, mut students, mut data, mut devices, mut seqs) =
+                (vec![], vec![], vec![], vec![], vec![], vec![]);
+            let (mut gone_loads, mut gone_periods, mut gone_students) = (vec![], vec![], vec![]);
+            for ((load, period, student), row) in self.finals.drain() {
+                match row {
+                    Some(row) => {
+                        loads.push(load);
+                        periods.push(period);
+                        students.push(student);
+                        data.push(row.data);
+                        devices.push(row.device_id);
+                        seqs.push(row.server_seq);
+                    }
+                    None => {
+                        gone_loads.push(load);
+                        gone_periods.push(period);
+                        gone_students.push(student);
+                    }
+                }
+            }
+            if !gone_loads.is_empty() {
+                let stmt = tx
+                    .prepare_cached(
+                        "DELETE FROM finals WHERE institution_id = $1 AND (load_id, period_id, student_id) IN
+                         (SELECT * FROM UNNEST($2::text[], $3::text[], $4::text[]))",
+                    )
+                    .await?;
+                tx.execute(&stmt, &[&inst, &gone_loads, &gone_periods, &gone_students])
+                    .await?;
+            }
+            if !loads.is_empty() {
+                let stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq)
+                         SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+                         ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    )
+                    .await?;
+                tx.execute(
+                    &stmt,
+                    &[&inst, &loads, &periods, &students, &data, &devices, &seqs],
+                )
+                .await?;
+            }
+        }
+        if !self.changes.is_empty() {
+            let mut seqs = Vec::with_capacity(self.changes.len());
+            let (mut op_ids, mut authors, mut devices, mut device_times, mut server_times) =
+                (vec![], vec![], vec![], vec![], vec![]);
+            let mut payloads = Vec::with_capacity(self.changes.len());
+            for c in self.changes.drain(..) {
+                seqs.push(c.server_seq as i64);
+                op_ids.push(c.op_id.to_string());
+                authors.push(c.author_id.to_string());
+                devices.push(c.device_id.to_string());
+                device_times.push(time_text(&c.device_time));
+                server_times.push(time_text(&c.server_time));
+                payloads.push(to_json(&c.payload)?);
+            }
+            let loads = std::mem::take(&mut self.change_loads);
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
+                     SELECT $1::text, * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])",
+                )
+                .await?;
+            tx.execute(
+                &stmt,
+                &[
+                    &inst,
+                    &seqs,
+                    &op_ids,
+                    &loads,
+                    &authors,
+                    &devices,
+                    &device_times,
+                    &server_times,
+                    &payloads,
+                ],
+            )
+            .await?;
+        }
+        if !self.ops.is_empty() {
+            let (mut op_ids, mut devices, mut device_seqs, mut hashes, mut outcomes, mut seqs) =
+                (vec![], vec![], vec![], vec![], vec![], vec![]);
+            for (op_id, device, device_seq, hash, outcome, seq) in self.ops.drain(..) {
+                op_ids.push(op_id);
+                devices.push(device);
+                device_seqs.push(device_seq);
+                hashes.push(hash);
+                outcomes.push(outcome);
+                seqs.push(seq);
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO ops (op_id, institution_id, device_id, device_seq, hash, outcome, server_seq)
+                     SELECT o, $1::text, d, s, h, oc, ss
+                     FROM UNNEST($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[]) AS u(o, d, s, h, oc, ss)",
+                )
+                .await?;
+            tx.execute(
+                &stmt,
+                &[
+                    &inst,
+                    &op_ids,
+                    &devices,
+                    &device_seqs,
+                    &hashes,
+                    &outcomes,
+                    &seqs,
+                ],
+            )
+            .await?;
+        }
+        if !self.audit.is_empty() {
+            let n = self.audit.len();
+            let mut seqs = Vec::with_capacity(n);
+            let (mut kinds, mut authors, mut devices, mut device_times, mut server_times) =
+                (vec![], vec![], vec![], vec![], vec![]);
+            let (mut subjects, mut details, mut prev_hashes, mut hashes) =
+                (vec![], vec![], vec![], vec![]);
+            for e in self.audit.drain(..) {
+                seqs.push(e.seq as i64);
+                kinds.push(e.kind);
+                authors.push(e.author_id);
+                devices.push(e.device_id);
+                device_times.push(e.device_time.map(|t| time_text(&t)));
+                server_times.push(time_text(&e.server_time));
+                subjects.push(e.subject);
+                details.push(e.detail);
+                prev_hashes.push(e.prev_hash);
+                hashes.push(e.hash);
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO audit (institution_id, seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash)
+                     SELECT $1::text, * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])",
+                )
+                .await?;
+            tx.execute(
+                &stmt,
+                &[
+                    &inst,
+                    &seqs,
+                    &kinds,
+                    &authors,
+                    &devices,
+                    &device_times,
+                    &server_times,
+                    &subjects,
+                    &details,
+                    &prev_hashes,
+                    &hashes,
+                ],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A push batch on PostgreSQL: everything its ops read, fetched before the first op with one query
+/// per table for the whole batch (the institution row is locked first, so nothing of it changes
+/// under the batch), the heads the ops move (devices' chains, server_seq, the audit chain) and the
+/// rows they write ([`PgWrites`]). The ops are decided in memory; what a later op of the batch
+/// reads of an earlier one's write (a cell set twice, an op sent twice, a lock, a topic's work
+/// type) is updated here as the write is made. A few dozen round trips per batch instead of some
+/// forty per op; an error anywhere rolls the whole transaction back and this state is dropped.
+struct PgBatch {
+    inst: String,
     policy: Policy,
     received_local: Option<NaiveDateTime>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
+    loads: HashMap<LoadId, Load>,
+    subjects: HashMap<SubjectId, Subject>,
+    locks: HashSet<(LoadId, PeriodId)>,
+    /// The ops' authors of this institution.
+    authors: HashMap<UserId, User>,
+    lessons: HashMap<LessonId, Lesson>,
+    /// The work type of a lesson's first hour (absent: no topic yet).
+    work_types: HashMap<LessonId, WorkType>,
+    memberships: HashMap<StudentId, Vec<Membership>>,
+    cells: HashMap<(LessonId, StudentId), Existing<CellValue>>,
+    /// Read on first use (finals and remarks are rare in a push).
+    finals: HashMap<(LoadId, PeriodId, StudentId), Option<Existing<FinalValue>>>,
+    remarks: HashMap<uuid::Uuid, Option<Remark>>,
+    known_ops: HashMap<OpId, KnownOp>,
+    devices: HashMap<DeviceId, DeviceRow>,
+    devices_moved: HashSet<DeviceId>,
+    device_users: HashSet<(DeviceId, UserId)>,
+    server_seq: i64,
+    audit_seq: i64,
+    audit_hash: String,
+    writes: PgWrites,
+}
+
+/// [`ref_rows`] with the batch's prepared statement.
+async fn batch_ref_rows<T: DeserializeOwned>(
+    tx: &Transaction<'_>,
+    inst: &str,
+    kind: &str,
+) -> Result<Vec<T>, StorageError> {
+    let stmt = tx
+        .prepare_cached(
+            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+        )
+        .await?;
+    tx.query(&stmt, &[&inst, &kind])
+        .await?
+        .iter()
+        .map(|r| from_json(r.get::<_, &str>(0)))
+        .collect()
+}
+
+/// The ids as text, each once.
+fn id_strings<T: ToString>(ids: impl IntoIterator<Item = T>) -> Vec<String> {
+    let mut out: Vec<String> = ids.into_iter().map(|i| i.to_string()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl PgBatch {
+    /// Locks the institution's row and reads what the ops need.
+    async fn read(
+        tx: &Transaction<'_>,
+        inst: &str,
+        ops: &[Op],
+        received_at: NaiveDateTime,
+    ) -> Result<Self, StorageError> {
+        // One pusher per institution at a time: server_seq and the audit chain stay gap-free.
+        let stmt = tx
+            .prepare_cached(
+                "SELECT data, last_server_seq, audit_seq, audit_hash FROM institutions WHERE id = $1 FOR UPDATE",
+            )
+            .await?;
+        let Some(row) = tx.query_opt(&stmt, &[&inst]).await? else {
+            return Err(StorageError::Corrupt(format!(
+                "учреждение {inst} не найдено"
+            )));
+        };
+        let institution: Institution = from_json(row.get::<_, &str>(0))?;
+        let (server_seq, audit_seq, audit_hash): (i64, i64, String) =
+            (row.get(1), row.get(2), row.get(3));
+
+        let periods: Vec<Period> = batch_ref_rows(tx, inst, KIND_PERIOD).await?;
+        let bells: Vec<Bell> = batch_ref_rows(tx, inst, KIND_BELL).await?;
+        let loads: Vec<Load> = batch_ref_rows(tx, inst, KIND_LOAD).await?;
+        let subjects: Vec<Subject> = batch_ref_rows(tx, inst, KIND_SUBJECT).await?;
+
+        let mut locks = HashSet::new();
+        let stmt = tx
+            .prepare_cached("SELECT load_id, period_id FROM locks WHERE institution_id = $1")
+            .await?;
+        for r in tx.query(&stmt, &[&inst]).await? {
+            locks.insert((
+                parse_id(r.get::<_, &str>(0))?,
+                parse_id(r.get::<_, &str>(1))?,
+            ));
+        }
+
+        let op_ids = id_strings(ops.iter().map(|o| o.op_id));
+        let mut known_ops = HashMap::new();
+        let stmt = tx
+            .prepare_cached(
+                "SELECT op_id, institution_id, hash, outcome, server_seq FROM ops WHERE op_id = ANY($1::text[])",
+            )
+            .await?;
+        for r in tx.query(&stmt, &[&op_ids]).await? {
+            known_ops.insert(
+                parse_id::<OpId>(r.get::<_, &str>(0))?,
+                KnownOp {
+                    institution_id: r.get(1),
+                    hash: r.get(2),
+                    outcome: r.get(3),
+                    server_seq: r.get(4),
+                },
+            );
+        }
+
+        let device_ids = id_strings(ops.iter().map(|o| o.device_id));
+        let mut devices = HashMap::new();
+        let stmt = tx
+            .prepare_cached(
+                "SELECT id, institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ANY($1::text[])",
+            )
+            .await?;
+        for r in tx.query(&stmt, &[&device_ids]).await? {
+            devices.insert(
+                parse_id::<DeviceId>(r.get::<_, &str>(0))?,
+                DeviceRow {
+                    institution_id: r.get(1),
+                    public_key: r.get(2),
+                    last_seq: r.get::<_, i64>(3) as u64,
+                    last_hash: r.get(4),
+                },
+            );
+        }
+        let mut device_users = HashSet::new();
+        let stmt = tx
+            .prepare_cached(
+                "SELECT device_id, user_id FROM device_users WHERE device_id = ANY($1::text[])",
+            )
+            .await?;
+        for r in tx.query(&stmt, &[&device_ids]).await? {
+            device_users.insert((
+                parse_id::<DeviceId>(r.get::<_, &str>(0))?,
+                parse_id::<UserId>(r.get::<_, &str>(1))?,
+            ));
+        }
+
+        let user_ids = id_strings(ops.iter().map(|o| o.user_id));
+        let mut authors = HashMap::new();
+        let stmt = tx
+            .prepare_cached("SELECT institution_id, data FROM users WHERE id = ANY($1::text[])")
+            .await?;
+        for r in tx.query(&stmt, &[&user_ids]).await? {
+            if r.get::<_, &str>(0) == inst {
+                let user: User = from_json(r.get::<_, &str>(1))?;
+                authors.insert(user.id, user);
+            }
+        }
+
+        let lesson_ids = id_strings(ops.iter().filter_map(|o| match &o.payload {
+            OpPayload::SetCell { lesson_id, .. }
+            | OpPayload::SetTopic { lesson_id, .. }
+            | OpPayload::SetHomework { lesson_id, .. } => Some(*lesson_id),
+            _ => None,
+        }));
+        let mut lessons = HashMap::new();
+        let mut work_types = HashMap::new();
+        if !lesson_ids.is_empty() {
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT data FROM lessons WHERE institution_id = $1 AND id = ANY($2::text[])",
+                )
+                .await?;
+            for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
+                let lesson: Lesson = from_json(r.get::<_, &str>(0))?;
+                lessons.insert(lesson.id, lesson);
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT data FROM lesson_topics WHERE institution_id = $1 AND hour = 1 AND lesson_id = ANY($2::text[])",
+                )
+                .await?;
+            for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
+                let topic: LessonTopic = from_json(r.get::<_, &str>(0))?;
+                work_types.insert(topic.lesson_id, topic.work_type);
+            }
+        }
+
+        let student_ids = id_strings(ops.iter().filter_map(|o| match &o.payload {
+            OpPayload::SetCell { student_id, .. } | OpPayload::SetFinal { student_id, .. } => {
+                Some(*student_id)
+            }
+            _ => None,
+        }));
+        let mut memberships: HashMap<StudentId, Vec<Membership>> = HashMap::new();
+        if !student_ids.is_empty() {
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT parent_id, data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = ANY($2::text[]) ORDER BY ordinal",
+                )
+                .await?;
+            for r in tx.query(&stmt, &[&inst, &student_ids]).await? {
+                let student: StudentId = parse_id(r.get::<_, &str>(0))?;
+                memberships
+                    .entry(student)
+                    .or_default()
+                    .push(from_json(r.get::<_, &str>(1))?);
+            }
+        }
+
+        let cell_keys: Vec<(String, String)> = {
+            let mut keys: Vec<(String, String)> = ops
+                .iter()
+                .filter_map(|o| match &o.payload {
+                    OpPayload::SetCell {
+                        lesson_id,
+                        student_id,
+                        ..
+                    } => Some((lesson_id.to_string(), student_id.to_string())),
+                    _ => None,
+                })
+                .collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        };
+        let mut cells = HashMap::new();
+        if !cell_keys.is_empty() {
+            let (cell_lessons, cell_students): (Vec<String>, Vec<String>) =
+                cell_keys.into_iter().unzip();
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT data, device_id FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
+                     (SELECT * FROM UNNEST($2::text[], $3::text[]))",
+                )
+                .await?;
+            for r in tx
+                .query(&stmt, &[&inst, &cell_lessons, &cell_students])
+                .await?
+            {
+                let cell: Cell = from_json(r.get::<_, &str>(0))?;
+                let device: Option<String> = r.get(1);
+                cells.insert(
+                    (cell.lesson_id, cell.student_id),
+                    Existing {
+                        value: cell.value,
+                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+                        entered: Entered {
+                            author_id: cell.author_id,
+                            at: cell.entered_at,
+                        },
+                    },
+                );
+            }
+        }
+
+        Ok(PgBatch {
+            inst: inst.to_string(),
+            received_local: authority::local_time(&institution.timezone, received_at),
+            policy: institution.policy,
+            periods,
+            bells,
+            loads: loads.into_iter().map(|l| (l.id, l)).collect(),
+            subjects: subjects.into_iter().map(|s| (s.id, s)).collect(),
+            locks,
+            authors,
+            lessons,
+            work_types,
+            memberships,
+            cells,
+            finals: HashMap::new(),
+            remarks: HashMap::new(),
+            known_ops,
+            devices,
+            devices_moved: HashSet::new(),
+            device_users,
+            server_seq,
+            audit_seq,
+            audit_hash,
+            writes: PgWrites::default(),
+        })
+    }
+
+    async fn final_value(
+        &mut self,
+        tx: &Transaction<'_>,
+        key: (LoadId, PeriodId, StudentId),
+    ) -> Result<Option<Existing<FinalValue>>, StorageError> {
+        if let Some(v) = self.finals.get(&key) {
+            return Ok(v.clone());
+        }
+        let (load_id, period_id, student_id) = key;
+        let stmt = tx
+            .prepare_cached(
+                "SELECT data, device_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
+            )
+            .await?;
+        let row = tx
+            .query_opt(
+                &stmt,
+                &[
+                    &self.inst,
+                    &load_id.to_string(),
+                    &period_id.to_string(),
+                    &student_id.to_string(),
+                ],
+            )
+            .await?;
+        let v = existing(row, |f: Final| {
+            (
+                f.value,
+                Entered {
+                    author_id: f.author_id,
+                    at: f.entered_at,
+                },
+            )
+        })?;
+        self.finals.insert(key, v.clone());
+        Ok(v)
+    }
+
+    async fn remark(
+        &mut self,
+        tx: &Transaction<'_>,
+        id: uuid::Uuid,
+    ) -> Result<Option<Remark>, StorageError> {
+        if let Some(v) = self.remarks.get(&id) {
+            return Ok(v.clone());
+        }
+        let stmt = tx
+            .prepare_cached("SELECT data FROM remarks WHERE institution_id = $1 AND id = $2")
+            .await?;
+        let row = tx.query_opt(&stmt, &[&self.inst, &id.to_string()]).await?;
+        let v = row
+            .map(|r| from_json::<Remark>(r.get::<_, &str>(0)))
+            .transpose()?;
+        self.remarks.insert(id, v.clone());
+        Ok(v)
+    }
+
+    /// Writes what the batch left pending and the heads it moved; called once, before the commit.
+    async fn store(&mut self, tx: &Transaction<'_>) -> Result<(), StorageError> {
+        self.writes.flush(tx, &self.inst).await?;
+        if !self.devices_moved.is_empty() {
+            let (mut ids, mut seqs, mut hashes) = (vec![], vec![], vec![]);
+            for id in &self.devices_moved {
+                if let Some(d) = self.devices.get(id) {
+                    ids.push(id.to_string());
+                    seqs.push(d.last_seq as i64);
+                    hashes.push(d.last_hash.clone());
+                }
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "UPDATE devices SET last_seq = u.s, last_hash = u.h
+                     FROM UNNEST($1::text[], $2::bigint[], $3::text[]) AS u(id, s, h) WHERE devices.id = u.id",
+                )
+                .await?;
+            tx.execute(&stmt, &[&ids, &seqs, &hashes]).await?;
+        }
+        let stmt = tx
+            .prepare_cached(
+                "UPDATE institutions SET last_server_seq = $2, audit_seq = $3, audit_hash = $4 WHERE id = $1",
+            )
+            .await?;
+        tx.execute(
+            &stmt,
+            &[
+                &self.inst,
+                &self.server_seq,
+                &self.audit_seq,
+                &self.audit_hash,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 fn existing<T: DeserializeOwned, V>(
     row: Option<tokio_postgres::Row>,
-    value: impl Fn(T) -> V,
+    value: impl Fn(T) -> (V, Entered),
 ) -> Result<Option<Existing<V>>, StorageError> {
     row.map(|r| {
         let device: Option<String> = r.get(1);
+        let (value, entered) = value(from_json::<T>(r.get::<_, &str>(0))?);
         Ok(Existing {
-            value: value(from_json::<T>(r.get::<_, &str>(0))?),
+            value,
             device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
+            entered,
         })
     })
     .transpose()
 }
 
-async fn op_context<C: GenericClient>(
-    tx: &C,
-    inst: &str,
+/// What `authority::decide` needs for this op, from what the batch read.
+async fn op_context(
+    tx: &Transaction<'_>,
     op: &Op,
-    refs: &BatchRefs,
+    b: &mut PgBatch,
 ) -> Result<OpContext, StorageError> {
     let mut ctx = OpContext {
-        policy: refs.policy.clone(),
-        received_local: refs.received_local,
+        policy: b.policy.clone(),
+        received_local: b.received_local,
         ..OpContext::default()
     };
-    ctx.author = user_by(tx, false, &op.user_id.to_string())
-        .await?
-        .filter(|a| a.institution_id.to_string() == inst)
-        .map(|a| a.user);
+    ctx.author = b.authors.get(&op.user_id).cloned();
     let lesson_id = match &op.payload {
         OpPayload::SetCell { lesson_id, .. }
         | OpPayload::SetTopic { lesson_id, .. }
@@ -387,40 +981,24 @@ async fn op_context<C: GenericClient>(
         _ => None,
     };
     if let Some(lesson_id) = lesson_id {
-        let Some(l) = lesson(tx, inst, &lesson_id.to_string()).await? else {
+        let Some(l) = b.lessons.get(&lesson_id).cloned() else {
             return Ok(ctx);
         };
-        ctx.load = ref_row(tx, inst, KIND_LOAD, &l.load_id.to_string()).await?;
-        ctx.subject = match &ctx.load {
-            Some(load) => {
-                ref_row::<_, Subject>(tx, inst, KIND_SUBJECT, &load.subject_id.to_string()).await?
-            }
-            None => None,
-        };
-        ctx.bell = refs
-            .bells
-            .iter()
-            .find(|b| b.number == l.bell_number)
-            .cloned();
-        ctx.period = refs
+        ctx.load = b.loads.get(&l.load_id).cloned();
+        ctx.subject = ctx
+            .load
+            .as_ref()
+            .and_then(|load| b.subjects.get(&load.subject_id).cloned());
+        ctx.bell = b.bells.iter().find(|x| x.number == l.bell_number).cloned();
+        ctx.period = b
             .periods
             .iter()
             .find(|p| p.starts_on <= l.date && l.date <= p.ends_on)
             .cloned();
         if let Some(p) = &ctx.period {
-            ctx.locked = is_locked(tx, inst, l.load_id, p.id).await?;
+            ctx.locked = b.locks.contains(&(l.load_id, p.id));
         }
-        let topic = tx
-            .query_opt(
-                "SELECT data FROM lesson_topics WHERE institution_id = $1 AND lesson_id = $2 AND hour = 1",
-                &[&inst, &l.id.to_string()],
-            )
-            .await?;
-        ctx.lesson_work_type = topic
-            .map(|t| from_json::<LessonTopic>(t.get::<_, &str>(0)))
-            .transpose()?
-            .map(|t| t.work_type)
-            .or(Some(WorkType::Lesson));
+        ctx.lesson_work_type = Some(b.work_types.get(&l.id).copied().unwrap_or(WorkType::Lesson));
         ctx.lesson = Some(l);
     }
     match &op.payload {
@@ -429,14 +1007,8 @@ async fn op_context<C: GenericClient>(
             student_id,
             ..
         } => {
-            ctx.memberships = memberships_of(tx, inst, &student_id.to_string()).await?;
-            let row = tx
-                .query_opt(
-                    "SELECT data, device_id FROM cells WHERE institution_id = $1 AND lesson_id = $2 AND student_id = $3",
-                    &[&inst, &lesson_id.to_string(), &student_id.to_string()],
-                )
-                .await?;
-            ctx.cell = existing(row, |c: Cell| c.value)?;
+            ctx.memberships = b.memberships.get(student_id).cloned().unwrap_or_default();
+            ctx.cell = b.cells.get(&(*lesson_id, *student_id)).cloned();
         }
         OpPayload::SetFinal {
             load_id,
@@ -444,38 +1016,26 @@ async fn op_context<C: GenericClient>(
             student_id,
             ..
         } => {
-            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string()).await?;
-            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = is_locked(tx, inst, *load_id, *period_id).await?;
-            ctx.memberships = memberships_of(tx, inst, &student_id.to_string()).await?;
-            let row = tx
-                .query_opt(
-                    "SELECT data, device_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
-                    &[&inst, &load_id.to_string(), &period_id.to_string(), &student_id.to_string()],
-                )
+            ctx.load = b.loads.get(load_id).cloned();
+            ctx.period = b.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = b.locks.contains(&(*load_id, *period_id));
+            ctx.memberships = b.memberships.get(student_id).cloned().unwrap_or_default();
+            ctx.final_value = b
+                .final_value(tx, (*load_id, *period_id, *student_id))
                 .await?;
-            ctx.final_value = existing(row, |f: Final| f.value)?;
         }
         OpPayload::LockPeriod { load_id, period_id }
         | OpPayload::UnlockPeriod {
             load_id, period_id, ..
         } => {
-            ctx.load = ref_row(tx, inst, KIND_LOAD, &load_id.to_string()).await?;
-            ctx.period = refs.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = is_locked(tx, inst, *load_id, *period_id).await?;
+            ctx.load = b.loads.get(load_id).cloned();
+            ctx.period = b.periods.iter().find(|p| p.id == *period_id).cloned();
+            ctx.locked = b.locks.contains(&(*load_id, *period_id));
         }
         OpPayload::ResolveRemark { remark_id } => {
-            let row = tx
-                .query_opt(
-                    "SELECT data FROM remarks WHERE institution_id = $1 AND id = $2",
-                    &[&inst, &remark_id.to_string()],
-                )
-                .await?;
-            ctx.remark = row
-                .map(|r| from_json::<Remark>(r.get::<_, &str>(0)))
-                .transpose()?;
+            ctx.remark = b.remark(tx, *remark_id).await?;
             if let Some(r) = &ctx.remark {
-                ctx.load = ref_row(tx, inst, KIND_LOAD, &r.load_id.to_string()).await?;
+                ctx.load = b.loads.get(&r.load_id).cloned();
             }
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
@@ -483,13 +1043,16 @@ async fn op_context<C: GenericClient>(
     Ok(ctx)
 }
 
-async fn apply<C: GenericClient>(
-    tx: &C,
-    inst: &str,
+/// Writes an applied op's value (pending in `b.writes`, or directly after flushing what is
+/// pending, so the rows are written in the ops' order) and notes it where later ops of the batch
+/// read it; returns the load the change belongs to (for pull filtering).
+async fn apply(
+    tx: &Transaction<'_>,
     op: &Op,
     ctx: &OpContext,
     server_seq: i64,
     write_value: bool,
+    b: &mut PgBatch,
 ) -> Result<LoadId, StorageError> {
     let device = op.device_id.to_string();
     let load_id = ctx
@@ -500,6 +1063,11 @@ async fn apply<C: GenericClient>(
     if !write_value {
         return Ok(load_id);
     }
+    let row = |data: String| ContentRow {
+        data,
+        device_id: device.clone(),
+        server_seq,
+    };
     match &op.payload {
         OpPayload::SetCell {
             lesson_id,
@@ -513,12 +1081,21 @@ async fn apply<C: GenericClient>(
                 entered_at: op.device_time,
                 author_id: op.user_id,
             };
-            tx.execute(
-                "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                &[&inst, &lesson_id.to_string(), &student_id.to_string(), &to_json(&cell)?, &device, &server_seq],
-            )
-            .await?;
+            b.writes.cells.insert(
+                (lesson_id.to_string(), student_id.to_string()),
+                row(to_json(&cell)?),
+            );
+            b.cells.insert(
+                (*lesson_id, *student_id),
+                Existing {
+                    value: value.clone(),
+                    device_id: Some(op.device_id),
+                    entered: Entered {
+                        author_id: op.user_id,
+                        at: op.device_time,
+                    },
+                },
+            );
         }
         OpPayload::SetTopic {
             lesson_id,
@@ -540,12 +1117,13 @@ async fn apply<C: GenericClient>(
                 entered_at: op.device_time,
                 author_id: op.user_id,
             };
-            tx.execute(
-                "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                &[&inst, &lesson_id.to_string(), &i64::from(*hour), &to_json(&topic)?, &device, &server_seq],
-            )
-            .await?;
+            b.writes.topics.insert(
+                (lesson_id.to_string(), i64::from(*hour)),
+                row(to_json(&topic)?),
+            );
+            if *hour == 1 {
+                b.work_types.insert(*lesson_id, *work_type);
+            }
         }
         OpPayload::SetHomework { lesson_id, text } => {
             let hw = Homework {
@@ -554,51 +1132,49 @@ async fn apply<C: GenericClient>(
                 entered_at: op.device_time,
                 author_id: op.user_id,
             };
-            tx.execute(
-                "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                &[&inst, &lesson_id.to_string(), &to_json(&hw)?, &device, &server_seq],
-            )
-            .await?;
+            b.writes
+                .homework
+                .insert(lesson_id.to_string(), row(to_json(&hw)?));
         }
         OpPayload::SetFinal {
             load_id,
             period_id,
             student_id,
             value,
-        } => match value {
-            Some(v) => {
-                let f = Final {
-                    load_id: *load_id,
-                    period_id: *period_id,
-                    student_id: *student_id,
-                    value: *v,
-                    entered_at: op.device_time,
-                    author_id: op.user_id,
-                };
-                tx.execute(
-                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                     ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                    &[
-                        &inst,
-                        &load_id.to_string(),
-                        &period_id.to_string(),
-                        &student_id.to_string(),
-                        &to_json(&f)?,
-                        &device,
-                        &server_seq,
-                    ],
-                )
-                .await?;
-            }
-            None => {
-                tx.execute(
-                    "DELETE FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
-                    &[&inst, &load_id.to_string(), &period_id.to_string(), &student_id.to_string()],
-                )
-                .await?;
-            }
-        },
+        } => {
+            let key = (
+                load_id.to_string(),
+                period_id.to_string(),
+                student_id.to_string(),
+            );
+            let written = match value {
+                Some(v) => {
+                    let f = Final {
+                        load_id: *load_id,
+                        period_id: *period_id,
+                        student_id: *student_id,
+                        value: *v,
+                        entered_at: op.device_time,
+                        author_id: op.user_id,
+                    };
+                    b.writes.finals.insert(key, Some(row(to_json(&f)?)));
+                    Some(Existing {
+                        value: *v,
+                        device_id: Some(op.device_id),
+                        entered: Entered {
+                            author_id: op.user_id,
+                            at: op.device_time,
+                        },
+                    })
+                }
+                None => {
+                    b.writes.finals.insert(key, None);
+                    None
+                }
+            };
+            b.finals
+                .insert((*load_id, *period_id, *student_id), written);
+        }
         OpPayload::LockPeriod { load_id, period_id } => {
             let lock = PeriodLock {
                 load_id: *load_id,
@@ -606,65 +1182,65 @@ async fn apply<C: GenericClient>(
                 locked_at: op.device_time,
                 locked_by: op.user_id,
             };
+            b.writes.flush(tx, &b.inst).await?;
             tx.execute(
                 "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                &[&inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
+                &[&b.inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
             )
             .await?;
+            b.locks.insert((*load_id, *period_id));
         }
         OpPayload::UnlockPeriod {
             load_id, period_id, ..
         } => {
             // The period is open again; the unlock itself (author, time, reason) is kept as the
             // change row and in the audit entry.
+            b.writes.flush(tx, &b.inst).await?;
             tx.execute(
                 "DELETE FROM locks WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
-                &[&inst, &load_id.to_string(), &period_id.to_string()],
+                &[&b.inst, &load_id.to_string(), &period_id.to_string()],
             )
             .await?;
+            b.locks.remove(&(*load_id, *period_id));
         }
         OpPayload::ResolveRemark { remark_id } => {
             if let Some(r) = &ctx.remark {
                 let mut r = r.clone();
                 r.resolved_at = Some(op.device_time);
+                b.writes.flush(tx, &b.inst).await?;
                 tx.execute(
                     "UPDATE remarks SET data = $3 WHERE institution_id = $1 AND id = $2",
-                    &[&inst, &remark_id.to_string(), &to_json(&r)?],
+                    &[&b.inst, &remark_id.to_string(), &to_json(&r)?],
                 )
                 .await?;
+                b.remarks.insert(*remark_id, Some(r));
             }
         }
     }
     Ok(load_id)
 }
 
-async fn push_one<C: GenericClient>(
-    tx: &C,
-    inst: &str,
+/// One op of the batch, decided against what the batch read; its rows are written with the
+/// batch's.
+async fn push_one(
+    tx: &Transaction<'_>,
     op: &Op,
-    refs: &BatchRefs,
+    pre: Option<&PreVerified>,
+    b: &mut PgBatch,
     received_at: NaiveDateTime,
 ) -> Result<OpResult, StorageError> {
-    let op_id = op.op_id.to_string();
-    let stored = tx
-        .query_opt(
-            "SELECT institution_id, hash, outcome, server_seq FROM ops WHERE op_id = $1",
-            &[&op_id],
-        )
-        .await?;
-    if let Some(row) = stored {
-        let (op_inst, hash, outcome, server_seq): (String, String, String, Option<i64>) =
-            (row.get(0), row.get(1), row.get(2), row.get(3));
-        if op_inst != inst || hash != op.hash {
+    // 1. The same op again: its stored outcome.
+    if let Some(known) = b.known_ops.get(&op.op_id) {
+        if known.institution_id != b.inst || known.hash != op.hash {
             return Ok(rejected(
                 op,
                 "op_id_reused",
                 "Операция с этим идентификатором уже получена с другим содержимым",
             ));
         }
-        let outcome = match from_json::<OpOutcome>(&outcome)? {
+        let outcome = match from_json::<OpOutcome>(&known.outcome)? {
             OpOutcome::Applied { .. } | OpOutcome::Duplicate { .. } => OpOutcome::Duplicate {
-                server_seq: server_seq.map(|s| s as u64),
+                server_seq: known.server_seq.map(|s| s as u64),
             },
             other => other,
         };
@@ -674,35 +1250,21 @@ async fn push_one<C: GenericClient>(
             expected_seq: None,
         });
     }
-    let device = tx
-        .query_opt(
-            "SELECT institution_id, public_key, last_seq, last_hash FROM devices WHERE id = $1",
-            &[&op.device_id.to_string()],
-        )
-        .await?;
-    let device = device.map(|row| DeviceRow {
-        institution_id: row.get(0),
-        public_key: row.get(1),
-        last_seq: row.get::<_, i64>(2) as u64,
-        last_hash: row.get(3),
-    });
-    if let Err(refusal) = check_device_chain(op, inst, device.as_ref()) {
-        return Ok(*refusal);
+    // 2. The device and its chain.
+    {
+        let device = b.devices.get_mut(&op.device_id);
+        if let Err(refusal) = check_device_chain_with(op, &b.inst, device.as_deref(), pre) {
+            return Ok(*refusal);
+        }
+        // From here on the op is part of the device's chain: whatever the outcome, it is recorded.
+        if let Some(d) = device {
+            d.last_seq = op.device_seq;
+            d.last_hash = op.hash.clone();
+        }
     }
-    tx.execute(
-        "UPDATE devices SET last_seq = $2, last_hash = $3 WHERE id = $1",
-        &[&op.device_id.to_string(), &(op.device_seq as i64), &op.hash],
-    )
-    .await?;
-    let on_device = tx
-        .query_opt(
-            "SELECT 1 FROM device_users WHERE device_id = $1 AND user_id = $2",
-            &[&op.device_id.to_string(), &op.user_id.to_string()],
-        )
-        .await?
-        .is_some();
-    let decision = if on_device {
-        let ctx = op_context(tx, inst, op, refs).await?;
+    b.devices_moved.insert(op.device_id);
+    let decision = if b.device_users.contains(&(op.device_id, op.user_id)) {
+        let ctx = op_context(tx, op, b).await?;
         (authority::decide(op, &ctx), Some(ctx))
     } else {
         (
@@ -715,30 +1277,21 @@ async fn push_one<C: GenericClient>(
     };
     let (outcome, server_seq, audit_kind) = match decision {
         (d @ (Decision::Apply | Decision::Merge), Some(ctx)) => {
-            let seq: i64 = tx
-                .query_one(
-                    "UPDATE institutions SET last_server_seq = last_server_seq + 1 WHERE id = $1 RETURNING last_server_seq",
-                    &[&inst],
-                )
-                .await?
-                .get(0);
-            let load_id = apply(tx, inst, op, &ctx, seq, d == Decision::Apply).await?;
-            tx.execute(
-                "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                &[
-                    &inst,
-                    &seq,
-                    &op_id,
-                    &load_id.to_string(),
-                    &op.user_id.to_string(),
-                    &op.device_id.to_string(),
-                    &time_text(&op.device_time),
-                    &time_text(&received_at),
-                    &to_json(&op.payload)?,
-                ],
-            )
-            .await?;
+            b.server_seq += 1;
+            let seq = b.server_seq;
+            let load_id = apply(tx, op, &ctx, seq, d == Decision::Apply, b).await?;
+            // A merged op's change restates the value kept, with its first author and entry time.
+            let recorded = crate::merge::recorded_change(op, &ctx, &d);
+            b.writes.changes.push(Change {
+                server_seq: seq as u64,
+                op_id: op.op_id,
+                author_id: recorded.author_id,
+                device_id: op.device_id,
+                device_time: recorded.device_time,
+                server_time: received_at,
+                payload: recorded.payload,
+            });
+            b.writes.change_loads.push(load_id.to_string());
             (
                 OpOutcome::Applied {
                     server_seq: seq as u64,
@@ -770,42 +1323,65 @@ async fn push_one<C: GenericClient>(
             ))
         }
     };
-    tx.execute(
-        "INSERT INTO ops (op_id, institution_id, device_id, device_seq, hash, outcome, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[
-            &op_id,
-            &inst,
-            &op.device_id.to_string(),
-            &(op.device_seq as i64),
-            &op.hash,
-            &to_json(&outcome)?,
-            &server_seq,
-        ],
-    )
-    .await?;
-    let detail = serde_json::json!({
-        "device_seq": op.device_seq,
-        "op_hash": op.hash,
-        "payload": op.payload,
-        "outcome": outcome,
-    });
-    append_audit(
-        tx,
-        inst,
-        audit_kind,
-        Some(op.user_id.to_string()),
-        Some(op.device_id.to_string()),
-        Some(op.device_time),
-        received_at,
-        op_id,
-        to_json(&detail)?,
-    )
-    .await?;
+    let op_id = op.op_id.to_string();
+    let outcome_json = to_json(&outcome)?;
+    b.writes.ops.push((
+        op_id.clone(),
+        op.device_id.to_string(),
+        op.device_seq as i64,
+        op.hash.clone(),
+        outcome_json.clone(),
+        server_seq,
+    ));
+    b.known_ops.insert(
+        op.op_id,
+        KnownOp {
+            institution_id: b.inst.clone(),
+            hash: op.hash.clone(),
+            outcome: outcome_json,
+            server_seq,
+        },
+    );
+    let mut entry = AuditEntry {
+        institution_id: b.inst.clone(),
+        seq: b.audit_seq as u64 + 1,
+        kind: audit_kind.to_string(),
+        author_id: Some(op.user_id.to_string()),
+        device_id: Some(op.device_id.to_string()),
+        device_time: Some(op.device_time),
+        server_time: received_at,
+        subject: op_id,
+        detail: op_audit_detail(op, &outcome)?,
+        prev_hash: std::mem::take(&mut b.audit_hash),
+        hash: String::new(),
+    };
+    entry.hash = entry.compute_hash();
+    b.audit_seq = entry.seq as i64;
+    b.audit_hash = entry.hash.clone();
+    b.writes.audit.push(entry);
     Ok(OpResult {
         op_id: op.op_id,
         outcome,
         expected_seq: None,
     })
+}
+
+/// The registered keys of the ops' devices (device → hex key), read before the batch's
+/// transaction for [`preverify`].
+async fn device_keys<C: GenericClient>(
+    c: &C,
+    ops: &[Op],
+) -> Result<HashMap<DeviceId, String>, StorageError> {
+    let ids = id_strings(ops.iter().map(|o| o.device_id));
+    let rows = c
+        .query(
+            "SELECT id, public_key FROM devices WHERE id = ANY($1::text[]) AND public_key IS NOT NULL",
+            &[&ids],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((parse_id(r.get::<_, &str>(0))?, r.get::<_, String>(1))))
+        .collect()
 }
 
 #[async_trait]
@@ -1207,25 +1783,25 @@ impl Storage for PostgresStorage {
         received_at: NaiveDateTime,
     ) -> Result<Vec<OpResult>, StorageError> {
         let mut client = self.pool.get().await?;
+        // Signatures are checked first, in one batch verification off the async threads and
+        // before the institution is locked, so concurrent pushes verify in parallel.
+        let keys = device_keys(&**client, &ops).await?;
+        let ops = Arc::new(ops);
+        let pre = {
+            let ops = ops.clone();
+            tokio::task::spawn_blocking(move || preverify(&ops, &keys))
+                .await
+                .map_err(|_| StorageError::TaskFailed)?
+        };
         let tx = client.transaction().await?;
         let inst = institution_id.to_string();
-        // One pusher per institution at a time: server_seq and the audit chain stay gap-free.
-        tx.execute(
-            "SELECT 1 FROM institutions WHERE id = $1 FOR UPDATE",
-            &[&inst],
-        )
-        .await?;
-        let institution = institution(&*tx, &inst).await?;
-        let refs = BatchRefs {
-            received_local: authority::local_time(&institution.timezone, received_at),
-            policy: institution.policy,
-            periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
-            bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
-        };
+        let mut batch = PgBatch::read(&tx, &inst, &ops, received_at).await?;
         let mut results = Vec::with_capacity(ops.len());
-        for op in &ops {
-            results.push(push_one(&*tx, &inst, op, &refs, received_at).await?);
+        for (i, op) in ops.iter().enumerate() {
+            let pre = pre.get(i).and_then(Option::as_ref);
+            results.push(push_one(&tx, op, pre, &mut batch, received_at).await?);
         }
+        batch.store(&tx).await?;
         tx.commit().await?;
         Ok(results)
     }

@@ -177,6 +177,7 @@ async fn sigkill_of_the_server_at_random_points_loses_and_doubles_nothing() {
     );
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/api/v1");
+    journal_server::tls::install_ring_provider();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()

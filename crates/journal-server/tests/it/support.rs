@@ -96,6 +96,7 @@ impl TestServer {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
+        journal_server::tls::install_ring_provider();
         TestServer {
             base: format!("http://{addr}/api/v1"),
             client: reqwest::Client::new(),

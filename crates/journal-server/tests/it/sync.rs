@@ -586,7 +586,160 @@ async fn finals_conflict_and_a_period_lock_closes_the_journal(b: Backend) {
     assert_eq!(rejection_code(&r[0]), "period_locked", "nor a final");
 }
 
+/// A push batch is decided in memory against what it read at its start: its later ops must still
+/// see its earlier ones (the same cell, final and homework written twice, the same op sent twice,
+/// a lock), exactly as if each op had been written on its own.
+async fn later_ops_of_a_batch_see_its_earlier_ones(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut a = s.device("teacher").await;
+    let mut other = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let students = s.students_of(&lesson);
+    let t = s.during(&lesson);
+    let period = s
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.starts_on <= today() && today() <= p.ends_on)
+        .expect("today is in a period")
+        .id;
+    let final_of = |v: u8| OpPayload::SetFinal {
+        load_id: lesson.load_id,
+        period_id: period,
+        student_id: students[0],
+        value: Some(journal_core::FinalValue::Mark {
+            value: journal_core::MarkValue::new(v).expect("a valid mark"),
+        }),
+    };
+    let hw = |text: &str| OpPayload::SetHomework {
+        lesson_id: lesson.id,
+        text: text.into(),
+    };
+    let first = a.op(t, set_cell(lesson.id, students[0], "5"));
+    let batch = vec![
+        first.clone(),
+        a.op(t, set_cell(lesson.id, students[0], "4")),
+        first.clone(),
+        a.op(t, final_of(5)),
+        a.op(t, final_of(4)),
+        a.op(t, hw("§1")),
+        a.op(t, hw("§2")),
+        // The server takes any device's ops in a push (a relay), so another device's edits of
+        // the same cell and final can be in the same batch.
+        other.op(t, set_cell(lesson.id, students[0], "3")),
+        other.op(t, final_of(3)),
+    ];
+    let r = s.push(&a, &batch).await;
+    let names: Vec<String> = r.iter().map(outcome_name).collect();
+    assert_eq!(
+        names,
+        [
+            "applied",
+            "applied",
+            "duplicate",
+            "applied",
+            "applied",
+            "applied",
+            "applied",
+            "conflict",
+            "conflict"
+        ],
+        "a device corrects its own cell, final and homework within one batch, an op sent twice in it is a duplicate, and another device's different values later in the batch are conflicts"
+    );
+    assert_eq!(
+        r[2].outcome,
+        OpOutcome::Duplicate {
+            server_seq: Some(1)
+        },
+        "the repeat answers the server_seq its first copy got in the same batch"
+    );
+
+    let four = journal_core::parse_cell("4", false, &Default::default()).expect("valid");
+    match &r[7].outcome {
+        OpOutcome::Conflict { server_value, .. } => assert_eq!(
+            server_value,
+            &serde_json::to_value(four).expect("serialises"),
+            "the value that stays is the batch's last one"
+        ),
+        other => panic!("another device's different mark is a conflict, got {other:?}"),
+    }
+
+    let lock = OpPayload::LockPeriod {
+        load_id: lesson.load_id,
+        period_id: period,
+    };
+    let ops = [
+        a.op(t, lock),
+        a.op(t, set_cell(lesson.id, students[1], "5")),
+    ];
+    let r = s.push(&a, &ops).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the teacher locks the period"
+    );
+    assert_eq!(
+        rejection_code(&r[1]),
+        "period_locked",
+        "the next op of the same batch already finds the period locked"
+    );
+
+    let resp = s
+        .get("/sync/snapshot")
+        .bearer_auth(&a.token)
+        .send()
+        .await
+        .expect("snapshot reaches the server");
+    assert_eq!(resp.status(), 200, "the teacher gets their snapshot");
+    let snap: SnapshotResponse = resp.json().await.expect("a snapshot");
+    let cell = snap
+        .snapshot
+        .cells
+        .iter()
+        .find(|c| c.lesson_id == lesson.id && c.student_id == students[0])
+        .map(|c| c.value.symbol());
+    assert_eq!(
+        cell.as_deref(),
+        Some("4"),
+        "the stored cell is the batch's last value"
+    );
+    let homework = snap
+        .snapshot
+        .homework
+        .iter()
+        .find(|h| h.lesson_id == lesson.id)
+        .map(|h| h.text.clone());
+    assert_eq!(
+        homework.as_deref(),
+        Some("§2"),
+        "and the homework its last text"
+    );
+    let final_value = snap
+        .snapshot
+        .finals
+        .iter()
+        .find(|f| {
+            f.student_id == students[0] && f.period_id == period && f.load_id == lesson.load_id
+        })
+        .map(|f| f.value);
+    assert_eq!(
+        final_value,
+        Some(journal_core::FinalValue::Mark {
+            value: journal_core::MarkValue::new(4).expect("a valid mark"),
+        }),
+        "and the final its last mark"
+    );
+    let page = s.pull(&a.token, 0, 100).await;
+    let seqs: Vec<u64> = page.changes.iter().map(|c| c.server_seq).collect();
+    assert_eq!(
+        seqs,
+        (1..=7).collect::<Vec<u64>>(),
+        "six applied ops of the first batch and the lock: gap-free changes, the duplicate adds none"
+    );
+}
+
 conformance!(
+    later_ops_of_a_batch_see_its_earlier_ones,
     finals_conflict_and_a_period_lock_closes_the_journal,
     a_device_clock_ahead_of_the_server_is_refused,
     concurrent_pushes_from_several_devices_keep_server_seq_gap_free,
