@@ -272,6 +272,9 @@ struct LoginUser {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SnapshotResponse {
     server_seq: u64,
+    /// The server's reference_version the snapshot includes (0 from a server that sends none).
+    #[serde(default)]
+    reference_version: u64,
     snapshot: Snapshot,
 }
 
@@ -588,6 +591,7 @@ impl Journal {
                 .import_snapshot(&snap.snapshot)
                 .map_err(|e| cleanup(e.into()))?;
             store.set_sync_cursor(snap.server_seq, now_utc())?;
+            store.set_reference_version(snap.reference_version)?;
         }
         if store.user(reply.user.id)?.is_none() {
             return Err(cleanup(ApiError::new(
@@ -730,7 +734,8 @@ impl Journal {
             std::fs::remove_file(&unsettled)?;
         }
         let mut after = self.store.sync_cursor()?;
-        loop {
+        // The loop ends with the reference_version the last page names (the newest).
+        let server_reference = loop {
             let page: PullPage = {
                 let r = get(
                     &http,
@@ -747,12 +752,17 @@ impl Journal {
             self.apply_changes(&page.changes, page.next_after, &mut report)?;
             after = page.next_after;
             if !page.has_more {
-                break;
+                break page.reference_version;
             }
-        }
-        if report.refused > 0 || unsettled.exists() {
-            // The local copy still shows the refused values; the server's state replaces them
-            // (pending edits stay shadowed).
+        };
+        // Reference data (students, groups, loads, …) changed by the administrator since the copy's
+        // last import: the snapshot brings it. Any difference counts (a server restored from a
+        // backup goes back); an unchanged version costs no request.
+        let local_reference = self.store.reference_version()?;
+        let reference_changed = server_reference != local_reference;
+        if report.refused > 0 || unsettled.exists() || reference_changed {
+            // The local copy still shows the refused values or old reference rows; the server's
+            // state replaces them (pending edits stay shadowed).
             let snap: SnapshotResponse = {
                 let r = get(&http, &server, &token, "/sync/snapshot", &[]);
                 self.contact(r)?
@@ -771,6 +781,7 @@ impl Journal {
         self.store.import_snapshot(&snap.snapshot)?;
         let cursor = self.store.sync_cursor()?.max(snap.server_seq);
         self.store.set_sync_cursor(cursor, now_utc())?;
+        self.store.set_reference_version(snap.reference_version)?;
         Ok(())
     }
 

@@ -75,6 +75,11 @@ pub struct PullPage {
     /// The cursor for the next page: the last server_seq this page covered (pass it as `after`).
     pub next_after: u64,
     pub has_more: bool,
+    /// The institution's count of reference-data changes (groups, students, loads, users, the
+    /// year, imports) when the page was read. A device whose reference rows were imported at
+    /// another version fetches the snapshot again. Absent (an older server): 0.
+    #[serde(default)]
+    pub reference_version: u64,
 }
 
 #[cfg(test)]
@@ -91,6 +96,26 @@ mod tests {
         let ok: PushRequest =
             serde_json::from_str(r#"{"ops": []}"#).expect("an empty push is well-formed");
         assert!(ok.ops.is_empty(), "no ops were sent");
+    }
+
+    #[test]
+    fn pull_page_without_reference_version_reads_as_zero() {
+        let page: PullPage =
+            serde_json::from_str(r#"{"changes": [], "next_after": 4, "has_more": false}"#)
+                .expect("a page without reference_version is well-formed");
+        assert_eq!(
+            page.reference_version, 0,
+            "a missing reference_version means no reference change is known"
+        );
+        let text = serde_json::to_string(&PullPage {
+            reference_version: 7,
+            ..page
+        })
+        .expect("serialises");
+        assert!(
+            text.contains(r#""reference_version":7"#),
+            "the version goes on the wire: {text}"
+        );
     }
 
     #[test]

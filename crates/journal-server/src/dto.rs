@@ -98,6 +98,10 @@ impl AuditReport {
 pub struct SnapshotResponse {
     /// The last change the snapshot includes: pull with `after` = this.
     pub server_seq: u64,
+    /// The institution's reference_version the snapshot includes at least (read before it): the
+    /// device keeps it and fetches a snapshot again when a pull page names another one.
+    #[serde(default)]
+    pub reference_version: u64,
     /// journal-protocol `Snapshot`, limited to what the user keeps (`Snapshot::for_user`).
     #[schema(value_type = Object)]
     pub snapshot: Snapshot,

@@ -499,9 +499,16 @@ async fn snapshot(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Json<SnapshotResponse>, ApiError> {
+    // Read before the snapshot: a reference change landing in between makes the device's next
+    // pull name a newer version, so it fetches again rather than missing the change.
+    let reference_version = state
+        .storage
+        .reference_version(auth.session.institution_id)
+        .await?;
     let (full, server_seq) = state.storage.snapshot(auth.session.institution_id).await?;
     Ok(Json(SnapshotResponse {
         server_seq,
+        reference_version,
         snapshot: full.for_user(auth.session.user_id),
     }))
 }

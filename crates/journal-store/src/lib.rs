@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod outbox;
 mod query;
+mod reference;
 mod remote;
 mod reopen;
 mod schema;

@@ -14,8 +14,12 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0002_reopenings.sql"),
     ),
     (
-        "0003_outbox_seen_seq",
-        include_str!("../migrations/0003_outbox_seen_seq.sql"),
+        "0003_reference_version",
+        include_str!("../migrations/0003_reference_version.sql"),
+    ),
+    (
+        "0004_outbox_seen_seq",
+        include_str!("../migrations/0004_outbox_seen_seq.sql"),
     ),
 ];
 

@@ -12,6 +12,7 @@ mod makeup;
 mod print;
 mod proxy;
 mod reads;
+mod refsync;
 mod refusals;
 mod reopen;
 mod seen;

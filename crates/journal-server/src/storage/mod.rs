@@ -207,6 +207,10 @@ pub trait Storage: Send + Sync {
         action: AdminAction,
         now: NaiveDateTime,
     ) -> Result<(), StorageError>;
+
+    /// The institution's count of reference-data changes so far: every `apply_reference`,
+    /// `apply_year` and `set_user_active` adds one in its own transaction.
+    async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError>;
 }
 
 /// A user as the administrator's list shows them.

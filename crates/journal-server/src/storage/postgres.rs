@@ -32,12 +32,14 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod reference;
 mod setup;
 
 /// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.
 pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0001_init.sql"),
     include_str!("migrations/pg_0002_user_deactivation.sql"),
+    include_str!("migrations/pg_0003_reference_version.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -1879,6 +1881,7 @@ impl Storage for PostgresStorage {
             changes,
             next_after,
             has_more,
+            reference_version: reference::reference_version(c, &inst).await?,
         })
     }
 
@@ -2035,6 +2038,7 @@ impl Storage for PostgresStorage {
         tx.execute("DELETE FROM ref_rows WHERE institution_id = $1", &[&inst])
             .await?;
         put_ref_rows(&*tx, &inst, &snap).await?;
+        reference::bump_reference_version(&*tx, &inst).await?;
         let ins = tx
             .prepare(
                 "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, '')
@@ -2244,6 +2248,12 @@ impl Storage for PostgresStorage {
     ) -> Result<(), StorageError> {
         setup::apply_year(self, snapshot, action, now).await
     }
+
+    async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {
+        let client = self.pool.get().await?;
+        let c: &tokio_postgres::Client = &client;
+        reference::reference_version(c, &institution_id.to_string()).await
+    }
 }
 
 #[cfg(test)]
@@ -2257,6 +2267,7 @@ mod tests {
         let pinned: &[&str] = &[
             "92175cfca36dd4f61cd89eb84e63200f777d72998a5edeb1935853f5229b5bb1",
             "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112",
+            "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

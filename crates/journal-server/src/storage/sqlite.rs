@@ -27,12 +27,14 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod reference;
 mod setup;
 
 /// The shipped migrations, in order. Append only: a test pins each one's text.
 pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_user_deactivation.sql"),
+    include_str!("migrations/0003_reference_version.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -613,6 +615,7 @@ fn apply_reference(
         params![inst],
     )?;
     put_ref_rows(&tx, &inst, snap)?;
+    reference::bump_reference_version(&tx, &inst)?;
     {
         let mut ins = tx.prepare(
             "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES (?1, ?2, ?3, ?4, '')
@@ -1707,6 +1710,7 @@ fn pull(
         changes,
         next_after,
         has_more,
+        reference_version: reference::reference_version(conn, inst)?,
     })
 }
 
@@ -2219,6 +2223,11 @@ impl Storage for SqliteStorage {
     ) -> Result<(), StorageError> {
         setup::apply_year(self, snapshot, action, now).await
     }
+
+    async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {
+        self.read(move |c| reference::reference_version(c, &institution_id.to_string()))
+            .await
+    }
 }
 
 /// The one file a SQLite backup consists of.
@@ -2289,7 +2298,7 @@ mod tests {
     #[test]
     fn shipped_migrations_never_change() {
         use sha2::{Digest, Sha256};
-        let pinned: &[&str] = &[PINNED_0001, PINNED_0002];
+        let pinned: &[&str] = &[PINNED_0001, PINNED_0002, PINNED_0003];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
             "a shipped migration was removed"
@@ -2307,4 +2316,5 @@ mod tests {
 
     const PINNED_0001: &str = "96b84a14337f633590729d0c8f211b4d83071e5ef3929f432a854719f4188c04";
     const PINNED_0002: &str = "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112";
+    const PINNED_0003: &str = "4641f07a2f4142f6464c84bfe239038f248ba9c0964a73d4f0013f07fe1b7ffe";
 }

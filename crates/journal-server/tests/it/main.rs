@@ -38,6 +38,7 @@ mod offline_revoked;
 mod pg;
 mod print;
 mod prop;
+mod reference_version;
 mod reopen;
 mod seen;
 mod support;

@@ -14,7 +14,11 @@ const SHIPPED: &[(&str, &str)] = &[
         "2a13795693a85c58fed2f6356ccebb8dd6c6b5fe061f11648870d28a0aa5e32a",
     ),
     (
-        "0003_outbox_seen_seq",
+        "0003_reference_version",
+        "fc9cc3d44c364975ac5de751cedd2a955f7e3a18ed45b44d2ee6b561a80e44b1",
+    ),
+    (
+        "0004_outbox_seen_seq",
         "f502c82ee7c7d5e7ac19f21265bf0f8443db265463693a10b0e74915931850ef",
     ),
 ];

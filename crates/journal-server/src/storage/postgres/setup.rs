@@ -6,6 +6,7 @@ use journal_core::{InstitutionId, UserId};
 
 use journal_protocol::Snapshot;
 
+use super::reference::bump_reference_version;
 use super::{
     append_audit, from_json, parse_time, put_ref_rows, time_text, to_json, PostgresStorage,
 };
@@ -72,6 +73,7 @@ pub(super) async fn set_user_active(
         tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&user])
             .await?;
     }
+    bump_reference_version(&*tx, &inst).await?;
     append_audit(
         &*tx,
         &inst,
@@ -117,6 +119,7 @@ pub(super) async fn apply_year(
     tx.execute("DELETE FROM ref_rows WHERE institution_id = $1", &[&inst])
         .await?;
     put_ref_rows(&*tx, &inst, &snap).await?;
+    bump_reference_version(&*tx, &inst).await?;
     append_audit(
         &*tx,
         &inst,

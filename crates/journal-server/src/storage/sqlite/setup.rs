@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use journal_protocol::Snapshot;
 
+use super::reference::bump_reference_version;
 use super::{append_audit, from_json, parse_time, put_ref_rows, time_text, to_json, SqliteStorage};
 use crate::error::StorageError;
 use crate::storage::{AdminAction, UserRecord};
@@ -76,6 +77,7 @@ pub(super) async fn set_user_active(
             if !active {
                 tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user])?;
             }
+            bump_reference_version(&tx, &inst)?;
             append_audit(
                 &tx,
                 &inst,
@@ -122,6 +124,7 @@ pub(super) async fn apply_year(
                 params![inst],
             )?;
             put_ref_rows(&tx, &inst, &snap)?;
+            bump_reference_version(&tx, &inst)?;
             append_audit(
                 &tx,
                 &inst,
