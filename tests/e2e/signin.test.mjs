@@ -12,9 +12,17 @@ import { screenshot, signIn, startApp, startServer } from "./app.mjs";
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
+// A finishing background sync redraws the header, so an element found a moment ago may be gone:
+// it is looked up again.
 async function text(driver, css) {
-  const els = await driver.findElements(By.css(css));
-  return els.length ? (await els[0].getText()).trim() : "";
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const els = await driver.findElements(By.css(css));
+      return els.length ? (await els[0].getText()).trim() : "";
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError" || attempt >= 10) throw e;
+    }
+  }
 }
 
 async function refusal(driver, testid) {
