@@ -181,6 +181,27 @@ async fn user_by<C: GenericClient>(
     .transpose()
 }
 
+/// Appends an administrator's action to the audit chain (made on the server: no device time).
+async fn append_admin_audit<C: GenericClient>(
+    tx: &C,
+    inst: &str,
+    action: &AdminAction,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    append_audit(
+        tx,
+        inst,
+        &action.kind,
+        action.author_id.map(|u| u.to_string()),
+        action.device_id.map(|d| d.to_string()),
+        None,
+        now,
+        action.subject.clone(),
+        to_json(&action.detail)?,
+    )
+    .await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn append_audit<C: GenericClient>(
     tx: &C,
@@ -1986,18 +2007,7 @@ impl Storage for PostgresStorage {
     ) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        append_audit(
-            &*tx,
-            &action.institution_id.to_string(),
-            &action.kind,
-            action.author_id.map(|u| u.to_string()),
-            action.device_id.map(|d| d.to_string()),
-            None,
-            now,
-            action.subject,
-            to_json(&action.detail)?,
-        )
-        .await?;
+        append_admin_audit(&*tx, &action.institution_id.to_string(), &action, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -2068,18 +2078,7 @@ impl Storage for PostgresStorage {
             )
             .await?;
         }
-        append_audit(
-            &*tx,
-            &inst,
-            &action.kind,
-            action.author_id.map(|u| u.to_string()),
-            action.device_id.map(|d| d.to_string()),
-            None,
-            now,
-            action.subject,
-            to_json(&action.detail)?,
-        )
-        .await?;
+        append_admin_audit(&*tx, &inst, &action, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -267,6 +267,26 @@ fn store_audit_head(tx: &Connection, inst: &str, head: &AuditHead) -> Result<(),
 }
 
 // The entry's fields, one argument each: every call site names all of them.
+/// Appends an administrator's action to the audit chain (made on the server: no device time).
+fn append_admin_audit(
+    tx: &Connection,
+    inst: &str,
+    action: &AdminAction,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    append_audit(
+        tx,
+        inst,
+        &action.kind,
+        action.author_id.map(|u| u.to_string()),
+        action.device_id.map(|d| d.to_string()),
+        None,
+        now,
+        action.subject.clone(),
+        to_json(&action.detail)?,
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn append_audit(
     tx: &Connection,
@@ -638,17 +658,7 @@ fn apply_reference(
             ])?;
         }
     }
-    append_audit(
-        &tx,
-        &inst,
-        &action.kind,
-        action.author_id.map(|u| u.to_string()),
-        action.device_id.map(|d| d.to_string()),
-        None,
-        now,
-        action.subject.clone(),
-        to_json(&action.detail)?,
-    )?;
+    append_admin_audit(&tx, &inst, action, now)?;
     tx.commit()?;
     Ok(())
 }
@@ -2058,17 +2068,7 @@ impl Storage for SqliteStorage {
     ) -> Result<(), StorageError> {
         self.write(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            append_audit(
-                &tx,
-                &action.institution_id.to_string(),
-                &action.kind,
-                action.author_id.map(|u| u.to_string()),
-                action.device_id.map(|d| d.to_string()),
-                None,
-                now,
-                action.subject,
-                to_json(&action.detail)?,
-            )?;
+            append_admin_audit(&tx, &action.institution_id.to_string(), &action, now)?;
             tx.commit()?;
             Ok(())
         })

@@ -8,7 +8,7 @@ use journal_protocol::Snapshot;
 
 use super::reference::bump_reference_version;
 use super::{
-    append_audit, from_json, parse_time, put_ref_rows, time_text, to_json, PostgresStorage,
+    append_admin_audit, from_json, parse_time, put_ref_rows, time_text, to_json, PostgresStorage,
 };
 use crate::error::StorageError;
 use crate::storage::{AdminAction, UserRecord};
@@ -74,18 +74,7 @@ pub(super) async fn set_user_active(
             .await?;
     }
     bump_reference_version(&*tx, &inst).await?;
-    append_audit(
-        &*tx,
-        &inst,
-        &action.kind,
-        action.author_id.map(|u| u.to_string()),
-        action.device_id.map(|d| d.to_string()),
-        None,
-        now,
-        action.subject,
-        to_json(&action.detail)?,
-    )
-    .await?;
+    append_admin_audit(&*tx, &inst, &action, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -120,18 +109,7 @@ pub(super) async fn apply_year(
         .await?;
     put_ref_rows(&*tx, &inst, &snap).await?;
     bump_reference_version(&*tx, &inst).await?;
-    append_audit(
-        &*tx,
-        &inst,
-        &action.kind,
-        action.author_id.map(|u| u.to_string()),
-        action.device_id.map(|d| d.to_string()),
-        None,
-        now,
-        action.subject,
-        to_json(&action.detail)?,
-    )
-    .await?;
+    append_admin_audit(&*tx, &inst, &action, now).await?;
     tx.commit().await?;
     Ok(())
 }

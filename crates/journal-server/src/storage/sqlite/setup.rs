@@ -8,7 +8,9 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use journal_protocol::Snapshot;
 
 use super::reference::bump_reference_version;
-use super::{append_audit, from_json, parse_time, put_ref_rows, time_text, to_json, SqliteStorage};
+use super::{
+    append_admin_audit, from_json, parse_time, put_ref_rows, time_text, to_json, SqliteStorage,
+};
 use crate::error::StorageError;
 use crate::storage::{AdminAction, UserRecord};
 
@@ -78,17 +80,7 @@ pub(super) async fn set_user_active(
                 tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user])?;
             }
             bump_reference_version(&tx, &inst)?;
-            append_audit(
-                &tx,
-                &inst,
-                &action.kind,
-                action.author_id.map(|u| u.to_string()),
-                action.device_id.map(|d| d.to_string()),
-                None,
-                now,
-                action.subject.clone(),
-                to_json(&action.detail)?,
-            )?;
+            append_admin_audit(&tx, &inst, &action, now)?;
             tx.commit()?;
             Ok(())
         })
@@ -125,17 +117,7 @@ pub(super) async fn apply_year(
             )?;
             put_ref_rows(&tx, &inst, &snap)?;
             bump_reference_version(&tx, &inst)?;
-            append_audit(
-                &tx,
-                &inst,
-                &action.kind,
-                action.author_id.map(|u| u.to_string()),
-                action.device_id.map(|d| d.to_string()),
-                None,
-                now,
-                action.subject.clone(),
-                to_json(&action.detail)?,
-            )?;
+            append_admin_audit(&tx, &inst, &action, now)?;
             tx.commit()?;
             Ok(())
         })
