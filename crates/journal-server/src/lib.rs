@@ -19,6 +19,7 @@ pub mod dto;
 pub mod error;
 pub mod http;
 pub mod import_routes;
+pub mod init;
 pub mod merge;
 pub mod print_routes;
 pub mod roster_routes;

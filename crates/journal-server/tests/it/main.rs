@@ -32,6 +32,7 @@ mod admin_year;
 mod audit;
 mod auth;
 mod clock;
+mod init_institution;
 mod kill_loop;
 mod merge;
 mod offline_revoked;
