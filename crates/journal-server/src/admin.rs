@@ -84,7 +84,11 @@ pub async fn pick_institution(
     let mut names = Vec::with_capacity(all.len());
     for (id, _) in &all {
         let (snapshot, _) = storage.snapshot(*id).await?;
-        names.push((*id, snapshot.institution.name, snapshot.institution.short_name));
+        names.push((
+            *id,
+            snapshot.institution.name,
+            snapshot.institution.short_name,
+        ));
     }
     match wanted {
         Some(w) => {

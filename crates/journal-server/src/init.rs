@@ -300,7 +300,11 @@ mod tests {
         let base = InstitutionKind::School.base_policy();
         let policy = policy_from_json(&base, r#"{"deputy_may_edit": true}"#).expect("valid policy");
         assert!(policy.deputy_may_edit);
-        assert_eq!(policy.period_kind, PeriodKind::Quarter, "the kind's periods stay");
+        assert_eq!(
+            policy.period_kind,
+            PeriodKind::Quarter,
+            "the kind's periods stay"
+        );
         assert!(policy.school_wording);
     }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod http;
 pub mod import_routes;
 pub mod init;
+pub mod institution_routes;
 pub mod merge;
 pub mod print_routes;
 pub mod roster_routes;

@@ -307,7 +307,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("не удалось прочитать файл «{}»", file.display()))?;
             let outcome = async {
-                let inst = admin::pick_institution(storage.as_ref(), institution.as_deref()).await?;
+                let inst =
+                    admin::pick_institution(storage.as_ref(), institution.as_deref()).await?;
                 let name = file
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -332,7 +333,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Users { institution, json } => {
-            let inst = match admin::pick_institution(storage.as_ref(), institution.as_deref()).await {
+            let inst = match admin::pick_institution(storage.as_ref(), institution.as_deref()).await
+            {
                 Ok(i) => i,
                 Err(e) => return Ok(refused(&e, json)),
             };
@@ -365,7 +367,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reactivate { login } => set_user_state(storage.as_ref(), &login, true).await,
         Command::Export { to, institution } => {
             let outcome = async {
-                let inst = admin::pick_institution(storage.as_ref(), institution.as_deref()).await?;
+                let inst =
+                    admin::pick_institution(storage.as_ref(), institution.as_deref()).await?;
                 admin::export(storage.as_ref(), inst, &to).await
             }
             .await;

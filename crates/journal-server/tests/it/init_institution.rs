@@ -104,6 +104,30 @@ async fn snapshot_of(base: &str, login: &str) -> Value {
         .expect("the snapshot request reaches the server");
     assert_eq!(resp.status(), 200, "the administrator gets a snapshot");
     let body: Value = resp.json().await.expect("a snapshot");
+    let resp = client
+        .get(format!("{base}/admin/institution"))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .bearer_auth(&login.token)
+        .send()
+        .await
+        .expect("the institution request reaches the server");
+    assert_eq!(
+        resp.status(),
+        200,
+        "the administrator reads their institution"
+    );
+    let info: Value = resp.json().await.expect("the institution");
+    assert_eq!(
+        info["id"], body["snapshot"]["institution"]["id"],
+        "GET /admin/institution names the caller's institution"
+    );
+    assert_eq!(info["name"], body["snapshot"]["institution"]["name"]);
+    let kind = if body["snapshot"]["institution"]["policy"]["school_wording"] == json!(true) {
+        "school"
+    } else {
+        "college"
+    };
+    assert_eq!(info["kind"], json!(kind));
     body["snapshot"].clone()
 }
 
@@ -120,7 +144,11 @@ async fn init_creates_an_empty_institution_and_adds_a_second(b: Backend) {
     let (db, dir) = fresh_db(b).await;
     let first = "ГБПОУ «Колледж связи № 1»";
     let out = init(&db, first, "college", "admin1");
-    assert!(out.status.success(), "init --institution succeeds: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "init --institution succeeds: {}",
+        text(&out)
+    );
 
     let base = serve(&db).await;
     let snap = snapshot_of(&base, "admin1").await;
@@ -130,20 +158,39 @@ async fn init_creates_an_empty_institution_and_adds_a_second(b: Backend) {
         serde_json::to_value(PeriodKind::Semester).expect("a kind"),
         "a college divides the year into semesters"
     );
-    assert_eq!(snap["institution"]["policy"]["school_wording"], json!(false));
+    assert_eq!(
+        snap["institution"]["policy"]["school_wording"],
+        json!(false)
+    );
     assert_eq!(snap["groups"], json!([]), "no groups yet");
     assert_eq!(snap["students"], json!([]), "no students yet");
-    assert_eq!(snap["periods"].as_array().map(Vec::len), Some(2), "two semesters");
-    assert_eq!(logins(&snap), vec!["admin1".to_string()], "one administrator");
+    assert_eq!(
+        snap["periods"].as_array().map(Vec::len),
+        Some(2),
+        "two semesters"
+    );
+    assert_eq!(
+        logins(&snap),
+        vec!["admin1".to_string()],
+        "one administrator"
+    );
 
     // The empty institution takes imports at once.
     let groups = dir.path().join("groups.csv");
     std::fs::write(&groups, "Группа;Курс\nИС-21;2\n").expect("the groups file is written");
     let groups = groups.to_string_lossy().into_owned();
     let out = run(&db, &["import", "groups", &groups], "");
-    assert!(out.status.success(), "import groups succeeds: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "import groups succeeds: {}",
+        text(&out)
+    );
     let snap = snapshot_of(&base, "admin1").await;
-    assert_eq!(snap["groups"][0]["name"], json!("ИС-21"), "the group is imported");
+    assert_eq!(
+        snap["groups"][0]["name"],
+        json!("ИС-21"),
+        "the group is imported"
+    );
 
     // The same name again: refused, nothing changed.
     let out = init(&db, first, "college", "admin9");
@@ -154,7 +201,11 @@ async fn init_creates_an_empty_institution_and_adds_a_second(b: Backend) {
         text(&out)
     );
     let out = run(&db, &["users", "--json"], "");
-    assert!(out.status.success(), "still one institution: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "still one institution: {}",
+        text(&out)
+    );
     let users: Value = serde_json::from_slice(&out.stdout).expect("users --json prints JSON");
     assert_eq!(users.as_array().map(Vec::len), Some(1), "no user was added");
 
@@ -166,13 +217,21 @@ async fn init_creates_an_empty_institution_and_adds_a_second(b: Backend) {
     // A second institution joins the same database.
     let second = "МБОУ «Школа № 2»";
     let out = init(&db, second, "school", "admin2");
-    assert!(out.status.success(), "a second institution is added: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "a second institution is added: {}",
+        text(&out)
+    );
     let snap2 = snapshot_of(&base, "admin2").await;
     assert_eq!(snap2["institution"]["name"], json!(second));
     assert_eq!(
         snap2["institution"]["policy"]["period_kind"],
         serde_json::to_value(PeriodKind::Quarter).expect("a kind"),
         "a school divides the year into quarters"
+    );
+    assert_eq!(
+        snap2["institution"]["policy"]["school_wording"],
+        json!(true)
     );
     assert_eq!(snap2["periods"].as_array().map(Vec::len), Some(4));
     assert_eq!(
@@ -184,14 +243,21 @@ async fn init_creates_an_empty_institution_and_adds_a_second(b: Backend) {
 
     // With two institutions the commands ask which one, naming them.
     let out = run(&db, &["users"], "");
-    assert!(!out.status.success(), "users without --institution is refused");
+    assert!(
+        !out.status.success(),
+        "users without --institution is refused"
+    );
     assert!(
         text(&out).contains(first) && text(&out).contains(second),
         "the refusal lists the institutions: {}",
         text(&out)
     );
     let out = run(&db, &["users", "--json", "--institution", second], "");
-    assert!(out.status.success(), "users --institution NAME: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "users --institution NAME: {}",
+        text(&out)
+    );
     let users: Value = serde_json::from_slice(&out.stdout).expect("users --json prints JSON");
     assert_eq!(users[0]["login"], json!("admin2"));
     let out = run(
@@ -199,7 +265,11 @@ async fn init_creates_an_empty_institution_and_adds_a_second(b: Backend) {
         &["import", "groups", &groups, "--institution", second],
         "",
     );
-    assert!(out.status.success(), "import --institution NAME: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "import --institution NAME: {}",
+        text(&out)
+    );
     let snap2 = snapshot_of(&base, "admin2").await;
     assert_eq!(snap2["groups"][0]["name"], json!("ИС-21"));
 }
