@@ -317,8 +317,10 @@ mod tests {
             PeriodKind::Quarter,
             PeriodKind::Trimester,
         ] {
-            let mut policy = Policy::default();
-            policy.period_kind = kind;
+            let policy = Policy {
+                period_kind: kind,
+                ..Policy::default()
+            };
             let snap = empty_snapshot(Institution {
                 id: InstitutionId(Uuid::now_v7()),
                 name: "Тест".into(),
