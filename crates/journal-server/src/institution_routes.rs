@@ -27,6 +27,8 @@ pub struct InstitutionInfo {
     /// "college" (семестры, группа/куратор) or "school" (четверти, класс/классный руководитель), by
     /// the policy's wording.
     pub kind: String,
+    /// IANA zone, e.g. "Europe/Moscow".
+    pub timezone: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/institution", tag = "admin", security(("bearer" = [])),
@@ -57,6 +59,7 @@ async fn read_institution(
         .to_string(),
         name: inst.name,
         short_name: inst.short_name,
+        timezone: inst.timezone,
     }))
 }
 
