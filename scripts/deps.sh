@@ -13,8 +13,9 @@ PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev
   # The app under Xvfb, driven by WebDriver; screenshots
   xvfb xauth webkit2gtk-driver imagemagick
-  # The administrator's console in a real browser, driven by WebDriver (make web-e2e)
-  chromium chromium-driver
+  # The administrator's console in a real browser, driven by WebDriver (make web-e2e); l10n: the
+  # browser's own controls in Russian, as at the institution (dates ДД.ММ.ГГГГ, «Выберите файл»)
+  chromium chromium-driver chromium-l10n
   # PDF checks, fonts with Cyrillic, the PostgreSQL backend tests
   poppler-utils qpdf fonts-liberation2 postgresql
 )

@@ -201,6 +201,7 @@ test("the administrator's first day in the console, and the teacher sees the les
   assert.ok(password.length >= 8, `a password is shown once: «${password}»`);
   await screenshot(driver, "users-password-shown");
   await (await find(driver, "password-shown-done")).click();
+  await waitText(driver, "users", "работает");
 
   for (const [nav, name] of [["backups", "backups"], ["audit", "audit"], ["help", "help"]]) {
     await open(driver, nav);

@@ -111,7 +111,7 @@ async function failureOf(resp: Response): Promise<ApiFailure> {
   // A route this server does not have yet (an older journal-server) is named as such.
   const message =
     resp.status === 404 && (code === "not_found" || code === "http_404")
-      ? "на этом сервере нет этой функции — обновите journal-server"
+      ? "На этом сервере нет этой функции — обновите journal-server"
       : typeof parsed.message === "string" && parsed.message
         ? parsed.message
         : `Сервер ответил ошибкой ${resp.status}`;

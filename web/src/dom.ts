@@ -199,7 +199,7 @@ export function formView(spec: FormSpec): FormView {
 }
 
 /** A modal dialog: Esc or «Закрыть» closes it and focus returns to where it was. */
-export function openDialog(title: string, testid: string, content: (close: () => void) => Node): void {
+export function openDialog(title: string, testid: string, content: (close: () => void) => Node, onClose?: () => void): void {
   const opener = document.activeElement as HTMLElement | null;
   const dialog = h("dialog", { class: "dialog", "data-testid": testid, "aria-label": title });
   const close = () => dialog.close();
@@ -210,6 +210,7 @@ export function openDialog(title: string, testid: string, content: (close: () =>
   dialog.addEventListener("close", () => {
     dialog.remove();
     opener?.focus();
+    onClose?.();
   });
   document.body.append(dialog);
   dialog.showModal();

@@ -82,7 +82,7 @@ export async function importScreen(main: HTMLElement): Promise<void> {
           const summary = r && typeof r === "object" && typeof (r as { summary?: unknown }).summary === "string" ? (r as { summary: string }).summary : "";
           result.replaceChildren(
             notice("info", "Этот сервер не умеет проверять файл без загрузки: файл уже загружен. Проверьте данные в разделах консоли.", "import-no-preview"),
-            summary ? h("p", { class: "summary" }, summary) : h("span"),
+            summary ? h("p", { class: "summary" }, summary.charAt(0).toUpperCase() + summary.slice(1)) : h("span"),
           );
           return;
         }

@@ -90,7 +90,11 @@ function renderNav(current: string): void {
   nav.append(list);
 }
 
+/** Counts route() calls: a screen still loading when another is opened is not shown. */
+let routeGeneration = 0;
+
 async function route(): Promise<void> {
+  const generation = ++routeGeneration;
   renderHeader();
   if (!user) {
     renderNav("");
@@ -118,6 +122,7 @@ async function route(): Promise<void> {
   } catch (e) {
     body.replaceChildren(h("h1", {}, screen.title), notice("error", e instanceof ApiFailure ? e.message : "Экран не открылся: обновите страницу", "screen-error"));
   }
+  if (generation !== routeGeneration) return;
   main.replaceChildren(body);
   main.focus();
 }

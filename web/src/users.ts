@@ -114,14 +114,8 @@ function shownOnce(title: string, login: string, password: string, after: () => 
     );
     setTimeout(() => done.focus(), 0);
     return dialogBody;
-  });
-  // The list behind the dialog shows the new state once the dialog closes.
-  const watch = setInterval(() => {
-    if (!document.querySelector("[data-testid=password-shown]")) {
-      clearInterval(watch);
-      after();
-    }
-  }, 200);
+    // The list behind the dialog shows the new state once the dialog closes.
+  }, after);
 }
 
 function passwordDialog(u: UserListItem) {
