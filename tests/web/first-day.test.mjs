@@ -208,21 +208,33 @@ test("the administrator's first day in the console, and the teacher sees the les
     await screenshot(driver, name);
   }
 
+  // A screen's address opens directly (the server answers it with the console's page).
+  await driver.get(`${server.url}/loads`);
+  await waitText(driver, "loads", SUBJECT, 20000);
+
   // The teacher signs in to the console once: a first password must be changed before anything else.
   await (await find(driver, "sign-out")).click();
   await find(driver, "signin");
   await type(driver, "signin-login", "petrova");
   await (await type(driver, "signin-password", password)).sendKeys(Key.ENTER);
   const next = await driver.wait(until.elementLocated(By.css('[data-testid="screen-password"], [data-testid="not-admin"]')), 20000, "the teacher is signed in");
-  let teacherPassword = password;
-  if ((await next.getAttribute("data-testid")) === "screen-password") {
-    await screenshot(driver, "password-change");
-    teacherPassword = "Petrova-own-2026";
-    await type(driver, "password-old", password);
-    await type(driver, "password-new", teacherPassword);
-    await (await type(driver, "password-repeat", teacherPassword)).sendKeys(Key.ENTER);
-    await find(driver, "not-admin", 20000);
+  // A first password is changed before anything else (forced); otherwise the teacher changes it
+  // by choice through «Сменить пароль» — the same screen either way.
+  if ((await next.getAttribute("data-testid")) !== "screen-password") {
+    await (await find(driver, "own-password")).click();
+    await find(driver, "screen-password");
   }
+  await screenshot(driver, "password-change");
+  const teacherPassword = "Petrova-own-2026";
+  await type(driver, "password-old", password);
+  await type(driver, "password-new", teacherPassword);
+  await type(driver, "password-repeat", "Petrova-typo-2026");
+  await (await find(driver, "password-submit")).click();
+  const mismatch = await waitFilled(driver, "password-repeat-error");
+  assert.match(mismatch, /не совпадают/, "a repeat that differs is refused beside the repeat field");
+  await (await type(driver, "password-repeat", teacherPassword)).sendKeys(Key.ENTER);
+  await find(driver, "password-changed", 20000);
+  await find(driver, "not-admin");
   await screenshot(driver, "not-admin");
 
   // The teacher's own PC: the `journal` CLI signs in to the same server and lists the lessons.

@@ -40,6 +40,8 @@ const main = document.getElementById("app-main")!;
 let user: UserInfo | null = null;
 let institutionName = "";
 let mustChangePassword = false;
+/** The user changed the password in this visit (shown once on the next screen). */
+let passwordChanged = false;
 
 function isAdmin(u: UserInfo): boolean {
   return u.roles.includes("admin");
@@ -108,7 +110,9 @@ async function route(): Promise<void> {
     renderNav("");
     main.replaceChildren(
       h("h1", {}, "Консоль администратора"),
-      notice("info", "Консоль предназначена для администратора электронного журнала. Журнал ведётся в приложении преподавателя; пароль изменён, можно выйти.", "not-admin"),
+      passwordChanged ? notice("ok", "Пароль изменён.", "password-changed") : "",
+      notice("info", "Консоль предназначена для администратора электронного журнала. Журнал ведётся в приложении преподавателя; здесь можно сменить свой пароль.", "not-admin"),
+      h("button", { type: "button", "data-testid": "own-password", onclick: () => passwordScreen() }, "Сменить пароль"),
     );
     return;
   }
@@ -156,7 +160,7 @@ function passwordScreen(): void {
     testid: "password",
     submit: "Сменить пароль",
     fields: [
-      { name: "old", label: "Текущий (выданный) пароль", type: "password", required: true, autocomplete: "current-password" },
+      { name: "old", label: mustChangePassword ? "Выданный пароль" : "Текущий пароль", type: "password", required: true, autocomplete: "current-password" },
       { name: "new", label: "Новый пароль", type: "password", required: true, autocomplete: "new-password" },
       { name: "repeat", label: "Новый пароль ещё раз", type: "password", required: true, autocomplete: "new-password" },
     ],
@@ -167,6 +171,7 @@ function passwordScreen(): void {
       }
       await sendJson("POST", "/auth/password", { old_password: v.input("old").value, new_password: v.input("new").value });
       mustChangePassword = false;
+      passwordChanged = true;
       await route();
     },
   });
@@ -175,7 +180,13 @@ function passwordScreen(): void {
       "section",
       { class: "card narrow", "data-testid": "screen-password" },
       h("h1", {}, "Смена пароля"),
-      h("p", {}, "Пароль выдан администратором и действует только для первого входа. Придумайте свой пароль: без этого работа в журнале недоступна."),
+      h(
+        "p",
+        {},
+        mustChangePassword
+          ? "Пароль выдан администратором и действует только для первого входа. Придумайте свой пароль: без этого работа в журнале недоступна."
+          : "Введите текущий пароль и новый; другие входы под вашей учётной записью будут завершены.",
+      ),
       f.form,
     ),
   );
