@@ -44,7 +44,14 @@ async fn the_console_is_served_at_root_and_its_screens_fall_back_to_index_html()
         "a path naming no file gets index.html"
     );
 
-    // Every script and stylesheet the page names is served with its type and cached for good.
+    // Every script and stylesheet the page names is served with its type and cached for good (a
+    // build with web/dist embeds at least the script; without it, the page saying to run make ui).
+    let built = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../web/dist/index.html"
+    ))
+    .exists();
+    let mut assets = 0;
     for asset in page
         .split('"')
         .filter(|p| p.starts_with("/assets/") || p.starts_with("./assets/"))
@@ -76,7 +83,13 @@ async fn the_console_is_served_at_root_and_its_screens_fall_back_to_index_html()
                 .contains("immutable"),
             "{path} is content-hashed and cached for good"
         );
+        assets += 1;
     }
+    assert_eq!(
+        assets > 0,
+        built,
+        "the page names the built assets exactly when web/dist was built: {page}"
+    );
 
     for path in ["/api/v1/no/such/route", "/api/nothing"] {
         let resp = s
