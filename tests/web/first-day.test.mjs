@@ -185,6 +185,21 @@ test("the administrator's first day in the console, and the teacher sees the les
   await driver.actions().sendKeys(Key.ESCAPE).perform();
   await driver.wait(async () => (await driver.findElements(byTestId("withdraw-dialog"))).length === 0, 5000, "Esc closes the dialog");
 
+  // A student who comes later is enrolled from a date, and withdrawn on a last day.
+  await choose(driver, "students-group", "ПР-11");
+  await find(driver, "students-empty");
+  await (await find(driver, "students-to-enrol")).click();
+  assert.equal(await driver.executeScript("return document.activeElement.dataset.testid"), "enrol-last_name", "«Зачислить студента» takes the focus to the form");
+  await type(driver, "enrol-last_name", "Новиков");
+  await (await type(driver, "enrol-first_name", "Илья")).sendKeys(Key.ENTER);
+  await waitText(driver, "students", "Новиков Илья", 20000);
+  await screenshot(driver, "students-enrolled");
+  await (await driver.findElement(By.css('[data-testid^="withdraw-"]'))).click();
+  await (await find(driver, "withdraw-submit")).click();
+  await driver.wait(async () => (await driver.findElements(By.css('[data-testid^="withdraw-"]'))).length === 0, 20000, "the withdrawn student has no «Отчислить» any more");
+  const roster = await (await find(driver, "students")).getText();
+  assert.doesNotMatch(roster, /обучается/, `the withdrawn student has a last day: ${roster}`);
+
   await open(driver, "loads");
   await waitText(driver, "loads", SUBJECT, 20000);
   await screenshot(driver, "loads");

@@ -79,7 +79,13 @@ export async function studentsScreen(main: HTMLElement): Promise<void> {
   const pick = h("select", { id: "students-group", "data-testid": "students-group" }, ...groups.map((g) => h("option", { value: g.id }, g.name)));
   pick.value = group.id;
   pick.addEventListener("change", () => go(`/students?group=${pick.value}`));
-  main.append(h("div", { class: "toolbar" }, h("label", { for: "students-group" }, "Группа"), pick));
+  // The enrolment form is below a long list: one key press away.
+  const toForm = button("Зачислить студента ↓", () => {
+    const first = main.querySelector<HTMLInputElement>("[data-testid=enrol-last_name]");
+    first?.scrollIntoView({ block: "center" });
+    first?.focus();
+  }, "students-to-enrol");
+  main.append(h("div", { class: "toolbar" }, h("label", { for: "students-group" }, "Группа"), pick, toForm));
 
   const students = new Map(snap.students.map((s) => [s.id, s]));
   const subgroups = snap.subgroups.filter((s) => s.group_id === group.id);
@@ -188,7 +194,18 @@ export async function loadsScreen(main: HTMLElement): Promise<void> {
   const groups = new Map(snap.groups.map((g) => [g.id, g.name]));
   const subjects = new Map(snap.subjects.map((s) => [s.id, s.name]));
   const subName = new Map(snap.subgroups.map((s) => [s.id, s.name]));
-  main.append(h("h1", {}, "Педагогическая нагрузка"));
+  main.append(
+    h("h1", {}, "Педагогическая нагрузка"),
+    h(
+      "div",
+      { class: "toolbar" },
+      button("Добавить нагрузку ↓", () => {
+        const first = main.querySelector<HTMLSelectElement>("[data-testid=load-new-group]");
+        first?.scrollIntoView({ block: "center" });
+        first?.focus();
+      }, "loads-to-new"),
+    ),
+  );
   const loads = [...snap.loads].sort((a, b) => (groups.get(a.group_id) || "").localeCompare(groups.get(b.group_id) || "", "ru") || (subjects.get(a.subject_id) || "").localeCompare(subjects.get(b.subject_id) || "", "ru"));
   main.append(
     table(
