@@ -212,7 +212,7 @@ export async function loadsScreen(main: HTMLElement): Promise<void> {
       loads,
       [
         { title: "Группа", cell: (l) => groups.get(l.group_id) || "" },
-        { title: "Подгруппа", cell: (l) => (l.subgroup_id ? subName.get(l.subgroup_id) || "" : "—") },
+        { title: "Подгруппа", cell: (l) => (l.subgroup_id ? subName.get(l.subgroup_id) || "" : "—"), cls: "nowrap" },
         { title: "Дисциплина", cell: (l) => subjects.get(l.subject_id) || "" },
         { title: "Преподаватель", cell: (l) => users.get(l.teacher_id) || h("span", { class: "todo" }, "не назначен") },
         { title: "Часов", cell: (l) => String(l.planned_hours), cls: "num" },
