@@ -38,20 +38,12 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::clock_routes::routes())
         .merge(crate::admin_routes::routes())
         .merge(crate::setup_routes::routes())
-        .fallback(not_found)
+        .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-async fn not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "Нет такого адреса в API сервера",
-    )
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -65,7 +57,11 @@ async fn method_not_allowed() -> ApiError {
 /// Every request but health carries the client's protocol version; an older client is told to
 /// update before it can send anything the server would misread.
 async fn protocol_version(req: Request, next: Next) -> Response {
-    if matches!(req.uri().path(), "/api/v1/health" | "/api/v1/openapi.json") {
+    // The console's files (outside /api/) are fetched by a browser, which sends no version.
+    let path = req.uri().path();
+    if matches!(path, "/api/v1/health" | "/api/v1/openapi.json")
+        || !(path == "/api" || path.starts_with("/api/"))
+    {
         return next.run(req).await;
     }
     let Some(value) = req.headers().get(PROTOCOL_HEADER) else {

@@ -44,6 +44,7 @@ mod seen;
 mod support;
 mod sync;
 mod versions;
+mod web_app;
 
 use journal_protocol::PROTOCOL_VERSION;
 use journal_server::dto::{Health, PROTOCOL_HEADER};
