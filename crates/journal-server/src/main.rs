@@ -36,16 +36,16 @@ enum Command {
         #[arg(long, requires_all = ["kind", "admin"])]
         institution: Option<String>,
         /// college (semesters, «группа/куратор») or school (quarters, «класс/классный руководитель»).
-        #[arg(long)]
+        #[arg(long, requires = "institution")]
         kind: Option<String>,
         /// The administrator's login.
-        #[arg(long)]
+        #[arg(long, requires = "institution")]
         admin: Option<String>,
         /// The administrator's full name.
-        #[arg(long)]
+        #[arg(long, requires = "institution")]
         admin_name: Option<String>,
         /// The institution's short name (default: the full name).
-        #[arg(long)]
+        #[arg(long, requires = "institution")]
         short_name: Option<String>,
         /// The institution's IANA time zone.
         #[arg(long, default_value = "Europe/Moscow")]
