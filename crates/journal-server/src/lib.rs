@@ -19,6 +19,8 @@ pub mod dto;
 pub mod error;
 pub mod http;
 pub mod import_routes;
+pub mod init;
+pub mod institution_routes;
 pub mod merge;
 pub mod print_routes;
 pub mod roster_routes;

@@ -32,6 +32,7 @@ mod admin_year;
 mod audit;
 mod auth;
 mod clock;
+mod init_institution;
 mod kill_loop;
 mod merge;
 mod offline_revoked;
@@ -268,6 +269,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/year",
         "/api/v1/admin/groups",
+        "/api/v1/admin/institution",
         "/api/v1/admin/students",
         "/api/v1/admin/students/{id}/transfer",
         "/api/v1/admin/students/{id}/withdraw",
