@@ -79,6 +79,7 @@ async fn serve(db: &str) -> String {
 
 /// Signs `login` in with the administrator's password and fetches their snapshot.
 async fn snapshot_of(base: &str, login: &str) -> Value {
+    journal_server::tls::install_ring_provider();
     let client = reqwest::Client::new();
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let resp = client
