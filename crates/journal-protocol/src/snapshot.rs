@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use journal_core::*;
+use crate::visibility::ReadScope;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -296,19 +297,6 @@ pub struct Remark {
     pub resolved_at: Option<NaiveDateTime>,
 }
 
-/// Roles that read the whole institution's journal.
-fn reads_everything(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Admin
-            | Role::Director
-            | Role::Deputy
-            | Role::DepartmentHead
-            | Role::Inspector
-            | Role::ControlGroup
-    )
-}
-
 impl Snapshot {
     /// The part of the institution a user's device keeps.
     ///
@@ -327,101 +315,37 @@ impl Snapshot {
     /// A user with several grants gets the union.
     pub fn for_user(&self, user_id: UserId) -> Snapshot {
         use std::collections::HashSet;
+        // What the user may read is decided by ReadScope alone (the server's pull asks it too).
+        let scope = match ReadScope::for_snapshot(self, user_id) {
+            ReadScope::All => return self.clone(),
+            ReadScope::Nothing => return self.reference_only(),
+            ReadScope::Limited(s) => s,
+        };
         let Some(user) = self.users.iter().find(|u| u.id == user_id) else {
             return self.reference_only();
         };
-        if user.grants.iter().any(|g| reads_everything(g.role)) {
-            return self.clone();
-        }
-
-        // Loads read in full, lessons read one by one (substitutions), and whose records are
-        // limited to a student's own (student, parent).
-        let mut full_loads: HashSet<LoadId> = HashSet::new();
-        let mut teaching: HashSet<LoadId> = HashSet::new();
-        let mut own_students: HashSet<StudentId> = HashSet::new();
-        for grant in &user.grants {
-            match grant.role {
-                Role::Teacher => {
-                    for l in self.loads.iter().filter(|l| l.teacher_id == user_id) {
-                        full_loads.insert(l.id);
-                        teaching.insert(l.id);
-                    }
-                }
-                Role::Curator => {
-                    if let Some(g) = grant.group_id {
-                        full_loads
-                            .extend(self.loads.iter().filter(|l| l.group_id == g).map(|l| l.id));
-                    }
-                }
-                Role::Student | Role::Parent => {
-                    if let Some(s) = grant.student_id {
-                        own_students.insert(s);
-                    }
-                }
-                _ => {}
-            }
-        }
-        // A student's loads: their groups' whole-group loads and their own subgroup's.
+        let read = ReadScope::Limited(scope.clone());
+        let full_loads = &scope.full_loads;
+        let teaching = &scope.teaching;
+        let own_students = &scope.own_students;
+        let substituted = &scope.substituted;
+        let load_by_id: std::collections::HashMap<LoadId, &Load> =
+            self.loads.iter().map(|l| (l.id, l)).collect();
         let student_memberships: Vec<&Membership> = self
             .memberships
             .iter()
             .filter(|m| own_students.contains(&m.student_id))
             .collect();
-        let mut student_loads: HashSet<LoadId> = HashSet::new();
-        for l in &self.loads {
-            if student_memberships.iter().any(|m| {
-                m.group_id == l.group_id
-                    && (l.subgroup_id.is_none() || l.subgroup_id == m.subgroup_id)
-            }) {
-                student_loads.insert(l.id);
-            }
-        }
-        let load_by_id: std::collections::HashMap<LoadId, &Load> =
-            self.loads.iter().map(|l| (l.id, l)).collect();
-        let substituted: HashSet<LessonId> = self
-            .lessons
-            .iter()
-            .filter(|l| {
-                l.substitute_teacher_id == Some(user_id) && !full_loads.contains(&l.load_id)
-            })
-            .map(|l| l.id)
-            .collect();
-        let staff_visible_load = |id: &LoadId| full_loads.contains(id);
-
-        // Lessons: staff see their loads' lessons; a student sees lessons inside their memberships.
-        let student_sees = |lesson: &Lesson| {
-            student_loads.contains(&lesson.load_id)
-                && load_by_id.get(&lesson.load_id).is_some_and(|load| {
-                    student_memberships.iter().any(|m| {
-                        m.group_id == load.group_id
-                            && (load.subgroup_id.is_none() || load.subgroup_id == m.subgroup_id)
-                            && m.from <= lesson.date
-                            && m.to.is_none_or(|t| lesson.date <= t)
-                    })
-                })
-        };
         let lessons: Vec<Lesson> = self
             .lessons
             .iter()
-            .filter(|l| {
-                staff_visible_load(&l.load_id) || substituted.contains(&l.id) || student_sees(l)
-            })
+            .filter(|l| read.sees_lesson(&l.id))
             .cloned()
             .collect();
-        let lesson_ids: HashSet<LessonId> = lessons.iter().map(|l| l.id).collect();
-        let staff_lessons: HashSet<LessonId> = lessons
-            .iter()
-            .filter(|l| staff_visible_load(&l.load_id) || substituted.contains(&l.id))
-            .map(|l| l.id)
-            .collect();
-
-        let mut load_ids: HashSet<LoadId> = full_loads.clone();
-        load_ids.extend(student_loads.iter().copied());
-        load_ids.extend(lessons.iter().map(|l| l.load_id));
         let loads: Vec<Load> = self
             .loads
             .iter()
-            .filter(|l| load_ids.contains(&l.id))
+            .filter(|l| read.sees_load(&l.id))
             .cloned()
             .collect();
         // Groups whose class lists the user sees (staff) and groups they only see by name.
@@ -448,9 +372,6 @@ impl Snapshot {
             .cloned()
             .collect();
         let student_ids: HashSet<StudentId> = memberships.iter().map(|m| m.student_id).collect();
-        let sees_student = |lesson: &LessonId, student: &StudentId| {
-            staff_lessons.contains(lesson) || own_students.contains(student)
-        };
 
         let subject_ids: HashSet<SubjectId> = loads.iter().map(|l| l.subject_id).collect();
         let mut user_ids: HashSet<UserId> = HashSet::from([user_id]);
@@ -459,7 +380,7 @@ impl Snapshot {
         let remarks: Vec<Remark> = self
             .remarks
             .iter()
-            .filter(|r| teaching.contains(&r.load_id))
+            .filter(|r| read.sees_remarks(&r.load_id))
             .cloned()
             .collect();
         user_ids.extend(remarks.iter().map(|r| r.author_id));
@@ -482,18 +403,6 @@ impl Snapshot {
                 .filter(|g| group_ids.contains(&g.id))
                 .filter_map(|g| g.curator_id),
         );
-        // Loads staff work in (own, curated, substituted in): their КТП is needed to fill lessons.
-        let staff_loads: HashSet<LoadId> = lessons
-            .iter()
-            .filter(|l| staff_lessons.contains(&l.id))
-            .map(|l| l.load_id)
-            .chain(full_loads.iter().copied())
-            .collect();
-        // What a student's or parent's diary shows beyond marks, attendance and timetable.
-        let diary = &self.institution.policy;
-        // Loads whose finals and locks the user sees (not those they only substituted in).
-        let period_loads: HashSet<LoadId> = full_loads.union(&student_loads).copied().collect();
-
         Snapshot {
             institution: self.institution.clone(),
             year: self.year.clone(),
@@ -534,57 +443,43 @@ impl Snapshot {
             plan_topics: self
                 .plan_topics
                 .iter()
-                .filter(|t| {
-                    staff_loads.contains(&t.load_id)
-                        || (diary.diary_shows_topics && load_ids.contains(&t.load_id))
-                })
+                .filter(|t| read.sees_plan_topic(&t.load_id))
                 .cloned()
                 .collect(),
             lesson_topics: self
                 .lesson_topics
                 .iter()
-                .filter(|t| {
-                    staff_lessons.contains(&t.lesson_id)
-                        || (diary.diary_shows_topics && lesson_ids.contains(&t.lesson_id))
-                })
+                .filter(|t| read.sees_lesson_topic(&t.lesson_id))
                 .cloned()
                 .collect(),
             homework: self
                 .homework
                 .iter()
-                .filter(|h| {
-                    staff_lessons.contains(&h.lesson_id)
-                        || (diary.diary_shows_homework && lesson_ids.contains(&h.lesson_id))
-                })
+                .filter(|h| read.sees_homework(&h.lesson_id))
                 .cloned()
                 .collect(),
             cells: self
                 .cells
                 .iter()
-                .filter(|c| {
-                    lesson_ids.contains(&c.lesson_id) && sees_student(&c.lesson_id, &c.student_id)
-                })
+                .filter(|c| read.sees_cell(&c.lesson_id, &c.student_id))
                 .cloned()
                 .collect(),
             finals: self
                 .finals
                 .iter()
-                .filter(|f| {
-                    period_loads.contains(&f.load_id)
-                        && (full_loads.contains(&f.load_id) || own_students.contains(&f.student_id))
-                })
+                .filter(|f| read.sees_final(&f.load_id, &f.student_id))
                 .cloned()
                 .collect(),
             locks: self
                 .locks
                 .iter()
-                .filter(|l| period_loads.contains(&l.load_id))
+                .filter(|l| read.sees_period_state(&l.load_id))
                 .cloned()
                 .collect(),
             reopenings: self
                 .reopenings
                 .iter()
-                .filter(|r| period_loads.contains(&r.load_id))
+                .filter(|r| read.sees_period_state(&r.load_id))
                 .cloned()
                 .collect(),
             remarks,
