@@ -37,6 +37,7 @@ mod merge;
 mod offline_revoked;
 mod pg;
 mod print;
+mod privacy;
 mod prop;
 mod reference_version;
 mod reopen;

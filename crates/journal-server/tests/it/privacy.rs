@@ -1,0 +1,152 @@
+//! What a student's or a parent's `/sync/pull` returns: only what their snapshot would show — the
+//! own child's marks and finals, never a classmate's, and topics and homework only where the
+//! policy lets the diary show them (issue 12, item 1).
+
+use crate::support::{outcome_name, set_cell, today, Backend, TestServer};
+use journal_core::{FinalValue, MarkValue, Policy, StudentId};
+use journal_protocol::{Lesson, OpPayload};
+
+/// The policy of a school whose diary shows neither topics nor homework.
+fn diary_hides_topics_and_homework() -> Policy {
+    Policy {
+        diary_shows_topics: false,
+        diary_shows_homework: false,
+        ..Policy::default()
+    }
+}
+
+async fn pull_of_student_and_parent_shows_only_the_own_child(b: Backend) {
+    let s = TestServer::start_with_policy(
+        b,
+        crate::support::test_config(),
+        diary_hides_topics_and_homework(),
+    )
+    .await;
+    let child: StudentId = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.login == "student")
+        .and_then(|u| u.grants.iter().find_map(|g| g.student_id))
+        .expect("the demo's student account names its student");
+    // A lesson of today the child attends, with at least one classmate.
+    let lesson: Lesson = s
+        .snapshot
+        .lessons
+        .iter()
+        .filter(|l| l.date == today() && l.status == journal_protocol::LessonStatus::Scheduled)
+        .find(|l| {
+            let students = s.students_of(l);
+            students.contains(&child) && students.len() > 1
+        })
+        .cloned()
+        .expect("the child has a lesson today with classmates");
+    let classmate = s
+        .students_of(&lesson)
+        .into_iter()
+        .find(|st| *st != child)
+        .expect("a classmate");
+    let teacher_id = s.load(lesson.load_id).teacher_id;
+    let teacher_login = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.id == teacher_id)
+        .map(|u| u.login.clone())
+        .expect("the load's teacher has an account");
+    let period = s
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.starts_on <= today() && today() <= p.ends_on)
+        .expect("today is in a period")
+        .id;
+
+    let mut teacher = s.device(&teacher_login).await;
+    let t = s.during(&lesson);
+    let ops = vec![
+        teacher.op(t, set_cell(lesson.id, child, "5")),
+        teacher.op(t, set_cell(lesson.id, classmate, "2")),
+        teacher.op(
+            t,
+            OpPayload::SetFinal {
+                load_id: lesson.load_id,
+                period_id: period,
+                student_id: classmate,
+                value: Some(FinalValue::Mark {
+                    value: MarkValue::new(3).expect("a valid mark"),
+                }),
+            },
+        ),
+        teacher.op(
+            t,
+            OpPayload::SetTopic {
+                lesson_id: lesson.id,
+                hour: 1,
+                plan_topic_id: None,
+                title: "Решение квадратных уравнений по формуле корней".into(),
+                work_type: journal_core::WorkType::Lesson,
+                work_number: None,
+                makeup_of: None,
+            },
+        ),
+        teacher.op(
+            t,
+            OpPayload::SetHomework {
+                lesson_id: lesson.id,
+                text: "§ 12, задачи 3–5".into(),
+            },
+        ),
+    ];
+    let results = s.push(&teacher, &ops).await;
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(
+            outcome_name(r),
+            "applied",
+            "the teacher's op {i} is accepted: {r:?}"
+        );
+    }
+    // The teacher reads all five back: the filter hides nothing from the load's own teacher.
+    let own = s.pull(&teacher.token, 0, 1000).await;
+    let mine = own
+        .changes
+        .iter()
+        .filter(|c| ops.iter().any(|o| o.op_id == c.op_id))
+        .count();
+    assert_eq!(mine, 5, "the load's teacher pulls every op they pushed");
+
+    for login in ["student", "parent"] {
+        let dev = s.device(login).await;
+        let page = s.pull(&dev.token, 0, 1000).await;
+        assert!(
+            page.changes.iter().any(|c| matches!(&c.payload,
+                OpPayload::SetCell { lesson_id, student_id, .. }
+                    if *lesson_id == lesson.id && *student_id == child)),
+            "{login}'s pull carries the child's own mark"
+        );
+        for c in &page.changes {
+            match &c.payload {
+                OpPayload::SetCell { student_id, .. } => assert_eq!(
+                    *student_id, child,
+                    "{login}'s pull carries a classmate's cell: {:?}",
+                    c.payload
+                ),
+                OpPayload::SetFinal { student_id, .. } => assert_eq!(
+                    *student_id, child,
+                    "{login}'s pull carries a classmate's final: {:?}",
+                    c.payload
+                ),
+                OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => panic!(
+                    "{login}'s pull carries a {} the policy hides from the diary",
+                    c.payload.kind()
+                ),
+                OpPayload::ResolveRemark { .. } => {
+                    panic!("{login}'s pull carries a remark's resolution")
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+conformance!(pull_of_student_and_parent_shows_only_the_own_child);
