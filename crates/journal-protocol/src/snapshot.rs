@@ -2,9 +2,9 @@
 //! and the journal content (cells, topics, homework, finals, locks, remarks). The demo generator
 //! produces one, the server sends one (or pages of changes) to a device, the store keeps one.
 
+use crate::visibility::ReadScope;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use journal_core::*;
-use crate::visibility::ReadScope;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

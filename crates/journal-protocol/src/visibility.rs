@@ -212,12 +212,14 @@ impl ReadScope {
 
     /// Whether the user sees the lesson (its timetable entry).
     pub fn sees_lesson(&self, lesson: &LessonId) -> bool {
-        self.limited().map_or_else(|all| all, |s| s.lessons.contains(lesson))
+        self.limited()
+            .map_or_else(|all| all, |s| s.lessons.contains(lesson))
     }
 
     /// Whether the user sees a load (by name at least).
     pub fn sees_load(&self, load: &LoadId) -> bool {
-        self.limited().map_or_else(|all| all, |s| s.loads.contains(load))
+        self.limited()
+            .map_or_else(|all| all, |s| s.loads.contains(load))
     }
 
     /// A cell (mark, attendance) of `student` in `lesson`.
@@ -254,10 +256,7 @@ impl ReadScope {
     pub fn sees_lesson_topic(&self, lesson: &LessonId) -> bool {
         self.limited().map_or_else(
             |all| all,
-            |s| {
-                s.staff_lessons.contains(lesson)
-                    || (s.shows_topics && s.lessons.contains(lesson))
-            },
+            |s| s.staff_lessons.contains(lesson) || (s.shows_topics && s.lessons.contains(lesson)),
         )
     }
 
@@ -266,8 +265,7 @@ impl ReadScope {
         self.limited().map_or_else(
             |all| all,
             |s| {
-                s.staff_lessons.contains(lesson)
-                    || (s.shows_homework && s.lessons.contains(lesson))
+                s.staff_lessons.contains(lesson) || (s.shows_homework && s.lessons.contains(lesson))
             },
         )
     }
