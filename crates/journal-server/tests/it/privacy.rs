@@ -2,9 +2,9 @@
 //! own child's marks and finals, never a classmate's, and topics and homework only where the
 //! policy lets the diary show them (issue 12, item 1).
 
-use crate::support::{outcome_name, set_cell, today, Backend, TestServer};
+use crate::support::{outcome_name, set_cell, today, Backend, Device, TestServer};
 use journal_core::{FinalValue, MarkValue, Policy, StudentId};
-use journal_protocol::{Lesson, OpPayload};
+use journal_protocol::{Lesson, Op, OpPayload, Snapshot};
 
 /// The policy of a school whose diary shows neither topics nor homework.
 fn diary_hides_topics_and_homework() -> Policy {
@@ -15,7 +15,12 @@ fn diary_hides_topics_and_homework() -> Policy {
     }
 }
 
-async fn pull_of_student_and_parent_shows_only_the_own_child(b: Backend) {
+/// The demo with the diary policy hiding topics and homework, after the teacher of one of the
+/// child's lessons today marked the child and a classmate, gave the classmate a final, and set the
+/// lesson's topic and homework. Answers the server, the child, the lesson and the pushed ops.
+async fn teacher_marks_child_and_classmate(
+    b: Backend,
+) -> (TestServer, StudentId, Lesson, Vec<Op>, Device) {
     let s = TestServer::start_with_policy(
         b,
         crate::support::test_config(),
@@ -106,6 +111,11 @@ async fn pull_of_student_and_parent_shows_only_the_own_child(b: Backend) {
             "the teacher's op {i} is accepted: {r:?}"
         );
     }
+    (s, child, lesson, ops, teacher)
+}
+
+async fn pull_of_student_and_parent_shows_only_the_own_child(b: Backend) {
+    let (s, child, lesson, ops, teacher) = teacher_marks_child_and_classmate(b).await;
     // The teacher reads all five back: the filter hides nothing from the load's own teacher.
     let own = s.pull(&teacher.token, 0, 1000).await;
     let mine = own
@@ -149,4 +159,85 @@ async fn pull_of_student_and_parent_shows_only_the_own_child(b: Backend) {
     }
 }
 
-conformance!(pull_of_student_and_parent_shows_only_the_own_child);
+/// For one user of every role in the demo, the pushed changes they pull are exactly those whose
+/// records their snapshot (`Snapshot::for_user`) holds: pull shows no more and no less.
+async fn pull_carries_exactly_what_the_snapshot_shows_for_every_role(b: Backend) {
+    let (s, _child, _lesson, ops, _teacher) = teacher_marks_child_and_classmate(b).await;
+    let mut logins: Vec<String> = Vec::new();
+    let mut roles_seen = std::collections::HashSet::new();
+    for u in &s.snapshot.users {
+        let roles: Vec<_> = u.grants.iter().map(|g| format!("{:?}", g.role)).collect();
+        if roles.iter().any(|r| roles_seen.insert(r.clone())) {
+            logins.push(u.login.clone());
+        }
+    }
+    for extra in ["teacher", "student", "parent"] {
+        if !logins.iter().any(|l| l == extra) {
+            logins.push(extra.to_string());
+        }
+    }
+    for login in &logins {
+        let dev = s.device(login).await;
+        let pulled: Vec<_> = s
+            .pull(&dev.token, 0, 1000)
+            .await
+            .changes
+            .into_iter()
+            .filter(|c| ops.iter().any(|o| o.op_id == c.op_id))
+            .map(|c| c.op_id)
+            .collect();
+        let resp = s
+            .get("/sync/snapshot")
+            .bearer_auth(&dev.token)
+            .send()
+            .await
+            .expect("the snapshot request reaches the server");
+        assert_eq!(resp.status(), 200, "{login} gets a snapshot");
+        let body: serde_json::Value = resp.json().await.expect("a snapshot reply");
+        let snap: Snapshot =
+            serde_json::from_value(body["snapshot"].clone()).expect("the snapshot parses");
+        for op in &ops {
+            let in_snapshot = match &op.payload {
+                OpPayload::SetCell {
+                    lesson_id,
+                    student_id,
+                    ..
+                } => snap
+                    .cells
+                    .iter()
+                    .any(|c| c.lesson_id == *lesson_id && c.student_id == *student_id),
+                OpPayload::SetFinal {
+                    load_id,
+                    period_id,
+                    student_id,
+                    ..
+                } => snap.finals.iter().any(|f| {
+                    f.load_id == *load_id
+                        && f.period_id == *period_id
+                        && f.student_id == *student_id
+                }),
+                OpPayload::SetTopic {
+                    lesson_id, hour, ..
+                } => snap
+                    .lesson_topics
+                    .iter()
+                    .any(|t| t.lesson_id == *lesson_id && t.hour == *hour),
+                OpPayload::SetHomework { lesson_id, .. } => {
+                    snap.homework.iter().any(|h| h.lesson_id == *lesson_id)
+                }
+                other => panic!("the sample pushes no {}", other.kind()),
+            };
+            assert_eq!(
+                pulled.contains(&op.op_id),
+                in_snapshot,
+                "{login}: the pull and the snapshot disagree on the {} (pulled, in snapshot)",
+                op.payload.kind()
+            );
+        }
+    }
+}
+
+conformance!(
+    pull_of_student_and_parent_shows_only_the_own_child,
+    pull_carries_exactly_what_the_snapshot_shows_for_every_role
+);
