@@ -6,12 +6,10 @@
 pub mod op;
 pub mod snapshot;
 pub mod sync;
-pub mod visibility;
 
 pub use op::*;
 pub use snapshot::*;
 pub use sync::*;
-pub use visibility::{reads_everything, LimitedScope, ReadScope};
 
 /// Version of the sync protocol; every request carries it and an older client is refused clearly.
 /// 2: `OpPayload::UnlockPeriod` (reopening a locked period for a correction, with a reason).

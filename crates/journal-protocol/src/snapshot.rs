@@ -2,7 +2,6 @@
 //! and the journal content (cells, topics, homework, finals, locks, remarks). The demo generator
 //! produces one, the server sends one (or pages of changes) to a device, the store keeps one.
 
-use crate::visibility::ReadScope;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use journal_core::*;
 use serde::{Deserialize, Serialize};
@@ -297,6 +296,99 @@ pub struct Remark {
     pub resolved_at: Option<NaiveDateTime>,
 }
 
+/// Roles that read the whole institution's journal.
+fn reads_everything(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Admin
+            | Role::Director
+            | Role::Deputy
+            | Role::DepartmentHead
+            | Role::Inspector
+            | Role::ControlGroup
+    )
+}
+
+/// What one user may read, as rules over single values (a cell, a topic, a final…), made by
+/// `Snapshot::read_scope` in the same pass as `Snapshot::for_user`, so that the snapshot a device
+/// gets and the changes it pulls later are cut by one decision.
+#[derive(Debug, Clone, Default)]
+pub struct ReadScope {
+    everything: bool,
+    /// Lessons the user sees (own loads', curated group's, substituted in, a student's within
+    /// their membership dates).
+    lessons: std::collections::HashSet<LessonId>,
+    /// Lessons the user sees as staff: every student's record and the topics.
+    staff_lessons: std::collections::HashSet<LessonId>,
+    /// Students whose own record the user reads (themself; a parent's children).
+    own_students: std::collections::HashSet<StudentId>,
+    /// Loads read in full (own, curated group's).
+    full_loads: std::collections::HashSet<LoadId>,
+    /// Loads whose finals and locks the user sees.
+    period_loads: std::collections::HashSet<LoadId>,
+    /// Loads the user teaches (their remarks).
+    teaching: std::collections::HashSet<LoadId>,
+    shows_topics: bool,
+    shows_homework: bool,
+}
+
+impl ReadScope {
+    fn everything() -> Self {
+        ReadScope {
+            everything: true,
+            ..ReadScope::default()
+        }
+    }
+
+    fn nothing() -> Self {
+        ReadScope::default()
+    }
+
+    /// Whether the user reads the whole institution (director, deputies, admin, …).
+    pub fn reads_everything(&self) -> bool {
+        self.everything
+    }
+
+    /// Whether the user may read the value an op of load `load_id` wrote.
+    pub fn sees(&self, load_id: LoadId, payload: &crate::OpPayload) -> bool {
+        use crate::OpPayload as P;
+        if self.everything {
+            return true;
+        }
+        match payload {
+            P::SetCell {
+                lesson_id,
+                student_id,
+                ..
+            } => {
+                self.lessons.contains(lesson_id)
+                    && (self.staff_lessons.contains(lesson_id)
+                        || self.own_students.contains(student_id))
+            }
+            P::SetTopic { lesson_id, .. } => {
+                self.staff_lessons.contains(lesson_id)
+                    || (self.shows_topics && self.lessons.contains(lesson_id))
+            }
+            P::SetHomework { lesson_id, .. } => {
+                self.staff_lessons.contains(lesson_id)
+                    || (self.shows_homework && self.lessons.contains(lesson_id))
+            }
+            P::SetFinal {
+                load_id,
+                student_id,
+                ..
+            } => {
+                self.period_loads.contains(load_id)
+                    && (self.full_loads.contains(load_id) || self.own_students.contains(student_id))
+            }
+            P::LockPeriod { load_id, .. } | P::UnlockPeriod { load_id, .. } => {
+                self.period_loads.contains(load_id)
+            }
+            P::ResolveRemark { .. } => self.teaching.contains(&load_id),
+        }
+    }
+}
+
 impl Snapshot {
     /// The part of the institution a user's device keeps.
     ///
@@ -314,38 +406,115 @@ impl Snapshot {
     ///
     /// A user with several grants gets the union.
     pub fn for_user(&self, user_id: UserId) -> Snapshot {
+        self.view_and_scope(user_id).0
+    }
+
+    /// What `user_id` may read, as rules over single values: the same decision as `for_user`
+    /// (both come from `view_and_scope`), for filtering changes that are not in the snapshot yet
+    /// (the server's `/sync/pull`).
+    pub fn read_scope(&self, user_id: UserId) -> ReadScope {
+        self.view_and_scope(user_id).1
+    }
+
+    /// The one place that decides what a user reads: their part of the institution, and the rules
+    /// it was cut by.
+    fn view_and_scope(&self, user_id: UserId) -> (Snapshot, ReadScope) {
         use std::collections::HashSet;
-        // What the user may read is decided by ReadScope alone (the server's pull asks it too).
-        let scope = match ReadScope::for_snapshot(self, user_id) {
-            ReadScope::All => return self.clone(),
-            ReadScope::Nothing => return self.reference_only(),
-            ReadScope::Limited(s) => s,
-        };
         let Some(user) = self.users.iter().find(|u| u.id == user_id) else {
-            return self.reference_only();
+            return (self.reference_only(), ReadScope::nothing());
         };
-        let read = ReadScope::Limited(scope.clone());
-        let full_loads = &scope.full_loads;
-        let teaching = &scope.teaching;
-        let own_students = &scope.own_students;
-        let substituted = &scope.substituted;
-        let load_by_id: std::collections::HashMap<LoadId, &Load> =
-            self.loads.iter().map(|l| (l.id, l)).collect();
+        if user.grants.iter().any(|g| reads_everything(g.role)) {
+            return (self.clone(), ReadScope::everything());
+        }
+
+        // Loads read in full, lessons read one by one (substitutions), and whose records are
+        // limited to a student's own (student, parent).
+        let mut full_loads: HashSet<LoadId> = HashSet::new();
+        let mut teaching: HashSet<LoadId> = HashSet::new();
+        let mut own_students: HashSet<StudentId> = HashSet::new();
+        for grant in &user.grants {
+            match grant.role {
+                Role::Teacher => {
+                    for l in self.loads.iter().filter(|l| l.teacher_id == user_id) {
+                        full_loads.insert(l.id);
+                        teaching.insert(l.id);
+                    }
+                }
+                Role::Curator => {
+                    if let Some(g) = grant.group_id {
+                        full_loads
+                            .extend(self.loads.iter().filter(|l| l.group_id == g).map(|l| l.id));
+                    }
+                }
+                Role::Student | Role::Parent => {
+                    if let Some(s) = grant.student_id {
+                        own_students.insert(s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A student's loads: their groups' whole-group loads and their own subgroup's.
         let student_memberships: Vec<&Membership> = self
             .memberships
             .iter()
             .filter(|m| own_students.contains(&m.student_id))
             .collect();
+        let mut student_loads: HashSet<LoadId> = HashSet::new();
+        for l in &self.loads {
+            if student_memberships.iter().any(|m| {
+                m.group_id == l.group_id
+                    && (l.subgroup_id.is_none() || l.subgroup_id == m.subgroup_id)
+            }) {
+                student_loads.insert(l.id);
+            }
+        }
+        let load_by_id: std::collections::HashMap<LoadId, &Load> =
+            self.loads.iter().map(|l| (l.id, l)).collect();
+        let substituted: HashSet<LessonId> = self
+            .lessons
+            .iter()
+            .filter(|l| {
+                l.substitute_teacher_id == Some(user_id) && !full_loads.contains(&l.load_id)
+            })
+            .map(|l| l.id)
+            .collect();
+        let staff_visible_load = |id: &LoadId| full_loads.contains(id);
+
+        // Lessons: staff see their loads' lessons; a student sees lessons inside their memberships.
+        let student_sees = |lesson: &Lesson| {
+            student_loads.contains(&lesson.load_id)
+                && load_by_id.get(&lesson.load_id).is_some_and(|load| {
+                    student_memberships.iter().any(|m| {
+                        m.group_id == load.group_id
+                            && (load.subgroup_id.is_none() || load.subgroup_id == m.subgroup_id)
+                            && m.from <= lesson.date
+                            && m.to.is_none_or(|t| lesson.date <= t)
+                    })
+                })
+        };
         let lessons: Vec<Lesson> = self
             .lessons
             .iter()
-            .filter(|l| read.sees_lesson(&l.id))
+            .filter(|l| {
+                staff_visible_load(&l.load_id) || substituted.contains(&l.id) || student_sees(l)
+            })
             .cloned()
             .collect();
+        let lesson_ids: HashSet<LessonId> = lessons.iter().map(|l| l.id).collect();
+        let staff_lessons: HashSet<LessonId> = lessons
+            .iter()
+            .filter(|l| staff_visible_load(&l.load_id) || substituted.contains(&l.id))
+            .map(|l| l.id)
+            .collect();
+
+        let mut load_ids: HashSet<LoadId> = full_loads.clone();
+        load_ids.extend(student_loads.iter().copied());
+        load_ids.extend(lessons.iter().map(|l| l.load_id));
         let loads: Vec<Load> = self
             .loads
             .iter()
-            .filter(|l| read.sees_load(&l.id))
+            .filter(|l| load_ids.contains(&l.id))
             .cloned()
             .collect();
         // Groups whose class lists the user sees (staff) and groups they only see by name.
@@ -372,6 +541,9 @@ impl Snapshot {
             .cloned()
             .collect();
         let student_ids: HashSet<StudentId> = memberships.iter().map(|m| m.student_id).collect();
+        let sees_student = |lesson: &LessonId, student: &StudentId| {
+            staff_lessons.contains(lesson) || own_students.contains(student)
+        };
 
         let subject_ids: HashSet<SubjectId> = loads.iter().map(|l| l.subject_id).collect();
         let mut user_ids: HashSet<UserId> = HashSet::from([user_id]);
@@ -380,7 +552,7 @@ impl Snapshot {
         let remarks: Vec<Remark> = self
             .remarks
             .iter()
-            .filter(|r| read.sees_remarks(&r.load_id))
+            .filter(|r| teaching.contains(&r.load_id))
             .cloned()
             .collect();
         user_ids.extend(remarks.iter().map(|r| r.author_id));
@@ -403,7 +575,30 @@ impl Snapshot {
                 .filter(|g| group_ids.contains(&g.id))
                 .filter_map(|g| g.curator_id),
         );
-        Snapshot {
+        // Loads staff work in (own, curated, substituted in): their КТП is needed to fill lessons.
+        let staff_loads: HashSet<LoadId> = lessons
+            .iter()
+            .filter(|l| staff_lessons.contains(&l.id))
+            .map(|l| l.load_id)
+            .chain(full_loads.iter().copied())
+            .collect();
+        // What a student's or parent's diary shows beyond marks, attendance and timetable.
+        let diary = &self.institution.policy;
+        // Loads whose finals and locks the user sees (not those they only substituted in).
+        let period_loads: HashSet<LoadId> = full_loads.union(&student_loads).copied().collect();
+        let scope = ReadScope {
+            everything: false,
+            lessons: lesson_ids.clone(),
+            staff_lessons: staff_lessons.clone(),
+            own_students: own_students.clone(),
+            full_loads: full_loads.clone(),
+            period_loads: period_loads.clone(),
+            teaching: teaching.clone(),
+            shows_topics: diary.diary_shows_topics,
+            shows_homework: diary.diary_shows_homework,
+        };
+
+        let view = Snapshot {
             institution: self.institution.clone(),
             year: self.year.clone(),
             periods: self.periods.clone(),
@@ -443,49 +638,64 @@ impl Snapshot {
             plan_topics: self
                 .plan_topics
                 .iter()
-                .filter(|t| read.sees_plan_topic(&t.load_id))
+                .filter(|t| {
+                    staff_loads.contains(&t.load_id)
+                        || (diary.diary_shows_topics && load_ids.contains(&t.load_id))
+                })
                 .cloned()
                 .collect(),
             lesson_topics: self
                 .lesson_topics
                 .iter()
-                .filter(|t| read.sees_lesson_topic(&t.lesson_id))
+                .filter(|t| {
+                    staff_lessons.contains(&t.lesson_id)
+                        || (diary.diary_shows_topics && lesson_ids.contains(&t.lesson_id))
+                })
                 .cloned()
                 .collect(),
             homework: self
                 .homework
                 .iter()
-                .filter(|h| read.sees_homework(&h.lesson_id))
+                .filter(|h| {
+                    staff_lessons.contains(&h.lesson_id)
+                        || (diary.diary_shows_homework && lesson_ids.contains(&h.lesson_id))
+                })
                 .cloned()
                 .collect(),
             cells: self
                 .cells
                 .iter()
-                .filter(|c| read.sees_cell(&c.lesson_id, &c.student_id))
+                .filter(|c| {
+                    lesson_ids.contains(&c.lesson_id) && sees_student(&c.lesson_id, &c.student_id)
+                })
                 .cloned()
                 .collect(),
             finals: self
                 .finals
                 .iter()
-                .filter(|f| read.sees_final(&f.load_id, &f.student_id))
+                .filter(|f| {
+                    period_loads.contains(&f.load_id)
+                        && (full_loads.contains(&f.load_id) || own_students.contains(&f.student_id))
+                })
                 .cloned()
                 .collect(),
             locks: self
                 .locks
                 .iter()
-                .filter(|l| read.sees_period_state(&l.load_id))
+                .filter(|l| period_loads.contains(&l.load_id))
                 .cloned()
                 .collect(),
             reopenings: self
                 .reopenings
                 .iter()
-                .filter(|r| read.sees_period_state(&r.load_id))
+                .filter(|r| period_loads.contains(&r.load_id))
                 .cloned()
                 .collect(),
             remarks,
             loads,
             lessons,
-        }
+        };
+        (view, scope)
     }
 
     /// Reference data only (institution, year, periods, holidays, bells).

@@ -21,9 +21,9 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub enum AdminError {
     #[error("В базе данных нет ни одного учреждения: сначала выполните init")]
     NoInstitution,
-    #[error("В базе данных несколько учреждений: укажите нужное через --institution")]
-    SeveralInstitutions,
-    #[error("Учреждение {0} не найдено в базе данных")]
+    #[error("В базе данных несколько учреждений: укажите нужное через --institution: {0}")]
+    SeveralInstitutions(String),
+    #[error("Учреждение «{0}» не найдено в базе данных")]
     UnknownInstitution(String),
     #[error(
         "Неизвестный вид импорта «{0}»: students, groups, teachers, loads, timetable, plan, asc"
@@ -47,7 +47,7 @@ impl AdminError {
     pub fn code(&self) -> &'static str {
         match self {
             AdminError::NoInstitution => "no_institution",
-            AdminError::SeveralInstitutions => "several_institutions",
+            AdminError::SeveralInstitutions(_) => "several_institutions",
             AdminError::UnknownInstitution(_) => "unknown_institution",
             AdminError::UnknownKind(_) => "import_unknown_kind",
             AdminError::Import(e) => e.code(),
@@ -67,20 +67,49 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> AdminError {
     }
 }
 
-/// The institution a command works on: the given one, or the only one in the database.
+/// The institution a command works on: the given one (by its id or its full or short name), or
+/// the only one in the database.
 pub async fn pick_institution(
     storage: &dyn Storage,
-    wanted: Option<InstitutionId>,
+    wanted: Option<&str>,
 ) -> Result<InstitutionId, AdminError> {
     let all = storage.institutions().await?;
+    let wanted = wanted.map(str::trim).filter(|w| !w.is_empty());
+    if let (None, [(id, _)]) = (wanted, all.as_slice()) {
+        return Ok(*id);
+    }
+    if all.is_empty() {
+        return Err(AdminError::NoInstitution);
+    }
+    let mut names = Vec::with_capacity(all.len());
+    for (id, _) in &all {
+        let (snapshot, _) = storage.snapshot(*id).await?;
+        names.push((
+            *id,
+            snapshot.institution.name,
+            snapshot.institution.short_name,
+        ));
+    }
     match wanted {
-        Some(id) if all.iter().any(|(i, _)| *i == id) => Ok(id),
-        Some(id) => Err(AdminError::UnknownInstitution(id.to_string())),
-        None => match all.as_slice() {
-            [] => Err(AdminError::NoInstitution),
-            [(id, _)] => Ok(*id),
-            _ => Err(AdminError::SeveralInstitutions),
-        },
+        Some(w) => {
+            let w_lower = w.to_lowercase();
+            names
+                .iter()
+                .find(|(id, name, short)| {
+                    id.to_string() == w
+                        || name.trim().to_lowercase() == w_lower
+                        || short.trim().to_lowercase() == w_lower
+                })
+                .map(|(id, _, _)| *id)
+                .ok_or_else(|| AdminError::UnknownInstitution(w.to_string()))
+        }
+        None => Err(AdminError::SeveralInstitutions(
+            names
+                .iter()
+                .map(|(_, name, _)| format!("«{name}»"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )),
     }
 }
 

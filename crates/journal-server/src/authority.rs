@@ -454,3 +454,44 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
         }
     }
 }
+
+/// The loads whose journal `user` may read (None: every load of the institution), decided per role
+/// by journal-core's permission table. `memberships` are those of the students named in the
+/// user's grants (a student's own record, a parent's child).
+pub fn readable_loads(
+    user: &User,
+    loads: &[Load],
+    memberships: &[Membership],
+    policy: &Policy,
+) -> Option<std::collections::HashSet<journal_core::LoadId>> {
+    let readable: std::collections::HashSet<_> = loads
+        .iter()
+        .filter(|load| {
+            user.grants.iter().any(|grant| {
+                let student_in_group = grant.student_id.is_some_and(|sid| {
+                    memberships
+                        .iter()
+                        .any(|m| m.student_id == sid && m.group_id == load.group_id)
+                });
+                let scope = if load.teacher_id == user.id {
+                    Scope::OwnLoad
+                } else if grant.role == Role::Curator && grant.group_id == Some(load.group_id) {
+                    Scope::OwnGroup
+                } else if grant.role == Role::Student && student_in_group {
+                    Scope::OwnRecord
+                } else if grant.role == Role::Parent && student_in_group {
+                    Scope::ChildRecord
+                } else {
+                    Scope::Institution
+                };
+                permissions::allowed(grant.role, Action::ReadJournal, scope, policy)
+            })
+        })
+        .map(|l| l.id)
+        .collect();
+    if readable.len() == loads.len() {
+        None
+    } else {
+        Some(readable)
+    }
+}

@@ -19,6 +19,8 @@ pub mod dto;
 pub mod error;
 pub mod http;
 pub mod import_routes;
+pub mod init;
+pub mod institution_routes;
 pub mod merge;
 pub mod print_routes;
 pub mod roster_routes;
@@ -27,6 +29,7 @@ pub mod storage;
 pub mod testing;
 pub mod tls;
 pub mod user_routes;
+pub(crate) mod web_app;
 pub mod year_routes;
 
 use std::sync::Arc;

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use journal_core::InstitutionId;
 use journal_server::admin::{self, AdminError};
+use journal_server::init::{InitError, InstitutionKind, NewInstitution};
 use journal_server::{open_storage, AppState, ServerConfig};
 
 #[derive(Parser)]
@@ -26,15 +26,36 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create the database (schema); with --demo, load the demo institution.
+    /// Create the database (schema); with --demo, load the demo institution; with --institution,
+    /// add an empty institution with one administrator (password from JOURNAL_PASSWORD or the
+    /// first line of stdin).
     Init {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "institution")]
         demo: bool,
+        /// The new institution's full official name.
+        #[arg(long, requires_all = ["kind", "admin"])]
+        institution: Option<String>,
+        /// college (semesters, «группа/куратор») or school (quarters, «класс/классный руководитель»).
+        #[arg(long, requires = "institution")]
+        kind: Option<String>,
+        /// The administrator's login.
+        #[arg(long, requires = "institution")]
+        admin: Option<String>,
+        /// The administrator's full name.
+        #[arg(long, requires = "institution")]
+        admin_name: Option<String>,
+        /// The institution's short name (default: the full name).
+        #[arg(long, requires = "institution")]
+        short_name: Option<String>,
+        /// The institution's IANA time zone.
+        #[arg(long, default_value = "Europe/Moscow")]
+        timezone: String,
         /// "Today" for the demo data (default: the current date).
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
-        /// The demo institution's policy: a JSON file with journal_core::Policy fields (those
-        /// left out keep the strict default), e.g. {"deputy_may_edit": true}.
+        /// The institution's policy: a JSON file with journal_core::Policy fields (those left out
+        /// keep the strict default of the kind; an unknown field is refused), e.g.
+        /// {"deputy_may_edit": true}.
         #[arg(long)]
         policy: Option<std::path::PathBuf>,
     },
@@ -60,15 +81,17 @@ enum Command {
     Import {
         kind: String,
         file: PathBuf,
+        /// The institution (its id, full or short name); needed when the database holds several.
         #[arg(long)]
-        institution: Option<InstitutionId>,
+        institution: Option<String>,
         #[arg(long)]
         json: bool,
     },
     /// The institution's users with their roles and whether they may sign in.
     Users {
+        /// The institution (its id, full or short name); needed when the database holds several.
         #[arg(long)]
-        institution: Option<InstitutionId>,
+        institution: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -81,8 +104,9 @@ enum Command {
     Export {
         #[arg(long)]
         to: PathBuf,
+        /// The institution (its id, full or short name); needed when the database holds several.
         #[arg(long)]
-        institution: Option<InstitutionId>,
+        institution: Option<String>,
     },
     /// Take a consistent backup into a new directory (while the server may be serving).
     Backup {
@@ -143,18 +167,60 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Init {
             demo,
+            institution,
+            kind,
+            admin,
+            admin_name,
+            short_name,
+            timezone,
             today,
             policy,
         } => {
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let policy_text = match &policy {
+                Some(path) => Some(
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("файл политики «{}»", path.display()))?,
+                ),
+                None => None,
+            };
+            if let Some(name) = institution {
+                let outcome = init_institution(
+                    storage.as_ref(),
+                    name,
+                    kind.unwrap_or_default(),
+                    admin.unwrap_or_default(),
+                    admin_name,
+                    short_name,
+                    timezone,
+                    policy_text.as_deref(),
+                    today,
+                )
+                .await;
+                return Ok(match outcome {
+                    Ok(report) => {
+                        println!("{report}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("{e} [{}]", e.code());
+                        ExitCode::FAILURE
+                    }
+                });
+            }
             if demo {
-                let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-                let policy = match policy {
-                    Some(path) => {
-                        let text = std::fs::read_to_string(&path)
-                            .with_context(|| format!("файл политики «{}»", path.display()))?;
-                        Some(serde_json::from_str(&text).with_context(|| {
-                            format!("файл политики «{}» не разобран", path.display())
-                        })?)
+                let policy = match policy_text {
+                    Some(text) => {
+                        match journal_server::init::policy_from_json(
+                            &journal_core::Policy::default(),
+                            &text,
+                        ) {
+                            Ok(p) => Some(p),
+                            Err(e) => {
+                                eprintln!("{e} [{}]", e.code());
+                                return Ok(ExitCode::FAILURE);
+                            }
+                        }
                     }
                     None => None,
                 };
@@ -241,7 +307,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("не удалось прочитать файл «{}»", file.display()))?;
             let outcome = async {
-                let inst = admin::pick_institution(storage.as_ref(), institution).await?;
+                let inst =
+                    admin::pick_institution(storage.as_ref(), institution.as_deref()).await?;
                 let name = file
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -266,7 +333,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Users { institution, json } => {
-            let inst = match admin::pick_institution(storage.as_ref(), institution).await {
+            let inst = match admin::pick_institution(storage.as_ref(), institution.as_deref()).await
+            {
                 Ok(i) => i,
                 Err(e) => return Ok(refused(&e, json)),
             };
@@ -299,7 +367,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reactivate { login } => set_user_state(storage.as_ref(), &login, true).await,
         Command::Export { to, institution } => {
             let outcome = async {
-                let inst = admin::pick_institution(storage.as_ref(), institution).await?;
+                let inst =
+                    admin::pick_institution(storage.as_ref(), institution.as_deref()).await?;
                 admin::export(storage.as_ref(), inst, &to).await
             }
             .await;
@@ -344,6 +413,61 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// `init --institution`: the kind, the policy file and the administrator's password checked
+/// before anything is written.
+#[allow(clippy::too_many_arguments)]
+async fn init_institution(
+    storage: &dyn journal_server::Storage,
+    name: String,
+    kind: String,
+    admin_login: String,
+    admin_name: Option<String>,
+    short_name: Option<String>,
+    timezone: String,
+    policy_text: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<String, InitError> {
+    let kind_parsed = InstitutionKind::parse(&kind).ok_or(InitError::UnknownKind(kind))?;
+    let base = kind_parsed.base_policy();
+    let policy = match policy_text {
+        Some(text) => journal_server::init::policy_from_json(&base, text)?,
+        None => base,
+    };
+    let password = read_password()?;
+    let id = journal_server::init::create_institution(
+        storage,
+        NewInstitution {
+            name: name.clone(),
+            short_name,
+            timezone,
+            policy,
+            admin_login: admin_login.clone(),
+            admin_name,
+        },
+        &password,
+        today,
+        now(),
+    )
+    .await?;
+    Ok(format!(
+        "Учреждение «{}» создано (id {id}); администратор: {}",
+        name.trim(),
+        admin_login.trim()
+    ))
+}
+
+/// The new administrator's password: `JOURNAL_PASSWORD`, else the first line of stdin.
+fn read_password() -> Result<String, InitError> {
+    if let Ok(p) = std::env::var("JOURNAL_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| InitError::Password(e.to_string()))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// `deactivate` / `reactivate`: the same change as the HTTP endpoints, audited without an author.

@@ -1,6 +1,7 @@
 //! The administrator's year-setup endpoints beyond accounts, gathered so the API assembles them in
 //! one place: import of files ([`crate::import_routes`]), users' state ([`crate::user_routes`]),
-//! the academic year ([`crate::year_routes`]), groups, students and loads ([`crate::roster_routes`]).
+//! the academic year ([`crate::year_routes`]), groups, students and loads ([`crate::roster_routes`]), the caller's institution
+//! ([`crate::institution_routes`]).
 
 use axum::Router;
 
@@ -12,6 +13,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::user_routes::routes())
         .merge(crate::year_routes::routes())
         .merge(crate::roster_routes::routes())
+        .merge(crate::institution_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -21,4 +23,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::user_routes::UserApiDoc::openapi())
         .merge_from(crate::year_routes::YearApiDoc::openapi())
         .merge_from(crate::roster_routes::RosterApiDoc::openapi())
+        .merge_from(crate::institution_routes::InstitutionApiDoc::openapi())
 }

@@ -1855,22 +1855,7 @@ impl Storage for PostgresStorage {
                 memberships.extend(memberships_of(c, &inst, &sid.to_string()).await?);
             }
         }
-        // Lessons matter only to a limited reader (substitutions, a student's membership dates).
-        let lessons: Vec<Lesson> = if journal_protocol::reads_everything(&user) {
-            Vec::new()
-        } else {
-            c.query(
-                "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id",
-                &[&inst],
-            )
-            .await?
-            .iter()
-            .map(|r| from_json(r.get::<_, &str>(0)))
-            .collect::<Result<_, _>>()?
-        };
-        // One decision of what the user may read, the same as their snapshot's.
-        let scope =
-            journal_protocol::ReadScope::new(Some(&user), &loads, &memberships, &lessons, &policy);
+        let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
         let mut changes = Vec::new();
         let mut next_after = after;
         let mut has_more = false;
@@ -1891,8 +1876,7 @@ impl Storage for PostgresStorage {
                 let seq: i64 = r.get(0);
                 cursor = seq;
                 let load_id: LoadId = parse_id(r.get::<_, &str>(2))?;
-                let payload: OpPayload = from_json(r.get::<_, &str>(7))?;
-                if !scope.sees_payload(&load_id, &payload) {
+                if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
                     if changes.len() < limit as usize {
                         next_after = seq as u64;
                     }
@@ -1909,7 +1893,7 @@ impl Storage for PostgresStorage {
                     device_id: parse_id(r.get::<_, &str>(4))?,
                     device_time: parse_time(r.get::<_, &str>(5))?,
                     server_time: parse_time(r.get::<_, &str>(6))?,
-                    payload,
+                    payload: from_json(r.get::<_, &str>(7))?,
                 });
                 next_after = seq as u64;
             }

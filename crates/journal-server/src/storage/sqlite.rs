@@ -1682,18 +1682,7 @@ fn pull(
             memberships.extend(memberships_of(conn, inst, &sid.to_string())?);
         }
     }
-    // Lessons matter only to a limited reader (substitutions, a student's membership dates).
-    let lessons: Vec<Lesson> = if journal_protocol::reads_everything(&user) {
-        Vec::new()
-    } else {
-        let mut stmt = conn
-            .prepare_cached("SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid")?;
-        let rows = stmt.query_map(params![inst], |r| r.get::<_, String>(0))?;
-        rows.map(|r| from_json(&r?)).collect::<Result<_, _>>()?
-    };
-    // One decision of what the user may read, the same as their snapshot's.
-    let scope =
-        journal_protocol::ReadScope::new(Some(&user), &loads, &memberships, &lessons, &policy);
+    let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
     let mut stmt = conn.prepare_cached(
         "SELECT server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload
          FROM changes WHERE institution_id = ?1 AND server_seq > ?2 ORDER BY server_seq",
@@ -1705,8 +1694,7 @@ fn pull(
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         let load_id: LoadId = parse_id(&r.get::<_, String>(2)?)?;
-        let payload: OpPayload = from_json(&r.get::<_, String>(7)?)?;
-        if !scope.sees_payload(&load_id, &payload) {
+        if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
             // Not readable for this user: skipped, and the cursor moves past it.
             if changes.len() < limit as usize {
                 next_after = seq as u64;
@@ -1724,7 +1712,7 @@ fn pull(
             device_id: parse_id(&r.get::<_, String>(4)?)?,
             device_time: parse_time(&r.get::<_, String>(5)?)?,
             server_time: parse_time(&r.get::<_, String>(6)?)?,
-            payload,
+            payload: from_json(&r.get::<_, String>(7)?)?,
         });
         next_after = seq as u64;
     }

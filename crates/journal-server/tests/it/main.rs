@@ -32,6 +32,7 @@ mod admin_year;
 mod audit;
 mod auth;
 mod clock;
+mod init_institution;
 mod kill_loop;
 mod merge;
 mod offline_revoked;
@@ -39,12 +40,14 @@ mod pg;
 mod print;
 mod privacy;
 mod prop;
+mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
 mod seen;
 mod support;
 mod sync;
 mod versions;
+mod web_app;
 
 use journal_protocol::PROTOCOL_VERSION;
 use journal_server::dto::{Health, PROTOCOL_HEADER};
@@ -267,6 +270,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/year",
         "/api/v1/admin/groups",
+        "/api/v1/admin/institution",
         "/api/v1/admin/students",
         "/api/v1/admin/students/{id}/transfer",
         "/api/v1/admin/students/{id}/withdraw",
