@@ -40,6 +40,7 @@ mod pg;
 mod print;
 mod privacy;
 mod prop;
+mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
 mod seen;
