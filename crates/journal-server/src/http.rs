@@ -222,7 +222,9 @@ impl FromRequestParts<AppState> for Authenticated {
 fn allowed_before_password_change(method: &Method, path: &str) -> bool {
     matches!(
         (method.as_str(), path),
-        ("POST", "/api/v1/auth/password") | ("POST", "/api/v1/auth/logout") | ("GET", "/api/v1/auth/me")
+        ("POST", "/api/v1/auth/password")
+            | ("POST", "/api/v1/auth/logout")
+            | ("GET", "/api/v1/auth/me")
     )
 }
 

@@ -195,7 +195,10 @@ async fn a_first_password_is_changed_before_any_work(b: Backend) {
     let admin = s.device("admin").await;
 
     let (_, demo_forced) = sign_in(&s, "teacher", journal_demo::DEMO_PASSWORD).await;
-    assert!(!demo_forced, "a demo user's password is not forced to change");
+    assert!(
+        !demo_forced,
+        "a demo user's password is not forced to change"
+    );
 
     let resp = s
         .post("/admin/users")
@@ -211,12 +214,18 @@ async fn a_first_password_is_changed_before_any_work(b: Backend) {
         .expect("the request reaches the server");
     assert_eq!(resp.status(), 201, "the administrator creates the account");
     let created: Value = resp.json().await.expect("the new user's id");
-    let id = created["id"].as_str().expect("the new user's id").to_string();
+    let id = created["id"]
+        .as_str()
+        .expect("the new user's id")
+        .to_string();
 
     let (token, forced) = sign_in(&s, "novikova", "первый-пароль").await;
     assert!(forced, "a password the administrator gave must be changed");
     let (status, body) = snapshot_status(&s, &token).await;
-    assert_eq!(status, 403, "no work before the password is changed: {body}");
+    assert_eq!(
+        status, 403,
+        "no work before the password is changed: {body}"
+    );
     assert_eq!(body["code"], "password_change_required", "{body}");
     assert_eq!(
         body["message"], "Смените пароль, выданный администратором, перед началом работы",
@@ -230,7 +239,10 @@ async fn a_first_password_is_changed_before_any_work(b: Backend) {
         .expect("the request reaches the server");
     assert_eq!(me.status(), 200, "«who am I» is allowed before the change");
     let me: Value = me.json().await.expect("the user");
-    assert_eq!(me["must_change_password"], true, "/auth/me tells the flag too");
+    assert_eq!(
+        me["must_change_password"], true,
+        "/auth/me tells the flag too"
+    );
 
     let (status, body) = change_password(&s, &token, "первый-пароль", "первый-пароль").await;
     assert_eq!(status, 400, "the same password is no change: {body}");
@@ -256,7 +268,11 @@ async fn a_first_password_is_changed_before_any_work(b: Backend) {
     assert_eq!(resp.status(), 200, "the administrator resets the password");
     let reset: Value = resp.json().await.expect("the generated password");
     let generated = reset["password"].as_str().expect("a generated password");
-    assert_eq!(generated.chars().count(), 10, "a 10-character password: {generated}");
+    assert_eq!(
+        generated.chars().count(),
+        10,
+        "a 10-character password: {generated}"
+    );
     let (token, forced) = sign_in(&s, "novikova", generated).await;
     assert!(forced, "a reset password must be changed");
     let (status, body) = snapshot_status(&s, &token).await;
@@ -268,7 +284,11 @@ async fn a_first_password_is_changed_before_any_work(b: Backend) {
         .send()
         .await
         .expect("the request reaches the server");
-    assert_eq!(logout.status(), 204, "sign-out is allowed before the change");
+    assert_eq!(
+        logout.status(),
+        204,
+        "sign-out is allowed before the change"
+    );
 
     // The administrator's own password is changed knowing the old one, never reset.
     let resp = s
