@@ -12,15 +12,16 @@ JOURNAL_TODAY ?=
 
 CARGO_TEST := $(shell if cargo nextest --version >/dev/null 2>&1; then echo "cargo nextest run --workspace --no-fail-fast && cargo test --workspace --doc"; else echo "cargo test --workspace --no-fail-fast"; fi)
 
-.PHONY: deps ui build app run test lint fmt-check clippy unit e2e bench
+.PHONY: deps ui build app run test lint fmt-check clippy unit e2e web-e2e bench
 
 ## deps: Debian packages, npm packages (ui, tests/e2e), tauri-driver — only what is missing
 deps:
 	scripts/deps.sh
 
-## ui: the front end, built into ui/dist (src-tauri embeds it, so it comes before any cargo build)
+## ui: the front ends, built before any cargo build: the app's ui/dist (src-tauri embeds it) and the
+## administrator's console web/dist (journal-server embeds it)
 ui:
-	cd ui && { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+	for dir in ui web; do (cd $$dir && { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build); done
 
 ## build: the app and the journal CLI (debug)
 build: ui
@@ -39,17 +40,24 @@ clippy: ui
 unit: ui
 	$(CARGO_TEST)
 
-## test: everything CI checks, in order: deps and the UI first, then fmt, clippy, tests, app e2e
+## test: everything CI checks, in order: deps and the UI first, then fmt, clippy, tests, app e2e,
+## the console in Chromium
 test: deps ui
 	$(MAKE) fmt-check
 	$(MAKE) clippy
 	$(MAKE) unit
 	$(MAKE) e2e
+	$(MAKE) web-e2e
 
 ## e2e: the real app under Xvfb, driven through tauri-driver + WebKitWebDriver
 e2e: ui
 	cargo build -p journal-app -p journal-server -p journal-cli
 	scripts/e2e.sh
+
+## web-e2e: the administrator's console (served by journal-server) in headless Chromium via chromedriver
+web-e2e: ui
+	cargo build -p journal-server -p journal-cli
+	scripts/web-e2e.sh
 
 ## bench: all benchmarks (release)
 bench:

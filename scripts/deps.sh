@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, testing and running the journal needs on Debian 12, only what is missing:
-# Debian packages (apt-get update only when something is missing), the npm packages of ui/ and
-# tests/e2e/ (npm ci, from package-lock.json), and tauri-driver into a cached tools folder.
+# Debian packages (apt-get update only when something is missing), the npm packages of ui/, web/,
+# tests/e2e/ and tests/web/ (npm ci, from package-lock.json), and tauri-driver into a cached tools folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,9 @@ PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev
   # The app under Xvfb, driven by WebDriver; screenshots
   xvfb xauth webkit2gtk-driver imagemagick
+  # The administrator's console in a real browser, driven by WebDriver (make web-e2e); l10n: the
+  # browser's own controls in Russian, as at the institution (dates ДД.ММ.ГГГГ, «Выберите файл»)
+  chromium chromium-driver chromium-l10n
   # PDF checks, fonts with Cyrillic, the PostgreSQL backend tests
   poppler-utils qpdf fonts-liberation2 postgresql
 )
@@ -41,7 +44,7 @@ fi
 
 # npm ci only when the lock file changed since the last install (node_modules/.package-lock.json
 # is npm's own record of what it installed).
-for dir in ui tests/e2e; do
+for dir in ui web tests/e2e tests/web; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "deps: npm ci in $dir"

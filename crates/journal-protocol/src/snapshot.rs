@@ -309,6 +309,86 @@ fn reads_everything(role: Role) -> bool {
     )
 }
 
+/// What one user may read, as rules over single values (a cell, a topic, a final…), made by
+/// `Snapshot::read_scope` in the same pass as `Snapshot::for_user`, so that the snapshot a device
+/// gets and the changes it pulls later are cut by one decision.
+#[derive(Debug, Clone, Default)]
+pub struct ReadScope {
+    everything: bool,
+    /// Lessons the user sees (own loads', curated group's, substituted in, a student's within
+    /// their membership dates).
+    lessons: std::collections::HashSet<LessonId>,
+    /// Lessons the user sees as staff: every student's record and the topics.
+    staff_lessons: std::collections::HashSet<LessonId>,
+    /// Students whose own record the user reads (themself; a parent's children).
+    own_students: std::collections::HashSet<StudentId>,
+    /// Loads read in full (own, curated group's).
+    full_loads: std::collections::HashSet<LoadId>,
+    /// Loads whose finals and locks the user sees.
+    period_loads: std::collections::HashSet<LoadId>,
+    /// Loads the user teaches (their remarks).
+    teaching: std::collections::HashSet<LoadId>,
+    shows_topics: bool,
+    shows_homework: bool,
+}
+
+impl ReadScope {
+    fn everything() -> Self {
+        ReadScope {
+            everything: true,
+            ..ReadScope::default()
+        }
+    }
+
+    fn nothing() -> Self {
+        ReadScope::default()
+    }
+
+    /// Whether the user reads the whole institution (director, deputies, admin, …).
+    pub fn reads_everything(&self) -> bool {
+        self.everything
+    }
+
+    /// Whether the user may read the value an op of load `load_id` wrote.
+    pub fn sees(&self, load_id: LoadId, payload: &crate::OpPayload) -> bool {
+        use crate::OpPayload as P;
+        if self.everything {
+            return true;
+        }
+        match payload {
+            P::SetCell {
+                lesson_id,
+                student_id,
+                ..
+            } => {
+                self.lessons.contains(lesson_id)
+                    && (self.staff_lessons.contains(lesson_id)
+                        || self.own_students.contains(student_id))
+            }
+            P::SetTopic { lesson_id, .. } => {
+                self.staff_lessons.contains(lesson_id)
+                    || (self.shows_topics && self.lessons.contains(lesson_id))
+            }
+            P::SetHomework { lesson_id, .. } => {
+                self.staff_lessons.contains(lesson_id)
+                    || (self.shows_homework && self.lessons.contains(lesson_id))
+            }
+            P::SetFinal {
+                load_id,
+                student_id,
+                ..
+            } => {
+                self.period_loads.contains(load_id)
+                    && (self.full_loads.contains(load_id) || self.own_students.contains(student_id))
+            }
+            P::LockPeriod { load_id, .. } | P::UnlockPeriod { load_id, .. } => {
+                self.period_loads.contains(load_id)
+            }
+            P::ResolveRemark { .. } => self.teaching.contains(&load_id),
+        }
+    }
+}
+
 impl Snapshot {
     /// The part of the institution a user's device keeps.
     ///
@@ -326,12 +406,25 @@ impl Snapshot {
     ///
     /// A user with several grants gets the union.
     pub fn for_user(&self, user_id: UserId) -> Snapshot {
+        self.view_and_scope(user_id).0
+    }
+
+    /// What `user_id` may read, as rules over single values: the same decision as `for_user`
+    /// (both come from `view_and_scope`), for filtering changes that are not in the snapshot yet
+    /// (the server's `/sync/pull`).
+    pub fn read_scope(&self, user_id: UserId) -> ReadScope {
+        self.view_and_scope(user_id).1
+    }
+
+    /// The one place that decides what a user reads: their part of the institution, and the rules
+    /// it was cut by.
+    fn view_and_scope(&self, user_id: UserId) -> (Snapshot, ReadScope) {
         use std::collections::HashSet;
         let Some(user) = self.users.iter().find(|u| u.id == user_id) else {
-            return self.reference_only();
+            return (self.reference_only(), ReadScope::nothing());
         };
         if user.grants.iter().any(|g| reads_everything(g.role)) {
-            return self.clone();
+            return (self.clone(), ReadScope::everything());
         }
 
         // Loads read in full, lessons read one by one (substitutions), and whose records are
@@ -493,8 +586,19 @@ impl Snapshot {
         let diary = &self.institution.policy;
         // Loads whose finals and locks the user sees (not those they only substituted in).
         let period_loads: HashSet<LoadId> = full_loads.union(&student_loads).copied().collect();
+        let scope = ReadScope {
+            everything: false,
+            lessons: lesson_ids.clone(),
+            staff_lessons: staff_lessons.clone(),
+            own_students: own_students.clone(),
+            full_loads: full_loads.clone(),
+            period_loads: period_loads.clone(),
+            teaching: teaching.clone(),
+            shows_topics: diary.diary_shows_topics,
+            shows_homework: diary.diary_shows_homework,
+        };
 
-        Snapshot {
+        let view = Snapshot {
             institution: self.institution.clone(),
             year: self.year.clone(),
             periods: self.periods.clone(),
@@ -590,7 +694,8 @@ impl Snapshot {
             remarks,
             loads,
             lessons,
-        }
+        };
+        (view, scope)
     }
 
     /// Reference data only (institution, year, periods, holidays, bells).

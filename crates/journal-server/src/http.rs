@@ -11,6 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use journal_core::Role;
 use journal_protocol::PROTOCOL_VERSION;
 use serde::de::DeserializeOwned;
 use tower_http::trace::TraceLayer;
@@ -38,20 +39,12 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::clock_routes::routes())
         .merge(crate::admin_routes::routes())
         .merge(crate::setup_routes::routes())
-        .fallback(not_found)
+        .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-async fn not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "Нет такого адреса в API сервера",
-    )
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -65,7 +58,11 @@ async fn method_not_allowed() -> ApiError {
 /// Every request but health carries the client's protocol version; an older client is told to
 /// update before it can send anything the server would misread.
 async fn protocol_version(req: Request, next: Next) -> Response {
-    if matches!(req.uri().path(), "/api/v1/health" | "/api/v1/openapi.json") {
+    // The console's files (outside /api/) are fetched by a browser, which sends no version.
+    let path = req.uri().path();
+    if matches!(path, "/api/v1/health" | "/api/v1/openapi.json")
+        || !(path == "/api" || path.starts_with("/api/"))
+    {
         return next.run(req).await;
     }
     let Some(value) = req.headers().get(PROTOCOL_HEADER) else {
@@ -510,7 +507,7 @@ async fn pull(
             ),
         ));
     }
-    let page = state
+    let mut page = state
         .storage
         .pull(
             auth.session.institution_id,
@@ -519,7 +516,54 @@ async fn pull(
             limit,
         )
         .await?;
+    // The storage's pull keeps the changes of the loads the user reads. A student or a parent
+    // reads only part of a load (their own record, lessons within the membership, topics and
+    // homework only where the policy shows them): those changes are cut by the same ReadScope as
+    // their snapshot. Staff read their loads whole, so their pull needs no snapshot read.
+    let family = state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .is_some_and(|a| {
+            a.user
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::Student | Role::Parent))
+        });
+    if family && !page.changes.is_empty() {
+        let (full, _) = state.storage.snapshot(auth.session.institution_id).await?;
+        let scope = full.read_scope(auth.session.user_id);
+        let load_of_lesson: std::collections::HashMap<_, _> =
+            full.lessons.iter().map(|l| (l.id, l.load_id)).collect();
+        page.changes.retain(|c| {
+            change_load(&c.payload, &load_of_lesson, &full)
+                .is_some_and(|load| scope.sees(load, &c.payload))
+        });
+        // The cursor stays where the storage put it: the changes cut here are past for this user.
+    }
     Ok(Json(page))
+}
+
+/// The load a change belongs to (a lesson's load for lesson values; a remark's load).
+fn change_load(
+    payload: &journal_protocol::OpPayload,
+    load_of_lesson: &std::collections::HashMap<journal_core::LessonId, journal_core::LoadId>,
+    full: &journal_protocol::Snapshot,
+) -> Option<journal_core::LoadId> {
+    use journal_protocol::OpPayload as P;
+    match payload {
+        P::SetCell { lesson_id, .. }
+        | P::SetTopic { lesson_id, .. }
+        | P::SetHomework { lesson_id, .. } => load_of_lesson.get(lesson_id).copied(),
+        P::SetFinal { load_id, .. }
+        | P::LockPeriod { load_id, .. }
+        | P::UnlockPeriod { load_id, .. } => Some(*load_id),
+        P::ResolveRemark { remark_id } => full
+            .remarks
+            .iter()
+            .find(|r| r.id == *remark_id)
+            .map(|r| r.load_id),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/sync/snapshot", tag = "sync", security(("bearer" = [])),

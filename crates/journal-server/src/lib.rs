@@ -27,6 +27,7 @@ pub mod storage;
 pub mod testing;
 pub mod tls;
 pub mod user_routes;
+pub(crate) mod web_app;
 pub mod year_routes;
 
 use std::sync::Arc;

@@ -1029,3 +1029,100 @@ fn a_year_generates_fast_enough_to_print_the_figures() {
         "a later today has more history"
     );
 }
+
+/// `Snapshot::read_scope` (what `/sync/pull` lets through) admits exactly the values
+/// `Snapshot::for_user` keeps, for every demo login and both diary settings: the snapshot a
+/// device gets and the changes it pulls later are cut by one decision.
+#[test]
+fn read_scope_admits_what_for_user_keeps() {
+    use journal_protocol::OpPayload;
+    for shows in [false, true] {
+        // In March the first semester's finals are set, so every kind of value is there.
+        let mut full = generate(DEFAULT_SEED, date(2027, 3, 3));
+        full.institution.policy.diary_shows_topics = shows;
+        full.institution.policy.diary_shows_homework = shows;
+        assert!(
+            !full.cells.is_empty()
+                && !full.finals.is_empty()
+                && !full.lesson_topics.is_empty()
+                && !full.homework.is_empty(),
+            "the demo holds cells, finals, topics and homework to compare"
+        );
+        let load_of: HashMap<LessonId, journal_core::LoadId> =
+            full.lessons.iter().map(|l| (l.id, l.load_id)).collect();
+        let mut users: Vec<UserId> = DEMO_LOGINS.iter().map(|l| user_id(&full, l)).collect();
+        users.push(UserId(uuid::Uuid::from_u128(9999)));
+        for user in users {
+            let mine = full.for_user(user);
+            let scope = full.read_scope(user);
+            let cells: HashSet<_> = mine
+                .cells
+                .iter()
+                .map(|c| (c.lesson_id, c.student_id))
+                .collect();
+            for c in &full.cells {
+                let payload = OpPayload::SetCell {
+                    lesson_id: c.lesson_id,
+                    student_id: c.student_id,
+                    value: c.value.clone(),
+                };
+                assert_eq!(
+                    scope.sees(load_of[&c.lesson_id], &payload),
+                    cells.contains(&(c.lesson_id, c.student_id)),
+                    "user {user:?}: a cell is pulled exactly when the snapshot keeps it"
+                );
+            }
+            let finals: HashSet<_> = mine
+                .finals
+                .iter()
+                .map(|f| (f.load_id, f.period_id, f.student_id))
+                .collect();
+            for f in &full.finals {
+                let payload = OpPayload::SetFinal {
+                    load_id: f.load_id,
+                    period_id: f.period_id,
+                    student_id: f.student_id,
+                    value: Some(f.value),
+                };
+                assert_eq!(
+                    scope.sees(f.load_id, &payload),
+                    finals.contains(&(f.load_id, f.period_id, f.student_id)),
+                    "user {user:?}: a final is pulled exactly when the snapshot keeps it"
+                );
+            }
+            let topics: HashSet<_> = mine
+                .lesson_topics
+                .iter()
+                .map(|t| (t.lesson_id, t.hour))
+                .collect();
+            for t in &full.lesson_topics {
+                let payload = OpPayload::SetTopic {
+                    lesson_id: t.lesson_id,
+                    hour: t.hour,
+                    plan_topic_id: t.plan_topic_id,
+                    title: t.title.clone(),
+                    work_type: t.work_type,
+                    work_number: t.work_number,
+                    makeup_of: None,
+                };
+                assert_eq!(
+                    scope.sees(load_of[&t.lesson_id], &payload),
+                    topics.contains(&(t.lesson_id, t.hour)),
+                    "user {user:?}, diary shows topics {shows}: a topic is pulled exactly when the snapshot keeps it"
+                );
+            }
+            let homework: HashSet<_> = mine.homework.iter().map(|h| h.lesson_id).collect();
+            for h in &full.homework {
+                let payload = OpPayload::SetHomework {
+                    lesson_id: h.lesson_id,
+                    text: h.text.clone(),
+                };
+                assert_eq!(
+                    scope.sees(load_of[&h.lesson_id], &payload),
+                    homework.contains(&h.lesson_id),
+                    "user {user:?}, diary shows homework {shows}: homework is pulled exactly when the snapshot keeps it"
+                );
+            }
+        }
+    }
+}

@@ -37,6 +37,7 @@ mod merge;
 mod offline_revoked;
 mod pg;
 mod print;
+mod privacy;
 mod prop;
 mod reference_version;
 mod reopen;
@@ -44,6 +45,7 @@ mod seen;
 mod support;
 mod sync;
 mod versions;
+mod web_app;
 
 use journal_protocol::PROTOCOL_VERSION;
 use journal_server::dto::{Health, PROTOCOL_HEADER};

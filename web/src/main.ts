@@ -1,0 +1,261 @@
+// The administrator's console: sign-in, the forced first-password change, the header (institution
+// and user), the sections' menu and the screens by path (journal-server answers every non-API path
+// with this page, so a screen's address can be opened or reloaded directly).
+
+import "./style.css";
+import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token } from "./api";
+import { formView, h, notice } from "./dom";
+import type { Institution, UserInfo } from "./types";
+import { readinessScreen, institutionScreen, yearScreen } from "./setup";
+import { groupsScreen, studentsScreen, loadsScreen } from "./roster";
+import { usersScreen } from "./users";
+import { importScreen } from "./import";
+import { auditScreen, backupsScreen } from "./service";
+import { helpScreen } from "./help";
+
+export interface Screen {
+  path: string;
+  title: string;
+  render: (main: HTMLElement) => Promise<void>;
+}
+
+const SCREENS: Screen[] = [
+  { path: "/", title: "Готовность данных", render: readinessScreen },
+  { path: "/institution", title: "Учреждение", render: institutionScreen },
+  { path: "/year", title: "Учебный год", render: yearScreen },
+  { path: "/groups", title: "Группы", render: groupsScreen },
+  { path: "/students", title: "Студенты", render: studentsScreen },
+  { path: "/loads", title: "Нагрузка", render: loadsScreen },
+  { path: "/users", title: "Пользователи", render: usersScreen },
+  { path: "/import", title: "Импорт", render: importScreen },
+  { path: "/backups", title: "Резервные копии", render: backupsScreen },
+  { path: "/audit", title: "Журнал действий", render: auditScreen },
+  { path: "/help", title: "Справка", render: helpScreen },
+];
+
+const header = document.getElementById("app-header")!;
+const nav = document.getElementById("app-nav")!;
+const main = document.getElementById("app-main")!;
+
+let user: UserInfo | null = null;
+let institutionName = "";
+let mustChangePassword = false;
+/** The user changed the password in this visit (shown once on the next screen). */
+let passwordChanged = false;
+
+function isAdmin(u: UserInfo): boolean {
+  return u.roles.includes("admin");
+}
+
+/** Opens the screen at `path` (a console path or "/"), adding it to the browser's history. */
+export function go(path: string): void {
+  if (location.pathname + location.search !== path) history.pushState(null, "", path);
+  void route();
+}
+
+/** A link to a console screen that opens without reloading the page. */
+export function link(path: string, text: string, testid?: string): HTMLAnchorElement {
+  const a = h("a", { href: path, "data-testid": testid }, text);
+  a.addEventListener("click", (e) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    go(path);
+  });
+  return a;
+}
+
+function renderHeader(): void {
+  header.replaceChildren();
+  const brand = h("div", { class: "brand" }, h("span", { class: "brand-title" }, "Консоль администратора"), institutionName ? h("span", { class: "brand-inst", "data-testid": "header-institution" }, institutionName) : null);
+  header.append(brand);
+  if (user) {
+    header.append(
+      h(
+        "div",
+        { class: "who" },
+        h("span", { "data-testid": "header-user" }, user.full_name),
+        h("button", { type: "button", class: "link", "data-testid": "sign-out", onclick: () => void signOut() }, "Выйти"),
+      ),
+    );
+  }
+}
+
+function renderNav(current: string): void {
+  nav.replaceChildren();
+  if (!user || mustChangePassword || !isAdmin(user)) return;
+  const list = h("ul");
+  for (const s of SCREENS) {
+    const a = link(s.path, s.title, `nav-${s.path === "/" ? "readiness" : s.path.slice(1)}`);
+    if (s.path === current) a.setAttribute("aria-current", "page");
+    list.append(h("li", {}, a));
+  }
+  nav.append(list);
+}
+
+/** Counts route() calls: a screen still loading when another is opened is not shown. */
+let routeGeneration = 0;
+
+async function route(): Promise<void> {
+  const generation = ++routeGeneration;
+  renderHeader();
+  if (!user) {
+    renderNav("");
+    return signInScreen();
+  }
+  if (mustChangePassword) {
+    renderNav("");
+    return passwordScreen();
+  }
+  if (!isAdmin(user)) {
+    renderNav("");
+    main.replaceChildren(
+      h("h1", {}, "Консоль администратора"),
+      passwordChanged ? notice("ok", "Пароль изменён.", "password-changed") : "",
+      notice("info", "Консоль предназначена для администратора электронного журнала. Журнал ведётся в приложении преподавателя; здесь можно сменить свой пароль.", "not-admin"),
+      h("button", { type: "button", "data-testid": "own-password", onclick: () => passwordScreen() }, "Сменить пароль"),
+    );
+    return;
+  }
+  const screen = SCREENS.find((s) => s.path === location.pathname) ?? SCREENS[0];
+  renderNav(screen.path);
+  document.title = `${screen.title} — консоль администратора`;
+  main.replaceChildren(h("p", { class: "loading" }, "Загрузка…"));
+  const body = h("div", { class: "screen", "data-testid": `screen-${screen.path === "/" ? "readiness" : screen.path.slice(1)}` });
+  try {
+    await screen.render(body);
+  } catch (e) {
+    body.replaceChildren(h("h1", {}, screen.title), notice("error", e instanceof ApiFailure ? e.message : "Экран не открылся: обновите страницу", "screen-error"));
+  }
+  if (generation !== routeGeneration) return;
+  main.replaceChildren(body);
+  main.focus();
+}
+
+function signInScreen(): void {
+  document.title = "Вход — консоль администратора";
+  const f = formView({
+    testid: "signin",
+    submit: "Войти",
+    fields: [
+      { name: "login", label: "Логин", required: true, autocomplete: "username" },
+      { name: "password", label: "Пароль", type: "password", required: true, autocomplete: "current-password" },
+    ],
+    fieldOfCode: { bad_credentials: "password", login_locked: "login", user_deactivated: "login" },
+    onSubmit: async (v) => {
+      const r = await login(v.value("login"), v.input("password").value);
+      setToken(r.token);
+      user = r.user;
+      mustChangePassword = !!(r.user.must_change_password ?? r.must_change_password);
+      await loadInstitution();
+      await route();
+    },
+  });
+  main.replaceChildren(h("section", { class: "card narrow" }, h("h1", {}, "Вход"), h("p", {}, "Войдите под учётной записью администратора электронного журнала."), f.form));
+  f.input("login").focus();
+}
+
+function passwordScreen(): void {
+  document.title = "Смена пароля — консоль администратора";
+  const f = formView({
+    testid: "password",
+    submit: "Сменить пароль",
+    fields: [
+      { name: "old", label: mustChangePassword ? "Выданный пароль" : "Текущий пароль", type: "password", required: true, autocomplete: "current-password" },
+      { name: "new", label: "Новый пароль", type: "password", required: true, autocomplete: "new-password" },
+      { name: "repeat", label: "Новый пароль ещё раз", type: "password", required: true, autocomplete: "new-password" },
+    ],
+    fieldOfCode: { bad_old_password: "old", password_too_short: "new", password_mismatch: "repeat" },
+    onSubmit: async (v) => {
+      if (v.input("new").value !== v.input("repeat").value) {
+        throw new ApiFailure(400, "password_mismatch", "Новый пароль и повтор не совпадают");
+      }
+      await sendJson("POST", "/auth/password", { old_password: v.input("old").value, new_password: v.input("new").value });
+      mustChangePassword = false;
+      passwordChanged = true;
+      await route();
+    },
+  });
+  main.replaceChildren(
+    h(
+      "section",
+      { class: "card narrow", "data-testid": "screen-password" },
+      h("h1", {}, "Смена пароля"),
+      h(
+        "p",
+        {},
+        mustChangePassword
+          ? "Пароль выдан администратором и действует только для первого входа. Придумайте свой пароль: без этого работа в журнале недоступна."
+          : "Введите текущий пароль и новый; другие входы под вашей учётной записью будут завершены.",
+      ),
+      f.form,
+    ),
+  );
+  f.input("old").focus();
+}
+
+async function loadInstitution(): Promise<void> {
+  if (!user || !isAdmin(user) || mustChangePassword) return;
+  try {
+    institutionName = (await getJson<Institution>("/admin/institution")).name;
+  } catch {
+    // An older server without /admin/institution: the snapshot names the institution.
+    try {
+      institutionName = (await getJson<{ snapshot: { institution: { name: string } } }>("/sync/snapshot")).snapshot.institution.name;
+    } catch {
+      institutionName = "";
+    }
+  }
+}
+
+async function signOut(): Promise<void> {
+  try {
+    if (token()) await sendJson("POST", "/auth/logout", {});
+  } catch {
+    // the session may already be over on the server
+  }
+  setToken(null);
+  user = null;
+  institutionName = "";
+  mustChangePassword = false;
+  history.replaceState(null, "", "/");
+  await route();
+}
+
+/** The header's institution name after the administrator renames it. */
+export function refreshInstitutionName(name: string): void {
+  institutionName = name;
+  renderHeader();
+}
+
+// Whenever the server says the password must change, that screen comes before anything else.
+onSessionEvents({
+  passwordChange: () => {
+    if (!mustChangePassword) {
+      mustChangePassword = true;
+      void route();
+    }
+  },
+  signedOut: () => {
+    setToken(null);
+    user = null;
+    void route();
+  },
+});
+
+window.addEventListener("popstate", () => void route());
+
+async function start(): Promise<void> {
+  if (token()) {
+    try {
+      const me = await getJson<UserInfo>("/auth/me");
+      user = me;
+      mustChangePassword = !!me.must_change_password;
+      await loadInstitution();
+    } catch (e) {
+      if (!(e instanceof ApiFailure && e.code === "password_change_required")) setToken(null);
+    }
+  }
+  await route();
+}
+
+void start();

@@ -1,0 +1,256 @@
+// The JSON bodies of journal-server's /api/v1 that the console reads and sends, as the server's
+// DTOs define them (dto.rs, year_routes.rs, roster_routes.rs, admin_routes.rs, user_routes.rs) and
+// the contracts between the server's admin endpoints and the console (import preview, first
+// password, audit, backups, policy, readiness, login slips, institution).
+
+export type Uuid = string;
+/** YYYY-MM-DD */
+export type IsoDate = string;
+
+export type Role =
+  | "director"
+  | "deputy"
+  | "department_head"
+  | "curator"
+  | "teacher"
+  | "social_pedagogue"
+  | "hr_officer"
+  | "admin"
+  | "inspector"
+  | "control_group"
+  | "student"
+  | "parent";
+
+export interface RoleGrant {
+  role: Role;
+  group_id?: Uuid | null;
+  student_id?: Uuid | null;
+}
+
+export interface UserInfo {
+  id: Uuid;
+  login: string;
+  full_name: string;
+  roles: Role[];
+  grants: RoleGrant[];
+  /** Contract 2: the user must change the password before anything else. */
+  must_change_password?: boolean;
+}
+
+export interface LoginResponse {
+  token: string;
+  expires_at: string;
+  user: UserInfo;
+  must_change_password?: boolean;
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+}
+
+export interface ImportRowError {
+  row: number;
+  column: string | null;
+  reason: string;
+}
+
+export interface ImportRefusal extends ApiErrorBody {
+  rows: ImportRowError[];
+}
+
+/** Contract 1. */
+export interface ImportItem {
+  row: number | null;
+  action: "create" | "change" | "keep" | "remove";
+  entity: string;
+  text: string;
+}
+
+export interface ImportReport {
+  applied: boolean;
+  created: number;
+  changed: number;
+  unchanged: number;
+  items: ImportItem[];
+  warnings: string[];
+}
+
+export interface Institution {
+  id: Uuid;
+  name: string;
+  kind?: string;
+  short_name?: string;
+  timezone?: string;
+  [more: string]: unknown;
+}
+
+/** journal_core::Policy. */
+export interface Policy {
+  period_kind: "half_year" | "semester" | "quarter" | "trimester";
+  late_entry: "strict" | "allowed_cases";
+  lock_after_finals: boolean;
+  deputy_may_edit: boolean;
+  deputy_records_substitutions: boolean;
+  double_mark_subjects: string[];
+  multiple_entries_per_cell: boolean;
+  school_wording: boolean;
+  final_rounding: "half_up" | "from_six_tenths";
+  diary_logins_issued_by: "curator" | "department_head";
+  diary_shows_homework: boolean;
+  diary_shows_topics: boolean;
+  parallel_paper_journal: boolean;
+  paper_copy_each_period: boolean;
+  [more: string]: unknown;
+}
+
+export interface ReadinessItem {
+  key: string;
+  label: string;
+  done: boolean;
+  detail: string;
+}
+
+export interface Readiness {
+  items: ReadinessItem[];
+}
+
+export interface YearPeriod {
+  id?: Uuid | null;
+  name: string;
+  ordinal?: number;
+  starts_on: IsoDate;
+  ends_on: IsoDate;
+}
+
+export interface YearHoliday {
+  name: string;
+  starts_on: IsoDate;
+  ends_on: IsoDate;
+}
+
+export interface YearSetup {
+  name: string;
+  starts_on: IsoDate;
+  ends_on: IsoDate;
+  period_kind: string;
+  periods: YearPeriod[];
+  holidays: YearHoliday[];
+}
+
+export interface Group {
+  id: Uuid;
+  name: string;
+  course: number;
+  specialty: string;
+  curator_id: Uuid | null;
+}
+
+export interface Subgroup {
+  id: Uuid;
+  group_id: Uuid;
+  name: string;
+}
+
+export interface Student {
+  id: Uuid;
+  last_name: string;
+  first_name: string;
+  patronymic: string | null;
+  birth_date: IsoDate | null;
+}
+
+export interface Membership {
+  student_id: Uuid;
+  group_id: Uuid;
+  subgroup_id: Uuid | null;
+  from: IsoDate;
+  to: IsoDate | null;
+  individual_plan: boolean;
+}
+
+export interface Subject {
+  id: Uuid;
+  name: string;
+  short_name: string;
+  kind: string;
+}
+
+export interface Load {
+  id: Uuid;
+  teacher_id: Uuid;
+  group_id: Uuid;
+  subject_id: Uuid;
+  subgroup_id: Uuid | null;
+  from: IsoDate;
+  to: IsoDate | null;
+  planned_hours: number;
+}
+
+export interface SnapshotUser {
+  id: Uuid;
+  login: string;
+  full_name: string;
+  grants: RoleGrant[];
+}
+
+/** The part of journal_protocol::Snapshot the console reads. */
+export interface Snapshot {
+  institution: { id: Uuid; name: string; short_name: string; timezone: string };
+  users: SnapshotUser[];
+  groups: Group[];
+  subgroups: Subgroup[];
+  students: Student[];
+  memberships: Membership[];
+  subjects: Subject[];
+  loads: Load[];
+  lessons: unknown[];
+}
+
+export interface SnapshotResponse {
+  server_seq: number;
+  reference_version: number;
+  snapshot: Snapshot;
+}
+
+export interface UserListItem {
+  id: Uuid;
+  login: string;
+  full_name: string;
+  roles: Role[];
+  grants: RoleGrant[];
+  active: boolean;
+  deactivated_at: string | null;
+  has_password: boolean;
+  must_change_password?: boolean;
+}
+
+/** Contract 3. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  author_id: Uuid | null;
+  author_name: string | null;
+  kind: string;
+  target: string | null;
+  old: string | null;
+  new: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  total: number;
+  entries: AuditEntry[];
+}
+
+/** Contract 4. */
+export interface Backup {
+  name: string;
+  created_at: string;
+  size_bytes: number;
+}
+
+export interface BackupCheck {
+  ok: boolean;
+  message: string;
+}

@@ -1,0 +1,124 @@
+// The console's Russian words for the server's codes, in the regulations' terms.
+
+import type { Role } from "./types";
+
+export const ROLE_NAMES: Record<Role, string> = {
+  director: "Директор",
+  deputy: "Заместитель директора",
+  department_head: "Заведующий отделением",
+  curator: "Куратор",
+  teacher: "Преподаватель",
+  social_pedagogue: "Социальный педагог",
+  hr_officer: "Специалист отдела кадров",
+  admin: "Администратор",
+  inspector: "Проверяющий",
+  control_group: "Рабочая группа по контролю",
+  student: "Студент",
+  parent: "Родитель",
+};
+
+/** The roles an administrator gives a staff account here (students and parents get slips). */
+export const STAFF_ROLES: Role[] = [
+  "teacher",
+  "curator",
+  "deputy",
+  "department_head",
+  "director",
+  "social_pedagogue",
+  "hr_officer",
+  "control_group",
+  "inspector",
+  "admin",
+];
+
+export const INSTITUTION_KINDS: Record<string, string> = {
+  college: "Профессиональная образовательная организация (техникум, колледж)",
+  school: "Общеобразовательная организация (школа)",
+};
+
+export const PERIOD_KINDS: Record<string, string> = {
+  half_year: "Полугодие",
+  semester: "Семестр",
+  quarter: "Четверть",
+  trimester: "Триместр",
+};
+
+export const IMPORT_KINDS: { value: string; label: string; hint: string }[] = [
+  { value: "groups", label: "Группы", hint: "Столбцы: Группа*, Курс*, Специальность, Куратор, Подгруппы" },
+  { value: "students", label: "Студенты", hint: "Столбцы: Фамилия*, Имя*, Отчество, Дата рождения, Группа*, Подгруппа, Дата зачисления" },
+  { value: "teachers", label: "Педагогические работники", hint: "Столбцы: Фамилия*, Имя*, Отчество, Логин*, Роли, Группа" },
+  { value: "loads", label: "Педагогическая нагрузка", hint: "Столбцы: Преподаватель*, Группа*, Подгруппа, Дисциплина*, Часы*, Дата начала" },
+  { value: "timetable", label: "Расписание", hint: "Столбцы: День недели*, Номер урока*, Неделя, Группа*, Подгруппа, Дисциплина*, Преподаватель*, Аудитория, Часов" },
+  { value: "plan", label: "КТП (календарно-тематический план)", hint: "Столбцы: Преподаватель*, Группа*, Подгруппа, Дисциплина*, №*, Тема*, Часы*, Вид занятия, Номер работы" },
+  { value: "asc", label: "Расписание из aSc Timetables (XML)", hint: "Файл экспорта aSc Timetables (.xml)" },
+  { value: "fet", label: "Расписание из FET (.fet)", hint: "Файл FET (.fet)" },
+];
+
+export const IMPORT_ACTIONS: Record<string, string> = {
+  create: "Будет добавлено",
+  change: "Будет изменено",
+  keep: "Без изменений",
+  remove: "Будет удалено",
+};
+
+export const IMPORT_ACTIONS_DONE: Record<string, string> = {
+  create: "Добавлено",
+  change: "Изменено",
+  keep: "Без изменений",
+  remove: "Удалено",
+};
+
+/** Policy fields (journal_core::Policy) with their labels and, for choices, the choices' names. */
+export const POLICY_FIELDS: { key: string; label: string; choices?: Record<string, string> }[] = [
+  { key: "period_kind", label: "Деление учебного года на периоды", choices: PERIOD_KINDS },
+  {
+    key: "late_entry",
+    label: "Отметки «задним числом»",
+    choices: {
+      strict: "Запрещены (кроме контрольных и письменных работ в сроки проверки)",
+      allowed_cases: "Разрешены в оговорённых случаях: отработки и исправления с указанием причины",
+    },
+  },
+  { key: "lock_after_finals", label: "Закрывать журнал периода после выставления итоговых отметок" },
+  { key: "deputy_may_edit", label: "Заместитель директора может исправлять записи и открывать закрытый период" },
+  { key: "deputy_records_substitutions", label: "Заместитель директора отмечает замены занятий" },
+  { key: "double_mark_subjects", label: "Дисциплины с двойной отметкой (например, 5/4), по одной в строке" },
+  { key: "multiple_entries_per_cell", label: "Пропуск и отметка за отработку в одной клетке" },
+  { key: "school_wording", label: "Школьные названия: класс, классный руководитель, четверть" },
+  {
+    key: "final_rounding",
+    label: "Округление предлагаемой итоговой отметки",
+    choices: { half_up: "Арифметическое: 3,5 → 4", from_six_tenths: "С 0,6: 3,6 → 4, 3,5 → 3" },
+  },
+  {
+    key: "diary_logins_issued_by",
+    label: "Кто выдаёт логины студентам и родителям",
+    choices: { curator: "Куратор группы", department_head: "Заведующий отделением" },
+  },
+  { key: "diary_shows_homework", label: "Студенты и родители видят домашнее задание" },
+  { key: "diary_shows_topics", label: "Студенты и родители видят темы занятий" },
+  { key: "parallel_paper_journal", label: "Бумажный журнал ведётся параллельно" },
+  { key: "paper_copy_each_period", label: "Бумажная копия печатается после каждого периода (а не только в конце года)" },
+];
+
+/** Kinds of the audit chain's entries (the server's codes) in Russian. */
+export const AUDIT_KINDS: Record<string, string> = {
+  import: "Импорт файла",
+  year_set: "Учебный год задан",
+  group_created: "Группа создана",
+  student_enrolled: "Студент зачислен",
+  student_transferred: "Студент переведён",
+  student_withdrawn: "Студент отчислен",
+  load_created: "Нагрузка добавлена",
+  load_reassigned: "Смена преподавателя",
+  user_created: "Учётная запись создана",
+  password_reset: "Пароль сброшен",
+  password_change: "Пароль изменён",
+  user_deactivated: "Учётная запись отключена",
+  user_reactivated: "Учётная запись включена",
+  policy_changed: "Настройки учреждения изменены",
+  backup_created: "Резервная копия сделана",
+  login_slips: "Листки с логинами",
+  op: "Запись в журнале",
+  reopen: "Период открыт для исправления",
+};
