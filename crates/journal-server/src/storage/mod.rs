@@ -225,6 +225,8 @@ pub struct UserRecord {
     pub deactivated_at: Option<NaiveDateTime>,
     /// Whether a password was ever set (an imported user has none until the administrator sets one).
     pub has_password: bool,
+    /// The password was given by the administrator and not yet changed by the user.
+    pub must_change_password: bool,
 }
 
 /// Every table of the server's schema, parents before children (restore inserts in this order

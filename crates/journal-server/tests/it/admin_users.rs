@@ -221,6 +221,27 @@ async fn a_first_password_is_changed_before_any_work(b: Backend) {
 
     let (token, forced) = sign_in(&s, "novikova", "первый-пароль").await;
     assert!(forced, "a password the administrator gave must be changed");
+    let list: Value = s
+        .get("/admin/users")
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("the request reaches the server")
+        .json()
+        .await
+        .expect("the user list");
+    let waiting: Vec<&str> = list["users"]
+        .as_array()
+        .expect("a list of users")
+        .iter()
+        .filter(|u| u["must_change_password"] == true)
+        .filter_map(|u| u["login"].as_str())
+        .collect();
+    assert_eq!(
+        waiting,
+        ["novikova"],
+        "the administrator's list shows who has not changed the first password"
+    );
     let (status, body) = snapshot_status(&s, &token).await;
     assert_eq!(
         status, 403,
