@@ -45,10 +45,19 @@ pub struct CreatedUser {
     pub id: UserId,
 }
 
+/// A password reset: with `new_password` the administrator chose it; without (`{}`) the server
+/// generates one.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordReset {
-    pub new_password: String,
+    #[serde(default)]
+    pub new_password: Option<String>,
+}
+
+/// The password now in force, to hand to the user (who must change it at their next sign-in).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ResetPassword {
+    pub password: String,
 }
 
 /// The signed-in administrator, if journal-core lets them manage users.
@@ -154,10 +163,11 @@ async fn create_user(
             now,
         )
         .await?;
-    // No session of the new user exists yet: nothing to keep.
+    // No session of the new user exists yet: nothing to keep. The administrator knows this
+    // password, so the user must replace it at the first sign-in.
     state
         .storage
-        .set_password(inst, user.id, hash, "", now)
+        .set_password(inst, user.id, hash, true, "", now)
         .await?;
     Ok((StatusCode::CREATED, Json(CreatedUser { id: user.id })))
 }
@@ -167,15 +177,16 @@ async fn create_user(
     params(("id" = String, Path, description = "Пользователь"),
         ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
-        (status = 204, description = "Пароль заменён, все сеансы пользователя завершены"),
+        (status = 200, description = "Пароль заменён (пользователь сменит его при следующем входе), все сеансы пользователя завершены", body = ResetPassword),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 403, description = "Нет права, или свой пароль (own_password_via_admin)", body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 async fn reset_password(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<PasswordReset>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<ResetPassword>, ApiError> {
     let admin = administrator(&state, &auth).await?;
     let not_found = || {
         ApiError::new(
@@ -192,8 +203,22 @@ async fn reset_password(
         .await?
         .filter(|a| a.institution_id == inst)
         .ok_or_else(not_found)?;
-    check_password(&req.new_password)?;
-    let hash = hash_password_blocking(req.new_password).await?;
+    // A reset forces a change at the next sign-in; one's own password is changed knowing the old one.
+    if target.user.id == admin.user.id {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "own_password_via_admin",
+            "Свой пароль меняют через смену пароля, а не через сброс",
+        ));
+    }
+    let password = match req.new_password {
+        Some(p) => {
+            check_password(&p)?;
+            p
+        }
+        None => auth::generate_password(),
+    };
+    let hash = hash_password_blocking(password.clone()).await?;
     let now = state.config.now();
     state
         .storage
@@ -212,14 +237,14 @@ async fn reset_password(
     // Ends every session of the user (an empty token hash matches none).
     state
         .storage
-        .set_password(inst, target.user.id, hash, "", now)
+        .set_password(inst, target.user.id, hash, true, "", now)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(ResetPassword { password }))
 }
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(create_user, reset_password),
-    components(schemas(NewUser, CreatedUser, PasswordReset))
+    components(schemas(NewUser, CreatedUser, PasswordReset, ResetPassword))
 )]
 pub struct AdminApiDoc;

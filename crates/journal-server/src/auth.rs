@@ -63,6 +63,26 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
+/// Letters and digits that cannot be mistaken for one another on a printed slip or read aloud
+/// (no 0/O/o, 1/l/I).
+const FIRST_PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// Length of a generated first password.
+pub const FIRST_PASSWORD_CHARS: usize = 10;
+
+/// A first password for the administrator to hand over: random, readable, to be changed at the
+/// first sign-in.
+pub fn generate_password() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..FIRST_PASSWORD_CHARS)
+        .map(|_| {
+            let i = rng.gen_range(0..FIRST_PASSWORD_ALPHABET.len());
+            char::from(FIRST_PASSWORD_ALPHABET[i])
+        })
+        .collect()
+}
+
 /// What the server stores of a token.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -91,6 +111,23 @@ mod tests {
             !verify_password("секрет-123", ""),
             "an account without a hash never verifies"
         );
+    }
+
+    #[test]
+    fn generated_passwords_are_readable_long_enough_and_random() {
+        let (a, b) = (generate_password(), generate_password());
+        assert_ne!(a, b, "two generated passwords must differ");
+        for p in [&a, &b] {
+            assert_eq!(p.chars().count(), FIRST_PASSWORD_CHARS, "length of {p}");
+            assert!(
+                p.chars().count() >= MIN_PASSWORD_CHARS,
+                "a generated password must pass the length rule: {p}"
+            );
+            assert!(
+                !p.contains(['0', 'O', 'o', '1', 'l', 'I']),
+                "no ambiguous characters in {p}"
+            );
+        }
     }
 
     #[test]

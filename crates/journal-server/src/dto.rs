@@ -44,6 +44,11 @@ pub struct UserInfo {
     pub roles: Vec<Role>,
     #[schema(value_type = Vec<Object>)]
     pub grants: Vec<RoleGrant>,
+    /// The password was given by the administrator: until the user changes it
+    /// (`POST /auth/password`), every route but the change, sign-out and `GET /auth/me` answers
+    /// 403 `password_change_required`.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

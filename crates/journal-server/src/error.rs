@@ -85,6 +85,15 @@ impl ApiError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
+
+    /// The user still has the password the administrator gave (see `UserInfo::must_change_password`).
+    pub fn password_change_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            "Смените пароль, выданный администратором, перед началом работы",
+        )
+    }
 }
 
 impl From<StorageError> for ApiError {

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -197,11 +197,32 @@ impl FromRequestParts<AppState> for Authenticated {
                 "Срок действия входа истёк: войдите снова",
             ));
         }
+        // Checked here rather than per route, so a route added later is covered too.
+        if !allowed_before_password_change(&parts.method, parts.uri.path()) {
+            let must_change = state
+                .storage
+                .account_by_id(session.user_id)
+                .await?
+                .is_some_and(|a| a.must_change_password);
+            if must_change {
+                return Err(ApiError::password_change_required());
+            }
+        }
         Ok(Authenticated {
             session,
             token_hash: hash,
         })
     }
+}
+
+/// What a user whose password the administrator gave may do before changing it.
+fn allowed_before_password_change(method: &Method, path: &str) -> bool {
+    matches!(
+        (method.as_str(), path),
+        ("POST", "/api/v1/auth/password")
+            | ("POST", "/api/v1/auth/logout")
+            | ("GET", "/api/v1/auth/me")
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/health", tag = "service",
@@ -213,7 +234,8 @@ async fn health() -> Json<Health> {
     })
 }
 
-fn user_info(user: &journal_protocol::User) -> UserInfo {
+fn user_info(account: &crate::storage::Account) -> UserInfo {
+    let user = &account.user;
     let mut roles: Vec<journal_core::Role> = Vec::new();
     for g in &user.grants {
         if !roles.contains(&g.role) {
@@ -226,6 +248,7 @@ fn user_info(user: &journal_protocol::User) -> UserInfo {
         full_name: user.full_name.clone(),
         roles,
         grants: user.grants.clone(),
+        must_change_password: account.must_change_password,
     }
 }
 
@@ -347,7 +370,7 @@ async fn login(
     Ok(Json(LoginResponse {
         token,
         expires_at,
-        user: user_info(&account.user),
+        user: user_info(&account),
     })
     .into_response())
 }
@@ -375,7 +398,7 @@ async fn me(
         .account_by_id(auth.session.user_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    Ok(Json(user_info(&account.user)))
+    Ok(Json(user_info(&account)))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", security(("bearer" = [])),
@@ -409,6 +432,13 @@ async fn change_password(
             ),
         ));
     }
+    // A "change" to the same password would clear the forced change without changing anything.
+    if verify_password_blocking(req.new_password.clone(), account.password_hash.clone()).await {
+        return Err(ApiError::bad_request(
+            "password_unchanged",
+            "Новый пароль должен отличаться от текущего",
+        ));
+    }
     let hash = hash_password_blocking(req.new_password).await?;
     state
         .storage
@@ -416,6 +446,7 @@ async fn change_password(
             account.institution_id,
             account.user.id,
             hash,
+            false,
             &auth.token_hash,
             state.config.now(),
         )

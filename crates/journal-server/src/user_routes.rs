@@ -45,6 +45,8 @@ pub struct UserListItem {
     pub deactivated_at: Option<NaiveDateTime>,
     /// Whether a password is set (an imported user has none until the administrator sets one).
     pub has_password: bool,
+    /// The user has not yet changed the password the administrator gave.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -118,6 +120,7 @@ async fn list_users(
                 active: r.deactivated_at.is_none(),
                 deactivated_at: r.deactivated_at,
                 has_password: r.has_password,
+                must_change_password: r.must_change_password,
             }
         })
         .collect();

@@ -24,6 +24,8 @@ pub struct Account {
     pub user: User,
     /// Argon2id PHC string.
     pub password_hash: String,
+    /// The password was given by the administrator: the user changes it before anything else.
+    pub must_change_password: bool,
 }
 
 /// Failed logins of one login name.
@@ -100,12 +102,14 @@ pub trait Storage: Send + Sync {
     ) -> Result<(), StorageError>;
     async fn session(&self, token_hash: &str) -> Result<Option<Session>, StorageError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError>;
-    /// Sets a new password hash and ends all the user's sessions but `keep_token_hash`; audited.
+    /// Sets a new password hash (`must_change`: given by the administrator, to be changed at the
+    /// next sign-in) and ends all the user's sessions but `keep_token_hash`; audited.
     async fn set_password(
         &self,
         institution_id: InstitutionId,
         user_id: UserId,
         password_hash: String,
+        must_change: bool,
         keep_token_hash: &str,
         now: NaiveDateTime,
     ) -> Result<(), StorageError>;
@@ -221,6 +225,8 @@ pub struct UserRecord {
     pub deactivated_at: Option<NaiveDateTime>,
     /// Whether a password was ever set (an imported user has none until the administrator sets one).
     pub has_password: bool,
+    /// The password was given by the administrator and not yet changed by the user.
+    pub must_change_password: bool,
 }
 
 /// Every table of the server's schema, parents before children (restore inserts in this order

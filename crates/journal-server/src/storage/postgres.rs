@@ -40,6 +40,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0001_init.sql"),
     include_str!("migrations/pg_0002_user_deactivation.sql"),
     include_str!("migrations/pg_0003_reference_version.sql"),
+    include_str!("migrations/pg_0005_must_change_password.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -166,9 +167,9 @@ async fn user_by<C: GenericClient>(
     value: &str,
 ) -> Result<Option<Account>, StorageError> {
     let sql = if by_login {
-        "SELECT institution_id, data, password_hash FROM users WHERE login = $1"
+        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE login = $1"
     } else {
-        "SELECT institution_id, data, password_hash FROM users WHERE id = $1"
+        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE id = $1"
     };
     let row = c.query_opt(sql, &[&value]).await?;
     row.map(|r| {
@@ -176,6 +177,7 @@ async fn user_by<C: GenericClient>(
             institution_id: parse_id(r.get::<_, &str>(0))?,
             user: from_json(r.get::<_, &str>(1))?,
             password_hash: r.get::<_, String>(2),
+            must_change_password: r.get::<_, bool>(3),
         })
     })
     .transpose()
@@ -1771,6 +1773,7 @@ impl Storage for PostgresStorage {
         institution_id: InstitutionId,
         user_id: UserId,
         password_hash: String,
+        must_change: bool,
         keep_token_hash: &str,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
@@ -1778,8 +1781,8 @@ impl Storage for PostgresStorage {
         let tx = client.transaction().await?;
         let user = user_id.to_string();
         tx.execute(
-            "UPDATE users SET password_hash = $2 WHERE id = $1",
-            &[&user, &password_hash],
+            "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1",
+            &[&user, &password_hash, &must_change],
         )
         .await?;
         tx.execute(
@@ -2267,6 +2270,7 @@ mod tests {
             "92175cfca36dd4f61cd89eb84e63200f777d72998a5edeb1935853f5229b5bb1",
             "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112",
             "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
+            "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

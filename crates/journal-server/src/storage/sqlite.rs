@@ -35,6 +35,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_user_deactivation.sql"),
     include_str!("migrations/0003_reference_version.sql"),
+    include_str!("migrations/0005_must_change_password.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -226,16 +227,21 @@ fn institution(conn: &Connection, inst: &str) -> Result<Institution, StorageErro
 
 fn user_by(conn: &Connection, column: &str, value: &str) -> Result<Option<Account>, StorageError> {
     // `column` is one of two fixed names chosen by the caller, never user input.
-    let sql = format!("SELECT institution_id, data, password_hash FROM users WHERE {column} = ?1");
-    let row: Option<(String, String, String)> = conn
+    let sql = format!(
+        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE {column} = ?1"
+    );
+    let row: Option<(String, String, String, bool)> = conn
         .prepare_cached(&sql)?
-        .query_row(params![value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![value], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
-    row.map(|(inst, data, hash)| {
+    row.map(|(inst, data, hash, must_change)| {
         Ok(Account {
             institution_id: parse_id(&inst)?,
             user: from_json(&data)?,
             password_hash: hash,
+            must_change_password: must_change,
         })
     })
     .transpose()
@@ -1944,6 +1950,7 @@ impl Storage for SqliteStorage {
         institution_id: InstitutionId,
         user_id: UserId,
         password_hash: String,
+        must_change: bool,
         keep_token_hash: &str,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
@@ -1952,8 +1959,8 @@ impl Storage for SqliteStorage {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let user = user_id.to_string();
             tx.execute(
-                "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-                params![user, password_hash],
+                "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+                params![user, password_hash, must_change],
             )?;
             tx.execute(
                 "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2",
@@ -2298,7 +2305,7 @@ mod tests {
     #[test]
     fn shipped_migrations_never_change() {
         use sha2::{Digest, Sha256};
-        let pinned: &[&str] = &[PINNED_0001, PINNED_0002, PINNED_0003];
+        let pinned: &[&str] = &[PINNED_0001, PINNED_0002, PINNED_0003, PINNED_0005];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
             "a shipped migration was removed"
@@ -2317,4 +2324,5 @@ mod tests {
     const PINNED_0001: &str = "96b84a14337f633590729d0c8f211b4d83071e5ef3929f432a854719f4188c04";
     const PINNED_0002: &str = "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112";
     const PINNED_0003: &str = "4641f07a2f4142f6464c84bfe239038f248ba9c0964a73d4f0013f07fe1b7ffe";
+    const PINNED_0005: &str = "526242969b7153cd611bc18c8dd7d61c9d7b1216b4bef2d72319f98a2788caa3";
 }

@@ -20,7 +20,7 @@ pub(super) async fn user_records(
     let client = storage.pool.get().await?;
     let rows = client
         .query(
-            "SELECT data, deactivated_at, password_hash <> '' FROM users WHERE institution_id = $1 ORDER BY login",
+            "SELECT data, deactivated_at, password_hash <> '', must_change_password FROM users WHERE institution_id = $1 ORDER BY login",
             &[&institution_id.to_string()],
         )
         .await?;
@@ -30,6 +30,7 @@ pub(super) async fn user_records(
                 user: from_json(r.get::<_, &str>(0))?,
                 deactivated_at: r.get::<_, Option<&str>>(1).map(parse_time).transpose()?,
                 has_password: r.get(2),
+                must_change_password: r.get(3),
             })
         })
         .collect()

@@ -21,22 +21,24 @@ pub(super) async fn user_records(
     storage
         .read(move |c| {
             let mut stmt = c.prepare(
-                "SELECT data, deactivated_at, password_hash <> '' FROM users WHERE institution_id = ?1 ORDER BY login",
+                "SELECT data, deactivated_at, password_hash <> '', must_change_password FROM users WHERE institution_id = ?1 ORDER BY login",
             )?;
             let rows = stmt.query_map(params![institution_id.to_string()], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, Option<String>>(1)?,
                     r.get::<_, bool>(2)?,
+                    r.get::<_, bool>(3)?,
                 ))
             })?;
             let mut out = Vec::new();
             for row in rows {
-                let (data, deactivated_at, has_password) = row?;
+                let (data, deactivated_at, has_password, must_change_password) = row?;
                 out.push(UserRecord {
                     user: from_json(&data)?,
                     deactivated_at: deactivated_at.as_deref().map(parse_time).transpose()?,
                     has_password,
+                    must_change_password,
                 });
             }
             Ok(out)
