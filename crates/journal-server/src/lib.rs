@@ -11,6 +11,7 @@ pub mod admin;
 pub(crate) mod admin_access;
 pub mod admin_routes;
 pub mod audit;
+pub mod audit_routes;
 pub mod auth;
 pub mod authority;
 pub mod clock_routes;

@@ -14,6 +14,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::year_routes::routes())
         .merge(crate::roster_routes::routes())
         .merge(crate::institution_routes::routes())
+        .merge(crate::audit_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -24,4 +25,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::year_routes::YearApiDoc::openapi())
         .merge_from(crate::roster_routes::RosterApiDoc::openapi())
         .merge_from(crate::institution_routes::InstitutionApiDoc::openapi())
+        .merge_from(crate::audit_routes::AuditApiDoc::openapi())
 }

@@ -156,6 +156,14 @@ pub trait Storage: Send + Sync {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StorageError>;
 
+    /// A page of the institution's audit entries matching `query`, newest first, with how many
+    /// match in all (the administrator's «Журнал действий»).
+    async fn audit_page(
+        &self,
+        institution_id: InstitutionId,
+        query: &AuditQuery,
+    ) -> Result<(u64, Vec<AuditEntry>), StorageError>;
+
     /// The institutions in the database with the last `server_seq` of each.
     async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError>;
 
@@ -215,6 +223,49 @@ pub trait Storage: Send + Sync {
     /// The institution's count of reference-data changes so far: every `apply_reference`,
     /// `apply_year` and `set_user_active` adds one in its own transaction.
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError>;
+}
+
+/// Which audit entries to read: every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub author_id: Option<UserId>,
+    /// UTC, inclusive.
+    pub from: Option<NaiveDateTime>,
+    /// UTC, exclusive.
+    pub before: Option<NaiveDateTime>,
+    pub kind: Option<String>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl AuditQuery {
+    /// The WHERE clause after the institution's condition, with `$n`-style placeholders numbered
+    /// from `first`, and the texts to bind in that order (both backends store the times as text of
+    /// one format, so text order is time order).
+    pub(crate) fn conditions(&self, first: usize, placeholder: char) -> (String, Vec<String>) {
+        let mut sql = String::new();
+        let mut args = Vec::new();
+        let mut add = |column_op: &str, value: String| {
+            args.push(value);
+            sql.push_str(&format!(
+                " AND {column_op} {placeholder}{}",
+                first + args.len() - 1
+            ));
+        };
+        if let Some(a) = self.author_id {
+            add("author_id =", a.to_string());
+        }
+        if let Some(t) = self.from {
+            add("server_time >=", sqlite::time_text(&t));
+        }
+        if let Some(t) = self.before {
+            add("server_time <", sqlite::time_text(&t));
+        }
+        if let Some(k) = &self.kind {
+            add("kind =", k.clone());
+        }
+        (sql, args)
+    }
 }
 
 /// A user as the administrator's list shows them.

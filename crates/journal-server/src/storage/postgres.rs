@@ -2172,6 +2172,59 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
+    async fn audit_page(
+        &self,
+        institution_id: InstitutionId,
+        query: &super::AuditQuery,
+    ) -> Result<(u64, Vec<AuditEntry>), StorageError> {
+        let client = self.pool.get().await?;
+        let inst = institution_id.to_string();
+        let (cond, args) = query.conditions(2, '$');
+        let (limit, offset) = (i64::from(query.limit), query.offset as i64);
+        let mut binds: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&inst];
+        for a in &args {
+            binds.push(a);
+        }
+        let total: i64 = client
+            .query_one(
+                &format!("SELECT COUNT(*) FROM audit WHERE institution_id = $1{cond}"),
+                &binds,
+            )
+            .await?
+            .get(0);
+        binds.push(&limit);
+        binds.push(&offset);
+        let n = binds.len();
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+                     FROM audit WHERE institution_id = $1{cond} ORDER BY seq DESC LIMIT ${} OFFSET ${n}",
+                    n - 1
+                ),
+                &binds,
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let device_time: Option<String> = r.get(4);
+            out.push(AuditEntry {
+                institution_id: inst.clone(),
+                seq: r.get::<_, i64>(0) as u64,
+                kind: r.get(1),
+                author_id: r.get(2),
+                device_id: r.get(3),
+                device_time: device_time.as_deref().map(parse_time).transpose()?,
+                server_time: parse_time(r.get::<_, &str>(5))?,
+                subject: r.get(6),
+                detail: r.get(7),
+                prev_hash: r.get(8),
+                hash: r.get(9),
+            });
+        }
+        Ok((total as u64, out))
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
         let client = self.pool.get().await?;
         let heads = client

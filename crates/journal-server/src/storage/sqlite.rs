@@ -2131,6 +2131,56 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn audit_page(
+        &self,
+        institution_id: InstitutionId,
+        query: &super::AuditQuery,
+    ) -> Result<(u64, Vec<AuditEntry>), StorageError> {
+        let inst = institution_id.to_string();
+        let (cond, args) = query.conditions(2, '?');
+        let (limit, offset) = (i64::from(query.limit), query.offset as i64);
+        self.read(move |c| {
+            let mut binds: Vec<&dyn rusqlite::ToSql> = vec![&inst];
+            for a in &args {
+                binds.push(a);
+            }
+            let total: i64 = c.query_row(
+                &format!("SELECT COUNT(*) FROM audit WHERE institution_id = ?1{cond}"),
+                binds.as_slice(),
+                |r| r.get(0),
+            )?;
+            binds.push(&limit);
+            binds.push(&offset);
+            let n = binds.len();
+            let mut stmt = c.prepare(&format!(
+                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+                 FROM audit WHERE institution_id = ?1{cond} ORDER BY seq DESC LIMIT ?{} OFFSET ?{n}",
+                n - 1
+            ))?;
+            let mut rows = stmt.query(binds.as_slice())?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let device_time: Option<String> = r.get(4)?;
+                let server_time: String = r.get(5)?;
+                out.push(AuditEntry {
+                    institution_id: inst.clone(),
+                    seq: r.get::<_, i64>(0)? as u64,
+                    kind: r.get(1)?,
+                    author_id: r.get(2)?,
+                    device_id: r.get(3)?,
+                    device_time: device_time.as_deref().map(parse_time).transpose()?,
+                    server_time: parse_time(&server_time)?,
+                    subject: r.get(6)?,
+                    detail: r.get(7)?,
+                    prev_hash: r.get(8)?,
+                    hash: r.get(9)?,
+                });
+            }
+            Ok((total as u64, out))
+        })
+        .await
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
         self.read(|c| audit_verify(c)).await
     }
