@@ -24,6 +24,7 @@ pub mod init;
 pub mod institution_routes;
 pub mod merge;
 pub mod print_routes;
+pub mod readiness_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod storage;

@@ -15,6 +15,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::roster_routes::routes())
         .merge(crate::institution_routes::routes())
         .merge(crate::audit_routes::routes())
+        .merge(crate::readiness_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -26,4 +27,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::roster_routes::RosterApiDoc::openapi())
         .merge_from(crate::institution_routes::InstitutionApiDoc::openapi())
         .merge_from(crate::audit_routes::AuditApiDoc::openapi())
+        .merge_from(crate::readiness_routes::ReadinessApiDoc::openapi())
 }

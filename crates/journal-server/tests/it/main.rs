@@ -26,6 +26,7 @@ macro_rules! conformance {
 mod admin;
 mod admin_audit;
 mod admin_import;
+mod admin_readiness;
 mod admin_roster;
 mod admin_user_state;
 mod admin_users;
@@ -264,6 +265,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         .unwrap_or_default();
     let mut want = vec![
         "/api/v1/admin/audit",
+        "/api/v1/admin/readiness",
         "/api/v1/admin/clock-skews",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
