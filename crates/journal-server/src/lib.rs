@@ -14,6 +14,7 @@ pub mod audit;
 pub mod audit_routes;
 pub mod auth;
 pub mod authority;
+pub mod backup_routes;
 pub mod clock_routes;
 pub mod demo;
 pub mod dto;
@@ -63,6 +64,9 @@ pub struct ServerConfig {
     /// Most changes in one pull page, and the default page size.
     pub max_pull_limit: u32,
     pub default_pull_limit: u32,
+    /// Where `POST /api/v1/admin/backups` writes the administrator's backups (`serve
+    /// --backup-dir`; beside a SQLite database by default). `None`: backups over HTTP are off.
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
@@ -85,6 +89,7 @@ impl Default for ServerConfig {
             max_ops_per_push: 5_000,
             max_pull_limit: 5_000,
             default_pull_limit: 1_000,
+            backup_dir: None,
         }
     }
 }

@@ -16,6 +16,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::institution_routes::routes())
         .merge(crate::audit_routes::routes())
         .merge(crate::readiness_routes::routes())
+        .merge(crate::backup_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -28,4 +29,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::institution_routes::InstitutionApiDoc::openapi())
         .merge_from(crate::audit_routes::AuditApiDoc::openapi())
         .merge_from(crate::readiness_routes::ReadinessApiDoc::openapi())
+        .merge_from(crate::backup_routes::BackupApiDoc::openapi())
 }

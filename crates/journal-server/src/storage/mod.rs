@@ -61,6 +61,9 @@ pub struct AdminAction {
 /// threads and make every multi-row change atomic.
 #[async_trait]
 pub trait Storage: Send + Sync {
+    /// "sqlite" or "postgres": what a backup's manifest names (a backup restores into the same).
+    fn backend(&self) -> &'static str;
+
     /// Loads an institution (reference data and journal content) into an empty database, with the
     /// users' Argon2id password hashes, and starts its audit chain with an "init" entry.
     async fn import_institution(

@@ -1415,6 +1415,10 @@ async fn device_keys<C: GenericClient>(
 
 #[async_trait]
 impl Storage for PostgresStorage {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
     async fn import_institution(
         &self,
         snap: Snapshot,

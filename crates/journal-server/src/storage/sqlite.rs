@@ -1732,6 +1732,10 @@ fn pull(
 
 #[async_trait]
 impl Storage for SqliteStorage {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
     async fn import_institution(
         &self,
         snapshot: Snapshot,

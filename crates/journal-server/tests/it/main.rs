@@ -25,6 +25,7 @@ macro_rules! conformance {
 
 mod admin;
 mod admin_audit;
+mod admin_backups;
 mod admin_import;
 mod admin_readiness;
 mod admin_roster;
@@ -265,6 +266,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         .unwrap_or_default();
     let mut want = vec![
         "/api/v1/admin/audit",
+        "/api/v1/admin/backups",
+        "/api/v1/admin/backups/{name}",
+        "/api/v1/admin/backups/{name}/verify",
         "/api/v1/admin/readiness",
         "/api/v1/admin/clock-skews",
         "/api/v1/admin/import/{kind}",
