@@ -805,3 +805,30 @@ fn a_group_too_big_for_one_page_gets_a_spread_per_block_of_students() {
         );
     }
 }
+
+#[test]
+fn login_slips_four_to_a_page_with_login_password_address_and_the_change_rule() {
+    let slips: Vec<_> = (1..=5)
+        .map(|n| journal_print::LoginSlip {
+            full_name: format!("Иванов Иван {n}"),
+            who: "Студент".into(),
+            group: "ИС-21".into(),
+            login: format!("ivanov.ivan{n}"),
+            password: format!("kx7mor{n}ta"),
+        })
+        .collect();
+    let pdf = Printed::new(
+        "slips",
+        journal_print::login_slips("ГБПОУ «Колледж»", "https://journal.example", &slips, &ctx())
+            .expect("the slips render"),
+    );
+    pdf.check_structure();
+    assert_eq!(pdf.pages(), 2, "five slips take two pages of four");
+    let first = pdf.page_text(1);
+    for want in ["Иванов Иван 1", "ivanov.ivan1", "kx7mor1ta", "ivanov.ivan4", "https://journal.example", "сменить", "ИС-21"] {
+        assert!(first.contains(want), "the first page shows «{want}»: {first}");
+    }
+    assert!(pdf.page_text(2).contains("kx7mor5ta"), "the fifth slip is on page two");
+    let info = tool("pdfinfo", &[pdf.p()]);
+    assert!(!info.contains("kx7mor"), "no password in the metadata: {info}");
+}
