@@ -104,7 +104,13 @@ fn slip_on(
     );
     let label_w = 28.0;
     for (label, value) in [("Логин:", &slip.login), ("Пароль:", &slip.password)] {
-        page.text(left, y + 1.5 + line_h(12.0) * 0.8, 10.0, Face::Regular, label);
+        page.text(
+            left,
+            y + 1.5 + line_h(12.0) * 0.8,
+            10.0,
+            Face::Regular,
+            label,
+        );
         page.text(
             left + label_w,
             y + 1.5 + line_h(12.0) * 0.8,

@@ -28,6 +28,7 @@ pub mod print_routes;
 pub mod readiness_routes;
 pub mod roster_routes;
 pub mod setup_routes;
+pub mod slip_routes;
 pub mod storage;
 pub mod testing;
 pub mod tls;
@@ -67,6 +68,9 @@ pub struct ServerConfig {
     /// Where `POST /api/v1/admin/backups` writes the administrator's backups (`serve
     /// --backup-dir`; beside a SQLite database by default). `None`: backups over HTTP are off.
     pub backup_dir: Option<std::path::PathBuf>,
+    /// The address people sign in at, printed on login slips (`serve --public-url`); without it,
+    /// the address the console was opened at.
+    pub public_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -90,6 +94,7 @@ impl Default for ServerConfig {
             max_pull_limit: 5_000,
             default_pull_limit: 1_000,
             backup_dir: None,
+            public_url: None,
         }
     }
 }

@@ -74,6 +74,10 @@ enum Command {
         /// folder `backups` beside it; for PostgreSQL none, and the console says so).
         #[arg(long, value_name = "DIR", env = "JOURNAL_BACKUP_DIR")]
         backup_dir: Option<PathBuf>,
+        /// The address students and parents sign in at, printed on their login slips (default:
+        /// the address the console was opened at).
+        #[arg(long, value_name = "URL", env = "JOURNAL_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Audit log commands.
     Audit {
@@ -243,6 +247,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tls_cert,
             tls_key,
             backup_dir,
+            public_url,
         } => {
             // The certificate is checked before the port is taken: a bad one stops the start.
             let tls = match (&tls_cert, &tls_key) {
@@ -259,6 +264,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             });
             let config = ServerConfig {
                 backup_dir,
+                public_url,
                 ..ServerConfig::default()
             };
             let app = journal_server::app(AppState::new(storage, config));

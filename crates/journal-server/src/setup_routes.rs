@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::audit_routes::routes())
         .merge(crate::readiness_routes::routes())
         .merge(crate::backup_routes::routes())
+        .merge(crate::slip_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -30,4 +31,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::audit_routes::AuditApiDoc::openapi())
         .merge_from(crate::readiness_routes::ReadinessApiDoc::openapi())
         .merge_from(crate::backup_routes::BackupApiDoc::openapi())
+        .merge_from(crate::slip_routes::SlipApiDoc::openapi())
 }

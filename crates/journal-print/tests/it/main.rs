@@ -825,10 +825,27 @@ fn login_slips_four_to_a_page_with_login_password_address_and_the_change_rule() 
     pdf.check_structure();
     assert_eq!(pdf.pages(), 2, "five slips take two pages of four");
     let first = pdf.page_text(1);
-    for want in ["Иванов Иван 1", "ivanov.ivan1", "kx7mor1ta", "ivanov.ivan4", "https://journal.example", "сменить", "ИС-21"] {
-        assert!(first.contains(want), "the first page shows «{want}»: {first}");
+    for want in [
+        "Иванов Иван 1",
+        "ivanov.ivan1",
+        "kx7mor1ta",
+        "ivanov.ivan4",
+        "https://journal.example",
+        "сменить",
+        "ИС-21",
+    ] {
+        assert!(
+            first.contains(want),
+            "the first page shows «{want}»: {first}"
+        );
     }
-    assert!(pdf.page_text(2).contains("kx7mor5ta"), "the fifth slip is on page two");
+    assert!(
+        pdf.page_text(2).contains("kx7mor5ta"),
+        "the fifth slip is on page two"
+    );
     let info = tool("pdfinfo", &[pdf.p()]);
-    assert!(!info.contains("kx7mor"), "no password in the metadata: {info}");
+    assert!(
+        !info.contains("kx7mor"),
+        "no password in the metadata: {info}"
+    );
 }

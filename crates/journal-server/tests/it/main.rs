@@ -29,6 +29,7 @@ mod admin_backups;
 mod admin_import;
 mod admin_readiness;
 mod admin_roster;
+mod admin_slips;
 mod admin_user_state;
 mod admin_users;
 mod admin_year;
@@ -279,6 +280,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/year",
         "/api/v1/admin/groups",
         "/api/v1/admin/institution",
+        "/api/v1/admin/logins/slips",
         "/api/v1/admin/students",
         "/api/v1/admin/students/{id}/transfer",
         "/api/v1/admin/students/{id}/withdraw",
