@@ -357,6 +357,6 @@ mod tests {
         assert_eq!(transliterate("Щукина"), "shchukina");
         assert_eq!(transliterate("Юлия-Мария"), "iuliiamariia");
         assert_eq!(transliterate("Пётр"), "petr");
-        assert_eq!(transliterate("Объедкова Ксения"), "obiedkovakseniia");
+        assert_eq!(transliterate("Объедкова Ксения"), "obieedkovakseniia");
     }
 }
