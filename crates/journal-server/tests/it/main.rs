@@ -26,6 +26,7 @@ macro_rules! conformance {
 mod admin;
 mod admin_audit;
 mod admin_backups;
+mod admin_checks;
 mod admin_import;
 mod admin_readiness;
 mod admin_roster;
