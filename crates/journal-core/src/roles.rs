@@ -63,6 +63,9 @@ pub enum Action {
     /// group: 004 п. 4.2.4, 000 п. 3.5). The caller checks that the change is only that
     /// ([`crate::classify_change`] gives [`crate::EntryKind::AbsenceReason`]).
     SetAbsenceReason,
+    /// Read the suggestions («Предложение») that users send to the administration, and mark them
+    /// dealt with.
+    ReadSuggestions,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -101,7 +104,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -124,6 +127,7 @@ impl Action {
         Action::ManageStaffList,
         Action::Export,
         Action::SetAbsenceReason,
+        Action::ReadSuggestions,
     ];
 
     /// Whether the action only reads.

@@ -26,6 +26,7 @@ pub mod print_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod storage;
+pub mod suggestion_routes;
 pub mod testing;
 pub mod tls;
 pub mod user_routes;
