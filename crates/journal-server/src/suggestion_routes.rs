@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
+use journal_core::suggestion::check_suggestion;
 use journal_core::{Action, Role, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +31,6 @@ pub const SUGGESTION_KIND: &str = "suggestion";
 /// The audit kind of a suggestion marked dealt with.
 pub const SUGGESTION_DONE_KIND: &str = "suggestion_done";
 
-/// The longest suggestion, in characters (a page of text).
-pub const MAX_TEXT_CHARS: usize = 3_000;
 /// Suggestions one user may send in a day: enough for anyone with something to say, and a stop
 /// for a script or a student testing the form.
 pub const MAX_PER_DAY: usize = 20;
@@ -90,40 +89,9 @@ pub struct SuggestionList {
     pub open: u32,
 }
 
-/// Why a suggestion is refused, with the Russian message the user sees beside the field.
+/// The text and screen as kept, or the refusal of journal-core's one rule (the app checks the same).
 fn check_text(s: &NewSuggestion) -> Result<(String, String), ApiError> {
-    let text = s.text.trim().to_string();
-    if text.is_empty() {
-        return Err(ApiError::bad_request(
-            "suggestion_empty",
-            "Напишите текст предложения",
-        ));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(ApiError::bad_request(
-            "suggestion_too_long",
-            format!("Предложение длиннее {MAX_TEXT_CHARS} знаков: сократите его"),
-        ));
-    }
-    // Line breaks and tabs are text; any other control or private-use character is not.
-    let bad = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t' && c != '\r')
-            || ('\u{E000}'..='\u{F8FF}').contains(&c)
-    };
-    if text.chars().any(bad) {
-        return Err(ApiError::bad_request(
-            "suggestion_invalid_characters",
-            "В тексте есть служебные (непечатаемые) символы: удалите их",
-        ));
-    }
-    let screen = s.screen.trim();
-    if screen.chars().count() > 100 || screen.chars().any(|c| c.is_control() || bad(c)) {
-        return Err(ApiError::bad_request(
-            "suggestion_invalid_screen",
-            "Раздел указан неверно",
-        ));
-    }
-    Ok((text, screen.to_string()))
+    check_suggestion(&s.text, &s.screen).map_err(|e| ApiError::bad_request(e.code(), e.to_string()))
 }
 
 fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
@@ -338,56 +306,3 @@ async fn mark_done(
     components(schemas(NewSuggestion, SuggestionSent, Suggestion, SuggestionList))
 )]
 pub struct SuggestionApiDoc;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn s(text: &str, screen: &str) -> NewSuggestion {
-        NewSuggestion {
-            text: text.into(),
-            screen: screen.into(),
-        }
-    }
-
-    fn code(r: Result<(String, String), ApiError>) -> String {
-        r.err().map(|e| e.code).unwrap_or_default()
-    }
-
-    #[test]
-    fn text_is_trimmed_and_keeps_its_lines() {
-        let (text, screen) = check_text(&s("  Добавьте печать\nпо подгруппам \n", " Журнал "))
-            .expect("ordinary text is accepted");
-        assert_eq!(
-            text, "Добавьте печать\nпо подгруппам",
-            "trimmed, lines kept"
-        );
-        assert_eq!(screen, "Журнал");
-    }
-
-    #[test]
-    fn empty_long_and_control_texts_are_refused() {
-        assert_eq!(code(check_text(&s("  \n ", ""))), "suggestion_empty");
-        let long = "а".repeat(MAX_TEXT_CHARS + 1);
-        assert_eq!(code(check_text(&s(&long, ""))), "suggestion_too_long");
-        assert_eq!(
-            code(check_text(&s("текст\u{0007}", ""))),
-            "suggestion_invalid_characters",
-            "a bell character is not text"
-        );
-        assert_eq!(
-            code(check_text(&s("текст\u{E001}", ""))),
-            "suggestion_invalid_characters",
-            "a private-use character is not text"
-        );
-        assert_eq!(
-            code(check_text(&s("текст", "Журнал\n"))),
-            "",
-            "a trailing newline of the screen is trimmed"
-        );
-        assert_eq!(
-            code(check_text(&s("текст", "Жур\nнал"))),
-            "suggestion_invalid_screen"
-        );
-    }
-}
