@@ -256,3 +256,22 @@ export interface BackupCheck {
   ok: boolean;
   message: string;
 }
+
+/** «Предложение» as the administration reads it (GET /admin/suggestions). */
+export interface Suggestion {
+  seq: number;
+  at: string;
+  author_id: Uuid | null;
+  author_name: string | null;
+  author_roles: Role[];
+  text: string;
+  screen: string;
+  done: boolean;
+  done_at: string | null;
+  done_by_name: string | null;
+}
+
+export interface SuggestionList {
+  suggestions: Suggestion[];
+  open: number;
+}

@@ -23,6 +23,8 @@
 //!   administrator is a deputy director), never writes it; records substitutions where the policy
 //!   lets the administration do so (001 п. 4.11: «ответственным за организацию бесперебойного
 //!   функционирования электронного журнала»);
+//! * administrator and director read the suggestions («Предложение») that any signed-in user sends
+//!   to the administration (the regulations are silent; sending needs no right);
 //! * HR officer — the staff list (003 п. 5.2.2); social pedagogue — no access (001 п. 4.12: the
 //!   «Листок здоровья» goes on paper to the curator);
 //! * inspector — read only (001 п. 1.9 «проверяющие»); control working group — read and remarks
@@ -148,7 +150,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             }
             _ => false,
         },
-        Role::Director | Role::Deputy => supervisor() || matches!(action, Export | ReadAudit),
+        Role::Director => supervisor() || matches!(action, Export | ReadAudit | ReadSuggestions),
+        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit),
         Role::DepartmentHead => {
             supervisor()
                 || (action == IssueDiaryLogins
@@ -170,6 +173,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | ReadHomework
                     | ReadTopics
                     | PrintDocuments
+                    | ReadSuggestions
             ) || (policy.deputy_records_substitutions && action == RecordSubstitution)
         }
         Role::HrOfficer => action == ManageStaffList,
@@ -233,6 +237,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::Export => "выгружать данные",
         Action::SetAbsenceReason => "указывать причину отсутствия",
         Action::ReadAudit => "просматривать журнал действий",
+        Action::ReadSuggestions => "читать предложения пользователей",
     }
 }
 

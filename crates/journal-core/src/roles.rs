@@ -66,6 +66,9 @@ pub enum Action {
     /// Read the audit trail of the institution («протоколирование действий», 001): the
     /// administrator, and the director and deputies, who control the journal, read only.
     ReadAudit,
+    /// Read the suggestions («Предложение») that users send to the administration, and mark them
+    /// dealt with.
+    ReadSuggestions,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -104,7 +107,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -128,6 +131,7 @@ impl Action {
         Action::Export,
         Action::SetAbsenceReason,
         Action::ReadAudit,
+        Action::ReadSuggestions,
     ];
 
     /// Whether the action only reads.

@@ -30,6 +30,7 @@ pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;
 pub mod storage;
+pub mod suggestion_routes;
 pub mod testing;
 pub mod tls;
 pub mod user_routes;

@@ -49,6 +49,7 @@ mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
 mod seen;
+mod suggestions;
 mod support;
 mod sync;
 mod versions;
@@ -287,6 +288,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/students/{id}/withdraw",
         "/api/v1/admin/loads",
         "/api/v1/admin/loads/{id}/teacher",
+        "/api/v1/admin/suggestions",
+        "/api/v1/admin/suggestions/{seq}/done",
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
@@ -294,6 +297,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/health",
         "/api/v1/print/verify",
         "/api/v1/print/{document}",
+        "/api/v1/suggestions",
         "/api/v1/sync/pull",
         "/api/v1/sync/push",
         "/api/v1/sync/snapshot",
