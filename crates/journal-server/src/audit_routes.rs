@@ -162,11 +162,98 @@ async fn audit_page(
     };
     let (total, entries) = state.storage.audit_page(inst, &query).await?;
     let names = Names::of(&snapshot);
-    let entries = entries
-        .into_iter()
-        .map(|e| names.line(e, tz))
-        .collect::<Result<_, ApiError>>()?;
-    Ok(Json(AuditLines { total, entries }))
+    let mut lines = Vec::with_capacity(entries.len());
+    for e in entries {
+        let mut line = names.line(e, tz)?;
+        if line.kind == "op" && line.old.is_none() {
+            line.old = previous_value(&state, inst, &snapshot, &line.detail).await?;
+        }
+        lines.push(line);
+    }
+    Ok(Json(AuditLines {
+        total,
+        entries: lines,
+    }))
+}
+
+/// An applied edit's old value: the value of the load's previous change of the same field (none
+/// where the field was empty, or filled by an import rather than an edit).
+async fn previous_value(
+    state: &AppState,
+    inst: journal_core::InstitutionId,
+    snapshot: &Snapshot,
+    detail: &serde_json::Value,
+) -> Result<Option<String>, ApiError> {
+    let Some(payload) = detail
+        .get("payload")
+        .and_then(|p| serde_json::from_value::<OpPayload>(p.clone()).ok())
+    else {
+        return Ok(None);
+    };
+    let Some(seq) = detail
+        .get("outcome")
+        .filter(|o| o.get("outcome").and_then(|k| k.as_str()) == Some("applied"))
+        .and_then(|o| o.get("server_seq"))
+        .and_then(|s| s.as_u64())
+    else {
+        return Ok(None);
+    };
+    let lesson_load = |id: journal_core::LessonId| {
+        snapshot
+            .lessons
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| l.load_id)
+    };
+    let kind = format!("\"{}\"", payload.kind());
+    let (load, needles) = match &payload {
+        OpPayload::SetCell {
+            lesson_id,
+            student_id,
+            ..
+        } => (
+            lesson_load(*lesson_id),
+            vec![kind, lesson_id.to_string(), student_id.to_string()],
+        ),
+        OpPayload::SetTopic { lesson_id, .. } | OpPayload::SetHomework { lesson_id, .. } => {
+            (lesson_load(*lesson_id), vec![kind, lesson_id.to_string()])
+        }
+        OpPayload::SetFinal {
+            load_id,
+            period_id,
+            student_id,
+            ..
+        } => (
+            Some(*load_id),
+            vec![kind, period_id.to_string(), student_id.to_string()],
+        ),
+        // Locks say «открыт → закрыт» by themselves; a remark has no value.
+        _ => return Ok(None),
+    };
+    let Some(load) = load else {
+        return Ok(None);
+    };
+    let target = payload.target();
+    let earlier = state
+        .storage
+        .changes_before(inst, &load.to_string(), &needles, seq, 20)
+        .await?;
+    Ok(earlier
+        .iter()
+        .filter_map(|text| serde_json::from_str::<OpPayload>(text).ok())
+        .find(|p| p.target() == target)
+        .and_then(|p| value_text(&p)))
+}
+
+/// The value an edit writes, as printed.
+fn value_text(p: &OpPayload) -> Option<String> {
+    match p {
+        OpPayload::SetCell { value, .. } => Some(value.symbol()),
+        OpPayload::SetTopic { title, .. } => Some(title.clone()),
+        OpPayload::SetHomework { text, .. } => Some(text.clone()),
+        OpPayload::SetFinal { value, .. } => value.as_ref().map(|v| v.symbol()),
+        _ => None,
+    }
 }
 
 /// Everything an entry may name, by id.

@@ -167,6 +167,18 @@ pub trait Storage: Send + Sync {
         query: &AuditQuery,
     ) -> Result<(u64, Vec<AuditEntry>), StorageError>;
 
+    /// Payloads (JSON text) of the load's applied changes before `before_seq` whose text contains
+    /// every one of `needles`, newest first, at most `limit` (the audit query finds an edit's
+    /// previous value among them).
+    async fn changes_before(
+        &self,
+        institution_id: InstitutionId,
+        load_id: &str,
+        needles: &[String],
+        before_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<String>, StorageError>;
+
     /// The institutions in the database with the last `server_seq` of each.
     async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError>;
 

@@ -41,6 +41,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0002_user_deactivation.sql"),
     include_str!("migrations/pg_0003_reference_version.sql"),
     include_str!("migrations/pg_0005_must_change_password.sql"),
+    include_str!("migrations/pg_0006_changes_by_load.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2176,6 +2177,33 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
+    async fn changes_before(
+        &self,
+        institution_id: InstitutionId,
+        load_id: &str,
+        needles: &[String],
+        before_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<String>, StorageError> {
+        let client = self.pool.get().await?;
+        let (inst, load) = (institution_id.to_string(), load_id.to_string());
+        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
+        let (before, limit) = (before_seq as i64, i64::from(limit));
+        let mut sql = String::from(
+            "SELECT payload FROM changes WHERE institution_id = $1 AND load_id = $2 AND server_seq < $3",
+        );
+        let mut binds: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            vec![&inst, &load, &before];
+        for p in &patterns {
+            binds.push(p);
+            sql.push_str(&format!(" AND payload LIKE ${}", binds.len()));
+        }
+        binds.push(&limit);
+        sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ${}", binds.len()));
+        let rows = client.query(&sql, &binds).await?;
+        Ok(rows.into_iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+
     async fn audit_page(
         &self,
         institution_id: InstitutionId,
@@ -2328,6 +2356,7 @@ mod tests {
             "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112",
             "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
             "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
+            "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

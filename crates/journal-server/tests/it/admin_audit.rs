@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{today, Backend, TestServer};
+use crate::support::{outcome_name, set_cell, today, Backend, TestServer};
 
 /// Adds an empty second institution with its administrator `login` (password `demo-admin-1`, not
 /// forced to change: it was given at init) and signs them in; answers the token.
@@ -261,7 +261,69 @@ async fn audit_is_read_by_admin_and_deputy_only_and_within_the_institution(b: Ba
     );
 }
 
+async fn a_corrected_mark_shows_old_and_new(b: Backend) {
+    let s = TestServer::start(b).await;
+    let admin = s.device("admin").await;
+    let mut teacher = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let four = teacher.op(t, set_cell(lesson.id, student, "4"));
+    let r = s.push(&teacher, std::slice::from_ref(&four)).await;
+    let four_seq = match r[0].outcome {
+        journal_protocol::OpOutcome::Applied { server_seq } => server_seq,
+        ref other => panic!("the «4» is applied: {other:?}"),
+    };
+    let five = teacher.op_seen(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "5"),
+        four_seq,
+    );
+    let r = s.push(&teacher, std::slice::from_ref(&five)).await;
+    assert_eq!(outcome_name(&r[0]), "applied", "the correction is applied");
+
+    let teacher_id = s.user("teacher").to_string();
+    let (status, body) = audit(
+        &s,
+        &admin.token,
+        &[("kind", "op"), ("author", teacher_id.as_str())],
+    )
+    .await;
+    assert_eq!(status, 200, "the edits are listed: {body}");
+    let list = entries(&body);
+    assert_eq!(list.len(), 2, "two edits: {body}");
+    assert_eq!(list[0]["new"], json!("5"), "newest first: the correction");
+    assert_eq!(
+        list[0]["old"],
+        json!("4"),
+        "its old value is the «4»: {}",
+        list[0]
+    );
+    assert_eq!(list[1]["new"], json!("4"), "then the first mark");
+    assert_eq!(
+        list[1]["old"],
+        Value::Null,
+        "which replaced nothing: {}",
+        list[1]
+    );
+    let student_name = s
+        .snapshot
+        .students
+        .iter()
+        .find(|x| x.id == student)
+        .map(|x| x.full_name())
+        .unwrap_or_default();
+    assert!(
+        list[0]["target"]
+            .as_str()
+            .is_some_and(|t| t.contains(&student_name)),
+        "the target names the student: {}",
+        list[0]
+    );
+}
+
 conformance!(
+    a_corrected_mark_shows_old_and_new,
     audit_query_filters_pages_and_tells_in_words,
     audit_is_read_by_admin_and_deputy_only_and_within_the_institution
 );
