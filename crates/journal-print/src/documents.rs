@@ -1217,7 +1217,9 @@ fn finals_tables(flow: &mut Flow, m: &Model, group_id: GroupId, until: NaiveDate
             }
             flow.y += row_h;
         }
-        // успеваемость and качество by journal-core's formulas, over students with finals.
+        // успеваемость and качество by journal-core's formulas, over every student of the table: one
+        // without a final counts in the denominator (001 заместитель п. 13 «/ количество обучающихся
+        // в группе»), not in the numerator.
         let per_student: Vec<Vec<FinalValue>> = students
             .iter()
             .map(|s| {
@@ -1231,7 +1233,6 @@ fn finals_tables(flow: &mut Flow, m: &Model, group_id: GroupId, until: NaiveDate
                     .map(|f| **f)
                     .collect::<Vec<_>>()
             })
-            .filter(|v| !v.is_empty())
             .collect();
         flow.gap(3.0);
         let pct = |v: Option<f64>| v.map(|p| format!("{p:.1} %")).unwrap_or_else(|| "—".into());

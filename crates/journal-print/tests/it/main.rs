@@ -501,6 +501,67 @@ fn finals_sheet_has_every_student_and_period() {
 }
 
 #[test]
+fn success_counts_every_student_of_the_group_not_only_those_with_finals() {
+    // 001 заместитель п. 13: «… / количество обучающихся в группе X 100%». A student without a
+    // final is in the denominator and not in the numerator.
+    let mut snap = snapshot().clone();
+    let g = first_group().clone();
+    let p0 = snap.periods[0].clone();
+    let until = p0.ends_on.min(today()).max(p0.starts_on);
+    let mut members: Vec<_> = snap
+        .memberships
+        .iter()
+        .filter(|m| m.group_id == g.id && m.from <= until && m.to.is_none_or(|t| t >= p0.starts_on))
+        .map(|m| m.student_id)
+        .collect();
+    members.sort();
+    members.dedup();
+    assert!(members.len() > 2, "the demo group has students");
+    let loads: Vec<_> = snap
+        .loads
+        .iter()
+        .filter(|l| l.group_id == g.id)
+        .map(|l| l.id)
+        .collect();
+    let five = journal_core::parse_final("5").expect("5 is a final");
+    let without = members[0];
+    snap.finals.retain(|f| {
+        !(f.period_id == p0.id && f.student_id == without && loads.contains(&f.load_id))
+    });
+    for f in snap
+        .finals
+        .iter_mut()
+        .filter(|f| f.period_id == p0.id && loads.contains(&f.load_id))
+    {
+        f.value = five;
+    }
+    let pdf = Printed::new(
+        "finals-denominator",
+        journal_print::finals_sheet(&snap, g.id, &ctx()).expect("finals sheet renders"),
+    );
+    let text = pdf.text();
+    let n = members.len() as f64;
+    let want = format!("Успеваемость: {:.1} %", (n - 1.0) * 100.0 / n);
+    let first = text
+        .split("Успеваемость:")
+        .nth(1)
+        .map(|rest| {
+            format!(
+                "Успеваемость:{}",
+                rest.split(';').next().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        first,
+        want,
+        "{} of {} students have all finals ≥ 3; the one without finals counts in the denominator",
+        members.len() - 1,
+        members.len()
+    );
+}
+
+#[test]
 fn extract_for_a_parent_names_the_student_and_counts_absences() {
     let snap = snapshot();
     let g = first_group();
