@@ -136,6 +136,8 @@ export interface YearSetup {
   period_kind: string;
   periods: YearPeriod[];
   holidays: YearHoliday[];
+  /** After PUT: the scheduled lessons that fall on a holiday (they stay in the timetable). */
+  warnings?: string[];
 }
 
 export interface Group {

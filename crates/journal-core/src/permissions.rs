@@ -150,8 +150,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             }
             _ => false,
         },
-        Role::Director => supervisor() || matches!(action, Export | ReadSuggestions),
-        Role::Deputy => supervisor() || action == Export,
+        Role::Director => supervisor() || matches!(action, Export | ReadAudit | ReadSuggestions),
+        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit),
         Role::DepartmentHead => {
             supervisor()
                 || (action == IssueDiaryLogins
@@ -165,6 +165,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | Import
                     | Export
                     | Backup
+                    | ReadAudit
                     | EditStudentRoster
                     | IssueDiaryLogins
                     | ManageStaffList
@@ -235,6 +236,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::ManageStaffList => "вести список сотрудников",
         Action::Export => "выгружать данные",
         Action::SetAbsenceReason => "указывать причину отсутствия",
+        Action::ReadAudit => "просматривать журнал действий",
         Action::ReadSuggestions => "читать предложения пользователей",
     }
 }
@@ -256,6 +258,21 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn audit_trail_is_read_by_the_administrator_and_the_directorate_only() {
+        // 001: «Должно быть предусмотрено протоколирование действий»; the administrator keeps the
+        // system, the director and deputies control the journal; nobody else reads who did what.
+        let p = Policy::default();
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Admin | Role::Director | Role::Deputy);
+            assert_eq!(
+                ok(role, Action::ReadAudit, Scope::Institution, &p),
+                expected,
+                "{role:?} reading the audit trail"
+            );
+        }
     }
 
     #[test]

@@ -866,3 +866,127 @@ fn a_group_too_big_for_one_page_gets_a_spread_per_block_of_students() {
         );
     }
 }
+
+#[test]
+fn login_slips_four_to_a_page_with_login_password_address_and_the_change_rule() {
+    let slips: Vec<_> = (1..=5)
+        .map(|n| journal_print::LoginSlip {
+            full_name: format!("Иванов Иван {n}"),
+            who: "Студент".into(),
+            group: "ИС-21".into(),
+            login: format!("ivanov.ivan{n}"),
+            password: format!("kx7mor{n}ta"),
+        })
+        .collect();
+    let pdf = Printed::new(
+        "slips",
+        journal_print::login_slips("ГБПОУ «Колледж»", "https://journal.example", &slips, &ctx())
+            .expect("the slips render"),
+    );
+    pdf.check_structure();
+    assert_eq!(pdf.pages(), 2, "five slips take two pages of four");
+    let first = pdf.page_text(1);
+    for want in [
+        "Иванов Иван 1",
+        "ivanov.ivan1",
+        "kx7mor1ta",
+        "ivanov.ivan4",
+        "https://journal.example",
+        "сменить",
+        "ИС-21",
+    ] {
+        assert!(
+            first.contains(want),
+            "the first page shows «{want}»: {first}"
+        );
+    }
+    assert!(
+        pdf.page_text(2).contains("kx7mor5ta"),
+        "the fifth slip is on page two"
+    );
+    let info = tool("pdfinfo", &[pdf.p()]);
+    assert!(
+        !info.contains("kx7mor"),
+        "no password in the metadata: {info}"
+    );
+}
+
+/// A student transferred into a group from a date after the printing (a future transfer already
+/// entered) is in the year journal's «Список обучающихся» exactly when the finals sheet has them:
+/// the two lists come from the same dates.
+#[test]
+fn a_future_transfer_is_in_the_students_list_as_in_the_finals_sheet() {
+    let mut snap = snapshot().clone();
+    let group = snap.groups[0].clone();
+    let mut periods = snap.periods.clone();
+    periods.sort_by_key(|p| p.starts_on);
+    let (first, second) = (periods[0].clone(), periods[1].clone());
+    let student = journal_protocol::Student {
+        id: journal_core::StudentId(uuid::Uuid::from_u128(0xfeed)),
+        last_name: "Переведенцев".into(),
+        first_name: "Тимофей".into(),
+        patronymic: None,
+        birth_date: None,
+    };
+    snap.students.push(student.clone());
+    snap.memberships.push(journal_protocol::Membership {
+        student_id: student.id,
+        group_id: group.id,
+        subgroup_id: None,
+        from: second.starts_on,
+        to: None,
+        individual_plan: false,
+    });
+    // Printed during the first period: the transfer is still ahead.
+    let ctx = PrintContext {
+        generated_at: NaiveDateTime::new(
+            first.starts_on + chrono::Duration::days(30),
+            chrono::NaiveTime::from_hms_opt(12, 0, 0).expect("time"),
+        ),
+        document_id: uuid::Uuid::from_u128(0xabc),
+    };
+    let finals = Printed::new(
+        "finals-future-transfer",
+        journal_print::finals_sheet(&snap, group.id, &ctx).expect("the finals sheet renders"),
+    );
+    let year = Printed::new(
+        "year-future-transfer",
+        journal_print::render(
+            &snap,
+            &PrintRequest::YearJournal {
+                group_id: group.id,
+                double_sided: false,
+            },
+            &ctx,
+        )
+        .expect("the year journal renders"),
+    );
+    let in_finals = finals.text().contains("Переведенцев");
+    let text = year.text();
+    let list_pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| p.contains("Зачислен(а)"))
+        .collect();
+    assert!(
+        !list_pages.is_empty(),
+        "the year journal has its students list"
+    );
+    let in_list = list_pages.iter().any(|p| p.contains("Переведенцев"));
+    assert_eq!(
+        in_list, in_finals,
+        "the students list and the finals sheet agree on the transferred student (finals: {in_finals})"
+    );
+    assert!(
+        in_list,
+        "the transfer ahead is listed, as the finals sheet lists it"
+    );
+    let row = list_pages
+        .iter()
+        .flat_map(|p| p.lines())
+        .find(|l| l.contains("Переведенцев"))
+        .unwrap_or_default();
+    assert!(
+        row.contains(&second.starts_on.format("%d.%m.%Y").to_string()),
+        "the list shows the date the student joins: {row}"
+    );
+}

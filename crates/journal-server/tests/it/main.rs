@@ -24,8 +24,13 @@ macro_rules! conformance {
 }
 
 mod admin;
+mod admin_audit;
+mod admin_backups;
+mod admin_checks;
 mod admin_import;
+mod admin_readiness;
 mod admin_roster;
+mod admin_slips;
 mod admin_user_state;
 mod admin_users;
 mod admin_year;
@@ -263,6 +268,11 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let mut want = vec![
+        "/api/v1/admin/audit",
+        "/api/v1/admin/backups",
+        "/api/v1/admin/backups/{name}",
+        "/api/v1/admin/backups/{name}/verify",
+        "/api/v1/admin/readiness",
         "/api/v1/admin/clock-skews",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
@@ -272,6 +282,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/year",
         "/api/v1/admin/groups",
         "/api/v1/admin/institution",
+        "/api/v1/admin/logins/slips",
         "/api/v1/admin/students",
         "/api/v1/admin/students/{id}/transfer",
         "/api/v1/admin/students/{id}/withdraw",
