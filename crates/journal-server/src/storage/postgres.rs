@@ -33,6 +33,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod institution_setup;
 mod reference;
 mod setup;
 
@@ -2254,6 +2255,15 @@ impl Storage for PostgresStorage {
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
         setup::apply_year(self, snapshot, action, now).await
+    }
+
+    async fn apply_institution_setup(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        institution_setup::apply_institution_setup(self, snapshot, action, now).await
     }
 
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {

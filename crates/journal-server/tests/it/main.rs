@@ -25,6 +25,8 @@ macro_rules! conformance {
 
 mod admin;
 mod admin_import;
+mod admin_policy;
+mod admin_reference;
 mod admin_roster;
 mod admin_user_state;
 mod admin_users;
