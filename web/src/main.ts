@@ -12,6 +12,7 @@ import { usersScreen } from "./users";
 import { importScreen } from "./import";
 import { auditScreen, backupsScreen } from "./service";
 import { helpScreen, roleHelp, suggestionsScreen } from "./help";
+import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
 
 export interface Screen {
   path: string;
@@ -23,6 +24,9 @@ const SCREENS: Screen[] = [
   { path: "/", title: "Готовность данных", render: readinessScreen },
   { path: "/institution", title: "Учреждение", render: institutionScreen },
   { path: "/year", title: "Учебный год", render: yearScreen },
+  { path: "/bells", title: "Звонки и режим", render: bellsScreen },
+  { path: "/subjects", title: "Предметы", render: subjectsScreen },
+  { path: "/rooms", title: "Кабинеты", render: roomsScreen },
   { path: "/groups", title: "Группы", render: groupsScreen },
   { path: "/students", title: "Студенты", render: studentsScreen },
   { path: "/loads", title: "Нагрузка", render: loadsScreen },

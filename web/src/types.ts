@@ -275,3 +275,34 @@ export interface SuggestionList {
   suggestions: Suggestion[];
   open: number;
 }
+
+/** One line of a shift's bell schedule (GET|PUT /admin/regime); times «HH:MM» (the server answers «HH:MM:SS»). */
+export interface BellLine {
+  shift: number;
+  number: number;
+  starts: string;
+  ends: string;
+}
+
+/** The work regime with every shift's bells. */
+export interface Regime {
+  days_per_week: number;
+  shifts: number;
+  bells: BellLine[];
+}
+
+/** A subject as /admin/subjects answers it. */
+export interface SubjectRow {
+  id: Uuid;
+  name: string;
+  short_name: string;
+  kind: string;
+  grading: "five_point" | "pass_fail" | "ungraded";
+}
+
+/** A room as /admin/rooms answers it. */
+export interface RoomRow {
+  id: Uuid;
+  name: string;
+  active: boolean;
+}

@@ -35,7 +35,7 @@ pub use archive::ArchiveDocument;
 pub use cell::{classify_change, parse_cell, Absence, CellEntry, CellValue, MarkValue};
 pub use deadlines::{obligations_for, remark_status, DeadlineStatus, Obligation};
 pub use error::RuleError;
-pub use finals::{parse_final, suggest_final, suggest_final_with, FinalValue};
+pub use finals::{parse_final, suggest_final, suggest_final_with, FinalValue, GradingScale};
 pub use ids::*;
 pub use lesson::{LessonInfo, WorkType};
 pub use locks::{check_can_lock, check_can_unlock, check_unlocked};

@@ -90,6 +90,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         short_name: "ГБПОУ «СКИТиС»".to_string(),
         timezone: "Europe/Moscow".to_string(),
         policy: g.policy.clone(),
+        regime: Default::default(),
     };
     let periods: Vec<Period> = g
         .cal
@@ -283,6 +284,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
             name: s.name.to_string(),
             short_name: s.short_name.to_string(),
             kind: s.kind,
+            grading: Default::default(),
         })
         .collect();
     let mut loads: Vec<Load> = LOADS
@@ -751,6 +753,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         locks,
         remarks,
         reopenings: Vec::new(),
+        rooms: Vec::new(),
     }
 }
 

@@ -201,6 +201,7 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         locks: Vec::new(),
         remarks: Vec::new(),
         reopenings: Vec::new(),
+        rooms: Vec::new(),
     }
 }
 
@@ -244,6 +245,7 @@ pub async fn create_institution(
         name,
         timezone: new.timezone,
         policy: new.policy,
+        regime: Default::default(),
     };
     let mut snapshot = empty_snapshot(institution);
     let input = default_year(snapshot.institution.policy.period_kind, today)?;
@@ -327,6 +329,7 @@ mod tests {
                 short_name: "Тест".into(),
                 timezone: "Europe/Moscow".into(),
                 policy,
+                regime: Default::default(),
             });
             let input = default_year(kind, today).expect("year");
             assert_eq!(input.name, "2026/2027");

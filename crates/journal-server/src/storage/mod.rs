@@ -235,6 +235,16 @@ pub trait Storage: Send + Sync {
         now: NaiveDateTime,
     ) -> Result<(), StorageError>;
 
+    /// Replaces the institution's record (name, policy, work regime) and its reference rows
+    /// (periods … КТП, bells, subjects, rooms) with the snapshot's, raises its reference_version and
+    /// appends `action` — one transaction. Users, lessons and journal content are not touched.
+    async fn apply_institution_setup(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+
     /// The institution's count of reference-data changes so far: every `apply_reference`,
     /// `apply_year` and `set_user_active` adds one in its own transaction.
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError>;

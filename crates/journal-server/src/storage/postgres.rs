@@ -24,7 +24,8 @@ use tokio_postgres::{GenericClient, NoTls};
 use super::sqlite::{
     check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
     time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
-    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM, KIND_STUDENT, KIND_SUBGROUP,
+    KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry};
@@ -32,6 +33,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod institution_setup;
 mod reference;
 mod setup;
 
@@ -285,7 +287,7 @@ async fn put_ref_rows<C: GenericClient>(
         rows.push((KIND_HOLIDAY, i.to_string(), None, to_json(r)?));
     }
     for r in &snap.bells {
-        rows.push((KIND_BELL, r.number.to_string(), None, to_json(r)?));
+        rows.push((KIND_BELL, super::sqlite::bell_key(r), None, to_json(r)?));
     }
     for r in &snap.groups {
         rows.push((KIND_GROUP, r.id.to_string(), None, to_json(r)?));
@@ -317,6 +319,9 @@ async fn put_ref_rows<C: GenericClient>(
             Some(r.load_id.to_string()),
             to_json(r)?,
         ));
+    }
+    for r in &snap.rooms {
+        rows.push((KIND_ROOM, r.id.to_string(), None, to_json(r)?));
     }
     // The ordinal keeps each kind's imported order.
     let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
@@ -1966,6 +1971,7 @@ impl Storage for PostgresStorage {
             subjects: ref_rows(&*tx, &inst, KIND_SUBJECT).await?,
             loads: ref_rows(&*tx, &inst, KIND_LOAD).await?,
             plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
+            rooms: ref_rows(&*tx, &inst, KIND_ROOM).await?,
             lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,
@@ -2334,6 +2340,15 @@ impl Storage for PostgresStorage {
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
         setup::apply_year(self, snapshot, action, now).await
+    }
+
+    async fn apply_institution_setup(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        institution_setup::apply_institution_setup(self, snapshot, action, now).await
     }
 
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {

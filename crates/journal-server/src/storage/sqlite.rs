@@ -27,6 +27,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod institution_setup;
 mod reference;
 mod setup;
 
@@ -185,6 +186,17 @@ pub(crate) const KIND_MEMBERSHIP: &str = "membership";
 pub(crate) const KIND_SUBJECT: &str = "subject";
 pub(crate) const KIND_LOAD: &str = "load";
 pub(crate) const KIND_PLAN_TOPIC: &str = "plan_topic";
+pub(crate) const KIND_ROOM: &str = "room";
+
+/// A bell line's key among the institution's bells: its number in the first shift (as before
+/// shifts existed), «shift:number» in a later one.
+pub(crate) fn bell_key(b: &journal_protocol::Bell) -> String {
+    if b.shift <= 1 {
+        b.number.to_string()
+    } else {
+        format!("{}:{}", b.shift, b.number)
+    }
+}
 
 fn ref_rows<T: DeserializeOwned>(
     conn: &Connection,
@@ -581,7 +593,7 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
         put(KIND_HOLIDAY, i.to_string(), i, None, to_json(r)?)?;
     }
     for (i, r) in snap.bells.iter().enumerate() {
-        put(KIND_BELL, r.number.to_string(), i, None, to_json(r)?)?;
+        put(KIND_BELL, bell_key(r), i, None, to_json(r)?)?;
     }
     for (i, r) in snap.groups.iter().enumerate() {
         put(KIND_GROUP, r.id.to_string(), i, None, to_json(r)?)?;
@@ -616,6 +628,9 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
             Some(r.load_id.to_string()),
             to_json(r)?,
         )?;
+    }
+    for (i, r) in snap.rooms.iter().enumerate() {
+        put(KIND_ROOM, r.id.to_string(), i, None, to_json(r)?)?;
     }
     Ok(())
 }
@@ -707,6 +722,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         subjects: ref_rows(conn, inst, KIND_SUBJECT)?,
         loads: ref_rows(conn, inst, KIND_LOAD)?,
         plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
+        rooms: ref_rows(conn, inst, KIND_ROOM)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
@@ -2313,6 +2329,15 @@ impl Storage for SqliteStorage {
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
         setup::apply_year(self, snapshot, action, now).await
+    }
+
+    async fn apply_institution_setup(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        institution_setup::apply_institution_setup(self, snapshot, action, now).await
     }
 
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {

@@ -29,6 +29,8 @@ mod admin_backups;
 mod admin_checks;
 mod admin_import;
 mod admin_readiness;
+mod admin_policy;
+mod admin_reference;
 mod admin_roster;
 mod admin_slips;
 mod admin_user_state;
