@@ -19,6 +19,7 @@ pub mod clock_routes;
 pub mod demo;
 pub mod dto;
 pub mod error;
+pub mod help_routes;
 pub mod http;
 pub mod import_routes;
 pub mod init;

@@ -28,8 +28,8 @@ mod admin_audit;
 mod admin_backups;
 mod admin_checks;
 mod admin_import;
-mod admin_readiness;
 mod admin_policy;
+mod admin_readiness;
 mod admin_reference;
 mod admin_roster;
 mod admin_slips;
@@ -281,6 +281,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/rooms/{id}",
         "/api/v1/admin/subjects",
         "/api/v1/admin/subjects/{id}",
+        "/api/v1/admin/support",
         "/api/v1/admin/clock-skews",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
@@ -303,6 +304,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/auth/me",
         "/api/v1/auth/password",
         "/api/v1/health",
+        "/api/v1/help",
         "/api/v1/print/verify",
         "/api/v1/print/{document}",
         "/api/v1/suggestions",

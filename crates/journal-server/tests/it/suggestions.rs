@@ -179,7 +179,94 @@ async fn bad_suggestions_are_refused_and_change_nothing(b: Backend) {
     );
 }
 
+async fn the_support_contact_is_kept_by_the_administrator_and_read_by_everyone(b: Backend) {
+    let s = TestServer::start(b).await;
+    let admin = s.device("admin").await;
+    let parent = s.device("parent").await;
+    let teacher = s.device("teacher").await;
+    let help = |token: String| {
+        let req = s.get("/help").bearer_auth(token);
+        async move {
+            let resp = req.send().await.expect("the request reaches the server");
+            assert_eq!(
+                resp.status(),
+                200,
+                "any signed-in user reads «Справка»'s contact"
+            );
+            resp.json::<Value>().await.expect("JSON")
+        }
+    };
+    let before = help(parent.token.clone()).await;
+    assert_eq!(before["support"]["phone"], "", "no contact yet: {before}");
+    assert_eq!(before["institution"], s.snapshot.institution.name.as_str());
+
+    let contact = json!({"name": "Петров Иван Сергеевич", "phone": "+7 812 555-01-02",
+        "email": "journal@college.ru", "hours": "пн–пт 9:00–17:00, каб. 214"});
+    let put = |token: String, body: Value| {
+        s.client
+            .put(s.url("/admin/support"))
+            .header(
+                journal_server::dto::PROTOCOL_HEADER,
+                journal_protocol::PROTOCOL_VERSION.to_string(),
+            )
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let resp = put(teacher.token.clone(), contact.clone())
+        .await
+        .expect("reaches");
+    assert_eq!(resp.status(), 403, "a teacher does not set it");
+    let resp = put(
+        admin.token.clone(),
+        json!({"name": "x", "email": "не почта"}),
+    )
+    .await
+    .expect("reaches");
+    assert_eq!(resp.status(), 400, "a malformed e-mail is refused");
+    assert_eq!(
+        help(parent.token.clone()).await,
+        before,
+        "a refusal changes nothing"
+    );
+    let version = s
+        .storage
+        .reference_version(s.snapshot.institution.id)
+        .await
+        .expect("version");
+    let resp = put(admin.token.clone(), contact.clone())
+        .await
+        .expect("reaches");
+    assert_eq!(resp.status(), 200, "the administrator sets it");
+    let after = help(parent.token.clone()).await;
+    assert_eq!(after["support"], contact, "a parent reads the contact");
+    assert_eq!(
+        s.storage
+            .reference_version(s.snapshot.institution.id)
+            .await
+            .expect("version"),
+        version + 1,
+        "devices learn it with the snapshot at their next sync"
+    );
+    let (snap, _) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("snapshot");
+    assert_eq!(
+        snap.institution.support.email, "journal@college.ru",
+        "kept with the institution"
+    );
+    let changed = s
+        .storage
+        .audit_entries(s.snapshot.institution.id, "support_changed", 10)
+        .await
+        .expect("the audit reads");
+    assert_eq!(changed.len(), 1, "audited once");
+}
+
 conformance!(
     suggestions_reach_the_administrator,
-    bad_suggestions_are_refused_and_change_nothing
+    bad_suggestions_are_refused_and_change_nothing,
+    the_support_contact_is_kept_by_the_administrator_and_read_by_everyone
 );
