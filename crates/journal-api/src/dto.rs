@@ -698,3 +698,12 @@ pub struct SuggestionReceipt {
     /// Suggestions still waiting in this copy: the next sync sends them.
     pub waiting: u32,
 }
+
+/// Whom to ask about the journal: the institution's support contact, as the server keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SupportView {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
+}
