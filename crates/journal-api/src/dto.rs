@@ -451,6 +451,9 @@ pub struct Status {
     pub server_url: Option<String>,
     /// The device's outbox chain verifies.
     pub outbox_intact: bool,
+    /// Every page of the copy's file reads back (SQLite's quick check; SQLCipher checks each
+    /// page's HMAC): false means the copy is damaged.
+    pub copy_intact: bool,
     pub store_path: String,
 }
 
