@@ -166,6 +166,14 @@ test("the administrator's first day in the console, and the teacher sees the les
   await screenshot(driver, "import-done");
 
   await importFile("loads", "Педагогическая нагрузка", csv("loads.csv", [["Преподаватель", "Группа", "Дисциплина", "Часы"], [TEACHER, "ИС-11", SUBJECT, "72"]]));
+  // The timetable names lesson numbers: their times come first, in «Звонки и режим».
+  await open(driver, "bells");
+  await (await find(driver, "bells-1-add")).click();
+  await (await find(driver, "bell-1-1-starts")).sendKeys("0830");
+  await (await find(driver, "bell-1-1-ends")).sendKeys("1000");
+  await (await find(driver, "regime-submit")).click();
+  await find(driver, "regime-saved", 15000);
+  await open(driver, "import");
   const days = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница"];
   await importFile(
     "timetable",
