@@ -158,7 +158,10 @@ async fn subjects_and_rooms_are_kept_renamed_and_refused_on_clashes(b: Backend) 
     let (st, created) = send(&s, Method::POST, "/admin/subjects", &admin.token,
         Some(&json!({"name": "Основы  финансовой грамотности", "short_name": "ОФГ", "grading": "pass_fail"}))).await;
     assert_eq!(st, 201, "a subject is created: {created}");
-    assert_eq!(created["name"], "Основы финансовой грамотности", "spaces tidied");
+    assert_eq!(
+        created["name"], "Основы финансовой грамотности",
+        "spaces tidied"
+    );
     assert_eq!(created["grading"], "pass_fail", "the grading scale is kept");
     let id = created["id"].as_str().unwrap_or_default().to_string();
 
@@ -183,9 +186,7 @@ async fn subjects_and_rooms_are_kept_renamed_and_refused_on_clashes(b: Backend) 
         Method::POST,
         "/admin/subjects",
         &admin.token,
-        Some(
-            &json!({"name": "Другая грамотность", "short_name": "офг", "grading": "five_point"}),
-        ),
+        Some(&json!({"name": "Другая грамотность", "short_name": "офг", "grading": "five_point"})),
     )
     .await;
     assert_eq!(
@@ -265,9 +266,9 @@ async fn subjects_and_rooms_are_kept_renamed_and_refused_on_clashes(b: Backend) 
     );
     let (_, list) = send(&s, Method::GET, "/admin/subjects", &admin.token, None).await;
     assert!(
-        list.as_array().is_some_and(|l| l
-            .iter()
-            .any(|x| x["id"] == id.as_str() && x["name"] == "Основы финансовой грамотности и права")),
+        list.as_array().is_some_and(|l| l.iter().any(
+            |x| x["id"] == id.as_str() && x["name"] == "Основы финансовой грамотности и права"
+        )),
         "the list holds the renamed subject"
     );
     let audit = s
