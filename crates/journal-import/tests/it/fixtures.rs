@@ -144,5 +144,6 @@ pub fn college() -> Snapshot {
         remarks: Vec::new(),
         reopenings: Vec::new(),
         rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     }
 }
