@@ -19,6 +19,7 @@ import type {
   SignInOutcome,
   SignInState,
   Status,
+  SuggestionReceipt,
   SyncReportDto,
   SyncState,
   TopicInput,
@@ -93,4 +94,6 @@ export const api = {
   // remarks
   remarks: () => call<RemarkView[]>("remarks"),
   resolveRemark: (remarkId: string) => call<EditReceipt>("resolve_remark", { remarkId }),
+  suggest: (text: string, screen: string) => call<SuggestionReceipt>("suggest", { text, screen }),
+  waitingSuggestions: () => call<number>("waiting_suggestions"),
 };

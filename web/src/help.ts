@@ -1,7 +1,13 @@
-// «Справка»: the administrator's first day, in the regulations' words.
+// «Справка»: the administrator's first day, in the regulations' words, and the guides of the other
+// roles; the «Предложение» form through which anyone writes to the administration, and the
+// administrator's list of what was written («Предложения»).
 
-import { h } from "./dom";
+import { getJson, sendJson } from "./api";
+import { button, formView, h, notice, ruDateTime, table } from "./dom";
+import { everyGuide, guidesFor, type Guide } from "./guides";
 import { link } from "./main";
+import type { Suggestion, SuggestionList, UserInfo } from "./types";
+import { ROLE_NAMES } from "./words";
 
 export async function helpScreen(main: HTMLElement): Promise<void> {
   const step = (title: string, path: string, screen: string, ...text: string[]) =>
@@ -39,6 +45,79 @@ export async function helpScreen(main: HTMLElement): Promise<void> {
       ),
       h("h2", {}, "Клавиатура"),
       h("p", {}, "Tab и Shift+Tab — переход между полями, Enter — отправить форму, Esc — закрыть окно."),
+    ),
+    h(
+      "section",
+      { class: "card", "data-testid": "help-guides" },
+      h("h2", {}, "Что делают другие участники"),
+      h("p", { class: "hint" }, "Краткие памятки по положению об электронном журнале: их видит каждый пользователь после входа в консоль."),
+      ...everyGuide().map((g) => h("details", {}, h("summary", {}, g.title), guideBody(g))),
+    ),
+  );
+}
+
+function guideBody(g: Guide): HTMLElement {
+  return h("div", { class: "guide" }, h("ul", {}, ...g.duties.map((d) => h("li", {}, d))), h("p", { class: "hint" }, g.where));
+}
+
+/** The «Предложение» form: anyone signed in writes to the administration. */
+export function suggestionCard(screen: string): HTMLElement {
+  const f = formView({
+    testid: "suggestion",
+    submit: "Отправить",
+    fields: [{ name: "text", label: "Ваше предложение или сообщение о неудобстве", type: "textarea", required: true, hint: "Его прочитает администратор электронного журнала." }],
+    fieldOfCode: { suggestion_empty: "text", suggestion_too_long: "text", suggestion_invalid_characters: "text", too_many_suggestions: "text" },
+    onSubmit: async (v) => {
+      await sendJson("POST", "/suggestions", { text: v.value("text"), screen });
+      v.input("text").value = "";
+      v.done("Предложение передано администрации. Спасибо!", "suggestion-sent");
+    },
+  });
+  return h("section", { class: "card", "data-testid": "suggestion-card" }, h("h2", {}, "Предложение"), f.form);
+}
+
+/** What a user who is not the administrator sees: their role's guide and the «Предложение» form. */
+export function roleHelp(user: UserInfo): HTMLElement[] {
+  const guides = guidesFor(user.roles);
+  return [
+    ...guides.map((g) => h("section", { class: "card", "data-testid": "role-guide" }, h("h2", {}, g.title), guideBody(g))),
+    suggestionCard("Консоль"),
+  ];
+}
+
+/** «Предложения»: what users wrote, newest first; «Рассмотрено» marks one dealt with. */
+export async function suggestionsScreen(main: HTMLElement): Promise<void> {
+  const list = await getJson<SuggestionList>("/admin/suggestions");
+  const onlyOpen = new URLSearchParams(location.search).get("all") !== "1";
+  const rows = onlyOpen ? list.suggestions.filter((s) => !s.done) : list.suggestions;
+  const slot = h("div", { "data-testid": "suggestions-action" });
+  const mark = async (s: Suggestion) => {
+    try {
+      await sendJson("POST", `/admin/suggestions/${s.seq}/done`, {});
+      main.replaceChildren();
+      await suggestionsScreen(main);
+    } catch (e) {
+      slot.replaceChildren(notice("error", e instanceof Error ? e.message : String(e)));
+    }
+  };
+  main.replaceChildren(
+    h("h1", {}, "Предложения пользователей"),
+    h("p", {}, `Не рассмотрено: ${list.open}. Всего: ${list.suggestions.length}. `, onlyOpen ? link("/suggestions?all=1", "Показать все", "suggestions-all") : link("/suggestions", "Только нерассмотренные", "suggestions-open")),
+    slot,
+    table(
+      rows,
+      [
+        { title: "Когда", cell: (s) => ruDateTime(s.at) },
+        { title: "От кого", cell: (s) => [s.author_name ?? "—", h("br"), h("small", { class: "hint" }, s.author_roles.map((r) => ROLE_NAMES[r] ?? r).join(", "))] },
+        { title: "Раздел", cell: (s) => s.screen || "—" },
+        { title: "Текст", cell: (s) => h("div", { class: "pre" }, s.text) },
+        {
+          title: "Состояние",
+          cell: (s) => (s.done ? `рассмотрено ${s.done_at ? ruDateTime(s.done_at) : ""}${s.done_by_name ? `, ${s.done_by_name}` : ""}` : button("Рассмотрено", () => void mark(s), `suggestion-done-${s.seq}`, "link")),
+        },
+      ],
+      onlyOpen ? "Нерассмотренных предложений нет." : "Предложений пока нет.",
+      "suggestions",
     ),
   );
 }

@@ -136,6 +136,8 @@ export interface YearSetup {
   period_kind: string;
   periods: YearPeriod[];
   holidays: YearHoliday[];
+  /** After PUT: the scheduled lessons that fall on a holiday (they stay in the timetable). */
+  warnings?: string[];
 }
 
 export interface Group {
@@ -253,6 +255,25 @@ export interface Backup {
 export interface BackupCheck {
   ok: boolean;
   message: string;
+}
+
+/** «Предложение» as the administration reads it (GET /admin/suggestions). */
+export interface Suggestion {
+  seq: number;
+  at: string;
+  author_id: Uuid | null;
+  author_name: string | null;
+  author_roles: Role[];
+  text: string;
+  screen: string;
+  done: boolean;
+  done_at: string | null;
+  done_by_name: string | null;
+}
+
+export interface SuggestionList {
+  suggestions: Suggestion[];
+  open: number;
 }
 
 /** One line of a shift's bell schedule (GET|PUT /admin/regime); times «HH:MM» (the server answers «HH:MM:SS»). */

@@ -125,7 +125,13 @@ export const AUDIT_KINDS: Record<string, string> = {
   backup_created: "Резервная копия сделана",
   login_slips: "Листки с логинами",
   op: "Запись в журнале",
+  op_rejected: "Запись в журнале отклонена",
   reopen: "Период открыт для исправления",
+  init: "Учреждение создано",
+  login: "Вход в систему",
+  device_clock_skew: "Часы устройства расходятся с сервером",
+  suggestion: "Предложение пользователя",
+  suggestion_done: "Предложение рассмотрено",
 };
 
 /** journal_protocol::SubjectKind. */

@@ -689,3 +689,12 @@ impl VerifyReportDto {
         }
     }
 }
+
+/// What became of a suggestion («Предложение») written in the app.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SuggestionReceipt {
+    /// The server took it (and every other one waiting).
+    pub sent: bool,
+    /// Suggestions still waiting in this copy: the next sync sends them.
+    pub waiting: u32,
+}

@@ -16,6 +16,7 @@
 //! interrupted at any point: the next sync pushes what is still pending (the server answers
 //! `duplicate` for what it already has) and pulls from the last stored cursor.
 
+mod suggestion;
 use crate::layout::DataDir;
 use crate::{ApiError, Journal};
 use chrono::{NaiveDateTime, Utc};
@@ -772,6 +773,9 @@ impl Journal {
         if unsettled.exists() {
             std::fs::remove_file(&unsettled)?;
         }
+        // Suggestions written offline go with the sync; one the server did not take stays for the
+        // next (the journal's sync is not failed by it).
+        let _ = self.send_pending_suggestions();
         report.pending = self.store.counts()?.pending_ops;
         report.open_conflicts = self.store.counts()?.open_conflicts;
         Ok(report)

@@ -192,6 +192,7 @@ fn bench_data() -> Result<BenchData> {
             timezone: "Europe/Moscow".into(),
             policy: Policy::default(),
             regime: Default::default(),
+            support: Default::default(),
         },
         year: AcademicYear {
             name: "2026/2027".into(),

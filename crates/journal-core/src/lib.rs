@@ -26,6 +26,7 @@ pub mod permissions;
 pub mod policy;
 pub mod roles;
 pub mod stats;
+pub mod suggestion;
 pub mod text;
 pub mod timing;
 pub mod topic;

@@ -91,6 +91,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         timezone: "Europe/Moscow".to_string(),
         policy: g.policy.clone(),
         regime: Default::default(),
+        support: Default::default(),
     };
     let periods: Vec<Period> = g
         .cal

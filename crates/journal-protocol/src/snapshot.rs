@@ -52,6 +52,30 @@ pub struct Institution {
     /// Working week and shifts (absent in older snapshots: a five-day week, one shift).
     #[serde(default)]
     pub regime: WorkRegime,
+    /// Whom users turn to with a question about the journal (absent: not given yet).
+    #[serde(default, skip_serializing_if = "SupportContact::is_empty")]
+    pub support: SupportContact,
+}
+
+/// The institution's support contact, shown in «Справка» of the console, the diary and the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupportContact {
+    /// Who answers, e.g. «Администратор электронного журнала Петров Иван Сергеевич».
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    /// When and where, e.g. «пн–пт 9:00–17:00, каб. 214».
+    pub hours: String,
+}
+
+impl SupportContact {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_empty()
+            && self.phone.is_empty()
+            && self.email.is_empty()
+            && self.hours.is_empty()
+    }
 }
 
 /// The institution's work regime: a five- or six-day week and how many shifts (each shift has
@@ -897,6 +921,7 @@ mod tests {
                 timezone: "Europe/Moscow".into(),
                 policy,
                 regime: Default::default(),
+                support: Default::default(),
             },
             year: AcademicYear {
                 name: "2026/2027".into(),

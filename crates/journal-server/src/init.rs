@@ -247,6 +247,7 @@ pub async fn create_institution(
         timezone: new.timezone,
         policy: new.policy,
         regime: Default::default(),
+        support: Default::default(),
     };
     let mut snapshot = empty_snapshot(institution);
     let input = default_year(snapshot.institution.policy.period_kind, today)?;
@@ -331,6 +332,7 @@ mod tests {
                 timezone: "Europe/Moscow".into(),
                 policy,
                 regime: Default::default(),
+                support: Default::default(),
             });
             let input = default_year(kind, today).expect("year");
             assert_eq!(input.name, "2026/2027");

@@ -15,6 +15,10 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::year_routes::routes())
         .merge(crate::roster_routes::routes())
         .merge(crate::institution_routes::routes())
+        .merge(crate::audit_routes::routes())
+        .merge(crate::readiness_routes::routes())
+        .merge(crate::backup_routes::routes())
+        .merge(crate::slip_routes::routes())
         .merge(crate::policy_routes::routes())
         .merge(crate::reference_routes::routes())
 }
@@ -27,6 +31,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::year_routes::YearApiDoc::openapi())
         .merge_from(crate::roster_routes::RosterApiDoc::openapi())
         .merge_from(crate::institution_routes::InstitutionApiDoc::openapi())
+        .merge_from(crate::audit_routes::AuditApiDoc::openapi())
+        .merge_from(crate::readiness_routes::ReadinessApiDoc::openapi())
+        .merge_from(crate::backup_routes::BackupApiDoc::openapi())
+        .merge_from(crate::slip_routes::SlipApiDoc::openapi())
         .merge_from(crate::policy_routes::PolicyApiDoc::openapi())
         .merge_from(crate::reference_routes::ReferenceApiDoc::openapi())
 }

@@ -16,6 +16,7 @@ mod reference;
 mod remote;
 mod reopen;
 mod schema;
+mod suggestion;
 
 pub use error::StoreError;
 pub use outbox::{OpState, OutboxCheck};
@@ -23,6 +24,7 @@ pub use query::*;
 pub use remote::RemoteChange;
 pub use reopen::Reopening;
 pub use schema::MIGRATIONS;
+pub use suggestion::PendingSuggestion;
 
 use chrono::Utc;
 use ed25519_dalek::SigningKey;

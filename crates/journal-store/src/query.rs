@@ -256,6 +256,7 @@ impl Store {
                         timezone: r.get(3)?,
                         policy: json(r, 4)?,
                         regime: Default::default(),
+                        support: Default::default(),
                     })
                 },
             )

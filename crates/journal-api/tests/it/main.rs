@@ -18,5 +18,6 @@ mod reopen;
 mod seen;
 mod server;
 mod server_view;
+mod suggestions;
 mod sync;
 mod writes;

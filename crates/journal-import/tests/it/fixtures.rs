@@ -84,6 +84,7 @@ pub fn college() -> Snapshot {
             timezone: "Europe/Moscow".into(),
             policy: Policy::default(),
             regime: Default::default(),
+            support: Default::default(),
         },
         year: AcademicYear {
             name: "2026/2027".into(),

@@ -141,6 +141,7 @@ pub fn fixture() -> Fixture {
             timezone: "Europe/Moscow".into(),
             policy: Policy::default(),
             regime: Default::default(),
+            support: Default::default(),
         },
         year: AcademicYear {
             name: "2026/2027".into(),
