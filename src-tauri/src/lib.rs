@@ -416,6 +416,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         sync_commands::bundle_defaults,
         help_commands::suggest,
         help_commands::waiting_suggestions,
+        help_commands::support_contact,
         remark_commands::remarks,
         remark_commands::resolve_remark,
         print_commands::print_default_path,

@@ -145,6 +145,18 @@ test("«Предложение»: a teacher writes from the console, the adminis
   const made = await api("POST", "/admin/users", { login: "sidorova", full_name: "Сидорова Елена Викторовна", grants: [{ role: "teacher" }], password: "Perv-parol-2026" });
   assert.ok([200, 201].includes(made.status), `the teacher's account is created: ${made.status} ${await made.text()}`);
 
+  // «Учреждение»: the administrator gives the support contact that every user's «Справка» shows.
+  await open(driver, "institution");
+  await type(driver, "support-name", "Администратор журнала Петров Иван Сергеевич");
+  await type(driver, "support-phone", "+7 (812) 555-01-02");
+  await type(driver, "support-email", "не почта");
+  await (await find(driver, "support-submit")).click();
+  assert.match(await waitFilled(driver, "support-error"), /Электронная почта/, "a malformed address is refused, saying which field");
+  await type(driver, "support-email", "journal@college.ru");
+  await (await find(driver, "support-submit")).click();
+  await find(driver, "support-saved", 20000);
+  await screenshot(driver, "institution-support");
+
   // The teacher: the first password is changed, then the page shows the teacher's guide and the form.
   await (await find(driver, "sign-out")).click();
   await type(driver, "signin-login", "sidorova");
@@ -156,6 +168,7 @@ test("«Предложение»: a teacher writes from the console, the adminis
   const guide = await waitFilled(driver, "role-guide", 20000);
   assert.match(guide, /Преподавателю/, `the teacher's guide is shown: ${guide}`);
   assert.match(guide, /в день проведения учебного занятия/, "in the regulations' words");
+  assert.match(await waitFilled(driver, "support", 20000), /555-01-02/, "the support contact is shown to the teacher");
   await (await find(driver, "suggestion-submit")).click();
   assert.match(await waitFilled(driver, "suggestion-text-error"), /Заполните/, "an empty suggestion is refused beside the field");
   await type(driver, "suggestion-text", "Прошу добавить печать журнала по подгруппам.");

@@ -20,6 +20,7 @@ import type {
   SignInState,
   Status,
   SuggestionReceipt,
+  SupportView,
   SyncReportDto,
   SyncState,
   TopicInput,
@@ -96,4 +97,5 @@ export const api = {
   resolveRemark: (remarkId: string) => call<EditReceipt>("resolve_remark", { remarkId }),
   suggest: (text: string, screen: string) => call<SuggestionReceipt>("suggest", { text, screen }),
   waitingSuggestions: () => call<number>("waiting_suggestions"),
+  supportContact: () => call<SupportView | null>("support_contact"),
 };

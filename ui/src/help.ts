@@ -33,6 +33,30 @@ const SYNC = [
   "Журнал блокируется после бездействия (время — в «Настройках»); «Сменить пользователя» закрывает ваш журнал на общем компьютере.",
 ];
 
+/** «Служба поддержки»: asked of the server when it answers; otherwise who to turn to. */
+function supportSection(): HTMLElement {
+  const box = h("div", { class: "help-support", "data-testid": "help-support" }, h("p", { class: "message-hint" }, "Загрузка…"));
+  void api
+    .supportContact()
+    .then((c) => {
+      const rows: Array<[string, string]> = c
+        ? [
+            ["Кто отвечает", c.name],
+            ["Телефон", c.phone],
+            ["Электронная почта", c.email],
+            ["Часы и место", c.hours],
+          ].filter(([, v]) => v) as Array<[string, string]>
+        : [];
+      box.replaceChildren(
+        rows.length
+          ? h("dl", { class: "lesson-facts" }, ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))
+          : h("p", {}, c ? "Контакт службы поддержки ещё не задан: обратитесь к администратору электронного журнала." : "Сервер сейчас недоступен: с вопросами обращайтесь к администратору электронного журнала учреждения."),
+      );
+    })
+    .catch(() => box.replaceChildren(h("p", {}, "Обратитесь к администратору электронного журнала учреждения.")));
+  return box;
+}
+
 export async function renderHelp(el: HTMLElement): Promise<void> {
   const waiting = await api.waitingSuggestions().catch(() => 0);
   const text = h("textarea", { id: "suggestion-text", rows: 5, "data-testid": "suggestion-text", "aria-describedby": "suggestion-message" }) as HTMLTextAreaElement;
@@ -85,6 +109,8 @@ export async function renderHelp(el: HTMLElement): Promise<void> {
       ),
       h("h2", {}, "Строка синхронизации вверху"),
       h("ul", { class: "help-list" }, ...SYNC.map((d) => h("li", {}, d))),
+      h("h2", {}, "Служба поддержки"),
+      supportSection(),
       h("h2", {}, "Предложение"),
       form,
     ),

@@ -6,7 +6,7 @@ import { getJson, sendJson } from "./api";
 import { button, formView, h, notice, ruDateTime, table } from "./dom";
 import { everyGuide, guidesFor, type Guide } from "./guides";
 import { link } from "./main";
-import type { Suggestion, SuggestionList, UserInfo } from "./types";
+import type { HelpInfo, SupportContact, Suggestion, SuggestionList, UserInfo } from "./types";
 import { ROLE_NAMES } from "./words";
 
 export async function helpScreen(main: HTMLElement): Promise<void> {
@@ -60,6 +60,54 @@ function guideBody(g: Guide): HTMLElement {
   return h("div", { class: "guide" }, h("ul", {}, ...g.duties.map((d) => h("li", {}, d))), h("p", { class: "hint" }, g.where));
 }
 
+/** «Служба поддержки»: whom to ask (GET /help), filled in when the server answers. */
+export function supportCard(): HTMLElement {
+  const card = h("section", { class: "card", "data-testid": "support-card" }, h("h2", {}, "Служба поддержки"));
+  void getJson<HelpInfo>("/help")
+    .then((info) => {
+      const c = info.support;
+      const rows: [string, string][] = [
+        ["Кто отвечает", c.name],
+        ["Телефон", c.phone],
+        ["Электронная почта", c.email],
+        ["Часы и место", c.hours],
+      ];
+      const given = rows.filter(([, v]) => v);
+      card.append(
+        given.length
+          ? h("dl", { class: "facts", "data-testid": "support" }, ...given.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))
+          : h("p", { class: "hint", "data-testid": "support" }, "Контакт службы поддержки ещё не задан: обратитесь к администратору электронного журнала вашего учреждения."),
+      );
+    })
+    .catch(() => card.append(h("p", { class: "hint" }, "Обратитесь к администратору электронного журнала вашего учреждения.")));
+  return card;
+}
+
+/** The administrator keeps the support contact (PUT /admin/support), on «Учреждение». */
+export async function supportEditCard(): Promise<HTMLElement> {
+  let current: SupportContact = { name: "", phone: "", email: "", hours: "" };
+  try {
+    current = (await getJson<HelpInfo>("/help")).support;
+  } catch {
+    // an older server: the form still shows, and its refusal says so
+  }
+  const f = formView({
+    testid: "support",
+    submit: "Сохранить контакт",
+    fields: [
+      { name: "name", label: "Кто отвечает", value: current.name, hint: "Например: администратор электронного журнала Петров Иван Сергеевич" },
+      { name: "phone", label: "Телефон", value: current.phone },
+      { name: "email", label: "Электронная почта", value: current.email },
+      { name: "hours", label: "Часы и место", value: current.hours, hint: "Например: пн–пт 9:00–17:00, каб. 214" },
+    ],
+    onSubmit: async (v) => {
+      await sendJson("PUT", "/admin/support", { name: v.value("name"), phone: v.value("phone"), email: v.value("email"), hours: v.value("hours") });
+      v.done("Контакт службы поддержки сохранён: его видят все пользователи в «Справке».", "support-saved");
+    },
+  });
+  return h("section", { class: "card", "data-testid": "support-edit" }, h("h2", {}, "Служба поддержки"), h("p", { class: "hint" }, "Кому пользователи звонят и пишут с вопросами о журнале: показывается в «Справке» консоли, дневника и приложения."), f.form);
+}
+
 /** The «Предложение» form: anyone signed in writes to the administration. */
 export function suggestionCard(screen: string): HTMLElement {
   const f = formView({
@@ -81,6 +129,7 @@ export function roleHelp(user: UserInfo): HTMLElement[] {
   const guides = guidesFor(user.roles);
   return [
     ...guides.map((g) => h("section", { class: "card", "data-testid": "role-guide" }, h("h2", {}, g.title), guideBody(g))),
+    supportCard(),
     suggestionCard("Консоль"),
   ];
 }

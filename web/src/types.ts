@@ -306,3 +306,16 @@ export interface RoomRow {
   name: string;
   active: boolean;
 }
+
+/** Whom users ask about the journal (GET /help, PUT /admin/support). */
+export interface SupportContact {
+  name: string;
+  phone: string;
+  email: string;
+  hours: string;
+}
+
+export interface HelpInfo {
+  institution: string;
+  support: SupportContact;
+}

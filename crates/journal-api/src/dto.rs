@@ -451,6 +451,9 @@ pub struct Status {
     pub server_url: Option<String>,
     /// The device's outbox chain verifies.
     pub outbox_intact: bool,
+    /// Every page of the copy's file reads back (SQLite's quick check; SQLCipher checks each
+    /// page's HMAC): false means the copy is damaged.
+    pub copy_intact: bool,
     pub store_path: String,
 }
 
@@ -697,4 +700,13 @@ pub struct SuggestionReceipt {
     pub sent: bool,
     /// Suggestions still waiting in this copy: the next sync sends them.
     pub waiting: u32,
+}
+
+/// Whom to ask about the journal: the institution's support contact, as the server keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SupportView {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
 }

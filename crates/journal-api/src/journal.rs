@@ -533,6 +533,7 @@ impl Journal {
             online: self.link.online,
             server_url: self.link.server_url.clone(),
             outbox_intact: self.store.verify_outbox().is_ok(),
+            copy_intact: self.store.check_integrity().is_ok(),
             store_path: self.store_path.display().to_string(),
         })
     }

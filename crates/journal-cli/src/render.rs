@@ -45,6 +45,14 @@ pub fn status(s: &Status, json: bool) -> anyhow::Result<()> {
         }
     );
     outln!(
+        "Файл копии:             {}",
+        if s.copy_intact {
+            "читается целиком"
+        } else {
+            "ПОВРЕЖДЁН — не удаляйте его, обратитесь к администратору журнала"
+        }
+    );
+    outln!(
         "Связь с сервером:       {}",
         match s.online {
             Some(true) => "есть",

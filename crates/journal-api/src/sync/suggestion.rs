@@ -5,8 +5,14 @@ use chrono::{DateTime, Utc};
 use journal_core::suggestion::check_suggestion;
 use serde::Deserialize;
 
-use super::{client, post};
-use crate::{ApiError, Journal, SuggestionReceipt};
+use super::{client, get, post};
+use crate::{ApiError, Journal, SuggestionReceipt, SupportView};
+
+/// `GET /help`: the institution and its support contact.
+#[derive(Debug, Deserialize)]
+struct Help {
+    support: journal_protocol::SupportContact,
+}
 
 /// The server's answer to a sent suggestion.
 #[derive(Debug, Deserialize)]
@@ -50,6 +56,21 @@ impl Journal {
             sent += 1;
         }
         Ok(sent)
+    }
+
+    /// The institution's support contact, asked of the server (None when it is out of reach: the
+    /// app then says to ask the journal's administrator).
+    pub fn support_contact(&mut self) -> Option<SupportView> {
+        let (server, token) = self.session().ok()?;
+        let http = client(self.link.ca_file.as_deref()).ok()?;
+        let r: Result<Help, ApiError> = get(&http, &server, &token, "/help", &[]);
+        let c = self.contact(r).ok()?.support;
+        Some(SupportView {
+            name: c.name,
+            phone: c.phone,
+            email: c.email,
+            hours: c.hours,
+        })
     }
 
     /// Suggestions written in this copy that the server has not yet taken.

@@ -73,3 +73,22 @@ fn a_suggestion_written_offline_is_kept_and_sent_by_the_next_sync() {
     j.sync().expect("another sync");
     assert_eq!(on_server(&server).len(), 2, "nothing is sent twice");
 }
+
+#[test]
+fn the_support_contact_comes_from_the_server_when_it_answers() {
+    let server = TestServer::start();
+    let pc = tempfile::tempdir().expect("temp dir");
+    let morning = today().and_time(NaiveTime::from_hms_opt(7, 0, 0).expect("valid time"));
+    let mut j = sign_in(&server, pc.path(), "teacher", morning);
+    let online = j.support_contact();
+    assert!(
+        online.as_ref().is_some_and(|c| c.phone.is_empty()),
+        "online: the demo's contact, not given yet: {online:?}"
+    );
+    j.set_server_url(UNREACHABLE);
+    assert_eq!(
+        j.support_contact(),
+        None,
+        "offline: nothing to show but whom to ask"
+    );
+}
