@@ -250,6 +250,7 @@ fn bench_data() -> Result<BenchData> {
         loads: loads.clone(),
         students: students.clone(),
         rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     };
     Ok(BenchData {
         snap,

@@ -755,6 +755,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         remarks,
         reopenings: Vec::new(),
         rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     }
 }
 

@@ -34,6 +34,10 @@ pub struct Snapshot {
     /// The institution's rooms (absent in older snapshots).
     #[serde(default)]
     pub rooms: Vec<Room>,
+    /// The bells of the second shift and later; `bells` holds the first shift's only, so that an
+    /// older copy, which keeps one time per lesson number, still imports the snapshot.
+    #[serde(default)]
+    pub later_shift_bells: Vec<Bell>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -764,6 +768,7 @@ impl Snapshot {
             loads,
             lessons,
             rooms: self.rooms.clone(),
+            later_shift_bells: self.later_shift_bells.clone(),
         };
         (view, scope)
     }
@@ -793,6 +798,7 @@ impl Snapshot {
             remarks: Vec::new(),
             reopenings: Vec::new(),
             rooms: self.rooms.clone(),
+            later_shift_bells: self.later_shift_bells.clone(),
         }
     }
 }
@@ -1092,6 +1098,7 @@ mod tests {
                 })
                 .collect(),
             rooms: Vec::new(),
+            later_shift_bells: Vec::new(),
         }
     }
 

@@ -202,6 +202,7 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         remarks: Vec::new(),
         reopenings: Vec::new(),
         rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     }
 }
 

@@ -119,6 +119,7 @@ fn regime_of(snap: &Snapshot) -> Regime {
     let mut bells: Vec<BellLine> = snap
         .bells
         .iter()
+        .chain(&snap.later_shift_bells)
         .map(|b| BellLine {
             shift: b.shift,
             number: b.number,
@@ -451,7 +452,10 @@ async fn set_regime(
     let regime = change_institution(&state, &auth, "regime_set", |snap| {
         let bells = check_regime(&input, snap)?;
         let old = regime_of(snap);
-        snap.bells = bells;
+        // The first shift's bells where every copy reads them, the later shifts' beside them.
+        let (first, later): (Vec<Bell>, Vec<Bell>) = bells.into_iter().partition(|b| b.shift <= 1);
+        snap.bells = first;
+        snap.later_shift_bells = later;
         snap.institution.regime = WorkRegime {
             days_per_week: input.days_per_week,
             shifts: input.shifts,

@@ -284,6 +284,7 @@ impl Store {
             remarks,
             reopenings,
             rooms: Vec::new(),
+            later_shift_bells: Vec::new(),
         })
     }
 }

@@ -145,5 +145,6 @@ pub fn college() -> Snapshot {
         remarks: Vec::new(),
         reopenings: Vec::new(),
         rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     }
 }

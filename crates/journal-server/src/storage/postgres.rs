@@ -24,8 +24,8 @@ use tokio_postgres::{GenericClient, NoTls};
 use super::sqlite::{
     check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
     time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
-    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM, KIND_STUDENT, KIND_SUBGROUP,
-    KIND_SUBJECT,
+    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT,
+    KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry};
@@ -322,6 +322,14 @@ async fn put_ref_rows<C: GenericClient>(
     }
     for r in &snap.rooms {
         rows.push((KIND_ROOM, r.id.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.later_shift_bells {
+        rows.push((
+            KIND_SHIFT_BELL,
+            super::sqlite::bell_key(r),
+            None,
+            to_json(r)?,
+        ));
     }
     // The ordinal keeps each kind's imported order.
     let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
@@ -1972,6 +1980,7 @@ impl Storage for PostgresStorage {
             loads: ref_rows(&*tx, &inst, KIND_LOAD).await?,
             plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
             rooms: ref_rows(&*tx, &inst, KIND_ROOM).await?,
+            later_shift_bells: ref_rows(&*tx, &inst, KIND_SHIFT_BELL).await?,
             lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,

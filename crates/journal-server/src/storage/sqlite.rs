@@ -187,6 +187,7 @@ pub(crate) const KIND_SUBJECT: &str = "subject";
 pub(crate) const KIND_LOAD: &str = "load";
 pub(crate) const KIND_PLAN_TOPIC: &str = "plan_topic";
 pub(crate) const KIND_ROOM: &str = "room";
+pub(crate) const KIND_SHIFT_BELL: &str = "shift_bell";
 
 /// A bell line's key among the institution's bells: its number in the first shift (as before
 /// shifts existed), «shift:number» in a later one.
@@ -632,6 +633,9 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
     for (i, r) in snap.rooms.iter().enumerate() {
         put(KIND_ROOM, r.id.to_string(), i, None, to_json(r)?)?;
     }
+    for (i, r) in snap.later_shift_bells.iter().enumerate() {
+        put(KIND_SHIFT_BELL, bell_key(r), i, None, to_json(r)?)?;
+    }
     Ok(())
 }
 
@@ -723,6 +727,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         loads: ref_rows(conn, inst, KIND_LOAD)?,
         plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
         rooms: ref_rows(conn, inst, KIND_ROOM)?,
+        later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,

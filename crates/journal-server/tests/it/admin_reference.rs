@@ -124,7 +124,13 @@ async fn regime_with_two_shifts_reaches_the_teacher(b: Backend) {
         json!({"days_per_week": 6, "shifts": 2}),
         "the snapshot carries the regime"
     );
-    let second: Vec<&Value> = snap["bells"]
+    assert!(
+        snap["bells"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|b| b["shift"] == 1)),
+        "`bells` keeps the first shift only, as older copies read it"
+    );
+    let second: Vec<&Value> = snap["later_shift_bells"]
         .as_array()
         .map(|a| a.iter().filter(|b| b["shift"] == 2).collect())
         .unwrap_or_default();

@@ -302,6 +302,7 @@ pub fn fixture() -> Fixture {
         lessons: lessons.iter().chain(sub_lessons.iter()).cloned().collect(),
         reopenings: vec![],
         rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     };
     Fixture {
         teacher,
