@@ -252,6 +252,7 @@ fn apply_loads(
                         name: name.clone(),
                         short_name: name.chars().take(20).collect(),
                         kind: *kind,
+                        grading: Default::default(),
                     });
                     id
                 })
