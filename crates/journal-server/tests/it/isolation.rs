@@ -50,8 +50,25 @@ async fn state_of_a(s: &TestServer) -> (Value, u64, u64) {
 }
 
 async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
-    let s = TestServer::start(b).await;
+    let backups = tempfile::tempdir().expect("a temp dir for backups");
+    let config = journal_server::ServerConfig {
+        backup_dir: Some(backups.path().to_path_buf()),
+        ..crate::support::test_config()
+    };
+    let s = TestServer::start_with(b, config).await;
     let a = s.snapshot.clone();
+    // A backup made by A's administrator while the database held A alone: the file holds A's data.
+    let admin_a = s.device("admin").await;
+    let resp = s
+        .post("/admin/backups")
+        .bearer_auth(&admin_a.token)
+        .send()
+        .await
+        .expect("the backup request reaches the server");
+    assert_eq!(resp.status(), 201, "A's administrator makes a backup");
+    let made: Value = resp.json().await.expect("the backup's description");
+    let backup = made["name"].as_str().unwrap_or_default().to_string();
+
     let now = today().and_hms_opt(9, 0, 0).unwrap_or_default();
     create_institution(
         s.storage.as_ref(),
@@ -102,6 +119,13 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             .map(|u| u.id.0.to_string()),
     );
 
+    let room = a
+        .rooms
+        .first()
+        .map(|r| r.id.0.to_string())
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+
+    secrets.push(backup.clone());
     let before = state_of_a(&s).await;
     let doc: Value = s
         .get("/openapi.json")
@@ -120,10 +144,34 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         // Each route's A-id forms; a route with no case fails here.
         let urls: Vec<String> = match path.trim_start_matches("/api/v1") {
-            "/health" | "/auth/login" | "/auth/logout" | "/auth/me" | "/auth/password"
-            | "/print/verify" | "/sync/pull" | "/sync/push" | "/sync/snapshot"
-            | "/admin/clock-skews" | "/admin/users" | "/admin/year" | "/admin/groups"
-            | "/admin/institution" | "/admin/students" | "/admin/loads" => {
+            "/health"
+            | "/auth/login"
+            | "/auth/logout"
+            | "/auth/me"
+            | "/auth/password"
+            | "/print/verify"
+            | "/sync/pull"
+            | "/sync/push"
+            | "/sync/snapshot"
+            | "/admin/clock-skews"
+            | "/admin/users"
+            | "/admin/year"
+            | "/admin/groups"
+            | "/admin/institution"
+            | "/admin/students"
+            | "/admin/loads"
+            | "/admin/audit"
+            | "/admin/backups"
+            | "/admin/logins/slips"
+            | "/admin/policy"
+            | "/admin/readiness"
+            | "/admin/regime"
+            | "/admin/rooms"
+            | "/admin/subjects"
+            | "/admin/suggestions"
+            | "/admin/support"
+            | "/help"
+            | "/suggestions" => {
                 vec![path.trim_start_matches("/api/v1").to_string()]
             }
             "/admin/import/{kind}" => [
@@ -146,6 +194,11 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             "/admin/students/{id}/withdraw" => {
                 vec![format!("/admin/students/{student}/withdraw")]
             }
+            "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
+            "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
+            "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
+            "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
+            "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
             "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
             "/print/{document}" => vec![
                 format!("/print/year_journal?group={group}"),
@@ -156,7 +209,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             ],
             other => panic!("route {other} has no cross-institution case: add one"),
         };
-        let has_id = path.contains("{id}");
+        let has_id = path.contains('{') && !path.contains("{document}") && !path.contains("{kind}");
         for url in urls {
             for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
                 if url == "/auth/logout" || url == "/auth/password" {
@@ -219,6 +272,11 @@ fn body_for(route: &str, a: &Value) -> Value {
         "/admin/loads" => json!({
             "teacher_id": a["teacher_id"], "group_id": a["group_id"], "subject_id": a["subject_id"],
         }),
+        "/admin/rooms/{id}" | "/admin/rooms" => json!({"name": "Захват"}),
+        "/admin/subjects/{id}" | "/admin/subjects" => {
+            json!({"name": "Захват", "short_name": "Зхв", "grading": "five_point"})
+        }
+        "/admin/logins/slips" => json!({"group_id": a["group_id"], "who": "both"}),
         "/admin/students" => json!({
             "last_name": "Захватов", "first_name": "Иван", "group_id": a["group_id"], "from": a["on"],
         }),
