@@ -100,8 +100,16 @@ fn backup_dir(state: &AppState) -> Result<PathBuf, ApiError> {
     Ok(dir)
 }
 
-/// The existing backup `name`: 400 for a name that is not a backup's, 404 for one not there.
-fn named(state: &AppState, name: &str) -> Result<PathBuf, ApiError> {
+/// Whether the database holds several institutions. Then a backup file (of the whole database,
+/// made before the second institution came or by the operator) is no one institution's: the HTTP
+/// routes neither list nor hand it out, so one institution's administrator never gets another's data.
+async fn shared(state: &AppState) -> Result<bool, ApiError> {
+    Ok(state.storage.institutions().await?.len() > 1)
+}
+
+/// The existing backup `name`: 400 for a name that is not a backup's, 404 for one not there (or
+/// in a database shared by several institutions).
+async fn named(state: &AppState, name: &str) -> Result<PathBuf, ApiError> {
     if !is_backup_name(name) {
         return Err(ApiError::bad_request(
             "invalid_backup_name",
@@ -109,7 +117,7 @@ fn named(state: &AppState, name: &str) -> Result<PathBuf, ApiError> {
         ));
     }
     let path = backup_dir(state)?.join(name);
-    if !path.is_file() {
+    if !path.is_file() || shared(state).await? {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "unknown_backup",
@@ -210,6 +218,9 @@ async fn list(
 ) -> Result<Json<Vec<BackupInfo>>, ApiError> {
     permitted(&state, &auth, &[Action::Backup], REFUSAL).await?;
     let dir = backup_dir(&state)?;
+    if shared(&state).await? {
+        return Ok(Json(Vec::new()));
+    }
     let mut out = blocking(move || {
         let entries = std::fs::read_dir(&dir).map_err(|e| {
             file_failure(
@@ -243,7 +254,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<BackupInfo>), ApiError> {
     let admin_account = permitted(&state, &auth, &[Action::Backup], REFUSAL).await?;
     let dir = backup_dir(&state)?;
-    if state.storage.institutions().await?.len() > 1 {
+    if shared(&state).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "backup_shared_database",
@@ -339,7 +350,7 @@ async fn verify(
     UrlPath(name): UrlPath<String>,
 ) -> Result<Json<BackupCheck>, ApiError> {
     permitted(&state, &auth, &[Action::Backup], REFUSAL).await?;
-    let path = named(&state, &name)?;
+    let path = named(&state, &name).await?;
     let backend = state.storage.backend();
     let check = blocking(move || {
         let work = tempfile::tempdir().map_err(|e| {
@@ -386,7 +397,7 @@ async fn download(
     UrlPath(name): UrlPath<String>,
 ) -> Result<Response, ApiError> {
     permitted(&state, &auth, &[Action::Backup], REFUSAL).await?;
-    let path = named(&state, &name)?;
+    let path = named(&state, &name).await?;
     let bytes = blocking(move || {
         std::fs::read(&path).map_err(|e| {
             file_failure(

@@ -574,6 +574,10 @@ async fn reassign_load(
         YEAR_REFUSAL,
         "load_reassigned",
         |snap| {
+            // The path's load first: a load of another institution is 404 whatever the body says.
+            if !snap.loads.iter().any(|l| l.id == load_id) {
+                return Err(unknown());
+            }
             check_teacher(snap, req.teacher_id)?;
             let load = snap
                 .loads

@@ -40,6 +40,7 @@ mod audit;
 mod auth;
 mod clock;
 mod init_institution;
+mod isolation;
 mod kill_loop;
 mod merge;
 mod offline_revoked;

@@ -1,0 +1,287 @@
+//! Cross-institution isolation: one database with the demo (institution A) and an institution made
+//! by `init --institution`'s code path (B). Every route of the OpenAPI document is called by B's
+//! administrator with A's ids: nothing of A comes back and nothing of A changes. A route added
+//! later without a case here fails the test.
+
+use ed25519_dalek::SigningKey;
+use journal_core::DeviceId;
+use journal_protocol::PROTOCOL_VERSION;
+use journal_server::dto::{LoginResponse, PROTOCOL_HEADER};
+use journal_server::init::{create_institution, NewInstitution};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::support::{today, Backend, TestServer};
+
+const PASSWORD_B: &str = "пароль-админа-Б";
+
+async fn login(s: &TestServer, login: &str, password: &str) -> String {
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    let resp = s
+        .post("/auth/login")
+        .json(&json!({
+            "login": login,
+            "password": password,
+            "device_id": DeviceId(Uuid::new_v4()),
+            "device_key": hex::encode(key.verifying_key().to_bytes()),
+        }))
+        .send()
+        .await
+        .expect("the login request reaches the server");
+    assert_eq!(resp.status(), 200, "{login} signs in");
+    let body: LoginResponse = resp.json().await.expect("a login reply");
+    body.token
+}
+
+/// A's state as the storage holds it: the snapshot, its seq and the reference version.
+async fn state_of_a(s: &TestServer) -> (Value, u64, u64) {
+    let id = s.snapshot.institution.id;
+    let (snap, seq) = s.storage.snapshot(id).await.expect("A's snapshot reads");
+    let version = s
+        .storage
+        .reference_version(id)
+        .await
+        .expect("A's reference version reads");
+    (
+        serde_json::to_value(&snap).expect("a snapshot serialises"),
+        seq,
+        version,
+    )
+}
+
+async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
+    let backups = tempfile::tempdir().expect("a temp dir for backups");
+    let config = journal_server::ServerConfig {
+        backup_dir: Some(backups.path().to_path_buf()),
+        ..crate::support::test_config()
+    };
+    let s = TestServer::start_with(b, config).await;
+    let a = s.snapshot.clone();
+    // A backup made by A's administrator while the database held A alone: the file holds A's data.
+    let admin_a = s.device("admin").await;
+    let resp = s
+        .post("/admin/backups")
+        .bearer_auth(&admin_a.token)
+        .send()
+        .await
+        .expect("the backup request reaches the server");
+    assert_eq!(resp.status(), 201, "A's administrator makes a backup");
+    let made: Value = resp.json().await.expect("the backup's description");
+    let backup = made["name"].as_str().unwrap_or_default().to_string();
+
+    let now = today().and_hms_opt(9, 0, 0).unwrap_or_default();
+    create_institution(
+        s.storage.as_ref(),
+        NewInstitution {
+            name: "ГБПОУ «Колледж Б»".into(),
+            short_name: Some("Колледж Б".into()),
+            timezone: "Europe/Moscow".into(),
+            policy: journal_core::Policy::default(),
+            admin_login: "adminb".into(),
+            admin_name: Some("Иванова Мария Петровна".into()),
+        },
+        PASSWORD_B,
+        today(),
+        now,
+    )
+    .await
+    .expect("institution B is created beside the demo");
+    let token = login(&s, "adminb", PASSWORD_B).await;
+    // B gets data of its own through the admin import.
+    let resp = s
+        .post("/admin/import/groups?file=groups.csv")
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body("Группа;Курс\nБ-11;1\n")
+        .send()
+        .await
+        .expect("the import reaches the server");
+    assert_eq!(resp.status(), 200, "B imports its group");
+
+    let group = a.groups[0].id.0.to_string();
+    let student = a.students[0].id.0.to_string();
+    let load = a.loads[0].id.0.to_string();
+    let teacher = a.loads[0].teacher_id.0.to_string();
+    let mut secrets: Vec<String> = vec![
+        a.institution.id.0.to_string(),
+        a.institution.name.clone(),
+        group.clone(),
+        student.clone(),
+        load.clone(),
+        teacher.clone(),
+    ];
+    secrets.extend(a.groups.iter().map(|g| g.id.0.to_string()));
+    secrets.extend(a.students.iter().map(|st| st.id.0.to_string()));
+    secrets.extend(
+        a.users
+            .iter()
+            .filter(|u| u.login != "adminb")
+            .map(|u| u.id.0.to_string()),
+    );
+
+    let room = a
+        .rooms
+        .first()
+        .map(|r| r.id.0.to_string())
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+
+    secrets.push(backup.clone());
+    let before = state_of_a(&s).await;
+    let doc: Value = s
+        .get("/openapi.json")
+        .send()
+        .await
+        .expect("openapi.json reaches the server")
+        .json()
+        .await
+        .expect("the document is JSON");
+    let subject = a.loads[0].subject_id.0.to_string();
+    let body_with_a = json!({
+        "group_id": group, "student_id": student, "load_id": load, "teacher_id": teacher,
+        "subject_id": subject, "on": today(), "last_day": today(),
+    });
+    let mut calls = 0;
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        // Each route's A-id forms; a route with no case fails here.
+        let urls: Vec<String> = match path.trim_start_matches("/api/v1") {
+            "/health"
+            | "/auth/login"
+            | "/auth/logout"
+            | "/auth/me"
+            | "/auth/password"
+            | "/print/verify"
+            | "/sync/pull"
+            | "/sync/push"
+            | "/sync/snapshot"
+            | "/admin/clock-skews"
+            | "/admin/users"
+            | "/admin/year"
+            | "/admin/groups"
+            | "/admin/institution"
+            | "/admin/students"
+            | "/admin/loads"
+            | "/admin/audit"
+            | "/admin/backups"
+            | "/admin/logins/slips"
+            | "/admin/policy"
+            | "/admin/readiness"
+            | "/admin/regime"
+            | "/admin/rooms"
+            | "/admin/subjects"
+            | "/admin/suggestions"
+            | "/admin/support"
+            | "/help"
+            | "/suggestions" => {
+                vec![path.trim_start_matches("/api/v1").to_string()]
+            }
+            "/admin/import/{kind}" => [
+                "students",
+                "groups",
+                "teachers",
+                "loads",
+                "timetable",
+                "plan",
+            ]
+            .iter()
+            .map(|k| format!("/admin/import/{k}?file=x.csv&dry_run=true"))
+            .collect(),
+            "/admin/users/{id}/password" => vec![format!("/admin/users/{teacher}/password")],
+            "/admin/users/{id}/deactivate" => vec![format!("/admin/users/{teacher}/deactivate")],
+            "/admin/users/{id}/reactivate" => vec![format!("/admin/users/{teacher}/reactivate")],
+            "/admin/students/{id}/transfer" => {
+                vec![format!("/admin/students/{student}/transfer")]
+            }
+            "/admin/students/{id}/withdraw" => {
+                vec![format!("/admin/students/{student}/withdraw")]
+            }
+            "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
+            "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
+            "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
+            "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
+            "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
+            "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
+            "/print/{document}" => vec![
+                format!("/print/year_journal?group={group}"),
+                format!("/print/finals?group={group}"),
+                format!("/print/subject?load={load}&period=1"),
+                format!("/print/extract?group={group}&student={student}&period=1"),
+                format!("/print/outage?date={}", today()),
+            ],
+            other => panic!("route {other} has no cross-institution case: add one"),
+        };
+        let has_id = path.contains('{') && !path.contains("{document}") && !path.contains("{kind}");
+        for url in urls {
+            for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+                if url == "/auth/logout" || url == "/auth/password" {
+                    continue; // B's own session only; holds no id of A
+                }
+                let body = body_for(path.trim_start_matches("/api/v1"), &body_with_a);
+                let req = match method.as_str() {
+                    "get" => s.get(&url),
+                    "post" => s.post(&url).json(&body),
+                    "put" => s
+                        .client
+                        .put(s.url(&url))
+                        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                        .json(&body),
+                    other => panic!("unexpected method {other}"),
+                };
+                let resp = req
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .expect("the request reaches the server");
+                calls += 1;
+                let status = resp.status().as_u16();
+                let text = resp.text().await.unwrap_or_default();
+                let sent = format!("{url} {body}");
+                // An id the request itself named may be echoed in the refusal; any other is a leak.
+                for secret in secrets.iter().filter(|x| !sent.contains(x.as_str())) {
+                    assert!(
+                        !text.contains(secret.as_str()),
+                        "{method} {url} as B's administrator returned A's {secret}: {text}"
+                    );
+                }
+                if has_id && method != "get" {
+                    assert!(
+                        status == 403 || status == 404,
+                        "{method} {url} with A's id answers 403/404, not {status}: {text}"
+                    );
+                    let body: Value = serde_json::from_str(&text).unwrap_or_default();
+                    assert!(
+                        body["code"].as_str().is_some_and(|c| !c.is_empty()),
+                        "{method} {url} refuses with a code: {text}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(calls > 20, "every route was called ({calls} calls)");
+    let after = state_of_a(&s).await;
+    assert_eq!(before.1, after.1, "A's server_seq did not move");
+    assert_eq!(before.2, after.2, "A's reference_version did not move");
+    assert!(before.0 == after.0, "A's snapshot is unchanged");
+}
+
+/// The body a route takes, naming A's ids where it has them.
+fn body_for(route: &str, a: &Value) -> Value {
+    match route {
+        "/admin/loads/{id}/teacher" => json!({"teacher_id": a["teacher_id"]}),
+        "/admin/students/{id}/transfer" => json!({"group_id": a["group_id"], "on": a["on"]}),
+        "/admin/students/{id}/withdraw" => json!({"last_day": a["last_day"]}),
+        "/admin/loads" => json!({
+            "teacher_id": a["teacher_id"], "group_id": a["group_id"], "subject_id": a["subject_id"],
+        }),
+        "/admin/rooms/{id}" | "/admin/rooms" => json!({"name": "Захват"}),
+        "/admin/subjects/{id}" | "/admin/subjects" => {
+            json!({"name": "Захват", "short_name": "Зхв", "grading": "five_point"})
+        }
+        "/admin/logins/slips" => json!({"group_id": a["group_id"], "who": "both"}),
+        "/admin/students" => json!({
+            "last_name": "Захватов", "first_name": "Иван", "group_id": a["group_id"], "from": a["on"],
+        }),
+        _ => json!({}),
+    }
+}
+
+conformance!(institution_b_sees_and_changes_nothing_of_institution_a);
