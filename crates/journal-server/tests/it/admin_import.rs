@@ -215,8 +215,8 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
     )
     .await;
     assert_eq!(status, 200, "a good CSV imports: {body}");
-    assert_eq!(body["added"], 2, "two students are added: {body}");
-    assert_eq!(body["kind"], "students", "the reply names the kind");
+    assert_eq!(body["created"], 2, "two students are added: {body}");
+    assert_eq!(body["applied"], true, "the reply says the file was applied");
     let (status, body) = send(
         &s,
         &admin.token,
@@ -226,7 +226,7 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
     )
     .await;
     assert_eq!(status, 200, "a good XLSX imports: {body}");
-    assert_eq!(body["added"], 1, "one student is added: {body}");
+    assert_eq!(body["created"], 1, "one student is added: {body}");
 
     let (snap, _) = s
         .storage
