@@ -18,6 +18,10 @@ for f in "$TAURI_DRIVER" "$JOURNAL_APP_BIN" "$JOURNAL_SERVER_BIN"; do
     exit 1
   fi
 done
+# A fresh clone has no node_modules here (make deps installs them; make e2e alone must work too).
+if [ ! -d tests/e2e/node_modules/selenium-webdriver ]; then
+  (cd tests/e2e && npm ci --no-audit --no-fund)
+fi
 mkdir -p target/e2e-screenshots
 # WebKitGTK under Xvfb has no GPU: software rendering, no DMA-BUF.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1

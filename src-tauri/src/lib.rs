@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tauri::State;
 
+pub mod help_commands;
 pub mod journal_commands;
 pub mod print_commands;
 pub mod remark_commands;
@@ -413,6 +414,9 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         sync_commands::import_bundle_answer,
         sync_commands::push_bundle,
         sync_commands::bundle_defaults,
+        help_commands::suggest,
+        help_commands::waiting_suggestions,
+        help_commands::support_contact,
         remark_commands::remarks,
         remark_commands::resolve_remark,
         print_commands::print_default_path,

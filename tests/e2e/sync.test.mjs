@@ -54,6 +54,23 @@ function serverCell(server, lessonId) {
   return lesson.students[0].cell.symbol;
 }
 
+const SUGGESTION = "Прошу добавить в журнал печать по подгруппам";
+
+/** The texts of the suggestions the server's administrator reads. */
+async function suggestionsOnServer(server) {
+  const protocol = { "x-journal-protocol": "2" };
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { ...protocol, "content-type": "application/json" },
+    body: JSON.stringify({ login: "admin", password: "demo", device_id: "0b6c6a52-3d0e-4f57-9a53-3c2f8c1d9e41" }),
+  });
+  assert.equal(login.status, 200, "the administrator signs in over the API");
+  const { token } = await login.json();
+  const resp = await fetch(`${server.url}/api/v1/admin/suggestions`, { headers: { ...protocol, authorization: `Bearer ${token}` } });
+  assert.equal(resp.status, 200, "the administrator reads the suggestions");
+  return (await resp.json()).suggestions.map((s) => s.text);
+}
+
 test("marks made online and offline reach the server after a restart and a sync", async () => {
   const server = await startServer({ today: TODAY });
   // Background sync every hour: this test presses «Синхронизировать» itself.
@@ -77,6 +94,18 @@ test("marks made online and offline reach the server after a restart and a sync"
     assert.match(await headerText(app.driver, "sync-pending"), /Не отправлено: 1/, "the offline mark waits");
     await screenshot(app.driver, "sync-offline.png");
 
+    // F1 → «Справка»: a suggestion written offline is kept on this PC, not refused.
+    await app.driver.findElement(By.css("body")).sendKeys(Key.F1);
+    const text = await app.driver.wait(until.elementLocated(By.css("[data-testid=suggestion-text]")), 20000,
+      "F1 opens «Справка» with the «Предложение» form");
+    await screenshot(app.driver, "help.png");
+    await text.sendKeys(SUGGESTION);
+    await app.driver.findElement(By.css("[data-testid=suggestion-send]")).click();
+    const said = await app.driver.findElement(By.css("[data-testid=suggestion-message]"));
+    await app.driver.wait(async () => /сохранено на этом компьютере/.test(await said.getText()), 30000,
+      "offline, the suggestion is kept for the next sync");
+    await screenshot(app.driver, "help-offline.png");
+
     // The app is restarted on the same PC while the server is still down: offline sign-in.
     await app.stop();
     app = await startApp(env, { dataDir });
@@ -93,6 +122,8 @@ test("marks made online and offline reach the server after a restart and a sync"
     assert.equal(await headerText(app.driver, "sync-mode"), "На связи", "the header is back to «На связи»");
     await screenshot(app.driver, "sync-online.png");
 
+    assert.deepEqual(await suggestionsOnServer(server), [SUGGESTION],
+      "the suggestion written offline survived the restart and reached the administrator with the sync");
     assert.equal(serverCell(server, online), "5", "the server has the mark made online");
     assert.equal(serverCell(server, offline), "4", "the server has the mark made offline");
   } finally {

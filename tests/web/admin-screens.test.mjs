@@ -123,6 +123,9 @@ test("«Журнал действий»: the administrator's actions, filtered b
 });
 
 test("«Пользователи»: login slips for a group's students come as a PDF", async () => {
+  // A new institution has no group yet: the slips form appears only once there is one.
+  const made = await api("POST", "/admin/groups", { name: "ТО-11", course: 1, specialty: "23.02.07 Техническое обслуживание и ремонт автотранспортных средств" });
+  assert.ok([200, 201].includes(made.status), `a group is created for the slips: ${made.status} ${await made.text()}`);
   await open(driver, "users");
   const groups = await (await find(driver, "slips-group")).findElements(By.css("option"));
   assert.ok(groups.length > 0, "the groups are offered");
@@ -136,4 +139,55 @@ test("«Пользователи»: login slips for a group's students come as a
   const href = await (await find(driver, "slips-open")).getAttribute("href");
   assert.ok(href.startsWith("blob:"), `the PDF is offered to open: ${href}`);
   await screenshot(driver, "users-slips");
+});
+
+test("«Предложение»: a teacher writes from the console, the administrator reads it and marks it «Рассмотрено»", async () => {
+  const made = await api("POST", "/admin/users", { login: "sidorova", full_name: "Сидорова Елена Викторовна", grants: [{ role: "teacher" }], password: "Perv-parol-2026" });
+  assert.ok([200, 201].includes(made.status), `the teacher's account is created: ${made.status} ${await made.text()}`);
+
+  // «Учреждение»: the administrator gives the support contact that every user's «Справка» shows.
+  await open(driver, "institution");
+  await type(driver, "support-name", "Администратор журнала Петров Иван Сергеевич");
+  await type(driver, "support-phone", "+7 (812) 555-01-02");
+  await type(driver, "support-email", "не почта");
+  await (await find(driver, "support-submit")).click();
+  assert.match(await waitFilled(driver, "support-error"), /Электронная почта/, "a malformed address is refused, saying which field");
+  await type(driver, "support-email", "journal@college.ru");
+  await (await find(driver, "support-submit")).click();
+  await find(driver, "support-saved", 20000);
+  await screenshot(driver, "institution-support");
+
+  // The teacher: the first password is changed, then the page shows the teacher's guide and the form.
+  await (await find(driver, "sign-out")).click();
+  await type(driver, "signin-login", "sidorova");
+  await (await type(driver, "signin-password", "Perv-parol-2026")).sendKeys(Key.ENTER);
+  await find(driver, "screen-password", 20000);
+  await type(driver, "password-old", "Perv-parol-2026");
+  await type(driver, "password-new", "Sidorova-svoy-2026");
+  await (await type(driver, "password-repeat", "Sidorova-svoy-2026")).sendKeys(Key.ENTER);
+  const guide = await waitFilled(driver, "role-guide", 20000);
+  assert.match(guide, /Преподавателю/, `the teacher's guide is shown: ${guide}`);
+  assert.match(guide, /в день проведения учебного занятия/, "in the regulations' words");
+  assert.match(await waitFilled(driver, "support", 20000), /555-01-02/, "the support contact is shown to the teacher");
+  await (await find(driver, "suggestion-submit")).click();
+  assert.match(await waitFilled(driver, "suggestion-text-error"), /Заполните/, "an empty suggestion is refused beside the field");
+  await type(driver, "suggestion-text", "Прошу добавить печать журнала по подгруппам.");
+  await (await find(driver, "suggestion-submit")).click();
+  await find(driver, "suggestion-sent", 20000);
+  await screenshot(driver, "help-teacher");
+
+  // The administrator: «Предложения» lists it; «Рассмотрено» takes it off the open list.
+  await (await find(driver, "sign-out")).click();
+  await type(driver, "signin-login", "admin");
+  await (await type(driver, "signin-password", server.adminPassword)).sendKeys(Key.ENTER);
+  await find(driver, "header-user", 20000);
+  await open(driver, "suggestions");
+  const rows = await waitFilled(driver, "suggestions", 20000);
+  assert.match(rows, /по подгруппам/, `the suggestion is listed: ${rows}`);
+  assert.match(rows, /Сидорова Елена Викторовна/, "with its author");
+  await screenshot(driver, "suggestions");
+  await (await driver.findElement(By.css('[data-testid^="suggestion-done-"]'))).click();
+  await find(driver, "suggestions-empty", 20000);
+  await (await find(driver, "suggestions-all")).click();
+  assert.match(await waitFilled(driver, "suggestions", 20000), /рассмотрено/, "the full list shows it dealt with");
 });

@@ -125,6 +125,19 @@ test("the administrator's first day in the console, and the teacher sees the les
   await find(driver, "year-saved", 20000);
   await screenshot(driver, "year");
 
+  // «Звонки и режим»: a new institution has no bells; the timetable refers to lesson numbers.
+  await open(driver, "bells");
+  for (const [n, starts, ends] of [[1, "08:30", "10:00"], [2, "10:10", "11:40"], [3, "12:20", "13:50"]]) {
+    await (await find(driver, "bells-1-add")).click();
+    for (const [id, hhmm] of [[`bell-1-${n}-starts`, starts], [`bell-1-${n}-ends`, ends]]) {
+      const el = await find(driver, id);
+      await el.sendKeys(hhmm.replace(":", ""));
+      assert.equal(await el.getAttribute("value"), hhmm, `«${id}» holds ${hhmm}`);
+    }
+  }
+  await (await find(driver, "regime-submit")).click();
+  await find(driver, "regime-saved", 15000);
+
   // «Группы»: one group by hand (Enter submits); the same name again is refused beside the field.
   await open(driver, "groups");
   await type(driver, "group-new-name", "ПР-11");

@@ -19,6 +19,8 @@ import type {
   SignInOutcome,
   SignInState,
   Status,
+  SuggestionReceipt,
+  SupportView,
   SyncReportDto,
   SyncState,
   TopicInput,
@@ -93,4 +95,7 @@ export const api = {
   // remarks
   remarks: () => call<RemarkView[]>("remarks"),
   resolveRemark: (remarkId: string) => call<EditReceipt>("resolve_remark", { remarkId }),
+  suggest: (text: string, screen: string) => call<SuggestionReceipt>("suggest", { text, screen }),
+  waitingSuggestions: () => call<number>("waiting_suggestions"),
+  supportContact: () => call<SupportView | null>("support_contact"),
 };

@@ -21,6 +21,7 @@ export const NAV: Array<{ screen: string; label: string }> = [
   { screen: "conflicts", label: "Конфликты и отказы" },
   { screen: "print", label: "Печать" },
   { screen: "settings", label: "Настройки" },
+  { screen: "help", label: "Справка" },
 ];
 
 function syncLine(sync: SyncState, today: string, actions: HeaderActions): HTMLElement {

@@ -14,6 +14,7 @@ import { renderConflicts } from "./sync";
 import { renderRemarks } from "./remarks";
 import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
+import { renderHelp } from "./help";
 import type { Session, SyncState } from "./types";
 
 export type Route =
@@ -24,7 +25,8 @@ export type Route =
   | { screen: "conflicts" }
   | { screen: "remarks" }
   | { screen: "print" }
-  | { screen: "settings" };
+  | { screen: "settings" }
+  | { screen: "help" };
 
 const header = document.getElementById("app-header") as HTMLElement;
 const main = document.getElementById("app-main") as HTMLElement;
@@ -86,6 +88,9 @@ export async function navigate(next: Route): Promise<void> {
         break;
       case "print":
         await renderPrint(main, session);
+        break;
+      case "help":
+        await renderHelp(main);
         break;
       case "settings":
         await renderSettings(main, session, (minutes) => {
@@ -155,6 +160,14 @@ function startTimers(): void {
     }, 1000),
   );
 }
+
+// F1 opens «Справка» from any screen of an open journal.
+window.addEventListener("keydown", (e) => {
+  if (e.key === "F1" && session) {
+    e.preventDefault();
+    void navigate({ screen: "help" });
+  }
+});
 
 for (const ev of ["keydown", "mousedown", "mousemove", "wheel", "touchstart"]) {
   window.addEventListener(ev, () => (lastActivity = Date.now()), { passive: true, capture: true });

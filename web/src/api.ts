@@ -15,12 +15,15 @@ export class ApiFailure extends Error {
   readonly code: string;
   /** The bad rows of a refused import file (422 import_rows_invalid). */
   readonly rows: ImportRowError[];
+  /** The field a refusal names (a refused policy names its field). */
+  readonly field: string | null;
 
-  constructor(status: number, code: string, message: string, rows: ImportRowError[] = []) {
+  constructor(status: number, code: string, message: string, rows: ImportRowError[] = [], field: string | null = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.rows = rows;
+    this.field = field;
   }
 }
 
@@ -101,7 +104,7 @@ async function send(method: string, path: string, opts: CallOptions = {}): Promi
 }
 
 async function failureOf(resp: Response): Promise<ApiFailure> {
-  let parsed: Partial<ApiErrorBody & { rows: ImportRowError[] }> = {};
+  let parsed: Partial<ApiErrorBody & { rows: ImportRowError[]; field: string }> = {};
   try {
     parsed = await resp.json();
   } catch {
@@ -115,7 +118,7 @@ async function failureOf(resp: Response): Promise<ApiFailure> {
       : typeof parsed.message === "string" && parsed.message
         ? parsed.message
         : `Сервер ответил ошибкой ${resp.status}`;
-  const failure = new ApiFailure(resp.status, code, message, Array.isArray(parsed.rows) ? parsed.rows : []);
+  const failure = new ApiFailure(resp.status, code, message, Array.isArray(parsed.rows) ? parsed.rows : [], typeof parsed.field === "string" ? parsed.field : null);
   if (code === "password_change_required") onPasswordChangeRequired();
   else if (resp.status === 401 && token()) onSignedOut();
   return failure;

@@ -156,7 +156,9 @@ export function formView(spec: FormSpec): FormView {
     },
     showError(e: unknown) {
       const code = e instanceof ApiFailure ? e.code : "";
-      const field = spec.fieldOfCode?.[code];
+      // A refusal that names its field (a policy) goes there; otherwise by its code.
+      const named = e instanceof ApiFailure && e.field && errors.has(e.field) ? e.field : undefined;
+      const field = named ?? spec.fieldOfCode?.[code];
       const slot = field ? errors.get(field) : undefined;
       if (field && slot) {
         slot.textContent = messageOf(e);

@@ -11,7 +11,8 @@ import { groupsScreen, studentsScreen, loadsScreen } from "./roster";
 import { usersScreen } from "./users";
 import { importScreen } from "./import";
 import { auditScreen, backupsScreen } from "./service";
-import { helpScreen } from "./help";
+import { helpScreen, roleHelp, suggestionsScreen } from "./help";
+import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
 
 export interface Screen {
   path: string;
@@ -23,6 +24,9 @@ const SCREENS: Screen[] = [
   { path: "/", title: "Готовность данных", render: readinessScreen },
   { path: "/institution", title: "Учреждение", render: institutionScreen },
   { path: "/year", title: "Учебный год", render: yearScreen },
+  { path: "/bells", title: "Звонки и режим", render: bellsScreen },
+  { path: "/subjects", title: "Предметы", render: subjectsScreen },
+  { path: "/rooms", title: "Кабинеты", render: roomsScreen },
   { path: "/groups", title: "Группы", render: groupsScreen },
   { path: "/students", title: "Студенты", render: studentsScreen },
   { path: "/loads", title: "Нагрузка", render: loadsScreen },
@@ -30,6 +34,7 @@ const SCREENS: Screen[] = [
   { path: "/import", title: "Импорт", render: importScreen },
   { path: "/backups", title: "Резервные копии", render: backupsScreen },
   { path: "/audit", title: "Журнал действий", render: auditScreen },
+  { path: "/suggestions", title: "Предложения", render: suggestionsScreen },
   { path: "/help", title: "Справка", render: helpScreen },
 ];
 
@@ -111,8 +116,9 @@ async function route(): Promise<void> {
     main.replaceChildren(
       h("h1", {}, "Консоль администратора"),
       passwordChanged ? notice("ok", "Пароль изменён.", "password-changed") : "",
-      notice("info", "Консоль предназначена для администратора электронного журнала. Журнал ведётся в приложении преподавателя; здесь можно сменить свой пароль.", "not-admin"),
+      notice("info", "Консоль предназначена для администратора электронного журнала. Журнал ведётся в приложении преподавателя; здесь можно сменить свой пароль, прочитать памятку своей роли и написать администрации.", "not-admin"),
       h("button", { type: "button", "data-testid": "own-password", onclick: () => passwordScreen() }, "Сменить пароль"),
+      ...roleHelp(user),
     );
     return;
   }

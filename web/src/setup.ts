@@ -3,6 +3,7 @@
 
 import { ApiFailure, getJson, sendJson } from "./api";
 import { button, formView, h, notice, ruDate, table } from "./dom";
+import { supportEditCard } from "./help";
 import { link, refreshInstitutionName } from "./main";
 import type { Institution, Policy, Readiness, ReadinessItem, YearHoliday, YearPeriod, YearSetup } from "./types";
 import { INSTITUTION_KINDS, PERIOD_KINDS, POLICY_FIELDS } from "./words";
@@ -85,6 +86,8 @@ export async function institutionScreen(main: HTMLElement): Promise<void> {
   } catch (e) {
     inst.append(notice("error", `Сведения об учреждении недоступны: ${(e as Error).message}`, "institution-error"));
   }
+
+  main.append(await supportEditCard());
 
   const pol = h("section", { class: "card" }, h("h2", {}, "Положение учреждения: настройки журнала"), h("p", { class: "hint" }, "Там, где положения учреждений расходятся, учреждение выбирает своё правило. По умолчанию — самое строгое прочтение."));
   main.append(pol);

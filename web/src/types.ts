@@ -136,6 +136,8 @@ export interface YearSetup {
   period_kind: string;
   periods: YearPeriod[];
   holidays: YearHoliday[];
+  /** After PUT: the scheduled lessons that fall on a holiday (they stay in the timetable). */
+  warnings?: string[];
 }
 
 export interface Group {
@@ -253,4 +255,67 @@ export interface Backup {
 export interface BackupCheck {
   ok: boolean;
   message: string;
+}
+
+/** «Предложение» as the administration reads it (GET /admin/suggestions). */
+export interface Suggestion {
+  seq: number;
+  at: string;
+  author_id: Uuid | null;
+  author_name: string | null;
+  author_roles: Role[];
+  text: string;
+  screen: string;
+  done: boolean;
+  done_at: string | null;
+  done_by_name: string | null;
+}
+
+export interface SuggestionList {
+  suggestions: Suggestion[];
+  open: number;
+}
+
+/** One line of a shift's bell schedule (GET|PUT /admin/regime); times «HH:MM» (the server answers «HH:MM:SS»). */
+export interface BellLine {
+  shift: number;
+  number: number;
+  starts: string;
+  ends: string;
+}
+
+/** The work regime with every shift's bells. */
+export interface Regime {
+  days_per_week: number;
+  shifts: number;
+  bells: BellLine[];
+}
+
+/** A subject as /admin/subjects answers it. */
+export interface SubjectRow {
+  id: Uuid;
+  name: string;
+  short_name: string;
+  kind: string;
+  grading: "five_point" | "pass_fail" | "ungraded";
+}
+
+/** A room as /admin/rooms answers it. */
+export interface RoomRow {
+  id: Uuid;
+  name: string;
+  active: boolean;
+}
+
+/** Whom users ask about the journal (GET /help, PUT /admin/support). */
+export interface SupportContact {
+  name: string;
+  phone: string;
+  email: string;
+  hours: string;
+}
+
+export interface HelpInfo {
+  institution: string;
+  support: SupportContact;
 }

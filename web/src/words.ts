@@ -117,8 +117,34 @@ export const AUDIT_KINDS: Record<string, string> = {
   user_deactivated: "Учётная запись отключена",
   user_reactivated: "Учётная запись включена",
   policy_changed: "Настройки учреждения изменены",
+  regime_set: "Звонки и режим заданы",
+  subject_created: "Предмет добавлен",
+  subject_changed: "Предмет изменён",
+  room_created: "Кабинет добавлен",
+  room_changed: "Кабинет изменён",
   backup_created: "Резервная копия сделана",
   login_slips: "Листки с логинами",
   op: "Запись в журнале",
+  op_rejected: "Запись в журнале отклонена",
   reopen: "Период открыт для исправления",
+  init: "Учреждение создано",
+  login: "Вход в систему",
+  device_clock_skew: "Часы устройства расходятся с сервером",
+  suggestion: "Предложение пользователя",
+  suggestion_done: "Предложение рассмотрено",
+};
+
+/** journal_protocol::SubjectKind. */
+export const SUBJECT_KINDS: Record<string, string> = {
+  discipline: "Дисциплина (предмет)",
+  mdk: "МДК",
+  module: "Профессиональный модуль",
+  practice: "Практика",
+};
+
+/** journal_core::GradingScale: how the period's final is given. */
+export const GRADING_SCALES: Record<string, string> = {
+  five_point: "Пятибалльная (2–5)",
+  pass_fail: "Зачёт / незачёт",
+  ungraded: "Без отметок",
 };

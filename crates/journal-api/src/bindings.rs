@@ -20,6 +20,8 @@ pub fn bindings_dir() -> PathBuf {
 pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     ApiError::export_all_to(dir)?;
     UserInfo::export_all_to(dir)?;
+    SuggestionReceipt::export_all_to(dir)?;
+    SupportView::export_all_to(dir)?;
     LessonSummary::export_all_to(dir)?;
     LessonDetail::export_all_to(dir)?;
     Grid::export_all_to(dir)?;

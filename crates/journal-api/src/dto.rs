@@ -451,6 +451,9 @@ pub struct Status {
     pub server_url: Option<String>,
     /// The device's outbox chain verifies.
     pub outbox_intact: bool,
+    /// Every page of the copy's file reads back (SQLite's quick check; SQLCipher checks each
+    /// page's HMAC): false means the copy is damaged.
+    pub copy_intact: bool,
     pub store_path: String,
 }
 
@@ -688,4 +691,22 @@ impl VerifyReportDto {
             message,
         }
     }
+}
+
+/// What became of a suggestion («Предложение») written in the app.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SuggestionReceipt {
+    /// The server took it (and every other one waiting).
+    pub sent: bool,
+    /// Suggestions still waiting in this copy: the next sync sends them.
+    pub waiting: u32,
+}
+
+/// Whom to ask about the journal: the institution's support contact, as the server keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SupportView {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
 }

@@ -3,7 +3,7 @@
 //! through journal-core and only then hands the edit to the store, which records it in one
 //! transaction together with its outbox op. A refused write changes nothing.
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{zoned, Clock, SystemClock};
 use crate::dto::*;
 use crate::layout::DataDir;
 use crate::view;
@@ -34,6 +34,8 @@ pub struct Journal {
     pub(crate) me: User,
     policy: Policy,
     institution_name: String,
+    /// The institution's IANA zone: "now" is read in it.
+    timezone: String,
     clock: Arc<dyn Clock>,
     /// The server this copy syncs with and the session token (memory only).
     pub(crate) link: crate::sync::SyncLink,
@@ -131,19 +133,21 @@ impl Journal {
             me,
             policy: institution.policy,
             institution_name: institution.name,
-            clock: Arc::new(SystemClock),
+            clock: zoned(Arc::new(SystemClock), &institution.timezone),
+            timezone: institution.timezone,
             link: crate::sync::SyncLink::default(),
         })
     }
 
     /// Replaces the clock (tests, the CLI's `--now`).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Journal {
-        self.clock = clock;
+        self.set_clock(clock);
         self
     }
 
+    /// Uses `clock` for "now", read in the institution's zone.
     pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
-        self.clock = clock;
+        self.clock = zoned(clock, &self.timezone);
     }
 
     /// "Now" as the injected clock says.
@@ -533,6 +537,7 @@ impl Journal {
             online: self.link.online,
             server_url: self.link.server_url.clone(),
             outbox_intact: self.store.verify_outbox().is_ok(),
+            copy_intact: self.store.check_integrity().is_ok(),
             store_path: self.store_path.display().to_string(),
         })
     }

@@ -25,7 +25,7 @@ pub mod sync;
 mod tls;
 mod view;
 
-pub use clock::{Clock, FixedClock, ShiftedDateClock, SystemClock};
+pub use clock::{zoned, Clock, FixedClock, ShiftedDateClock, SystemClock, ZoneClock};
 pub use dto::*;
 pub use error::ApiError;
 pub use journal::{Journal, DEMO_LOGIN, MAX_TEXT_CHARS};

@@ -16,6 +16,7 @@
 //! interrupted at any point: the next sync pushes what is still pending (the server answers
 //! `duplicate` for what it already has) and pulls from the last stored cursor.
 
+mod suggestion;
 use crate::layout::DataDir;
 use crate::{ApiError, Journal};
 use chrono::{NaiveDateTime, Utc};
@@ -86,6 +87,20 @@ struct KeyFile {
     /// institution's own CA. The client setting given at sign-in (`journal login --ca FILE`).
     #[serde(default)]
     server_ca: Option<PathBuf>,
+    /// Tells a wrong password from a damaged copy: [`key_check`] of the key that opened the copy
+    /// (absent in key files written before it; set at the next sign-in).
+    #[serde(default)]
+    key_check: Option<String>,
+}
+
+/// A one-way check value of a store key: a damaged copy that the right password cannot open is
+/// said to be damaged, not «wrong password» (which would throttle the teacher and hide the damage).
+fn key_check(key: &StoreKey) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"journal-key-check\0");
+    h.update(key.0);
+    hex::encode(h.finalize())
 }
 
 impl KeyFile {
@@ -126,6 +141,7 @@ impl KeyFile {
             last_failure_at: None,
             server_url: None,
             server_ca: None,
+            key_check: None,
         }
     }
 
@@ -152,7 +168,8 @@ fn discard_keyless_encrypted_copy(store_path: &Path) -> Result<(), ApiError> {
         return Ok(());
     }
     match Store::open(store_path, None) {
-        Err(e) if e.code() == "store_key_invalid" => {
+        // An empty file without a key file: a first sign-in killed at once; it holds nothing.
+        Err(e) if e.code() == "store_key_invalid" || e.code() == "store_damaged" => {
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let mut name = store_path.as_os_str().to_owned();
                 name.push(suffix);
@@ -173,26 +190,65 @@ fn open_keyed(
     key_file: &mut KeyFile,
     password: &str,
 ) -> Result<Store, journal_store::StoreError> {
+    use journal_store::StoreError;
     let key = key_file
         .derive(password)
-        .map_err(|e| journal_store::StoreError::Open(e.message))?;
-    match Store::open(store_path, Some(&key)) {
-        Err(e) if e.code() == "store_key_invalid" => {
-            let new_path = key_path.with_file_name(NEW_KEY_FILE);
-            let Ok(Some(new)) = KeyFile::load(&new_path) else {
-                return Err(e);
-            };
-            let key = new
-                .derive(password)
-                .map_err(|e| journal_store::StoreError::Open(e.message))?;
-            let store = Store::open(store_path, Some(&key))?;
-            std::fs::rename(&new_path, key_path)
-                .map_err(|e| journal_store::StoreError::Open(e.to_string()))?;
-            *key_file = new;
-            Ok(store)
+        .map_err(|e| StoreError::Open(e.message))?;
+    // Some(true): this is the key that opened the copy before; Some(false): a wrong password (or
+    // the key of an interrupted password change); None: not known yet (an older key file).
+    let known = key_file.key_check.as_ref().map(|c| *c == key_check(&key));
+    if known != Some(false) {
+        match Store::open(store_path, Some(&key)) {
+            Ok(store) => {
+                remember_key_check(key_file, key_path, &key)?;
+                return Ok(store);
+            }
+            Err(e) if e.code() != "store_key_invalid" => return Err(e),
+            Err(_) => {}
         }
-        other => other,
     }
+    // The copy may have been re-encrypted by a password change interrupted before its key file
+    // was replaced.
+    let new_path = key_path.with_file_name(NEW_KEY_FILE);
+    if let Ok(Some(mut new)) = KeyFile::load(&new_path) {
+        let new_key = new
+            .derive(password)
+            .map_err(|e| StoreError::Open(e.message))?;
+        if let Ok(store) = Store::open(store_path, Some(&new_key)) {
+            std::fs::rename(&new_path, key_path).map_err(|e| StoreError::Open(e.to_string()))?;
+            new.key_check = Some(key_check(&new_key));
+            new.save(key_path)
+                .map_err(|e| StoreError::Open(e.message))?;
+            *key_file = new;
+            return Ok(store);
+        }
+    }
+    if known == Some(true) {
+        return Err(StoreError::Damaged(
+            "начало файла не читается, хотя пароль верный".into(),
+        ));
+    }
+    Err(StoreError::KeyInvalid)
+}
+
+/// Keeps the key's check value in the key file once a copy opened with it (saved only if the key
+/// file is already on disk: a first sign-in writes it at its end).
+fn remember_key_check(
+    key_file: &mut KeyFile,
+    key_path: &Path,
+    key: &StoreKey,
+) -> Result<(), journal_store::StoreError> {
+    let check = key_check(key);
+    if key_file.key_check.as_deref() == Some(check.as_str()) {
+        return Ok(());
+    }
+    key_file.key_check = Some(check);
+    if key_path.exists() {
+        key_file
+            .save(key_path)
+            .map_err(|e| journal_store::StoreError::Open(e.message))?;
+    }
+    Ok(())
 }
 
 /// The store key of `password` with `salt_hex` (Argon2id, 32 bytes).
@@ -772,6 +828,9 @@ impl Journal {
         if unsettled.exists() {
             std::fs::remove_file(&unsettled)?;
         }
+        // Suggestions written offline go with the sync; one the server did not take stays for the
+        // next (the journal's sync is not failed by it).
+        let _ = self.send_pending_suggestions();
         report.pending = self.store.counts()?.pending_ops;
         report.open_conflicts = self.store.counts()?.open_conflicts;
         Ok(report)
@@ -1107,6 +1166,7 @@ impl Journal {
         next.server_url = current.server_url.clone();
         next.server_ca = current.server_ca.clone();
         let key = next.derive(new)?;
+        next.key_check = Some(key_check(&key));
         let new_path = key_path.with_file_name(NEW_KEY_FILE);
         next.save(&new_path)?;
         self.store.rekey(&key)?;

@@ -85,8 +85,10 @@ pub fn duty_of_status(kind: DutyKind, status: DeadlineStatus, done: bool) -> Dut
 }
 
 /// What a held lesson obliges the teacher to fill in, with each deadline's status at `now`.
-/// Marks count as done once any cell of the lesson is filled (the journal records absences, so a
-/// lesson where everyone was present and nobody was marked has no cell to show for it).
+/// Marks count as done once any cell of the lesson is filled. The journal records absences, not
+/// presence: at an ordinary lesson where everyone came and nobody was marked, the filled topic is
+/// what shows the lesson was kept, so the duty is done when the topic was entered. A control or
+/// written work still needs its marks.
 pub fn duties(
     lesson: &LessonInfo,
     topics: &[LessonTopic],
@@ -105,6 +107,10 @@ pub fn duties(
         topics.iter().map(|t| t.entered_at).max()
     } else {
         None
+    };
+    let marks_done = match marks_obligation {
+        Obligation::MarksSameDay => marks_done.or(topic_done),
+        _ => marks_done,
     };
     vec![
         duty(DutyKind::Marks, marks_obligation, lesson, marks_done, now),
@@ -230,6 +236,53 @@ mod tests {
             "11:35 + 1.5 h"
         );
         assert!(!hw.done, "nothing written yet");
+    }
+
+    #[test]
+    fn everyone_present_and_nobody_marked_is_done_once_the_topic_is_in() {
+        // Issue: such a lesson stayed «Просрочено» on the marks duty for ever.
+        let lesson = lesson_info(d(2026, 10, 5), t(10, 0), t(10, 45), 1, &[]);
+        let at = d(2026, 10, 5).and_time(t(10, 40));
+        let next_day = d(2026, 10, 6).and_time(t(9, 0));
+        let marks = |ds: Vec<Duty>| {
+            ds.into_iter()
+                .find(|x| x.kind == DutyKind::Marks)
+                .expect("marks duty")
+        };
+        let without_topic = marks(duties(&lesson, &[], None, &[], next_day));
+        assert_eq!(
+            without_topic.state,
+            DeadlineState::Overdue,
+            "nothing filled: overdue"
+        );
+        let filled = marks(duties(
+            &lesson,
+            &[topic(1, at, WorkType::Lesson)],
+            None,
+            &[],
+            next_day,
+        ));
+        assert!(
+            filled.done,
+            "the topic shows the lesson was kept with nobody absent: {filled:?}"
+        );
+        assert_ne!(
+            filled.state,
+            DeadlineState::Overdue,
+            "not overdue: {filled:?}"
+        );
+        let control = lesson_info(d(2026, 10, 5), t(10, 0), t(10, 45), 1, &[]);
+        let work = marks(duties(
+            &LessonInfo {
+                work_type: WorkType::Control,
+                ..control
+            },
+            &[topic(1, at, WorkType::Control)],
+            None,
+            &[],
+            d(2026, 10, 9).and_time(t(9, 0)),
+        ));
+        assert!(!work.done, "a control work still needs its marks: {work:?}");
     }
 
     #[test]

@@ -96,6 +96,7 @@ fn bench_data() -> Result<BenchData> {
             name: format!("Дисциплина {j}"),
             short_name: format!("Д{j}"),
             kind: SubjectKind::Discipline,
+            grading: Default::default(),
         })
         .collect();
     let loads: Vec<Load> = subjects
@@ -174,6 +175,7 @@ fn bench_data() -> Result<BenchData> {
                 number: n as u8,
                 starts: time(7 + n, 30)?,
                 ends: time(8 + n, 15)?,
+                shift: 1,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -189,6 +191,8 @@ fn bench_data() -> Result<BenchData> {
             short_name: "КЗ".into(),
             timezone: "Europe/Moscow".into(),
             policy: Policy::default(),
+            regime: Default::default(),
+            support: Default::default(),
         },
         year: AcademicYear {
             name: "2026/2027".into(),
@@ -245,6 +249,8 @@ fn bench_data() -> Result<BenchData> {
         lessons,
         loads: loads.clone(),
         students: students.clone(),
+        rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     };
     Ok(BenchData {
         snap,

@@ -2,6 +2,17 @@
 //! same local copy. Human output in Russian; `--json` prints machine-readable JSON. On an error the
 //! exit code is non-zero and stderr carries the Russian message and its stable code.
 
+/// `println!` for the program's output: when the reader has gone (`journal lessons | head`), the
+/// program ends quietly instead of panicking on the broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` likewise.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_out(format_args!($($arg)*)) };
+}
+
 mod print;
 mod render;
 mod table;
@@ -248,6 +259,20 @@ fn parse_work_type(s: &str) -> Result<WorkType, String> {
     })
 }
 
+/// Writes to stdout; a closed pipe ends the program with success (the reader took what it wanted),
+/// any other failure to write ends it with an error.
+fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("Не удалось вывести результат: {e}");
+        std::process::exit(1);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
@@ -371,9 +396,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let status = journal.status()?;
         if !json {
             if existed {
-                println!("Открыта существующая демо-копия (создать заново: journal demo --reset).");
+                outln!("Открыта существующая демо-копия (создать заново: journal demo --reset).");
             } else {
-                println!(
+                outln!(
                     "Создана демо-копия преподавателя на {}.",
                     today.format("%d.%m.%Y")
                 );
@@ -385,12 +410,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Users = &cli.command {
         let users = Journal::local_users(data_dir.root())?;
         if json {
-            println!("{}", serde_json::to_string(&users)?);
+            outln!("{}", serde_json::to_string(&users)?);
         } else if users.is_empty() {
-            println!("На этом компьютере нет локальных копий");
+            outln!("На этом компьютере нет локальных копий");
         } else {
             for u in users {
-                println!("{u}");
+                outln!("{u}");
             }
         }
         return Ok(());
@@ -415,7 +440,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         )?
         .with_clock(clock);
         if !json {
-            println!("Вход выполнен: локальная копия зашифрована паролем пользователя.");
+            outln!("Вход выполнен: локальная копия зашифрована паролем пользователя.");
         }
         return render::status(&journal.status()?, json);
     }
@@ -524,9 +549,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             journal.change_password(&old, &new)?;
             if json {
-                println!("{}", serde_json::json!({ "changed": true }));
+                outln!("{}", serde_json::json!({ "changed": true }));
             } else {
-                println!("Пароль изменён; локальная копия перешифрована новым паролем.");
+                outln!("Пароль изменён; локальная копия перешифрована новым паролем.");
             }
             Ok(())
         }
@@ -553,9 +578,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bundle(BundleCommand::Export { file }) => {
             let n = journal.export_bundle(&file)?;
             if json {
-                println!("{}", serde_json::json!({ "ops": n, "file": file }));
+                outln!("{}", serde_json::json!({ "ops": n, "file": file }));
             } else {
-                println!("В файл {} записано изменений: {n}", file.display());
+                outln!("В файл {} записано изменений: {n}", file.display());
             }
             Ok(())
         }

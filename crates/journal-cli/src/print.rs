@@ -164,7 +164,7 @@ pub fn run(
     };
     let saved = journal.print_to_file(&document, &out.out)?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "document": document,
@@ -175,7 +175,7 @@ pub fn run(
             })
         );
     } else {
-        println!("{}: {} (страниц: {})", saved.title, saved.path, saved.pages);
+        outln!("{}: {} (страниц: {})", saved.title, saved.path, saved.pages);
     }
     Ok(())
 }
@@ -189,15 +189,15 @@ pub struct Changed;
 pub fn verify(journal: &Journal, file: &Path, json: bool) -> anyhow::Result<()> {
     let report: VerifyReportDto = journal.verify_file(file)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("{}", report.title);
-        println!(
+        outln!("{}", report.title);
+        outln!(
             "Напечатан: {}, страниц: {}",
             report.generated_at.format("%d.%m.%Y %H:%M"),
             report.printed_pages
         );
-        println!("{}", report.message);
+        outln!("{}", report.message);
     }
     if report.matches {
         Ok(())

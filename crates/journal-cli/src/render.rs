@@ -9,7 +9,7 @@ use journal_api::{
 use serde::Serialize;
 
 fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -21,21 +21,22 @@ pub fn status(s: &Status, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(s);
     }
-    println!(
+    outln!(
         "Пользователь:           {} ({})",
-        s.user.full_name, s.user.login
+        s.user.full_name,
+        s.user.login
     );
-    println!("Учреждение:             {}", s.institution_name);
-    println!("Устройство:             {}", s.device_id);
-    println!("Неотправленных изменений: {}", s.pending_ops);
-    println!("Конфликтов:             {}", s.conflicts);
-    println!(
+    outln!("Учреждение:             {}", s.institution_name);
+    outln!("Устройство:             {}", s.device_id);
+    outln!("Неотправленных изменений: {}", s.pending_ops);
+    outln!("Конфликтов:             {}", s.conflicts);
+    outln!(
         "Последняя синхронизация: {}",
         s.last_sync
             .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
             .unwrap_or_else(|| "никогда".to_string())
     );
-    println!(
+    outln!(
         "Журнал изменений:       {}",
         if s.outbox_intact {
             "цел, подписи верны"
@@ -43,7 +44,15 @@ pub fn status(s: &Status, json: bool) -> anyhow::Result<()> {
             "НАРУШЕН"
         }
     );
-    println!(
+    outln!(
+        "Файл копии:             {}",
+        if s.copy_intact {
+            "читается целиком"
+        } else {
+            "ПОВРЕЖДЁН — не удаляйте его, обратитесь к администратору журнала"
+        }
+    );
+    outln!(
         "Связь с сервером:       {}",
         match s.online {
             Some(true) => "есть",
@@ -51,7 +60,7 @@ pub fn status(s: &Status, json: bool) -> anyhow::Result<()> {
             None => "не проверялась",
         }
     );
-    println!("Файл:                   {}", s.store_path);
+    outln!("Файл:                   {}", s.store_path);
     Ok(())
 }
 
@@ -81,7 +90,7 @@ pub fn groups(groups: &[GroupSummary], json: bool) -> anyhow::Result<()> {
             subjects.join("; "),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     Ok(())
 }
 
@@ -105,7 +114,7 @@ pub fn loads(loads: &[LoadSummary], json: bool) -> anyhow::Result<()> {
             l.id.to_string(),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     Ok(())
 }
 
@@ -131,9 +140,9 @@ pub fn lessons(date: NaiveDate, lessons: &[LessonSummary], json: bool) -> anyhow
     if json {
         return print_json(lessons);
     }
-    println!("Уроки на {}:", date_ru(date));
+    outln!("Уроки на {}:", date_ru(date));
     if lessons.is_empty() {
-        println!("уроков нет");
+        outln!("уроков нет");
         return Ok(());
     }
     let mut t = Table::new([
@@ -177,7 +186,7 @@ pub fn lessons(date: NaiveDate, lessons: &[LessonSummary], json: bool) -> anyhow
             l.id.to_string(),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     Ok(())
 }
 
@@ -186,7 +195,7 @@ pub fn lesson(d: &LessonDetail, json: bool) -> anyhow::Result<()> {
         return print_json(d);
     }
     let s = &d.summary;
-    println!(
+    outln!(
         "{} {}{}, {} — {} урок ({}–{}), часов: {}",
         s.subject_name,
         s.group_name,
@@ -198,30 +207,34 @@ pub fn lesson(d: &LessonDetail, json: bool) -> anyhow::Result<()> {
         s.hours
     );
     if let Some(sub) = &s.substitution {
-        println!(
+        outln!(
             "Замена: {} вместо {}",
-            sub.substitute_name, sub.replaced_name
+            sub.substitute_name,
+            sub.replaced_name
         );
     }
     for t in &d.topics {
         let number = t.work_number.map(|n| format!(" № {n}")).unwrap_or_default();
-        println!(
+        outln!(
             "Тема (час {}): {} — {}{}",
-            t.hour, t.title, t.work_type_ru, number
+            t.hour,
+            t.title,
+            t.work_type_ru,
+            number
         );
     }
     if d.topics.is_empty() {
         match &d.suggested_topic {
-            Some(p) => println!("Тема не записана; по КТП следующая: {} [{}]", p.title, p.id),
-            None => println!("Тема не записана"),
+            Some(p) => outln!("Тема не записана; по КТП следующая: {} [{}]", p.title, p.id),
+            None => outln!("Тема не записана"),
         }
     }
     match &d.homework {
-        Some(h) => println!("Домашнее задание: {}", h.text),
-        None => println!("Домашнее задание не записано"),
+        Some(h) => outln!("Домашнее задание: {}", h.text),
+        None => outln!("Домашнее задание не записано"),
     }
     if let Some(reason) = &d.read_only_reason {
-        println!("Только просмотр: {}", reason.message);
+        outln!("Только просмотр: {}", reason.message);
     }
     let mut t = Table::new(["№", "Обучающийся", "Отметка", "Идентификатор"]);
     for r in &d.students {
@@ -236,7 +249,7 @@ pub fn lesson(d: &LessonDetail, json: bool) -> anyhow::Result<()> {
             r.student_id.to_string(),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     Ok(())
 }
 
@@ -244,7 +257,7 @@ pub fn grid(g: &Grid, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(g);
     }
-    println!(
+    outln!(
         "{} — {}{}, {} ({} – {}){}",
         g.load.subject_name,
         g.load.group_name,
@@ -274,8 +287,8 @@ pub fn grid(g: &Grid, json: bool) -> anyhow::Result<()> {
         line.push(r.suggested_final.clone().unwrap_or_default());
         t.row(line);
     }
-    print!("{}", t.render());
-    println!(
+    out!("{}", t.render());
+    outln!(
         "{}: {}{}",
         g.finals_deadline.label_ru,
         g.finals_deadline.state_ru,
@@ -301,7 +314,7 @@ pub fn periods(periods: &[PeriodView], json: bool) -> anyhow::Result<()> {
             p.id.to_string(),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     Ok(())
 }
 
@@ -310,7 +323,7 @@ pub fn remarks(remarks: &[RemarkView], json: bool) -> anyhow::Result<()> {
         return print_json(remarks);
     }
     if remarks.is_empty() {
-        println!("Замечаний нет");
+        outln!("Замечаний нет");
         return Ok(());
     }
     for r in remarks {
@@ -324,7 +337,7 @@ pub fn remarks(remarks: &[RemarkView], json: bool) -> anyhow::Result<()> {
                     .unwrap_or_default()
             ),
         };
-        println!(
+        outln!(
             "{} — {} {}, {} ({})\n  {}\n  [{}]",
             r.created_at.format("%d.%m.%Y"),
             r.group_name,
@@ -343,7 +356,7 @@ pub fn conflicts(conflicts: &[ConflictView], json: bool) -> anyhow::Result<()> {
         return print_json(conflicts);
     }
     if conflicts.is_empty() {
-        println!("Конфликтов и отказов нет");
+        outln!("Конфликтов и отказов нет");
         return Ok(());
     }
     let mut t = Table::new(["№", "Состояние", "Что", "Причина", "Код"]);
@@ -356,7 +369,7 @@ pub fn conflicts(conflicts: &[ConflictView], json: bool) -> anyhow::Result<()> {
             c.code.clone(),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     Ok(())
 }
 
@@ -364,7 +377,7 @@ pub fn saved(r: &EditReceipt, json: bool, what: &str) -> anyhow::Result<()> {
     if json {
         return print_json(r);
     }
-    println!(
+    outln!(
         "{what}. Время записи: {}; изменение № {} ждёт отправки на сервер.",
         r.entered_at.format("%d.%m.%Y %H:%M:%S"),
         r.device_seq
@@ -376,8 +389,8 @@ pub fn sync_report(r: &SyncReportDto, json: bool, what: &str) -> anyhow::Result<
     if json {
         return print_json(r);
     }
-    println!("{what}.");
-    println!(
+    outln!("{what}.");
+    outln!(
         "Отправлено: {} (принято {}, уже были {}, отклонено или в конфликте {}); получено изменений: {}; ждут отправки: {}; открытых конфликтов: {}",
         r.pushed, r.applied, r.duplicates, r.refused, r.pulled, r.pending, r.open_conflicts
     );

@@ -25,6 +25,45 @@ pub enum FinalValue {
     Deferred,
 }
 
+/// How a subject is assessed: on the five-point scale (2–5), by зачёт/незачёт, or not at all (e.g. a
+/// class hour). Kept with the subject (administrator's «Предметы») so that a final that does not
+/// fit the subject's scale can be refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradingScale {
+    /// Пятибалльная шкала (001 п. 4.10: 2, 3, 4, 5) — subjects stored before the scale existed.
+    #[default]
+    FivePoint,
+    /// Зачёт / незачёт.
+    PassFail,
+    /// Без отметок.
+    Ungraded,
+}
+
+impl GradingScale {
+    /// Whether a period final fits the scale: 2–5 only on the five-point scale, зачёт/незачёт only
+    /// on the pass/fail one, no final at all where the subject is not assessed; н/а and отсрочка fit
+    /// any assessed subject.
+    pub fn admits(self, value: &FinalValue) -> bool {
+        match (self, value) {
+            (GradingScale::Ungraded, _) => false,
+            (_, FinalValue::NotAttested | FinalValue::Deferred) => true,
+            (GradingScale::FivePoint, FinalValue::Mark { .. }) => true,
+            (GradingScale::PassFail, FinalValue::Pass | FinalValue::Fail) => true,
+            _ => false,
+        }
+    }
+
+    /// The scale's name as the console shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            GradingScale::FivePoint => "пятибалльная",
+            GradingScale::PassFail => "зачёт/незачёт",
+            GradingScale::Ungraded => "без отметок",
+        }
+    }
+}
+
 impl FinalValue {
     pub fn symbol(&self) -> String {
         match self {
@@ -264,5 +303,41 @@ mod tests {
             let avg = marks.iter().map(|&m| f64::from(m)).sum::<f64>() / marks.len() as f64;
             prop_assert!((f64::from(got) - avg).abs() <= 0.6, "suggestion {got} is the rounded average {avg}");
         }
+    }
+
+    #[test]
+    fn a_final_must_fit_the_subjects_scale() {
+        let five = parse_final("5").expect("5 is a final");
+        let pass = parse_final("зачёт").expect("зачёт is a final");
+        let na = parse_final("н/а").expect("н/а is a final");
+        assert!(
+            GradingScale::FivePoint.admits(&five),
+            "5 in a five-point subject"
+        );
+        assert!(
+            !GradingScale::FivePoint.admits(&pass),
+            "no зачёт as a final in a five-point subject"
+        );
+        assert!(
+            GradingScale::PassFail.admits(&pass),
+            "зачёт in a pass/fail subject"
+        );
+        assert!(
+            !GradingScale::PassFail.admits(&five),
+            "no 5 in a pass/fail subject"
+        );
+        assert!(
+            GradingScale::FivePoint.admits(&na) && GradingScale::PassFail.admits(&na),
+            "н/а fits any assessed subject"
+        );
+        assert!(
+            !GradingScale::Ungraded.admits(&na),
+            "no final where nothing is assessed"
+        );
+        assert_eq!(
+            GradingScale::default(),
+            GradingScale::FivePoint,
+            "old subjects are five-point"
+        );
     }
 }

@@ -34,4 +34,6 @@ id_type!(
     TopicId,
     DeviceId,
     OpId,
+    /// A room (кабинет, аудитория) the institution keeps in its reference data.
+    RoomId,
 );

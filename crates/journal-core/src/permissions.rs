@@ -23,6 +23,8 @@
 //!   administrator is a deputy director), never writes it; records substitutions where the policy
 //!   lets the administration do so (001 п. 4.11: «ответственным за организацию бесперебойного
 //!   функционирования электронного журнала»);
+//! * administrator and director read the suggestions («Предложение») that any signed-in user sends
+//!   to the administration (the regulations are silent; sending needs no right);
 //! * HR officer — the staff list (003 п. 5.2.2); social pedagogue — no access (001 п. 4.12: the
 //!   «Листок здоровья» goes on paper to the curator);
 //! * inspector — read only (001 п. 1.9 «проверяющие»); control working group — read and remarks
@@ -148,7 +150,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             }
             _ => false,
         },
-        Role::Director | Role::Deputy => supervisor() || action == Export,
+        Role::Director => supervisor() || matches!(action, Export | ReadAudit | ReadSuggestions),
+        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit),
         Role::DepartmentHead => {
             supervisor()
                 || (action == IssueDiaryLogins
@@ -162,6 +165,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | Import
                     | Export
                     | Backup
+                    | ReadAudit
                     | EditStudentRoster
                     | IssueDiaryLogins
                     | ManageStaffList
@@ -169,6 +173,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | ReadHomework
                     | ReadTopics
                     | PrintDocuments
+                    | ReadSuggestions
             ) || (policy.deputy_records_substitutions && action == RecordSubstitution)
         }
         Role::HrOfficer => action == ManageStaffList,
@@ -231,6 +236,8 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::ManageStaffList => "вести список сотрудников",
         Action::Export => "выгружать данные",
         Action::SetAbsenceReason => "указывать причину отсутствия",
+        Action::ReadAudit => "просматривать журнал действий",
+        Action::ReadSuggestions => "читать предложения пользователей",
     }
 }
 
@@ -251,6 +258,21 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn audit_trail_is_read_by_the_administrator_and_the_directorate_only() {
+        // 001: «Должно быть предусмотрено протоколирование действий»; the administrator keeps the
+        // system, the director and deputies control the journal; nobody else reads who did what.
+        let p = Policy::default();
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Admin | Role::Director | Role::Deputy);
+            assert_eq!(
+                ok(role, Action::ReadAudit, Scope::Institution, &p),
+                expected,
+                "{role:?} reading the audit trail"
+            );
+        }
     }
 
     #[test]

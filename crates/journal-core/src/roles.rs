@@ -63,6 +63,12 @@ pub enum Action {
     /// group: 004 п. 4.2.4, 000 п. 3.5). The caller checks that the change is only that
     /// ([`crate::classify_change`] gives [`crate::EntryKind::AbsenceReason`]).
     SetAbsenceReason,
+    /// Read the audit trail of the institution («протоколирование действий», 001): the
+    /// administrator, and the director and deputies, who control the journal, read only.
+    ReadAudit,
+    /// Read the suggestions («Предложение») that users send to the administration, and mark them
+    /// dealt with.
+    ReadSuggestions,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -101,7 +107,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -124,6 +130,8 @@ impl Action {
         Action::ManageStaffList,
         Action::Export,
         Action::SetAbsenceReason,
+        Action::ReadAudit,
+        Action::ReadSuggestions,
     ];
 
     /// Whether the action only reads.

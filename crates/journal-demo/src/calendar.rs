@@ -79,6 +79,7 @@ impl Calendar {
             number,
             starts: time(sh, sm),
             ends: time(eh, em),
+            shift: 1,
         })
         .collect();
         Calendar {

@@ -90,6 +90,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         short_name: "ГБПОУ «СКИТиС»".to_string(),
         timezone: "Europe/Moscow".to_string(),
         policy: g.policy.clone(),
+        regime: Default::default(),
+        support: Default::default(),
     };
     let periods: Vec<Period> = g
         .cal
@@ -283,6 +285,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
             name: s.name.to_string(),
             short_name: s.short_name.to_string(),
             kind: s.kind,
+            grading: Default::default(),
         })
         .collect();
     let mut loads: Vec<Load> = LOADS
@@ -751,6 +754,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         locks,
         remarks,
         reopenings: Vec::new(),
+        rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     }
 }
 

@@ -529,6 +529,7 @@ pub(crate) fn subject_for(
                 name: name.clone(),
                 short_name: short_name.clone(),
                 kind: *kind,
+                grading: Default::default(),
             });
             created.insert(normalise_name(name), id);
             out.item(

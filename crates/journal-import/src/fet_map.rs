@@ -851,6 +851,7 @@ pub fn apply_fet(
                     name: s.name.clone(),
                     short_name: short_name.clone(),
                     kind: subject_kind_of(&s.name),
+                    grading: Default::default(),
                 });
                 out.item(
                     row(s.line),

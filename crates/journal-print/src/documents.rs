@@ -440,8 +440,35 @@ fn fill_toc(doc: &mut Doc, first: usize, count: usize, entries: &[(String, usize
     }
 }
 
-fn students_list(doc: &mut Doc, m: &Model, group_id: GroupId, from: NaiveDate, to: NaiveDate) {
-    let students = m.students_of(group_id, None, from, to);
+/// The dates whose members a period's finals table lists: the period up to `until`, and for a
+/// period still ahead its first day (its table is the form to fill, with who will be there).
+fn finals_window(period: &Period, until: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (
+        period.starts_on,
+        period.ends_on.min(until.max(period.starts_on)),
+    )
+}
+
+/// «Список обучающихся»: everyone in the group between the year's start and `until`, and
+/// everyone a finals table lists (a transfer already entered for a period ahead) — so the list
+/// and the finals sheet name the same students.
+fn students_list(doc: &mut Doc, m: &Model, group_id: GroupId, from: NaiveDate, until: NaiveDate) {
+    let mut students = m.students_of(group_id, None, from, until);
+    for period in m.periods() {
+        let (a, b) = finals_window(period, until);
+        for s in m.students_of(group_id, None, a, b) {
+            if !students.iter().any(|x| x.id == s.id) {
+                students.push(s);
+            }
+        }
+    }
+    students.sort_by_key(|s| {
+        (
+            crate::model::sort_key(&s.last_name),
+            crate::model::sort_key(&s.first_name),
+            s.id,
+        )
+    });
     let mut flow = Flow::on_new_page(doc);
     flow.heading("Список обучающихся");
     let rows: Vec<Vec<String>> = students
@@ -1103,12 +1130,8 @@ fn finals_tables(flow: &mut Flow, m: &Model, group_id: GroupId, until: NaiveDate
             flow.doc.new_page();
             flow.y = TOP;
         }
-        let students = m.students_of(
-            group_id,
-            None,
-            period.starts_on,
-            period.ends_on.min(until.max(period.starts_on)),
-        );
+        let (from, to) = finals_window(period, until);
+        let students = m.students_of(group_id, None, from, to);
         flow.heading("Сводная ведомость итоговых оценок");
         flow.para(
             &format!(
@@ -1194,7 +1217,9 @@ fn finals_tables(flow: &mut Flow, m: &Model, group_id: GroupId, until: NaiveDate
             }
             flow.y += row_h;
         }
-        // успеваемость and качество by journal-core's formulas, over students with finals.
+        // успеваемость and качество by journal-core's formulas, over every student of the table: one
+        // without a final counts in the denominator (001 заместитель п. 13 «/ количество обучающихся
+        // в группе»), not in the numerator.
         let per_student: Vec<Vec<FinalValue>> = students
             .iter()
             .map(|s| {
@@ -1208,7 +1233,6 @@ fn finals_tables(flow: &mut Flow, m: &Model, group_id: GroupId, until: NaiveDate
                     .map(|f| **f)
                     .collect::<Vec<_>>()
             })
-            .filter(|v| !v.is_empty())
             .collect();
         flow.gap(3.0);
         let pct = |v: Option<f64>| v.map(|p| format!("{p:.1} %")).unwrap_or_else(|| "—".into());

@@ -8,7 +8,8 @@
 //! - [`subject_pages`] (and [`subject_period_pages`], [`subject_month_pages`]): one load's spreads on demand;
 //! - [`finals_sheet`]: «Сводная ведомость итоговых оценок» of a group for the year;
 //! - [`extract`]: «Выписка» of one student's marks and attendance for a period, for a parent;
-//! - [`outage_pages`]: a teacher's lessons of a day with empty cells, to fill by hand during an outage.
+//! - [`outage_pages`]: a teacher's lessons of a day with empty cells, to fill by hand during an outage;
+//! - [`login_slips`]: cut-out slips with a login, a first password and the server's address.
 //!
 //! Every page's footer carries «стр. N из M», the generation time and a verification code derived
 //! from the page's content and the document id. The codes, the document id and the request are also
@@ -23,6 +24,7 @@ pub mod fonts;
 pub mod layout;
 mod model;
 mod pdf;
+pub mod slips;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use journal_core::{GroupId, LoadId, PeriodId, StudentId, UserId};
@@ -31,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 pub use documents::sheet_count;
 pub use pdf::{page_code, read_stamp, Stamp};
+pub use slips::{login_slips, LoginSlip};
 
 /// What varies between two printings of the same data: when, and under which document id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

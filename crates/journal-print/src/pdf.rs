@@ -102,7 +102,26 @@ pub(crate) fn finish(
     for (page, code) in doc.pages.iter_mut().zip(&codes) {
         footer(page, total, code, ctx, fonts);
     }
+    let stamp = Stamp {
+        document_id: ctx.document_id,
+        generated_at: ctx.generated_at,
+        request: req.clone(),
+        codes,
+    };
+    let stamp_json =
+        serde_json::to_string(&stamp).map_err(|e| PrintError::NotJournalPdf(e.to_string()))?;
+    // One keyword: printpdf joins several with commas, and the stamp's JSON holds commas.
+    save(&doc, ctx, vec![format!("{STAMP_PREFIX}{stamp_json}")])
+}
 
+/// The laid-out pages as PDF bytes with the document's metadata and `keywords`.
+pub(crate) fn save(
+    doc: &Doc,
+    ctx: &PrintContext,
+    keywords: Vec<String>,
+) -> Result<Vec<u8>, PrintError> {
+    let fonts = Fonts::get()?;
+    let total = doc.pages.len();
     let mut used: UsedChars = UsedChars::new();
     for p in &doc.pages {
         for it in &p.items {
@@ -127,14 +146,6 @@ pub(crate) fn finish(
         ));
     }
 
-    let stamp = Stamp {
-        document_id: ctx.document_id,
-        generated_at: ctx.generated_at,
-        request: req.clone(),
-        codes,
-    };
-    let stamp_json =
-        serde_json::to_string(&stamp).map_err(|e| PrintError::NotJournalPdf(e.to_string()))?;
     let info = &mut pdf.metadata.info;
     let when = pdf_date(ctx.generated_at);
     info.creation_date = when;
@@ -145,8 +156,7 @@ pub(crate) fn finish(
     info.creator = "Электронный журнал (journal-print)".into();
     info.producer = "printpdf".into();
     info.identifier = ctx.document_id.to_string();
-    // One keyword: printpdf joins several with commas, and the stamp's JSON holds commas.
-    info.keywords = vec![format!("{STAMP_PREFIX}{stamp_json}")];
+    info.keywords = keywords;
     pdf.with_pages(pages);
     for (title, page) in &doc.bookmarks {
         if (1..=total).contains(page) {

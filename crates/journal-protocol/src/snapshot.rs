@@ -31,6 +31,13 @@ pub struct Snapshot {
     /// Locked periods open again for a correction (protocol 2; absent in older snapshots).
     #[serde(default)]
     pub reopenings: Vec<PeriodReopening>,
+    /// The institution's rooms (absent in older snapshots).
+    #[serde(default)]
+    pub rooms: Vec<Room>,
+    /// The bells of the second shift and later; `bells` holds the first shift's only, so that an
+    /// older copy, which keeps one time per lesson number, still imports the snapshot.
+    #[serde(default)]
+    pub later_shift_bells: Vec<Bell>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +49,62 @@ pub struct Institution {
     /// IANA zone, e.g. "Europe/Moscow".
     pub timezone: String,
     pub policy: Policy,
+    /// Working week and shifts (absent in older snapshots: a five-day week, one shift).
+    #[serde(default)]
+    pub regime: WorkRegime,
+    /// Whom users turn to with a question about the journal (absent: not given yet).
+    #[serde(default, skip_serializing_if = "SupportContact::is_empty")]
+    pub support: SupportContact,
+}
+
+/// The institution's support contact, shown in «Справка» of the console, the diary and the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupportContact {
+    /// Who answers, e.g. «Администратор электронного журнала Петров Иван Сергеевич».
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    /// When and where, e.g. «пн–пт 9:00–17:00, каб. 214».
+    pub hours: String,
+}
+
+impl SupportContact {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_empty()
+            && self.phone.is_empty()
+            && self.email.is_empty()
+            && self.hours.is_empty()
+    }
+}
+
+/// The institution's work regime: a five- or six-day week and how many shifts (each shift has
+/// its own bell schedule, [`Bell::shift`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkRegime {
+    /// 5 or 6.
+    pub days_per_week: u8,
+    /// 1 or 2 (смены).
+    pub shifts: u8,
+}
+
+impl Default for WorkRegime {
+    fn default() -> Self {
+        WorkRegime {
+            days_per_week: 5,
+            shifts: 1,
+        }
+    }
+}
+
+/// A room (кабинет, аудитория); a renamed room keeps its id, a room no longer used is deactivated
+/// rather than removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    pub id: RoomId,
+    /// e.g. «204» or «Лаборатория информатики»
+    pub name: String,
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +138,13 @@ pub struct Bell {
     pub number: u8,
     pub starts: NaiveTime,
     pub ends: NaiveTime,
+    /// The shift (смена) whose schedule this line is, from 1 (absent in older snapshots: 1).
+    #[serde(default = "first_shift")]
+    pub shift: u8,
+}
+
+fn first_shift() -> u8 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +234,9 @@ pub struct Subject {
     pub name: String,
     pub short_name: String,
     pub kind: SubjectKind,
+    /// How finals are given in it (absent in older snapshots: five-point).
+    #[serde(default)]
+    pub grading: GradingScale,
 }
 
 /// Teaching load: teacher × group × subject (× subgroup), with dates; a teacher replaced mid-year
@@ -694,6 +767,8 @@ impl Snapshot {
             remarks,
             loads,
             lessons,
+            rooms: self.rooms.clone(),
+            later_shift_bells: self.later_shift_bells.clone(),
         };
         (view, scope)
     }
@@ -722,6 +797,8 @@ impl Snapshot {
             locks: Vec::new(),
             remarks: Vec::new(),
             reopenings: Vec::new(),
+            rooms: self.rooms.clone(),
+            later_shift_bells: self.later_shift_bells.clone(),
         }
     }
 }
@@ -843,6 +920,8 @@ mod tests {
                 short_name: "К".into(),
                 timezone: "Europe/Moscow".into(),
                 policy,
+                regime: Default::default(),
+                support: Default::default(),
             },
             year: AcademicYear {
                 name: "2026/2027".into(),
@@ -927,6 +1006,7 @@ mod tests {
                 name: "Математика".into(),
                 short_name: "Мат.".into(),
                 kind: SubjectKind::Discipline,
+                grading: Default::default(),
             }],
             loads: vec![
                 load(1, A, g1(), None),
@@ -1017,6 +1097,8 @@ mod tests {
                     reopened_by: UserId(uid(DEPUTY)),
                 })
                 .collect(),
+            rooms: Vec::new(),
+            later_shift_bells: Vec::new(),
         }
     }
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use journal_core::{permissions, Action, Scope, UserId};
+use journal_core::{permissions, Action, Role, Scope, UserId};
 use journal_protocol::{RoleGrant, User};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -94,12 +94,62 @@ fn check_password(password: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A grant that concerns a student (student, parent) names one of the institution's students, and
+/// a curator's names one of its groups: an account tied to nothing would see nothing, or fail
+/// later where the grant is used.
+fn check_grants(
+    grants: &[RoleGrant],
+    snapshot: &journal_protocol::Snapshot,
+) -> Result<(), ApiError> {
+    for g in grants {
+        match g.role {
+            Role::Student | Role::Parent => match g.student_id {
+                None => {
+                    return Err(ApiError::bad_request(
+                        "grant_student_id_required",
+                        if g.role == Role::Parent {
+                            "Укажите студента, родителем которого является пользователь (student_id)"
+                        } else {
+                            "Укажите, какой это студент (student_id)"
+                        },
+                    ))
+                }
+                Some(id) if !snapshot.students.iter().any(|s| s.id == id) => {
+                    return Err(ApiError::bad_request(
+                        "grant_student_id_unknown",
+                        "Такого студента в учреждении нет (student_id)",
+                    ))
+                }
+                Some(_) => {}
+            },
+            Role::Curator => match g.group_id {
+                None => {
+                    return Err(ApiError::bad_request(
+                        "grant_group_id_required",
+                        "Укажите группу, куратором которой назначается пользователь (group_id)",
+                    ))
+                }
+                Some(id) if !snapshot.groups.iter().any(|gr| gr.id == id) => {
+                    return Err(ApiError::bad_request(
+                        "grant_group_id_unknown",
+                        "Такой группы в учреждении нет (group_id)",
+                    ))
+                }
+                Some(_) => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
     request_body = NewUser,
     params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
         (status = 201, description = "Пользователь создан", body = CreatedUser),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 400, description = "Неверные данные; роль студента или родителя без существующего студента (grant_student_id_required, grant_student_id_unknown), куратора без существующей группы (grant_group_id_required, grant_group_id_unknown)", body = ErrorBody),
+        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 409, description = "Логин уже занят", body = ErrorBody)))]
 async fn create_user(
@@ -147,6 +197,7 @@ async fn create_user(
     let now = state.config.now();
     let _turn = crate::admin_access::reference_change_turn().await;
     let (mut snapshot, _) = state.storage.snapshot(inst).await?;
+    check_grants(&user.grants, &snapshot)?;
     snapshot.users.push(user.clone());
     state
         .storage

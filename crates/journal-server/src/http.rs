@@ -37,6 +37,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sync/snapshot", get(snapshot))
         .merge(crate::print_routes::routes())
         .merge(crate::clock_routes::routes())
+        .merge(crate::suggestion_routes::routes())
+        .merge(crate::help_routes::routes())
         .merge(crate::admin_routes::routes())
         .merge(crate::setup_routes::routes())
         .fallback(crate::web_app::fallback)
@@ -620,6 +622,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         ApiDoc::openapi()
             .merge_from(crate::print_routes::PrintApiDoc::openapi())
             .merge_from(crate::clock_routes::ClockApiDoc::openapi())
+            .merge_from(crate::suggestion_routes::SuggestionApiDoc::openapi())
+            .merge_from(crate::help_routes::HelpApiDoc::openapi())
             .merge_from(crate::admin_routes::AdminApiDoc::openapi())
             .merge_from(crate::setup_routes::openapi()),
     )

@@ -201,6 +201,8 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         locks: Vec::new(),
         remarks: Vec::new(),
         reopenings: Vec::new(),
+        rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     }
 }
 
@@ -244,6 +246,8 @@ pub async fn create_institution(
         name,
         timezone: new.timezone,
         policy: new.policy,
+        regime: Default::default(),
+        support: Default::default(),
     };
     let mut snapshot = empty_snapshot(institution);
     let input = default_year(snapshot.institution.policy.period_kind, today)?;
@@ -327,6 +331,8 @@ mod tests {
                 short_name: "Тест".into(),
                 timezone: "Europe/Moscow".into(),
                 policy,
+                regime: Default::default(),
+                support: Default::default(),
             });
             let input = default_year(kind, today).expect("year");
             assert_eq!(input.name, "2026/2027");

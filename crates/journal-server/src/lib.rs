@@ -11,21 +11,29 @@ pub mod admin;
 pub(crate) mod admin_access;
 pub mod admin_routes;
 pub mod audit;
+pub mod audit_routes;
 pub mod auth;
 pub mod authority;
+pub mod backup_routes;
 pub mod clock_routes;
 pub mod demo;
 pub mod dto;
 pub mod error;
+pub mod help_routes;
 pub mod http;
 pub mod import_routes;
 pub mod init;
 pub mod institution_routes;
 pub mod merge;
+pub mod policy_routes;
 pub mod print_routes;
+pub mod readiness_routes;
+pub mod reference_routes;
 pub mod roster_routes;
 pub mod setup_routes;
+pub mod slip_routes;
 pub mod storage;
+pub mod suggestion_routes;
 pub mod testing;
 pub mod tls;
 pub mod user_routes;
@@ -61,6 +69,12 @@ pub struct ServerConfig {
     /// Most changes in one pull page, and the default page size.
     pub max_pull_limit: u32,
     pub default_pull_limit: u32,
+    /// Where `POST /api/v1/admin/backups` writes the administrator's backups (`serve
+    /// --backup-dir`; beside a SQLite database by default). `None`: backups over HTTP are off.
+    pub backup_dir: Option<std::path::PathBuf>,
+    /// The address people sign in at, printed on login slips (`serve --public-url`); without it,
+    /// the address the console was opened at.
+    pub public_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -83,6 +97,8 @@ impl Default for ServerConfig {
             max_ops_per_push: 5_000,
             max_pull_limit: 5_000,
             default_pull_limit: 1_000,
+            backup_dir: None,
+            public_url: None,
         }
     }
 }

@@ -70,6 +70,14 @@ enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, value_name = "FILE", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Where the administrator's backups over HTTP go (default for a SQLite database: the
+        /// folder `backups` beside it; for PostgreSQL none, and the console says so).
+        #[arg(long, value_name = "DIR", env = "JOURNAL_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// The address students and parents sign in at, printed on their login slips (default:
+        /// the address the console was opened at).
+        #[arg(long, value_name = "URL", env = "JOURNAL_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Audit log commands.
     Audit {
@@ -116,7 +124,8 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
-    /// Restore the database from a backup directory (checked against its manifest first).
+    /// Restore the database from a backup directory, or a backup file (.zip) downloaded from the
+    /// console (checked against its manifest first).
     Restore {
         #[arg(long)]
         from: PathBuf,
@@ -240,13 +249,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             tls_cert,
             tls_key,
+            backup_dir,
+            public_url,
         } => {
             // The certificate is checked before the port is taken: a bad one stops the start.
             let tls = match (&tls_cert, &tls_key) {
                 (Some(cert), Some(key)) => Some(journal_server::tls::server_config(cert, key)?),
                 _ => None,
             };
-            let app = journal_server::app(AppState::new(storage, ServerConfig::default()));
+            let backup_dir = backup_dir.or_else(|| {
+                (admin::backend_of(&cli.db) == "sqlite").then(|| {
+                    std::path::Path::new(&cli.db)
+                        .parent()
+                        .unwrap_or(std::path::Path::new("."))
+                        .join("backups")
+                })
+            });
+            let config = ServerConfig {
+                backup_dir,
+                public_url,
+                ..ServerConfig::default()
+            };
+            let app = journal_server::app(AppState::new(storage, config));
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("не удалось открыть адрес {addr}"))?;
@@ -410,7 +434,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Restore { from, force } => {
             let backend = admin::backend_of(&cli.db);
-            match admin::restore(storage.as_ref(), backend, &from, force).await {
+            // A file is a backup downloaded from the console: unpacked into a temporary folder.
+            let unpacked = tempfile::tempdir()?;
+            let dir = if from.is_file() {
+                if let Err(reason) = journal_server::backup_routes::unpack(&from, unpacked.path()) {
+                    return Ok(refused(&AdminError::BackupDamaged(reason), false));
+                }
+                unpacked.path().to_path_buf()
+            } else {
+                from.clone()
+            };
+            match admin::restore(storage.as_ref(), backend, &dir, force).await {
                 Ok(manifest) => {
                     println!(
                         "База данных восстановлена из «{}» (копия от {})",

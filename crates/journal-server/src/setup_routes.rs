@@ -1,7 +1,8 @@
 //! The administrator's year-setup endpoints beyond accounts, gathered so the API assembles them in
 //! one place: import of files ([`crate::import_routes`]), users' state ([`crate::user_routes`]),
 //! the academic year ([`crate::year_routes`]), groups, students and loads ([`crate::roster_routes`]), the caller's institution
-//! ([`crate::institution_routes`]).
+//! ([`crate::institution_routes`]), its policy ([`crate::policy_routes`]) and the reference data it keeps
+//! itself: work regime and bells, subjects, rooms ([`crate::reference_routes`]).
 
 use axum::Router;
 
@@ -14,6 +15,12 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::year_routes::routes())
         .merge(crate::roster_routes::routes())
         .merge(crate::institution_routes::routes())
+        .merge(crate::audit_routes::routes())
+        .merge(crate::readiness_routes::routes())
+        .merge(crate::backup_routes::routes())
+        .merge(crate::slip_routes::routes())
+        .merge(crate::policy_routes::routes())
+        .merge(crate::reference_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -24,4 +31,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::year_routes::YearApiDoc::openapi())
         .merge_from(crate::roster_routes::RosterApiDoc::openapi())
         .merge_from(crate::institution_routes::InstitutionApiDoc::openapi())
+        .merge_from(crate::audit_routes::AuditApiDoc::openapi())
+        .merge_from(crate::readiness_routes::ReadinessApiDoc::openapi())
+        .merge_from(crate::backup_routes::BackupApiDoc::openapi())
+        .merge_from(crate::slip_routes::SlipApiDoc::openapi())
+        .merge_from(crate::policy_routes::PolicyApiDoc::openapi())
+        .merge_from(crate::reference_routes::ReferenceApiDoc::openapi())
 }

@@ -60,6 +60,12 @@ pub struct YearSetup {
     pub period_kind: PeriodKind,
     pub periods: Vec<YearPeriod>,
     pub holidays: Vec<YearHoliday>,
+    /// After a change: every scheduled lesson that falls on a holiday («23.02.2027, 2 урок: ИС-21
+    /// — Математика — День защитника Отечества»). The year is set all the same — an
+    /// administrator adds a holiday on purpose — and the lessons stay in the timetable until
+    /// moved or cancelled; empty when reading.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// A period as the administrator sends it: an existing one by its id, a new one without.
@@ -116,7 +122,66 @@ fn setup_of(snap: &Snapshot) -> YearSetup {
                 ends_on: h.ends_on,
             })
             .collect(),
+        warnings: Vec::new(),
     }
+}
+
+/// Most lessons a change warns about one by one; the rest are counted.
+const MAX_WARNINGS: usize = 100;
+
+/// The scheduled lessons of `snap` on its holidays, one line each, by date and bell.
+fn lessons_on_holidays(snap: &Snapshot) -> Vec<String> {
+    let mut hits: Vec<(&journal_protocol::Lesson, &Holiday)> = snap
+        .lessons
+        .iter()
+        .filter(|l| l.status == journal_protocol::LessonStatus::Scheduled)
+        .filter_map(|l| {
+            snap.holidays
+                .iter()
+                .find(|h| h.starts_on <= l.date && l.date <= h.ends_on)
+                .map(|h| (l, h))
+        })
+        .collect();
+    let load_name = |l: &journal_protocol::Lesson| {
+        let Some(load) = snap.loads.iter().find(|x| x.id == l.load_id) else {
+            return String::new();
+        };
+        let group = snap
+            .groups
+            .iter()
+            .find(|g| g.id == load.group_id)
+            .map(|g| g.name.as_str())
+            .unwrap_or_default();
+        let subject = snap
+            .subjects
+            .iter()
+            .find(|x| x.id == load.subject_id)
+            .map(|x| x.name.as_str())
+            .unwrap_or_default();
+        format!("{group} — {subject}")
+    };
+    // By date, bell and name: the same order on every backend.
+    hits.sort_by_cached_key(|(l, _)| (l.date, l.bell_number, load_name(l)));
+    let mut out: Vec<String> = hits
+        .iter()
+        .take(MAX_WARNINGS)
+        .map(|(l, h)| {
+            format!(
+                "{}, {} урок: {} — на этот день приходится «{}»; урок остаётся в расписании, перенесите или отмените его",
+                ru(l.date),
+                l.bell_number,
+                load_name(l),
+                h.name
+            )
+        })
+        .collect();
+    if hits.len() > MAX_WARNINGS {
+        out.push(format!(
+            "И ещё уроков в праздничные и каникулярные дни: {}",
+            hits.len() - MAX_WARNINGS
+        ));
+    }
+    out
 }
 
 /// How many periods a year of the kind has, and the word a period is named with.
@@ -397,7 +462,7 @@ async fn read_year(
     request_body = YearSetupInput,
     params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
-        (status = 200, description = "Учебный год задан", body = YearSetup),
+        (status = 200, description = "Учебный год задан; warnings — запланированные уроки, пришедшиеся на праздничные и каникулярные дни (они остаются в расписании)", body = YearSetup),
         (status = 400, description = "Неверные даты или периоды; ничего не изменено", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn set_year(
@@ -419,7 +484,8 @@ async fn set_year(
     snap.year = year;
     snap.periods = periods;
     snap.holidays = holidays;
-    let setup = setup_of(&snap);
+    let mut setup = setup_of(&snap);
+    let warnings = lessons_on_holidays(&snap);
     state
         .storage
         .apply_year(
@@ -435,6 +501,7 @@ async fn set_year(
             state.config.now(),
         )
         .await?;
+    setup.warnings = warnings;
     Ok(Json(setup))
 }
 

@@ -8,6 +8,10 @@ pub enum StoreError {
     KeyInvalid,
     #[error("Не удалось открыть локальную копию журнала: {0}")]
     Open(String),
+    /// The file is there but damaged (the password is right, or the file is empty): never treated
+    /// as a wrong password, never replaced by a fresh copy.
+    #[error("Локальная копия журнала повреждена ({0}). Не удаляйте её файл: неотправленные записи в нём ещё можно спасти из резервной копии компьютера; обратитесь к администратору журнала")]
+    Damaged(String),
     #[error("Не удалось обновить структуру локальной копии журнала: {0}")]
     Migration(String),
     #[error("Ошибка базы данных локальной копии: {0}")]
@@ -30,6 +34,7 @@ impl StoreError {
         match self {
             StoreError::KeyInvalid => "store_key_invalid",
             StoreError::Open(_) => "store_open_failed",
+            StoreError::Damaged(_) => "store_damaged",
             StoreError::Migration(_) => "store_migration_failed",
             StoreError::Sqlite(_) => "store_sqlite",
             StoreError::NotFound(_) => "store_not_found",

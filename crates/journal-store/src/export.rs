@@ -106,6 +106,7 @@ impl Store {
                     name: r.get(1)?,
                     short_name: r.get(2)?,
                     kind: enum_col(r, 3)?,
+                    grading: Default::default(),
                 })
             },
         )?;
@@ -282,6 +283,8 @@ impl Store {
             locks,
             remarks,
             reopenings,
+            rooms: Vec::new(),
+            later_shift_bells: Vec::new(),
         })
     }
 }

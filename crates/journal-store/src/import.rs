@@ -161,7 +161,9 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
         ])?;
     }
     let mut st = tx.prepare("INSERT INTO bells (number, starts, ends) VALUES (?1, ?2, ?3)")?;
-    for b in &s.bells {
+    // The local copy keeps one time per lesson number (its table is keyed by number and a lesson
+    // names no shift): the first shift's schedule.
+    for b in s.bells.iter().filter(|b| b.shift <= 1) {
         st.execute(params![b.number, b.starts.to_string(), b.ends.to_string()])?;
     }
     // Users: update in place (the local password hash column is the device's, not the server's).

@@ -16,6 +16,7 @@ mod reference;
 mod remote;
 mod reopen;
 mod schema;
+mod suggestion;
 
 pub use error::StoreError;
 pub use outbox::{OpState, OutboxCheck};
@@ -23,6 +24,7 @@ pub use query::*;
 pub use remote::RemoteChange;
 pub use reopen::Reopening;
 pub use schema::MIGRATIONS;
+pub use suggestion::PendingSuggestion;
 
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
@@ -67,6 +69,11 @@ impl Store {
     /// `store_key_invalid`. Applies pending migrations and creates the device identity (device id
     /// and ed25519 key) on first open.
     pub fn open(path: &Path, key: Option<&StoreKey>) -> Result<Store, StoreError> {
+        // An existing empty file is a copy whose contents were lost, not a new copy: opening it
+        // would silently make a fresh database in its place.
+        if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            return Err(StoreError::Damaged("файл копии пуст".into()));
+        }
         let mut conn = Connection::open(path).map_err(|e| StoreError::Open(e.to_string()))?;
         // SQLCipher logs a failed key check to stderr; the caller gets `store_key_invalid` instead.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")
@@ -116,6 +123,20 @@ impl Store {
     /// This device's ed25519 public key, which the server registers to verify its ops.
     pub fn device_public_key(&self) -> [u8; 32] {
         self.signing_key.verifying_key().to_bytes()
+    }
+
+    /// Reads every page of the copy (`PRAGMA quick_check`; with SQLCipher each page's HMAC is
+    /// checked as it is read): damage anywhere in the file is `store_damaged`.
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        let rows: Result<Vec<String>, rusqlite::Error> = self
+            .conn
+            .prepare("PRAGMA quick_check")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
+        match rows {
+            Ok(r) if r.len() == 1 && r[0] == "ok" => Ok(()),
+            Ok(r) => Err(StoreError::Damaged(r.join("; "))),
+            Err(e) => Err(StoreError::Damaged(e.to_string())),
+        }
     }
 
     /// Direct access for tests and benchmarks of this crate's own invariants.

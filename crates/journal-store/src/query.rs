@@ -255,6 +255,8 @@ impl Store {
                         short_name: r.get(2)?,
                         timezone: r.get(3)?,
                         policy: json(r, 4)?,
+                        regime: Default::default(),
+                        support: Default::default(),
                     })
                 },
             )
@@ -387,6 +389,7 @@ impl Store {
                     number: r.get(0)?,
                     starts: parse(r, 1)?,
                     ends: parse(r, 2)?,
+                    shift: 1,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -422,6 +425,7 @@ impl Store {
                     name: r.get(1)?,
                     short_name: r.get(2)?,
                     kind: enum_col(r, 3)?,
+                    grading: Default::default(),
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -449,6 +453,7 @@ impl Store {
                         name: r.get(9)?,
                         short_name: r.get(10)?,
                         kind: enum_col(r, 11)?,
+                        grading: Default::default(),
                     },
                     group_name: r.get(12)?,
                     subgroup_name: r.get(13)?,

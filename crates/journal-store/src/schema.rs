@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_outbox_seen_seq",
         include_str!("../migrations/0004_outbox_seen_seq.sql"),
     ),
+    (
+        "0005_pending_suggestions",
+        include_str!("../migrations/0005_pending_suggestions.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -25,4 +25,9 @@ server_url: string | null,
 /**
  * The device's outbox chain verifies.
  */
-outbox_intact: boolean, store_path: string, };
+outbox_intact: boolean, 
+/**
+ * Every page of the copy's file reads back (SQLite's quick check; SQLCipher checks each
+ * page's HMAC): false means the copy is damaged.
+ */
+copy_intact: boolean, store_path: string, };

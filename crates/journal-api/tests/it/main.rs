@@ -3,6 +3,7 @@
 //! sign-in and sync against a real journal server on 127.0.0.1.
 
 mod convergence;
+mod damaged;
 mod faults;
 mod fixture;
 mod https;
@@ -18,5 +19,6 @@ mod reopen;
 mod seen;
 mod server;
 mod server_view;
+mod suggestions;
 mod sync;
 mod writes;

@@ -294,3 +294,31 @@ fn topic_homework_finals_and_lock_from_the_command_line() {
         "topic, homework, one final per student and the lock are the only ops"
     );
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // `journal grid … | head -1`: the reader goes away before the output is written.
+    let d = demo();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_journal"))
+        .arg("--data-dir")
+        .arg(d.dir.path())
+        .args(["--now", NOW, "grid", "--load", &d.load])
+        .env_remove("JOURNAL_USER")
+        .env_remove("JOURNAL_DATA_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the journal binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the journal binary ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "a closed pipe is not a crash: {stderr}"
+    );
+    assert!(
+        out.status.success(),
+        "the reader took what it wanted: {:?} {stderr}",
+        out.status
+    );
+}

@@ -255,6 +255,7 @@ fn institution_like(tt: &journal_import::asc::AscTimetable) -> Snapshot {
             name: s.name.clone(),
             short_name: s.short.clone(),
             kind: SubjectKind::Discipline,
+            grading: Default::default(),
         })
         .collect();
     snap.bells = tt
@@ -265,6 +266,7 @@ fn institution_like(tt: &journal_import::asc::AscTimetable) -> Snapshot {
                 number: p.number,
                 starts: p.starts?,
                 ends: p.ends?,
+                shift: 1,
             })
         })
         .collect();

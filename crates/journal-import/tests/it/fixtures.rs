@@ -61,6 +61,7 @@ pub fn college() -> Snapshot {
         name: name.into(),
         short_name: name.chars().take(4).collect(),
         kind: SubjectKind::Discipline,
+        grading: Default::default(),
     };
     let group = |n: u128, name: &str| Group {
         id: GroupId(id(n)),
@@ -73,6 +74,7 @@ pub fn college() -> Snapshot {
         number,
         starts: s,
         ends: e,
+        shift: 1,
     };
     Snapshot {
         institution: Institution {
@@ -81,6 +83,8 @@ pub fn college() -> Snapshot {
             short_name: "Колледж".into(),
             timezone: "Europe/Moscow".into(),
             policy: Policy::default(),
+            regime: Default::default(),
+            support: Default::default(),
         },
         year: AcademicYear {
             name: "2026/2027".into(),
@@ -140,5 +144,7 @@ pub fn college() -> Snapshot {
         locks: Vec::new(),
         remarks: Vec::new(),
         reopenings: Vec::new(),
+        rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     }
 }

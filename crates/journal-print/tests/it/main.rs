@@ -501,6 +501,67 @@ fn finals_sheet_has_every_student_and_period() {
 }
 
 #[test]
+fn success_counts_every_student_of_the_group_not_only_those_with_finals() {
+    // 001 заместитель п. 13: «… / количество обучающихся в группе X 100%». A student without a
+    // final is in the denominator and not in the numerator.
+    let mut snap = snapshot().clone();
+    let g = first_group().clone();
+    let p0 = snap.periods[0].clone();
+    let until = p0.ends_on.min(today()).max(p0.starts_on);
+    let mut members: Vec<_> = snap
+        .memberships
+        .iter()
+        .filter(|m| m.group_id == g.id && m.from <= until && m.to.is_none_or(|t| t >= p0.starts_on))
+        .map(|m| m.student_id)
+        .collect();
+    members.sort();
+    members.dedup();
+    assert!(members.len() > 2, "the demo group has students");
+    let loads: Vec<_> = snap
+        .loads
+        .iter()
+        .filter(|l| l.group_id == g.id)
+        .map(|l| l.id)
+        .collect();
+    let five = journal_core::parse_final("5").expect("5 is a final");
+    let without = members[0];
+    snap.finals.retain(|f| {
+        !(f.period_id == p0.id && f.student_id == without && loads.contains(&f.load_id))
+    });
+    for f in snap
+        .finals
+        .iter_mut()
+        .filter(|f| f.period_id == p0.id && loads.contains(&f.load_id))
+    {
+        f.value = five;
+    }
+    let pdf = Printed::new(
+        "finals-denominator",
+        journal_print::finals_sheet(&snap, g.id, &ctx()).expect("finals sheet renders"),
+    );
+    let text = pdf.text();
+    let n = members.len() as f64;
+    let want = format!("Успеваемость: {:.1} %", (n - 1.0) * 100.0 / n);
+    let first = text
+        .split("Успеваемость:")
+        .nth(1)
+        .map(|rest| {
+            format!(
+                "Успеваемость:{}",
+                rest.split(';').next().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        first,
+        want,
+        "{} of {} students have all finals ≥ 3; the one without finals counts in the denominator",
+        members.len() - 1,
+        members.len()
+    );
+}
+
+#[test]
 fn extract_for_a_parent_names_the_student_and_counts_absences() {
     let snap = snapshot();
     let g = first_group();
@@ -804,4 +865,128 @@ fn a_group_too_big_for_one_page_gets_a_spread_per_block_of_students() {
             "no grid row runs into the footer: {line}"
         );
     }
+}
+
+#[test]
+fn login_slips_four_to_a_page_with_login_password_address_and_the_change_rule() {
+    let slips: Vec<_> = (1..=5)
+        .map(|n| journal_print::LoginSlip {
+            full_name: format!("Иванов Иван {n}"),
+            who: "Студент".into(),
+            group: "ИС-21".into(),
+            login: format!("ivanov.ivan{n}"),
+            password: format!("kx7mor{n}ta"),
+        })
+        .collect();
+    let pdf = Printed::new(
+        "slips",
+        journal_print::login_slips("ГБПОУ «Колледж»", "https://journal.example", &slips, &ctx())
+            .expect("the slips render"),
+    );
+    pdf.check_structure();
+    assert_eq!(pdf.pages(), 2, "five slips take two pages of four");
+    let first = pdf.page_text(1);
+    for want in [
+        "Иванов Иван 1",
+        "ivanov.ivan1",
+        "kx7mor1ta",
+        "ivanov.ivan4",
+        "https://journal.example",
+        "сменить",
+        "ИС-21",
+    ] {
+        assert!(
+            first.contains(want),
+            "the first page shows «{want}»: {first}"
+        );
+    }
+    assert!(
+        pdf.page_text(2).contains("kx7mor5ta"),
+        "the fifth slip is on page two"
+    );
+    let info = tool("pdfinfo", &[pdf.p()]);
+    assert!(
+        !info.contains("kx7mor"),
+        "no password in the metadata: {info}"
+    );
+}
+
+/// A student transferred into a group from a date after the printing (a future transfer already
+/// entered) is in the year journal's «Список обучающихся» exactly when the finals sheet has them:
+/// the two lists come from the same dates.
+#[test]
+fn a_future_transfer_is_in_the_students_list_as_in_the_finals_sheet() {
+    let mut snap = snapshot().clone();
+    let group = snap.groups[0].clone();
+    let mut periods = snap.periods.clone();
+    periods.sort_by_key(|p| p.starts_on);
+    let (first, second) = (periods[0].clone(), periods[1].clone());
+    let student = journal_protocol::Student {
+        id: journal_core::StudentId(uuid::Uuid::from_u128(0xfeed)),
+        last_name: "Переведенцев".into(),
+        first_name: "Тимофей".into(),
+        patronymic: None,
+        birth_date: None,
+    };
+    snap.students.push(student.clone());
+    snap.memberships.push(journal_protocol::Membership {
+        student_id: student.id,
+        group_id: group.id,
+        subgroup_id: None,
+        from: second.starts_on,
+        to: None,
+        individual_plan: false,
+    });
+    // Printed during the first period: the transfer is still ahead.
+    let ctx = PrintContext {
+        generated_at: NaiveDateTime::new(
+            first.starts_on + chrono::Duration::days(30),
+            chrono::NaiveTime::from_hms_opt(12, 0, 0).expect("time"),
+        ),
+        document_id: uuid::Uuid::from_u128(0xabc),
+    };
+    let finals = Printed::new(
+        "finals-future-transfer",
+        journal_print::finals_sheet(&snap, group.id, &ctx).expect("the finals sheet renders"),
+    );
+    let year = Printed::new(
+        "year-future-transfer",
+        journal_print::render(
+            &snap,
+            &PrintRequest::YearJournal {
+                group_id: group.id,
+                double_sided: false,
+            },
+            &ctx,
+        )
+        .expect("the year journal renders"),
+    );
+    let in_finals = finals.text().contains("Переведенцев");
+    let text = year.text();
+    let list_pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| p.contains("Зачислен(а)"))
+        .collect();
+    assert!(
+        !list_pages.is_empty(),
+        "the year journal has its students list"
+    );
+    let in_list = list_pages.iter().any(|p| p.contains("Переведенцев"));
+    assert_eq!(
+        in_list, in_finals,
+        "the students list and the finals sheet agree on the transferred student (finals: {in_finals})"
+    );
+    assert!(
+        in_list,
+        "the transfer ahead is listed, as the finals sheet lists it"
+    );
+    let row = list_pages
+        .iter()
+        .flat_map(|p| p.lines())
+        .find(|l| l.contains("Переведенцев"))
+        .unwrap_or_default();
+    assert!(
+        row.contains(&second.starts_on.format("%d.%m.%Y").to_string()),
+        "the list shows the date the student joins: {row}"
+    );
 }

@@ -61,6 +61,9 @@ pub struct AdminAction {
 /// threads and make every multi-row change atomic.
 #[async_trait]
 pub trait Storage: Send + Sync {
+    /// "sqlite" or "postgres": what a backup's manifest names (a backup restores into the same).
+    fn backend(&self) -> &'static str;
+
     /// Loads an institution (reference data and journal content) into an empty database, with the
     /// users' Argon2id password hashes, and starts its audit chain with an "init" entry.
     async fn import_institution(
@@ -156,6 +159,26 @@ pub trait Storage: Send + Sync {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StorageError>;
 
+    /// A page of the institution's audit entries matching `query`, newest first, with how many
+    /// match in all (the administrator's «Журнал действий»).
+    async fn audit_page(
+        &self,
+        institution_id: InstitutionId,
+        query: &AuditQuery,
+    ) -> Result<(u64, Vec<AuditEntry>), StorageError>;
+
+    /// Payloads (JSON text) of the load's applied changes before `before_seq` whose text contains
+    /// every one of `needles`, newest first, at most `limit` (the audit query finds an edit's
+    /// previous value among them).
+    async fn changes_before(
+        &self,
+        institution_id: InstitutionId,
+        load_id: &str,
+        needles: &[String],
+        before_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<String>, StorageError>;
+
     /// The institutions in the database with the last `server_seq` of each.
     async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError>;
 
@@ -212,9 +235,62 @@ pub trait Storage: Send + Sync {
         now: NaiveDateTime,
     ) -> Result<(), StorageError>;
 
+    /// Replaces the institution's record (name, policy, work regime) and its reference rows
+    /// (periods … КТП, bells, subjects, rooms) with the snapshot's, raises its reference_version and
+    /// appends `action` — one transaction. Users, lessons and journal content are not touched.
+    async fn apply_institution_setup(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError>;
+
     /// The institution's count of reference-data changes so far: every `apply_reference`,
     /// `apply_year` and `set_user_active` adds one in its own transaction.
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError>;
+}
+
+/// Which audit entries to read: every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub author_id: Option<UserId>,
+    /// UTC, inclusive.
+    pub from: Option<NaiveDateTime>,
+    /// UTC, exclusive.
+    pub before: Option<NaiveDateTime>,
+    pub kind: Option<String>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl AuditQuery {
+    /// The WHERE clause after the institution's condition, with `$n`-style placeholders numbered
+    /// from `first`, and the texts to bind in that order (both backends store the times as text of
+    /// one format, so text order is time order).
+    pub(crate) fn conditions(&self, first: usize, placeholder: char) -> (String, Vec<String>) {
+        let mut sql = String::new();
+        let mut args = Vec::new();
+        let mut add = |column_op: &str, value: String| {
+            args.push(value);
+            sql.push_str(&format!(
+                " AND {column_op} {placeholder}{}",
+                first + args.len() - 1
+            ));
+        };
+        if let Some(a) = self.author_id {
+            add("author_id =", a.to_string());
+        }
+        if let Some(t) = self.from {
+            add("server_time >=", sqlite::time_text(&t));
+        }
+        if let Some(t) = self.before {
+            add("server_time <", sqlite::time_text(&t));
+        }
+        if let Some(k) = &self.kind {
+            add("kind =", k.clone());
+        }
+        (sql, args)
+    }
 }
 
 /// A user as the administrator's list shows them.

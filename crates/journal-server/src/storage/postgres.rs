@@ -24,7 +24,8 @@ use tokio_postgres::{GenericClient, NoTls};
 use super::sqlite::{
     check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
     time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
-    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT,
+    KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry};
@@ -32,6 +33,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod institution_setup;
 mod reference;
 mod setup;
 
@@ -41,6 +43,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0002_user_deactivation.sql"),
     include_str!("migrations/pg_0003_reference_version.sql"),
     include_str!("migrations/pg_0005_must_change_password.sql"),
+    include_str!("migrations/pg_0006_changes_by_load.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -284,7 +287,7 @@ async fn put_ref_rows<C: GenericClient>(
         rows.push((KIND_HOLIDAY, i.to_string(), None, to_json(r)?));
     }
     for r in &snap.bells {
-        rows.push((KIND_BELL, r.number.to_string(), None, to_json(r)?));
+        rows.push((KIND_BELL, super::sqlite::bell_key(r), None, to_json(r)?));
     }
     for r in &snap.groups {
         rows.push((KIND_GROUP, r.id.to_string(), None, to_json(r)?));
@@ -314,6 +317,17 @@ async fn put_ref_rows<C: GenericClient>(
             KIND_PLAN_TOPIC,
             r.id.to_string(),
             Some(r.load_id.to_string()),
+            to_json(r)?,
+        ));
+    }
+    for r in &snap.rooms {
+        rows.push((KIND_ROOM, r.id.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.later_shift_bells {
+        rows.push((
+            KIND_SHIFT_BELL,
+            super::sqlite::bell_key(r),
+            None,
             to_json(r)?,
         ));
     }
@@ -1415,6 +1429,10 @@ async fn device_keys<C: GenericClient>(
 
 #[async_trait]
 impl Storage for PostgresStorage {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
     async fn import_institution(
         &self,
         snap: Snapshot,
@@ -1961,6 +1979,8 @@ impl Storage for PostgresStorage {
             subjects: ref_rows(&*tx, &inst, KIND_SUBJECT).await?,
             loads: ref_rows(&*tx, &inst, KIND_LOAD).await?,
             plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
+            rooms: ref_rows(&*tx, &inst, KIND_ROOM).await?,
+            later_shift_bells: ref_rows(&*tx, &inst, KIND_SHIFT_BELL).await?,
             lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,
@@ -2183,6 +2203,86 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
+    async fn changes_before(
+        &self,
+        institution_id: InstitutionId,
+        load_id: &str,
+        needles: &[String],
+        before_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<String>, StorageError> {
+        let client = self.pool.get().await?;
+        let (inst, load) = (institution_id.to_string(), load_id.to_string());
+        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
+        let (before, limit) = (before_seq as i64, i64::from(limit));
+        let mut sql = String::from(
+            "SELECT payload FROM changes WHERE institution_id = $1 AND load_id = $2 AND server_seq < $3",
+        );
+        let mut binds: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            vec![&inst, &load, &before];
+        for p in &patterns {
+            binds.push(p);
+            sql.push_str(&format!(" AND payload LIKE ${}", binds.len()));
+        }
+        binds.push(&limit);
+        sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ${}", binds.len()));
+        let rows = client.query(&sql, &binds).await?;
+        Ok(rows.into_iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+
+    async fn audit_page(
+        &self,
+        institution_id: InstitutionId,
+        query: &super::AuditQuery,
+    ) -> Result<(u64, Vec<AuditEntry>), StorageError> {
+        let client = self.pool.get().await?;
+        let inst = institution_id.to_string();
+        let (cond, args) = query.conditions(2, '$');
+        let (limit, offset) = (i64::from(query.limit), query.offset as i64);
+        let mut binds: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&inst];
+        for a in &args {
+            binds.push(a);
+        }
+        let total: i64 = client
+            .query_one(
+                &format!("SELECT COUNT(*) FROM audit WHERE institution_id = $1{cond}"),
+                &binds,
+            )
+            .await?
+            .get(0);
+        binds.push(&limit);
+        binds.push(&offset);
+        let n = binds.len();
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+                     FROM audit WHERE institution_id = $1{cond} ORDER BY seq DESC LIMIT ${} OFFSET ${n}",
+                    n - 1
+                ),
+                &binds,
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let device_time: Option<String> = r.get(4);
+            out.push(AuditEntry {
+                institution_id: inst.clone(),
+                seq: r.get::<_, i64>(0) as u64,
+                kind: r.get(1),
+                author_id: r.get(2),
+                device_id: r.get(3),
+                device_time: device_time.as_deref().map(parse_time).transpose()?,
+                server_time: parse_time(r.get::<_, &str>(5))?,
+                subject: r.get(6),
+                detail: r.get(7),
+                prev_hash: r.get(8),
+                hash: r.get(9),
+            });
+        }
+        Ok((total as u64, out))
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
         let client = self.pool.get().await?;
         let heads = client
@@ -2262,6 +2362,15 @@ impl Storage for PostgresStorage {
         setup::apply_year(self, snapshot, action, now).await
     }
 
+    async fn apply_institution_setup(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        institution_setup::apply_institution_setup(self, snapshot, action, now).await
+    }
+
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {
         let client = self.pool.get().await?;
         let c: &tokio_postgres::Client = &client;
@@ -2282,6 +2391,7 @@ mod tests {
             "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112",
             "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
             "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
+            "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

@@ -27,6 +27,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod institution_setup;
 mod reference;
 mod setup;
 
@@ -36,6 +37,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0002_user_deactivation.sql"),
     include_str!("migrations/0003_reference_version.sql"),
     include_str!("migrations/0005_must_change_password.sql"),
+    include_str!("migrations/0006_changes_by_load.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -184,6 +186,18 @@ pub(crate) const KIND_MEMBERSHIP: &str = "membership";
 pub(crate) const KIND_SUBJECT: &str = "subject";
 pub(crate) const KIND_LOAD: &str = "load";
 pub(crate) const KIND_PLAN_TOPIC: &str = "plan_topic";
+pub(crate) const KIND_ROOM: &str = "room";
+pub(crate) const KIND_SHIFT_BELL: &str = "shift_bell";
+
+/// A bell line's key among the institution's bells: its number in the first shift (as before
+/// shifts existed), «shift:number» in a later one.
+pub(crate) fn bell_key(b: &journal_protocol::Bell) -> String {
+    if b.shift <= 1 {
+        b.number.to_string()
+    } else {
+        format!("{}:{}", b.shift, b.number)
+    }
+}
 
 fn ref_rows<T: DeserializeOwned>(
     conn: &Connection,
@@ -580,7 +594,7 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
         put(KIND_HOLIDAY, i.to_string(), i, None, to_json(r)?)?;
     }
     for (i, r) in snap.bells.iter().enumerate() {
-        put(KIND_BELL, r.number.to_string(), i, None, to_json(r)?)?;
+        put(KIND_BELL, bell_key(r), i, None, to_json(r)?)?;
     }
     for (i, r) in snap.groups.iter().enumerate() {
         put(KIND_GROUP, r.id.to_string(), i, None, to_json(r)?)?;
@@ -615,6 +629,12 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
             Some(r.load_id.to_string()),
             to_json(r)?,
         )?;
+    }
+    for (i, r) in snap.rooms.iter().enumerate() {
+        put(KIND_ROOM, r.id.to_string(), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.later_shift_bells.iter().enumerate() {
+        put(KIND_SHIFT_BELL, bell_key(r), i, None, to_json(r)?)?;
     }
     Ok(())
 }
@@ -723,6 +743,8 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         subjects: ref_rows(conn, inst, KIND_SUBJECT)?,
         loads: ref_rows(conn, inst, KIND_LOAD)?,
         plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
+        rooms: ref_rows(conn, inst, KIND_ROOM)?,
+        later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
@@ -1749,6 +1771,10 @@ fn pull(
 
 #[async_trait]
 impl Storage for SqliteStorage {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
     async fn import_institution(
         &self,
         snapshot: Snapshot,
@@ -2148,6 +2174,85 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn changes_before(
+        &self,
+        institution_id: InstitutionId,
+        load_id: &str,
+        needles: &[String],
+        before_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<String>, StorageError> {
+        let (inst, load) = (institution_id.to_string(), load_id.to_string());
+        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
+        let (before, limit) = (before_seq as i64, i64::from(limit));
+        self.read(move |c| {
+            let mut sql = String::from(
+                "SELECT payload FROM changes WHERE institution_id = ?1 AND load_id = ?2 AND server_seq < ?3",
+            );
+            let mut binds: Vec<&dyn rusqlite::ToSql> = vec![&inst, &load, &before];
+            for p in &patterns {
+                binds.push(p);
+                sql.push_str(&format!(" AND payload LIKE ?{}", binds.len()));
+            }
+            binds.push(&limit);
+            sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ?{}", binds.len()));
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(binds.as_slice(), |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn audit_page(
+        &self,
+        institution_id: InstitutionId,
+        query: &super::AuditQuery,
+    ) -> Result<(u64, Vec<AuditEntry>), StorageError> {
+        let inst = institution_id.to_string();
+        let (cond, args) = query.conditions(2, '?');
+        let (limit, offset) = (i64::from(query.limit), query.offset as i64);
+        self.read(move |c| {
+            let mut binds: Vec<&dyn rusqlite::ToSql> = vec![&inst];
+            for a in &args {
+                binds.push(a);
+            }
+            let total: i64 = c.query_row(
+                &format!("SELECT COUNT(*) FROM audit WHERE institution_id = ?1{cond}"),
+                binds.as_slice(),
+                |r| r.get(0),
+            )?;
+            binds.push(&limit);
+            binds.push(&offset);
+            let n = binds.len();
+            let mut stmt = c.prepare(&format!(
+                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
+                 FROM audit WHERE institution_id = ?1{cond} ORDER BY seq DESC LIMIT ?{} OFFSET ?{n}",
+                n - 1
+            ))?;
+            let mut rows = stmt.query(binds.as_slice())?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let device_time: Option<String> = r.get(4)?;
+                let server_time: String = r.get(5)?;
+                out.push(AuditEntry {
+                    institution_id: inst.clone(),
+                    seq: r.get::<_, i64>(0)? as u64,
+                    kind: r.get(1)?,
+                    author_id: r.get(2)?,
+                    device_id: r.get(3)?,
+                    device_time: device_time.as_deref().map(parse_time).transpose()?,
+                    server_time: parse_time(&server_time)?,
+                    subject: r.get(6)?,
+                    detail: r.get(7)?,
+                    prev_hash: r.get(8)?,
+                    hash: r.get(9)?,
+                });
+            }
+            Ok((total as u64, out))
+        })
+        .await
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport, StorageError> {
         self.read(|c| audit_verify(c)).await
     }
@@ -2248,6 +2353,15 @@ impl Storage for SqliteStorage {
         setup::apply_year(self, snapshot, action, now).await
     }
 
+    async fn apply_institution_setup(
+        &self,
+        snapshot: Snapshot,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        institution_setup::apply_institution_setup(self, snapshot, action, now).await
+    }
+
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {
         self.read(move |c| reference::reference_version(c, &institution_id.to_string()))
             .await
@@ -2322,7 +2436,13 @@ mod tests {
     #[test]
     fn shipped_migrations_never_change() {
         use sha2::{Digest, Sha256};
-        let pinned: &[&str] = &[PINNED_0001, PINNED_0002, PINNED_0003, PINNED_0005];
+        let pinned: &[&str] = &[
+            PINNED_0001,
+            PINNED_0002,
+            PINNED_0003,
+            PINNED_0005,
+            PINNED_0006,
+        ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
             "a shipped migration was removed"
@@ -2342,4 +2462,5 @@ mod tests {
     const PINNED_0002: &str = "43566a74113699837a62b587b737e48de9f2e2c59061db319af61f17a04e1112";
     const PINNED_0003: &str = "4641f07a2f4142f6464c84bfe239038f248ba9c0964a73d4f0013f07fe1b7ffe";
     const PINNED_0005: &str = "526242969b7153cd611bc18c8dd7d61c9d7b1216b4bef2d72319f98a2788caa3";
+    const PINNED_0006: &str = "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320";
 }

@@ -140,8 +140,8 @@ async fn import_is_all_or_nothing(b: Backend) {
 
 async fn asc_sample_reports_unmatched_names_and_changes_nothing(b: Backend) {
     let s = TestServer::start(b).await;
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples/asc/asc2012_br_college_utf8.xml");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/asc_unknown_teachers.xml");
     let (before, _) = s
         .storage
         .snapshot(s.snapshot.institution.id)

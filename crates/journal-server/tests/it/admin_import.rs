@@ -174,9 +174,9 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
         "refused requests change nothing"
     );
 
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples/asc/asc2012_br_college_utf8.xml");
-    let xml = std::fs::read(&sample).expect("the real aSc sample is readable");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/asc_unknown_teachers.xml");
+    let xml = std::fs::read(&sample).expect("the aSc fixture is readable");
     let (snap_before, _) = s
         .storage
         .snapshot(s.snapshot.institution.id)

@@ -24,8 +24,15 @@ macro_rules! conformance {
 }
 
 mod admin;
+mod admin_audit;
+mod admin_backups;
+mod admin_checks;
 mod admin_import;
+mod admin_policy;
+mod admin_readiness;
+mod admin_reference;
 mod admin_roster;
+mod admin_slips;
 mod admin_user_state;
 mod admin_users;
 mod admin_year;
@@ -44,6 +51,7 @@ mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
 mod seen;
+mod suggestions;
 mod support;
 mod sync;
 mod versions;
@@ -262,6 +270,18 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let mut want = vec![
+        "/api/v1/admin/audit",
+        "/api/v1/admin/backups",
+        "/api/v1/admin/backups/{name}",
+        "/api/v1/admin/backups/{name}/verify",
+        "/api/v1/admin/policy",
+        "/api/v1/admin/readiness",
+        "/api/v1/admin/regime",
+        "/api/v1/admin/rooms",
+        "/api/v1/admin/rooms/{id}",
+        "/api/v1/admin/subjects",
+        "/api/v1/admin/subjects/{id}",
+        "/api/v1/admin/support",
         "/api/v1/admin/clock-skews",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
@@ -271,18 +291,23 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/year",
         "/api/v1/admin/groups",
         "/api/v1/admin/institution",
+        "/api/v1/admin/logins/slips",
         "/api/v1/admin/students",
         "/api/v1/admin/students/{id}/transfer",
         "/api/v1/admin/students/{id}/withdraw",
         "/api/v1/admin/loads",
         "/api/v1/admin/loads/{id}/teacher",
+        "/api/v1/admin/suggestions",
+        "/api/v1/admin/suggestions/{seq}/done",
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
         "/api/v1/auth/password",
         "/api/v1/health",
+        "/api/v1/help",
         "/api/v1/print/verify",
         "/api/v1/print/{document}",
+        "/api/v1/suggestions",
         "/api/v1/sync/pull",
         "/api/v1/sync/push",
         "/api/v1/sync/snapshot",

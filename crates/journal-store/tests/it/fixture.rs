@@ -140,6 +140,8 @@ pub fn fixture() -> Fixture {
             short_name: "КС-1".into(),
             timezone: "Europe/Moscow".into(),
             policy: Policy::default(),
+            regime: Default::default(),
+            support: Default::default(),
         },
         year: AcademicYear {
             name: "2026/2027".into(),
@@ -172,11 +174,13 @@ pub fn fixture() -> Fixture {
                 number: 1,
                 starts: NaiveTime::from_hms_opt(8, 30, 0).expect("time"),
                 ends: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+                shift: 1,
             },
             Bell {
                 number: 2,
                 starts: NaiveTime::from_hms_opt(10, 10, 0).expect("time"),
                 ends: NaiveTime::from_hms_opt(11, 40, 0).expect("time"),
+                shift: 1,
             },
         ],
         users: vec![
@@ -228,12 +232,14 @@ pub fn fixture() -> Fixture {
                 name: "Русский язык и литература".into(),
                 short_name: "Рус. яз.".into(),
                 kind: SubjectKind::Discipline,
+                grading: Default::default(),
             },
             Subject {
                 id: inf,
                 name: "Информатика".into(),
                 short_name: "Инф.".into(),
                 kind: SubjectKind::Discipline,
+                grading: Default::default(),
             },
         ],
         loads: vec![
@@ -295,6 +301,8 @@ pub fn fixture() -> Fixture {
         }],
         lessons: lessons.iter().chain(sub_lessons.iter()).cloned().collect(),
         reopenings: vec![],
+        rooms: Vec::new(),
+        later_shift_bells: Vec::new(),
     };
     Fixture {
         teacher,

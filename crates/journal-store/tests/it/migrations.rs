@@ -21,6 +21,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0004_outbox_seen_seq",
         "f502c82ee7c7d5e7ac19f21265bf0f8443db265463693a10b0e74915931850ef",
     ),
+    (
+        "0005_pending_suggestions",
+        "4720e6dac4a7a469b3bdc946fe9904355b41c3e0d45315e2173bcf4b00d2b016",
+    ),
 ];
 
 #[test]

@@ -1,0 +1,218 @@
+// «Звонки и режим», «Предметы», «Кабинеты»: the reference data the institution keeps itself, through
+// /admin/regime, /admin/subjects and /admin/rooms. A rename keeps the id, so the timetable and the
+// journal keep pointing at the same subject or room.
+
+import { getJson, sendJson } from "./api";
+import { button, formView, h, notice, openDialog, table } from "./dom";
+import { go } from "./main";
+import type { BellLine, Regime, RoomRow, SubjectRow } from "./types";
+import { GRADING_SCALES, SUBJECT_KINDS } from "./words";
+
+/** Loads a screen's data, or shows why not (a server without the route says so in Russian). */
+async function load<T>(main: HTMLElement, path: string, what: string, testid: string): Promise<T | null> {
+  try {
+    return await getJson<T>(path);
+  } catch (e) {
+    main.append(notice("error", `${what} недоступны: ${(e as Error).message}`, testid));
+    return null;
+  }
+}
+
+function hm(t: string): string {
+  return t.slice(0, 5);
+}
+
+export async function bellsScreen(main: HTMLElement): Promise<void> {
+  main.append(
+    h("h1", {}, "Звонки и режим"),
+    h("p", { class: "hint" }, "Режим работы учреждения и расписание звонков каждой смены: номер урока (пары), начало и окончание. Уроки идут по порядку и не пересекаются."),
+  );
+  const regime = await load<Regime>(main, "/admin/regime", "Звонки и режим", "bells-error");
+  if (!regime) return;
+  const lines = new Map<number, BellLine[]>();
+  for (const b of regime.bells) lines.set(b.shift, [...(lines.get(b.shift) || []), { ...b, starts: hm(b.starts), ends: hm(b.ends) }]);
+
+  const shiftsBox = h("div", { class: "bells" });
+  const f = formView({
+    testid: "regime",
+    submit: "Сохранить звонки и режим",
+    inline: true,
+    fields: [
+      { name: "days_per_week", label: "Учебная неделя", type: "select", value: String(regime.days_per_week), options: [{ value: "5", label: "Пятидневная" }, { value: "6", label: "Шестидневная" }] },
+      { name: "shifts", label: "Смены", type: "select", value: String(regime.shifts), options: [{ value: "1", label: "Одна смена" }, { value: "2", label: "Две смены" }] },
+    ],
+    fieldOfCode: { invalid_work_week: "days_per_week", invalid_shifts: "shifts" },
+    onSubmit: async (v) => {
+      const shifts = Number(v.value("shifts"));
+      const bells: BellLine[] = [];
+      for (let s = 1; s <= shifts; s++) {
+        for (const row of Array.from(shiftsBox.querySelectorAll<HTMLTableRowElement>(`tr[data-shift="${s}"]`))) {
+          const [starts, ends] = Array.from(row.querySelectorAll<HTMLInputElement>("input")).map((i) => i.value);
+          bells.push({ shift: s, number: Number(row.dataset.number), starts, ends });
+        }
+      }
+      await sendJson<Regime>("PUT", "/admin/regime", { days_per_week: Number(v.value("days_per_week")), shifts, bells });
+      v.done("Звонки и режим сохранены", "regime-saved");
+    },
+  });
+
+  /** One shift's schedule: rows of lesson number, start, end; lessons are numbered in order. */
+  function shiftTable(shift: number): HTMLElement {
+    const rows = lines.get(shift) || [];
+    const body = h("tbody");
+    const addRow = (b: { starts: string; ends: string }) => {
+      const n = body.children.length + 1;
+      const id = `bell-${shift}-${n}`;
+      body.append(
+        h(
+          "tr",
+          { "data-shift": shift, "data-number": n },
+          h("td", { class: "num" }, `${n}`),
+          h("td", {}, h("input", { type: "time", id: `${id}-starts`, value: b.starts, "aria-label": `${shift} смена, ${n} урок: начало`, "data-testid": `${id}-starts`, required: true })),
+          h("td", {}, h("input", { type: "time", id: `${id}-ends`, value: b.ends, "aria-label": `${shift} смена, ${n} урок: окончание`, "data-testid": `${id}-ends`, required: true })),
+        ),
+      );
+    };
+    for (const b of rows) addRow(b);
+    const add = button("Добавить урок", () => {
+      const last = body.lastElementChild?.querySelectorAll<HTMLInputElement>("input");
+      addRow({ starts: last ? last[1].value : "08:30", ends: "" });
+      body.lastElementChild?.querySelector<HTMLInputElement>("input")?.focus();
+    }, `bells-${shift}-add`);
+    const remove = button("Убрать последний", () => body.lastElementChild?.remove(), `bells-${shift}-remove`, "link");
+    return h(
+      "section",
+      { class: "card", "data-testid": `bells-shift-${shift}` },
+      h("h2", {}, `${shift} смена`),
+      h("div", { class: "table-wrap" }, h("table", { class: "data bells-table", "data-testid": `bells-${shift}` }, h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "num" }, "Урок"), h("th", { scope: "col" }, "Начало"), h("th", { scope: "col" }, "Окончание"))), body)),
+      h("div", { class: "actions" }, add, remove),
+    );
+  }
+  const drawShifts = () => {
+    const n = Number(f.value("shifts"));
+    // Keep what was typed in a shift that stays.
+    for (let s = 1; s <= 2; s++) {
+      const rows = Array.from(shiftsBox.querySelectorAll<HTMLTableRowElement>(`tr[data-shift="${s}"]`));
+      if (rows.length) lines.set(s, rows.map((r, i) => { const [a, b] = Array.from(r.querySelectorAll<HTMLInputElement>("input")).map((x) => x.value); return { shift: s, number: i + 1, starts: a, ends: b }; }));
+    }
+    shiftsBox.replaceChildren(...Array.from({ length: n }, (_, i) => shiftTable(i + 1)));
+  };
+  f.input("shifts").addEventListener("change", drawShifts);
+  drawShifts();
+  f.form.querySelector(".fields")?.after(shiftsBox);
+  main.append(f.form);
+}
+
+export async function subjectsScreen(main: HTMLElement): Promise<void> {
+  main.append(h("h1", {}, "Предметы"));
+  const rows = await load<SubjectRow[]>(main, "/admin/subjects", "Предметы", "subjects-error");
+  if (!rows) return;
+  main.append(
+    table(
+      rows,
+      [
+        { title: "Предмет (дисциплина)", cell: (s) => s.name },
+        { title: "Краткое название", cell: (s) => s.short_name },
+        { title: "Вид", cell: (s) => SUBJECT_KINDS[s.kind] || s.kind },
+        { title: "Итоговая отметка", cell: (s) => GRADING_SCALES[s.grading] || s.grading },
+        { title: "", cell: (s) => button("Изменить", () => subjectDialog(s), `subject-edit-${s.id}`, "link") },
+      ],
+      "Предметов пока нет. Добавьте предмет ниже или загрузите нагрузку в разделе «Импорт».",
+      "subjects",
+    ),
+  );
+  const f = subjectForm("subject-new", "Добавить предмет", null, async () => go("/subjects"));
+  main.append(h("section", { class: "card" }, h("h2", {}, "Новый предмет"), f));
+}
+
+function subjectForm(testid: string, submit: string, s: SubjectRow | null, after: () => Promise<void>): HTMLFormElement {
+  const f = formView({
+    testid,
+    submit,
+    inline: !s,
+    fields: [
+      { name: "name", label: "Название", required: true, value: s?.name, hint: s ? undefined : "Например, Основы философии" },
+      { name: "short_name", label: "Краткое название", value: s?.short_name, hint: "Для расписания; пусто — как название" },
+      { name: "kind", label: "Вид", type: "select", value: s?.kind || "discipline", options: Object.entries(SUBJECT_KINDS).map(([value, label]) => ({ value, label })) },
+      { name: "grading", label: "Итоговая отметка", type: "select", value: s?.grading || "five_point", options: Object.entries(GRADING_SCALES).map(([value, label]) => ({ value, label })) },
+    ],
+    fieldOfCode: { invalid_name: "name", subject_exists: "name", subject_short_name_taken: "short_name", grading_in_use: "grading" },
+    onSubmit: async (v) => {
+      const body = { name: v.value("name"), short_name: v.value("short_name"), kind: v.value("kind"), grading: v.value("grading") };
+      if (s) await sendJson("PUT", `/admin/subjects/${s.id}`, body);
+      else await sendJson("POST", "/admin/subjects", body);
+      await after();
+    },
+  });
+  return f.form;
+}
+
+function subjectDialog(s: SubjectRow) {
+  openDialog(`Предмет: ${s.name}`, "subject-dialog", (close) =>
+    subjectForm("subject-edit", "Сохранить", s, async () => {
+      close();
+      go("/subjects");
+    }),
+  );
+}
+
+export async function roomsScreen(main: HTMLElement): Promise<void> {
+  main.append(h("h1", {}, "Кабинеты"));
+  const rows = await load<RoomRow[]>(main, "/admin/rooms", "Кабинеты", "rooms-error");
+  if (!rows) return;
+  main.append(
+    table(
+      rows,
+      [
+        { title: "Кабинет (аудитория)", cell: (r) => r.name },
+        { title: "Состояние", cell: (r) => (r.active ? "используется" : h("span", { class: "todo" }, "отключён")) },
+        {
+          title: "",
+          cell: (r) => [
+            button("Переименовать", () => roomDialog(r), `room-edit-${r.id}`, "link"),
+            " ",
+            button(r.active ? "Отключить" : "Включить", async () => {
+              try {
+                await sendJson("PUT", `/admin/rooms/${r.id}`, { name: r.name, active: !r.active });
+                go("/rooms");
+              } catch (e) {
+                main.prepend(notice("error", (e as Error).message, "rooms-error"));
+              }
+            }, `room-toggle-${r.id}`, "link"),
+          ],
+        },
+      ],
+      "Кабинетов пока нет. Добавьте кабинет ниже.",
+      "rooms",
+    ),
+  );
+  const f = formView({
+    testid: "room-new",
+    submit: "Добавить кабинет",
+    inline: true,
+    fields: [{ name: "name", label: "Кабинет", required: true, hint: "Например, 204 или Лаборатория информатики" }],
+    fieldOfCode: { invalid_name: "name", room_exists: "name" },
+    onSubmit: async (v) => {
+      await sendJson("POST", "/admin/rooms", { name: v.value("name") });
+      go("/rooms");
+    },
+  });
+  main.append(h("section", { class: "card" }, h("h2", {}, "Новый кабинет"), f.form));
+}
+
+function roomDialog(r: RoomRow) {
+  openDialog(`Кабинет ${r.name}`, "room-dialog", (close) => {
+    const f = formView({
+      testid: "room-edit",
+      submit: "Сохранить",
+      fields: [{ name: "name", label: "Название", required: true, value: r.name }],
+      fieldOfCode: { invalid_name: "name", room_exists: "name" },
+      onSubmit: async (v) => {
+        await sendJson("PUT", `/admin/rooms/${r.id}`, { name: v.value("name"), active: r.active });
+        close();
+        go("/rooms");
+      },
+    });
+    return f.form;
+  });
+}
