@@ -733,6 +733,7 @@ pub fn apply_fet(
             number: *number,
             starts: *starts,
             ends: *ends,
+            shift: 1,
         });
         out.item(
             None,

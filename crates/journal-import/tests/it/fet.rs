@@ -29,6 +29,7 @@ fn college_for_fet() -> Snapshot {
         number: 4,
         starts: NaiveTime::from_hms_opt(14, 0, 0).unwrap_or(NaiveTime::MIN),
         ends: NaiveTime::from_hms_opt(15, 30, 0).unwrap_or(NaiveTime::MIN),
+        shift: 1,
     });
     snap.year.ends_on = date(2026, 9, 14);
     snap
