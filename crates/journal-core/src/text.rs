@@ -120,13 +120,39 @@ mod tests {
 
     #[test]
     fn control_and_private_use_characters_are_refused_in_names() {
-        for bad in ["ИС\u{0}21", "ИС-21\n", "Иванова\tМария", "ИС\u{7f}", "ИС\u{9c}", "ИС\u{E000}21", "ИС\u{F0001}"] {
-            let e = check_name_chars(bad).expect_err(&format!("{bad:?} holds a forbidden character"));
-            assert_eq!(e.code(), "forbidden_character", "{bad:?}: the code names the cause");
-            assert!(e.to_string().contains("U+"), "the message shows the invisible character's code: {e}");
+        for bad in [
+            "ИС\u{0}21",
+            "ИС-21\n",
+            "Иванова\tМария",
+            "ИС\u{7f}",
+            "ИС\u{9c}",
+            "ИС\u{E000}21",
+            "ИС\u{F0001}",
+        ] {
+            let e =
+                check_name_chars(bad).expect_err(&format!("{bad:?} holds a forbidden character"));
+            assert_eq!(
+                e.code(),
+                "forbidden_character",
+                "{bad:?}: the code names the cause"
+            );
+            assert!(
+                e.to_string().contains("U+"),
+                "the message shows the invisible character's code: {e}"
+            );
         }
-        for good in ["ИС-21", "Иванова Мария Петровна", "1 подгруппа", "МДК 01.01 «Разработка»", "Д'Артаньян"] {
-            assert_eq!(check_name_chars(good), Ok(()), "{good:?} is an ordinary name");
+        for good in [
+            "ИС-21",
+            "Иванова Мария Петровна",
+            "1 подгруппа",
+            "МДК 01.01 «Разработка»",
+            "Д'Артаньян",
+        ] {
+            assert_eq!(
+                check_name_chars(good),
+                Ok(()),
+                "{good:?} is an ordinary name"
+            );
         }
     }
 

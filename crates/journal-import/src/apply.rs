@@ -34,7 +34,13 @@ pub struct Applied {
 }
 
 impl Applied {
-    pub(crate) fn item(&mut self, row: Option<usize>, action: ItemAction, entity: &str, text: String) {
+    pub(crate) fn item(
+        &mut self,
+        row: Option<usize>,
+        action: ItemAction,
+        entity: &str,
+        text: String,
+    ) {
         match action {
             ItemAction::Create => self.added += 1,
             ItemAction::Change => self.updated += 1,
@@ -92,8 +98,12 @@ impl Imported {
                 replace_lessons(&lessons, snapshot, new_id, dates)
             }
             Imported::Asc(a) => {
-                let lessons: Vec<(Option<usize>, WeeklyLesson)> =
-                    a.mapping.lessons.iter().map(|l| (None, l.clone())).collect();
+                let lessons: Vec<(Option<usize>, WeeklyLesson)> = a
+                    .mapping
+                    .lessons
+                    .iter()
+                    .map(|l| (None, l.clone()))
+                    .collect();
                 replace_lessons(&lessons, snapshot, new_id, dates)
             }
             Imported::Fet(f) => crate::fet_map::apply_fet(f, snapshot, new_id, dates),
@@ -234,7 +244,10 @@ fn apply_students(
                 ),
             ),
             (Some(_), true) => (ItemAction::Keep, format!("{name}, группа «{group}»")),
-            (Some(_), false) => (ItemAction::Change, format!("{name}: {}", changes.join("; "))),
+            (Some(_), false) => (
+                ItemAction::Change,
+                format!("{name}: {}", changes.join("; ")),
+            ),
         };
         out.item(Some(row.row), action, "Студент", text);
     }
@@ -336,7 +349,11 @@ fn apply_groups(
             }
         }
         if let Some(curator) = row.curator_id {
-            let was = snap.groups.iter().find(|g| g.id == id).and_then(|g| g.curator_id);
+            let was = snap
+                .groups
+                .iter()
+                .find(|g| g.id == id)
+                .and_then(|g| g.curator_id);
             let previous = set_curator(snap, curator, id);
             if was != Some(curator) || previous.is_some() {
                 let text = match previous {
@@ -824,7 +841,10 @@ pub(crate) fn replace_lessons(
                 row: *row,
                 action: ItemAction::Create,
                 entity: "Урок".into(),
-                text: format!("{slot}: {load} — новых уроков {new} с {}", from.format("%d.%m.%Y")),
+                text: format!(
+                    "{slot}: {load} — новых уроков {new} с {}",
+                    from.format("%d.%m.%Y")
+                ),
             });
             out.added += new;
         } else {

@@ -70,10 +70,9 @@ fn name_parts(name: &str) -> Option<(String, Vec<String>)> {
     match words.as_slice() {
         [] => None,
         // «М. П. Иванова»: initials first, the surname last.
-        [first, .., last] if is_initial(first) && !is_initial(last) => Some((
-            last.clone(),
-            words[..words.len() - 1].to_vec(),
-        )),
+        [first, .., last] if is_initial(first) && !is_initial(last) => {
+            Some((last.clone(), words[..words.len() - 1].to_vec()))
+        }
         [first, rest @ ..] => Some((first.clone(), rest.to_vec())),
     }
 }
@@ -153,7 +152,9 @@ impl<'a> Directory<'a> {
     pub fn user_by_name(&self, full_name: &str) -> Result<&'a User, Lookup> {
         match self.users_by_name.get(&normalise_name(full_name)) {
             Some(v) if v.len() == 1 => Ok(v[0]),
-            Some(v) => Err(Lookup::Ambiguous(v.iter().map(|u| describe_user(u)).collect())),
+            Some(v) => Err(Lookup::Ambiguous(
+                v.iter().map(|u| describe_user(u)).collect(),
+            )),
             None => Err(Lookup::NotFound),
         }
     }
@@ -198,7 +199,9 @@ impl<'a> Directory<'a> {
                     user: u,
                     by_initials: false,
                 }),
-                many => Err(Lookup::Ambiguous(many.iter().map(|u| describe_user(u)).collect())),
+                many => Err(Lookup::Ambiguous(
+                    many.iter().map(|u| describe_user(u)).collect(),
+                )),
             };
         }
         let found: Vec<&'a User> = self
@@ -213,7 +216,9 @@ impl<'a> Directory<'a> {
                 user: u,
                 by_initials: true,
             }),
-            many => Err(Lookup::Ambiguous(many.iter().map(|u| describe_user(u)).collect())),
+            many => Err(Lookup::Ambiguous(
+                many.iter().map(|u| describe_user(u)).collect(),
+            )),
         }
     }
 
@@ -247,7 +252,11 @@ impl<'a> Directory<'a> {
 
     /// A subgroup by its name (or its leading number, as [`Directory::subgroup`]), refusing a
     /// look-alike of a subgroup's full name.
-    pub fn subgroup_exact(&self, group: GroupId, name: &str) -> Result<Option<&'a Subgroup>, String> {
+    pub fn subgroup_exact(
+        &self,
+        group: GroupId,
+        name: &str,
+    ) -> Result<Option<&'a Subgroup>, String> {
         match self.subgroup(group, name) {
             Some(s)
                 if normalise_name(&s.name) == normalise_name(name)

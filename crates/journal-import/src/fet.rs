@@ -120,9 +120,7 @@ fn read_tree(text: &str) -> Result<Node, ImportError> {
                 line_at(reader.buffer_position())
             ))
         })?;
-        let name_of = |e: &quick_xml::events::BytesStart| {
-            e.name().into_inner().to_string()
-        };
+        let name_of = |e: &quick_xml::events::BytesStart| e.name().into_inner().to_string();
         // The element starts after any whitespace before its `<`.
         let at = |s: u64| {
             let skip = text
@@ -160,7 +158,9 @@ fn read_tree(text: &str) -> Result<Node, ImportError> {
                 }
             }
             Event::End(_) => {
-                let node = stack.pop().ok_or_else(|| invalid("лишний закрывающий тег"))?;
+                let node = stack
+                    .pop()
+                    .ok_or_else(|| invalid("лишний закрывающий тег"))?;
                 match stack.last_mut() {
                     Some(top) => top.children.push(node),
                     None => return Err(invalid("лишний закрывающий тег")),
@@ -292,9 +292,8 @@ pub fn parse_fet(bytes: &[u8]) -> Result<FetFile, ImportError> {
     let mut activities = Vec::new();
     if let Some(list) = root.child("Activities_List") {
         for a in list.all("Activity") {
-            let id = number(a, "Id")?.ok_or_else(|| {
-                invalid(format!("строка {}: у занятия нет <Id>", a.line))
-            })?;
+            let id = number(a, "Id")?
+                .ok_or_else(|| invalid(format!("строка {}: у занятия нет <Id>", a.line)))?;
             let duration = number(a, "Duration")?.unwrap_or(1);
             activities.push(FetActivity {
                 id,

@@ -17,9 +17,7 @@ use crate::tabular::subject_kind_of;
 use crate::text::normalise_name;
 use chrono::{Datelike, NaiveTime, Weekday};
 use journal_core::{GroupId, LoadId, Role, SubgroupId, SubjectId, UserId};
-use journal_protocol::snapshot::{
-    Bell, Group, Load, RoleGrant, Snapshot, Subgroup, Subject, User,
-};
+use journal_protocol::snapshot::{Bell, Group, Load, RoleGrant, Snapshot, Subgroup, Subject, User};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
@@ -129,7 +127,9 @@ fn subgroup_name(group: &str, subgroup: &str) -> String {
             .chars()
             .skip(g.chars().count())
             .collect();
-        let rest = rest.trim_start_matches([' ', '-', '/', '_', '.', ':']).trim();
+        let rest = rest
+            .trim_start_matches([' ', '-', '/', '_', '.', ':'])
+            .trim();
         if !rest.is_empty() {
             return rest.to_string();
         }
@@ -210,7 +210,9 @@ fn unique_login(full_name: &str, taken: &mut HashSet<String>) -> String {
 
 /// «08:00-08:45», «8.30 – 10.00» → the bell's start and end.
 fn hour_times(name: &str) -> Option<(NaiveTime, NaiveTime)> {
-    let n = normalise_name(name).replace(['–', '—'], "-").replace('.', ":");
+    let n = normalise_name(name)
+        .replace(['–', '—'], "-")
+        .replace('.', ":");
     let (a, b) = n.split_once('-')?;
     let t = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
     Some((t(a)?, t(b)?))
@@ -219,7 +221,11 @@ fn hour_times(name: &str) -> Option<(NaiveTime, NaiveTime)> {
 /// The bell number a FET hour stands for: the number its name starts with («1», «2 пара»), else
 /// its position in the list.
 fn bell_of_hour(name: &str, index: usize) -> u32 {
-    let digits: String = name.trim().chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = name
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     match digits.parse::<u32>() {
         Ok(n) if !name.contains(':') => n,
         _ => index as u32 + 1,
@@ -329,7 +335,14 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
         }
         if year.groups.is_empty() {
             let course = course_of(&year.name, &year.name);
-            if add_group(&mut errors, &mut groups, &year.name, year.line, course, Vec::new()) {
+            if add_group(
+                &mut errors,
+                &mut groups,
+                &year.name,
+                year.line,
+                course,
+                Vec::new(),
+            ) {
                 sets.entry(year.name.clone())
                     .or_default()
                     .push((year.name.clone(), None));
@@ -348,7 +361,14 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
             }
             let course = course_of(&year.name, &g.name);
             let journal_names = subs.iter().map(|s| s.1.clone()).collect();
-            if !add_group(&mut errors, &mut groups, &g.name, g.line, course, journal_names) {
+            if !add_group(
+                &mut errors,
+                &mut groups,
+                &g.name,
+                g.line,
+                course,
+                journal_names,
+            ) {
                 continue;
             }
             sets.entry(year.name.clone())
@@ -377,7 +397,11 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
             continue;
         }
         if !subject_names.insert(normalise_name(&s.name)) {
-            errors.fail(s.line, "Subject", format!("дисциплина «{}» указана дважды", s.name));
+            errors.fail(
+                s.line,
+                "Subject",
+                format!("дисциплина «{}» указана дважды", s.name),
+            );
             continue;
         }
         match dir.subject_exact(&s.name) {
@@ -410,7 +434,11 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
             continue;
         }
         if teacher_index.contains_key(&t.name) {
-            errors.fail(t.line, "Teacher", format!("преподаватель «{}» указан дважды", t.name));
+            errors.fail(
+                t.line,
+                "Teacher",
+                format!("преподаватель «{}» указан дважды", t.name),
+            );
             continue;
         }
         match dir.staff(&t.name, None) {
@@ -484,7 +512,11 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
     let mut activity_ids: HashSet<u32> = HashSet::new();
     for a in &file.activities {
         if !activity_ids.insert(a.id) {
-            errors.fail(a.line, "Id", format!("занятие с Id {} указано дважды", a.id));
+            errors.fail(
+                a.line,
+                "Id",
+                format!("занятие с Id {} указано дважды", a.id),
+            );
             continue;
         }
         if !a.active {
@@ -567,7 +599,12 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
         targets.retain(|t| t.1.is_none() || !whole.contains(&t.0));
         let split = if a.group_id == 0 { a.id } else { a.group_id };
         for (group, subgroup) in targets {
-            let key = (teacher, group.clone(), subgroup.clone(), normalise_name(&subject));
+            let key = (
+                teacher,
+                group.clone(),
+                subgroup.clone(),
+                normalise_name(&subject),
+            );
             let li = *load_index.entry(key).or_insert_with(|| {
                 loads.push(FetLoadRow {
                     line: a.line,
@@ -634,7 +671,11 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
             continue;
         };
         let Some(day_index) = file.days.iter().position(|d| *d == p.day) else {
-            errors.fail(p.line, "Day", format!("дня «{}» нет в списке дней файла", p.day));
+            errors.fail(
+                p.line,
+                "Day",
+                format!("дня «{}» нет в списке дней файла", p.day),
+            );
             continue;
         };
         let Some(weekday) = weekday_of(&p.day, day_index) else {
@@ -642,7 +683,11 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
             continue;
         };
         let Some(hour_index) = file.hours.iter().position(|h| *h == p.hour) else {
-            errors.fail(p.line, "Hour", format!("часа «{}» нет в списке часов файла", p.hour));
+            errors.fail(
+                p.line,
+                "Hour",
+                format!("часа «{}» нет в списке часов файла", p.hour),
+            );
             continue;
         };
         for k in 0..duration as usize {
@@ -704,7 +749,12 @@ pub fn map_fet(file: FetFile, snapshot: &Snapshot) -> Result<FetImport, ImportEr
 /// School weeks of the year: weeks with at least one weekday outside the holidays.
 fn school_weeks(snap: &Snapshot) -> u32 {
     let mut weeks: HashSet<(i32, u32)> = HashSet::new();
-    for d in snap.year.starts_on.iter_days().take_while(|d| *d <= snap.year.ends_on) {
+    for d in snap
+        .year
+        .starts_on
+        .iter_days()
+        .take_while(|d| *d <= snap.year.ends_on)
+    {
         let weekday = d.weekday().num_days_from_monday() < 5;
         let holiday = snap
             .holidays
@@ -739,7 +789,11 @@ pub fn apply_fet(
             None,
             ItemAction::Create,
             "Звонок",
-            format!("урок № {number}: {}–{}", starts.format("%H:%M"), ends.format("%H:%M")),
+            format!(
+                "урок № {number}: {}–{}",
+                starts.format("%H:%M"),
+                ends.format("%H:%M")
+            ),
         );
     }
     snap.bells.sort_by_key(|b| b.number);
@@ -795,7 +849,12 @@ pub fn apply_fet(
     for g in &f.groups {
         let id = match g.existing {
             Some(id) => {
-                out.item(row(g.line), ItemAction::Keep, "Группа", format!("«{}»", g.name));
+                out.item(
+                    row(g.line),
+                    ItemAction::Keep,
+                    "Группа",
+                    format!("«{}»", g.name),
+                );
                 id
             }
             None => {
@@ -841,7 +900,12 @@ pub fn apply_fet(
     for s in &f.subjects {
         let id = match s.existing {
             Some(id) => {
-                out.item(row(s.line), ItemAction::Keep, "Дисциплина", format!("«{}»", s.name));
+                out.item(
+                    row(s.line),
+                    ItemAction::Keep,
+                    "Дисциплина",
+                    format!("«{}»", s.name),
+                );
                 id
             }
             None => {
@@ -883,7 +947,10 @@ pub fn apply_fet(
                 .map(|x| x.id)
         });
         let planned = l.weekly_hours * weeks;
-        let how = format!("{} ч в неделю × {weeks} учебных недель = {planned} ч", l.weekly_hours);
+        let how = format!(
+            "{} ч в неделю × {weeks} учебных недель = {planned} ч",
+            l.weekly_hours
+        );
         let existing = snap.loads.iter_mut().find(|x| {
             x.teacher_id == teacher
                 && x.group_id == group
@@ -904,7 +971,10 @@ pub fn apply_fet(
                 let text = if before == planned {
                     format!("{}: {how}", load_text(snap, id))
                 } else {
-                    format!("{}: часов {before} → {planned} ({how})", load_text(snap, id))
+                    format!(
+                        "{}: часов {before} → {planned} ({how})",
+                        load_text(snap, id)
+                    )
                 };
                 out.item(row(l.line), action, "Нагрузка", text);
             }
@@ -939,17 +1009,19 @@ pub fn apply_fet(
         let Some(Some(load_id)) = load_ids.get(l.load) else {
             continue;
         };
-        pattern.entry((l.load, l.weekday.num_days_from_monday() as u8, l.bell)).or_insert((
-            l.line,
-            WeeklyLesson {
-                weekday: l.weekday,
-                bell_number: l.bell,
-                hours: 1,
-                week: WeekParity::Every,
-                load_id: *load_id,
-                room: None,
-            },
-        ));
+        pattern
+            .entry((l.load, l.weekday.num_days_from_monday() as u8, l.bell))
+            .or_insert((
+                l.line,
+                WeeklyLesson {
+                    weekday: l.weekday,
+                    bell_number: l.bell,
+                    hours: 1,
+                    week: WeekParity::Every,
+                    load_id: *load_id,
+                    room: None,
+                },
+            ));
     }
     let lessons: Vec<(Option<usize>, WeeklyLesson)> = pattern
         .into_values()
@@ -967,8 +1039,16 @@ mod tests {
     fn subgroups_lose_their_group_prefix() {
         assert_eq!(subgroup_name("ИС-21", "ИС-21 1 подгруппа"), "1 подгруппа");
         assert_eq!(subgroup_name("ИС-21", "ИС-21/2"), "2");
-        assert_eq!(subgroup_name("ИС-21", "Английский 1"), "Английский 1", "no prefix, no change");
-        assert_eq!(subgroup_name("ИС-21", "ИС-21"), "ИС-21", "nothing left: the whole name");
+        assert_eq!(
+            subgroup_name("ИС-21", "Английский 1"),
+            "Английский 1",
+            "no prefix, no change"
+        );
+        assert_eq!(
+            subgroup_name("ИС-21", "ИС-21"),
+            "ИС-21",
+            "nothing left: the whole name"
+        );
     }
 
     #[test]
@@ -989,17 +1069,37 @@ mod tests {
     #[test]
     fn courses_hours_and_days_are_read_from_names() {
         assert_eq!(course_of("2 курс", "ИС-11"), 2, "the year's number wins");
-        assert_eq!(course_of("Отделение ИТ", "ИС-31"), 3, "else the group's first digit");
+        assert_eq!(
+            course_of("Отделение ИТ", "ИС-31"),
+            3,
+            "else the group's first digit"
+        );
         assert_eq!(course_of("", "Группа"), 1, "else the first course");
         assert_eq!(bell_of_hour("3", 0), 3, "an hour named by its number");
-        assert_eq!(bell_of_hour("08:30-10:00", 1), 2, "an hour named by its time: its position");
+        assert_eq!(
+            bell_of_hour("08:30-10:00", 1),
+            2,
+            "an hour named by its time: its position"
+        );
         assert_eq!(
             hour_times("8.30 – 10.00"),
             NaiveTime::from_hms_opt(8, 30, 0).zip(NaiveTime::from_hms_opt(10, 0, 0)),
             "times with dots and a dash"
         );
-        assert_eq!(weekday_of("Вторник", 0), Some(Weekday::Tue), "Russian names");
-        assert_eq!(weekday_of("Wednesday", 0), Some(Weekday::Wed), "English names");
-        assert_eq!(weekday_of("День 4", 3), Some(Weekday::Thu), "else the position");
+        assert_eq!(
+            weekday_of("Вторник", 0),
+            Some(Weekday::Tue),
+            "Russian names"
+        );
+        assert_eq!(
+            weekday_of("Wednesday", 0),
+            Some(Weekday::Wed),
+            "English names"
+        );
+        assert_eq!(
+            weekday_of("День 4", 3),
+            Some(Weekday::Thu),
+            "else the position"
+        );
     }
 }

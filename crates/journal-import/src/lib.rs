@@ -31,8 +31,8 @@ pub mod text;
 pub use apply::{Applied, LessonDates};
 pub use error::{ImportError, RowError};
 pub use fet_map::FetImport;
-pub use report::{ItemAction, ReportItem};
 pub use pattern::{dates_of, WeekParity, WeeklyLesson};
+pub use report::{ItemAction, ReportItem};
 pub use table::{read_table, FileFormat, Table, TableRow};
 pub use tabular::{
     import_groups, import_loads, import_plan, import_students, import_teachers, import_timetable,

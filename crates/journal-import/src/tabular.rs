@@ -175,7 +175,11 @@ impl<'t> Rows<'t> {
         match dir.group_exact(&g) {
             Ok(Some(found)) => Some(found),
             Ok(None) => {
-                self.fail(row, Some(col), format!("группа «{g}» не найдена в учреждении"));
+                self.fail(
+                    row,
+                    Some(col),
+                    format!("группа «{g}» не найдена в учреждении"),
+                );
                 None
             }
             Err(reason) => {
@@ -249,11 +253,7 @@ impl<'t> Rows<'t> {
         }
     }
 
-    fn finish<R>(
-        self,
-        rows: Vec<R>,
-        warnings: Vec<String>,
-    ) -> Result<ImportPlan<R>, ImportError> {
+    fn finish<R>(self, rows: Vec<R>, warnings: Vec<String>) -> Result<ImportPlan<R>, ImportError> {
         let mut warnings = [self.warnings, warnings].concat();
         if !self.errors.is_empty() {
             let mut errors = self.errors;
@@ -307,7 +307,6 @@ fn name_part_problem(v: &str) -> Option<String> {
     }
     None
 }
-
 
 // ------------------------------------------------------------------ students
 

@@ -195,9 +195,17 @@ impl ImportReport {
             .count();
         out.push_str(&format!(
             "{head}: {} {}, {} {}, без изменений {}{}\n",
-            if self.applied { "добавлено" } else { "добавляется" },
+            if self.applied {
+                "добавлено"
+            } else {
+                "добавляется"
+            },
             self.created,
-            if self.applied { "изменено" } else { "изменяется" },
+            if self.applied {
+                "изменено"
+            } else {
+                "изменяется"
+            },
             self.changed,
             self.unchanged,
             if removed > 0 {
@@ -263,7 +271,17 @@ pub async fn import(
     bytes: &[u8],
     now: NaiveDateTime,
 ) -> Result<ImportReport, AdminError> {
-    import_by(storage, institution, kind, file_name, bytes, now, None, false).await
+    import_by(
+        storage,
+        institution,
+        kind,
+        file_name,
+        bytes,
+        now,
+        None,
+        false,
+    )
+    .await
 }
 
 /// [`import`] on behalf of a signed-in administrator (user and device), who becomes the author of

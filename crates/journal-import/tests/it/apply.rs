@@ -256,7 +256,11 @@ fn a_new_curator_replaces_the_old_one() {
         })
         .map(|u| u.login.as_str())
         .collect();
-    assert_eq!(curators, vec!["orlova"], "ИС-21 has one curator, the new one");
+    assert_eq!(
+        curators,
+        vec!["orlova"],
+        "ИС-21 has one curator, the new one"
+    );
     assert_eq!(
         snap.groups
             .iter()
@@ -266,7 +270,10 @@ fn a_new_curator_replaces_the_old_one() {
         "the group names the new curator"
     );
     assert!(
-        applied.items.iter().any(|i| i.text.contains("вместо «Волков")),
+        applied
+            .items
+            .iter()
+            .any(|i| i.text.contains("вместо «Волков")),
         "the report says whom she replaces: {:?}",
         applied.items
     );
@@ -279,7 +286,11 @@ fn a_new_curator_replaces_the_old_one() {
         .filter(|u| u.grants.iter().any(|g| g.role == Role::Curator))
         .map(|u| u.login.as_str())
         .collect();
-    assert_eq!(curators, vec!["volkov"], "the teachers file's curator is the one curator");
+    assert_eq!(
+        curators,
+        vec!["volkov"],
+        "the teachers file's curator is the one curator"
+    );
 }
 
 #[test]
@@ -341,7 +352,10 @@ fn a_new_timetable_replaces_future_lessons_but_keeps_those_with_entries() {
         applied.items
     );
     assert!(
-        applied.items.iter().any(|i| i.action == ItemAction::Remove && i.entity == "Урок"),
+        applied
+            .items
+            .iter()
+            .any(|i| i.action == ItemAction::Remove && i.entity == "Урок"),
         "the removal is in the report"
     );
     assert!(
@@ -371,5 +385,9 @@ fn new_subjects_get_unique_short_names() {
     );
     shorts.sort();
     shorts.dedup();
-    assert_eq!(shorts.len(), all, "no two subjects share a short name: {shorts:?}");
+    assert_eq!(
+        shorts.len(),
+        all,
+        "no two subjects share a short name: {shorts:?}"
+    );
 }

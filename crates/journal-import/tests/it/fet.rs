@@ -52,7 +52,10 @@ fn the_fixture_is_read_as_written() {
     assert_eq!(f.institution, "ГБПОУ «Колледж»", "the institution's name");
     assert_eq!((f.days.len(), f.hours.len()), (5, 4), "days and hours");
     assert_eq!(f.subjects.len(), 4, "four subjects");
-    assert_eq!(f.teachers[0].name, "Смирнова Е.А.", "initials are kept as written");
+    assert_eq!(
+        f.teachers[0].name, "Смирнова Е.А.",
+        "initials are kept as written"
+    );
     assert_eq!(
         f.years
             .iter()
@@ -61,7 +64,11 @@ fn the_fixture_is_read_as_written() {
         vec![("1 курс", 2), ("2 курс", 2)],
         "two years of two groups"
     );
-    assert_eq!(f.years[0].groups[0].subgroups.len(), 2, "ИС-11 is split in two");
+    assert_eq!(
+        f.years[0].groups[0].subgroups.len(),
+        2,
+        "ИС-11 is split in two"
+    );
     assert_eq!(f.activities.len(), 10, "ten activities");
     let split: Vec<_> = f.activities.iter().filter(|a| a.group_id == 3).collect();
     assert_eq!(
@@ -135,7 +142,11 @@ fn the_fixture_maps_and_applies_onto_the_college() {
         .filter(|l| l.subject == "Физическая культура")
         .map(|l| l.group.as_str())
         .collect();
-    assert_eq!(pe, vec!["ИС-11", "ИС-12"], "a year-wide activity: a load per group");
+    assert_eq!(
+        pe,
+        vec!["ИС-11", "ИС-12"],
+        "a year-wide activity: a load per group"
+    );
     assert_eq!(fet.lessons.len(), 19, "19 lessons a week");
 
     let before_users = snap.users.len();
@@ -146,11 +157,18 @@ fn the_fixture_maps_and_applies_onto_the_college() {
     let applied = imported.apply_to(&mut snap, &mut ids(), dates);
     assert_eq!(snap.users.len(), before_users + 1, "Зайцев is added");
     assert_eq!(
-        snap.groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+        snap.groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>(),
         vec!["ИС-21", "ИС-22", "ИС-11", "ИС-12"],
         "ИС-21 and ИС-22 are the college's, ИС-11 and ИС-12 are new"
     );
-    let is11 = snap.groups.iter().find(|g| g.name == "ИС-11").map(|g| (g.id, g.course));
+    let is11 = snap
+        .groups
+        .iter()
+        .find(|g| g.name == "ИС-11")
+        .map(|g| (g.id, g.course));
     assert_eq!(is11.map(|g| g.1), Some(1), "ИС-11 is of the first course");
     let subgroups: Vec<&str> = snap
         .subgroups
@@ -163,10 +181,18 @@ fn the_fixture_maps_and_applies_onto_the_college() {
         vec!["1 подгруппа", "2 подгруппа"],
         "FET's «ИС-11 1 подгруппа» is «1 подгруппа» of ИС-11"
     );
-    assert_eq!(snap.subgroups.len(), 4, "ИС-21's subgroups are the college's own");
+    assert_eq!(
+        snap.subgroups.len(),
+        4,
+        "ИС-21's subgroups are the college's own"
+    );
     let subjects = snap.subjects.len();
     assert_eq!(subjects, 4, "Физическая культура is the one new subject");
-    assert_eq!(snap.loads.len(), 4 + 8, "eight new loads beside the college's four (two found)");
+    assert_eq!(
+        snap.loads.len(),
+        4 + 8,
+        "eight new loads beside the college's four (two found)"
+    );
     // 1–14 September 2026: each weekday twice; 19 lessons a week.
     assert_eq!(snap.lessons.len(), 38, "38 lessons in the two weeks");
     let smirnova_math = snap
@@ -174,7 +200,10 @@ fn the_fixture_maps_and_applies_onto_the_college() {
         .iter()
         .filter(|l| l.teacher_id == UserId(id(SMIRNOVA)))
         .count();
-    assert_eq!(smirnova_math, 4, "Смирнова's loads: two of the college's, two new");
+    assert_eq!(
+        smirnova_math, 4,
+        "Смирнова's loads: two of the college's, two new"
+    );
     let is11_russian = snap
         .loads
         .iter()
@@ -199,10 +228,9 @@ fn the_fixture_maps_and_applies_onto_the_college() {
         applied.items
     );
     assert!(
-        applied
-            .items
-            .iter()
-            .any(|i| i.action == ItemAction::Keep && i.entity == "Группа" && i.text.contains("ИС-21")),
+        applied.items.iter().any(|i| i.action == ItemAction::Keep
+            && i.entity == "Группа"
+            && i.text.contains("ИС-21")),
         "ИС-21 is kept"
     );
 
@@ -241,7 +269,10 @@ fn an_empty_institution_gets_its_bells_from_the_hours() {
         .position(|l| l.contains("<Name>Смирнова Е.А.</Name>"))
         .unwrap_or(0);
     assert_eq!(
-        errors.iter().map(|e| (e.row, e.column.as_deref())).collect::<Vec<_>>(),
+        errors
+            .iter()
+            .map(|e| (e.row, e.column.as_deref()))
+            .collect::<Vec<_>>(),
         vec![(line, Some("Teacher"))],
         "the initials-only teacher nobody matches is refused at her line: {errors:?}"
     );
@@ -284,17 +315,19 @@ fn bad_files_are_refused_naming_lines() {
     let look_alike = FIXTURE.replace("<Name>ИС-21</Name>", "<Name>ИС\u{2013}21</Name>");
     let errors = row_errors(import_fet(look_alike.as_bytes(), &snap));
     assert!(
-        errors
-            .iter()
-            .any(|e| e.row == line_of(&look_alike, "<Name>ИС\u{2013}21</Name>") - 1
-                && e.reason.contains("«ИС-21»")),
+        errors.iter().any(
+            |e| e.row == line_of(&look_alike, "<Name>ИС\u{2013}21</Name>") - 1
+                && e.reason.contains("«ИС-21»")
+        ),
         "the look-alike group is refused naming ИС-21: {errors:?}"
     );
     // A namesake: two staff fit «Смирнова Е.А.».
     let mut namesakes = snap.clone();
-    namesakes
-        .users
-        .push(crate::fixtures::teacher(77, "smirnova2", "Смирнова Елена Андреевна"));
+    namesakes.users.push(crate::fixtures::teacher(
+        77,
+        "smirnova2",
+        "Смирнова Елена Андреевна",
+    ));
     let errors = row_errors(import_fet(FIXTURE.as_bytes(), &namesakes));
     assert!(
         errors
@@ -303,21 +336,34 @@ fn bad_files_are_refused_naming_lines() {
         "both namesakes are named: {errors:?}"
     );
     // An invisible character in a subject's name.
-    let hidden = FIXTURE.replace("<Name>Информатика</Name>", "<Name>Инфор\u{E000}матика</Name>");
+    let hidden = FIXTURE.replace(
+        "<Name>Информатика</Name>",
+        "<Name>Инфор\u{E000}матика</Name>",
+    );
     let errors = row_errors(import_fet(hidden.as_bytes(), &snap));
     assert!(
-        errors.iter().any(|e| e.column.as_deref() == Some("Subject") && e.reason.contains("U+E000")),
+        errors
+            .iter()
+            .any(|e| e.column.as_deref() == Some("Subject") && e.reason.contains("U+E000")),
         "a private-use character is refused: {errors:?}"
     );
     // A placement of an activity the file lacks, on a day it lacks.
-    let stray = FIXTURE.replace("<Activity_Id>10</Activity_Id>", "<Activity_Id>99</Activity_Id>");
+    let stray = FIXTURE.replace(
+        "<Activity_Id>10</Activity_Id>",
+        "<Activity_Id>99</Activity_Id>",
+    );
     let errors = row_errors(import_fet(stray.as_bytes(), &snap));
     assert!(
-        errors.iter().any(|e| e.column.as_deref() == Some("Activity_Id") && e.reason.contains("99")),
+        errors
+            .iter()
+            .any(|e| e.column.as_deref() == Some("Activity_Id") && e.reason.contains("99")),
         "an unknown activity is refused: {errors:?}"
     );
     for (text, what) in [
-        ("<fet version=\"6\"><Activities_List>".to_string(), "an unclosed file"),
+        (
+            "<fet version=\"6\"><Activities_List>".to_string(),
+            "an unclosed file",
+        ),
         ("<timetable/>".to_string(), "another root"),
     ] {
         match import_fet(text.as_bytes(), &snap) {

@@ -102,7 +102,8 @@ fn namesakes_are_an_error_unless_the_login_tells_them_apart() {
 fn look_alike_names_are_row_errors_naming_the_existing_record() {
     let snap = college();
     // «ИС–21» with an en dash, «ис-21» in lower case: equal once normalised, written otherwise.
-    let file = "Фамилия;Имя;Группа\nБелова;Ксения;ИС\u{2013}21\nКотов;Илья;ис-21\nЛисин;Олег;ИС-21\n";
+    let file =
+        "Фамилия;Имя;Группа\nБелова;Ксения;ИС\u{2013}21\nКотов;Илья;ис-21\nЛисин;Олег;ИС-21\n";
     let errors = row_errors(import_students(file.as_bytes(), &snap));
     assert_eq!(
         errors.iter().map(|e| e.row).collect::<Vec<_>>(),

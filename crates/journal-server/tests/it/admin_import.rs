@@ -221,14 +221,25 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
         .send()
         .await
         .expect("the dry run reaches the server");
-    assert_eq!(resp.status().as_u16(), 200, "a dry run of a good file is 200");
-    let preview: Value = resp.json().await.expect("the report is JSON");
-    assert_eq!(preview["applied"], false, "a dry run is not applied: {preview}");
-    assert_eq!(preview["created"], 2, "it would add two students: {preview}");
     assert_eq!(
-        preview["items"]
-            .as_array()
-            .map(|i| i.iter().filter(|i| i["action"] == "create" && i["entity"] == "Студент").count()),
+        resp.status().as_u16(),
+        200,
+        "a dry run of a good file is 200"
+    );
+    let preview: Value = resp.json().await.expect("the report is JSON");
+    assert_eq!(
+        preview["applied"], false,
+        "a dry run is not applied: {preview}"
+    );
+    assert_eq!(
+        preview["created"], 2,
+        "it would add two students: {preview}"
+    );
+    assert_eq!(
+        preview["items"].as_array().map(|i| i
+            .iter()
+            .filter(|i| i["action"] == "create" && i["entity"] == "Студент")
+            .count()),
         Some(2),
         "one «create» item per student: {preview}"
     );
@@ -257,7 +268,11 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
     assert_eq!(status, 200, "a good CSV imports: {body}");
     assert_eq!(
         (&body["created"], &body["changed"], &body["unchanged"]),
-        (&preview["created"], &preview["changed"], &preview["unchanged"]),
+        (
+            &preview["created"],
+            &preview["changed"],
+            &preview["unchanged"]
+        ),
         "the real import does what the dry run said: {body}"
     );
     assert_eq!(body["created"], 2, "two students are added: {body}");
