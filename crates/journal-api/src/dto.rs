@@ -452,8 +452,9 @@ pub struct Status {
     /// The device's outbox chain verifies.
     pub outbox_intact: bool,
     /// Every page of the copy's file reads back (SQLite's quick check; SQLCipher checks each
-    /// page's HMAC): false means the copy is damaged.
-    pub copy_intact: bool,
+    /// page's HMAC): false means the copy is damaged. None: not checked — reading every page is
+    /// for [`crate::Journal::status_checked`] (`journal status`), not for the header's polling.
+    pub copy_intact: Option<bool>,
     pub store_path: String,
 }
 

@@ -523,6 +523,13 @@ impl Journal {
             .collect())
     }
 
+    /// The state of the local copy with every page of its file read back (slow on a big copy).
+    pub fn status_checked(&self) -> Result<Status, ApiError> {
+        let mut status = self.status()?;
+        status.copy_intact = Some(self.store.check_integrity().is_ok());
+        Ok(status)
+    }
+
     /// The state of the local copy: unsent edits, conflicts, device, and whether the outbox chain
     /// verifies.
     pub fn status(&self) -> Result<Status, ApiError> {
@@ -537,7 +544,7 @@ impl Journal {
             online: self.link.online,
             server_url: self.link.server_url.clone(),
             outbox_intact: self.store.verify_outbox().is_ok(),
-            copy_intact: self.store.check_integrity().is_ok(),
+            copy_intact: None,
             store_path: self.store_path.display().to_string(),
         })
     }

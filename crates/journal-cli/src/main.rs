@@ -528,7 +528,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let receipt = journal.unlock_period(load, period, &reason)?;
             render::saved(&receipt, json, "Период открыт для исправления")
         }
-        Command::Status => render::status(&journal.status()?, json),
+        Command::Status => render::status(&journal.status_checked()?, json),
         Command::Periods => render::periods(&journal.periods()?, json),
         Command::Remarks => render::remarks(&journal.remarks()?, json),
         Command::ResolveRemark { remark } => {

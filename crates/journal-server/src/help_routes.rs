@@ -10,10 +10,10 @@ use journal_core::Action;
 use journal_protocol::SupportContact;
 use serde::{Deserialize, Serialize};
 
-use crate::admin_access::{permitted, reference_change_turn};
+use crate::admin_access::permitted;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiJson, Authenticated};
-use crate::storage::AdminAction;
+use crate::reference_routes::change_institution;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -117,7 +117,7 @@ async fn set_support(
     auth: Authenticated,
     ApiJson(given): ApiJson<SupportContact>,
 ) -> Result<Json<SupportContact>, ApiError> {
-    let admin = permitted(
+    permitted(
         &state,
         &auth,
         &[Action::ManageYear],
@@ -125,30 +125,17 @@ async fn set_support(
     )
     .await?;
     let new = checked(given)?;
-    let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
-    let (mut snap, _) = state.storage.snapshot(inst).await?;
-    let old = snap.institution.support.clone();
-    if old == new {
+    let (snap, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    if snap.institution.support == new {
         return Ok(Json(new));
     }
-    snap.institution.support = new.clone();
-    state
-        .storage
-        .apply_institution_setup(
-            snap,
-            AdminAction {
-                institution_id: inst,
-                kind: "support_changed".into(),
-                author_id: Some(admin.user.id),
-                device_id: Some(auth.session.device_id),
-                subject: "support".into(),
-                detail: serde_json::json!({ "old": old, "new": new }),
-            },
-            state.config.now(),
-        )
-        .await?;
-    Ok(Json(new))
+    change_institution(&state, &auth, "support_changed", |snap| {
+        let old = std::mem::replace(&mut snap.institution.support, new.clone());
+        let detail = serde_json::json!({ "old": old, "new": new });
+        Ok((new.clone(), "support".to_string(), detail))
+    })
+    .await
+    .map(Json)
 }
 
 #[derive(utoipa::OpenApi)]

@@ -379,7 +379,7 @@ fn check_room(
 
 /// Reads the institution, lets `change` check and edit it (an error changes nothing), then stores
 /// it with the audit entry `kind` by the signed-in administrator.
-async fn change_institution<T>(
+pub(crate) async fn change_institution<T>(
     state: &AppState,
     auth: &Authenticated,
     kind: &str,

@@ -28,6 +28,7 @@ server_url: string | null,
 outbox_intact: boolean, 
 /**
  * Every page of the copy's file reads back (SQLite's quick check; SQLCipher checks each
- * page's HMAC): false means the copy is damaged.
+ * page's HMAC): false means the copy is damaged. None: not checked — reading every page is
+ * for [`crate::Journal::status_checked`] (`journal status`), not for the header's polling.
  */
-copy_intact: boolean, store_path: string, };
+copy_intact: boolean | null, store_path: string, };

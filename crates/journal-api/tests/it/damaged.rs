@@ -65,16 +65,21 @@ fn damage_in_the_middle_shows_in_the_status() {
     let len = std::fs::metadata(&path).expect("the copy exists").len();
     assert!(len > 8 * 4096, "the copy spans many pages: {len} bytes");
     let fine = offline(&pc, journal_demo::DEMO_PASSWORD).expect("the intact copy opens");
-    assert!(
-        fine.status().expect("status").copy_intact,
+    assert_eq!(
+        fine.status_checked().expect("status").copy_intact,
+        Some(true),
         "an intact copy reads back whole"
     );
     drop(fine);
     overwrite(&path, (len / 4096 / 2) * 4096 + 100, 64);
     match offline(&pc, journal_demo::DEMO_PASSWORD) {
         Ok(j) => {
-            let st = j.status().expect("the status still answers");
-            assert!(!st.copy_intact, "the damaged page is found: {st:?}");
+            let st = j.status_checked().expect("the status still answers");
+            assert_eq!(
+                st.copy_intact,
+                Some(false),
+                "the damaged page is found: {st:?}"
+            );
         }
         Err(e) => assert_eq!(
             e.code, "store_damaged",
