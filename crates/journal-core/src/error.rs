@@ -63,6 +63,8 @@ pub enum RuleError {
     FullNameRequired(String),
     #[error("Урок ведёт не преподаватель нагрузки: сначала отметьте замену («Замена») с ФИО замещающего")]
     SubstitutionNotRecorded,
+    #[error("Недопустимый символ в названии или имени «{0}»: управляющие символы и символы личного использования Unicode не допускаются")]
+    ForbiddenCharacter(String),
 }
 
 impl RuleError {
@@ -95,6 +97,7 @@ impl RuleError {
             RuleError::NotInRussian(_) => "not_in_russian",
             RuleError::FullNameRequired(_) => "full_name_required",
             RuleError::SubstitutionNotRecorded => "substitution_not_recorded",
+            RuleError::ForbiddenCharacter(_) => "forbidden_character",
         }
     }
 }
@@ -132,6 +135,7 @@ mod tests {
             RuleError::NotInRussian("x".into()),
             RuleError::FullNameRequired("x".into()),
             RuleError::SubstitutionNotRecorded,
+            RuleError::ForbiddenCharacter("x".into()),
         ]
     }
 

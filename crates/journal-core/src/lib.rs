@@ -46,6 +46,6 @@ pub use roles::{Action, Role, Scope};
 pub use stats::{
     completeness_percent, quality_percent, success_percent, summarize, timeliness_percent, Summary,
 };
-pub use text::{normalise_homework, validate_full_name};
+pub use text::{check_name_chars, forbidden_char, normalise_homework, validate_full_name};
 pub use timing::{check_correction_reason, check_device_time, check_entry, EntryKind};
 pub use topic::{validate_lesson_topics, validate_topic, HourTopic};

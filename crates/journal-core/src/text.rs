@@ -31,6 +31,29 @@ pub fn check_russian(text: &str) -> Result<(), RuleError> {
     }
 }
 
+/// The first character a name may not hold: a control character (C0, DEL, C1 — tabs and line
+/// breaks too: a name is one line) or a Unicode private-use character (they print as nothing or as
+/// a box and make two names that look the same differ).
+pub fn forbidden_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        c.is_control()
+            || matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
+    })
+}
+
+/// Refuses a name (of a person, a group, a subject…) holding a [`forbidden_char`]; the message
+/// shows the character's code, since it cannot be seen.
+pub fn check_name_chars(text: &str) -> Result<(), RuleError> {
+    match forbidden_char(text) {
+        Some(c) => Err(RuleError::ForbiddenCharacter(format!(
+            "{} (символ U+{:04X})",
+            text.chars().filter(|c| !c.is_control()).collect::<String>(),
+            c as u32
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Checks a person's full name: at least a surname and a first name, no initials («Иванова М. П.»,
 /// «Иванова М.П.»), in Russian letters (001 п. 4.3). A patronymic is optional: not everyone has one.
 pub fn validate_full_name(name: &str) -> Result<(), RuleError> {
@@ -94,6 +117,44 @@ pub fn normalise_homework(text: &str) -> Result<String, RuleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_and_private_use_characters_are_refused_in_names() {
+        for bad in [
+            "ИС\u{0}21",
+            "ИС-21\n",
+            "Иванова\tМария",
+            "ИС\u{7f}",
+            "ИС\u{9c}",
+            "ИС\u{E000}21",
+            "ИС\u{F0001}",
+        ] {
+            let e =
+                check_name_chars(bad).expect_err(&format!("{bad:?} holds a forbidden character"));
+            assert_eq!(
+                e.code(),
+                "forbidden_character",
+                "{bad:?}: the code names the cause"
+            );
+            assert!(
+                e.to_string().contains("U+"),
+                "the message shows the invisible character's code: {e}"
+            );
+        }
+        for good in [
+            "ИС-21",
+            "Иванова Мария Петровна",
+            "1 подгруппа",
+            "МДК 01.01 «Разработка»",
+            "Д'Артаньян",
+        ] {
+            assert_eq!(
+                check_name_chars(good),
+                Ok(()),
+                "{good:?} is an ordinary name"
+            );
+        }
+    }
 
     #[test]
     fn full_names_without_initials() {

@@ -40,6 +40,8 @@ pub enum ImportError {
     Rows(Vec<RowError>),
     #[error("Файл расписания aSc не прочитан: {0}")]
     AscXml(String),
+    #[error("Файл FET не прочитан: {0}")]
+    FetXml(String),
 }
 
 fn list(errors: &[RowError]) -> String {
@@ -61,6 +63,7 @@ impl ImportError {
             ImportError::NoRows => "import_no_rows",
             ImportError::Rows(_) => "import_rows_invalid",
             ImportError::AscXml(_) => "import_asc_invalid",
+            ImportError::FetXml(_) => "import_fet_invalid",
         }
     }
 

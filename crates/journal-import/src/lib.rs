@@ -8,6 +8,10 @@
 //! * aSc Timetables XML ([`asc`]): the 2012 and the older export layouts, any declared encoding,
 //!   two-week cycles, divisions into subgroups, double lessons and unplaced lessons, read into a plain
 //!   [`asc::AscTimetable`] and mapped onto the institution's weekly pattern by names.
+//! * FET `.fet` files ([`fet`], [`fet_map`]): groups, subgroups, subjects, teachers, loads with
+//!   weekly hours from the activities and, when the file holds a generated timetable, its lessons.
+//! * Every import says what it does, row by row ([`Applied::items`], [`report`]): applied to a copy
+//!   of the snapshot, that is the dry run's preview.
 //!
 //! [`Snapshot`]: journal_protocol::Snapshot
 
@@ -16,14 +20,19 @@ pub mod asc;
 pub mod asc_map;
 pub mod directory;
 pub mod error;
+pub mod fet;
+pub mod fet_map;
 pub mod pattern;
+pub mod report;
 pub mod table;
 pub mod tabular;
 pub mod text;
 
 pub use apply::{Applied, LessonDates};
 pub use error::{ImportError, RowError};
+pub use fet_map::FetImport;
 pub use pattern::{dates_of, WeekParity, WeeklyLesson};
+pub use report::{ItemAction, ReportItem};
 pub use table::{read_table, FileFormat, Table, TableRow};
 pub use tabular::{
     import_groups, import_loads, import_plan, import_students, import_teachers, import_timetable,
@@ -61,10 +70,12 @@ pub enum Imported {
     Timetable(ImportPlan<TimetableRow>),
     Plan(ImportPlan<PlanTopicRow>),
     Asc(Box<AscImport>),
+    Fet(Box<FetImport>),
 }
 
 /// Reads a file of the given kind (CSV or XLSX detected from the bytes; aSc XML for `Asc`) against
-/// the institution. CSV/XLSX kinds are all-or-nothing; an aSc file gives its mapping with warnings.
+/// the institution. CSV/XLSX kinds and FET are all-or-nothing; an aSc file gives its mapping with
+/// warnings.
 pub fn import_file(
     kind: ImportKind,
     bytes: &[u8],
@@ -82,6 +93,7 @@ pub fn import_file(
             let mapping = asc_map::map_to_pattern(&timetable, snapshot);
             Imported::Asc(Box::new(AscImport { timetable, mapping }))
         }
+        ImportKind::Fet => Imported::Fet(Box::new(fet_map::import_fet(bytes, snapshot)?)),
     })
 }
 
@@ -104,7 +116,7 @@ impl Imported {
             Imported::Teachers(p) => plan(p, |r| r.existing.is_some()),
             Imported::Loads(p) => plan(p, |r| r.existing.is_some()),
             Imported::Timetable(p) => format!(
-                "уроков в неделю: {} (расписание заменяется целиком), предупреждений: {}",
+                "уроков в неделю: {} (будущее расписание заменяется целиком), предупреждений: {}",
                 p.rows.len(),
                 p.warnings.len()
             ),
@@ -112,6 +124,20 @@ impl Imported {
                 "тем КТП: {} (КТП указанных нагрузок заменяется), предупреждений: {}",
                 p.rows.len(),
                 p.warnings.len()
+            ),
+            Imported::Fet(f) => format!(
+                "FET: групп {}, дисциплин {}, преподавателей {}, нагрузок {}, уроков в неделю {}{}; предупреждений: {}",
+                f.groups.len(),
+                f.subjects.len(),
+                f.teachers.len(),
+                f.loads.len(),
+                f.lessons.len(),
+                if f.file.placements.is_empty() {
+                    " (расписания в файле нет)"
+                } else {
+                    " (будущее расписание заменяется)"
+                },
+                f.warnings.len()
             ),
             Imported::Asc(a) => {
                 let m = &a.mapping;

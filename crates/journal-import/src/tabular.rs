@@ -14,7 +14,7 @@
 //! * plan (КТП): Преподаватель*, Группа*, Подгруппа, Дисциплина*, №*, Тема*, Часы*, Вид занятия,
 //!   Номер работы
 
-use crate::directory::{Directory, Lookup};
+use crate::directory::Directory;
 use crate::error::{ImportError, RowError};
 use crate::pattern::{parse_week, parse_weekday, weekday_ru, WeekParity, WeeklyLesson};
 use crate::table::{read_table, Column, Columns, Table, TableRow};
@@ -40,10 +40,12 @@ pub enum ImportKind {
     Plan,
     /// aSc Timetables XML export.
     Asc,
+    /// FET `.fet` file.
+    Fet,
 }
 
 impl ImportKind {
-    /// The CLI word: students, groups, teachers, loads, timetable, plan (or ktp), asc.
+    /// The CLI word: students, groups, teachers, loads, timetable, plan (or ktp), asc, fet.
     pub fn parse(word: &str) -> Option<ImportKind> {
         Some(match word.trim().to_lowercase().as_str() {
             "students" => ImportKind::Students,
@@ -53,6 +55,7 @@ impl ImportKind {
             "timetable" => ImportKind::Timetable,
             "plan" | "ktp" => ImportKind::Plan,
             "asc" => ImportKind::Asc,
+            "fet" => ImportKind::Fet,
             _ => return None,
         })
     }
@@ -73,6 +76,8 @@ struct Rows<'t> {
     columns: Columns,
     specs: &'static [Column],
     errors: Vec<RowError>,
+    /// Said about rows that import all the same (a teacher found by surname and initials…).
+    warnings: Vec<String>,
 }
 
 impl<'t> Rows<'t> {
@@ -86,6 +91,7 @@ impl<'t> Rows<'t> {
             columns,
             specs,
             errors: Vec::new(),
+            warnings: Vec::new(),
         })
     }
 
@@ -101,9 +107,20 @@ impl<'t> Rows<'t> {
         });
     }
 
+    /// A cell holding a control or private-use character is an error: such a character is invisible
+    /// and would make two names that look the same differ.
+    fn clean(&mut self, row: &TableRow, col: usize) -> Option<String> {
+        let raw = self.cell(row, col);
+        if let Err(e) = journal_core::check_name_chars(raw) {
+            self.fail(row, Some(col), e.to_string());
+            return None;
+        }
+        Some(tidy(raw))
+    }
+
     /// A required cell: empty → error.
     fn required(&mut self, row: &TableRow, col: usize) -> Option<String> {
-        let v = tidy(self.cell(row, col));
+        let v = self.clean(row, col)?;
         if v.is_empty() {
             self.fail(row, Some(col), "не заполнено");
             None
@@ -112,8 +129,92 @@ impl<'t> Rows<'t> {
         }
     }
 
-    fn optional(&self, row: &TableRow, col: usize) -> Option<String> {
-        Some(tidy(self.cell(row, col))).filter(|v| !v.is_empty())
+    fn optional(&mut self, row: &TableRow, col: usize) -> Option<String> {
+        self.clean(row, col).filter(|v| !v.is_empty())
+    }
+
+    /// The staff member a row names in `col`, with the login in `login_col` (when the file has that
+    /// column) telling namesakes apart; found by surname and initials, the row says whom it took.
+    fn staff(
+        &mut self,
+        dir: &Directory,
+        row: &TableRow,
+        col: usize,
+        login_col: Option<usize>,
+        what: &str,
+    ) -> Option<UserId> {
+        let name = self.required(row, col)?;
+        let login = login_col.and_then(|c| self.optional(row, c));
+        match dir.staff(&name, login.as_deref()) {
+            Ok(m) => {
+                if m.by_initials {
+                    self.warnings.push(format!(
+                        "Строка {}: «{name}» — это {} (единственный подходящий сотрудник)",
+                        row.number,
+                        crate::directory::describe_user(m.user)
+                    ));
+                }
+                Some(m.user.id)
+            }
+            Err(l) => {
+                self.fail(row, Some(col), l.reason(what, &name));
+                None
+            }
+        }
+    }
+
+    /// The existing group a row names in `col`; an error when there is none or the name only looks
+    /// like one.
+    fn group<'d>(
+        &mut self,
+        dir: &Directory<'d>,
+        row: &TableRow,
+        col: usize,
+    ) -> Option<&'d journal_protocol::snapshot::Group> {
+        let g = self.required(row, col)?;
+        match dir.group_exact(&g) {
+            Ok(Some(found)) => Some(found),
+            Ok(None) => {
+                self.fail(
+                    row,
+                    Some(col),
+                    format!("группа «{g}» не найдена в учреждении"),
+                );
+                None
+            }
+            Err(reason) => {
+                self.fail(row, Some(col), reason);
+                None
+            }
+        }
+    }
+
+    /// The subgroup a row names in `col` (none when the cell is empty); `Err` after an error.
+    fn subgroup(
+        &mut self,
+        dir: &Directory,
+        row: &TableRow,
+        col: usize,
+        group: Option<&journal_protocol::snapshot::Group>,
+    ) -> Result<Option<SubgroupId>, ()> {
+        let (Some(g), Some(s)) = (group, self.optional(row, col)) else {
+            return Ok(None);
+        };
+        match dir.subgroup_exact(g.id, &s) {
+            Ok(Some(sg)) => Ok(Some(sg.id)),
+            Ok(None) => {
+                self.fail(
+                    row,
+                    Some(col),
+                    format!("в группе «{}» нет подгруппы «{s}»", g.name),
+                );
+                Err(())
+            }
+            Err(reason) => {
+                self.fail(row, Some(col), reason);
+                Err(())
+            }
+        }
     }
 
     fn date(&mut self, row: &TableRow, col: usize) -> Result<Option<NaiveDate>, ()> {
@@ -152,11 +253,8 @@ impl<'t> Rows<'t> {
         }
     }
 
-    fn finish<R>(
-        self,
-        rows: Vec<R>,
-        mut warnings: Vec<String>,
-    ) -> Result<ImportPlan<R>, ImportError> {
+    fn finish<R>(self, rows: Vec<R>, warnings: Vec<String>) -> Result<ImportPlan<R>, ImportError> {
+        let mut warnings = [self.warnings, warnings].concat();
         if !self.errors.is_empty() {
             let mut errors = self.errors;
             errors.sort_by_key(|e| e.row);
@@ -208,13 +306,6 @@ fn name_part_problem(v: &str) -> Option<String> {
         return Some(format!("«{v}» записано не русскими буквами"));
     }
     None
-}
-
-fn lookup_reason(what: &str, name: &str, l: Lookup) -> String {
-    match l {
-        Lookup::NotFound => format!("{what} «{name}» не найден(а) в учреждении"),
-        Lookup::Ambiguous(n) => format!("«{name}»: в учреждении {n} совпадения по ФИО — уточните"),
-    }
 }
 
 // ------------------------------------------------------------------ students
@@ -293,31 +384,8 @@ pub fn import_students(
             }
         }
         let birth = r.date(row, 3).ok().flatten();
-        let group = r.required(row, 4).and_then(|g| match dir.group(&g) {
-            Some(found) => Some(found),
-            None => {
-                r.fail(
-                    row,
-                    Some(4),
-                    format!("группа «{g}» не найдена в учреждении"),
-                );
-                None
-            }
-        });
-        let subgroup = match (group, r.optional(row, 5)) {
-            (Some(g), Some(s)) => match dir.subgroup(g.id, &s) {
-                Some(sg) => Some(sg.id),
-                None => {
-                    r.fail(
-                        row,
-                        Some(5),
-                        format!("в группе «{}» нет подгруппы «{s}»", g.name),
-                    );
-                    None
-                }
-            },
-            _ => None,
-        };
+        let group = r.group(&dir, row, 4);
+        let subgroup = r.subgroup(&dir, row, 5, group).ok().flatten();
         let enrolled = r.date(row, 6).ok().flatten();
         if let (Some(b), Some(e)) = (birth, enrolled) {
             if b >= e {
@@ -399,6 +467,11 @@ const GROUP_COLUMNS: &[Column] = &[
         aliases: &[],
         required: false,
     },
+    Column {
+        header: "Логин куратора",
+        aliases: &[],
+        required: false,
+    },
 ];
 
 /// Groups (классы) with course, specialty, curator and subgroups. CSV or XLSX.
@@ -416,13 +489,10 @@ pub fn import_groups(
         let name = r.required(row, 0);
         let course = r.number(row, 1, 1, 11);
         let specialty = r.optional(row, 2).unwrap_or_default();
-        let curator = r.optional(row, 3).and_then(|c| match dir.user_by_name(&c) {
-            Ok(u) => Some(u.id),
-            Err(l) => {
-                r.fail(row, Some(3), lookup_reason("сотрудник", &c, l));
-                None
-            }
-        });
+        let curator = match r.optional(row, 3) {
+            Some(_) => r.staff(&dir, row, 3, Some(5), "сотрудник"),
+            None => None,
+        };
         let subgroups: Vec<String> = r
             .optional(row, 4)
             .map(|s| {
@@ -446,9 +516,16 @@ pub fn import_groups(
             );
             continue;
         }
+        let existing = match dir.group_exact(&name) {
+            Ok(g) => g.map(|g| g.id),
+            Err(reason) => {
+                r.fail(row, Some(0), reason);
+                continue;
+            }
+        };
         out.push(GroupRow {
             row: row.number,
-            existing: dir.group(&name).map(|g| g.id),
+            existing,
             name,
             course: course as u8,
             specialty,
@@ -589,16 +666,8 @@ pub fn import_teachers(
                 continue;
             };
             let group_id = if role == Role::Curator {
-                match group_text.as_deref().map(|g| (g, dir.group(g))) {
-                    Some((_, Some(g))) => Some(g.id),
-                    Some((g, None)) => {
-                        r.fail(
-                            row,
-                            Some(5),
-                            format!("группа «{g}» не найдена в учреждении"),
-                        );
-                        None
-                    }
+                match group_text.as_deref() {
+                    Some(_) => r.group(&dir, row, 5).map(|g| g.id),
                     None => {
                         r.fail(row, Some(5), "для роли «куратор» укажите группу");
                         None
@@ -731,6 +800,11 @@ const LOAD_COLUMNS: &[Column] = &[
         aliases: &["С"],
         required: false,
     },
+    Column {
+        header: "Логин преподавателя",
+        aliases: &["Логин"],
+        required: false,
+    },
 ];
 
 struct LoadKey {
@@ -741,45 +815,27 @@ struct LoadKey {
     subject_name: String,
 }
 
-/// Reads the teacher, group, subgroup and subject cells (columns 0..4 in that order).
-fn load_key(r: &mut Rows, dir: &Directory, row: &TableRow, cols: [usize; 4]) -> Option<LoadKey> {
+/// Reads the teacher, group, subgroup and subject cells (columns 0..4 in that order), and the
+/// teacher's login from `login_col` when the file has it.
+fn load_key(
+    r: &mut Rows,
+    dir: &Directory,
+    row: &TableRow,
+    cols: [usize; 4],
+    login_col: usize,
+) -> Option<LoadKey> {
     let [ct, cg, cs, cd] = cols;
-    let teacher = r
-        .required(row, ct)
-        .and_then(|t| match dir.user_by_name(&t) {
-            Ok(u) => Some(u.id),
-            Err(l) => {
-                r.fail(row, Some(ct), lookup_reason("преподаватель", &t, l));
-                None
-            }
-        });
-    let group = r.required(row, cg).and_then(|g| match dir.group(&g) {
-        Some(found) => Some(found),
-        None => {
-            r.fail(
-                row,
-                Some(cg),
-                format!("группа «{g}» не найдена в учреждении"),
-            );
-            None
-        }
-    });
-    let subgroup = match (group, r.optional(row, cs)) {
-        (Some(g), Some(s)) => match dir.subgroup(g.id, &s) {
-            Some(sg) => Some(Some(sg.id)),
-            None => {
-                r.fail(
-                    row,
-                    Some(cs),
-                    format!("в группе «{}» нет подгруппы «{s}»", g.name),
-                );
-                None
-            }
-        },
-        _ => Some(None),
-    };
+    let teacher = r.staff(dir, row, ct, Some(login_col), "преподаватель");
+    let group = r.group(dir, row, cg);
+    let subgroup = r.subgroup(dir, row, cs, group).ok();
     let subject_name = r.required(row, cd)?;
-    let subject = dir.subject(&subject_name).map(|s| s.id);
+    let subject = match dir.subject_exact(&subject_name) {
+        Ok(s) => s.map(|s| s.id),
+        Err(reason) => {
+            r.fail(row, Some(cd), reason);
+            return None;
+        }
+    };
     Some(LoadKey {
         teacher: teacher?,
         group: group?.id,
@@ -800,7 +856,7 @@ pub fn import_loads(bytes: &[u8], snapshot: &Snapshot) -> Result<ImportPlan<Load
     let mut seen: HashMap<(UserId, GroupId, Option<SubgroupId>, String), usize> = HashMap::new();
     for row in r.data() {
         let before = r.errors.len();
-        let key = load_key(&mut r, &dir, row, [0, 1, 2, 3]);
+        let key = load_key(&mut r, &dir, row, [0, 1, 2, 3], 6);
         let hours = r.number(row, 4, 1, 5000);
         let from = r.date(row, 5).ok().flatten();
         if let Some(d) = from {
@@ -945,6 +1001,11 @@ const TIMETABLE_COLUMNS: &[Column] = &[
         aliases: &["Часы"],
         required: false,
     },
+    Column {
+        header: "Логин преподавателя",
+        aliases: &["Логин"],
+        required: false,
+    },
 ];
 
 /// The weekly timetable: each row one lesson of an existing load at a bell of the schedule. The
@@ -995,7 +1056,7 @@ pub fn import_timetable(
                 p
             }
         };
-        let key = load_key(&mut r, &dir, row, [6, 3, 4, 5]);
+        let key = load_key(&mut r, &dir, row, [6, 3, 4, 5], 9);
         let room = r.optional(row, 7);
         let hours = match r.optional(row, 8) {
             None => Some(1),
@@ -1140,6 +1201,11 @@ const PLAN_COLUMNS: &[Column] = &[
         aliases: &["№ работы"],
         required: false,
     },
+    Column {
+        header: "Логин преподавателя",
+        aliases: &["Логин"],
+        required: false,
+    },
 ];
 
 /// Work types as КТП files name them.
@@ -1186,7 +1252,7 @@ pub fn import_plan(
     let mut warnings = Vec::new();
     for row in r.data() {
         let before = r.errors.len();
-        let key = load_key(&mut r, &dir, row, [0, 1, 2, 3]);
+        let key = load_key(&mut r, &dir, row, [0, 1, 2, 3], 9);
         let ordinal = r.number(row, 4, 1, 10_000);
         let title = r.required(row, 5);
         let hours = r.number(row, 6, 1, 255).map(|h| h as u8);

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::NaiveDateTime;
 use journal_core::{DeviceId, InstitutionId, UserId};
-use journal_import::{ImportError, ImportKind, Imported, LessonDates};
+use journal_import::{Applied, ImportError, ImportKind, Imported, ItemAction, LessonDates};
 use journal_protocol::Snapshot;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -26,7 +26,7 @@ pub enum AdminError {
     #[error("Учреждение «{0}» не найдено в базе данных")]
     UnknownInstitution(String),
     #[error(
-        "Неизвестный вид импорта «{0}»: students, groups, teachers, loads, timetable, plan, asc"
+        "Неизвестный вид импорта «{0}»: students, groups, teachers, loads, timetable, plan, asc, fet"
     )]
     UnknownKind(String),
     #[error("{0}")]
@@ -113,15 +113,133 @@ pub async fn pick_institution(
     }
 }
 
-/// What an applied import did.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// What an import does (`applied: false`: a dry run that changed nothing) or did: counts of what
+/// the file creates, changes and leaves as it is, one item per thing, and warnings (contract 1).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportReport {
-    pub kind: String,
-    pub summary: String,
-    pub added: usize,
-    pub updated: usize,
-    pub notes: Vec<String>,
+    /// Whether the file was applied (false for `dry_run=true`).
+    pub applied: bool,
+    pub created: u32,
+    pub changed: u32,
+    pub unchanged: u32,
+    pub items: Vec<ImportItem>,
+    /// Said in Russian about rows that import all the same, and what was kept on purpose.
     pub warnings: Vec<String>,
+}
+
+/// What happens to one thing a file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportAction {
+    Create,
+    Change,
+    Keep,
+    Remove,
+}
+
+/// One line of an import's report.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ImportItem {
+    /// The file's row (a spreadsheet's row number, a FET file's line); none for what no single row
+    /// names (e.g. lessons of the old timetable removed).
+    pub row: Option<u32>,
+    pub action: ImportAction,
+    /// What kind of thing, in Russian: «Студент», «Группа», «Урок»…
+    pub entity: String,
+    /// What happens to it, in Russian.
+    pub text: String,
+}
+
+impl ImportReport {
+    fn of(applied: bool, done: &Applied, warnings: Vec<String>) -> ImportReport {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        ImportReport {
+            applied,
+            created: count(done.added),
+            changed: count(done.updated),
+            unchanged: count(done.unchanged),
+            items: done
+                .items
+                .iter()
+                .map(|i| ImportItem {
+                    row: i.row.map(count),
+                    action: match i.action {
+                        ItemAction::Create => ImportAction::Create,
+                        ItemAction::Change => ImportAction::Change,
+                        ItemAction::Keep => ImportAction::Keep,
+                        ItemAction::Remove => ImportAction::Remove,
+                    },
+                    entity: i.entity.clone(),
+                    text: i.text.clone(),
+                })
+                .collect(),
+            warnings: warnings
+                .into_iter()
+                .chain(done.notes.iter().cloned())
+                .collect(),
+        }
+    }
+
+    /// The report as the command line prints it: a line of counts, a table and the warnings.
+    pub fn to_text_ru(&self, kind: &str) -> String {
+        let mut out = String::new();
+        let head = if self.applied {
+            format!("Импорт выполнен ({kind})")
+        } else {
+            format!("Проверка файла ({kind}), база не изменена")
+        };
+        let removed = self
+            .items
+            .iter()
+            .filter(|i| i.action == ImportAction::Remove)
+            .count();
+        out.push_str(&format!(
+            "{head}: {} {}, {} {}, без изменений {}{}\n",
+            if self.applied {
+                "добавлено"
+            } else {
+                "добавляется"
+            },
+            self.created,
+            if self.applied {
+                "изменено"
+            } else {
+                "изменяется"
+            },
+            self.changed,
+            self.unchanged,
+            if removed > 0 {
+                format!(", удаляемых позиций {removed}")
+            } else {
+                String::new()
+            }
+        ));
+        let verb = |a: ImportAction| match (a, self.applied) {
+            (ImportAction::Create, false) => "добавляется",
+            (ImportAction::Create, true) => "добавлено",
+            (ImportAction::Change, false) => "изменяется",
+            (ImportAction::Change, true) => "изменено",
+            (ImportAction::Keep, _) => "без изменений",
+            (ImportAction::Remove, false) => "удаляется",
+            (ImportAction::Remove, true) => "удалено",
+        };
+        if !self.items.is_empty() {
+            out.push_str("Строка | Действие | Что | Подробно\n");
+            for i in &self.items {
+                out.push_str(&format!(
+                    "{} | {} | {} | {}\n",
+                    i.row.map_or_else(|| "—".to_string(), |r| r.to_string()),
+                    verb(i.action),
+                    i.entity,
+                    i.text
+                ));
+            }
+        }
+        for w in &self.warnings {
+            out.push_str(&format!("  Внимание: {w}\n"));
+        }
+        out
+    }
 }
 
 fn warnings_of(imported: &Imported) -> Vec<String> {
@@ -132,6 +250,7 @@ fn warnings_of(imported: &Imported) -> Vec<String> {
         Imported::Loads(p) => p.warnings.clone(),
         Imported::Timetable(p) => p.warnings.clone(),
         Imported::Plan(p) => p.warnings.clone(),
+        Imported::Fet(f) => f.warnings.clone(),
         Imported::Asc(a) => a
             .timetable
             .warnings
@@ -152,11 +271,24 @@ pub async fn import(
     bytes: &[u8],
     now: NaiveDateTime,
 ) -> Result<ImportReport, AdminError> {
-    import_by(storage, institution, kind, file_name, bytes, now, None).await
+    import_by(
+        storage,
+        institution,
+        kind,
+        file_name,
+        bytes,
+        now,
+        None,
+        false,
+    )
+    .await
 }
 
 /// [`import`] on behalf of a signed-in administrator (user and device), who becomes the author of
-/// the audit entry; `None` is the server's command line.
+/// the audit entry; `None` is the server's command line. With `dry_run` the file is checked and
+/// applied to a copy of the institution only: the report says what would change, and nothing is
+/// written (no data, no `reference_version`, no audit entry).
+#[allow(clippy::too_many_arguments)]
 pub async fn import_by(
     storage: &dyn Storage,
     institution: InstitutionId,
@@ -165,6 +297,7 @@ pub async fn import_by(
     bytes: &[u8],
     now: NaiveDateTime,
     author: Option<(UserId, DeviceId)>,
+    dry_run: bool,
 ) -> Result<ImportReport, AdminError> {
     let import_kind =
         ImportKind::parse(kind).ok_or_else(|| AdminError::UnknownKind(kind.into()))?;
@@ -197,6 +330,10 @@ pub async fn import_by(
         cycle_start: snapshot.year.starts_on,
     };
     let applied = imported.apply_to(&mut snapshot, &mut uuid::Uuid::now_v7, Some(dates));
+    let report = ImportReport::of(!dry_run, &applied, warnings_of(&imported));
+    if dry_run {
+        return Ok(report);
+    }
     let summary = imported.summary_ru();
     let detail = serde_json::json!({
         "kind": kind,
@@ -205,6 +342,8 @@ pub async fn import_by(
         "summary": summary,
         "added": applied.added,
         "updated": applied.updated,
+        "unchanged": applied.unchanged,
+        "removed": applied.removed,
     });
     storage
         .apply_reference(
@@ -220,14 +359,7 @@ pub async fn import_by(
             now,
         )
         .await?;
-    Ok(ImportReport {
-        kind: kind.to_string(),
-        summary,
-        added: applied.added,
-        updated: applied.updated,
-        notes: applied.notes,
-        warnings: warnings_of(&imported),
-    })
+    Ok(report)
 }
 
 /// The institution as it is now, with the last `server_seq` it includes.

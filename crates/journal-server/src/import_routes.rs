@@ -1,5 +1,7 @@
 //! The administrator's import over HTTP: `POST /api/v1/admin/import/{kind}` with the file as the
-//! body (CSV or XLSX for students, groups, teachers, loads, timetable, plan; aSc XML for `asc`).
+//! body (CSV or XLSX for students, groups, teachers, loads, timetable, plan; aSc XML for `asc`; a
+//! FET `.fet` file for `fet`). `?dry_run=true` checks the file and answers what it would change
+//! (the same report, `applied: false`) without changing anything.
 //! It is the command line's import ([`crate::admin::import_by`]): the whole file or nothing, every
 //! bad row named with its number, column and a Russian reason, one audit entry with the
 //! administrator as its author. Who may import is journal-core's `Import` permission.
@@ -15,7 +17,7 @@ use journal_core::Action;
 use journal_import::{FileFormat, ImportError, ImportKind};
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{self, AdminError, ImportReport};
+use crate::admin::{self, AdminError, ImportAction, ImportItem, ImportReport};
 use crate::admin_access::{permitted, reference_change_turn};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiQuery, Authenticated};
@@ -41,11 +43,13 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/admin/import/{kind}", post(import_file))
 }
 
-/// `?file=…`: the file's name, for the audit entry.
+/// `?file=…`: the file's name, for the audit entry; `?dry_run=true`: only check.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
     /// Имя файла (для журнала аудита).
     pub file: Option<String>,
+    /// true — только проверить: ответ говорит, что изменится, а база не меняется.
+    pub dry_run: Option<bool>,
 }
 
 /// One bad row of a refused file.
@@ -135,6 +139,14 @@ fn check_content_type(kind: ImportKind, media: &str, bytes: &[u8]) -> Result<(),
             message,
         )
     };
+    if kind == ImportKind::Fet {
+        if !XML_TYPES.contains(&media) && media != "application/octet-stream" {
+            return Err(unsupported(format!(
+                "Файл FET передаётся как XML (Content-Type: application/xml), а не «{media}»"
+            )));
+        }
+        return Ok(());
+    }
     if kind == ImportKind::Asc {
         if !XML_TYPES.contains(&media) {
             return Err(unsupported(format!(
@@ -164,15 +176,15 @@ fn check_content_type(kind: ImportKind, media: &str, bytes: &[u8]) -> Result<(),
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/import/{kind}", tag = "admin", security(("bearer" = [])),
-    request_body(description = "Файл: CSV (text/csv) или XLSX; для asc — XML aSc Timetables",
+    request_body(description = "Файл: CSV (text/csv) или XLSX; для asc — XML aSc Timetables; для fet — файл FET (.fet, XML)",
         content((Vec<u8> = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (Vec<u8> = "application/xml"))),
-    params(("kind" = String, Path, description = "students, groups, teachers, loads, timetable, plan, asc"),
+    params(("kind" = String, Path, description = "students, groups, teachers, loads, timetable, plan, asc, fet"),
         ImportQuery,
         ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
-        (status = 200, description = "Файл импортирован целиком", body = ImportReport),
+        (status = 200, description = "Файл импортирован целиком (applied: true) или проверен без изменений (dry_run=true, applied: false): что добавляется, изменяется, остаётся", body = ImportReport),
         (status = 400, description = "Неизвестный вид импорта или нечитаемый файл; ничего не изменено", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody),
@@ -217,7 +229,13 @@ async fn import_file(
         .map(|f| f.trim().to_string())
         .filter(|f| !f.is_empty())
         .unwrap_or_else(|| format!("{kind} (HTTP)"));
-    let _turn = reference_change_turn().await;
+    let dry_run = query.dry_run.unwrap_or(false);
+    // A dry run writes nothing, so it need not wait for other reference changes.
+    let _turn = if dry_run {
+        None
+    } else {
+        Some(reference_change_turn().await)
+    };
     let report = admin::import_by(
         state.storage.as_ref(),
         auth.session.institution_id,
@@ -226,6 +244,7 @@ async fn import_file(
         &body,
         state.config.now(),
         Some((admin.user.id, auth.session.device_id)),
+        dry_run,
     )
     .await
     .map_err(failure)?;
@@ -235,6 +254,6 @@ async fn import_file(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(import_file),
-    components(schemas(ImportReport, ImportRefusal, ImportRowError))
+    components(schemas(ImportReport, ImportItem, ImportAction, ImportRefusal, ImportRowError))
 )]
 pub struct ImportApiDoc;

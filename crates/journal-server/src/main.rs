@@ -85,10 +85,13 @@ enum Command {
         command: AuditCommand,
     },
     /// Import an administrator's file (all or nothing): students, groups, teachers, loads,
-    /// timetable, plan, asc.
+    /// timetable, plan, asc, fet.
     Import {
         kind: String,
         file: PathBuf,
+        /// Only check the file: print what would be created, changed or removed; change nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// The institution (its id, full or short name); needed when the database holds several.
         #[arg(long)]
         institution: Option<String>,
@@ -325,6 +328,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             kind,
             file,
+            dry_run,
             institution,
             json,
         } => {
@@ -337,7 +341,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                admin::import(storage.as_ref(), inst, &kind, &name, &bytes, now()).await
+                admin::import_by(
+                    storage.as_ref(),
+                    inst,
+                    &kind,
+                    &name,
+                    &bytes,
+                    now(),
+                    None,
+                    dry_run,
+                )
+                .await
             }
             .await;
             match outcome {
@@ -345,11 +359,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if json {
                         println!("{}", serde_json::to_string_pretty(&report)?);
                     } else {
-                        println!("Импорт выполнен ({kind}): {}", report.summary);
-                        println!("Добавлено: {}, обновлено: {}", report.added, report.updated);
-                        for w in report.warnings.iter().chain(&report.notes) {
-                            println!("  {w}");
-                        }
+                        print!("{}", report.to_text_ru(&kind));
                     }
                     Ok(ExitCode::SUCCESS)
                 }

@@ -3,7 +3,7 @@
 
 use crate::fixtures::{college, date, id, IS21, IS22};
 use journal_core::{GroupId, LoadId, Role, WorkType};
-use journal_import::{import_file, ImportKind, Imported, LessonDates};
+use journal_import::{import_file, ImportKind, Imported, ItemAction, LessonDates};
 use journal_protocol::snapshot::{Holiday, LessonTopic, Snapshot};
 use uuid::Uuid;
 
@@ -111,8 +111,9 @@ fn groups_teachers_and_loads_are_applied() {
     let applied = imported(ImportKind::Loads, loads, &snap).apply_to(&mut snap, &mut new_id, None);
     assert_eq!(
         (applied.added, applied.updated),
-        (2, 1),
-        "two new loads, one updated"
+        (3, 1),
+        "two new loads and their new subject, one load updated: {:?}",
+        applied.items
     );
     assert_eq!(
         snap.subjects
@@ -233,5 +234,160 @@ fn the_timetable_is_laid_out_on_school_days() {
         (none.added, none.notes.len()),
         (0, 1),
         "no dates, no lessons, and a note says so"
+    );
+}
+
+#[test]
+fn a_new_curator_replaces_the_old_one() {
+    let mut snap = college();
+    let mut new_id = ids();
+    let first = "Группа;Курс;Куратор\nИС-21;2;Волков Андрей Николаевич\n";
+    imported(ImportKind::Groups, first, &snap).apply_to(&mut snap, &mut new_id, None);
+    let second = "Группа;Курс;Куратор\nИС-21;2;Орлова Наталья Сергеевна\n";
+    let applied =
+        imported(ImportKind::Groups, second, &snap).apply_to(&mut snap, &mut new_id, None);
+    let curators: Vec<&str> = snap
+        .users
+        .iter()
+        .filter(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role == Role::Curator && g.group_id == Some(GroupId(id(IS21))))
+        })
+        .map(|u| u.login.as_str())
+        .collect();
+    assert_eq!(
+        curators,
+        vec!["orlova"],
+        "ИС-21 has one curator, the new one"
+    );
+    assert_eq!(
+        snap.groups
+            .iter()
+            .find(|g| g.id == GroupId(id(IS21)))
+            .and_then(|g| g.curator_id),
+        Some(journal_core::UserId(id(crate::fixtures::ORLOVA))),
+        "the group names the new curator"
+    );
+    assert!(
+        applied
+            .items
+            .iter()
+            .any(|i| i.text.contains("вместо «Волков")),
+        "the report says whom she replaces: {:?}",
+        applied.items
+    );
+    // A teachers file giving the curator's role for ИС-21 replaces her in turn.
+    let teachers = "Фамилия;Имя;Отчество;Логин;Роли;Группа\nВолков;Андрей;Николаевич;volkov;преподаватель, куратор;ИС-21\n";
+    imported(ImportKind::Teachers, teachers, &snap).apply_to(&mut snap, &mut new_id, None);
+    let curators: Vec<&str> = snap
+        .users
+        .iter()
+        .filter(|u| u.grants.iter().any(|g| g.role == Role::Curator))
+        .map(|u| u.login.as_str())
+        .collect();
+    assert_eq!(
+        curators,
+        vec!["volkov"],
+        "the teachers file's curator is the one curator"
+    );
+}
+
+#[test]
+fn a_new_timetable_replaces_future_lessons_but_keeps_those_with_entries() {
+    let mut snap = college();
+    snap.year.ends_on = date(2026, 9, 30);
+    let mut new_id = ids();
+    let dates = |from| {
+        Some(LessonDates {
+            from,
+            cycle_start: date(2026, 9, 1),
+        })
+    };
+    let monday = "День недели;Номер урока;Группа;Дисциплина;Преподаватель\n\
+                  понедельник;1;ИС-21;Математика;Смирнова Елена Александровна\n";
+    imported(ImportKind::Timetable, monday, &snap).apply_to(
+        &mut snap,
+        &mut new_id,
+        dates(date(2026, 9, 1)),
+    );
+    let mondays: Vec<_> = snap.lessons.iter().map(|l| (l.id, l.date)).collect();
+    assert_eq!(mondays.len(), 4, "four Mondays in September from the 7th");
+    // A topic on 14 September (an entry), then the timetable moves to Tuesdays from the 10th.
+    let (with_entry, _) = mondays[1];
+    snap.lesson_topics.push(LessonTopic {
+        lesson_id: with_entry,
+        hour: 1,
+        plan_topic_id: None,
+        title: "Действительные числа".into(),
+        work_type: WorkType::Lesson,
+        work_number: None,
+        makeup_of: None,
+        entered_at: date(2026, 9, 7).and_hms_opt(9, 0, 0).unwrap_or_default(),
+        author_id: journal_core::UserId(id(crate::fixtures::SMIRNOVA)),
+    });
+    let tuesday = "День недели;Номер урока;Группа;Дисциплина;Преподаватель\n\
+                   вторник;1;ИС-21;Математика;Смирнова Елена Александровна\n";
+    let applied = imported(ImportKind::Timetable, tuesday, &snap).apply_to(
+        &mut snap,
+        &mut new_id,
+        dates(date(2026, 9, 10)),
+    );
+    let dates_now: Vec<_> = snap.lessons.iter().map(|l| l.date).collect();
+    assert_eq!(
+        dates_now,
+        vec![
+            date(2026, 9, 7),
+            date(2026, 9, 14),
+            date(2026, 9, 15),
+            date(2026, 9, 22),
+            date(2026, 9, 29)
+        ],
+        "the past Monday stays, the Monday with a topic stays, the other future Mondays go, Tuesdays come"
+    );
+    assert_eq!(
+        (applied.added, applied.removed),
+        (3, 2),
+        "three Tuesdays added, two Mondays removed: {:?}",
+        applied.items
+    );
+    assert!(
+        applied
+            .items
+            .iter()
+            .any(|i| i.action == ItemAction::Remove && i.entity == "Урок"),
+        "the removal is in the report"
+    );
+    assert!(
+        applied
+            .notes
+            .iter()
+            .any(|n| n.contains("с записями") && n.contains("14.09.2026")),
+        "the kept lesson with an entry is a warning naming its date: {:?}",
+        applied.notes
+    );
+}
+
+#[test]
+fn new_subjects_get_unique_short_names() {
+    let mut snap = college();
+    let mut new_id = ids();
+    let loads = "Преподаватель;Группа;Дисциплина;Часы\n\
+                 Смирнова Елена Александровна;ИС-22;Информационные технологии в профессиональной деятельности;36\n\
+                 Смирнова Елена Александровна;ИС-22;Информационные технологии в управлении;36\n\
+                 Смирнова Елена Александровна;ИС-22;Мате;36\n";
+    imported(ImportKind::Loads, loads, &snap).apply_to(&mut snap, &mut new_id, None);
+    let mut shorts: Vec<String> = snap.subjects.iter().map(|s| s.short_name.clone()).collect();
+    let all = shorts.len();
+    assert!(
+        shorts.iter().all(|s| s.chars().count() <= 20),
+        "short names fit 20 characters: {shorts:?}"
+    );
+    shorts.sort();
+    shorts.dedup();
+    assert_eq!(
+        shorts.len(),
+        all,
+        "no two subjects share a short name: {shorts:?}"
     );
 }

@@ -4,5 +4,7 @@
 mod apply;
 mod asc_mapping;
 mod asc_samples;
+mod fet;
 mod fixtures;
+mod names;
 mod tabular_files;

@@ -28,7 +28,7 @@ fn has(errors: &[RowError], row: usize, column: Option<&str>, reason_part: &str)
 #[test]
 fn students_from_utf8_csv_with_bom() {
     let file = "\u{feff}Фамилия;Имя;Отчество;Дата рождения;Группа;Подгруппа;Дата зачисления\n\
-                Петров;Петр;Ильич;04.03.2009;ис-21;1;\n\
+                Петров;Петр;Ильич;04.03.2009;\u{a0}ИС-21  ;1;\n\
                 Сидорова;Анна;;2009-11-30;ИС-22;;15.09.2026\n";
     let plan = import_students(file.as_bytes(), &college()).map_err(|e| e.to_string());
     let Ok(plan) = plan else {
@@ -45,7 +45,7 @@ fn students_from_utf8_csv_with_bom() {
     assert_eq!(
         petrov.group_id,
         GroupId(id(IS21)),
-        "«ис-21» matches the group «ИС-21»"
+        "« ИС-21  » (spaces around, a no-break one too) matches the group «ИС-21»"
     );
     assert_eq!(
         petrov.subgroup_id,

@@ -2101,6 +2101,17 @@ impl Storage for PostgresStorage {
             )
             .await?;
         }
+        // Lessons the snapshot no longer has (a new timetable replaced them) go, unless journal
+        // entries refer to them: those stay whatever the snapshot says.
+        let keep: Vec<String> = snap.lessons.iter().map(|l| l.id.to_string()).collect();
+        tx.execute(
+            "DELETE FROM lessons l WHERE l.institution_id = $1 AND NOT (l.id = ANY($2::text[]))
+               AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.institution_id = $1 AND c.lesson_id = l.id)
+               AND NOT EXISTS (SELECT 1 FROM lesson_topics t WHERE t.institution_id = $1 AND t.lesson_id = l.id)
+               AND NOT EXISTS (SELECT 1 FROM homework h WHERE h.institution_id = $1 AND h.lesson_id = l.id)",
+            &[&inst, &keep],
+        )
+        .await?;
         append_admin_audit(&*tx, &inst, &action, now).await?;
         tx.commit().await?;
         Ok(())

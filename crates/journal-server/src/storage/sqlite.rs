@@ -683,6 +683,23 @@ fn apply_reference(
                 to_json(l)?
             ])?;
         }
+        // Lessons the snapshot no longer has (a new timetable replaced them) go, unless journal
+        // entries refer to them: those stay whatever the snapshot says.
+        let keep: std::collections::HashSet<String> =
+            snap.lessons.iter().map(|l| l.id.to_string()).collect();
+        let stored: Vec<String> = tx
+            .prepare("SELECT id FROM lessons WHERE institution_id = ?1")?
+            .query_map(params![inst], |r| r.get::<_, String>(0))?
+            .collect::<Result<_, _>>()?;
+        let mut del = tx.prepare(
+            "DELETE FROM lessons WHERE institution_id = ?1 AND id = ?2
+               AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.institution_id = ?1 AND c.lesson_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM lesson_topics t WHERE t.institution_id = ?1 AND t.lesson_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM homework h WHERE h.institution_id = ?1 AND h.lesson_id = ?2)",
+        )?;
+        for id in stored.iter().filter(|id| !keep.contains(*id)) {
+            del.execute(params![inst, id])?;
+        }
     }
     append_admin_audit(&tx, &inst, action, now)?;
     tx.commit()?;

@@ -118,7 +118,7 @@ async fn import_is_all_or_nothing(b: Backend) {
     assert!(out.status.success(), "a good file imports: {}", text(&out));
     let report: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("--json prints the report as JSON");
-    assert_eq!(report["added"], 2, "two students are added: {report}");
+    assert_eq!(report["created"], 2, "two students are added: {report}");
     let (snap, _) = s.storage.snapshot(inst).await.expect("snapshot");
     assert_eq!(
         snap.students.len(),

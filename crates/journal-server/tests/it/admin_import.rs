@@ -206,6 +206,57 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
         "a refused aSc import changes nothing"
     );
 
+    // A dry run answers what the file would do and changes nothing: data, version, audit.
+    let version_before = s
+        .storage
+        .reference_version(s.snapshot.institution.id)
+        .await
+        .expect("the version is read");
+    let resp = s
+        .post("/admin/import/students")
+        .query(&[("file", "students.file"), ("dry_run", "true")])
+        .bearer_auth(&admin.token)
+        .header("content-type", "text/csv")
+        .body(good_csv.clone().into_bytes())
+        .send()
+        .await
+        .expect("the dry run reaches the server");
+    assert_eq!(
+        resp.status().as_u16(),
+        200,
+        "a dry run of a good file is 200"
+    );
+    let preview: Value = resp.json().await.expect("the report is JSON");
+    assert_eq!(
+        preview["applied"], false,
+        "a dry run is not applied: {preview}"
+    );
+    assert_eq!(
+        preview["created"], 2,
+        "it would add two students: {preview}"
+    );
+    assert_eq!(
+        preview["items"].as_array().map(|i| i
+            .iter()
+            .filter(|i| i["action"] == "create" && i["entity"] == "Студент")
+            .count()),
+        Some(2),
+        "one «create» item per student: {preview}"
+    );
+    assert_eq!(
+        students_and_audit(&s).await,
+        before,
+        "a dry run changes no data and writes no audit entry"
+    );
+    assert_eq!(
+        s.storage
+            .reference_version(s.snapshot.institution.id)
+            .await
+            .expect("the version is read"),
+        version_before,
+        "a dry run leaves reference_version as it was"
+    );
+
     let (status, body) = send(
         &s,
         &admin.token,
@@ -215,8 +266,17 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
     )
     .await;
     assert_eq!(status, 200, "a good CSV imports: {body}");
-    assert_eq!(body["added"], 2, "two students are added: {body}");
-    assert_eq!(body["kind"], "students", "the reply names the kind");
+    assert_eq!(
+        (&body["created"], &body["changed"], &body["unchanged"]),
+        (
+            &preview["created"],
+            &preview["changed"],
+            &preview["unchanged"]
+        ),
+        "the real import does what the dry run said: {body}"
+    );
+    assert_eq!(body["created"], 2, "two students are added: {body}");
+    assert_eq!(body["applied"], true, "the reply says the file was applied");
     let (status, body) = send(
         &s,
         &admin.token,
@@ -226,7 +286,7 @@ async fn import_over_http_is_all_or_nothing(b: Backend) {
     )
     .await;
     assert_eq!(status, 200, "a good XLSX imports: {body}");
-    assert_eq!(body["added"], 1, "one student is added: {body}");
+    assert_eq!(body["created"], 1, "one student is added: {body}");
 
     let (snap, _) = s
         .storage
