@@ -5,7 +5,7 @@
 import "./style.css";
 import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token } from "./api";
 import { formView, h, notice } from "./dom";
-import type { Institution, UserInfo } from "./types";
+import type { Institution, Role, UserInfo } from "./types";
 import { readinessScreen, institutionScreen, yearScreen } from "./setup";
 import { groupsScreen, studentsScreen, loadsScreen } from "./roster";
 import { usersScreen } from "./users";
@@ -18,7 +18,12 @@ export interface Screen {
   path: string;
   title: string;
   render: (main: HTMLElement) => Promise<void>;
+  /** Who sees the screen in the menu and may open it; absent means the administrator only. */
+  roles?: Role[];
 }
+
+/** Every role: the screens everybody has (their own password, their role's guide). */
+const EVERYONE: Role[] = ["director", "deputy", "department_head", "curator", "teacher", "social_pedagogue", "hr_officer", "admin", "inspector", "control_group", "student", "parent"];
 
 const SCREENS: Screen[] = [
   { path: "/", title: "Готовность данных", render: readinessScreen },
@@ -36,7 +41,24 @@ const SCREENS: Screen[] = [
   { path: "/audit", title: "Журнал действий", render: auditScreen },
   { path: "/suggestions", title: "Предложения", render: suggestionsScreen },
   { path: "/help", title: "Справка", render: helpScreen },
+  // Other roles' screens go before this one: a user's first allowed screen is their start page.
+  { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
 ];
+
+/** The screens `u` may open, in the menu's order. */
+function screensOf(u: UserInfo): Screen[] {
+  return SCREENS.filter((s) => (s.roles ?? ["admin"]).some((r) => u.roles.includes(r)));
+}
+
+/** «Пароль и справка»: what every user who is not the administrator has in the console. */
+async function ownScreen(body: HTMLElement): Promise<void> {
+  body.append(
+    h("h1", {}, "Пароль и справка"),
+    notice("info", "Журнал ведётся в приложении преподавателя; здесь можно сменить свой пароль, прочитать памятку своей роли и написать администрации.", "not-admin"),
+    h("button", { type: "button", "data-testid": "own-password", onclick: () => passwordScreen() }, "Сменить пароль"),
+    ...(user ? roleHelp(user) : []),
+  );
+}
 
 const header = document.getElementById("app-header")!;
 const nav = document.getElementById("app-nav")!;
@@ -71,7 +93,7 @@ export function link(path: string, text: string, testid?: string): HTMLAnchorEle
 
 function renderHeader(): void {
   header.replaceChildren();
-  const brand = h("div", { class: "brand" }, h("span", { class: "brand-title" }, "Консоль администратора"), institutionName ? h("span", { class: "brand-inst", "data-testid": "header-institution" }, institutionName) : null);
+  const brand = h("div", { class: "brand" }, h("span", { class: "brand-title" }, consoleTitle()), institutionName ? h("span", { class: "brand-inst", "data-testid": "header-institution" }, institutionName) : null);
   header.append(brand);
   if (user) {
     header.append(
@@ -85,11 +107,18 @@ function renderHeader(): void {
   }
 }
 
+/** The console's name in the header and the window title: the administrator's, or the journal's. */
+function consoleTitle(): string {
+  return !user || isAdmin(user) ? "Консоль администратора" : "Электронный журнал";
+}
+
 function renderNav(current: string): void {
   nav.replaceChildren();
-  if (!user || mustChangePassword || !isAdmin(user)) return;
+  if (!user || mustChangePassword) return;
+  const screens = screensOf(user);
+  if (screens.length < 2) return;
   const list = h("ul");
-  for (const s of SCREENS) {
+  for (const s of screens) {
     const a = link(s.path, s.title, `nav-${s.path === "/" ? "readiness" : s.path.slice(1)}`);
     if (s.path === current) a.setAttribute("aria-current", "page");
     list.append(h("li", {}, a));
@@ -111,22 +140,20 @@ async function route(): Promise<void> {
     renderNav("");
     return passwordScreen();
   }
-  if (!isAdmin(user)) {
-    renderNav("");
-    main.replaceChildren(
-      h("h1", {}, "Консоль администратора"),
-      passwordChanged ? notice("ok", "Пароль изменён.", "password-changed") : "",
-      notice("info", "Консоль предназначена для администратора электронного журнала. Журнал ведётся в приложении преподавателя; здесь можно сменить свой пароль, прочитать памятку своей роли и написать администрации.", "not-admin"),
-      h("button", { type: "button", "data-testid": "own-password", onclick: () => passwordScreen() }, "Сменить пароль"),
-      ...roleHelp(user),
-    );
+  const allowed = screensOf(user);
+  const screen = allowed.find((s) => s.path === location.pathname) ?? allowed[0];
+  if (!screen) {
+    main.replaceChildren(notice("error", "Для вашей роли в консоли нет разделов.", "no-screens"));
     return;
   }
-  const screen = SCREENS.find((s) => s.path === location.pathname) ?? SCREENS[0];
   renderNav(screen.path);
-  document.title = `${screen.title} — консоль администратора`;
+  document.title = `${screen.title} — ${consoleTitle().toLowerCase()}`;
   main.replaceChildren(h("p", { class: "loading" }, "Загрузка…"));
   const body = h("div", { class: "screen", "data-testid": `screen-${screen.path === "/" ? "readiness" : screen.path.slice(1)}` });
+  if (passwordChanged) {
+    body.append(notice("ok", "Пароль изменён.", "password-changed"));
+    passwordChanged = false;
+  }
   try {
     await screen.render(body);
   } catch (e) {
