@@ -69,6 +69,9 @@ pub enum Action {
     /// Read the suggestions («Предложение») that users send to the administration, and mark them
     /// dealt with.
     ReadSuggestions,
+    /// See which parents of a group have not opened the family diary lately (the group's curator,
+    /// who answers for contact with the parents, and the administration).
+    ReadDiaryViews,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -107,7 +110,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -132,6 +135,7 @@ impl Action {
         Action::SetAbsenceReason,
         Action::ReadAudit,
         Action::ReadSuggestions,
+        Action::ReadDiaryViews,
     ];
 
     /// Whether the action only reads.

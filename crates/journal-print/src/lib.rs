@@ -9,7 +9,8 @@
 //! - [`finals_sheet`]: «Сводная ведомость итоговых оценок» of a group for the year;
 //! - [`extract`]: «Выписка» of one student's marks and attendance for a period, for a parent;
 //! - [`outage_pages`]: a teacher's lessons of a day with empty cells, to fill by hand during an outage;
-//! - [`login_slips`]: cut-out slips with a login, a first password and the server's address.
+//! - [`login_slips`]: cut-out slips with a login, a first password and the server's address;
+//! - [`unseen_parents`]: a group's parents who have not opened the family diary lately.
 //!
 //! Every page's footer carries «стр. N из M», the generation time and a verification code derived
 //! from the page's content and the document id. The codes, the document id and the request are also
@@ -23,6 +24,7 @@ pub mod documents;
 pub mod fonts;
 pub mod layout;
 mod model;
+pub mod parents;
 mod pdf;
 pub mod slips;
 
@@ -32,6 +34,7 @@ use journal_protocol::Snapshot;
 use serde::{Deserialize, Serialize};
 
 pub use documents::sheet_count;
+pub use parents::{unseen_parents, UnseenParentLine};
 pub use pdf::{page_code, read_stamp, Stamp};
 pub use slips::{login_slips, LoginSlip};
 

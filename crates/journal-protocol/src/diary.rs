@@ -18,7 +18,7 @@ use crate::{Lesson, LessonStatus, Membership, Snapshot};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryChild {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub student_id: StudentId,
     pub full_name: String,
     /// Groups the student is (or was) in this year, the current one first.
@@ -43,7 +43,7 @@ pub struct DiaryMark {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryLesson {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub lesson_id: LessonId,
     pub bell_number: u8,
     /// From the bell schedule; absent where the schedule has no such bell.
@@ -91,7 +91,7 @@ pub struct DiaryDay {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryFinal {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub period_id: PeriodId,
     pub period: String,
     /// «5», «зачёт», «н/а», «отсрочка».
@@ -102,7 +102,7 @@ pub struct DiaryFinal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiarySubject {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub load_id: LoadId,
     pub subject: String,
     pub teacher: String,
@@ -122,9 +122,9 @@ pub struct DiarySubject {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryAcknowledgement {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub period_id: PeriodId,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub parent_id: UserId,
     pub parent_name: String,
     /// UTC.
@@ -135,7 +135,7 @@ pub struct DiaryAcknowledgement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryResults {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub period_id: PeriodId,
     pub period: String,
     pub starts_on: NaiveDate,
@@ -151,7 +151,7 @@ pub struct DiaryResults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryWeek {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub student_id: StudentId,
     pub student_name: String,
     pub group: Option<String>,
@@ -330,8 +330,10 @@ impl Snapshot {
                     .filter_map(|l| {
                         let load = loads.get(&l.load_id)?;
                         let (marks, attendance) = marks_of(l);
-                        let mut hour_topics: Vec<&&crate::LessonTopic> =
-                            topics.get(&l.id).map(|t| t.iter().collect()).unwrap_or_default();
+                        let mut hour_topics: Vec<&&crate::LessonTopic> = topics
+                            .get(&l.id)
+                            .map(|t| t.iter().collect())
+                            .unwrap_or_default();
                         hour_topics.sort_by_key(|t| t.hour);
                         let homework = self
                             .homework
@@ -546,9 +548,17 @@ mod tests {
     #[test]
     fn the_week_runs_monday_to_sunday() {
         // 2026-10-07 is a Wednesday.
-        assert_eq!(week_start(day(7)), day(5), "Wednesday's week starts on Monday");
+        assert_eq!(
+            week_start(day(7)),
+            day(5),
+            "Wednesday's week starts on Monday"
+        );
         assert_eq!(week_start(day(5)), day(5), "a Monday starts its own week");
-        assert_eq!(week_start(day(11)), day(5), "Sunday belongs to the week before it");
+        assert_eq!(
+            week_start(day(11)),
+            day(5),
+            "Sunday belongs to the week before it"
+        );
     }
 
     #[test]
@@ -573,29 +583,57 @@ mod tests {
             first.marks[0].work_type, None,
             "the strict default policy hides topics, and with them the kind of work"
         );
-        assert!(first.topics.is_empty() && first.homework.is_none(), "hidden by default");
-        assert_eq!(week.days[0].lessons[1].attendance, "б", "the absence at lesson 4");
+        assert!(
+            first.topics.is_empty() && first.homework.is_none(),
+            "hidden by default"
+        );
+        assert_eq!(
+            week.days[0].lessons[1].attendance, "б",
+            "the absence at lesson 4"
+        );
         let tuesday = &week.days[1].lessons[0];
         assert!(tuesday.substitution, "lesson 2 was taught by a substitute");
-        assert_eq!(tuesday.teacher, "Иванов Иван b", "the substitute's name is shown");
-        assert!(week.days[0].working && !week.days[5].working, "five-day week");
+        assert_eq!(
+            tuesday.teacher, "Иванов Иван b",
+            "the substitute's name is shown"
+        );
+        assert!(
+            week.days[0].working && !week.days[5].working,
+            "five-day week"
+        );
 
         let results = week.results.expect("October is in the period");
-        assert_eq!(results.subjects.len(), 2, "load 1 and own subgroup's load 3");
+        assert_eq!(
+            results.subjects.len(),
+            2,
+            "load 1 and own subgroup's load 3"
+        );
         let l1 = results
             .subjects
             .iter()
             .find(|s| s.load_id == ld(1))
             .expect("load 1 is the child's");
-        assert_eq!(l1.average, Some(5.0), "average of the child's own marks only");
-        assert_eq!(l1.final_value.as_deref(), Some("зачёт"), "the child's final");
+        assert_eq!(
+            l1.average,
+            Some(5.0),
+            "average of the child's own marks only"
+        );
+        assert_eq!(
+            l1.final_value.as_deref(),
+            Some("зачёт"),
+            "the child's final"
+        );
         assert!(results.has_finals, "there is a final to acknowledge");
         let l3 = results
             .subjects
             .iter()
             .find(|s| s.load_id == ld(3))
             .expect("load 3 is the child's");
-        assert_eq!((l3.average, l3.absences), (None, 1), "no marks, one absence");
+        assert_eq!(
+            (l3.average, l3.absences),
+            (None, 1),
+            "no marks, one absence"
+        );
     }
 
     #[test]

@@ -818,7 +818,11 @@ pub(crate) mod tests {
     pub(crate) fn at(d: u32) -> NaiveDateTime {
         day(d).and_hms_opt(12, 0, 0).unwrap_or(NaiveDateTime::MIN)
     }
-    pub(crate) fn grant(role: Role, group: Option<GroupId>, student: Option<StudentId>) -> RoleGrant {
+    pub(crate) fn grant(
+        role: Role,
+        group: Option<GroupId>,
+        student: Option<StudentId>,
+    ) -> RoleGrant {
         RoleGrant {
             role,
             group_id: group,

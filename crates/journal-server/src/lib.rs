@@ -17,6 +17,7 @@ pub mod authority;
 pub mod backup_routes;
 pub mod clock_routes;
 pub mod demo;
+pub mod diary_routes;
 pub mod dto;
 pub mod error;
 pub mod help_routes;
