@@ -13,6 +13,7 @@ import { importScreen } from "./import";
 import { auditScreen, backupsScreen } from "./service";
 import { helpScreen, roleHelp, suggestionsScreen } from "./help";
 import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
+import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 
 export interface Screen {
   path: string;
@@ -41,6 +42,9 @@ const SCREENS: Screen[] = [
   { path: "/audit", title: "Журнал действий", render: auditScreen },
   { path: "/suggestions", title: "Предложения", render: suggestionsScreen },
   { path: "/help", title: "Справка", render: helpScreen },
+  { path: "/diary", title: "Дневник", render: diaryScreen, roles: ["student", "parent"] },
+  { path: "/results", title: "Успеваемость", render: resultsScreen, roles: ["student", "parent"] },
+  { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
   // Other roles' screens go before this one: a user's first allowed screen is their start page.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
 ];
