@@ -161,6 +161,13 @@ function weekLabel(from: IsoDate, to: IsoDate): string {
   return `${dayMonth(from)} – ${dayMonth(to)} ${year}`;
 }
 
+const SHORT_WEEKDAYS = ["Вс", "Пн", "Вт", "Ср", "Чт", "Пт", "Сб"];
+
+/** «Пн» … «Вс». */
+function shortWeekday(d: IsoDate): string {
+  return SHORT_WEEKDAYS[parseIso(d).getUTCDay()];
+}
+
 function time(t: string | null): string {
   return t ? t.slice(0, 5) : "";
 }
@@ -328,7 +335,7 @@ export async function diaryScreen(main: HTMLElement): Promise<void> {
             class: d.date === week.today ? "diary-tab is-today" : "diary-tab",
             onclick: () => section.scrollIntoView({ behavior: "smooth", block: "nearest", inline: "start" }),
           },
-          d.weekday.slice(0, 2),
+          shortWeekday(d.date),
           h("small", {}, String(parseIso(d.date).getUTCDate())),
         ),
       );
@@ -373,7 +380,7 @@ function lessonItem(l: DiaryLesson): HTMLElement {
       : l.status === "postponed"
         ? h("span", { class: "badge badge-warn" }, l.moved_to ? `перенесён на ${ruDate(l.moved_to)}` : "перенесён")
         : null;
-  const when = l.starts ? `${time(l.starts)}–${time(l.ends)}` : "";
+  const when = l.starts ? [h("small", {}, time(l.starts)), h("small", {}, time(l.ends))] : [];
   const marks = h(
     "div",
     { class: "diary-marks" },
@@ -402,7 +409,7 @@ function lessonItem(l: DiaryLesson): HTMLElement {
   return h(
     "li",
     { class: l.status === "cancelled" ? "diary-lesson is-cancelled" : "diary-lesson", "data-testid": "diary-lesson" },
-    h("div", { class: "diary-bell" }, h("span", { class: "diary-bell-no" }, String(l.bell_number)), h("small", {}, when)),
+    h("div", { class: "diary-bell", title: `${l.bell_number}-й урок` }, h("span", { class: "diary-bell-no" }, String(l.bell_number)), ...when),
     info,
     marks,
   );
@@ -516,7 +523,7 @@ export async function parentsScreen(main: HTMLElement): Promise<void> {
   const user = await me();
   main.append(
     h("h1", {}, "Родители"),
-    h("p", { class: "hint" }, "Родители (законные представители), которые не открывали электронный дневник указанное число дней. Положение требует просматривать дневник не реже раза в неделю."),
+    h("p", { class: "hint" }, "Родители (законные представители), которые не открывали электронный дневник указанное число дней: куратор следит, чтобы родители знакомились со сведениями дневника, и может распечатать список, чтобы связаться с ними."),
   );
   // The groups to choose from: the curator's own; the administration's, every group.
   const snapshot = await getJson<{ snapshot: { groups: { id: Uuid; name: string }[] } }>("/sync/snapshot");

@@ -113,7 +113,8 @@ function renderHeader(): void {
 
 /** The console's name in the header and the window title: the administrator's, or the journal's. */
 function consoleTitle(): string {
-  return !user || isAdmin(user) ? "Консоль администратора" : "Электронный журнал";
+  // Before sign-in it may be anyone (a parent on a phone too): the journal's name.
+  return user && isAdmin(user) ? "Консоль администратора" : "Электронный журнал";
 }
 
 function renderNav(current: string): void {
@@ -169,7 +170,7 @@ async function route(): Promise<void> {
 }
 
 function signInScreen(): void {
-  document.title = "Вход — консоль администратора";
+  document.title = "Вход — электронный журнал";
   const f = formView({
     testid: "signin",
     submit: "Войти",
@@ -187,7 +188,7 @@ function signInScreen(): void {
       await route();
     },
   });
-  main.replaceChildren(h("section", { class: "card narrow" }, h("h1", {}, "Вход"), h("p", {}, "Войдите под учётной записью администратора электронного журнала."), f.form));
+  main.replaceChildren(h("section", { class: "card narrow" }, h("h1", {}, "Вход"), h("p", {}, "Войдите под своей учётной записью электронного журнала: администратор, сотрудник, студент или родитель."), f.form));
   f.input("login").focus();
 }
 

@@ -345,9 +345,8 @@ impl Snapshot {
                             lesson_id: l.id,
                             bell_number: l.bell_number,
                             starts: bell(l.bell_number).map(|b| b.starts),
-                            ends: bell(l.bell_number + l.hours.saturating_sub(1))
-                                .or(bell(l.bell_number))
-                                .map(|b| b.ends),
+                            // A paired lesson is one bell slot of the schedule (a пара).
+                            ends: bell(l.bell_number).map(|b| b.ends),
                             hours: l.hours,
                             subject: subject_name(load),
                             teacher: user_name(l.substitute_teacher_id.unwrap_or(load.teacher_id)),
