@@ -48,11 +48,13 @@ pub struct Entered {
 }
 
 impl<T> Existing<T> {
-    /// Whether `op` edits this value as a sequential edit: the value is its own device's, or the
-    /// device had pulled it before the edit (`seen_seq`). Otherwise a different value is a
-    /// concurrent edit, and the first accepted wins.
+    /// Whether `op` edits this value as a sequential edit: the value is its own device's, came
+    /// with `init` or an import (no device and no server_seq: it is in every device's first
+    /// snapshot), or the device had pulled it before the edit (`seen_seq`). Otherwise a different
+    /// value is a concurrent edit, and the first accepted wins.
     pub fn seen_by(&self, op: &Op) -> bool {
-        self.device_id == Some(op.device_id)
+        (self.device_id.is_none() && self.server_seq.is_none())
+            || self.device_id == Some(op.device_id)
             || self
                 .server_seq
                 .is_some_and(|seq| op.seen_seq > 0 && seq <= op.seen_seq)

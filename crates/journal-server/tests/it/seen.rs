@@ -210,7 +210,47 @@ async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
     );
 }
 
+/// A value that came with `init --demo` or an import (no device, no server_seq) is in every device's
+/// first snapshot: correcting it is a sequential edit, never a conflict with «another device».
+async fn a_correction_of_an_imported_value_is_applied(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut classroom = s.device("teacher").await;
+    let staff_room = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let four = classroom.op(t, set_cell(lesson.id, student, "4"));
+    let r = s.push(&classroom, std::slice::from_ref(&four)).await;
+    applied_seq(&r[0].outcome);
+    // Make the «4» what the demo seeding or an import writes: no device, no server_seq.
+    let changed = s
+        .tamper(&format!(
+            "UPDATE cells SET device_id = NULL, server_seq = NULL WHERE lesson_id = '{}' AND student_id = '{}'",
+            lesson.id, student
+        ))
+        .await;
+    assert_eq!(changed, 1, "the cell is made an imported one");
+    let mut staff_room = staff_room;
+    let five = staff_room.op(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "5"),
+    );
+    let r = s.push(&staff_room, &[five]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "an imported value is seen by every device, so its correction is applied: {:?}",
+        r[0].outcome
+    );
+    assert_eq!(
+        cell_symbol(&s, &classroom, &four).await,
+        "5",
+        "the correction stands"
+    );
+}
+
 conformance!(
+    a_correction_of_an_imported_value_is_applied,
     a_correction_from_a_device_that_had_pulled_the_value_is_applied,
     an_edit_without_having_pulled_the_value_is_still_a_conflict,
     a_final_from_a_device_that_had_pulled_it_is_applied
