@@ -1060,6 +1060,9 @@ impl Journal {
                     &[
                         ("after", after.to_string()),
                         ("limit", PULL_LIMIT.to_string()),
+                        // What is carried to the offline device counts as sent to it (its
+                        // later corrections of these values are then sequential edits).
+                        ("device", body.device_id.to_string()),
                     ],
                 );
                 self.contact(r)?
@@ -1072,7 +1075,13 @@ impl Journal {
             }
         }
         let snapshot = if report.refused > 0 {
-            let r = get(&http, &server, &token, "/sync/snapshot", &[]);
+            let r = get(
+                &http,
+                &server,
+                &token,
+                "/sync/snapshot",
+                &[("device", body.device_id.to_string())],
+            );
             Some(self.contact(r)?)
         } else {
             None
