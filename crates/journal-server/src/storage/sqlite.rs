@@ -915,23 +915,21 @@ impl BatchState {
         let slot = match self.devices.entry(id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let row: Option<(String, Option<String>, i64, String, Option<i64>)> = tx
+                let row = tx
                     .prepare_cached(
                         "SELECT institution_id, public_key, last_seq, last_hash, given_seq FROM devices WHERE id = ?1",
                     )?
                     .query_row(params![id.to_string()], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                        Ok(DeviceRow {
+                            institution_id: r.get(0)?,
+                            public_key: r.get(1)?,
+                            last_seq: r.get::<_, i64>(2)? as u64,
+                            last_hash: r.get(3)?,
+                            given_seq: r.get::<_, Option<i64>>(4)?.map(|g| g as u64),
+                        })
                     })
                     .optional()?;
-                e.insert(row.map(
-                    |(institution_id, public_key, last_seq, last_hash, given_seq)| DeviceRow {
-                        institution_id,
-                        public_key,
-                        last_seq: last_seq as u64,
-                        last_hash,
-                        given_seq: given_seq.map(|g| g as u64),
-                    },
-                ))
+                e.insert(row)
             }
         };
         Ok(slot.as_mut())
