@@ -48,14 +48,18 @@ pub struct Entered {
 }
 
 impl<T> Existing<T> {
-    /// Whether `op` edits this value as a sequential edit: the value is its own device's, or the
-    /// device had pulled it before the edit (`seen_seq`). Otherwise a different value is a
-    /// concurrent edit, and the first accepted wins.
-    pub fn seen_by(&self, op: &Op) -> bool {
-        self.device_id == Some(op.device_id)
-            || self
-                .server_seq
-                .is_some_and(|seq| op.seen_seq > 0 && seq <= op.seen_seq)
+    /// Whether `op` edits this value as a sequential edit: the value is its own device's, came
+    /// with `init` or an import (no device and no server_seq: it is in every device's first
+    /// snapshot), or the device had pulled it before the edit (`seen_seq`). Otherwise a different
+    /// value is a concurrent edit, and the first accepted wins.
+    ///
+    /// `given_seq` is the last server_seq the server sent that device: what the op claims to have
+    /// seen is capped at it, so a device cannot claim values it was never given.
+    pub fn seen_by(&self, op: &Op, given_seq: Option<u64>) -> bool {
+        let seen = given_seq.map_or(op.seen_seq, |given| op.seen_seq.min(given));
+        (self.device_id.is_none() && self.server_seq.is_none())
+            || self.device_id == Some(op.device_id)
+            || self.server_seq.is_some_and(|seq| seen > 0 && seq <= seen)
     }
 }
 
@@ -81,6 +85,8 @@ pub struct OpContext {
     pub cell: Option<Existing<CellValue>>,
     pub final_value: Option<Existing<FinalValue>>,
     pub remark: Option<Remark>,
+    /// The last server_seq the server sent the op's device (None: not recorded for this device).
+    pub device_given_seq: Option<u64>,
 }
 
 /// What to do with the op.
@@ -285,7 +291,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             // edit, a correction under check_entry's rules); a value from elsewhere that it never
             // saw and that differs is a concurrent edit: the first accepted wins.
             let (old, concurrent) = match &ctx.cell {
-                Some(ex) if ex.seen_by(op) => (ex.value.clone(), false),
+                Some(ex) if ex.seen_by(op, ctx.device_given_seq) => (ex.value.clone(), false),
                 Some(ex) => (CellValue::default(), !ex.value.is_empty()),
                 None => (CellValue::default(), false),
             };
@@ -400,7 +406,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             match (&ctx.final_value, value) {
                 (Some(ex), Some(v)) if ex.value == *v => Decision::Merge,
                 (None, None) => Decision::Merge,
-                (Some(ex), _) if !ex.seen_by(op) => Decision::Conflict {
+                (Some(ex), _) if !ex.seen_by(op, ctx.device_given_seq) => Decision::Conflict {
                     server_value: json!(ex.value),
                     message: format!(
                         "Итоговая отметка «{}» уже выставлена с другого устройства; ваше значение не принято",

@@ -544,6 +544,15 @@ async fn pull(
         });
         // The cursor stays where the storage put it: the changes cut here are past for this user.
     }
+    state
+        .storage
+        .record_given(
+            auth.session.institution_id,
+            auth.session.user_id,
+            q.device.unwrap_or(auth.session.device_id),
+            page.next_after,
+        )
+        .await?;
     Ok(Json(page))
 }
 
@@ -570,12 +579,13 @@ fn change_load(
 }
 
 #[utoipa::path(get, path = "/api/v1/sync/snapshot", tag = "sync", security(("bearer" = [])),
-    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    params(SnapshotQuery, ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses((status = 200, description = "Данные пользователя для первой синхронизации", body = SnapshotResponse),
-        (status = 401, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn snapshot(
     State(state): State<AppState>,
     auth: Authenticated,
+    ApiQuery(q): ApiQuery<SnapshotQuery>,
 ) -> Result<Json<SnapshotResponse>, ApiError> {
     // Read before the snapshot: a reference change landing in between makes the device's next
     // pull name a newer version, so it fetches again rather than missing the change.
@@ -584,6 +594,15 @@ async fn snapshot(
         .reference_version(auth.session.institution_id)
         .await?;
     let (full, server_seq) = state.storage.snapshot(auth.session.institution_id).await?;
+    state
+        .storage
+        .record_given(
+            auth.session.institution_id,
+            auth.session.user_id,
+            q.device.unwrap_or(auth.session.device_id),
+            server_seq,
+        )
+        .await?;
     Ok(Json(SnapshotResponse {
         server_seq,
         reference_version,

@@ -45,6 +45,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0003_reference_version.sql"),
     include_str!("migrations/pg_0005_must_change_password.sql"),
     include_str!("migrations/pg_0006_changes_by_load.sql"),
+    include_str!("migrations/pg_0011_device_given_seq.sql"),
     include_str!("migrations/pg_0009_diary.sql"),
 ];
 
@@ -726,7 +727,7 @@ impl PgBatch {
         let mut devices = HashMap::new();
         let stmt = tx
             .prepare_cached(
-                "SELECT id, institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ANY($1::text[])",
+                "SELECT id, institution_id, public_key, last_seq, last_hash, given_seq FROM devices WHERE id = ANY($1::text[])",
             )
             .await?;
         for r in tx.query(&stmt, &[&device_ids]).await? {
@@ -737,6 +738,7 @@ impl PgBatch {
                     public_key: r.get(2),
                     last_seq: r.get::<_, i64>(3) as u64,
                     last_hash: r.get(4),
+                    given_seq: r.get::<_, Option<i64>>(5).map(|g| g as u64),
                 },
             );
         }
@@ -1309,7 +1311,8 @@ async fn push_one(
     }
     b.devices_moved.insert(op.device_id);
     let decision = if b.device_users.contains(&(op.device_id, op.user_id)) {
-        let ctx = op_context(tx, op, b).await?;
+        let mut ctx = op_context(tx, op, b).await?;
+        ctx.device_given_seq = b.devices.get(&op.device_id).and_then(|d| d.given_seq);
         (authority::decide(op, &ctx), Some(ctx))
     } else {
         (
@@ -1681,7 +1684,7 @@ impl Storage for PostgresStorage {
         let key_hex = public_key.map(hex::encode);
         // Insert first (no-op if present), then lock the row: two logins of one device take turns.
         tx.execute(
-            "INSERT INTO devices (id, institution_id, public_key) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO devices (id, institution_id, public_key, given_seq) VALUES ($1, $2, $3, 0) ON CONFLICT (id) DO NOTHING",
             &[&dev, &inst, &key_hex],
         )
         .await?;
@@ -1778,6 +1781,25 @@ impl Storage for PostgresStorage {
             })
         })
         .transpose()
+    }
+
+    async fn record_given(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        device_id: DeviceId,
+        server_seq: u64,
+    ) -> Result<(), StorageError> {
+        let client = self.pool.get().await?;
+        // The condition keeps it a no-op (no row version written) when the mark is already there.
+        client
+            .execute(
+                "UPDATE devices SET given_seq = $3 WHERE id = $1 AND institution_id = $2 AND (given_seq IS NULL OR given_seq < $3)
+                 AND EXISTS (SELECT 1 FROM device_users u WHERE u.device_id = devices.id AND u.user_id = $4)",
+                &[&device_id.to_string(), &institution_id.to_string(), &(server_seq as i64), &user_id.to_string()],
+            )
+            .await?;
+        Ok(())
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
@@ -2394,6 +2416,7 @@ mod tests {
             "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
             "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
             "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
+            "4e2183bb1e2a70fb35213c5d206312aea673214e4abc58dd5eb899723b8d21cc",
             "849b658d67d0ba666671e9d4b5ece9129d887633e9733d13e80904197ddb3ad4",
         ];
         assert!(

@@ -39,6 +39,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0003_reference_version.sql"),
     include_str!("migrations/0005_must_change_password.sql"),
     include_str!("migrations/0006_changes_by_load.sql"),
+    include_str!("migrations/0011_device_given_seq.sql"),
     include_str!("migrations/0009_diary.sql"),
 ];
 
@@ -916,22 +917,21 @@ impl BatchState {
         let slot = match self.devices.entry(id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let row: Option<(String, Option<String>, i64, String)> = tx
+                let row = tx
                     .prepare_cached(
-                        "SELECT institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ?1",
+                        "SELECT institution_id, public_key, last_seq, last_hash, given_seq FROM devices WHERE id = ?1",
                     )?
                     .query_row(params![id.to_string()], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        Ok(DeviceRow {
+                            institution_id: r.get(0)?,
+                            public_key: r.get(1)?,
+                            last_seq: r.get::<_, i64>(2)? as u64,
+                            last_hash: r.get(3)?,
+                            given_seq: r.get::<_, Option<i64>>(4)?.map(|g| g as u64),
+                        })
                     })
                     .optional()?;
-                e.insert(row.map(
-                    |(institution_id, public_key, last_seq, last_hash)| DeviceRow {
-                        institution_id,
-                        public_key,
-                        last_seq: last_seq as u64,
-                        last_hash,
-                    },
-                ))
+                e.insert(row)
             }
         };
         Ok(slot.as_mut())
@@ -989,6 +989,8 @@ pub(crate) struct DeviceRow {
     pub public_key: Option<String>,
     pub last_seq: u64,
     pub last_hash: String,
+    /// The last server_seq the device was given (None: registered before this was recorded).
+    pub given_seq: Option<u64>,
 }
 
 /// The signature check of one op made before the batch's transaction, with the device key it used.
@@ -1506,7 +1508,12 @@ fn push_one(
     }
     st.devices_moved.insert(op.device_id);
     let decision = if st.user_on_device(tx, op.device_id, op.user_id)? {
-        let ctx = op_context(tx, inst, op, st)?;
+        let mut ctx = op_context(tx, inst, op, st)?;
+        ctx.device_given_seq = st
+            .devices
+            .get(&op.device_id)
+            .and_then(|d| d.as_ref())
+            .and_then(|d| d.given_seq);
         let d = authority::decide(op, &ctx);
         (d, Some(ctx))
     } else {
@@ -1885,7 +1892,7 @@ impl Storage for SqliteStorage {
             match row {
                 None => {
                     tx.execute(
-                        "INSERT INTO devices (id, institution_id, public_key) VALUES (?1, ?2, ?3)",
+                        "INSERT INTO devices (id, institution_id, public_key, given_seq) VALUES (?1, ?2, ?3, 0)",
                         params![dev, inst, key_hex],
                     )?;
                 }
@@ -1974,6 +1981,39 @@ impl Storage for SqliteStorage {
                 })
             })
             .transpose()
+        })
+        .await
+    }
+
+    async fn record_given(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        device_id: DeviceId,
+        server_seq: u64,
+    ) -> Result<(), StorageError> {
+        let (inst, dev) = (institution_id.to_string(), device_id.to_string());
+        let seq = server_seq as i64;
+        let (inst2, dev2, user) = (inst.clone(), dev.clone(), user_id.to_string());
+        let given: Option<Option<i64>> = self
+            .read(move |c| {
+                Ok(c.prepare_cached(
+                    "SELECT d.given_seq FROM devices d JOIN device_users u ON u.device_id = d.id AND u.user_id = ?3 WHERE d.id = ?1 AND d.institution_id = ?2",
+                )?
+                .query_row(params![dev2, inst2, user], |r| r.get(0))
+                .optional()?)
+            })
+            .await?;
+        // Unknown device, or the mark already this high: nothing to write.
+        if given.is_none_or(|g| g.is_some_and(|g| g >= seq)) {
+            return Ok(());
+        }
+        self.write(move |c| {
+            c.prepare_cached(
+                "UPDATE devices SET given_seq = ?3 WHERE id = ?1 AND institution_id = ?2 AND (given_seq IS NULL OR given_seq < ?3)",
+            )?
+            .execute(params![dev, inst, seq])?;
+            Ok(())
         })
         .await
     }
@@ -2444,6 +2484,7 @@ mod tests {
             PINNED_0003,
             PINNED_0005,
             PINNED_0006,
+            PINNED_0011,
             PINNED_0009,
         ];
         assert!(
@@ -2466,5 +2507,6 @@ mod tests {
     const PINNED_0003: &str = "4641f07a2f4142f6464c84bfe239038f248ba9c0964a73d4f0013f07fe1b7ffe";
     const PINNED_0005: &str = "526242969b7153cd611bc18c8dd7d61c9d7b1216b4bef2d72319f98a2788caa3";
     const PINNED_0006: &str = "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320";
+    const PINNED_0011: &str = "165d54e2b5c299cd9059f0e99c1488bb362fb5b8f0e6a64864dadf913a718bd8";
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
 }
