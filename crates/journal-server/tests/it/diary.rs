@@ -491,10 +491,129 @@ async fn the_curator_lists_the_parents_who_have_not_looked(b: Backend) {
     }
 }
 
+/// Every route of the OpenAPI document, called by a parent (after consent) naming their own child
+/// and then a classmate: no answer holds another student's name, nor another student's id unless
+/// the request itself named it (a refusal may echo it).
+async fn a_parents_every_route_returns_only_their_child(b: Backend) {
+    let s = TestServer::start(b).await;
+    let child = child_of(&s, "parent");
+    let (group, classmate) = group_and_classmate(&s, child);
+    let parent = s.device("parent").await;
+    consent(&s, &parent).await;
+    let others: Vec<(String, String)> = s
+        .snapshot
+        .students
+        .iter()
+        .filter(|st| st.id != child)
+        .map(|st| (st.id.0.to_string(), st.full_name()))
+        .collect();
+    let load = s.snapshot.loads[0].id.0.to_string();
+    let period = s.snapshot.periods[0].id.0.to_string();
+    let doc: Value = s
+        .get("/openapi.json")
+        .send()
+        .await
+        .expect("openapi.json reaches the server")
+        .json()
+        .await
+        .expect("the document is JSON");
+    let mut calls = 0;
+    let mut answered = 0;
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        let route = path.trim_start_matches("/api/v1");
+        if matches!(route, "/auth/logout" | "/auth/password") {
+            continue; // the parent's own session; no student in it
+        }
+        for target in [child, classmate] {
+            let t = target.0.to_string();
+            let routes: Vec<String> = match route {
+                "/print/{document}" => ["extract", "year_journal", "finals", "subject", "outage"]
+                    .iter()
+                    .map(|d| format!("/print/{d}"))
+                    .collect(),
+                "/admin/import/{kind}" => vec!["/admin/import/students".into()],
+                other => vec![other
+                    .split('/')
+                    .map(|part| {
+                        if part.starts_with('{') {
+                            t.clone()
+                        } else {
+                            part.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")],
+            };
+            for url in routes {
+                let query = format!(
+                    "student={t}&group={}&load={load}&period={period}&date={}&after=0&limit=1000",
+                    group.0,
+                    today()
+                );
+                let body = json!({
+                    "student_id": t, "period_id": period, "group_id": group.0,
+                    "version": "2026-12-1", "load_id": load,
+                });
+                // With every parameter the routes take, and with none (a route that refuses
+                // unknown parameters still answers with its defaults).
+                let methods = item.as_object().into_iter().flatten().map(|(m, _)| m);
+                let variants: Vec<(&String, String)> = methods
+                    .flat_map(|m| [(m, format!("{url}?{query}")), (m, url.clone())])
+                    .collect();
+                for (method, full) in variants {
+                    let req = match method.as_str() {
+                        "get" => s.get(&full),
+                        "post" => s.post(&full).json(&body),
+                        "put" => s
+                            .client
+                            .put(s.url(&full))
+                            .header(
+                                journal_server::dto::PROTOCOL_HEADER,
+                                journal_protocol::PROTOCOL_VERSION.to_string(),
+                            )
+                            .json(&body),
+                        other => panic!("unexpected method {other}"),
+                    };
+                    let resp = req
+                        .bearer_auth(&parent.token)
+                        .send()
+                        .await
+                        .expect("the request reaches the server");
+                    calls += 1;
+                    let status = resp.status();
+                    if status.is_success() {
+                        answered += 1;
+                    }
+                    let text = String::from_utf8_lossy(&resp.bytes().await.unwrap_or_default())
+                        .into_owned();
+                    for (id, name) in &others {
+                        assert!(
+                            !text.contains(name.as_str()),
+                            "{method} {full} ({status}) gave the parent another student's name «{name}»"
+                        );
+                        if *id != t {
+                            assert!(
+                                !text.contains(id.as_str()),
+                                "{method} {full} ({status}) gave the parent another student's id {id}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(calls > 60, "every route was called ({calls} calls)");
+    assert!(
+        answered >= 10,
+        "the parent's own routes answered (snapshot, pull, diary): {answered}"
+    );
+}
+
 conformance!(
     a_parent_reads_only_their_own_child_after_consent,
     a_student_sees_only_themself,
     the_policy_showing_topics_and_homework_is_obeyed,
     a_parent_acknowledges_the_first_semesters_finals,
     the_curator_lists_the_parents_who_have_not_looked,
+    a_parents_every_route_returns_only_their_child,
 );
