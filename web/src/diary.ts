@@ -322,7 +322,7 @@ export async function diaryScreen(main: HTMLElement): Promise<void> {
     main.append(nav);
     const visible = week.days.filter((d) => d.working || d.lessons.length > 0);
     // On a phone the days scroll sideways, one per screen; the tabs jump to a day.
-    const tabs = h("div", { class: "diary-tabs", role: "tablist", "aria-label": "Дни недели" });
+    const tabs = h("div", { class: "diary-tabs", role: "group", "aria-label": "Дни недели" });
     const days = h("div", { class: "diary-week", "data-testid": "diary-week" });
     for (const d of visible) {
       const section = daySection(d, week);
@@ -333,6 +333,7 @@ export async function diaryScreen(main: HTMLElement): Promise<void> {
           {
             type: "button",
             class: d.date === week.today ? "diary-tab is-today" : "diary-tab",
+            "aria-label": `${d.weekday}, ${dayMonth(d.date)}`,
             onclick: () => section.scrollIntoView({ behavior: "smooth", block: "nearest", inline: "start" }),
           },
           shortWeekday(d.date),

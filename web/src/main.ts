@@ -166,7 +166,8 @@ async function route(): Promise<void> {
   }
   if (generation !== routeGeneration) return;
   main.replaceChildren(body);
-  main.focus();
+  // Without scrolling: on a phone the header and the menu stay in view above the screen.
+  main.focus({ preventScroll: true });
 }
 
 function signInScreen(): void {

@@ -562,7 +562,22 @@ mod tests {
 
     #[test]
     fn a_parent_sees_their_childs_lessons_marks_and_substitutions() {
-        let full = marked();
+        let mut full = marked();
+        let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        full.bells = vec![
+            crate::Bell {
+                number: 1,
+                starts: hm(8, 30),
+                ends: hm(10, 0),
+                shift: 1,
+            },
+            crate::Bell {
+                number: 2,
+                starts: hm(10, 10),
+                ends: hm(11, 40),
+                shift: 1,
+            },
+        ];
         let view = full.for_user(UserId(uid(PARENT)));
         let week = view
             .diary_week(st(1), day(7), day(7), &[])
@@ -576,6 +591,11 @@ mod tests {
             "the group's lesson and own subgroup's, not subgroup 2's nor another group's"
         );
         let first = &week.days[0].lessons[0];
+        assert_eq!(
+            (first.starts, first.ends, first.hours),
+            (Some(hm(8, 30)), Some(hm(10, 0)), 2),
+            "a paired lesson (пара) is one bell slot: its own bell's times"
+        );
         assert_eq!(first.marks.len(), 1, "the child's 5, not a classmate's 2");
         assert_eq!(first.marks[0].symbol, "5");
         assert_eq!(
