@@ -6,7 +6,10 @@
 //! run and on the same disk, and opening a 35 × 120 grid. `-- print` times the whole-year journal
 //! PDF of the largest demo group (journal-print). `-- server` pushes and pulls through the
 //! institution server's HTTP API on 127.0.0.1 (SQLite and a throwaway PostgreSQL cluster).
+//! `-- diary` has parents read their child's diary week at once from an institution ten times the
+//! demo (`--scale`, `--parents`).
 
+mod diary_suite;
 mod print_suite;
 mod server_suite;
 mod store;
@@ -19,6 +22,8 @@ enum Suite {
     Store,
     Server,
     Print,
+    /// Parents reading their child's week (not part of `all`: it builds a large institution).
+    Diary,
     All,
 }
 
@@ -39,6 +44,12 @@ struct Args {
     /// Which server backends the server suite measures.
     #[arg(long, value_enum, default_value_t = server_suite::Backends::Both)]
     backend: server_suite::Backends,
+    /// The diary suite: copies of the demo institution.
+    #[arg(long, default_value_t = 10)]
+    scale: usize,
+    /// The diary suite: parents reading at once.
+    #[arg(long, default_value_t = 1000)]
+    parents: usize,
 }
 
 /// Context lines printed with the figures (`# name: value`, or extra JSON keys).
@@ -158,6 +169,30 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("print: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if args.suite == Suite::Diary {
+        match diary_suite::run(args.scale, args.parents) {
+            Ok(list) => {
+                for (name, value, unit) in list {
+                    let (target, met) = match name.as_str() {
+                        "diary_week_p95_ms" => ("<=50".to_string(), Some(value <= 50.0)),
+                        "diary_reads_per_s" => (">=2000".to_string(), Some(value >= 2000.0)),
+                        _ => (String::new(), None),
+                    };
+                    figures.push(Figure {
+                        name,
+                        value,
+                        unit,
+                        target,
+                        met,
+                    });
+                }
+            }
+            Err(e) => {
+                eprintln!("diary: {e:#}");
                 return ExitCode::FAILURE;
             }
         }
