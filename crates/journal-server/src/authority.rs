@@ -87,6 +87,33 @@ pub struct OpContext {
     pub remark: Option<Remark>,
     /// The last server_seq the server sent the op's device (None: not recorded for this device).
     pub device_given_seq: Option<u64>,
+    /// The name of whoever entered the value already there (cell or final), when it is not the
+    /// op's author: a conflict says who entered the value that stays.
+    pub kept_by: Option<String>,
+}
+
+/// Who entered the value already at the op's target, when it is someone else than the op's
+/// author (the storage then looks up their name for [`OpContext::kept_by`]).
+pub fn kept_author(ctx: &OpContext, op: &Op) -> Option<journal_core::UserId> {
+    let id = match (&ctx.cell, &ctx.final_value) {
+        (Some(c), _) => c.entered.author_id,
+        (None, Some(f)) => f.entered.author_id,
+        (None, None) => return None,
+    };
+    (id != op.user_id).then_some(id)
+}
+
+/// «выставлено: Иванова Мария Петровна, 05.12.2026 в 10:15, на другом устройстве; сервер принял его
+/// первым»: who entered the value a conflict keeps and when (their entry time); it stays because
+/// it was accepted first, whatever the clocks say.
+fn kept_phrase<T>(ex: &Existing<T>, ctx: &OpContext, op: &Op) -> String {
+    let when = ex.entered.at.format("%d.%m.%Y в %H:%M");
+    let who = match &ctx.kept_by {
+        Some(name) => name.as_str(),
+        None if ex.entered.author_id == op.user_id => "вы",
+        None => "другой пользователь",
+    };
+    format!("выставлено: {who}, {when}, на другом устройстве; сервер принял его первым")
 }
 
 /// What to do with the op.
@@ -307,8 +334,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                     return Decision::Conflict {
                         server_value: json!(ex.value),
                         message: format!(
-                            "В клетке стоит «{}», выставленное с другого устройства раньше; очистка клетки не принята",
-                            ex.value.symbol()
+                            "В клетке стоит «{}» ({}); очистка клетки не принята",
+                            ex.value.symbol(),
+                            kept_phrase(ex, ctx, op)
                         ),
                     };
                 }
@@ -327,8 +355,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                     return Decision::Conflict {
                         server_value: json!(ex.value),
                         message: format!(
-                            "В клетке уже стоит «{}», выставленное с другого устройства раньше; ваше значение «{}» не принято",
+                            "В клетке уже стоит «{}» ({}); ваше значение «{}» не принято",
                             ex.value.symbol(),
+                            kept_phrase(ex, ctx, op),
                             value.symbol()
                         ),
                     };
@@ -409,8 +438,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 (Some(ex), _) if !ex.seen_by(op, ctx.device_given_seq) => Decision::Conflict {
                     server_value: json!(ex.value),
                     message: format!(
-                        "Итоговая отметка «{}» уже выставлена с другого устройства; ваше значение не принято",
-                        ex.value.symbol()
+                        "Итоговая отметка «{}» уже выставлена ({}); ваше значение не принято",
+                        ex.value.symbol(),
+                        kept_phrase(ex, ctx, op)
                     ),
                 },
                 _ => Decision::Apply,
@@ -499,5 +529,54 @@ pub fn readable_loads(
         None
     } else {
         Some(readable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use journal_core::{CellValue, UserId};
+    use uuid::Uuid;
+
+    #[test]
+    fn a_conflict_names_who_entered_the_kept_value_and_when() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 4)
+            .and_then(|d| d.and_hms_opt(10, 15, 0))
+            .unwrap_or_default();
+        let ex = Existing {
+            value: CellValue::default(),
+            device_id: None,
+            server_seq: Some(3),
+            entered: Entered {
+                author_id: UserId(Uuid::new_v4()),
+                at,
+            },
+        };
+        let op_author = UserId(Uuid::new_v4());
+        let op = Op::seal(
+            journal_core::OpId(Uuid::now_v7()),
+            journal_core::DeviceId(Uuid::new_v4()),
+            1,
+            op_author,
+            at,
+            OpPayload::ResolveRemark {
+                remark_id: Uuid::new_v4(),
+            },
+            String::new(),
+            &ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+        )
+        .expect("the op seals");
+        let named = OpContext {
+            kept_by: Some("Иванова Мария Петровна".into()),
+            ..OpContext::default()
+        };
+        assert_eq!(
+            kept_phrase(&ex, &named, &op),
+            "выставлено: Иванова Мария Петровна, 04.12.2026 в 10:15, на другом устройстве; сервер принял его первым"
+        );
+        assert!(
+            kept_phrase(&ex, &OpContext::default(), &op).contains("другой пользователь"),
+            "an author no longer on the server is still told apart from the op's own"
+        );
     }
 }

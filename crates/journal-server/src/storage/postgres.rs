@@ -1083,6 +1083,20 @@ async fn op_context(
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
     }
+    if let Some(id) = authority::kept_author(&ctx, op) {
+        ctx.kept_by = match b.authors.get(&id) {
+            Some(u) => Some(u.full_name.clone()),
+            None => {
+                let stmt = tx
+                    .prepare_cached("SELECT data FROM users WHERE institution_id = $1 AND id = $2")
+                    .await?;
+                match tx.query_opt(&stmt, &[&b.inst, &id.to_string()]).await? {
+                    Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.full_name),
+                    None => None,
+                }
+            }
+        };
+    }
     Ok(ctx)
 }
 

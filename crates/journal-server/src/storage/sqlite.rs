@@ -1299,6 +1299,9 @@ fn op_context(
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
     }
+    if let Some(id) = authority::kept_author(&ctx, op) {
+        ctx.kept_by = st.author(tx, inst, id)?.map(|u| u.full_name);
+    }
     Ok(ctx)
 }
 

@@ -161,6 +161,14 @@ async fn an_edit_without_having_pulled_the_value_is_still_a_conflict(b: Backend)
         "4",
         "the first accepted value wins"
     );
+    let journal_protocol::OpOutcome::Conflict { message, .. } = &r[0].outcome else {
+        panic!("a conflict: {:?}", r[0].outcome);
+    };
+    let when = t.format("%d.%m.%Y в %H:%M").to_string();
+    assert!(
+        message.contains("выставлено: вы") && message.contains(&when),
+        "the conflict says who entered the kept value (the same teacher, on the other PC) and when ({when}), not «раньше»: {message}"
+    );
 }
 
 async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
