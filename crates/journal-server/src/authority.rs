@@ -19,6 +19,36 @@ use serde_json::json;
 /// How far a device's clock may run ahead of the server's before its entry times are refused.
 pub const DEVICE_CLOCK_TOLERANCE_MINUTES: i64 = 5;
 
+/// How far an op's entry time may fall below what the device had already done or seen (its
+/// previous op's entry time; the server time of the last change it was sent) before the rules stop
+/// believing it: clocks drift and are corrected, but not by more than this.
+pub const ENTRY_FLOOR_TOLERANCE_MINUTES: i64 = 10;
+
+/// The device's latest entry time after an op entered at `device_time`: never lowered, and never
+/// raised past the server's own clock (a clock running ahead would otherwise push the floor of
+/// every later op into the future).
+pub fn next_last_entry(
+    previous: Option<chrono::NaiveDateTime>,
+    device_time: chrono::NaiveDateTime,
+    received_local: Option<chrono::NaiveDateTime>,
+) -> chrono::NaiveDateTime {
+    let believed = received_local.map_or(device_time, |now| device_time.min(now));
+    previous.map_or(believed, |p| p.max(believed))
+}
+
+/// The earliest entry time an op of a device can truly have: the later of its previous op's entry
+/// time and the (local) server time of the last change it had seen, less the tolerance.
+pub fn entry_floor(
+    previous_op: Option<chrono::NaiveDateTime>,
+    seen_change: Option<chrono::NaiveDateTime>,
+) -> Option<chrono::NaiveDateTime> {
+    let latest = match (previous_op, seen_change) {
+        (Some(a), Some(b)) => a.max(b),
+        (a, b) => a.or(b)?,
+    };
+    Some(latest - chrono::Duration::minutes(ENTRY_FLOOR_TOLERANCE_MINUTES))
+}
+
 /// The institution's local time (the time devices sign into ops) at the UTC instant `utc`; None
 /// if the institution's zone name is unknown.
 pub fn local_time(timezone: &str, utc: chrono::NaiveDateTime) -> Option<chrono::NaiveDateTime> {
@@ -90,6 +120,18 @@ pub struct OpContext {
     /// The name of whoever entered the value already there (cell or final), when it is not the
     /// op's author: a conflict says who entered the value that stays.
     pub kept_by: Option<String>,
+    /// [`entry_floor`] for the op's device: an entry time below it is a clock set back, and the
+    /// deadline rules judge the op at the floor instead (a mark for 26.11 sent on 05.12 after a
+    /// pull on 05.12 is a 05.12 entry, whatever the device says).
+    pub entry_floor: Option<chrono::NaiveDateTime>,
+}
+
+impl OpContext {
+    /// The entry time the rules judge the op by: its device time, raised to the floor.
+    pub fn entry_time(&self, op: &Op) -> chrono::NaiveDateTime {
+        self.entry_floor
+            .map_or(op.device_time, |floor| op.device_time.max(floor))
+    }
 }
 
 /// Who entered the value already at the op's target, when it is someone else than the op's
@@ -349,7 +391,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 ctx.bell.as_ref(),
                 ctx.lesson_work_type.unwrap_or(WorkType::Lesson),
             );
-            try_rule!(check_entry(&info, op.device_time, kind, policy));
+            try_rule!(check_entry(&info, ctx.entry_time(op), kind, policy));
             if concurrent {
                 if let Some(ex) = &ctx.cell {
                     return Decision::Conflict {
@@ -391,7 +433,12 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             }
             try_rule!(validate_topic(title, *work_type, *work_number));
             let info = lesson_info(lesson, ctx.bell.as_ref(), *work_type);
-            try_rule!(check_entry(&info, op.device_time, EntryKind::Topic, policy));
+            try_rule!(check_entry(
+                &info,
+                ctx.entry_time(op),
+                EntryKind::Topic,
+                policy
+            ));
             // Last writer by server order; the earlier values stay in the change history.
             Decision::Apply
         }
@@ -414,7 +461,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             );
             try_rule!(check_entry(
                 &info,
-                op.device_time,
+                ctx.entry_time(op),
                 EntryKind::Homework,
                 policy
             ));

@@ -44,7 +44,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0003_reference_version.sql"),
     include_str!("migrations/pg_0005_must_change_password.sql"),
     include_str!("migrations/pg_0006_changes_by_load.sql"),
-    include_str!("migrations/pg_0011_device_given_seq.sql"),
+    include_str!("migrations/pg_0011_device_bounds.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -612,6 +612,10 @@ struct PgBatch {
     inst: String,
     policy: Policy,
     received_local: Option<NaiveDateTime>,
+    /// The institution's zone: changes' server times (UTC) are read in it.
+    timezone: String,
+    /// Local server time of changes by server_seq (an op's entry floor).
+    change_times: HashMap<u64, Option<NaiveDateTime>>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
     loads: HashMap<LoadId, Load>,
@@ -725,7 +729,7 @@ impl PgBatch {
         let mut devices = HashMap::new();
         let stmt = tx
             .prepare_cached(
-                "SELECT id, institution_id, public_key, last_seq, last_hash, given_seq FROM devices WHERE id = ANY($1::text[])",
+                "SELECT id, institution_id, public_key, last_seq, last_hash, given_seq, last_device_time FROM devices WHERE id = ANY($1::text[])",
             )
             .await?;
         for r in tx.query(&stmt, &[&device_ids]).await? {
@@ -737,6 +741,7 @@ impl PgBatch {
                     last_seq: r.get::<_, i64>(3) as u64,
                     last_hash: r.get(4),
                     given_seq: r.get::<_, Option<i64>>(5).map(|g| g as u64),
+                    last_entry: r.get::<_, Option<&str>>(6).map(parse_time).transpose()?,
                 },
             );
         }
@@ -867,6 +872,8 @@ impl PgBatch {
         Ok(PgBatch {
             inst: inst.to_string(),
             received_local: authority::local_time(&institution.timezone, received_at),
+            timezone: institution.timezone.clone(),
+            change_times: HashMap::new(),
             policy: institution.policy,
             periods,
             bells,
@@ -948,25 +955,54 @@ impl PgBatch {
         Ok(v)
     }
 
+    /// The local server time of the institution's change `server_seq` (None for 0 or unknown).
+    async fn change_time(
+        &mut self,
+        tx: &Transaction<'_>,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        if server_seq == 0 {
+            return Ok(None);
+        }
+        if let Some(t) = self.change_times.get(&server_seq) {
+            return Ok(*t);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "SELECT server_time FROM changes WHERE institution_id = $1 AND server_seq = $2",
+            )
+            .await?;
+        let t = match tx
+            .query_opt(&stmt, &[&self.inst, &(server_seq as i64)])
+            .await?
+        {
+            Some(r) => authority::local_time(&self.timezone, parse_time(r.get::<_, &str>(0))?),
+            None => None,
+        };
+        self.change_times.insert(server_seq, t);
+        Ok(t)
+    }
+
     /// Writes what the batch left pending and the heads it moved; called once, before the commit.
     async fn store(&mut self, tx: &Transaction<'_>) -> Result<(), StorageError> {
         self.writes.flush(tx, &self.inst).await?;
         if !self.devices_moved.is_empty() {
-            let (mut ids, mut seqs, mut hashes) = (vec![], vec![], vec![]);
+            let (mut ids, mut seqs, mut hashes, mut entries) = (vec![], vec![], vec![], vec![]);
             for id in &self.devices_moved {
                 if let Some(d) = self.devices.get(id) {
                     ids.push(id.to_string());
                     seqs.push(d.last_seq as i64);
                     hashes.push(d.last_hash.clone());
+                    entries.push(d.last_entry.as_ref().map(time_text));
                 }
             }
             let stmt = tx
                 .prepare_cached(
-                    "UPDATE devices SET last_seq = u.s, last_hash = u.h
-                     FROM UNNEST($1::text[], $2::bigint[], $3::text[]) AS u(id, s, h) WHERE devices.id = u.id",
+                    "UPDATE devices SET last_seq = u.s, last_hash = u.h, last_device_time = u.t
+                     FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(id, s, h, t) WHERE devices.id = u.id",
                 )
                 .await?;
-            tx.execute(&stmt, &[&ids, &seqs, &hashes]).await?;
+            tx.execute(&stmt, &[&ids, &seqs, &hashes, &entries]).await?;
         }
         let stmt = tx
             .prepare_cached(
@@ -1310,6 +1346,7 @@ async fn push_one(
         });
     }
     // 2. The device and its chain.
+    let (mut previous_entry, mut given_seq) = (None, None);
     {
         let device = b.devices.get_mut(&op.device_id);
         if let Err(refusal) = check_device_chain_with(op, &b.inst, device.as_deref(), pre) {
@@ -1319,12 +1356,22 @@ async fn push_one(
         if let Some(d) = device {
             d.last_seq = op.device_seq;
             d.last_hash = op.hash.clone();
+            previous_entry = d.last_entry;
+            given_seq = d.given_seq;
+            d.last_entry = Some(authority::next_last_entry(
+                previous_entry,
+                op.device_time,
+                b.received_local,
+            ));
         }
     }
     b.devices_moved.insert(op.device_id);
     let decision = if b.device_users.contains(&(op.device_id, op.user_id)) {
         let mut ctx = op_context(tx, op, b).await?;
-        ctx.device_given_seq = b.devices.get(&op.device_id).and_then(|d| d.given_seq);
+        ctx.device_given_seq = given_seq;
+        let seen = given_seq.map_or(op.seen_seq, |g| op.seen_seq.min(g));
+        let seen_change = b.change_time(tx, seen).await?;
+        ctx.entry_floor = authority::entry_floor(previous_entry, seen_change);
         (authority::decide(op, &ctx), Some(ctx))
     } else {
         (
@@ -2428,7 +2475,7 @@ mod tests {
             "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
             "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
             "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
-            "4e2183bb1e2a70fb35213c5d206312aea673214e4abc58dd5eb899723b8d21cc",
+            "b216baf9196363297933710fb31ec210658611808e5ebf6fde729784883da8d8",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

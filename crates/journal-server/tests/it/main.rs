@@ -38,6 +38,7 @@ mod admin_users;
 mod admin_year;
 mod audit;
 mod auth;
+mod backdating;
 mod clock;
 mod init_institution;
 mod isolation;
