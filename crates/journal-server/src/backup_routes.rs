@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::admin::{self, Manifest, MANIFEST_FILE};
 use crate::admin_access::permitted;
+use crate::backup_seal::BackupKey;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::Authenticated;
 use crate::storage::AdminAction;
@@ -81,6 +82,23 @@ fn file_failure(status: StatusCode, code: &str, what: &str, e: impl std::fmt::Di
 }
 
 /// The configured backup directory (created if missing), or 503 with the reason.
+/// The server's backup key (`serve --backup-key`); `create`: made there if there is none yet.
+fn backup_key(state: &AppState, create: bool) -> Result<BackupKey, ApiError> {
+    let path = state.config.backup_key.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "backup_key_missing",
+            "Не задан ключ резервных копий: запустите сервер с --backup-key",
+        )
+    })?;
+    let key = if create {
+        BackupKey::load_or_create(&path)
+    } else {
+        BackupKey::load(&path)
+    };
+    key.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string()))
+}
+
 fn backup_dir(state: &AppState) -> Result<PathBuf, ApiError> {
     let dir = state.config.backup_dir.clone().ok_or_else(|| {
         ApiError::new(
@@ -292,14 +310,22 @@ async fn create(
             )
         })?;
     let copy = work.path().join("copy");
-    let manifest = admin::backup(state.storage.as_ref(), state.storage.backend(), &copy, now)
-        .await
-        .map_err(|e| failed(&e))?;
+    let key = backup_key(&state, true)?;
+    let manifest = admin::backup(
+        state.storage.as_ref(),
+        state.storage.backend(),
+        &copy,
+        now,
+        &key,
+    )
+    .await
+    .map_err(|e| failed(&e))?;
     let (part, target) = (work.path().join("packed.zip"), dir.join(&name));
     let size_bytes = blocking({
         let (part, target) = (part.clone(), target.clone());
         move || {
             let size = pack(&copy, &part).map_err(|e| failed(&e))?;
+            crate::backup_seal::make_private(&part).map_err(|e| failed(&e))?;
             // Appears under its name only once complete.
             std::fs::rename(&part, &target).map_err(|e| failed(&e))?;
             Ok(size)
@@ -352,6 +378,7 @@ async fn verify(
     permitted(&state, &auth, &[Action::Backup], REFUSAL).await?;
     let path = named(&state, &name).await?;
     let backend = state.storage.backend();
+    let key = backup_key(&state, false).ok();
     let check = blocking(move || {
         let work = tempfile::tempdir().map_err(|e| {
             file_failure(
@@ -364,7 +391,8 @@ async fn verify(
         let outcome = unpack(&path, work.path())
             .map_err(|e| format!("Резервная копия повреждена: {e}"))
             .and_then(|()| {
-                admin::verify_backup(work.path(), backend).map_err(|e| e.to_string())
+                admin::verify_backup(work.path(), backend, key.as_ref(), false)
+                    .map_err(|e| e.to_string())
             });
         Ok(match outcome {
             Ok(m) => BackupCheck {

@@ -15,6 +15,7 @@ pub mod audit_routes;
 pub mod auth;
 pub mod authority;
 pub mod backup_routes;
+pub mod backup_seal;
 pub mod clock_routes;
 pub mod demo;
 pub mod dto;
@@ -72,6 +73,9 @@ pub struct ServerConfig {
     /// Where `POST /api/v1/admin/backups` writes the administrator's backups (`serve
     /// --backup-dir`; beside a SQLite database by default). `None`: backups over HTTP are off.
     pub backup_dir: Option<std::path::PathBuf>,
+    /// The backup key file (`serve --backup-key`; beside a SQLite database by default, made by the
+    /// first backup). `None`: backups over HTTP cannot be sealed and are refused.
+    pub backup_key: Option<std::path::PathBuf>,
     /// The address people sign in at, printed on login slips (`serve --public-url`); without it,
     /// the address the console was opened at.
     pub public_url: Option<String>,
@@ -98,6 +102,7 @@ impl Default for ServerConfig {
             max_pull_limit: 5_000,
             default_pull_limit: 1_000,
             backup_dir: None,
+            backup_key: None,
             public_url: None,
         }
     }

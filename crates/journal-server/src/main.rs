@@ -74,6 +74,10 @@ enum Command {
         /// folder `backups` beside it; for PostgreSQL none, and the console says so).
         #[arg(long, value_name = "DIR", env = "JOURNAL_BACKUP_DIR")]
         backup_dir: Option<PathBuf>,
+        /// The backup key file (default for a SQLite database: `<db>.backup-key`, made by the
+        /// first backup; keep a copy apart from the server).
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
         /// The address students and parents sign in at, printed on their login slips (default:
         /// the address the console was opened at).
         #[arg(long, value_name = "URL", env = "JOURNAL_PUBLIC_URL")]
@@ -123,6 +127,10 @@ enum Command {
     Backup {
         #[arg(long)]
         to: PathBuf,
+        /// The backup key file (default for a SQLite database: `<db>.backup-key`, made here if
+        /// missing; keep a copy apart from the server: a copy cannot be restored without it).
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
     },
     /// Restore the database from a backup directory, or a backup file (.zip) downloaded from the
     /// console (checked against its manifest first).
@@ -132,6 +140,12 @@ enum Command {
         /// Replace a database that already holds an institution.
         #[arg(long)]
         force: bool,
+        /// The backup key file the copy was sealed with (default as for `backup`).
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
+        /// Restore a copy made by a version that did not sign its backups.
+        #[arg(long)]
+        accept_unsigned: bool,
     },
 }
 
@@ -250,6 +264,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tls_cert,
             tls_key,
             backup_dir,
+            backup_key,
             public_url,
         } => {
             // The certificate is checked before the port is taken: a bad one stops the start.
@@ -267,6 +282,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             });
             let config = ServerConfig {
                 backup_dir,
+                backup_key: backup_key.or_else(|| admin::default_backup_key_path(&cli.db)),
                 public_url,
                 ..ServerConfig::default()
             };
@@ -418,9 +434,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
-        Command::Backup { to } => {
+        Command::Backup { to, backup_key } => {
             let backend = admin::backend_of(&cli.db);
-            match admin::backup(storage.as_ref(), backend, &to, now()).await {
+            let Some(key_path) = backup_key.or_else(|| admin::default_backup_key_path(&cli.db))
+            else {
+                return Ok(refused(&AdminError::NoBackupKey, false));
+            };
+            let fresh = !key_path.exists();
+            let key = match journal_server::backup_seal::BackupKey::load_or_create(&key_path) {
+                Ok(key) => key,
+                Err(e) => return Ok(refused(&AdminError::Seal(e), false)),
+            };
+            if fresh {
+                println!(
+                    "Создан ключ резервных копий «{}» ({}): сохраните его копию отдельно от сервера — без него копии не восстановить",
+                    key_path.display(),
+                    key.id()
+                );
+            }
+            match admin::backup(storage.as_ref(), backend, &to, now(), &key).await {
                 Ok(manifest) => {
                     println!(
                         "Резервная копия создана в «{}»: файлов — {}",
@@ -432,8 +464,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
-        Command::Restore { from, force } => {
+        Command::Restore {
+            from,
+            force,
+            backup_key,
+            accept_unsigned,
+        } => {
             let backend = admin::backend_of(&cli.db);
+            let key = match backup_key
+                .or_else(|| admin::default_backup_key_path(&cli.db))
+                .filter(|p| p.exists())
+                .map(|p| journal_server::backup_seal::BackupKey::load(&p))
+                .transpose()
+            {
+                Ok(key) => key,
+                Err(e) => return Ok(refused(&AdminError::Seal(e), false)),
+            };
             // A file is a backup downloaded from the console: unpacked into a temporary folder.
             let unpacked = tempfile::tempdir()?;
             let dir = if from.is_file() {
@@ -444,7 +490,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 from.clone()
             };
-            match admin::restore(storage.as_ref(), backend, &dir, force).await {
+            match admin::restore(
+                storage.as_ref(),
+                backend,
+                &dir,
+                force,
+                key.as_ref(),
+                accept_unsigned,
+            )
+            .await
+            {
                 Ok(manifest) => {
                     println!(
                         "База данных восстановлена из «{}» (копия от {})",

@@ -2389,7 +2389,16 @@ impl Storage for SqliteStorage {
     }
 
     async fn restore_from(&self, dir: &Path) -> Result<(), StorageError> {
-        let source = dir.join(BACKUP_FILE).to_string_lossy().into_owned();
+        let path = dir.join(BACKUP_FILE);
+        // A copy made by an older version has an older schema: brought to this one first, so
+        // the tables match column for column.
+        {
+            let mut copy = Connection::open(&path)?;
+            migrations()
+                .to_latest(&mut copy)
+                .map_err(|e| StorageError::Corrupt(format!("схема резервной копии: {e}")))?;
+        }
+        let source = path.to_string_lossy().into_owned();
         self.write(move |c| {
             c.execute("ATTACH DATABASE ?1 AS backup", params![source])?;
             let result = (|| {

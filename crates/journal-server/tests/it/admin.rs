@@ -6,6 +6,7 @@ use std::process::Output;
 use std::sync::Arc;
 
 use journal_server::admin::{self, Export};
+use journal_server::backup_seal::BackupKey;
 use journal_server::{PostgresStorage, SqliteStorage, Storage};
 
 use crate::support::{set_cell, today, Backend, TestServer};
@@ -230,11 +231,15 @@ async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
             assert_eq!(resp.status(), 200, "each push is answered");
         }
     });
+    let key_path = dir.path().join("backup.key");
+    let key = BackupKey::load_or_create(&key_path).expect("a backup key");
+    let key_arg = key_path.to_str().unwrap_or_default();
     let manifest = admin::backup(
         s.storage.as_ref(),
         backend_name(b),
         &backup_dir,
         today().and_hms_opt(16, 0, 0).unwrap_or_default(),
+        &key,
     )
     .await
     .expect("the backup is taken while pushes go on");
@@ -243,7 +248,13 @@ async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
     let (restored, restored_db) = empty_storage(b, dir.path()).await;
     let out = run(
         &restored_db,
-        &["restore", "--from", backup_dir.to_str().unwrap_or_default()],
+        &[
+            "restore",
+            "--from",
+            backup_dir.to_str().unwrap_or_default(),
+            "--backup-key",
+            key_arg,
+        ],
     );
     assert!(
         out.status.success(),
@@ -272,7 +283,13 @@ async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
     let full_dir = dir.path().join("full");
     let out = run(
         &s.db,
-        &["backup", "--to", full_dir.to_str().unwrap_or_default()],
+        &[
+            "backup",
+            "--to",
+            full_dir.to_str().unwrap_or_default(),
+            "--backup-key",
+            key_arg,
+        ],
     );
     assert!(
         out.status.success(),
@@ -281,7 +298,13 @@ async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
     );
     let out = run(
         &restored_db,
-        &["restore", "--from", full_dir.to_str().unwrap_or_default()],
+        &[
+            "restore",
+            "--from",
+            full_dir.to_str().unwrap_or_default(),
+            "--backup-key",
+            key_arg,
+        ],
     );
     assert!(
         !out.status.success(),
@@ -300,6 +323,8 @@ async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
             "--from",
             full_dir.to_str().unwrap_or_default(),
             "--force",
+            "--backup-key",
+            key_arg,
         ],
     );
     assert!(out.status.success(), "restore --force: {}", text(&out));
@@ -315,39 +340,126 @@ async fn damaged_backup_is_refused(b: Backend) {
     let s = TestServer::start(b).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let backup_dir = dir.path().join("backup");
+    let key_path = dir.path().join("backup.key");
+    let key = BackupKey::load_or_create(&key_path).expect("a backup key");
+    let key_arg = key_path.to_str().unwrap_or_default();
     let manifest = admin::backup(
         s.storage.as_ref(),
         backend_name(b),
         &backup_dir,
         today().and_hms_opt(16, 0, 0).unwrap_or_default(),
+        &key,
     )
     .await
     .expect("backup");
-    let victim = backup_dir.join(&manifest.files[0].name);
-    let mut bytes = std::fs::read(&victim).expect("the backup file exists");
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x01;
-    std::fs::write(&victim, bytes).expect("change one byte");
-
+    let restore = |db: &str, extra: &[&str]| {
+        let mut args = vec!["restore", "--from", backup_dir.to_str().unwrap_or_default()];
+        args.extend_from_slice(extra);
+        run(db, &args)
+    };
     let (restored, restored_db) = empty_storage(b, dir.path()).await;
-    let out = run(
-        &restored_db,
-        &["restore", "--from", backup_dir.to_str().unwrap_or_default()],
-    );
-    let said = text(&out);
-    assert!(!out.status.success(), "a changed byte is found: {said}");
-    assert!(
-        said.contains("Резервная копия повреждена"),
-        "the refusal is a clear Russian message: {said}"
-    );
-    assert!(
+    let nothing_restored = || async {
         restored
             .institutions()
             .await
             .expect("institutions")
-            .is_empty(),
-        "nothing is restored from a damaged backup"
+            .is_empty()
+    };
+
+    // Without its key, or with another, the copy is not restored.
+    let other = dir.path().join("other.key");
+    BackupKey::load_or_create(&other).expect("another key");
+    let out = restore(
+        &restored_db,
+        &["--backup-key", other.to_str().unwrap_or_default()],
     );
+    let said = text(&out);
+    assert!(
+        !out.status.success() && said.contains("Подпись резервной копии не сходится"),
+        "another key's copy is refused by its signature: {said}"
+    );
+    assert!(
+        nothing_restored().await,
+        "nothing restored with another key"
+    );
+
+    // One changed byte with the checksum in the manifest recomputed: the signature catches it.
+    let victim = backup_dir.join(&manifest.files[0].name);
+    let mut bytes = std::fs::read(&victim).expect("the backup file exists");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&victim, &bytes).expect("change one byte");
+    let manifest_path = backup_dir.join(admin::MANIFEST_FILE);
+    let mut forged: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).expect("manifest")).expect("json");
+    forged["files"][0]["sha256"] =
+        serde_json::json!(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)));
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&forged).expect("json"),
+    )
+    .expect("manifest rewritten");
+    let out = restore(&restored_db, &["--backup-key", key_arg]);
+    let said = text(&out);
+    assert!(!out.status.success(), "a changed byte is found: {said}");
+    assert!(
+        said.contains("Подпись резервной копии не сходится"),
+        "the refusal is a clear Russian message: {said}"
+    );
+    assert!(
+        nothing_restored().await,
+        "nothing is restored from a tampered backup"
+    );
+}
+
+/// A backup holds personal data and password hashes: its files are readable by their owner only
+/// and hold no plain text of the database.
+async fn a_backup_is_private_and_encrypted(b: Backend) {
+    let s = TestServer::start(b).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let backup_dir = dir.path().join("backup");
+    let key = BackupKey::load_or_create(&dir.path().join("backup.key")).expect("a backup key");
+    let manifest = admin::backup(
+        s.storage.as_ref(),
+        backend_name(b),
+        &backup_dir,
+        today().and_hms_opt(16, 0, 0).unwrap_or_default(),
+        &key,
+    )
+    .await
+    .expect("backup");
+    assert_eq!(
+        manifest.key_id,
+        Some(key.id()),
+        "the manifest names the key"
+    );
+    let login = "teacher".as_bytes();
+    for f in &manifest.files {
+        let path = backup_dir.join(&f.name);
+        let bytes = std::fs::read(&path).expect("a backup file");
+        assert!(
+            !bytes.windows(login.len()).any(|w| w == login)
+                && !bytes.windows(6).any(|w| w == b"argon2"),
+            "«{}» holds no logins or password hashes in the clear",
+            f.name
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "«{}» is readable by its owner only", f.name);
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup_dir)
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o700, "the backup folder is its owner's only");
+    }
 }
 
 conformance!(
@@ -356,4 +468,5 @@ conformance!(
     export_writes_the_institution_as_json,
     backup_while_pushing_restores_to_a_whole_database,
     damaged_backup_is_refused,
+    a_backup_is_private_and_encrypted,
 );
