@@ -18,6 +18,7 @@ pub mod backup_routes;
 pub mod backup_seal;
 pub mod clock_routes;
 pub mod demo;
+pub mod doctor;
 pub mod dto;
 pub mod error;
 pub mod help_routes;

@@ -132,6 +132,20 @@ enum Command {
         #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
         backup_key: Option<PathBuf>,
     },
+    /// Check a deployment and say what to fix: the database (reachable, this version's schema,
+    /// audit chains intact), the clock, TLS files, backup locations and key. Exits 1 if anything
+    /// failed.
+    Doctor {
+        #[arg(long, value_name = "FILE", env = "JOURNAL_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, value_name = "FILE", env = "JOURNAL_TLS_KEY")]
+        tls_key: Option<PathBuf>,
+        /// A backup location (give two, on different media).
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
+    },
     /// Restore the database from a backup directory, or a backup file (.zip) downloaded from the
     /// console (checked against its manifest first).
     Restore {
@@ -187,6 +201,23 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Doctor {
+        tls_cert,
+        tls_key,
+        backup_dir,
+        backup_key,
+    } = &cli.command
+    {
+        let deployment = journal_server::doctor::Deployment {
+            tls_cert: tls_cert.clone(),
+            tls_key: tls_key.clone(),
+            backup_dirs: backup_dir.clone(),
+            backup_key: backup_key
+                .clone()
+                .or_else(|| admin::default_backup_key_path(&cli.db)),
+        };
+        return Ok(doctor(&cli.db, &deployment).await);
+    }
     let storage = open_storage(&cli.db)
         .await
         .with_context(|| format!("база данных «{}»", cli.db))?;
@@ -464,6 +495,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
+        Command::Doctor { .. } => Ok(ExitCode::SUCCESS),
         Command::Restore {
             from,
             force,
@@ -511,6 +543,36 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
+    }
+}
+
+/// `doctor`: opens the database without creating one and prints each check.
+async fn doctor(db: &str, deployment: &journal_server::doctor::Deployment) -> ExitCode {
+    let missing_file = admin::backend_of(db) == "sqlite" && !std::path::Path::new(db).exists();
+    let opened = if missing_file {
+        Err(format!("файла «{db}» нет"))
+    } else {
+        open_storage(db).await.map_err(|e| e.to_string())
+    };
+    let (storage, error) = match opened {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e)),
+    };
+    let checks = journal_server::doctor::run(storage.as_deref(), error, deployment, now()).await;
+    for c in &checks {
+        if c.ok {
+            println!("✓ {}", c.what);
+        } else {
+            println!("✗ {}\n    что сделать: {}", c.what, c.fix);
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    if failed == 0 {
+        println!("Всё в порядке.");
+        ExitCode::SUCCESS
+    } else {
+        println!("Требует внимания: {failed}.");
+        ExitCode::FAILURE
     }
 }
 

@@ -40,6 +40,7 @@ mod audit;
 mod auth;
 mod backdating;
 mod clock;
+mod doctor;
 mod init_institution;
 mod isolation;
 mod kill_loop;
