@@ -319,7 +319,10 @@ async fn create(
         &key,
     )
     .await
-    .map_err(|e| failed(&e))?;
+    .map_err(|e| {
+        state.metrics.backup(false);
+        failed(&e)
+    })?;
     let (part, target) = (work.path().join("packed.zip"), dir.join(&name));
     let size_bytes = blocking({
         let (part, target) = (part.clone(), target.clone());
@@ -333,6 +336,7 @@ async fn create(
     })
     .await?;
     drop(work);
+    state.metrics.backup(true);
     state
         .storage
         .append_admin_action(

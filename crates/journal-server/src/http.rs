@@ -35,6 +35,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(push))
         .route("/api/v1/sync/pull", get(pull))
         .route("/api/v1/sync/snapshot", get(snapshot))
+        .route("/metrics", get(crate::metrics::metrics))
         .merge(crate::print_routes::routes())
         .merge(crate::clock_routes::routes())
         .merge(crate::suggestion_routes::routes())
@@ -46,6 +47,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(protocol_version))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_requests,
+        ))
         .with_state(state)
 }
 
@@ -483,10 +488,12 @@ async fn push(
     if let Some(clock) = crate::clock_routes::device_clock(&headers) {
         crate::clock_routes::flag_push(&state, &auth, clock, &req.ops).await?;
     }
+    let started = std::time::Instant::now();
     let results = state
         .storage
         .push(auth.session.institution_id, req.ops, state.config.now())
         .await?;
+    state.metrics.pushed(&results, started);
     Ok(Json(PushResponse { results }))
 }
 

@@ -27,6 +27,7 @@ pub mod import_routes;
 pub mod init;
 pub mod institution_routes;
 pub mod merge;
+pub mod metrics;
 pub mod policy_routes;
 pub mod print_routes;
 pub mod readiness_routes;
@@ -116,6 +117,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Institutions' zones and policies for the device-clock check, read once per server.
     pub(crate) institution_clocks: clock_routes::InstitutionClocks,
+    /// What `/metrics` shows.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -124,6 +127,7 @@ impl AppState {
             storage,
             config: Arc::new(config),
             institution_clocks: Default::default(),
+            metrics: metrics::fresh(),
         }
     }
 }

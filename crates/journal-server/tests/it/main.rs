@@ -45,6 +45,7 @@ mod init_institution;
 mod isolation;
 mod kill_loop;
 mod merge;
+mod metrics;
 mod offline_revoked;
 mod pg;
 mod print;
