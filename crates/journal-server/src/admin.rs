@@ -575,6 +575,55 @@ pub async fn restore(
     Ok(manifest)
 }
 
+/// What a restore drill found.
+#[derive(Debug, Clone)]
+pub struct DrillReport {
+    pub manifest: Manifest,
+    pub institutions: usize,
+    pub audit_entries: u64,
+}
+
+/// The restore drill: restores the copy in `dir` into `scratch` (an empty database of the same
+/// backend), verifies its audit chains and that every institution of the manifest is there with
+/// at least the manifest's server_seq. Nothing of the live database is touched.
+pub async fn restore_drill(
+    scratch: &dyn Storage,
+    backend: &str,
+    dir: &Path,
+    key: Option<&BackupKey>,
+    accept_unsigned: bool,
+) -> Result<DrillReport, AdminError> {
+    let manifest = restore(scratch, backend, dir, false, key, accept_unsigned).await?;
+    let audit = scratch.audit_verify().await?;
+    if !audit.is_intact() {
+        return Err(AdminError::BackupDamaged(format!(
+            "журнал действий восстановленной копии нарушен: замечаний — {}",
+            audit.problems.len()
+        )));
+    }
+    let restored = scratch.institutions().await?;
+    for (inst, seq) in &manifest.server_seq {
+        match restored.iter().find(|(i, _)| i == inst) {
+            Some((_, got)) if got >= seq => {}
+            Some((_, got)) => {
+                return Err(AdminError::BackupDamaged(format!(
+                    "учреждение {inst}: в копии изменения до №{got}, а манифест обещает не меньше №{seq}"
+                )))
+            }
+            None => {
+                return Err(AdminError::BackupDamaged(format!(
+                    "учреждения {inst} из манифеста нет в восстановленной копии"
+                )))
+            }
+        }
+    }
+    Ok(DrillReport {
+        manifest,
+        institutions: restored.len(),
+        audit_entries: audit.entries_checked,
+    })
+}
+
 /// Where the backup key is when `--backup-key` is not given: beside a SQLite database
 /// (`<db>.backup-key`); a PostgreSQL deployment names it.
 pub fn default_backup_key_path(db: &str) -> Option<std::path::PathBuf> {

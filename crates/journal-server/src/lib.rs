@@ -15,6 +15,7 @@ pub mod audit_routes;
 pub mod auth;
 pub mod authority;
 pub mod backup_routes;
+pub mod backup_schedule;
 pub mod backup_seal;
 pub mod clock_routes;
 pub mod demo;

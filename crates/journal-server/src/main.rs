@@ -70,10 +70,22 @@ enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, value_name = "FILE", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
-        /// Where the administrator's backups over HTTP go (default for a SQLite database: the
-        /// folder `backups` beside it; for PostgreSQL none, and the console says so).
-        #[arg(long, value_name = "DIR", env = "JOURNAL_BACKUP_DIR")]
-        backup_dir: Option<PathBuf>,
+        /// Where backups go: the administrator's over HTTP to the first, scheduled ones to every
+        /// one (give two, on different media). Default for a SQLite database: the folder
+        /// `backups` beside it; for PostgreSQL none, and the console says so.
+        #[arg(
+            long,
+            value_name = "DIR",
+            env = "JOURNAL_BACKUP_DIR",
+            value_delimiter = ','
+        )]
+        backup_dir: Vec<PathBuf>,
+        /// Make a backup every day at this local time (HH:MM) into every --backup-dir.
+        #[arg(long, value_name = "HH:MM", env = "JOURNAL_BACKUP_AT")]
+        backup_at: Option<chrono::NaiveTime>,
+        /// Scheduled copies kept in each backup place (older ones are removed).
+        #[arg(long, default_value_t = 30, env = "JOURNAL_BACKUP_KEEP")]
+        backup_keep: usize,
         /// The backup key file (default for a SQLite database: `<db>.backup-key`, made by the
         /// first backup; keep a copy apart from the server).
         #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
@@ -146,6 +158,20 @@ enum Command {
         #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
         backup_key: Option<PathBuf>,
     },
+    /// Prove a backup restores, without touching the live database: restore it into a throwaway
+    /// database (SQLite: a temporary file; PostgreSQL: the empty database of --into), verify its
+    /// audit chains and its cursors against the manifest. Exits 1 if it does not.
+    RestoreDrill {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
+        #[arg(long)]
+        accept_unsigned: bool,
+        /// For a PostgreSQL backup: an empty scratch database (postgres://…) to restore into.
+        #[arg(long, value_name = "URL")]
+        into: Option<String>,
+    },
     /// Restore the database from a backup directory, or a backup file (.zip) downloaded from the
     /// console (checked against its manifest first).
     Restore {
@@ -217,6 +243,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .or_else(|| admin::default_backup_key_path(&cli.db)),
         };
         return Ok(doctor(&cli.db, &deployment).await);
+    }
+    if let Command::RestoreDrill {
+        from,
+        backup_key,
+        accept_unsigned,
+        into,
+    } = &cli.command
+    {
+        return restore_drill(
+            &cli.db,
+            from,
+            backup_key.clone(),
+            *accept_unsigned,
+            into.clone(),
+        )
+        .await;
     }
     let storage = open_storage(&cli.db)
         .await
@@ -295,6 +337,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tls_cert,
             tls_key,
             backup_dir,
+            backup_at,
+            backup_keep,
             backup_key,
             public_url,
         } => {
@@ -303,21 +347,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (Some(cert), Some(key)) => Some(journal_server::tls::server_config(cert, key)?),
                 _ => None,
             };
-            let backup_dir = backup_dir.or_else(|| {
-                (admin::backend_of(&cli.db) == "sqlite").then(|| {
+            let mut backup_dirs = backup_dir;
+            if backup_dirs.is_empty() && admin::backend_of(&cli.db) == "sqlite" {
+                backup_dirs.push(
                     std::path::Path::new(&cli.db)
                         .parent()
                         .unwrap_or(std::path::Path::new("."))
-                        .join("backups")
-                })
-            });
+                        .join("backups"),
+                );
+            }
+            let backup_key = backup_key.or_else(|| admin::default_backup_key_path(&cli.db));
             let config = ServerConfig {
-                backup_dir,
-                backup_key: backup_key.or_else(|| admin::default_backup_key_path(&cli.db)),
+                backup_dir: backup_dirs.first().cloned(),
+                backup_key: backup_key.clone(),
                 public_url,
                 ..ServerConfig::default()
             };
-            let app = journal_server::app(AppState::new(storage, config));
+            let state = AppState::new(storage, config);
+            if let Some(at) = backup_at {
+                let Some(key) = backup_key else {
+                    return Ok(refused(&AdminError::NoBackupKey, false));
+                };
+                if backup_dirs.len() < 2 {
+                    eprintln!("Внимание: резервные копии по расписанию идут в одно место; положения требуют двух носителей в разных помещениях (второй --backup-dir)");
+                }
+                journal_server::backup_schedule::spawn(
+                    state.clone(),
+                    journal_server::backup_schedule::Schedule {
+                        dirs: backup_dirs.clone(),
+                        key,
+                        at,
+                        keep: backup_keep,
+                    },
+                );
+            }
+            let app = journal_server::app(state);
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("не удалось открыть адрес {addr}"))?;
@@ -495,7 +559,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
-        Command::Doctor { .. } => Ok(ExitCode::SUCCESS),
+        Command::Doctor { .. } | Command::RestoreDrill { .. } => Ok(ExitCode::SUCCESS),
         Command::Restore {
             from,
             force,
@@ -543,6 +607,71 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
+    }
+}
+
+/// `restore-drill`: the copy (a folder or a downloaded .zip) restored into a throwaway database.
+async fn restore_drill(
+    db: &str,
+    from: &std::path::Path,
+    backup_key: Option<PathBuf>,
+    accept_unsigned: bool,
+    into: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let backend = admin::backend_of(db);
+    let key = match backup_key
+        .or_else(|| admin::default_backup_key_path(db))
+        .filter(|p| p.exists())
+        .map(|p| journal_server::backup_seal::BackupKey::load(&p))
+        .transpose()
+    {
+        Ok(key) => key,
+        Err(e) => return Ok(refused(&AdminError::Seal(e), false)),
+    };
+    let unpacked = tempfile::tempdir()?;
+    let dir = if from.is_file() {
+        if let Err(reason) = journal_server::backup_routes::unpack(from, unpacked.path()) {
+            return Ok(refused(&AdminError::BackupDamaged(reason), false));
+        }
+        unpacked.path().to_path_buf()
+    } else {
+        from.to_path_buf()
+    };
+    let scratch_dir = tempfile::tempdir()?;
+    let scratch_db = match (backend, into) {
+        ("sqlite", _) => scratch_dir
+            .path()
+            .join("drill.db")
+            .to_string_lossy()
+            .into_owned(),
+        (_, Some(url)) => url,
+        (_, None) => {
+            eprintln!("Ошибка: для копии базы PostgreSQL укажите пустую базу для проверки: --into postgres://… [restore_drill_target_missing]");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let scratch = open_storage(&scratch_db)
+        .await
+        .with_context(|| format!("база для проверки «{scratch_db}»"))?;
+    match admin::restore_drill(
+        scratch.as_ref(),
+        backend,
+        &dir,
+        key.as_ref(),
+        accept_unsigned,
+    )
+    .await
+    {
+        Ok(report) => {
+            println!(
+                "Проверка восстановления пройдена: копия от {} (UTC) восстановлена во временную базу, учреждений — {}, записей журнала действий — {}, подпись и контрольные суммы верны",
+                report.manifest.created_at.format("%d.%m.%Y %H:%M"),
+                report.institutions,
+                report.audit_entries
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(refused(&e, false)),
     }
 }
 

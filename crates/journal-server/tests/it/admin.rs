@@ -462,7 +462,126 @@ async fn a_backup_is_private_and_encrypted(b: Backend) {
     }
 }
 
+/// Scheduled copies go to both places (001: two media), each keeps its newest `keep`, the audit
+/// records them, a place that cannot be written does not stop the other, and the restore drill
+/// proves a copy restores — and refuses a tampered one — without touching the live database.
+async fn scheduled_copies_reach_both_places_and_the_drill_restores_them(b: Backend) {
+    use journal_server::backup_schedule::{run_once, Schedule};
+    let s = TestServer::start(b).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key_path = dir.path().join("backup.key");
+    let (room1, room2) = (dir.path().join("room-1"), dir.path().join("room-2"));
+    let mut schedule = Schedule {
+        dirs: vec![room1.clone(), room2.clone()],
+        key: key_path.clone(),
+        at: chrono::NaiveTime::from_hms_opt(2, 0, 0).unwrap_or_default(),
+        keep: 2,
+    };
+    let night = |d: i64| {
+        (today() + chrono::Duration::days(d))
+            .and_hms_opt(2, 0, 0)
+            .unwrap_or_default()
+    };
+    for d in 0..3 {
+        let outcomes = run_once(s.storage.as_ref(), &schedule, night(d)).await;
+        assert!(
+            outcomes.iter().all(|o| o.result.is_ok()),
+            "night {d}: both places get the copy: {outcomes:?}"
+        );
+    }
+    let names = |p: &Path| {
+        let mut n: Vec<String> = std::fs::read_dir(p)
+            .expect("the place is there")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".zip"))
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&room1).len(), 2, "each place keeps the newest two");
+    assert_eq!(
+        names(&room1),
+        names(&room2),
+        "both places hold the same copies"
+    );
+    let newest = room2.join(names(&room2).last().cloned().unwrap_or_default());
+    assert_eq!(
+        std::fs::read(room1.join(names(&room1).last().cloned().unwrap_or_default())).expect("read"),
+        std::fs::read(&newest).expect("read"),
+        "the second place holds the very same file"
+    );
+    let inst = s.snapshot.institution.id;
+    let entries = s
+        .storage
+        .audit_entries(inst, "backup_scheduled", 10)
+        .await
+        .expect("audit");
+    assert_eq!(
+        entries.len(),
+        3,
+        "every scheduled copy is in the audit chain"
+    );
+
+    // The second room's medium is gone (a file where the folder was): the first still gets it.
+    let gone = dir.path().join("room-3");
+    std::fs::write(&gone, b"not a folder").expect("written");
+    schedule.dirs = vec![gone.clone(), room1.clone()];
+    let outcomes = run_once(s.storage.as_ref(), &schedule, night(3)).await;
+    assert!(
+        outcomes.iter().any(|o| o.dir == gone && o.result.is_err())
+            && outcomes.iter().any(|o| o.dir == room1 && o.result.is_ok()),
+        "an unavailable place fails alone: {outcomes:?}"
+    );
+
+    // The drill restores the copy into a throwaway database.
+    let key_arg = key_path.to_str().unwrap_or_default().to_string();
+    let into = match b {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(crate::pg::fresh_database().await),
+    };
+    let drill = |file: &Path, into: Option<String>| {
+        let mut args = vec![
+            "restore-drill".to_string(),
+            "--from".to_string(),
+            file.to_string_lossy().into_owned(),
+            "--backup-key".to_string(),
+            key_arg.clone(),
+        ];
+        if let Some(url) = into {
+            args.extend(["--into".to_string(), url]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&s.db, &args)
+    };
+    let out = drill(&newest, into);
+    assert!(out.status.success(), "the drill passes: {}", text(&out));
+    assert!(
+        text(&out).contains("Проверка восстановления пройдена"),
+        "it says so in Russian: {}",
+        text(&out)
+    );
+
+    // A copy changed after it was made fails the drill.
+    let mut bytes = std::fs::read(&newest).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    let tampered = dir.path().join("tampered.zip");
+    std::fs::write(&tampered, bytes).expect("written");
+    let into = match b {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(crate::pg::fresh_database().await),
+    };
+    let out = drill(&tampered, into);
+    assert!(
+        !out.status.success(),
+        "a tampered copy fails the drill: {}",
+        text(&out)
+    );
+}
+
 conformance!(
+    scheduled_copies_reach_both_places_and_the_drill_restores_them,
     import_is_all_or_nothing,
     asc_sample_reports_unmatched_names_and_changes_nothing,
     export_writes_the_institution_as_json,
