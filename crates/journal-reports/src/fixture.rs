@@ -295,6 +295,6 @@ pub fn semester() -> crate::Resolved {
         period_id: Some(p1()),
         ..Default::default()
     }
-    .resolve(&snapshot())
+    .resolve(&snapshot(), now().date())
     .expect("the fixture's period")
 }

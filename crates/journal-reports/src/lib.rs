@@ -145,15 +145,17 @@ pub struct Resolved {
     pub group_id: Option<GroupId>,
     pub teacher_id: Option<UserId>,
     pub subject_id: Option<SubjectId>,
-    /// The period whose finals the progress report counts: the chosen one, else the one holding `to`.
+    /// The period whose finals the progress report counts: the chosen one, else the one holding
+    /// `to` or today, whichever is earlier (else the last one begun by then).
     pub period_id: Option<PeriodId>,
     pub from: NaiveDate,
     pub to: NaiveDate,
 }
 
 impl Filter {
-    /// Checks the names it holds against the snapshot and fixes the dates.
-    pub fn resolve(&self, snap: &Snapshot) -> Result<Resolved, ReportError> {
+    /// Checks the names it holds against the snapshot and fixes the dates (`today` picks the
+    /// default period).
+    pub fn resolve(&self, snap: &Snapshot, today: NaiveDate) -> Result<Resolved, ReportError> {
         if let Some(g) = self.group_id {
             if !snap.groups.iter().any(|x| x.id == g) {
                 return Err(ReportError::GroupNotFound(g.to_string()));
@@ -192,6 +194,7 @@ impl Filter {
             return Err(ReportError::InvalidRange { from, to });
         }
         let period_id = period.map(|p| p.id).or_else(|| {
+            let to = to.min(today);
             snap.periods
                 .iter()
                 .find(|p| p.starts_on <= to && to <= p.ends_on)
@@ -359,7 +362,7 @@ pub fn build(
     filter: &Filter,
     now: NaiveDateTime,
 ) -> Result<Report, ReportError> {
-    let r = filter.resolve(snap)?;
+    let r = filter.resolve(snap, now.date())?;
     let (figures, tables, charts) = match kind {
         ReportKind::Control => control::control(snap, &r, now).into_parts(),
         ReportKind::Timeliness => timeliness::timeliness(snap, &r, now).into_parts(),
@@ -476,6 +479,35 @@ mod tests {
             ReportKind::from_code("nope").map_err(|e| e.code()),
             Err("report_unknown_kind"),
             "an unknown kind is a typed error"
+        );
+    }
+
+    #[test]
+    fn the_default_period_is_todays() {
+        let snap = crate::fixture::snapshot();
+        let r = Filter::default()
+            .resolve(&snap, crate::fixture::now().date())
+            .expect("no names to check");
+        assert_eq!(
+            r.period_id,
+            Some(crate::fixture::p1()),
+            "in October: the first semester"
+        );
+        assert_eq!(
+            (r.from, r.to),
+            (snap.year.starts_on, snap.year.ends_on),
+            "the whole year"
+        );
+        let bad = Filter {
+            from: Some(snap.year.ends_on),
+            to: Some(snap.year.starts_on),
+            ..Filter::default()
+        };
+        assert_eq!(
+            bad.resolve(&snap, snap.year.starts_on)
+                .map_err(|e| e.code()),
+            Err("invalid_range"),
+            "from after to is refused"
         );
     }
 

@@ -51,6 +51,7 @@ mod prop;
 mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
+mod reports;
 mod seen;
 mod suggestions;
 mod support;
