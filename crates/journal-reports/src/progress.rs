@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use journal_core::stats::{summarize, Summary};
 use journal_core::{FinalValue, LoadId, StudentId};
 use journal_protocol::Snapshot;
@@ -47,6 +47,8 @@ pub struct ProgressReport {
     pub by_teacher: Vec<ProgressRow>,
     pub by_student: Vec<ProgressRow>,
     pub unsatisfactory: Vec<UnsatisfactoryItem>,
+    /// The average mark of each month of the dates (year, month, average).
+    pub by_month: Vec<(i32, u32, Option<f64>)>,
 }
 
 /// A teacher's units (each a student's finals in one load) and their marks (sum, count).
@@ -71,6 +73,7 @@ pub fn progress(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ProgressRe
         .collect();
     // Marks (sum, count) per load and student, and the «2»s with their topics.
     let mut marks: HashMap<(LoadId, StudentId), (u32, u32)> = HashMap::new();
+    let mut monthly: HashMap<(i32, u32), (u32, u32)> = HashMap::new();
     let mut unsatisfactory = Vec::new();
     let student_name = |id: StudentId| {
         snap.students
@@ -85,6 +88,12 @@ pub fn progress(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ProgressRe
                 for m in c.value.marks() {
                     add(
                         marks.entry((load.id, c.student_id)).or_default(),
+                        (u32::from(m.get()), 1),
+                    );
+                    add(
+                        monthly
+                            .entry((lesson.date.year(), lesson.date.month()))
+                            .or_default(),
                         (u32::from(m.get()), 1),
                     );
                     if m.get() < 3 {
@@ -215,7 +224,18 @@ pub fn progress(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ProgressRe
             average: average(m),
         })
         .collect();
+    let by_month = crate::months(r.from, r.to.min(now.date()).max(r.from))
+        .into_iter()
+        .map(|(y, m)| {
+            (
+                y,
+                m,
+                average(monthly.get(&(y, m)).copied().unwrap_or_default()),
+            )
+        })
+        .collect();
     ProgressReport {
+        by_month,
         by_group,
         by_subject,
         by_teacher,
@@ -360,7 +380,24 @@ impl ProgressReport {
             ),
             behind,
         ];
-        (figures, tables, vec![chart])
+        let months = Chart {
+            title: "Средний балл по месяцам".into(),
+            unit: "балл".into(),
+            labels: self
+                .by_month
+                .iter()
+                .map(|(y, m, _)| crate::month_name_ru(*y, *m))
+                .collect(),
+            series: vec![Series {
+                name: "Средний балл".into(),
+                values: self
+                    .by_month
+                    .iter()
+                    .map(|(_, _, a)| a.map_or(0.0, |a| (a * 100.0).round() / 100.0))
+                    .collect(),
+            }],
+        };
+        (figures, tables, vec![months, chart])
     }
 }
 
@@ -403,6 +440,15 @@ mod tests {
             "no finals in История: nobody successful yet"
         );
         assert_eq!(rep.by_student.len(), 29, "a row per student");
+        let october = rep
+            .by_month
+            .iter()
+            .find(|(_, m, _)| *m == 10)
+            .and_then(|x| x.2);
+        assert!(
+            october.is_some_and(|a| (a - 11.0 / 3.0).abs() < 1e-9),
+            "October's average: {october:?}"
+        );
     }
 
     #[test]

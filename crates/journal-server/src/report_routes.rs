@@ -27,7 +27,9 @@ use crate::AppState;
 
 /// The report routes, merged into [`crate::app`].
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/reports/{kind}", get(report))
+    Router::new()
+        .route("/api/v1/reports", get(choices))
+        .route("/api/v1/reports/{kind}", get(report))
 }
 
 /// A report's filter as the route and the CLI take it.
@@ -74,6 +76,84 @@ pub struct ReportResponse {
     /// Bar charts: `{title, unit, labels, series: [{name, values}]}`.
     #[schema(value_type = Vec<Object>)]
     pub charts: Vec<serde_json::Value>,
+}
+
+/// One thing a report may be filtered by.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReportChoice {
+    /// The id (uuid), or a report's kind.
+    pub id: String,
+    pub name: String,
+}
+
+/// What the user may ask reports about: the kinds, and the groups, teachers and subjects of the
+/// loads they may read, and the periods of the year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReportChoices {
+    pub kinds: Vec<ReportChoice>,
+    pub groups: Vec<ReportChoice>,
+    pub teachers: Vec<ReportChoice>,
+    pub subjects: Vec<ReportChoice>,
+    pub periods: Vec<ReportChoice>,
+    pub year_starts_on: NaiveDate,
+    pub year_ends_on: NaiveDate,
+}
+
+fn choices_of(snap: &Snapshot) -> ReportChoices {
+    let sorted = |mut v: Vec<ReportChoice>| {
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v.dedup_by(|a, b| a.id == b.id);
+        v
+    };
+    let pick = |f: &dyn Fn(&Load) -> Option<ReportChoice>| {
+        sorted(snap.loads.iter().filter_map(f).collect())
+    };
+    ReportChoices {
+        kinds: ReportKind::ALL
+            .iter()
+            .map(|k| ReportChoice {
+                id: k.code().to_string(),
+                name: k.title_ru().to_string(),
+            })
+            .collect(),
+        groups: pick(&|l| {
+            snap.groups
+                .iter()
+                .find(|g| g.id == l.group_id)
+                .map(|g| ReportChoice {
+                    id: g.id.to_string(),
+                    name: g.name.clone(),
+                })
+        }),
+        teachers: pick(&|l| {
+            snap.users
+                .iter()
+                .find(|u| u.id == l.teacher_id)
+                .map(|u| ReportChoice {
+                    id: u.id.to_string(),
+                    name: u.full_name.clone(),
+                })
+        }),
+        subjects: pick(&|l| {
+            snap.subjects
+                .iter()
+                .find(|s| s.id == l.subject_id)
+                .map(|s| ReportChoice {
+                    id: s.id.to_string(),
+                    name: s.name.clone(),
+                })
+        }),
+        periods: snap
+            .periods
+            .iter()
+            .map(|p| ReportChoice {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+            })
+            .collect(),
+        year_starts_on: snap.year.starts_on,
+        year_ends_on: snap.year.ends_on,
+    }
 }
 
 /// The file formats of a report.
@@ -461,6 +541,26 @@ pub fn render(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/reports", tag = "reports", security(("bearer" = [])),
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 200, description = "Виды отчётов и то, по чему пользователь может их строить", body = ReportChoices),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Пользователь не может просматривать отчёты", body = ErrorBody)))]
+async fn choices(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<axum::Json<ReportChoices>, ApiError> {
+    let account = state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let (full, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    let snap = authorize(&account.user, full, &Filter::default())?;
+    Ok(axum::Json(choices_of(&snap)))
+}
+
 #[utoipa::path(get, path = "/api/v1/reports/{kind}", tag = "reports", security(("bearer" = [])),
     params(
         ("kind" = String, Path, description = "control, timeliness, progress, attendance, marks_count, curriculum или forecast"),
@@ -528,7 +628,10 @@ async fn report(
 
 /// The report part of the OpenAPI document (merged into the API's document).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(report), components(schemas(ReportResponse, ErrorBody)))]
+#[openapi(
+    paths(choices, report),
+    components(schemas(ReportResponse, ReportChoices, ReportChoice, ErrorBody))
+)]
 pub struct ReportApiDoc;
 
 #[cfg(test)]

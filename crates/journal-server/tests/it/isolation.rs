@@ -171,6 +171,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/suggestions"
             | "/admin/support"
             | "/help"
+            | "/reports"
             | "/suggestions" => {
                 vec![path.trim_start_matches("/api/v1").to_string()]
             }

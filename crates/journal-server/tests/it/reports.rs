@@ -441,7 +441,28 @@ async fn who_reads_which_reports(b: Backend) {
     .await;
     assert_eq!(status, 403, "not another group");
 
+    // The choices: the teacher's own groups and only themself as a teacher.
+    let choices = json(&s, &teacher.token, "/reports").await;
+    let teachers: Vec<&str> = choices["teachers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert_eq!(
+        teachers,
+        vec![s.user("teacher").0.to_string().as_str()],
+        "a teacher chooses only themself"
+    );
+    assert_eq!(
+        choices["kinds"].as_array().map_or(0, Vec::len),
+        7,
+        "seven kinds"
+    );
+
     let student = s.device("student").await;
+    let (status, _, _) = fetch(&s, &student.token, "/reports").await;
+    assert_eq!(status, 403, "a student has no report choices");
     let (status, _, _) = fetch(&s, &student.token, "/reports/progress").await;
     assert_eq!(status, 403, "a student reads no report");
     let (status, _, _) = fetch(&s, "nope", "/reports/progress").await;
