@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { By, Key } from "selenium-webdriver";
+import { By, Key, until } from "selenium-webdriver";
 import { LOGS, SCREENSHOTS, byTestId, choose, find, freePort, startBrowser, type, waitText } from "./console.mjs";
 
 const SERVER_BIN = process.env.JOURNAL_SERVER_BIN;
@@ -107,7 +107,8 @@ test("every kind of report opens with its tables", async () => {
     await choose(driver, "report-filter-group", "ИС-21");
     await (await find(driver, "report-filter-submit")).click();
     await waitText(driver, "report-title", title, 20000);
-    await find(driver, "report-table-0");
+    // The first table, or the words that it has no rows.
+    await driver.wait(until.elementLocated(By.css('[data-testid^="report-table-0"]')), 15000, `${kind}: the first table`);
     await find(driver, "report-figures");
     if (kind === "progress" || kind === "attendance") {
       const bars = await driver.findElements(By.css('[data-testid^="report-chart-"] svg rect'));

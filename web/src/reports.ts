@@ -74,26 +74,30 @@ export function barChart(c: ReportChart, testid: string): HTMLElement {
   const legend = h("div", { class: "chart-legend" });
   c.series.forEach((s, i) => legend.append(h("span", {}, h("i", { style: `background:${COLOURS[i % COLOURS.length]}` }), s.name)));
   if (c.series.length > 1) wrap.append(legend);
-  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1).replace(".", ","));
+  // One decimal for all when any value has one (averages), whole numbers otherwise (counts).
+  const fractional = c.series.some((s) => s.values.some((v) => !Number.isInteger(v)));
+  const fmt = (v: number) => (fractional ? v.toFixed(1).replace(".", ",") : String(v));
   const vertical = c.labels.length <= 12 && c.labels.every((l) => l.length <= 16);
   let root: SVGElement;
   if (vertical) {
-    const slot = Math.max(48, c.series.length * 22 + 14);
+    const longest = Math.max(...c.labels.map((l) => l.length));
+    const slot = Math.max(48, c.series.length * 22 + 14, longest * 7 + 10);
     const W = 40 + slot * c.labels.length;
-    const H = 220;
-    const plot = 170;
+    const top = 16;
+    const H = 200 + top;
+    const plot = 160;
     root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": c.title });
-    root.append(svg("line", { x1: 36, y1: 10 + plot, x2: W, y2: 10 + plot, stroke: "#999" }));
+    root.append(svg("line", { x1: 36, y1: top + plot, x2: W, y2: top + plot, stroke: "#999" }));
     c.labels.forEach((label, li) => {
-      const x0 = 40 + li * slot + 6;
+      const x0 = 40 + li * slot + (slot - c.series.length * 22) / 2;
       c.series.forEach((s, si) => {
         const v = s.values[li] ?? 0;
         const bh = (v / max) * plot;
         const x = x0 + si * 22;
-        root.append(svg("rect", { x, y: 10 + plot - bh, width: 18, height: bh, fill: COLOURS[si % COLOURS.length] }, undefined));
-        root.append(svg("text", { x: x + 9, y: 6 + plot - bh, "text-anchor": "middle", "font-size": 10 }, fmt(v)));
+        root.append(svg("rect", { x, y: top + plot - bh, width: 18, height: bh, fill: COLOURS[si % COLOURS.length] }));
+        root.append(svg("text", { x: x + 9, y: top + plot - bh - 4, "text-anchor": "middle", "font-size": 10 }, fmt(v)));
       });
-      root.append(svg("text", { x: x0 + (c.series.length * 22) / 2 - 2, y: 26 + plot, "text-anchor": "middle", "font-size": 11 }, label));
+      root.append(svg("text", { x: 40 + li * slot + slot / 2, y: top + plot + 16, "text-anchor": "middle", "font-size": 11 }, label));
     });
   } else {
     const rowH = c.series.length * 14 + 8;

@@ -411,7 +411,12 @@ fn subject_line(snap: &Snapshot, r: &Resolved) -> String {
         .period_id
         .and_then(|p| snap.periods.iter().find(|x| x.id == p))
     {
-        parts.push(format!("Период: {}", p.name));
+        // Named as the period when the dates lie in it; over longer dates only the finals are its.
+        if p.starts_on <= r.from && r.to <= p.ends_on {
+            parts.push(format!("Период: {}", p.name));
+        } else {
+            parts.push(format!("Итоговые отметки: {}", p.name));
+        }
     }
     parts.push(format!("{} — {}", ru_date(r.from), ru_date(r.to)));
     parts.join("; ")
