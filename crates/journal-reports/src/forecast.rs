@@ -1,9 +1,10 @@
 //! «Прогноз итоговых отметок» — toward 001 Приложение «Преподаватель» п. 11 (finals in the period's
 //! last week). The rule: a final already given stands; otherwise the forecast is journal-core's
 //! suggested final (`suggest_final_with`: the average of the current marks in the dates, a 5/4 as
-//! two marks, rounded by the institution's `final_rounding`); with no mark at all there is no
-//! forecast and the student is at risk of «н/а». The group's forecast успеваемость and качество are
-//! journal-core's formulas over these values, every student of the group in the denominator.
+//! two marks, rounded by the institution's `final_rounding`) over the marks of the period in the
+//! dates; with no mark at all there is no forecast and the student is at risk of «н/а», and counts
+//! so in the group's forecast успеваемость and качество — journal-core's formulas over these values,
+//! every student of the group in the denominator.
 
 use std::collections::HashMap;
 
@@ -39,6 +40,9 @@ pub struct ForecastReport {
 pub fn forecast(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ForecastReport {
     let d = Data::new(snap, r, now);
     let rounding = snap.institution.policy.final_rounding;
+    let period = r
+        .period_id
+        .and_then(|p| snap.periods.iter().find(|x| x.id == p));
     let given: HashMap<(LoadId, StudentId), FinalValue> = snap
         .finals
         .iter()
@@ -53,7 +57,12 @@ pub fn forecast(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ForecastRe
     )> = Vec::new();
     for load in &d.loads {
         let mut cells: HashMap<StudentId, Vec<CellValue>> = HashMap::new();
-        for lesson in d.held(load.id) {
+        // The marks of the period whose finals are forecast, within the dates.
+        let in_period = |date: chrono::NaiveDate| {
+            period
+                .is_none_or(|p: &journal_protocol::Period| p.starts_on <= date && date <= p.ends_on)
+        };
+        for lesson in d.held(load.id).filter(|l| in_period(l.date)) {
             for c in d.cells(lesson.id) {
                 cells.entry(c.student_id).or_default().push(c.value.clone());
             }
@@ -78,9 +87,12 @@ pub fn forecast(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ForecastRe
                 .collect();
             let g = given.get(&(load.id, s.id)).copied();
             let f = g.or_else(|| suggest_final_with(own, rounding));
-            if let Some(f) = f {
-                per_group[gi].2.entry(s.id).or_default().push(f);
-            }
+            // No mark at all: counted as «н/а» in the group's forecast (the risk the row names).
+            per_group[gi]
+                .2
+                .entry(s.id)
+                .or_default()
+                .push(f.unwrap_or(FinalValue::NotAttested));
             rows.push(ForecastRow {
                 student: s.full_name(),
                 group: group.clone(),
@@ -241,9 +253,9 @@ mod tests {
         );
         let (_, s) = &rep.groups[0];
         assert_eq!(
-            (s.students, s.successful),
-            (29, 1),
-            "only S01 forecast to pass, of 29"
+            (s.students, s.successful, s.not_attested),
+            (29, 0, 29),
+            "nobody has a mark in История: every student is at risk of н/а there, so none forecast to pass"
         );
     }
 
