@@ -469,7 +469,69 @@ async fn who_reads_which_reports(b: Backend) {
     assert_eq!(status, 401, "no session, no report");
 }
 
+async fn the_report_command_writes_every_format(b: Backend) {
+    let s = TestServer::start(b).await;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let group = &s.snapshot.groups[0].name;
+    let at = format!("{}T18:00:00", today());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_journal-server"))
+            .arg("--db")
+            .arg(&s.db)
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run(&["report", "attendance", "--group", group, "--at", &at]);
+    assert!(
+        out.status.success(),
+        "JSON to stdout: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("the report is JSON");
+    assert_eq!(r["kind"], "attendance", "the kind asked for");
+    // The same figures as the route gives the deputy at the same moment.
+    let deputy = s.device("deputy").await;
+    let http = json(
+        &s,
+        &deputy.token,
+        &format!("/reports/attendance?group={group}"),
+    )
+    .await;
+    assert_eq!(
+        r["figures"], http["figures"],
+        "the command and the route agree"
+    );
+    for (format, magic) in [
+        ("pdf", &b"%PDF"[..]),
+        ("xlsx", &b"PK"[..]),
+        ("csv", "По группам".as_bytes()),
+    ] {
+        let path = dir.path().join(format!("r.{format}"));
+        let path_s = path.to_string_lossy().to_string();
+        let out = run(&[
+            "report", "progress", "--group", group, "--format", format, "--out", &path_s, "--at",
+            &at,
+        ]);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&path).expect("the file is written");
+        assert!(bytes.starts_with(magic), "{format} file starts as one");
+    }
+    let out = run(&["report", "nothing"]);
+    assert!(!out.status.success(), "an unknown kind fails");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("report_unknown_kind"),
+        "with its code: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 conformance!(
+    the_report_command_writes_every_format,
     every_report_matches_a_count_by_hand,
     formats_have_their_types_and_parse,
     who_reads_which_reports
