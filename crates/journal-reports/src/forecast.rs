@@ -62,10 +62,17 @@ pub fn forecast(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ForecastRe
             period
                 .is_none_or(|p: &journal_protocol::Period| p.starts_on <= date && date <= p.ends_on)
         };
+        let mut lessons = 0;
         for lesson in d.held(load.id).filter(|l| in_period(l.date)) {
+            lessons += 1;
             for c in d.cells(lesson.id) {
                 cells.entry(c.student_id).or_default().push(c.value.clone());
             }
+        }
+        // A load not taught in the period (begun later, a second-semester subject) has no final
+        // to forecast there.
+        if lessons == 0 && !given.keys().any(|(l, _)| *l == load.id) {
+            continue;
         }
         let group = d.group_name(load);
         let gi = match per_group.iter().position(|g| g.0 == load.group_id) {
@@ -256,6 +263,23 @@ mod tests {
             (s.students, s.successful, s.not_attested),
             (29, 0, 29),
             "nobody has a mark in История: every student is at risk of н/а there, so none forecast to pass"
+        );
+    }
+
+    #[test]
+    fn a_load_not_taught_in_the_period_is_left_out() {
+        let mut snap = snapshot();
+        snap.finals.clear();
+        snap.lessons.retain(|l| l.load_id != l2());
+        let rep = forecast(&snap, &semester(), now());
+        assert!(
+            rep.rows.iter().all(|r| r.subject == "Математика"),
+            "no История rows without its lessons"
+        );
+        let (_, s) = &rep.groups[0];
+        assert_eq!(
+            s.successful, 1,
+            "S01 alone forecast to pass once История is out"
         );
     }
 
