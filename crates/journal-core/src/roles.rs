@@ -69,6 +69,11 @@ pub enum Action {
     /// Read the suggestions («Предложение») that users send to the administration, and mark them
     /// dealt with.
     ReadSuggestions,
+    /// Read the control reports (journal-keeping control, timeliness, progress, attendance,
+    /// programme, forecast) over what the scope covers: a teacher their loads, a curator their
+    /// group, the administration and the control group the institution (001 п. 4.13, Приложение
+    /// «Заместитель директора» п. 13; 004 п. 1.3).
+    ReadReports,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -107,7 +112,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -132,13 +137,14 @@ impl Action {
         Action::SetAbsenceReason,
         Action::ReadAudit,
         Action::ReadSuggestions,
+        Action::ReadReports,
     ];
 
     /// Whether the action only reads.
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics
+            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics | Action::ReadReports
         )
     }
 
