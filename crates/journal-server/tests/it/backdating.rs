@@ -6,18 +6,6 @@ use chrono::Duration;
 
 use crate::support::{outcome_name, rejection_code, set_cell, today, Backend, Device, TestServer};
 
-/// Pulls everything the device may read; returns its cursor.
-async fn pull_all(s: &TestServer, device: &Device) -> u64 {
-    let mut after = 0;
-    loop {
-        let page = s.pull(&device.token, after, 500).await;
-        after = page.next_after;
-        if !page.has_more {
-            return after;
-        }
-    }
-}
-
 /// «н» in a lesson a week before the demo's today, on a device whose clock says it is that day.
 async fn absence_last_week(
     s: &TestServer,
@@ -45,7 +33,7 @@ async fn an_entry_older_than_what_the_device_had_pulled_is_judged_at_the_pull(b:
         )
         .await;
     assert_eq!(outcome_name(&r[0]), "applied", "today's mark is taken");
-    let cursor = pull_all(&s, &staff_room).await;
+    let cursor = s.pull_all(&staff_room).await;
     assert!(cursor > 0, "the staff room was sent today's change");
     let r = absence_last_week(&s, &mut staff_room, cursor).await;
     assert_eq!(
