@@ -14,6 +14,7 @@ import { auditScreen, backupsScreen } from "./service";
 import { helpScreen, roleHelp, suggestionsScreen } from "./help";
 import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
 import { controlScreen, reportsScreen } from "./reports";
+import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 
 export interface Screen {
   path: string;
@@ -47,6 +48,9 @@ const SCREENS: Screen[] = [
   { path: "/help", title: "Справка", render: helpScreen },
   { path: "/control", title: "Контроль ведения журнала", render: controlScreen, roles: REPORT_READERS },
   { path: "/reports", title: "Отчёты", render: reportsScreen, roles: REPORT_READERS },
+  { path: "/diary", title: "Дневник", render: diaryScreen, roles: ["student", "parent"] },
+  { path: "/results", title: "Успеваемость", render: resultsScreen, roles: ["student", "parent"] },
+  { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
   // Other roles' screens go before this one: a user's first allowed screen is their start page.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
 ];
@@ -115,7 +119,8 @@ function renderHeader(): void {
 
 /** The console's name in the header and the window title: the administrator's, or the journal's. */
 function consoleTitle(): string {
-  return !user || isAdmin(user) ? "Консоль администратора" : "Электронный журнал";
+  // Before sign-in it may be anyone (a parent on a phone too): the journal's name.
+  return user && isAdmin(user) ? "Консоль администратора" : "Электронный журнал";
 }
 
 function renderNav(current: string): void {
@@ -167,11 +172,12 @@ async function route(): Promise<void> {
   }
   if (generation !== routeGeneration) return;
   main.replaceChildren(body);
-  main.focus();
+  // Without scrolling: on a phone the header and the menu stay in view above the screen.
+  main.focus({ preventScroll: true });
 }
 
 function signInScreen(): void {
-  document.title = "Вход — консоль администратора";
+  document.title = "Вход — электронный журнал";
   const f = formView({
     testid: "signin",
     submit: "Войти",
@@ -189,7 +195,7 @@ function signInScreen(): void {
       await route();
     },
   });
-  main.replaceChildren(h("section", { class: "card narrow" }, h("h1", {}, "Вход"), h("p", {}, "Войдите под учётной записью администратора электронного журнала."), f.form));
+  main.replaceChildren(h("section", { class: "card narrow" }, h("h1", {}, "Вход"), h("p", {}, "Войдите под своей учётной записью электронного журнала: администратор, сотрудник, студент или родитель."), f.form));
   f.input("login").focus();
 }
 

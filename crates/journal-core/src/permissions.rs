@@ -144,15 +144,21 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                 reads
                     || matches!(
                         action,
-                        EditStudentRoster | PrintDocuments | SetAbsenceReason
+                        EditStudentRoster | PrintDocuments | SetAbsenceReason | ReadDiaryViews
                     )
                     || (action == IssueDiaryLogins
                         && policy.diary_logins_issued_by == DiaryLoginIssuer::Curator)
             }
             _ => false,
         },
-        Role::Director => supervisor() || matches!(action, Export | ReadAudit | ReadSuggestions),
-        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit),
+        Role::Director => {
+            supervisor()
+                || matches!(
+                    action,
+                    Export | ReadAudit | ReadSuggestions | ReadDiaryViews
+                )
+        }
+        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit | ReadDiaryViews),
         Role::DepartmentHead => {
             supervisor()
                 || (action == IssueDiaryLogins
@@ -176,6 +182,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | PrintDocuments
                     | ReadSuggestions
                     | ReadReports
+                    | ReadDiaryViews
             ) || (policy.deputy_records_substitutions && action == RecordSubstitution)
         }
         Role::HrOfficer => action == ManageStaffList,
@@ -241,6 +248,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::ReadAudit => "просматривать журнал действий",
         Action::ReadSuggestions => "читать предложения пользователей",
         Action::ReadReports => "просматривать отчёты",
+        Action::ReadDiaryViews => "видеть, кто из родителей не открывал дневник",
     }
 }
 
@@ -261,6 +269,27 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn diary_views_are_seen_by_the_curator_of_the_group_and_the_administration() {
+        // 004 п. 4.3 and 001 «Классный руководитель»: the curator keeps contact with the parents;
+        // the director, deputies and the administrator control the diary's use.
+        let p = Policy::default();
+        for role in Role::ALL {
+            for scope in Scope::ALL {
+                let expected = match role {
+                    Role::Curator => scope == Scope::OwnGroup,
+                    Role::Director | Role::Deputy | Role::Admin => true,
+                    _ => false,
+                };
+                assert_eq!(
+                    ok(role, Action::ReadDiaryViews, scope, &p),
+                    expected,
+                    "{role:?} reading the diary views in {scope:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub enum Action {
     /// group, the administration and the control group the institution (001 п. 4.13, Приложение
     /// «Заместитель директора» п. 13; 004 п. 1.3).
     ReadReports,
+    /// See which parents of a group have not opened the family diary lately (the group's curator,
+    /// who answers for contact with the parents, and the administration).
+    ReadDiaryViews,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -138,6 +141,7 @@ impl Action {
         Action::ReadAudit,
         Action::ReadSuggestions,
         Action::ReadReports,
+        Action::ReadDiaryViews,
     ];
 
     /// Whether the action only reads.

@@ -3,10 +3,12 @@
 //! ([`sync`]), and the protocol version.
 //! Plain serde DTOs over journal-core's domain types; no IO.
 
+pub mod diary;
 pub mod op;
 pub mod snapshot;
 pub mod sync;
 
+pub use diary::*;
 pub use op::*;
 pub use snapshot::*;
 pub use sync::*;

@@ -804,28 +804,32 @@ impl Snapshot {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::HashSet;
     use uuid::Uuid;
 
-    fn uid(n: u128) -> Uuid {
+    pub(crate) fn uid(n: u128) -> Uuid {
         Uuid::from_u128(n)
     }
-    fn day(d: u32) -> NaiveDate {
+    pub(crate) fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or(NaiveDate::MIN)
     }
-    fn at(d: u32) -> NaiveDateTime {
+    pub(crate) fn at(d: u32) -> NaiveDateTime {
         day(d).and_hms_opt(12, 0, 0).unwrap_or(NaiveDateTime::MIN)
     }
-    fn grant(role: Role, group: Option<GroupId>, student: Option<StudentId>) -> RoleGrant {
+    pub(crate) fn grant(
+        role: Role,
+        group: Option<GroupId>,
+        student: Option<StudentId>,
+    ) -> RoleGrant {
         RoleGrant {
             role,
             group_id: group,
             student_id: student,
         }
     }
-    fn user(n: u128, login: &str, grants: Vec<RoleGrant>) -> User {
+    pub(crate) fn user(n: u128, login: &str, grants: Vec<RoleGrant>) -> User {
         User {
             id: UserId(uid(n)),
             login: login.into(),
@@ -841,8 +845,8 @@ mod tests {
     const D: u128 = 4; // teacher of L4 (G1, subgroup 2)
     const CURATOR: u128 = 5; // curator of G1
     const DEPUTY: u128 = 6;
-    const STUDENT: u128 = 7; // student S1 (G1, subgroup 1)
-    const PARENT: u128 = 8;
+    pub(crate) const STUDENT: u128 = 7; // student S1 (G1, subgroup 1)
+    pub(crate) const PARENT: u128 = 8;
     const OTHER: u128 = 9; // social pedagogue
 
     fn g1() -> GroupId {
@@ -854,17 +858,17 @@ mod tests {
     fn sg(n: u128) -> SubgroupId {
         SubgroupId(uid(110 + n))
     }
-    fn st(n: u128) -> StudentId {
+    pub(crate) fn st(n: u128) -> StudentId {
         StudentId(uid(200 + n))
     }
-    fn ld(n: u128) -> LoadId {
+    pub(crate) fn ld(n: u128) -> LoadId {
         LoadId(uid(300 + n))
     }
-    fn ls(n: u128) -> LessonId {
+    pub(crate) fn ls(n: u128) -> LessonId {
         LessonId(uid(400 + n))
     }
 
-    fn sample() -> Snapshot {
+    pub(crate) fn sample() -> Snapshot {
         let subject = SubjectId(uid(50));
         let load = |n: u128, teacher: u128, group: GroupId, subgroup: Option<SubgroupId>| Load {
             id: ld(n),

@@ -20,6 +20,7 @@ pub mod backup_seal;
 pub mod clock_routes;
 pub mod demo;
 pub mod doctor;
+pub mod diary_routes;
 pub mod dto;
 pub mod error;
 pub mod help_routes;

@@ -2,6 +2,7 @@
 //! HTTP layer and the CLI only see the trait. Every row carries its institution's id and every
 //! sequence (`server_seq`, the audit chain) is per institution.
 
+pub mod diary;
 pub mod postgres;
 mod reopenings;
 pub mod sqlite;
@@ -60,7 +61,7 @@ pub struct AdminAction {
 /// The storage of the institution server. Implementations do their blocking work off the async
 /// threads and make every multi-row change atomic.
 #[async_trait]
-pub trait Storage: Send + Sync {
+pub trait Storage: diary::DiaryStorage + Send + Sync {
     /// "sqlite" or "postgres": what a backup's manifest names (a backup restores into the same).
     fn backend(&self) -> &'static str;
 
@@ -336,4 +337,7 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "login_failures",
     "audit",
+    "diary_consents",
+    "diary_acknowledgements",
+    "diary_views",
 ];

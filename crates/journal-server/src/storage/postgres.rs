@@ -33,6 +33,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod diary;
 mod institution_setup;
 mod reference;
 mod setup;
@@ -45,6 +46,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0005_must_change_password.sql"),
     include_str!("migrations/pg_0006_changes_by_load.sql"),
     include_str!("migrations/pg_0011_device_bounds.sql"),
+    include_str!("migrations/pg_0009_diary.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2492,6 +2494,7 @@ mod tests {
             "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
             "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
             "b216baf9196363297933710fb31ec210658611808e5ebf6fde729784883da8d8",
+            "849b658d67d0ba666671e9d4b5ece9129d887633e9733d13e80904197ddb3ad4",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

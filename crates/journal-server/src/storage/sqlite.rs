@@ -27,6 +27,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod diary;
 mod institution_setup;
 mod reference;
 mod setup;
@@ -39,6 +40,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0005_must_change_password.sql"),
     include_str!("migrations/0006_changes_by_load.sql"),
     include_str!("migrations/0011_device_bounds.sql"),
+    include_str!("migrations/0009_diary.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2566,6 +2568,7 @@ mod tests {
             PINNED_0005,
             PINNED_0006,
             PINNED_0011,
+            PINNED_0009,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2588,4 +2591,5 @@ mod tests {
     const PINNED_0005: &str = "526242969b7153cd611bc18c8dd7d61c9d7b1216b4bef2d72319f98a2788caa3";
     const PINNED_0006: &str = "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320";
     const PINNED_0011: &str = "ecae0c1d83d4046f060fe5a98e81e2d41a6d8d82d31f20cec405ece78a33dcf8";
+    const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
 }

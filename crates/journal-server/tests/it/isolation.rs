@@ -140,6 +140,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     let body_with_a = json!({
         "group_id": group, "student_id": student, "load_id": load, "teacher_id": teacher,
         "subject_id": subject, "on": today(), "last_day": today(),
+        "period_id": a.periods[0].id,
     });
     let mut calls = 0;
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
@@ -202,6 +203,17 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
             "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
             "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
+            "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
+                vec![path.trim_start_matches("/api/v1").to_string()]
+            }
+            "/diary/week" => vec![
+                format!("/diary/week?student={student}"),
+                format!("/diary/week?student={student}&date={}", today()),
+            ],
+            "/curator/unseen-parents" => vec![
+                format!("/curator/unseen-parents?group={group}"),
+                format!("/curator/unseen-parents?group={group}&format=pdf"),
+            ],
             "/print/{document}" => vec![
                 format!("/print/year_journal?group={group}"),
                 format!("/print/finals?group={group}"),
@@ -297,6 +309,10 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"name": "Захват", "short_name": "Зхв", "grading": "five_point"})
         }
         "/admin/logins/slips" => json!({"group_id": a["group_id"], "who": "both"}),
+        "/diary/acknowledgements" => {
+            json!({"student_id": a["student_id"], "period_id": a["period_id"]})
+        }
+        "/diary/consent" => json!({"version": "2026-12-1"}),
         "/admin/students" => json!({
             "last_name": "Захватов", "first_name": "Иван", "group_id": a["group_id"], "from": a["on"],
         }),

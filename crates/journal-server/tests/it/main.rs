@@ -41,6 +41,7 @@ mod auth;
 mod backdating;
 mod clock;
 mod doctor;
+mod diary;
 mod init_institution;
 mod isolation;
 mod kill_loop;
@@ -305,6 +306,11 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/suggestions",
         "/api/v1/admin/suggestions/{seq}/done",
         "/api/v1/auth/login",
+        "/api/v1/curator/unseen-parents",
+        "/api/v1/diary/acknowledgements",
+        "/api/v1/diary/children",
+        "/api/v1/diary/consent",
+        "/api/v1/diary/week",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
         "/api/v1/auth/password",
