@@ -115,7 +115,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
