@@ -38,6 +38,10 @@ pub struct Snapshot {
     /// older copy, which keeps one time per lesson number, still imports the snapshot.
     #[serde(default)]
     pub later_shift_bells: Vec<Bell>,
+    /// The учебный план: hours of each subject in each period for each group (absent in older
+    /// snapshots: none kept).
+    #[serde(default)]
+    pub curriculum: Vec<CurriculumLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -252,6 +256,45 @@ pub struct Load {
     pub to: Option<NaiveDate>,
     /// Hours by the curriculum for the year.
     pub planned_hours: u32,
+}
+
+/// Form of промежуточная аттестация a curriculum line ends with in its period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttestationForm {
+    /// Экзамен.
+    Exam,
+    /// Зачёт.
+    Credit,
+    /// Дифференцированный зачёт.
+    GradedCredit,
+    /// Другие формы контроля (контрольная работа, …), as the plan names them.
+    Other,
+}
+
+impl AttestationForm {
+    pub fn ru(self) -> &'static str {
+        match self {
+            AttestationForm::Exam => "экзамен",
+            AttestationForm::Credit => "зачёт",
+            AttestationForm::GradedCredit => "дифференцированный зачёт",
+            AttestationForm::Other => "другая форма контроля",
+        }
+    }
+}
+
+/// One cell of the учебный план: a group's hours of a subject in a period. Kept per group rather
+/// than per specialty: groups of one specialty admitted in different years follow different plans,
+/// and a group's loads are what the plan is compared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurriculumLine {
+    pub group_id: GroupId,
+    pub subject_id: SubjectId,
+    pub period_id: PeriodId,
+    pub hours: u32,
+    /// None: no attestation in this period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<AttestationForm>,
 }
 
 /// One topic of the КТП (календарно-тематический план) of a load.
@@ -769,6 +812,7 @@ impl Snapshot {
             lessons,
             rooms: self.rooms.clone(),
             later_shift_bells: self.later_shift_bells.clone(),
+            curriculum: self.curriculum.clone(),
         };
         (view, scope)
     }
@@ -799,6 +843,7 @@ impl Snapshot {
             reopenings: Vec::new(),
             rooms: self.rooms.clone(),
             later_shift_bells: self.later_shift_bells.clone(),
+            curriculum: Vec::new(),
         }
     }
 }
@@ -1099,6 +1144,7 @@ mod tests {
                 .collect(),
             rooms: Vec::new(),
             later_shift_bells: Vec::new(),
+            curriculum: Vec::new(),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod authority;
 pub mod backup_routes;
 pub mod clock_routes;
+pub mod curriculum_routes;
 pub mod demo;
 pub mod dto;
 pub mod error;

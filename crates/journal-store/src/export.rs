@@ -285,6 +285,7 @@ impl Store {
             reopenings,
             rooms: Vec::new(),
             later_shift_bells: Vec::new(),
+            curriculum: Vec::new(),
         })
     }
 }

@@ -146,5 +146,6 @@ pub fn college() -> Snapshot {
         reopenings: Vec::new(),
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
+        curriculum: Vec::new(),
     }
 }

@@ -164,6 +164,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/backups"
             | "/admin/logins/slips"
             | "/admin/policy"
+            | "/admin/curriculum"
             | "/admin/readiness"
             | "/admin/regime"
             | "/admin/rooms"
@@ -277,6 +278,10 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"name": "Захват", "short_name": "Зхв", "grading": "five_point"})
         }
         "/admin/logins/slips" => json!({"group_id": a["group_id"], "who": "both"}),
+        "/admin/curriculum" => json!({"lines": [{
+            "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],
+            "hours": 10,
+        }]}),
         "/admin/students" => json!({
             "last_name": "Захватов", "first_name": "Иван", "group_id": a["group_id"], "from": a["on"],
         }),

@@ -27,6 +27,7 @@ mod admin;
 mod admin_audit;
 mod admin_backups;
 mod admin_checks;
+mod admin_curriculum;
 mod admin_import;
 mod admin_policy;
 mod admin_readiness;

@@ -303,6 +303,7 @@ pub fn fixture() -> Fixture {
         reopenings: vec![],
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
+        curriculum: Vec::new(),
     };
     Fixture {
         teacher,
