@@ -252,6 +252,7 @@ fn bench_data() -> Result<BenchData> {
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     };
     Ok(BenchData {
         snap,

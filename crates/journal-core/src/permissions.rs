@@ -151,7 +151,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             _ => false,
         },
         Role::Director => supervisor() || matches!(action, Export | ReadAudit | ReadSuggestions),
-        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit),
+        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit | KeepIndividualPlans),
         Role::DepartmentHead => {
             supervisor()
                 || (action == IssueDiaryLogins
@@ -167,6 +167,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | Backup
                     | ReadAudit
                     | EditStudentRoster
+                    | KeepIndividualPlans
                     | IssueDiaryLogins
                     | ManageStaffList
                     | ReadJournal
@@ -238,6 +239,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::SetAbsenceReason => "указывать причину отсутствия",
         Action::ReadAudit => "просматривать журнал действий",
         Action::ReadSuggestions => "читать предложения пользователей",
+        Action::KeepIndividualPlans => "вести индивидуальные учебные планы",
     }
 }
 

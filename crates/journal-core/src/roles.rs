@@ -69,6 +69,9 @@ pub enum Action {
     /// Read the suggestions («Предложение») that users send to the administration, and mark them
     /// dealt with.
     ReadSuggestions,
+    /// Keep students' individual plans (ИУП): the administrator, and the deputy, whose duty 001
+    /// names «формирование списков лиц, обучающихся по индивидуальным учебным планам».
+    KeepIndividualPlans,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -107,7 +110,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -132,6 +135,7 @@ impl Action {
         Action::SetAbsenceReason,
         Action::ReadAudit,
         Action::ReadSuggestions,
+        Action::KeepIndividualPlans,
     ];
 
     /// Whether the action only reads.

@@ -757,6 +757,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     }
 }
 

@@ -42,6 +42,10 @@ pub struct Snapshot {
     /// snapshots: none kept).
     #[serde(default)]
     pub curriculum: Vec<CurriculumLine>,
+    /// Individual plans (ИУП) of students whose membership says `individual_plan` (absent in
+    /// older snapshots: such a student is on every page of the group).
+    #[serde(default)]
+    pub individual_plans: Vec<IndividualPlan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,6 +200,29 @@ pub struct Student {
     pub birth_date: Option<NaiveDate>,
 }
 
+impl Snapshot {
+    /// Whether a student of the load's group is on the load's pages: yes, unless their membership
+    /// of the group is by an individual plan that is kept and does not list the load (an ИУП not
+    /// yet filled in keeps the student on every page, as before plans were kept).
+    pub fn studies_load(&self, student: StudentId, load: &Load) -> bool {
+        let by_plan = self
+            .memberships
+            .iter()
+            .any(|m| m.student_id == student && m.group_id == load.group_id && m.individual_plan);
+        if !by_plan {
+            return true;
+        }
+        match self
+            .individual_plans
+            .iter()
+            .find(|p| p.student_id == student)
+        {
+            Some(plan) => plan.loads.iter().any(|l| l.load_id == load.id),
+            None => true,
+        }
+    }
+}
+
 impl Student {
     pub fn full_name(&self) -> String {
         match &self.patronymic {
@@ -295,6 +322,21 @@ pub struct CurriculumLine {
     /// None: no attestation in this period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<AttestationForm>,
+}
+
+/// A student's individual plan (ИУП): the loads (subjects) they study and their hours in each. A
+/// student with an ИУП membership is on exactly these loads' pages of the group's journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndividualPlan {
+    pub student_id: StudentId,
+    pub loads: Vec<IndividualPlanLoad>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndividualPlanLoad {
+    pub load_id: LoadId,
+    /// The student's hours in the load for the year.
+    pub hours: u32,
 }
 
 /// One topic of the КТП (календарно-тематический план) of a load.
@@ -813,6 +855,12 @@ impl Snapshot {
             rooms: self.rooms.clone(),
             later_shift_bells: self.later_shift_bells.clone(),
             curriculum: self.curriculum.clone(),
+            individual_plans: self
+                .individual_plans
+                .iter()
+                .filter(|p| student_ids.contains(&p.student_id))
+                .cloned()
+                .collect(),
         };
         (view, scope)
     }
@@ -844,6 +892,7 @@ impl Snapshot {
             rooms: self.rooms.clone(),
             later_shift_bells: self.later_shift_bells.clone(),
             curriculum: Vec::new(),
+            individual_plans: Vec::new(),
         }
     }
 }
@@ -1145,6 +1194,7 @@ mod tests {
             rooms: Vec::new(),
             later_shift_bells: Vec::new(),
             curriculum: Vec::new(),
+            individual_plans: Vec::new(),
         }
     }
 

@@ -204,6 +204,7 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     }
 }
 

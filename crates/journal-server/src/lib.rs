@@ -23,6 +23,7 @@ pub mod error;
 pub mod help_routes;
 pub mod http;
 pub mod import_routes;
+pub mod individual_plan_routes;
 pub mod init;
 pub mod institution_routes;
 pub mod merge;

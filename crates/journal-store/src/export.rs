@@ -286,6 +286,7 @@ impl Store {
             rooms: Vec::new(),
             later_shift_bells: Vec::new(),
             curriculum: Vec::new(),
+            individual_plans: Vec::new(),
         })
     }
 }

@@ -147,5 +147,6 @@ pub fn college() -> Snapshot {
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     }
 }

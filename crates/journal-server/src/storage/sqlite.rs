@@ -189,6 +189,7 @@ pub(crate) const KIND_PLAN_TOPIC: &str = "plan_topic";
 pub(crate) const KIND_ROOM: &str = "room";
 pub(crate) const KIND_SHIFT_BELL: &str = "shift_bell";
 pub(crate) const KIND_CURRICULUM: &str = "curriculum";
+pub(crate) const KIND_INDIVIDUAL_PLAN: &str = "individual_plan";
 
 /// A curriculum line's key: its group, subject and period (one line each).
 pub(crate) fn curriculum_key(r: &journal_protocol::CurriculumLine) -> String {
@@ -645,6 +646,15 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
     for (i, r) in snap.curriculum.iter().enumerate() {
         put(KIND_CURRICULUM, curriculum_key(r), i, None, to_json(r)?)?;
     }
+    for (i, r) in snap.individual_plans.iter().enumerate() {
+        put(
+            KIND_INDIVIDUAL_PLAN,
+            r.student_id.to_string(),
+            i,
+            None,
+            to_json(r)?,
+        )?;
+    }
     Ok(())
 }
 
@@ -755,6 +765,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         rooms: ref_rows(conn, inst, KIND_ROOM)?,
         later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
         curriculum: ref_rows(conn, inst, KIND_CURRICULUM)?,
+        individual_plans: ref_rows(conn, inst, KIND_INDIVIDUAL_PLAN)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,

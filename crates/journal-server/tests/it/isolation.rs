@@ -196,6 +196,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 vec![format!("/admin/students/{student}/withdraw")]
             }
             "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
+            "/admin/students/{id}/plan" => vec![format!("/admin/students/{student}/plan")],
             "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
             "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
             "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
@@ -278,6 +279,7 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"name": "Захват", "short_name": "Зхв", "grading": "five_point"})
         }
         "/admin/logins/slips" => json!({"group_id": a["group_id"], "who": "both"}),
+        "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
         "/admin/curriculum" => json!({"lines": [{
             "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],
             "hours": 10,

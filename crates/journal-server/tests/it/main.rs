@@ -29,6 +29,7 @@ mod admin_backups;
 mod admin_checks;
 mod admin_curriculum;
 mod admin_import;
+mod admin_individual_plan;
 mod admin_policy;
 mod admin_readiness;
 mod admin_reference;

@@ -304,6 +304,7 @@ pub fn fixture() -> Fixture {
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     };
     Fixture {
         teacher,
