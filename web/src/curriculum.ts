@@ -3,7 +3,7 @@
 // Enter move between cells like a spreadsheet. Below it: where the plan and the loads disagree.
 
 import { ApiFailure, getJson, sendJson } from "./api";
-import { h, notice, table } from "./dom";
+import { h, notice, openDialog, table } from "./dom";
 import { snapshot } from "./roster";
 import type { Uuid, YearSetup } from "./types";
 
@@ -188,4 +188,67 @@ export async function curriculumScreen(main: HTMLElement): Promise<void> {
   );
   renderGrid();
   renderDifferences(view.differences);
+}
+
+interface PlanChoice {
+  load_id: Uuid;
+  group_name: string;
+  subject_name: string;
+  teacher_name: string;
+  load_hours: number;
+  in_plan: boolean;
+  hours: number;
+}
+
+interface PlanView {
+  student_id: Uuid;
+  student_name: string;
+  individual: boolean;
+  loads: PlanChoice[];
+}
+
+/** «Индивидуальный учебный план» of a student: which loads of the group they study and their hours
+ * (GET|PUT /admin/students/{id}/plan). No load ticked removes the plan. */
+export async function individualPlanDialog(studentId: Uuid, after: () => void): Promise<void> {
+  let plan: PlanView;
+  try {
+    plan = await getJson<PlanView>(`/admin/students/${studentId}/plan`);
+  } catch (e) {
+    openDialog("Индивидуальный учебный план", "plan-dialog", () => notice("error", (e as Error).message, "plan-error"));
+    return;
+  }
+  openDialog(`ИУП: ${plan.student_name}`, "plan-dialog", (close) => {
+    const status = h("div", { role: "status", "data-testid": "plan-status" });
+    const rows = plan.loads.map((l) => {
+      const tick = h("input", { type: "checkbox", checked: l.in_plan, "aria-label": `${l.subject_name}: в плане`, "data-testid": `plan-in-${l.load_id}` });
+      const hours = h("input", { type: "number", min: "1", max: "2000", value: String(l.hours), class: "hours", "aria-label": `${l.subject_name}: часы студента`, "data-testid": `plan-hours-${l.load_id}` });
+      return { l, tick, hours };
+    });
+    const save = h("button", { type: "button", class: "primary", "data-testid": "plan-save" }, "Сохранить план");
+    save.addEventListener("click", async () => {
+      status.replaceChildren();
+      try {
+        await sendJson<PlanView>("PUT", `/admin/students/${studentId}/plan`, {
+          loads: rows.filter((r) => r.tick.checked).map((r) => ({ load_id: r.l.load_id, hours: Number(r.hours.value) || 0 })),
+        });
+        close();
+        after();
+      } catch (e) {
+        status.append(notice("error", (e as Error).message, "plan-refused"));
+      }
+    });
+    return h("div", {},
+      h("p", { class: "hint" }, "Отметьте дисциплины, которые студент изучает по индивидуальному учебному плану, и его часы. В журнале и при печати студент будет только на страницах отмеченных дисциплин. Снимите все отметки, чтобы студент учился по плану группы."),
+      table(rows, [
+        { title: "", cell: (r) => r.tick },
+        { title: "Дисциплина", cell: (r) => r.l.subject_name },
+        { title: "Группа", cell: (r) => r.l.group_name },
+        { title: "Преподаватель", cell: (r) => r.l.teacher_name },
+        { title: "Часов у группы", cell: (r) => String(r.l.load_hours), cls: "num" },
+        { title: "Часов у студента", cell: (r) => r.hours },
+      ], "У групп студента нет нагрузки.", "plan-loads"),
+      h("div", { class: "toolbar" }, save),
+      status,
+    );
+  });
 }
