@@ -161,6 +161,22 @@ async fn curriculum_is_kept_checked_and_compared_with_loads(b: Backend) {
                 && d["subject_id"] == json!(load.subject_id.0)),
         "the load that matches the plan's hours is no difference: {view}"
     );
+    let (_, readiness) = json_of(s.get("/admin/readiness").bearer_auth(&admin.token)).await;
+    let item = readiness["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["key"] == "curriculum")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        item["done"], false,
+        "a plan that differs from the loads is not ready: {item}"
+    );
+    assert!(
+        item["detail"].as_str().unwrap_or("").contains(&group.name),
+        "the readiness item names the group: {item}"
+    );
     let (_, read) = json_of(s.get("/admin/curriculum").bearer_auth(&admin.token)).await;
     assert_eq!(read["lines"], view["lines"], "GET answers the kept plan");
 
