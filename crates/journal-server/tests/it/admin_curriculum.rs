@@ -125,7 +125,9 @@ async fn curriculum_is_kept_checked_and_compared_with_loads(b: Backend) {
     }
     let mut twice = plan.clone();
     let dup = twice["lines"][0].clone();
-    twice["lines"].as_array_mut().map(|l| l.push(dup));
+    if let Some(l) = twice["lines"].as_array_mut() {
+        l.push(dup);
+    }
     let (st, body) = json_of(put(&s, &admin.token, &twice)).await;
     assert_eq!(
         (st, body["field"].clone()),
