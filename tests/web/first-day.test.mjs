@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { byTestId, choose, find, isoDate, journal, open, screenshot, startBrowser, startFirstDayServer, type, waitFilled, waitText } from "./console.mjs";
+import { byTestId, choose, find, isoDate, journal, open, REPO, screenshot, startBrowser, startFirstDayServer, type, waitFilled, waitText } from "./console.mjs";
+import { writeXlsx } from "./xlsx.mjs";
 
 const INSTITUTION = "ГБПОУ «Тестовый технологический техникум»";
 const ADMIN_PASSWORD = "Admin-first-day-2026";
@@ -39,6 +40,11 @@ function csv(name, rows) {
   const file = path.join(files, name);
   writeFileSync(file, rows.map((r) => r.join(";")).join("\r\n") + "\r\n");
   return file;
+}
+
+/** An .xlsx file as a spreadsheet program saves it (one sheet, the same columns as the CSV). */
+function xlsx(name, rows) {
+  return writeXlsx(path.join(files, name), rows);
 }
 
 /** Sets a date field (the browser's date picker takes no typed ISO text). */
@@ -154,7 +160,7 @@ test("the administrator's first day in the console, and the teacher sees the les
   await open(driver, "import");
   await screenshot(driver, "import");
   await importFile("groups", "Группы", csv("groups.csv", [["Группа", "Курс", "Специальность", "Подгруппы"], ["ИС-11", "1", "09.02.07 Информационные системы и программирование", ""]]));
-  await importFile("teachers", "Педагогические работники", csv("teachers.csv", [["Фамилия", "Имя", "Отчество", "Логин", "Роли"], ["Петрова", "Анна", "Сергеевна", "petrova", "преподаватель"]]));
+  await importFile("teachers", "Педагогические работники", xlsx("teachers.xlsx", [["Фамилия", "Имя", "Отчество", "Логин", "Роли"], ["Петрова", "Анна", "Сергеевна", "petrova", "преподаватель"]]));
 
   const badStudents = csv("students.csv", [
     ["Фамилия", "Имя", "Отчество", "Группа"],
@@ -178,7 +184,7 @@ test("the administrator's first day in the console, and the teacher sees the les
   await importFile("students", "Студенты", fixed);
   await screenshot(driver, "import-done");
 
-  await importFile("loads", "Педагогическая нагрузка", csv("loads.csv", [["Преподаватель", "Группа", "Дисциплина", "Часы"], [TEACHER, "ИС-11", SUBJECT, "72"]]));
+  await importFile("loads", "Педагогическая нагрузка", xlsx("loads.xlsx", [["Преподаватель", "Группа", "Дисциплина", "Часы"], [TEACHER, "ИС-11", SUBJECT, "72"]]));
   const days = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница"];
   await importFile(
     "timetable",
@@ -271,4 +277,74 @@ test("the administrator's first day in the console, and the teacher sees the les
   const day = isoDate(nextMonday());
   const lessons = journal(data, ["--user", "petrova", "lessons", "--date", day], teacherPassword);
   assert.ok(lessons.includes(SUBJECT) || lessons.includes("ИС-11"), `the teacher sees the lesson of ${day}: ${lessons}`);
+});
+
+// The same college's timetabler works in FET: the whole .fet file (years, groups and subgroups,
+// teachers, activities, the placed timetable) goes in through the same preview, then the FET
+// groups' students from an .xlsx list.
+test("a FET file and an XLSX list of students go in through the console", async () => {
+  await (await find(driver, "sign-out")).click();
+  await find(driver, "signin");
+  await type(driver, "signin-login", "admin");
+  await (await type(driver, "signin-password", server.adminPassword)).sendKeys(Key.ENTER);
+  await find(driver, "screen-readiness", 20000);
+
+  const fet = path.join(REPO, "crates", "journal-import", "tests", "fixtures", "college.fet");
+  /** «Проверить» on the .fet file; answers the outcome's test id and the result's text. */
+  const checkFet = async () => {
+    await open(driver, "import");
+    await choose(driver, "import-kind", "Расписание из FET (.fet)");
+    await (await find(driver, "import-file")).sendKeys(fet);
+    await (await find(driver, "import-submit")).click();
+    const outcome = await driver.wait(until.elementLocated(By.css('[data-testid="import-clean"], [data-testid="import-refused"], [data-testid="import-error"]')), 20000, "the FET preview answers");
+    return [await outcome.getAttribute("data-testid"), await (await find(driver, "import-result")).getText()];
+  };
+
+  // The file names a teacher «Смирнова Е.А.» (no such person yet, and initials make no one) and a
+  // fourth hour the college has no bell for: both refused, each on its row.
+  const [refused, why] = await checkFet();
+  await screenshot(driver, "import-refused-fet");
+  assert.equal(refused, "import-refused", `the FET file with an unknown teacher is refused: ${why}`);
+  assert.match(why, /Смирнова Е\.А\./, "the refusal names the teacher as the file writes her");
+  assert.match(why, /14:00-15:30/, "the refusal names the hour with no bell");
+
+  // The administrator fixes both: the fourth bell, and the teacher in full from the staff list.
+  await open(driver, "bells");
+  await (await find(driver, "bells-1-add")).click();
+  for (const [id, hhmm] of [["bell-1-4-starts", "14:00"], ["bell-1-4-ends", "15:30"]]) await (await find(driver, id)).sendKeys(hhmm.replace(":", ""));
+  await (await find(driver, "regime-submit")).click();
+  await find(driver, "regime-saved", 15000);
+  await open(driver, "import");
+  await importFile("teachers-fet", "Педагогические работники", xlsx("teachers-fet.xlsx", [["Фамилия", "Имя", "Отчество", "Логин", "Роли"], ["Смирнова", "Елена", "Андреевна", "smirnova", "преподаватель"]]));
+
+  const [clean, preview] = await checkFet();
+  await screenshot(driver, "import-preview-fet");
+  assert.equal(clean, "import-clean", `the fixed FET file is taken as it is: ${preview}`);
+  for (const expected of ["ИС-21", "ИС-22", "Смирнова", "Математика"]) {
+    assert.ok(preview.includes(expected), `the FET preview lists ${expected}: ${preview}`);
+  }
+  await (await find(driver, "import-apply")).click();
+  await find(driver, "import-done", 20000);
+  await screenshot(driver, "import-done-fet");
+
+  await importFile(
+    "students-xlsx",
+    "Студенты",
+    xlsx("students-fet.xlsx", [
+      ["Фамилия", "Имя", "Отчество", "Дата рождения", "Группа"],
+      ["Орлов", "Пётр", "Андреевич", "2009-04-12", "ИС-21"],
+      ["Белова", "Ольга", "Ивановна", "2009-11-30", "ИС-21"],
+      ["Зуев", "Кирилл", "", "2010-01-05", "ИС-22"],
+    ]),
+  );
+
+  await open(driver, "groups");
+  for (const g of ["ИС-21", "ИС-22"]) await waitText(driver, "groups", g, 20000);
+  await open(driver, "students");
+  await choose(driver, "students-group", "ИС-21");
+  await waitText(driver, "students", "Орлов Пётр Андреевич", 20000);
+  await waitText(driver, "students", "Белова Ольга Ивановна");
+  await open(driver, "loads");
+  await waitText(driver, "loads", "Смирнова", 20000);
+  await screenshot(driver, "loads-fet");
 });

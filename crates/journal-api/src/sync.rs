@@ -456,6 +456,10 @@ struct BundleBody {
     device_key: String,
     /// The device's pull cursor: the answer carries the changes after it.
     after: u64,
+    /// The reference data version the offline copy holds: the answer brings the snapshot when
+    /// the server's differs (0 in files written before this field: always brought).
+    #[serde(default)]
+    reference_version: u64,
     created_at: NaiveDateTime,
     ops: Vec<Op>,
 }
@@ -998,6 +1002,7 @@ impl Journal {
                 device_id: self.store.device_id(),
                 device_key: hex::encode(self.store.device_public_key()),
                 after: self.store.sync_cursor()?,
+                reference_version: self.store.reference_version()?,
                 created_at: now_utc(),
                 ops,
             },
@@ -1050,7 +1055,7 @@ impl Journal {
         }
         let mut changes = Vec::new();
         let mut after = body.after;
-        loop {
+        let server_reference = loop {
             let page: PullPage = {
                 let r = get(
                     &http,
@@ -1060,6 +1065,9 @@ impl Journal {
                     &[
                         ("after", after.to_string()),
                         ("limit", PULL_LIMIT.to_string()),
+                        // What is carried to the offline device counts as sent to it (its
+                        // later corrections of these values are then sequential edits).
+                        ("device", body.device_id.to_string()),
                     ],
                 );
                 self.contact(r)?
@@ -1068,11 +1076,20 @@ impl Journal {
             changes.extend(page.changes);
             after = page.next_after;
             if !page.has_more {
-                break;
+                break page.reference_version;
             }
-        }
-        let snapshot = if report.refused > 0 {
-            let r = get(&http, &server, &token, "/sync/snapshot", &[]);
+        };
+        // The snapshot goes along when some op was refused (the offline copy must show the
+        // server's values) or the administrator changed reference data since the copy's last
+        // import (students, loads, lessons): as a network sync would fetch it.
+        let snapshot = if report.refused > 0 || server_reference != body.reference_version {
+            let r = get(
+                &http,
+                &server,
+                &token,
+                "/sync/snapshot",
+                &[("device", body.device_id.to_string())],
+            );
             Some(self.contact(r)?)
         } else {
             None
@@ -1130,7 +1147,11 @@ impl Journal {
                 .collect();
             self.apply_changes(&fresh, body.next_after, &mut report)?;
         }
-        if let Some(snap) = body.snapshot.filter(|_| report.refused > 0) {
+        let local_reference = self.store.reference_version()?;
+        if let Some(snap) = body
+            .snapshot
+            .filter(|s| report.refused > 0 || s.reference_version != local_reference)
+        {
             self.import_server_snapshot(&snap)?;
         }
         report.pending = self.store.counts()?.pending_ops;

@@ -74,6 +74,22 @@ pub struct PullQuery {
     pub after: u64,
     #[serde(default)]
     pub limit: Option<u32>,
+    /// The device the changes are carried to, when it is not the caller's own (an offline PC's
+    /// exchange file pushed from another PC): the user must have signed in on it once.
+    #[serde(default)]
+    #[param(value_type = Option<uuid::Uuid>)]
+    pub device: Option<journal_core::DeviceId>,
+}
+
+/// `GET /sync/snapshot`'s query.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SnapshotQuery {
+    /// As in [`PullQuery::device`].
+    #[serde(default)]
+    #[param(value_type = Option<uuid::Uuid>)]
+    pub device: Option<journal_core::DeviceId>,
 }
 
 /// One finding of `audit verify`.

@@ -35,6 +35,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(push))
         .route("/api/v1/sync/pull", get(pull))
         .route("/api/v1/sync/snapshot", get(snapshot))
+        .route("/metrics", get(crate::metrics::metrics))
         .merge(crate::print_routes::routes())
         .merge(crate::clock_routes::routes())
         .merge(crate::suggestion_routes::routes())
@@ -46,6 +47,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(protocol_version))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_requests,
+        ))
         .with_state(state)
 }
 
@@ -483,10 +488,12 @@ async fn push(
     if let Some(clock) = crate::clock_routes::device_clock(&headers) {
         crate::clock_routes::flag_push(&state, &auth, clock, &req.ops).await?;
     }
+    let started = std::time::Instant::now();
     let results = state
         .storage
         .push(auth.session.institution_id, req.ops, state.config.now())
         .await?;
+    state.metrics.pushed(&results, started);
     Ok(Json(PushResponse { results }))
 }
 
@@ -543,6 +550,15 @@ async fn pull(
         });
         // The cursor stays where the storage put it: the changes cut here are past for this user.
     }
+    state
+        .storage
+        .record_given(
+            auth.session.institution_id,
+            auth.session.user_id,
+            q.device.unwrap_or(auth.session.device_id),
+            page.next_after,
+        )
+        .await?;
     Ok(Json(page))
 }
 
@@ -569,12 +585,13 @@ fn change_load(
 }
 
 #[utoipa::path(get, path = "/api/v1/sync/snapshot", tag = "sync", security(("bearer" = [])),
-    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    params(SnapshotQuery, ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses((status = 200, description = "Данные пользователя для первой синхронизации", body = SnapshotResponse),
-        (status = 401, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn snapshot(
     State(state): State<AppState>,
     auth: Authenticated,
+    ApiQuery(q): ApiQuery<SnapshotQuery>,
 ) -> Result<Json<SnapshotResponse>, ApiError> {
     // Read before the snapshot: a reference change landing in between makes the device's next
     // pull name a newer version, so it fetches again rather than missing the change.
@@ -583,6 +600,15 @@ async fn snapshot(
         .reference_version(auth.session.institution_id)
         .await?;
     let (full, server_seq) = state.storage.snapshot(auth.session.institution_id).await?;
+    state
+        .storage
+        .record_given(
+            auth.session.institution_id,
+            auth.session.user_id,
+            q.device.unwrap_or(auth.session.device_id),
+            server_seq,
+        )
+        .await?;
     Ok(Json(SnapshotResponse {
         server_seq,
         reference_version,

@@ -312,3 +312,58 @@ fn a_withdrawal_and_a_reassigned_load_reach_the_old_teachers_copy() {
         "the past entry keeps its author"
     );
 }
+
+/// An offline PC synced only through exchange files still gets the administrator's reference
+/// changes: the answer carries the snapshot when the server's reference_version differs from the
+/// one the bundle says the copy holds, and its mark made offline is applied alongside.
+#[test]
+fn a_bundle_answer_brings_reference_changes_to_the_offline_copy() {
+    let server = TestServer::start();
+    let offline_pc = tempfile::tempdir().expect("temp dir");
+    let online_pc = tempfile::tempdir().expect("temp dir");
+    let mut a = sign_in(&server, offline_pc.path(), "teacher", morning());
+    let mut b = sign_in(&server, online_pc.path(), "teacher", morning());
+    a.set_server_url(crate::server::UNREACHABLE);
+    let lesson = first_lesson(&a);
+    a.set_clock(Arc::new(FixedClock::new(during(&lesson))) as Arc<dyn Clock>);
+    b.set_clock(Arc::new(FixedClock::new(during(&lesson))) as Arc<dyn Clock>);
+    let group_id = a
+        .loads()
+        .expect("the teacher's loads")
+        .into_iter()
+        .find(|l| l.id == lesson.load_id)
+        .expect("the lesson's load is the teacher's")
+        .group_id;
+    let admin = Admin::login(&server.url);
+    let (status, body) = admin.post(
+        "/admin/students",
+        &json!({"last_name": "Ноябрьская", "first_name": "Лидия", "group_id": group_id,
+            "from": today()}),
+    );
+    assert_eq!(status, 201, "the administrator enrols: {body}");
+    let first = students_of(&a, lesson.id)[0].0;
+    a.set_cell(lesson.id, first, "5").expect("a mark offline");
+
+    let bundle = offline_pc.path().join("bundle.json");
+    a.export_bundle(&bundle).expect("export");
+    let answer = online_pc.path().join("answer.json");
+    b.push_bundle(&bundle, &answer)
+        .expect("the online PC pushes it");
+    let r = a
+        .import_bundle_answer(&answer)
+        .expect("the offline PC imports the answer");
+    assert_eq!((r.applied, r.refused), (1, 0), "the mark is applied: {r:?}");
+    let after = students_of(&a, lesson.id);
+    assert!(
+        after
+            .iter()
+            .any(|(_, name, _)| name.contains("Ноябрьская Лидия")),
+        "the student enrolled while the PC was offline is in its list after the answer: {after:?}"
+    );
+    assert!(
+        after
+            .iter()
+            .any(|(id, _, symbol)| *id == first && symbol == "5"),
+        "the offline mark stays: {after:?}"
+    );
+}

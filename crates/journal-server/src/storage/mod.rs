@@ -104,6 +104,17 @@ pub trait Storage: Send + Sync {
         now: NaiveDateTime,
     ) -> Result<(), StorageError>;
     async fn session(&self, token_hash: &str) -> Result<Option<Session>, StorageError>;
+    /// Records that the device was sent everything up to `server_seq` (a snapshot's or a pull
+    /// page's cursor): its ops' seen_seq is capped at the highest such mark. Only for a device
+    /// `user_id` signed in on (another is left as it is). Writes only when the mark rises, so a
+    /// pull with nothing new stays a read.
+    async fn record_given(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        device_id: DeviceId,
+        server_seq: u64,
+    ) -> Result<(), StorageError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError>;
     /// Sets a new password hash (`must_change`: given by the administrator, to be changed at the
     /// next sign-in) and ends all the user's sessions but `keep_token_hash`; audited.

@@ -44,6 +44,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0003_reference_version.sql"),
     include_str!("migrations/pg_0005_must_change_password.sql"),
     include_str!("migrations/pg_0006_changes_by_load.sql"),
+    include_str!("migrations/pg_0011_device_bounds.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -627,6 +628,10 @@ struct PgBatch {
     inst: String,
     policy: Policy,
     received_local: Option<NaiveDateTime>,
+    /// The institution's zone: changes' server times (UTC) are read in it.
+    timezone: String,
+    /// Local server time of changes by server_seq (an op's entry floor).
+    change_times: HashMap<u64, Option<NaiveDateTime>>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
     loads: HashMap<LoadId, Load>,
@@ -740,7 +745,7 @@ impl PgBatch {
         let mut devices = HashMap::new();
         let stmt = tx
             .prepare_cached(
-                "SELECT id, institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ANY($1::text[])",
+                "SELECT id, institution_id, public_key, last_seq, last_hash, given_seq, last_device_time FROM devices WHERE id = ANY($1::text[])",
             )
             .await?;
         for r in tx.query(&stmt, &[&device_ids]).await? {
@@ -751,6 +756,8 @@ impl PgBatch {
                     public_key: r.get(2),
                     last_seq: r.get::<_, i64>(3) as u64,
                     last_hash: r.get(4),
+                    given_seq: r.get::<_, Option<i64>>(5).map(|g| g as u64),
+                    last_entry: r.get::<_, Option<&str>>(6).map(parse_time).transpose()?,
                 },
             );
         }
@@ -881,6 +888,8 @@ impl PgBatch {
         Ok(PgBatch {
             inst: inst.to_string(),
             received_local: authority::local_time(&institution.timezone, received_at),
+            timezone: institution.timezone.clone(),
+            change_times: HashMap::new(),
             policy: institution.policy,
             periods,
             bells,
@@ -962,25 +971,54 @@ impl PgBatch {
         Ok(v)
     }
 
+    /// The local server time of the institution's change `server_seq` (None for 0 or unknown).
+    async fn change_time(
+        &mut self,
+        tx: &Transaction<'_>,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        if server_seq == 0 {
+            return Ok(None);
+        }
+        if let Some(t) = self.change_times.get(&server_seq) {
+            return Ok(*t);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "SELECT server_time FROM changes WHERE institution_id = $1 AND server_seq = $2",
+            )
+            .await?;
+        let t = match tx
+            .query_opt(&stmt, &[&self.inst, &(server_seq as i64)])
+            .await?
+        {
+            Some(r) => authority::local_time(&self.timezone, parse_time(r.get::<_, &str>(0))?),
+            None => None,
+        };
+        self.change_times.insert(server_seq, t);
+        Ok(t)
+    }
+
     /// Writes what the batch left pending and the heads it moved; called once, before the commit.
     async fn store(&mut self, tx: &Transaction<'_>) -> Result<(), StorageError> {
         self.writes.flush(tx, &self.inst).await?;
         if !self.devices_moved.is_empty() {
-            let (mut ids, mut seqs, mut hashes) = (vec![], vec![], vec![]);
+            let (mut ids, mut seqs, mut hashes, mut entries) = (vec![], vec![], vec![], vec![]);
             for id in &self.devices_moved {
                 if let Some(d) = self.devices.get(id) {
                     ids.push(id.to_string());
                     seqs.push(d.last_seq as i64);
                     hashes.push(d.last_hash.clone());
+                    entries.push(d.last_entry.as_ref().map(time_text));
                 }
             }
             let stmt = tx
                 .prepare_cached(
-                    "UPDATE devices SET last_seq = u.s, last_hash = u.h
-                     FROM UNNEST($1::text[], $2::bigint[], $3::text[]) AS u(id, s, h) WHERE devices.id = u.id",
+                    "UPDATE devices SET last_seq = u.s, last_hash = u.h, last_device_time = u.t
+                     FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(id, s, h, t) WHERE devices.id = u.id",
                 )
                 .await?;
-            tx.execute(&stmt, &[&ids, &seqs, &hashes]).await?;
+            tx.execute(&stmt, &[&ids, &seqs, &hashes, &entries]).await?;
         }
         let stmt = tx
             .prepare_cached(
@@ -1096,6 +1134,20 @@ async fn op_context(
             }
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
+    }
+    if let Some(id) = authority::kept_author(&ctx, op) {
+        ctx.kept_by = match b.authors.get(&id) {
+            Some(u) => Some(u.full_name.clone()),
+            None => {
+                let stmt = tx
+                    .prepare_cached("SELECT data FROM users WHERE institution_id = $1 AND id = $2")
+                    .await?;
+                match tx.query_opt(&stmt, &[&b.inst, &id.to_string()]).await? {
+                    Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.full_name),
+                    None => None,
+                }
+            }
+        };
     }
     Ok(ctx)
 }
@@ -1310,6 +1362,7 @@ async fn push_one(
         });
     }
     // 2. The device and its chain.
+    let (mut previous_entry, mut given_seq) = (None, None);
     {
         let device = b.devices.get_mut(&op.device_id);
         if let Err(refusal) = check_device_chain_with(op, &b.inst, device.as_deref(), pre) {
@@ -1319,11 +1372,22 @@ async fn push_one(
         if let Some(d) = device {
             d.last_seq = op.device_seq;
             d.last_hash = op.hash.clone();
+            previous_entry = d.last_entry;
+            given_seq = d.given_seq;
+            d.last_entry = Some(authority::next_last_entry(
+                previous_entry,
+                op.device_time,
+                b.received_local,
+            ));
         }
     }
     b.devices_moved.insert(op.device_id);
     let decision = if b.device_users.contains(&(op.device_id, op.user_id)) {
-        let ctx = op_context(tx, op, b).await?;
+        let mut ctx = op_context(tx, op, b).await?;
+        ctx.device_given_seq = given_seq;
+        let seen = given_seq.map_or(op.seen_seq, |g| op.seen_seq.min(g));
+        let seen_change = b.change_time(tx, seen).await?;
+        ctx.entry_floor = authority::entry_floor(previous_entry, seen_change);
         (authority::decide(op, &ctx), Some(ctx))
     } else {
         (
@@ -1695,7 +1759,7 @@ impl Storage for PostgresStorage {
         let key_hex = public_key.map(hex::encode);
         // Insert first (no-op if present), then lock the row: two logins of one device take turns.
         tx.execute(
-            "INSERT INTO devices (id, institution_id, public_key) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO devices (id, institution_id, public_key, given_seq) VALUES ($1, $2, $3, 0) ON CONFLICT (id) DO NOTHING",
             &[&dev, &inst, &key_hex],
         )
         .await?;
@@ -1792,6 +1856,25 @@ impl Storage for PostgresStorage {
             })
         })
         .transpose()
+    }
+
+    async fn record_given(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        device_id: DeviceId,
+        server_seq: u64,
+    ) -> Result<(), StorageError> {
+        let client = self.pool.get().await?;
+        // The condition keeps it a no-op (no row version written) when the mark is already there.
+        client
+            .execute(
+                "UPDATE devices SET given_seq = $3 WHERE id = $1 AND institution_id = $2 AND (given_seq IS NULL OR given_seq < $3)
+                 AND EXISTS (SELECT 1 FROM device_users u WHERE u.device_id = devices.id AND u.user_id = $4)",
+                &[&device_id.to_string(), &institution_id.to_string(), &(server_seq as i64), &user_id.to_string()],
+            )
+            .await?;
+        Ok(())
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
@@ -2410,6 +2493,7 @@ mod tests {
             "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
             "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
             "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
+            "b216baf9196363297933710fb31ec210658611808e5ebf6fde729784883da8d8",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

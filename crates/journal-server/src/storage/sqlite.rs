@@ -38,6 +38,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0003_reference_version.sql"),
     include_str!("migrations/0005_must_change_password.sql"),
     include_str!("migrations/0006_changes_by_load.sql"),
+    include_str!("migrations/0011_device_bounds.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -816,6 +817,10 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
 struct BatchState {
     policy: Policy,
     received_local: Option<NaiveDateTime>,
+    /// The institution's zone: changes' server times (UTC) are read in it.
+    timezone: String,
+    /// Local server time of changes by server_seq (an op's entry floor).
+    change_times: HashMap<u64, Option<NaiveDateTime>>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
     loads: HashMap<LoadId, Load>,
@@ -857,6 +862,8 @@ impl BatchState {
             .query_row(params![inst], |r| r.get(0))?;
         Ok(BatchState {
             received_local: authority::local_time(&institution.timezone, received_at),
+            timezone: institution.timezone.clone(),
+            change_times: HashMap::new(),
             policy: institution.policy,
             periods: ref_rows(tx, inst, KIND_PERIOD)?,
             bells: ref_rows(tx, inst, KIND_BELL)?,
@@ -935,22 +942,30 @@ impl BatchState {
         let slot = match self.devices.entry(id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let row: Option<(String, Option<String>, i64, String)> = tx
+                let row = tx
                     .prepare_cached(
-                        "SELECT institution_id, public_key, last_seq, last_hash FROM devices WHERE id = ?1",
+                        "SELECT institution_id, public_key, last_seq, last_hash, given_seq, last_device_time FROM devices WHERE id = ?1",
                     )?
                     .query_row(params![id.to_string()], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        let row = DeviceRow {
+                            institution_id: r.get(0)?,
+                            public_key: r.get(1)?,
+                            last_seq: r.get::<_, i64>(2)? as u64,
+                            last_hash: r.get(3)?,
+                            given_seq: r.get::<_, Option<i64>>(4)?.map(|g| g as u64),
+                            last_entry: None,
+                        };
+                        Ok((row, r.get::<_, Option<String>>(5)?))
                     })
                     .optional()?;
-                e.insert(row.map(
-                    |(institution_id, public_key, last_seq, last_hash)| DeviceRow {
-                        institution_id,
-                        public_key,
-                        last_seq: last_seq as u64,
-                        last_hash,
-                    },
-                ))
+                let row = match row {
+                    Some((mut d, last)) => {
+                        d.last_entry = last.as_deref().map(parse_time).transpose()?;
+                        Some(d)
+                    }
+                    None => None,
+                };
+                e.insert(row)
             }
         };
         Ok(slot.as_mut())
@@ -974,6 +989,31 @@ impl BatchState {
         Ok(on)
     }
 
+    /// The local server time of the institution's change `server_seq` (None for 0 or unknown).
+    fn change_time(
+        &mut self,
+        tx: &Connection,
+        inst: &str,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        if server_seq == 0 {
+            return Ok(None);
+        }
+        let zone = self.timezone.clone();
+        memo(&mut self.change_times, server_seq, || {
+            let at: Option<String> = tx
+                .prepare_cached(
+                    "SELECT server_time FROM changes WHERE institution_id = ?1 AND server_seq = ?2",
+                )?
+                .query_row(params![inst, server_seq as i64], |r| r.get(0))
+                .optional()?;
+            Ok(at
+                .map(|t| parse_time(&t))
+                .transpose()?
+                .and_then(|utc| authority::local_time(&zone, utc)))
+        })
+    }
+
     fn next_server_seq(&mut self) -> i64 {
         self.server_seq += 1;
         self.server_seq_moved = true;
@@ -985,12 +1025,13 @@ impl BatchState {
         for id in &self.devices_moved {
             if let Some(Some(d)) = self.devices.get(id) {
                 tx.prepare_cached(
-                    "UPDATE devices SET last_seq = ?2, last_hash = ?3 WHERE id = ?1",
+                    "UPDATE devices SET last_seq = ?2, last_hash = ?3, last_device_time = ?4 WHERE id = ?1",
                 )?
                 .execute(params![
                     id.to_string(),
                     d.last_seq as i64,
-                    d.last_hash
+                    d.last_hash,
+                    d.last_entry.as_ref().map(time_text)
                 ])?;
             }
         }
@@ -1008,6 +1049,10 @@ pub(crate) struct DeviceRow {
     pub public_key: Option<String>,
     pub last_seq: u64,
     pub last_hash: String,
+    /// The last server_seq the device was given (None: registered before this was recorded).
+    pub given_seq: Option<u64>,
+    /// The latest entry time of the device's ops so far (None: none recorded yet).
+    pub last_entry: Option<NaiveDateTime>,
 }
 
 /// The signature check of one op made before the batch's transaction, with the device key it used.
@@ -1318,6 +1363,9 @@ fn op_context(
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
     }
+    if let Some(id) = authority::kept_author(&ctx, op) {
+        ctx.kept_by = st.author(tx, inst, id)?.map(|u| u.full_name);
+    }
     Ok(ctx)
 }
 
@@ -1511,6 +1559,8 @@ fn push_one(
         });
     }
     // 2. The device and its chain.
+    let (mut previous_entry, mut given_seq) = (None, None);
+    let received_local = st.received_local;
     {
         let device = st.device(tx, op.device_id)?;
         if let Err(refusal) = check_device_chain_with(op, inst, device.as_deref(), pre) {
@@ -1521,11 +1571,22 @@ fn push_one(
         if let Some(d) = device {
             d.last_seq = op.device_seq;
             d.last_hash = op.hash.clone();
+            previous_entry = d.last_entry;
+            given_seq = d.given_seq;
+            d.last_entry = Some(authority::next_last_entry(
+                previous_entry,
+                op.device_time,
+                received_local,
+            ));
         }
     }
     st.devices_moved.insert(op.device_id);
     let decision = if st.user_on_device(tx, op.device_id, op.user_id)? {
-        let ctx = op_context(tx, inst, op, st)?;
+        let mut ctx = op_context(tx, inst, op, st)?;
+        ctx.device_given_seq = given_seq;
+        let seen = given_seq.map_or(op.seen_seq, |g| op.seen_seq.min(g));
+        let seen_change = st.change_time(tx, inst, seen)?;
+        ctx.entry_floor = authority::entry_floor(previous_entry, seen_change);
         let d = authority::decide(op, &ctx);
         (d, Some(ctx))
     } else {
@@ -1904,7 +1965,7 @@ impl Storage for SqliteStorage {
             match row {
                 None => {
                     tx.execute(
-                        "INSERT INTO devices (id, institution_id, public_key) VALUES (?1, ?2, ?3)",
+                        "INSERT INTO devices (id, institution_id, public_key, given_seq) VALUES (?1, ?2, ?3, 0)",
                         params![dev, inst, key_hex],
                     )?;
                 }
@@ -1993,6 +2054,39 @@ impl Storage for SqliteStorage {
                 })
             })
             .transpose()
+        })
+        .await
+    }
+
+    async fn record_given(
+        &self,
+        institution_id: InstitutionId,
+        user_id: UserId,
+        device_id: DeviceId,
+        server_seq: u64,
+    ) -> Result<(), StorageError> {
+        let (inst, dev) = (institution_id.to_string(), device_id.to_string());
+        let seq = server_seq as i64;
+        let (inst2, dev2, user) = (inst.clone(), dev.clone(), user_id.to_string());
+        let given: Option<Option<i64>> = self
+            .read(move |c| {
+                Ok(c.prepare_cached(
+                    "SELECT d.given_seq FROM devices d JOIN device_users u ON u.device_id = d.id AND u.user_id = ?3 WHERE d.id = ?1 AND d.institution_id = ?2",
+                )?
+                .query_row(params![dev2, inst2, user], |r| r.get(0))
+                .optional()?)
+            })
+            .await?;
+        // Unknown device, or the mark already this high: nothing to write.
+        if given.is_none_or(|g| g.is_some_and(|g| g >= seq)) {
+            return Ok(());
+        }
+        self.write(move |c| {
+            c.prepare_cached(
+                "UPDATE devices SET given_seq = ?3 WHERE id = ?1 AND institution_id = ?2 AND (given_seq IS NULL OR given_seq < ?3)",
+            )?
+            .execute(params![dev, inst, seq])?;
+            Ok(())
         })
         .await
     }
@@ -2316,7 +2410,16 @@ impl Storage for SqliteStorage {
     }
 
     async fn restore_from(&self, dir: &Path) -> Result<(), StorageError> {
-        let source = dir.join(BACKUP_FILE).to_string_lossy().into_owned();
+        let path = dir.join(BACKUP_FILE);
+        // A copy made by an older version has an older schema: brought to this one first, so
+        // the tables match column for column.
+        {
+            let mut copy = Connection::open(&path)?;
+            migrations()
+                .to_latest(&mut copy)
+                .map_err(|e| StorageError::Corrupt(format!("схема резервной копии: {e}")))?;
+        }
+        let source = path.to_string_lossy().into_owned();
         self.write(move |c| {
             c.execute("ATTACH DATABASE ?1 AS backup", params![source])?;
             let result = (|| {
@@ -2463,6 +2566,7 @@ mod tests {
             PINNED_0003,
             PINNED_0005,
             PINNED_0006,
+            PINNED_0011,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2484,4 +2588,5 @@ mod tests {
     const PINNED_0003: &str = "4641f07a2f4142f6464c84bfe239038f248ba9c0964a73d4f0013f07fe1b7ffe";
     const PINNED_0005: &str = "526242969b7153cd611bc18c8dd7d61c9d7b1216b4bef2d72319f98a2788caa3";
     const PINNED_0006: &str = "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320";
+    const PINNED_0011: &str = "ecae0c1d83d4046f060fe5a98e81e2d41a6d8d82d31f20cec405ece78a33dcf8";
 }

@@ -52,7 +52,8 @@ async fn state_of_a(s: &TestServer) -> (Value, u64, u64) {
 async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     let backups = tempfile::tempdir().expect("a temp dir for backups");
     let config = journal_server::ServerConfig {
-        backup_dir: Some(backups.path().to_path_buf()),
+        backup_dir: Some(backups.path().join("copies")),
+        backup_key: Some(backups.path().join("backup.key")),
         ..crate::support::test_config()
     };
     let s = TestServer::start_with(b, config).await;

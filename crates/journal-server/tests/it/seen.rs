@@ -161,6 +161,14 @@ async fn an_edit_without_having_pulled_the_value_is_still_a_conflict(b: Backend)
         "4",
         "the first accepted value wins"
     );
+    let journal_protocol::OpOutcome::Conflict { message, .. } = &r[0].outcome else {
+        panic!("a conflict: {:?}", r[0].outcome);
+    };
+    let when = t.format("%d.%m.%Y в %H:%M").to_string();
+    assert!(
+        message.contains("выставлено: вы") && message.contains(&when),
+        "the conflict says who entered the kept value (the same teacher, on the other PC) and when ({when}), not «раньше»: {message}"
+    );
 }
 
 async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
@@ -210,7 +218,142 @@ async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
     );
 }
 
+/// A value that came with `init --demo` or an import (no device, no server_seq) is in every device's
+/// first snapshot: correcting it is a sequential edit, never a conflict with «another device».
+async fn a_correction_of_an_imported_value_is_applied(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut classroom = s.device("teacher").await;
+    let staff_room = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let four = classroom.op(t, set_cell(lesson.id, student, "4"));
+    let r = s.push(&classroom, std::slice::from_ref(&four)).await;
+    applied_seq(&r[0].outcome);
+    // Make the «4» what the demo seeding or an import writes: no device, no server_seq.
+    let changed = s
+        .tamper(&format!(
+            "UPDATE cells SET device_id = NULL, server_seq = NULL WHERE lesson_id = '{}' AND student_id = '{}'",
+            lesson.id, student
+        ))
+        .await;
+    assert_eq!(changed, 1, "the cell is made an imported one");
+    let mut staff_room = staff_room;
+    let five = staff_room.op(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "5"),
+    );
+    let r = s.push(&staff_room, &[five]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "an imported value is seen by every device, so its correction is applied: {:?}",
+        r[0].outcome
+    );
+    assert_eq!(
+        cell_symbol(&s, &classroom, &four).await,
+        "5",
+        "the correction stands"
+    );
+}
+
+/// A device cannot claim to have seen more than it was sent: its seen_seq is capped at the last
+/// cursor the server gave it (snapshot or pull), so a made-up seen_seq does not turn a concurrent
+/// edit into a silent overwrite.
+async fn a_seen_seq_beyond_what_the_device_was_sent_is_capped(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut classroom = s.device("teacher").await;
+    let mut staff_room = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let before = pull_all(&s, &staff_room).await;
+    let four = classroom.op(t, set_cell(lesson.id, student, "4"));
+    let r = s.push(&classroom, std::slice::from_ref(&four)).await;
+    let four_seq = applied_seq(&r[0].outcome);
+    assert!(
+        before < four_seq,
+        "the staff room's pull came before the «4»"
+    );
+    let claims = staff_room.op_seen(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "5"),
+        four_seq + 1_000,
+    );
+    let r = s.push(&staff_room, &[claims]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "conflict",
+        "a device that was never sent the «4» cannot overwrite it by claiming a later seen_seq: {:?}",
+        r[0].outcome
+    );
+    assert_eq!(
+        cell_symbol(&s, &classroom, &four).await,
+        "4",
+        "the «4» stays"
+    );
+}
+
+/// An offline PC's exchange file is pushed and pulled from another PC of the same user: the pull
+/// names the offline device, so what it carries counts as sent to that device — and only to a
+/// device the user signed in on.
+async fn a_pull_for_another_device_of_the_user_counts_as_sent_to_it(b: Backend) {
+    let s = TestServer::start(b).await;
+    let mut classroom = s.device("teacher").await;
+    let mut offline = s.device("teacher").await;
+    let online = s.device("teacher").await;
+    let stranger = s.device("teacher2").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let t = s.during(&lesson);
+    let four = classroom.op(t, set_cell(lesson.id, student, "4"));
+    let r = s.push(&classroom, std::slice::from_ref(&four)).await;
+    let four_seq = applied_seq(&r[0].outcome);
+    let pull_for = |device: journal_core::DeviceId, token: String| {
+        let req = s
+            .get("/sync/pull")
+            .bearer_auth(token)
+            .query(&[("after", "0".to_string()), ("device", device.0.to_string())]);
+        async move {
+            let resp = req.send().await.expect("the pull reaches the server");
+            assert_eq!(resp.status(), 200, "a pull for a named device is answered");
+            let page: journal_server::dto::PullPage = resp.json().await.expect("a pull page");
+            page.next_after
+        }
+    };
+    // Someone else's pull naming the offline device does not vouch for it.
+    pull_for(offline.id, stranger.token.clone()).await;
+    let early = offline.op_seen(
+        t + chrono::Duration::minutes(1),
+        set_cell(lesson.id, student, "3"),
+        four_seq,
+    );
+    let r = s.push(&offline, &[early]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "conflict",
+        "another user's pull does not count as sent to this device"
+    );
+    let cursor = pull_for(offline.id, online.token.clone()).await;
+    assert!(cursor >= four_seq, "the carried pull reaches the «4»");
+    let corrected = offline.op_seen(
+        t + chrono::Duration::minutes(2),
+        set_cell(lesson.id, student, "5"),
+        cursor,
+    );
+    let r = s.push(&offline, &[corrected]).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "after the carried pull the offline device's correction is sequential: {:?}",
+        r[0].outcome
+    );
+}
+
 conformance!(
+    a_seen_seq_beyond_what_the_device_was_sent_is_capped,
+    a_pull_for_another_device_of_the_user_counts_as_sent_to_it,
+    a_correction_of_an_imported_value_is_applied,
     a_correction_from_a_device_that_had_pulled_the_value_is_applied,
     an_edit_without_having_pulled_the_value_is_still_a_conflict,
     a_final_from_a_device_that_had_pulled_it_is_applied
