@@ -9,10 +9,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use journal_core::{Action, GroupId, SubjectId};
 use journal_protocol::{AttestationForm, CurriculumLine, Snapshot};
@@ -21,15 +22,17 @@ use uuid::Uuid;
 
 use crate::admin_access::{permitted, reference_change_turn};
 use crate::error::{ApiError, ErrorBody};
-use crate::http::{ApiJson, Authenticated};
+use crate::http::{ApiJson, ApiQuery, Authenticated};
 use crate::storage::AdminAction;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/admin/curriculum",
-        get(read_curriculum).put(set_curriculum),
-    )
+    Router::new()
+        .route(
+            "/api/v1/admin/curriculum",
+            get(read_curriculum).put(set_curriculum),
+        )
+        .route("/api/v1/admin/curriculum/import", post(import_curriculum))
 }
 
 /// More hours than a year has in a period: a typing error, not a plan.
@@ -384,15 +387,235 @@ async fn set_curriculum(
     Ok(Json(out))
 }
 
+/// The columns of a plan file (CSV `;`/`,`/tab or XLSX), one line per group, subject and period.
+const COLUMNS: [journal_import::table::Column; 5] = [
+    journal_import::table::Column {
+        header: "Группа",
+        aliases: &["group"],
+        required: true,
+    },
+    journal_import::table::Column {
+        header: "Дисциплина",
+        aliases: &["Предмет", "subject"],
+        required: true,
+    },
+    journal_import::table::Column {
+        header: "Период",
+        aliases: &["Семестр", "period"],
+        required: true,
+    },
+    journal_import::table::Column {
+        header: "Часы",
+        aliases: &["Часов", "hours"],
+        required: true,
+    },
+    journal_import::table::Column {
+        header: "Форма аттестации",
+        aliases: &["Аттестация", "Форма контроля", "attestation"],
+        required: false,
+    },
+];
+
+fn file_refusal(row: usize, column: &str, message: String) -> CurriculumRefusal {
+    CurriculumRefusal {
+        status: 400,
+        code: "invalid_curriculum".into(),
+        message: format!("Строка {row} файла, «{column}»: {message}; ничего не изменено"),
+        field: Some(format!("rows[{row}].{column}")),
+    }
+}
+
+/// Reads a plan file into lines by names: a group by its name, a subject by its name or short name,
+/// a period by its name or number. The groups the file names get exactly its lines; other groups
+/// keep theirs.
+pub fn read_plan_file(
+    bytes: &[u8],
+    snap: &Snapshot,
+) -> Result<Vec<CurriculumLineBody>, CurriculumRefusal> {
+    use journal_import::text::normalise_name;
+    let bad_file = |e: journal_import::ImportError| CurriculumRefusal {
+        status: 400,
+        code: "invalid_curriculum".into(),
+        message: format!("{e}; ничего не изменено"),
+        field: None,
+    };
+    let table = journal_import::read_table(bytes).map_err(bad_file)?;
+    let cols = journal_import::table::Columns::locate(&table, &COLUMNS).map_err(bad_file)?;
+    let mut lines = Vec::new();
+    let mut named_groups = HashSet::new();
+    for row in &table.rows {
+        let n = row.number;
+        let (g, sub, per, hours, form) = (
+            cols.get(row, 0),
+            cols.get(row, 1),
+            cols.get(row, 2),
+            cols.get(row, 3),
+            cols.get(row, 4),
+        );
+        let group = snap
+            .groups
+            .iter()
+            .find(|x| normalise_name(&x.name) == normalise_name(g))
+            .ok_or_else(|| file_refusal(n, "Группа", format!("группа «{g}» не найдена")))?;
+        let subject = snap
+            .subjects
+            .iter()
+            .find(|x| {
+                normalise_name(&x.name) == normalise_name(sub)
+                    || normalise_name(&x.short_name) == normalise_name(sub)
+            })
+            .ok_or_else(|| {
+                file_refusal(n, "Дисциплина", format!("дисциплина «{sub}» не найдена"))
+            })?;
+        let period = snap
+            .periods
+            .iter()
+            .find(|x| {
+                normalise_name(&x.name) == normalise_name(per)
+                    || per.trim().parse::<u8>().ok() == Some(x.ordinal)
+            })
+            .ok_or_else(|| file_refusal(n, "Период", format!("период «{per}» не найден")))?;
+        let hours: u32 = hours
+            .trim()
+            .parse()
+            .map_err(|_| file_refusal(n, "Часы", format!("«{hours}» — не целое число часов")))?;
+        if !form.trim().is_empty() && parse_form(form).is_none() {
+            return Err(file_refusal(
+                n,
+                "Форма аттестации",
+                format!("форма «{form}» неизвестна (экзамен, зачёт, дифференцированный зачёт)"),
+            ));
+        }
+        named_groups.insert(group.id.0);
+        lines.push(CurriculumLineBody {
+            group_id: group.id.0,
+            subject_id: subject.id.0,
+            period_id: period.id.0,
+            hours,
+            attestation: (!form.trim().is_empty()).then(|| form.trim().to_string()),
+        });
+    }
+    // The file's own lines are checked first, so a refusal names the file's row.
+    if let Err(e) = check_curriculum(&lines, snap) {
+        let row = e
+            .field
+            .as_deref()
+            .and_then(|f| f.strip_prefix("lines["))
+            .and_then(|f| f.split(']').next())
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| table.rows.get(i))
+            .map_or(0, |r| r.number);
+        return Err(CurriculumRefusal {
+            message: e.message.replacen(
+                e.message.split(':').next().unwrap_or(""),
+                &format!("Строка {row} файла"),
+                1,
+            ),
+            field: Some(format!("rows[{row}]")),
+            ..e
+        });
+    }
+    lines.extend(
+        snap.curriculum
+            .iter()
+            .filter(|l| !named_groups.contains(&l.group_id.0))
+            .map(body_of),
+    );
+    Ok(lines)
+}
+
+/// `?dry_run=true`: only check and answer the plan as it would be.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PlanImportQuery {
+    /// Имя файла (для журнала аудита).
+    pub file: Option<String>,
+    /// true — только проверить: ответ показывает план после загрузки, база не меняется.
+    pub dry_run: Option<bool>,
+}
+
+/// The plan after an import (or as it would be, with `applied: false`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanImportReport {
+    pub applied: bool,
+    pub lines: Vec<CurriculumLineBody>,
+    pub differences: Vec<CurriculumDifference>,
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/curriculum/import", tag = "admin", security(("bearer" = [])),
+    request_body(description = "Учебный план: CSV или XLSX со столбцами «Группа», «Дисциплина», «Период», «Часы», «Форма аттестации»",
+        content((Vec<u8> = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    params(PlanImportQuery,
+        ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 200, description = "План загружен (applied: true) или проверен (dry_run=true, applied: false); группы файла получают ровно его строки", body = PlanImportReport),
+        (status = 400, description = "invalid_curriculum: нечитаемый файл, неизвестная группа, дисциплина, период, форма или неверные часы — с номером строки файла; ничего не изменено", body = CurriculumRefusal),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody)))]
+async fn import_curriculum(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiQuery(query): ApiQuery<PlanImportQuery>,
+    body: Bytes,
+) -> Result<Json<PlanImportReport>, CurriculumRefusal> {
+    let admin = permitted(
+        &state,
+        &auth,
+        &[Action::ManageYear],
+        "Учебный план ведёт администратор",
+    )
+    .await?;
+    let inst = auth.session.institution_id;
+    let _turn = reference_change_turn().await;
+    let (mut snap, _) = state.storage.snapshot(inst).await.map_err(ApiError::from)?;
+    let given = read_plan_file(&body, &snap)?;
+    let new = check_curriculum(&given, &snap)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let unchanged = new == snap.curriculum;
+    let old: Vec<CurriculumLineBody> = snap.curriculum.iter().map(body_of).collect();
+    snap.curriculum = new;
+    let out = view(&snap);
+    if dry_run || unchanged {
+        return Ok(Json(PlanImportReport {
+            applied: !dry_run,
+            lines: out.lines,
+            differences: out.differences,
+        }));
+    }
+    let file = query.file.unwrap_or_default();
+    state
+        .storage
+        .apply_institution_setup(
+            snap,
+            AdminAction {
+                institution_id: inst,
+                kind: "curriculum_changed".into(),
+                author_id: Some(admin.user.id),
+                device_id: Some(auth.session.device_id),
+                subject: format!("учебный план из файла {file}"),
+                detail: serde_json::json!({ "file": file, "old": old, "new": out.lines }),
+            },
+            state.config.now(),
+        )
+        .await
+        .map_err(ApiError::from)?;
+    Ok(Json(PlanImportReport {
+        applied: true,
+        lines: out.lines,
+        differences: out.differences,
+    }))
+}
+
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(read_curriculum, set_curriculum),
+    paths(read_curriculum, set_curriculum, import_curriculum),
     components(schemas(
         CurriculumLineBody,
         CurriculumBody,
         CurriculumView,
         CurriculumDifference,
-        CurriculumRefusal
+        CurriculumRefusal,
+        PlanImportReport
     ))
 )]
 pub struct CurriculumApiDoc;

@@ -213,4 +213,88 @@ async fn curriculum_is_kept_checked_and_compared_with_loads(b: Backend) {
     );
 }
 
-conformance!(curriculum_is_kept_checked_and_compared_with_loads);
+async fn a_plan_file_is_checked_by_row_and_replaces_its_groups_lines(b: Backend) {
+    let s = TestServer::start(b).await;
+    let admin = s.device("admin").await;
+    let teacher = s.device("teacher").await;
+    let snap = &s.snapshot;
+    let group = &snap.groups[0];
+    let (math, p1, p2) = (&snap.subjects[0], &snap.periods[0], &snap.periods[1]);
+    let post = |csv: String, dry_run: bool| {
+        s.post(&format!(
+            "/admin/curriculum/import?file=plan.csv&dry_run={dry_run}"
+        ))
+        .bearer_auth(&admin.token)
+        .header("content-type", "text/csv")
+        .body(csv)
+    };
+    let good = format!(
+        "Группа;Дисциплина;Период;Часы;Форма аттестации\n{g};{m};{p1};34;\n{g};{m};2;38;Дифференцированный зачёт\n",
+        g = group.name,
+        m = math.name,
+        p1 = p1.name
+    );
+    let before = s.pull(&teacher.token, 0, 1).await.reference_version;
+
+    let (st, report) = json_of(post(good.clone(), true)).await;
+    assert_eq!(st, 200, "a dry run answers: {report}");
+    assert_eq!(report["applied"], false, "nothing applied on a dry run");
+    assert_eq!(
+        report["lines"].as_array().map(Vec::len),
+        Some(2),
+        "{report}"
+    );
+    let bad = good.replace(&format!("{};{};2;", group.name, math.name), "ЯЯ-99;x;2;");
+    let (st, body) = json_of(post(bad, false)).await;
+    assert_eq!(
+        (st, body["field"].clone()),
+        (400, json!("rows[3].Группа")),
+        "an unknown group is refused with the file's row and column: {body}"
+    );
+    let (st, body) = json_of(post(good.replace(";34;", ";много;"), false)).await;
+    assert_eq!(
+        (st, body["field"].clone()),
+        (400, json!("rows[2].Часы")),
+        "hours that are not a number are refused by row: {body}"
+    );
+    assert_eq!(
+        s.pull(&teacher.token, 0, 1).await.reference_version,
+        before,
+        "a dry run and refusals change nothing"
+    );
+
+    let (st, report) = json_of(post(good, false)).await;
+    assert_eq!(st, 200, "the file is taken: {report}");
+    assert_eq!(report["applied"], true);
+    let (_, view) = json_of(s.get("/admin/curriculum").bearer_auth(&admin.token)).await;
+    let lines: Vec<(Value, Value, Value)> = view["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            (
+                l["period_id"].clone(),
+                l["hours"].clone(),
+                l["attestation"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (json!(p1.id.0), json!(34), Value::Null),
+            (json!(p2.id.0), json!(38), json!("graded_credit")),
+        ],
+        "the group's lines are the file's, a period found by its number too"
+    );
+    assert_eq!(
+        s.pull(&teacher.token, 0, 1).await.reference_version,
+        before + 1,
+        "the import raised the reference_version once"
+    );
+}
+
+conformance!(
+    curriculum_is_kept_checked_and_compared_with_loads,
+    a_plan_file_is_checked_by_row_and_replaces_its_groups_lines
+);

@@ -198,6 +198,9 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             }
             "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
             "/admin/students/{id}/plan" => vec![format!("/admin/students/{student}/plan")],
+            "/admin/curriculum/import" => {
+                vec!["/admin/curriculum/import?file=x.csv&dry_run=true".to_string()]
+            }
             "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
             "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
             "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],

@@ -290,6 +290,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/support",
         "/api/v1/admin/clock-skews",
         "/api/v1/admin/curriculum",
+        "/api/v1/admin/curriculum/import",
         "/api/v1/admin/students/{id}/plan",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
