@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -112,4 +112,26 @@ test("a student's individual plan is kept from the students' list", async () => 
   const plan = await api(`/admin/students/${studentId}/plan`);
   assert.equal(plan.individual, true, "the student now studies by a plan");
   assert.deepEqual(plan.loads.filter((l) => l.in_plan).map((l) => [l.load_id, l.hours]), [[loadId, 20]], "the ticked load with the student's hours");
+});
+
+test("a plan file is checked, then loaded into the grid", async () => {
+  await open(driver, "curriculum");
+  const group = await (await find(driver, "curriculum-group")).findElement({ css: "option:checked" });
+  const groupName = await group.getText();
+  const row = await (await find(driver, "curriculum-grid")).findElement({ css: "tbody tr:nth-child(2)" });
+  const subject = await row.getAttribute("data-subject");
+  const subjectName = await (await row.findElement({ css: "th" })).getText();
+  const dir = mkdtempSync(path.join(tmpdir(), "journal-web-plan-"));
+  const csv = path.join(dir, "plan.csv");
+  writeFileSync(csv, `Группа;Дисциплина;Период;Часы;Форма аттестации\n${groupName};${subjectName};1;40;\n${groupName};${subjectName};2;44;экзамен\n`);
+  await driver.executeScript("document.querySelector('details').open = true");
+  await (await find(driver, "curriculum-file")).sendKeys(csv);
+  await (await find(driver, "curriculum-file-check")).click();
+  await find(driver, "curriculum-file-checked", 15000);
+  await (await find(driver, "curriculum-file-load")).click();
+  await find(driver, "curriculum-file-loaded", 15000);
+  assert.equal(await (await find(driver, `curriculum-hours-${subject}-1`)).getAttribute("value"), "44", "the grid shows the file's hours");
+  await screenshot(driver, "curriculum-file");
+  const view = await api("/admin/curriculum");
+  assert.deepEqual(view.lines.filter((l) => l.subject_id === subject).map((l) => [l.hours, l.attestation ?? null]), [[40, null], [44, "exam"]], "the file's lines are stored");
 });

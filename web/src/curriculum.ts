@@ -2,7 +2,7 @@
 // through GET|PUT /admin/curriculum. The grid is one group at a time (subjects × periods); arrows and
 // Enter move between cells like a spreadsheet. Below it: where the plan and the loads disagree.
 
-import { ApiFailure, getJson, sendJson } from "./api";
+import { ApiFailure, getJson, sendFile, sendJson } from "./api";
 import { h, notice, openDialog, table } from "./dom";
 import { snapshot } from "./roster";
 import type { Uuid, YearSetup } from "./types";
@@ -179,11 +179,45 @@ export async function curriculumScreen(main: HTMLElement): Promise<void> {
     }
   });
   select.addEventListener("change", renderGrid);
+
+  // A plan file: the groups it names get exactly its lines (checked first, then loaded).
+  const file = h("input", { type: "file", accept: ".csv,.xlsx,text/csv", "data-testid": "curriculum-file", "aria-label": "Файл учебного плана" });
+  const fileStatus = h("div", { role: "status", "data-testid": "curriculum-file-status" });
+  const upload = async (dryRun: boolean) => {
+    fileStatus.replaceChildren();
+    const f = file.files?.[0];
+    if (!f) {
+      fileStatus.append(notice("error", "Выберите файл учебного плана", "curriculum-file-missing"));
+      return;
+    }
+    try {
+      const r = await sendFile<CurriculumView & { applied: boolean }>("/admin/curriculum/import", f, f.type || "text/csv", { file: f.name, dry_run: dryRun ? "true" : "false" });
+      if (dryRun) {
+        fileStatus.append(notice("info", `Файл прочитан: строк плана после загрузки — ${r.lines.length}, расхождений с нагрузкой — ${r.differences.length}. Нажмите «Загрузить», чтобы применить.`, "curriculum-file-checked"));
+      } else {
+        lines = r.lines;
+        renderGrid();
+        renderDifferences(r.differences);
+        fileStatus.append(notice("ok", "Учебный план загружен из файла", "curriculum-file-loaded"));
+      }
+    } catch (e) {
+      fileStatus.append(notice("error", (e as Error).message, "curriculum-file-refused"));
+    }
+  };
+  const fileBox = h("details", {},
+    h("summary", {}, "Загрузить из файла (CSV, XLSX)"),
+    h("p", { class: "hint" }, "Столбцы: «Группа», «Дисциплина», «Период» (название или номер), «Часы», «Форма аттестации» (экзамен, зачёт, дифференцированный зачёт). Группы из файла получают ровно его строки, остальные не меняются."),
+    h("div", { class: "toolbar" }, file,
+      h("button", { type: "button", onclick: () => void upload(true), "data-testid": "curriculum-file-check" }, "Проверить"),
+      h("button", { type: "button", onclick: () => void upload(false), "data-testid": "curriculum-file-load" }, "Загрузить")),
+    fileStatus,
+  );
   main.append(
     h("div", { class: "toolbar" }, h("label", { for: "curriculum-group" }, "Группа "), select),
     gridBox,
     h("div", { class: "toolbar" }, save),
     status,
+    fileBox,
     diffBox,
   );
   renderGrid();
