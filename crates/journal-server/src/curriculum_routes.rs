@@ -151,6 +151,16 @@ pub fn parse_form(text: &str) -> Option<AttestationForm> {
     })
 }
 
+/// The plan's lines whose group, subject and period still exist: a period replaced by a new year's
+/// setup or a removed group leaves its lines behind, shown nowhere and dropped at the next save.
+fn live_lines(snap: &Snapshot) -> impl Iterator<Item = &CurriculumLine> {
+    snap.curriculum.iter().filter(|l| {
+        snap.groups.iter().any(|g| g.id == l.group_id)
+            && snap.subjects.iter().any(|s| s.id == l.subject_id)
+            && snap.periods.iter().any(|p| p.id == l.period_id)
+    })
+}
+
 fn body_of(l: &CurriculumLine) -> CurriculumLineBody {
     CurriculumLineBody {
         group_id: l.group_id.0,
@@ -270,7 +280,7 @@ fn load_hours(snap: &Snapshot) -> BTreeMap<(GroupId, SubjectId), u32> {
 /// Where the plan and the loads disagree, group by group in the order of the groups and subjects.
 pub fn differences(snap: &Snapshot) -> Vec<CurriculumDifference> {
     let mut planned: BTreeMap<(GroupId, SubjectId), u32> = BTreeMap::new();
-    for l in &snap.curriculum {
+    for l in live_lines(snap) {
         *planned.entry((l.group_id, l.subject_id)).or_default() += l.hours;
     }
     let loads = load_hours(snap);
@@ -309,7 +319,7 @@ pub fn differences(snap: &Snapshot) -> Vec<CurriculumDifference> {
 
 fn view(snap: &Snapshot) -> CurriculumView {
     CurriculumView {
-        lines: snap.curriculum.iter().map(body_of).collect(),
+        lines: live_lines(snap).map(body_of).collect(),
         differences: differences(snap),
     }
 }
@@ -516,8 +526,7 @@ pub fn read_plan_file(
         });
     }
     lines.extend(
-        snap.curriculum
-            .iter()
+        live_lines(snap)
             .filter(|l| !named_groups.contains(&l.group_id.0))
             .map(body_of),
     );
@@ -649,5 +658,32 @@ mod tests {
         ] {
             assert_eq!(parse_form(form_word(f)), Some(f), "{f:?} reads back");
         }
+    }
+
+    #[test]
+    fn lines_left_behind_by_a_replaced_period_are_shown_nowhere_and_saving_drops_them() {
+        let mut snap = journal_demo::generate(
+            journal_demo::DEFAULT_SEED,
+            chrono::NaiveDate::from_ymd_opt(2027, 6, 25).unwrap_or_default(),
+        );
+        let load = snap.loads[0].clone();
+        let line = |period_id| CurriculumLine {
+            group_id: load.group_id,
+            subject_id: load.subject_id,
+            period_id,
+            hours: load.planned_hours,
+            attestation: None,
+        };
+        snap.curriculum = vec![
+            line(snap.periods[0].id),
+            line(journal_core::PeriodId(Uuid::now_v7())),
+        ];
+        let v = view(&snap);
+        assert_eq!(v.lines.len(), 1, "the line of a gone period is not shown");
+        assert_eq!(
+            check_curriculum(&v.lines, &snap).map(|l| l.len()).ok(),
+            Some(1),
+            "what the console sends back is accepted, without the gone line"
+        );
     }
 }
