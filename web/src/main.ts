@@ -14,6 +14,7 @@ import { auditScreen, backupsScreen } from "./service";
 import { helpScreen, roleHelp, suggestionsScreen } from "./help";
 import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
 import { curriculumScreen } from "./curriculum";
+import { controlScreen, reportsScreen } from "./reports";
 
 export interface Screen {
   path: string;
@@ -25,6 +26,9 @@ export interface Screen {
 
 /** Every role: the screens everybody has (their own password, their role's guide). */
 const EVERYONE: Role[] = ["director", "deputy", "department_head", "curator", "teacher", "social_pedagogue", "hr_officer", "admin", "inspector", "control_group", "student", "parent"];
+
+/** Who reads the control reports in the console (journal-core's ReadReports decides what each sees). */
+const REPORT_READERS: Role[] = ["deputy", "director", "admin", "department_head", "curator", "control_group"];
 
 const SCREENS: Screen[] = [
   { path: "/", title: "Готовность данных", render: readinessScreen },
@@ -43,6 +47,8 @@ const SCREENS: Screen[] = [
   { path: "/audit", title: "Журнал действий", render: auditScreen },
   { path: "/suggestions", title: "Предложения", render: suggestionsScreen },
   { path: "/help", title: "Справка", render: helpScreen },
+  { path: "/control", title: "Контроль ведения журнала", render: controlScreen, roles: REPORT_READERS },
+  { path: "/reports", title: "Отчёты", render: reportsScreen, roles: REPORT_READERS },
   // Other roles' screens go before this one: a user's first allowed screen is their start page.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
 ];

@@ -72,6 +72,11 @@ pub enum Action {
     /// Keep students' individual plans (ИУП): the administrator, and the deputy, whose duty 001
     /// names «формирование списков лиц, обучающихся по индивидуальным учебным планам».
     KeepIndividualPlans,
+    /// Read the control reports (journal-keeping control, timeliness, progress, attendance,
+    /// programme, forecast) over what the scope covers: a teacher their loads, a curator their
+    /// group, the administration and the control group the institution (001 п. 4.13, Приложение
+    /// «Заместитель директора» п. 13; 004 п. 1.3).
+    ReadReports,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -110,7 +115,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -136,13 +141,14 @@ impl Action {
         Action::ReadAudit,
         Action::ReadSuggestions,
         Action::KeepIndividualPlans,
+        Action::ReadReports,
     ];
 
     /// Whether the action only reads.
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics
+            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics | Action::ReadReports
         )
     }
 

@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sync/snapshot", get(snapshot))
         .route("/metrics", get(crate::metrics::metrics))
         .merge(crate::print_routes::routes())
+        .merge(crate::report_routes::routes())
         .merge(crate::clock_routes::routes())
         .merge(crate::suggestion_routes::routes())
         .merge(crate::help_routes::routes())
@@ -647,6 +648,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(
         ApiDoc::openapi()
             .merge_from(crate::print_routes::PrintApiDoc::openapi())
+            .merge_from(crate::report_routes::ReportApiDoc::openapi())
             .merge_from(crate::clock_routes::ClockApiDoc::openapi())
             .merge_from(crate::suggestion_routes::SuggestionApiDoc::openapi())
             .merge_from(crate::help_routes::HelpApiDoc::openapi())

@@ -35,6 +35,7 @@ pub mod policy_routes;
 pub mod print_routes;
 pub mod readiness_routes;
 pub mod reference_routes;
+pub mod report_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;

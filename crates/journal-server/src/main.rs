@@ -1,5 +1,5 @@
 //! `journal-server`: the institution server's command line (init, serve, audit verify, import,
-//! users, deactivate, reactivate, export, backup, restore).
+//! users, deactivate, reactivate, export, report, backup, restore).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -171,6 +171,39 @@ enum Command {
         /// For a PostgreSQL backup: an empty scratch database (postgres://…) to restore into.
         #[arg(long, value_name = "URL")]
         into: Option<String>,
+    },
+    /// A control report of the whole institution (control, timeliness, progress, attendance,
+    /// marks_count, curriculum, forecast) as JSON, CSV, XLSX or PDF.
+    Report {
+        kind: String,
+        /// Группа: идентификатор или название.
+        #[arg(long)]
+        group: Option<String>,
+        /// Преподаватель: идентификатор или логин.
+        #[arg(long)]
+        teacher: Option<String>,
+        /// Предмет: идентификатор или название.
+        #[arg(long)]
+        subject: Option<String>,
+        /// Учебный период: идентификатор или название.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// json, csv, xlsx or pdf.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// The file to write (default: standard output, for json and csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The institution (its id, full or short name); needed when the database holds several.
+        #[arg(long)]
+        institution: Option<String>,
+        /// "Now" in the institution's local time (default: the clock), e.g. 2026-11-16T12:00:00.
+        #[arg(long)]
+        at: Option<chrono::NaiveDateTime>,
     },
     /// Restore the database from a backup directory, or a backup file (.zip) downloaded from the
     /// console (checked against its manifest first).
@@ -528,6 +561,70 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => Ok(refused(&e, false)),
             }
+        }
+        Command::Report {
+            kind,
+            group,
+            teacher,
+            subject,
+            period,
+            from,
+            to,
+            format,
+            out,
+            institution,
+            at,
+        } => {
+            use journal_server::report_routes::{self as reports, ReportFormat, ReportQuery};
+            let inst = match admin::pick_institution(storage.as_ref(), institution.as_deref()).await
+            {
+                Ok(i) => i,
+                Err(e) => return Ok(refused(&e, false)),
+            };
+            let (snap, _) = storage.snapshot(inst).await?;
+            let now = at.unwrap_or_else(|| {
+                journal_server::authority::local_time(&snap.institution.timezone, now())
+                    .unwrap_or_else(now)
+            });
+            let query = ReportQuery {
+                group,
+                teacher,
+                subject,
+                period,
+                from,
+                to,
+                format: Some(format),
+            };
+            let made = journal_reports::ReportKind::from_code(&kind)
+                .map_err(reports::report_error)
+                .and_then(|kind| {
+                    let format = ReportFormat::parse(query.format.as_deref())?;
+                    let filter = reports::filter_of(&query, &snap)?;
+                    Ok((format, reports::render(kind, &snap, &filter, now, format)?))
+                });
+            let (format, bytes) = match made {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("Отчёт не сформирован: {} ({})", e.message, e.code);
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .with_context(|| format!("файл «{}»", path.display()))?;
+                    eprintln!("Отчёт записан в «{}»", path.display());
+                }
+                None if matches!(format, ReportFormat::Json | ReportFormat::Csv) => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+                None => {
+                    eprintln!("Для форматов xlsx и pdf укажите файл: --out ФАЙЛ");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to, backup_key } => {
             let backend = admin::backend_of(&cli.db);

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
-use crate::audit::{verify_chain, AuditEntry};
+use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
@@ -453,6 +453,26 @@ fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
         report.entries_checked += entries.len() as u64;
         let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
         report.problems.extend(verify_chain(&inst, &entries, head));
+        let mut stored = Vec::new();
+        for sql in [
+            "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = ?1 AND server_seq IS NOT NULL",
+            "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = ?1 AND server_seq IS NOT NULL",
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map(params![inst], |r| {
+                Ok(StoredValue {
+                    target: r.get(0)?,
+                    data: r.get(1)?,
+                    server_seq: r.get::<_, Option<i64>>(2)?.map(|s| s as u64),
+                })
+            })?;
+            for row in rows {
+                stored.push(row?);
+            }
+        }
+        report
+            .problems
+            .extend(crate::audit::verify_values(&inst, &entries, &stored));
     }
     Ok(report)
 }

@@ -173,6 +173,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/suggestions"
             | "/admin/support"
             | "/help"
+            | "/reports"
             | "/suggestions" => {
                 vec![path.trim_start_matches("/api/v1").to_string()]
             }
@@ -213,6 +214,24 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 format!("/print/extract?group={group}&student={student}&period=1"),
                 format!("/print/outage?date={}", today()),
             ],
+            "/reports/{kind}" => [
+                "control",
+                "timeliness",
+                "progress",
+                "attendance",
+                "marks_count",
+                "curriculum",
+                "forecast",
+            ]
+            .iter()
+            .flat_map(|k| {
+                [
+                    format!("/reports/{k}?group={group}"),
+                    format!("/reports/{k}?teacher={teacher}&format=csv"),
+                    format!("/reports/{k}"),
+                ]
+            })
+            .collect(),
             other => panic!("route {other} has no cross-institution case: add one"),
         };
         let has_id = path.contains('{') && !path.contains("{document}") && !path.contains("{kind}");

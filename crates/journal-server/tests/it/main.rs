@@ -56,6 +56,7 @@ mod prop;
 mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
+mod reports;
 mod seen;
 mod suggestions;
 mod support;
@@ -316,6 +317,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/help",
         "/api/v1/print/verify",
         "/api/v1/print/{document}",
+        "/api/v1/reports",
+        "/api/v1/reports/{kind}",
         "/api/v1/suggestions",
         "/api/v1/sync/pull",
         "/api/v1/sync/push",
