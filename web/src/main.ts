@@ -13,6 +13,7 @@ import { importScreen } from "./import";
 import { auditScreen, backupsScreen } from "./service";
 import { helpScreen, roleHelp, suggestionsScreen } from "./help";
 import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
+import { curriculumScreen } from "./curriculum";
 import { controlScreen, reportsScreen } from "./reports";
 import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 
@@ -40,6 +41,7 @@ const SCREENS: Screen[] = [
   { path: "/groups", title: "Группы", render: groupsScreen },
   { path: "/students", title: "Студенты", render: studentsScreen },
   { path: "/loads", title: "Нагрузка", render: loadsScreen },
+  { path: "/curriculum", title: "Учебный план", render: curriculumScreen },
   { path: "/users", title: "Пользователи", render: usersScreen },
   { path: "/import", title: "Импорт", render: importScreen },
   { path: "/backups", title: "Резервные копии", render: backupsScreen },

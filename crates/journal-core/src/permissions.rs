@@ -158,7 +158,13 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     Export | ReadAudit | ReadSuggestions | ReadDiaryViews
                 )
         }
-        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit | ReadDiaryViews),
+        Role::Deputy => {
+            supervisor()
+                || matches!(
+                    action,
+                    Export | ReadAudit | ReadDiaryViews | KeepIndividualPlans
+                )
+        }
         Role::DepartmentHead => {
             supervisor()
                 || (action == IssueDiaryLogins
@@ -174,6 +180,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | Backup
                     | ReadAudit
                     | EditStudentRoster
+                    | KeepIndividualPlans
                     | IssueDiaryLogins
                     | ManageStaffList
                     | ReadJournal
@@ -247,6 +254,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::SetAbsenceReason => "указывать причину отсутствия",
         Action::ReadAudit => "просматривать журнал действий",
         Action::ReadSuggestions => "читать предложения пользователей",
+        Action::KeepIndividualPlans => "вести индивидуальные учебные планы",
         Action::ReadReports => "просматривать отчёты",
         Action::ReadDiaryViews => "видеть, кто из родителей не открывал дневник",
     }

@@ -69,6 +69,9 @@ pub enum Action {
     /// Read the suggestions («Предложение») that users send to the administration, and mark them
     /// dealt with.
     ReadSuggestions,
+    /// Keep students' individual plans (ИУП): the administrator, and the deputy, whose duty 001
+    /// names «формирование списков лиц, обучающихся по индивидуальным учебным планам».
+    KeepIndividualPlans,
     /// Read the control reports (journal-keeping control, timeliness, progress, attendance,
     /// programme, forecast) over what the scope covers: a teacher their loads, a curator their
     /// group, the administration and the control group the institution (001 п. 4.13, Приложение
@@ -115,7 +118,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -140,6 +143,7 @@ impl Action {
         Action::SetAbsenceReason,
         Action::ReadAudit,
         Action::ReadSuggestions,
+        Action::KeepIndividualPlans,
         Action::ReadReports,
         Action::ReadDiaryViews,
     ];

@@ -608,7 +608,7 @@ fn subject_section(
     with_completion: bool,
 ) -> usize {
     let lessons = m.lessons(load.id, from, to);
-    let students = m.students_of(load.group_id, load.subgroup_id, from, to);
+    let students = m.students_of_load(load, from, to);
     // A final column after the last lesson of each period that ends inside the printed range.
     let mut columns: Vec<Column> = Vec::new();
     for (i, l) in lessons.iter().enumerate() {
@@ -1679,7 +1679,7 @@ fn outage(m: &Model, teacher_id: UserId, date: NaiveDate) -> Result<Doc, PrintEr
             0.0,
         );
         flow.gap(2.0);
-        let students = m.students_of(load.group_id, load.subgroup_id, date, date);
+        let students = m.students_of_load(load, date, date);
         let rows: Vec<Vec<String>> = students
             .iter()
             .enumerate()

@@ -23,9 +23,9 @@ use tokio_postgres::{GenericClient, NoTls};
 
 use super::sqlite::{
     check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
-    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
-    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT,
-    KIND_SUBGROUP, KIND_SUBJECT,
+    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_GROUP,
+    KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
+    KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
@@ -330,6 +330,22 @@ async fn put_ref_rows<C: GenericClient>(
         rows.push((
             KIND_SHIFT_BELL,
             super::sqlite::bell_key(r),
+            None,
+            to_json(r)?,
+        ));
+    }
+    for r in &snap.curriculum {
+        rows.push((
+            KIND_CURRICULUM,
+            super::sqlite::curriculum_key(r),
+            None,
+            to_json(r)?,
+        ));
+    }
+    for r in &snap.individual_plans {
+        rows.push((
+            KIND_INDIVIDUAL_PLAN,
+            r.student_id.to_string(),
             None,
             to_json(r)?,
         ));
@@ -2066,6 +2082,8 @@ impl Storage for PostgresStorage {
             plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
             rooms: ref_rows(&*tx, &inst, KIND_ROOM).await?,
             later_shift_bells: ref_rows(&*tx, &inst, KIND_SHIFT_BELL).await?,
+            curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
+            individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
             lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,

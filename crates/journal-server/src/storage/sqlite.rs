@@ -191,6 +191,13 @@ pub(crate) const KIND_LOAD: &str = "load";
 pub(crate) const KIND_PLAN_TOPIC: &str = "plan_topic";
 pub(crate) const KIND_ROOM: &str = "room";
 pub(crate) const KIND_SHIFT_BELL: &str = "shift_bell";
+pub(crate) const KIND_CURRICULUM: &str = "curriculum";
+pub(crate) const KIND_INDIVIDUAL_PLAN: &str = "individual_plan";
+
+/// A curriculum line's key: its group, subject and period (one line each).
+pub(crate) fn curriculum_key(r: &journal_protocol::CurriculumLine) -> String {
+    format!("{}:{}:{}", r.group_id, r.subject_id, r.period_id)
+}
 
 /// A bell line's key among the institution's bells: its number in the first shift (as before
 /// shifts existed), «shift:number» in a later one.
@@ -659,6 +666,18 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
     for (i, r) in snap.later_shift_bells.iter().enumerate() {
         put(KIND_SHIFT_BELL, bell_key(r), i, None, to_json(r)?)?;
     }
+    for (i, r) in snap.curriculum.iter().enumerate() {
+        put(KIND_CURRICULUM, curriculum_key(r), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.individual_plans.iter().enumerate() {
+        put(
+            KIND_INDIVIDUAL_PLAN,
+            r.student_id.to_string(),
+            i,
+            None,
+            to_json(r)?,
+        )?;
+    }
     Ok(())
 }
 
@@ -768,6 +787,8 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
         rooms: ref_rows(conn, inst, KIND_ROOM)?,
         later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
+        curriculum: ref_rows(conn, inst, KIND_CURRICULUM)?,
+        individual_plans: ref_rows(conn, inst, KIND_INDIVIDUAL_PLAN)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,

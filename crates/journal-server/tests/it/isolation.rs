@@ -166,6 +166,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/backups"
             | "/admin/logins/slips"
             | "/admin/policy"
+            | "/admin/curriculum"
             | "/admin/readiness"
             | "/admin/regime"
             | "/admin/rooms"
@@ -198,6 +199,10 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 vec![format!("/admin/students/{student}/withdraw")]
             }
             "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
+            "/admin/students/{id}/plan" => vec![format!("/admin/students/{student}/plan")],
+            "/admin/curriculum/import" => {
+                vec!["/admin/curriculum/import?file=x.csv&dry_run=true".to_string()]
+            }
             "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
             "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
             "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
@@ -313,6 +318,11 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
+        "/admin/curriculum" => json!({"lines": [{
+            "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],
+            "hours": 10,
+        }]}),
         "/admin/students" => json!({
             "last_name": "Захватов", "first_name": "Иван", "group_id": a["group_id"], "from": a["on"],
         }),

@@ -27,7 +27,9 @@ mod admin;
 mod admin_audit;
 mod admin_backups;
 mod admin_checks;
+mod admin_curriculum;
 mod admin_import;
+mod admin_individual_plan;
 mod admin_policy;
 mod admin_readiness;
 mod admin_reference;
@@ -289,6 +291,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/subjects/{id}",
         "/api/v1/admin/support",
         "/api/v1/admin/clock-skews",
+        "/api/v1/admin/curriculum",
+        "/api/v1/admin/curriculum/import",
+        "/api/v1/admin/students/{id}/plan",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
         "/api/v1/admin/users/{id}/password",
