@@ -286,6 +286,8 @@ pub fn snapshot() -> Snapshot {
         reopenings: vec![],
         rooms: vec![],
         later_shift_bells: vec![],
+        curriculum: vec![],
+        individual_plans: vec![],
     }
 }
 

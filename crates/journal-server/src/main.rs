@@ -80,6 +80,12 @@ enum Command {
             value_delimiter = ','
         )]
         backup_dir: Vec<PathBuf>,
+        /// For demo and test servers only: the server's clock stopped at 15:00 UTC of this day
+        /// (after the day's lessons in European Russia), matching a demo database made with
+        /// `init --demo --today` and devices run with a fixed clock on that day. Entry times are
+        /// judged against this clock.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
         /// Make a backup every day at this local time (HH:MM) into every --backup-dir.
         #[arg(long, value_name = "HH:MM", env = "JOURNAL_BACKUP_AT")]
         backup_at: Option<chrono::NaiveTime>,
@@ -370,6 +376,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tls_cert,
             tls_key,
             backup_dir,
+            today,
             backup_at,
             backup_keep,
             backup_key,
@@ -390,12 +397,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let backup_key = backup_key.or_else(|| admin::default_backup_key_path(&cli.db));
-            let config = ServerConfig {
+            let mut config = ServerConfig {
                 backup_dir: backup_dirs.first().cloned(),
                 backup_key: backup_key.clone(),
                 public_url,
                 ..ServerConfig::default()
             };
+            if let Some(date) = today {
+                eprintln!("Внимание: часы сервера сдвинуты на {date} (--today): только для демонстрации и тестов");
+                let now = date.and_hms_opt(15, 0, 0).unwrap_or_default();
+                config.clock = std::sync::Arc::new(move || now);
+            }
             let state = AppState::new(storage, config);
             if let Some(at) = backup_at {
                 let Some(key) = backup_key else {
