@@ -23,7 +23,9 @@ if [ ! -f "$SERVER_DB" ]; then
   "$BIN/journal-server" --db "$SERVER_DB" init --demo "${today_args[@]}"
 fi
 echo "run: institution server on http://$SERVER_ADDR (logins in the README, password demo)"
-"$BIN/journal-server" --db "$SERVER_DB" serve --addr "$SERVER_ADDR" &
+# The server keeps the same demo day (its clock stops at 15:00 UTC of it): entry times are judged
+# against the server's clock.
+"$BIN/journal-server" --db "$SERVER_DB" serve --addr "$SERVER_ADDR" "${today_args[@]}" &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 

@@ -169,7 +169,11 @@ export async function startServer({ today, port, policy } = {}) {
     async start() {
       if (child) return;
       const log = openSync(path.join(LOGS, "journal-server.log"), "a");
-      child = spawn(bin, ["--db", db, "serve", "--addr", `127.0.0.1:${chosen}`], {
+      // The server's clock on the demo's day, like the app's JOURNAL_NOW: entry times are judged
+      // against what the server has recorded.
+      const serveArgs = ["--db", db, "serve", "--addr", `127.0.0.1:${chosen}`];
+      if (today) serveArgs.push("--today", today);
+      child = spawn(bin, serveArgs, {
         stdio: ["ignore", log, log],
       });
       child.once("exit", () => {

@@ -13,6 +13,8 @@ import { importScreen } from "./import";
 import { auditScreen, backupsScreen } from "./service";
 import { helpScreen, roleHelp, suggestionsScreen } from "./help";
 import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
+import { curriculumScreen } from "./curriculum";
+import { controlScreen, reportsScreen } from "./reports";
 import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 
 export interface Screen {
@@ -26,6 +28,9 @@ export interface Screen {
 /** Every role: the screens everybody has (their own password, their role's guide). */
 const EVERYONE: Role[] = ["director", "deputy", "department_head", "curator", "teacher", "social_pedagogue", "hr_officer", "admin", "inspector", "control_group", "student", "parent"];
 
+/** Who reads the control reports in the console (journal-core's ReadReports decides what each sees). */
+const REPORT_READERS: Role[] = ["deputy", "director", "admin", "department_head", "curator", "control_group"];
+
 const SCREENS: Screen[] = [
   { path: "/", title: "Готовность данных", render: readinessScreen },
   { path: "/institution", title: "Учреждение", render: institutionScreen },
@@ -36,12 +41,15 @@ const SCREENS: Screen[] = [
   { path: "/groups", title: "Группы", render: groupsScreen },
   { path: "/students", title: "Студенты", render: studentsScreen },
   { path: "/loads", title: "Нагрузка", render: loadsScreen },
+  { path: "/curriculum", title: "Учебный план", render: curriculumScreen },
   { path: "/users", title: "Пользователи", render: usersScreen },
   { path: "/import", title: "Импорт", render: importScreen },
   { path: "/backups", title: "Резервные копии", render: backupsScreen },
   { path: "/audit", title: "Журнал действий", render: auditScreen },
   { path: "/suggestions", title: "Предложения", render: suggestionsScreen },
   { path: "/help", title: "Справка", render: helpScreen },
+  { path: "/control", title: "Контроль ведения журнала", render: controlScreen, roles: REPORT_READERS },
+  { path: "/reports", title: "Отчёты", render: reportsScreen, roles: REPORT_READERS },
   { path: "/diary", title: "Дневник", render: diaryScreen, roles: ["student", "parent"] },
   { path: "/results", title: "Успеваемость", render: resultsScreen, roles: ["student", "parent"] },
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },

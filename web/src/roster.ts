@@ -4,6 +4,7 @@
 import { getJson, sendJson } from "./api";
 import { button, formView, h, notice, openDialog, ruDate, table, today } from "./dom";
 import { go, link } from "./main";
+import { individualPlanDialog } from "./curriculum";
 import type { Group, Load, Snapshot, SnapshotResponse, Student } from "./types";
 
 export async function snapshot(): Promise<Snapshot> {
@@ -113,6 +114,8 @@ export async function studentsScreen(main: HTMLElement): Promise<void> {
                   button("Перевести", () => transferDialog(snap, r.s, group.id), `transfer-${r.s.id}`, "link"),
                   " ",
                   button("Отчислить", () => withdrawDialog(r.s, group.id), `withdraw-${r.s.id}`, "link"),
+                  " ",
+                  button("ИУП", () => void individualPlanDialog(r.s.id, () => go(`/students?group=${group.id}`)), `plan-${r.s.id}`, "link"),
                 ],
         },
       ],

@@ -611,6 +611,12 @@ impl PrintDocument {
             R::OutagePages { teacher_id, date } if teacher_id == me => {
                 PrintDocument::OutagePages { date }
             }
+            R::Report { .. } => {
+                return Err(crate::ApiError::new(
+                    "print_report_on_server",
+                    "Распечатку отчёта сверяет с журналом сервер учреждения",
+                ))
+            }
             R::OutagePages { .. } => {
                 return Err(crate::ApiError::new(
                     "print_other_teacher",

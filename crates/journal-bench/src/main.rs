@@ -6,11 +6,14 @@
 //! run and on the same disk, and opening a 35 × 120 grid. `-- print` times the whole-year journal
 //! PDF of the largest demo group (journal-print). `-- server` pushes and pulls through the
 //! institution server's HTTP API on 127.0.0.1 (SQLite and a throwaway PostgreSQL cluster).
+//! `-- reports` computes every control report (journal-reports) from the server's SQLite database
+//! for an institution ten times the demo.
 //! `-- diary` has parents read their child's diary week at once from an institution ten times the
 //! demo (`--scale`, `--parents`).
 
 mod diary_suite;
 mod print_suite;
+mod reports_suite;
 mod server_suite;
 mod store;
 
@@ -22,6 +25,7 @@ enum Suite {
     Store,
     Server,
     Print,
+    Reports,
     /// Parents reading their child's week (not part of `all`: it builds a large institution).
     Diary,
     All,
@@ -169,6 +173,35 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("print: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if matches!(args.suite, Suite::Reports | Suite::All) {
+        match reports_suite::run() {
+            Ok(list) => {
+                for (name, value, unit) in list {
+                    let (target, met) = match name.as_str() {
+                        "report_control_s" => ("<=0.3".to_string(), Some(value <= 0.3)),
+                        n if n.starts_with("report_")
+                            && n.ends_with("_s")
+                            && n != "report_snapshot_read_s" =>
+                        {
+                            ("<=1".to_string(), Some(value <= 1.0))
+                        }
+                        _ => (String::new(), None),
+                    };
+                    figures.push(Figure {
+                        name,
+                        value,
+                        unit,
+                        target,
+                        met,
+                    });
+                }
+            }
+            Err(e) => {
+                eprintln!("reports: {e:#}");
                 return ExitCode::FAILURE;
             }
         }

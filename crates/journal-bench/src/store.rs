@@ -251,6 +251,8 @@ fn bench_data() -> Result<BenchData> {
         students: students.clone(),
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
+        curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     };
     Ok(BenchData {
         snap,

@@ -123,6 +123,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             | PrintDocuments
             | ResolveRemark
             | SetAbsenceReason
+            | ReadReports
     );
     let reads = action.is_read();
     let supervisor = || {
@@ -157,7 +158,13 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     Export | ReadAudit | ReadSuggestions | ReadDiaryViews
                 )
         }
-        Role::Deputy => supervisor() || matches!(action, Export | ReadAudit | ReadDiaryViews),
+        Role::Deputy => {
+            supervisor()
+                || matches!(
+                    action,
+                    Export | ReadAudit | ReadDiaryViews | KeepIndividualPlans
+                )
+        }
         Role::DepartmentHead => {
             supervisor()
                 || (action == IssueDiaryLogins
@@ -173,6 +180,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | Backup
                     | ReadAudit
                     | EditStudentRoster
+                    | KeepIndividualPlans
                     | IssueDiaryLogins
                     | ManageStaffList
                     | ReadJournal
@@ -180,6 +188,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | ReadTopics
                     | PrintDocuments
                     | ReadSuggestions
+                    | ReadReports
                     | ReadDiaryViews
             ) || (policy.deputy_records_substitutions && action == RecordSubstitution)
         }
@@ -245,6 +254,8 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::SetAbsenceReason => "указывать причину отсутствия",
         Action::ReadAudit => "просматривать журнал действий",
         Action::ReadSuggestions => "читать предложения пользователей",
+        Action::KeepIndividualPlans => "вести индивидуальные учебные планы",
+        Action::ReadReports => "просматривать отчёты",
         Action::ReadDiaryViews => "видеть, кто из родителей не открывал дневник",
     }
 }
@@ -598,6 +609,55 @@ mod tests {
                 },
                 ..Policy::default()
             })
+    }
+
+    #[test]
+    fn reports_by_scope() {
+        // 001 п. 4.13, Приложение «Заместитель директора» п. 13: the administration reads the
+        // control reports of the institution; a teacher those of own loads, a curator the group's.
+        let p = Policy::default();
+        for role in [
+            Role::Deputy,
+            Role::Director,
+            Role::DepartmentHead,
+            Role::Admin,
+            Role::ControlGroup,
+            Role::Inspector,
+        ] {
+            assert!(
+                ok(role, Action::ReadReports, Scope::Institution, &p),
+                "{role:?} reads every report"
+            );
+        }
+        assert!(
+            ok(Role::Teacher, Action::ReadReports, Scope::OwnLoad, &p),
+            "a teacher: own loads"
+        );
+        assert!(
+            !ok(Role::Teacher, Action::ReadReports, Scope::Institution, &p),
+            "not another's load"
+        );
+        assert!(
+            ok(Role::Curator, Action::ReadReports, Scope::OwnGroup, &p),
+            "a curator: own group"
+        );
+        assert!(
+            !ok(Role::Curator, Action::ReadReports, Scope::Institution, &p),
+            "not another group"
+        );
+        for role in [
+            Role::Student,
+            Role::Parent,
+            Role::SocialPedagogue,
+            Role::HrOfficer,
+        ] {
+            for scope in Scope::ALL {
+                assert!(
+                    !ok(role, Action::ReadReports, scope, &p),
+                    "{role:?} reads no report ({scope:?})"
+                );
+            }
+        }
     }
 
     proptest! {

@@ -69,6 +69,14 @@ pub enum Action {
     /// Read the suggestions («Предложение») that users send to the administration, and mark them
     /// dealt with.
     ReadSuggestions,
+    /// Keep students' individual plans (ИУП): the administrator, and the deputy, whose duty 001
+    /// names «формирование списков лиц, обучающихся по индивидуальным учебным планам».
+    KeepIndividualPlans,
+    /// Read the control reports (journal-keeping control, timeliness, progress, attendance,
+    /// programme, forecast) over what the scope covers: a teacher their loads, a curator their
+    /// group, the administration and the control group the institution (001 п. 4.13, Приложение
+    /// «Заместитель директора» п. 13; 004 п. 1.3).
+    ReadReports,
     /// See which parents of a group have not opened the family diary lately (the group's curator,
     /// who answers for contact with the parents, and the administration).
     ReadDiaryViews,
@@ -110,7 +118,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -135,6 +143,8 @@ impl Action {
         Action::SetAbsenceReason,
         Action::ReadAudit,
         Action::ReadSuggestions,
+        Action::KeepIndividualPlans,
+        Action::ReadReports,
         Action::ReadDiaryViews,
     ];
 
@@ -142,7 +152,7 @@ impl Action {
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics
+            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics | Action::ReadReports
         )
     }
 

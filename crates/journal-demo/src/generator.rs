@@ -756,6 +756,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         reopenings: Vec::new(),
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
+        curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     }
 }
 

@@ -112,6 +112,9 @@ pub(crate) fn build(
             period_id,
         } => extract(&m, *student_id, *period_id, ctx),
         PrintRequest::OutagePages { teacher_id, date } => outage(&m, *teacher_id, *date),
+        PrintRequest::Report { report, filter } => {
+            crate::report::report_doc(snap, *report, filter, ctx)
+        }
     }
 }
 
@@ -119,29 +122,29 @@ pub(crate) fn build(
 // Flowing content and tables
 
 /// Writes top to bottom, starting new pages as needed.
-struct Flow<'d> {
-    doc: &'d mut Doc,
-    y: f32,
+pub(crate) struct Flow<'d> {
+    pub(crate) doc: &'d mut Doc,
+    pub(crate) y: f32,
 }
 
 impl<'d> Flow<'d> {
-    fn on_new_page(doc: &'d mut Doc) -> Self {
+    pub(crate) fn on_new_page(doc: &'d mut Doc) -> Self {
         doc.new_page();
         Flow { doc, y: TOP }
     }
 
-    fn need(&mut self, h: f32) {
+    pub(crate) fn need(&mut self, h: f32) {
         if self.y + h > BOTTOM {
             self.doc.new_page();
             self.y = TOP;
         }
     }
 
-    fn page(&mut self) -> &mut Page {
+    pub(crate) fn page(&mut self) -> &mut Page {
         self.doc.last()
     }
 
-    fn para(&mut self, text: &str, size: f32, face: Face, indent: f32) {
+    pub(crate) fn para(&mut self, text: &str, size: f32, face: Face, indent: f32) {
         let w = self.page().content_width() - indent;
         let lh = line_h(size);
         for line in wrap(text, w, size, face) {
@@ -157,18 +160,18 @@ impl<'d> Flow<'d> {
         }
     }
 
-    fn heading(&mut self, text: &str) {
+    pub(crate) fn heading(&mut self, text: &str) {
         self.need(14.0);
         let y = self.y;
         self.page().centered(y + 5.0, 12.0, Face::Bold, text);
         self.y += 10.0;
     }
 
-    fn gap(&mut self, h: f32) {
+    pub(crate) fn gap(&mut self, h: f32) {
         self.y += h;
     }
 
-    fn table(&mut self, cols: &[(&str, f32, Align)], rows: &[Vec<String>], min_h: f32) {
+    pub(crate) fn table(&mut self, cols: &[(&str, f32, Align)], rows: &[Vec<String>], min_h: f32) {
         let total: f32 = cols.iter().map(|c| c.1).sum();
         let widths = |p: &Page| -> Vec<f32> {
             let k = p.content_width() / total;
@@ -605,7 +608,7 @@ fn subject_section(
     with_completion: bool,
 ) -> usize {
     let lessons = m.lessons(load.id, from, to);
-    let students = m.students_of(load.group_id, load.subgroup_id, from, to);
+    let students = m.students_of_load(load, from, to);
     // A final column after the last lesson of each period that ends inside the printed range.
     let mut columns: Vec<Column> = Vec::new();
     for (i, l) in lessons.iter().enumerate() {
@@ -1676,7 +1679,7 @@ fn outage(m: &Model, teacher_id: UserId, date: NaiveDate) -> Result<Doc, PrintEr
             0.0,
         );
         flow.gap(2.0);
-        let students = m.students_of(load.group_id, load.subgroup_id, date, date);
+        let students = m.students_of_load(load, date, date);
         let rows: Vec<Vec<String>> = students
             .iter()
             .enumerate()

@@ -9,6 +9,9 @@
 //! - [`finals_sheet`]: «Сводная ведомость итоговых оценок» of a group for the year;
 //! - [`extract`]: «Выписка» of one student's marks and attendance for a period, for a parent;
 //! - [`outage_pages`]: a teacher's lessons of a day with empty cells, to fill by hand during an outage;
+//! - a control report ([`PrintRequest::Report`], journal-reports) with its figures, bar charts and
+//!   tables;
+//! - [`login_slips`]: cut-out slips with a login, a first password and the server's address.
 //! - [`login_slips`]: cut-out slips with a login, a first password and the server's address;
 //! - [`unseen_parents`]: a group's parents who have not opened the family diary lately.
 //!
@@ -26,6 +29,7 @@ pub mod layout;
 mod model;
 pub mod parents;
 mod pdf;
+mod report;
 pub mod slips;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -75,6 +79,11 @@ pub enum PrintRequest {
         teacher_id: UserId,
         date: NaiveDate,
     },
+    /// A control report (journal-reports) with its filter, computed at the generation time.
+    Report {
+        report: journal_reports::ReportKind,
+        filter: journal_reports::Filter,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -99,6 +108,8 @@ pub enum PrintError {
     Font(String),
     #[error("Файл не является PDF-документом журнала: {0}")]
     NotJournalPdf(String),
+    #[error("{0}")]
+    Report(journal_reports::ReportError),
 }
 
 impl PrintError {
@@ -115,6 +126,7 @@ impl PrintError {
             PrintError::NoLessons(_) => "print_no_lessons",
             PrintError::Font(_) => "print_font_invalid",
             PrintError::NotJournalPdf(_) => "print_not_journal_pdf",
+            PrintError::Report(e) => e.code(),
         }
     }
 }

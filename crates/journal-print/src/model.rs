@@ -163,6 +163,20 @@ impl<'a> Model<'a> {
         v
     }
 
+    /// The students on a load's pages between the dates: the group's (subgroup's), less those who
+    /// study by an individual plan without this load (`Snapshot::studies_load`).
+    pub fn students_of_load(
+        &self,
+        load: &journal_protocol::Load,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<&'a Student> {
+        self.students_of(load.group_id, load.subgroup_id, from, to)
+            .into_iter()
+            .filter(|s| self.snap.studies_load(s.id, load))
+            .collect()
+    }
+
     /// Whether a student belonged to the group (subgroup) on a date.
     pub fn member_on(
         &self,

@@ -38,6 +38,14 @@ pub struct Snapshot {
     /// older copy, which keeps one time per lesson number, still imports the snapshot.
     #[serde(default)]
     pub later_shift_bells: Vec<Bell>,
+    /// The учебный план: hours of each subject in each period for each group (absent in older
+    /// snapshots: none kept).
+    #[serde(default)]
+    pub curriculum: Vec<CurriculumLine>,
+    /// Individual plans (ИУП) of students whose membership says `individual_plan` (absent in
+    /// older snapshots: such a student is on every page of the group).
+    #[serde(default)]
+    pub individual_plans: Vec<IndividualPlan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,6 +200,29 @@ pub struct Student {
     pub birth_date: Option<NaiveDate>,
 }
 
+impl Snapshot {
+    /// Whether a student of the load's group is on the load's pages: yes, unless their membership
+    /// of the group is by an individual plan that is kept and does not list the load (an ИУП not
+    /// yet filled in keeps the student on every page, as before plans were kept).
+    pub fn studies_load(&self, student: StudentId, load: &Load) -> bool {
+        let by_plan = self
+            .memberships
+            .iter()
+            .any(|m| m.student_id == student && m.group_id == load.group_id && m.individual_plan);
+        if !by_plan {
+            return true;
+        }
+        match self
+            .individual_plans
+            .iter()
+            .find(|p| p.student_id == student)
+        {
+            Some(plan) => plan.loads.iter().any(|l| l.load_id == load.id),
+            None => true,
+        }
+    }
+}
+
 impl Student {
     pub fn full_name(&self) -> String {
         match &self.patronymic {
@@ -252,6 +283,60 @@ pub struct Load {
     pub to: Option<NaiveDate>,
     /// Hours by the curriculum for the year.
     pub planned_hours: u32,
+}
+
+/// Form of промежуточная аттестация a curriculum line ends with in its period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttestationForm {
+    /// Экзамен.
+    Exam,
+    /// Зачёт.
+    Credit,
+    /// Дифференцированный зачёт.
+    GradedCredit,
+    /// Другие формы контроля (контрольная работа, …), as the plan names them.
+    Other,
+}
+
+impl AttestationForm {
+    pub fn ru(self) -> &'static str {
+        match self {
+            AttestationForm::Exam => "экзамен",
+            AttestationForm::Credit => "зачёт",
+            AttestationForm::GradedCredit => "дифференцированный зачёт",
+            AttestationForm::Other => "другая форма контроля",
+        }
+    }
+}
+
+/// One cell of the учебный план: a group's hours of a subject in a period. Kept per group rather
+/// than per specialty: groups of one specialty admitted in different years follow different plans,
+/// and a group's loads are what the plan is compared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurriculumLine {
+    pub group_id: GroupId,
+    pub subject_id: SubjectId,
+    pub period_id: PeriodId,
+    pub hours: u32,
+    /// None: no attestation in this period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<AttestationForm>,
+}
+
+/// A student's individual plan (ИУП): the loads (subjects) they study and their hours in each. A
+/// student with an ИУП membership is on exactly these loads' pages of the group's journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndividualPlan {
+    pub student_id: StudentId,
+    pub loads: Vec<IndividualPlanLoad>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndividualPlanLoad {
+    pub load_id: LoadId,
+    /// The student's hours in the load for the year.
+    pub hours: u32,
 }
 
 /// One topic of the КТП (календарно-тематический план) of a load.
@@ -769,6 +854,13 @@ impl Snapshot {
             lessons,
             rooms: self.rooms.clone(),
             later_shift_bells: self.later_shift_bells.clone(),
+            curriculum: self.curriculum.clone(),
+            individual_plans: self
+                .individual_plans
+                .iter()
+                .filter(|p| student_ids.contains(&p.student_id))
+                .cloned()
+                .collect(),
         };
         (view, scope)
     }
@@ -799,6 +891,8 @@ impl Snapshot {
             reopenings: Vec::new(),
             rooms: self.rooms.clone(),
             later_shift_bells: self.later_shift_bells.clone(),
+            curriculum: Vec::new(),
+            individual_plans: Vec::new(),
         }
     }
 }
@@ -1103,6 +1197,8 @@ pub(crate) mod tests {
                 .collect(),
             rooms: Vec::new(),
             later_shift_bells: Vec::new(),
+            curriculum: Vec::new(),
+            individual_plans: Vec::new(),
         }
     }
 

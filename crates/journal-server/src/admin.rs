@@ -17,6 +17,8 @@ use crate::storage::{AdminAction, Storage};
 /// The name of the manifest file in a backup directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
+use crate::backup_seal::{self, BackupKey};
+
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
     #[error("В базе данных нет ни одного учреждения: сначала выполните init")]
@@ -41,6 +43,18 @@ pub enum AdminError {
     BackupDamaged(String),
     #[error("База данных не пуста: чтобы заменить её резервной копией, добавьте --force")]
     NotEmpty,
+    #[error("Подпись резервной копии не сходится: копия изменена после создания или сделана другим ключом; восстановление отменено")]
+    BackupSignature,
+    #[error("Резервная копия не подписана (сделана прежней версией сервера): её подлинность не проверить. Если вы уверены в ней, добавьте --accept-unsigned")]
+    BackupUnsigned,
+    #[error(
+        "Копия зашифрована ключом {0}, а ключа резервных копий нет: укажите его через --backup-key"
+    )]
+    BackupKeyNeeded(String),
+    #[error("Не задан ключ резервных копий: для базы PostgreSQL укажите файл ключа через --backup-key (если файла нет, он будет создан)")]
+    NoBackupKey,
+    #[error("{0}")]
+    Seal(#[from] crate::backup_seal::SealError),
 }
 
 impl AdminError {
@@ -56,6 +70,11 @@ impl AdminError {
             AdminError::File { .. } => "file_error",
             AdminError::BackupDamaged(_) => "backup_damaged",
             AdminError::NotEmpty => "database_not_empty",
+            AdminError::BackupSignature => "backup_signature_invalid",
+            AdminError::BackupUnsigned => "backup_unsigned",
+            AdminError::BackupKeyNeeded(_) => "backup_key_missing",
+            AdminError::NoBackupKey => "backup_key_missing",
+            AdminError::Seal(e) => e.code(),
         }
     }
 }
@@ -402,6 +421,10 @@ pub struct Manifest {
     /// Each institution's last server_seq when the backup started (the copy holds at least these).
     pub server_seq: Vec<(InstitutionId, u64)>,
     pub files: Vec<ManifestFile>,
+    /// The id of the backup key the files are encrypted with (see [`crate::backup_seal`]); None
+    /// in copies made before backups were sealed (plain files, no signature).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
 }
 
 fn sha256_file(path: &Path) -> Result<(u64, String), AdminError> {
@@ -409,15 +432,17 @@ fn sha256_file(path: &Path) -> Result<(u64, String), AdminError> {
     Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
 }
 
-/// Takes a consistent backup into `dir` (created; must be empty) while the server may be serving,
-/// and writes its manifest.
+/// Takes a consistent backup into `dir` (created; must be empty) while the server may be serving:
+/// every file encrypted with `key`, the manifest signed, the directory and its files private.
 pub async fn backup(
     storage: &dyn Storage,
     backend: &str,
     dir: &Path,
     now: NaiveDateTime,
+    key: &BackupKey,
 ) -> Result<Manifest, AdminError> {
     std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
+    backup_seal::make_private(dir)?;
     let not_empty = std::fs::read_dir(dir)
         .map_err(|e| file_error(dir, e))?
         .next()
@@ -429,28 +454,61 @@ pub async fn backup(
     let names = storage.backup_to(dir).await?;
     let mut files = Vec::new();
     for name in names {
-        let (size, sha256) = sha256_file(&dir.join(&name))?;
-        files.push(ManifestFile { name, size, sha256 });
+        let sealed = key.seal_file(dir, &name)?;
+        let (size, sha256) = sha256_file(&dir.join(&sealed))?;
+        files.push(ManifestFile {
+            name: sealed,
+            size,
+            sha256,
+        });
     }
     let manifest = Manifest {
         backend: backend.to_string(),
         created_at: now,
         server_seq,
         files,
+        key_id: Some(key.id()),
     };
     let path = dir.join(MANIFEST_FILE);
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| file_error(&path, e))?;
-    std::fs::write(&path, json).map_err(|e| file_error(&path, e))?;
+    std::fs::write(&path, &json).map_err(|e| file_error(&path, e))?;
+    backup_seal::make_private(&path)?;
+    let sig_path = dir.join(backup_seal::SIGNATURE_FILE);
+    std::fs::write(&sig_path, key.sign(&json)).map_err(|e| file_error(&sig_path, e))?;
+    backup_seal::make_private(&sig_path)?;
     Ok(manifest)
 }
 
-/// Checks a backup directory against its manifest: every file present with its size and sha256.
-pub fn verify_backup(dir: &Path, backend: &str) -> Result<Manifest, AdminError> {
+/// Checks a backup directory: the manifest's signature with `key` (an unsigned copy of an older
+/// version only with `accept_unsigned`), then every file present with its size and sha256.
+pub fn verify_backup(
+    dir: &Path,
+    backend: &str,
+    key: Option<&BackupKey>,
+    accept_unsigned: bool,
+) -> Result<Manifest, AdminError> {
     let path = dir.join(MANIFEST_FILE);
     let text = std::fs::read(&path)
         .map_err(|e| AdminError::BackupDamaged(format!("нет файла {MANIFEST_FILE}: {e}")))?;
     let manifest: Manifest = serde_json::from_slice(&text)
         .map_err(|e| AdminError::BackupDamaged(format!("{MANIFEST_FILE} не читается: {e}")))?;
+    let signature = std::fs::read_to_string(dir.join(backup_seal::SIGNATURE_FILE)).ok();
+    match (&manifest.key_id, signature) {
+        (None, None) if accept_unsigned => {}
+        (None, None) => return Err(AdminError::BackupUnsigned),
+        (Some(id), _) if key.is_none() => return Err(AdminError::BackupKeyNeeded(id.clone())),
+        (_, Some(sig)) => match key {
+            Some(key) if key.verifies(&text, &sig) => {}
+            Some(_) => return Err(AdminError::BackupSignature),
+            None => {
+                return Err(AdminError::BackupKeyNeeded(
+                    manifest.key_id.clone().unwrap_or_default(),
+                ))
+            }
+        },
+        // A manifest naming a key but without its signature was tampered with.
+        (Some(_), None) => return Err(AdminError::BackupSignature),
+    }
     if manifest.backend != backend {
         return Err(AdminError::BackupDamaged(format!(
             "копия сделана для базы «{}», а восстанавливается в «{backend}»",
@@ -485,20 +543,91 @@ pub fn verify_backup(dir: &Path, backend: &str) -> Result<Manifest, AdminError> 
     Ok(manifest)
 }
 
-/// Restores the database from a backup directory after checking its manifest; refuses to
-/// replace a database that holds an institution unless `force`.
+/// Restores the database from a backup directory after checking it ([`verify_backup`]),
+/// decrypting its files into a private temporary folder; refuses to replace a database that holds
+/// an institution unless `force`.
 pub async fn restore(
     storage: &dyn Storage,
     backend: &str,
     dir: &Path,
     force: bool,
+    key: Option<&BackupKey>,
+    accept_unsigned: bool,
 ) -> Result<Manifest, AdminError> {
-    let manifest = verify_backup(dir, backend)?;
+    let manifest = verify_backup(dir, backend, key, accept_unsigned)?;
     if !force && !storage.institutions().await?.is_empty() {
         return Err(AdminError::NotEmpty);
     }
-    storage.restore_from(dir).await?;
+    match (&manifest.key_id, key) {
+        (Some(_), Some(key)) => {
+            let plain = tempfile::Builder::new()
+                .prefix(".restore-")
+                .tempdir()
+                .map_err(|e| file_error(dir, e))?;
+            backup_seal::make_private(plain.path())?;
+            for f in &manifest.files {
+                key.open_file(dir, &f.name, plain.path())?;
+            }
+            storage.restore_from(plain.path()).await?;
+        }
+        _ => storage.restore_from(dir).await?,
+    }
     Ok(manifest)
+}
+
+/// What a restore drill found.
+#[derive(Debug, Clone)]
+pub struct DrillReport {
+    pub manifest: Manifest,
+    pub institutions: usize,
+    pub audit_entries: u64,
+}
+
+/// The restore drill: restores the copy in `dir` into `scratch` (an empty database of the same
+/// backend), verifies its audit chains and that every institution of the manifest is there with
+/// at least the manifest's server_seq. Nothing of the live database is touched.
+pub async fn restore_drill(
+    scratch: &dyn Storage,
+    backend: &str,
+    dir: &Path,
+    key: Option<&BackupKey>,
+    accept_unsigned: bool,
+) -> Result<DrillReport, AdminError> {
+    let manifest = restore(scratch, backend, dir, false, key, accept_unsigned).await?;
+    let audit = scratch.audit_verify().await?;
+    if !audit.is_intact() {
+        return Err(AdminError::BackupDamaged(format!(
+            "журнал действий восстановленной копии нарушен: замечаний — {}",
+            audit.problems.len()
+        )));
+    }
+    let restored = scratch.institutions().await?;
+    for (inst, seq) in &manifest.server_seq {
+        match restored.iter().find(|(i, _)| i == inst) {
+            Some((_, got)) if got >= seq => {}
+            Some((_, got)) => {
+                return Err(AdminError::BackupDamaged(format!(
+                    "учреждение {inst}: в копии изменения до №{got}, а манифест обещает не меньше №{seq}"
+                )))
+            }
+            None => {
+                return Err(AdminError::BackupDamaged(format!(
+                    "учреждения {inst} из манифеста нет в восстановленной копии"
+                )))
+            }
+        }
+    }
+    Ok(DrillReport {
+        manifest,
+        institutions: restored.len(),
+        audit_entries: audit.entries_checked,
+    })
+}
+
+/// Where the backup key is when `--backup-key` is not given: beside a SQLite database
+/// (`<db>.backup-key`); a PostgreSQL deployment names it.
+pub fn default_backup_key_path(db: &str) -> Option<std::path::PathBuf> {
+    (backend_of(db) == "sqlite").then(|| std::path::PathBuf::from(format!("{db}.backup-key")))
 }
 
 /// The backend name of a `--db` value.

@@ -238,3 +238,91 @@ mod tests {
         );
     }
 }
+
+/// A stored journal value as the database holds it now: its key (`OpPayload::target`), the stored
+/// row's JSON and the server_seq of the change that wrote it (None: imported or seeded).
+#[derive(Debug, Clone)]
+pub struct StoredValue {
+    pub target: String,
+    pub data: String,
+    pub server_seq: Option<u64>,
+}
+
+/// The value a stored cell or final row holds (its `value` field), for comparison.
+fn row_value(data: &str) -> Option<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()
+        .and_then(|v| v.get("value").cloned())
+}
+
+/// Checks the journal's current cells and finals against the chain: every value written by a
+/// synced op must be the value of the last applied op on its target in the audit chain. A mark
+/// changed in the database behind the server's back (or a value with no op at all) is a problem.
+/// Values that came with `init` or an import (no server_seq) have no op and are not judged.
+pub fn verify_values(
+    institution_id: &str,
+    entries: &[AuditEntry],
+    stored: &[StoredValue],
+) -> Vec<AuditProblem> {
+    use journal_protocol::{OpOutcome, OpPayload};
+    #[derive(serde::Deserialize)]
+    struct OpDetail {
+        outcome: OpOutcome,
+        payload: OpPayload,
+    }
+    // The last applied value per target, in chain (= server) order.
+    let mut expected: std::collections::HashMap<String, (u64, serde_json::Value)> =
+        std::collections::HashMap::new();
+    for e in entries.iter().filter(|e| e.kind == "op") {
+        let Ok(d) = serde_json::from_str::<OpDetail>(&e.detail) else {
+            continue;
+        };
+        let OpOutcome::Applied { server_seq } = d.outcome else {
+            continue;
+        };
+        let value = match &d.payload {
+            OpPayload::SetCell { value, .. } => serde_json::to_value(value),
+            OpPayload::SetFinal { value, .. } => serde_json::to_value(value),
+            _ => continue,
+        };
+        if let Ok(value) = value {
+            expected.insert(d.payload.target(), (server_seq, value));
+        }
+    }
+    let problem = |seq: u64, code: &str, message: String| AuditProblem {
+        institution_id: institution_id.to_string(),
+        seq,
+        code: code.to_string(),
+        message,
+    };
+    let mut problems = Vec::new();
+    for row in stored {
+        let Some(row_seq) = row.server_seq else {
+            continue;
+        };
+        let now = row_value(&row.data);
+        match expected.get(&row.target) {
+            None => problems.push(problem(
+                row_seq,
+                "audit_value_unrecorded",
+                format!(
+                    "Значение «{}» ({}) не записано ни одной операцией журнала действий: оно внесено в базу в обход сервера",
+                    now.map(|v| v.to_string()).unwrap_or_default(),
+                    row.target
+                ),
+            )),
+            Some((seq, want)) if now.as_ref() != Some(want) => problems.push(problem(
+                *seq,
+                "audit_value_changed",
+                format!(
+                    "Значение {} в базе — {}, а по журналу действий — {}: оно изменено в обход сервера",
+                    row.target,
+                    now.map(|v| v.to_string()).unwrap_or_default(),
+                    want
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}

@@ -19,6 +19,36 @@ use serde_json::json;
 /// How far a device's clock may run ahead of the server's before its entry times are refused.
 pub const DEVICE_CLOCK_TOLERANCE_MINUTES: i64 = 5;
 
+/// How far an op's entry time may fall below what the device had already done or seen (its
+/// previous op's entry time; the server time of the last change it was sent) before the rules stop
+/// believing it: clocks drift and are corrected, but not by more than this.
+pub const ENTRY_FLOOR_TOLERANCE_MINUTES: i64 = 10;
+
+/// The device's latest entry time after an op entered at `device_time`: never lowered, and never
+/// raised past the server's own clock (a clock running ahead would otherwise push the floor of
+/// every later op into the future).
+pub fn next_last_entry(
+    previous: Option<chrono::NaiveDateTime>,
+    device_time: chrono::NaiveDateTime,
+    received_local: Option<chrono::NaiveDateTime>,
+) -> chrono::NaiveDateTime {
+    let believed = received_local.map_or(device_time, |now| device_time.min(now));
+    previous.map_or(believed, |p| p.max(believed))
+}
+
+/// The earliest entry time an op of a device can truly have: the later of its previous op's entry
+/// time and the (local) server time of the last change it had seen, less the tolerance.
+pub fn entry_floor(
+    previous_op: Option<chrono::NaiveDateTime>,
+    seen_change: Option<chrono::NaiveDateTime>,
+) -> Option<chrono::NaiveDateTime> {
+    let latest = match (previous_op, seen_change) {
+        (Some(a), Some(b)) => a.max(b),
+        (a, b) => a.or(b)?,
+    };
+    Some(latest - chrono::Duration::minutes(ENTRY_FLOOR_TOLERANCE_MINUTES))
+}
+
 /// The institution's local time (the time devices sign into ops) at the UTC instant `utc`; None
 /// if the institution's zone name is unknown.
 pub fn local_time(timezone: &str, utc: chrono::NaiveDateTime) -> Option<chrono::NaiveDateTime> {
@@ -87,6 +117,45 @@ pub struct OpContext {
     pub remark: Option<Remark>,
     /// The last server_seq the server sent the op's device (None: not recorded for this device).
     pub device_given_seq: Option<u64>,
+    /// The name of whoever entered the value already there (cell or final), when it is not the
+    /// op's author: a conflict says who entered the value that stays.
+    pub kept_by: Option<String>,
+    /// [`entry_floor`] for the op's device: an entry time below it is a clock set back, and the
+    /// deadline rules judge the op at the floor instead (a mark for 26.11 sent on 05.12 after a
+    /// pull on 05.12 is a 05.12 entry, whatever the device says).
+    pub entry_floor: Option<chrono::NaiveDateTime>,
+}
+
+impl OpContext {
+    /// The entry time the rules judge the op by: its device time, raised to the floor.
+    pub fn entry_time(&self, op: &Op) -> chrono::NaiveDateTime {
+        self.entry_floor
+            .map_or(op.device_time, |floor| op.device_time.max(floor))
+    }
+}
+
+/// Who entered the value already at the op's target, when it is someone else than the op's
+/// author (the storage then looks up their name for [`OpContext::kept_by`]).
+pub fn kept_author(ctx: &OpContext, op: &Op) -> Option<journal_core::UserId> {
+    let id = match (&ctx.cell, &ctx.final_value) {
+        (Some(c), _) => c.entered.author_id,
+        (None, Some(f)) => f.entered.author_id,
+        (None, None) => return None,
+    };
+    (id != op.user_id).then_some(id)
+}
+
+/// «выставлено: Иванова Мария Петровна, 05.12.2026 в 10:15, на другом устройстве; сервер принял его
+/// первым»: who entered the value a conflict keeps and when (their entry time); it stays because
+/// it was accepted first, whatever the clocks say.
+fn kept_phrase<T>(ex: &Existing<T>, ctx: &OpContext, op: &Op) -> String {
+    let when = ex.entered.at.format("%d.%m.%Y в %H:%M");
+    let who = match &ctx.kept_by {
+        Some(name) => name.as_str(),
+        None if ex.entered.author_id == op.user_id => "вы",
+        None => "другой пользователь",
+    };
+    format!("выставлено: {who}, {when}, на другом устройстве; сервер принял его первым")
 }
 
 /// What to do with the op.
@@ -307,8 +376,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                     return Decision::Conflict {
                         server_value: json!(ex.value),
                         message: format!(
-                            "В клетке стоит «{}», выставленное с другого устройства раньше; очистка клетки не принята",
-                            ex.value.symbol()
+                            "В клетке стоит «{}» ({}); очистка клетки не принята",
+                            ex.value.symbol(),
+                            kept_phrase(ex, ctx, op)
                         ),
                     };
                 }
@@ -321,14 +391,15 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 ctx.bell.as_ref(),
                 ctx.lesson_work_type.unwrap_or(WorkType::Lesson),
             );
-            try_rule!(check_entry(&info, op.device_time, kind, policy));
+            try_rule!(check_entry(&info, ctx.entry_time(op), kind, policy));
             if concurrent {
                 if let Some(ex) = &ctx.cell {
                     return Decision::Conflict {
                         server_value: json!(ex.value),
                         message: format!(
-                            "В клетке уже стоит «{}», выставленное с другого устройства раньше; ваше значение «{}» не принято",
+                            "В клетке уже стоит «{}» ({}); ваше значение «{}» не принято",
                             ex.value.symbol(),
+                            kept_phrase(ex, ctx, op),
                             value.symbol()
                         ),
                     };
@@ -362,7 +433,12 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             }
             try_rule!(validate_topic(title, *work_type, *work_number));
             let info = lesson_info(lesson, ctx.bell.as_ref(), *work_type);
-            try_rule!(check_entry(&info, op.device_time, EntryKind::Topic, policy));
+            try_rule!(check_entry(
+                &info,
+                ctx.entry_time(op),
+                EntryKind::Topic,
+                policy
+            ));
             // Last writer by server order; the earlier values stay in the change history.
             Decision::Apply
         }
@@ -385,7 +461,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             );
             try_rule!(check_entry(
                 &info,
-                op.device_time,
+                ctx.entry_time(op),
                 EntryKind::Homework,
                 policy
             ));
@@ -409,8 +485,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 (Some(ex), _) if !ex.seen_by(op, ctx.device_given_seq) => Decision::Conflict {
                     server_value: json!(ex.value),
                     message: format!(
-                        "Итоговая отметка «{}» уже выставлена с другого устройства; ваше значение не принято",
-                        ex.value.symbol()
+                        "Итоговая отметка «{}» уже выставлена ({}); ваше значение не принято",
+                        ex.value.symbol(),
+                        kept_phrase(ex, ctx, op)
                     ),
                 },
                 _ => Decision::Apply,
@@ -499,5 +576,54 @@ pub fn readable_loads(
         None
     } else {
         Some(readable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use journal_core::{CellValue, UserId};
+    use uuid::Uuid;
+
+    #[test]
+    fn a_conflict_names_who_entered_the_kept_value_and_when() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 4)
+            .and_then(|d| d.and_hms_opt(10, 15, 0))
+            .unwrap_or_default();
+        let ex = Existing {
+            value: CellValue::default(),
+            device_id: None,
+            server_seq: Some(3),
+            entered: Entered {
+                author_id: UserId(Uuid::new_v4()),
+                at,
+            },
+        };
+        let op_author = UserId(Uuid::new_v4());
+        let op = Op::seal(
+            journal_core::OpId(Uuid::now_v7()),
+            journal_core::DeviceId(Uuid::new_v4()),
+            1,
+            op_author,
+            at,
+            OpPayload::ResolveRemark {
+                remark_id: Uuid::new_v4(),
+            },
+            String::new(),
+            &ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+        )
+        .expect("the op seals");
+        let named = OpContext {
+            kept_by: Some("Иванова Мария Петровна".into()),
+            ..OpContext::default()
+        };
+        assert_eq!(
+            kept_phrase(&ex, &named, &op),
+            "выставлено: Иванова Мария Петровна, 04.12.2026 в 10:15, на другом устройстве; сервер принял его первым"
+        );
+        assert!(
+            kept_phrase(&ex, &OpContext::default(), &op).contains("другой пользователь"),
+            "an author no longer on the server is still told apart from the op's own"
+        );
     }
 }

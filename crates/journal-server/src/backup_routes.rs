@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::admin::{self, Manifest, MANIFEST_FILE};
 use crate::admin_access::permitted;
+use crate::backup_seal::BackupKey;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::Authenticated;
 use crate::storage::AdminAction;
@@ -81,6 +82,23 @@ fn file_failure(status: StatusCode, code: &str, what: &str, e: impl std::fmt::Di
 }
 
 /// The configured backup directory (created if missing), or 503 with the reason.
+/// The server's backup key (`serve --backup-key`); `create`: made there if there is none yet.
+fn backup_key(state: &AppState, create: bool) -> Result<BackupKey, ApiError> {
+    let path = state.config.backup_key.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "backup_key_missing",
+            "Не задан ключ резервных копий: запустите сервер с --backup-key",
+        )
+    })?;
+    let key = if create {
+        BackupKey::load_or_create(&path)
+    } else {
+        BackupKey::load(&path)
+    };
+    key.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string()))
+}
+
 fn backup_dir(state: &AppState) -> Result<PathBuf, ApiError> {
     let dir = state.config.backup_dir.clone().ok_or_else(|| {
         ApiError::new(
@@ -206,6 +224,65 @@ async fn blocking<T: Send + 'static>(
         .map_err(|_| ApiError::from(crate::StorageError::TaskFailed))?
 }
 
+/// Why a zip copy was not made.
+#[derive(Debug)]
+pub enum ZipFailure {
+    /// The backup directory cannot be written.
+    DirUnavailable(String),
+    /// The copy itself failed.
+    Failed(String),
+}
+
+impl std::fmt::Display for ZipFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ZipFailure::DirUnavailable(e) => write!(f, "каталог недоступен для записи: {e}"),
+            ZipFailure::Failed(e) => f.write_str(e),
+        }
+    }
+}
+
+/// Makes one sealed copy of the whole database as `journal-YYYYMMDD-HHMMSS.zip` in `dir` (mode
+/// 600; it appears under its name only once complete); answers its name, size and manifest. One
+/// copy at a time in the process, so two never race for a name.
+pub async fn make_zip(
+    storage: &dyn crate::Storage,
+    dir: &Path,
+    key: &BackupKey,
+    now: NaiveDateTime,
+) -> Result<(String, u64, Manifest), ZipFailure> {
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = TURN.lock().await;
+    let stamp = now.format("%Y%m%d-%H%M%S");
+    let mut name = format!("{PREFIX}{stamp}{SUFFIX}");
+    let mut n = 2;
+    while dir.join(&name).exists() {
+        name = format!("{PREFIX}{stamp}-{n}{SUFFIX}");
+        n += 1;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| ZipFailure::DirUnavailable(e.to_string()))?;
+    let work = tempfile::Builder::new()
+        .prefix(".backup-")
+        .tempdir_in(dir)
+        .map_err(|e| ZipFailure::DirUnavailable(e.to_string()))?;
+    let copy = work.path().join("copy");
+    let manifest = admin::backup(storage, storage.backend(), &copy, now, key)
+        .await
+        .map_err(|e| ZipFailure::Failed(e.to_string()))?;
+    let (part, target) = (work.path().join("packed.zip"), dir.join(&name));
+    let size = tokio::task::spawn_blocking(move || {
+        let size = pack(&copy, &part).map_err(|e| e.to_string())?;
+        crate::backup_seal::make_private(&part).map_err(|e| e.to_string())?;
+        std::fs::rename(&part, &target).map_err(|e| e.to_string())?;
+        Ok::<u64, String>(size)
+    })
+    .await
+    .map_err(|e| ZipFailure::Failed(e.to_string()))?
+    .map_err(ZipFailure::Failed)?;
+    drop(work);
+    Ok((name, size, manifest))
+}
+
 #[utoipa::path(get, path = "/api/v1/admin/backups", tag = "admin", security(("bearer" = [])),
     params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
@@ -262,51 +339,23 @@ async fn create(
         ));
     }
     let now = state.config.now();
-    // One copy at a time: two at once would race for the same name.
-    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let _turn = TURN.lock().await;
-    let stamp = now.format("%Y%m%d-%H%M%S");
-    let mut name = format!("{PREFIX}{stamp}{SUFFIX}");
-    let mut n = 2;
-    while dir.join(&name).exists() {
-        name = format!("{PREFIX}{stamp}-{n}{SUFFIX}");
-        n += 1;
-    }
-    let failed = |e: &dyn std::fmt::Display| {
-        file_failure(
+    let key = backup_key(&state, true)?;
+    let made = make_zip(state.storage.as_ref(), &dir, &key, now).await;
+    state.metrics.backup(made.is_ok());
+    let (name, size_bytes, manifest) = made.map_err(|f| match f {
+        ZipFailure::DirUnavailable(e) => file_failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "backup_dir_unavailable",
+            "Каталог резервных копий недоступен для записи",
+            e,
+        ),
+        ZipFailure::Failed(e) => file_failure(
             StatusCode::SERVICE_UNAVAILABLE,
             "backup_failed",
             "Резервная копия не сделана",
             e,
-        )
-    };
-    let work = tempfile::Builder::new()
-        .prefix(".backup-")
-        .tempdir_in(&dir)
-        .map_err(|e| {
-            file_failure(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "backup_dir_unavailable",
-                "Каталог резервных копий недоступен для записи",
-                e,
-            )
-        })?;
-    let copy = work.path().join("copy");
-    let manifest = admin::backup(state.storage.as_ref(), state.storage.backend(), &copy, now)
-        .await
-        .map_err(|e| failed(&e))?;
-    let (part, target) = (work.path().join("packed.zip"), dir.join(&name));
-    let size_bytes = blocking({
-        let (part, target) = (part.clone(), target.clone());
-        move || {
-            let size = pack(&copy, &part).map_err(|e| failed(&e))?;
-            // Appears under its name only once complete.
-            std::fs::rename(&part, &target).map_err(|e| failed(&e))?;
-            Ok(size)
-        }
-    })
-    .await?;
-    drop(work);
+        ),
+    })?;
     state
         .storage
         .append_admin_action(
@@ -352,6 +401,7 @@ async fn verify(
     permitted(&state, &auth, &[Action::Backup], REFUSAL).await?;
     let path = named(&state, &name).await?;
     let backend = state.storage.backend();
+    let key = backup_key(&state, false).ok();
     let check = blocking(move || {
         let work = tempfile::tempdir().map_err(|e| {
             file_failure(
@@ -364,7 +414,8 @@ async fn verify(
         let outcome = unpack(&path, work.path())
             .map_err(|e| format!("Резервная копия повреждена: {e}"))
             .and_then(|()| {
-                admin::verify_backup(work.path(), backend).map_err(|e| e.to_string())
+                admin::verify_backup(work.path(), backend, key.as_ref(), false)
+                    .map_err(|e| e.to_string())
             });
         Ok(match outcome {
             Ok(m) => BackupCheck {

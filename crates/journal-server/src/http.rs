@@ -35,7 +35,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(push))
         .route("/api/v1/sync/pull", get(pull))
         .route("/api/v1/sync/snapshot", get(snapshot))
+        .route("/metrics", get(crate::metrics::metrics))
         .merge(crate::print_routes::routes())
+        .merge(crate::report_routes::routes())
         .merge(crate::clock_routes::routes())
         .merge(crate::suggestion_routes::routes())
         .merge(crate::help_routes::routes())
@@ -47,6 +49,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(protocol_version))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_requests,
+        ))
         .with_state(state)
 }
 
@@ -484,10 +490,12 @@ async fn push(
     if let Some(clock) = crate::clock_routes::device_clock(&headers) {
         crate::clock_routes::flag_push(&state, &auth, clock, &req.ops).await?;
     }
+    let started = std::time::Instant::now();
     let results = state
         .storage
         .push(auth.session.institution_id, req.ops, state.config.now())
         .await?;
+    state.metrics.pushed(&results, started);
     Ok(Json(PushResponse { results }))
 }
 
@@ -641,6 +649,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(
         ApiDoc::openapi()
             .merge_from(crate::print_routes::PrintApiDoc::openapi())
+            .merge_from(crate::report_routes::ReportApiDoc::openapi())
             .merge_from(crate::clock_routes::ClockApiDoc::openapi())
             .merge_from(crate::suggestion_routes::SuggestionApiDoc::openapi())
             .merge_from(crate::help_routes::HelpApiDoc::openapi())

@@ -203,6 +203,8 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         reopenings: Vec::new(),
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
+        curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     }
 }
 

@@ -15,21 +15,28 @@ pub mod audit_routes;
 pub mod auth;
 pub mod authority;
 pub mod backup_routes;
+pub mod backup_schedule;
+pub mod backup_seal;
 pub mod clock_routes;
+pub mod curriculum_routes;
 pub mod demo;
 pub mod diary_routes;
+pub mod doctor;
 pub mod dto;
 pub mod error;
 pub mod help_routes;
 pub mod http;
 pub mod import_routes;
+pub mod individual_plan_routes;
 pub mod init;
 pub mod institution_routes;
 pub mod merge;
+pub mod metrics;
 pub mod policy_routes;
 pub mod print_routes;
 pub mod readiness_routes;
 pub mod reference_routes;
+pub mod report_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;
@@ -73,6 +80,9 @@ pub struct ServerConfig {
     /// Where `POST /api/v1/admin/backups` writes the administrator's backups (`serve
     /// --backup-dir`; beside a SQLite database by default). `None`: backups over HTTP are off.
     pub backup_dir: Option<std::path::PathBuf>,
+    /// The backup key file (`serve --backup-key`; beside a SQLite database by default, made by the
+    /// first backup). `None`: backups over HTTP cannot be sealed and are refused.
+    pub backup_key: Option<std::path::PathBuf>,
     /// The address people sign in at, printed on login slips (`serve --public-url`); without it,
     /// the address the console was opened at.
     pub public_url: Option<String>,
@@ -99,6 +109,7 @@ impl Default for ServerConfig {
             max_pull_limit: 5_000,
             default_pull_limit: 1_000,
             backup_dir: None,
+            backup_key: None,
             public_url: None,
         }
     }
@@ -111,6 +122,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Institutions' zones and policies for the device-clock check, read once per server.
     pub(crate) institution_clocks: clock_routes::InstitutionClocks,
+    /// What `/metrics` shows.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -119,6 +132,7 @@ impl AppState {
             storage,
             config: Arc::new(config),
             institution_clocks: Default::default(),
+            metrics: metrics::fresh(),
         }
     }
 }

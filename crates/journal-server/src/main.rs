@@ -1,5 +1,5 @@
 //! `journal-server`: the institution server's command line (init, serve, audit verify, import,
-//! users, deactivate, reactivate, export, backup, restore).
+//! users, deactivate, reactivate, export, report, backup, restore).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -70,10 +70,32 @@ enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, value_name = "FILE", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
-        /// Where the administrator's backups over HTTP go (default for a SQLite database: the
-        /// folder `backups` beside it; for PostgreSQL none, and the console says so).
-        #[arg(long, value_name = "DIR", env = "JOURNAL_BACKUP_DIR")]
-        backup_dir: Option<PathBuf>,
+        /// Where backups go: the administrator's over HTTP to the first, scheduled ones to every
+        /// one (give two, on different media). Default for a SQLite database: the folder
+        /// `backups` beside it; for PostgreSQL none, and the console says so.
+        #[arg(
+            long,
+            value_name = "DIR",
+            env = "JOURNAL_BACKUP_DIR",
+            value_delimiter = ','
+        )]
+        backup_dir: Vec<PathBuf>,
+        /// For demo and test servers only: the server's clock stopped at 15:00 UTC of this day
+        /// (after the day's lessons in European Russia), matching a demo database made with
+        /// `init --demo --today` and devices run with a fixed clock on that day. Entry times are
+        /// judged against this clock.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+        /// Make a backup every day at this local time (HH:MM) into every --backup-dir.
+        #[arg(long, value_name = "HH:MM", env = "JOURNAL_BACKUP_AT")]
+        backup_at: Option<chrono::NaiveTime>,
+        /// Scheduled copies kept in each backup place (older ones are removed).
+        #[arg(long, default_value_t = 30, env = "JOURNAL_BACKUP_KEEP")]
+        backup_keep: usize,
+        /// The backup key file (default for a SQLite database: `<db>.backup-key`, made by the
+        /// first backup; keep a copy apart from the server).
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
         /// The address students and parents sign in at, printed on their login slips (default:
         /// the address the console was opened at).
         #[arg(long, value_name = "URL", env = "JOURNAL_PUBLIC_URL")]
@@ -123,6 +145,71 @@ enum Command {
     Backup {
         #[arg(long)]
         to: PathBuf,
+        /// The backup key file (default for a SQLite database: `<db>.backup-key`, made here if
+        /// missing; keep a copy apart from the server: a copy cannot be restored without it).
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
+    },
+    /// Check a deployment and say what to fix: the database (reachable, this version's schema,
+    /// audit chains intact), the clock, TLS files, backup locations and key. Exits 1 if anything
+    /// failed.
+    Doctor {
+        #[arg(long, value_name = "FILE", env = "JOURNAL_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, value_name = "FILE", env = "JOURNAL_TLS_KEY")]
+        tls_key: Option<PathBuf>,
+        /// A backup location (give two, on different media).
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
+    },
+    /// Prove a backup restores, without touching the live database: restore it into a throwaway
+    /// database (SQLite: a temporary file; PostgreSQL: the empty database of --into), verify its
+    /// audit chains and its cursors against the manifest. Exits 1 if it does not.
+    RestoreDrill {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
+        #[arg(long)]
+        accept_unsigned: bool,
+        /// For a PostgreSQL backup: an empty scratch database (postgres://…) to restore into.
+        #[arg(long, value_name = "URL")]
+        into: Option<String>,
+    },
+    /// A control report of the whole institution (control, timeliness, progress, attendance,
+    /// marks_count, curriculum, forecast) as JSON, CSV, XLSX or PDF.
+    Report {
+        kind: String,
+        /// Группа: идентификатор или название.
+        #[arg(long)]
+        group: Option<String>,
+        /// Преподаватель: идентификатор или логин.
+        #[arg(long)]
+        teacher: Option<String>,
+        /// Предмет: идентификатор или название.
+        #[arg(long)]
+        subject: Option<String>,
+        /// Учебный период: идентификатор или название.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// json, csv, xlsx or pdf.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// The file to write (default: standard output, for json and csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The institution (its id, full or short name); needed when the database holds several.
+        #[arg(long)]
+        institution: Option<String>,
+        /// "Now" in the institution's local time (default: the clock), e.g. 2026-11-16T12:00:00.
+        #[arg(long)]
+        at: Option<chrono::NaiveDateTime>,
     },
     /// Restore the database from a backup directory, or a backup file (.zip) downloaded from the
     /// console (checked against its manifest first).
@@ -132,6 +219,12 @@ enum Command {
         /// Replace a database that already holds an institution.
         #[arg(long)]
         force: bool,
+        /// The backup key file the copy was sealed with (default as for `backup`).
+        #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
+        backup_key: Option<PathBuf>,
+        /// Restore a copy made by a version that did not sign its backups.
+        #[arg(long)]
+        accept_unsigned: bool,
     },
 }
 
@@ -173,6 +266,39 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Doctor {
+        tls_cert,
+        tls_key,
+        backup_dir,
+        backup_key,
+    } = &cli.command
+    {
+        let deployment = journal_server::doctor::Deployment {
+            tls_cert: tls_cert.clone(),
+            tls_key: tls_key.clone(),
+            backup_dirs: backup_dir.clone(),
+            backup_key: backup_key
+                .clone()
+                .or_else(|| admin::default_backup_key_path(&cli.db)),
+        };
+        return Ok(doctor(&cli.db, &deployment).await);
+    }
+    if let Command::RestoreDrill {
+        from,
+        backup_key,
+        accept_unsigned,
+        into,
+    } = &cli.command
+    {
+        return restore_drill(
+            &cli.db,
+            from,
+            backup_key.clone(),
+            *accept_unsigned,
+            into.clone(),
+        )
+        .await;
+    }
     let storage = open_storage(&cli.db)
         .await
         .with_context(|| format!("база данных «{}»", cli.db))?;
@@ -250,6 +376,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tls_cert,
             tls_key,
             backup_dir,
+            today,
+            backup_at,
+            backup_keep,
+            backup_key,
             public_url,
         } => {
             // The certificate is checked before the port is taken: a bad one stops the start.
@@ -257,20 +387,46 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (Some(cert), Some(key)) => Some(journal_server::tls::server_config(cert, key)?),
                 _ => None,
             };
-            let backup_dir = backup_dir.or_else(|| {
-                (admin::backend_of(&cli.db) == "sqlite").then(|| {
+            let mut backup_dirs = backup_dir;
+            if backup_dirs.is_empty() && admin::backend_of(&cli.db) == "sqlite" {
+                backup_dirs.push(
                     std::path::Path::new(&cli.db)
                         .parent()
                         .unwrap_or(std::path::Path::new("."))
-                        .join("backups")
-                })
-            });
-            let config = ServerConfig {
-                backup_dir,
+                        .join("backups"),
+                );
+            }
+            let backup_key = backup_key.or_else(|| admin::default_backup_key_path(&cli.db));
+            let mut config = ServerConfig {
+                backup_dir: backup_dirs.first().cloned(),
+                backup_key: backup_key.clone(),
                 public_url,
                 ..ServerConfig::default()
             };
-            let app = journal_server::app(AppState::new(storage, config));
+            if let Some(date) = today {
+                eprintln!("Внимание: часы сервера сдвинуты на {date} (--today): только для демонстрации и тестов");
+                let now = date.and_hms_opt(15, 0, 0).unwrap_or_default();
+                config.clock = std::sync::Arc::new(move || now);
+            }
+            let state = AppState::new(storage, config);
+            if let Some(at) = backup_at {
+                let Some(key) = backup_key else {
+                    return Ok(refused(&AdminError::NoBackupKey, false));
+                };
+                if backup_dirs.len() < 2 {
+                    eprintln!("Внимание: резервные копии по расписанию идут в одно место; положения требуют двух носителей в разных помещениях (второй --backup-dir)");
+                }
+                journal_server::backup_schedule::spawn(
+                    state.clone(),
+                    journal_server::backup_schedule::Schedule {
+                        dirs: backup_dirs.clone(),
+                        key,
+                        at,
+                        keep: backup_keep,
+                    },
+                );
+            }
+            let app = journal_server::app(state);
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("не удалось открыть адрес {addr}"))?;
@@ -418,9 +574,89 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
-        Command::Backup { to } => {
+        Command::Report {
+            kind,
+            group,
+            teacher,
+            subject,
+            period,
+            from,
+            to,
+            format,
+            out,
+            institution,
+            at,
+        } => {
+            use journal_server::report_routes::{self as reports, ReportFormat, ReportQuery};
+            let inst = match admin::pick_institution(storage.as_ref(), institution.as_deref()).await
+            {
+                Ok(i) => i,
+                Err(e) => return Ok(refused(&e, false)),
+            };
+            let (snap, _) = storage.snapshot(inst).await?;
+            let now = at.unwrap_or_else(|| {
+                journal_server::authority::local_time(&snap.institution.timezone, now())
+                    .unwrap_or_else(now)
+            });
+            let query = ReportQuery {
+                group,
+                teacher,
+                subject,
+                period,
+                from,
+                to,
+                format: Some(format),
+            };
+            let made = journal_reports::ReportKind::from_code(&kind)
+                .map_err(reports::report_error)
+                .and_then(|kind| {
+                    let format = ReportFormat::parse(query.format.as_deref())?;
+                    let filter = reports::filter_of(&query, &snap)?;
+                    Ok((format, reports::render(kind, &snap, &filter, now, format)?))
+                });
+            let (format, bytes) = match made {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("Отчёт не сформирован: {} ({})", e.message, e.code);
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .with_context(|| format!("файл «{}»", path.display()))?;
+                    eprintln!("Отчёт записан в «{}»", path.display());
+                }
+                None if matches!(format, ReportFormat::Json | ReportFormat::Csv) => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+                None => {
+                    eprintln!("Для форматов xlsx и pdf укажите файл: --out ФАЙЛ");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { to, backup_key } => {
             let backend = admin::backend_of(&cli.db);
-            match admin::backup(storage.as_ref(), backend, &to, now()).await {
+            let Some(key_path) = backup_key.or_else(|| admin::default_backup_key_path(&cli.db))
+            else {
+                return Ok(refused(&AdminError::NoBackupKey, false));
+            };
+            let fresh = !key_path.exists();
+            let key = match journal_server::backup_seal::BackupKey::load_or_create(&key_path) {
+                Ok(key) => key,
+                Err(e) => return Ok(refused(&AdminError::Seal(e), false)),
+            };
+            if fresh {
+                println!(
+                    "Создан ключ резервных копий «{}» ({}): сохраните его копию отдельно от сервера — без него копии не восстановить",
+                    key_path.display(),
+                    key.id()
+                );
+            }
+            match admin::backup(storage.as_ref(), backend, &to, now(), &key).await {
                 Ok(manifest) => {
                     println!(
                         "Резервная копия создана в «{}»: файлов — {}",
@@ -432,8 +668,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
-        Command::Restore { from, force } => {
+        Command::Doctor { .. } | Command::RestoreDrill { .. } => Ok(ExitCode::SUCCESS),
+        Command::Restore {
+            from,
+            force,
+            backup_key,
+            accept_unsigned,
+        } => {
             let backend = admin::backend_of(&cli.db);
+            let key = match backup_key
+                .or_else(|| admin::default_backup_key_path(&cli.db))
+                .filter(|p| p.exists())
+                .map(|p| journal_server::backup_seal::BackupKey::load(&p))
+                .transpose()
+            {
+                Ok(key) => key,
+                Err(e) => return Ok(refused(&AdminError::Seal(e), false)),
+            };
             // A file is a backup downloaded from the console: unpacked into a temporary folder.
             let unpacked = tempfile::tempdir()?;
             let dir = if from.is_file() {
@@ -444,7 +695,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 from.clone()
             };
-            match admin::restore(storage.as_ref(), backend, &dir, force).await {
+            match admin::restore(
+                storage.as_ref(),
+                backend,
+                &dir,
+                force,
+                key.as_ref(),
+                accept_unsigned,
+            )
+            .await
+            {
                 Ok(manifest) => {
                     println!(
                         "База данных восстановлена из «{}» (копия от {})",
@@ -456,6 +716,101 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
+    }
+}
+
+/// `restore-drill`: the copy (a folder or a downloaded .zip) restored into a throwaway database.
+async fn restore_drill(
+    db: &str,
+    from: &std::path::Path,
+    backup_key: Option<PathBuf>,
+    accept_unsigned: bool,
+    into: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let backend = admin::backend_of(db);
+    let key = match backup_key
+        .or_else(|| admin::default_backup_key_path(db))
+        .filter(|p| p.exists())
+        .map(|p| journal_server::backup_seal::BackupKey::load(&p))
+        .transpose()
+    {
+        Ok(key) => key,
+        Err(e) => return Ok(refused(&AdminError::Seal(e), false)),
+    };
+    let unpacked = tempfile::tempdir()?;
+    let dir = if from.is_file() {
+        if let Err(reason) = journal_server::backup_routes::unpack(from, unpacked.path()) {
+            return Ok(refused(&AdminError::BackupDamaged(reason), false));
+        }
+        unpacked.path().to_path_buf()
+    } else {
+        from.to_path_buf()
+    };
+    let scratch_dir = tempfile::tempdir()?;
+    let scratch_db = match (backend, into) {
+        ("sqlite", _) => scratch_dir
+            .path()
+            .join("drill.db")
+            .to_string_lossy()
+            .into_owned(),
+        (_, Some(url)) => url,
+        (_, None) => {
+            eprintln!("Ошибка: для копии базы PostgreSQL укажите пустую базу для проверки: --into postgres://… [restore_drill_target_missing]");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let scratch = open_storage(&scratch_db)
+        .await
+        .with_context(|| format!("база для проверки «{scratch_db}»"))?;
+    match admin::restore_drill(
+        scratch.as_ref(),
+        backend,
+        &dir,
+        key.as_ref(),
+        accept_unsigned,
+    )
+    .await
+    {
+        Ok(report) => {
+            println!(
+                "Проверка восстановления пройдена: копия от {} (UTC) восстановлена во временную базу, учреждений — {}, записей журнала действий — {}, подпись и контрольные суммы верны",
+                report.manifest.created_at.format("%d.%m.%Y %H:%M"),
+                report.institutions,
+                report.audit_entries
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(refused(&e, false)),
+    }
+}
+
+/// `doctor`: opens the database without creating one and prints each check.
+async fn doctor(db: &str, deployment: &journal_server::doctor::Deployment) -> ExitCode {
+    let missing_file = admin::backend_of(db) == "sqlite" && !std::path::Path::new(db).exists();
+    let opened = if missing_file {
+        Err(format!("файла «{db}» нет"))
+    } else {
+        open_storage(db).await.map_err(|e| e.to_string())
+    };
+    let (storage, error) = match opened {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e)),
+    };
+    let checks = journal_server::doctor::run(storage.as_deref(), error, deployment, now()).await;
+    for c in &checks {
+        if c.ok {
+            println!("✓ {}", c.what);
+        } else {
+            println!("✗ {}\n    что сделать: {}", c.what, c.fix);
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    if failed == 0 {
+        println!("Всё в порядке.");
+        ExitCode::SUCCESS
+    } else {
+        println!("Требует внимания: {failed}.");
+        ExitCode::FAILURE
     }
 }
 

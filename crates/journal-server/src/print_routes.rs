@@ -111,6 +111,7 @@ fn title_ru(req: &PrintRequest) -> &'static str {
         PrintRequest::FinalsSheet { .. } => "Сводная ведомость итоговых оценок",
         PrintRequest::Extract { .. } => "Выписка из журнала",
         PrintRequest::OutagePages { .. } => "Листы учёта занятий на время сбоя",
+        PrintRequest::Report { report, .. } => report.title_ru(),
     }
 }
 
@@ -173,6 +174,9 @@ pub fn authorize(user: &User, full: Snapshot, req: &PrintRequest) -> Result<Snap
         }
     };
     match *req {
+        PrintRequest::Report { ref filter, .. } => {
+            return crate::report_routes::authorize(user, full, filter);
+        }
         PrintRequest::YearJournal { group_id, .. } | PrintRequest::FinalsSheet { group_id } => {
             group_loads(group_id)?
         }

@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReadinessItem {
     /// Stable key: `year_periods`, `groups`, `students`, `teachers`, `loads`, `timetable`,
-    /// `plans`, `curators`.
+    /// `plans`, `curators`, `curriculum`.
     pub key: String,
     /// What it is, in Russian.
     pub label: String,
@@ -276,6 +276,32 @@ pub fn checklist(snap: &Snapshot, today: NaiveDate) -> Readiness {
             "У каждой группы есть куратор".into()
         } else {
             format!("Нет куратора: {}", listed(&no_curator))
+        },
+    ));
+
+    // The plan is optional (the journal is kept without it); once kept, it must agree with the loads.
+    let differences = crate::curriculum_routes::differences(snap);
+    items.push(item(
+        "curriculum",
+        "Учебный план сверен с нагрузкой",
+        !snap.loads.is_empty() && (snap.curriculum.is_empty() || differences.is_empty()),
+        if snap.loads.is_empty() {
+            "Нет нагрузки, которую сверять с учебным планом".into()
+        } else if snap.curriculum.is_empty() {
+            "Учебный план в журнале не ведётся; его можно заполнить в разделе «Учебный план»".into()
+        } else if differences.is_empty() {
+            "Часы учебного плана совпадают с нагрузкой".into()
+        } else {
+            format!(
+                "Расхождений с нагрузкой: {} ({})",
+                differences.len(),
+                listed(
+                    &differences
+                        .iter()
+                        .map(|d| format!("{} — {}", d.group_name, d.subject_name))
+                        .collect::<Vec<_>>()
+                )
+            )
         },
     ));
     Readiness { items }

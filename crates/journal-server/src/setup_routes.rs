@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::slip_routes::routes())
         .merge(crate::policy_routes::routes())
         .merge(crate::reference_routes::routes())
+        .merge(crate::curriculum_routes::routes())
+        .merge(crate::individual_plan_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -37,4 +39,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::slip_routes::SlipApiDoc::openapi())
         .merge_from(crate::policy_routes::PolicyApiDoc::openapi())
         .merge_from(crate::reference_routes::ReferenceApiDoc::openapi())
+        .merge_from(crate::curriculum_routes::CurriculumApiDoc::openapi())
+        .merge_from(crate::individual_plan_routes::IndividualPlanApiDoc::openapi())
 }

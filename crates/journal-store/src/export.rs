@@ -97,6 +97,29 @@ impl Store {
                 })
             },
         )?;
+        let plan_rows = rows(
+            c,
+            "SELECT student_id, load_id, hours FROM individual_plan_loads ORDER BY student_id, rowid",
+            |r| {
+                Ok((
+                    parse::<journal_core::StudentId>(r, 0)?,
+                    journal_protocol::IndividualPlanLoad {
+                        load_id: parse(r, 1)?,
+                        hours: r.get(2)?,
+                    },
+                ))
+            },
+        )?;
+        let mut individual_plans: Vec<journal_protocol::IndividualPlan> = Vec::new();
+        for (student_id, load) in plan_rows {
+            match individual_plans.last_mut() {
+                Some(p) if p.student_id == student_id => p.loads.push(load),
+                _ => individual_plans.push(journal_protocol::IndividualPlan {
+                    student_id,
+                    loads: vec![load],
+                }),
+            }
+        }
         let subjects = rows(
             c,
             "SELECT id, name, short_name, kind FROM subjects ORDER BY rowid",
@@ -285,6 +308,8 @@ impl Store {
             reopenings,
             rooms: Vec::new(),
             later_shift_bells: Vec::new(),
+            curriculum: Vec::new(),
+            individual_plans,
         })
     }
 }

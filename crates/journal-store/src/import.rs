@@ -24,6 +24,7 @@ const SHADOWED: &[(&str, &str)] = &[
 
 /// Reference tables, replaced whole.
 const REFERENCE: &[&str] = &[
+    "individual_plan_loads",
     "lessons",
     "plan_topics",
     "loads",
@@ -235,6 +236,18 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
             m.to.map(|d| d.to_string()),
             m.individual_plan
         ])?;
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO individual_plan_loads (student_id, load_id, hours) VALUES (?1, ?2, ?3)",
+    )?;
+    for p in &s.individual_plans {
+        for l in &p.loads {
+            st.execute(params![
+                p.student_id.to_string(),
+                l.load_id.to_string(),
+                l.hours
+            ])?;
+        }
     }
     let mut st =
         tx.prepare("INSERT INTO subjects (id, name, short_name, kind) VALUES (?1, ?2, ?3, ?4)")?;

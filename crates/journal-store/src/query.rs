@@ -583,18 +583,24 @@ impl Store {
             .optional()?)
     }
 
-    /// Memberships of a load's group (and subgroup, when the load is for one).
+    /// Memberships of a load's group (and subgroup, when the load is for one), less those of students
+    /// on an individual plan that is kept and leaves the load out (`Snapshot::studies_load`).
     fn member_spans(&self, load: &Load) -> Result<Vec<(Student, MemberSpan)>, StoreError> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {STUDENT_COLS}, m.subgroup_id, m.date_from, m.date_to, m.individual_plan
              FROM memberships m JOIN students s ON s.id = m.student_id
-             WHERE m.group_id = ?1 AND (?2 IS NULL OR m.subgroup_id = ?2)"
+             WHERE m.group_id = ?1 AND (?2 IS NULL OR m.subgroup_id = ?2)
+               AND (NOT m.individual_plan
+                    OR NOT EXISTS (SELECT 1 FROM individual_plan_loads p WHERE p.student_id = m.student_id)
+                    OR EXISTS (SELECT 1 FROM individual_plan_loads p
+                               WHERE p.student_id = m.student_id AND p.load_id = ?3))"
         ))?;
         let v = st
             .query_map(
                 params![
                     load.group_id.to_string(),
-                    load.subgroup_id.map(|s| s.to_string())
+                    load.subgroup_id.map(|s| s.to_string()),
+                    load.id.to_string()
                 ],
                 |r| {
                     let student = student_at(r, 0)?;

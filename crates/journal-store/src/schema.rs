@@ -25,6 +25,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_pending_suggestions",
         include_str!("../migrations/0005_pending_suggestions.sql"),
     ),
+    (
+        "0006_individual_plans",
+        include_str!("../migrations/0006_individual_plans.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -146,5 +146,7 @@ pub fn college() -> Snapshot {
         reopenings: Vec::new(),
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
+        curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     }
 }

@@ -990,3 +990,56 @@ fn a_future_transfer_is_in_the_students_list_as_in_the_finals_sheet() {
         "the list shows the date the student joins: {row}"
     );
 }
+
+/// An ИУП student is on exactly the pages of their plan's loads; a student on an ИУП with no plan
+/// kept yet stays on every page of the group.
+#[test]
+fn an_individual_plan_student_is_on_the_pages_of_their_plan_only() {
+    let mut snap = snapshot().clone();
+    let m = snap
+        .memberships
+        .iter()
+        .find(|m| m.individual_plan)
+        .cloned()
+        .expect("the demo has a student on an individual plan");
+    let student = snap
+        .students
+        .iter()
+        .find(|s| s.id == m.student_id)
+        .cloned()
+        .expect("the ИУП student");
+    let loads: Vec<journal_protocol::Load> = snap
+        .loads
+        .iter()
+        .filter(|l| l.group_id == m.group_id && l.subgroup_id.is_none())
+        .cloned()
+        .collect();
+    assert!(loads.len() >= 2, "the group has two whole-group loads");
+    let (kept, left_out) = (&loads[0], &loads[1]);
+    let (from, to) = (snap.year.starts_on, snap.year.ends_on);
+    let pages = |snap: &Snapshot, load: &journal_protocol::Load, name: &str| {
+        let pdf = journal_print::subject_pages(snap, load.id, from, to, &ctx())
+            .expect("subject pages render");
+        Printed::new(name, pdf).text()
+    };
+    assert!(
+        pages(&snap, left_out, "iup-none").contains(&student.last_name),
+        "with no plan kept, the ИУП student is on every page of the group"
+    );
+    snap.individual_plans
+        .push(journal_protocol::IndividualPlan {
+            student_id: student.id,
+            loads: vec![journal_protocol::IndividualPlanLoad {
+                load_id: kept.id,
+                hours: 10,
+            }],
+        });
+    assert!(
+        pages(&snap, kept, "iup-kept").contains(&student.last_name),
+        "the plan's load has the student"
+    );
+    assert!(
+        !pages(&snap, left_out, "iup-left-out").contains(&student.last_name),
+        "a load outside the plan does not list the student"
+    );
+}

@@ -23,12 +23,12 @@ use tokio_postgres::{GenericClient, NoTls};
 
 use super::sqlite::{
     check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
-    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_GROUP, KIND_HOLIDAY, KIND_LOAD,
-    KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT,
-    KIND_SUBGROUP, KIND_SUBJECT,
+    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_GROUP,
+    KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
+    KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
-use crate::audit::{verify_chain, AuditEntry};
+use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
@@ -45,7 +45,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0003_reference_version.sql"),
     include_str!("migrations/pg_0005_must_change_password.sql"),
     include_str!("migrations/pg_0006_changes_by_load.sql"),
-    include_str!("migrations/pg_0011_device_given_seq.sql"),
+    include_str!("migrations/pg_0011_device_bounds.sql"),
     include_str!("migrations/pg_0009_diary.sql"),
 ];
 
@@ -334,6 +334,22 @@ async fn put_ref_rows<C: GenericClient>(
             to_json(r)?,
         ));
     }
+    for r in &snap.curriculum {
+        rows.push((
+            KIND_CURRICULUM,
+            super::sqlite::curriculum_key(r),
+            None,
+            to_json(r)?,
+        ));
+    }
+    for r in &snap.individual_plans {
+        rows.push((
+            KIND_INDIVIDUAL_PLAN,
+            r.student_id.to_string(),
+            None,
+            to_json(r)?,
+        ));
+    }
     // The ordinal keeps each kind's imported order.
     let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
     for (kind, id, parent, data) in &rows {
@@ -614,6 +630,10 @@ struct PgBatch {
     inst: String,
     policy: Policy,
     received_local: Option<NaiveDateTime>,
+    /// The institution's zone: changes' server times (UTC) are read in it.
+    timezone: String,
+    /// Local server time of changes by server_seq (an op's entry floor).
+    change_times: HashMap<u64, Option<NaiveDateTime>>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
     loads: HashMap<LoadId, Load>,
@@ -727,7 +747,7 @@ impl PgBatch {
         let mut devices = HashMap::new();
         let stmt = tx
             .prepare_cached(
-                "SELECT id, institution_id, public_key, last_seq, last_hash, given_seq FROM devices WHERE id = ANY($1::text[])",
+                "SELECT id, institution_id, public_key, last_seq, last_hash, given_seq, last_device_time FROM devices WHERE id = ANY($1::text[])",
             )
             .await?;
         for r in tx.query(&stmt, &[&device_ids]).await? {
@@ -739,6 +759,7 @@ impl PgBatch {
                     last_seq: r.get::<_, i64>(3) as u64,
                     last_hash: r.get(4),
                     given_seq: r.get::<_, Option<i64>>(5).map(|g| g as u64),
+                    last_entry: r.get::<_, Option<&str>>(6).map(parse_time).transpose()?,
                 },
             );
         }
@@ -869,6 +890,8 @@ impl PgBatch {
         Ok(PgBatch {
             inst: inst.to_string(),
             received_local: authority::local_time(&institution.timezone, received_at),
+            timezone: institution.timezone.clone(),
+            change_times: HashMap::new(),
             policy: institution.policy,
             periods,
             bells,
@@ -950,25 +973,54 @@ impl PgBatch {
         Ok(v)
     }
 
+    /// The local server time of the institution's change `server_seq` (None for 0 or unknown).
+    async fn change_time(
+        &mut self,
+        tx: &Transaction<'_>,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        if server_seq == 0 {
+            return Ok(None);
+        }
+        if let Some(t) = self.change_times.get(&server_seq) {
+            return Ok(*t);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "SELECT server_time FROM changes WHERE institution_id = $1 AND server_seq = $2",
+            )
+            .await?;
+        let t = match tx
+            .query_opt(&stmt, &[&self.inst, &(server_seq as i64)])
+            .await?
+        {
+            Some(r) => authority::local_time(&self.timezone, parse_time(r.get::<_, &str>(0))?),
+            None => None,
+        };
+        self.change_times.insert(server_seq, t);
+        Ok(t)
+    }
+
     /// Writes what the batch left pending and the heads it moved; called once, before the commit.
     async fn store(&mut self, tx: &Transaction<'_>) -> Result<(), StorageError> {
         self.writes.flush(tx, &self.inst).await?;
         if !self.devices_moved.is_empty() {
-            let (mut ids, mut seqs, mut hashes) = (vec![], vec![], vec![]);
+            let (mut ids, mut seqs, mut hashes, mut entries) = (vec![], vec![], vec![], vec![]);
             for id in &self.devices_moved {
                 if let Some(d) = self.devices.get(id) {
                     ids.push(id.to_string());
                     seqs.push(d.last_seq as i64);
                     hashes.push(d.last_hash.clone());
+                    entries.push(d.last_entry.as_ref().map(time_text));
                 }
             }
             let stmt = tx
                 .prepare_cached(
-                    "UPDATE devices SET last_seq = u.s, last_hash = u.h
-                     FROM UNNEST($1::text[], $2::bigint[], $3::text[]) AS u(id, s, h) WHERE devices.id = u.id",
+                    "UPDATE devices SET last_seq = u.s, last_hash = u.h, last_device_time = u.t
+                     FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(id, s, h, t) WHERE devices.id = u.id",
                 )
                 .await?;
-            tx.execute(&stmt, &[&ids, &seqs, &hashes]).await?;
+            tx.execute(&stmt, &[&ids, &seqs, &hashes, &entries]).await?;
         }
         let stmt = tx
             .prepare_cached(
@@ -1084,6 +1136,20 @@ async fn op_context(
             }
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
+    }
+    if let Some(id) = authority::kept_author(&ctx, op) {
+        ctx.kept_by = match b.authors.get(&id) {
+            Some(u) => Some(u.full_name.clone()),
+            None => {
+                let stmt = tx
+                    .prepare_cached("SELECT data FROM users WHERE institution_id = $1 AND id = $2")
+                    .await?;
+                match tx.query_opt(&stmt, &[&b.inst, &id.to_string()]).await? {
+                    Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.full_name),
+                    None => None,
+                }
+            }
+        };
     }
     Ok(ctx)
 }
@@ -1298,6 +1364,7 @@ async fn push_one(
         });
     }
     // 2. The device and its chain.
+    let (mut previous_entry, mut given_seq) = (None, None);
     {
         let device = b.devices.get_mut(&op.device_id);
         if let Err(refusal) = check_device_chain_with(op, &b.inst, device.as_deref(), pre) {
@@ -1307,12 +1374,22 @@ async fn push_one(
         if let Some(d) = device {
             d.last_seq = op.device_seq;
             d.last_hash = op.hash.clone();
+            previous_entry = d.last_entry;
+            given_seq = d.given_seq;
+            d.last_entry = Some(authority::next_last_entry(
+                previous_entry,
+                op.device_time,
+                b.received_local,
+            ));
         }
     }
     b.devices_moved.insert(op.device_id);
     let decision = if b.device_users.contains(&(op.device_id, op.user_id)) {
         let mut ctx = op_context(tx, op, b).await?;
-        ctx.device_given_seq = b.devices.get(&op.device_id).and_then(|d| d.given_seq);
+        ctx.device_given_seq = given_seq;
+        let seen = given_seq.map_or(op.seen_seq, |g| op.seen_seq.min(g));
+        let seen_change = b.change_time(tx, seen).await?;
+        ctx.entry_floor = authority::entry_floor(previous_entry, seen_change);
         (authority::decide(op, &ctx), Some(ctx))
     } else {
         (
@@ -2005,6 +2082,8 @@ impl Storage for PostgresStorage {
             plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
             rooms: ref_rows(&*tx, &inst, KIND_ROOM).await?,
             later_shift_bells: ref_rows(&*tx, &inst, KIND_SHIFT_BELL).await?,
+            curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
+            individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
             lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,
@@ -2349,6 +2428,22 @@ impl Storage for PostgresStorage {
             report.entries_checked += entries.len() as u64;
             let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
             report.problems.extend(verify_chain(&inst, &entries, head));
+            let mut stored = Vec::new();
+            for sql in [
+                "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
+                "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = $1 AND server_seq IS NOT NULL",
+            ] {
+                for r in client.query(sql, &[&inst]).await? {
+                    stored.push(StoredValue {
+                        target: r.get(0),
+                        data: r.get(1),
+                        server_seq: r.get::<_, Option<i64>>(2).map(|s| s as u64),
+                    });
+                }
+            }
+            report
+                .problems
+                .extend(crate::audit::verify_values(&inst, &entries, &stored));
         }
         Ok(report)
     }
@@ -2416,7 +2511,7 @@ mod tests {
             "0b81e5e55a8904ad9d7a0a02cf136a664ac089c14965d0674334a9ca2e75314b",
             "8a531c499b078a01eec5f9e617d473f859798ac5570811c61a053cc19d7873bf",
             "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
-            "4e2183bb1e2a70fb35213c5d206312aea673214e4abc58dd5eb899723b8d21cc",
+            "b216baf9196363297933710fb31ec210658611808e5ebf6fde729784883da8d8",
             "849b658d67d0ba666671e9d4b5ece9129d887633e9733d13e80904197ddb3ad4",
         ];
         assert!(

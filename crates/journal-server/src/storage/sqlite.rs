@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
-use crate::audit::{verify_chain, AuditEntry};
+use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
@@ -39,7 +39,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0003_reference_version.sql"),
     include_str!("migrations/0005_must_change_password.sql"),
     include_str!("migrations/0006_changes_by_load.sql"),
-    include_str!("migrations/0011_device_given_seq.sql"),
+    include_str!("migrations/0011_device_bounds.sql"),
     include_str!("migrations/0009_diary.sql"),
 ];
 
@@ -191,6 +191,13 @@ pub(crate) const KIND_LOAD: &str = "load";
 pub(crate) const KIND_PLAN_TOPIC: &str = "plan_topic";
 pub(crate) const KIND_ROOM: &str = "room";
 pub(crate) const KIND_SHIFT_BELL: &str = "shift_bell";
+pub(crate) const KIND_CURRICULUM: &str = "curriculum";
+pub(crate) const KIND_INDIVIDUAL_PLAN: &str = "individual_plan";
+
+/// A curriculum line's key: its group, subject and period (one line each).
+pub(crate) fn curriculum_key(r: &journal_protocol::CurriculumLine) -> String {
+    format!("{}:{}:{}", r.group_id, r.subject_id, r.period_id)
+}
 
 /// A bell line's key among the institution's bells: its number in the first shift (as before
 /// shifts existed), «shift:number» in a later one.
@@ -448,6 +455,26 @@ fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
         report.entries_checked += entries.len() as u64;
         let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
         report.problems.extend(verify_chain(&inst, &entries, head));
+        let mut stored = Vec::new();
+        for sql in [
+            "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = ?1 AND server_seq IS NOT NULL",
+            "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = ?1 AND server_seq IS NOT NULL",
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map(params![inst], |r| {
+                Ok(StoredValue {
+                    target: r.get(0)?,
+                    data: r.get(1)?,
+                    server_seq: r.get::<_, Option<i64>>(2)?.map(|s| s as u64),
+                })
+            })?;
+            for row in rows {
+                stored.push(row?);
+            }
+        }
+        report
+            .problems
+            .extend(crate::audit::verify_values(&inst, &entries, &stored));
     }
     Ok(report)
 }
@@ -639,6 +666,18 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
     for (i, r) in snap.later_shift_bells.iter().enumerate() {
         put(KIND_SHIFT_BELL, bell_key(r), i, None, to_json(r)?)?;
     }
+    for (i, r) in snap.curriculum.iter().enumerate() {
+        put(KIND_CURRICULUM, curriculum_key(r), i, None, to_json(r)?)?;
+    }
+    for (i, r) in snap.individual_plans.iter().enumerate() {
+        put(
+            KIND_INDIVIDUAL_PLAN,
+            r.student_id.to_string(),
+            i,
+            None,
+            to_json(r)?,
+        )?;
+    }
     Ok(())
 }
 
@@ -748,6 +787,8 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
         rooms: ref_rows(conn, inst, KIND_ROOM)?,
         later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
+        curriculum: ref_rows(conn, inst, KIND_CURRICULUM)?,
+        individual_plans: ref_rows(conn, inst, KIND_INDIVIDUAL_PLAN)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
@@ -798,6 +839,10 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
 struct BatchState {
     policy: Policy,
     received_local: Option<NaiveDateTime>,
+    /// The institution's zone: changes' server times (UTC) are read in it.
+    timezone: String,
+    /// Local server time of changes by server_seq (an op's entry floor).
+    change_times: HashMap<u64, Option<NaiveDateTime>>,
     periods: Vec<Period>,
     bells: Vec<Bell>,
     loads: HashMap<LoadId, Load>,
@@ -839,6 +884,8 @@ impl BatchState {
             .query_row(params![inst], |r| r.get(0))?;
         Ok(BatchState {
             received_local: authority::local_time(&institution.timezone, received_at),
+            timezone: institution.timezone.clone(),
+            change_times: HashMap::new(),
             policy: institution.policy,
             periods: ref_rows(tx, inst, KIND_PERIOD)?,
             bells: ref_rows(tx, inst, KIND_BELL)?,
@@ -919,18 +966,27 @@ impl BatchState {
             std::collections::hash_map::Entry::Vacant(e) => {
                 let row = tx
                     .prepare_cached(
-                        "SELECT institution_id, public_key, last_seq, last_hash, given_seq FROM devices WHERE id = ?1",
+                        "SELECT institution_id, public_key, last_seq, last_hash, given_seq, last_device_time FROM devices WHERE id = ?1",
                     )?
                     .query_row(params![id.to_string()], |r| {
-                        Ok(DeviceRow {
+                        let row = DeviceRow {
                             institution_id: r.get(0)?,
                             public_key: r.get(1)?,
                             last_seq: r.get::<_, i64>(2)? as u64,
                             last_hash: r.get(3)?,
                             given_seq: r.get::<_, Option<i64>>(4)?.map(|g| g as u64),
-                        })
+                            last_entry: None,
+                        };
+                        Ok((row, r.get::<_, Option<String>>(5)?))
                     })
                     .optional()?;
+                let row = match row {
+                    Some((mut d, last)) => {
+                        d.last_entry = last.as_deref().map(parse_time).transpose()?;
+                        Some(d)
+                    }
+                    None => None,
+                };
                 e.insert(row)
             }
         };
@@ -955,6 +1011,31 @@ impl BatchState {
         Ok(on)
     }
 
+    /// The local server time of the institution's change `server_seq` (None for 0 or unknown).
+    fn change_time(
+        &mut self,
+        tx: &Connection,
+        inst: &str,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        if server_seq == 0 {
+            return Ok(None);
+        }
+        let zone = self.timezone.clone();
+        memo(&mut self.change_times, server_seq, || {
+            let at: Option<String> = tx
+                .prepare_cached(
+                    "SELECT server_time FROM changes WHERE institution_id = ?1 AND server_seq = ?2",
+                )?
+                .query_row(params![inst, server_seq as i64], |r| r.get(0))
+                .optional()?;
+            Ok(at
+                .map(|t| parse_time(&t))
+                .transpose()?
+                .and_then(|utc| authority::local_time(&zone, utc)))
+        })
+    }
+
     fn next_server_seq(&mut self) -> i64 {
         self.server_seq += 1;
         self.server_seq_moved = true;
@@ -966,12 +1047,13 @@ impl BatchState {
         for id in &self.devices_moved {
             if let Some(Some(d)) = self.devices.get(id) {
                 tx.prepare_cached(
-                    "UPDATE devices SET last_seq = ?2, last_hash = ?3 WHERE id = ?1",
+                    "UPDATE devices SET last_seq = ?2, last_hash = ?3, last_device_time = ?4 WHERE id = ?1",
                 )?
                 .execute(params![
                     id.to_string(),
                     d.last_seq as i64,
-                    d.last_hash
+                    d.last_hash,
+                    d.last_entry.as_ref().map(time_text)
                 ])?;
             }
         }
@@ -991,6 +1073,8 @@ pub(crate) struct DeviceRow {
     pub last_hash: String,
     /// The last server_seq the device was given (None: registered before this was recorded).
     pub given_seq: Option<u64>,
+    /// The latest entry time of the device's ops so far (None: none recorded yet).
+    pub last_entry: Option<NaiveDateTime>,
 }
 
 /// The signature check of one op made before the batch's transaction, with the device key it used.
@@ -1301,6 +1385,9 @@ fn op_context(
         }
         OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
     }
+    if let Some(id) = authority::kept_author(&ctx, op) {
+        ctx.kept_by = st.author(tx, inst, id)?.map(|u| u.full_name);
+    }
     Ok(ctx)
 }
 
@@ -1494,6 +1581,8 @@ fn push_one(
         });
     }
     // 2. The device and its chain.
+    let (mut previous_entry, mut given_seq) = (None, None);
+    let received_local = st.received_local;
     {
         let device = st.device(tx, op.device_id)?;
         if let Err(refusal) = check_device_chain_with(op, inst, device.as_deref(), pre) {
@@ -1504,16 +1593,22 @@ fn push_one(
         if let Some(d) = device {
             d.last_seq = op.device_seq;
             d.last_hash = op.hash.clone();
+            previous_entry = d.last_entry;
+            given_seq = d.given_seq;
+            d.last_entry = Some(authority::next_last_entry(
+                previous_entry,
+                op.device_time,
+                received_local,
+            ));
         }
     }
     st.devices_moved.insert(op.device_id);
     let decision = if st.user_on_device(tx, op.device_id, op.user_id)? {
         let mut ctx = op_context(tx, inst, op, st)?;
-        ctx.device_given_seq = st
-            .devices
-            .get(&op.device_id)
-            .and_then(|d| d.as_ref())
-            .and_then(|d| d.given_seq);
+        ctx.device_given_seq = given_seq;
+        let seen = given_seq.map_or(op.seen_seq, |g| op.seen_seq.min(g));
+        let seen_change = st.change_time(tx, inst, seen)?;
+        ctx.entry_floor = authority::entry_floor(previous_entry, seen_change);
         let d = authority::decide(op, &ctx);
         (d, Some(ctx))
     } else {
@@ -2337,7 +2432,16 @@ impl Storage for SqliteStorage {
     }
 
     async fn restore_from(&self, dir: &Path) -> Result<(), StorageError> {
-        let source = dir.join(BACKUP_FILE).to_string_lossy().into_owned();
+        let path = dir.join(BACKUP_FILE);
+        // A copy made by an older version has an older schema: brought to this one first, so
+        // the tables match column for column.
+        {
+            let mut copy = Connection::open(&path)?;
+            migrations()
+                .to_latest(&mut copy)
+                .map_err(|e| StorageError::Corrupt(format!("схема резервной копии: {e}")))?;
+        }
+        let source = path.to_string_lossy().into_owned();
         self.write(move |c| {
             c.execute("ATTACH DATABASE ?1 AS backup", params![source])?;
             let result = (|| {
@@ -2507,6 +2611,6 @@ mod tests {
     const PINNED_0003: &str = "4641f07a2f4142f6464c84bfe239038f248ba9c0964a73d4f0013f07fe1b7ffe";
     const PINNED_0005: &str = "526242969b7153cd611bc18c8dd7d61c9d7b1216b4bef2d72319f98a2788caa3";
     const PINNED_0006: &str = "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320";
-    const PINNED_0011: &str = "165d54e2b5c299cd9059f0e99c1488bb362fb5b8f0e6a64864dadf913a718bd8";
+    const PINNED_0011: &str = "ecae0c1d83d4046f060fe5a98e81e2d41a6d8d82d31f20cec405ece78a33dcf8";
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
 }

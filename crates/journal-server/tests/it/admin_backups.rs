@@ -13,6 +13,7 @@ async fn with_backup_dir(b: Backend) -> (TestServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temp dir for the backups");
     let config = journal_server::ServerConfig {
         backup_dir: Some(dir.path().join("backups")),
+        backup_key: Some(dir.path().join("backup.key")),
         ..test_config()
     };
     (TestServer::start_with(b, config).await, dir)
@@ -142,6 +143,8 @@ async fn backups_are_made_listed_verified_downloaded_and_restored(b: Backend) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_journal-server"))
         .args(["--db", target.as_str(), "restore", "--from"])
         .arg(&file)
+        .arg("--backup-key")
+        .arg(dir.path().join("backup.key"))
         .output()
         .expect("the binary runs");
     assert!(

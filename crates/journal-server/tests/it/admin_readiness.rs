@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::admin_audit::other_institution;
 use crate::support::{Backend, TestServer};
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "year_periods",
     "groups",
     "students",
@@ -16,6 +16,7 @@ const KEYS: [&str; 8] = [
     "timetable",
     "plans",
     "curators",
+    "curriculum",
 ];
 
 async fn readiness(s: &TestServer, token: &str) -> (u16, Value) {

@@ -91,10 +91,14 @@ async fn a_removed_entry_is_found(b: Backend) {
         "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)",
     )
     .await;
+    // The removed entry was the last mark's op: that value now has no op in the chain either.
     assert_eq!(
         problem_codes(&s).await,
-        vec!["audit_tail_missing".to_string()],
-        "a removed last entry is found through the kept head"
+        vec![
+            "audit_tail_missing".to_string(),
+            "audit_value_unrecorded".to_string()
+        ],
+        "a removed last entry is found through the kept head, and its value as unrecorded"
     );
 }
 
@@ -111,7 +115,34 @@ async fn reordered_entries_are_found(b: Backend) {
     );
 }
 
+/// A mark changed in the database behind the server's back (the chain itself untouched) is found:
+/// the journal's current value differs from what the chain's last applied op on it says.
+async fn a_mark_changed_in_the_database_is_found(b: Backend) {
+    let s = server_with_history(b).await;
+    assert!(
+        problem_codes(&s).await.is_empty(),
+        "before: the values match the chain"
+    );
+    tamper(
+        &s,
+        "UPDATE cells SET data = replace(data, '\"value\":4', '\"value\":5') WHERE server_seq IS NOT NULL AND data LIKE '%\"value\":4%'",
+    )
+    .await;
+    let codes = problem_codes(&s).await;
+    assert!(
+        codes.iter().any(|c| c == "audit_value_changed"),
+        "a «4» turned «5» in the database is found: {codes:?}"
+    );
+    let (ok, said) = verify_with_binary(&s);
+    assert!(!ok, "audit verify fails: {said}");
+    assert!(
+        said.contains("изменено в обход сервера"),
+        "and says so in Russian: {said}"
+    );
+}
+
 conformance!(
+    a_mark_changed_in_the_database_is_found,
     untouched_chain_verifies_and_holds_every_op_and_login,
     a_changed_entry_is_found,
     a_removed_entry_is_found,

@@ -52,7 +52,8 @@ async fn state_of_a(s: &TestServer) -> (Value, u64, u64) {
 async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     let backups = tempfile::tempdir().expect("a temp dir for backups");
     let config = journal_server::ServerConfig {
-        backup_dir: Some(backups.path().to_path_buf()),
+        backup_dir: Some(backups.path().join("copies")),
+        backup_key: Some(backups.path().join("backup.key")),
         ..crate::support::test_config()
     };
     let s = TestServer::start_with(b, config).await;
@@ -165,6 +166,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/backups"
             | "/admin/logins/slips"
             | "/admin/policy"
+            | "/admin/curriculum"
             | "/admin/readiness"
             | "/admin/regime"
             | "/admin/rooms"
@@ -172,6 +174,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/suggestions"
             | "/admin/support"
             | "/help"
+            | "/reports"
             | "/suggestions" => {
                 vec![path.trim_start_matches("/api/v1").to_string()]
             }
@@ -196,6 +199,10 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 vec![format!("/admin/students/{student}/withdraw")]
             }
             "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
+            "/admin/students/{id}/plan" => vec![format!("/admin/students/{student}/plan")],
+            "/admin/curriculum/import" => {
+                vec!["/admin/curriculum/import?file=x.csv&dry_run=true".to_string()]
+            }
             "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
             "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
             "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
@@ -219,6 +226,24 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 format!("/print/extract?group={group}&student={student}&period=1"),
                 format!("/print/outage?date={}", today()),
             ],
+            "/reports/{kind}" => [
+                "control",
+                "timeliness",
+                "progress",
+                "attendance",
+                "marks_count",
+                "curriculum",
+                "forecast",
+            ]
+            .iter()
+            .flat_map(|k| {
+                [
+                    format!("/reports/{k}?group={group}"),
+                    format!("/reports/{k}?teacher={teacher}&format=csv"),
+                    format!("/reports/{k}"),
+                ]
+            })
+            .collect(),
             other => panic!("route {other} has no cross-institution case: add one"),
         };
         let has_id = path.contains('{') && !path.contains("{document}") && !path.contains("{kind}");
@@ -293,6 +318,11 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
+        "/admin/curriculum" => json!({"lines": [{
+            "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],
+            "hours": 10,
+        }]}),
         "/admin/students" => json!({
             "last_name": "Захватов", "first_name": "Иван", "group_id": a["group_id"], "from": a["on"],
         }),

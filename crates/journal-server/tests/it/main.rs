@@ -27,7 +27,9 @@ mod admin;
 mod admin_audit;
 mod admin_backups;
 mod admin_checks;
+mod admin_curriculum;
 mod admin_import;
+mod admin_individual_plan;
 mod admin_policy;
 mod admin_readiness;
 mod admin_reference;
@@ -38,12 +40,15 @@ mod admin_users;
 mod admin_year;
 mod audit;
 mod auth;
+mod backdating;
 mod clock;
 mod diary;
+mod doctor;
 mod init_institution;
 mod isolation;
 mod kill_loop;
 mod merge;
+mod metrics;
 mod offline_revoked;
 mod pg;
 mod print;
@@ -52,6 +57,7 @@ mod prop;
 mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
+mod reports;
 mod seen;
 mod suggestions;
 mod support;
@@ -285,6 +291,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/subjects/{id}",
         "/api/v1/admin/support",
         "/api/v1/admin/clock-skews",
+        "/api/v1/admin/curriculum",
+        "/api/v1/admin/curriculum/import",
+        "/api/v1/admin/students/{id}/plan",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",
         "/api/v1/admin/users/{id}/password",
@@ -314,6 +323,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/help",
         "/api/v1/print/verify",
         "/api/v1/print/{document}",
+        "/api/v1/reports",
+        "/api/v1/reports/{kind}",
         "/api/v1/suggestions",
         "/api/v1/sync/pull",
         "/api/v1/sync/push",

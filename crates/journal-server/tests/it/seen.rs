@@ -14,18 +14,6 @@ fn applied_seq(outcome: &OpOutcome) -> u64 {
     }
 }
 
-/// Pulls everything the device may read; returns its cursor.
-async fn pull_all(s: &TestServer, device: &Device) -> u64 {
-    let mut after = 0;
-    loop {
-        let page = s.pull(&device.token, after, 500).await;
-        after = page.next_after;
-        if !page.has_more {
-            return after;
-        }
-    }
-}
-
 async fn cell_symbol(s: &TestServer, device: &Device, op: &Op) -> String {
     let OpPayload::SetCell {
         lesson_id,
@@ -63,7 +51,7 @@ async fn a_correction_from_a_device_that_had_pulled_the_value_is_applied(b: Back
     let r = s.push(&classroom, std::slice::from_ref(&four)).await;
     let four_seq = applied_seq(&r[0].outcome);
 
-    let cursor = pull_all(&s, &staff_room).await;
+    let cursor = s.pull_all(&staff_room).await;
     assert!(
         cursor >= four_seq,
         "the staff-room PC's pull covers the «4»"
@@ -98,7 +86,7 @@ async fn a_correction_from_a_device_that_had_pulled_the_value_is_applied(b: Back
         report.problems
     );
     // And back: the classroom PC pulls the «5» and corrects it again.
-    let cursor = pull_all(&s, &classroom).await;
+    let cursor = s.pull_all(&classroom).await;
     let three = classroom.op_seen(
         t + chrono::Duration::minutes(2),
         set_cell(lesson.id, student, "3"),
@@ -121,7 +109,7 @@ async fn an_edit_without_having_pulled_the_value_is_still_a_conflict(b: Backend)
     let student = s.students_of(&lesson)[0];
     let t = s.during(&lesson);
     // The staff-room PC pulled before the «4» existed: what it saw is older than the value.
-    let before = pull_all(&s, &staff_room).await;
+    let before = s.pull_all(&staff_room).await;
     let four = classroom.op(t, set_cell(lesson.id, student, "4"));
     let r = s.push(&classroom, std::slice::from_ref(&four)).await;
     let four_seq = applied_seq(&r[0].outcome);
@@ -161,6 +149,14 @@ async fn an_edit_without_having_pulled_the_value_is_still_a_conflict(b: Backend)
         "4",
         "the first accepted value wins"
     );
+    let journal_protocol::OpOutcome::Conflict { message, .. } = &r[0].outcome else {
+        panic!("a conflict: {:?}", r[0].outcome);
+    };
+    let when = t.format("%d.%m.%Y в %H:%M").to_string();
+    assert!(
+        message.contains("выставлено: вы") && message.contains(&when),
+        "the conflict says who entered the kept value (the same teacher, on the other PC) and when ({when}), not «раньше»: {message}"
+    );
 }
 
 async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
@@ -185,7 +181,7 @@ async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
             value: journal_core::MarkValue::new(v).expect("a valid mark"),
         }),
     };
-    let before = pull_all(&s, &staff_room).await;
+    let before = s.pull_all(&staff_room).await;
     let r = s.push_new(&mut classroom, (t, final_of(4))).await;
     assert_eq!(
         outcome_name(&r[0]),
@@ -199,7 +195,7 @@ async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
         "conflict",
         "a final the device never pulled is a concurrent edit"
     );
-    let cursor = pull_all(&s, &staff_room).await;
+    let cursor = s.pull_all(&staff_room).await;
     let corrected = staff_room.op_seen(t, final_of(5), cursor);
     let r = s.push(&staff_room, &[corrected]).await;
     assert_eq!(
@@ -259,7 +255,7 @@ async fn a_seen_seq_beyond_what_the_device_was_sent_is_capped(b: Backend) {
     let lesson = s.lessons_of("teacher", today()).remove(0);
     let student = s.students_of(&lesson)[0];
     let t = s.during(&lesson);
-    let before = pull_all(&s, &staff_room).await;
+    let before = s.pull_all(&staff_room).await;
     let four = classroom.op(t, set_cell(lesson.id, student, "4"));
     let r = s.push(&classroom, std::slice::from_ref(&four)).await;
     let four_seq = applied_seq(&r[0].outcome);

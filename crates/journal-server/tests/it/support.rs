@@ -252,6 +252,18 @@ impl TestServer {
         self.push(device, &[op]).await
     }
 
+    /// Pulls everything the device may read; returns its cursor.
+    pub async fn pull_all(&self, device: &Device) -> u64 {
+        let mut after = 0;
+        loop {
+            let page = self.pull(&device.token, after, 500).await;
+            after = page.next_after;
+            if !page.has_more {
+                return after;
+            }
+        }
+    }
+
     pub async fn pull(&self, token: &str, after: u64, limit: u32) -> PullPage {
         let resp = self
             .get("/sync/pull")

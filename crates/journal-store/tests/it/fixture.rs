@@ -303,6 +303,8 @@ pub fn fixture() -> Fixture {
         reopenings: vec![],
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
+        curriculum: Vec::new(),
+        individual_plans: Vec::new(),
     };
     Fixture {
         teacher,

@@ -25,6 +25,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0005_pending_suggestions",
         "4720e6dac4a7a469b3bdc946fe9904355b41c3e0d45315e2173bcf4b00d2b016",
     ),
+    (
+        "0006_individual_plans",
+        "c82f2806e8cec7863f68e9871d99236899c5f48734b7f446f9a7c24e027e7300",
+    ),
 ];
 
 #[test]

@@ -319,3 +319,56 @@ fn conflicts_counts_and_cursor() {
     store.set_sync_cursor(42, when).expect("cursor");
     assert_eq!(store.sync_cursor().expect("cursor"), 42, "cursor is kept");
 }
+
+/// A student on an individual plan is in the roster of their plan's loads only; with no plan kept
+/// they are in every roster of the group (as before plans were kept). The plan survives export.
+#[test]
+fn an_individual_plan_keeps_the_student_off_other_loads_rosters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut store, fx) = crate::fixture::store_with(dir.path(), None);
+    let iup = fx
+        .snap
+        .memberships
+        .iter()
+        .find(|m| m.individual_plan)
+        .map(|m| m.student_id)
+        .expect("the fixture has an ИУП student");
+    let in_roster = |store: &journal_store::Store| {
+        store
+            .lesson(fx.lessons[3])
+            .expect("query")
+            .expect("lesson")
+            .roster
+            .iter()
+            .any(|e| e.student.id == iup)
+    };
+    assert!(
+        in_roster(&store),
+        "with no plan kept the ИУП student is on the load's page"
+    );
+    let mut snap = fx.snap.clone();
+    snap.individual_plans = vec![journal_protocol::IndividualPlan {
+        student_id: iup,
+        loads: vec![journal_protocol::IndividualPlanLoad {
+            load_id: fx.sub_load,
+            hours: 12,
+        }],
+    }];
+    store
+        .import_snapshot(&snap)
+        .expect("the snapshot with a plan imports");
+    assert!(
+        !in_roster(&store),
+        "a load outside the plan does not list the student"
+    );
+    assert_eq!(
+        store.export_snapshot().expect("export").individual_plans,
+        snap.individual_plans,
+        "the plan is kept and exported as imported"
+    );
+    snap.individual_plans[0].loads[0].load_id = fx.load;
+    store
+        .import_snapshot(&snap)
+        .expect("the changed plan imports");
+    assert!(in_roster(&store), "the plan's load lists the student");
+}
