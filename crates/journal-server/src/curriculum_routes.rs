@@ -20,10 +20,13 @@ use journal_protocol::{AttestationForm, CurriculumLine, Snapshot};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::admin_access::{permitted, reference_change_turn};
+use crate::admin_access::permitted;
+use crate::reference_routes::{edit_institution, Edit};
+
+/// Who changes the plan, and the refusal for the others.
+const WRITE: (&[Action], &str) = (&[Action::ManageYear], "Учебный план ведёт администратор");
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiJson, ApiQuery, Authenticated};
-use crate::storage::AdminAction;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -356,44 +359,28 @@ async fn set_curriculum(
     auth: Authenticated,
     ApiJson(given): ApiJson<CurriculumBody>,
 ) -> Result<Json<CurriculumView>, CurriculumRefusal> {
-    let admin = permitted(
-        &state,
-        &auth,
-        &[Action::ManageYear],
-        "Учебный план ведёт администратор",
-    )
+    let out = edit_institution(&state, &auth, WRITE, "curriculum_changed", |snap| {
+        let new = check_curriculum(&given.lines, snap)?;
+        if new == snap.curriculum {
+            return Ok::<_, CurriculumRefusal>(Edit::Unchanged(view(snap)));
+        }
+        let old: Vec<CurriculumLineBody> = snap.curriculum.iter().map(body_of).collect();
+        snap.curriculum = new;
+        let out = view(snap);
+        let groups: HashSet<Uuid> = out.lines.iter().map(|l| l.group_id).collect();
+        let subject = format!(
+            "учебный план: {} строк, групп: {}",
+            out.lines.len(),
+            groups.len()
+        );
+        let detail = serde_json::json!({ "old": old, "new": out.lines });
+        Ok(Edit::Changed {
+            out,
+            subject,
+            detail,
+        })
+    })
     .await?;
-    let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
-    let (mut snap, _) = state.storage.snapshot(inst).await.map_err(ApiError::from)?;
-    let new = check_curriculum(&given.lines, &snap)?;
-    if new == snap.curriculum {
-        return Ok(Json(view(&snap)));
-    }
-    let old: Vec<CurriculumLineBody> = snap.curriculum.iter().map(body_of).collect();
-    snap.curriculum = new;
-    let out = view(&snap);
-    let groups: HashSet<Uuid> = out.lines.iter().map(|l| l.group_id).collect();
-    state
-        .storage
-        .apply_institution_setup(
-            snap,
-            AdminAction {
-                institution_id: inst,
-                kind: "curriculum_changed".into(),
-                author_id: Some(admin.user.id),
-                device_id: Some(auth.session.device_id),
-                subject: format!(
-                    "учебный план: {} строк, групп: {}",
-                    out.lines.len(),
-                    groups.len()
-                ),
-                detail: serde_json::json!({ "old": old, "new": out.lines }),
-            },
-            state.config.now(),
-        )
-        .await
-        .map_err(ApiError::from)?;
     Ok(Json(out))
 }
 
@@ -567,49 +554,29 @@ async fn import_curriculum(
     ApiQuery(query): ApiQuery<PlanImportQuery>,
     body: Bytes,
 ) -> Result<Json<PlanImportReport>, CurriculumRefusal> {
-    let admin = permitted(
-        &state,
-        &auth,
-        &[Action::ManageYear],
-        "Учебный план ведёт администратор",
-    )
-    .await?;
-    let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
-    let (mut snap, _) = state.storage.snapshot(inst).await.map_err(ApiError::from)?;
-    let given = read_plan_file(&body, &snap)?;
-    let new = check_curriculum(&given, &snap)?;
     let dry_run = query.dry_run.unwrap_or(false);
-    let unchanged = new == snap.curriculum;
-    let old: Vec<CurriculumLineBody> = snap.curriculum.iter().map(body_of).collect();
-    snap.curriculum = new;
-    let out = view(&snap);
-    if dry_run || unchanged {
-        return Ok(Json(PlanImportReport {
-            applied: !dry_run,
-            lines: out.lines,
-            differences: out.differences,
-        }));
-    }
     let file = query.file.unwrap_or_default();
-    state
-        .storage
-        .apply_institution_setup(
-            snap,
-            AdminAction {
-                institution_id: inst,
-                kind: "curriculum_changed".into(),
-                author_id: Some(admin.user.id),
-                device_id: Some(auth.session.device_id),
-                subject: format!("учебный план из файла {file}"),
-                detail: serde_json::json!({ "file": file, "old": old, "new": out.lines }),
-            },
-            state.config.now(),
-        )
-        .await
-        .map_err(ApiError::from)?;
+    let out = edit_institution(&state, &auth, WRITE, "curriculum_changed", |snap| {
+        let given = read_plan_file(&body, snap)?;
+        let new = check_curriculum(&given, snap)?;
+        let unchanged = new == snap.curriculum;
+        let old: Vec<CurriculumLineBody> = snap.curriculum.iter().map(body_of).collect();
+        snap.curriculum = new;
+        let out = view(snap);
+        if dry_run || unchanged {
+            // A dry run edits only this copy of the institution, which is dropped.
+            return Ok::<_, CurriculumRefusal>(Edit::Unchanged(out));
+        }
+        let detail = serde_json::json!({ "file": file, "old": old, "new": out.lines });
+        Ok(Edit::Changed {
+            out,
+            subject: format!("учебный план из файла {file}"),
+            detail,
+        })
+    })
+    .await?;
     Ok(Json(PlanImportReport {
-        applied: true,
+        applied: !dry_run,
         lines: out.lines,
         differences: out.differences,
     }))

@@ -17,10 +17,10 @@ use journal_protocol::{IndividualPlan, IndividualPlanLoad, Snapshot};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::admin_access::{permitted, reference_change_turn};
+use crate::admin_access::permitted;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiJson, Authenticated};
-use crate::storage::AdminAction;
+use crate::reference_routes::{edit_institution, Edit};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -221,58 +221,49 @@ async fn set_plan(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<PlanBody>,
 ) -> Result<Json<PlanView>, ApiError> {
-    let who = permitted(
+    let student = StudentId(id);
+    let refusal = "Индивидуальные планы ведут администратор и заместитель директора";
+    let out = edit_institution(
         &state,
         &auth,
-        &[Action::KeepIndividualPlans],
-        "Индивидуальные планы ведут администратор и заместитель директора",
-    )
-    .await?;
-    let inst = auth.session.institution_id;
-    let student = StudentId(id);
-    let _turn = reference_change_turn().await;
-    let (mut snap, _) = state.storage.snapshot(inst).await?;
-    if !snap.students.iter().any(|s| s.id == student) {
-        return Err(not_found());
-    }
-    let new = check_plan(&snap, student, &body)?;
-    let old = snap
-        .individual_plans
-        .iter()
-        .find(|p| p.student_id == student)
-        .cloned();
-    if old == new {
-        return Ok(Json(view(&snap, student)?));
-    }
-    snap.individual_plans.retain(|p| p.student_id != student);
-    let individual = new.is_some();
-    if let Some(plan) = new.clone() {
-        snap.individual_plans.push(plan);
-    }
-    // A student with a plan studies by it in their current groups; without one, with the group.
-    for m in snap
-        .memberships
-        .iter_mut()
-        .filter(|m| m.student_id == student && m.to.is_none())
-    {
-        m.individual_plan = individual;
-    }
-    let out = view(&snap, student)?;
-    state
-        .storage
-        .apply_institution_setup(
-            snap,
-            AdminAction {
-                institution_id: inst,
-                kind: "individual_plan_changed".into(),
-                author_id: Some(who.user.id),
-                device_id: Some(auth.session.device_id),
+        (&[Action::KeepIndividualPlans], refusal),
+        "individual_plan_changed",
+        |snap| {
+            if !snap.students.iter().any(|s| s.id == student) {
+                return Err(not_found());
+            }
+            let new = check_plan(snap, student, &body)?;
+            let old = snap
+                .individual_plans
+                .iter()
+                .find(|p| p.student_id == student)
+                .cloned();
+            if old == new {
+                return Ok(Edit::Unchanged(view(snap, student)?));
+            }
+            snap.individual_plans.retain(|p| p.student_id != student);
+            let individual = new.is_some();
+            if let Some(plan) = new.clone() {
+                snap.individual_plans.push(plan);
+            }
+            // A student with a plan studies by it in their current groups; without one, with the
+            // group.
+            for m in snap
+                .memberships
+                .iter_mut()
+                .filter(|m| m.student_id == student && m.to.is_none())
+            {
+                m.individual_plan = individual;
+            }
+            let out = view(snap, student)?;
+            Ok(Edit::Changed {
                 subject: out.student_name.clone(),
                 detail: serde_json::json!({ "student_id": id, "old": old, "new": new }),
-            },
-            state.config.now(),
-        )
-        .await?;
+                out,
+            })
+        },
+    )
+    .await?;
     Ok(Json(out))
 }
 

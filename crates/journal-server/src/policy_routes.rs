@@ -17,11 +17,10 @@ use journal_core::{Action, Policy};
 use journal_protocol::Snapshot;
 use serde::Serialize;
 
-use crate::admin_access::{permitted, reference_change_turn};
+use crate::admin_access::permitted;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiJson, Authenticated};
-use crate::reference_routes::check_name_text;
-use crate::storage::AdminAction;
+use crate::reference_routes::{check_name_text, edit_institution, Edit};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -274,40 +273,30 @@ async fn set_policy(
     auth: Authenticated,
     ApiJson(given): ApiJson<serde_json::Value>,
 ) -> Result<Json<Policy>, PolicyRefusal> {
-    let admin = permitted(
+    let refusal = "Настройки учреждения меняет администратор";
+    let new = edit_institution(
         &state,
         &auth,
-        &[Action::ManageYear],
-        "Настройки учреждения меняет администратор",
-    )
-    .await?;
-    let new = parse_whole_policy(&given)?;
-    let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
-    let (mut snap, _) = state.storage.snapshot(inst).await.map_err(ApiError::from)?;
-    let old = snap.institution.policy.clone();
-    let fields = changed_fields(&old, &new);
-    if fields.is_empty() {
-        return Ok(Json(old));
-    }
-    check_closed_periods(&snap, &new)?;
-    snap.institution.policy = new.clone();
-    state
-        .storage
-        .apply_institution_setup(
-            snap,
-            AdminAction {
-                institution_id: inst,
-                kind: "policy_changed".into(),
-                author_id: Some(admin.user.id),
-                device_id: Some(auth.session.device_id),
+        (&[Action::ManageYear], refusal),
+        "policy_changed",
+        |snap| {
+            let new = parse_whole_policy(&given)?;
+            let old = snap.institution.policy.clone();
+            let fields = changed_fields(&old, &new);
+            if fields.is_empty() {
+                return Ok::<_, PolicyRefusal>(Edit::Unchanged(old));
+            }
+            check_closed_periods(snap, &new)?;
+            snap.institution.policy = new.clone();
+            Ok(Edit::Changed {
                 subject: fields.join(", "),
                 detail: serde_json::json!({ "old": old, "new": new, "fields": fields }),
-            },
-            state.config.now(),
-        )
-        .await
-        .map_err(ApiError::from)?;
+                out: new,
+            })
+        },
+    )
+    .await?;
+    let inst = auth.session.institution_id;
     // The permission checks read the policy through this cache.
     state
         .institution_clocks

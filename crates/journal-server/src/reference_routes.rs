@@ -377,19 +377,41 @@ fn check_room(
 
 // ---- the routes
 
-/// Reads the institution, lets `change` check and edit it (an error changes nothing), then stores
-/// it with the audit entry `kind` by the signed-in administrator.
-pub(crate) async fn change_institution<T>(
+/// What an edit of the institution came to.
+pub(crate) enum Edit<T> {
+    /// Nothing to store (the same as before, or only a preview): answered as is, not audited.
+    Unchanged(T),
+    /// Store the edited institution with an audit entry about `subject`.
+    Changed {
+        out: T,
+        subject: String,
+        detail: serde_json::Value,
+    },
+}
+
+/// The administrators' read-edit-write of the institution, in one place: asks journal-core that
+/// the caller may do one of `actions` (else 403 with `refusal`), takes the reference-change turn,
+/// reads the institution, lets `change` check and edit it (an error changes nothing), then stores
+/// it with the audit entry `kind` and the reference_version raised.
+pub(crate) async fn edit_institution<T, E: From<ApiError>>(
     state: &AppState,
     auth: &Authenticated,
+    (actions, refusal): (&[Action], &str),
     kind: &str,
-    change: impl FnOnce(&mut Snapshot) -> Result<(T, String, serde_json::Value), ApiError>,
-) -> Result<T, ApiError> {
-    let admin = permitted(state, auth, &[Action::ManageYear], WRITE_REFUSAL).await?;
+    change: impl FnOnce(&mut Snapshot) -> Result<Edit<T>, E>,
+) -> Result<T, E> {
+    let who = permitted(state, auth, actions, refusal).await?;
     let inst = auth.session.institution_id;
     let _turn = reference_change_turn().await;
-    let (mut snap, _) = state.storage.snapshot(inst).await?;
-    let (out, subject, detail) = change(&mut snap)?;
+    let (mut snap, _) = state.storage.snapshot(inst).await.map_err(ApiError::from)?;
+    let (out, subject, detail) = match change(&mut snap)? {
+        Edit::Unchanged(out) => return Ok(out),
+        Edit::Changed {
+            out,
+            subject,
+            detail,
+        } => (out, subject, detail),
+    };
     state
         .storage
         .apply_institution_setup(
@@ -397,15 +419,40 @@ pub(crate) async fn change_institution<T>(
             AdminAction {
                 institution_id: inst,
                 kind: kind.into(),
-                author_id: Some(admin.user.id),
+                author_id: Some(who.user.id),
                 device_id: Some(auth.session.device_id),
                 subject,
                 detail,
             },
             state.config.now(),
         )
-        .await?;
+        .await
+        .map_err(ApiError::from)?;
     Ok(out)
+}
+
+/// [`edit_institution`] by the administrator (ManageYear), always stored.
+pub(crate) async fn change_institution<T>(
+    state: &AppState,
+    auth: &Authenticated,
+    kind: &str,
+    change: impl FnOnce(&mut Snapshot) -> Result<(T, String, serde_json::Value), ApiError>,
+) -> Result<T, ApiError> {
+    edit_institution(
+        state,
+        auth,
+        (&[Action::ManageYear], WRITE_REFUSAL),
+        kind,
+        |snap| {
+            let (out, subject, detail) = change(snap)?;
+            Ok(Edit::Changed {
+                out,
+                subject,
+                detail,
+            })
+        },
+    )
+    .await
 }
 
 async fn read_snapshot(state: &AppState, auth: &Authenticated) -> Result<Snapshot, ApiError> {
