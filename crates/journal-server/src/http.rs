@@ -542,12 +542,18 @@ async fn pull(
                 .any(|g| matches!(g.role, Role::Student | Role::Parent))
         });
     if family && !page.changes.is_empty() {
-        let (full, _) = state.storage.snapshot(auth.session.institution_id).await?;
-        let scope = full.read_scope(auth.session.user_id);
+        let cached = state
+            .snapshots
+            .read(state.storage.as_ref(), auth.session.institution_id)
+            .await?;
+        let full = &cached.snapshot;
+        let scope = cached
+            .part_for(auth.session.user_id)
+            .read_scope(auth.session.user_id);
         let load_of_lesson: std::collections::HashMap<_, _> =
             full.lessons.iter().map(|l| (l.id, l.load_id)).collect();
         page.changes.retain(|c| {
-            change_load(&c.payload, &load_of_lesson, &full)
+            change_load(&c.payload, &load_of_lesson, full)
                 .is_some_and(|load| scope.sees(load, &c.payload))
         });
         // The cursor stays where the storage put it: the changes cut here are past for this user.
@@ -595,13 +601,13 @@ async fn snapshot(
     auth: Authenticated,
     ApiQuery(q): ApiQuery<SnapshotQuery>,
 ) -> Result<Json<SnapshotResponse>, ApiError> {
-    // Read before the snapshot: a reference change landing in between makes the device's next
-    // pull name a newer version, so it fetches again rather than missing the change.
-    let reference_version = state
-        .storage
-        .reference_version(auth.session.institution_id)
+    // The version is read before the snapshot: a reference change landing in between makes the
+    // device's next pull name a newer version, so it fetches again rather than missing the change.
+    let cached = state
+        .snapshots
+        .read(state.storage.as_ref(), auth.session.institution_id)
         .await?;
-    let (full, server_seq) = state.storage.snapshot(auth.session.institution_id).await?;
+    let (reference_version, server_seq) = (cached.version.reference_version, cached.server_seq);
     state
         .storage
         .record_given(
@@ -614,7 +620,7 @@ async fn snapshot(
     Ok(Json(SnapshotResponse {
         server_seq,
         reference_version,
-        snapshot: full.for_user(auth.session.user_id),
+        snapshot: cached.for_user(auth.session.user_id),
     }))
 }
 

@@ -40,6 +40,7 @@ pub mod report_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;
+pub mod snapshot_cache;
 pub mod storage;
 pub mod suggestion_routes;
 pub mod testing;
@@ -124,6 +125,8 @@ pub struct AppState {
     pub(crate) institution_clocks: clock_routes::InstitutionClocks,
     /// What `/metrics` shows.
     pub metrics: Arc<metrics::Metrics>,
+    /// Institutions' snapshots between reads (see `snapshot_cache`).
+    pub snapshots: Arc<snapshot_cache::SnapshotCache>,
 }
 
 impl AppState {
@@ -133,6 +136,7 @@ impl AppState {
             config: Arc::new(config),
             institution_clocks: Default::default(),
             metrics: metrics::fresh(),
+            snapshots: Default::default(),
         }
     }
 }

@@ -260,6 +260,22 @@ pub trait Storage: diary::DiaryStorage + Send + Sync {
     /// The institution's count of reference-data changes so far: every `apply_reference`,
     /// `apply_year` and `set_user_active` adds one in its own transaction.
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError>;
+
+    /// Where the institution's data stands: its last applied `server_seq` and its
+    /// `reference_version`. Every write that changes what [`Storage::snapshot`] returns raises one
+    /// of the two in the same transaction, so equal versions mean equal snapshots (the server's
+    /// snapshot cache keys on it; a restore replaces the database while the server is stopped).
+    async fn snapshot_version(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<SnapshotVersion, StorageError>;
+}
+
+/// See [`Storage::snapshot_version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotVersion {
+    pub server_seq: u64,
+    pub reference_version: u64,
 }
 
 /// Which audit entries to read: every condition given must hold.

@@ -27,7 +27,7 @@ use super::sqlite::{
     KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
     KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
-use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
+use super::{Account, AdminAction, LoginFailures, Session, SnapshotVersion, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
@@ -2494,6 +2494,23 @@ impl Storage for PostgresStorage {
         let client = self.pool.get().await?;
         let c: &tokio_postgres::Client = &client;
         reference::reference_version(c, &institution_id.to_string()).await
+    }
+
+    async fn snapshot_version(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<SnapshotVersion, StorageError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_one(
+                "SELECT last_server_seq, reference_version FROM institutions WHERE id = $1",
+                &[&institution_id.to_string()],
+            )
+            .await?;
+        Ok(SnapshotVersion {
+            server_seq: row.get::<_, i64>(0).max(0) as u64,
+            reference_version: row.get::<_, i64>(1).max(0) as u64,
+        })
     }
 }
 

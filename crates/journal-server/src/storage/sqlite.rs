@@ -21,7 +21,7 @@ use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
+use super::{Account, AdminAction, LoginFailures, Session, SnapshotVersion, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
@@ -2511,6 +2511,26 @@ impl Storage for SqliteStorage {
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {
         self.read(move |c| reference::reference_version(c, &institution_id.to_string()))
             .await
+    }
+
+    async fn snapshot_version(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<SnapshotVersion, StorageError> {
+        self.read(move |c| {
+            let (seq, version): (i64, i64) = c
+                .prepare_cached(
+                    "SELECT last_server_seq, reference_version FROM institutions WHERE id = ?1",
+                )?
+                .query_row(params![institution_id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            Ok(SnapshotVersion {
+                server_seq: seq.max(0) as u64,
+                reference_version: version.max(0) as u64,
+            })
+        })
+        .await
     }
 }
 
