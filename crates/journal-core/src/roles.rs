@@ -80,6 +80,9 @@ pub enum Action {
     /// See which parents of a group have not opened the family diary lately (the group's curator,
     /// who answers for contact with the parents, and the administration).
     ReadDiaryViews,
+    /// Announce events in the diary (собрания, экскурсии, мероприятия): the administration for
+    /// the institution or any group, a curator for their group.
+    PublishEvents,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -118,7 +121,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -146,6 +149,7 @@ impl Action {
         Action::KeepIndividualPlans,
         Action::ReadReports,
         Action::ReadDiaryViews,
+        Action::PublishEvents,
     ];
 
     /// Whether the action only reads.

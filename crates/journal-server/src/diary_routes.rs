@@ -358,9 +358,21 @@ async fn week(
             at: a.at,
         })
         .collect();
-    let week = view
+    let mut week = view
         .diary_week(q.student, q.date.unwrap_or(today), today, &acknowledgements)
         .ok_or_else(not_yours)?;
+    if let (Some(first), Some(last)) = (week.days.first(), week.days.last()) {
+        let events =
+            crate::event_routes::student_events(&state, full, q.student, first.date, last.date)
+                .await?;
+        for day in &mut week.days {
+            day.events = events
+                .iter()
+                .filter(|e| e.on_date == day.date)
+                .map(|e| crate::event_routes::diary_event(e, full))
+                .collect();
+        }
+    }
     state
         .storage
         .log_diary_view(institution, user.id, q.student, now)

@@ -24,6 +24,7 @@ pub mod diary_routes;
 pub mod doctor;
 pub mod dto;
 pub mod error;
+pub mod event_routes;
 pub mod help_routes;
 pub mod http;
 pub mod import_routes;

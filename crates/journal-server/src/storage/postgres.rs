@@ -34,6 +34,7 @@ use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
 mod diary;
+mod events;
 mod institution_setup;
 mod reference;
 mod setup;
@@ -47,6 +48,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0006_changes_by_load.sql"),
     include_str!("migrations/pg_0011_device_bounds.sql"),
     include_str!("migrations/pg_0009_diary.sql"),
+    include_str!("migrations/pg_0016_events.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2530,6 +2532,7 @@ mod tests {
             "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
             "b216baf9196363297933710fb31ec210658611808e5ebf6fde729784883da8d8",
             "849b658d67d0ba666671e9d4b5ece9129d887633e9733d13e80904197ddb3ad4",
+            "721be700c002737c300b583746d59ccbad528df4ced7e31a41530821fb7af5cd",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

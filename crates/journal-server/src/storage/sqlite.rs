@@ -28,6 +28,7 @@ use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
 mod diary;
+mod events;
 mod institution_setup;
 mod reference;
 mod setup;
@@ -41,6 +42,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0006_changes_by_load.sql"),
     include_str!("migrations/0011_device_bounds.sql"),
     include_str!("migrations/0009_diary.sql"),
+    include_str!("migrations/0016_events.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2610,6 +2612,7 @@ mod tests {
             PINNED_0006,
             PINNED_0011,
             PINNED_0009,
+            PINNED_0016,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2633,4 +2636,5 @@ mod tests {
     const PINNED_0006: &str = "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320";
     const PINNED_0011: &str = "ecae0c1d83d4046f060fe5a98e81e2d41a6d8d82d31f20cec405ece78a33dcf8";
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
+    const PINNED_0016: &str = "87e0d556755a45567bc8f786a8388cb0552378a0058fa35c151257d0f1dcd8fb";
 }

@@ -69,6 +69,17 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     assert_eq!(resp.status(), 201, "A's administrator makes a backup");
     let made: Value = resp.json().await.expect("the backup's description");
     let backup = made["name"].as_str().unwrap_or_default().to_string();
+    // An event of A's group, announced by A's administrator.
+    let resp = s
+        .post("/events")
+        .bearer_auth(&admin_a.token)
+        .json(&json!({"group_id": a.groups[0].id, "date": today(), "title": "Собрание группы А"}))
+        .send()
+        .await
+        .expect("the event request reaches the server");
+    assert_eq!(resp.status(), 201, "A's administrator announces an event");
+    let event: Value = resp.json().await.expect("the event");
+    let event = event["id"].as_str().unwrap_or_default().to_string();
 
     let now = today().and_hms_opt(9, 0, 0).unwrap_or_default();
     create_institution(
@@ -127,6 +138,8 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         .unwrap_or_else(|| Uuid::new_v4().to_string());
 
     secrets.push(backup.clone());
+    secrets.push(event.clone());
+    secrets.push("Собрание группы А".into());
     let before = state_of_a(&s).await;
     let doc: Value = s
         .get("/openapi.json")
@@ -175,7 +188,8 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/support"
             | "/help"
             | "/reports"
-            | "/suggestions" => {
+            | "/suggestions"
+            | "/events" => {
                 vec![path.trim_start_matches("/api/v1").to_string()]
             }
             "/admin/import/{kind}" => [
@@ -208,6 +222,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
             "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
             "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
+            "/events/{id}" => vec![format!("/events/{event}")],
             "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
                 vec![path.trim_start_matches("/api/v1").to_string()]
             }
@@ -261,6 +276,10 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                         .put(s.url(&url))
                         .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
                         .json(&body),
+                    "delete" => s
+                        .client
+                        .delete(s.url(&url))
+                        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string()),
                     other => panic!("unexpected method {other}"),
                 };
                 let resp = req
@@ -318,6 +337,7 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/events" => json!({"group_id": a["group_id"], "date": a["on"], "title": "Захват"}),
         "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
         "/admin/curriculum" => json!({"lines": [{
             "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],

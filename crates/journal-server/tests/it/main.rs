@@ -44,6 +44,7 @@ mod backdating;
 mod clock;
 mod diary;
 mod doctor;
+mod events;
 mod init_institution;
 mod isolation;
 mod kill_loop;
