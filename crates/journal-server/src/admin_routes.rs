@@ -195,7 +195,7 @@ async fn create_user(
         grants: req.grants,
     };
     let now = state.config.now();
-    let _turn = crate::admin_access::reference_change_turn().await;
+    let _turn = crate::admin_access::reference_change_turn(&state, inst).await?;
     let (mut snapshot, _) = state.storage.snapshot(inst).await?;
     check_grants(&user.grants, &snapshot)?;
     snapshot.users.push(user.clone());

@@ -497,6 +497,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                // A server running over the same PostgreSQL takes turns with this import.
+                let _turn = if dry_run {
+                    None
+                } else {
+                    Some(storage.reference_turn(inst).await?)
+                };
                 admin::import_by(
                     storage.as_ref(),
                     inst,

@@ -402,7 +402,7 @@ pub(crate) async fn edit_institution<T, E: From<ApiError>>(
 ) -> Result<T, E> {
     let who = permitted(state, auth, actions, refusal).await?;
     let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
+    let _turn = reference_change_turn(state, inst).await?;
     let (mut snap, _) = state.storage.snapshot(inst).await.map_err(ApiError::from)?;
     let (out, subject, detail) = match change(&mut snap)? {
         Edit::Unchanged(out) => return Ok(out),

@@ -154,7 +154,7 @@ async fn change_reference<T>(
 ) -> Result<T, ApiError> {
     let admin = permitted(state, auth, &[action], refusal).await?;
     let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
+    let _turn = reference_change_turn(state, inst).await?;
     let (mut snap, _) = state.storage.snapshot(inst).await?;
     let (out, subject, detail) = change(&mut snap)?;
     state

@@ -478,7 +478,7 @@ async fn set_year(
     )
     .await?;
     let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
+    let _turn = reference_change_turn(&state, inst).await?;
     let (mut snap, _) = state.storage.snapshot(inst).await?;
     let (year, periods, holidays) = check_year(&input, &snap)?;
     snap.year = year;

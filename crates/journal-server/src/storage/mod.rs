@@ -270,6 +270,28 @@ pub trait Storage: diary::DiaryStorage + events::EventStorage + Send + Sync {
         &self,
         institution_id: InstitutionId,
     ) -> Result<SnapshotVersion, StorageError>;
+
+    /// Waits for and takes the institution's turn for a read-edit-write of its reference data (an
+    /// administrator's change, an import), held until the returned value is dropped. PostgreSQL
+    /// takes it in the database (a session advisory lock), so every server process over one
+    /// database waits for it; SQLite, served by one process, takes it in that process.
+    async fn reference_turn(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<ReferenceTurn, StorageError>;
+}
+
+/// See [`Storage::reference_turn`]: the turn lasts as long as this value.
+pub struct ReferenceTurn {
+    _held: Box<dyn Send + Sync>,
+}
+
+impl ReferenceTurn {
+    pub(crate) fn new(held: impl Send + Sync + 'static) -> Self {
+        ReferenceTurn {
+            _held: Box::new(held),
+        }
+    }
 }
 
 /// See [`Storage::snapshot_version`].

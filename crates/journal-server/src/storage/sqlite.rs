@@ -21,7 +21,10 @@ use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Account, AdminAction, LoginFailures, Session, SnapshotVersion, Storage, UserRecord};
+use super::{
+    Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
+    UserRecord,
+};
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
@@ -2533,6 +2536,16 @@ impl Storage for SqliteStorage {
             })
         })
         .await
+    }
+
+    async fn reference_turn(
+        &self,
+        _institution_id: InstitutionId,
+    ) -> Result<ReferenceTurn, StorageError> {
+        // A SQLite database is served by one process: the turn is that process's.
+        static TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+            std::sync::LazyLock::new(Default::default);
+        Ok(ReferenceTurn::new(TURN.clone().lock_owned().await))
     }
 }
 
