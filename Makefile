@@ -12,7 +12,7 @@ JOURNAL_TODAY ?=
 
 CARGO_TEST := $(shell if cargo nextest --version >/dev/null 2>&1; then echo "cargo nextest run --workspace --no-fail-fast && cargo test --workspace --doc"; else echo "cargo test --workspace --no-fail-fast"; fi)
 
-.PHONY: deps ui build app run test lint fmt-check clippy unit e2e web-e2e package package-e2e bench
+.PHONY: deps ui build app run test lint fmt-check clippy unit e2e web-e2e package server-package package-e2e bench
 
 ## deps: Debian packages, npm packages (ui, tests/e2e), tauri-driver — only what is missing
 deps:
@@ -64,11 +64,17 @@ web-e2e: ui
 package: ui
 	scripts/package.sh
 
-## package-e2e: the app's .deb (debug build) installed with apt-get, the installed app started under
-## Xvfb and signed in, then removed (needs root, as CI runs)
+## server-package: journal-server's .deb (release, cargo-deb) with its systemd unit and settings file
+server-package: ui
+	scripts/server-package.sh
+
+## package-e2e: the app's and the server's .deb (debug builds) installed with apt-get: the installed
+## app started under Xvfb and signed in, the installed server run as its unit runs it; both removed
+## (needs root, as CI runs)
 package-e2e: ui
 	cargo build -p journal-app -p journal-server -p journal-cli
 	scripts/package-e2e.sh
+	scripts/server-package-e2e.sh
 
 ## bench: all benchmarks (release)
 bench:

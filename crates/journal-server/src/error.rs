@@ -32,6 +32,8 @@ pub enum StorageError {
     Postgres(String),
     #[error("Внутренняя ошибка: фоновая задача базы данных прервана")]
     TaskFailed,
+    #[error("Ошибка файла базы данных: {0}")]
+    File(String),
 }
 
 impl StorageError {
@@ -40,6 +42,7 @@ impl StorageError {
             StorageError::Sqlite(_) => "storage_error",
             StorageError::Migration(_) => "storage_migration_failed",
             StorageError::Corrupt(_) => "storage_corrupt",
+            StorageError::File(_) => "storage_file",
             StorageError::AlreadyInitialised(_) => "already_initialised",
             StorageError::DeviceKeyMismatch => "device_key_mismatch",
             StorageError::DeviceOtherInstitution => "device_other_institution",

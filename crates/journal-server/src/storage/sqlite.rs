@@ -136,7 +136,17 @@ fn open_connection(path: &Path) -> Result<Connection, StorageError> {
 impl SqliteStorage {
     /// Opens (creating if missing) the database file and brings its schema to the latest version.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let new_file = !path.exists();
         let mut writer = open_connection(path)?;
+        // A new database holds personal data and password hashes: its owner's alone (SQLite gives
+        // the -wal and -shm files the database file's mode).
+        #[cfg(unix)]
+        if new_file {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+                |e| StorageError::File(format!("права доступа «{}»: {e}", path.display())),
+            )?;
+        }
         migrations().to_latest(&mut writer)?;
         let reader = open_connection(path)?;
         Ok(SqliteStorage {
