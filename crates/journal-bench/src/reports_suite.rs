@@ -22,7 +22,7 @@ const RUNS: usize = 3;
 const TIMES: u32 = 10;
 
 /// Replaces every id in `v` but those in `keep` by one derived from copy `k`.
-fn remap(v: &mut Value, k: u32, keep: &HashSet<String>) {
+pub(crate) fn remap(v: &mut Value, k: u32, keep: &HashSet<String>) {
     match v {
         Value::String(s) => {
             if keep.contains(s.as_str()) {
