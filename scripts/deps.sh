@@ -19,8 +19,8 @@ PACKAGES=(
   chromium chromium-driver chromium-l10n
   # PDF checks, fonts with Cyrillic, the PostgreSQL backend tests
   poppler-utils qpdf fonts-liberation2 postgresql
-  # The installed packages' checks (make package-e2e)
-  curl
+  # The installed packages' checks (make package-e2e); Schemathesis's venv (make schemathesis)
+  curl python3-venv
 )
 
 missing=()

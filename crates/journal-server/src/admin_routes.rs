@@ -41,7 +41,7 @@ pub struct NewUser {
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreatedUser {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub id: UserId,
 }
 
@@ -166,6 +166,8 @@ async fn create_user(
             "Логин не может быть пустым или содержать пробелы",
         ));
     }
+    crate::error::refuse_forbidden_chars(&login, "Логин")?;
+    crate::error::refuse_forbidden_chars(&full_name, "ФИО")?;
     if full_name.split_whitespace().count() < 2 {
         return Err(ApiError::bad_request(
             "invalid_full_name",

@@ -126,3 +126,11 @@ impl IntoResponse for ApiError {
             .into_response()
     }
 }
+
+/// Refuses text a person typed into a name (of a person, a group, a subject, a year…) when it holds
+/// a control or private-use character: journal-core's one rule (`check_name_chars`), the same code
+/// `forbidden_character` on every route and in every import. `what` names the field.
+pub fn refuse_forbidden_chars(text: &str, what: &str) -> Result<(), ApiError> {
+    journal_core::check_name_chars(text)
+        .map_err(|e| ApiError::bad_request(e.code(), format!("{what}: {e}")))
+}

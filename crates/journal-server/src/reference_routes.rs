@@ -49,8 +49,9 @@ fn conflict(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, message)
 }
 
-/// Refuses a name that is empty, too long, or has control or private-use characters (they come
-/// from copying out of other programs and print as nothing or as boxes). `what` names the field.
+/// Refuses a name that is empty, too long (`invalid_name`), or has control or private-use characters
+/// (`forbidden_character`: they come from copying out of other programs and print as nothing or as
+/// boxes). `what` names the field.
 pub fn check_name_text(text: &str, what: &str) -> Result<(), ApiError> {
     let t = text.trim();
     if t.is_empty() {
@@ -62,17 +63,7 @@ pub fn check_name_text(text: &str, what: &str) -> Result<(), ApiError> {
             format!("{what}: не длиннее {MAX_NAME_CHARS} символов"),
         ));
     }
-    let private =
-        |c: char| matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-    if let Some(c) = t.chars().find(|&c| c.is_control() || private(c)) {
-        return Err(bad(
-            "invalid_name",
-            format!(
-                "{what}: недопустимый символ U+{:04X} (управляющий или из области частного использования)",
-                c as u32
-            ),
-        ));
-    }
+    crate::error::refuse_forbidden_chars(t, what)?;
     Ok(())
 }
 

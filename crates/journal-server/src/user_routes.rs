@@ -30,7 +30,7 @@ const REFUSAL: &str = "Учётными записями пользовател�
 /// A user as the administrator sees them.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserListItem {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub id: UserId,
     pub login: String,
     pub full_name: String,

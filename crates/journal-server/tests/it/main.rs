@@ -50,6 +50,7 @@ mod isolation;
 mod kill_loop;
 mod merge;
 mod metrics;
+mod names;
 mod offline_revoked;
 mod pg;
 mod print;
