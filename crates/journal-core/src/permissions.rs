@@ -166,7 +166,12 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             supervisor()
                 || matches!(
                     action,
-                    Export | ReadAudit | ReadDiaryViews | KeepIndividualPlans | PublishEvents
+                    Export
+                        | ReadAudit
+                        | ReadDiaryViews
+                        | KeepIndividualPlans
+                        | PublishEvents
+                        | EditStudentRoster
                 )
         }
         Role::DepartmentHead => {

@@ -45,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::setup_routes::routes())
         .merge(crate::diary_routes::routes())
         .merge(crate::event_routes::routes())
+        .merge(crate::contact_routes::routes())
         .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -694,7 +695,8 @@ pub fn openapi_document() -> serde_json::Value {
         .merge_from(crate::admin_routes::AdminApiDoc::openapi())
         .merge_from(crate::setup_routes::openapi())
         .merge_from(crate::diary_routes::DiaryApiDoc::openapi())
-        .merge_from(crate::event_routes::EventApiDoc::openapi());
+        .merge_from(crate::event_routes::EventApiDoc::openapi())
+        .merge_from(crate::contact_routes::ContactApiDoc::openapi());
     let mut value = serde_json::to_value(doc).unwrap_or_default();
     shared_contract(&mut value);
     value

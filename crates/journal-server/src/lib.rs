@@ -18,6 +18,7 @@ pub mod backup_routes;
 pub mod backup_schedule;
 pub mod backup_seal;
 pub mod clock_routes;
+pub mod contact_routes;
 pub mod curriculum_routes;
 pub mod demo;
 pub mod diary_routes;

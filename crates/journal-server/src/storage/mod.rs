@@ -2,6 +2,7 @@
 //! HTTP layer and the CLI only see the trait. Every row carries its institution's id and every
 //! sequence (`server_seq`, the audit chain) is per institution.
 
+pub mod contacts;
 pub mod diary;
 pub mod events;
 pub mod postgres;
@@ -62,7 +63,9 @@ pub struct AdminAction {
 /// The storage of the institution server. Implementations do their blocking work off the async
 /// threads and make every multi-row change atomic.
 #[async_trait]
-pub trait Storage: diary::DiaryStorage + events::EventStorage + Send + Sync {
+pub trait Storage:
+    diary::DiaryStorage + events::EventStorage + contacts::ContactStorage + Send + Sync
+{
     /// "sqlite" or "postgres": what a backup's manifest names (a backup restores into the same).
     fn backend(&self) -> &'static str;
 

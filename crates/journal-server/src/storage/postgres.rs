@@ -36,6 +36,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod contacts;
 mod diary;
 mod events;
 mod institution_setup;
@@ -52,6 +53,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0011_device_bounds.sql"),
     include_str!("migrations/pg_0009_diary.sql"),
     include_str!("migrations/pg_0016_events.sql"),
+    include_str!("migrations/pg_0017_contacts.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2574,6 +2576,7 @@ mod tests {
             "b216baf9196363297933710fb31ec210658611808e5ebf6fde729784883da8d8",
             "849b658d67d0ba666671e9d4b5ece9129d887633e9733d13e80904197ddb3ad4",
             "721be700c002737c300b583746d59ccbad528df4ced7e31a41530821fb7af5cd",
+            "b630127b6208b3eca177bb846605dd2a5406c64b690e4afd33c0d6ca509c7c4a",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

@@ -30,6 +30,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod contacts;
 mod diary;
 mod events;
 mod institution_setup;
@@ -46,6 +47,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0011_device_bounds.sql"),
     include_str!("migrations/0009_diary.sql"),
     include_str!("migrations/0016_events.sql"),
+    include_str!("migrations/0017_contacts.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2636,6 +2638,7 @@ mod tests {
             PINNED_0011,
             PINNED_0009,
             PINNED_0016,
+            PINNED_0017,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2660,4 +2663,5 @@ mod tests {
     const PINNED_0011: &str = "ecae0c1d83d4046f060fe5a98e81e2d41a6d8d82d31f20cec405ece78a33dcf8";
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
     const PINNED_0016: &str = "87e0d556755a45567bc8f786a8388cb0552378a0058fa35c151257d0f1dcd8fb";
+    const PINNED_0017: &str = "14d210b26f3146263053a5de3c6dd23319de61484206a2dbfa1710d292475eef";
 }

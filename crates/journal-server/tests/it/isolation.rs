@@ -233,6 +233,11 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
                 "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
                 "/events/{id}" => vec![format!("/events/{event}")],
+                "/students/{id}/card" => vec![format!("/students/{student}/card")],
+                "/students/{id}/contacts" => vec![format!("/students/{student}/contacts")],
+                "/students/{id}/parents/{user_id}" => {
+                    vec![format!("/students/{student}/parents/{teacher}")]
+                }
                 "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
                     vec![path.trim_start_matches("/api/v1").to_string()]
                 }
@@ -453,6 +458,10 @@ fn body_for(route: &str, a: &Value) -> Value {
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
         "/events" => json!({"group_id": a["group_id"], "date": a["on"], "title": "Захват"}),
+        "/students/{id}/contacts" => json!({"phone": "+7 900 000-00-00"}),
+        "/students/{id}/parents/{user_id}" => {
+            json!({"relation": "отец", "phone": "+7 900 000-00-00"})
+        }
         "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
         "/admin/curriculum" => json!({"lines": [{
             "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],

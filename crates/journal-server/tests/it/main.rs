@@ -42,6 +42,7 @@ mod audit;
 mod auth;
 mod backdating;
 mod clock;
+mod contacts;
 mod diary;
 mod doctor;
 mod events;
@@ -321,6 +322,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/diary/week",
         "/api/v1/events",
         "/api/v1/events/{id}",
+        "/api/v1/students/{id}/card",
+        "/api/v1/students/{id}/contacts",
+        "/api/v1/students/{id}/parents/{user_id}",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
         "/api/v1/auth/password",
