@@ -65,6 +65,15 @@ pub enum RuleError {
     SubstitutionNotRecorded,
     #[error("Недопустимый символ в названии или имени «{0}»: управляющие символы и символы личного использования Unicode не допускаются")]
     ForbiddenCharacter(String),
+    #[error(
+        "Дата окончания роли ({}) раньше даты её начала ({})",
+        .until.format("%d.%m.%Y"),
+        .from.format("%d.%m.%Y")
+    )]
+    GrantTermReversed {
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    },
 }
 
 impl RuleError {
@@ -98,6 +107,7 @@ impl RuleError {
             RuleError::FullNameRequired(_) => "full_name_required",
             RuleError::SubstitutionNotRecorded => "substitution_not_recorded",
             RuleError::ForbiddenCharacter(_) => "forbidden_character",
+            RuleError::GrantTermReversed { .. } => "grant_term_reversed",
         }
     }
 }
@@ -136,6 +146,10 @@ mod tests {
             RuleError::FullNameRequired("x".into()),
             RuleError::SubstitutionNotRecorded,
             RuleError::ForbiddenCharacter("x".into()),
+            RuleError::GrantTermReversed {
+                from: chrono::NaiveDate::MIN,
+                until: chrono::NaiveDate::MIN,
+            },
         ]
     }
 

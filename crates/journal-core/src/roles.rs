@@ -1,7 +1,48 @@
 //! Roles, actions and scopes; whether a role may do an action on a scope is one function,
 //! [`crate::permissions::check`].
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::error::RuleError;
+
+/// The days a role is held (issue 11: role assignments are dated): from the first day to the last,
+/// both included; an open end is `None`, so a grant recorded before dates existed is in force always.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GrantTerm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+impl GrantTerm {
+    /// A term whose last day is not before its first; a reversed one is refused, not read as empty.
+    pub fn new(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<Self, RuleError> {
+        if let (Some(from), Some(until)) = (from, until) {
+            if until < from {
+                return Err(RuleError::GrantTermReversed { from, until });
+            }
+        }
+        Ok(GrantTerm { from, until })
+    }
+
+    /// Whether the role is held on `on`: the server asks this with its today before any permission.
+    pub fn in_force_on(&self, on: NaiveDate) -> bool {
+        self.from.is_none_or(|from| from <= on) && self.until.is_none_or(|until| on <= until)
+    }
+
+    /// The same term ended with `last_day` as its last day in force (ending a role, not deleting it,
+    /// so the audit and old journals still say who held it). An earlier end is kept: ending twice
+    /// never extends a role.
+    pub fn ended_on(self, last_day: NaiveDate) -> Result<Self, RuleError> {
+        let until = match self.until {
+            Some(until) if until <= last_day => until,
+            _ => last_day,
+        };
+        GrantTerm::new(self.from, Some(until))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -183,4 +224,87 @@ impl Scope {
         Scope::ChildRecord,
         Scope::Institution,
     ];
+}
+
+#[cfg(test)]
+mod term_tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("a valid test date")
+    }
+
+    #[test]
+    fn an_undated_grant_is_in_force_on_every_day() {
+        let term = GrantTerm::default();
+        assert!(
+            term.in_force_on(d(2000, 1, 1)),
+            "old data without dates keeps its roles"
+        );
+        assert!(term.in_force_on(d(2099, 12, 31)));
+    }
+
+    #[test]
+    fn both_ends_are_days_in_force() {
+        let term = GrantTerm::new(Some(d(2026, 9, 1)), Some(d(2026, 12, 31))).expect("ordered");
+        assert!(
+            !term.in_force_on(d(2026, 8, 31)),
+            "the day before the first is not in force"
+        );
+        assert!(term.in_force_on(d(2026, 9, 1)), "the first day is in force");
+        assert!(
+            term.in_force_on(d(2026, 12, 31)),
+            "the last day is in force"
+        );
+        assert!(
+            !term.in_force_on(d(2027, 1, 1)),
+            "the day after the last is not in force"
+        );
+    }
+
+    #[test]
+    fn an_open_end_holds_on_its_side() {
+        let from_only = GrantTerm::new(Some(d(2026, 9, 1)), None).expect("open end");
+        assert!(!from_only.in_force_on(d(2026, 8, 31)));
+        assert!(from_only.in_force_on(d(2030, 6, 30)));
+        let until_only = GrantTerm::new(None, Some(d(2026, 5, 31))).expect("open start");
+        assert!(until_only.in_force_on(d(2020, 1, 1)));
+        assert!(!until_only.in_force_on(d(2026, 6, 1)));
+    }
+
+    #[test]
+    fn a_reversed_term_is_refused_with_its_code() {
+        let err = GrantTerm::new(Some(d(2026, 9, 2)), Some(d(2026, 9, 1)))
+            .expect_err("the last day before the first is refused");
+        assert_eq!(err.code(), "grant_term_reversed");
+        assert!(
+            err.to_string().contains("01.09.2026") && err.to_string().contains("02.09.2026"),
+            "the message names both dates as people write them: {err}"
+        );
+        let one_day = GrantTerm::new(Some(d(2026, 9, 1)), Some(d(2026, 9, 1)));
+        assert!(
+            one_day.is_ok(),
+            "a one-day role (a substitute deputy) is allowed"
+        );
+    }
+
+    #[test]
+    fn ending_keeps_the_earlier_end_and_refuses_an_end_before_the_start() {
+        let term = GrantTerm::new(Some(d(2026, 9, 1)), None).expect("open end");
+        let ended = term
+            .ended_on(d(2027, 1, 15))
+            .expect("an end after the start");
+        assert_eq!(ended.until, Some(d(2027, 1, 15)));
+        assert!(!ended.in_force_on(d(2027, 1, 16)));
+        let again = ended.ended_on(d(2027, 6, 30)).expect("ending again");
+        assert_eq!(
+            again.until,
+            Some(d(2027, 1, 15)),
+            "ending twice never extends a role"
+        );
+        let before = term
+            .ended_on(d(2026, 8, 1))
+            .expect_err("an end before the start");
+        assert_eq!(before.code(), "grant_term_reversed");
+    }
 }
