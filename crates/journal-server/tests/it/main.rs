@@ -62,6 +62,7 @@ mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
 mod reports;
+mod rollover;
 mod seen;
 mod suggestions;
 mod support;
