@@ -5,6 +5,7 @@
 
 pub mod diary;
 pub mod op;
+pub mod rollover;
 pub mod snapshot;
 pub mod sync;
 
