@@ -96,6 +96,8 @@ pub enum Scope {
     ChildRecord,
     /// Anything else in the institution.
     Institution,
+    /// A load taught by a teacher of the department (ПЦК/МО, отделение) the user heads.
+    Department,
 }
 
 impl Role {
@@ -172,11 +174,12 @@ impl Action {
 
 impl Scope {
     /// Every scope, for tables and tests.
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 6] = [
         Scope::OwnLoad,
         Scope::OwnGroup,
         Scope::OwnRecord,
         Scope::ChildRecord,
         Scope::Institution,
+        Scope::Department,
     ];
 }

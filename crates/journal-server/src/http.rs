@@ -578,7 +578,8 @@ fn change_load(
         P::SetFinal { load_id, .. }
         | P::LockPeriod { load_id, .. }
         | P::UnlockPeriod { load_id, .. } => Some(*load_id),
-        P::ResolveRemark { remark_id } => full
+        P::RemarkState { remark } => Some(remark.load_id),
+        P::ResolveRemark { remark_id } | P::AnswerRemark { remark_id, .. } => full
             .remarks
             .iter()
             .find(|r| r.id == *remark_id)
