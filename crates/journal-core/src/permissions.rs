@@ -124,6 +124,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             | ResolveRemark
             | SetAbsenceReason
             | ReadReports
+            | ReadRemarks
     );
     let reads = action.is_read();
     let supervisor = || {
@@ -168,7 +169,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
         // Reads the institution, but writes remarks only on their department's teachers' loads
         // (the administration's control split by ПЦК/МО: a head controls their own teachers).
         Role::DepartmentHead => {
-            (supervisor() && (action != WriteRemark || scope == Scope::Department))
+            (supervisor()
+                && (!matches!(action, WriteRemark | ReadRemarks) || scope == Scope::Department))
                 || (action == IssueDiaryLogins
                     && policy.diary_logins_issued_by == DiaryLoginIssuer::DepartmentHead)
         }
@@ -239,6 +241,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::SetFinals => "выставлять итоговые отметки",
         Action::LockPeriod => "закрывать период",
         Action::WriteRemark => "писать замечания по ведению журнала",
+        Action::ReadRemarks => "читать замечания по ведению журнала",
         Action::RecordSubstitution => "записывать замену",
         Action::ManageYear => "настраивать учебный год",
         Action::ManageUsers => "управлять пользователями",
@@ -306,6 +309,16 @@ mod tests {
         assert!(
             !ok(Role::Teacher, Action::WriteRemark, Scope::OwnLoad, &p),
             "a teacher answers remarks, does not write them"
+        );
+        assert!(
+            !ok(Role::DepartmentHead, Action::ReadRemarks, Scope::Institution, &p)
+                && ok(Role::DepartmentHead, Action::ReadRemarks, Scope::Department, &p),
+            "a department head reads the remarks of their department"
+        );
+        assert!(
+            ok(Role::Curator, Action::ReadRemarks, Scope::OwnGroup, &p)
+                && ok(Role::Teacher, Action::ReadRemarks, Scope::OwnLoad, &p),
+            "the teacher and the group's curator read the load's remarks"
         );
     }
 

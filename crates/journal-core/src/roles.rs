@@ -80,6 +80,9 @@ pub enum Action {
     /// See which parents of a group have not opened the family diary lately (the group's curator,
     /// who answers for contact with the parents, and the administration).
     ReadDiaryViews,
+    /// Read «Замечания по ведению журнала»: the teacher of the load, the curator of the group, the
+    /// administration and the control group; a department head those of their department.
+    ReadRemarks,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -120,7 +123,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -148,13 +151,18 @@ impl Action {
         Action::KeepIndividualPlans,
         Action::ReadReports,
         Action::ReadDiaryViews,
+        Action::ReadRemarks,
     ];
 
     /// Whether the action only reads.
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics | Action::ReadReports
+            Action::ReadJournal
+                | Action::ReadHomework
+                | Action::ReadTopics
+                | Action::ReadReports
+                | Action::ReadRemarks
         )
     }
 

@@ -3,6 +3,7 @@
 //! sequence (`server_seq`, the audit chain) is per institution.
 
 pub mod diary;
+pub mod remarks;
 pub mod postgres;
 mod reopenings;
 pub mod sqlite;
@@ -61,7 +62,7 @@ pub struct AdminAction {
 /// The storage of the institution server. Implementations do their blocking work off the async
 /// threads and make every multi-row change atomic.
 #[async_trait]
-pub trait Storage: diary::DiaryStorage + Send + Sync {
+pub trait Storage: diary::DiaryStorage + remarks::RemarkStorage + Send + Sync {
     /// "sqlite" or "postgres": what a backup's manifest names (a backup restores into the same).
     fn backend(&self) -> &'static str;
 

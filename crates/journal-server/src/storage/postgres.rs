@@ -34,6 +34,7 @@ use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
 mod diary;
+mod remarks;
 mod institution_setup;
 mod reference;
 mod setup;
