@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::admin_routes::routes())
         .merge(crate::setup_routes::routes())
         .merge(crate::diary_routes::routes())
+        .merge(crate::remark_routes::routes())
         .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -656,6 +657,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
             .merge_from(crate::help_routes::HelpApiDoc::openapi())
             .merge_from(crate::admin_routes::AdminApiDoc::openapi())
             .merge_from(crate::setup_routes::openapi())
-            .merge_from(crate::diary_routes::DiaryApiDoc::openapi()),
+            .merge_from(crate::diary_routes::DiaryApiDoc::openapi())
+            .merge_from(crate::remark_routes::RemarkApiDoc::openapi()),
     )
 }

@@ -41,6 +41,7 @@ pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;
 pub mod storage;
+pub mod remark_routes;
 pub mod suggestion_routes;
 pub mod testing;
 pub mod tls;
