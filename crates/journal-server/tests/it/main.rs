@@ -61,6 +61,7 @@ mod reports;
 mod seen;
 mod suggestions;
 mod support;
+mod remarks;
 mod sync;
 mod versions;
 mod web_app;
