@@ -127,6 +127,12 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         .unwrap_or_else(|| Uuid::new_v4().to_string());
 
     secrets.push(backup.clone());
+    let remark = a
+        .remarks
+        .first()
+        .map(|r| r.id.to_string())
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+    secrets.extend(a.remarks.iter().map(|r| r.id.to_string()));
     let before = state_of_a(&s).await;
     let doc: Value = s
         .get("/openapi.json")
@@ -173,6 +179,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             | "/admin/subjects"
             | "/admin/suggestions"
             | "/admin/support"
+            | "/admin/departments"
             | "/help"
             | "/reports"
             | "/suggestions" => {
@@ -208,6 +215,12 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
             "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
             "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
             "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
+            "/remarks" => vec![
+                "/remarks".to_string(),
+                format!("/remarks?load={load}"),
+                format!("/remarks?group={group}&teacher={teacher}&status=open"),
+            ],
+            "/remarks/{id}/decision" => vec![format!("/remarks/{remark}/decision")],
             "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
                 vec![path.trim_start_matches("/api/v1").to_string()]
             }
@@ -318,6 +331,11 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/remarks" => json!({"load_id": a["load_id"], "text": "Захват"}),
+        "/remarks/{id}/decision" => json!({"confirm": false, "comment": "Захват"}),
+        "/admin/departments" => {
+            json!({"departments": [{"name": "Захват", "teacher_ids": [a["teacher_id"]]}]})
+        }
         "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
         "/admin/curriculum" => json!({"lines": [{
             "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],
