@@ -483,7 +483,11 @@ impl Journal {
             let (state, due) = view::deadline_state(status);
             let mut history = Vec::new();
             for step in &r.history {
-                let who = self.store.user(step.by)?.map(|u| u.full_name).unwrap_or_default();
+                let who = self
+                    .store
+                    .user(step.by)?
+                    .map(|u| u.full_name)
+                    .unwrap_or_default();
                 let text = if step.text.is_empty() {
                     String::new()
                 } else {

@@ -545,7 +545,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::AnswerRemark { remark, answer } => {
             let receipt = journal.answer_remark(remark, &answer)?;
-            render::saved(&receipt, json, "Ответ записан, замечание отмечено как устранённое")
+            render::saved(
+                &receipt,
+                json,
+                "Ответ записан, замечание отмечено как устранённое",
+            )
         }
         Command::Conflicts => render::conflicts(&journal.conflicts()?, json),
         Command::Login { .. } | Command::Users => unreachable_demo(),

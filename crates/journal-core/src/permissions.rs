@@ -289,15 +289,30 @@ mod tests {
     fn a_department_head_writes_remarks_only_for_their_department() {
         let p = Policy::default();
         assert!(
-            ok(Role::DepartmentHead, Action::WriteRemark, Scope::Department, &p),
+            ok(
+                Role::DepartmentHead,
+                Action::WriteRemark,
+                Scope::Department,
+                &p
+            ),
             "a department head controls the teachers of their department"
         );
         assert!(
-            !ok(Role::DepartmentHead, Action::WriteRemark, Scope::Institution, &p),
+            !ok(
+                Role::DepartmentHead,
+                Action::WriteRemark,
+                Scope::Institution,
+                &p
+            ),
             "another department's teacher is not theirs to write remarks to"
         );
         assert!(
-            ok(Role::DepartmentHead, Action::ReadJournal, Scope::Institution, &p),
+            ok(
+                Role::DepartmentHead,
+                Action::ReadJournal,
+                Scope::Institution,
+                &p
+            ),
             "001 п. 3.1.5: they still read the whole journal"
         );
         for r in [Role::Deputy, Role::Director, Role::ControlGroup] {
@@ -311,8 +326,17 @@ mod tests {
             "a teacher answers remarks, does not write them"
         );
         assert!(
-            !ok(Role::DepartmentHead, Action::ReadRemarks, Scope::Institution, &p)
-                && ok(Role::DepartmentHead, Action::ReadRemarks, Scope::Department, &p),
+            !ok(
+                Role::DepartmentHead,
+                Action::ReadRemarks,
+                Scope::Institution,
+                &p
+            ) && ok(
+                Role::DepartmentHead,
+                Action::ReadRemarks,
+                Scope::Department,
+                &p
+            ),
             "a department head reads the remarks of their department"
         );
         assert!(

@@ -1350,11 +1350,13 @@ fn remarks_pages(doc: &mut Doc, m: &Model, group_id: GroupId) {
                     ". Устранение подтверждено {}",
                     r.decided_at.map(|t| date_ru(t.date())).unwrap_or_default()
                 )),
-                RemarkStatus::Returned => mark = format!(
-                    "Возвращено {}: {}",
-                    r.decided_at.map(|t| date_ru(t.date())).unwrap_or_default(),
-                    r.decision_comment.clone().unwrap_or_default()
-                ),
+                RemarkStatus::Returned => {
+                    mark = format!(
+                        "Возвращено {}: {}",
+                        r.decided_at.map(|t| date_ru(t.date())).unwrap_or_default(),
+                        r.decision_comment.clone().unwrap_or_default()
+                    )
+                }
                 RemarkStatus::Written | RemarkStatus::Fixed => {}
             }
             vec![

@@ -531,7 +531,9 @@ pub struct RemarkStep {
 pub enum RemarkError {
     #[error("Замечание уже устранено или закрыто: ответить можно только на открытое замечание")]
     NotOpen,
-    #[error("Решение принимается по устранённому замечанию, а это замечание не отмечено устранённым")]
+    #[error(
+        "Решение принимается по устранённому замечанию, а это замечание не отмечено устранённым"
+    )]
     NotFixed,
     #[error("Напишите ответ: что исправлено")]
     AnswerEmpty,
@@ -595,10 +597,7 @@ impl Remark {
 
     /// Whether the teacher still has to deal with it (written or returned).
     pub fn is_open(&self) -> bool {
-        matches!(
-            self.state(),
-            RemarkStatus::Written | RemarkStatus::Returned
-        )
+        matches!(self.state(), RemarkStatus::Written | RemarkStatus::Returned)
     }
 
     /// The last day to deal with it: its deadline, or (older remarks, none set) journal-core's
@@ -615,12 +614,7 @@ impl Remark {
     }
 
     /// The teacher's answer with «Устранено»: the same function on the device and the server.
-    pub fn answer(
-        &mut self,
-        by: UserId,
-        text: &str,
-        at: NaiveDateTime,
-    ) -> Result<(), RemarkError> {
+    pub fn answer(&mut self, by: UserId, text: &str, at: NaiveDateTime) -> Result<(), RemarkError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(RemarkError::AnswerEmpty);
@@ -1590,17 +1584,30 @@ pub(crate) mod tests {
     #[test]
     fn a_remark_goes_written_fixed_returned_fixed_confirmed() {
         let (author, teacher) = (UserId(uid(1)), UserId(uid(2)));
-        let mut r = Remark::new(uid(9), LoadId(uid(3)), author, at(5), "Заполнить тему".into());
+        let mut r = Remark::new(
+            uid(9),
+            LoadId(uid(3)),
+            author,
+            at(5),
+            "Заполнить тему".into(),
+        );
         r.deadline = Some(day(12));
-        assert!(r.is_open() && !r.is_overdue(day(12)), "due on the 12th itself");
+        assert!(
+            r.is_open() && !r.is_overdue(day(12)),
+            "due on the 12th itself"
+        );
         assert!(r.is_overdue(day(13)), "open past the deadline is overdue");
         assert_eq!(
             r.decide(author, true, "", at(6)),
             Err(RemarkError::NotFixed),
             "nothing to confirm before the teacher's answer"
         );
-        assert_eq!(r.answer(teacher, "  ", at(6)), Err(RemarkError::AnswerEmpty));
-        r.answer(teacher, "Тема записана", at(6)).expect("open remark answered");
+        assert_eq!(
+            r.answer(teacher, "  ", at(6)),
+            Err(RemarkError::AnswerEmpty)
+        );
+        r.answer(teacher, "Тема записана", at(6))
+            .expect("open remark answered");
         assert_eq!(r.state(), RemarkStatus::Fixed);
         assert!(!r.is_overdue(day(20)), "a fixed remark is not overdue");
         assert_eq!(r.answer(teacher, "ещё", at(7)), Err(RemarkError::NotOpen));
@@ -1609,9 +1616,14 @@ pub(crate) mod tests {
             Err(RemarkError::ReturnReasonEmpty),
             "returning needs a reason"
         );
-        r.decide(author, false, "Тема не из КТП", at(7)).expect("returned");
-        assert!(r.is_open() && r.resolved_at.is_none(), "returned = open again");
-        r.answer(teacher, "Тема из КТП", at(8)).expect("answered again");
+        r.decide(author, false, "Тема не из КТП", at(7))
+            .expect("returned");
+        assert!(
+            r.is_open() && r.resolved_at.is_none(),
+            "returned = open again"
+        );
+        r.answer(teacher, "Тема из КТП", at(8))
+            .expect("answered again");
         r.decide(author, true, "", at(9)).expect("confirmed");
         assert_eq!(r.state(), RemarkStatus::Confirmed);
         assert_eq!(
@@ -1632,7 +1644,11 @@ pub(crate) mod tests {
             uid(1)
         ))
         .expect("a remark of an older copy reads");
-        assert_eq!(old.state(), RemarkStatus::Fixed, "resolved_at alone means fixed");
+        assert_eq!(
+            old.state(),
+            RemarkStatus::Fixed,
+            "resolved_at alone means fixed"
+        );
     }
 
     #[test]

@@ -177,7 +177,13 @@ fn not_found(code: &str, message: impl Into<String>) -> ApiError {
 
 /// The user's relation to a load, for journal-core: own load, curated group, a teacher of the
 /// department they head, or the institution.
-fn scope_of(user: &User, role: Role, group: Option<journal_core::GroupId>, load: &Load, departments: &[Department]) -> Scope {
+fn scope_of(
+    user: &User,
+    role: Role,
+    group: Option<journal_core::GroupId>,
+    load: &Load,
+    departments: &[Department],
+) -> Scope {
     if load.teacher_id == user.id {
         Scope::OwnLoad
     } else if role == Role::Curator && group == Some(load.group_id) {
@@ -263,7 +269,9 @@ fn view(snap: &Snapshot, me: &User, r: &Remark, today: NaiveDate) -> RemarkView 
         .and_then(|l| snap.subjects.iter().find(|s| s.id == l.subject_id))
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    let teacher = load.map(|l| name_of(snap, l.teacher_id)).unwrap_or_default();
+    let teacher = load
+        .map(|l| name_of(snap, l.teacher_id))
+        .unwrap_or_default();
     let state = r.state();
     RemarkView {
         id: r.id,
@@ -327,7 +335,9 @@ fn check_text(text: &str, code: &str, empty: &str) -> Result<String, ApiError> {
             format!("Текст длиннее {MAX_TEXT} знаков"),
         ));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(bad(
             "remark_text_control_characters",
             "В тексте есть служебные символы",
@@ -352,7 +362,16 @@ async fn list(
     let today = local_now(&state, &snap).date();
     let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(s) = status {
-        if !["written", "fixed", "confirmed", "returned", "open", "overdue"].contains(&s) {
+        if ![
+            "written",
+            "fixed",
+            "confirmed",
+            "returned",
+            "open",
+            "overdue",
+        ]
+        .contains(&s)
+        {
             return Err(bad(
                 "invalid_status",
                 format!("«{s}» — не статус замечания (written, fixed, confirmed, returned, open, overdue)"),
@@ -437,10 +456,7 @@ async fn write(
     };
     if let (Some(from), Some(to)) = (body.date_from, body.date_to) {
         if from > to {
-            return Err(bad(
-                "remark_dates_reversed",
-                "Дата «с» позже даты «по»",
-            ));
+            return Err(bad("remark_dates_reversed", "Дата «с» позже даты «по»"));
         }
     }
     let now_local = local_now(&state, &snap);
@@ -586,7 +602,10 @@ async fn put_departments(
                     format!("{}: напишите название отделения", field("name")),
                 ));
             }
-            if out.iter().any(|o| o.name.to_lowercase() == name.to_lowercase()) {
+            if out
+                .iter()
+                .any(|o| o.name.to_lowercase() == name.to_lowercase())
+            {
                 return Err(bad(
                     "department_name_taken",
                     format!("Отделение «{name}» уже есть в списке"),
@@ -636,8 +655,15 @@ async fn put_departments(
 #[openapi(
     paths(list, write, decide, departments, put_departments),
     components(schemas(
-        NewRemark, RemarkDecision, RemarkStepView, RemarkView, RemarkList, DepartmentInput,
-        DepartmentsInput, DepartmentList, Department
+        NewRemark,
+        RemarkDecision,
+        RemarkStepView,
+        RemarkView,
+        RemarkList,
+        DepartmentInput,
+        DepartmentsInput,
+        DepartmentList,
+        Department
     ))
 )]
 pub struct RemarkApiDoc;

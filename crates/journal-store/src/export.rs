@@ -259,9 +259,7 @@ impl Store {
             c,
             "SELECT id, load_id, author_id, created_at, text, resolved_at, data FROM remarks
              ORDER BY rowid",
-            |r| {
-                crate::outbox::remark_from_row(r)
-            },
+            |r| crate::outbox::remark_from_row(r),
         )?;
         let reopenings = rows(
             c,

@@ -47,7 +47,11 @@ impl Deputy {
     }
 
     fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        self.send(self.http.post(format!("{}/api/v1{path}", self.url)).json(body))
+        self.send(
+            self.http
+                .post(format!("{}/api/v1{path}", self.url))
+                .json(body),
+        )
     }
 
     fn get(&self, path: &str) -> (u16, Value) {
@@ -69,8 +73,7 @@ fn a_remark_reaches_the_teachers_app_and_the_answer_made_offline_comes_back() {
         &json!({"load_id": load, "text": "Заполнить темы за неделю", "deadline": today() + chrono::Duration::days(3)}),
     );
     assert_eq!(status, 201, "the deputy writes the remark: {body}");
-    let id: uuid::Uuid =
-        serde_json::from_value(body["id"].clone()).expect("the remark's id");
+    let id: uuid::Uuid = serde_json::from_value(body["id"].clone()).expect("the remark's id");
 
     teacher.sync().expect("the teacher syncs");
     let mine = teacher.remarks().expect("remarks");
@@ -79,12 +82,18 @@ fn a_remark_reaches_the_teachers_app_and_the_answer_made_offline_comes_back() {
         .find(|r| r.id == id)
         .expect("the deputy's remark is in the teacher's app after sync");
     assert_eq!(got.status, "written");
-    assert_eq!(got.deadline, today() + chrono::Duration::days(3), "the deadline given");
+    assert_eq!(
+        got.deadline,
+        today() + chrono::Duration::days(3),
+        "the deadline given"
+    );
     assert!(got.may_answer, "the teacher may answer it");
 
     // Offline: the answer waits in the outbox.
     teacher.set_server_url(UNREACHABLE);
-    let err = teacher.answer_remark(id, "  ").expect_err("an empty answer");
+    let err = teacher
+        .answer_remark(id, "  ")
+        .expect_err("an empty answer");
     assert_eq!(err.code, "remark_answer_empty");
     teacher
         .answer_remark(id, "Темы записаны по КТП")
@@ -93,13 +102,21 @@ fn a_remark_reaches_the_teachers_app_and_the_answer_made_offline_comes_back() {
     let r = offline.iter().find(|r| r.id == id).expect("kept");
     assert_eq!(r.status, "fixed", "fixed on the copy at once");
     assert_eq!(r.answer.as_deref(), Some("Темы записаны по КТП"));
-    assert_eq!(teacher.status().expect("status").pending_ops, 1, "one op waits");
+    assert_eq!(
+        teacher.status().expect("status").pending_ops,
+        1,
+        "one op waits"
+    );
     let err = teacher.answer_remark(id, "ещё").expect_err("once only");
     assert_eq!(err.code, "remark_not_open");
 
     teacher.set_server_url(&server.url);
     let r = teacher.sync().expect("the sync when the server is back");
-    assert_eq!((r.applied, r.refused), (1, 0), "the answer is applied: {r:?}");
+    assert_eq!(
+        (r.applied, r.refused),
+        (1, 0),
+        "the answer is applied: {r:?}"
+    );
     let (status, list) = deputy.get(&format!("/remarks?load={load}&status=fixed"));
     assert_eq!(status, 200);
     let on_server = list["remarks"]
@@ -119,5 +136,10 @@ fn a_remark_reaches_the_teachers_app_and_the_answer_made_offline_comes_back() {
     assert_eq!(r.status, "returned", "returned on the teacher's copy");
     assert_eq!(r.decision_comment.as_deref(), Some("Не все темы"));
     assert!(r.may_answer, "open again");
-    assert_eq!(r.history.len(), 3, "written, fixed, returned: {:?}", r.history);
+    assert_eq!(
+        r.history.len(),
+        3,
+        "written, fixed, returned: {:?}",
+        r.history
+    );
 }

@@ -3,8 +3,8 @@
 //! sequence (`server_seq`, the audit chain) is per institution.
 
 pub mod diary;
-pub mod remarks;
 pub mod postgres;
+pub mod remarks;
 mod reopenings;
 pub mod sqlite;
 

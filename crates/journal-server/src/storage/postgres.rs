@@ -23,9 +23,9 @@ use tokio_postgres::{GenericClient, NoTls};
 
 use super::sqlite::{
     check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
-    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_GROUP,
-    KIND_DEPARTMENT, KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
-    KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_DEPARTMENT,
+    KIND_GROUP, KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD,
+    KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
@@ -34,9 +34,9 @@ use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
 mod diary;
-mod remarks;
 mod institution_setup;
 mod reference;
+mod remarks;
 mod setup;
 
 /// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.

@@ -28,9 +28,9 @@ use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
 mod diary;
-mod remarks;
 mod institution_setup;
 mod reference;
+mod remarks;
 mod setup;
 
 /// The shipped migrations, in order. Append only: a test pins each one's text.

@@ -65,8 +65,18 @@ async fn a_remark_goes_from_the_deputy_to_the_teacher_and_back(b: Backend) {
 
     // Bad input changes nothing.
     let before = list(&s, &deputy.token, "").await.remarks.len();
-    let (status, body) = post(&s, &deputy.token, "/remarks", json!({"load_id": load.id, "text": "  "})).await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("remark_text_empty")), "{body}");
+    let (status, body) = post(
+        &s,
+        &deputy.token,
+        "/remarks",
+        json!({"load_id": load.id, "text": "  "}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("remark_text_empty")),
+        "{body}"
+    );
     let (status, body) = post(
         &s,
         &deputy.token,
@@ -74,10 +84,24 @@ async fn a_remark_goes_from_the_deputy_to_the_teacher_and_back(b: Backend) {
         json!({"load_id": load.id, "text": "т", "deadline": today() - chrono::Duration::days(1)}),
     )
     .await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("remark_deadline_past")), "{body}");
-    let (status, body) = post(&s, &other.token, "/remarks", json!({"load_id": load.id, "text": "т"})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("remark_deadline_past")),
+        "{body}"
+    );
+    let (status, body) = post(
+        &s,
+        &other.token,
+        "/remarks",
+        json!({"load_id": load.id, "text": "т"}),
+    )
+    .await;
     assert_eq!(status, 403, "a teacher does not write remarks: {body}");
-    assert_eq!(list(&s, &deputy.token, "").await.remarks.len(), before, "nothing was written");
+    assert_eq!(
+        list(&s, &deputy.token, "").await.remarks.len(),
+        before,
+        "nothing was written"
+    );
 
     // The deputy writes, with the policy's deadline.
     let (status, body) = post(
@@ -90,7 +114,11 @@ async fn a_remark_goes_from_the_deputy_to_the_teacher_and_back(b: Backend) {
     assert_eq!(status, 201, "the deputy writes a remark: {body}");
     let written: RemarkView = serde_json::from_value(body).expect("a remark");
     assert_eq!(written.status, "written");
-    assert_eq!(written.lesson_date, Some(lesson.date), "the lesson is named");
+    assert_eq!(
+        written.lesson_date,
+        Some(lesson.date),
+        "the lesson is named"
+    );
     assert_eq!(
         written.deadline,
         today() + chrono::Duration::days(7),
@@ -107,7 +135,11 @@ async fn a_remark_goes_from_the_deputy_to_the_teacher_and_back(b: Backend) {
         "another teacher's device never gets it"
     );
     assert!(
-        list(&s, &other.token, "").await.remarks.iter().all(|r| r.id != written.id),
+        list(&s, &other.token, "")
+            .await
+            .remarks
+            .iter()
+            .all(|r| r.id != written.id),
         "nor reads it"
     );
     let curator = s.device("curator").await;
@@ -120,33 +152,71 @@ async fn a_remark_goes_from_the_deputy_to_the_teacher_and_back(b: Backend) {
         == Some(s.user("curator"));
     if group_curated {
         assert!(
-            list(&s, &curator.token, "").await.remarks.iter().any(|r| r.id == written.id),
+            list(&s, &curator.token, "")
+                .await
+                .remarks
+                .iter()
+                .any(|r| r.id == written.id),
             "the group's curator reads it"
         );
     }
 
     // Nothing to confirm before the answer.
-    let (status, body) = post(&s, &deputy.token, &format!("/remarks/{}/decision", written.id), json!({"confirm": true})).await;
-    assert_eq!((status, body["code"].as_str()), (409, Some("remark_not_fixed")), "{body}");
+    let (status, body) = post(
+        &s,
+        &deputy.token,
+        &format!("/remarks/{}/decision", written.id),
+        json!({"confirm": true}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("remark_not_fixed")),
+        "{body}"
+    );
 
     // The teacher answers offline: an op like any edit.
     let at = written.created_at.naive_local() + chrono::Duration::minutes(1);
     let r = s
         .push_new(
             &mut teacher,
-            (at, OpPayload::AnswerRemark { remark_id: written.id, answer: "  ".into() }),
+            (
+                at,
+                OpPayload::AnswerRemark {
+                    remark_id: written.id,
+                    answer: "  ".into(),
+                },
+            ),
         )
         .await;
-    assert_eq!(rejection_code(&r[0]), "remark_answer_empty", "an empty answer is refused");
+    assert_eq!(
+        rejection_code(&r[0]),
+        "remark_answer_empty",
+        "an empty answer is refused"
+    );
     let r = s
         .push_new(
             &mut teacher,
-            (at, OpPayload::AnswerRemark { remark_id: written.id, answer: "Записано".into() }),
+            (
+                at,
+                OpPayload::AnswerRemark {
+                    remark_id: written.id,
+                    answer: "Записано".into(),
+                },
+            ),
         )
         .await;
-    assert_eq!(outcome_name(&r[0]), "applied", "the answer is applied: {r:?}");
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the answer is applied: {r:?}"
+    );
     let fixed = list(&s, &deputy.token, "?status=fixed").await;
-    let seen = fixed.remarks.iter().find(|r| r.id == written.id).expect("the deputy sees it fixed");
+    let seen = fixed
+        .remarks
+        .iter()
+        .find(|r| r.id == written.id)
+        .expect("the deputy sees it fixed");
     assert_eq!(seen.answer.as_deref(), Some("Записано"), "with the answer");
     assert!(seen.may_decide, "the author may decide");
 
@@ -154,27 +224,58 @@ async fn a_remark_goes_from_the_deputy_to_the_teacher_and_back(b: Backend) {
     let mut forged = got.clone();
     forged.status = RemarkStatus::Confirmed;
     let r = s
-        .push_new(&mut teacher, (at, OpPayload::RemarkState { remark: forged }))
+        .push_new(
+            &mut teacher,
+            (at, OpPayload::RemarkState { remark: forged }),
+        )
         .await;
     assert_eq!(rejection_code(&r[0]), "server_only_change", "{r:?}");
 
     // Returned without a reason: refused; with one: open again, and the device learns it.
     let path = format!("/remarks/{}/decision", written.id);
-    let (status, body) = post(&s, &deputy.token, &path, json!({"confirm": false, "comment": " "})).await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("remark_return_reason_empty")), "{body}");
+    let (status, body) = post(
+        &s,
+        &deputy.token,
+        &path,
+        json!({"confirm": false, "comment": " "}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("remark_return_reason_empty")),
+        "{body}"
+    );
     let (status, body) = post(&s, &other.token, &path, json!({"confirm": true})).await;
     assert_eq!(status, 403, "a teacher cannot confirm: {body}");
-    let (status, body) = post(&s, &deputy.token, &path, json!({"confirm": false, "comment": "Нет номеров упражнений"})).await;
+    let (status, body) = post(
+        &s,
+        &deputy.token,
+        &path,
+        json!({"confirm": false, "comment": "Нет номеров упражнений"}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "returned");
-    let back = pulled_remark(&s, &teacher, written.id).await.expect("pulled");
-    assert_eq!(back.state(), RemarkStatus::Returned, "the teacher's device gets it back");
+    let back = pulled_remark(&s, &teacher, written.id)
+        .await
+        .expect("pulled");
+    assert_eq!(
+        back.state(),
+        RemarkStatus::Returned,
+        "the teacher's device gets it back"
+    );
     assert!(back.is_open(), "open again");
 
     let r = s
         .push_new(
             &mut teacher,
-            (at, OpPayload::AnswerRemark { remark_id: written.id, answer: "Номера добавлены".into() }),
+            (
+                at,
+                OpPayload::AnswerRemark {
+                    remark_id: written.id,
+                    answer: "Номера добавлены".into(),
+                },
+            ),
         )
         .await;
     assert_eq!(outcome_name(&r[0]), "applied", "{r:?}");
@@ -183,7 +284,10 @@ async fn a_remark_goes_from_the_deputy_to_the_teacher_and_back(b: Backend) {
     let done: RemarkView = serde_json::from_value(body).expect("a remark");
     assert_eq!(done.status, "confirmed");
     assert_eq!(
-        done.history.iter().map(|h| h.status.as_str()).collect::<Vec<_>>(),
+        done.history
+            .iter()
+            .map(|h| h.status.as_str())
+            .collect::<Vec<_>>(),
         vec!["written", "fixed", "returned", "fixed", "confirmed"],
         "every step in the history"
     );
@@ -218,7 +322,10 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
     let put = reqwest::Client::new()
         .put(s.url("/admin/departments"))
         .bearer_auth(&admin.token)
-        .header("x-journal-protocol", journal_protocol::PROTOCOL_VERSION.to_string())
+        .header(
+            "x-journal-protocol",
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
         .json(&json!({"departments": [
             {"name": "ПЦК информатики", "head_id": s.user("teacher3"), "teacher_ids": [t1]},
             {"name": "  ", "teacher_ids": []}
@@ -230,7 +337,10 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
     let put = reqwest::Client::new()
         .put(s.url("/admin/departments"))
         .bearer_auth(&deputy.token)
-        .header("x-journal-protocol", journal_protocol::PROTOCOL_VERSION.to_string())
+        .header(
+            "x-journal-protocol",
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
         .json(&json!({"departments": []}))
         .send()
         .await
@@ -239,7 +349,10 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
     let put = reqwest::Client::new()
         .put(s.url("/admin/departments"))
         .bearer_auth(&admin.token)
-        .header("x-journal-protocol", journal_protocol::PROTOCOL_VERSION.to_string())
+        .header(
+            "x-journal-protocol",
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
         .json(&json!({"departments": [
             {"name": "ПЦК информатики", "head_id": s.user("teacher3"), "teacher_ids": [t1]}
         ]}))
@@ -247,7 +360,11 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
         .await
         .expect("reaches");
     assert_eq!(put.status(), 200, "the administrator keeps the departments");
-    let (snap, _) = s.storage.snapshot(s.snapshot.institution.id).await.expect("snapshot");
+    let (snap, _) = s
+        .storage
+        .snapshot(s.snapshot.institution.id)
+        .await
+        .expect("snapshot");
     assert_eq!(snap.departments.len(), 1, "kept as reference data");
     assert_eq!(
         s.storage
@@ -287,13 +404,27 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
         .await
         .expect("stored");
     let head = s.device("teacher3").await;
-    let (status, body) = post(&s, &head.token, "/remarks", json!({"load_id": load_of(t1), "text": "Темы по КТП"})).await;
+    let (status, body) = post(
+        &s,
+        &head.token,
+        "/remarks",
+        json!({"load_id": load_of(t1), "text": "Темы по КТП"}),
+    )
+    .await;
     assert_eq!(status, 201, "their department's teacher: {body}");
-    let (status, body) = post(&s, &head.token, "/remarks", json!({"load_id": load_of(t2), "text": "Темы по КТП"})).await;
+    let (status, body) = post(
+        &s,
+        &head.token,
+        "/remarks",
+        json!({"load_id": load_of(t2), "text": "Темы по КТП"}),
+    )
+    .await;
     assert_eq!(status, 403, "another department's teacher: {body}");
     let seen = list(&s, &head.token, "").await;
     assert!(
-        seen.remarks.iter().all(|r| r.teacher != "Волков Андрей Николаевич"),
+        seen.remarks
+            .iter()
+            .all(|r| r.teacher != "Волков Андрей Николаевич"),
         "they read only their department's remarks"
     );
 }
