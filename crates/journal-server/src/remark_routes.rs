@@ -398,7 +398,7 @@ async fn list(
         })
         .map(|r| view(&snap, me, r, today))
         .collect();
-    remarks.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    remarks.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     Ok(Json(RemarkList {
         open: remarks
             .iter()

@@ -259,7 +259,7 @@ impl Store {
             c,
             "SELECT id, load_id, author_id, created_at, text, resolved_at, data FROM remarks
              ORDER BY rowid",
-            |r| crate::outbox::remark_from_row(r),
+            crate::outbox::remark_from_row,
         )?;
         let reopenings = rows(
             c,
