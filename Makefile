@@ -12,7 +12,7 @@ JOURNAL_TODAY ?=
 
 CARGO_TEST := $(shell if cargo nextest --version >/dev/null 2>&1; then echo "cargo nextest run --workspace --no-fail-fast && cargo test --workspace --doc"; else echo "cargo test --workspace --no-fail-fast"; fi)
 
-.PHONY: deps ui build app run test lint fmt-check clippy unit e2e web-e2e bench
+.PHONY: deps ui build app run test lint fmt-check clippy unit e2e web-e2e package server-package package-e2e schemathesis bench
 
 ## deps: Debian packages, npm packages (ui, tests/e2e), tauri-driver — only what is missing
 deps:
@@ -41,13 +41,15 @@ unit: ui
 	$(CARGO_TEST)
 
 ## test: everything CI checks, in order: deps and the UI first, then fmt, clippy, tests, app e2e,
-## the console in Chromium
+## the console in Chromium, the installed .deb
 test: deps ui
 	$(MAKE) fmt-check
 	$(MAKE) clippy
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) web-e2e
+	$(MAKE) package-e2e
+	$(MAKE) schemathesis
 
 ## e2e: the real app under Xvfb, driven through tauri-driver + WebKitWebDriver
 e2e: ui
@@ -58,6 +60,28 @@ e2e: ui
 web-e2e: ui
 	cargo build -p journal-server -p journal-cli
 	scripts/web-e2e.sh
+
+## package: the desktop app's .deb and .rpm (release, Tauri bundler) into target/packages/
+package: ui
+	scripts/package.sh
+
+## server-package: journal-server's .deb (release, cargo-deb) with its systemd unit and settings file
+server-package: ui
+	scripts/server-package.sh
+
+## package-e2e: the app's and the server's .deb (debug builds) installed with apt-get: the installed
+## app started under Xvfb and signed in, the installed server run as its unit runs it; both removed
+## (needs root, as CI runs)
+package-e2e: ui
+	cargo build -p journal-app -p journal-server -p journal-cli
+	scripts/package-e2e.sh
+	scripts/server-package-e2e.sh
+
+## schemathesis: the OpenAPI document as the contract — Schemathesis (PyPI) against a demo server,
+## without a session, as a teacher and as the administrator, a bounded number of examples
+schemathesis: ui
+	cargo build -p journal-server
+	scripts/schemathesis.sh
 
 ## bench: all benchmarks (release)
 bench:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, testing and running the journal needs on Debian 12, only what is missing:
 # Debian packages (apt-get update only when something is missing), the npm packages of ui/, web/,
-# tests/e2e/ and tests/web/ (npm ci, from package-lock.json), and tauri-driver into a cached tools folder.
+# tests/e2e/ and tests/web/ (npm ci, from package-lock.json), and tauri-driver and cargo-deb into a
+# cached tools folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,8 @@ PACKAGES=(
   chromium chromium-driver chromium-l10n
   # PDF checks, fonts with Cyrillic, the PostgreSQL backend tests
   poppler-utils qpdf fonts-liberation2 postgresql
+  # The installed packages' checks (make package-e2e); Schemathesis's venv (make schemathesis)
+  curl python3-venv
 )
 
 missing=()
@@ -53,6 +56,13 @@ for dir in ui web tests/e2e tests/web; do
     echo "deps: $dir/node_modules up to date"
   fi
 done
+
+if [ ! -x "$TOOLS_ROOT/bin/cargo-deb" ]; then
+  echo "deps: cargo install cargo-deb into $TOOLS_ROOT"
+  cargo install --locked cargo-deb --root "$TOOLS_ROOT"
+else
+  echo "deps: cargo-deb present in $TOOLS_ROOT"
+fi
 
 if [ ! -x "$TOOLS_ROOT/bin/tauri-driver" ]; then
   echo "deps: cargo install tauri-driver into $TOOLS_ROOT"

@@ -84,6 +84,27 @@ export async function startFirstDayServer({ institution, adminPassword }) {
   };
 }
 
+/** The demo institution as of today (`init --demo`), served on a free port; its log is `logName`. */
+export async function startDemoServer(logName) {
+  const dir = mkdtempSync(path.join(tmpdir(), "journal-web-demo-"));
+  const db = path.join(dir, "server.db");
+  execFileSync(SERVER_BIN, ["--db", db, "init", "--demo"], { stdio: ["ignore", "ignore", "pipe"], timeout: 120000 });
+  const port = await freePort();
+  mkdirSync(LOGS, { recursive: true });
+  const log = openSync(path.join(LOGS, logName), "a");
+  const child = spawn(SERVER_BIN, ["--db", db, "serve", "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", log, log] });
+  await waitForPort(port, 30000);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
 /** Headless Chromium at 1366×768 with a fresh profile; downloads go to `downloads`. */
 export async function startBrowser(downloads) {
   const profile = mkdtempSync(path.join(tmpdir(), "journal-web-chromium-"));

@@ -6,60 +6,18 @@
 // Screenshots: target/e2e-screenshots/diary-*.png.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { Key } from "selenium-webdriver";
-import { LOGS, REPO, SCREENSHOTS, byTestId, find, freePort, journal, startBrowser, type, waitText } from "./console.mjs";
+import { SCREENSHOTS, byTestId, find, journal, startBrowser, startDemoServer, type, waitText } from "./console.mjs";
 
-const TARGET = process.env.CARGO_TARGET_DIR || path.join(REPO, "target");
-const SERVER_BIN = process.env.JOURNAL_SERVER_BIN || path.join(TARGET, "debug", "journal-server");
 const PASSWORD = "demo";
 
 let server;
 let driver;
 const downloads = mkdtempSync(path.join(tmpdir(), "journal-diary-downloads-"));
-
-async function waitForPort(port, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const open = await new Promise((resolve) => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`journal-server did not listen on ${port} within ${ms} ms`);
-}
-
-/** The demo institution as of today (`init --demo`), served on a free port. */
-async function startDemoServer() {
-  const dir = mkdtempSync(path.join(tmpdir(), "journal-diary-e2e-"));
-  const db = path.join(dir, "server.db");
-  execFileSync(SERVER_BIN, ["--db", db, "init", "--demo"], { stdio: ["ignore", "ignore", "pipe"], timeout: 120000 });
-  const port = await freePort();
-  mkdirSync(LOGS, { recursive: true });
-  const log = openSync(path.join(LOGS, "web-diary-journal-server.log"), "a");
-  const child = spawn(SERVER_BIN, ["--db", db, "serve", "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", log, log] });
-  await waitForPort(port, 30000);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", resolve);
-        child.kill("SIGTERM");
-      }),
-  };
-}
 
 async function shot(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -113,7 +71,7 @@ async function signIn(login, photo) {
 }
 
 before(async () => {
-  server = await startDemoServer();
+  server = await startDemoServer("web-diary-journal-server.log");
   driver = await startBrowser(downloads);
 });
 

@@ -150,3 +150,8 @@ export async function login(loginName: string, password: string): Promise<LoginR
     device_id: deviceId(),
   });
 }
+
+/** DELETE of a resource (204, no body). */
+export async function sendDelete(path: string): Promise<void> {
+  await send("DELETE", path);
+}

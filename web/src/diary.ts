@@ -49,6 +49,16 @@ interface DiaryDay {
   working: boolean;
   holiday: string | null;
   lessons: DiaryLesson[];
+  /** Events of the group and the institution that day (an older server sends none). */
+  events?: DiaryEvent[];
+}
+
+interface DiaryEvent {
+  id: Uuid;
+  time: string | null;
+  title: string;
+  place: string;
+  group: string | null;
 }
 
 interface DiaryFinal {
@@ -364,6 +374,23 @@ function daySection(d: DiaryDay, week: DiaryWeek): HTMLElement {
     h("h2", {}, `${d.weekday}, ${dayMonth(d.date)}`, isToday ? h("span", { class: "badge badge-today" }, "сегодня") : null),
   );
   if (d.holiday) section.append(h("p", { class: "diary-holiday" }, d.holiday));
+  if (d.events?.length) {
+    section.append(
+      h(
+        "ul",
+        { class: "diary-events", "aria-label": "События" },
+        ...d.events.map((e) =>
+          h(
+            "li",
+            { class: "diary-event", "data-testid": "diary-event" },
+            h("strong", {}, e.time ? `${e.time} ` : "", e.title),
+            e.place ? h("span", {}, ` · ${e.place}`) : null,
+            h("small", {}, e.group ? ` · группа ${e.group}` : " · для всего учреждения"),
+          ),
+        ),
+      ),
+    );
+  }
   if (d.lessons.length === 0) {
     section.append(h("p", { class: "empty" }, d.holiday ? "Занятий нет" : "Занятий нет"));
     return section;

@@ -16,6 +16,8 @@ import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
 import { curriculumScreen } from "./curriculum";
 import { controlScreen, reportsScreen } from "./reports";
 import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
+import { eventsScreen } from "./events";
+import { contactsScreen } from "./contacts";
 
 export interface Screen {
   path: string;
@@ -53,6 +55,8 @@ const SCREENS: Screen[] = [
   { path: "/diary", title: "Дневник", render: diaryScreen, roles: ["student", "parent"] },
   { path: "/results", title: "Успеваемость", render: resultsScreen, roles: ["student", "parent"] },
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
+  { path: "/events", title: "События", render: eventsScreen, roles: ["curator", "deputy", "director", "admin"] },
+  { path: "/contacts", title: "Контакты", render: contactsScreen, roles: ["curator", "deputy", "admin"] },
   // Other roles' screens go before this one: a user's first allowed screen is their start page.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
 ];

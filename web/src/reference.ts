@@ -136,7 +136,7 @@ function subjectForm(testid: string, submit: string, s: SubjectRow | null, after
       { name: "kind", label: "Вид", type: "select", value: s?.kind || "discipline", options: Object.entries(SUBJECT_KINDS).map(([value, label]) => ({ value, label })) },
       { name: "grading", label: "Итоговая отметка", type: "select", value: s?.grading || "five_point", options: Object.entries(GRADING_SCALES).map(([value, label]) => ({ value, label })) },
     ],
-    fieldOfCode: { invalid_name: "name", subject_exists: "name", subject_short_name_taken: "short_name", grading_in_use: "grading" },
+    fieldOfCode: { invalid_name: "name", forbidden_character: "name", subject_exists: "name", subject_short_name_taken: "short_name", grading_in_use: "grading" },
     onSubmit: async (v) => {
       const body = { name: v.value("name"), short_name: v.value("short_name"), kind: v.value("kind"), grading: v.value("grading") };
       if (s) await sendJson("PUT", `/admin/subjects/${s.id}`, body);
@@ -191,7 +191,7 @@ export async function roomsScreen(main: HTMLElement): Promise<void> {
     submit: "Добавить кабинет",
     inline: true,
     fields: [{ name: "name", label: "Кабинет", required: true, hint: "Например, 204 или Лаборатория информатики" }],
-    fieldOfCode: { invalid_name: "name", room_exists: "name" },
+    fieldOfCode: { invalid_name: "name", forbidden_character: "name", room_exists: "name" },
     onSubmit: async (v) => {
       await sendJson("POST", "/admin/rooms", { name: v.value("name") });
       go("/rooms");
@@ -206,7 +206,7 @@ function roomDialog(r: RoomRow) {
       testid: "room-edit",
       submit: "Сохранить",
       fields: [{ name: "name", label: "Название", required: true, value: r.name }],
-      fieldOfCode: { invalid_name: "name", room_exists: "name" },
+      fieldOfCode: { invalid_name: "name", forbidden_character: "name", room_exists: "name" },
       onSubmit: async (v) => {
         await sendJson("PUT", `/admin/rooms/${r.id}`, { name: v.value("name"), active: r.active });
         close();

@@ -9,11 +9,14 @@
 //! `-- reports` computes every control report (journal-reports) from the server's SQLite database
 //! for an institution ten times the demo.
 //! `-- diary` has parents read their child's diary week at once from an institution ten times the
-//! demo (`--scale`, `--parents`).
+//! demo (`--scale`, `--parents`). `-- scale` measures a teacher's first sign-in and pulls at 1×, 5×
+//! and 10× the demo in one database, and ingest through one and three server processes over one
+//! PostgreSQL.
 
 mod diary_suite;
 mod print_suite;
 mod reports_suite;
+mod scale_suite;
 mod server_suite;
 mod store;
 
@@ -28,6 +31,9 @@ enum Suite {
     Reports,
     /// Parents reading their child's week (not part of `all`: it builds a large institution).
     Diary,
+    /// Institutions of 1×, 5× and 10× the demo in one database, and three server processes over
+    /// one PostgreSQL (not part of `all`; needs the release `journal-server` beside this binary).
+    Scale,
     All,
 }
 
@@ -226,6 +232,37 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("diary: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if args.suite == Suite::Scale {
+        match scale_suite::run() {
+            Ok(list) => {
+                let one_process = list
+                    .iter()
+                    .find(|(n, _, _)| n == "ingest_ops_per_s_postgres_1proc")
+                    .map(|(_, v, _)| *v);
+                for (name, value, unit) in list {
+                    let (target, met) = match name.as_str() {
+                        "snapshot_s_10x" => ("<=1".to_string(), Some(value <= 1.0)),
+                        "ingest_ops_per_s_postgres_3proc" => match one_process {
+                            Some(one) => (format!(">={one:.0}"), Some(value >= one)),
+                            None => (String::new(), None),
+                        },
+                        _ => (String::new(), None),
+                    };
+                    figures.push(Figure {
+                        name,
+                        value,
+                        unit,
+                        target,
+                        met,
+                    });
+                }
+            }
+            Err(e) => {
+                eprintln!("scale: {e:#}");
                 return ExitCode::FAILURE;
             }
         }

@@ -38,23 +38,23 @@ use uuid::Uuid;
 const DEVICES: usize = 4;
 const BATCH: usize = 500;
 const INGEST_OPS_SQLITE: usize = 50_000;
-const INGEST_OPS_POSTGRES: usize = 20_000;
+pub(crate) const INGEST_OPS_POSTGRES: usize = 20_000;
 const OFFLINE_OPS: usize = 5_000;
 /// Changes the week-offline pull must get at least.
 const WEEK_PULL: usize = 50_000;
 const NOOP_SAMPLES: usize = 200;
 const LOGIN: &str = "teacher";
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     // A Wednesday of the second semester (as in the server's tests): the first is locked.
     NaiveDate::from_ymd_opt(2027, 3, 3).unwrap_or_default()
 }
 
-struct Server {
-    base: String,
-    client: reqwest::Client,
-    snapshot: Snapshot,
-    _dir: tempfile::TempDir,
+pub(crate) struct Server {
+    pub(crate) base: String,
+    pub(crate) client: reqwest::Client,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) _dir: tempfile::TempDir,
 }
 
 async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Result<Server> {
@@ -65,6 +65,18 @@ async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Res
         journal_demo::DEMO_PASSWORD,
     )
     .await?;
+    // reqwest's TLS comes without a provider in this build (journal-api's choice).
+    journal_server::tls::install_ring_provider();
+    serve(storage, snapshot, dir).await
+}
+
+/// A server over `storage` on a free loopback port, its clock at 15:00 UTC of [`today`];
+/// `snapshot` is what its clients are told the institution holds.
+pub(crate) async fn serve(
+    storage: Arc<dyn Storage>,
+    snapshot: Snapshot,
+    dir: tempfile::TempDir,
+) -> anyhow::Result<Server> {
     let now = today().and_hms_opt(15, 0, 0).context("time")?;
     let config = ServerConfig {
         clock: Arc::new(move || now),
@@ -74,10 +86,8 @@ async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Res
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        let _ = axum_serve(listener, app).await;
+        let _ = axum::serve(listener, app).await;
     });
-    // reqwest's TLS comes without a provider in this build (journal-api's choice).
-    journal_server::tls::install_ring_provider();
     Ok(Server {
         base: format!("http://{addr}/api/v1"),
         client: reqwest::Client::new(),
@@ -86,15 +96,11 @@ async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Res
     })
 }
 
-async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, app).await
-}
-
-struct Device {
+pub(crate) struct Device {
     id: DeviceId,
     key: SigningKey,
     user_id: UserId,
-    token: String,
+    pub(crate) token: String,
     seq: u64,
     last_hash: String,
 }
@@ -119,7 +125,7 @@ impl Device {
 }
 
 impl Server {
-    async fn device(&self, login: &str) -> anyhow::Result<Device> {
+    pub(crate) async fn device(&self, login: &str) -> anyhow::Result<Device> {
         let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let device_id = DeviceId(Uuid::new_v4());
         let resp = self
@@ -149,8 +155,11 @@ impl Server {
     }
 
     /// Every (lesson, student, time during the lesson) the login may mark: its scheduled lessons
-    /// of the current (unlocked) period before today, the students of the group on that day.
-    fn cells_of(&self, login: &str) -> anyhow::Result<Vec<(LessonId, StudentId, NaiveDateTime)>> {
+    /// of today, the students of the group.
+    pub(crate) fn cells_of(
+        &self,
+        login: &str,
+    ) -> anyhow::Result<Vec<(LessonId, StudentId, NaiveDateTime)>> {
         let snap = &self.snapshot;
         let uid = snap
             .users
@@ -170,8 +179,11 @@ impl Server {
             .collect();
         let mut out = Vec::new();
         for lesson in &snap.lessons {
+            // Today's lessons only: every round re-marks them on their own day. Earlier days'
+            // marks changed again today would be corrections after the day (refused to a teacher),
+            // and a device's entry time is not believed below its previous op's.
             if lesson.date < period.starts_on
-                || lesson.date >= today()
+                || lesson.date != today()
                 || lesson.status != journal_protocol::LessonStatus::Scheduled
             {
                 continue;
@@ -210,7 +222,7 @@ impl Server {
         Ok(out)
     }
 
-    async fn push(&self, token: &str, ops: &[Op]) -> anyhow::Result<Vec<OpOutcome>> {
+    pub(crate) async fn push(&self, token: &str, ops: &[Op]) -> anyhow::Result<Vec<OpOutcome>> {
         let resp = self
             .client
             .post(format!("{}/sync/push", self.base))
@@ -226,7 +238,12 @@ impl Server {
         Ok(body.results.into_iter().map(|r| r.outcome).collect())
     }
 
-    async fn pull(&self, token: &str, after: u64, limit: u32) -> anyhow::Result<PullPage> {
+    pub(crate) async fn pull(
+        &self,
+        token: &str,
+        after: u64,
+        limit: u32,
+    ) -> anyhow::Result<PullPage> {
         let resp = self
             .client
             .get(format!("{}/sync/pull", self.base))
@@ -254,7 +271,7 @@ fn set_cell(lesson: LessonId, student: StudentId, input: &str) -> anyhow::Result
 
 /// `count` sealed ops of `device` on its share of the cells, each round giving every cell the other
 /// of two marks (so every op is a change of the device's own earlier value).
-fn ops_for(
+pub(crate) fn ops_for(
     device: &mut Device,
     cells: &[(LessonId, StudentId, NaiveDateTime)],
     count: usize,
@@ -270,23 +287,26 @@ fn ops_for(
     Ok(ops)
 }
 
-struct Ingest {
-    ops_per_s: f64,
+pub(crate) struct Ingest {
+    pub(crate) ops_per_s: f64,
     /// CPU time of this whole process (client and server) per pushed op, µs; None where the
     /// process's CPU time cannot be read.
     cpu_us_per_op: Option<f64>,
-    applied_share: f64,
+    pub(crate) applied_share: f64,
     devices: Vec<Device>,
     shares: Vec<Vec<(LessonId, StudentId, NaiveDateTime)>>,
     rounds: Vec<usize>,
 }
 
-async fn ingest(server: &Arc<Server>, total: usize) -> anyhow::Result<Ingest> {
+/// `total` ops pushed by [`DEVICES`] devices at once, device k through `servers[k % len]` (several
+/// server processes over one database: the scale suite).
+pub(crate) async fn ingest(servers: &[Arc<Server>], total: usize) -> anyhow::Result<Ingest> {
+    let server = servers.first().context("a server to push to")?;
     let cells = server.cells_of(LOGIN)?;
     let mut devices = Vec::new();
     let mut shares = Vec::new();
     for k in 0..DEVICES {
-        devices.push(server.device(LOGIN).await?);
+        devices.push(servers[k % servers.len()].device(LOGIN).await?);
         shares.push(
             cells
                 .iter()
@@ -306,8 +326,8 @@ async fn ingest(server: &Arc<Server>, total: usize) -> anyhow::Result<Ingest> {
     let started = Instant::now();
     let cpu_started = process_cpu_seconds();
     let mut tasks = Vec::new();
-    for (d, ops) in devices.iter().zip(all_ops) {
-        let server = server.clone();
+    for (k, (d, ops)) in devices.iter().zip(all_ops).enumerate() {
+        let server = servers[k % servers.len()].clone();
         let token = d.token.clone();
         tasks.push(tokio::spawn(async move {
             let mut outcomes = Vec::with_capacity(ops.len());
@@ -364,7 +384,7 @@ fn process_cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
-fn p95_ms(mut samples: Vec<Duration>) -> f64 {
+pub(crate) fn p95_ms(mut samples: Vec<Duration>) -> f64 {
     samples.sort();
     let idx = ((samples.len() as f64) * 0.95).ceil() as usize;
     samples
@@ -412,7 +432,7 @@ async fn run_sqlite() -> anyhow::Result<Vec<(String, f64, String)>> {
     let dir = tempfile::tempdir()?;
     let storage = Arc::new(SqliteStorage::open(&dir.path().join("server.db"))?);
     let server = Arc::new(start(storage, dir).await?);
-    let mut ing = ingest(&server, INGEST_OPS_SQLITE).await?;
+    let mut ing = ingest(std::slice::from_ref(&server), INGEST_OPS_SQLITE).await?;
     out.push((
         "ingest_ops_per_s_sqlite".into(),
         ing.ops_per_s,
@@ -489,7 +509,7 @@ async fn run_postgres() -> anyhow::Result<Vec<(String, f64, String)>> {
     let url = journal_server::testing::fresh_database().await?;
     let storage = Arc::new(PostgresStorage::connect(&url).await?);
     let server = Arc::new(start(storage, tempfile::tempdir()?).await?);
-    let ing = ingest(&server, INGEST_OPS_POSTGRES).await?;
+    let ing = ingest(std::slice::from_ref(&server), INGEST_OPS_POSTGRES).await?;
     out.push((
         "ingest_ops_per_s_postgres".into(),
         ing.ops_per_s,

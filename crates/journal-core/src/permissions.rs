@@ -145,7 +145,11 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                 reads
                     || matches!(
                         action,
-                        EditStudentRoster | PrintDocuments | SetAbsenceReason | ReadDiaryViews
+                        EditStudentRoster
+                            | PrintDocuments
+                            | SetAbsenceReason
+                            | ReadDiaryViews
+                            | PublishEvents
                     )
                     || (action == IssueDiaryLogins
                         && policy.diary_logins_issued_by == DiaryLoginIssuer::Curator)
@@ -156,14 +160,19 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             supervisor()
                 || matches!(
                     action,
-                    Export | ReadAudit | ReadSuggestions | ReadDiaryViews
+                    Export | ReadAudit | ReadSuggestions | ReadDiaryViews | PublishEvents
                 )
         }
         Role::Deputy => {
             supervisor()
                 || matches!(
                     action,
-                    Export | ReadAudit | ReadDiaryViews | KeepIndividualPlans
+                    Export
+                        | ReadAudit
+                        | ReadDiaryViews
+                        | KeepIndividualPlans
+                        | PublishEvents
+                        | EditStudentRoster
                 )
         }
         // Reads the institution, but writes remarks only on their department's teachers' loads
@@ -194,6 +203,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | ReadSuggestions
                     | ReadReports
                     | ReadDiaryViews
+                    | PublishEvents
             ) || (policy.deputy_records_substitutions && action == RecordSubstitution)
         }
         Role::HrOfficer => action == ManageStaffList,
@@ -262,6 +272,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::KeepIndividualPlans => "вести индивидуальные учебные планы",
         Action::ReadReports => "просматривать отчёты",
         Action::ReadDiaryViews => "видеть, кто из родителей не открывал дневник",
+        Action::PublishEvents => "объявлять события в дневнике",
     }
 }
 

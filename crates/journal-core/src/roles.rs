@@ -80,6 +80,9 @@ pub enum Action {
     /// See which parents of a group have not opened the family diary lately (the group's curator,
     /// who answers for contact with the parents, and the administration).
     ReadDiaryViews,
+    /// Announce events in the diary (собрания, экскурсии, мероприятия): the administration for
+    /// the institution or any group, a curator for their group.
+    PublishEvents,
     /// Read «Замечания по ведению журнала»: the teacher of the load, the curator of the group, the
     /// administration and the control group; a department head those of their department.
     ReadRemarks,
@@ -123,7 +126,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -151,6 +154,7 @@ impl Action {
         Action::KeepIndividualPlans,
         Action::ReadReports,
         Action::ReadDiaryViews,
+        Action::PublishEvents,
         Action::ReadRemarks,
     ];
 

@@ -85,6 +85,25 @@ pub struct DiaryDay {
     /// The holiday the day falls in, by name.
     pub holiday: Option<String>,
     pub lessons: Vec<DiaryLesson>,
+    /// Events of the student's group and of the whole institution on that day (kept by the server
+    /// beside the journal; absent from an older server: none).
+    #[serde(default)]
+    pub events: Vec<DiaryEvent>,
+}
+
+/// An event in the diary: a parents' meeting, an excursion, a concert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiaryEvent {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
+    pub id: uuid::Uuid,
+    /// «ЧЧ:ММ», the institution's time; none for an all-day event.
+    pub time: Option<String>,
+    pub title: String,
+    /// Where, e.g. «Актовый зал»; empty when not given.
+    pub place: String,
+    /// The group's name, or none for the whole institution.
+    pub group: Option<String>,
 }
 
 /// One period final of a subject.
@@ -128,6 +147,8 @@ pub struct DiaryAcknowledgement {
     pub parent_id: UserId,
     pub parent_name: String,
     /// UTC.
+    // A local date-time without an offset on the wire (local date-time).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$"))]
     pub at: NaiveDateTime,
 }
 
@@ -374,6 +395,7 @@ impl Snapshot {
                         .find(|h| h.starts_on <= day && day <= h.ends_on)
                         .map(|h| h.name.clone()),
                     lessons,
+                    events: Vec::new(),
                 }
             })
             .collect();

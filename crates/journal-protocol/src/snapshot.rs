@@ -716,7 +716,7 @@ fn reads_everything(role: Role) -> bool {
 /// What one user may read, as rules over single values (a cell, a topic, a final…), made by
 /// `Snapshot::read_scope` in the same pass as `Snapshot::for_user`, so that the snapshot a device
 /// gets and the changes it pulls later are cut by one decision.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadScope {
     everything: bool,
     /// Lessons the user sees (own loads', curated group's, substituted in, a student's within
@@ -1111,6 +1111,86 @@ impl Snapshot {
             departments: self.departments.clone(),
         };
         (view, scope)
+    }
+
+    /// The groups a student's or a parent's part of the institution can come from: every group
+    /// of their own students' memberships, sorted. `None` for a user with any other grant (or no
+    /// such user): their part is cut from the whole institution.
+    pub fn family_groups(&self, user_id: UserId) -> Option<Vec<GroupId>> {
+        let user = self.users.iter().find(|u| u.id == user_id)?;
+        if user.grants.is_empty()
+            || !user
+                .grants
+                .iter()
+                .all(|g| matches!(g.role, Role::Student | Role::Parent))
+        {
+            return None;
+        }
+        let own: std::collections::HashSet<StudentId> =
+            user.grants.iter().filter_map(|g| g.student_id).collect();
+        let mut groups: Vec<GroupId> = self
+            .memberships
+            .iter()
+            .filter(|m| own.contains(&m.student_id))
+            .map(|m| m.group_id)
+            .collect();
+        groups.sort_by_key(|g| g.0);
+        groups.dedup();
+        Some(groups)
+    }
+
+    /// The institution with the journal (loads, their КТП, lessons, topics, homework, cells,
+    /// finals, locks, remarks) of `groups` only, everything else whole. `for_user` of a user whose
+    /// `family_groups` are `groups` reads the same from it as from the whole institution, at a
+    /// fraction of the work (the server keeps one per group for the diary). It holds a subset of
+    /// the institution, so no cut of it can show more than the whole would.
+    pub fn part_for_groups(&self, groups: &[GroupId]) -> Snapshot {
+        use std::collections::HashSet;
+        let loads: Vec<Load> = self
+            .loads
+            .iter()
+            .filter(|l| groups.contains(&l.group_id))
+            .cloned()
+            .collect();
+        let load_ids: HashSet<LoadId> = loads.iter().map(|l| l.id).collect();
+        let lessons: Vec<Lesson> = self
+            .lessons
+            .iter()
+            .filter(|l| load_ids.contains(&l.load_id))
+            .cloned()
+            .collect();
+        let lesson_ids: HashSet<LessonId> = lessons.iter().map(|l| l.id).collect();
+        fn keep<T: Clone>(all: &[T], f: impl Fn(&T) -> bool) -> Vec<T> {
+            all.iter().filter(|x| f(x)).cloned().collect()
+        }
+        Snapshot {
+            institution: self.institution.clone(),
+            year: self.year.clone(),
+            periods: self.periods.clone(),
+            holidays: self.holidays.clone(),
+            bells: self.bells.clone(),
+            users: self.users.clone(),
+            groups: self.groups.clone(),
+            subgroups: self.subgroups.clone(),
+            students: self.students.clone(),
+            memberships: self.memberships.clone(),
+            subjects: self.subjects.clone(),
+            plan_topics: keep(&self.plan_topics, |t| load_ids.contains(&t.load_id)),
+            lesson_topics: keep(&self.lesson_topics, |t| lesson_ids.contains(&t.lesson_id)),
+            homework: keep(&self.homework, |h| lesson_ids.contains(&h.lesson_id)),
+            cells: keep(&self.cells, |c| lesson_ids.contains(&c.lesson_id)),
+            finals: keep(&self.finals, |f| load_ids.contains(&f.load_id)),
+            locks: keep(&self.locks, |l| load_ids.contains(&l.load_id)),
+            reopenings: keep(&self.reopenings, |r| load_ids.contains(&r.load_id)),
+            remarks: keep(&self.remarks, |r| load_ids.contains(&r.load_id)),
+            loads,
+            lessons,
+            rooms: self.rooms.clone(),
+            later_shift_bells: self.later_shift_bells.clone(),
+            curriculum: self.curriculum.clone(),
+            individual_plans: self.individual_plans.clone(),
+            departments: self.departments.clone(),
+        }
     }
 
     /// Reference data only (institution, year, periods, holidays, bells).

@@ -30,7 +30,7 @@ pub struct PushRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpResult {
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub op_id: OpId,
     /// journal-protocol `OpOutcome`: `{"outcome": "applied"|"duplicate"|"rejected"|"conflict", …}`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
@@ -52,15 +52,19 @@ pub struct PushResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub server_seq: u64,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub op_id: OpId,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub author_id: UserId,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub device_id: DeviceId,
     /// When the author made the edit, by the device's clock (institution local time).
+    // A local date-time without an offset on the wire (local date-time).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$"))]
     pub device_time: NaiveDateTime,
     /// When the server accepted it, UTC.
+    // A local date-time without an offset on the wire (local date-time).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$"))]
     pub server_time: NaiveDateTime,
     /// journal-protocol `OpPayload`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]

@@ -38,10 +38,13 @@ pub(crate) async fn permitted(
 }
 
 /// Held while an administrator's change reads the institution, edits it and writes it back, so two
-/// changes at once in this server process do not overwrite each other (each would otherwise store
-/// its own copy of the reference data, and the later one would drop the earlier one's edit).
-static REFERENCE_CHANGE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-pub(crate) async fn reference_change_turn() -> tokio::sync::MutexGuard<'static, ()> {
-    REFERENCE_CHANGE.lock().await
+/// changes at once do not overwrite each other (each would otherwise store its own copy of the
+/// reference data, and the later one would drop the earlier one's edit). The turn is the
+/// database's ([`crate::storage::Storage::reference_turn`]): server processes sharing one
+/// PostgreSQL take turns too.
+pub(crate) async fn reference_change_turn(
+    state: &AppState,
+    institution_id: journal_core::InstitutionId,
+) -> Result<crate::storage::ReferenceTurn, ApiError> {
+    Ok(state.storage.reference_turn(institution_id).await?)
 }

@@ -41,7 +41,7 @@ pub struct NewUser {
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreatedUser {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub id: UserId,
 }
 
@@ -166,6 +166,8 @@ async fn create_user(
             "Логин не может быть пустым или содержать пробелы",
         ));
     }
+    crate::error::refuse_forbidden_chars(&login, "Логин")?;
+    crate::error::refuse_forbidden_chars(&full_name, "ФИО")?;
     if full_name.split_whitespace().count() < 2 {
         return Err(ApiError::bad_request(
             "invalid_full_name",
@@ -195,7 +197,7 @@ async fn create_user(
         grants: req.grants,
     };
     let now = state.config.now();
-    let _turn = crate::admin_access::reference_change_turn().await;
+    let _turn = crate::admin_access::reference_change_turn(&state, inst).await?;
     let (mut snapshot, _) = state.storage.snapshot(inst).await?;
     check_grants(&user.grants, &snapshot)?;
     snapshot.users.push(user.clone());

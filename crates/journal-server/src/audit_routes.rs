@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::admin_access::permitted;
 use crate::audit::AuditEntry;
 use crate::error::{ApiError, ErrorBody};
-use crate::http::Authenticated;
+use crate::http::{ApiQuery, Authenticated};
 use crate::storage::AuditQuery;
 use crate::AppState;
 
@@ -33,20 +33,22 @@ const MAX_LIMIT: u32 = 500;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// Only this author's entries (a user's id).
-    #[param(value_type = Option<uuid::Uuid>)]
+    /// Only this author's entries (a user's id); empty: everyone's (a form's empty field).
+    #[param(value_type = Option<String>, pattern = "^([0-9a-fA-F-]{36})?$")]
     pub author: Option<String>,
-    /// From this day (the institution's local day), inclusive: YYYY-MM-DD.
-    #[param(value_type = Option<String>, format = Date)]
+    /// From this day (the institution's local day), inclusive: YYYY-MM-DD; empty: from the start.
+    #[param(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
-    /// To this day, inclusive: YYYY-MM-DD.
-    #[param(value_type = Option<String>, format = Date)]
+    /// To this day, inclusive: YYYY-MM-DD; empty: to today.
+    #[param(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     /// Only entries of this kind (`user_created`, `op`, `login`, …).
     pub kind: Option<String>,
     /// At most this many entries (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// Skip this many of the newest matching entries.
+    #[param(maximum = 9223372036854775807_u64)]
     pub offset: Option<u64>,
 }
 
@@ -109,12 +111,12 @@ fn day_start_utc(tz: chrono_tz::Tz, d: NaiveDate) -> NaiveDateTime {
         ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
         (status = 200, description = "Записи журнала действий учреждения, новые первыми", body = AuditLines),
-        (status = 400, description = "Неверный автор, дата или диапазон дат (invalid_author, invalid_date, invalid_range)", body = ErrorBody),
+        (status = 400, description = "Неверный автор, дата, диапазон дат, размер страницы или смещение (invalid_author, invalid_date, invalid_range, invalid_limit, invalid_offset)", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn audit_page(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(params): Query<AuditParams>,
+    ApiQuery(params): ApiQuery<AuditParams>,
 ) -> Result<Json<AuditLines>, ApiError> {
     permitted(
         &state,
@@ -132,6 +134,18 @@ async fn audit_page(
             )
         })?),
     };
+    if params.limit.is_some_and(|l| !(1..=MAX_LIMIT).contains(&l)) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            format!("Записей на странице — от 1 до {MAX_LIMIT}"),
+        ));
+    }
+    if params.offset.is_some_and(|o| o > i64::MAX as u64) {
+        return Err(ApiError::bad_request(
+            "invalid_offset",
+            "Смещение вне допустимого диапазона",
+        ));
+    }
     let from = day(params.from.as_deref(), "с")?;
     let to = day(params.to.as_deref(), "по")?;
     if let (Some(f), Some(t)) = (from, to) {
@@ -157,7 +171,7 @@ async fn audit_page(
             .kind
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty()),
-        limit: params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+        limit: params.limit.unwrap_or(DEFAULT_LIMIT),
         offset: params.offset.unwrap_or(0),
     };
     let (total, entries) = state.storage.audit_page(inst, &query).await?;

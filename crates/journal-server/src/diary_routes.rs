@@ -304,8 +304,11 @@ async fn children(
 ) -> Result<Json<Vec<DiaryChild>>, ApiError> {
     family_only(&caller(&state, &auth).await?)?;
     require_consent(&state, auth.session.user_id).await?;
-    let (full, _) = state.storage.snapshot(auth.session.institution_id).await?;
-    let view = full.for_user(auth.session.user_id);
+    let cached = state
+        .snapshots
+        .read(state.storage.as_ref(), auth.session.institution_id)
+        .await?;
+    let view = cached.for_user(auth.session.user_id);
     Ok(Json(view.diary_children(auth.session.user_id)))
 }
 
@@ -324,15 +327,19 @@ async fn week(
     family_only(&user)?;
     require_consent(&state, user.id).await?;
     let institution = auth.session.institution_id;
-    let (full, _) = state.storage.snapshot(institution).await?;
-    if !may_read(&user, q.student, &full, &[Role::Student, Role::Parent]) {
+    let cached = state
+        .snapshots
+        .read(state.storage.as_ref(), institution)
+        .await?;
+    let full = &cached.snapshot;
+    if !may_read(&user, q.student, full, &[Role::Student, Role::Parent]) {
         return Err(not_yours());
     }
     let now = state.config.now();
     let today = local_time(&full.institution.timezone, now)
         .unwrap_or(now)
         .date();
-    let view = full.for_user(user.id);
+    let view = cached.for_user(user.id);
     let acknowledgements: Vec<DiaryAcknowledgement> = state
         .storage
         .diary_acknowledgements(institution, q.student)
@@ -351,9 +358,21 @@ async fn week(
             at: a.at,
         })
         .collect();
-    let week = view
+    let mut week = view
         .diary_week(q.student, q.date.unwrap_or(today), today, &acknowledgements)
         .ok_or_else(not_yours)?;
+    if let (Some(first), Some(last)) = (week.days.first(), week.days.last()) {
+        let events =
+            crate::event_routes::student_events(&state, full, q.student, first.date, last.date)
+                .await?;
+        for day in &mut week.days {
+            day.events = events
+                .iter()
+                .filter(|e| e.on_date == day.date)
+                .map(|e| crate::event_routes::diary_event(e, full))
+                .collect();
+        }
+    }
     state
         .storage
         .log_diary_view(institution, user.id, q.student, now)
@@ -385,8 +404,12 @@ async fn acknowledge(
     }
     require_consent(&state, user.id).await?;
     let institution = auth.session.institution_id;
-    let (full, _) = state.storage.snapshot(institution).await?;
-    if !may_read(&user, req.student_id, &full, &[Role::Parent]) {
+    let cached = state
+        .snapshots
+        .read(state.storage.as_ref(), institution)
+        .await?;
+    let full = &cached.snapshot;
+    if !may_read(&user, req.student_id, full, &[Role::Parent]) {
         return Err(not_yours());
     }
     if !full.periods.iter().any(|p| p.id == req.period_id) {
@@ -396,7 +419,7 @@ async fn acknowledge(
             "Такого учебного периода нет",
         ));
     }
-    let view = full.for_user(user.id);
+    let view = cached.for_user(user.id);
     if !view
         .finals
         .iter()
@@ -460,7 +483,11 @@ async fn unseen_parents(
     };
     let user = caller(&state, &auth).await?;
     let institution = auth.session.institution_id;
-    let (full, _) = state.storage.snapshot(institution).await?;
+    let cached = state
+        .snapshots
+        .read(state.storage.as_ref(), institution)
+        .await?;
+    let full = &cached.snapshot;
     let Some(group) = full.groups.iter().find(|g| g.id == q.group) else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,

@@ -4,7 +4,6 @@
 //! The sync bodies (push, pull) are journal-protocol's, shared with the client; they are re-exported
 //! here so the whole API's bodies are in one place.
 
-use chrono::NaiveDateTime;
 use journal_core::{DeviceId, Role, UserId};
 use journal_protocol::{RoleGrant, Snapshot};
 use serde::{Deserialize, Serialize};
@@ -25,7 +24,7 @@ pub struct Health {
 pub struct LoginRequest {
     pub login: String,
     pub password: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub device_id: DeviceId,
     /// Hex of the device's ed25519 public key (32 bytes). Registered at the device's first login;
     /// the server verifies the device's ops with it. Optional for read-only clients.
@@ -35,7 +34,7 @@ pub struct LoginRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UserInfo {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub id: UserId,
     pub login: String,
     pub full_name: String,
@@ -55,7 +54,7 @@ pub struct UserInfo {
 pub struct LoginResponse {
     pub token: String,
     /// UTC.
-    pub expires_at: NaiveDateTime,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
     pub user: UserInfo,
 }
 
@@ -70,9 +69,13 @@ pub struct PasswordChangeRequest {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PullQuery {
+    /// The last server_seq the device has (0: from the start).
     #[serde(default)]
+    #[param(maximum = 9223372036854775807_u64)]
     pub after: u64,
+    /// Changes per page, 1 to the server's maximum (5000 by default).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<u32>,
     /// The device the changes are carried to, when it is not the caller's own (an offline PC's
     /// exchange file pushed from another PC): the user must have signed in on it once.

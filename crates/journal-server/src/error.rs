@@ -32,6 +32,8 @@ pub enum StorageError {
     Postgres(String),
     #[error("Внутренняя ошибка: фоновая задача базы данных прервана")]
     TaskFailed,
+    #[error("Ошибка файла базы данных: {0}")]
+    File(String),
 }
 
 impl StorageError {
@@ -40,6 +42,7 @@ impl StorageError {
             StorageError::Sqlite(_) => "storage_error",
             StorageError::Migration(_) => "storage_migration_failed",
             StorageError::Corrupt(_) => "storage_corrupt",
+            StorageError::File(_) => "storage_file",
             StorageError::AlreadyInitialised(_) => "already_initialised",
             StorageError::DeviceKeyMismatch => "device_key_mismatch",
             StorageError::DeviceOtherInstitution => "device_other_institution",
@@ -122,4 +125,12 @@ impl IntoResponse for ApiError {
         )
             .into_response()
     }
+}
+
+/// Refuses text a person typed into a name (of a person, a group, a subject, a year…) when it holds
+/// a control or private-use character: journal-core's one rule (`check_name_chars`), the same code
+/// `forbidden_character` on every route and in every import. `what` names the field.
+pub fn refuse_forbidden_chars(text: &str, what: &str) -> Result<(), ApiError> {
+    journal_core::check_name_chars(text)
+        .map_err(|e| ApiError::bad_request(e.code(), format!("{what}: {e}")))
 }

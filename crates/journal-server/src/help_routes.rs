@@ -32,7 +32,8 @@ pub struct HelpInfo {
 }
 
 /// The support contact as the API reads and writes it (every field optional, at most 200 characters).
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct SupportBody {
     /// Who answers, e.g. «Администратор электронного журнала Петров Иван Сергеевич».
     pub name: String,
@@ -56,14 +57,7 @@ fn checked(c: SupportContact) -> Result<SupportContact, ApiError> {
                 format!("{what}: не длиннее {MAX_FIELD_CHARS} знаков"),
             ));
         }
-        if v.chars()
-            .any(|c| c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c))
-        {
-            return Err(ApiError::bad_request(
-                "invalid_support_contact",
-                format!("{what}: служебные (непечатаемые) символы недопустимы"),
-            ));
-        }
+        crate::error::refuse_forbidden_chars(v, what)?;
         Ok(v.to_string())
     };
     let email = field(&c.email, "Электронная почта")?;

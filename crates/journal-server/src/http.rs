@@ -44,6 +44,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::admin_routes::routes())
         .merge(crate::setup_routes::routes())
         .merge(crate::diary_routes::routes())
+        .merge(crate::event_routes::routes())
+        .merge(crate::contact_routes::routes())
         .merge(crate::remark_routes::routes())
         .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
@@ -172,6 +174,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
                 ))
             }
             Err(e) => Err(ApiError::bad_request("invalid_query", e.body_text())),
+        }
+    }
+}
+
+/// Path parameters with JSON errors: an id that is not one names nothing here (404
+/// `invalid_path`), as a well-formed id of nothing does.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(e) => Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "invalid_path",
+                format!("Неверный адрес: {}", e.body_text()),
+            )),
         }
     }
 }
@@ -379,7 +400,7 @@ async fn login(
     }
     Ok(Json(LoginResponse {
         token,
-        expires_at,
+        expires_at: chrono::DateTime::from_naive_utc_and_offset(expires_at, chrono::Utc),
         user: user_info(&account),
     })
     .into_response())
@@ -509,6 +530,13 @@ async fn pull(
     auth: Authenticated,
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<Json<PullPage>, ApiError> {
+    // A cursor is a server_seq, which the database keeps as a signed 64-bit integer.
+    if q.after > i64::MAX as u64 {
+        return Err(ApiError::bad_request(
+            "invalid_after",
+            "Курсор синхронизации вне допустимого диапазона",
+        ));
+    }
     let limit = q.limit.unwrap_or(state.config.default_pull_limit);
     if limit == 0 || limit > state.config.max_pull_limit {
         return Err(ApiError::bad_request(
@@ -543,12 +571,18 @@ async fn pull(
                 .any(|g| matches!(g.role, Role::Student | Role::Parent))
         });
     if family && !page.changes.is_empty() {
-        let (full, _) = state.storage.snapshot(auth.session.institution_id).await?;
-        let scope = full.read_scope(auth.session.user_id);
+        let cached = state
+            .snapshots
+            .read(state.storage.as_ref(), auth.session.institution_id)
+            .await?;
+        let full = &cached.snapshot;
+        let scope = cached
+            .part_for(auth.session.user_id)
+            .read_scope(auth.session.user_id);
         let load_of_lesson: std::collections::HashMap<_, _> =
             full.lessons.iter().map(|l| (l.id, l.load_id)).collect();
         page.changes.retain(|c| {
-            change_load(&c.payload, &load_of_lesson, &full)
+            change_load(&c.payload, &load_of_lesson, full)
                 .is_some_and(|load| scope.sees(load, &c.payload))
         });
         // The cursor stays where the storage put it: the changes cut here are past for this user.
@@ -597,13 +631,13 @@ async fn snapshot(
     auth: Authenticated,
     ApiQuery(q): ApiQuery<SnapshotQuery>,
 ) -> Result<Json<SnapshotResponse>, ApiError> {
-    // Read before the snapshot: a reference change landing in between makes the device's next
-    // pull name a newer version, so it fetches again rather than missing the change.
-    let reference_version = state
-        .storage
-        .reference_version(auth.session.institution_id)
+    // The version is read before the snapshot: a reference change landing in between makes the
+    // device's next pull name a newer version, so it fetches again rather than missing the change.
+    let cached = state
+        .snapshots
+        .read(state.storage.as_ref(), auth.session.institution_id)
         .await?;
-    let (full, server_seq) = state.storage.snapshot(auth.session.institution_id).await?;
+    let (reference_version, server_seq) = (cached.version.reference_version, cached.server_seq);
     state
         .storage
         .record_given(
@@ -616,7 +650,7 @@ async fn snapshot(
     Ok(Json(SnapshotResponse {
         server_seq,
         reference_version,
-        snapshot: full.for_user(auth.session.user_id),
+        snapshot: cached.for_user(auth.session.user_id),
     }))
 }
 
@@ -646,18 +680,90 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(openapi_document())
+}
+
+/// The API's contract as served at `/api/v1/openapi.json`: every route's document merged, then the
+/// parts every route shares written once ([`shared_contract`]).
+pub fn openapi_document() -> serde_json::Value {
     use utoipa::OpenApi;
-    Json(
-        ApiDoc::openapi()
-            .merge_from(crate::print_routes::PrintApiDoc::openapi())
-            .merge_from(crate::report_routes::ReportApiDoc::openapi())
-            .merge_from(crate::clock_routes::ClockApiDoc::openapi())
-            .merge_from(crate::suggestion_routes::SuggestionApiDoc::openapi())
-            .merge_from(crate::help_routes::HelpApiDoc::openapi())
-            .merge_from(crate::admin_routes::AdminApiDoc::openapi())
-            .merge_from(crate::setup_routes::openapi())
-            .merge_from(crate::diary_routes::DiaryApiDoc::openapi())
-            .merge_from(crate::remark_routes::RemarkApiDoc::openapi()),
-    )
+    let doc = ApiDoc::openapi()
+        .merge_from(crate::print_routes::PrintApiDoc::openapi())
+        .merge_from(crate::report_routes::ReportApiDoc::openapi())
+        .merge_from(crate::clock_routes::ClockApiDoc::openapi())
+        .merge_from(crate::suggestion_routes::SuggestionApiDoc::openapi())
+        .merge_from(crate::help_routes::HelpApiDoc::openapi())
+        .merge_from(crate::admin_routes::AdminApiDoc::openapi())
+        .merge_from(crate::setup_routes::openapi())
+        .merge_from(crate::diary_routes::DiaryApiDoc::openapi())
+        .merge_from(crate::event_routes::EventApiDoc::openapi())
+        .merge_from(crate::contact_routes::ContactApiDoc::openapi())
+        .merge_from(crate::remark_routes::RemarkApiDoc::openapi());
+    let mut value = serde_json::to_value(doc).unwrap_or_default();
+    shared_contract(&mut value);
+    value
+}
+
+/// What the middleware answers for every route, written into each operation: the protocol header
+/// as `protocol_version` checks it (required, exactly [`PROTOCOL_VERSION`]; otherwise 400
+/// `protocol_missing`/`protocol_invalid`/`protocol_unsupported` or 426 `protocol_outdated`), 401
+/// where a sign-in is required, and the body refusals of `ApiJson` (413, 415) where a body is taken.
+fn shared_contract(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let error = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "delete" | "patch") {
+                continue;
+            }
+            let mut versioned = false;
+            if let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) {
+                for p in params.iter_mut() {
+                    if p["in"] == "header" && p["name"] == PROTOCOL_HEADER {
+                        p["required"] = json!(true);
+                        p["schema"] = json!({"type": "integer", "format": "int32", "enum": [PROTOCOL_VERSION]});
+                        versioned = true;
+                    }
+                }
+            }
+            let secured = op.get("security").is_some();
+            let has_body = op.get("requestBody").is_some();
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            if versioned {
+                responses.entry("400").or_insert_with(|| {
+                    error("Ошибка запроса, в том числе версия протокола не указана, не число или новее сервера (protocol_missing, protocol_invalid, protocol_unsupported)")
+                });
+                responses.entry("426").or_insert_with(|| {
+                    error("Приложение устарело: обновите его (protocol_outdated)")
+                });
+            }
+            if secured {
+                responses
+                    .entry("401")
+                    .or_insert_with(|| error("Вход не выполнен или сеанс истёк"));
+            }
+            if has_body {
+                responses
+                    .entry("413")
+                    .or_insert_with(|| error("Тело запроса слишком велико (body_too_large)"));
+                responses
+                    .entry("415")
+                    .or_insert_with(|| error("Неверный тип тела запроса (json_required)"));
+            }
+        }
+    }
 }

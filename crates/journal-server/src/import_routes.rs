@@ -234,7 +234,7 @@ async fn import_file(
     let _turn = if dry_run {
         None
     } else {
-        Some(reference_change_turn().await)
+        Some(reference_change_turn(&state, auth.session.institution_id).await?)
     };
     let report = admin::import_by(
         state.storage.as_ref(),

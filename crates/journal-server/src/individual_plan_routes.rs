@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::admin_access::permitted;
 use crate::error::{ApiError, ErrorBody};
-use crate::http::{ApiJson, Authenticated};
+use crate::http::{ApiJson, ApiPath, Authenticated};
 use crate::reference_routes::{edit_institution, Edit};
 use crate::AppState;
 
@@ -193,7 +193,7 @@ pub fn check_plan(
 async fn read_plan(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<PlanView>, ApiError> {
     permitted(
         &state,
@@ -218,7 +218,7 @@ async fn read_plan(
 async fn set_plan(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<PlanBody>,
 ) -> Result<Json<PlanView>, ApiError> {
     let student = StudentId(id);

@@ -18,12 +18,14 @@ pub mod backup_routes;
 pub mod backup_schedule;
 pub mod backup_seal;
 pub mod clock_routes;
+pub mod contact_routes;
 pub mod curriculum_routes;
 pub mod demo;
 pub mod diary_routes;
 pub mod doctor;
 pub mod dto;
 pub mod error;
+pub mod event_routes;
 pub mod help_routes;
 pub mod http;
 pub mod import_routes;
@@ -41,6 +43,7 @@ pub mod report_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;
+pub mod snapshot_cache;
 pub mod storage;
 pub mod suggestion_routes;
 pub mod testing;
@@ -125,6 +128,8 @@ pub struct AppState {
     pub(crate) institution_clocks: clock_routes::InstitutionClocks,
     /// What `/metrics` shows.
     pub metrics: Arc<metrics::Metrics>,
+    /// Institutions' snapshots between reads (see `snapshot_cache`).
+    pub snapshots: Arc<snapshot_cache::SnapshotCache>,
 }
 
 impl AppState {
@@ -134,6 +139,7 @@ impl AppState {
             config: Arc::new(config),
             institution_clocks: Default::default(),
             metrics: metrics::fresh(),
+            snapshots: Default::default(),
         }
     }
 }

@@ -61,14 +61,24 @@ enum Command {
     },
     /// Serve the HTTP API.
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(long, default_value = "127.0.0.1:8080", env = "JOURNAL_ADDR")]
         addr: SocketAddr,
         /// Serve HTTPS with this PEM certificate chain (the server's certificate first); needs
         /// --tls-key. Without it the server speaks plain HTTP.
-        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        #[arg(
+            long,
+            value_name = "FILE",
+            requires = "tls_key",
+            env = "JOURNAL_TLS_CERT"
+        )]
         tls_cert: Option<PathBuf>,
         /// The PEM private key of --tls-cert.
-        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        #[arg(
+            long,
+            value_name = "FILE",
+            requires = "tls_cert",
+            env = "JOURNAL_TLS_KEY"
+        )]
         tls_key: Option<PathBuf>,
         /// Where backups go: the administrator's over HTTP to the first, scheduled ones to every
         /// one (give two, on different media). Default for a SQLite database: the folder
@@ -159,7 +169,12 @@ enum Command {
         #[arg(long, value_name = "FILE", env = "JOURNAL_TLS_KEY")]
         tls_key: Option<PathBuf>,
         /// A backup location (give two, on different media).
-        #[arg(long, value_name = "DIR")]
+        #[arg(
+            long,
+            value_name = "DIR",
+            env = "JOURNAL_BACKUP_DIR",
+            value_delimiter = ','
+        )]
         backup_dir: Vec<PathBuf>,
         #[arg(long, value_name = "FILE", env = "JOURNAL_BACKUP_KEY")]
         backup_key: Option<PathBuf>,
@@ -497,6 +512,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                // A server running over the same PostgreSQL takes turns with this import.
+                let _turn = if dry_run {
+                    None
+                } else {
+                    Some(storage.reference_turn(inst).await?)
+                };
                 admin::import_by(
                     storage.as_ref(),
                     inst,

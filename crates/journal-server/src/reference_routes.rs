@@ -49,8 +49,9 @@ fn conflict(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, message)
 }
 
-/// Refuses a name that is empty, too long, or has control or private-use characters (they come
-/// from copying out of other programs and print as nothing or as boxes). `what` names the field.
+/// Refuses a name that is empty, too long (`invalid_name`), or has control or private-use characters
+/// (`forbidden_character`: they come from copying out of other programs and print as nothing or as
+/// boxes). `what` names the field.
 pub fn check_name_text(text: &str, what: &str) -> Result<(), ApiError> {
     let t = text.trim();
     if t.is_empty() {
@@ -62,17 +63,7 @@ pub fn check_name_text(text: &str, what: &str) -> Result<(), ApiError> {
             format!("{what}: не длиннее {MAX_NAME_CHARS} символов"),
         ));
     }
-    let private =
-        |c: char| matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-    if let Some(c) = t.chars().find(|&c| c.is_control() || private(c)) {
-        return Err(bad(
-            "invalid_name",
-            format!(
-                "{what}: недопустимый символ U+{:04X} (управляющий или из области частного использования)",
-                c as u32
-            ),
-        ));
-    }
+    crate::error::refuse_forbidden_chars(t, what)?;
     Ok(())
 }
 
@@ -402,7 +393,7 @@ pub(crate) async fn edit_institution<T, E: From<ApiError>>(
 ) -> Result<T, E> {
     let who = permitted(state, auth, actions, refusal).await?;
     let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
+    let _turn = reference_change_turn(state, inst).await?;
     let (mut snap, _) = state.storage.snapshot(inst).await.map_err(ApiError::from)?;
     let (out, subject, detail) = match change(&mut snap)? {
         Edit::Unchanged(out) => return Ok(out),
@@ -818,11 +809,17 @@ mod tests {
             check_name_text("Математика", "Название").is_ok(),
             "a plain name"
         );
-        for bad in ["", "  ", "Мате\u{0007}матика", "Физика\u{E000}", "a\tb"] {
+        for (bad, code) in [
+            ("", "invalid_name"),
+            ("  ", "invalid_name"),
+            ("Мате\u{0007}матика", "forbidden_character"),
+            ("Физика\u{E000}", "forbidden_character"),
+            ("a\tb", "forbidden_character"),
+        ] {
             assert_eq!(
                 check_name_text(bad, "Название").err().map(|e| e.code),
-                Some("invalid_name".to_string()),
-                "{bad:?} is refused"
+                Some(code.to_string()),
+                "{bad:?} is refused as {code}"
             );
         }
     }

@@ -8,6 +8,7 @@
 //! the loads of the filter the user may read, over every student of their groups (the denominators).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -296,13 +297,10 @@ fn scope_of(user: &User, grant_group: Option<GroupId>, role: Role, load: &Load) 
 
 /// The data of `filter` that `user` may report on, or the refusal (journal-core decides per load).
 pub fn authorize(user: &User, full: Snapshot, filter: &Filter) -> Result<Snapshot, ApiError> {
-    let policy = &full.institution.policy;
-    let everything = user.grants.iter().any(|g| {
-        permissions::check(g.role, Action::ReadReports, Scope::Institution, policy).is_ok()
-    });
-    if everything {
+    if reads_every_report(user, &full) {
         return Ok(full);
     }
+    let policy = &full.institution.policy;
     let mut refusal = None;
     let mut allowed: HashSet<LoadId> = HashSet::new();
     for load in &full.loads {
@@ -350,6 +348,32 @@ pub fn authorize(user: &User, full: Snapshot, filter: &Filter) -> Result<Snapsho
         }
     }
     Ok(journal_print::restrict_to_loads(full, &allowed))
+}
+
+/// Whether the user reads the reports of the whole institution (the administration, the control
+/// group), which then need no cut of the snapshot.
+fn reads_every_report(user: &User, full: &Snapshot) -> bool {
+    user.grants.iter().any(|g| {
+        permissions::check(
+            g.role,
+            Action::ReadReports,
+            Scope::Institution,
+            &full.institution.policy,
+        )
+        .is_ok()
+    })
+}
+
+/// [`authorize`] over the cached snapshot: the institution's readers share it as it is.
+fn authorize_shared(
+    user: &User,
+    full: Arc<Snapshot>,
+    filter: &Filter,
+) -> Result<Arc<Snapshot>, ApiError> {
+    if reads_every_report(user, &full) {
+        return Ok(full);
+    }
+    authorize(user, Arc::unwrap_or_clone(full), filter).map(Arc::new)
 }
 
 /// A report as the route's JSON body.
@@ -556,8 +580,12 @@ async fn choices(
         .account_by_id(auth.session.user_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let (full, _) = state.storage.snapshot(auth.session.institution_id).await?;
-    let snap = authorize(&account.user, full, &Filter::default())?;
+    let full = state
+        .snapshots
+        .read(state.storage.as_ref(), auth.session.institution_id)
+        .await?
+        .snapshot;
+    let snap = authorize_shared(&account.user, full, &Filter::default())?;
     Ok(axum::Json(choices_of(&snap)))
 }
 
@@ -591,12 +619,16 @@ async fn report(
         .account_by_id(auth.session.user_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let (full, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    let full = state
+        .snapshots
+        .read(state.storage.as_ref(), auth.session.institution_id)
+        .await?
+        .snapshot;
     let utc = state.config.now();
     let now = crate::authority::local_time(&full.institution.timezone, utc).unwrap_or(utc);
     let bytes = tokio::task::spawn_blocking(move || {
         let filter = filter_of(&q, &full)?;
-        let snap = authorize(&account.user, full, &filter)?;
+        let snap = authorize_shared(&account.user, full, &filter)?;
         render(kind, &snap, &filter, now, format)
     })
     .await

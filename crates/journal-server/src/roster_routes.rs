@@ -51,7 +51,7 @@ pub struct NewGroup {
     #[serde(default)]
     pub specialty: String,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = "uuid")]
     pub curator_id: Option<UserId>,
 }
 
@@ -64,10 +64,10 @@ pub struct Enrolment {
     pub patronymic: Option<String>,
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub group_id: GroupId,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = "uuid")]
     pub subgroup_id: Option<SubgroupId>,
     /// First day in the group.
     pub from: NaiveDate,
@@ -79,10 +79,10 @@ pub struct Enrolment {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub group_id: GroupId,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = "uuid")]
     pub subgroup_id: Option<SubgroupId>,
     /// First day in the new group; the old membership ends the day before.
     pub on: NaiveDate,
@@ -98,14 +98,14 @@ pub struct Withdrawal {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLoad {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub teacher_id: UserId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub group_id: GroupId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub subject_id: SubjectId,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = "uuid")]
     pub subgroup_id: Option<SubgroupId>,
     pub from: NaiveDate,
     /// Hours by the curriculum for the year.
@@ -115,7 +115,7 @@ pub struct NewLoad {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadTeacher {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub teacher_id: UserId,
 }
 
@@ -154,7 +154,7 @@ async fn change_reference<T>(
 ) -> Result<T, ApiError> {
     let admin = permitted(state, auth, &[action], refusal).await?;
     let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
+    let _turn = reference_change_turn(state, inst).await?;
     let (mut snap, _) = state.storage.snapshot(inst).await?;
     let (out, subject, detail) = change(&mut snap)?;
     state
@@ -331,6 +331,8 @@ async fn create_group(
             if name.is_empty() {
                 return Err(bad("invalid_group_name", "Укажите название группы"));
             }
+            crate::error::refuse_forbidden_chars(&name, "Название группы")?;
+            crate::error::refuse_forbidden_chars(&req.specialty, "Специальность")?;
             if !(1..=11).contains(&req.course) {
                 return Err(bad("invalid_course", "Курс (класс) — число от 1 до 11"));
             }
@@ -385,6 +387,9 @@ async fn enrol_student(
         if last.is_empty() || first.is_empty() {
             return Err(bad("invalid_student_name", "Укажите фамилию и имя студента полностью"));
         }
+        crate::error::refuse_forbidden_chars(&last, "Фамилия")?;
+        crate::error::refuse_forbidden_chars(&first, "Имя")?;
+        crate::error::refuse_forbidden_chars(req.patronymic.as_deref().unwrap_or_default(), "Отчество")?;
         check_group(snap, req.group_id, req.subgroup_id)?;
         in_year(snap, req.from)?;
         let id = StudentId(Uuid::now_v7());

@@ -163,7 +163,7 @@ async fn slips(
         .account_by_id(auth.session.user_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let _turn = crate::admin_access::reference_change_turn().await;
+    let _turn = crate::admin_access::reference_change_turn(&state, inst).await?;
     let (mut snapshot, _) = state.storage.snapshot(inst).await?;
     let group = snapshot
         .groups

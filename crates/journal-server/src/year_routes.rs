@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
 /// One period of the year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct YearPeriod {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = "uuid")]
     pub id: PeriodId,
     /// e.g. «1 семестр»
     pub name: String,
@@ -73,7 +73,7 @@ pub struct YearSetup {
 #[serde(deny_unknown_fields)]
 pub struct YearPeriodInput {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = "uuid")]
     pub id: Option<PeriodId>,
     /// Empty or absent: «N семестр» (or четверть, … by the policy).
     #[serde(default)]
@@ -215,6 +215,10 @@ pub fn check_year(
             "Укажите название учебного года, например «2026/2027»".into(),
         ));
     }
+    crate::error::refuse_forbidden_chars(name, "Учебный год")?;
+    for p in &input.periods {
+        crate::error::refuse_forbidden_chars(p.name.as_deref().unwrap_or_default(), "Период")?;
+    }
     if input.starts_on >= input.ends_on {
         return Err(bad(
             "invalid_year_dates",
@@ -316,6 +320,7 @@ pub fn check_year(
                 "Укажите название каникул или праздника".into(),
             ));
         }
+        crate::error::refuse_forbidden_chars(name, "Каникулы")?;
         if h.starts_on > h.ends_on {
             return Err(bad(
                 "invalid_holiday_dates",
@@ -478,7 +483,7 @@ async fn set_year(
     )
     .await?;
     let inst = auth.session.institution_id;
-    let _turn = reference_change_turn().await;
+    let _turn = reference_change_turn(&state, inst).await?;
     let (mut snap, _) = state.storage.snapshot(inst).await?;
     let (year, periods, holidays) = check_year(&input, &snap)?;
     snap.year = year;

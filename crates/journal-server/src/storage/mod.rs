@@ -2,7 +2,9 @@
 //! HTTP layer and the CLI only see the trait. Every row carries its institution's id and every
 //! sequence (`server_seq`, the audit chain) is per institution.
 
+pub mod contacts;
 pub mod diary;
+pub mod events;
 pub mod postgres;
 pub mod remarks;
 mod reopenings;
@@ -62,7 +64,14 @@ pub struct AdminAction {
 /// The storage of the institution server. Implementations do their blocking work off the async
 /// threads and make every multi-row change atomic.
 #[async_trait]
-pub trait Storage: diary::DiaryStorage + remarks::RemarkStorage + Send + Sync {
+pub trait Storage:
+    diary::DiaryStorage
+    + events::EventStorage
+    + contacts::ContactStorage
+    + remarks::RemarkStorage
+    + Send
+    + Sync
+{
     /// "sqlite" or "postgres": what a backup's manifest names (a backup restores into the same).
     fn backend(&self) -> &'static str;
 
@@ -261,6 +270,44 @@ pub trait Storage: diary::DiaryStorage + remarks::RemarkStorage + Send + Sync {
     /// The institution's count of reference-data changes so far: every `apply_reference`,
     /// `apply_year` and `set_user_active` adds one in its own transaction.
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError>;
+
+    /// Where the institution's data stands: its last applied `server_seq` and its
+    /// `reference_version`. Every write that changes what [`Storage::snapshot`] returns raises one
+    /// of the two in the same transaction, so equal versions mean equal snapshots (the server's
+    /// snapshot cache keys on it; a restore replaces the database while the server is stopped).
+    async fn snapshot_version(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<SnapshotVersion, StorageError>;
+
+    /// Waits for and takes the institution's turn for a read-edit-write of its reference data (an
+    /// administrator's change, an import), held until the returned value is dropped. PostgreSQL
+    /// takes it in the database (a session advisory lock), so every server process over one
+    /// database waits for it; SQLite, served by one process, takes it in that process.
+    async fn reference_turn(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<ReferenceTurn, StorageError>;
+}
+
+/// See [`Storage::reference_turn`]: the turn lasts as long as this value.
+pub struct ReferenceTurn {
+    _held: Box<dyn Send + Sync>,
+}
+
+impl ReferenceTurn {
+    pub(crate) fn new(held: impl Send + Sync + 'static) -> Self {
+        ReferenceTurn {
+            _held: Box::new(held),
+        }
+    }
+}
+
+/// See [`Storage::snapshot_version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotVersion {
+    pub server_seq: u64,
+    pub reference_version: u64,
 }
 
 /// Which audit entries to read: every condition given must hold.

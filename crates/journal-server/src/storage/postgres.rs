@@ -27,13 +27,18 @@ use super::sqlite::{
     KIND_GROUP, KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD,
     KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
-use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
+use super::{
+    Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
+    UserRecord,
+};
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod contacts;
 mod diary;
+mod events;
 mod institution_setup;
 mod reference;
 mod remarks;
@@ -48,11 +53,17 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0006_changes_by_load.sql"),
     include_str!("migrations/pg_0011_device_bounds.sql"),
     include_str!("migrations/pg_0009_diary.sql"),
+    include_str!("migrations/pg_0016_events.sql"),
+    include_str!("migrations/pg_0017_contacts.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
     fn from(e: tokio_postgres::Error) -> Self {
-        StorageError::Postgres(e.to_string())
+        // The server's own words («deadlock detected», the constraint), not just «db error».
+        match e.as_db_error() {
+            Some(db) => StorageError::Postgres(format!("{}: {}", db.code().code(), db.message())),
+            None => StorageError::Postgres(e.to_string()),
+        }
     }
 }
 
@@ -191,6 +202,22 @@ async fn user_by<C: GenericClient>(
 }
 
 /// Appends an administrator's action to the audit chain (made on the server: no device time).
+/// Locks the institution's row for the rest of the transaction. A transaction that will append to
+/// the audit chain takes it first, before any row it writes refers to the institution: a foreign
+/// key's check share-locks that row, and two transactions each holding the share lock and then
+/// asking for the chain's `FOR UPDATE` deadlock (two logins at once did, one answered 500).
+pub(super) async fn lock_institution<C: GenericClient>(
+    c: &C,
+    inst: &str,
+) -> Result<(), StorageError> {
+    c.query_opt(
+        "SELECT 1 FROM institutions WHERE id = $1 FOR UPDATE",
+        &[&inst],
+    )
+    .await?;
+    Ok(())
+}
+
 async fn append_admin_audit<C: GenericClient>(
     tx: &C,
     inst: &str,
@@ -1815,6 +1842,7 @@ impl Storage for PostgresStorage {
     ) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
+        lock_institution(&*tx, &session.institution_id.to_string()).await?;
         tx.execute(
             "DELETE FROM sessions WHERE expires_at < $1",
             &[&time_text(&now)],
@@ -1905,6 +1933,7 @@ impl Storage for PostgresStorage {
     ) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
+        lock_institution(&*tx, &institution_id.to_string()).await?;
         let user = user_id.to_string();
         tx.execute(
             "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1",
@@ -2503,6 +2532,39 @@ impl Storage for PostgresStorage {
         let c: &tokio_postgres::Client = &client;
         reference::reference_version(c, &institution_id.to_string()).await
     }
+
+    async fn snapshot_version(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<SnapshotVersion, StorageError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_one(
+                "SELECT last_server_seq, reference_version FROM institutions WHERE id = $1",
+                &[&institution_id.to_string()],
+            )
+            .await?;
+        Ok(SnapshotVersion {
+            server_seq: row.get::<_, i64>(0).max(0) as u64,
+            reference_version: row.get::<_, i64>(1).max(0) as u64,
+        })
+    }
+
+    async fn reference_turn(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<ReferenceTurn, StorageError> {
+        // A session advisory lock on a connection taken out of the pool: every server process over
+        // this database waits for it, and it ends with that connection, so whatever happens to the
+        // turn (a dropped request, a panic) no pooled connection is ever left holding it.
+        let client = deadpool_postgres::Object::take(self.pool.get().await?);
+        let id = institution_id.0.as_bytes();
+        let key = i64::from_be_bytes([id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7]]);
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&key])
+            .await?;
+        Ok(ReferenceTurn::new(client))
+    }
 }
 
 #[cfg(test)]
@@ -2521,6 +2583,8 @@ mod tests {
             "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320",
             "b216baf9196363297933710fb31ec210658611808e5ebf6fde729784883da8d8",
             "849b658d67d0ba666671e9d4b5ece9129d887633e9733d13e80904197ddb3ad4",
+            "721be700c002737c300b583746d59ccbad528df4ced7e31a41530821fb7af5cd",
+            "b630127b6208b3eca177bb846605dd2a5406c64b690e4afd33c0d6ca509c7c4a",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

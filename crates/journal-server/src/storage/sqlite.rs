@@ -21,13 +21,18 @@ use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Account, AdminAction, LoginFailures, Session, Storage, UserRecord};
+use super::{
+    Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
+    UserRecord,
+};
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
 use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod contacts;
 mod diary;
+mod events;
 mod institution_setup;
 mod reference;
 mod remarks;
@@ -42,6 +47,8 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0006_changes_by_load.sql"),
     include_str!("migrations/0011_device_bounds.sql"),
     include_str!("migrations/0009_diary.sql"),
+    include_str!("migrations/0016_events.sql"),
+    include_str!("migrations/0017_contacts.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -132,7 +139,17 @@ fn open_connection(path: &Path) -> Result<Connection, StorageError> {
 impl SqliteStorage {
     /// Opens (creating if missing) the database file and brings its schema to the latest version.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let new_file = !path.exists();
         let mut writer = open_connection(path)?;
+        // A new database holds personal data and password hashes: its owner's alone (SQLite gives
+        // the -wal and -shm files the database file's mode).
+        #[cfg(unix)]
+        if new_file {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+                |e| StorageError::File(format!("права доступа «{}»: {e}", path.display())),
+            )?;
+        }
         migrations().to_latest(&mut writer)?;
         let reader = open_connection(path)?;
         Ok(SqliteStorage {
@@ -2521,6 +2538,36 @@ impl Storage for SqliteStorage {
         self.read(move |c| reference::reference_version(c, &institution_id.to_string()))
             .await
     }
+
+    async fn snapshot_version(
+        &self,
+        institution_id: InstitutionId,
+    ) -> Result<SnapshotVersion, StorageError> {
+        self.read(move |c| {
+            let (seq, version): (i64, i64) = c
+                .prepare_cached(
+                    "SELECT last_server_seq, reference_version FROM institutions WHERE id = ?1",
+                )?
+                .query_row(params![institution_id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            Ok(SnapshotVersion {
+                server_seq: seq.max(0) as u64,
+                reference_version: version.max(0) as u64,
+            })
+        })
+        .await
+    }
+
+    async fn reference_turn(
+        &self,
+        _institution_id: InstitutionId,
+    ) -> Result<ReferenceTurn, StorageError> {
+        // A SQLite database is served by one process: the turn is that process's.
+        static TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+            std::sync::LazyLock::new(Default::default);
+        Ok(ReferenceTurn::new(TURN.clone().lock_owned().await))
+    }
 }
 
 /// The one file a SQLite backup consists of.
@@ -2599,6 +2646,8 @@ mod tests {
             PINNED_0006,
             PINNED_0011,
             PINNED_0009,
+            PINNED_0016,
+            PINNED_0017,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2622,4 +2671,6 @@ mod tests {
     const PINNED_0006: &str = "7c0737a52232db57299dc3533d6c206e2d78b456d0cac4277a91cac592d3b320";
     const PINNED_0011: &str = "ecae0c1d83d4046f060fe5a98e81e2d41a6d8d82d31f20cec405ece78a33dcf8";
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
+    const PINNED_0016: &str = "87e0d556755a45567bc8f786a8388cb0552378a0058fa35c151257d0f1dcd8fb";
+    const PINNED_0017: &str = "14d210b26f3146263053a5de3c6dd23319de61484206a2dbfa1710d292475eef";
 }

@@ -210,7 +210,7 @@ async fn subjects_and_rooms_are_kept_renamed_and_refused_on_clashes(b: Backend) 
     .await;
     assert_eq!(
         (st, body["code"].clone()),
-        (400, json!("invalid_name")),
+        (400, json!("forbidden_character")),
         "private-use characters are refused: {body}"
     );
 

@@ -572,6 +572,10 @@ async fn a_parents_every_route_returns_only_their_child(b: Backend) {
                                 journal_protocol::PROTOCOL_VERSION.to_string(),
                             )
                             .json(&body),
+                        "delete" => s.client.delete(s.url(&full)).header(
+                            journal_server::dto::PROTOCOL_HEADER,
+                            journal_protocol::PROTOCOL_VERSION.to_string(),
+                        ),
                         other => panic!("unexpected method {other}"),
                     };
                     let resp = req

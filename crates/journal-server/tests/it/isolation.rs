@@ -1,7 +1,7 @@
 //! Cross-institution isolation: one database with the demo (institution A) and an institution made
 //! by `init --institution`'s code path (B). Every route of the OpenAPI document is called by B's
-//! administrator with A's ids: nothing of A comes back and nothing of A changes. A route added
-//! later without a case here fails the test.
+//! administrator, deputy, teacher, curator, student and parent with A's ids: nothing of A comes
+//! back and nothing of A changes. A route added later without a case here fails the test.
 
 use ed25519_dalek::SigningKey;
 use journal_core::DeviceId;
@@ -69,6 +69,17 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     assert_eq!(resp.status(), 201, "A's administrator makes a backup");
     let made: Value = resp.json().await.expect("the backup's description");
     let backup = made["name"].as_str().unwrap_or_default().to_string();
+    // An event of A's group, announced by A's administrator.
+    let resp = s
+        .post("/events")
+        .bearer_auth(&admin_a.token)
+        .json(&json!({"group_id": a.groups[0].id, "date": today(), "title": "Собрание группы А"}))
+        .send()
+        .await
+        .expect("the event request reaches the server");
+    assert_eq!(resp.status(), 201, "A's administrator announces an event");
+    let event: Value = resp.json().await.expect("the event");
+    let event = event["id"].as_str().unwrap_or_default().to_string();
 
     let now = today().and_hms_opt(9, 0, 0).unwrap_or_default();
     create_institution(
@@ -98,6 +109,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         .await
         .expect("the import reaches the server");
     assert_eq!(resp.status(), 200, "B imports its group");
+    let others = people_of_b(&s, &token).await;
 
     let group = a.groups[0].id.0.to_string();
     let student = a.students[0].id.0.to_string();
@@ -127,12 +139,14 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         .unwrap_or_else(|| Uuid::new_v4().to_string());
 
     secrets.push(backup.clone());
+    secrets.push(event.clone());
     let remark = a
         .remarks
         .first()
         .map(|r| r.id.to_string())
         .unwrap_or_else(|| Uuid::new_v4().to_string());
     secrets.extend(a.remarks.iter().map(|r| r.id.to_string()));
+    secrets.push("Собрание группы А".into());
     let before = state_of_a(&s).await;
     let doc: Value = s
         .get("/openapi.json")
@@ -149,168 +163,293 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         "period_id": a.periods[0].id,
     });
     let mut calls = 0;
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        // Each route's A-id forms; a route with no case fails here.
-        let urls: Vec<String> = match path.trim_start_matches("/api/v1") {
-            "/health"
-            | "/auth/login"
-            | "/auth/logout"
-            | "/auth/me"
-            | "/auth/password"
-            | "/print/verify"
-            | "/sync/pull"
-            | "/sync/push"
-            | "/sync/snapshot"
-            | "/admin/clock-skews"
-            | "/admin/users"
-            | "/admin/year"
-            | "/admin/groups"
-            | "/admin/institution"
-            | "/admin/students"
-            | "/admin/loads"
-            | "/admin/audit"
-            | "/admin/backups"
-            | "/admin/logins/slips"
-            | "/admin/policy"
-            | "/admin/curriculum"
-            | "/admin/readiness"
-            | "/admin/regime"
-            | "/admin/rooms"
-            | "/admin/subjects"
-            | "/admin/suggestions"
-            | "/admin/support"
-            | "/admin/departments"
-            | "/help"
-            | "/reports"
-            | "/suggestions" => {
-                vec![path.trim_start_matches("/api/v1").to_string()]
-            }
-            "/admin/import/{kind}" => [
-                "students",
-                "groups",
-                "teachers",
-                "loads",
-                "timetable",
-                "plan",
-            ]
-            .iter()
-            .map(|k| format!("/admin/import/{k}?file=x.csv&dry_run=true"))
-            .collect(),
-            "/admin/users/{id}/password" => vec![format!("/admin/users/{teacher}/password")],
-            "/admin/users/{id}/deactivate" => vec![format!("/admin/users/{teacher}/deactivate")],
-            "/admin/users/{id}/reactivate" => vec![format!("/admin/users/{teacher}/reactivate")],
-            "/admin/students/{id}/transfer" => {
-                vec![format!("/admin/students/{student}/transfer")]
-            }
-            "/admin/students/{id}/withdraw" => {
-                vec![format!("/admin/students/{student}/withdraw")]
-            }
-            "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
-            "/admin/students/{id}/plan" => vec![format!("/admin/students/{student}/plan")],
-            "/admin/curriculum/import" => {
-                vec!["/admin/curriculum/import?file=x.csv&dry_run=true".to_string()]
-            }
-            "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
-            "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
-            "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
-            "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
-            "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
-            "/remarks" => vec![
-                "/remarks".to_string(),
-                format!("/remarks?load={load}"),
-                format!("/remarks?group={group}&teacher={teacher}&status=open"),
-            ],
-            "/remarks/{id}/decision" => vec![format!("/remarks/{remark}/decision")],
-            "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
-                vec![path.trim_start_matches("/api/v1").to_string()]
-            }
-            "/diary/week" => vec![
-                format!("/diary/week?student={student}"),
-                format!("/diary/week?student={student}&date={}", today()),
-            ],
-            "/curator/unseen-parents" => vec![
-                format!("/curator/unseen-parents?group={group}"),
-                format!("/curator/unseen-parents?group={group}&format=pdf"),
-            ],
-            "/print/{document}" => vec![
-                format!("/print/year_journal?group={group}"),
-                format!("/print/finals?group={group}"),
-                format!("/print/subject?load={load}&period=1"),
-                format!("/print/extract?group={group}&student={student}&period=1"),
-                format!("/print/outage?date={}", today()),
-            ],
-            "/reports/{kind}" => [
-                "control",
-                "timeliness",
-                "progress",
-                "attendance",
-                "marks_count",
-                "curriculum",
-                "forecast",
-            ]
-            .iter()
-            .flat_map(|k| {
-                [
-                    format!("/reports/{k}?group={group}"),
-                    format!("/reports/{k}?teacher={teacher}&format=csv"),
-                    format!("/reports/{k}"),
+    let users: Vec<(String, String)> =
+        std::iter::once(("administrator".to_string(), token.clone()))
+            .chain(others)
+            .collect();
+    for (who, token) in &users {
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            // Each route's A-id forms; a route with no case fails here.
+            let urls: Vec<String> = match path.trim_start_matches("/api/v1") {
+                "/health"
+                | "/auth/login"
+                | "/auth/logout"
+                | "/auth/me"
+                | "/auth/password"
+                | "/print/verify"
+                | "/sync/pull"
+                | "/sync/push"
+                | "/sync/snapshot"
+                | "/admin/clock-skews"
+                | "/admin/users"
+                | "/admin/year"
+                | "/admin/groups"
+                | "/admin/institution"
+                | "/admin/students"
+                | "/admin/loads"
+                | "/admin/audit"
+                | "/admin/backups"
+                | "/admin/logins/slips"
+                | "/admin/policy"
+                | "/admin/curriculum"
+                | "/admin/readiness"
+                | "/admin/regime"
+                | "/admin/rooms"
+                | "/admin/subjects"
+                | "/admin/suggestions"
+                | "/admin/support"
+                | "/admin/departments"
+                | "/help"
+                | "/reports"
+                | "/suggestions"
+                | "/events" => {
+                    vec![path.trim_start_matches("/api/v1").to_string()]
+                }
+                "/admin/import/{kind}" => [
+                    "students",
+                    "groups",
+                    "teachers",
+                    "loads",
+                    "timetable",
+                    "plan",
                 ]
-            })
-            .collect(),
-            other => panic!("route {other} has no cross-institution case: add one"),
-        };
-        let has_id = path.contains('{') && !path.contains("{document}") && !path.contains("{kind}");
-        for url in urls {
-            for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
-                if url == "/auth/logout" || url == "/auth/password" {
-                    continue; // B's own session only; holds no id of A
+                .iter()
+                .map(|k| format!("/admin/import/{k}?file=x.csv&dry_run=true"))
+                .collect(),
+                "/admin/users/{id}/password" => vec![format!("/admin/users/{teacher}/password")],
+                "/admin/users/{id}/deactivate" => {
+                    vec![format!("/admin/users/{teacher}/deactivate")]
                 }
-                let body = body_for(path.trim_start_matches("/api/v1"), &body_with_a);
-                let req = match method.as_str() {
-                    "get" => s.get(&url),
-                    "post" => s.post(&url).json(&body),
-                    "put" => s
-                        .client
-                        .put(s.url(&url))
-                        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-                        .json(&body),
-                    other => panic!("unexpected method {other}"),
-                };
-                let resp = req
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .expect("the request reaches the server");
-                calls += 1;
-                let status = resp.status().as_u16();
-                let text = resp.text().await.unwrap_or_default();
-                let sent = format!("{url} {body}");
-                // An id the request itself named may be echoed in the refusal; any other is a leak.
-                for secret in secrets.iter().filter(|x| !sent.contains(x.as_str())) {
-                    assert!(
-                        !text.contains(secret.as_str()),
-                        "{method} {url} as B's administrator returned A's {secret}: {text}"
-                    );
+                "/admin/users/{id}/reactivate" => {
+                    vec![format!("/admin/users/{teacher}/reactivate")]
                 }
-                if has_id && method != "get" {
-                    assert!(
+                "/admin/students/{id}/transfer" => {
+                    vec![format!("/admin/students/{student}/transfer")]
+                }
+                "/admin/students/{id}/withdraw" => {
+                    vec![format!("/admin/students/{student}/withdraw")]
+                }
+                "/admin/subjects/{id}" => vec![format!("/admin/subjects/{subject}")],
+                "/admin/students/{id}/plan" => vec![format!("/admin/students/{student}/plan")],
+                "/admin/curriculum/import" => {
+                    vec!["/admin/curriculum/import?file=x.csv&dry_run=true".to_string()]
+                }
+                "/admin/rooms/{id}" => vec![format!("/admin/rooms/{room}")],
+                "/admin/backups/{name}" => vec![format!("/admin/backups/{backup}")],
+                "/admin/backups/{name}/verify" => vec![format!("/admin/backups/{backup}/verify")],
+                "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
+                "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
+                "/events/{id}" => vec![format!("/events/{event}")],
+                "/remarks" => vec![
+                    "/remarks".to_string(),
+                    format!("/remarks?load={load}"),
+                    format!("/remarks?group={group}&teacher={teacher}&status=open"),
+                ],
+                "/remarks/{id}/decision" => vec![format!("/remarks/{remark}/decision")],
+                "/students/{id}/card" => vec![format!("/students/{student}/card")],
+                "/students/{id}/contacts" => vec![format!("/students/{student}/contacts")],
+                "/students/{id}/parents/{user_id}" => {
+                    vec![format!("/students/{student}/parents/{teacher}")]
+                }
+                "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
+                    vec![path.trim_start_matches("/api/v1").to_string()]
+                }
+                "/diary/week" => vec![
+                    format!("/diary/week?student={student}"),
+                    format!("/diary/week?student={student}&date={}", today()),
+                ],
+                "/curator/unseen-parents" => vec![
+                    format!("/curator/unseen-parents?group={group}"),
+                    format!("/curator/unseen-parents?group={group}&format=pdf"),
+                ],
+                "/print/{document}" => vec![
+                    format!("/print/year_journal?group={group}"),
+                    format!("/print/finals?group={group}"),
+                    format!("/print/subject?load={load}&period=1"),
+                    format!("/print/extract?group={group}&student={student}&period=1"),
+                    format!("/print/outage?date={}", today()),
+                ],
+                "/reports/{kind}" => [
+                    "control",
+                    "timeliness",
+                    "progress",
+                    "attendance",
+                    "marks_count",
+                    "curriculum",
+                    "forecast",
+                ]
+                .iter()
+                .flat_map(|k| {
+                    [
+                        format!("/reports/{k}?group={group}"),
+                        format!("/reports/{k}?teacher={teacher}&format=csv"),
+                        format!("/reports/{k}"),
+                    ]
+                })
+                .collect(),
+                other => panic!("route {other} has no cross-institution case: add one"),
+            };
+            let has_id =
+                path.contains('{') && !path.contains("{document}") && !path.contains("{kind}");
+            for url in urls {
+                for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+                    if url == "/auth/logout" || url == "/auth/password" {
+                        continue; // B's own session only; holds no id of A
+                    }
+                    let body = body_for(path.trim_start_matches("/api/v1"), &body_with_a);
+                    let req = match method.as_str() {
+                        "get" => s.get(&url),
+                        "post" => s.post(&url).json(&body),
+                        "put" => s
+                            .client
+                            .put(s.url(&url))
+                            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                            .json(&body),
+                        "delete" => s
+                            .client
+                            .delete(s.url(&url))
+                            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string()),
+                        other => panic!("unexpected method {other}"),
+                    };
+                    let resp = req
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                        .expect("the request reaches the server");
+                    calls += 1;
+                    let status = resp.status().as_u16();
+                    let text = resp.text().await.unwrap_or_default();
+                    let sent = format!("{url} {body}");
+                    // An id the request itself named may be echoed in the refusal; any other is a leak.
+                    for secret in secrets.iter().filter(|x| !sent.contains(x.as_str())) {
+                        assert!(
+                            !text.contains(secret.as_str()),
+                            "{method} {url} as B's {who} returned A's {secret}: {text}"
+                        );
+                    }
+                    if has_id && method != "get" {
+                        assert!(
                         status == 403 || status == 404,
-                        "{method} {url} with A's id answers 403/404, not {status}: {text}"
+                        "{method} {url} as B's {who} with A's id answers 403/404, not {status}: {text}"
                     );
-                    let body: Value = serde_json::from_str(&text).unwrap_or_default();
-                    assert!(
-                        body["code"].as_str().is_some_and(|c| !c.is_empty()),
-                        "{method} {url} refuses with a code: {text}"
-                    );
+                        let body: Value = serde_json::from_str(&text).unwrap_or_default();
+                        assert!(
+                            body["code"].as_str().is_some_and(|c| !c.is_empty()),
+                            "{method} {url} refuses with a code: {text}"
+                        );
+                    }
                 }
             }
         }
     }
-    assert!(calls > 20, "every route was called ({calls} calls)");
+    assert!(
+        calls > 20 * users.len(),
+        "every route was called by each of B's users ({calls} calls)"
+    );
     let after = state_of_a(&s).await;
     assert_eq!(before.1, after.1, "A's server_seq did not move");
     assert_eq!(before.2, after.2, "A's reference_version did not move");
     assert!(before.0 == after.0, "A's snapshot is unchanged");
+}
+
+/// B's other roles, each signed in and past the first-password change: a deputy, a teacher, the
+/// curator of B's group, a student of it and that student's parent. As (role, token).
+async fn people_of_b(s: &TestServer, admin: &str) -> Vec<(String, String)> {
+    let snap: Value = s
+        .get("/sync/snapshot")
+        .bearer_auth(admin)
+        .send()
+        .await
+        .expect("B's snapshot request reaches the server")
+        .json()
+        .await
+        .expect("B's snapshot");
+    let group = snap["snapshot"]["groups"][0]["id"].clone();
+    assert!(group.is_string(), "B has its imported group: {snap}");
+    let resp = s
+        .post("/admin/students")
+        .bearer_auth(admin)
+        .json(&json!({"last_name": "Борисов", "first_name": "Борис", "group_id": group, "from": today()}))
+        .send()
+        .await
+        .expect("the enrolment reaches the server");
+    assert_eq!(resp.status(), 201, "B enrols a student");
+    let student = resp.json::<Value>().await.expect("the student's id")["id"].clone();
+    let first = "Первый-пароль-Б1";
+    let new = "Свой-пароль-Б-2026";
+    let mut out = Vec::new();
+    for (login, name, grant) in [
+        (
+            "deputyb",
+            "Дмитриева Дарья Сергеевна",
+            json!({"role": "deputy"}),
+        ),
+        (
+            "teacherb",
+            "Тимофеев Тимур Олегович",
+            json!({"role": "teacher"}),
+        ),
+        (
+            "curatorb",
+            "Кириллова Кира Андреевна",
+            json!({"role": "curator", "group_id": group}),
+        ),
+        (
+            "studentb",
+            "Борисов Борис Петрович",
+            json!({"role": "student", "group_id": group, "student_id": student}),
+        ),
+        (
+            "parentb",
+            "Борисов Пётр Иванович",
+            json!({"role": "parent", "student_id": student}),
+        ),
+    ] {
+        let resp = s
+            .post("/admin/users")
+            .bearer_auth(admin)
+            .json(&json!({"login": login, "full_name": name, "password": first, "grants": [grant]}))
+            .send()
+            .await
+            .expect("the user request reaches the server");
+        let status = resp.status();
+        assert_eq!(
+            status,
+            201,
+            "B's {login} is created: {}",
+            resp.text().await.unwrap_or_default()
+        );
+        let token = self::login(s, login, first).await;
+        let resp = s
+            .post("/auth/password")
+            .bearer_auth(&token)
+            .json(&json!({"old_password": first, "new_password": new}))
+            .send()
+            .await
+            .expect("the password change reaches the server");
+        assert!(
+            resp.status().is_success(),
+            "{login} sets their own password"
+        );
+        let me: Value = s
+            .get("/auth/me")
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("the request reaches the server")
+            .json()
+            .await
+            .expect("who the user is");
+        assert_eq!(
+            me["login"], login,
+            "{login}'s session works after the change: {me}"
+        );
+        out.push((
+            grant["role"].as_str().unwrap_or_default().to_string(),
+            token,
+        ));
+    }
+    out
 }
 
 /// The body a route takes, naming A's ids where it has them.
@@ -335,6 +474,11 @@ fn body_for(route: &str, a: &Value) -> Value {
         "/remarks/{id}/decision" => json!({"confirm": false, "comment": "Захват"}),
         "/admin/departments" => {
             json!({"departments": [{"name": "Захват", "teacher_ids": [a["teacher_id"]]}]})
+        }
+        "/events" => json!({"group_id": a["group_id"], "date": a["on"], "title": "Захват"}),
+        "/students/{id}/contacts" => json!({"phone": "+7 900 000-00-00"}),
+        "/students/{id}/parents/{user_id}" => {
+            json!({"relation": "отец", "phone": "+7 900 000-00-00"})
         }
         "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
         "/admin/curriculum" => json!({"lines": [{

@@ -42,17 +42,21 @@ mod audit;
 mod auth;
 mod backdating;
 mod clock;
+mod contacts;
 mod diary;
 mod doctor;
+mod events;
 mod init_institution;
 mod isolation;
 mod kill_loop;
 mod merge;
 mod metrics;
+mod names;
 mod offline_revoked;
 mod pg;
 mod print;
 mod privacy;
+mod processes;
 mod prop;
 mod pull_matches_snapshot;
 mod reference_version;
@@ -320,6 +324,11 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/diary/children",
         "/api/v1/diary/consent",
         "/api/v1/diary/week",
+        "/api/v1/events",
+        "/api/v1/events/{id}",
+        "/api/v1/students/{id}/card",
+        "/api/v1/students/{id}/contacts",
+        "/api/v1/students/{id}/parents/{user_id}",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
         "/api/v1/auth/password",
@@ -351,6 +360,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
                 "get" => s.client.get(&url),
                 "post" => s.client.post(&url).json(&json!({})),
                 "put" => s.client.put(&url).json(&json!({})),
+                "delete" => s.client.delete(&url),
                 other => panic!("unexpected method {other} in the document"),
             };
             let resp = req

@@ -121,6 +121,19 @@ impl TestServer {
         }
     }
 
+    /// The same database and demo served at `base` (another server process over it).
+    pub fn at(&self, base: String) -> TestServer {
+        TestServer {
+            base,
+            client: reqwest::Client::new(),
+            storage: self.storage.clone(),
+            db: self.db.clone(),
+            backend: self.backend,
+            snapshot: self.snapshot.clone(),
+            _dir: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use journal_protocol::Snapshot;
 
 use super::reference::bump_reference_version;
-use super::{append_admin_audit, put_ref_rows, to_json, PostgresStorage};
+use super::{append_admin_audit, lock_institution, put_ref_rows, to_json, PostgresStorage};
 use crate::error::StorageError;
 use crate::storage::AdminAction;
 
@@ -25,6 +25,7 @@ pub(super) async fn apply_institution_setup(
             "настройки относятся к другому учреждению".to_string(),
         ));
     }
+    lock_institution(&*tx, &inst).await?;
     // The institution's row lock: pushes of this institution wait for the change.
     let changed = tx
         .execute(

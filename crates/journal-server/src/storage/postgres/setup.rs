@@ -8,7 +8,8 @@ use journal_protocol::Snapshot;
 
 use super::reference::bump_reference_version;
 use super::{
-    append_admin_audit, from_json, parse_time, put_ref_rows, time_text, to_json, PostgresStorage,
+    append_admin_audit, from_json, lock_institution, parse_time, put_ref_rows, time_text, to_json,
+    PostgresStorage,
 };
 use crate::error::StorageError;
 use crate::storage::{AdminAction, UserRecord};
@@ -64,6 +65,7 @@ pub(super) async fn set_user_active(
     let tx = client.transaction().await?;
     let user = user_id.to_string();
     let inst = action.institution_id.to_string();
+    lock_institution(&*tx, &inst).await?;
     let at = (!active).then(|| time_text(&now));
     tx.execute(
         "UPDATE users SET deactivated_at = $3 WHERE id = $1 AND institution_id = $2",
@@ -94,6 +96,7 @@ pub(super) async fn apply_year(
             "учебный год относится к другому учреждению".to_string(),
         ));
     }
+    lock_institution(&*tx, &inst).await?;
     // The institution's row lock: pushes of this institution wait for the change.
     let changed = tx
         .execute(
