@@ -419,6 +419,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         help_commands::support_contact,
         remark_commands::remarks,
         remark_commands::resolve_remark,
+        remark_commands::answer_remark,
         print_commands::print_default_path,
         print_commands::print_document,
         print_commands::print_find_student,

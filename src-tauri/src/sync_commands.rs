@@ -316,7 +316,9 @@ fn kind_ru(p: &OpPayload) -> &'static str {
         OpPayload::SetFinal { .. } => "Итоговая отметка",
         OpPayload::LockPeriod { .. } => "Закрытие периода",
         OpPayload::UnlockPeriod { .. } => "Открытие периода для исправления",
-        OpPayload::ResolveRemark { .. } => "Замечание",
+        OpPayload::ResolveRemark { .. }
+        | OpPayload::AnswerRemark { .. }
+        | OpPayload::RemarkState { .. } => "Замечание",
     }
 }
 
@@ -364,7 +366,8 @@ fn place_of(j: &Journal, p: &OpPayload) -> (Option<String>, Option<String>) {
         OpPayload::SetFinal { load_id, .. }
         | OpPayload::LockPeriod { load_id, .. }
         | OpPayload::UnlockPeriod { load_id, .. } => (load_place(*load_id), None),
-        OpPayload::ResolveRemark { .. } => (None, None),
+        OpPayload::RemarkState { remark } => (load_place(remark.load_id), None),
+        OpPayload::ResolveRemark { .. } | OpPayload::AnswerRemark { .. } => (None, None),
     }
 }
 
@@ -389,6 +392,8 @@ fn payload_text(p: &OpPayload) -> String {
         OpPayload::LockPeriod { .. } => "период закрыт".to_string(),
         OpPayload::UnlockPeriod { reason, .. } => format!("открыт для исправления: {reason}"),
         OpPayload::ResolveRemark { .. } => "устранено".to_string(),
+        OpPayload::AnswerRemark { answer, .. } => format!("устранено: {answer}"),
+        OpPayload::RemarkState { remark } => remark.state().name_ru().to_string(),
     }
 }
 

@@ -95,6 +95,7 @@ export const api = {
   // remarks
   remarks: () => call<RemarkView[]>("remarks"),
   resolveRemark: (remarkId: string) => call<EditReceipt>("resolve_remark", { remarkId }),
+  answerRemark: (remarkId: string, answer: string) => call<EditReceipt>("answer_remark", { remarkId, answer }),
   suggest: (text: string, screen: string) => call<SuggestionReceipt>("suggest", { text, screen }),
   waitingSuggestions: () => call<number>("waiting_suggestions"),
   supportContact: () => call<SupportView | null>("support_contact"),

@@ -412,6 +412,24 @@ pub struct RemarkView {
     pub state: DeadlineState,
     pub state_ru: String,
     pub due: Option<NaiveDateTime>,
+    /// written, fixed, confirmed, returned (journal-protocol `RemarkStatus`).
+    pub status: String,
+    /// «открыто», «устранено», «устранение подтверждено», «возвращено».
+    pub status_ru: String,
+    /// «Срок устранения».
+    pub deadline: NaiveDate,
+    /// Open past its deadline.
+    pub overdue: bool,
+    pub lesson_date: Option<NaiveDate>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    /// The teacher's answer and the author's comment on returning or confirming.
+    pub answer: Option<String>,
+    pub decision_comment: Option<String>,
+    /// Every step: «дата — кто — статус — текст».
+    pub history: Vec<String>,
+    /// The user may answer it now (their load, open); a curator reads only.
+    pub may_answer: bool,
 }
 
 /// A conflict or refusal the server answered for one of the user's edits, kept until resolved.

@@ -481,6 +481,38 @@ impl Journal {
             }
             let status = journal_core::remark_status(r.created_at, r.resolved_at, now);
             let (state, due) = view::deadline_state(status);
+            let mut history = Vec::new();
+            for step in &r.history {
+                let who = self
+                    .store
+                    .user(step.by)?
+                    .map(|u| u.full_name)
+                    .unwrap_or_default();
+                let text = if step.text.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", step.text)
+                };
+                history.push(format!(
+                    "{} — {who} — {}{text}",
+                    step.at.format("%d.%m.%Y %H:%M"),
+                    step.status.name_ru()
+                ));
+            }
+            let may_answer = r.is_open()
+                && self
+                    .check_permission(&load.load, None, Action::ResolveRemark)
+                    .is_ok();
+            let lesson_date = match r.lesson_id {
+                Some(id) => self.store.lesson(id)?.map(|l| l.summary.lesson.date),
+                None => None,
+            };
+            let remark_status = r.state();
+            let status_code = serde_json::to_value(remark_status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let (deadline, overdue) = (r.due_date(), r.is_overdue(now.date()));
             out.push(RemarkView {
                 id: r.id,
                 load_id: r.load_id,
@@ -497,6 +529,17 @@ impl Journal {
                 state,
                 state_ru: status.label_ru().to_string(),
                 due,
+                status: status_code,
+                status_ru: remark_status.name_ru().to_string(),
+                deadline,
+                overdue,
+                lesson_date,
+                date_from: r.date_from,
+                date_to: r.date_to,
+                answer: r.answer,
+                decision_comment: r.decision_comment,
+                history,
+                may_answer,
             });
         }
         Ok(out)
@@ -829,13 +872,47 @@ impl Journal {
             })?;
         let load = self.load_row(remark.load_id)?;
         self.check_permission(&load.load, None, Action::ResolveRemark)?;
-        if remark.resolved_at.is_some() {
+        if !remark.is_open() {
             return Err(ApiError::new(
                 "remark_already_resolved",
                 "Замечание уже отмечено как устранённое",
             ));
         }
         self.record(now, OpPayload::ResolveRemark { remark_id })
+    }
+
+    /// The teacher's answer to a remark with «Устранено», offline like any edit: checked by
+    /// journal-protocol's `Remark::answer` (the server applies the same), recorded as an
+    /// `AnswerRemark` op. A returned remark is open again and may be answered anew.
+    pub fn answer_remark(
+        &mut self,
+        remark_id: Uuid,
+        answer: &str,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let mut remark = self
+            .store
+            .remarks(None)?
+            .into_iter()
+            .find(|r| r.id == remark_id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    "remark_not_found",
+                    format!("Замечание не найдено: {remark_id}"),
+                )
+            })?;
+        let load = self.load_row(remark.load_id)?;
+        self.check_permission(&load.load, None, Action::ResolveRemark)?;
+        remark
+            .answer(self.me.id, answer, now)
+            .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+        self.record(
+            now,
+            OpPayload::AnswerRemark {
+                remark_id,
+                answer: answer.trim().to_string(),
+            },
+        )
     }
 
     // ----- the gate ----------------------------------------------------------------------------

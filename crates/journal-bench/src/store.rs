@@ -253,6 +253,7 @@ fn bench_data() -> Result<BenchData> {
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
+        departments: Vec::new(),
     };
     Ok(BenchData {
         snap,

@@ -137,6 +137,14 @@ enum Command {
         #[arg(long, value_name = "ID")]
         remark: uuid::Uuid,
     },
+    /// Ответить на замечание и отметить его устранённым.
+    AnswerRemark {
+        #[arg(long, value_name = "ID")]
+        remark: uuid::Uuid,
+        /// Что исправлено.
+        #[arg(long)]
+        answer: String,
+    },
     /// Конфликты и отказы сервера по изменениям этой копии.
     Conflicts,
     /// Войти через сервер (пароль — из JOURNAL_PASSWORD или первой строкой stdin): создаёт
@@ -534,6 +542,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ResolveRemark { remark } => {
             let receipt = journal.resolve_remark(remark)?;
             render::saved(&receipt, json, "Замечание отмечено как устранённое")
+        }
+        Command::AnswerRemark { remark, answer } => {
+            let receipt = journal.answer_remark(remark, &answer)?;
+            render::saved(
+                &receipt,
+                json,
+                "Ответ записан, замечание отмечено как устранённое",
+            )
         }
         Command::Conflicts => render::conflicts(&journal.conflicts()?, json),
         Command::Login { .. } | Command::Users => unreachable_demo(),

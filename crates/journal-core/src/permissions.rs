@@ -124,6 +124,7 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             | ResolveRemark
             | SetAbsenceReason
             | ReadReports
+            | ReadRemarks
     );
     let reads = action.is_read();
     let supervisor = || {
@@ -174,8 +175,11 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                         | EditStudentRoster
                 )
         }
+        // Reads the institution, but writes remarks only on their department's teachers' loads
+        // (the administration's control split by ПЦК/МО: a head controls their own teachers).
         Role::DepartmentHead => {
-            supervisor()
+            (supervisor()
+                && (!matches!(action, WriteRemark | ReadRemarks) || scope == Scope::Department))
                 || (action == IssueDiaryLogins
                     && policy.diary_logins_issued_by == DiaryLoginIssuer::DepartmentHead)
         }
@@ -247,6 +251,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::SetFinals => "выставлять итоговые отметки",
         Action::LockPeriod => "закрывать период",
         Action::WriteRemark => "писать замечания по ведению журнала",
+        Action::ReadRemarks => "читать замечания по ведению журнала",
         Action::RecordSubstitution => "записывать замену",
         Action::ManageYear => "настраивать учебный год",
         Action::ManageUsers => "управлять пользователями",
@@ -278,6 +283,7 @@ fn scope_name_ru(scope: Scope) -> &'static str {
         Scope::OwnRecord => "свои данные",
         Scope::ChildRecord => "данные своего ребёнка",
         Scope::Institution => "всё учреждение",
+        Scope::Department => "преподаватели своего отделения",
     }
 }
 
@@ -288,6 +294,67 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn a_department_head_writes_remarks_only_for_their_department() {
+        let p = Policy::default();
+        assert!(
+            ok(
+                Role::DepartmentHead,
+                Action::WriteRemark,
+                Scope::Department,
+                &p
+            ),
+            "a department head controls the teachers of their department"
+        );
+        assert!(
+            !ok(
+                Role::DepartmentHead,
+                Action::WriteRemark,
+                Scope::Institution,
+                &p
+            ),
+            "another department's teacher is not theirs to write remarks to"
+        );
+        assert!(
+            ok(
+                Role::DepartmentHead,
+                Action::ReadJournal,
+                Scope::Institution,
+                &p
+            ),
+            "001 п. 3.1.5: they still read the whole journal"
+        );
+        for r in [Role::Deputy, Role::Director, Role::ControlGroup] {
+            assert!(
+                ok(r, Action::WriteRemark, Scope::Institution, &p),
+                "{r:?} writes remarks to anyone"
+            );
+        }
+        assert!(
+            !ok(Role::Teacher, Action::WriteRemark, Scope::OwnLoad, &p),
+            "a teacher answers remarks, does not write them"
+        );
+        assert!(
+            !ok(
+                Role::DepartmentHead,
+                Action::ReadRemarks,
+                Scope::Institution,
+                &p
+            ) && ok(
+                Role::DepartmentHead,
+                Action::ReadRemarks,
+                Scope::Department,
+                &p
+            ),
+            "a department head reads the remarks of their department"
+        );
+        assert!(
+            ok(Role::Curator, Action::ReadRemarks, Scope::OwnGroup, &p)
+                && ok(Role::Teacher, Action::ReadRemarks, Scope::OwnLoad, &p),
+            "the teacher and the group's curator read the load's remarks"
+        );
     }
 
     #[test]
@@ -428,7 +495,7 @@ mod tests {
                 "001 п. 3.1.5: {r:?} reads all"
             );
             assert!(
-                ok(r, Action::WriteRemark, Scope::Institution, &p),
+                ok(r, Action::WriteRemark, Scope::Department, &p),
                 "001 п. 4.13: {r:?} writes remarks"
             );
             assert!(

@@ -84,6 +84,9 @@ pub struct Policy {
     /// The paper copy is printed after every period (004 п. 4.2.3 «по окончании семестров», 003
     /// п. 5.2.1 «раз в полугодие») rather than only at the year's end (001 п. 6.10, 8.2).
     pub paper_copy_each_period: bool,
+    /// Days a teacher has to deal with a «Замечание по ведению журнала» (the author may set another
+    /// deadline): 004 п. 4.2.1 «Еженедельно устранять замечания» — a week by default.
+    pub remark_deadline_days: u32,
 }
 
 impl Default for Policy {
@@ -107,6 +110,7 @@ impl Default for Policy {
             diary_shows_topics: false,
             parallel_paper_journal: false,
             paper_copy_each_period: true,
+            remark_deadline_days: 7,
         }
     }
 }

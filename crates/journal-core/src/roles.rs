@@ -124,6 +124,9 @@ pub enum Action {
     /// Announce events in the diary (собрания, экскурсии, мероприятия): the administration for
     /// the institution or any group, a curator for their group.
     PublishEvents,
+    /// Read «Замечания по ведению журнала»: the teacher of the load, the curator of the group, the
+    /// administration and the control group; a department head those of their department.
+    ReadRemarks,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -140,6 +143,8 @@ pub enum Scope {
     ChildRecord,
     /// Anything else in the institution.
     Institution,
+    /// A load taught by a teacher of the department (ПЦК/МО, отделение) the user heads.
+    Department,
 }
 
 impl Role {
@@ -162,7 +167,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -191,13 +196,18 @@ impl Action {
         Action::ReadReports,
         Action::ReadDiaryViews,
         Action::PublishEvents,
+        Action::ReadRemarks,
     ];
 
     /// Whether the action only reads.
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadJournal | Action::ReadHomework | Action::ReadTopics | Action::ReadReports
+            Action::ReadJournal
+                | Action::ReadHomework
+                | Action::ReadTopics
+                | Action::ReadReports
+                | Action::ReadRemarks
         )
     }
 
@@ -217,12 +227,13 @@ impl Action {
 
 impl Scope {
     /// Every scope, for tables and tests.
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 6] = [
         Scope::OwnLoad,
         Scope::OwnGroup,
         Scope::OwnRecord,
         Scope::ChildRecord,
         Scope::Institution,
+        Scope::Department,
     ];
 }
 

@@ -458,6 +458,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
     let mut homework = Vec::new();
     let mut cells: Vec<Cell> = Vec::new();
     let mut late_homework: Option<(usize, NaiveDate)> = None;
+    let mut late_homework_lesson = None;
     for (i, slot) in slots.iter().enumerate() {
         let lesson = &slot.lesson;
         lessons.push(lesson.clone());
@@ -525,6 +526,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
             });
         if late && late_homework.is_none() && LOADS[slot.load].teacher == "teacher" {
             late_homework = Some((slot.load, lesson.date));
+            late_homework_lesson = Some(lesson.id);
         }
         homework.push(Homework {
             lesson_id: lesson.id,
@@ -694,18 +696,28 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
                 next.and_time(NaiveTime::from_hms_opt(9, 40, 0).unwrap_or(NaiveTime::MIN));
             if created < midnight {
                 let resolved = created + Duration::hours(5);
-                remarks.push(Remark {
-                    id: g.id("remark", "late-homework"),
-                    load_id: loads[l].id,
-                    author_id: deputy,
-                    created_at: created,
-                    text: format!(
+                let mut remark = Remark::new(
+                    g.id("remark", "late-homework"),
+                    loads[l].id,
+                    deputy,
+                    created,
+                    format!(
                         "Домашнее задание к занятию {} записано позже чем через 1,5 часа после \
                          окончания занятия. Записывать домашнее задание своевременно.",
                         date.format("%d.%m.%Y")
                     ),
-                    resolved_at: (resolved < midnight).then_some(resolved),
-                });
+                );
+                remark.lesson_id = late_homework_lesson;
+                remark.deadline = Some(created.date() + Duration::days(7));
+                if resolved < midnight {
+                    // The demo's own text: never empty, and the remark is open.
+                    let _ = remark.answer(
+                        loads[l].teacher_id,
+                        "Домашнее задание записывается в день занятия.",
+                        resolved,
+                    );
+                }
+                remarks.push(remark);
             }
         }
     }
@@ -716,18 +728,21 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
                 .iter()
                 .position(|d| d.teacher == "teacher" && d.group == 1)
             {
-                remarks.push(Remark {
-                    id: g.id("remark", "check-1"),
-                    load_id: loads[l].id,
-                    author_id: deputy,
-                    created_at: created,
-                    text: format!(
+                let mut remark = Remark::new(
+                    g.id("remark", "check-1"),
+                    loads[l].id,
+                    deputy,
+                    created,
+                    format!(
                         "Проверка журнала {}: в домашнем задании указывать номера упражнений и \
                          страницы учебника; темы сочинений записывать полностью, как в КТП.",
                         check.format("%d.%m.%Y")
                     ),
-                    resolved_at: None,
-                });
+                );
+                remark.date_from = Some(start);
+                remark.date_to = Some(check);
+                remark.deadline = Some(check + Duration::days(7));
+                remarks.push(remark);
             }
         }
     }
@@ -758,6 +773,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
+        departments: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use journal_core::{
     Absence, CellEntry, FinalValue, GroupId, LoadId, PeriodId, StudentId, SubjectId, UserId,
 };
-use journal_protocol::{Lesson, Load, Period, Snapshot};
+use journal_protocol::{Lesson, Load, Period, RemarkStatus, Snapshot};
 use std::collections::HashSet;
 
 /// Sheets of paper for a document printed on both sides.
@@ -1326,30 +1326,63 @@ fn remarks_pages(doc: &mut Doc, m: &Model, group_id: GroupId) {
         .iter()
         .map(|r| {
             let load = loads.iter().find(|l| l.id == r.load_id);
+            // What the remark is about: its lesson or its dates, before the text.
+            let lesson = r
+                .lesson_id
+                .and_then(|id| m.snap.lessons.iter().find(|l| l.id == id))
+                .map(|l| format!("Занятие {}. ", date_ru(l.date)));
+            let dates = match (r.date_from, r.date_to) {
+                (Some(a), Some(b)) => Some(format!("С {} по {}. ", date_ru(a), date_ru(b))),
+                (Some(a), None) => Some(format!("С {}. ", date_ru(a))),
+                (None, Some(b)) => Some(format!("По {}. ", date_ru(b))),
+                (None, None) => None,
+            };
+            let about = lesson.or(dates).unwrap_or_default();
+            let mut mark = String::new();
+            if let Some(t) = r.resolved_at.or(r.answered_at) {
+                mark.push_str(&format!("Устранено {}", date_ru(t.date())));
+                if let Some(a) = &r.answer {
+                    mark.push_str(&format!(": {a}"));
+                }
+            }
+            match r.state() {
+                RemarkStatus::Confirmed => mark.push_str(&format!(
+                    ". Устранение подтверждено {}",
+                    r.decided_at.map(|t| date_ru(t.date())).unwrap_or_default()
+                )),
+                RemarkStatus::Returned => {
+                    mark = format!(
+                        "Возвращено {}: {}",
+                        r.decided_at.map(|t| date_ru(t.date())).unwrap_or_default(),
+                        r.decision_comment.clone().unwrap_or_default()
+                    )
+                }
+                RemarkStatus::Written | RemarkStatus::Fixed => {}
+            }
             vec![
                 date_ru(r.created_at.date()),
                 load.map(|l| m.subject_name(l)).unwrap_or_default(),
-                r.text.clone(),
+                format!("{about}{}", r.text),
                 m.user_name(r.author_id),
-                r.resolved_at
-                    .map(|t| format!("Устранено {}", date_ru(t.date())))
-                    .unwrap_or_default(),
+                date_ru(r.due_date()),
+                mark,
             ]
         })
         .collect();
     // Room for remarks written by hand at the year-end check.
     for _ in 0..8 {
-        rows.push(vec![String::new(); 5]);
+        rows.push(vec![String::new(); 6]);
     }
     let mut flow = Flow::on_new_page(doc);
     flow.heading("Замечания по ведению журнала");
     flow.table(
         &[
             ("Дата", 18.0, Align::Center),
-            ("Предмет", 34.0, Align::Left),
-            ("Замечание", 66.0, Align::Left),
-            ("Кто сделал замечание", 30.0, Align::Left),
-            ("Отметка об устранении", 28.0, Align::Left),
+            ("Предмет", 28.0, Align::Left),
+            ("Замечание", 54.0, Align::Left),
+            ("Кто сделал замечание", 26.0, Align::Left),
+            ("Срок устранения", 18.0, Align::Center),
+            ("Отметка об устранении", 32.0, Align::Left),
         ],
         &rows,
         9.0,

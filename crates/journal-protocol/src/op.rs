@@ -50,8 +50,20 @@ pub enum OpPayload {
         period_id: PeriodId,
         reason: String,
     },
+    /// «Устранено» without an answer (older devices; still applied).
     ResolveRemark {
         remark_id: uuid::Uuid,
+    },
+    /// The teacher's answer to a remark with «Устранено» (`Remark::answer`).
+    AnswerRemark {
+        remark_id: uuid::Uuid,
+        answer: String,
+    },
+    /// A remark as it is after a step taken on the server (written, confirmed, returned by its
+    /// author): never pushed by a device — the server records it as a change so that devices
+    /// pull it like any other.
+    RemarkState {
+        remark: crate::Remark,
     },
 }
 
@@ -66,6 +78,8 @@ impl OpPayload {
             OpPayload::LockPeriod { .. } => "lock_period",
             OpPayload::UnlockPeriod { .. } => "unlock_period",
             OpPayload::ResolveRemark { .. } => "resolve_remark",
+            OpPayload::AnswerRemark { .. } => "answer_remark",
+            OpPayload::RemarkState { .. } => "remark_state",
         }
     }
 
@@ -93,7 +107,10 @@ impl OpPayload {
             | OpPayload::UnlockPeriod {
                 load_id, period_id, ..
             } => format!("lock:{load_id}:{period_id}"),
-            OpPayload::ResolveRemark { remark_id } => format!("remark:{remark_id}"),
+            OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
+                format!("remark:{remark_id}")
+            }
+            OpPayload::RemarkState { remark } => format!("remark:{}", remark.id),
         }
     }
 }

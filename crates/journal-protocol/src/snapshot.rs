@@ -46,6 +46,9 @@ pub struct Snapshot {
     /// older snapshots: such a student is on every page of the group).
     #[serde(default)]
     pub individual_plans: Vec<IndividualPlan>,
+    /// Departments (ПЦК/МО, отделения) with their heads and teachers (absent in older snapshots).
+    #[serde(default)]
+    pub departments: Vec<Department>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -442,7 +445,11 @@ pub struct PeriodReopening {
     pub reopened_by: UserId,
 }
 
-/// «Замечания по ведению журнала» from a deputy or the control group to the teacher of a load.
+/// «Замечания по ведению журнала» from a deputy, the director, a department head or the control
+/// group to the teacher of a load (001 п. 4.13; 004 п. 4.2.1 «Еженедельно устранять замечания»). The
+/// author writes it on the server; the teacher answers and marks it fixed («Устранено») on their
+/// device, offline like any edit; the author confirms it or returns it. Fields after `resolved_at`
+/// came later (serde defaults: older copies and snapshots still read).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remark {
     pub id: uuid::Uuid,
@@ -450,8 +457,247 @@ pub struct Remark {
     pub author_id: UserId,
     pub created_at: NaiveDateTime,
     pub text: String,
-    /// Set when the teacher marked it done («Устранено»).
+    /// Set when the teacher marked it done («Устранено»); cleared when the author returns it.
     pub resolved_at: Option<NaiveDateTime>,
+    /// The lesson the remark is about, if one.
+    #[serde(default)]
+    pub lesson_id: Option<LessonId>,
+    /// The dates the remark is about, if a range («с … по …»).
+    #[serde(default)]
+    pub date_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub date_to: Option<NaiveDate>,
+    /// «Срок устранения»: by default `Policy::remark_deadline_days` after it was written.
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    #[serde(default)]
+    pub status: RemarkStatus,
+    /// The teacher's answer, with the time they gave it (device time).
+    #[serde(default)]
+    pub answer: Option<String>,
+    #[serde(default)]
+    pub answered_at: Option<NaiveDateTime>,
+    /// The author's last decision (confirmed or returned), its comment and time.
+    #[serde(default)]
+    pub decision_comment: Option<String>,
+    #[serde(default)]
+    pub decided_at: Option<NaiveDateTime>,
+    /// Every step, oldest first.
+    #[serde(default)]
+    pub history: Vec<RemarkStep>,
+}
+
+/// Where a remark is in its cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemarkStatus {
+    /// Written, waiting for the teacher.
+    #[default]
+    Written,
+    /// The teacher answered and marked it «Устранено».
+    Fixed,
+    /// The author confirmed the fix.
+    Confirmed,
+    /// The author returned it: open again for the teacher.
+    Returned,
+}
+
+impl RemarkStatus {
+    /// Russian word for lists and documents.
+    pub fn name_ru(self) -> &'static str {
+        match self {
+            RemarkStatus::Written => "открыто",
+            RemarkStatus::Fixed => "устранено",
+            RemarkStatus::Confirmed => "устранение подтверждено",
+            RemarkStatus::Returned => "возвращено",
+        }
+    }
+}
+
+/// One step of a remark's cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemarkStep {
+    pub at: NaiveDateTime,
+    pub by: UserId,
+    /// The status the step led to.
+    pub status: RemarkStatus,
+    /// The remark's, the answer's or the decision's text.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// Why a remark's step was refused. Codes are stable; messages are Russian.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RemarkError {
+    #[error("Замечание уже устранено или закрыто: ответить можно только на открытое замечание")]
+    NotOpen,
+    #[error(
+        "Решение принимается по устранённому замечанию, а это замечание не отмечено устранённым"
+    )]
+    NotFixed,
+    #[error("Напишите ответ: что исправлено")]
+    AnswerEmpty,
+    #[error("Напишите, почему замечание возвращается")]
+    ReturnReasonEmpty,
+}
+
+impl RemarkError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RemarkError::NotOpen => "remark_not_open",
+            RemarkError::NotFixed => "remark_not_fixed",
+            RemarkError::AnswerEmpty => "remark_answer_empty",
+            RemarkError::ReturnReasonEmpty => "remark_return_reason_empty",
+        }
+    }
+}
+
+impl Remark {
+    /// A remark just written (status «открыто», no deadline, no lesson or dates).
+    pub fn new(
+        id: uuid::Uuid,
+        load_id: LoadId,
+        author_id: UserId,
+        created_at: NaiveDateTime,
+        text: String,
+    ) -> Remark {
+        Remark {
+            id,
+            load_id,
+            author_id,
+            created_at,
+            history: vec![RemarkStep {
+                at: created_at,
+                by: author_id,
+                status: RemarkStatus::Written,
+                text: text.clone(),
+            }],
+            text,
+            resolved_at: None,
+            lesson_id: None,
+            date_from: None,
+            date_to: None,
+            deadline: None,
+            status: RemarkStatus::Written,
+            answer: None,
+            answered_at: None,
+            decision_comment: None,
+            decided_at: None,
+        }
+    }
+
+    /// The status, reading a remark of an older copy (no `status`, only `resolved_at`) right.
+    pub fn state(&self) -> RemarkStatus {
+        if self.status == RemarkStatus::Written && self.resolved_at.is_some() {
+            RemarkStatus::Fixed
+        } else {
+            self.status
+        }
+    }
+
+    /// Whether the teacher still has to deal with it (written or returned).
+    pub fn is_open(&self) -> bool {
+        matches!(self.state(), RemarkStatus::Written | RemarkStatus::Returned)
+    }
+
+    /// The last day to deal with it: its deadline, or (older remarks, none set) journal-core's
+    /// week after it was written.
+    pub fn due_date(&self) -> NaiveDate {
+        self.deadline.unwrap_or_else(|| {
+            self.created_at.date() + chrono::Duration::days(journal_core::REMARK_DAYS)
+        })
+    }
+
+    /// Open past its deadline on `today` (the institution's date).
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.due_date() < today
+    }
+
+    /// The teacher's answer with «Устранено»: the same function on the device and the server.
+    pub fn answer(&mut self, by: UserId, text: &str, at: NaiveDateTime) -> Result<(), RemarkError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(RemarkError::AnswerEmpty);
+        }
+        if !self.is_open() {
+            return Err(RemarkError::NotOpen);
+        }
+        self.status = RemarkStatus::Fixed;
+        self.answer = Some(text.to_string());
+        self.answered_at = Some(at);
+        self.resolved_at = Some(at);
+        self.history.push(RemarkStep {
+            at,
+            by,
+            status: RemarkStatus::Fixed,
+            text: text.to_string(),
+        });
+        Ok(())
+    }
+
+    /// «Устранено» without an answer (the older `ResolveRemark` op).
+    pub fn resolve(&mut self, by: UserId, at: NaiveDateTime) -> Result<(), RemarkError> {
+        if !self.is_open() {
+            return Err(RemarkError::NotOpen);
+        }
+        self.status = RemarkStatus::Fixed;
+        self.resolved_at = Some(at);
+        self.history.push(RemarkStep {
+            at,
+            by,
+            status: RemarkStatus::Fixed,
+            text: String::new(),
+        });
+        Ok(())
+    }
+
+    /// The author's decision on a fixed remark: confirm it, or return it (a comment required) —
+    /// a returned remark is open again.
+    pub fn decide(
+        &mut self,
+        by: UserId,
+        confirm: bool,
+        comment: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), RemarkError> {
+        if self.state() != RemarkStatus::Fixed {
+            return Err(RemarkError::NotFixed);
+        }
+        let comment = comment.trim();
+        if !confirm && comment.is_empty() {
+            return Err(RemarkError::ReturnReasonEmpty);
+        }
+        let status = if confirm {
+            RemarkStatus::Confirmed
+        } else {
+            self.resolved_at = None;
+            RemarkStatus::Returned
+        };
+        self.status = status;
+        self.decision_comment = (!comment.is_empty()).then(|| comment.to_string());
+        self.decided_at = Some(at);
+        self.history.push(RemarkStep {
+            at,
+            by,
+            status,
+            text: comment.to_string(),
+        });
+        Ok(())
+    }
+}
+
+/// An отделение / ПЦК / методическое объединение: its head and its teachers. Reference data kept by
+/// the administrator; a department head writes remarks to the loads of these teachers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Department {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub id: uuid::Uuid,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    pub head_id: Option<UserId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub teacher_ids: Vec<UserId>,
 }
 
 /// Roles that read the whole institution's journal.
@@ -484,8 +730,6 @@ pub struct ReadScope {
     full_loads: std::collections::HashSet<LoadId>,
     /// Loads whose finals and locks the user sees.
     period_loads: std::collections::HashSet<LoadId>,
-    /// Loads the user teaches (their remarks).
-    teaching: std::collections::HashSet<LoadId>,
     shows_topics: bool,
     shows_homework: bool,
 }
@@ -542,7 +786,11 @@ impl ReadScope {
             P::LockPeriod { load_id, .. } | P::UnlockPeriod { load_id, .. } => {
                 self.period_loads.contains(load_id)
             }
-            P::ResolveRemark { .. } => self.teaching.contains(&load_id),
+            // The teacher's and the curator's remarks (the curator reads them, 001 «Классный
+            // руководитель»: «контроль за … журналом своей группы»).
+            P::ResolveRemark { .. } | P::AnswerRemark { .. } | P::RemarkState { .. } => {
+                self.full_loads.contains(&load_id)
+            }
         }
     }
 }
@@ -710,7 +958,7 @@ impl Snapshot {
         let remarks: Vec<Remark> = self
             .remarks
             .iter()
-            .filter(|r| teaching.contains(&r.load_id))
+            .filter(|r| full_loads.contains(&r.load_id))
             .cloned()
             .collect();
         user_ids.extend(remarks.iter().map(|r| r.author_id));
@@ -751,7 +999,6 @@ impl Snapshot {
             own_students: own_students.clone(),
             full_loads: full_loads.clone(),
             period_loads: period_loads.clone(),
-            teaching: teaching.clone(),
             shows_topics: diary.diary_shows_topics,
             shows_homework: diary.diary_shows_homework,
         };
@@ -861,6 +1108,7 @@ impl Snapshot {
                 .filter(|p| student_ids.contains(&p.student_id))
                 .cloned()
                 .collect(),
+            departments: self.departments.clone(),
         };
         (view, scope)
     }
@@ -941,6 +1189,7 @@ impl Snapshot {
             later_shift_bells: self.later_shift_bells.clone(),
             curriculum: self.curriculum.clone(),
             individual_plans: self.individual_plans.clone(),
+            departments: self.departments.clone(),
         }
     }
 
@@ -972,6 +1221,7 @@ impl Snapshot {
             later_shift_bells: self.later_shift_bells.clone(),
             curriculum: Vec::new(),
             individual_plans: Vec::new(),
+            departments: self.departments.clone(),
         }
     }
 }
@@ -1256,14 +1506,13 @@ pub(crate) mod tests {
                 locked_at: at(30),
                 locked_by: UserId(uid(A)),
             }],
-            remarks: vec![Remark {
-                id: uid(700),
-                load_id: ld(1),
-                author_id: UserId(uid(DEPUTY)),
-                created_at: at(7),
-                text: "Заполнить тему".into(),
-                resolved_at: None,
-            }],
+            remarks: vec![Remark::new(
+                uid(700),
+                ld(1),
+                UserId(uid(DEPUTY)),
+                at(7),
+                "Заполнить тему".into(),
+            )],
             reopenings: [1, 2]
                 .into_iter()
                 .map(|n| PeriodReopening {
@@ -1278,6 +1527,7 @@ pub(crate) mod tests {
             later_shift_bells: Vec::new(),
             curriculum: Vec::new(),
             individual_plans: Vec::new(),
+            departments: Vec::new(),
         }
     }
 
@@ -1404,9 +1654,80 @@ pub(crate) mod tests {
             "a curator keeps every load of their group"
         );
         assert_eq!(cur.finals.len(), 2, "a curator sees the group's finals");
+        assert_eq!(
+            cur.remarks.iter().map(|r| r.load_id).collect::<Vec<_>>(),
+            vec![ld(1)],
+            "the curator sees the remarks on their group's loads (read-only in the app)"
+        );
+    }
+
+    #[test]
+    fn a_remark_goes_written_fixed_returned_fixed_confirmed() {
+        let (author, teacher) = (UserId(uid(1)), UserId(uid(2)));
+        let mut r = Remark::new(
+            uid(9),
+            LoadId(uid(3)),
+            author,
+            at(5),
+            "Заполнить тему".into(),
+        );
+        r.deadline = Some(day(12));
         assert!(
-            cur.remarks.is_empty(),
-            "remarks go to the load's teacher, not the curator"
+            r.is_open() && !r.is_overdue(day(12)),
+            "due on the 12th itself"
+        );
+        assert!(r.is_overdue(day(13)), "open past the deadline is overdue");
+        assert_eq!(
+            r.decide(author, true, "", at(6)),
+            Err(RemarkError::NotFixed),
+            "nothing to confirm before the teacher's answer"
+        );
+        assert_eq!(
+            r.answer(teacher, "  ", at(6)),
+            Err(RemarkError::AnswerEmpty)
+        );
+        r.answer(teacher, "Тема записана", at(6))
+            .expect("open remark answered");
+        assert_eq!(r.state(), RemarkStatus::Fixed);
+        assert!(!r.is_overdue(day(20)), "a fixed remark is not overdue");
+        assert_eq!(r.answer(teacher, "ещё", at(7)), Err(RemarkError::NotOpen));
+        assert_eq!(
+            r.decide(author, false, " ", at(7)),
+            Err(RemarkError::ReturnReasonEmpty),
+            "returning needs a reason"
+        );
+        r.decide(author, false, "Тема не из КТП", at(7))
+            .expect("returned");
+        assert!(
+            r.is_open() && r.resolved_at.is_none(),
+            "returned = open again"
+        );
+        r.answer(teacher, "Тема из КТП", at(8))
+            .expect("answered again");
+        r.decide(author, true, "", at(9)).expect("confirmed");
+        assert_eq!(r.state(), RemarkStatus::Confirmed);
+        assert_eq!(
+            r.history.iter().map(|s| s.status).collect::<Vec<_>>(),
+            vec![
+                RemarkStatus::Written,
+                RemarkStatus::Fixed,
+                RemarkStatus::Returned,
+                RemarkStatus::Fixed,
+                RemarkStatus::Confirmed
+            ],
+            "every step is in the history"
+        );
+        let old: Remark = serde_json::from_str(&format!(
+            r#"{{"id":"{}","load_id":"{}","author_id":"{}","created_at":"2026-10-05T12:00:00","text":"т","resolved_at":"2026-10-06T12:00:00"}}"#,
+            uid(9),
+            uid(3),
+            uid(1)
+        ))
+        .expect("a remark of an older copy reads");
+        assert_eq!(
+            old.state(),
+            RemarkStatus::Fixed,
+            "resolved_at alone means fixed"
         );
     }
 

@@ -372,14 +372,13 @@ mod tests {
     #[test]
     fn overdue_remarks_are_on_the_list() {
         let mut snap = snapshot();
-        snap.remarks.push(journal_protocol::Remark {
-            id: id(800),
-            load_id: l1(),
-            author_id: journal_core::UserId(id(DEPUTY)),
-            created_at: at(9, 20, 10, 0),
-            text: "Заполнить темы".into(),
-            resolved_at: None,
-        });
+        snap.remarks.push(journal_protocol::Remark::new(
+            id(800),
+            l1(),
+            journal_core::UserId(id(DEPUTY)),
+            at(9, 20, 10, 0),
+            "Заполнить темы".into(),
+        ));
         let rep = control(&snap, &semester(), now());
         assert_eq!(
             rep.by_load[1].remarks_overdue, 1,

@@ -288,6 +288,7 @@ pub fn snapshot() -> Snapshot {
         later_shift_bells: vec![],
         curriculum: vec![],
         individual_plans: vec![],
+        departments: Vec::new(),
     }
 }
 

@@ -441,6 +441,16 @@ impl<'a> Names<'a> {
                 None,
                 Some("устранено".into()),
             ),
+            OpPayload::AnswerRemark { remark_id, answer } => (
+                Some(format!("Замечание {remark_id}")),
+                None,
+                Some(format!("устранено: {answer}")),
+            ),
+            OpPayload::RemarkState { remark } => (
+                Some(format!("Замечание {}", remark.id)),
+                None,
+                Some(remark.state().name_ru().into()),
+            ),
         }
     }
 

@@ -524,18 +524,42 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 )
             }
         }
-        OpPayload::ResolveRemark { .. } => {
+        OpPayload::ResolveRemark { .. } | OpPayload::AnswerRemark { .. } => {
             let (Some(remark), Some(load)) = (ctx.remark.as_ref(), ctx.load.as_ref()) else {
                 return Decision::reject("unknown_remark", "Замечание не найдено на сервере");
             };
             try_rule!(authorise(author, Action::ResolveRemark, load, None, policy));
-            if remark.resolved_at.is_some() {
-                Decision::Merge
-            } else {
+            if let OpPayload::AnswerRemark { answer, .. } = &op.payload {
+                if answer.trim().is_empty() {
+                    let e = journal_protocol::RemarkError::AnswerEmpty;
+                    return Decision::reject(e.code(), e.to_string());
+                }
+            }
+            // Fixed already (from another device, or before the author's decision): the op's
+            // answer is kept as the change, the stored remark stays.
+            if remark.is_open() {
                 Decision::Apply
+            } else {
+                Decision::Merge
             }
         }
+        OpPayload::RemarkState { .. } => Decision::reject(
+            "server_only_change",
+            "Замечание пишет и решает его автор на сервере, а не устройство",
+        ),
     }
+}
+
+/// The remark after the teacher's op (`ResolveRemark` or `AnswerRemark`), by journal-protocol's
+/// one transition — the same the teacher's copy applied.
+pub fn remark_after(remark: &Remark, op: &Op) -> Remark {
+    let mut r = remark.clone();
+    // Applied only when the authority found the remark open, so the step cannot be refused here.
+    let _ = match &op.payload {
+        OpPayload::AnswerRemark { answer, .. } => r.answer(op.user_id, answer, op.device_time),
+        _ => r.resolve(op.user_id, op.device_time),
+    };
+    r
 }
 
 /// The loads whose journal `user` may read (None: every load of the institution), decided per role

@@ -46,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::diary_routes::routes())
         .merge(crate::event_routes::routes())
         .merge(crate::contact_routes::routes())
+        .merge(crate::remark_routes::routes())
         .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -612,7 +613,8 @@ fn change_load(
         P::SetFinal { load_id, .. }
         | P::LockPeriod { load_id, .. }
         | P::UnlockPeriod { load_id, .. } => Some(*load_id),
-        P::ResolveRemark { remark_id } => full
+        P::RemarkState { remark } => Some(remark.load_id),
+        P::ResolveRemark { remark_id } | P::AnswerRemark { remark_id, .. } => full
             .remarks
             .iter()
             .find(|r| r.id == *remark_id)
@@ -696,7 +698,8 @@ pub fn openapi_document() -> serde_json::Value {
         .merge_from(crate::setup_routes::openapi())
         .merge_from(crate::diary_routes::DiaryApiDoc::openapi())
         .merge_from(crate::event_routes::EventApiDoc::openapi())
-        .merge_from(crate::contact_routes::ContactApiDoc::openapi());
+        .merge_from(crate::contact_routes::ContactApiDoc::openapi())
+        .merge_from(crate::remark_routes::RemarkApiDoc::openapi());
     let mut value = serde_json::to_value(doc).unwrap_or_default();
     shared_contract(&mut value);
     value

@@ -205,6 +205,7 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
+        departments: Vec::new(),
     }
 }
 

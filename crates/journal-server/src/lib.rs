@@ -38,6 +38,7 @@ pub mod policy_routes;
 pub mod print_routes;
 pub mod readiness_routes;
 pub mod reference_routes;
+pub mod remark_routes;
 pub mod report_routes;
 pub mod rollover_routes;
 pub mod roster_routes;

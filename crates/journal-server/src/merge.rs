@@ -76,7 +76,7 @@ pub fn recorded_change(op: &Op, ctx: &OpContext, decision: &Decision) -> Recorde
         },
         // The remark keeps its first resolution time (a remark records no resolver).
         (
-            OpPayload::ResolveRemark { .. },
+            OpPayload::ResolveRemark { .. } | OpPayload::AnswerRemark { .. },
             OpContext {
                 remark: Some(remark),
                 ..

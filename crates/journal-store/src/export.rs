@@ -5,7 +5,7 @@ use crate::codec::{enum_col, json, parse, parse_opt};
 use crate::{Store, StoreError};
 use journal_protocol::{
     Cell, Final, Group, Homework, Lesson, LessonTopic, Load, Membership, PeriodLock,
-    PeriodReopening, PlanTopic, Remark, Snapshot, Student, Subgroup, Subject, User,
+    PeriodReopening, PlanTopic, Snapshot, Student, Subgroup, Subject, User,
 };
 use rusqlite::{Connection, Row};
 
@@ -257,18 +257,9 @@ impl Store {
         )?;
         let remarks = rows(
             c,
-            "SELECT id, load_id, author_id, created_at, text, resolved_at FROM remarks
+            "SELECT id, load_id, author_id, created_at, text, resolved_at, data FROM remarks
              ORDER BY rowid",
-            |r| {
-                Ok(Remark {
-                    id: parse(r, 0)?,
-                    load_id: parse(r, 1)?,
-                    author_id: parse(r, 2)?,
-                    created_at: parse(r, 3)?,
-                    text: r.get(4)?,
-                    resolved_at: parse_opt(r, 5)?,
-                })
-            },
+            crate::outbox::remark_from_row,
         )?;
         let reopenings = rows(
             c,
@@ -310,6 +301,8 @@ impl Store {
             later_shift_bells: Vec::new(),
             curriculum: Vec::new(),
             individual_plans,
+            // Reference for the administration; a teacher's copy does not keep them.
+            departments: Vec::new(),
         })
     }
 }

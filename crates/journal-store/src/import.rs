@@ -403,8 +403,8 @@ fn insert_journal(
         ])?;
     }
     let mut st = tx.prepare(
-        "INSERT INTO remarks (id, load_id, author_id, created_at, text, resolved_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO remarks (id, load_id, author_id, created_at, text, resolved_at, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for r in &s.remarks {
         if kept(format!("remark:{}", r.id)) {
@@ -416,7 +416,8 @@ fn insert_journal(
             r.author_id.to_string(),
             dt(&r.created_at),
             r.text,
-            r.resolved_at.as_ref().map(dt)
+            r.resolved_at.as_ref().map(dt),
+            crate::codec::to_json(r)?
         ])?;
     }
     let mut st = tx.prepare(

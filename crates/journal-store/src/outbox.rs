@@ -220,6 +220,7 @@ pub(crate) fn apply_payload(
     payload: &OpPayload,
 ) -> Result<(), StoreError> {
     let user = user_id.to_string();
+    let when = at;
     let at = dt(&at);
     match payload {
         OpPayload::SetCell {
@@ -412,14 +413,70 @@ pub(crate) fn apply_payload(
                 user
             ])?;
         }
-        OpPayload::ResolveRemark { remark_id } => {
-            let n = tx
-                .prepare_cached("UPDATE remarks SET resolved_at = ?2 WHERE id = ?1")?
-                .execute(params![remark_id.to_string(), at])?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!("замечание {remark_id}")));
-            }
+        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
+            let mut remark = read_remark(tx, *remark_id)?
+                .ok_or_else(|| StoreError::NotFound(format!("замечание {remark_id}")))?;
+            // The app checked the step before recording it; a pulled step was decided by the
+            // server, so a copy that already shows it (its own op coming back) stays as it is.
+            let _ = match payload {
+                OpPayload::AnswerRemark { answer, .. } => remark.answer(user_id, answer, when),
+                _ => remark.resolve(user_id, when),
+            };
+            write_remark(tx, &remark)?;
         }
+        OpPayload::RemarkState { remark } => write_remark(tx, remark)?,
     }
+    Ok(())
+}
+
+/// A remark row (`SELECT id, load_id, author_id, created_at, text, resolved_at, data`): the whole
+/// remark from `data`, or, for rows written before migration 0008, from the old columns.
+pub(crate) fn remark_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<journal_protocol::Remark> {
+    if let Some(data) = r.get::<_, Option<String>>(6)? {
+        return serde_json::from_str(&data).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, e.into())
+        });
+    }
+    let mut remark = journal_protocol::Remark::new(
+        crate::codec::parse(r, 0)?,
+        crate::codec::parse(r, 1)?,
+        crate::codec::parse(r, 2)?,
+        crate::codec::parse(r, 3)?,
+        r.get(4)?,
+    );
+    remark.resolved_at = crate::codec::parse_opt(r, 5)?;
+    Ok(remark)
+}
+
+fn read_remark(
+    tx: &Transaction<'_>,
+    id: uuid::Uuid,
+) -> Result<Option<journal_protocol::Remark>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT id, load_id, author_id, created_at, text, resolved_at, data FROM remarks
+             WHERE id = ?1",
+        )?
+        .query_row(params![id.to_string()], remark_from_row)
+        .optional()?)
+}
+
+/// Writes a remark as a whole (a new one from the server, or a step of one already kept).
+fn write_remark(tx: &Transaction<'_>, r: &journal_protocol::Remark) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO remarks (id, load_id, author_id, created_at, text, resolved_at, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET text = excluded.text, resolved_at = excluded.resolved_at,
+             data = excluded.data",
+    )?
+    .execute(params![
+        r.id.to_string(),
+        r.load_id.to_string(),
+        r.author_id.to_string(),
+        dt(&r.created_at),
+        r.text,
+        r.resolved_at.as_ref().map(dt),
+        crate::codec::to_json(r)?
+    ])?;
     Ok(())
 }

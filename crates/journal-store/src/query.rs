@@ -866,19 +866,12 @@ impl Store {
     /// Remarks, newest first; of one load or of all.
     pub fn remarks(&self, load_id: Option<LoadId>) -> Result<Vec<Remark>, StoreError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, load_id, author_id, created_at, text, resolved_at FROM remarks
+            "SELECT id, load_id, author_id, created_at, text, resolved_at, data FROM remarks
              WHERE ?1 IS NULL OR load_id = ?1 ORDER BY created_at DESC",
         )?;
         let v = st
             .query_map([load_id.map(|l| l.to_string())], |r| {
-                Ok(Remark {
-                    id: parse(r, 0)?,
-                    load_id: parse(r, 1)?,
-                    author_id: parse(r, 2)?,
-                    created_at: parse(r, 3)?,
-                    text: r.get(4)?,
-                    resolved_at: parse_opt(r, 5)?,
-                })
+                crate::outbox::remark_from_row(r)
             })?
             .collect::<Result<_, _>>()?;
         Ok(v)

@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_individual_plans",
         include_str!("../migrations/0006_individual_plans.sql"),
     ),
+    (
+        "0008_remark_cycle",
+        include_str!("../migrations/0008_remark_cycle.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

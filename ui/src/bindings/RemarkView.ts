@@ -12,4 +12,32 @@ resolved_at: string | null,
 /**
  * Dealing with it is due within a week (journal_core::deadlines::remark_status).
  */
-state: DeadlineState, state_ru: string, due: string | null, };
+state: DeadlineState, state_ru: string, due: string | null, 
+/**
+ * written, fixed, confirmed, returned (journal-protocol `RemarkStatus`).
+ */
+status: string, 
+/**
+ * «открыто», «устранено», «устранение подтверждено», «возвращено».
+ */
+status_ru: string, 
+/**
+ * «Срок устранения».
+ */
+deadline: string, 
+/**
+ * Open past its deadline.
+ */
+overdue: boolean, lesson_date: string | null, date_from: string | null, date_to: string | null, 
+/**
+ * The teacher's answer and the author's comment on returning or confirming.
+ */
+answer: string | null, decision_comment: string | null, 
+/**
+ * Every step: «дата — кто — статус — текст».
+ */
+history: Array<string>, 
+/**
+ * The user may answer it now (their load, open); a curator reads only.
+ */
+may_answer: boolean, };

@@ -15,6 +15,7 @@ mod proxy;
 mod reads;
 mod refsync;
 mod refusals;
+mod remarks;
 mod reopen;
 mod seen;
 mod server;

@@ -148,5 +148,6 @@ pub fn college() -> Snapshot {
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
+        departments: Vec::new(),
     }
 }

@@ -199,6 +199,10 @@ fn year_journal_is_a_valid_pdf_with_the_regulation_sections() {
         "title page names the group"
     );
     assert!(
+        text.contains("устранения"),
+        "the remarks page has the «Срок устранения» column"
+    );
+    assert!(
         text.contains(&snapshot().institution.name[..20]),
         "title page names the institution"
     );

@@ -23,9 +23,9 @@ use tokio_postgres::{GenericClient, NoTls};
 
 use super::sqlite::{
     check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
-    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_GROUP,
-    KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
-    KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_DEPARTMENT,
+    KIND_GROUP, KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD,
+    KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
@@ -41,6 +41,7 @@ mod diary;
 mod events;
 mod institution_setup;
 mod reference;
+mod remarks;
 mod setup;
 
 /// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.
@@ -376,6 +377,9 @@ async fn put_ref_rows<C: GenericClient>(
             None,
             to_json(r)?,
         ));
+    }
+    for r in &snap.departments {
+        rows.push((KIND_DEPARTMENT, r.id.to_string(), None, to_json(r)?));
     }
     // The ordinal keeps each kind's imported order.
     let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
@@ -1156,13 +1160,15 @@ async fn op_context(
             ctx.period = b.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = b.locks.contains(&(*load_id, *period_id));
         }
-        OpPayload::ResolveRemark { remark_id } => {
+        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             ctx.remark = b.remark(tx, *remark_id).await?;
             if let Some(r) = &ctx.remark {
                 ctx.load = b.loads.get(&r.load_id).cloned();
             }
         }
-        OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
+        OpPayload::SetTopic { .. }
+        | OpPayload::SetHomework { .. }
+        | OpPayload::RemarkState { .. } => {}
     }
     if let Some(id) = authority::kept_author(&ctx, op) {
         ctx.kept_by = match b.authors.get(&id) {
@@ -1343,10 +1349,9 @@ async fn apply(
             .await?;
             b.locks.remove(&(*load_id, *period_id));
         }
-        OpPayload::ResolveRemark { remark_id } => {
+        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             if let Some(r) = &ctx.remark {
-                let mut r = r.clone();
-                r.resolved_at = Some(op.device_time);
+                let r = authority::remark_after(r, op);
                 b.writes.flush(tx, &b.inst).await?;
                 tx.execute(
                     "UPDATE remarks SET data = $3 WHERE institution_id = $1 AND id = $2",
@@ -1356,6 +1361,8 @@ async fn apply(
                 b.remarks.insert(*remark_id, Some(r));
             }
         }
+        // Refused by the authority before it gets here.
+        OpPayload::RemarkState { .. } => {}
     }
     Ok(load_id)
 }
@@ -2113,6 +2120,7 @@ impl Storage for PostgresStorage {
             later_shift_bells: ref_rows(&*tx, &inst, KIND_SHIFT_BELL).await?,
             curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
             individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
+            departments: ref_rows(&*tx, &inst, KIND_DEPARTMENT).await?,
             lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,

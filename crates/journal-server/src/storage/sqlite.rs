@@ -35,6 +35,7 @@ mod diary;
 mod events;
 mod institution_setup;
 mod reference;
+mod remarks;
 mod setup;
 
 /// The shipped migrations, in order. Append only: a test pins each one's text.
@@ -210,6 +211,7 @@ pub(crate) const KIND_ROOM: &str = "room";
 pub(crate) const KIND_SHIFT_BELL: &str = "shift_bell";
 pub(crate) const KIND_CURRICULUM: &str = "curriculum";
 pub(crate) const KIND_INDIVIDUAL_PLAN: &str = "individual_plan";
+pub(crate) const KIND_DEPARTMENT: &str = "department";
 
 /// A curriculum line's key: its group, subject and period (one line each).
 pub(crate) fn curriculum_key(r: &journal_protocol::CurriculumLine) -> String {
@@ -695,6 +697,9 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
             to_json(r)?,
         )?;
     }
+    for (i, r) in snap.departments.iter().enumerate() {
+        put(KIND_DEPARTMENT, r.id.to_string(), i, None, to_json(r)?)?;
+    }
     Ok(())
 }
 
@@ -806,6 +811,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
         curriculum: ref_rows(conn, inst, KIND_CURRICULUM)?,
         individual_plans: ref_rows(conn, inst, KIND_INDIVIDUAL_PLAN)?,
+        departments: ref_rows(conn, inst, KIND_DEPARTMENT)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
@@ -1390,7 +1396,7 @@ fn op_context(
             ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = st.locks.contains(&(*load_id, *period_id));
         }
-        OpPayload::ResolveRemark { remark_id } => {
+        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             let data: Option<String> = tx
                 .prepare_cached("SELECT data FROM remarks WHERE institution_id = ?1 AND id = ?2")?
                 .query_row(params![inst, remark_id.to_string()], |r| r.get(0))
@@ -1400,7 +1406,9 @@ fn op_context(
                 ctx.load = st.loads.get(&r.load_id).cloned();
             }
         }
-        OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => {}
+        OpPayload::SetTopic { .. }
+        | OpPayload::SetHomework { .. }
+        | OpPayload::RemarkState { .. } => {}
     }
     if let Some(id) = authority::kept_author(&ctx, op) {
         ctx.kept_by = st.author(tx, inst, id)?.map(|u| u.full_name);
@@ -1542,16 +1550,17 @@ fn apply(
             )?
             .execute(params![inst, load_id.to_string(), period_id.to_string()])?;
         }
-        OpPayload::ResolveRemark { remark_id } => {
+        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             if let Some(r) = &ctx.remark {
-                let mut r = r.clone();
-                r.resolved_at = Some(op.device_time);
+                let r = authority::remark_after(r, op);
                 tx.prepare_cached(
                     "UPDATE remarks SET data = ?3 WHERE institution_id = ?1 AND id = ?2",
                 )?
                 .execute(params![inst, remark_id.to_string(), to_json(&r)?])?;
             }
         }
+        // Refused by the authority before it gets here.
+        OpPayload::RemarkState { .. } => {}
     }
     Ok(load_id)
 }

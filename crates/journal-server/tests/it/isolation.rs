@@ -140,6 +140,12 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
 
     secrets.push(backup.clone());
     secrets.push(event.clone());
+    let remark = a
+        .remarks
+        .first()
+        .map(|r| r.id.to_string())
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+    secrets.extend(a.remarks.iter().map(|r| r.id.to_string()));
     secrets.push("Собрание группы А".into());
     let before = state_of_a(&s).await;
     let doc: Value = s
@@ -193,6 +199,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/admin/subjects"
                 | "/admin/suggestions"
                 | "/admin/support"
+                | "/admin/departments"
                 | "/help"
                 | "/reports"
                 | "/suggestions"
@@ -234,6 +241,12 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
                 "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
                 "/events/{id}" => vec![format!("/events/{event}")],
+                "/remarks" => vec![
+                    "/remarks".to_string(),
+                    format!("/remarks?load={load}"),
+                    format!("/remarks?group={group}&teacher={teacher}&status=open"),
+                ],
+                "/remarks/{id}/decision" => vec![format!("/remarks/{remark}/decision")],
                 "/students/{id}/card" => vec![format!("/students/{student}/card")],
                 "/students/{id}/contacts" => vec![format!("/students/{student}/contacts")],
                 "/students/{id}/parents/{user_id}" => {
@@ -458,6 +471,11 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/remarks" => json!({"load_id": a["load_id"], "text": "Захват"}),
+        "/remarks/{id}/decision" => json!({"confirm": false, "comment": "Захват"}),
+        "/admin/departments" => {
+            json!({"departments": [{"name": "Захват", "teacher_ids": [a["teacher_id"]]}]})
+        }
         "/events" => json!({"group_id": a["group_id"], "date": a["on"], "title": "Захват"}),
         "/students/{id}/contacts" => json!({"phone": "+7 900 000-00-00"}),
         "/students/{id}/parents/{user_id}" => {

@@ -60,6 +60,7 @@ mod processes;
 mod prop;
 mod pull_matches_snapshot;
 mod reference_version;
+mod remarks;
 mod reopen;
 mod reports;
 mod rollover;
@@ -298,6 +299,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/clock-skews",
         "/api/v1/admin/curriculum",
         "/api/v1/admin/curriculum/import",
+        "/api/v1/admin/departments",
+        "/api/v1/remarks",
+        "/api/v1/remarks/{id}/decision",
         "/api/v1/admin/students/{id}/plan",
         "/api/v1/admin/import/{kind}",
         "/api/v1/admin/users",

@@ -120,7 +120,9 @@ async fn a_family_pulls_only_its_own_childs_values(b: Backend) {
                 OpPayload::SetTopic { .. } | OpPayload::SetHomework { .. } => panic!(
                     "the policy hides topics and homework from the diary, yet the {family} pulled {c:?}"
                 ),
-                OpPayload::ResolveRemark { .. } => {
+                OpPayload::ResolveRemark { .. }
+                | OpPayload::AnswerRemark { .. }
+                | OpPayload::RemarkState { .. } => {
                     panic!("remarks are the teacher's, yet the {family} pulled {c:?}")
                 }
                 OpPayload::LockPeriod { .. } | OpPayload::UnlockPeriod { .. } => {}

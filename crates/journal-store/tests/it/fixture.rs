@@ -291,20 +291,20 @@ pub fn fixture() -> Fixture {
         }],
         finals: vec![],
         locks: vec![],
-        remarks: vec![Remark {
-            id: remark,
-            load_id: load,
-            author_id: deputy,
-            created_at: at(day, 15, 0),
-            text: "Не заполнено домашнее задание за 02.09".into(),
-            resolved_at: None,
-        }],
+        remarks: vec![Remark::new(
+            remark,
+            load,
+            deputy,
+            at(day, 15, 0),
+            "Не заполнено домашнее задание за 02.09".into(),
+        )],
         lessons: lessons.iter().chain(sub_lessons.iter()).cloned().collect(),
         reopenings: vec![],
         rooms: Vec::new(),
         later_shift_bells: Vec::new(),
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
+        departments: Vec::new(),
     };
     Fixture {
         teacher,

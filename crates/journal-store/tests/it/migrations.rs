@@ -29,6 +29,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0006_individual_plans",
         "c82f2806e8cec7863f68e9871d99236899c5f48734b7f446f9a7c24e027e7300",
     ),
+    (
+        "0008_remark_cycle",
+        "12eb4a6183e06549e6223b6f0d6a9491ecd99d5f6cc6d19be52263cc5e9e6ad2",
+    ),
 ];
 
 #[test]
