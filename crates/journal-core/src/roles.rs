@@ -83,6 +83,13 @@ pub enum Action {
     /// Announce events in the diary (собрания, экскурсии, мероприятия): the administration for
     /// the institution or any group, a curator for their group.
     PublishEvents,
+    /// Write a message to a correspondent: a parent or a student to their teachers and curator (and
+    /// back), staff to staff. Whom exactly is journal-protocol's `Snapshot::message_recipients`;
+    /// the scope is the relation (a teacher's own load, a curator's group, a parent's child).
+    WriteMessage,
+    /// Send an announcement: the administration to the institution or a group, a curator to their
+    /// group.
+    SendAnnouncement,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -121,7 +128,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -150,6 +157,8 @@ impl Action {
         Action::ReadReports,
         Action::ReadDiaryViews,
         Action::PublishEvents,
+        Action::WriteMessage,
+        Action::SendAnnouncement,
     ];
 
     /// Whether the action only reads.
