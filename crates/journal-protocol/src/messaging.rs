@@ -428,9 +428,15 @@ mod tests {
         let r = snap.message_recipients(u(PARENT), today);
         let ids: Vec<UserId> = r.iter().map(|r| r.user_id).collect();
         // S1 is in G1, subgroup 1: loads 1 (A, whole group) and 3 (C, subgroup 1); curator 5.
-        assert!(ids.contains(&u(5)), "the curator of the child's group: {r:?}");
+        assert!(
+            ids.contains(&u(5)),
+            "the curator of the child's group: {r:?}"
+        );
         assert!(ids.contains(&u(1)), "the teacher of the whole group: {r:?}");
-        assert!(ids.contains(&u(3)), "the teacher of the child's subgroup: {r:?}");
+        assert!(
+            ids.contains(&u(3)),
+            "the teacher of the child's subgroup: {r:?}"
+        );
         assert!(!ids.contains(&u(4)), "not the other subgroup's teacher");
         assert!(!ids.contains(&u(2)), "not another group's teacher");
         assert!(!ids.contains(&u(6)), "not the deputy");
@@ -479,8 +485,14 @@ mod tests {
     fn staff_write_to_staff() {
         let snap = sample();
         let today = day(20);
-        assert!(snap.check_message(u(1), u(6), today).is_ok(), "teacher → deputy");
-        assert!(snap.check_message(u(6), u(2), today).is_ok(), "deputy → teacher");
+        assert!(
+            snap.check_message(u(1), u(6), today).is_ok(),
+            "teacher → deputy"
+        );
+        assert!(
+            snap.check_message(u(6), u(2), today).is_ok(),
+            "deputy → teacher"
+        );
         assert!(
             snap.check_message(u(6), u(PARENT), today).is_err(),
             "the deputy writes to parents by announcements"
@@ -489,7 +501,10 @@ mod tests {
             snap.check_message(u(1), u(9), today).is_err(),
             "the social pedagogue works on paper"
         );
-        assert!(snap.check_message(u(1), u(1), today).is_err(), "not to oneself");
+        assert!(
+            snap.check_message(u(1), u(1), today).is_err(),
+            "not to oneself"
+        );
         assert!(
             snap.check_message(u(1), UserId(uid(12345)), today).is_err(),
             "nobody outside the institution"
@@ -506,7 +521,9 @@ mod tests {
             students: false,
             parents: true,
         };
-        assert!(snap.check_announcement(u(6), &Audience::Institution).is_ok());
+        assert!(snap
+            .check_announcement(u(6), &Audience::Institution)
+            .is_ok());
         assert!(snap.check_announcement(u(6), &group(g2)).is_ok());
         assert!(snap.check_announcement(u(5), &group(g1)).is_ok());
         assert_eq!(
@@ -514,7 +531,9 @@ mod tests {
             Err(MessageRefusal::NotYourAudience),
             "a curator announces to their own group only"
         );
-        assert!(snap.check_announcement(u(5), &Audience::Institution).is_err());
+        assert!(snap
+            .check_announcement(u(5), &Audience::Institution)
+            .is_err());
         assert!(snap.check_announcement(u(1), &group(g1)).is_err());
         assert!(snap.check_announcement(u(PARENT), &group(g1)).is_err());
         let keys = snap.audience_keys(u(PARENT), day(20));
@@ -536,13 +555,16 @@ mod tests {
     fn a_correction_request_goes_to_the_curator() {
         let snap = sample();
         let today = day(20);
-        assert!(snap.check_correction_request(u(PARENT), u(5), today).is_ok());
+        assert!(snap
+            .check_correction_request(u(PARENT), u(5), today)
+            .is_ok());
         assert_eq!(
             snap.check_correction_request(u(PARENT), u(1), today),
             Err(MessageRefusal::CorrectionNotToCurator)
         );
         assert!(
-            snap.check_correction_request(u(STUDENT), u(5), today).is_err(),
+            snap.check_correction_request(u(STUDENT), u(5), today)
+                .is_err(),
             "a parent's request"
         );
     }

@@ -33,6 +33,7 @@ pub mod individual_plan_routes;
 pub mod init;
 pub mod institution_routes;
 pub mod merge;
+pub mod message_routes;
 pub mod metrics;
 pub mod policy_routes;
 pub mod print_routes;

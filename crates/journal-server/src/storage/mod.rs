@@ -5,6 +5,7 @@
 pub mod contacts;
 pub mod diary;
 pub mod events;
+pub mod messages;
 pub mod postgres;
 mod reopenings;
 pub mod sqlite;
@@ -64,7 +65,12 @@ pub struct AdminAction {
 /// threads and make every multi-row change atomic.
 #[async_trait]
 pub trait Storage:
-    diary::DiaryStorage + events::EventStorage + contacts::ContactStorage + Send + Sync
+    diary::DiaryStorage
+    + events::EventStorage
+    + contacts::ContactStorage
+    + messages::MessageStorage
+    + Send
+    + Sync
 {
     /// "sqlite" or "postgres": what a backup's manifest names (a backup restores into the same).
     fn backend(&self) -> &'static str;
