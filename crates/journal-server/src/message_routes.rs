@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
-use journal_core::UserId;
+use journal_core::{Role, UserId};
 use journal_protocol::{MessageRefusal, Snapshot, User};
 use serde::{Deserialize, Serialize};
 
@@ -316,6 +316,69 @@ fn reply_check(c: &Caller, t: &Thread) -> Result<(), ApiError> {
     }
 }
 
+/// The e-mail addresses the server keeps for a user: a parent's kept for each child, a student's
+/// own (the contacts, `contact_routes`).
+async fn emails_of(
+    state: &AppState,
+    c: &Caller,
+    inst: journal_core::InstitutionId,
+    user: UserId,
+) -> Vec<String> {
+    use crate::storage::contacts::ContactOf;
+    let Some(u) = c.snap.users.iter().find(|u| u.id == user) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for g in &u.grants {
+        let (Some(student), true) = (g.student_id, matches!(g.role, Role::Parent | Role::Student))
+        else {
+            continue;
+        };
+        let whose = if g.role == Role::Parent {
+            ContactOf::Parent(user)
+        } else {
+            ContactOf::Student
+        };
+        // A failed read only means no notice: the message itself is kept.
+        let rows = state
+            .storage
+            .contacts_of(inst, student)
+            .await
+            .unwrap_or_default();
+        for r in rows
+            .into_iter()
+            .filter(|r| r.of == whose && !r.email.is_empty())
+        {
+            if !out.contains(&r.email) {
+                out.push(r.email);
+            }
+        }
+    }
+    out
+}
+
+/// E-mail notices of a new message to the other side of a personal thread, where the server keeps
+/// their address and `serve --smtp` is set; sent in the background.
+async fn notify(state: &AppState, c: &Caller, inst: journal_core::InstitutionId, t: &Thread) {
+    let Some(smtp) = state.config.smtp.as_ref() else {
+        return;
+    };
+    if t.kind == ThreadKind::Announcement {
+        return;
+    }
+    let other = if t.author_id == c.user.id {
+        match t.addressee.parse::<uuid::Uuid>() {
+            Ok(id) => UserId(id),
+            Err(_) => return,
+        }
+    } else {
+        t.author_id
+    };
+    for email in emails_of(state, c, inst, other).await {
+        crate::notice::spawn(smtp, email, c.user.full_name.clone());
+    }
+}
+
 async fn view_of(
     state: &AppState,
     auth: &Authenticated,
@@ -538,7 +601,11 @@ async fn start(
         created_at: now,
     };
     let id = thread.id;
-    state.storage.create_thread(inst, thread, text).await?;
+    state
+        .storage
+        .create_thread(inst, thread.clone(), text)
+        .await?;
+    notify(&state, &c, inst, &thread).await;
     Ok((
         StatusCode::CREATED,
         Json(view_of(&state, &auth, &c, id).await?),
@@ -591,6 +658,7 @@ async fn reply(
         .storage
         .add_message(inst, t.id, c.user.id, text, state.config.now())
         .await?;
+    notify(&state, &c, inst, &t).await;
     Ok((
         StatusCode::CREATED,
         Json(view_of(&state, &auth, &c, id).await?),

@@ -335,4 +335,156 @@ async fn a_parent_and_the_curator_write_to_each_other(b: Backend) {
     assert_eq!(st, 201, "replies are not bounded");
 }
 
-conformance!(a_parent_and_the_curator_write_to_each_other);
+/// A small SMTP server on 127.0.0.1: takes every mail it is given and hands its envelope
+/// recipient and data on the channel.
+async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<(String, String)>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("the sink listens");
+    let port = listener.local_addr().expect("the sink's port").port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink\r\n").await;
+                let (mut rcpt, mut data, mut in_data) = (String::new(), String::new(), false);
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            let _ = tx.send((rcpt.clone(), std::mem::take(&mut data)));
+                            let _ = write.write_all(b"250 kept\r\n").await;
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let answer: &[u8] = if upper.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if upper.starts_with("EHLO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        if upper.starts_with("RCPT TO:") {
+                            rcpt = line[8..].trim().trim_matches(['<', '>']).to_string();
+                        }
+                        b"250 ok\r\n"
+                    };
+                    let _ = write.write_all(answer).await;
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+async fn a_new_message_sends_an_email_notice(b: Backend) {
+    let (port, mut mails) = smtp_sink().await;
+    let config = journal_server::ServerConfig {
+        smtp: Some(journal_server::notice::Smtp {
+            url: format!("smtp://127.0.0.1:{port}"),
+            from: "journal@college.example".into(),
+        }),
+        ..crate::support::test_config()
+    };
+    let s = TestServer::start_with(b, config).await;
+    let curator_id = s.user("curator");
+    let parent_user = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.login == "parent")
+        .expect("the demo parent")
+        .clone();
+    let child = parent_user
+        .grants
+        .iter()
+        .find(|g| g.role == Role::Parent)
+        .and_then(|g| g.student_id)
+        .expect("the demo parent has a child");
+    let (parent, curator) = (s.device("parent").await, s.device("curator").await);
+    // The curator keeps the parent's e-mail (the contacts).
+    let resp = s
+        .client
+        .put(s.url(&format!(
+            "/students/{}/parents/{}",
+            child.0, parent_user.id.0
+        )))
+        .header(
+            journal_server::dto::PROTOCOL_HEADER,
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
+        .bearer_auth(&curator.token)
+        .json(&json!({"relation": "мать", "email": "mama@example.ru"}))
+        .send()
+        .await
+        .expect("the contacts request reaches the server");
+    assert_eq!(resp.status(), 200, "the curator saves the parent's e-mail");
+
+    // The parent writes: the curator has no address kept, so no notice.
+    let (st, started) = call(
+        &s,
+        &parent,
+        "/messages",
+        Some(
+            json!({"kind": "message", "to": curator_id, "subject": "Справка о болезни",
+            "body": "Диагноз и подробности — только в журнале"}),
+        ),
+    )
+    .await;
+    assert_eq!(st, 201, "{started}");
+    let thread = started["id"].as_str().unwrap_or_default().to_string();
+    // The curator answers: the parent gets a notice with the curator's name, nothing of the text.
+    let (st, answered) = call(
+        &s,
+        &curator,
+        &format!("/messages/{thread}/replies"),
+        Some(json!({"body": "Справку примем, подробности при встрече"})),
+    )
+    .await;
+    assert_eq!(
+        st, 201,
+        "the answer is kept whatever the mail does: {answered}"
+    );
+    let (to, data) = tokio::time::timeout(std::time::Duration::from_secs(30), mails.recv())
+        .await
+        .expect("the notice reaches the SMTP sink")
+        .expect("the sink is open");
+    assert_eq!(
+        to, "mama@example.ru",
+        "the notice goes to the parent's address"
+    );
+    let curator_name = &s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.id == curator_id)
+        .expect("the curator")
+        .full_name;
+    assert!(
+        data.contains(curator_name.as_str()) && data.contains("Новое сообщение"),
+        "the notice names the sender and says «Новое сообщение»: {data}"
+    );
+    assert!(
+        !data.contains("Справк") && !data.contains("Диагноз"),
+        "the notice carries neither the subject nor the text: {data}"
+    );
+    assert!(
+        mails.try_recv().is_err(),
+        "one notice only: the curator has no address kept"
+    );
+}
+
+conformance!(
+    a_parent_and_the_curator_write_to_each_other,
+    a_new_message_sends_an_email_notice
+);
