@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_individual_plans",
         include_str!("../migrations/0006_individual_plans.sql"),
     ),
+    (
+        "0007_pending_messages",
+        include_str!("../migrations/0007_pending_messages.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
