@@ -740,7 +740,7 @@ pub struct MessageThread {
     pub subject: String,
     /// The correspondent's name or the announcement's audience.
     pub with: String,
-    pub unread: i64,
+    pub unread: u32,
     #[ts(type = "string")]
     pub last_at: chrono::DateTime<chrono::Utc>,
 }
@@ -749,6 +749,6 @@ pub struct MessageThread {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MessagesView {
     pub threads: Vec<MessageThread>,
-    pub unread: i64,
+    pub unread: u32,
     pub waiting: u32,
 }

@@ -11,4 +11,4 @@ kind: string, subject: string,
 /**
  * The correspondent's name or the announcement's audience.
  */
-with: string, unread: bigint, last_at: string, };
+with: string, unread: number, last_at: string, };

@@ -4,4 +4,4 @@ import type { MessageThread } from "./MessageThread";
 /**
  * The app's «Сообщения»: the threads and the unread total (online), and what waits to be sent.
  */
-export type MessagesView = { threads: Array<MessageThread>, unread: bigint, waiting: number, };
+export type MessagesView = { threads: Array<MessageThread>, unread: number, waiting: number, };

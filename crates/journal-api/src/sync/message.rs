@@ -12,7 +12,7 @@ const MAX_SUBJECT: usize = 200;
 #[derive(Debug, serde::Deserialize)]
 struct ThreadList {
     threads: Vec<MessageThread>,
-    unread: i64,
+    unread: u32,
 }
 
 /// Codes after which a waiting message stays for the next sync: the server was not reached or the
