@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use journal_protocol::{OpOutcome, Snapshot, PROTOCOL_VERSION};
 use journal_server::dto::PROTOCOL_HEADER;
-use journal_server::{AppState, PostgresStorage, ServerConfig, SqliteStorage, Storage};
+use journal_server::{PostgresStorage, SqliteStorage, Storage};
 
 use crate::reports_suite::{remap, scaled};
-use crate::server_suite::{ingest, ops_for, p95_ms, today, Server, INGEST_OPS_POSTGRES};
+use crate::server_suite::{ingest, ops_for, p95_ms, serve, today, Server, INGEST_OPS_POSTGRES};
 
 const SCALES: [u32; 3] = [1, 5, 10];
 const SNAPSHOT_RUNS: usize = 3;
@@ -43,26 +43,6 @@ fn institution(demo: &Snapshot, times: u32, j: u32) -> anyhow::Result<Snapshot> 
     s.institution.name = format!("{} ({times}×)", s.institution.name);
     s.institution.short_name = format!("{} ({times}×)", s.institution.short_name);
     Ok(s)
-}
-
-async fn serve(storage: Arc<dyn Storage>, snapshot: Snapshot) -> anyhow::Result<Server> {
-    let now = today().and_hms_opt(15, 0, 0).context("time")?;
-    let config = ServerConfig {
-        clock: Arc::new(move || now),
-        ..ServerConfig::default()
-    };
-    let app = journal_server::app(AppState::new(storage, config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(Server {
-        base: format!("http://{addr}/api/v1"),
-        client: reqwest::Client::new(),
-        snapshot,
-        _dir: tempfile::tempdir()?,
-    })
 }
 
 async fn sqlite_figures() -> anyhow::Result<Vec<(String, f64, String)>> {
@@ -91,7 +71,7 @@ async fn sqlite_figures() -> anyhow::Result<Vec<(String, f64, String)>> {
         // The first sign-in, each time on a server that has read nothing yet.
         let mut runs = Vec::new();
         for _ in 0..SNAPSHOT_RUNS {
-            let server = serve(storage.clone(), snap.clone()).await?;
+            let server = serve(storage.clone(), snap.clone(), tempfile::tempdir()?).await?;
             let device = server.device(&teacher).await?;
             let t = Instant::now();
             let resp = server
@@ -114,7 +94,7 @@ async fn sqlite_figures() -> anyhow::Result<Vec<(String, f64, String)>> {
             "s".into(),
         ));
         // Marks pushed by the teacher, then pulled again and again.
-        let server = serve(storage.clone(), snap.clone()).await?;
+        let server = serve(storage.clone(), snap.clone(), tempfile::tempdir()?).await?;
         let mut device = server.device(&teacher).await?;
         let cells = server.cells_of(&teacher)?;
         let ops = ops_for(&mut device, &cells, PUSHED, 0)?;

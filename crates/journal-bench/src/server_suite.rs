@@ -65,6 +65,18 @@ async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Res
         journal_demo::DEMO_PASSWORD,
     )
     .await?;
+    // reqwest's TLS comes without a provider in this build (journal-api's choice).
+    journal_server::tls::install_ring_provider();
+    serve(storage, snapshot, dir).await
+}
+
+/// A server over `storage` on a free loopback port, its clock at 15:00 UTC of [`today`];
+/// `snapshot` is what its clients are told the institution holds.
+pub(crate) async fn serve(
+    storage: Arc<dyn Storage>,
+    snapshot: Snapshot,
+    dir: tempfile::TempDir,
+) -> anyhow::Result<Server> {
     let now = today().and_hms_opt(15, 0, 0).context("time")?;
     let config = ServerConfig {
         clock: Arc::new(move || now),
@@ -74,20 +86,14 @@ async fn start(storage: Arc<dyn Storage>, dir: tempfile::TempDir) -> anyhow::Res
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        let _ = axum_serve(listener, app).await;
+        let _ = axum::serve(listener, app).await;
     });
-    // reqwest's TLS comes without a provider in this build (journal-api's choice).
-    journal_server::tls::install_ring_provider();
     Ok(Server {
         base: format!("http://{addr}/api/v1"),
         client: reqwest::Client::new(),
         snapshot,
         _dir: dir,
     })
-}
-
-async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, app).await
 }
 
 pub(crate) struct Device {

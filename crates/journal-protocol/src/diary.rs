@@ -147,6 +147,8 @@ pub struct DiaryAcknowledgement {
     pub parent_id: UserId,
     pub parent_name: String,
     /// UTC.
+    // A local date-time without an offset on the wire (local date-time).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$"))]
     pub at: NaiveDateTime,
 }
 

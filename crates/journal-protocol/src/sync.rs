@@ -59,8 +59,12 @@ pub struct Change {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub device_id: DeviceId,
     /// When the author made the edit, by the device's clock (institution local time).
+    // A local date-time without an offset on the wire (local date-time).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$"))]
     pub device_time: NaiveDateTime,
     /// When the server accepted it, UTC.
+    // A local date-time without an offset on the wire (local date-time).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$"))]
     pub server_time: NaiveDateTime,
     /// journal-protocol `OpPayload`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]

@@ -126,9 +126,15 @@ pub struct ClockSkew {
     pub device_id: Option<String>,
     pub user_id: Option<String>,
     /// UTC, when the server received the push.
+    // Without an offset on the wire (local date-time).
+    #[schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$")]
     pub server_time: NaiveDateTime,
     /// The device's and the server's clocks, institution local time.
+    // Without an offset on the wire (local date-time).
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$")]
     pub device_clock: Option<NaiveDateTime>,
+    // Without an offset on the wire (local date-time).
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$")]
     pub server_local: Option<NaiveDateTime>,
     /// Device minus server; negative: the device's clock is late.
     pub skew_seconds: i64,

@@ -4,7 +4,6 @@
 //! The sync bodies (push, pull) are journal-protocol's, shared with the client; they are re-exported
 //! here so the whole API's bodies are in one place.
 
-use chrono::NaiveDateTime;
 use journal_core::{DeviceId, Role, UserId};
 use journal_protocol::{RoleGrant, Snapshot};
 use serde::{Deserialize, Serialize};
@@ -55,7 +54,7 @@ pub struct UserInfo {
 pub struct LoginResponse {
     pub token: String,
     /// UTC.
-    pub expires_at: NaiveDateTime,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
     pub user: UserInfo,
 }
 

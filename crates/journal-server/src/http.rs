@@ -400,7 +400,7 @@ async fn login(
     }
     Ok(Json(LoginResponse {
         token,
-        expires_at,
+        expires_at: chrono::DateTime::from_naive_utc_and_offset(expires_at, chrono::Utc),
         user: user_info(&account),
     })
     .into_response())

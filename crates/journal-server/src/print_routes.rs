@@ -77,6 +77,8 @@ pub struct PrintVerifyResponse {
     pub request: serde_json::Value,
     pub title: String,
     /// When it was printed (local time of the institution or device that printed it).
+    // Without an offset on the wire (local date-time).
+    #[schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$")]
     pub generated_at: NaiveDateTime,
     pub printed_pages: u32,
     pub current_pages: u32,

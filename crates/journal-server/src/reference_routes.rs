@@ -809,11 +809,17 @@ mod tests {
             check_name_text("Математика", "Название").is_ok(),
             "a plain name"
         );
-        for bad in ["", "  ", "Мате\u{0007}матика", "Физика\u{E000}", "a\tb"] {
+        for (bad, code) in [
+            ("", "invalid_name"),
+            ("  ", "invalid_name"),
+            ("Мате\u{0007}матика", "forbidden_character"),
+            ("Физика\u{E000}", "forbidden_character"),
+            ("a\tb", "forbidden_character"),
+        ] {
             assert_eq!(
                 check_name_text(bad, "Название").err().map(|e| e.code),
-                Some("invalid_name".to_string()),
-                "{bad:?} is refused"
+                Some(code.to_string()),
+                "{bad:?} is refused as {code}"
             );
         }
     }

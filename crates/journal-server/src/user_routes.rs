@@ -42,7 +42,7 @@ pub struct UserListItem {
     /// Whether the user may sign in.
     pub active: bool,
     /// When the user was deactivated (UTC).
-    pub deactivated_at: Option<NaiveDateTime>,
+    pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether a password is set (an imported user has none until the administrator sets one).
     pub has_password: bool,
     /// The user has not yet changed the password the administrator gave.
@@ -118,7 +118,9 @@ async fn list_users(
                 roles,
                 grants: r.user.grants,
                 active: r.deactivated_at.is_none(),
-                deactivated_at: r.deactivated_at,
+                deactivated_at: r
+                    .deactivated_at
+                    .map(|t| chrono::DateTime::from_naive_utc_and_offset(t, chrono::Utc)),
                 has_password: r.has_password,
                 must_change_password: r.must_change_password,
             }

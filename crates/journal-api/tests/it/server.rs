@@ -140,6 +140,13 @@ impl TestServer {
             rusqlite::params![inst, load_id, period_id, data.to_string()],
         )
         .expect("the lock row is written");
+        // As every write of the server does, the change raises the institution's version (its
+        // snapshot cache keys on it): here the reference_version, as a lock is not an op here.
+        conn.execute(
+            "UPDATE institutions SET reference_version = reference_version + 1 WHERE id = ?1",
+            rusqlite::params![inst],
+        )
+        .expect("the version is raised");
     }
 
     /// Changes recorded on the server for a lesson's cells (server-side truth).
