@@ -6,6 +6,7 @@
 pub mod diary;
 pub mod messaging;
 pub mod op;
+pub mod rollover;
 pub mod snapshot;
 pub mod sync;
 

@@ -41,6 +41,7 @@ pub mod print_routes;
 pub mod readiness_routes;
 pub mod reference_routes;
 pub mod report_routes;
+pub mod rollover_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;

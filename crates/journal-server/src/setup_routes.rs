@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::reference_routes::routes())
         .merge(crate::curriculum_routes::routes())
         .merge(crate::individual_plan_routes::routes())
+        .merge(crate::rollover_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -41,4 +42,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::reference_routes::ReferenceApiDoc::openapi())
         .merge_from(crate::curriculum_routes::CurriculumApiDoc::openapi())
         .merge_from(crate::individual_plan_routes::IndividualPlanApiDoc::openapi())
+        .merge_from(crate::rollover_routes::RolloverApiDoc::openapi())
 }

@@ -201,6 +201,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/admin/clock-skews"
                 | "/admin/users"
                 | "/admin/year"
+                | "/admin/year/rollover/plan"
                 | "/admin/groups"
                 | "/admin/institution"
                 | "/admin/students"

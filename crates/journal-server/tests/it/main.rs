@@ -63,6 +63,7 @@ mod pull_matches_snapshot;
 mod reference_version;
 mod reopen;
 mod reports;
+mod rollover;
 mod seen;
 mod suggestions;
 mod support;
@@ -305,6 +306,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users/{id}/deactivate",
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/year",
+        "/api/v1/admin/year/rollover/plan",
         "/api/v1/admin/groups",
         "/api/v1/admin/institution",
         "/api/v1/admin/logins/slips",
