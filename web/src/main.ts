@@ -18,6 +18,7 @@ import { controlScreen, reportsScreen } from "./reports";
 import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 import { eventsScreen } from "./events";
 import { contactsScreen } from "./contacts";
+import { messagesScreen, showUnread } from "./messages";
 
 export interface Screen {
   path: string;
@@ -57,6 +58,7 @@ const SCREENS: Screen[] = [
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/events", title: "События", render: eventsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/contacts", title: "Контакты", render: contactsScreen, roles: ["curator", "deputy", "admin"] },
+  { path: "/messages", title: "Сообщения", render: messagesScreen, roles: EVERYONE },
   // Other roles' screens go before this one: a user's first allowed screen is their start page.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
 ];
@@ -138,6 +140,7 @@ function renderNav(current: string): void {
   for (const s of screens) {
     const a = link(s.path, s.title, `nav-${s.path === "/" ? "readiness" : s.path.slice(1)}`);
     if (s.path === current) a.setAttribute("aria-current", "page");
+    if (s.path === "/messages") void showUnread(a);
     list.append(h("li", {}, a));
   }
   nav.append(list);

@@ -21,6 +21,9 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     ApiError::export_all_to(dir)?;
     UserInfo::export_all_to(dir)?;
     SuggestionReceipt::export_all_to(dir)?;
+    MessageReceipt::export_all_to(dir)?;
+    MessageThread::export_all_to(dir)?;
+    MessagesView::export_all_to(dir)?;
     SupportView::export_all_to(dir)?;
     LessonSummary::export_all_to(dir)?;
     LessonDetail::export_all_to(dir)?;

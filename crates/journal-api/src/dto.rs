@@ -735,3 +735,38 @@ pub struct SupportView {
     pub email: String,
     pub hours: String,
 }
+
+/// What became of a message («Сообщения») written in the app.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MessageReceipt {
+    /// The server took it (and every other one waiting).
+    pub sent: bool,
+    /// Messages still waiting in this copy: the next sync sends them.
+    pub waiting: u32,
+    /// Messages the server refused for good (e.g. the addressee no longer teaches the group): with
+    /// the server's words; they are not kept.
+    pub refused: Vec<String>,
+}
+
+/// A thread in the app's «Сообщения», as the server lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MessageThread {
+    #[ts(type = "string")]
+    pub id: uuid::Uuid,
+    /// "message", "correction_request" or "announcement".
+    pub kind: String,
+    pub subject: String,
+    /// The correspondent's name or the announcement's audience.
+    pub with: String,
+    pub unread: u32,
+    #[ts(type = "string")]
+    pub last_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The app's «Сообщения»: the threads and the unread total (online), and what waits to be sent.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MessagesView {
+    pub threads: Vec<MessageThread>,
+    pub unread: u32,
+    pub waiting: u32,
+}

@@ -16,6 +16,7 @@
 //! interrupted at any point: the next sync pushes what is still pending (the server answers
 //! `duplicate` for what it already has) and pulls from the last stored cursor.
 
+mod message;
 mod suggestion;
 use crate::layout::DataDir;
 use crate::{ApiError, Journal};
@@ -835,6 +836,9 @@ impl Journal {
         // Suggestions written offline go with the sync; one the server did not take stays for the
         // next (the journal's sync is not failed by it).
         let _ = self.send_pending_suggestions();
+        // Messages likewise; one the server refuses for good (the addressee no longer teaches the
+        // group) is dropped: whom one may write to is the server's rule.
+        let _ = self.send_pending_messages();
         report.pending = self.store.counts()?.pending_ops;
         report.open_conflicts = self.store.counts()?.open_conflicts;
         Ok(report)

@@ -126,6 +126,32 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             | ReadReports
             | ReadRemarks
     );
+    // Correspondence is not journal work: its own table, by the relation the scope names.
+    match action {
+        WriteMessage => {
+            return match role {
+                Role::Student => scope == Scope::OwnRecord,
+                Role::Parent => scope == Scope::ChildRecord,
+                Role::Teacher => matches!(scope, Scope::OwnLoad | Scope::Institution),
+                Role::Curator => {
+                    matches!(scope, Scope::OwnLoad | Scope::OwnGroup | Scope::Institution)
+                }
+                // 001 п. 4.12: the social pedagogue works on paper; the inspector is from outside.
+                Role::SocialPedagogue | Role::Inspector => false,
+                _ => scope == Scope::Institution,
+            };
+        }
+        SendAnnouncement => {
+            return match role {
+                Role::Admin | Role::Director | Role::Deputy => {
+                    matches!(scope, Scope::OwnGroup | Scope::Institution)
+                }
+                Role::Curator => scope == Scope::OwnGroup,
+                _ => false,
+            };
+        }
+        _ => {}
+    }
     let reads = action.is_read();
     let supervisor = || {
         reads
@@ -273,6 +299,8 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::ReadReports => "просматривать отчёты",
         Action::ReadDiaryViews => "видеть, кто из родителей не открывал дневник",
         Action::PublishEvents => "объявлять события в дневнике",
+        Action::WriteMessage => "писать сообщения",
+        Action::SendAnnouncement => "отправлять объявления",
     }
 }
 
@@ -750,7 +778,8 @@ mod tests {
             let yes = allowed(role, action, scope, &policy);
             // 004 п. 6: «Категорически запрещается допускать обучающихся к работе с электронным журналом».
             if matches!(role, Role::Student | Role::Parent | Role::Inspector) {
-                prop_assert!(!yes || action.is_read(), "{role:?} only reads");
+                prop_assert!(!yes || action.is_read() || action == Action::WriteMessage,
+                    "{role:?} only reads (and writes messages to their teachers)");
             }
             // Journal content is written in own loads, or by supervisors only where the policy says so.
             if yes && action.edits_journal() {

@@ -127,6 +127,13 @@ pub enum Action {
     /// Read «Замечания по ведению журнала»: the teacher of the load, the curator of the group, the
     /// administration and the control group; a department head those of their department.
     ReadRemarks,
+    /// Write a message to a correspondent: a parent or a student to their teachers and curator (and
+    /// back), staff to staff. Whom exactly is journal-protocol's `Snapshot::message_recipients`;
+    /// the scope is the relation (a teacher's own load, a curator's group, a parent's child).
+    WriteMessage,
+    /// Send an announcement: the administration to the institution or a group, a curator to their
+    /// group.
+    SendAnnouncement,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -167,7 +174,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 31] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -197,6 +204,8 @@ impl Action {
         Action::ReadDiaryViews,
         Action::PublishEvents,
         Action::ReadRemarks,
+        Action::WriteMessage,
+        Action::SendAnnouncement,
     ];
 
     /// Whether the action only reads.

@@ -4,12 +4,14 @@
 //! Plain serde DTOs over journal-core's domain types; no IO.
 
 pub mod diary;
+pub mod messaging;
 pub mod op;
 pub mod rollover;
 pub mod snapshot;
 pub mod sync;
 
 pub use diary::*;
+pub use messaging::*;
 pub use op::*;
 pub use snapshot::*;
 pub use sync::*;

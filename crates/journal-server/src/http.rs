@@ -47,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::event_routes::routes())
         .merge(crate::contact_routes::routes())
         .merge(crate::remark_routes::routes())
+        .merge(crate::message_routes::routes())
         .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -699,7 +700,8 @@ pub fn openapi_document() -> serde_json::Value {
         .merge_from(crate::diary_routes::DiaryApiDoc::openapi())
         .merge_from(crate::event_routes::EventApiDoc::openapi())
         .merge_from(crate::contact_routes::ContactApiDoc::openapi())
-        .merge_from(crate::remark_routes::RemarkApiDoc::openapi());
+        .merge_from(crate::remark_routes::RemarkApiDoc::openapi())
+        .merge_from(crate::message_routes::MessageApiDoc::openapi());
     let mut value = serde_json::to_value(doc).unwrap_or_default();
     shared_contract(&mut value);
     value

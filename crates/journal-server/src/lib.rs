@@ -33,7 +33,9 @@ pub mod individual_plan_routes;
 pub mod init;
 pub mod institution_routes;
 pub mod merge;
+pub mod message_routes;
 pub mod metrics;
+pub mod notice;
 pub mod policy_routes;
 pub mod print_routes;
 pub mod readiness_routes;
@@ -91,6 +93,8 @@ pub struct ServerConfig {
     /// The address people sign in at, printed on login slips (`serve --public-url`); without it,
     /// the address the console was opened at.
     pub public_url: Option<String>,
+    /// Where e-mail notices of new messages go out (`serve --smtp`); `None`: no notices.
+    pub smtp: Option<notice::Smtp>,
 }
 
 impl ServerConfig {
@@ -116,6 +120,7 @@ impl Default for ServerConfig {
             backup_dir: None,
             backup_key: None,
             public_url: None,
+            smtp: None,
         }
     }
 }

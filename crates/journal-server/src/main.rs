@@ -110,6 +110,18 @@ enum Command {
         /// the address the console was opened at).
         #[arg(long, value_name = "URL", env = "JOURNAL_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The mail server for e-mail notices of new messages: `smtp://host:25`,
+        /// `smtp://user:password@host:587?tls=required`, `smtps://host`. Without it, no notices.
+        #[arg(long, value_name = "URL", env = "JOURNAL_SMTP")]
+        smtp: Option<String>,
+        /// The notices' sender address.
+        #[arg(
+            long,
+            value_name = "ADDRESS",
+            env = "JOURNAL_SMTP_FROM",
+            default_value = "journal@localhost"
+        )]
+        smtp_from: String,
     },
     /// Audit log commands.
     Audit {
@@ -396,6 +408,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             backup_keep,
             backup_key,
             public_url,
+            smtp,
+            smtp_from,
         } => {
             // The certificate is checked before the port is taken: a bad one stops the start.
             let tls = match (&tls_cert, &tls_key) {
@@ -416,6 +430,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 backup_dir: backup_dirs.first().cloned(),
                 backup_key: backup_key.clone(),
                 public_url,
+                smtp: smtp.map(|url| journal_server::notice::Smtp {
+                    url,
+                    from: smtp_from,
+                }),
                 ..ServerConfig::default()
             };
             if let Some(date) = today {

@@ -10,6 +10,7 @@ mod codec;
 mod error;
 mod export;
 mod import;
+mod message;
 mod outbox;
 mod query;
 mod reference;
@@ -19,6 +20,7 @@ mod schema;
 mod suggestion;
 
 pub use error::StoreError;
+pub use message::PendingMessage;
 pub use outbox::{OpState, OutboxCheck};
 pub use query::*;
 pub use remote::RemoteChange;

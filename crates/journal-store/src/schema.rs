@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0006_individual_plans.sql"),
     ),
     (
+        "0007_pending_messages",
+        include_str!("../migrations/0007_pending_messages.sql"),
+    ),
+    (
         "0008_remark_cycle",
         include_str!("../migrations/0008_remark_cycle.sql"),
     ),

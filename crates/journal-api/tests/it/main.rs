@@ -10,6 +10,7 @@ mod https;
 mod identical;
 mod kill_client;
 mod makeup;
+mod messages;
 mod print;
 mod proxy;
 mod reads;

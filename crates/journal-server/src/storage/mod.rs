@@ -5,6 +5,7 @@
 pub mod contacts;
 pub mod diary;
 pub mod events;
+pub mod messages;
 pub mod postgres;
 pub mod remarks;
 mod reopenings;
@@ -69,6 +70,7 @@ pub trait Storage:
     + events::EventStorage
     + contacts::ContactStorage
     + remarks::RemarkStorage
+    + messages::MessageStorage
     + Send
     + Sync
 {

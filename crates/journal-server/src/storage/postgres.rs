@@ -40,6 +40,7 @@ mod contacts;
 mod diary;
 mod events;
 mod institution_setup;
+mod messages;
 mod reference;
 mod remarks;
 mod setup;
@@ -55,6 +56,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0009_diary.sql"),
     include_str!("migrations/pg_0016_events.sql"),
     include_str!("migrations/pg_0017_contacts.sql"),
+    include_str!("migrations/pg_0014_messages.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2585,6 +2587,7 @@ mod tests {
             "849b658d67d0ba666671e9d4b5ece9129d887633e9733d13e80904197ddb3ad4",
             "721be700c002737c300b583746d59ccbad528df4ced7e31a41530821fb7af5cd",
             "b630127b6208b3eca177bb846605dd2a5406c64b690e4afd33c0d6ca509c7c4a",
+            "2992bce402b4ed4904556f25b3a3b5210cd5b8f601971e3824d8974bc2a1f8c7",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

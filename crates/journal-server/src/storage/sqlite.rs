@@ -34,6 +34,7 @@ mod contacts;
 mod diary;
 mod events;
 mod institution_setup;
+mod messages;
 mod reference;
 mod remarks;
 mod setup;
@@ -49,6 +50,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0009_diary.sql"),
     include_str!("migrations/0016_events.sql"),
     include_str!("migrations/0017_contacts.sql"),
+    include_str!("migrations/0014_messages.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2648,6 +2650,7 @@ mod tests {
             PINNED_0009,
             PINNED_0016,
             PINNED_0017,
+            PINNED_0014,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2673,4 +2676,5 @@ mod tests {
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
     const PINNED_0016: &str = "87e0d556755a45567bc8f786a8388cb0552378a0058fa35c151257d0f1dcd8fb";
     const PINNED_0017: &str = "14d210b26f3146263053a5de3c6dd23319de61484206a2dbfa1710d292475eef";
+    const PINNED_0014: &str = "81eae1055d5eef328bb6133bb9e4684b0d88ec5b92bfca61862fdbdf166a914b";
 }

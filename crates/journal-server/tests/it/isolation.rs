@@ -80,6 +80,27 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     assert_eq!(resp.status(), 201, "A's administrator announces an event");
     let event: Value = resp.json().await.expect("the event");
     let event = event["id"].as_str().unwrap_or_default().to_string();
+    // A thread of A: the demo parent writes to their child's curator.
+    let parent_a = s.device("parent").await;
+    let curator_a = a
+        .users
+        .iter()
+        .find(|u| u.login == "curator")
+        .map(|u| u.id)
+        .expect("the demo curator");
+    let resp = s
+        .post("/messages")
+        .bearer_auth(&parent_a.token)
+        .json(
+            &json!({"kind": "message", "to": curator_a, "subject": "Вопрос группы А",
+            "body": "Текст переписки А"}),
+        )
+        .send()
+        .await
+        .expect("the message request reaches the server");
+    assert_eq!(resp.status(), 201, "A's parent writes to the curator");
+    let thread: Value = resp.json().await.expect("the thread");
+    let thread = thread["id"].as_str().unwrap_or_default().to_string();
 
     let now = today().and_hms_opt(9, 0, 0).unwrap_or_default();
     create_institution(
@@ -147,6 +168,9 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         .unwrap_or_else(|| Uuid::new_v4().to_string());
     secrets.extend(a.remarks.iter().map(|r| r.id.to_string()));
     secrets.push("Собрание группы А".into());
+    secrets.push(thread.clone());
+    secrets.push("Вопрос группы А".into());
+    secrets.push("Текст переписки А".into());
     let before = state_of_a(&s).await;
     let doc: Value = s
         .get("/openapi.json")
@@ -203,7 +227,10 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/help"
                 | "/reports"
                 | "/suggestions"
-                | "/events" => {
+                | "/events"
+                | "/messages"
+                | "/messages/unread"
+                | "/messages/recipients" => {
                     vec![path.trim_start_matches("/api/v1").to_string()]
                 }
                 "/admin/import/{kind}" => [
@@ -247,6 +274,8 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     format!("/remarks?group={group}&teacher={teacher}&status=open"),
                 ],
                 "/remarks/{id}/decision" => vec![format!("/remarks/{remark}/decision")],
+                "/messages/{id}" => vec![format!("/messages/{thread}")],
+                "/messages/{id}/replies" => vec![format!("/messages/{thread}/replies")],
                 "/students/{id}/card" => vec![format!("/students/{student}/card")],
                 "/students/{id}/contacts" => vec![format!("/students/{student}/contacts")],
                 "/students/{id}/parents/{user_id}" => {
@@ -348,6 +377,16 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         "every route was called by each of B's users ({calls} calls)"
     );
     let after = state_of_a(&s).await;
+    let kept = s
+        .storage
+        .thread(
+            a.institution.id,
+            Uuid::parse_str(&thread).unwrap_or_default(),
+        )
+        .await
+        .expect("A's thread reads")
+        .map(|(_, m)| m.len());
+    assert_eq!(kept, Some(1), "A's thread keeps its one message");
     assert_eq!(before.1, after.1, "A's server_seq did not move");
     assert_eq!(before.2, after.2, "A's reference_version did not move");
     assert!(before.0 == after.0, "A's snapshot is unchanged");
@@ -478,6 +517,9 @@ fn body_for(route: &str, a: &Value) -> Value {
         }
         "/events" => json!({"group_id": a["group_id"], "date": a["on"], "title": "Захват"}),
         "/students/{id}/contacts" => json!({"phone": "+7 900 000-00-00"}),
+        "/messages" => json!({"kind": "message", "to": a["teacher_id"], "subject": "Захват",
+            "body": "Захват"}),
+        "/messages/{id}/replies" => json!({"body": "Захват"}),
         "/students/{id}/parents/{user_id}" => {
             json!({"relation": "отец", "phone": "+7 900 000-00-00"})
         }

@@ -50,6 +50,7 @@ mod init_institution;
 mod isolation;
 mod kill_loop;
 mod merge;
+mod messages;
 mod metrics;
 mod names;
 mod offline_revoked;
@@ -328,6 +329,11 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/diary/week",
         "/api/v1/events",
         "/api/v1/events/{id}",
+        "/api/v1/messages",
+        "/api/v1/messages/unread",
+        "/api/v1/messages/recipients",
+        "/api/v1/messages/{id}",
+        "/api/v1/messages/{id}/replies",
         "/api/v1/students/{id}/card",
         "/api/v1/students/{id}/contacts",
         "/api/v1/students/{id}/parents/{user_id}",

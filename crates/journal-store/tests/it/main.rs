@@ -8,6 +8,7 @@ mod encryption;
 mod export;
 mod fixture;
 mod import;
+mod messages;
 mod migrations;
 mod model;
 mod queries;

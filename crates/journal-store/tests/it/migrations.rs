@@ -30,6 +30,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "c82f2806e8cec7863f68e9871d99236899c5f48734b7f446f9a7c24e027e7300",
     ),
     (
+        "0007_pending_messages",
+        "098b54e3cef7f47e7b9d4ddbd1be96c8a7c8da2cf8bb1ee22d5786f5fcf41712",
+    ),
+    (
         "0008_remark_cycle",
         "12eb4a6183e06549e6223b6f0d6a9491ecd99d5f6cc6d19be52263cc5e9e6ad2",
     ),
