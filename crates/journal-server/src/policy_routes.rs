@@ -49,6 +49,8 @@ pub struct PolicyBody {
     pub diary_shows_topics: bool,
     pub parallel_paper_journal: bool,
     pub paper_copy_each_period: bool,
+    /// Days a teacher has to deal with a remark (7 by default).
+    pub remark_deadline_days: u32,
 }
 
 /// A refused policy: the error body with the field it concerns, so the console shows it there.
@@ -338,6 +340,7 @@ mod tests {
             diary_shows_topics: false,
             parallel_paper_journal: false,
             paper_copy_each_period: false,
+            remark_deadline_days: 7,
         })
         .unwrap_or_default();
         let keys = |v: &serde_json::Value| {
