@@ -58,9 +58,10 @@ const SCREENS: Screen[] = [
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/events", title: "События", render: eventsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/contacts", title: "Контакты", render: contactsScreen, roles: ["curator", "deputy", "admin"] },
-  { path: "/messages", title: "Сообщения", render: messagesScreen, roles: EVERYONE },
-  // Other roles' screens go before this one: a user's first allowed screen is their start page.
+  // A user's first allowed screen is their start page: «Пароль и справка» (the role's guide) for a
+  // role with no screen of its own, such as a teacher; «Сообщения», everyone's, comes after it.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
+  { path: "/messages", title: "Сообщения", render: messagesScreen, roles: EVERYONE },
 ];
 
 /** The screens `u` may open, in the menu's order. */
