@@ -69,6 +69,7 @@ pub struct RemarkDecision {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RemarkQuery {
     /// One load.
     pub load: Option<Uuid>,
