@@ -171,12 +171,7 @@ async fn context(
     auth: &Authenticated,
     student: StudentId,
 ) -> Result<(User, std::sync::Arc<Snapshot>), ApiError> {
-    let user = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?
-        .user;
+    let user = crate::http::signed_in_user(state, auth).await?;
     let snap = state
         .snapshots
         .read(state.storage.as_ref(), auth.session.institution_id)

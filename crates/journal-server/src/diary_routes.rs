@@ -158,12 +158,7 @@ fn forbidden(code: &str, message: &str) -> ApiError {
 
 /// The caller's user row with their grants.
 async fn caller(state: &AppState, auth: &Authenticated) -> Result<User, ApiError> {
-    Ok(state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?
-        .user)
+    crate::http::signed_in_user(state, auth).await
 }
 
 /// Whether the user has a diary at all: a student's or a parent's grant.

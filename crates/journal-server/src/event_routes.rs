@@ -205,12 +205,7 @@ pub(crate) async fn student_events(
 }
 
 async fn caller(state: &AppState, auth: &Authenticated) -> Result<User, ApiError> {
-    Ok(state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?
-        .user)
+    crate::http::signed_in_user(state, auth).await
 }
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "diary", security(("bearer" = [])),

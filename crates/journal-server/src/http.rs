@@ -198,6 +198,19 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
+/// The signed-in user's account as it is now (401 if it is gone).
+pub(crate) async fn signed_in_user(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<journal_protocol::User, ApiError> {
+    Ok(state
+        .storage
+        .account_by_id(auth.session.user_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?
+        .user)
+}
+
 /// A request with a valid, unexpired bearer token.
 pub struct Authenticated {
     pub session: Session,

@@ -173,12 +173,7 @@ struct Caller {
 }
 
 async fn caller(state: &AppState, auth: &Authenticated) -> Result<Caller, ApiError> {
-    let user = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?
-        .user;
+    let user = crate::http::signed_in_user(state, auth).await?;
     let snap = state
         .snapshots
         .read(state.storage.as_ref(), auth.session.institution_id)
