@@ -45,7 +45,8 @@ const SCREENS: Screen[] = [
   { path: "/students", title: "Студенты", render: studentsScreen },
   { path: "/loads", title: "Нагрузка", render: loadsScreen },
   { path: "/curriculum", title: "Учебный план", render: curriculumScreen },
-  { path: "/users", title: "Пользователи", render: usersScreen },
+  // HR keeps the staff list here (the server lists and lets them change staff only).
+  { path: "/users", title: "Пользователи", render: usersScreen, roles: ["admin", "hr_officer"] },
   { path: "/import", title: "Импорт", render: importScreen },
   { path: "/backups", title: "Резервные копии", render: backupsScreen },
   { path: "/audit", title: "Журнал действий", render: auditScreen },
@@ -58,6 +59,9 @@ const SCREENS: Screen[] = [
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/events", title: "События", render: eventsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/contacts", title: "Контакты", render: contactsScreen, roles: ["curator", "deputy", "admin"] },
+  // The director assigns the administrator (and the administration) in «Пользователи»; their
+  // start page stays the control, so the line comes after it.
+  { path: "/users", title: "Пользователи", render: usersScreen, roles: ["director"] },
   // A user's first allowed screen is their start page: «Пароль и справка» (the role's guide) for a
   // role with no screen of its own, such as a teacher; «Сообщения», everyone's, comes after it.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },

@@ -25,6 +25,19 @@ export interface RoleGrant {
   role: Role;
   group_id?: Uuid | null;
   student_id?: Uuid | null;
+  /** First day the role is held (YYYY-MM-DD); absent: since always. */
+  from?: string | null;
+  /** Last day the role is held; absent: until changed. */
+  until?: string | null;
+}
+
+/** `GET /admin/users/{id}/grants`: a user's roles with their days. */
+export interface UserGrants {
+  user_id: Uuid;
+  login: string;
+  full_name: string;
+  today: string;
+  grants: (RoleGrant & { in_force: boolean })[];
 }
 
 export interface UserInfo {

@@ -5,7 +5,7 @@ import { ApiFailure, download, getJson, sendJson } from "./api";
 import { button, formView, h, notice, openDialog, saveBlob, table } from "./dom";
 import { go } from "./main";
 import { snapshot } from "./roster";
-import type { Role, RoleGrant, UserListItem } from "./types";
+import type { Role, RoleGrant, UserGrants, UserListItem } from "./types";
 import { ROLE_NAMES, STAFF_ROLES } from "./words";
 
 /** A first password the administrator hands over (the user changes it at the first sign-in). */
@@ -15,11 +15,23 @@ function generatedPassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }
 
-function roleList(u: UserListItem, groups: Map<string, string>): string {
-  return u.grants
-    .map((g) => (g.role === "curator" && g.group_id ? `${ROLE_NAMES.curator} (${groups.get(g.group_id) || "группа"})` : ROLE_NAMES[g.role] || g.role))
-    .filter((x, i, all) => all.indexOf(x) === i)
-    .join(", ");
+/** «01.09.2026» from «2026-09-01». */
+function ruDate(iso: string): string {
+  const [y, m, d] = iso.split("-");
+  return `${d}.${m}.${y}`;
+}
+
+/** A role in words with its days: «Куратор (ИС-21) с 01.09.2026 по 31.12.2026». */
+export function grantWords(g: RoleGrant, groups: Map<string, string>): string {
+  let words = g.role === "curator" && g.group_id ? `${ROLE_NAMES.curator} (${groups.get(g.group_id) || "группа"})` : ROLE_NAMES[g.role] || g.role;
+  if (g.from) words += ` с ${ruDate(g.from)}`;
+  if (g.until) words += ` по ${ruDate(g.until)}`;
+  return words;
+}
+
+function roleList(u: UserListItem, groups: Map<string, string>): HTMLElement {
+  const lines = u.grants.map((g) => grantWords(g, groups)).filter((x, i, all) => all.indexOf(x) === i);
+  return h("span", { "data-testid": `roles-${u.login}` }, ...lines.flatMap((l, i) => (i ? [h("br"), l] : [l])));
 }
 
 export async function usersScreen(main: HTMLElement): Promise<void> {
@@ -50,6 +62,8 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
           title: "",
           cell: (u) => [
             button(u.has_password ? "Сбросить пароль" : "Выдать пароль", () => passwordDialog(u), `password-${u.login}`, "link"),
+            " ",
+            button("Роли", () => grantsDialog(u, groups, snap.groups.map((g) => ({ value: g.id, label: g.name }))), `grants-${u.login}`, "link"),
             " ",
             u.active ? button("Отключить", () => void setActive(u, false), `deactivate-${u.login}`, "link") : button("Включить", () => void setActive(u, true), `reactivate-${u.login}`, "link"),
           ],
@@ -85,13 +99,15 @@ function newUserCard(groups: { value: string; label: string }[]): HTMLElement {
       { name: "login", label: "Логин", required: true },
       { name: "role", label: "Роль", type: "select", value: "teacher", options: STAFF_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] })) },
       { name: "group", label: "Группа куратора", type: "select", options: [{ value: "", label: "— для куратора —" }, ...groups] },
+      { name: "from", label: "Роль с", type: "date", hint: "Пусто — с сегодняшнего дня и без срока" },
       { name: "password", label: "Первый пароль", hint: "Пусто — придумает консоль; пользователь сменит его при первом входе" },
     ],
-    fieldOfCode: { invalid_full_name: "full_name", invalid_login: "login", login_taken: "login", no_roles: "role", password_too_short: "password", unknown_group: "group", curator_group_required: "group" },
+    fieldOfCode: { invalid_full_name: "full_name", invalid_login: "login", login_taken: "login", no_roles: "role", password_too_short: "password", unknown_group: "group", curator_group_required: "group", grant_not_allowed: "role", grant_group_id_required: "group", grant_group_id_unknown: "group", curator_overlap: "group" },
     onSubmit: async (v) => {
       const role = v.value("role") as Role;
       if (role === "curator" && !v.value("group")) throw new ApiFailure(400, "curator_group_required", "Укажите группу куратора");
-      const grants: RoleGrant[] = [{ role, group_id: role === "curator" ? v.value("group") : null, student_id: null }];
+      const from = v.value("from") || null;
+      const grants: RoleGrant[] = [{ role, group_id: role === "curator" ? v.value("group") : null, student_id: null, from }];
       if (role === "curator") grants.push({ role: "teacher", group_id: null, student_id: null });
       const password = v.input("password").value || generatedPassword();
       await sendJson("POST", "/admin/users", { login: v.value("login"), full_name: v.value("full_name"), grants, password });
@@ -167,4 +183,81 @@ function slipsCard(groups: { value: string; label: string }[]): HTMLElement {
     groups.length ? f.form : null,
     result,
   );
+}
+
+/** «Роли»: the user's roles with their days; a role is given from a date and ended on a last
+ * day (never deleted: the audit and old journals keep who held it). The server decides who may
+ * give which role; its refusal appears beside the field it concerns. */
+function grantsDialog(u: UserListItem, groups: Map<string, string>, groupOptions: { value: string; label: string }[]) {
+  openDialog(`Роли: ${u.full_name}`, "grants-dialog", () => {
+    const body = h("div", { "data-testid": "grants-body" }, h("p", {}, "Загрузка…"));
+    void (async () => {
+      let current: UserGrants;
+      try {
+        current = await getJson<UserGrants>(`/admin/users/${u.id}/grants`);
+      } catch (e) {
+        body.replaceChildren(notice("error", (e as Error).message, "grants-error"));
+        return;
+      }
+      const plain = (): RoleGrant[] => current.grants.map(({ role, group_id, student_id, from, until }) => ({ role, group_id, student_id, from, until }));
+      const save = async (grants: RoleGrant[]) => {
+        current = await sendJson<UserGrants>("PUT", `/admin/users/${u.id}/grants`, { grants });
+        render();
+      };
+      const render = () => {
+        const state = (g: UserGrants["grants"][number]) =>
+          g.in_force ? "действует" : g.until && g.until < current.today ? h("span", { class: "todo" }, "завершена") : "ещё не началась";
+        const list = table(
+          current.grants,
+          [
+            { title: "Роль и срок", cell: (g) => grantWords(g, groups) },
+            { title: "Сегодня", cell: (g) => state(g) },
+          ],
+          "Ролей нет.",
+          "grants",
+        );
+        const endForm = formView({
+          testid: "grant-end",
+          submit: "Завершить роль",
+          inline: true,
+          fields: [
+            { name: "grant", label: "Роль", type: "select", options: current.grants.map((g, i) => ({ value: String(i), label: grantWords(g, groups) })) },
+            { name: "until", label: "Последний день", type: "date", required: true, value: current.today },
+          ],
+          fieldOfCode: { grant_term_reversed: "until", grant_not_allowed: "grant", no_roles: "grant" },
+          onSubmit: async (v) => {
+            const grants = plain();
+            const i = Number(v.value("grant"));
+            grants[i] = { ...grants[i], until: v.value("until") };
+            await save(grants);
+          },
+        });
+        const addForm = formView({
+          testid: "grant-add",
+          submit: "Назначить роль",
+          inline: true,
+          fields: [
+            { name: "role", label: "Роль", type: "select", value: "curator", options: STAFF_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] })) },
+            { name: "group", label: "Группа куратора", type: "select", options: [{ value: "", label: "— для куратора —" }, ...groupOptions] },
+            { name: "from", label: "С", type: "date", value: current.today },
+            { name: "until", label: "По", type: "date", hint: "Пусто — без срока" },
+          ],
+          fieldOfCode: { grant_term_reversed: "until", grant_not_allowed: "role", grant_group_id_required: "group", grant_group_id_unknown: "group", curator_overlap: "group" },
+          onSubmit: async (v) => {
+            const role = v.value("role") as Role;
+            const grant: RoleGrant = { role, group_id: role === "curator" ? v.value("group") || null : null, student_id: null, from: v.value("from") || null, until: v.value("until") || null };
+            await save([...plain(), grant]);
+          },
+        });
+        body.replaceChildren(
+          h("p", { class: "hint" }, `Сегодня ${ruDate(current.today)}. Роль не удаляется, а завершается: в журнале действий и в журналах остаётся, кто её исполнял.`),
+          list,
+          ...(current.grants.length ? [h("section", { class: "card" }, h("h3", {}, "Завершить роль"), endForm.form)] : []),
+          h("section", { class: "card" }, h("h3", {}, "Назначить роль"), addForm.form),
+        );
+      };
+      render();
+    })();
+    return body;
+  }, () => go("/users"));
 }

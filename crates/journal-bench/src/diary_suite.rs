@@ -151,6 +151,8 @@ fn add_parents(s: &mut Snapshot, parents: usize) -> Vec<(UserId, StudentId)> {
                     role: Role::Parent,
                     group_id: None,
                     student_id: Some(child),
+                    from: None,
+                    until: None,
                 }],
             });
             Some((id, child))

@@ -139,7 +139,10 @@ pub fn run() -> anyhow::Result<Vec<(String, f64, String)>> {
             let mut times = Vec::new();
             for _ in 0..RUNS {
                 let t = Instant::now();
-                let snap = cache.read(storage.as_ref(), inst).await?.snapshot;
+                let snap = cache
+                    .read(storage.as_ref(), inst, chrono::Utc::now().naive_utc())
+                    .await?
+                    .snapshot;
                 let report = journal_reports::build(kind, &snap, &Filter::default(), now)
                     .map_err(|e| anyhow::anyhow!(e))?;
                 anyhow::ensure!(!report.tables.is_empty(), "{kind:?} has tables");

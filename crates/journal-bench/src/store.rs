@@ -216,6 +216,8 @@ fn bench_data() -> Result<BenchData> {
                 role: Role::Teacher,
                 group_id: None,
                 student_id: None,
+                from: None,
+                until: None,
             }],
         }],
         groups: vec![Group {

@@ -74,6 +74,9 @@ pub enum RuleError {
         from: chrono::NaiveDate,
         until: chrono::NaiveDate,
     },
+    /// Giving, changing or ending a role the user may not give (the message says who gives it).
+    #[error("{0}")]
+    GrantNotAllowed(String),
 }
 
 impl RuleError {
@@ -108,6 +111,7 @@ impl RuleError {
             RuleError::SubstitutionNotRecorded => "substitution_not_recorded",
             RuleError::ForbiddenCharacter(_) => "forbidden_character",
             RuleError::GrantTermReversed { .. } => "grant_term_reversed",
+            RuleError::GrantNotAllowed(_) => "grant_not_allowed",
         }
     }
 }

@@ -106,6 +106,55 @@ pub fn allowed_actions(role: Role, scope: Scope, policy: &Policy) -> Vec<Action>
         .collect()
 }
 
+/// The right whose holder gives (changes the dates of, ends) a grant of `role` (issue 11:
+/// «the curator issues their group's student and parent logins, HR keeps the staff list, the
+/// director assigns the administrator»): staff roles are the staff list's, students' and parents'
+/// are diary logins, the administration's are the director's orders.
+pub fn granting_action(role: Role) -> Action {
+    match role {
+        Role::Teacher | Role::Curator | Role::DepartmentHead | Role::SocialPedagogue => {
+            Action::ManageStaffList
+        }
+        Role::Student | Role::Parent => Action::IssueDiaryLogins,
+        Role::Admin => Action::AssignAdministrator,
+        Role::Director | Role::Deputy | Role::HrOfficer | Role::Inspector | Role::ControlGroup => {
+            Action::AssignAdministration
+        }
+    }
+}
+
+/// Whether a user may give (change the dates of, end) a grant of `role` today. `granter` is each
+/// of the user's roles in force today with the scope the grant's object is in for that role: a
+/// curator's group is `OwnGroup` for the curator of that group, everything else `Institution`.
+/// Nobody gives a role above their own: a deputy neither an administrator nor a director, a
+/// curator only their group's students' and parents' logins, HR only the staff roles. The server's
+/// user routes (create, grants, deactivate, password) ask this for every grant they touch.
+pub fn check_grant(
+    granter: &[(Role, Scope)],
+    role: Role,
+    policy: &Policy,
+) -> Result<(), RuleError> {
+    let action = granting_action(role);
+    if granter
+        .iter()
+        .any(|&(held, scope)| allowed(held, action, scope, policy))
+    {
+        return Ok(());
+    }
+    let who = match action {
+        Action::ManageStaffList => "администратор или отдел кадров",
+        Action::IssueDiaryLogins => match policy.diary_logins_issued_by {
+            DiaryLoginIssuer::Curator => "администратор или куратор группы этого обучающегося",
+            DiaryLoginIssuer::DepartmentHead => "администратор или заведующий отделением",
+        },
+        _ => "директор или администратор",
+    };
+    Err(RuleError::GrantNotAllowed(format!(
+        "Роль «{}» назначает {who}",
+        role_name_ru(role)
+    )))
+}
+
 /// The permission table itself (see the module doc and [`check`]).
 pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
     use Action::*;
@@ -186,7 +235,13 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
             supervisor()
                 || matches!(
                     action,
-                    Export | ReadAudit | ReadSuggestions | ReadDiaryViews | PublishEvents
+                    Export
+                        | ReadAudit
+                        | ReadSuggestions
+                        | ReadDiaryViews
+                        | PublishEvents
+                        | AssignAdministrator
+                        | AssignAdministration
                 )
         }
         Role::Deputy => {
@@ -230,6 +285,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                     | ReadReports
                     | ReadDiaryViews
                     | PublishEvents
+                    | AssignAdministrator
+                    | AssignAdministration
             ) || (policy.deputy_records_substitutions && action == RecordSubstitution)
         }
         Role::HrOfficer => action == ManageStaffList,
@@ -251,7 +308,8 @@ fn diary_read(action: Action, policy: &Policy) -> bool {
     }
 }
 
-fn role_name_ru(role: Role) -> &'static str {
+/// The role as the regulations name it (menus, refusals, the audit).
+pub fn role_name_ru(role: Role) -> &'static str {
     match role {
         Role::Director => "директор",
         Role::Deputy => "заместитель директора",
@@ -301,6 +359,10 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::PublishEvents => "объявлять события в дневнике",
         Action::WriteMessage => "писать сообщения",
         Action::SendAnnouncement => "отправлять объявления",
+        Action::AssignAdministrator => "назначать администратора",
+        Action::AssignAdministration => {
+            "назначать директора, заместителей, отдел кадров и проверяющих"
+        }
     }
 }
 
@@ -322,6 +384,106 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    /// Who may give whom (issue 11 item 3), every pair of roles: the administrator any role; the
+    /// director the administration's roles and the administrator, not the staff list; HR the staff
+    /// roles only; the curator their group's students' and parents' logins (the default policy);
+    /// nobody else anything.
+    #[test]
+    fn who_gives_which_role_for_every_pair() {
+        let p = Policy::default();
+        let staff = [
+            Role::Teacher,
+            Role::Curator,
+            Role::DepartmentHead,
+            Role::SocialPedagogue,
+        ];
+        let administration = [
+            Role::Director,
+            Role::Deputy,
+            Role::HrOfficer,
+            Role::Inspector,
+            Role::ControlGroup,
+        ];
+        let family = [Role::Student, Role::Parent];
+        for granter in Role::ALL {
+            for role in Role::ALL {
+                for scope in [Scope::Institution, Scope::OwnGroup] {
+                    let expected = match granter {
+                        Role::Admin => true,
+                        Role::Director => administration.contains(&role) || role == Role::Admin,
+                        Role::HrOfficer => staff.contains(&role),
+                        Role::Curator => family.contains(&role) && scope == Scope::OwnGroup,
+                        _ => false,
+                    };
+                    let answer = check_grant(&[(granter, scope)], role, &p);
+                    assert_eq!(
+                        answer.is_ok(),
+                        expected,
+                        "{granter:?} giving {role:?} in {scope:?}: {answer:?}"
+                    );
+                    if let Err(e) = answer {
+                        assert_eq!(e.code(), "grant_not_allowed");
+                        assert!(
+                            e.to_string().contains(role_name_ru(role)),
+                            "the refusal names the role: {e}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nobody_gives_a_role_above_their_own() {
+        let p = Policy::default();
+        for high in [Role::Admin, Role::Director] {
+            assert!(
+                check_grant(&[(Role::Deputy, Scope::Institution)], high, &p).is_err(),
+                "a deputy does not make {high:?}"
+            );
+            assert!(
+                check_grant(&[(Role::HrOfficer, Scope::Institution)], high, &p).is_err(),
+                "HR does not make {high:?}"
+            );
+        }
+        assert!(
+            check_grant(&[(Role::Curator, Scope::Institution)], Role::Student, &p).is_err(),
+            "a curator does not give another group's student a login"
+        );
+        assert!(
+            check_grant(&[(Role::Curator, Scope::OwnGroup)], Role::Teacher, &p).is_err(),
+            "a curator does not make teachers"
+        );
+        // A user with several roles: one that allows is enough.
+        assert!(check_grant(
+            &[
+                (Role::Teacher, Scope::Institution),
+                (Role::Curator, Scope::OwnGroup)
+            ],
+            Role::Parent,
+            &p
+        )
+        .is_ok());
+        // Where the policy gives diary logins to the department head, the curator gives none.
+        let by_head = Policy {
+            diary_logins_issued_by: DiaryLoginIssuer::DepartmentHead,
+            ..Policy::default()
+        };
+        assert!(check_grant(&[(Role::Curator, Scope::OwnGroup)], Role::Student, &by_head).is_err());
+        assert!(check_grant(
+            &[(Role::DepartmentHead, Scope::Institution)],
+            Role::Student,
+            &by_head
+        )
+        .is_ok());
+        let refusal = check_grant(&[(Role::Curator, Scope::OwnGroup)], Role::Student, &by_head)
+            .expect_err("refused");
+        assert!(
+            refusal.to_string().contains("заведующий отделением"),
+            "the refusal says who gives it: {refusal}"
+        );
     }
 
     #[test]

@@ -134,6 +134,12 @@ pub enum Action {
     /// Send an announcement: the administration to the institution or a group, a curator to their
     /// group.
     SendAnnouncement,
+    /// Give (change the dates of, end) the administrator's role: the director, and the
+    /// administrator (issue 11: «the director assigns the administrator»).
+    AssignAdministrator,
+    /// Give the administration's roles — director, deputy, HR officer, inspector, the control
+    /// group: the director and the administrator, who enters the director's orders.
+    AssignAdministration,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -174,7 +180,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -206,6 +212,8 @@ impl Action {
         Action::ReadRemarks,
         Action::WriteMessage,
         Action::SendAnnouncement,
+        Action::AssignAdministrator,
+        Action::AssignAdministration,
     ];
 
     /// Whether the action only reads.

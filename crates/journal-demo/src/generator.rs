@@ -235,6 +235,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
                     role,
                     group_id: None,
                     student_id: None,
+                    from: None,
+                    until: None,
                 })
                 .collect();
             for (gi, gd) in GROUPS.iter().enumerate() {
@@ -243,6 +245,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
                         role: Role::Curator,
                         group_id: Some(g.group(gi)),
                         student_id: None,
+                        from: None,
+                        until: None,
                     });
                 }
             }
@@ -263,6 +267,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
             role: Role::Student,
             group_id: Some(g.group(0)),
             student_id: Some(child_row.id),
+            from: None,
+            until: None,
         }],
     });
     let father = father_of(child, &mut Rng::for_key(seed, "parent"));
@@ -274,6 +280,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
             role: Role::Parent,
             group_id: None,
             student_id: Some(child_row.id),
+            from: None,
+            until: None,
         }],
     });
 

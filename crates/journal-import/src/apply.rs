@@ -302,6 +302,8 @@ pub(crate) fn set_curator(snap: &mut Snapshot, user: UserId, group: GroupId) -> 
                 role: Role::Curator,
                 group_id: Some(group),
                 student_id: None,
+                from: None,
+                until: None,
             });
         }
     }

@@ -803,6 +803,8 @@ pub fn apply_fet(
             role: Role::Teacher,
             group_id: None,
             student_id: None,
+            from: None,
+            until: None,
         };
         match t.existing {
             Some(id) => {

@@ -680,6 +680,8 @@ pub fn import_teachers(
                 role,
                 group_id,
                 student_id: None,
+                from: None,
+                until: None,
             });
         }
         let (Some(login), Some(full_name)) = (login, full_name) else {

@@ -167,12 +167,72 @@ pub struct User {
     pub grants: Vec<RoleGrant>,
 }
 
-/// A role of a user, optionally tied to a group (curator) or a student (student, parent).
+/// A role of a user, optionally tied to a group (curator) or a student (student, parent), held
+/// from `from` to `until` (both days included; absent: open on that side, as every grant recorded
+/// before dates existed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleGrant {
     pub role: Role,
     pub group_id: Option<GroupId>,
     pub student_id: Option<StudentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+impl RoleGrant {
+    /// An undated grant (in force on every day).
+    pub fn new(role: Role, group_id: Option<GroupId>, student_id: Option<StudentId>) -> Self {
+        RoleGrant {
+            role,
+            group_id,
+            student_id,
+            from: None,
+            until: None,
+        }
+    }
+
+    /// The grant's days as journal-core's term (unchecked: a stored grant was checked when given).
+    pub fn term(&self) -> GrantTerm {
+        GrantTerm {
+            from: self.from,
+            until: self.until,
+        }
+    }
+
+    /// Whether the role is held on `on` (journal-core's [`GrantTerm::in_force_on`]).
+    pub fn in_force_on(&self, on: NaiveDate) -> bool {
+        self.term().in_force_on(on)
+    }
+}
+
+impl Snapshot {
+    /// The institution as it stands on `on`: every user keeps only the grants in force that day
+    /// (what permission, scope and correspondence decisions of that day read).
+    pub fn keep_grants_in_force_on(&mut self, on: NaiveDate) {
+        for user in &mut self.users {
+            user.grants.retain(|g| g.in_force_on(on));
+        }
+    }
+}
+
+impl User {
+    /// The user with only the grants in force on `on`: what every permission, sign-in and scope
+    /// decision of that day reads.
+    pub fn in_force_on(&self, on: NaiveDate) -> User {
+        User {
+            id: self.id,
+            login: self.login.clone(),
+            full_name: self.full_name.clone(),
+            grants: self
+                .grants
+                .iter()
+                .filter(|g| g.in_force_on(on))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -877,11 +937,18 @@ impl Snapshot {
         }
         let load_by_id: std::collections::HashMap<LoadId, &Load> =
             self.loads.iter().map(|l| (l.id, l)).collect();
+        // A substitute's lessons are theirs while they hold a teaching role (an ended one: none).
+        let teaches = user
+            .grants
+            .iter()
+            .any(|g| matches!(g.role, Role::Teacher | Role::Curator));
         let substituted: HashSet<LessonId> = self
             .lessons
             .iter()
             .filter(|l| {
-                l.substitute_teacher_id == Some(user_id) && !full_loads.contains(&l.load_id)
+                teaches
+                    && l.substitute_teacher_id == Some(user_id)
+                    && !full_loads.contains(&l.load_id)
             })
             .map(|l| l.id)
             .collect();
@@ -1250,6 +1317,8 @@ pub(crate) mod tests {
             role,
             group_id: group,
             student_id: student,
+            from: None,
+            until: None,
         }
     }
     pub(crate) fn user(n: u128, login: &str, grants: Vec<RoleGrant>) -> User {

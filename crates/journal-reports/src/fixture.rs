@@ -66,6 +66,8 @@ fn user(n: u128, login: &str, name: &str, role: Role) -> User {
             role,
             group_id: None,
             student_id: None,
+            from: None,
+            until: None,
         }],
     }
 }

@@ -18,11 +18,7 @@ pub(crate) async fn permitted(
     actions: &[Action],
     refusal: &str,
 ) -> Result<Account, ApiError> {
-    let account = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let account = crate::http::signed_in_account(&state, &auth).await?;
     let policy = institution_clock(state, auth.session.institution_id)
         .await?
         .policy;

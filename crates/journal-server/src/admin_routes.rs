@@ -1,22 +1,22 @@
 //! Year setup over HTTP, under `/api/v1/admin/…`: so far the accounts — create a user with their
 //! roles and first password, and reset a user's password (which ends their sessions). Who may do it
-//! is journal-core's permission check (`ManageUsers` in the whole institution: the administrator).
+//! is journal-core's `check_grant` for every role concerned ([`crate::grant_routes`]): the
+//! administrator anyone, HR the staff, a curator their group's students and parents.
 //! Every action is appended to the audit chain with the administrator as its author.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use journal_core::{permissions, Action, Role, Scope, UserId};
+use journal_core::UserId;
 use journal_protocol::{RoleGrant, User};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{self, hash_password_blocking};
-use crate::clock_routes::institution_clock;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{ApiJson, Authenticated};
-use crate::storage::{Account, AdminAction};
+use crate::storage::AdminAction;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -60,27 +60,6 @@ pub struct ResetPassword {
     pub password: String,
 }
 
-/// The signed-in administrator, if journal-core lets them manage users.
-async fn administrator(state: &AppState, auth: &Authenticated) -> Result<Account, ApiError> {
-    let account = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    let policy = institution_clock(state, auth.session.institution_id)
-        .await?
-        .policy;
-    let allowed = account.user.grants.iter().any(|g| {
-        permissions::check(g.role, Action::ManageUsers, Scope::Institution, &policy).is_ok()
-    });
-    if !allowed {
-        return Err(ApiError::forbidden(
-            "Учётными записями пользователей управляет администратор",
-        ));
-    }
-    Ok(account)
-}
-
 fn check_password(password: &str) -> Result<(), ApiError> {
     if password.chars().count() < auth::MIN_PASSWORD_CHARS {
         return Err(ApiError::bad_request(
@@ -94,70 +73,21 @@ fn check_password(password: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A grant that concerns a student (student, parent) names one of the institution's students, and
-/// a curator's names one of its groups: an account tied to nothing would see nothing, or fail
-/// later where the grant is used.
-fn check_grants(
-    grants: &[RoleGrant],
-    snapshot: &journal_protocol::Snapshot,
-) -> Result<(), ApiError> {
-    for g in grants {
-        match g.role {
-            Role::Student | Role::Parent => match g.student_id {
-                None => {
-                    return Err(ApiError::bad_request(
-                        "grant_student_id_required",
-                        if g.role == Role::Parent {
-                            "Укажите студента, родителем которого является пользователь (student_id)"
-                        } else {
-                            "Укажите, какой это студент (student_id)"
-                        },
-                    ))
-                }
-                Some(id) if !snapshot.students.iter().any(|s| s.id == id) => {
-                    return Err(ApiError::bad_request(
-                        "grant_student_id_unknown",
-                        "Такого студента в учреждении нет (student_id)",
-                    ))
-                }
-                Some(_) => {}
-            },
-            Role::Curator => match g.group_id {
-                None => {
-                    return Err(ApiError::bad_request(
-                        "grant_group_id_required",
-                        "Укажите группу, куратором которой назначается пользователь (group_id)",
-                    ))
-                }
-                Some(id) if !snapshot.groups.iter().any(|gr| gr.id == id) => {
-                    return Err(ApiError::bad_request(
-                        "grant_group_id_unknown",
-                        "Такой группы в учреждении нет (group_id)",
-                    ))
-                }
-                Some(_) => {}
-            },
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
     request_body = NewUser,
     params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
         (status = 201, description = "Пользователь создан", body = CreatedUser),
-        (status = 400, description = "Неверные данные; роль студента или родителя без существующего студента (grant_student_id_required, grant_student_id_unknown), куратора без существующей группы (grant_group_id_required, grant_group_id_unknown)", body = ErrorBody),
+        (status = 400, description = "Неверные данные; роль студента или родителя без существующего студента (grant_student_id_required, grant_student_id_unknown), куратора без существующей группы (grant_group_id_required, grant_group_id_unknown), окончание роли раньше начала (grant_term_reversed)", body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
+        (status = 403, description = "Нет права, или эту роль назначает другой (grant_not_allowed): отдел кадров — сотрудников, куратор — студентов и родителей своей группы, директор и администратор — администратора", body = ErrorBody),
         (status = 409, description = "Логин уже занят", body = ErrorBody)))]
 async fn create_user(
     State(state): State<AppState>,
     auth: Authenticated,
     ApiJson(req): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
-    let admin = administrator(&state, &auth).await?;
+    let admin = crate::grant_routes::granter(&state, &auth).await?;
     let login = req.login.trim().to_string();
     let full_name = req.full_name.trim().to_string();
     if login.is_empty() || login.chars().any(char::is_whitespace) {
@@ -199,7 +129,12 @@ async fn create_user(
     let now = state.config.now();
     let _turn = crate::admin_access::reference_change_turn(&state, inst).await?;
     let (mut snapshot, _) = state.storage.snapshot(inst).await?;
-    check_grants(&user.grants, &snapshot)?;
+    crate::grant_routes::check_grants(&user.grants, &snapshot)?;
+    // HR creates staff, a curator their group's students and parents: journal-core decides per role.
+    let today = crate::http::institution_today(&state, inst).await?;
+    for g in &user.grants {
+        crate::grant_routes::check_may_give(&admin.user, g, &snapshot, today)?;
+    }
     snapshot.users.push(user.clone());
     state
         .storage
@@ -232,7 +167,7 @@ async fn create_user(
     responses(
         (status = 200, description = "Пароль заменён (пользователь сменит его при следующем входе), все сеансы пользователя завершены", body = ResetPassword),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, description = "Нет права, или свой пароль (own_password_via_admin)", body = ErrorBody),
+        (status = 403, description = "Нет права, пользователь не в ведении вызывающего (grant_not_allowed), или свой пароль (own_password_via_admin)", body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 async fn reset_password(
     State(state): State<AppState>,
@@ -240,7 +175,7 @@ async fn reset_password(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<PasswordReset>,
 ) -> Result<Json<ResetPassword>, ApiError> {
-    let admin = administrator(&state, &auth).await?;
+    let admin = crate::grant_routes::granter(&state, &auth).await?;
     let not_found = || {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -256,6 +191,12 @@ async fn reset_password(
         .await?
         .filter(|a| a.institution_id == inst)
         .ok_or_else(not_found)?;
+    // Only a user the caller keeps (every role of theirs one the caller may give).
+    let today = crate::http::institution_today(&state, inst).await?;
+    let (snapshot, _) = state.storage.snapshot(inst).await?;
+    for g in &target.user.grants {
+        crate::grant_routes::check_may_give(&admin.user, g, &snapshot, today)?;
+    }
     // A reset forces a change at the next sign-in; one's own password is changed knowing the old one.
     if target.user.id == admin.user.id {
         return Err(ApiError::new(

@@ -324,6 +324,36 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// A list of role grants in words: «преподаватель с 01.09.2026 по 31.12.2026; куратор ИС-21».
+    fn grants_words(&self, grants: &serde_json::Value) -> String {
+        let grants: Vec<journal_protocol::RoleGrant> =
+            serde_json::from_value(grants.clone()).unwrap_or_default();
+        grants
+            .iter()
+            .map(|g| {
+                let mut words = journal_core::permissions::role_name_ru(g.role).to_string();
+                for id in [
+                    g.group_id.map(|i| i.to_string()),
+                    g.student_id.map(|i| i.to_string()),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    words.push(' ');
+                    words.push_str(&self.name(&id).unwrap_or(id));
+                }
+                if let Some(from) = g.from {
+                    words.push_str(&format!(" с {}", from.format("%d.%m.%Y")));
+                }
+                if let Some(until) = g.until {
+                    words.push_str(&format!(" по {}", until.format("%d.%m.%Y")));
+                }
+                words
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     fn lesson(&self, id: journal_core::LessonId) -> String {
         match self.snapshot.lessons.iter().find(|l| l.id == id) {
             Some(l) => format!(
@@ -355,6 +385,11 @@ impl<'a> Names<'a> {
                 }
             }
             "student_transferred" => (self.name(subject), field("from_group"), field("to_group")),
+            "user_grants_changed" => (
+                self.name(subject).or_else(|| field("login")),
+                detail.get("old").map(|g| self.grants_words(g)),
+                detail.get("new").map(|g| self.grants_words(g)),
+            ),
             "load_reassigned" => (
                 self.name(subject),
                 field("from_teacher"),

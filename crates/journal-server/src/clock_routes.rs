@@ -161,11 +161,7 @@ async fn clock_skews(
     auth: Authenticated,
 ) -> Result<Json<ClockSkewReport>, ApiError> {
     let inst = auth.session.institution_id;
-    let account = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let account = crate::http::signed_in_account(&state, &auth).await?;
     let clock = institution_clock(&state, inst).await?;
     // Whoever may read the whole institution's journal (deputy, director, admin) sees the flags.
     let allowed = account.user.grants.iter().any(|g| {

@@ -174,7 +174,11 @@ async fn context(
     let user = crate::http::signed_in_user(state, auth).await?;
     let snap = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?
         .snapshot;
     if !snap.students.iter().any(|s| s.id == student) {

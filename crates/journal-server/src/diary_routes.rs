@@ -301,7 +301,11 @@ async fn children(
     require_consent(&state, auth.session.user_id).await?;
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?;
     let view = cached.for_user(auth.session.user_id);
     Ok(Json(view.diary_children(auth.session.user_id)))
@@ -324,7 +328,7 @@ async fn week(
     let institution = auth.session.institution_id;
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), institution)
+        .read(state.storage.as_ref(), institution, state.config.now())
         .await?;
     let full = &cached.snapshot;
     if !may_read(&user, q.student, full, &[Role::Student, Role::Parent]) {
@@ -401,7 +405,7 @@ async fn acknowledge(
     let institution = auth.session.institution_id;
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), institution)
+        .read(state.storage.as_ref(), institution, state.config.now())
         .await?;
     let full = &cached.snapshot;
     if !may_read(&user, req.student_id, full, &[Role::Parent]) {
@@ -480,7 +484,7 @@ async fn unseen_parents(
     let institution = auth.session.institution_id;
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), institution)
+        .read(state.storage.as_ref(), institution, state.config.now())
         .await?;
     let full = &cached.snapshot;
     let Some(group) = full.groups.iter().find(|g| g.id == q.group) else {

@@ -222,7 +222,11 @@ async fn list(
     let user = caller(&state, &auth).await?;
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?;
     let snap = &cached.snapshot;
     let now = state.config.now();
@@ -276,7 +280,11 @@ async fn add(
     let user = caller(&state, &auth).await?;
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?;
     let snap = &cached.snapshot;
     if let Some(g) = body.group_id {
@@ -385,7 +393,11 @@ async fn remove(
     };
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?;
     if !may_remove(&user, &event, &cached.snapshot) {
         return Err(ApiError::forbidden(

@@ -198,17 +198,41 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
-/// The signed-in user's account as it is now (401 if it is gone).
+/// The signed-in user as they are now, with only the grants in force today (401 if they are gone).
 pub(crate) async fn signed_in_user(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<journal_protocol::User, ApiError> {
-    Ok(state
+    Ok(signed_in_account(state, auth).await?.user)
+}
+
+/// The institution's day now: the server's clock read in the institution's zone (`serve --today`
+/// sets the clock for tests). Grants are in force by this day.
+pub(crate) async fn institution_today(
+    state: &AppState,
+    institution_id: journal_core::InstitutionId,
+) -> Result<chrono::NaiveDate, ApiError> {
+    let clock = crate::clock_routes::institution_clock(state, institution_id).await?;
+    let now = state.config.now();
+    Ok(crate::authority::local_time(&clock.timezone, now)
+        .unwrap_or(now)
+        .date())
+}
+
+/// The signed-in user's account with only the grants in force today: every permission decision
+/// of a route starts here, so an ended role allows nothing and a future one nothing yet.
+pub(crate) async fn signed_in_account(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<crate::storage::Account, ApiError> {
+    let mut account = state
         .storage
         .account_by_id(auth.session.user_id)
         .await?
-        .ok_or_else(ApiError::unauthorized)?
-        .user)
+        .ok_or_else(ApiError::unauthorized)?;
+    let today = institution_today(state, auth.session.institution_id).await?;
+    account.user = account.user.in_force_on(today);
+    Ok(account)
 }
 
 /// A request with a valid, unexpired bearer token.
@@ -297,6 +321,38 @@ fn user_info(account: &crate::storage::Account) -> UserInfo {
     }
 }
 
+/// Refuses the sign-in of a user none of whose roles is in force today: every one ended
+/// (`roles_ended`), or none begun yet (`roles_not_started`). Asked after the password checked out,
+/// so it tells nothing to someone who does not know it.
+fn refuse_no_grant_in_force(
+    user: &journal_protocol::User,
+    today: chrono::NaiveDate,
+) -> Result<(), ApiError> {
+    if user.grants.is_empty() || user.grants.iter().any(|g| g.in_force_on(today)) {
+        return Ok(());
+    }
+    let starts = user
+        .grants
+        .iter()
+        .filter_map(|g| g.from.filter(|&from| from > today))
+        .min();
+    Err(match starts {
+        Some(from) => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "roles_not_started",
+            format!(
+                "Ваши роли начинают действовать с {}: до этого дня вход невозможен",
+                from.format("%d.%m.%Y")
+            ),
+        ),
+        None => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "roles_ended",
+            "Срок действия всех ваших ролей истёк: вход невозможен. Обратитесь к администратору",
+        ),
+    })
+}
+
 /// A hash to check wrong logins against, so an unknown login takes as long as a wrong password.
 fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -324,7 +380,7 @@ fn locked_error(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Res
         (status = 200, description = "Вход выполнен", body = LoginResponse),
         (status = 400, description = "Неверный запрос", body = ErrorBody),
         (status = 401, description = "Неверный логин или пароль", body = ErrorBody),
-        (status = 403, description = "Учётная запись отключена администратором", body = ErrorBody),
+        (status = 403, description = "Учётная запись отключена администратором (user_deactivated), срок всех ролей истёк (roles_ended) или ещё не начался (roles_not_started)", body = ErrorBody),
         (status = 409, description = "Ключ устройства не совпадает", body = ErrorBody),
         (status = 426, description = "Устаревшая версия приложения", body = ErrorBody),
         (status = 429, description = "Вход временно заблокирован", body = ErrorBody)))]
@@ -382,6 +438,10 @@ async fn login(
         state.storage.clear_login_failures(&login).await?;
     }
     crate::user_routes::refuse_deactivated(&state, account.user.id).await?;
+    let today = institution_today(&state, account.institution_id).await?;
+    let mut account = account;
+    refuse_no_grant_in_force(&account.user, today)?;
+    account.user = account.user.in_force_on(today);
     state
         .storage
         .register_device(
@@ -438,11 +498,7 @@ async fn me(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Json<UserInfo>, ApiError> {
-    let account = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let account = signed_in_account(&state, &auth).await?;
     Ok(Json(user_info(&account)))
 }
 
@@ -561,6 +617,7 @@ async fn pull(
             ),
         ));
     }
+    let today = institution_today(&state, auth.session.institution_id).await?;
     let mut page = state
         .storage
         .pull(
@@ -568,26 +625,26 @@ async fn pull(
             auth.session.user_id,
             q.after,
             limit,
+            today,
         )
         .await?;
     // The storage's pull keeps the changes of the loads the user reads. A student or a parent
     // reads only part of a load (their own record, lessons within the membership, topics and
     // homework only where the policy shows them): those changes are cut by the same ReadScope as
     // their snapshot. Staff read their loads whole, so their pull needs no snapshot read.
-    let family = state
-        .storage
-        .account_by_id(auth.session.user_id)
+    let family = signed_in_user(&state, &auth)
         .await?
-        .is_some_and(|a| {
-            a.user
-                .grants
-                .iter()
-                .any(|g| matches!(g.role, Role::Student | Role::Parent))
-        });
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::Student | Role::Parent));
     if family && !page.changes.is_empty() {
         let cached = state
             .snapshots
-            .read(state.storage.as_ref(), auth.session.institution_id)
+            .read(
+                state.storage.as_ref(),
+                auth.session.institution_id,
+                state.config.now(),
+            )
             .await?;
         let full = &cached.snapshot;
         let scope = cached
@@ -649,7 +706,11 @@ async fn snapshot(
     // device's next pull name a newer version, so it fetches again rather than missing the change.
     let cached = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?;
     let (reference_version, server_seq) = (cached.version.reference_version, cached.server_seq);
     state

@@ -272,6 +272,8 @@ pub async fn create_institution(
             role: Role::Admin,
             group_id: None,
             student_id: None,
+            from: None,
+            until: None,
         }],
     });
     let password = password.to_string();

@@ -176,7 +176,11 @@ async fn caller(state: &AppState, auth: &Authenticated) -> Result<Caller, ApiErr
     let user = crate::http::signed_in_user(state, auth).await?;
     let snap = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?
         .snapshot;
     let now = state.config.now();

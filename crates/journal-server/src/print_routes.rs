@@ -352,14 +352,12 @@ async fn context(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<(User, Snapshot, NaiveDateTime), ApiError> {
-    let account = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    let (snap, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    let account = crate::http::signed_in_account(&state, &auth).await?;
+    let (mut snap, _) = state.storage.snapshot(auth.session.institution_id).await?;
     let utc = state.config.now();
     let now = crate::authority::local_time(&snap.institution.timezone, utc).unwrap_or(utc);
+    // What the user may print is cut by the grants in force today, as everything they read.
+    snap.keep_grants_in_force_on(now.date());
     Ok((account.user, snap, now))
 }
 

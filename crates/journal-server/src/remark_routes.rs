@@ -358,7 +358,10 @@ async fn list(
     auth: Authenticated,
     ApiQuery(q): ApiQuery<RemarkQuery>,
 ) -> Result<Json<RemarkList>, ApiError> {
-    let (snap, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    let (mut snap, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    // The caller's roles are those in force today.
+    let today_grants = local_now(&state, &snap).date();
+    snap.keep_grants_in_force_on(today_grants);
     let me = caller(&snap, &auth)?;
     let today = local_now(&state, &snap).date();
     let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -426,7 +429,10 @@ async fn write(
     ApiJson(body): ApiJson<NewRemark>,
 ) -> Result<(StatusCode, Json<RemarkView>), ApiError> {
     let inst = auth.session.institution_id;
-    let (snap, _) = state.storage.snapshot(inst).await?;
+    let (mut snap, _) = state.storage.snapshot(inst).await?;
+    // The caller's roles are those in force today.
+    let today_grants = local_now(&state, &snap).date();
+    snap.keep_grants_in_force_on(today_grants);
     let me = caller(&snap, &auth)?;
     let load = snap
         .loads
@@ -518,6 +524,9 @@ async fn decide(
         .map_err(|_| bad("invalid_id", format!("«{id}» — не идентификатор замечания")))?;
     let inst = auth.session.institution_id;
     let (mut snap, _) = state.storage.snapshot(inst).await?;
+    // The caller's roles are those in force today.
+    let today_grants = local_now(&state, &snap).date();
+    snap.keep_grants_in_force_on(today_grants);
     let me = caller(&snap, &auth)?.clone();
     let Some(pos) = snap.remarks.iter().position(|r| r.id == id) else {
         return Err(not_found("unknown_remark", "Замечание не найдено"));

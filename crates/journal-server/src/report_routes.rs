@@ -575,14 +575,14 @@ async fn choices(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<axum::Json<ReportChoices>, ApiError> {
-    let account = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let account = crate::http::signed_in_account(&state, &auth).await?;
     let full = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?
         .snapshot;
     let snap = authorize_shared(&account.user, full, &Filter::default())?;
@@ -614,14 +614,14 @@ async fn report(
 ) -> Result<Response, ApiError> {
     let kind = ReportKind::from_code(&kind).map_err(report_error)?;
     let format = ReportFormat::parse(q.format.as_deref())?;
-    let account = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let account = crate::http::signed_in_account(&state, &auth).await?;
     let full = state
         .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
         .await?
         .snapshot;
     let utc = state.config.now();

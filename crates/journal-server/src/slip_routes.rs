@@ -158,11 +158,7 @@ async fn slips(
     ApiJson(req): ApiJson<SlipsRequest>,
 ) -> Result<Response, ApiError> {
     let inst = auth.session.institution_id;
-    let caller = state
-        .storage
-        .account_by_id(auth.session.user_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let caller = crate::http::signed_in_account(&state, &auth).await?;
     let _turn = crate::admin_access::reference_change_turn(&state, inst).await?;
     let (mut snapshot, _) = state.storage.snapshot(inst).await?;
     let group = snapshot
@@ -256,6 +252,8 @@ async fn slips(
                     role,
                     group_id: None,
                     student_id: Some(student.id),
+                    from: None,
+                    until: None,
                 }],
             };
             created.push(user.clone());

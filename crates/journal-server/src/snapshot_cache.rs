@@ -15,6 +15,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use chrono::{NaiveDate, NaiveDateTime};
+
 use journal_core::{GroupId, InstitutionId, UserId};
 use journal_protocol::Snapshot;
 
@@ -28,6 +30,9 @@ const INSTITUTIONS_KEPT: usize = 8;
 /// One institution's snapshot at one version, and the group cuts made from it so far.
 struct Entry {
     version: SnapshotVersion,
+    /// The institution's day the snapshot's grants are cut to (only those in force on it are
+    /// kept): a new day reads again, since a grant may have begun or ended.
+    day: NaiveDate,
     snapshot: Arc<Snapshot>,
     /// Its `server_seq`: what a device that loads it pulls after.
     server_seq: u64,
@@ -80,14 +85,16 @@ impl Cached {
 }
 
 impl SnapshotCache {
-    /// The institution's snapshot as of now.
+    /// The institution's snapshot as of `now` (the server's clock, UTC), with only the grants in
+    /// force on the institution's day.
     pub async fn read(
         &self,
         storage: &dyn Storage,
         institution_id: InstitutionId,
+        now: NaiveDateTime,
     ) -> Result<Cached, StorageError> {
         let version = storage.snapshot_version(institution_id).await?;
-        if let Some(hit) = self.current(institution_id, version) {
+        if let Some(hit) = self.current(institution_id, version, now) {
             if cfg!(debug_assertions) {
                 check_hit(storage, institution_id, &hit).await?;
             }
@@ -103,12 +110,15 @@ impl SnapshotCache {
         let _turn = gate.lock().await;
         // Another request may have read it while this one waited.
         let version = storage.snapshot_version(institution_id).await?;
-        if let Some(hit) = self.current(institution_id, version) {
+        if let Some(hit) = self.current(institution_id, version, now) {
             return Ok(hit);
         }
-        let (snapshot, server_seq) = storage.snapshot(institution_id).await?;
+        let (mut snapshot, server_seq) = storage.snapshot(institution_id).await?;
+        let day = local_day(&snapshot.institution.timezone, now);
+        snapshot.keep_grants_in_force_on(day);
         let entry = Arc::new(Entry {
             version,
+            day,
             snapshot: Arc::new(snapshot),
             server_seq,
             parts: Mutex::default(),
@@ -140,14 +150,19 @@ impl SnapshotCache {
         })
     }
 
-    fn current(&self, institution_id: InstitutionId, version: SnapshotVersion) -> Option<Cached> {
+    fn current(
+        &self,
+        institution_id: InstitutionId,
+        version: SnapshotVersion,
+        now: NaiveDateTime,
+    ) -> Option<Cached> {
         let entries = self
             .entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = entries
-            .get(&institution_id)
-            .filter(|e| e.version == version)?;
+        let entry = entries.get(&institution_id).filter(|e| {
+            e.version == version && e.day == local_day(&e.snapshot.institution.timezone, now)
+        })?;
         entry
             .last_read
             .store(self.tick(), std::sync::atomic::Ordering::Relaxed);
@@ -165,6 +180,13 @@ impl SnapshotCache {
     }
 }
 
+/// The institution's day at the UTC instant `now`.
+fn local_day(timezone: &str, now: NaiveDateTime) -> NaiveDate {
+    crate::authority::local_time(timezone, now)
+        .unwrap_or(now)
+        .date()
+}
+
 /// Debug builds (tests, `make run`) read the institution again on every hit and stop at the first
 /// write that changed the snapshot without raising its version: the cache's one assumption.
 async fn check_hit(
@@ -172,7 +194,8 @@ async fn check_hit(
     institution_id: InstitutionId,
     hit: &Cached,
 ) -> Result<(), StorageError> {
-    let (fresh, server_seq) = storage.snapshot(institution_id).await?;
+    let (mut fresh, server_seq) = storage.snapshot(institution_id).await?;
+    fresh.keep_grants_in_force_on(hit.entry.day);
     if server_seq == hit.server_seq && fresh != *hit.snapshot {
         panic!(
             "the institution's data changed at server_seq {server_seq} and reference_version {} \
@@ -211,6 +234,8 @@ mod tests {
                         role,
                         group_id: None,
                         student_id: Some(student),
+                        from: None,
+                        until: None,
                     }],
                 });
             }

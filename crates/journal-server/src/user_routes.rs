@@ -97,13 +97,29 @@ async fn list_users(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Json<UserList>, ApiError> {
-    permitted(&state, &auth, &[Action::ManageUsers], REFUSAL).await?;
-    let records = state
-        .storage
-        .user_records(auth.session.institution_id)
-        .await?;
+    let caller = crate::grant_routes::granter(&state, &auth).await?;
+    let inst = auth.session.institution_id;
+    let records = state.storage.user_records(inst).await?;
+    // The administrator sees everyone; HR the staff, a curator their group's students and
+    // parents: the users whose every role they may give.
+    let everyone = permitted(&state, &auth, &[Action::ManageUsers], REFUSAL)
+        .await
+        .is_ok();
+    let kept: Option<(journal_protocol::Snapshot, chrono::NaiveDate)> = if everyone {
+        None
+    } else {
+        Some((
+            state.storage.snapshot(inst).await?.0,
+            crate::http::institution_today(&state, inst).await?,
+        ))
+    };
     let users = records
         .into_iter()
+        .filter(|r| {
+            kept.as_ref().is_none_or(|(snapshot, today)| {
+                crate::grant_routes::keeps(&caller.user, &r.user, snapshot, *today)
+            })
+        })
         .map(|r| {
             let mut roles: Vec<Role> = Vec::new();
             for g in &r.user.grants {
@@ -185,8 +201,15 @@ async fn set_active(
     id: String,
     active: bool,
 ) -> Result<StatusCode, ApiError> {
-    let admin = permitted(&state, &auth, &[Action::ManageUsers], REFUSAL).await?;
+    let admin = crate::grant_routes::granter(&state, &auth).await?;
     let target = target_user(&state, &auth, &id).await?;
+    // Only a user the caller keeps: HR deactivates staff, not students, parents or the director.
+    let inst = auth.session.institution_id;
+    let today = crate::http::institution_today(&state, inst).await?;
+    let (snapshot, _) = state.storage.snapshot(inst).await?;
+    for g in &target.user.grants {
+        crate::grant_routes::check_may_give(&admin.user, g, &snapshot, today)?;
+    }
     if !active && target.user.id == admin.user.id {
         return Err(ApiError::bad_request(
             "cannot_deactivate_self",

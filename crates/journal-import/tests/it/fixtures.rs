@@ -38,6 +38,8 @@ pub fn teacher(n: u128, login: &str, full_name: &str) -> User {
             role: Role::Teacher,
             group_id: None,
             student_id: None,
+            from: None,
+            until: None,
         }],
     }
 }

@@ -150,13 +150,15 @@ pub trait Storage:
         received_at: NaiveDateTime,
     ) -> Result<Vec<OpResult>, StorageError>;
 
-    /// Applied changes after `after` that `user_id` may read, at most `limit` of them.
+    /// Applied changes after `after` that `user_id` may read by their grants in force on `today`
+    /// (the institution's day), at most `limit` of them.
     async fn pull(
         &self,
         institution_id: InstitutionId,
         user_id: UserId,
         after: u64,
         limit: u32,
+        today: chrono::NaiveDate,
     ) -> Result<PullPage, StorageError>;
 
     /// The whole institution as it is now, with the last `server_seq` it includes (read

@@ -811,12 +811,16 @@ impl PgBatch {
 
         let user_ids = id_strings(ops.iter().map(|o| o.user_id));
         let mut authors = HashMap::new();
+        // An op is judged by its author's grants in force on the institution's day it arrives.
+        let today = authority::local_time(&institution.timezone, received_at)
+            .unwrap_or(received_at)
+            .date();
         let stmt = tx
             .prepare_cached("SELECT institution_id, data FROM users WHERE id = ANY($1::text[])")
             .await?;
         for r in tx.query(&stmt, &[&user_ids]).await? {
             if r.get::<_, &str>(0) == inst {
-                let user: User = from_json(r.get::<_, &str>(1))?;
+                let user: User = from_json::<User>(r.get::<_, &str>(1))?.in_force_on(today);
                 authors.insert(user.id, user);
             }
         }
@@ -1999,6 +2003,7 @@ impl Storage for PostgresStorage {
         user_id: UserId,
         after: u64,
         limit: u32,
+        today: chrono::NaiveDate,
     ) -> Result<PullPage, StorageError> {
         let client = self.pool.get().await?;
         let c: &tokio_postgres::Client = &client;
@@ -2006,7 +2011,7 @@ impl Storage for PostgresStorage {
         let policy = institution(c, &inst).await?.policy;
         let user = user_by(c, false, &user_id.to_string())
             .await?
-            .map(|a| a.user)
+            .map(|a| a.user.in_force_on(today))
             .ok_or_else(|| StorageError::Corrupt(format!("пользователь {user_id} не найден")))?;
         let loads: Vec<Load> = ref_rows(c, &inst, KIND_LOAD).await?;
         let mut memberships = Vec::new();

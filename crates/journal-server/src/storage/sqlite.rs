@@ -864,6 +864,8 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
 struct BatchState {
     policy: Policy,
     received_local: Option<NaiveDateTime>,
+    /// The institution's day the batch arrived: its authors' grants in force on it are theirs.
+    today: chrono::NaiveDate,
     /// The institution's zone: changes' server times (UTC) are read in it.
     timezone: String,
     /// Local server time of changes by server_seq (an op's entry floor).
@@ -909,6 +911,9 @@ impl BatchState {
             .query_row(params![inst], |r| r.get(0))?;
         Ok(BatchState {
             received_local: authority::local_time(&institution.timezone, received_at),
+            today: authority::local_time(&institution.timezone, received_at)
+                .unwrap_or(received_at)
+                .date(),
             timezone: institution.timezone.clone(),
             change_times: HashMap::new(),
             policy: institution.policy,
@@ -936,10 +941,12 @@ impl BatchState {
         inst: &str,
         id: UserId,
     ) -> Result<Option<User>, StorageError> {
+        // An op is judged by its author's grants in force on the institution's day it arrives.
+        let today = self.today;
         memo(&mut self.authors, id, || {
             Ok(user_by(tx, "id", &id.to_string())?
                 .filter(|a| a.institution_id.to_string() == inst)
-                .map(|a| a.user))
+                .map(|a| a.user.in_force_on(today)))
         })
     }
 
@@ -1847,10 +1854,11 @@ fn pull(
     user_id: &str,
     after: u64,
     limit: u32,
+    today: chrono::NaiveDate,
 ) -> Result<PullPage, StorageError> {
     let policy = institution(conn, inst)?.policy;
     let user = user_by(conn, "id", user_id)?
-        .map(|a| a.user)
+        .map(|a| a.user.in_force_on(today))
         .ok_or_else(|| StorageError::Corrupt(format!("пользователь {user_id} не найден")))?;
     let loads: Vec<Load> = ref_rows(conn, inst, KIND_LOAD)?;
     let mut memberships = Vec::new();
@@ -2243,6 +2251,7 @@ impl Storage for SqliteStorage {
         user_id: UserId,
         after: u64,
         limit: u32,
+        today: chrono::NaiveDate,
     ) -> Result<PullPage, StorageError> {
         self.read(move |c| {
             pull(
@@ -2251,6 +2260,7 @@ impl Storage for SqliteStorage {
                 &user_id.to_string(),
                 after,
                 limit,
+                today,
             )
         })
         .await

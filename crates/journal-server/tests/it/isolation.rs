@@ -245,6 +245,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 .map(|k| format!("/admin/import/{k}?file=x.csv&dry_run=true"))
                 .collect(),
                 "/admin/users/{id}/password" => vec![format!("/admin/users/{teacher}/password")],
+                "/admin/users/{id}/grants" => vec![format!("/admin/users/{teacher}/grants")],
                 "/admin/users/{id}/deactivate" => {
                     vec![format!("/admin/users/{teacher}/deactivate")]
                 }
@@ -524,6 +525,10 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"relation": "отец", "phone": "+7 900 000-00-00"})
         }
         "/admin/students/{id}/plan" => json!({"loads": [{"load_id": a["load_id"], "hours": 10}]}),
+        "/admin/users/{id}/grants" => json!({"grants": [
+            {"role": "admin"},
+            {"role": "curator", "group_id": a["group_id"]},
+        ]}),
         "/admin/curriculum" => json!({"lines": [{
             "group_id": a["group_id"], "subject_id": a["subject_id"], "period_id": a["group_id"],
             "hours": 10,

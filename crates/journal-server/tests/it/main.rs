@@ -46,6 +46,7 @@ mod contacts;
 mod diary;
 mod doctor;
 mod events;
+mod grants;
 mod init_institution;
 mod isolation;
 mod kill_loop;
@@ -309,6 +310,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users/{id}/password",
         "/api/v1/admin/users/{id}/deactivate",
         "/api/v1/admin/users/{id}/reactivate",
+        "/api/v1/admin/users/{id}/grants",
         "/api/v1/admin/year",
         "/api/v1/admin/year/rollover/plan",
         "/api/v1/admin/groups",

@@ -219,7 +219,7 @@ async fn run_case(
     prop_assert_eq!(seqs, expected, "server_seq is gap-free, one per applied op");
     let page = w
         .storage
-        .pull(w.inst, teacher, 0, 10_000)
+        .pull(w.inst, teacher, 0, 10_000, chrono::NaiveDate::MIN)
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(

@@ -387,6 +387,8 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
         role: journal_core::Role::DepartmentHead,
         group_id: None,
         student_id: None,
+        from: None,
+        until: None,
     });
     s.storage
         .apply_reference(

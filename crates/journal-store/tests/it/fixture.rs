@@ -192,6 +192,8 @@ pub fn fixture() -> Fixture {
                     role: Role::Teacher,
                     group_id: None,
                     student_id: None,
+                    from: None,
+                    until: None,
                 }],
             },
             User {
@@ -202,6 +204,8 @@ pub fn fixture() -> Fixture {
                     role: Role::Deputy,
                     group_id: None,
                     student_id: None,
+                    from: None,
+                    until: None,
                 }],
             },
         ],
