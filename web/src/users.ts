@@ -4,8 +4,7 @@
 import { ApiFailure, download, getJson, sendJson } from "./api";
 import { button, formView, h, notice, openDialog, saveBlob, table } from "./dom";
 import { go } from "./main";
-import { snapshot } from "./roster";
-import type { Role, RoleGrant, UserGrants, UserListItem } from "./types";
+import type { Role, RoleGrant, UserGrants, UserInfo, UserListItem } from "./types";
 import { ROLE_NAMES, STAFF_ROLES } from "./words";
 
 /** A first password the administrator hands over (the user changes it at the first sign-in). */
@@ -35,8 +34,11 @@ function roleList(u: UserListItem, groups: Map<string, string>): HTMLElement {
 }
 
 export async function usersScreen(main: HTMLElement): Promise<void> {
-  const [list, snap] = await Promise.all([getJson<{ users: UserListItem[] }>("/admin/users"), snapshot()]);
-  const groups = new Map(snap.groups.map((g) => [g.id, g.name]));
+  // The list names the groups (HR reads no journal, so has no snapshot of them).
+  const [list, me] = await Promise.all([getJson<{ users: UserListItem[]; groups?: { id: string; name: string }[] }>("/admin/users"), getJson<UserInfo>("/auth/me")]);
+  const groupList = list.groups ?? [];
+  const groups = new Map(groupList.map((g) => [g.id, g.name]));
+  const groupOptions = groupList.map((g) => ({ value: g.id, label: g.name }));
   const staff = list.users.filter((u) => !u.roles.every((r) => r === "student" || r === "parent"));
   const diary = list.users.length - staff.length;
   main.append(h("h1", {}, "Пользователи"));
@@ -63,7 +65,7 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
           cell: (u) => [
             button(u.has_password ? "Сбросить пароль" : "Выдать пароль", () => passwordDialog(u), `password-${u.login}`, "link"),
             " ",
-            button("Роли", () => grantsDialog(u, groups, snap.groups.map((g) => ({ value: g.id, label: g.name }))), `grants-${u.login}`, "link"),
+            button("Роли", () => grantsDialog(u, groups, groupOptions), `grants-${u.login}`, "link"),
             " ",
             u.active ? button("Отключить", () => void setActive(u, false), `deactivate-${u.login}`, "link") : button("Включить", () => void setActive(u, true), `reactivate-${u.login}`, "link"),
           ],
@@ -74,8 +76,9 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
     ),
   );
   if (diary > 0) main.append(h("p", { class: "hint" }, `Учётных записей студентов и родителей: ${diary}.`));
-  main.append(newUserCard(snap.groups.map((g) => ({ value: g.id, label: g.name }))));
-  main.append(slipsCard(snap.groups.map((g) => ({ value: g.id, label: g.name }))));
+  main.append(newUserCard(groupOptions));
+  // Slips are the administrator's and the curators' (HR and the director keep staff, not logins).
+  if (me.roles.some((r) => r === "admin" || r === "curator" || r === "department_head")) main.append(slipsCard(groupOptions));
 }
 
 async function setActive(u: UserListItem, active: boolean) {
@@ -99,7 +102,7 @@ function newUserCard(groups: { value: string; label: string }[]): HTMLElement {
       { name: "login", label: "Логин", required: true },
       { name: "role", label: "Роль", type: "select", value: "teacher", options: STAFF_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] })) },
       { name: "group", label: "Группа куратора", type: "select", options: [{ value: "", label: "— для куратора —" }, ...groups] },
-      { name: "from", label: "Роль с", type: "date", hint: "Пусто — с сегодняшнего дня и без срока" },
+      { name: "from", label: "Роль с", type: "date", hint: "Пусто — без даты начала и без срока" },
       { name: "password", label: "Первый пароль", hint: "Пусто — придумает консоль; пользователь сменит его при первом входе" },
     ],
     fieldOfCode: { invalid_full_name: "full_name", invalid_login: "login", login_taken: "login", no_roles: "role", password_too_short: "password", unknown_group: "group", curator_group_required: "group", grant_not_allowed: "role", grant_group_id_required: "group", grant_group_id_unknown: "group", curator_overlap: "group" },

@@ -1321,6 +1321,56 @@ pub(crate) mod tests {
             until: None,
         }
     }
+    #[test]
+    fn an_older_grant_without_dates_reads_and_writes_as_before() {
+        let old = r#"{"role":"teacher","group_id":null,"student_id":null}"#;
+        let g: RoleGrant = serde_json::from_str(old).expect("a grant recorded before dates reads");
+        assert_eq!(g, RoleGrant::new(Role::Teacher, None, None));
+        assert!(g.in_force_on(day(1)), "an undated grant is in force");
+        assert_eq!(
+            serde_json::to_string(&g).expect("serialises"),
+            old,
+            "an undated grant is written without the date fields (older clients read it)"
+        );
+        let dated = RoleGrant {
+            from: Some(day(2)),
+            until: Some(day(5)),
+            ..RoleGrant::new(Role::Curator, None, None)
+        };
+        let text = serde_json::to_string(&dated).expect("serialises");
+        assert!(
+            text.contains(r#""from":"2026-10-02""#) && text.contains(r#""until":"2026-10-05""#)
+        );
+    }
+
+    #[test]
+    fn only_the_grants_in_force_on_a_day_stay() {
+        let ended = RoleGrant {
+            until: Some(day(9)),
+            ..RoleGrant::new(Role::Curator, Some(GroupId(uid(7))), None)
+        };
+        let later = RoleGrant {
+            from: Some(day(20)),
+            ..RoleGrant::new(Role::Deputy, None, None)
+        };
+        let u = user(
+            1,
+            "t",
+            vec![
+                grant(Role::Teacher, None, None),
+                ended.clone(),
+                later.clone(),
+            ],
+        );
+        assert_eq!(
+            u.in_force_on(day(10)).grants,
+            vec![grant(Role::Teacher, None, None)],
+            "the day after the last one and before the first one are not in force"
+        );
+        assert_eq!(u.in_force_on(day(9)).grants.len(), 2, "the last day is");
+        assert_eq!(u.in_force_on(day(20)).grants.len(), 2, "the first day is");
+    }
+
     pub(crate) fn user(n: u128, login: &str, grants: Vec<RoleGrant>) -> User {
         User {
             id: UserId(uid(n)),

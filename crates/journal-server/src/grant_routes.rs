@@ -271,7 +271,7 @@ fn check_one_curator(
                     StatusCode::CONFLICT,
                     "curator_overlap",
                     format!(
-                        "У группы «{group}» на эти даты уже есть куратор — {}: сначала завершите его роль",
+                        "У группы «{group}» на эти даты уже есть куратор — {}: сначала завершите роль прежнего куратора",
                         other.full_name
                     ),
                 ));

@@ -52,6 +52,17 @@ pub struct UserListItem {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserList {
     pub users: Vec<UserListItem>,
+    /// The institution's groups by name: what a curator's grant names (HR, who reads no journal,
+    /// gives curators their group from here).
+    #[serde(default)]
+    pub groups: Vec<GroupName>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GroupName {
+    #[schema(value_type = String, format = "uuid")]
+    pub id: journal_core::GroupId,
+    pub name: String,
 }
 
 /// Refuses a deactivated user's sign-in (called by the login after the password checked out).
@@ -105,21 +116,19 @@ async fn list_users(
     let everyone = permitted(&state, &auth, &[Action::ManageUsers], REFUSAL)
         .await
         .is_ok();
-    let kept: Option<(journal_protocol::Snapshot, chrono::NaiveDate)> = if everyone {
-        None
-    } else {
-        Some((
-            state.storage.snapshot(inst).await?.0,
-            crate::http::institution_today(&state, inst).await?,
-        ))
-    };
+    let (snapshot, _) = state.storage.snapshot(inst).await?;
+    let today = crate::http::institution_today(&state, inst).await?;
+    let groups = snapshot
+        .groups
+        .iter()
+        .map(|g| GroupName {
+            id: g.id,
+            name: g.name.clone(),
+        })
+        .collect();
     let users = records
         .into_iter()
-        .filter(|r| {
-            kept.as_ref().is_none_or(|(snapshot, today)| {
-                crate::grant_routes::keeps(&caller.user, &r.user, snapshot, *today)
-            })
-        })
+        .filter(|r| everyone || crate::grant_routes::keeps(&caller.user, &r.user, &snapshot, today))
         .map(|r| {
             let mut roles: Vec<Role> = Vec::new();
             for g in &r.user.grants {
@@ -142,7 +151,7 @@ async fn list_users(
             }
         })
         .collect();
-    Ok(Json(UserList { users }))
+    Ok(Json(UserList { users, groups }))
 }
 
 /// Deactivates (or, with `active`, reactivates) `target` with an audit entry by `author` (a
@@ -263,6 +272,6 @@ async fn reactivate(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(list_users, deactivate, reactivate),
-    components(schemas(UserList, UserListItem))
+    components(schemas(UserList, UserListItem, GroupName))
 )]
 pub struct UserApiDoc;
