@@ -210,7 +210,41 @@ impl RoleGrant {
 impl Snapshot {
     /// The institution as it stands on `on`: every user keeps only the grants in force that day
     /// (what permission, scope and correspondence decisions of that day read).
+    /// A group names as its curator the user whose curator's grant for it is in force that day
+    /// (a handover dated ahead takes effect on its day without anyone saving anything).
     pub fn keep_grants_in_force_on(&mut self, on: NaiveDate) {
+        let curator_of = |u: &User, group: GroupId, on: Option<NaiveDate>| {
+            u.grants.iter().any(|g| {
+                g.role == Role::Curator
+                    && g.group_id == Some(group)
+                    && on.is_none_or(|day| g.in_force_on(day))
+            })
+        };
+        for group in &mut self.groups {
+            let dated = self.users.iter().any(|u| {
+                u.grants.iter().any(|g| {
+                    g.role == Role::Curator
+                        && g.group_id == Some(group.id)
+                        && (g.from.is_some() || g.until.is_some())
+                })
+            });
+            if !dated {
+                continue; // undated curators: the group's record is as it was kept
+            }
+            let holder = self
+                .users
+                .iter()
+                .find(|u| curator_of(u, group.id, Some(on)))
+                .map(|u| u.id);
+            let named_held = group.curator_id.is_some_and(|c| {
+                self.users
+                    .iter()
+                    .any(|u| u.id == c && curator_of(u, group.id, Some(on)))
+            });
+            if !named_held {
+                group.curator_id = holder;
+            }
+        }
         for user in &mut self.users {
             user.grants.retain(|g| g.in_force_on(on));
         }
@@ -1369,6 +1403,52 @@ pub(crate) mod tests {
         );
         assert_eq!(u.in_force_on(day(9)).grants.len(), 2, "the last day is");
         assert_eq!(u.in_force_on(day(20)).grants.len(), 2, "the first day is");
+    }
+
+    #[test]
+    fn a_dated_handover_names_the_curator_of_the_day() {
+        let group = GroupId(uid(7));
+        let old = user(
+            1,
+            "old",
+            vec![RoleGrant {
+                until: Some(day(9)),
+                ..RoleGrant::new(Role::Curator, Some(group), None)
+            }],
+        );
+        let new = user(
+            2,
+            "new",
+            vec![RoleGrant {
+                from: Some(day(10)),
+                ..RoleGrant::new(Role::Curator, Some(group), None)
+            }],
+        );
+        let base = Snapshot {
+            users: vec![old.clone(), new.clone()],
+            groups: vec![Group {
+                id: group,
+                name: "ИС-21".into(),
+                course: 2,
+                specialty: String::new(),
+                curator_id: Some(old.id),
+            }],
+            ..sample()
+        };
+        let mut before = base.clone();
+        before.keep_grants_in_force_on(day(9));
+        assert_eq!(before.groups[0].curator_id, Some(old.id));
+        let mut after = base.clone();
+        after.keep_grants_in_force_on(day(10));
+        assert_eq!(
+            after.groups[0].curator_id,
+            Some(new.id),
+            "on the first day of the new curator's grant the group names them"
+        );
+        assert!(
+            after.users[0].grants.is_empty(),
+            "the old curator's grant ended"
+        );
     }
 
     pub(crate) fn user(n: u128, login: &str, grants: Vec<RoleGrant>) -> User {

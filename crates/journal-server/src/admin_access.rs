@@ -18,7 +18,7 @@ pub(crate) async fn permitted(
     actions: &[Action],
     refusal: &str,
 ) -> Result<Account, ApiError> {
-    let account = crate::http::signed_in_account(&state, &auth).await?;
+    let account = crate::http::signed_in_account(state, auth).await?;
     let policy = institution_clock(state, auth.session.institution_id)
         .await?
         .policy;

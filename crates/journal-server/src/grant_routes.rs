@@ -58,11 +58,17 @@ pub struct GrantItem {
     pub until: Option<NaiveDate>,
 }
 
-/// A role as listed: with whether it is in force today.
+/// A role as listed: its days and whether it is in force today.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GrantState {
-    #[serde(flatten)]
-    pub grant: GrantItem,
+    #[schema(value_type = String)]
+    pub role: Role,
+    #[schema(value_type = Option<String>, format = "uuid")]
+    pub group_id: Option<GroupId>,
+    #[schema(value_type = Option<String>, format = "uuid")]
+    pub student_id: Option<StudentId>,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
     /// In force on the institution's day `today`.
     pub in_force: bool,
 }
@@ -84,18 +90,6 @@ pub struct UserGrants {
 #[serde(deny_unknown_fields)]
 pub struct GrantsUpdate {
     pub grants: Vec<GrantItem>,
-}
-
-impl From<&RoleGrant> for GrantItem {
-    fn from(g: &RoleGrant) -> Self {
-        GrantItem {
-            role: g.role,
-            group_id: g.group_id,
-            student_id: g.student_id,
-            from: g.from,
-            until: g.until,
-        }
-    }
 }
 
 impl From<GrantItem> for RoleGrant {
@@ -313,7 +307,11 @@ fn listed(user: &User, today: NaiveDate) -> UserGrants {
             .grants
             .iter()
             .map(|g| GrantState {
-                grant: g.into(),
+                role: g.role,
+                group_id: g.group_id,
+                student_id: g.student_id,
+                from: g.from,
+                until: g.until,
                 in_force: g.in_force_on(today),
             })
             .collect(),

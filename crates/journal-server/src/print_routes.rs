@@ -352,7 +352,7 @@ async fn context(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<(User, Snapshot, NaiveDateTime), ApiError> {
-    let account = crate::http::signed_in_account(&state, &auth).await?;
+    let account = crate::http::signed_in_account(state, auth).await?;
     let (mut snap, _) = state.storage.snapshot(auth.session.institution_id).await?;
     let utc = state.config.now();
     let now = crate::authority::local_time(&snap.institution.timezone, utc).unwrap_or(utc);

@@ -498,7 +498,6 @@ async fn write(
         .storage
         .record_remark(remark.clone(), action, now_local, state.config.now())
         .await?;
-    let mut snap = snap;
     snap.remarks.push(remark.clone());
     let me = caller(&snap, &auth)?;
     Ok((StatusCode::CREATED, Json(view(&snap, me, &remark, today))))
