@@ -367,6 +367,27 @@ pub struct UserRecord {
     pub must_change_password: bool,
 }
 
+/// The tables every backup has had a file for since the first version (see [`TABLES`]).
+pub const FIRST_TABLES: &[&str] = &[
+    "institutions",
+    "ref_rows",
+    "users",
+    "lessons",
+    "cells",
+    "lesson_topics",
+    "homework",
+    "finals",
+    "locks",
+    "remarks",
+    "changes",
+    "ops",
+    "devices",
+    "device_users",
+    "sessions",
+    "login_failures",
+    "audit",
+];
+
 /// Every table of the server's schema, parents before children (restore inserts in this order
 /// and deletes in the reverse one).
 pub const TABLES: &[&str] = &[
@@ -390,4 +411,9 @@ pub const TABLES: &[&str] = &[
     "diary_consents",
     "diary_acknowledgements",
     "diary_views",
+    "message_threads",
+    "messages",
+    "message_reads",
+    "events",
+    "contacts",
 ];

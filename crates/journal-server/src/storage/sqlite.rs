@@ -2635,6 +2635,29 @@ mod tests {
         );
     }
 
+    /// A backup copies and a restore replaces exactly the tables in `TABLES`: a table missing there
+    /// would be lost by a restore (messages, events and contacts once were).
+    #[test]
+    fn backup_tables_are_every_table_of_the_schema() {
+        let mut conn = Connection::open_in_memory().expect("an in-memory database");
+        migrations()
+            .to_latest(&mut conn)
+            .expect("the migrations apply");
+        let mut schema: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("the schema lists");
+        schema.sort();
+        let mut listed: Vec<String> = super::super::TABLES.iter().map(|t| t.to_string()).collect();
+        listed.sort();
+        assert_eq!(
+            listed, schema,
+            "storage::TABLES must name every table of the schema, or a restore loses it"
+        );
+    }
+
     /// Shipped migrations are append-only: a changed text would leave existing databases on a
     /// schema the code no longer describes. To change the schema, add a migration.
     #[test]
