@@ -2,6 +2,7 @@
 //! HTTP layer and the CLI only see the trait. Every row carries its institution's id and every
 //! sequence (`server_seq`, the audit chain) is per institution.
 
+pub mod archive;
 pub mod contacts;
 pub mod diary;
 pub mod events;
@@ -67,6 +68,7 @@ pub struct AdminAction {
 #[async_trait]
 pub trait Storage:
     diary::DiaryStorage
+    + archive::ArchiveStorage
     + events::EventStorage
     + contacts::ContactStorage
     + remarks::RemarkStorage
@@ -416,4 +418,5 @@ pub const TABLES: &[&str] = &[
     "message_reads",
     "events",
     "contacts",
+    "archived_years",
 ];

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use journal_server::admin::{self, Export};
 use journal_server::backup_seal::BackupKey;
-use journal_server::storage::events::{Event, EventStorage};
+use journal_server::storage::events::Event;
 use journal_server::{PostgresStorage, SqliteStorage, Storage};
 
 use crate::support::{set_cell, today, Backend, TestServer};
