@@ -310,6 +310,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "marks_count",
                     "curriculum",
                     "forecast",
+                    "journal_data",
                 ]
                 .iter()
                 .flat_map(|k| {

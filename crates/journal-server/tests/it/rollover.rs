@@ -321,6 +321,40 @@ async fn rollover_keeps_the_closed_year_printable(b: Backend) {
     let body: Value = resp.json().await.expect("a JSON answer");
     assert_eq!(body["code"], "year_not_archived", "{body}");
 
+    // The closed year's data export (journal_data) comes from the archive too.
+    let csv = s
+        .get(&format!(
+            "/reports/journal_data?group={}&year={}&format=csv",
+            promoted.id, year.name
+        ))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("the export is asked");
+    assert_eq!(csv.status(), 200, "the closed year's data export is made");
+    let csv = csv.text().await.expect("CSV text");
+    assert!(
+        csv.contains("Обучающийся") && csv.contains("Итоговая отметка"),
+        "with its documented columns: {}",
+        &csv[..csv.len().min(400)]
+    );
+    let live_csv = s
+        .get(&format!(
+            "/reports/journal_data?group={}&format=csv",
+            promoted.id
+        ))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("the export is asked")
+        .text()
+        .await
+        .expect("CSV text");
+    assert!(
+        csv.lines().count() > live_csv.lines().count(),
+        "the archive's export holds the closed year's entries, the live one has none"
+    );
+
     // Read-only: an edit of a closed year's lesson is not applied; the teacher's device loads the
     // new year.
     let op = teacher.op(s.during(&lesson), set_cell(lesson.id, student, "4"));
