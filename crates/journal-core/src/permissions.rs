@@ -199,6 +199,11 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                 _ => false,
             };
         }
+        // The check before the archive is the administration's own (001 п. 8.3), for the whole
+        // institution.
+        AcceptJournal => {
+            return matches!(role, Role::Deputy | Role::Director) && scope == Scope::Institution;
+        }
         _ => {}
     }
     let reads = action.is_read();
@@ -359,6 +364,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::PublishEvents => "объявлять события в дневнике",
         Action::WriteMessage => "писать сообщения",
         Action::SendAnnouncement => "отправлять объявления",
+        Action::AcceptJournal => "принимать журнал после проверки для сдачи в архив",
         Action::AssignAdministrator => "назначать администратора",
         Action::AssignAdministration => {
             "назначать директора, заместителей, отдел кадров и проверяющих"
@@ -484,6 +490,23 @@ mod tests {
             refusal.to_string().contains("заведующий отделением"),
             "the refusal says who gives it: {refusal}"
         );
+    }
+
+    #[test]
+    fn only_the_deputy_and_the_director_accept_a_journal_for_the_archive() {
+        let p = Policy::default();
+        for r in Role::ALL {
+            let expected = matches!(r, Role::Deputy | Role::Director);
+            assert_eq!(
+                ok(r, Action::AcceptJournal, Scope::Institution, &p),
+                expected,
+                "{r:?} accepts the year journal: 001 п. 8.3, the deputy's check"
+            );
+            assert!(
+                !ok(r, Action::AcceptJournal, Scope::OwnGroup, &p),
+                "{r:?}: acceptance is for the institution, not a group of one's own"
+            );
+        }
     }
 
     #[test]

@@ -134,6 +134,9 @@ pub enum Action {
     /// Send an announcement: the administration to the institution or a group, a curator to their
     /// group.
     SendAnnouncement,
+    /// Mark a group's year journal «проверен и принят» for the archive (001 п. 8.3: printed and
+    /// handed to the archive after the deputy's check): the deputy and the director.
+    AcceptJournal,
     /// Give (change the dates of, end) the administrator's role: the director, and the
     /// administrator (issue 11: «the director assigns the administrator»).
     AssignAdministrator,
@@ -180,7 +183,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -212,6 +215,7 @@ impl Action {
         Action::ReadRemarks,
         Action::WriteMessage,
         Action::SendAnnouncement,
+        Action::AcceptJournal,
         Action::AssignAdministrator,
         Action::AssignAdministration,
     ];

@@ -51,13 +51,15 @@ pub struct ReportQuery {
     pub to: Option<NaiveDate>,
     /// json (по умолчанию), csv, xlsx или pdf.
     pub format: Option<String>,
+    /// Закрытый учебный год из архива, например «2025/2026»; без него — текущий год.
+    pub year: Option<String>,
 }
 
 /// A report as JSON: journal-reports' `Report` with the time of generation in the institution's
 /// zone.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportResponse {
-    /// control, timeliness, progress, attendance, marks_count, curriculum или forecast.
+    /// control, timeliness, progress, attendance, marks_count, curriculum, forecast или journal_data.
     pub kind: String,
     pub title: String,
     /// The regulation point the report implements.
@@ -615,15 +617,22 @@ async fn report(
     let kind = ReportKind::from_code(&kind).map_err(report_error)?;
     let format = ReportFormat::parse(q.format.as_deref())?;
     let account = crate::http::signed_in_account(&state, &auth).await?;
-    let full = state
-        .snapshots
-        .read(
-            state.storage.as_ref(),
-            auth.session.institution_id,
-            state.config.now(),
-        )
-        .await?
-        .snapshot;
+    let full = match q.year.as_deref().filter(|y| !y.trim().is_empty()) {
+        Some(name) => {
+            Arc::new(crate::archive_routes::archived_snapshot(&state, &auth, name).await?)
+        }
+        None => {
+            state
+                .snapshots
+                .read(
+                    state.storage.as_ref(),
+                    auth.session.institution_id,
+                    state.config.now(),
+                )
+                .await?
+                .snapshot
+        }
+    };
     let utc = state.config.now();
     let now = crate::authority::local_time(&full.institution.timezone, utc).unwrap_or(utc);
     let bytes = tokio::task::spawn_blocking(move || {

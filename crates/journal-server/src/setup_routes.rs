@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::individual_plan_routes::routes())
         .merge(crate::rollover_routes::routes())
         .merge(crate::grant_routes::routes())
+        .merge(crate::archive_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -45,4 +46,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::individual_plan_routes::IndividualPlanApiDoc::openapi())
         .merge_from(crate::rollover_routes::RolloverApiDoc::openapi())
         .merge_from(crate::grant_routes::GrantApiDoc::openapi())
+        .merge_from(crate::archive_routes::ArchiveApiDoc::openapi())
 }
