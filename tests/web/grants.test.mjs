@@ -2,7 +2,8 @@
 // administrator is refused a second curator for a group (beside the group field), ends the old
 // curator's role today, gives a teacher the group's curator role from tomorrow and ends it a month
 // later; the list shows the roles with their days. An HR officer sees the staff only, creates a
-// teacher and is refused making an administrator (beside the role field).
+// teacher and is refused making an administrator (beside the role field). A curator makes the login
+// slips of their own group and is refused another group's (beside the group field).
 // Screenshots target/e2e-screenshots/console-grants-*.png.
 
 import assert from "node:assert/strict";
@@ -180,4 +181,33 @@ test("an HR officer keeps the staff list and is refused making an administrator"
   await screenshot(driver, "grants-hr");
   const list = await (await api(admin, "GET", "/admin/users")).json();
   assert.ok(!list.users.some((u) => u.login === "lishnii"), "the refused account was not created");
+});
+
+test("a curator makes their own group's login slips, not another group's", async () => {
+  const admin = await signIn("admin", "demo");
+  const snap = (await (await api(admin, "GET", "/sync/snapshot")).json()).snapshot;
+  const curator = snap.users.find((u) => u.login === "teacher2");
+  const own = snap.groups.find((g) => g.curator_id === curator.id);
+  const other = snap.groups.find((g) => g.id !== own.id);
+
+  await driver.get(`${server.url}/`);
+  await driver.executeScript("localStorage.clear(); sessionStorage.clear();");
+  await consoleSignIn("teacher2", "demo");
+  await open(driver, "users");
+  assert.equal((await driver.findElements(byTestId("user-new"))).length, 0, "a curator creates no staff accounts");
+  await choose(driver, "slips-group", other.name);
+  await choose(driver, "slips-who", "Студенты");
+  await (await find(driver, "slips-submit")).click();
+  const refusal = await waitFilled(driver, "slips-group-error");
+  assert.match(refusal, /куратор этой группы/, `another group's slips are refused: ${refusal}`);
+  await choose(driver, "slips-group", own.name);
+  await (await find(driver, "slips-submit")).click();
+  // Each slip's password is hashed on the server (slow on purpose): a whole group takes a while.
+  await find(driver, "slips-ok", 200000);
+  await screenshot(driver, "grants-curator-slips");
+  await driver.navigate().refresh();
+  await find(driver, "screen-users", 20000);
+  await find(driver, "users", 20000);
+  const list = await (await find(driver, "users")).getText();
+  assert.ok(!list.includes("admin") && !list.includes("teacher3"), `a curator lists only their group's students and parents: ${list}`);
 });

@@ -62,9 +62,10 @@ const SCREENS: Screen[] = [
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/events", title: "События", render: eventsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/contacts", title: "Контакты", render: contactsScreen, roles: ["curator", "deputy", "admin"] },
-  // The director assigns the administrator (and the administration) in «Пользователи»; their
-  // start page stays the control, so the line comes after it.
-  { path: "/users", title: "Пользователи", render: usersScreen, roles: ["director"] },
+  // The director assigns the administrator (and the administration) in «Пользователи», a curator
+  // gives their group's students and parents logins there; their start page stays the control, so
+  // the line comes after it.
+  { path: "/users", title: "Пользователи", render: usersScreen, roles: ["director", "curator"] },
   // A user's first allowed screen is their start page: «Пароль и справка» (the role's guide) for a
   // role with no screen of its own, such as a teacher; «Сообщения», everyone's, comes after it.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },

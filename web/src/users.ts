@@ -39,7 +39,9 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
   const groupList = list.groups ?? [];
   const groups = new Map(groupList.map((g) => [g.id, g.name]));
   const groupOptions = groupList.map((g) => ({ value: g.id, label: g.name }));
-  const staff = list.users.filter((u) => !u.roles.every((r) => r === "student" || r === "parent"));
+  const keepsStaff = me.roles.some((r) => r === "admin" || r === "hr_officer" || r === "director");
+  // A curator keeps their group's students' and parents' accounts: those are their list.
+  const staff = keepsStaff ? list.users.filter((u) => !u.roles.every((r) => r === "student" || r === "parent")) : list.users;
   const diary = list.users.length - staff.length;
   main.append(h("h1", {}, "Пользователи"));
   main.append(
@@ -76,7 +78,8 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
     ),
   );
   if (diary > 0) main.append(h("p", { class: "hint" }, `Учётных записей студентов и родителей: ${diary}.`));
-  main.append(newUserCard(groupOptions));
+  // Staff accounts are the administrator's, HR's and (for the administration) the director's.
+  if (keepsStaff) main.append(newUserCard(groupOptions));
   // Slips are the administrator's and the curators' (HR and the director keep staff, not logins).
   if (me.roles.some((r) => r === "admin" || r === "curator" || r === "department_head")) main.append(slipsCard(groupOptions));
 }
@@ -165,7 +168,7 @@ function slipsCard(groups: { value: string; label: string }[]): HTMLElement {
       { name: "group", label: "Группа", type: "select", required: true, options: groups },
       { name: "who", label: "Для кого", type: "select", value: "both", options: [{ value: "students", label: "Студенты" }, { value: "parents", label: "Родители" }, { value: "both", label: "Студенты и родители" }] },
     ],
-    fieldOfCode: { unknown_group: "group" },
+    fieldOfCode: { unknown_group: "group", forbidden: "group" },
     onSubmit: async (v) => {
       const pdf = await download("POST", "/admin/logins/slips", { group_id: v.value("group"), who: v.value("who") });
       const name = `логины-${groups.find((g) => g.value === v.value("group"))?.label || "группа"}.pdf`;
