@@ -14,11 +14,13 @@
 
 mod attendance;
 mod control;
+pub mod control_works;
 mod curriculum;
 mod data;
 mod forecast;
 pub mod journal_data;
 mod marks_count;
+pub mod missed_topics;
 mod progress;
 mod timeliness;
 
@@ -50,10 +52,12 @@ pub enum ReportKind {
     Curriculum,
     Forecast,
     JournalData,
+    MissedTopics,
+    ControlWorks,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 8] = [
+    pub const ALL: [ReportKind; 10] = [
         ReportKind::Control,
         ReportKind::Timeliness,
         ReportKind::Progress,
@@ -62,6 +66,8 @@ impl ReportKind {
         ReportKind::Curriculum,
         ReportKind::Forecast,
         ReportKind::JournalData,
+        ReportKind::MissedTopics,
+        ReportKind::ControlWorks,
     ];
 
     /// The name in URLs and on the command line.
@@ -75,6 +81,8 @@ impl ReportKind {
             ReportKind::Curriculum => "curriculum",
             ReportKind::Forecast => "forecast",
             ReportKind::JournalData => "journal_data",
+            ReportKind::MissedTopics => "missed_topics",
+            ReportKind::ControlWorks => "control_works",
         }
     }
 
@@ -96,6 +104,8 @@ impl ReportKind {
             ReportKind::Curriculum => "Выполнение программы (часы по плану и фактически)",
             ReportKind::Forecast => "Прогноз итоговых отметок",
             ReportKind::JournalData => "Данные журнала: отметки, пропуски, итоговые отметки",
+            ReportKind::MissedTopics => "Пропущенные темы (для отработки)",
+            ReportKind::ControlWorks => "Контрольные работы и их результаты",
         }
     }
 
@@ -132,6 +142,14 @@ impl ReportKind {
             ReportKind::JournalData => {
                 "003: электронная выгрузка журнала каждое полугодие; 001 п. 8.6: хранение журнала \
                  в электронном виде — отметки, пропуски и итоговые отметки для анализа"
+            }
+            ReportKind::MissedTopics => {
+                "001 Приложение «Преподаватель» п. 2: пропуск и отметка за отработку; \
+                 темы пропущенных занятий по обучающимся"
+            }
+            ReportKind::ControlWorks => {
+                "001 Приложение «Заместитель директора» п. 13: контроль выполнения программы и \
+                 знаний — контрольные работы, их результаты, успеваемость и качество"
             }
         }
     }
@@ -381,6 +399,8 @@ pub fn build(
         ReportKind::Curriculum => curriculum::curriculum(snap, &r, now).into_parts(),
         ReportKind::Forecast => forecast::forecast(snap, &r, now).into_parts(),
         ReportKind::JournalData => journal_data::journal_data(snap, &r, now),
+        ReportKind::MissedTopics => missed_topics::missed_topics(snap, &r, now),
+        ReportKind::ControlWorks => control_works::control_works(snap, &r, now),
     };
     Ok(Report {
         kind,
