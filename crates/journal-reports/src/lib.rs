@@ -12,6 +12,7 @@
 //! postponed or cancelled) on a date up to today within the chosen dates; a student belongs to a
 //! load's list on the dates of their membership (and subgroup, for a subgroup's load).
 
+pub mod activity;
 mod attendance;
 mod control;
 pub mod control_works;
@@ -54,10 +55,11 @@ pub enum ReportKind {
     JournalData,
     MissedTopics,
     ControlWorks,
+    Activity,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 10] = [
+    pub const ALL: [ReportKind; 11] = [
         ReportKind::Control,
         ReportKind::Timeliness,
         ReportKind::Progress,
@@ -68,6 +70,7 @@ impl ReportKind {
         ReportKind::JournalData,
         ReportKind::MissedTopics,
         ReportKind::ControlWorks,
+        ReportKind::Activity,
     ];
 
     /// The name in URLs and on the command line.
@@ -83,6 +86,7 @@ impl ReportKind {
             ReportKind::JournalData => "journal_data",
             ReportKind::MissedTopics => "missed_topics",
             ReportKind::ControlWorks => "control_works",
+            ReportKind::Activity => "activity",
         }
     }
 
@@ -106,6 +110,7 @@ impl ReportKind {
             ReportKind::JournalData => "Данные журнала: отметки, пропуски, итоговые отметки",
             ReportKind::MissedTopics => "Пропущенные темы (для отработки)",
             ReportKind::ControlWorks => "Контрольные работы и их результаты",
+            ReportKind::Activity => "Активность ведения журнала по неделям",
         }
     }
 
@@ -150,6 +155,10 @@ impl ReportKind {
             ReportKind::ControlWorks => {
                 "001 Приложение «Заместитель директора» п. 13: контроль выполнения программы и \
                  знаний — контрольные работы, их результаты, успеваемость и качество"
+            }
+            ReportKind::Activity => {
+                "001 Приложение «Заместитель директора» п. 13: полнота и своевременность \
+                 заполнения — записи по неделям, в день занятия и позже"
             }
         }
     }
@@ -401,6 +410,7 @@ pub fn build(
         ReportKind::JournalData => journal_data::journal_data(snap, &r, now),
         ReportKind::MissedTopics => missed_topics::missed_topics(snap, &r, now),
         ReportKind::ControlWorks => control_works::control_works(snap, &r, now),
+        ReportKind::Activity => activity::activity(snap, &r, now),
     };
     Ok(Report {
         kind,

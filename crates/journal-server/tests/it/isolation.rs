@@ -321,6 +321,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "journal_data",
                     "missed_topics",
                     "control_works",
+                    "activity",
                 ]
                 .iter()
                 .flat_map(|k| {
