@@ -320,6 +320,9 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "curriculum",
                     "forecast",
                     "journal_data",
+                    "missed_topics",
+                    "control_works",
+                    "activity",
                 ]
                 .iter()
                 .flat_map(|k| {
