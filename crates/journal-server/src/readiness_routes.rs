@@ -151,7 +151,11 @@ pub fn checklist(snap: &Snapshot, today: NaiveDate) -> Readiness {
     let teachers = snap
         .users
         .iter()
-        .filter(|u| u.grants.iter().any(|g| g.role == Role::Teacher))
+        .filter(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role == Role::Teacher && g.in_force_on(today))
+        })
         .count();
     items.push(item(
         "teachers",
@@ -252,7 +256,7 @@ pub fn checklist(snap: &Snapshot, today: NaiveDate) -> Readiness {
         .users
         .iter()
         .flat_map(|u| u.grants.iter())
-        .filter(|g| g.role == Role::Curator)
+        .filter(|g| g.role == Role::Curator && g.in_force_on(today))
         .filter_map(|g| g.group_id)
         .chain(
             snap.groups
