@@ -597,6 +597,16 @@ pub enum PrintDocument {
     },
     /// The signed-in teacher's lessons of a day with empty cells (for an outage).
     OutagePages { date: NaiveDate },
+    /// A control report over the loads this copy may print (a teacher: their own), from the local
+    /// copy, offline: progress, attendance, timeliness… for a period or the year.
+    Report {
+        /// journal-reports' kind: control, timeliness, progress, attendance, marks_count, …
+        #[ts(type = "string")]
+        report: journal_reports::ReportKind,
+        #[ts(type = "string | null")]
+        #[serde(default)]
+        period_id: Option<PeriodId>,
+    },
 }
 
 impl PrintDocument {
@@ -629,6 +639,12 @@ impl PrintDocument {
             R::OutagePages { teacher_id, date } if teacher_id == me => {
                 PrintDocument::OutagePages { date }
             }
+            R::Report { report, ref filter } if filter.teacher_id == Some(me) => {
+                PrintDocument::Report {
+                    report,
+                    period_id: filter.period_id,
+                }
+            }
             R::Report { .. } => {
                 return Err(crate::ApiError::new(
                     "print_report_on_server",
@@ -654,6 +670,7 @@ impl PrintDocument {
             PrintDocument::FinalsSheet { .. } => "Сводная ведомость итоговых оценок",
             PrintDocument::Extract { .. } => "Выписка из журнала",
             PrintDocument::OutagePages { .. } => "Листы учёта занятий на время сбоя",
+            PrintDocument::Report { report, .. } => report.title_ru(),
         }
     }
 }
