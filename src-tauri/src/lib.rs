@@ -22,6 +22,7 @@ use tauri::State;
 
 pub mod help_commands;
 pub mod journal_commands;
+pub mod message_commands;
 pub mod print_commands;
 pub mod remark_commands;
 pub mod session_commands;
@@ -420,6 +421,12 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         remark_commands::remarks,
         remark_commands::resolve_remark,
         remark_commands::answer_remark,
+        message_commands::messages,
+        message_commands::waiting_messages,
+        message_commands::message_thread,
+        message_commands::message_recipients,
+        message_commands::write_message,
+        message_commands::reply_message,
         print_commands::print_default_path,
         print_commands::print_document,
         print_commands::print_find_student,

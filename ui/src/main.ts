@@ -12,6 +12,7 @@ import { renderFinals } from "./finals";
 import { renderLockScreen, renderSignIn } from "./signin";
 import { renderConflicts } from "./sync";
 import { renderRemarks } from "./remarks";
+import { renderMessages } from "./messages";
 import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
 import { renderHelp } from "./help";
@@ -24,6 +25,7 @@ export type Route =
   | { screen: "finals"; loadId: string; periodId?: string }
   | { screen: "conflicts" }
   | { screen: "remarks" }
+  | { screen: "messages" }
   | { screen: "print" }
   | { screen: "settings" }
   | { screen: "help" };
@@ -85,6 +87,9 @@ export async function navigate(next: Route): Promise<void> {
         break;
       case "remarks":
         await renderRemarks(main, session, refreshHeader);
+        break;
+      case "messages":
+        await renderMessages(main, refreshHeader);
         break;
       case "print":
         await renderPrint(main, session);

@@ -780,6 +780,37 @@ pub struct MessageThread {
     pub last_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// One message of a thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ThreadMessage {
+    pub author: String,
+    /// Written by the signed-in user.
+    pub mine: bool,
+    pub body: String,
+    #[ts(type = "string")]
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A thread opened in the app (reading marks it read on the server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ThreadDetail {
+    #[ts(type = "string")]
+    pub id: uuid::Uuid,
+    pub subject: String,
+    pub with: String,
+    pub messages: Vec<ThreadMessage>,
+    pub may_reply: bool,
+}
+
+/// Someone the signed-in user may write to, in the server's words («Куратор группы ИС-21»).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MessageRecipient {
+    #[ts(type = "string")]
+    pub user_id: uuid::Uuid,
+    pub full_name: String,
+    pub role: String,
+}
+
 /// The app's «Сообщения»: the threads and the unread total (online), and what waits to be sent.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MessagesView {
