@@ -15,6 +15,7 @@ import { renderRemarks } from "./remarks";
 import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
 import { renderHelp } from "./help";
+import { checkForUpdate } from "./update";
 import type { Session, SyncState } from "./types";
 
 export type Route =
@@ -189,6 +190,7 @@ async function enterJournal(notice: string | null): Promise<void> {
   }
   // An online sign-in has just talked to the server; an offline one tries once at once.
   void syncNow(true);
+  void checkForUpdate();
 }
 
 function leaveJournal(): void {

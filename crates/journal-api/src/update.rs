@@ -261,7 +261,15 @@ fn running_as_root() -> bool {
 pub fn install_command(package: &VerifiedPackage, as_root: bool) -> Vec<String> {
     let path = package.path.display().to_string();
     let mut command: Vec<String> = match package.kind {
-        PackageKind::Deb => vec!["apt-get".into(), "install".into(), "-y".into(), path],
+        // Waits for another apt (unattended upgrades) instead of failing on its lock.
+        PackageKind::Deb => vec![
+            "apt-get".into(),
+            "-o".into(),
+            "DPkg::Lock::Timeout=120".into(),
+            "install".into(),
+            "-y".into(),
+            path,
+        ],
         PackageKind::Rpm if Path::new("/usr/bin/dnf").exists() => {
             vec!["dnf".into(), "install".into(), "-y".into(), path]
         }
