@@ -385,9 +385,8 @@ fn status(state: State<AppState>) -> Result<journal_api::Status, ApiError> {
 /// The app with its state and commands on top of `base`: `tauri::Builder::default()` for the real
 /// app, `tauri::test::mock_builder()` in tests (it carries the invoke key the mock IPC sends).
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    base.manage(state)
-        .manage(update_commands::UpdateProgressState::default())
-        .invoke_handler(tauri::generate_handler![
+    let base = base.manage(update_commands::UpdateProgressState::default());
+    base.manage(state).invoke_handler(tauri::generate_handler![
         session,
         status,
         journal_commands::today_lessons,

@@ -93,7 +93,8 @@ pub async fn update_install<R: Runtime>(
         // The progress lives as long as the app (managed by Tauri); the UI reads it meanwhile.
         let progress = app.state::<UpdateProgressState>();
         progress.set("downloading", 0, 0);
-        let dir = std::env::temp_dir().join(format!("offline-journal-update-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("offline-journal-update-{}", std::process::id()));
         let outcome = source
             .download(&trust, &current, kind, &dir, &mut |done, total| {
                 progress.set("downloading", done, total)
@@ -108,7 +109,11 @@ pub async fn update_install<R: Runtime>(
             });
         let _ = std::fs::remove_dir(&dir);
         progress.set(
-            if outcome.is_ok() { "installed" } else { "failed" },
+            if outcome.is_ok() {
+                "installed"
+            } else {
+                "failed"
+            },
             0,
             0,
         );
