@@ -114,6 +114,9 @@ async function install(el: HTMLElement, offer: UpdateOffer): Promise<void> {
 export async function checkForUpdate(): Promise<void> {
   const el = bar();
   try {
+    // Installed but not restarted yet (or still installing): the bar already says what to do.
+    const progress = await call<UpdateProgress>("update_progress");
+    if (["downloading", "installing", "installed"].includes(progress.phase)) return;
     const offer = await call<UpdateOffer | null>("update_check");
     if (offer) showOffer(el, offer);
     else el.hidden = true;

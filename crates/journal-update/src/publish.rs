@@ -25,6 +25,16 @@ fn write_replacing(path: &Path, bytes: &[u8]) -> Result<(), UpdateError> {
     std::fs::rename(&tmp, path).map_err(|e| file_error(path, e))
 }
 
+/// Whether a package file name carries `version` between separators (`_0.1.1_`, `-0.1.1-`), as
+/// the Tauri bundler names .deb, .rpm and .exe files.
+fn names_version(name: &str, version: &str) -> bool {
+    name.match_indices(version).any(|(at, _)| {
+        let before = name[..at].chars().last();
+        let after = name[at + version.len()..].chars().next();
+        matches!(before, Some('_' | '-')) && matches!(after, Some('_' | '-'))
+    })
+}
+
 /// Publishes `packages` (.deb, .rpm, .exe; at most one of each) as release `version` with `notes`
 /// into `dir`, signed with `key`. Returns the manifest written. Nothing is published when a
 /// package or the version is refused.
@@ -54,6 +64,14 @@ pub fn publish(
                 "«{name}» — не пакет .deb, .rpm или установщик .exe"
             )));
         };
+        // The bundler names every package by its version: another version's file published under
+        // this one would be installed, then offered again after every sign-in.
+        if !names_version(&name, version.trim()) {
+            return Err(UpdateError::ManifestInvalid(format!(
+                "«{name}» — пакет не версии {}",
+                version.trim()
+            )));
+        }
         let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
         read.push((
             PackageEntry {
@@ -116,18 +134,21 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temp dir");
         let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let updates = dir.path().join("updates");
-        let deb = dir.path().join("a.deb");
-        let other = dir.path().join("b.deb");
-        let text = dir.path().join("notes.txt");
-        for p in [&deb, &other, &text] {
+        let deb = dir.path().join("a_0.1.1_amd64.deb");
+        let other = dir.path().join("b_0.1.1_amd64.deb");
+        let older = dir.path().join("a_0.1.0_amd64.deb");
+        let text = dir.path().join("notes_0.1.1_.txt");
+        for p in [&deb, &other, &older, &text] {
             std::fs::write(p, b"x").expect("a file");
         }
         for (packages, version, code) in [
             (vec![deb.clone()], "0.1", "update_version_invalid"),
             (vec![text], "0.1.1", "update_manifest_invalid"),
             (vec![deb.clone(), other], "0.1.1", "update_manifest_invalid"),
+            (vec![older], "0.1.1", "update_manifest_invalid"),
+            (vec![deb.clone()], "0.1.11", "update_manifest_invalid"),
             (vec![], "0.1.1", "update_manifest_invalid"),
-            (vec![dir.path().join("missing.deb")], "0.1.1", "update_file"),
+            (vec![dir.path().join("x_0.1.1_amd64.deb")], "0.1.1", "update_file"),
         ] {
             assert_eq!(
                 publish(&updates, &key, &packages, version, "").map_err(|e| e.code()),
@@ -136,5 +157,18 @@ mod tests {
             );
         }
         assert!(!updates.exists(), "nothing was written");
+    }
+
+    #[test]
+    fn the_version_is_read_from_the_bundler_names() {
+        for name in [
+            "offline-journal_0.1.1_amd64.deb",
+            "offline-journal-0.1.1-1.x86_64.rpm",
+            "offline-journal_0.1.1_x64-setup.exe",
+        ] {
+            assert!(names_version(name, "0.1.1"), "{name}");
+            assert!(!names_version(name, "0.1.0"), "{name} is not 0.1.0");
+            assert!(!names_version(name, "1.1"), "{name}: 1.1 is only a part of 0.1.1");
+        }
     }
 }
