@@ -5,6 +5,9 @@
 //! able to fetch its update. The server does not check the signature — the app does, with the key
 //! it trusts; the server only serves files, by names journal-update accepts (no folders).
 
+use std::path::PathBuf;
+
+use axum::body::{Body, Bytes};
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -66,27 +69,74 @@ fn no_updates() -> ApiError {
     )
 }
 
-async fn read_file(path: std::path::PathBuf) -> Result<Option<Vec<u8>>, ApiError> {
-    tokio::task::spawn_blocking(move || match std::fs::read(&path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => {
-            tracing::error!(path = %path.display(), error = %e, "update file unreadable");
-            Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "updates_dir_unavailable",
-                "Папка обновлений сервера не читается",
-            ))
-        }
+fn unreadable(path: &std::path::Path, e: &std::io::Error) -> ApiError {
+    tracing::error!(path = %path.display(), error = %e, "update file unreadable");
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "updates_dir_unavailable",
+        "Папка обновлений сервера не читается",
+    )
+}
+
+fn task_failed() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "task_failed",
+        "Внутренняя ошибка: чтение файла прервано",
+    )
+}
+
+/// The file at `path` opened with its length; `None` when there is none.
+async fn open(path: PathBuf) -> Result<Option<(std::fs::File, u64)>, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(unreadable(&path, &e)),
+        };
+        let meta = file.metadata().map_err(|e| unreadable(&path, &e))?;
+        Ok(meta.is_file().then_some((file, meta.len())))
     })
     .await
-    .map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "task_failed",
-            "Внутренняя ошибка: чтение файла прервано",
-        )
-    })?
+    .map_err(|_| task_failed())?
+}
+
+/// A file's bytes as they are read, in chunks: a package is never held whole in memory, however
+/// many PCs download it at once.
+struct Chunks(tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>);
+
+impl futures_core::Stream for Chunks {
+    type Item = std::io::Result<Bytes>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+fn streamed(mut file: std::fs::File) -> Body {
+    use std::io::Read;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::task::spawn_blocking(move || loop {
+        let mut chunk = vec![0u8; 256 * 1024];
+        let sent = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                chunk.truncate(n);
+                tx.blocking_send(Ok(Bytes::from(chunk)))
+            }
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+                break;
+            }
+        };
+        // The client went away: stop reading.
+        if sent.is_err() {
+            break;
+        }
+    });
+    Body::from_stream(Chunks(rx))
 }
 
 #[utoipa::path(get, path = "/api/v1/app/update", tag = "app",
@@ -99,7 +149,15 @@ async fn manifest(State(state): State<AppState>) -> Result<Response, ApiError> {
     let Some(dir) = state.config.updates_dir.clone() else {
         return Err(no_updates());
     };
-    let Some(bytes) = read_file(dir.join(journal_update::MANIFEST_FILE)).await? else {
+    let path = dir.join(journal_update::MANIFEST_FILE);
+    let bytes = tokio::task::spawn_blocking(move || match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(unreadable(&path, &e)),
+    })
+    .await
+    .map_err(|_| task_failed())??;
+    let Some(bytes) = bytes else {
         return Err(no_updates());
     };
     // Parsed so that a damaged file is a clear error here, not a puzzle in the app.
@@ -136,7 +194,7 @@ async fn package(
             "Это не имя файла пакета (.deb, .rpm, .exe без папок)",
         ));
     }
-    let Some(bytes) = read_file(dir.join(&file)).await? else {
+    let Some((opened, len)) = open(dir.join(&file)).await? else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "package_not_found",
@@ -146,12 +204,13 @@ async fn package(
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (header::CONTENT_LENGTH, len.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),
             ),
         ],
-        bytes,
+        streamed(opened),
     )
         .into_response())
 }

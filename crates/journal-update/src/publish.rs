@@ -148,7 +148,11 @@ mod tests {
             (vec![older], "0.1.1", "update_manifest_invalid"),
             (vec![deb.clone()], "0.1.11", "update_manifest_invalid"),
             (vec![], "0.1.1", "update_manifest_invalid"),
-            (vec![dir.path().join("x_0.1.1_amd64.deb")], "0.1.1", "update_file"),
+            (
+                vec![dir.path().join("x_0.1.1_amd64.deb")],
+                "0.1.1",
+                "update_file",
+            ),
         ] {
             assert_eq!(
                 publish(&updates, &key, &packages, version, "").map_err(|e| e.code()),
@@ -168,7 +172,10 @@ mod tests {
         ] {
             assert!(names_version(name, "0.1.1"), "{name}");
             assert!(!names_version(name, "0.1.0"), "{name} is not 0.1.0");
-            assert!(!names_version(name, "1.1"), "{name}: 1.1 is only a part of 0.1.1");
+            assert!(
+                !names_version(name, "1.1"),
+                "{name}: 1.1 is only a part of 0.1.1"
+            );
         }
     }
 }
