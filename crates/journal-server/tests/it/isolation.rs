@@ -208,6 +208,8 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/admin/users"
                 | "/admin/year"
                 | "/admin/year/rollover/plan"
+                | "/admin/year/rollover"
+                | "/admin/archive"
                 | "/admin/groups"
                 | "/admin/institution"
                 | "/admin/students"
@@ -303,6 +305,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     format!("/print/subject?load={load}&period=1"),
                     format!("/print/extract?group={group}&student={student}&period=1"),
                     format!("/print/outage?date={}", today()),
+                    format!("/print/finals?group={group}&year=2025/2026"),
                 ],
                 "/reports/{kind}" => [
                     "control",
@@ -312,6 +315,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "marks_count",
                     "curriculum",
                     "forecast",
+                    "journal_data",
                 ]
                 .iter()
                 .flat_map(|k| {

@@ -312,6 +312,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/year",
         "/api/v1/admin/year/rollover/plan",
+        "/api/v1/admin/year/rollover",
+        "/api/v1/admin/archive",
         "/api/v1/admin/groups",
         "/api/v1/admin/institution",
         "/api/v1/admin/logins/slips",
