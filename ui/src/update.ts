@@ -11,6 +11,14 @@ import type { UpdateInstalled } from "./bindings/UpdateInstalled";
 import type { UpdateOffer } from "./bindings/UpdateOffer";
 import type { UpdateProgress } from "./bindings/UpdateProgress";
 
+/** Typed wrappers over src-tauri's update commands (kept here: the bar is their only user). */
+const updateApi = {
+  check: () => call<UpdateOffer | null>("update_check"),
+  install: () => call<UpdateInstalled>("update_install"),
+  progress: () => call<UpdateProgress>("update_progress"),
+  restart: () => call<void>("update_restart"),
+};
+
 /** Codes of an update the app refuses: the teacher (and whoever maintains the PC) must know. */
 const REFUSALS = new Set([
   "update_unsigned",
@@ -83,17 +91,17 @@ async function install(el: HTMLElement, offer: UpdateOffer): Promise<void> {
   showProgress(el, offer, { phase: "downloading", done: 0, total: offer.size });
   const poll = window.setInterval(async () => {
     try {
-      const p = await call<UpdateProgress>("update_progress");
+      const p = await updateApi.progress();
       if (p.phase === "downloading" || p.phase === "installing") showProgress(el, offer, p);
     } catch (e) {
       console.error(e);
     }
   }, 300);
   try {
-    const done = await call<UpdateInstalled>("update_install");
+    const done = await updateApi.install();
     window.clearInterval(poll);
     const restart = h("button", { type: "button", class: "primary", "data-testid": "update-restart" }, "Перезапустить");
-    restart.addEventListener("click", () => void call("update_restart"));
+    restart.addEventListener("click", () => void updateApi.restart());
     el.replaceChildren(
       h(
         "span",
@@ -115,9 +123,9 @@ export async function checkForUpdate(): Promise<void> {
   const el = bar();
   try {
     // Installed but not restarted yet (or still installing): the bar already says what to do.
-    const progress = await call<UpdateProgress>("update_progress");
+    const progress = await updateApi.progress();
     if (["downloading", "installing", "installed"].includes(progress.phase)) return;
-    const offer = await call<UpdateOffer | null>("update_check");
+    const offer = await updateApi.check();
     if (offer) showOffer(el, offer);
     else el.hidden = true;
   } catch (e) {

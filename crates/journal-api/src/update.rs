@@ -257,7 +257,8 @@ fn running_as_root() -> bool {
 }
 
 /// The command that installs `package`: apt-get for a .deb (it also brings missing dependencies),
-/// dnf (else rpm) for an .rpm, the installer itself on Windows.
+/// dnf (else rpm) for an .rpm, the installer itself on Windows (through `start`, which asks for
+/// elevation; not tested here).
 pub fn install_command(package: &VerifiedPackage, as_root: bool) -> Vec<String> {
     let path = package.path.display().to_string();
     let mut command: Vec<String> = match package.kind {
@@ -274,7 +275,17 @@ pub fn install_command(package: &VerifiedPackage, as_root: bool) -> Vec<String> 
             vec!["dnf".into(), "install".into(), "-y".into(), path]
         }
         PackageKind::Rpm => vec!["rpm".into(), "-U".into(), path],
-        PackageKind::Nsis => return vec![path],
+        // A per-machine installer needs elevation, which only ShellExecute (`start`) asks for.
+        PackageKind::Nsis => {
+            return vec![
+                "cmd".into(),
+                "/C".into(),
+                "start".into(),
+                String::new(),
+                "/wait".into(),
+                path,
+            ]
+        }
     };
     if !as_root {
         command.insert(0, "pkexec".into());
