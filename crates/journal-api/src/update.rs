@@ -372,6 +372,8 @@ mod tests {
             [
                 "pkexec",
                 "apt-get",
+                "-o",
+                "DPkg::Lock::Timeout=120",
                 "install",
                 "-y",
                 "/tmp/u/offline-journal_0.1.1_amd64.deb"
