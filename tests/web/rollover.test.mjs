@@ -59,8 +59,7 @@ test("the administrator closes the year after seeing the plan and prints it from
   assert.ok(done.includes(name), `the new year is open: ${done}`);
 
   await open(driver, "archive");
-  const table = await find(driver, "archive-status");
-  assert.ok(table, "the archive screen opens");
+  await find(driver, "archive-status");
   const printButtons = await driver.findElements({ css: '[data-testid^="archive-year_journal-"]' });
   assert.ok(printButtons.length >= 3, `every group of the closed year can be printed: ${printButtons.length}`);
   await printButtons[0].click();
@@ -68,8 +67,27 @@ test("the administrator closes the year after seeing the plan and prints it from
   await driver.wait(() => readdirSync(downloads).some((f) => f.endsWith(".pdf")), 30000, "the closed year's journal is downloaded as a PDF");
   const pdf = readdirSync(downloads).filter((f) => f.endsWith(".pdf"));
   assert.match(pdf[0], /^year_journal-[a-z]+-\d+-\d{4}-\d{4}\.pdf$/, `named by group and year: ${pdf}`);
-  await driver.executeScript("window.scrollTo(0, 0)");
-  await screenshot(driver, "archive");
   const rows = await driver.findElements(byTestId("archive-empty"));
   assert.equal(rows.length, 0, "the archive is not empty after the rollover");
+  const retention = await (await find(driver, `archive-retention-${name.replace(/^(\d+)\/(\d+)$/, (_, a, b) => `${a - 1}/${b - 1}`)}`)).getText();
+  assert.match(retention, /журналы до .*сводные ведомости до/, `the retention dates are listed: ${retention}`);
+
+  // The deputy checks a journal of the closed year and hands it over to the archive.
+  await (await find(driver, "sign-out")).click();
+  await find(driver, "signin", 20000);
+  await type(driver, "signin-login", "deputy");
+  await (await type(driver, "signin-password", "demo")).sendKeys(Key.ENTER);
+  await find(driver, "header-user", 20000);
+  await open(driver, "archive");
+  const accept = await driver.wait(async () => (await driver.findElements({ css: 'table[data-testid^="archive-2"] [data-testid^="accept-"]' }))[0], 20000, "a journal of the closed year waits for the deputy's check");
+  const group = (await accept.getAttribute("data-testid")).replace(/^accept-/, "");
+  await accept.click();
+  await waitText(driver, "archive-done", "принят", 20000);
+  await type(driver, `handover-ref-${group}`, "опись 3, дело 12");
+  await (await find(driver, `handover-${group}`)).click();
+  await waitText(driver, "archive-done", "сдан в архив", 20000);
+  const table = await driver.findElement({ css: 'table[data-testid^="archive-2"]' }).getText();
+  assert.match(table, /сдан .*опись 3, дело 12/, `the hand-over is recorded with its reference: ${table}`);
+  await driver.executeScript("window.scrollTo(0, 0)");
+  await screenshot(driver, "archive");
 });

@@ -2,6 +2,7 @@
 // and user), the sections' menu and the screens by path (journal-server answers every non-API path
 // with this page, so a screen's address can be opened or reloaded directly).
 
+import { remarksScreen } from "./remarks";
 import { archiveScreen, rolloverScreen } from "./rollover";
 import "./style.css";
 import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token } from "./api";
@@ -55,6 +56,7 @@ const SCREENS: Screen[] = [
   { path: "/help", title: "Справка", render: helpScreen },
   { path: "/control", title: "Контроль ведения журнала", render: controlScreen, roles: REPORT_READERS },
   { path: "/reports", title: "Отчёты", render: reportsScreen, roles: REPORT_READERS },
+  { path: "/remarks", title: "Замечания", render: remarksScreen, roles: ["deputy", "director", "department_head", "control_group", "curator"] },
   { path: "/archive", title: "Архив учебных лет", render: archiveScreen, roles: ["admin", "deputy", "director"] },
   { path: "/diary", title: "Дневник", render: diaryScreen, roles: ["student", "parent"] },
   { path: "/results", title: "Успеваемость", render: resultsScreen, roles: ["student", "parent"] },

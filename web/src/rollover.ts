@@ -5,7 +5,7 @@
 import { download, getJson, sendJson } from "./api";
 import { button, formView, h, messageOf, notice, openDialog, ruDate, ruDateTime, saveBlob, table } from "./dom";
 import { snapshot } from "./roster";
-import type { Load, Snapshot, Uuid, YearSetup } from "./types";
+import type { Load, Snapshot, UserInfo, Uuid, YearSetup } from "./types";
 
 interface GroupPlan {
   group_id: Uuid;
@@ -34,6 +34,29 @@ interface ArchivedYear {
   closed_at: string;
   closed_by_name: string;
   groups: { id: Uuid; name: string; course: number; students: number; lessons: number }[];
+  journal_keep_until: string;
+  summary_keep_until: string;
+  journal_retention_passed: boolean;
+  summary_retention_passed: boolean;
+}
+
+interface JournalState {
+  group_id: Uuid;
+  group: string;
+  course: number;
+  accepted_at: string | null;
+  accepted_by_name: string;
+  handed_over_at: string | null;
+  handed_over_by_name: string;
+  archive_reference: string;
+}
+
+interface JournalsInArchive {
+  year: string;
+  closed: boolean;
+  printout_due: string;
+  print_after_acceptance: boolean;
+  journals: JournalState[];
 }
 
 /** «2026/2027» → «2027/2028»; anything else stays for the administrator to type. */
@@ -224,54 +247,153 @@ export async function rolloverScreen(main: HTMLElement): Promise<void> {
   );
 }
 
+/** «Принят 05.12.2026, Иванов И.И.» / «не принят». */
+function acceptedText(j: JournalState): string {
+  return j.accepted_at ? `принят ${ruDateTime(j.accepted_at)}${j.accepted_by_name ? `, ${j.accepted_by_name}` : ""}` : "не принят";
+}
+
+function handedText(j: JournalState): string {
+  return j.handed_over_at ? `сдан ${ruDateTime(j.handed_over_at)}: ${j.archive_reference}` : "не сдан";
+}
+
 export async function archiveScreen(main: HTMLElement): Promise<void> {
   main.append(
     h("h1", {}, "Архив учебных лет"),
-    h("p", { class: "lead" }, "Закрытые учебные годы хранятся целиком и не изменяются. Журналы и сводные ведомости печатаются из архива с кодом проверки."),
+    h(
+      "p",
+      { class: "lead" },
+      "Журнал группы за год проверяет и принимает заместитель директора, затем журнал печатается и сдаётся в архив (не позднее 30 июня). " +
+        "Закрытые учебные годы хранятся целиком и не изменяются: журналы — 5 лет, сводные ведомости — 25 лет.",
+    ),
   );
   let years: ArchivedYear[];
+  let current: JournalsInArchive;
+  let user: UserInfo;
   try {
-    years = await getJson<ArchivedYear[]>("/admin/archive");
+    [years, current, user] = await Promise.all([getJson<ArchivedYear[]>("/admin/archive"), getJson<JournalsInArchive>("/archive/journals"), getJson<UserInfo>("/auth/me")]);
   } catch (e) {
     main.append(notice("error", `Архив не прочитан: ${messageOf(e)}`, "archive-error"));
     return;
   }
+  const checker = user.roles.includes("deputy") || user.roles.includes("director");
+  const status = h("div", { "data-testid": "archive-status" });
+  main.append(status);
+  const rerender = () => {
+    main.replaceChildren();
+    void archiveScreen(main);
+  };
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      rerender();
+      main.prepend(notice("ok", done, "archive-done"));
+    } catch (e) {
+      status.replaceChildren(notice("error", messageOf(e), "archive-action-error"));
+    }
+  };
+  const save = async (path: string, name: string, what: string) => {
+    try {
+      saveBlob(await download("GET", path), name);
+      status.replaceChildren(notice("ok", `Документ сформирован: ${what}`, "archive-printed"));
+    } catch (e) {
+      status.replaceChildren(notice("error", messageOf(e), "archive-print-error"));
+    }
+  };
+
+  // The live year: the deputy's check before the year journal is printed for the archive.
+  main.append(
+    h("h2", {}, `Текущий учебный год ${current.year}: проверка журналов`),
+    h(
+      "p",
+      { class: "muted" },
+      `Распечатать и сдать журналы — до ${ruDate(current.printout_due)}.` +
+        (current.print_after_acceptance ? " По правилам учреждения журнал за год печатается только после приёмки." : ""),
+    ),
+    table(
+      current.journals,
+      [
+        { title: "Группа", cell: (j) => `${j.group} (${j.course} курс)` },
+        { title: "Проверка", cell: (j) => acceptedText(j) },
+        {
+          title: "",
+          cell: (j) => [
+            !j.accepted_at && checker
+              ? button("Журнал проверен и принят", () => void act(() => sendJson("POST", "/archive/journals/accept", { group_id: j.group_id }), `Журнал группы ${j.group} принят`), `accept-current-${j.group}`, "link")
+              : null,
+            " ",
+            button("Электронная копия (ZIP)", () => void save(`/archive/export?${new URLSearchParams({ group: j.group_id })}`, fileName("kopiya", j.group, current.year).replace(/\.pdf$/, ".zip"), `электронная копия ${j.group}`), `export-${j.group}`, "link"),
+          ],
+          cls: "nowrap",
+        },
+      ],
+      "В текущем году нет групп.",
+      "archive-current",
+    ),
+  );
+
   if (years.length === 0) {
     main.append(h("p", { class: "empty", "data-testid": "archive-empty" }, "Закрытых учебных лет пока нет: год попадает в архив при переходе на новый учебный год."));
     return;
   }
-  const status = h("div", { "data-testid": "archive-status" });
-  main.append(status);
   for (const y of years) {
+    let states: JournalState[] = [];
+    try {
+      states = (await getJson<JournalsInArchive>("/archive/journals", { year: y.name })).journals;
+    } catch (e) {
+      status.replaceChildren(notice("error", messageOf(e), "archive-error"));
+    }
+    const stateOf = (id: Uuid) => states.find((s) => s.group_id === id);
     const print = (doc: "year_journal" | "finals", group: { id: Uuid; name: string }) =>
       button(
         doc === "year_journal" ? "Журнал за год (PDF)" : "Сводная ведомость (PDF)",
-        async () => {
-          try {
-            const q = new URLSearchParams({ group: group.id, year: y.name });
-            saveBlob(await download("GET", `/print/${doc}?${q}`), fileName(doc, group.name, y.name));
-            status.replaceChildren(notice("ok", `Документ сформирован: ${group.name}, ${y.name}`, "archive-printed"));
-          } catch (e) {
-            status.replaceChildren(notice("error", messageOf(e), "archive-print-error"));
-          }
-        },
+        () => void save(`/print/${doc}?${new URLSearchParams({ group: group.id, year: y.name })}`, fileName(doc, group.name, y.name), `${group.name}, ${y.name}`),
         `archive-${doc}-${group.name}`,
         "link",
       );
+    const handOver = (g: { id: Uuid; name: string }) => {
+      const input = h("input", { type: "text", placeholder: "опись 3, дело 12", "aria-label": `Шифр в архиве: ${g.name}`, "data-testid": `handover-ref-${g.name}`, size: 16 });
+      return h(
+        "span",
+        { class: "nowrap" },
+        input,
+        " ",
+        button("Сдан в архив", () => void act(() => sendJson("POST", "/archive/journals/handover", { year: y.name, group_id: g.id, reference: input.value }), `Журнал группы ${g.name} сдан в архив`), `handover-${g.name}`, "link"),
+      );
+    };
+    const retention = y.summary_retention_passed
+      ? "Сроки хранения истекли: год можно удалить из архива по акту."
+      : y.journal_retention_passed
+        ? `Срок хранения журналов истёк (их можно уничтожить по акту); сводные ведомости хранятся до ${ruDate(y.summary_keep_until)}.`
+        : `Хранится: журналы до ${ruDate(y.journal_keep_until)}, сводные ведомости до ${ruDate(y.summary_keep_until)}.`;
     main.append(
       h("h2", {}, `${y.name} (${ruDate(y.starts_on)} – ${ruDate(y.ends_on)})`),
-      h("p", { class: "muted" }, `Закрыт ${ruDateTime(y.closed_at)}${y.closed_by_name ? `, ${y.closed_by_name}` : ""}`),
+      h("p", { class: "muted", "data-testid": `archive-retention-${y.name}` }, `Закрыт ${ruDateTime(y.closed_at)}${y.closed_by_name ? `, ${y.closed_by_name}` : ""}. ${retention}`),
       table(
         y.groups,
         [
           { title: "Группа", cell: (g) => `${g.name} (${g.course} курс)` },
           { title: "Студентов", cell: (g) => String(g.students), cls: "num" },
           { title: "Уроков", cell: (g) => String(g.lessons), cls: "num" },
+          { title: "Проверка", cell: (g) => { const j = stateOf(g.id); return j ? acceptedText(j) : "не принят"; } },
+          {
+            title: "Архив",
+            cell: (g) => {
+              const j = stateOf(g.id);
+              if (j?.handed_over_at) return handedText(j);
+              if (j?.accepted_at) return handOver(g);
+              return checker
+                ? button("Журнал проверен и принят", () => void act(() => sendJson("POST", "/archive/journals/accept", { year: y.name, group_id: g.id }), `Журнал группы ${g.name} принят`), `accept-${g.name}`, "link")
+                : "ждёт проверки";
+            },
+          },
           { title: "Печать", cell: (g) => [print("year_journal", g), " ", print("finals", g)], cls: "nowrap" },
         ],
         "В этом году не было групп.",
         `archive-${y.name}`,
       ),
+      ...(y.summary_retention_passed
+        ? [button(`Удалить ${y.name} из архива`, () => void act(() => sendJson("POST", "/admin/archive/destroy", { year: y.name }), `Учебный год ${y.name} удалён из архива`), `destroy-${y.name}`)]
+        : []),
     );
   }
 }

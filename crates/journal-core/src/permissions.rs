@@ -150,6 +150,11 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                 _ => false,
             };
         }
+        // The check before the archive is the administration's own (001 п. 8.3), for the whole
+        // institution.
+        AcceptJournal => {
+            return matches!(role, Role::Deputy | Role::Director) && scope == Scope::Institution;
+        }
         _ => {}
     }
     let reads = action.is_read();
@@ -205,7 +210,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
         // (the administration's control split by ПЦК/МО: a head controls their own teachers).
         Role::DepartmentHead => {
             (supervisor()
-                && (!matches!(action, WriteRemark | ReadRemarks) || scope == Scope::Department))
+                && (!matches!(action, WriteRemark | ReadRemarks | ReadReports)
+                    || scope == Scope::Department))
                 || (action == IssueDiaryLogins
                     && policy.diary_logins_issued_by == DiaryLoginIssuer::DepartmentHead)
         }
@@ -301,6 +307,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::PublishEvents => "объявлять события в дневнике",
         Action::WriteMessage => "писать сообщения",
         Action::SendAnnouncement => "отправлять объявления",
+        Action::AcceptJournal => "принимать журнал после проверки для сдачи в архив",
     }
 }
 
@@ -322,6 +329,46 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn a_department_head_reads_the_reports_of_their_department_only() {
+        let p = Policy::default();
+        assert!(
+            ok(
+                Role::DepartmentHead,
+                Action::ReadReports,
+                Scope::Department,
+                &p
+            ) && !ok(
+                Role::DepartmentHead,
+                Action::ReadReports,
+                Scope::Institution,
+                &p
+            ),
+            "issue 14: «a department head their department»"
+        );
+        assert!(
+            ok(Role::Deputy, Action::ReadReports, Scope::Institution, &p),
+            "the deputy reads every report"
+        );
+    }
+
+    #[test]
+    fn only_the_deputy_and_the_director_accept_a_journal_for_the_archive() {
+        let p = Policy::default();
+        for r in Role::ALL {
+            let expected = matches!(r, Role::Deputy | Role::Director);
+            assert_eq!(
+                ok(r, Action::AcceptJournal, Scope::Institution, &p),
+                expected,
+                "{r:?} accepts the year journal: 001 п. 8.3, the deputy's check"
+            );
+            assert!(
+                !ok(r, Action::AcceptJournal, Scope::OwnGroup, &p),
+                "{r:?}: acceptance is for the institution, not a group of one's own"
+            );
+        }
     }
 
     #[test]
@@ -725,7 +772,6 @@ mod tests {
         for role in [
             Role::Deputy,
             Role::Director,
-            Role::DepartmentHead,
             Role::Admin,
             Role::ControlGroup,
             Role::Inspector,
@@ -735,6 +781,13 @@ mod tests {
                 "{role:?} reads every report"
             );
         }
+        // A department head, their department's (issue 14: «a department head their department»).
+        assert!(ok(
+            Role::DepartmentHead,
+            Action::ReadReports,
+            Scope::Department,
+            &p
+        ));
         assert!(
             ok(Role::Teacher, Action::ReadReports, Scope::OwnLoad, &p),
             "a teacher: own loads"

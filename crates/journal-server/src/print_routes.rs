@@ -392,7 +392,8 @@ async fn blocking<T: Send + 'static>(
         (status = 200, description = "Документ PDF", content_type = "application/pdf", body = Vec<u8>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, description = "Пользователь не может печатать этот документ", body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "journal_not_accepted: журнал за год печатается для архива после приёмки (политика учреждения)", body = ErrorBody)))]
 async fn print_document(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -401,6 +402,9 @@ async fn print_document(
 ) -> Result<Response, ApiError> {
     let (user, full, now) = context(&state, &auth, q.year.as_deref()).await?;
     let req = request_of(&document, &q, &full, user.id, now.date())?;
+    if let PrintRequest::YearJournal { group_id, .. } = &req {
+        crate::archive_routes::check_archive_print(&state, &full, *group_id).await?;
+    }
     let pdf = blocking(move || {
         let snap = authorize(&user, full, &req)?;
         let ctx = PrintContext {

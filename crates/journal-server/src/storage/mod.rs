@@ -419,4 +419,5 @@ pub const TABLES: &[&str] = &[
     "events",
     "contacts",
     "archived_years",
+    "journal_acceptances",
 ];

@@ -59,6 +59,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0017_contacts.sql"),
     include_str!("migrations/pg_0014_messages.sql"),
     include_str!("migrations/pg_0013_archived_years.sql"),
+    include_str!("migrations/pg_0021_journal_acceptances.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2599,6 +2600,7 @@ mod tests {
             "b630127b6208b3eca177bb846605dd2a5406c64b690e4afd33c0d6ca509c7c4a",
             "2992bce402b4ed4904556f25b3a3b5210cd5b8f601971e3824d8974bc2a1f8c7",
             "adbdebe18172a9571fb401632e6e9155b554c8811e489805a8f3ded579083464",
+            "12c513731ca48fdb9db48df1736a8e3aeadafc41449731338daf3950633935de",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

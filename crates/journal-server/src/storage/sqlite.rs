@@ -53,6 +53,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0017_contacts.sql"),
     include_str!("migrations/0014_messages.sql"),
     include_str!("migrations/0013_archived_years.sql"),
+    include_str!("migrations/0021_journal_acceptances.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2679,6 +2680,7 @@ mod tests {
             PINNED_0017,
             PINNED_0014,
             PINNED_0013,
+            PINNED_0021,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2704,6 +2706,7 @@ mod tests {
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
     const PINNED_0016: &str = "87e0d556755a45567bc8f786a8388cb0552378a0058fa35c151257d0f1dcd8fb";
     const PINNED_0017: &str = "14d210b26f3146263053a5de3c6dd23319de61484206a2dbfa1710d292475eef";
+    const PINNED_0021: &str = "8a651a635442422071290a6c336a0e6e4a70c40cd1917f95c994ee1b5a324982";
     const PINNED_0013: &str = "d5c328acd00f9388e445c7263e663a7b5a9c2de7b7c8e0aa932e1dafd2571ec2";
     const PINNED_0014: &str = "81eae1055d5eef328bb6133bb9e4684b0d88ec5b92bfca61862fdbdf166a914b";
 }

@@ -210,6 +210,9 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/admin/year/rollover/plan"
                 | "/admin/year/rollover"
                 | "/admin/archive"
+                | "/admin/archive/destroy"
+                | "/archive/journals/accept"
+                | "/archive/journals/handover"
                 | "/admin/groups"
                 | "/admin/institution"
                 | "/admin/students"
@@ -288,6 +291,11 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/students/{id}/parents/{user_id}" => {
                     vec![format!("/students/{student}/parents/{teacher}")]
                 }
+                "/archive/journals" => vec![
+                    "/archive/journals".to_string(),
+                    "/archive/journals?year=2025/2026".to_string(),
+                ],
+                "/archive/export" => vec![format!("/archive/export?group={group}")],
                 "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
                     vec![path.trim_start_matches("/api/v1").to_string()]
                 }
@@ -316,6 +324,9 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "curriculum",
                     "forecast",
                     "journal_data",
+                    "missed_topics",
+                    "control_works",
+                    "activity",
                 ]
                 .iter()
                 .flat_map(|k| {
@@ -519,6 +530,11 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/archive/journals/accept" => json!({"group_id": a["group_id"]}),
+        "/archive/journals/handover" => {
+            json!({"year": "2025/2026", "group_id": a["group_id"], "reference": "Захват"})
+        }
+        "/admin/archive/destroy" => json!({"year": "2025/2026"}),
         "/remarks" => json!({"load_id": a["load_id"], "text": "Захват"}),
         "/remarks/{id}/decision" => json!({"confirm": false, "comment": "Захват"}),
         "/admin/departments" => {

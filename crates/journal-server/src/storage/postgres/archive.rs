@@ -10,9 +10,11 @@ use super::PostgresStorage;
 use super::{append_admin_audit, from_json, lock_institution, put_ref_rows, time_text, to_json};
 use crate::error::StorageError;
 use crate::storage::archive::{
-    from_columns, ArchiveStorage, ArchivedYear, YearClosing, COLUMNS, YEAR_CONTENT_TABLES,
+    acceptance_of, from_columns, Acceptance, ArchiveStorage, ArchivedYear, YearClosing,
+    ACCEPTANCE_COLUMNS, COLUMNS, YEAR_CONTENT_TABLES,
 };
 use crate::storage::AdminAction;
+use journal_core::{GroupId, UserId};
 
 fn archived(r: &tokio_postgres::Row) -> Result<ArchivedYear, StorageError> {
     from_columns(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5))
@@ -112,6 +114,132 @@ impl ArchiveStorage for PostgresStorage {
             )
             .await?;
         rows.iter().map(archived).collect()
+    }
+
+    async fn acceptances(
+        &self,
+        institution_id: InstitutionId,
+        year_name: &str,
+    ) -> Result<Vec<Acceptance>, StorageError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {ACCEPTANCE_COLUMNS} FROM journal_acceptances
+                     WHERE institution_id = $1 AND year_name = $2 ORDER BY accepted_at"
+                ),
+                &[&institution_id.to_string(), &year_name],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let mut out: [Option<String>; 7] = Default::default();
+                for (i, v) in out.iter_mut().enumerate() {
+                    *v = r.get(i);
+                }
+                acceptance_of(out)
+            })
+            .collect()
+    }
+
+    async fn accept_journal(
+        &self,
+        institution_id: InstitutionId,
+        a: Acceptance,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<bool, StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let inst = institution_id.to_string();
+        lock_institution(&*tx, &inst).await?;
+        let added = tx
+            .execute(
+                &format!(
+                    "INSERT INTO journal_acceptances (institution_id, {ACCEPTANCE_COLUMNS})
+                     VALUES ($1, $2, $3, $4, $5, NULL, NULL, '') ON CONFLICT DO NOTHING"
+                ),
+                &[
+                    &inst,
+                    &a.year_name,
+                    &a.group_id.to_string(),
+                    &time_text(&a.accepted_at),
+                    &a.accepted_by.to_string(),
+                ],
+            )
+            .await?;
+        if added == 0 {
+            return Ok(false);
+        }
+        append_admin_audit(&*tx, &inst, &action, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn hand_over(
+        &self,
+        institution_id: InstitutionId,
+        year_name: &str,
+        group_id: GroupId,
+        by: UserId,
+        reference: &str,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<bool, StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let inst = institution_id.to_string();
+        lock_institution(&*tx, &inst).await?;
+        let changed = tx
+            .execute(
+                "UPDATE journal_acceptances SET handed_over_at = $4, handed_over_by = $5, archive_reference = $6
+                 WHERE institution_id = $1 AND year_name = $2 AND group_id = $3 AND handed_over_at IS NULL",
+                &[
+                    &inst,
+                    &year_name,
+                    &group_id.to_string(),
+                    &time_text(&now),
+                    &by.to_string(),
+                    &reference,
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        append_admin_audit(&*tx, &inst, &action, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn destroy_archived_year(
+        &self,
+        institution_id: InstitutionId,
+        name: &str,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<bool, StorageError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let inst = institution_id.to_string();
+        lock_institution(&*tx, &inst).await?;
+        let removed = tx
+            .execute(
+                "DELETE FROM archived_years WHERE institution_id = $1 AND name = $2",
+                &[&inst, &name],
+            )
+            .await?;
+        if removed == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "DELETE FROM journal_acceptances WHERE institution_id = $1 AND year_name = $2",
+            &[&inst, &name],
+        )
+        .await?;
+        append_admin_audit(&*tx, &inst, &action, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn archived_year(

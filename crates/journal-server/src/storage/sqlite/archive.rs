@@ -10,9 +10,11 @@ use super::reference::bump_reference_version;
 use super::{append_admin_audit, from_json, put_ref_rows, time_text, to_json, SqliteStorage};
 use crate::error::StorageError;
 use crate::storage::archive::{
-    from_columns, ArchiveStorage, ArchivedYear, YearClosing, COLUMNS, YEAR_CONTENT_TABLES,
+    acceptance_of, from_columns, Acceptance, ArchiveStorage, ArchivedYear, YearClosing,
+    ACCEPTANCE_COLUMNS, COLUMNS, YEAR_CONTENT_TABLES,
 };
 use crate::storage::AdminAction;
+use journal_core::{GroupId, UserId};
 
 type Row = (String, String, String, String, String, i64);
 
@@ -117,6 +119,120 @@ impl ArchiveStorage for SqliteStorage {
             ))?;
             let rows = stmt.query_map(params![institution_id.to_string()], row)?;
             rows.map(|r| archived(r?)).collect()
+        })
+        .await
+    }
+
+    async fn acceptances(
+        &self,
+        institution_id: InstitutionId,
+        year_name: &str,
+    ) -> Result<Vec<Acceptance>, StorageError> {
+        let year = year_name.to_string();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {ACCEPTANCE_COLUMNS} FROM journal_acceptances
+                 WHERE institution_id = ?1 AND year_name = ?2 ORDER BY accepted_at"
+            ))?;
+            let rows = stmt.query_map(params![institution_id.to_string(), year], |r| {
+                let mut out: [Option<String>; 7] = Default::default();
+                for (i, v) in out.iter_mut().enumerate() {
+                    *v = r.get(i)?;
+                }
+                Ok(out)
+            })?;
+            rows.map(|r| acceptance_of(r?)).collect()
+        })
+        .await
+    }
+
+    async fn accept_journal(
+        &self,
+        institution_id: InstitutionId,
+        a: Acceptance,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<bool, StorageError> {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let inst = institution_id.to_string();
+            let added = tx.execute(
+                &format!(
+                    "INSERT INTO journal_acceptances (institution_id, {ACCEPTANCE_COLUMNS})
+                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL, '') ON CONFLICT DO NOTHING"
+                ),
+                params![
+                    inst,
+                    a.year_name,
+                    a.group_id.to_string(),
+                    time_text(&a.accepted_at),
+                    a.accepted_by.to_string()
+                ],
+            )?;
+            if added == 0 {
+                return Ok(false);
+            }
+            append_admin_audit(&tx, &inst, &action, now)?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn hand_over(
+        &self,
+        institution_id: InstitutionId,
+        year_name: &str,
+        group_id: GroupId,
+        by: UserId,
+        reference: &str,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<bool, StorageError> {
+        let (year, reference) = (year_name.to_string(), reference.to_string());
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let inst = institution_id.to_string();
+            let changed = tx.execute(
+                "UPDATE journal_acceptances SET handed_over_at = ?4, handed_over_by = ?5, archive_reference = ?6
+                 WHERE institution_id = ?1 AND year_name = ?2 AND group_id = ?3 AND handed_over_at IS NULL",
+                params![inst, year, group_id.to_string(), time_text(&now), by.to_string(), reference],
+            )?;
+            if changed == 0 {
+                return Ok(false);
+            }
+            append_admin_audit(&tx, &inst, &action, now)?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn destroy_archived_year(
+        &self,
+        institution_id: InstitutionId,
+        name: &str,
+        action: AdminAction,
+        now: NaiveDateTime,
+    ) -> Result<bool, StorageError> {
+        let name = name.to_string();
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let inst = institution_id.to_string();
+            let removed = tx.execute(
+                "DELETE FROM archived_years WHERE institution_id = ?1 AND name = ?2",
+                params![inst, name],
+            )?;
+            if removed == 0 {
+                return Ok(false);
+            }
+            tx.execute(
+                "DELETE FROM journal_acceptances WHERE institution_id = ?1 AND year_name = ?2",
+                params![inst, name],
+            )?;
+            append_admin_audit(&tx, &inst, &action, now)?;
+            tx.commit()?;
+            Ok(true)
         })
         .await
     }
