@@ -27,6 +27,7 @@ pub mod print_commands;
 pub mod remark_commands;
 pub mod session_commands;
 pub mod sync_commands;
+pub mod update_commands;
 
 /// Where the local copies live: this directory (default: the per-user data dir of journal-api).
 pub const ENV_DATA_DIR: &str = "JOURNAL_DATA_DIR";
@@ -385,6 +386,7 @@ fn status(state: State<AppState>) -> Result<journal_api::Status, ApiError> {
 /// The app with its state and commands on top of `base`: `tauri::Builder::default()` for the real
 /// app, `tauri::test::mock_builder()` in tests (it carries the invoke key the mock IPC sends).
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    let base = base.manage(update_commands::UpdateProgressState::default());
     base.manage(state).invoke_handler(tauri::generate_handler![
         session,
         status,
@@ -431,6 +433,10 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         print_commands::print_document,
         print_commands::print_find_student,
         print_commands::verify_printout,
+        update_commands::update_check,
+        update_commands::update_install,
+        update_commands::update_progress,
+        update_commands::update_restart,
     ])
 }
 

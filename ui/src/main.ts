@@ -16,6 +16,7 @@ import { renderMessages } from "./messages";
 import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
 import { renderHelp } from "./help";
+import { checkForUpdate } from "./update";
 import type { Session, SyncState } from "./types";
 
 export type Route =
@@ -194,6 +195,7 @@ async function enterJournal(notice: string | null): Promise<void> {
   }
   // An online sign-in has just talked to the server; an offline one tries once at once.
   void syncNow(true);
+  void checkForUpdate();
 }
 
 function leaveJournal(): void {
