@@ -23,4 +23,5 @@ mod server;
 mod server_view;
 mod suggestions;
 mod sync;
+mod update;
 mod writes;
