@@ -16,6 +16,7 @@ mod query;
 mod reference;
 mod remote;
 mod reopen;
+mod salvage;
 mod schema;
 mod suggestion;
 
@@ -25,6 +26,7 @@ pub use outbox::{OpState, OutboxCheck};
 pub use query::*;
 pub use remote::RemoteChange;
 pub use reopen::Reopening;
+pub use salvage::{salvage, Salvage, UnreadableOp};
 pub use schema::MIGRATIONS;
 pub use suggestion::PendingSuggestion;
 
