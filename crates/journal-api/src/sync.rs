@@ -17,6 +17,7 @@
 //! `duplicate` for what it already has) and pulls from the last stored cursor.
 
 mod message;
+mod rescue;
 mod suggestion;
 use crate::layout::DataDir;
 use crate::{ApiError, Journal};
@@ -202,6 +203,9 @@ fn open_keyed(
         match Store::open(store_path, Some(&key)) {
             Ok(store) => {
                 remember_key_check(key_file, key_path, &key)?;
+                // Every page is read once at sign-in: damage anywhere is found now, while the
+                // unsent edits can still be rescued, not at some later read.
+                store.check_integrity()?;
                 return Ok(store);
             }
             Err(e) if e.code() != "store_key_invalid" => return Err(e),
@@ -609,15 +613,27 @@ impl Journal {
             _ => KeyFile::new(login, kdf),
         };
         std::fs::create_dir_all(&user_dir)?;
-        let cleanup = |e: ApiError| {
-            // A first sign-in that failed leaves nothing behind (above all no copy keyed with a
-            // mistyped password).
-            if is_new {
-                let _ = std::fs::remove_dir_all(&user_dir);
+        // A damaged copy opened with the right password (or one that cannot be told): set aside,
+        // its readable unsent edits kept for the fresh copy the rest of this sign-in makes.
+        let mut rescue: Option<(rescue::Aside, journal_store::Salvage, String)> = None;
+        let opened = match open_keyed(&store_path, &key_path, &mut key_file, password) {
+            Err(e) if e.code() == "store_damaged" && !is_new => {
+                let key = key_file.derive(password)?;
+                // Unreadable as a whole (gone between the two reads): nothing to rescue.
+                let salvage = journal_store::salvage(&store_path, &key).unwrap_or_default();
+                let aside = rescue::set_aside(&store_path, &key_path, now_utc())?;
+                let damage = e.to_string();
+                key_file = KeyFile::new(login, kdf);
+                let fresh = open_keyed(&store_path, &key_path, &mut key_file, password);
+                if fresh.is_err() {
+                    aside.put_back();
+                }
+                rescue = Some((aside, salvage, damage));
+                fresh
             }
-            e
+            other => other,
         };
-        let mut store = match open_keyed(&store_path, &key_path, &mut key_file, password) {
+        let store = match opened {
             Ok(s) => s,
             Err(e) if e.code() == "store_key_invalid" => {
                 return Err(ApiError::new(
@@ -625,55 +641,93 @@ impl Journal {
                     "Пароль не подходит к локальной копии этого пользователя (если пароль меняли на другом компьютере, войдите прежним паролем)",
                 ))
             }
-            Err(e) => return Err(cleanup(e.into())),
+            Err(e) => {
+                // A first sign-in that failed leaves nothing behind (above all no copy keyed
+                // with a mistyped password).
+                if is_new {
+                    let _ = std::fs::remove_dir_all(&user_dir);
+                }
+                return Err(e.into());
+            }
         };
-        // Kept as an absolute path: later syncs may run from another working directory.
-        let ca_file = ca_file
-            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
-            .or_else(|| key_file.server_ca.clone());
-        let http = client(ca_file.as_deref()).map_err(cleanup)?;
-        let reply: LoginResponse = post(
-            &http,
-            server_url,
-            None,
-            "/auth/login",
-            &LoginRequest {
-                login,
-                password,
-                device_id: store.device_id(),
-                device_key: hex::encode(store.device_public_key()),
-            },
-        )
-        .map_err(cleanup)?;
-        if store.institution()?.is_none() {
-            let snap: SnapshotResponse =
-                get(&http, server_url, &reply.token, "/sync/snapshot", &[]).map_err(cleanup)?;
-            store
-                .import_snapshot(&snap.snapshot)
-                .map_err(|e| cleanup(e.into()))?;
-            store.set_sync_cursor(snap.server_seq, now_utc())?;
-            store.set_reference_version(snap.reference_version)?;
+        // The store is moved in and dropped on failure before the files are tidied up (closing
+        // a copy removes its WAL by name).
+        let signed_in = (|| -> Result<Journal, ApiError> {
+            let mut store = store;
+            // Kept as an absolute path: later syncs may run from another working directory.
+            let ca_file = ca_file
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+                .or_else(|| key_file.server_ca.clone());
+            let http = client(ca_file.as_deref())?;
+            let reply: LoginResponse = post(
+                &http,
+                server_url,
+                None,
+                "/auth/login",
+                &LoginRequest {
+                    login,
+                    password,
+                    device_id: store.device_id(),
+                    device_key: hex::encode(store.device_public_key()),
+                },
+            )?;
+            if store.institution()?.is_none() {
+                let snap: SnapshotResponse =
+                    get(&http, server_url, &reply.token, "/sync/snapshot", &[])?;
+                store.import_snapshot(&snap.snapshot)?;
+                store.set_sync_cursor(snap.server_seq, now_utc())?;
+                store.set_reference_version(snap.reference_version)?;
+            }
+            if store.user(reply.user.id)?.is_none() {
+                return Err(ApiError::new(
+                    "user_not_in_copy",
+                    format!("Сервер не передал данные пользователя {login}"),
+                ));
+            }
+            let mut report = None;
+            if let Some((aside, salvage, damage)) = &rescue {
+                let mut rescued = 0;
+                for op in salvage.unsent() {
+                    // Only this user's edits live in this user's copy.
+                    if op.user_id == reply.user.id {
+                        store.record_rescued(&op)?;
+                        rescued += 1;
+                    }
+                }
+                report = Some(rescue::report(
+                    damage.clone(),
+                    &aside.kept_as,
+                    rescued,
+                    salvage,
+                ));
+            }
+            key_file.failed_attempts = 0;
+            key_file.last_failure_at = None;
+            key_file.server_url = Some(server_url.to_string());
+            key_file.server_ca = ca_file.clone();
+            key_file.save(&key_path)?;
+            let mut journal = Journal::from_store(store, store_path.clone(), login)?;
+            journal.link = SyncLink {
+                server_url: Some(server_url.to_string()),
+                token: Some(reply.token),
+                online: Some(true),
+                key_file: Some(key_path.clone()),
+                ca_file,
+            };
+            journal.rescue = report;
+            Ok(journal)
+        })();
+        match signed_in {
+            Ok(journal) => Ok(journal),
+            Err(e) => {
+                if let Some((aside, ..)) = &rescue {
+                    aside.put_back();
+                } else if is_new {
+                    let _ = std::fs::remove_dir_all(&user_dir);
+                }
+                Err(e)
+            }
         }
-        if store.user(reply.user.id)?.is_none() {
-            return Err(cleanup(ApiError::new(
-                "user_not_in_copy",
-                format!("Сервер не передал данные пользователя {login}"),
-            )));
-        }
-        key_file.failed_attempts = 0;
-        key_file.last_failure_at = None;
-        key_file.server_url = Some(server_url.to_string());
-        key_file.server_ca = ca_file.clone();
-        key_file.save(&key_path).map_err(cleanup)?;
-        let mut journal = Journal::from_store(store, store_path, login)?;
-        journal.link = SyncLink {
-            server_url: Some(server_url.to_string()),
-            token: Some(reply.token),
-            online: Some(true),
-            key_file: Some(key_path),
-            ca_file,
-        };
-        Ok(journal)
     }
 
     /// Offline sign-in: opens the user's local copy with the key derived from `password`. A
@@ -731,8 +785,19 @@ impl Journal {
                 key_file.save(&key_path)?;
                 Err(wrong_password())
             }
+            Err(e) if e.code() == "store_damaged" => Err(ApiError::new(
+                "store_damaged",
+                format!(
+                    "{e}. Без связи с сервером копию не восстановить: файл оставлен как есть. Войдите, когда появится связь с сервером: повреждённая копия будет отложена, с сервера будет получена новая, а неотправленные изменения, которые ещё читаются, перенесены в неё"
+                ),
+            )),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// What this sign-in did with a damaged copy it found (None: the copy was intact).
+    pub fn rescue_report(&self) -> Option<&crate::dto::RescueReport> {
+        self.rescue.as_ref()
     }
 
     /// Whether this copy holds a server session (signed in online in this process).
@@ -888,6 +953,14 @@ impl Journal {
                         "sync_device_refused",
                         format!("Сервер не принял изменения этого устройства: {message}"),
                     ));
+                }
+                // This app makes every op id afresh; one the server holds with another seal is
+                // an edit rescued from a damaged copy whose device had already sent it: the
+                // server has that very edit (its payload verified under that device's key).
+                OpOutcome::Rejected { code, .. } if code == "op_id_reused" => {
+                    self.store
+                        .set_op_state(op.op_id, OpState::Duplicate, Some(&outcome))?;
+                    report.duplicates += 1;
                 }
                 OpOutcome::Rejected { code, message } => {
                     self.store

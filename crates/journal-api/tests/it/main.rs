@@ -18,6 +18,7 @@ mod refsync;
 mod refusals;
 mod remarks;
 mod reopen;
+mod rescue;
 mod seen;
 mod server;
 mod server_view;
