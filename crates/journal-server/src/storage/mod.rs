@@ -3,6 +3,7 @@
 //! sequence (`server_seq`, the audit chain) is per institution.
 
 pub mod contacts;
+pub mod device_secrets;
 pub mod diary;
 pub mod events;
 pub mod messages;
@@ -69,6 +70,7 @@ pub trait Storage:
     diary::DiaryStorage
     + events::EventStorage
     + contacts::ContactStorage
+    + device_secrets::DeviceSecretStorage
     + remarks::RemarkStorage
     + messages::MessageStorage
     + Send
@@ -390,4 +392,5 @@ pub const TABLES: &[&str] = &[
     "diary_consents",
     "diary_acknowledgements",
     "diary_views",
+    "device_secrets",
 ];

@@ -37,6 +37,7 @@ use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
 mod contacts;
+mod device_secrets;
 mod diary;
 mod events;
 mod institution_setup;
@@ -57,6 +58,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0016_events.sql"),
     include_str!("migrations/pg_0017_contacts.sql"),
     include_str!("migrations/pg_0014_messages.sql"),
+    include_str!("migrations/pg_0019_device_secrets.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2588,6 +2590,7 @@ mod tests {
             "721be700c002737c300b583746d59ccbad528df4ced7e31a41530821fb7af5cd",
             "b630127b6208b3eca177bb846605dd2a5406c64b690e4afd33c0d6ca509c7c4a",
             "2992bce402b4ed4904556f25b3a3b5210cd5b8f601971e3824d8974bc2a1f8c7",
+            "5c0ca80a0a5ba3429e64969dacce99c8211d58f577c2eb5769c47320c6cd37b8",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

@@ -31,6 +31,7 @@ use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
 mod contacts;
+mod device_secrets;
 mod diary;
 mod events;
 mod institution_setup;
@@ -51,6 +52,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0016_events.sql"),
     include_str!("migrations/0017_contacts.sql"),
     include_str!("migrations/0014_messages.sql"),
+    include_str!("migrations/0019_device_secrets.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2651,6 +2653,7 @@ mod tests {
             PINNED_0016,
             PINNED_0017,
             PINNED_0014,
+            PINNED_0019,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2677,4 +2680,5 @@ mod tests {
     const PINNED_0016: &str = "87e0d556755a45567bc8f786a8388cb0552378a0058fa35c151257d0f1dcd8fb";
     const PINNED_0017: &str = "14d210b26f3146263053a5de3c6dd23319de61484206a2dbfa1710d292475eef";
     const PINNED_0014: &str = "81eae1055d5eef328bb6133bb9e4684b0d88ec5b92bfca61862fdbdf166a914b";
+    const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
 }

@@ -43,6 +43,7 @@ mod auth;
 mod backdating;
 mod clock;
 mod contacts;
+mod device_secrets;
 mod diary;
 mod doctor;
 mod events;
