@@ -16,6 +16,7 @@
 //! interrupted at any point: the next sync pushes what is still pending (the server answers
 //! `duplicate` for what it already has) and pulls from the last stored cursor.
 
+mod escrow;
 mod message;
 mod rescue;
 mod suggestion;
@@ -93,6 +94,11 @@ struct KeyFile {
     /// (absent in key files written before it; set at the next sign-in).
     #[serde(default)]
     key_check: Option<String>,
+    /// The key wrapped under the server's secret for this user and device (see [`escrow`]):
+    /// opens the copy after the administrator reset the password. Absent until an online
+    /// sign-in fetched the secret.
+    #[serde(default)]
+    escrow: Option<escrow::Escrow>,
 }
 
 /// A one-way check value of a store key: a damaged copy that the right password cannot open is
@@ -144,6 +150,7 @@ impl KeyFile {
             server_url: None,
             server_ca: None,
             key_check: None,
+            escrow: None,
         }
     }
 
@@ -278,8 +285,113 @@ pub fn derive_key(password: &str, salt_hex: &str, kdf: KdfParams) -> Result<Stor
 fn wrong_password() -> ApiError {
     ApiError::new(
         "wrong_password",
-        "Неверный пароль: локальная копия журнала не открыта",
+        "Неверный пароль: локальная копия журнала не открыта. Если администратор сбросил ваш пароль, войдите с новым паролем при подключении к серверу: копия откроется и будет перешифрована под него",
     )
+}
+
+/// The copy's key wrapped anew under the server's secret of this user and device, when the key
+/// file holds none or one of another key (a password change, a rescued copy). A server without the
+/// route leaves the copy without one (it then opens only with its own password, as before).
+fn refresh_escrow(
+    http: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    key_file: &mut KeyFile,
+    store: &Store,
+    password: &str,
+) -> Result<(), ApiError> {
+    let Ok(secret) = post::<_, escrow::DeviceSecret>(
+        http,
+        server,
+        Some(token),
+        "/auth/device-secret",
+        &serde_json::json!({}),
+    ) else {
+        return Ok(());
+    };
+    if let Some(e) = &key_file.escrow {
+        if e.device_id == store.device_id() && e.unwrap(&secret.secret, key_file).is_ok() {
+            return Ok(());
+        }
+    }
+    let key = key_file.derive(password)?;
+    key_file.escrow = Some(escrow::Escrow::wrap(
+        &key,
+        &secret.secret,
+        store.device_id(),
+        hex::encode(store.device_public_key()),
+    ));
+    Ok(())
+}
+
+/// A copy the password does not open, at an online sign-in: the administrator may have reset the
+/// password. Signs in as the copy's device with it; if the server takes it, its device secret
+/// unwraps the copy's key, and the copy is re-keyed under the new password (a new salt; the new
+/// key file written first, as a password change does, so an interruption leaves the copy openable
+/// with one or the other). The unsent edits stay as they are. A password the server refuses too
+/// is a wrong password.
+fn rekey_after_reset(
+    store_path: &Path,
+    key_path: &Path,
+    key_file: &mut KeyFile,
+    (server_url, ca_file): (&str, Option<&Path>),
+    login: &str,
+    password: &str,
+) -> Result<(Store, LoginResponse), ApiError> {
+    let escrow = key_file
+        .escrow
+        .clone()
+        .ok_or_else(|| ApiError::new("wrong_password", wrong_password().message))?;
+    let ca_file = ca_file
+        .map(Path::to_path_buf)
+        .or_else(|| key_file.server_ca.clone());
+    let http = client(ca_file.as_deref())?;
+    let reply: LoginResponse = post(
+        &http,
+        server_url,
+        None,
+        "/auth/login",
+        &LoginRequest {
+            login,
+            password,
+            device_id: escrow.device_id,
+            device_key: escrow.device_key.clone(),
+        },
+    )
+    .map_err(|e| match e.code.as_str() {
+        "bad_credentials" => ApiError::new(
+            "wrong_password",
+            "Пароль не подходит ни к локальной копии этого пользователя, ни на сервере",
+        ),
+        _ => e,
+    })?;
+    let secret: escrow::DeviceSecret = post(
+        &http,
+        server_url,
+        Some(&reply.token),
+        "/auth/device-secret",
+        &serde_json::json!({}),
+    )?;
+    let old_key = escrow.unwrap(&secret.secret, key_file)?;
+    let mut store = Store::open(store_path, Some(&old_key))?;
+    store.check_integrity()?;
+    let mut next = KeyFile::new(&key_file.login, key_file.kdf);
+    next.server_url = key_file.server_url.clone();
+    next.server_ca = key_file.server_ca.clone();
+    let new_key = next.derive(password)?;
+    next.key_check = Some(key_check(&new_key));
+    next.escrow = Some(escrow::Escrow::wrap(
+        &new_key,
+        &secret.secret,
+        escrow.device_id,
+        escrow.device_key,
+    ));
+    let new_path = key_path.with_file_name(NEW_KEY_FILE);
+    next.save(&new_path)?;
+    store.rekey(&new_key)?;
+    std::fs::rename(&new_path, key_path)?;
+    *key_file = next;
+    Ok((store, reply))
 }
 
 /// The server a signed-in copy talks to; the token is kept in memory only.
@@ -633,8 +745,23 @@ impl Journal {
             }
             other => other,
         };
+        // Set when the copy was opened through the server (a password the administrator reset):
+        // that sign-in is already done.
+        let mut pre_login: Option<LoginResponse> = None;
         let store = match opened {
             Ok(s) => s,
+            Err(e) if e.code() == "store_key_invalid" && key_file.escrow.is_some() => {
+                let (store, reply) = rekey_after_reset(
+                    &store_path,
+                    &key_path,
+                    &mut key_file,
+                    (server_url, ca_file),
+                    login,
+                    password,
+                )?;
+                pre_login = Some(reply);
+                store
+            }
             Err(e) if e.code() == "store_key_invalid" => {
                 return Err(ApiError::new(
                     "wrong_password",
@@ -659,18 +786,21 @@ impl Journal {
                 .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
                 .or_else(|| key_file.server_ca.clone());
             let http = client(ca_file.as_deref())?;
-            let reply: LoginResponse = post(
-                &http,
-                server_url,
-                None,
-                "/auth/login",
-                &LoginRequest {
-                    login,
-                    password,
-                    device_id: store.device_id(),
-                    device_key: hex::encode(store.device_public_key()),
-                },
-            )?;
+            let reply: LoginResponse = match pre_login {
+                Some(reply) => reply,
+                None => post(
+                    &http,
+                    server_url,
+                    None,
+                    "/auth/login",
+                    &LoginRequest {
+                        login,
+                        password,
+                        device_id: store.device_id(),
+                        device_key: hex::encode(store.device_public_key()),
+                    },
+                )?,
+            };
             if store.institution()?.is_none() {
                 let snap: SnapshotResponse =
                     get(&http, server_url, &reply.token, "/sync/snapshot", &[])?;
@@ -701,6 +831,14 @@ impl Journal {
                     salvage,
                 ));
             }
+            refresh_escrow(
+                &http,
+                server_url,
+                &reply.token,
+                &mut key_file,
+                &store,
+                password,
+            )?;
             key_file.failed_attempts = 0;
             key_file.last_failure_at = None;
             key_file.server_url = Some(server_url.to_string());
@@ -1249,6 +1387,16 @@ impl Journal {
         let current = KeyFile::load(&key_path)?
             .ok_or_else(|| ApiError::new("key_file_invalid", "Нет файла параметров ключа"))?;
         let http = client(self.link.ca_file.as_deref())?;
+        // Fetched before the change, while this session surely stands: the new key is wrapped
+        // under it too (see [`escrow`]).
+        let secret = post::<_, escrow::DeviceSecret>(
+            &http,
+            &server,
+            Some(&token),
+            "/auth/device-secret",
+            &serde_json::json!({}),
+        )
+        .ok();
         let resp = http
             .post(api_url(&server, "/auth/password"))
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
@@ -1265,6 +1413,14 @@ impl Journal {
         next.server_ca = current.server_ca.clone();
         let key = next.derive(new)?;
         next.key_check = Some(key_check(&key));
+        next.escrow = secret.map(|s| {
+            escrow::Escrow::wrap(
+                &key,
+                &s.secret,
+                self.store.device_id(),
+                hex::encode(self.store.device_public_key()),
+            )
+        });
         let new_path = key_path.with_file_name(NEW_KEY_FILE);
         next.save(&new_path)?;
         self.store.rekey(&key)?;

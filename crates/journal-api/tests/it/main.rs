@@ -16,6 +16,7 @@ mod proxy;
 mod reads;
 mod refsync;
 mod refusals;
+mod rekey;
 mod remarks;
 mod reopen;
 mod rescue;
