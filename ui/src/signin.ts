@@ -197,7 +197,8 @@ export function rescueNotice(r: RescueReport): HTMLElement {
   const close = h("button", { type: "button", class: "link-button", "data-testid": "rescue-close" }, "Закрыть");
   const box = h(
     "div",
-    { class: "message message-error", role: "alert", "data-testid": "rescue-notice" },
+    // Red when something was lost; otherwise the teacher is told, not alarmed.
+    { class: lost ? "message message-error" : "message message-info", role: "alert", "data-testid": "rescue-notice" },
     h(
       "p",
       {},

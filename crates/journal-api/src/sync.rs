@@ -734,7 +734,11 @@ impl Journal {
                 // Unreadable as a whole (gone between the two reads): nothing to rescue.
                 let salvage = journal_store::salvage(&store_path, &key).unwrap_or_default();
                 let aside = rescue::set_aside(&store_path, &key_path, now_utc())?;
-                let damage = e.to_string();
+                // The reason alone: the report is worded for the teacher around it.
+                let damage = match &e {
+                    journal_store::StoreError::Damaged(reason) => reason.clone(),
+                    other => other.to_string(),
+                };
                 key_file = KeyFile::new(login, kdf);
                 let fresh = open_keyed(&store_path, &key_path, &mut key_file, password);
                 if fresh.is_err() {
