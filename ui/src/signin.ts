@@ -197,21 +197,33 @@ export function rescueNotice(r: RescueReport): HTMLElement {
   const close = h("button", { type: "button", class: "link-button", "data-testid": "rescue-close" }, "Закрыть");
   const box = h(
     "div",
-    // Red when something was lost; otherwise the teacher is told, not alarmed.
-    { class: lost ? "message message-error" : "message message-info", role: "alert", "data-testid": "rescue-notice" },
+    // Red when something was lost or refused; otherwise the teacher is told, not alarmed.
+    { class: lost || r.refused.length ? "message message-error" : "message message-info", role: "alert", "data-testid": "rescue-notice" },
     h(
       "p",
       {},
       `Локальная копия повреждена (${r.damage}). Она сохранена как ${r.kept_as}; получена новая копия с сервера; ` +
         `восстановлено ${rescued} ${plural(rescued, "неотправленное изменение", "неотправленных изменения", "неотправленных изменений")}` +
         (lost ? `, не удалось прочитать ${lost}.` : ", потерянных нет.") +
-        (rescued ? " Восстановленные изменения будут отправлены при ближайшей синхронизации." : ""),
+        (Number(r.queued)
+          ? ` Из них ${Number(r.queued)} будут отправлены при ближайшей синхронизации, остальные уже на сервере.`
+          : rescued
+            ? " Они уже на сервере."
+            : ""),
     ),
     lost
       ? h(
           "ul",
           { "data-testid": "rescue-lost" },
           ...r.lost.map((l) => h("li", {}, l.description)),
+        )
+      : null,
+    r.refused.length
+      ? h(
+          "div",
+          {},
+          h("p", {}, "Сервер не принял:"),
+          h("ul", { "data-testid": "rescue-refused" }, ...r.refused.map((l) => h("li", {}, l.description))),
         )
       : null,
     lost

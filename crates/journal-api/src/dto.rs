@@ -779,9 +779,13 @@ pub struct RescueReport {
     pub damage: String,
     /// The damaged file's new name beside the copy (kept, never deleted).
     pub kept_as: String,
-    /// Unsent edits read from the damaged copy and put into the new one (they go with the next
-    /// sync, under their own op ids).
+    /// Unsent edits read from the damaged copy and kept: taken by the server at the sign-in, or
+    /// waiting in the new copy's outbox for the next sync (under their own op ids).
     pub rescued: u64,
+    /// Of them, those waiting in the new copy's outbox.
+    pub queued: u64,
+    /// Read, but refused by the server on their merits (with its reason).
+    pub refused: Vec<LostEdit>,
     /// Unsent edits that could not be read (what is known of each).
     pub lost: Vec<LostEdit>,
 }

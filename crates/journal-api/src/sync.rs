@@ -240,6 +240,13 @@ fn open_keyed(
             "начало файла не читается, хотя пароль верный".into(),
         ));
     }
+    // A key file without a check value (written before it): the pages themselves tell — under
+    // the right key the copy's device row still decrypts beyond a damaged beginning.
+    if known.is_none() && journal_store::salvage(store_path, &key).is_ok_and(|s| s.key_fits) {
+        return Err(StoreError::Damaged(
+            "начало файла не читается, хотя пароль верный".into(),
+        ));
+    }
     Err(StoreError::KeyInvalid)
 }
 
@@ -805,6 +812,21 @@ impl Journal {
                     },
                 )?,
             };
+            // The rescued edits go first as they were made, in the damaged copy's own device
+            // chain: the server answers `duplicate` for those it already has, and the fresh
+            // snapshot below then shows them all.
+            let delivery = match &rescue {
+                Some((_, salvage, _)) => {
+                    // Only this user's edits live in this user's copy.
+                    let unsent: Vec<Op> = salvage
+                        .unsent()
+                        .into_iter()
+                        .filter(|o| o.user_id == reply.user.id)
+                        .collect();
+                    Some(rescue::deliver(&http, server_url, &reply.token, &unsent)?)
+                }
+                None => None,
+            };
             if store.institution()?.is_none() {
                 let snap: SnapshotResponse =
                     get(&http, server_url, &reply.token, "/sync/snapshot", &[])?;
@@ -819,19 +841,16 @@ impl Journal {
                 ));
             }
             let mut report = None;
-            if let Some((aside, salvage, damage)) = &rescue {
-                let mut rescued = 0;
-                for op in salvage.unsent() {
-                    // Only this user's edits live in this user's copy.
-                    if op.user_id == reply.user.id {
-                        store.record_rescued(&op)?;
-                        rescued += 1;
-                    }
+            if let (Some((aside, salvage, damage)), Some(delivery)) = (&rescue, &delivery) {
+                // What the old chain could not carry (after an op that was lost) is sealed anew in
+                // this copy's chain, under its own op id, for the next sync.
+                for op in &delivery.queued {
+                    store.record_rescued(op)?;
                 }
                 report = Some(rescue::report(
                     damage.clone(),
                     &aside.kept_as,
-                    rescued,
+                    delivery,
                     salvage,
                 ));
             }
@@ -1095,14 +1114,6 @@ impl Journal {
                         "sync_device_refused",
                         format!("Сервер не принял изменения этого устройства: {message}"),
                     ));
-                }
-                // This app makes every op id afresh; one the server holds with another seal is
-                // an edit rescued from a damaged copy whose device had already sent it: the
-                // server has that very edit (its payload verified under that device's key).
-                OpOutcome::Rejected { code, .. } if code == "op_id_reused" => {
-                    self.store
-                        .set_op_state(op.op_id, OpState::Duplicate, Some(&outcome))?;
-                    report.duplicates += 1;
                 }
                 OpOutcome::Rejected { code, message } => {
                     self.store

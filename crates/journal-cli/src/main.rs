@@ -458,7 +458,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     r.rescued,
                     r.lost.len()
                 );
-                for lost in &r.lost {
+                if r.queued > 0 {
+                    outln!(
+                        "Будут отправлены при ближайшей синхронизации: {}.",
+                        r.queued
+                    );
+                }
+                for lost in r.lost.iter().chain(&r.refused) {
                     outln!("  — {}", lost.description);
                 }
             }

@@ -48,6 +48,8 @@ pub struct Salvage {
     pub garbled: BTreeMap<u64, UnreadableOp>,
     /// Pages of the file and its WAL that were read.
     pub pages: usize,
+    /// A device row decrypted and parsed: the key is this copy's (a wrong key yields noise).
+    pub key_fits: bool,
 }
 
 impl Salvage {
@@ -136,6 +138,7 @@ pub fn salvage(path: &Path, key: &StoreKey) -> Result<Salvage, StoreError> {
     }
     let mut out = Salvage {
         pages: pages.len(),
+        key_fits: !devices.is_empty(),
         ..Salvage::default()
     };
     for (seq, record) in rows {

@@ -15,10 +15,18 @@ damage: string,
  */
 kept_as: string, 
 /**
- * Unsent edits read from the damaged copy and put into the new one (they go with the next
- * sync, under their own op ids).
+ * Unsent edits read from the damaged copy and kept: taken by the server at the sign-in, or
+ * waiting in the new copy's outbox for the next sync (under their own op ids).
  */
 rescued: bigint, 
+/**
+ * Of them, those waiting in the new copy's outbox.
+ */
+queued: bigint, 
+/**
+ * Read, but refused by the server on their merits (with its reason).
+ */
+refused: Array<LostEdit>, 
 /**
  * Unsent edits that could not be read (what is known of each).
  */

@@ -1,14 +1,16 @@
 //! A damaged local copy at an online sign-in: the file (with its WAL and key file) is set aside
 //! under a dated name beside it — never deleted, never overwritten —, the unsent edits that can
-//! still be read are taken from it ([`journal_store::salvage`]), a fresh copy comes from the server
-//! the way a first sign-in gets one, and the rescued edits go into its outbox under their own op ids
-//! (the server answers `duplicate` for an edit it already has, so none is applied twice). If the
+//! still be read are taken from it ([`journal_store::salvage`]) and pushed as they were made (the
+//! server answers `duplicate` for an edit it already has, so none is applied twice; those after a
+//! lost op go into the new copy's outbox under their own op ids), and a fresh copy comes from the
+//! server the way a first sign-in gets one. If the
 //! sign-in then fails (no network, refused), the fresh files are removed and the damaged ones put
 //! back as they were: a damaged copy is never replaced by an empty one.
 
 use crate::dto::{LostEdit, RescueReport};
 use crate::ApiError;
 use chrono::NaiveDateTime;
+use journal_protocol::{Op, OpOutcome, PushRequest, PushResponse};
 use journal_store::{Salvage, UnreadableOp};
 use std::path::{Path, PathBuf};
 
@@ -103,9 +105,8 @@ impl Aside {
     }
 }
 
-/// How a lost edit is named to the teacher.
-fn describe(lost: &UnreadableOp) -> String {
-    let kind = lost.kind.as_deref().map(|k| match k {
+fn kind_name(kind: &str) -> &'static str {
+    match kind {
         "set_cell" => "отметка",
         "set_topic" => "тема урока",
         "set_homework" => "домашнее задание",
@@ -113,7 +114,12 @@ fn describe(lost: &UnreadableOp) -> String {
         "lock_period" => "закрытие периода",
         "unlock_period" => "открытие периода",
         _ => "замечание",
-    });
+    }
+}
+
+/// How a lost edit is named to the teacher.
+fn describe(lost: &UnreadableOp) -> String {
+    let kind = lost.kind.as_deref().map(kind_name);
     match (kind, lost.device_time) {
         (Some(kind), Some(at)) => format!(
             "изменение №{} ({kind}, внесено {}): запись не прошла проверку подписи",
@@ -124,10 +130,66 @@ fn describe(lost: &UnreadableOp) -> String {
     }
 }
 
+/// What became of the rescued edits at the sign-in.
+#[derive(Debug, Default)]
+pub(super) struct Delivery {
+    /// Taken by the server now, or already held by it (a `duplicate`: sent before the damage, its
+    /// answer lost).
+    pub(super) delivered: u64,
+    /// Not part of the old device's chain on the server (an op before them was lost): for the new
+    /// copy's outbox.
+    pub(super) queued: Vec<Op>,
+    /// Refused by the server on its merits (a period closed meanwhile, …), with its reason.
+    pub(super) refused: Vec<(Op, String)>,
+}
+
+/// Pushes the rescued ops as they are, in the damaged copy's device chain (as a bundle from
+/// another PC is pushed): none is applied twice, since the server answers an op id it holds with
+/// `duplicate`. An op after a lost one cannot continue that chain (`sequence_gap`): the server does
+/// not have it, so it is queued for the new copy's own chain.
+pub(super) fn deliver(
+    http: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    ops: &[Op],
+) -> Result<Delivery, ApiError> {
+    let mut out = Delivery::default();
+    for batch in ops.chunks(super::PUSH_BATCH) {
+        let reply: PushResponse = super::post(
+            http,
+            server,
+            Some(token),
+            "/sync/push",
+            &PushRequest {
+                ops: batch.to_vec(),
+            },
+        )?;
+        for op in batch {
+            match reply.results.iter().find(|r| r.op_id == op.op_id) {
+                Some(r) => match &r.outcome {
+                    OpOutcome::Applied { .. } | OpOutcome::Duplicate { .. } => out.delivered += 1,
+                    OpOutcome::Rejected { code, .. }
+                        if super::DEVICE_REFUSALS.contains(&code.as_str())
+                            || code == "device_fork" =>
+                    {
+                        out.queued.push(op.clone())
+                    }
+                    OpOutcome::Rejected { message, .. } | OpOutcome::Conflict { message, .. } => {
+                        out.refused.push((op.clone(), message.clone()))
+                    }
+                },
+                // Not answered: not recorded on the server either.
+                None => out.queued.push(op.clone()),
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub(super) fn report(
     damage: String,
     kept_as: &Path,
-    rescued: u64,
+    delivery: &Delivery,
     salvage: &Salvage,
 ) -> RescueReport {
     RescueReport {
@@ -136,7 +198,21 @@ pub(super) fn report(
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        rescued,
+        rescued: delivery.delivered + delivery.queued.len() as u64,
+        queued: delivery.queued.len() as u64,
+        refused: delivery
+            .refused
+            .iter()
+            .map(|(op, message)| LostEdit {
+                device_seq: op.device_seq,
+                description: format!(
+                    "изменение №{} ({}, внесено {}): сервер не принял — {message}",
+                    op.device_seq,
+                    kind_name(op.payload.kind()),
+                    op.device_time.format("%d.%m.%Y %H:%M")
+                ),
+            })
+            .collect(),
         lost: salvage
             .lost()
             .iter()

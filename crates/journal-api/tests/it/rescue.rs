@@ -133,8 +133,8 @@ fn applied_on_server(server: &TestServer) -> BTreeSet<String> {
 }
 
 /// The damaged copy is refused offline, rescued online, and its readable unsent edits reach the
-/// server. Returns (rescued, lost) counts.
-fn rescue_and_check(c: &Copy, case: &str) -> (u64, usize) {
+/// server. Returns the rescue report.
+fn rescue_and_check(c: &Copy, case: &str) -> journal_api::RescueReport {
     let damaged = std::fs::read(&c.path).expect("the damaged file reads");
     let err = Journal::sign_in_offline(c.pc.path(), "teacher", journal_demo::DEMO_PASSWORD)
         .expect_err("a damaged copy does not open");
@@ -177,8 +177,12 @@ fn rescue_and_check(c: &Copy, case: &str) -> (u64, usize) {
     );
     assert_eq!(
         j.status().expect("status").pending_ops,
-        report.rescued,
-        "{case}: the rescued edits wait in the new copy's outbox"
+        report.queued,
+        "{case}: the rescued edits the old chain could not carry wait in the new copy's outbox"
+    );
+    assert!(
+        report.refused.is_empty(),
+        "{case}: none refused: {report:?}"
     );
     let sync = j.sync().expect("the rescued edits are sent");
     assert_eq!(
@@ -204,14 +208,15 @@ fn rescue_and_check(c: &Copy, case: &str) -> (u64, usize) {
         reached, report.rescued,
         "{case}: every rescued edit reached the server under its own op id"
     );
-    (report.rescued, report.lost.len())
+    report
 }
 
 #[test]
 fn a_damaged_header_loses_no_unsent_edit() {
     let c = copy_with_unsent_edits();
     overwrite(&c.path, 16, 200);
-    let (rescued, lost) = rescue_and_check(&c, "header");
+    let r = rescue_and_check(&c, "header");
+    let (rescued, lost) = (r.rescued, r.lost.len());
     assert_eq!(
         rescued as usize,
         c.unsent.len(),
@@ -225,7 +230,8 @@ fn a_damaged_page_in_the_middle_loses_at_most_its_own_edits() {
     let c = copy_with_unsent_edits();
     let len = std::fs::metadata(&c.path).expect("exists").len();
     overwrite(&c.path, (len / PAGE / 2) * PAGE + 100, 64);
-    let (rescued, lost) = rescue_and_check(&c, "middle");
+    let r = rescue_and_check(&c, "middle");
+    let (rescued, lost) = (r.rescued, r.lost.len());
     assert_eq!(
         rescued as usize + lost,
         c.unsent.len(),
@@ -262,8 +268,26 @@ fn damaged_outbox_pages_lose_only_their_edits_and_list_them() {
     for leaf in &leaves {
         overwrite(&c.path, leaf * PAGE + 100, 64);
     }
-    let (rescued, lost) = rescue_and_check(&c, "outbox");
+    let r = rescue_and_check(&c, "outbox");
+    let (rescued, lost) = (r.rescued, r.lost.len());
+    let last_lost = r.lost.iter().map(|l| l.device_seq).max().unwrap_or(0);
+    let last = c.unsent.iter().map(|o| o.device_seq).max().unwrap_or(0);
+    if last_lost < last {
+        assert!(
+            r.queued > 0,
+            "the edits after a lost one go through the new copy's outbox: {r:?}"
+        );
+    }
     assert!(lost > 0, "the edits of the damaged leaf are listed as lost");
+    assert!(
+        c.pc.path()
+            .join("users/teacher")
+            .read_dir()
+            .expect("the folder")
+            .count()
+            >= 3,
+        "the damaged copy and its key file are kept beside the new one"
+    );
     assert!(rescued > 0, "the edits of the other leaves are rescued");
     assert_eq!(
         rescued as usize + lost,
@@ -282,7 +306,8 @@ fn a_truncated_copy_gives_what_it_still_holds() {
         .expect("opens");
     f.set_len(len - 3 * PAGE - 1000).expect("truncated");
     drop(f);
-    let (rescued, lost) = rescue_and_check(&c, "truncated");
+    let r = rescue_and_check(&c, "truncated");
+    let (rescued, lost) = (r.rescued, r.lost.len());
     assert!(
         rescued as usize + lost <= c.unsent.len(),
         "no edit is counted twice"
@@ -320,5 +345,91 @@ fn a_failed_rescue_puts_the_damaged_copy_back() {
     assert!(
         names.iter().any(|n| n == "key.json"),
         "its key file is back: {names:?}"
+    );
+}
+
+#[test]
+fn an_older_key_file_without_a_check_value_still_tells_damage_from_a_wrong_password() {
+    let c = copy_with_unsent_edits();
+    let key_path = c.pc.path().join("users/teacher/key.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&key_path).expect("key file")).expect("JSON");
+    v.as_object_mut().expect("an object").remove("key_check");
+    std::fs::write(&key_path, v.to_string()).expect("an older key file");
+    overwrite(&c.path, 16, 200);
+    let err = Journal::sign_in_offline(c.pc.path(), "teacher", "не-тот-пароль")
+        .expect_err("a wrong password");
+    assert_eq!(err.code, "wrong_password", "still a wrong password: {err}");
+    let r = rescue_and_check(&c, "older key file");
+    let (rescued, lost) = (r.rescued, r.lost.len());
+    assert_eq!(rescued as usize, c.unsent.len(), "all rescued");
+    assert_eq!(lost, 0, "nothing lost");
+}
+
+#[test]
+fn an_unsent_edit_the_server_already_has_is_not_applied_twice() {
+    let c = copy_with_unsent_edits();
+    // The first unsent op reached the server, but its answer never reached the copy (the link
+    // broke): the damaged copy still holds it as unsent.
+    let http = reqwest::blocking::Client::new();
+    let login: journal_server::dto::LoginResponse = http
+        .post(format!("{}/api/v1/auth/login", c.server.url))
+        .header(
+            journal_server::dto::PROTOCOL_HEADER,
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
+        .json(
+            &serde_json::json!({"login": "teacher", "password": journal_demo::DEMO_PASSWORD,
+                                  "device_id": uuid::Uuid::new_v4()}),
+        )
+        .send()
+        .expect("the login reaches the server")
+        .json()
+        .expect("a login reply");
+    let resp = http
+        .post(format!("{}/api/v1/sync/push", c.server.url))
+        .header(
+            journal_server::dto::PROTOCOL_HEADER,
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
+        .bearer_auth(&login.token)
+        .json(&journal_protocol::PushRequest {
+            ops: vec![c.unsent[0].clone()],
+        })
+        .send()
+        .expect("the push reaches the server");
+    assert_eq!(resp.status(), 200, "the op is pushed");
+    assert!(
+        applied_on_server(&c.server).contains(&c.unsent[0].op_id.to_string()),
+        "the server applied it"
+    );
+    let changes_before = c.server.changes_count();
+    overwrite(&c.path, 16, 200);
+    let mut j = Journal::sign_in_online_with(
+        c.pc.path(),
+        &c.server.url,
+        "teacher",
+        journal_demo::DEMO_PASSWORD,
+        TEST_KDF,
+    )
+    .expect("the copy is rescued")
+    .with_clock(c.clock.clone());
+    let report = j.rescue_report().cloned().expect("a rescue");
+    assert_eq!(
+        report.rescued as usize,
+        c.unsent.len(),
+        "the copy did not know it was sent: all its unsent ops are rescued"
+    );
+    assert_eq!(
+        report.queued, 0,
+        "the old chain carried them all: {report:?}"
+    );
+    let sync = j.sync().expect("the sync goes through");
+    assert_eq!(sync.refused, 0, "nothing refused: {sync:?}");
+    assert_eq!(sync.pending, 0, "nothing left: {sync:?}");
+    assert_eq!(
+        c.server.changes_count() - changes_before,
+        c.unsent.len() as i64 - 1,
+        "every other edit is applied once, that one not again"
     );
 }
