@@ -1,8 +1,8 @@
 // A damaged local copy at sign-in, in the real app: the teacher's copy (made by the `journal` CLI on
 // this PC's data dir) holds an unsent mark when the beginning of its file is overwritten. Signing in
-// with the server up sets the file aside, gets a fresh copy and puts the mark back into it: the
-// journal opens with «Локальная копия повреждена. Она сохранена как …; получена новая копия с
-// сервера; восстановлено 1 …» and the mark goes with the sync.
+// with the server up sets the file aside, sends the mark (read from the damaged file) and gets a
+// fresh copy showing it: the journal opens with «Локальная копия повреждена. Она сохранена как …;
+// получена новая копия с сервера; восстановлено 1 …».
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -55,7 +55,7 @@ test("a damaged copy is set aside at sign-in and its unsent mark rescued", async
     const kept = readdirSync(path.join(journalDir, "users", "teacher")).filter((n) => n.startsWith("journal-damaged-"));
     assert.ok(kept.some((n) => n.endsWith(".db")), `the damaged file is kept aside: ${kept}`);
     await screenshot(driver, "rescue.png");
-    // The rescued mark goes with the sync the sign-in starts.
+    // The rescued mark is on the server and in the fresh copy.
     await driver.wait(async () => {
       const st = JSON.parse(cli(journalDir, ["--json", "status"]));
       return Number(st.pending_ops) === 0;

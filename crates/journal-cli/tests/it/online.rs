@@ -401,6 +401,26 @@ fn a_damaged_copy_is_said_to_be_damaged_and_login_rescues_its_unsent_mark() {
         .filter(|n| n.starts_with("journal-damaged-") && n.ends_with(".db"))
         .collect();
     assert_eq!(kept.len(), 1, "the damaged file is kept aside: {kept:?}");
+    // The rescued mark went to the server at the login itself (in the old copy's chain).
+    let st = ok(d, &["--json", "status"]);
+    assert_eq!(st["pending_ops"], 0, "nothing waits: {st}");
     let r = ok(d, &["--json", "sync"]);
-    assert_eq!(r["applied"], 1, "the rescued mark reaches the server: {r}");
+    assert_eq!(r["refused"], 0, "nothing refused: {r}");
+    let other = tempfile::tempdir().expect("temp dir");
+    ok(
+        other.path(),
+        &[
+            "--json",
+            "login",
+            "--server",
+            &server.url,
+            "--user",
+            "teacher",
+        ],
+    );
+    let seen = ok(other.path(), &["--json", "lesson", "--lesson", id]);
+    assert_eq!(
+        seen["students"][0]["cell"]["symbol"], "5",
+        "another PC's fresh copy shows the rescued mark: {seen}"
+    );
 }
