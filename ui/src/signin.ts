@@ -201,14 +201,14 @@ export function rescueNotice(r: RescueReport): HTMLElement {
     { class: lost || r.refused.length ? "message message-error" : "message message-info", role: "alert", "data-testid": "rescue-notice" },
     h(
       "p",
-      {},
+      { style: "margin-top: 0" },
       `Локальная копия повреждена (${r.damage}). Она сохранена как ${r.kept_as}; получена новая копия с сервера; ` +
         `восстановлено ${rescued} ${plural(rescued, "неотправленное изменение", "неотправленных изменения", "неотправленных изменений")}` +
         (lost ? `, не удалось прочитать ${lost}.` : ", потерянных нет.") +
         (Number(r.queued)
           ? ` Из них ${Number(r.queued)} будут отправлены при ближайшей синхронизации, остальные уже на сервере.`
           : rescued
-            ? " Они уже на сервере."
+            ? " Всё восстановленное уже на сервере."
             : ""),
     ),
     lost
