@@ -2,6 +2,8 @@
 // and user), the sections' menu and the screens by path (journal-server answers every non-API path
 // with this page, so a screen's address can be opened or reloaded directly).
 
+import { remarksScreen } from "./remarks";
+import { archiveScreen, rolloverScreen } from "./rollover";
 import "./style.css";
 import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token } from "./api";
 import { formView, h, notice } from "./dom";
@@ -38,6 +40,7 @@ const SCREENS: Screen[] = [
   { path: "/", title: "Готовность данных", render: readinessScreen },
   { path: "/institution", title: "Учреждение", render: institutionScreen },
   { path: "/year", title: "Учебный год", render: yearScreen },
+  { path: "/rollover", title: "Новый учебный год", render: rolloverScreen },
   { path: "/bells", title: "Звонки и режим", render: bellsScreen },
   { path: "/subjects", title: "Предметы", render: subjectsScreen },
   { path: "/rooms", title: "Кабинеты", render: roomsScreen },
@@ -53,6 +56,8 @@ const SCREENS: Screen[] = [
   { path: "/help", title: "Справка", render: helpScreen },
   { path: "/control", title: "Контроль ведения журнала", render: controlScreen, roles: REPORT_READERS },
   { path: "/reports", title: "Отчёты", render: reportsScreen, roles: REPORT_READERS },
+  { path: "/remarks", title: "Замечания", render: remarksScreen, roles: ["deputy", "director", "department_head", "control_group", "curator"] },
+  { path: "/archive", title: "Архив учебных лет", render: archiveScreen, roles: ["admin", "deputy", "director"] },
   { path: "/diary", title: "Дневник", render: diaryScreen, roles: ["student", "parent"] },
   { path: "/results", title: "Успеваемость", render: resultsScreen, roles: ["student", "parent"] },
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },

@@ -101,6 +101,7 @@ export interface Policy {
   diary_shows_topics: boolean;
   parallel_paper_journal: boolean;
   paper_copy_each_period: boolean;
+  archive_print_after_acceptance?: boolean;
   [more: string]: unknown;
 }
 

@@ -99,6 +99,7 @@ export const POLICY_FIELDS: { key: string; label: string; choices?: Record<strin
   { key: "diary_shows_topics", label: "Студенты и родители видят темы занятий" },
   { key: "parallel_paper_journal", label: "Бумажный журнал ведётся параллельно" },
   { key: "paper_copy_each_period", label: "Бумажная копия печатается после каждого периода (а не только в конце года)" },
+  { key: "archive_print_after_acceptance", label: "Журнал за год печатается для архива только после проверки и приёмки заместителем директора" },
 ];
 
 /** Kinds of the audit chain's entries (the server's codes) in Russian. */

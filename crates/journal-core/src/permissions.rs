@@ -150,6 +150,11 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                 _ => false,
             };
         }
+        // The check before the archive is the administration's own (001 п. 8.3), for the whole
+        // institution.
+        AcceptJournal => {
+            return matches!(role, Role::Deputy | Role::Director) && scope == Scope::Institution;
+        }
         _ => {}
     }
     let reads = action.is_read();
@@ -301,6 +306,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::PublishEvents => "объявлять события в дневнике",
         Action::WriteMessage => "писать сообщения",
         Action::SendAnnouncement => "отправлять объявления",
+        Action::AcceptJournal => "принимать журнал после проверки для сдачи в архив",
     }
 }
 
@@ -322,6 +328,23 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn only_the_deputy_and_the_director_accept_a_journal_for_the_archive() {
+        let p = Policy::default();
+        for r in Role::ALL {
+            let expected = matches!(r, Role::Deputy | Role::Director);
+            assert_eq!(
+                ok(r, Action::AcceptJournal, Scope::Institution, &p),
+                expected,
+                "{r:?} accepts the year journal: 001 п. 8.3, the deputy's check"
+            );
+            assert!(
+                !ok(r, Action::AcceptJournal, Scope::OwnGroup, &p),
+                "{r:?}: acceptance is for the institution, not a group of one's own"
+            );
+        }
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub struct Policy {
     /// Days a teacher has to deal with a «Замечание по ведению журнала» (the author may set another
     /// deadline): 004 п. 4.2.1 «Еженедельно устранять замечания» — a week by default.
     pub remark_deadline_days: u32,
+    /// The year journal is printed for the archive only after the deputy marked it «проверен и
+    /// принят» (001 п. 8.3: «распечатывается … после проверки заместителем директора»); off by
+    /// default, where the institution prints drafts for its own control too.
+    pub archive_print_after_acceptance: bool,
 }
 
 impl Default for Policy {
@@ -111,6 +115,7 @@ impl Default for Policy {
             parallel_paper_journal: false,
             paper_copy_each_period: true,
             remark_deadline_days: 7,
+            archive_print_after_acceptance: false,
         }
     }
 }

@@ -134,6 +134,9 @@ pub enum Action {
     /// Send an announcement: the administration to the institution or a group, a curator to their
     /// group.
     SendAnnouncement,
+    /// Mark a group's year journal «проверен и принят» for the archive (001 п. 8.3: printed and
+    /// handed to the archive after the deputy's check): the deputy and the director.
+    AcceptJournal,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -174,7 +177,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -206,6 +209,7 @@ impl Action {
         Action::ReadRemarks,
         Action::WriteMessage,
         Action::SendAnnouncement,
+        Action::AcceptJournal,
     ];
 
     /// Whether the action only reads.

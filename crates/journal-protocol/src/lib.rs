@@ -18,4 +18,6 @@ pub use sync::*;
 
 /// Version of the sync protocol; every request carries it and an older client is refused clearly.
 /// 2: `OpPayload::UnlockPeriod` (reopening a locked period for a correction, with a reason).
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: remarks' whole cycle — the teacher's `OpPayload::AnswerRemark`, and `RemarkState` changes in
+/// pulls, which an app of protocol 2 cannot read (it is told to update instead of failing to sync).
+pub const PROTOCOL_VERSION: u32 = 3;

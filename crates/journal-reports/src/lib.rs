@@ -17,6 +17,7 @@ mod control;
 mod curriculum;
 mod data;
 mod forecast;
+pub mod journal_data;
 mod marks_count;
 mod progress;
 mod timeliness;
@@ -48,10 +49,11 @@ pub enum ReportKind {
     MarksCount,
     Curriculum,
     Forecast,
+    JournalData,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 7] = [
+    pub const ALL: [ReportKind; 8] = [
         ReportKind::Control,
         ReportKind::Timeliness,
         ReportKind::Progress,
@@ -59,6 +61,7 @@ impl ReportKind {
         ReportKind::MarksCount,
         ReportKind::Curriculum,
         ReportKind::Forecast,
+        ReportKind::JournalData,
     ];
 
     /// The name in URLs and on the command line.
@@ -71,6 +74,7 @@ impl ReportKind {
             ReportKind::MarksCount => "marks_count",
             ReportKind::Curriculum => "curriculum",
             ReportKind::Forecast => "forecast",
+            ReportKind::JournalData => "journal_data",
         }
     }
 
@@ -91,6 +95,7 @@ impl ReportKind {
             ReportKind::MarksCount => "Накопляемость отметок по месяцам",
             ReportKind::Curriculum => "Выполнение программы (часы по плану и фактически)",
             ReportKind::Forecast => "Прогноз итоговых отметок",
+            ReportKind::JournalData => "Данные журнала: отметки, пропуски, итоговые отметки",
         }
     }
 
@@ -123,6 +128,10 @@ impl ReportKind {
             ReportKind::Forecast => {
                 "001 Приложение «Преподаватель» п. 11: итоговые отметки периода; прогноз — \
                  средний балл текущих отметок, округлённый по правилу учреждения"
+            }
+            ReportKind::JournalData => {
+                "003: электронная выгрузка журнала каждое полугодие; 001 п. 8.6: хранение журнала \
+                 в электронном виде — отметки, пропуски и итоговые отметки для анализа"
             }
         }
     }
@@ -371,6 +380,7 @@ pub fn build(
         ReportKind::MarksCount => marks_count::marks_count(snap, &r, now).into_parts(),
         ReportKind::Curriculum => curriculum::curriculum(snap, &r, now).into_parts(),
         ReportKind::Forecast => forecast::forecast(snap, &r, now).into_parts(),
+        ReportKind::JournalData => journal_data::journal_data(snap, &r, now),
     };
     Ok(Report {
         kind,

@@ -34,6 +34,8 @@ pub enum StorageError {
     TaskFailed,
     #[error("Ошибка файла базы данных: {0}")]
     File(String),
+    #[error("Учебный год «{0}» уже закрыт и хранится в архиве")]
+    YearArchived(String),
 }
 
 impl StorageError {
@@ -48,6 +50,7 @@ impl StorageError {
             StorageError::DeviceOtherInstitution => "device_other_institution",
             StorageError::Postgres(_) => "storage_error",
             StorageError::TaskFailed => "storage_task_failed",
+            StorageError::YearArchived(_) => "year_archived",
         }
     }
 }
@@ -102,9 +105,9 @@ impl ApiError {
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> Self {
         let status = match e {
-            StorageError::DeviceKeyMismatch | StorageError::DeviceOtherInstitution => {
-                StatusCode::CONFLICT
-            }
+            StorageError::DeviceKeyMismatch
+            | StorageError::DeviceOtherInstitution
+            | StorageError::YearArchived(_) => StatusCode::CONFLICT,
             _ => {
                 tracing::error!(error = %e, "storage failure");
                 StatusCode::INTERNAL_SERVER_ERROR

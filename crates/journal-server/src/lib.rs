@@ -10,6 +10,7 @@
 pub mod admin;
 pub(crate) mod admin_access;
 pub mod admin_routes;
+pub mod archive_routes;
 pub mod audit;
 pub mod audit_routes;
 pub mod auth;

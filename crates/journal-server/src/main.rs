@@ -237,6 +237,9 @@ enum Command {
         /// "Now" in the institution's local time (default: the clock), e.g. 2026-11-16T12:00:00.
         #[arg(long)]
         at: Option<chrono::NaiveDateTime>,
+        /// A closed academic year from the archive, e.g. 2025/2026 (default: the current year).
+        #[arg(long)]
+        year: Option<String>,
     },
     /// Restore the database from a backup directory, or a backup file (.zip) downloaded from the
     /// console (checked against its manifest first).
@@ -625,6 +628,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             institution,
             at,
+            year,
         } => {
             use journal_server::report_routes::{self as reports, ReportFormat, ReportQuery};
             let inst = match admin::pick_institution(storage.as_ref(), institution.as_deref()).await
@@ -632,7 +636,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(i) => i,
                 Err(e) => return Ok(refused(&e, false)),
             };
-            let (snap, _) = storage.snapshot(inst).await?;
+            let snap = match &year {
+                Some(name) => match storage.archived_year(inst, name).await? {
+                    Some((_, snap)) => snap,
+                    None => {
+                        eprintln!("Отчёт не сформирован: в архиве нет учебного года «{name}» (year_not_archived)");
+                        return Ok(ExitCode::FAILURE);
+                    }
+                },
+                None => storage.snapshot(inst).await?.0,
+            };
             let now = at.unwrap_or_else(|| {
                 journal_server::authority::local_time(&snap.institution.timezone, now())
                     .unwrap_or_else(now)
@@ -645,6 +658,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 from,
                 to,
                 format: Some(format),
+                year,
             };
             let made = journal_reports::ReportKind::from_code(&kind)
                 .map_err(reports::report_error)

@@ -51,6 +51,8 @@ pub struct PolicyBody {
     pub paper_copy_each_period: bool,
     /// Days a teacher has to deal with a remark (7 by default).
     pub remark_deadline_days: u32,
+    /// The year journal prints for the archive only once accepted by the deputy.
+    pub archive_print_after_acceptance: bool,
 }
 
 /// A refused policy: the error body with the field it concerns, so the console shows it there.
@@ -111,6 +113,8 @@ fn field_label(field: &str) -> &'static str {
         "diary_shows_topics" => "Студенты и родители видят темы занятий",
         "parallel_paper_journal" => "Бумажный журнал ведётся параллельно",
         "paper_copy_each_period" => "Бумажная копия после каждого периода",
+        "remark_deadline_days" => "Срок устранения замечаний, дней",
+        "archive_print_after_acceptance" => "Печать журнала для архива только после приёмки",
         _ => "поле политики",
     }
 }
@@ -341,6 +345,7 @@ mod tests {
             parallel_paper_journal: false,
             paper_copy_each_period: false,
             remark_deadline_days: 7,
+            archive_print_after_acceptance: false,
         })
         .unwrap_or_default();
         let keys = |v: &serde_json::Value| {

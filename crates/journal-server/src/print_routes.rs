@@ -65,6 +65,8 @@ pub struct PrintQuery {
     pub date: Option<NaiveDate>,
     /// Печать с двух сторон листа (year_journal).
     pub double_sided: Option<bool>,
+    /// Закрытый учебный год из архива, например «2025/2026»; без него — текущий год.
+    pub year: Option<String>,
 }
 
 /// Whether a printed document still shows what the server's journal holds.
@@ -347,17 +349,22 @@ fn month_range(m: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
     Ok((from, to))
 }
 
-/// The signed-in user, the institution's snapshot and its local "now".
+/// The signed-in user, the institution's snapshot (of the closed `year` from the archive, if
+/// given) and its local "now".
 async fn context(
     state: &AppState,
     auth: &Authenticated,
+    year: Option<&str>,
 ) -> Result<(User, Snapshot, NaiveDateTime), ApiError> {
     let account = state
         .storage
         .account_by_id(auth.session.user_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let (snap, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    let snap = match year.filter(|y| !y.trim().is_empty()) {
+        Some(name) => crate::archive_routes::archived_snapshot(state, auth, name).await?,
+        None => state.storage.snapshot(auth.session.institution_id).await?.0,
+    };
     let utc = state.config.now();
     let now = crate::authority::local_time(&snap.institution.timezone, utc).unwrap_or(utc);
     Ok((account.user, snap, now))
@@ -385,15 +392,19 @@ async fn blocking<T: Send + 'static>(
         (status = 200, description = "Документ PDF", content_type = "application/pdf", body = Vec<u8>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, description = "Пользователь не может печатать этот документ", body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "journal_not_accepted: журнал за год печатается для архива после приёмки (политика учреждения)", body = ErrorBody)))]
 async fn print_document(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(document): Path<String>,
     ApiQuery(q): ApiQuery<PrintQuery>,
 ) -> Result<Response, ApiError> {
-    let (user, full, now) = context(&state, &auth).await?;
+    let (user, full, now) = context(&state, &auth, q.year.as_deref()).await?;
     let req = request_of(&document, &q, &full, user.id, now.date())?;
+    if let PrintRequest::YearJournal { group_id, .. } = &req {
+        crate::archive_routes::check_archive_print(&state, &full, *group_id).await?;
+    }
     let pdf = blocking(move || {
         let snap = authorize(&user, full, &req)?;
         let ctx = PrintContext {
@@ -427,16 +438,45 @@ async fn verify_printout(
     auth: Authenticated,
     body: Bytes,
 ) -> Result<Json<PrintVerifyResponse>, ApiError> {
-    let (user, full, _) = context(&state, &auth).await?;
-    let report = blocking(move || {
+    let (user, full, _) = context(&state, &auth, None).await?;
+    let body_again = body.clone();
+    let user_again = user.clone();
+    let mut report = blocking(move || {
         let stamp = journal_print::read_stamp(&body).map_err(print_error)?;
         let snap = authorize(&user, full, &stamp.request)?;
         journal_print::verify(&body, &snap).map_err(print_error)
     })
     .await?;
+    // A page printed from a closed year matches that year's archive, not today's journal.
+    let mut archived_in = None;
+    if !report.matches() {
+        for year in state
+            .storage
+            .archived_years(auth.session.institution_id)
+            .await?
+        {
+            let snap = crate::archive_routes::archived_snapshot(&state, &auth, &year.name).await?;
+            let (body, user) = (body_again.clone(), user_again.clone());
+            let found = blocking(move || {
+                let stamp = journal_print::read_stamp(&body).map_err(print_error)?;
+                let snap = authorize(&user, snap, &stamp.request)?;
+                journal_print::verify(&body, &snap).map_err(print_error)
+            })
+            .await;
+            if let Ok(r) = found {
+                if r.matches() {
+                    report = r;
+                    archived_in = Some(year.name);
+                    break;
+                }
+            }
+        }
+    }
     let matches = report.matches();
     let changed: Vec<u32> = report.changed_pages.iter().map(|&p| p as u32).collect();
-    let message = if matches {
+    let message = if let Some(year) = archived_in {
+        format!("Документ соответствует журналу учебного года «{year}» из архива")
+    } else if matches {
         "Документ соответствует журналу".to_string()
     } else if changed.is_empty() {
         format!(

@@ -51,13 +51,15 @@ pub struct ReportQuery {
     pub to: Option<NaiveDate>,
     /// json (по умолчанию), csv, xlsx или pdf.
     pub format: Option<String>,
+    /// Закрытый учебный год из архива, например «2025/2026»; без него — текущий год.
+    pub year: Option<String>,
 }
 
 /// A report as JSON: journal-reports' `Report` with the time of generation in the institution's
 /// zone.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportResponse {
-    /// control, timeliness, progress, attendance, marks_count, curriculum или forecast.
+    /// control, timeliness, progress, attendance, marks_count, curriculum, forecast или journal_data.
     pub kind: String,
     pub title: String,
     /// The regulation point the report implements.
@@ -619,11 +621,18 @@ async fn report(
         .account_by_id(auth.session.user_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let full = state
-        .snapshots
-        .read(state.storage.as_ref(), auth.session.institution_id)
-        .await?
-        .snapshot;
+    let full = match q.year.as_deref().filter(|y| !y.trim().is_empty()) {
+        Some(name) => {
+            Arc::new(crate::archive_routes::archived_snapshot(&state, &auth, name).await?)
+        }
+        None => {
+            state
+                .snapshots
+                .read(state.storage.as_ref(), auth.session.institution_id)
+                .await?
+                .snapshot
+        }
+    };
     let utc = state.config.now();
     let now = crate::authority::local_time(&full.institution.timezone, utc).unwrap_or(utc);
     let bytes = tokio::task::spawn_blocking(move || {

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::curriculum_routes::routes())
         .merge(crate::individual_plan_routes::routes())
         .merge(crate::rollover_routes::routes())
+        .merge(crate::archive_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -43,4 +44,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::curriculum_routes::CurriculumApiDoc::openapi())
         .merge_from(crate::individual_plan_routes::IndividualPlanApiDoc::openapi())
         .merge_from(crate::rollover_routes::RolloverApiDoc::openapi())
+        .merge_from(crate::archive_routes::ArchiveApiDoc::openapi())
 }

@@ -2,6 +2,7 @@
 //! HTTP layer and the CLI only see the trait. Every row carries its institution's id and every
 //! sequence (`server_seq`, the audit chain) is per institution.
 
+pub mod archive;
 pub mod contacts;
 pub mod device_secrets;
 pub mod diary;
@@ -68,6 +69,7 @@ pub struct AdminAction {
 #[async_trait]
 pub trait Storage:
     diary::DiaryStorage
+    + archive::ArchiveStorage
     + events::EventStorage
     + contacts::ContactStorage
     + device_secrets::DeviceSecretStorage
@@ -369,6 +371,27 @@ pub struct UserRecord {
     pub must_change_password: bool,
 }
 
+/// The tables every backup has had a file for since the first version (see [`TABLES`]).
+pub const FIRST_TABLES: &[&str] = &[
+    "institutions",
+    "ref_rows",
+    "users",
+    "lessons",
+    "cells",
+    "lesson_topics",
+    "homework",
+    "finals",
+    "locks",
+    "remarks",
+    "changes",
+    "ops",
+    "devices",
+    "device_users",
+    "sessions",
+    "login_failures",
+    "audit",
+];
+
 /// Every table of the server's schema, parents before children (restore inserts in this order
 /// and deletes in the reverse one).
 pub const TABLES: &[&str] = &[
@@ -392,5 +415,12 @@ pub const TABLES: &[&str] = &[
     "diary_consents",
     "diary_acknowledgements",
     "diary_views",
+    "message_threads",
+    "messages",
+    "message_reads",
+    "events",
+    "contacts",
+    "archived_years",
+    "journal_acceptances",
     "device_secrets",
 ];

@@ -52,3 +52,13 @@ pub(crate) fn open_reopenings(
         .filter_map(|k| last.remove(&k))
         .collect())
 }
+
+/// Keeps the reopenings of this year's loads and periods: an unlock of a closed year's load stays
+/// in `changes` but names a load and period the live snapshot no longer has (a device would
+/// refuse a snapshot pointing at nothing).
+pub(crate) fn keep_current(snap: &mut journal_protocol::Snapshot) {
+    let loads: HashSet<LoadId> = snap.loads.iter().map(|l| l.id).collect();
+    let periods: HashSet<PeriodId> = snap.periods.iter().map(|p| p.id).collect();
+    snap.reopenings
+        .retain(|r| loads.contains(&r.load_id) && periods.contains(&r.period_id));
+}

@@ -30,6 +30,7 @@ use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
+mod archive;
 mod contacts;
 mod device_secrets;
 mod diary;
@@ -52,6 +53,8 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0016_events.sql"),
     include_str!("migrations/0017_contacts.sql"),
     include_str!("migrations/0014_messages.sql"),
+    include_str!("migrations/0013_archived_years.sql"),
+    include_str!("migrations/0021_journal_acceptances.sql"),
     include_str!("migrations/0019_device_secrets.sql"),
 ];
 
@@ -795,7 +798,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
     let locks: Vec<PeriodLock> = parse_all(all(
         "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
     )?)?;
-    Ok(Snapshot {
+    let mut snap = Snapshot {
         institution,
         year,
         periods: ref_rows(conn, inst, KIND_PERIOD)?,
@@ -853,7 +856,9 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         remarks: parse_all(all(
             "SELECT data FROM remarks WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
-    })
+    };
+    super::reopenings::keep_current(&mut snap);
+    Ok(snap)
 }
 
 // ---------------------------------------------------------------- push
@@ -2637,6 +2642,29 @@ mod tests {
         );
     }
 
+    /// A backup copies and a restore replaces exactly the tables in `TABLES`: a table missing there
+    /// would be lost by a restore (messages, events and contacts once were).
+    #[test]
+    fn backup_tables_are_every_table_of_the_schema() {
+        let mut conn = Connection::open_in_memory().expect("an in-memory database");
+        migrations()
+            .to_latest(&mut conn)
+            .expect("the migrations apply");
+        let mut schema: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("the schema lists");
+        schema.sort();
+        let mut listed: Vec<String> = super::super::TABLES.iter().map(|t| t.to_string()).collect();
+        listed.sort();
+        assert_eq!(
+            listed, schema,
+            "storage::TABLES must name every table of the schema, or a restore loses it"
+        );
+    }
+
     /// Shipped migrations are append-only: a changed text would leave existing databases on a
     /// schema the code no longer describes. To change the schema, add a migration.
     #[test]
@@ -2653,6 +2681,8 @@ mod tests {
             PINNED_0016,
             PINNED_0017,
             PINNED_0014,
+            PINNED_0013,
+            PINNED_0021,
             PINNED_0019,
         ];
         assert!(
@@ -2679,6 +2709,8 @@ mod tests {
     const PINNED_0009: &str = "6ab9bf7f5fdbb12dcd4b80dd8b7c8e5029456d98d571c072b27812464411191a";
     const PINNED_0016: &str = "87e0d556755a45567bc8f786a8388cb0552378a0058fa35c151257d0f1dcd8fb";
     const PINNED_0017: &str = "14d210b26f3146263053a5de3c6dd23319de61484206a2dbfa1710d292475eef";
+    const PINNED_0021: &str = "8a651a635442422071290a6c336a0e6e4a70c40cd1917f95c994ee1b5a324982";
+    const PINNED_0013: &str = "d5c328acd00f9388e445c7263e663a7b5a9c2de7b7c8e0aa932e1dafd2571ec2";
     const PINNED_0014: &str = "81eae1055d5eef328bb6133bb9e4684b0d88ec5b92bfca61862fdbdf166a914b";
     const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use journal_server::admin::{self, Export};
 use journal_server::backup_seal::BackupKey;
+use journal_server::storage::events::Event;
 use journal_server::{PostgresStorage, SqliteStorage, Storage};
 
 use crate::support::{set_cell, today, Backend, TestServer};
@@ -279,7 +280,22 @@ async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
         "the copy holds at least what was committed when the backup started"
     );
 
-    // Round trip once everything is committed: the restored institution is the original.
+    // Round trip once everything is committed: the restored institution is the original, with
+    // what lives beside the snapshot (events here) too.
+    let event = Event {
+        id: uuid::Uuid::new_v4(),
+        group_id: None,
+        on_date: today(),
+        at_time: None,
+        title: "Родительское собрание".into(),
+        place: "Актовый зал".into(),
+        author_id: s.snapshot.users[0].id,
+        created_at: today().and_hms_opt(9, 0, 0).unwrap_or_default(),
+    };
+    s.storage
+        .add_event(inst, event.clone())
+        .await
+        .expect("an event is stored");
     let full_dir = dir.path().join("full");
     let out = run(
         &s.db,
@@ -333,6 +349,15 @@ async fn backup_while_pushing_restores_to_a_whole_database(b: Backend) {
     assert_eq!(
         copy, original,
         "restore gives back the same institution and cursor"
+    );
+    let events = restored
+        .events_between(inst, today(), today())
+        .await
+        .expect("the restored events read");
+    assert_eq!(
+        events,
+        vec![event],
+        "restore gives back the events (every table of the schema is in the backup)"
     );
 }
 

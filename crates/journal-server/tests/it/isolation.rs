@@ -209,6 +209,11 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/admin/users"
                 | "/admin/year"
                 | "/admin/year/rollover/plan"
+                | "/admin/year/rollover"
+                | "/admin/archive"
+                | "/admin/archive/destroy"
+                | "/archive/journals/accept"
+                | "/archive/journals/handover"
                 | "/admin/groups"
                 | "/admin/institution"
                 | "/admin/students"
@@ -282,6 +287,11 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/students/{id}/parents/{user_id}" => {
                     vec![format!("/students/{student}/parents/{teacher}")]
                 }
+                "/archive/journals" => vec![
+                    "/archive/journals".to_string(),
+                    "/archive/journals?year=2025/2026".to_string(),
+                ],
+                "/archive/export" => vec![format!("/archive/export?group={group}")],
                 "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
                     vec![path.trim_start_matches("/api/v1").to_string()]
                 }
@@ -299,6 +309,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     format!("/print/subject?load={load}&period=1"),
                     format!("/print/extract?group={group}&student={student}&period=1"),
                     format!("/print/outage?date={}", today()),
+                    format!("/print/finals?group={group}&year=2025/2026"),
                 ],
                 "/reports/{kind}" => [
                     "control",
@@ -308,6 +319,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "marks_count",
                     "curriculum",
                     "forecast",
+                    "journal_data",
                 ]
                 .iter()
                 .flat_map(|k| {
@@ -511,6 +523,11 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/archive/journals/accept" => json!({"group_id": a["group_id"]}),
+        "/archive/journals/handover" => {
+            json!({"year": "2025/2026", "group_id": a["group_id"], "reference": "Захват"})
+        }
+        "/admin/archive/destroy" => json!({"year": "2025/2026"}),
         "/remarks" => json!({"load_id": a["load_id"], "text": "Захват"}),
         "/remarks/{id}/decision" => json!({"confirm": false, "comment": "Захват"}),
         "/admin/departments" => {

@@ -38,6 +38,7 @@ mod admin_slips;
 mod admin_user_state;
 mod admin_users;
 mod admin_year;
+mod archive_cycle;
 mod audit;
 mod auth;
 mod backdating;
@@ -312,6 +313,13 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/year",
         "/api/v1/admin/year/rollover/plan",
+        "/api/v1/admin/year/rollover",
+        "/api/v1/admin/archive",
+        "/api/v1/admin/archive/destroy",
+        "/api/v1/archive/journals",
+        "/api/v1/archive/journals/accept",
+        "/api/v1/archive/journals/handover",
+        "/api/v1/archive/export",
         "/api/v1/admin/groups",
         "/api/v1/admin/institution",
         "/api/v1/admin/logins/slips",

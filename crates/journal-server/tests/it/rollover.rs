@@ -1,12 +1,13 @@
 //! The next academic year's plan over `/api/v1/admin/year/rollover/plan`: the administrator sees
 //! what the rollover would do (groups promoted with their new names, loads carried) and nothing
 //! changes; the teacher is refused; the same year, an unknown load and unlocked periods are refused
-//! with their codes.
+//! with their codes. `/api/v1/admin/year/rollover` closes the year: the closed year is kept in the
+//! archive, read-only and printable, and the live institution is the new year.
 
 use chrono::Months;
 use serde_json::{json, Value};
 
-use crate::support::{Backend, TestServer};
+use crate::support::{outcome_name, set_cell, today, Backend, TestServer};
 
 async fn plan(s: &TestServer, token: &str, body: &Value) -> (u16, Value) {
     let resp = s
@@ -142,4 +143,266 @@ async fn rollover_plan_changes_nothing(b: Backend) {
     }
 }
 
-conformance!(rollover_plan_changes_nothing);
+async fn rollover_keeps_the_closed_year_printable(b: Backend) {
+    let s = TestServer::start(b).await;
+    let inst = s.snapshot.institution.id;
+    let admin = s.device("admin").await;
+    let mut teacher = s.device("teacher").await;
+    // A mark of the closing year, entered just before the rollover.
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let op = teacher.op(s.during(&lesson), set_cell(lesson.id, student, "5"));
+    let results = s.push(&teacher, &[op]).await;
+    assert_eq!(
+        outcome_name(&results[0]),
+        "applied",
+        "the mark is taken: {results:?}"
+    );
+    let (closing, _) = s
+        .storage
+        .snapshot(inst)
+        .await
+        .expect("the snapshot is read");
+    let year = closing.year.clone();
+    let later = |d: chrono::NaiveDate| d.checked_add_months(Months::new(12)).unwrap_or(d);
+    let promoted = closing
+        .groups
+        .iter()
+        .find(|g| g.course < 4)
+        .expect("the demo has a group below the last course");
+    let load = closing
+        .loads
+        .iter()
+        .find(|l| l.group_id == promoted.id)
+        .expect("that group has a load");
+    let body = json!({
+        "name": "2099/2100",
+        "starts_on": later(year.starts_on),
+        "ends_on": later(year.ends_on),
+        "carry_loads": [load.id],
+        "copy_plans": true,
+        "force_unlocked": true,
+    });
+    let (status, refusal) = rollover(&s, &teacher.token, &body).await;
+    assert_eq!(status, 403, "a teacher does not open the year: {refusal}");
+
+    let (status, plan) = rollover(&s, &admin.token, &body).await;
+    assert_eq!(status, 200, "the administrator opens the next year: {plan}");
+    assert_eq!(plan["closing_year"], json!(year.name));
+
+    let (live, _) = s
+        .storage
+        .snapshot(inst)
+        .await
+        .expect("the snapshot is read");
+    assert_eq!(live.year.name, "2099/2100", "the live year is the new one");
+    assert!(
+        live.lessons.is_empty() && live.cells.is_empty() && live.finals.is_empty(),
+        "the closed year's journal left the live tables"
+    );
+    assert_eq!(
+        live.loads.len(),
+        1,
+        "only the carried load is in the new year"
+    );
+    assert_eq!(live.loads[0].teacher_id, load.teacher_id);
+    let group = live
+        .groups
+        .iter()
+        .find(|g| g.id == promoted.id)
+        .expect("the promoted group keeps its id");
+    assert_eq!(group.course, promoted.course + 1, "promoted a course up");
+    let report = s.storage.audit_verify().await.expect("the audit is read");
+    assert!(report.is_intact(), "the audit chain verifies: {report:?}");
+    let entries = s
+        .storage
+        .audit_entries(inst, "year_rolled_over", 5)
+        .await
+        .expect("the audit is read");
+    assert_eq!(entries.len(), 1, "the rollover is audited once");
+
+    // A new year may not take the name of the closed one (prints name a year by it).
+    let again = json!({
+        "name": year.name, "starts_on": later(later(year.starts_on)),
+        "ends_on": later(later(year.ends_on)), "force_unlocked": true,
+    });
+    let (status, refusal) = rollover(&s, &admin.token, &again).await;
+    assert_eq!(
+        (status, refusal["code"].as_str()),
+        (409, Some("year_archived")),
+        "a closed year's name is refused: {refusal}"
+    );
+    let (still, _) = s
+        .storage
+        .snapshot(inst)
+        .await
+        .expect("the snapshot is read");
+    assert_eq!(still.year.name, "2099/2100", "and nothing changed");
+
+    // The archive lists the closed year with its groups.
+    let archive: Value = s
+        .get("/admin/archive")
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("the archive is read")
+        .json()
+        .await
+        .expect("a JSON answer");
+    assert_eq!(
+        archive[0]["name"],
+        json!(year.name),
+        "the closed year: {archive}"
+    );
+    assert_eq!(
+        archive[0]["groups"].as_array().map(Vec::len),
+        Some(closing.groups.len()),
+        "with every group it had: {archive}"
+    );
+    let refused = s
+        .get("/admin/archive")
+        .bearer_auth(&teacher.token)
+        .send()
+        .await
+        .expect("the archive is asked");
+    assert_eq!(
+        refused.status(),
+        403,
+        "the archive list is the administration's"
+    );
+
+    // The closed year prints from the archive, and the printout verifies against it.
+    let print = |doc: &str| {
+        s.get(&format!(
+            "/print/{doc}?group={}&year={}",
+            promoted.id, year.name
+        ))
+        .bearer_auth(&admin.token)
+        .send()
+    };
+    let resp = print("year_journal").await.expect("the print is asked");
+    assert_eq!(resp.status(), 200, "the closed year's journal prints");
+    let pdf = resp.bytes().await.expect("the PDF arrives");
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let resp = print("finals").await.expect("the print is asked");
+    assert_eq!(resp.status(), 200, "the closed year's finals sheet prints");
+    let verdict: Value = s
+        .post("/print/verify")
+        .bearer_auth(&admin.token)
+        .header("content-type", "application/pdf")
+        .body(pdf.to_vec())
+        .send()
+        .await
+        .expect("the verification is asked")
+        .json()
+        .await
+        .expect("a JSON answer");
+    assert_eq!(
+        verdict["matches"], true,
+        "the printout matches the archive: {verdict}"
+    );
+    assert!(
+        verdict["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("из архива"),
+        "and says it is the archive's: {verdict}"
+    );
+    let resp = s
+        .get(&format!(
+            "/print/finals?group={}&year=1900/1901",
+            promoted.id
+        ))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("the print is asked");
+    assert_eq!(resp.status(), 404, "a year not in the archive is named");
+    let body: Value = resp.json().await.expect("a JSON answer");
+    assert_eq!(body["code"], "year_not_archived", "{body}");
+
+    // The closed year's data export (journal_data) comes from the archive too.
+    let csv = s
+        .get(&format!(
+            "/reports/journal_data?group={}&year={}&format=csv",
+            promoted.id, year.name
+        ))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("the export is asked");
+    assert_eq!(csv.status(), 200, "the closed year's data export is made");
+    let csv = csv.text().await.expect("CSV text");
+    assert!(
+        csv.contains("Обучающийся") && csv.contains("Итоговая отметка"),
+        "with its documented columns: {}",
+        &csv[..csv.len().min(400)]
+    );
+    let live_csv = s
+        .get(&format!(
+            "/reports/journal_data?group={}&format=csv",
+            promoted.id
+        ))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("the export is asked")
+        .text()
+        .await
+        .expect("CSV text");
+    assert!(
+        csv.lines().count() > live_csv.lines().count(),
+        "the archive's export holds the closed year's entries, the live one has none"
+    );
+
+    // Read-only: an edit of a closed year's lesson is not applied; the teacher's device loads the
+    // new year.
+    let op = teacher.op(s.during(&lesson), set_cell(lesson.id, student, "4"));
+    let results = s.push(&teacher, &[op]).await;
+    assert_ne!(
+        outcome_name(&results[0]),
+        "applied",
+        "a closed year's lesson takes no edit: {results:?}"
+    );
+    let resp = s
+        .get("/sync/snapshot")
+        .bearer_auth(&teacher.token)
+        .send()
+        .await
+        .expect("the snapshot is asked");
+    assert_eq!(
+        resp.status(),
+        200,
+        "the teacher's device loads the new year"
+    );
+    let (archived, kept) = s
+        .storage
+        .archived_year(inst, &year.name)
+        .await
+        .expect("the archive is read")
+        .expect("the closed year is there");
+    assert_eq!(archived.name, year.name);
+    assert!(
+        kept.cells.iter().any(|c| c.lesson_id == lesson.id
+            && c.student_id == student
+            && c.value.symbol() == "5"),
+        "the archive keeps the mark entered before the rollover, not the later edit"
+    );
+}
+
+async fn rollover(s: &TestServer, token: &str, body: &Value) -> (u16, Value) {
+    let resp = s
+        .post("/admin/year/rollover")
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("the request reaches the server");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.expect("a JSON answer"))
+}
+
+conformance!(
+    rollover_plan_changes_nothing,
+    rollover_keeps_the_closed_year_printable
+);
