@@ -12,7 +12,7 @@ JOURNAL_TODAY ?=
 
 CARGO_TEST := $(shell if cargo nextest --version >/dev/null 2>&1; then echo "cargo nextest run --workspace --no-fail-fast && cargo test --workspace --doc"; else echo "cargo test --workspace --no-fail-fast"; fi)
 
-.PHONY: deps ui build app run test lint fmt-check clippy unit e2e web-e2e package server-package package-e2e schemathesis bench
+.PHONY: deps ui build app run test lint fmt-check clippy unit e2e web-e2e package server-package package-e2e update-e2e schemathesis bench
 
 ## deps: Debian packages, npm packages (ui, tests/e2e), tauri-driver — only what is missing
 deps:
@@ -49,6 +49,7 @@ test: deps ui
 	$(MAKE) e2e
 	$(MAKE) web-e2e
 	$(MAKE) package-e2e
+	$(MAKE) update-e2e
 	$(MAKE) schemathesis
 
 ## e2e: the real app under Xvfb, driven through tauri-driver + WebKitWebDriver
@@ -76,6 +77,13 @@ package-e2e: ui
 	cargo build -p journal-app -p journal-server -p journal-cli
 	scripts/package-e2e.sh
 	scripts/server-package-e2e.sh
+
+## update-e2e: the app updating itself from the institution's server: two debug .deb builds (this
+## version and the next), the old one installed, the new one published with a test update key; the
+## installed app refuses an altered package and installs the real one (needs root, as CI runs)
+update-e2e: ui
+	cargo build -p journal-server -p journal-cli
+	scripts/update-e2e.sh
 
 ## schemathesis: the OpenAPI document as the contract — Schemathesis (PyPI) against a demo server,
 ## without a session, as a teacher and as the administrator, a bounded number of examples

@@ -23,9 +23,14 @@ work=$(mktemp -d)
 server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 "$server_bin" --db "$work/server.db" init --demo --today "$today" >/dev/null 2>&1
+# A published app release, so the update manifest's 200 is checked against its schema too.
+"$server_bin" updates keygen --out "$work/update.key" >/dev/null 2>&1
+printf 'a package' >"$work/offline-journal_0.1.1_amd64.deb"
+"$server_bin" updates publish --dir "$work/updates" --key "$work/update.key" --version 0.1.1 \
+  --notes "Проверка" "$work/offline-journal_0.1.1_amd64.deb" >/dev/null 2>&1
 port=$((20000 + RANDOM % 30000))
 mkdir -p target/e2e-logs
-"$server_bin" --db "$work/server.db" serve --addr "127.0.0.1:$port" --today "$today" \
+"$server_bin" --db "$work/server.db" serve --addr "127.0.0.1:$port" --today "$today" --updates-dir "$work/updates" \
   >target/e2e-logs/schemathesis-journal-server.log 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"

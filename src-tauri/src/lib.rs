@@ -22,10 +22,12 @@ use tauri::State;
 
 pub mod help_commands;
 pub mod journal_commands;
+pub mod message_commands;
 pub mod print_commands;
 pub mod remark_commands;
 pub mod session_commands;
 pub mod sync_commands;
+pub mod update_commands;
 
 /// Where the local copies live: this directory (default: the per-user data dir of journal-api).
 pub const ENV_DATA_DIR: &str = "JOURNAL_DATA_DIR";
@@ -384,6 +386,7 @@ fn status(state: State<AppState>) -> Result<journal_api::Status, ApiError> {
 /// The app with its state and commands on top of `base`: `tauri::Builder::default()` for the real
 /// app, `tauri::test::mock_builder()` in tests (it carries the invoke key the mock IPC sends).
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    let base = base.manage(update_commands::UpdateProgressState::default());
     base.manage(state).invoke_handler(tauri::generate_handler![
         session,
         status,
@@ -420,10 +423,20 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         remark_commands::remarks,
         remark_commands::resolve_remark,
         remark_commands::answer_remark,
+        message_commands::messages,
+        message_commands::waiting_messages,
+        message_commands::message_thread,
+        message_commands::message_recipients,
+        message_commands::write_message,
+        message_commands::reply_message,
         print_commands::print_default_path,
         print_commands::print_document,
         print_commands::print_find_student,
         print_commands::verify_printout,
+        update_commands::update_check,
+        update_commands::update_install,
+        update_commands::update_progress,
+        update_commands::update_restart,
     ])
 }
 

@@ -50,6 +50,18 @@ test("print a document from the local copy and verify the printout", async () =>
     const verified = await messageOf(driver, "verify-message");
     assert.match(verified, /Документ соответствует журналу/, `a fresh printout matches: «${verified}»`);
     await screenshot(driver, "print.png");
+
+    // A report of the teacher's own loads, from the local copy (issue 14).
+    await screen.findElement(By.css("[data-testid=print-kind] option[value=report]")).click();
+    await screen.findElement(By.css("[data-testid=print-report] option[value=attendance]")).click();
+    const reportOut = path.join(path.dirname(out), "посещаемость.pdf");
+    await field.clear();
+    await field.sendKeys(reportOut);
+    await screen.findElement(By.css("[data-testid=print-save]")).click();
+    await driver.wait(async () => (await messageOf(driver, "print-message")).includes("Посещаемость: сохранено"), 30000,
+      "the attendance report is saved");
+    assert.ok(readFileSync(reportOut).subarray(0, 4).toString() === "%PDF", "the report is a PDF");
+    await screenshot(driver, "print-report.png");
   } finally {
     await app.stop();
     await server.stop();

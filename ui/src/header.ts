@@ -19,6 +19,7 @@ export const NAV: Array<{ screen: string; label: string }> = [
   { screen: "journal", label: "Журналы" },
   { screen: "remarks", label: "Замечания" },
   { screen: "conflicts", label: "Конфликты и отказы" },
+  { screen: "messages", label: "Сообщения" },
   { screen: "print", label: "Печать" },
   { screen: "settings", label: "Настройки" },
   { screen: "help", label: "Справка" },

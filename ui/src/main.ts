@@ -12,9 +12,11 @@ import { renderFinals } from "./finals";
 import { renderLockScreen, renderSignIn, rescueNotice } from "./signin";
 import { renderConflicts } from "./sync";
 import { renderRemarks } from "./remarks";
+import { renderMessages } from "./messages";
 import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
 import { renderHelp } from "./help";
+import { checkForUpdate } from "./update";
 import type { RescueReport, Session, SignInOutcome, SyncState } from "./types";
 
 export type Route =
@@ -24,6 +26,7 @@ export type Route =
   | { screen: "finals"; loadId: string; periodId?: string }
   | { screen: "conflicts" }
   | { screen: "remarks" }
+  | { screen: "messages" }
   | { screen: "print" }
   | { screen: "settings" }
   | { screen: "help" };
@@ -85,6 +88,9 @@ export async function navigate(next: Route): Promise<void> {
         break;
       case "remarks":
         await renderRemarks(main, session, refreshHeader);
+        break;
+      case "messages":
+        await renderMessages(main, refreshHeader);
         break;
       case "print":
         await renderPrint(main, session);
@@ -190,6 +196,7 @@ async function enterJournal(notice: string | null, rescue: RescueReport | null =
   if (rescue) main.prepend(rescueNotice(rescue));
   // An online sign-in has just talked to the server; an offline one tries once at once.
   void syncNow(true);
+  void checkForUpdate();
 }
 
 function leaveJournal(): void {

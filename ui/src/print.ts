@@ -9,7 +9,7 @@ import type { PrintDocument } from "./bindings/PrintDocument";
 import type { PrintedFile } from "./bindings/PrintedFile";
 import type { VerifyReportDto } from "./bindings/VerifyReportDto";
 
-type Kind = "year_journal" | "subject" | "finals_sheet" | "extract" | "outage_pages";
+type Kind = "year_journal" | "subject" | "finals_sheet" | "extract" | "outage_pages" | "report";
 
 const KINDS: Array<{ kind: Kind; label: string }> = [
   { kind: "year_journal", label: "Журнал группы за учебный год (для архива)" },
@@ -17,6 +17,21 @@ const KINDS: Array<{ kind: Kind; label: string }> = [
   { kind: "finals_sheet", label: "Сводная ведомость итоговых оценок" },
   { kind: "extract", label: "Выписка для родителей: отметки и посещаемость за период" },
   { kind: "outage_pages", label: "Листы на время сбоя: мои уроки за день" },
+  { kind: "report", label: "Отчёт по моим предметам (успеваемость, посещаемость, своевременность…)" },
+];
+
+/** journal-reports' kinds, in the regulations' words (the same as on the server). */
+const REPORTS: Array<[string, string]> = [
+  ["progress", "Успеваемость и качество знаний"],
+  ["attendance", "Посещаемость"],
+  ["timeliness", "Своевременность и полнота заполнения журнала"],
+  ["control", "Контроль ведения журнала"],
+  ["marks_count", "Накопляемость отметок по месяцам"],
+  ["curriculum", "Выполнение программы (часы по плану и фактически)"],
+  ["forecast", "Прогноз итоговых отметок"],
+  ["missed_topics", "Пропущенные темы (для отработки)"],
+  ["control_works", "Контрольные работы и их результаты"],
+  ["activity", "Активность ведения журнала по неделям"],
 ];
 
 export const printApi = {
@@ -84,6 +99,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     "data-testid": "print-student",
   }) as HTMLInputElement;
   const date = h("input", { type: "date", value: session.today, "data-testid": "print-date" }) as HTMLInputElement;
+  const report = select("print-report", REPORTS);
   const twoSided = h("input", { type: "checkbox", checked: true, "data-testid": "print-double-sided" }) as HTMLInputElement;
   const path = h("input", { type: "text", class: "path", "data-testid": "print-path" }) as HTMLInputElement;
   let pathEdited = false;
@@ -103,6 +119,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     extractPeriod: field("Период", extractPeriod, "print-extract-period-field"),
     student: field("Обучающийся", student, "print-student-field"),
     date: field("День", date, "print-date-field"),
+    report: field("Отчёт", report, "print-report-field"),
   };
   const visible: Record<Kind, string[]> = {
     year_journal: ["group", "twoSided"],
@@ -110,6 +127,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     finals_sheet: ["group"],
     extract: ["group", "extractPeriod", "student"],
     outage_pages: ["date"],
+    report: ["report", "extractPeriod"],
   };
 
   /** The file name the document gets by default. */
@@ -127,6 +145,8 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
         return `Выписка ${student.value.trim() || g} ${periods.find((p) => p.id === extractPeriod.value)?.name ?? ""}`;
       case "outage_pages":
         return `Листы на время сбоя ${shortDate(date.value || session.today)}`;
+      case "report":
+        return `${REPORTS.find(([k]) => k === report.value)?.[1] ?? "Отчёт"} ${periods.find((p) => p.id === extractPeriod.value)?.name ?? ""}`;
     }
   };
   const refresh = async () => {
@@ -142,7 +162,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
       }
     }
   };
-  for (const c of [kind, group, load, period, extractPeriod, month, date]) c.addEventListener("change", () => void refresh());
+  for (const c of [kind, group, load, period, extractPeriod, month, date, report]) c.addEventListener("change", () => void refresh());
   student.addEventListener("change", () => void refresh());
 
   /** The document the form describes (the extract's student is looked up by name or number). */
@@ -164,6 +184,8 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
       }
       case "outage_pages":
         return { kind: "outage_pages", date: date.value || session.today };
+      case "report":
+        return { kind: "report", report: report.value, period_id: extractPeriod.value || null };
     }
   };
 

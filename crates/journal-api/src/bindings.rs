@@ -24,6 +24,8 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     MessageReceipt::export_all_to(dir)?;
     MessageThread::export_all_to(dir)?;
     MessagesView::export_all_to(dir)?;
+    ThreadDetail::export_all_to(dir)?;
+    MessageRecipient::export_all_to(dir)?;
     SupportView::export_all_to(dir)?;
     LessonSummary::export_all_to(dir)?;
     LessonDetail::export_all_to(dir)?;

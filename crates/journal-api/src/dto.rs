@@ -597,6 +597,16 @@ pub enum PrintDocument {
     },
     /// The signed-in teacher's lessons of a day with empty cells (for an outage).
     OutagePages { date: NaiveDate },
+    /// A control report over the loads this copy may print (a teacher: their own), from the local
+    /// copy, offline: progress, attendance, timeliness… for a period or the year.
+    Report {
+        /// journal-reports' kind: control, timeliness, progress, attendance, marks_count, …
+        #[ts(type = "string")]
+        report: journal_reports::ReportKind,
+        #[ts(type = "string | null")]
+        #[serde(default)]
+        period_id: Option<PeriodId>,
+    },
 }
 
 impl PrintDocument {
@@ -629,6 +639,12 @@ impl PrintDocument {
             R::OutagePages { teacher_id, date } if teacher_id == me => {
                 PrintDocument::OutagePages { date }
             }
+            R::Report { report, ref filter } if filter.teacher_id == Some(me) => {
+                PrintDocument::Report {
+                    report,
+                    period_id: filter.period_id,
+                }
+            }
             R::Report { .. } => {
                 return Err(crate::ApiError::new(
                     "print_report_on_server",
@@ -654,6 +670,7 @@ impl PrintDocument {
             PrintDocument::FinalsSheet { .. } => "Сводная ведомость итоговых оценок",
             PrintDocument::Extract { .. } => "Выписка из журнала",
             PrintDocument::OutagePages { .. } => "Листы учёта занятий на время сбоя",
+            PrintDocument::Report { report, .. } => report.title_ru(),
         }
     }
 }
@@ -761,6 +778,37 @@ pub struct MessageThread {
     pub unread: u32,
     #[ts(type = "string")]
     pub last_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One message of a thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ThreadMessage {
+    pub author: String,
+    /// Written by the signed-in user.
+    pub mine: bool,
+    pub body: String,
+    #[ts(type = "string")]
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A thread opened in the app (reading marks it read on the server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ThreadDetail {
+    #[ts(type = "string")]
+    pub id: uuid::Uuid,
+    pub subject: String,
+    pub with: String,
+    pub messages: Vec<ThreadMessage>,
+    pub may_reply: bool,
+}
+
+/// Someone the signed-in user may write to, in the server's words («Куратор группы ИС-21»).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MessageRecipient {
+    #[ts(type = "string")]
+    pub user_id: uuid::Uuid,
+    pub full_name: String,
+    pub role: String,
 }
 
 /// The app's «Сообщения»: the threads and the unread total (online), and what waits to be sent.

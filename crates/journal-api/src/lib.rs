@@ -23,6 +23,7 @@ pub mod layout;
 mod print;
 pub mod sync;
 mod tls;
+pub mod update;
 mod view;
 
 pub use clock::{zoned, Clock, FixedClock, ShiftedDateClock, SystemClock, ZoneClock};

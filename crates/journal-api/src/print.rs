@@ -359,6 +359,27 @@ impl Journal {
                     },
                 ));
             }
+            PrintDocument::Report { report, period_id } => {
+                if let Some(p) = period_id {
+                    period_range(p)?;
+                }
+                if allowed.is_empty() {
+                    return Err(refused(first_refusal.clone()));
+                }
+                // Over the loads this copy may print; a teacher's report names them.
+                let teaches = full
+                    .loads
+                    .iter()
+                    .any(|l| l.teacher_id == self.me.id && allowed.contains(&l.id));
+                PrintRequest::Report {
+                    report,
+                    filter: journal_reports::Filter {
+                        teacher_id: teaches.then_some(self.me.id),
+                        period_id,
+                        ..Default::default()
+                    },
+                }
+            }
         };
         Ok((journal_print::restrict_to_loads(full, &allowed), request))
     }

@@ -410,7 +410,7 @@ pub struct SyncLink {
     pub(crate) online: Option<bool>,
     key_file: Option<PathBuf>,
     /// The institution CA file the server's certificate is also checked against.
-    ca_file: Option<PathBuf>,
+    pub(crate) ca_file: Option<PathBuf>,
 }
 
 /// What the user decides about a conflict or refusal. Each decision is recorded as a resolved
@@ -468,7 +468,7 @@ struct ErrorBody {
 
 use crate::tls::client;
 
-fn api_url(server: &str, path: &str) -> String {
+pub(crate) fn api_url(server: &str, path: &str) -> String {
     format!("{}/api/v1{path}", server.trim_end_matches('/'))
 }
 
@@ -479,7 +479,7 @@ fn unreachable(e: reqwest::Error) -> ApiError {
 
 /// Turns an HTTP reply into its JSON body, or the server's `{code, message}` into an ApiError
 /// (token expiry → `session_expired`, an older protocol → `protocol_outdated`).
-fn read_json<T: serde::de::DeserializeOwned>(
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
     resp: reqwest::blocking::Response,
 ) -> Result<T, ApiError> {
     let status = resp.status();

@@ -60,6 +60,17 @@ pub enum PrintCommand {
         #[command(flatten)]
         out: Out,
     },
+    /// Отчёт по своим нагрузкам из локальной копии (без сети): progress, attendance, timeliness,
+    /// control, marks_count, curriculum, forecast, missed_topics, control_works, activity, journal_data.
+    Report {
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// Период (идентификатор, номер или название); без него — текущий.
+        #[arg(long, value_name = "ID|N|NAME")]
+        period: Option<String>,
+        #[command(flatten)]
+        out: Out,
+    },
     /// Листы на время сбоя: уроки преподавателя за день с пустыми графами (по умолчанию — сегодня).
     Outage {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
@@ -155,6 +166,14 @@ pub fn run(
                 out,
             )
         }
+        PrintCommand::Report { kind, period, out } => (
+            PrintDocument::Report {
+                report: journal_reports::ReportKind::from_code(kind.trim())
+                    .map_err(|e| ApiError::invalid_input(e.to_string()))?,
+                period_id: period.map(|p| journal.find_period(&p)).transpose()?,
+            },
+            out,
+        ),
         PrintCommand::Outage { date, out } => (
             PrintDocument::OutagePages {
                 date: date.unwrap_or(today),

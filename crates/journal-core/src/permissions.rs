@@ -210,7 +210,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
         // (the administration's control split by ПЦК/МО: a head controls their own teachers).
         Role::DepartmentHead => {
             (supervisor()
-                && (!matches!(action, WriteRemark | ReadRemarks) || scope == Scope::Department))
+                && (!matches!(action, WriteRemark | ReadRemarks | ReadReports)
+                    || scope == Scope::Department))
                 || (action == IssueDiaryLogins
                     && policy.diary_logins_issued_by == DiaryLoginIssuer::DepartmentHead)
         }
@@ -328,6 +329,29 @@ mod tests {
 
     fn ok(role: Role, action: Action, scope: Scope, policy: &Policy) -> bool {
         check(role, action, scope, policy).is_ok()
+    }
+
+    #[test]
+    fn a_department_head_reads_the_reports_of_their_department_only() {
+        let p = Policy::default();
+        assert!(
+            ok(
+                Role::DepartmentHead,
+                Action::ReadReports,
+                Scope::Department,
+                &p
+            ) && !ok(
+                Role::DepartmentHead,
+                Action::ReadReports,
+                Scope::Institution,
+                &p
+            ),
+            "issue 14: «a department head their department»"
+        );
+        assert!(
+            ok(Role::Deputy, Action::ReadReports, Scope::Institution, &p),
+            "the deputy reads every report"
+        );
     }
 
     #[test]
@@ -748,7 +772,6 @@ mod tests {
         for role in [
             Role::Deputy,
             Role::Director,
-            Role::DepartmentHead,
             Role::Admin,
             Role::ControlGroup,
             Role::Inspector,
@@ -758,6 +781,13 @@ mod tests {
                 "{role:?} reads every report"
             );
         }
+        // A department head, their department's (issue 14: «a department head their department»).
+        assert!(ok(
+            Role::DepartmentHead,
+            Action::ReadReports,
+            Scope::Department,
+            &p
+        ));
         assert!(
             ok(Role::Teacher, Action::ReadReports, Scope::OwnLoad, &p),
             "a teacher: own loads"

@@ -12,13 +12,16 @@
 //! postponed or cancelled) on a date up to today within the chosen dates; a student belongs to a
 //! load's list on the dates of their membership (and subgroup, for a subgroup's load).
 
+pub mod activity;
 mod attendance;
 mod control;
+pub mod control_works;
 mod curriculum;
 mod data;
 mod forecast;
 pub mod journal_data;
 mod marks_count;
+pub mod missed_topics;
 mod progress;
 mod timeliness;
 
@@ -50,10 +53,13 @@ pub enum ReportKind {
     Curriculum,
     Forecast,
     JournalData,
+    MissedTopics,
+    ControlWorks,
+    Activity,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 8] = [
+    pub const ALL: [ReportKind; 11] = [
         ReportKind::Control,
         ReportKind::Timeliness,
         ReportKind::Progress,
@@ -62,6 +68,9 @@ impl ReportKind {
         ReportKind::Curriculum,
         ReportKind::Forecast,
         ReportKind::JournalData,
+        ReportKind::MissedTopics,
+        ReportKind::ControlWorks,
+        ReportKind::Activity,
     ];
 
     /// The name in URLs and on the command line.
@@ -75,6 +84,9 @@ impl ReportKind {
             ReportKind::Curriculum => "curriculum",
             ReportKind::Forecast => "forecast",
             ReportKind::JournalData => "journal_data",
+            ReportKind::MissedTopics => "missed_topics",
+            ReportKind::ControlWorks => "control_works",
+            ReportKind::Activity => "activity",
         }
     }
 
@@ -96,6 +108,9 @@ impl ReportKind {
             ReportKind::Curriculum => "Выполнение программы (часы по плану и фактически)",
             ReportKind::Forecast => "Прогноз итоговых отметок",
             ReportKind::JournalData => "Данные журнала: отметки, пропуски, итоговые отметки",
+            ReportKind::MissedTopics => "Пропущенные темы (для отработки)",
+            ReportKind::ControlWorks => "Контрольные работы и их результаты",
+            ReportKind::Activity => "Активность ведения журнала по неделям",
         }
     }
 
@@ -132,6 +147,18 @@ impl ReportKind {
             ReportKind::JournalData => {
                 "003: электронная выгрузка журнала каждое полугодие; 001 п. 8.6: хранение журнала \
                  в электронном виде — отметки, пропуски и итоговые отметки для анализа"
+            }
+            ReportKind::MissedTopics => {
+                "001 Приложение «Преподаватель» п. 2: пропуск и отметка за отработку; \
+                 темы пропущенных занятий по обучающимся"
+            }
+            ReportKind::ControlWorks => {
+                "001 Приложение «Заместитель директора» п. 13: контроль выполнения программы и \
+                 знаний — контрольные работы, их результаты, успеваемость и качество"
+            }
+            ReportKind::Activity => {
+                "001 Приложение «Заместитель директора» п. 13: полнота и своевременность \
+                 заполнения — записи по неделям, в день занятия и позже"
             }
         }
     }
@@ -381,6 +408,9 @@ pub fn build(
         ReportKind::Curriculum => curriculum::curriculum(snap, &r, now).into_parts(),
         ReportKind::Forecast => forecast::forecast(snap, &r, now).into_parts(),
         ReportKind::JournalData => journal_data::journal_data(snap, &r, now),
+        ReportKind::MissedTopics => missed_topics::missed_topics(snap, &r, now),
+        ReportKind::ControlWorks => control_works::control_works(snap, &r, now),
+        ReportKind::Activity => activity::activity(snap, &r, now),
     };
     Ok(Report {
         kind,

@@ -49,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::device_secret_routes::routes())
         .merge(crate::remark_routes::routes())
         .merge(crate::message_routes::routes())
+        .merge(crate::update_routes::routes())
         .fallback(crate::web_app::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(protocol_version))
@@ -72,9 +73,11 @@ async fn method_not_allowed() -> ApiError {
 /// Every request but health carries the client's protocol version; an older client is told to
 /// update before it can send anything the server would misread.
 async fn protocol_version(req: Request, next: Next) -> Response {
-    // The console's files (outside /api/) are fetched by a browser, which sends no version.
+    // The console's files (outside /api/) are fetched by a browser, which sends no version; an app
+    // too old for this protocol must still fetch its update (`/api/v1/app/`).
     let path = req.uri().path();
     if matches!(path, "/api/v1/health" | "/api/v1/openapi.json")
+        || path.starts_with("/api/v1/app/")
         || !(path == "/api" || path.starts_with("/api/"))
     {
         return next.run(req).await;
@@ -717,6 +720,7 @@ pub fn openapi_document() -> serde_json::Value {
         .merge_from(crate::contact_routes::ContactApiDoc::openapi())
         .merge_from(crate::remark_routes::RemarkApiDoc::openapi())
         .merge_from(crate::message_routes::MessageApiDoc::openapi())
+        .merge_from(crate::update_routes::UpdateApiDoc::openapi())
         .merge_from(crate::device_secret_routes::DeviceSecretApiDoc::openapi());
     let mut value = serde_json::to_value(doc).unwrap_or_default();
     shared_contract(&mut value);

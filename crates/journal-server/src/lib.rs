@@ -53,6 +53,7 @@ pub mod storage;
 pub mod suggestion_routes;
 pub mod testing;
 pub mod tls;
+pub mod update_routes;
 pub mod user_routes;
 pub(crate) mod web_app;
 pub mod year_routes;
@@ -97,6 +98,9 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// Where e-mail notices of new messages go out (`serve --smtp`); `None`: no notices.
     pub smtp: Option<notice::Smtp>,
+    /// Where `journal-server updates publish` put the app's packages and signed manifest (`serve
+    /// --updates-dir`); `None`: no updates are offered.
+    pub updates_dir: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
@@ -123,6 +127,7 @@ impl Default for ServerConfig {
             backup_key: None,
             public_url: None,
             smtp: None,
+            updates_dir: None,
         }
     }
 }

@@ -17,9 +17,9 @@ use journal_server::{open_storage, AppState, ServerConfig};
     about = "Сервер электронного журнала учреждения"
 )]
 struct Cli {
-    /// Database: a SQLite file path or a postgres:// URL.
+    /// Database: a SQLite file path or a postgres:// URL (every command but `updates` needs it).
     #[arg(long, env = "JOURNAL_DB")]
-    db: String,
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -122,6 +122,15 @@ enum Command {
             default_value = "journal@localhost"
         )]
         smtp_from: String,
+        /// Where `updates publish` puts the app's packages and signed manifest: the app checks it
+        /// after each sign-in. Without it, no updates are offered.
+        #[arg(long, value_name = "DIR", env = "JOURNAL_UPDATES_DIR")]
+        updates_dir: Option<PathBuf>,
+    },
+    /// The app's updates from this server: the institution's update key and publishing a release.
+    Updates {
+        #[command(subcommand)]
+        command: UpdatesCommand,
     },
     /// Audit log commands.
     Audit {
@@ -259,6 +268,36 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum UpdatesCommand {
+    /// Make the institution's update key: the private key into --out (mode 600, never
+    /// overwritten; keep it off the classroom PCs), the public key printed for the PCs'
+    /// /etc/offline-journal/update-key.
+    Keygen {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Publish a release: copy the packages (.deb, .rpm, .exe) into the update directory and write
+    /// the manifest signed with the update key.
+    Publish {
+        /// The server's update directory (what `serve --updates-dir` serves).
+        #[arg(long, value_name = "DIR", env = "JOURNAL_UPDATES_DIR")]
+        dir: PathBuf,
+        /// The private update key made by `updates keygen`.
+        #[arg(long, value_name = "FILE", env = "JOURNAL_UPDATE_KEY")]
+        key: PathBuf,
+        /// The release's version, as the packages carry it (e.g. 0.1.1).
+        #[arg(long)]
+        version: String,
+        /// What changed, in Russian: shown in the app beside «Установить».
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// The package files, at most one of each kind.
+        #[arg(required = true)]
+        packages: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check every institution's audit chain; exits non-zero if anything was changed or removed.
     Verify {
@@ -296,6 +335,12 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Updates { command } = &cli.command {
+        return Ok(updates(command));
+    }
+    let db = cli.db.clone().context(
+        "не указана база данных: --db ФАЙЛ или --db postgres://… (или переменная JOURNAL_DB)",
+    )?;
     if let Command::Doctor {
         tls_cert,
         tls_key,
@@ -309,9 +354,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             backup_dirs: backup_dir.clone(),
             backup_key: backup_key
                 .clone()
-                .or_else(|| admin::default_backup_key_path(&cli.db)),
+                .or_else(|| admin::default_backup_key_path(&db)),
         };
-        return Ok(doctor(&cli.db, &deployment).await);
+        return Ok(doctor(&db, &deployment).await);
     }
     if let Command::RestoreDrill {
         from,
@@ -321,7 +366,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } = &cli.command
     {
         return restore_drill(
-            &cli.db,
+            &db,
             from,
             backup_key.clone(),
             *accept_unsigned,
@@ -329,9 +374,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         )
         .await;
     }
-    let storage = open_storage(&cli.db)
+    let storage = open_storage(&db)
         .await
-        .with_context(|| format!("база данных «{}»", cli.db))?;
+        .with_context(|| format!("база данных «{}»", db))?;
     match cli.command {
         Command::Init {
             demo,
@@ -397,7 +442,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .await?;
                 println!("{report}");
             } else {
-                println!("База данных создана: {}", cli.db);
+                println!("База данных создана: {}", db);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -413,6 +458,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             public_url,
             smtp,
             smtp_from,
+            updates_dir,
         } => {
             // The certificate is checked before the port is taken: a bad one stops the start.
             let tls = match (&tls_cert, &tls_key) {
@@ -420,15 +466,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 _ => None,
             };
             let mut backup_dirs = backup_dir;
-            if backup_dirs.is_empty() && admin::backend_of(&cli.db) == "sqlite" {
+            if backup_dirs.is_empty() && admin::backend_of(&db) == "sqlite" {
                 backup_dirs.push(
-                    std::path::Path::new(&cli.db)
+                    std::path::Path::new(&db)
                         .parent()
                         .unwrap_or(std::path::Path::new("."))
                         .join("backups"),
                 );
             }
-            let backup_key = backup_key.or_else(|| admin::default_backup_key_path(&cli.db));
+            let backup_key = backup_key.or_else(|| admin::default_backup_key_path(&db));
             let mut config = ServerConfig {
                 backup_dir: backup_dirs.first().cloned(),
                 backup_key: backup_key.clone(),
@@ -437,6 +483,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     url,
                     from: smtp_from,
                 }),
+                updates_dir,
                 ..ServerConfig::default()
             };
             if let Some(date) = today {
@@ -692,9 +739,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to, backup_key } => {
-            let backend = admin::backend_of(&cli.db);
-            let Some(key_path) = backup_key.or_else(|| admin::default_backup_key_path(&cli.db))
-            else {
+            let backend = admin::backend_of(&db);
+            let Some(key_path) = backup_key.or_else(|| admin::default_backup_key_path(&db)) else {
                 return Ok(refused(&AdminError::NoBackupKey, false));
             };
             let fresh = !key_path.exists();
@@ -721,16 +767,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Ok(refused(&e, false)),
             }
         }
-        Command::Doctor { .. } | Command::RestoreDrill { .. } => Ok(ExitCode::SUCCESS),
+        Command::Doctor { .. } | Command::RestoreDrill { .. } | Command::Updates { .. } => {
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Restore {
             from,
             force,
             backup_key,
             accept_unsigned,
         } => {
-            let backend = admin::backend_of(&cli.db);
+            let backend = admin::backend_of(&db);
             let key = match backup_key
-                .or_else(|| admin::default_backup_key_path(&cli.db))
+                .or_else(|| admin::default_backup_key_path(&db))
                 .filter(|p| p.exists())
                 .map(|p| journal_server::backup_seal::BackupKey::load(&p))
                 .transpose()
@@ -959,6 +1007,44 @@ fn now() -> chrono::NaiveDateTime {
 }
 
 /// Prints why an admin command changed nothing and gives the failing exit code.
+/// `updates keygen` and `updates publish`: files only, no database.
+fn updates(command: &UpdatesCommand) -> ExitCode {
+    let outcome = match command {
+        UpdatesCommand::Keygen { out } => journal_update::write_new_signing_key(out).map(|public| {
+            println!("{}", journal_update::public_key_hex(&public));
+            eprintln!(
+                "Ключ обновлений записан в {}; открытый ключ (выше) положите на компьютеры кабинетов в /etc/offline-journal/update-key",
+                out.display()
+            );
+        }),
+        UpdatesCommand::Publish {
+            dir,
+            key,
+            version,
+            notes,
+            packages,
+        } => journal_update::read_signing_key(key)
+            .and_then(|key| journal_update::publish(dir, &key, packages, version, notes))
+            .map(|signed| {
+                for p in &signed.manifest.packages {
+                    println!("{} {} {} байт sha256 {}", p.kind, p.file, p.size, p.sha256);
+                }
+                eprintln!(
+                    "Опубликована версия {} в {}",
+                    signed.manifest.version,
+                    dir.display()
+                );
+            }),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e} [{}]", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn refused(e: &AdminError, json: bool) -> ExitCode {
     if json {
         let rows = match e {

@@ -178,7 +178,7 @@ fn not_found(code: &str, message: impl Into<String>) -> ApiError {
 
 /// The user's relation to a load, for journal-core: own load, curated group, a teacher of the
 /// department they head, or the institution.
-fn scope_of(
+pub(crate) fn scope_of(
     user: &User,
     role: Role,
     group: Option<journal_core::GroupId>,

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
-use journal_core::{permissions, Action, GroupId, LoadId, Role, Scope};
+use journal_core::{permissions, Action, LoadId, Scope};
 use journal_print::{PrintContext, PrintRequest};
 use journal_protocol::{Load, Snapshot, User};
 use journal_reports::{Filter, Report, ReportError, ReportKind, Value};
@@ -286,17 +286,6 @@ pub fn filter_of(q: &ReportQuery, snap: &Snapshot) -> Result<Filter, ApiError> {
     Ok(filter)
 }
 
-/// The scope a grant has over a load: own load, the curator's own group, else the institution.
-fn scope_of(user: &User, grant_group: Option<GroupId>, role: Role, load: &Load) -> Scope {
-    if load.teacher_id == user.id {
-        Scope::OwnLoad
-    } else if role == Role::Curator && grant_group == Some(load.group_id) {
-        Scope::OwnGroup
-    } else {
-        Scope::Institution
-    }
-}
-
 /// The data of `filter` that `user` may report on, or the refusal (journal-core decides per load).
 pub fn authorize(user: &User, full: Snapshot, filter: &Filter) -> Result<Snapshot, ApiError> {
     if reads_every_report(user, &full) {
@@ -307,7 +296,8 @@ pub fn authorize(user: &User, full: Snapshot, filter: &Filter) -> Result<Snapsho
     let mut allowed: HashSet<LoadId> = HashSet::new();
     for load in &full.loads {
         for g in &user.grants {
-            let scope = scope_of(user, g.group_id, g.role, load);
+            let scope =
+                crate::remark_routes::scope_of(user, g.role, g.group_id, load, &full.departments);
             match permissions::check(g.role, Action::ReadReports, scope, policy) {
                 Ok(()) => {
                     allowed.insert(load.id);

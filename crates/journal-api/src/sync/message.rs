@@ -4,10 +4,17 @@
 //! and reported with the server's words. Reading threads needs the server.
 
 use super::{client, get, post};
-use crate::{ApiError, Journal, MessageReceipt, MessageThread, MessagesView};
+use crate::{
+    ApiError, Journal, MessageReceipt, MessageRecipient, MessageThread, MessagesView, ThreadDetail,
+};
 
 const MAX_BODY: usize = 5000;
 const MAX_SUBJECT: usize = 200;
+
+#[derive(Debug, serde::Deserialize)]
+struct RecipientList {
+    recipients: Vec<MessageRecipient>,
+}
 
 #[derive(Debug, serde::Deserialize)]
 struct ThreadList {
@@ -152,6 +159,24 @@ impl Journal {
             unread: list.unread,
             waiting: self.waiting_messages()?,
         })
+    }
+
+    /// One thread with its messages (online; the server marks it read for this user).
+    pub fn message_thread(&mut self, thread: uuid::Uuid) -> Result<ThreadDetail, ApiError> {
+        let (server, token) = self.session()?;
+        let http = client(self.link.ca_file.as_deref())?;
+        let r: Result<ThreadDetail, ApiError> =
+            get(&http, &server, &token, &format!("/messages/{thread}"), &[]);
+        self.contact(r)
+    }
+
+    /// Whom the signed-in user may write to (the server's one rule; online).
+    pub fn message_recipients(&mut self) -> Result<Vec<MessageRecipient>, ApiError> {
+        let (server, token) = self.session()?;
+        let http = client(self.link.ca_file.as_deref())?;
+        let r: Result<RecipientList, ApiError> =
+            get(&http, &server, &token, "/messages/recipients", &[]);
+        Ok(self.contact(r)?.recipients)
     }
 
     /// Messages written in this copy that the server has not yet taken.

@@ -25,4 +25,5 @@ mod server;
 mod server_view;
 mod suggestions;
 mod sync;
+mod update;
 mod writes;

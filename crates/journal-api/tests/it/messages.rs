@@ -85,4 +85,37 @@ fn a_message_written_offline_is_kept_and_sent_by_the_next_sync() {
         2,
         "nothing is sent twice"
     );
+
+    // The curator opens the thread (read: the unread count drops) and answers; the teacher reads it.
+    let opened = cur
+        .message_thread(theirs.threads[0].id)
+        .expect("the thread opens");
+    assert_eq!(
+        opened
+            .messages
+            .iter()
+            .map(|m| m.body.as_str())
+            .collect::<Vec<_>>(),
+        ["Прошу заменить мой урок в четверг", "И ещё: кабинет 204"],
+        "both messages in order"
+    );
+    assert!(opened.may_reply && !opened.messages[0].mine);
+    assert_eq!(cur.messages().expect("reads").unread, 0, "opening reads it");
+    cur.reply_message(opened.id, "Заменит Петров")
+        .expect("answered");
+    let answer = teacher
+        .message_thread(thread)
+        .expect("the teacher opens it");
+    assert_eq!(
+        answer.messages.last().map(|m| m.body.as_str()),
+        Some("Заменит Петров")
+    );
+    let whom = teacher
+        .message_recipients()
+        .expect("whom the teacher may write to");
+    assert!(
+        whom.iter()
+            .any(|r| r.user_id == curator && !r.role.is_empty()),
+        "the curator is among them, with their role in words: {whom:?}"
+    );
 }

@@ -34,6 +34,36 @@ fn print_and_verify(journal: &Journal, doc: PrintDocument) -> Vec<u8> {
     pdf
 }
 
+/// Issue 14: «A teacher sees the reports of their own loads in the desktop app, offline, from the
+/// local copy» — every kind prints from the copy (no server in this fixture) and verifies.
+#[test]
+fn every_report_of_the_teachers_own_loads_prints_offline_and_verifies() {
+    let f = Fixture::open();
+    let lesson = f.detail(&f.lesson_of_day());
+    let period = lesson
+        .period
+        .clone()
+        .expect("the lesson day is in a period");
+    for kind in journal_reports::ReportKind::ALL {
+        let pdf = print_and_verify(
+            &f.journal,
+            PrintDocument::Report {
+                report: kind,
+                period_id: Some(period.id),
+            },
+        );
+        assert!(pdf.len() > 1_000, "{kind:?}: a real document");
+    }
+    let whole_year = f
+        .journal
+        .print(&PrintDocument::Report {
+            report: journal_reports::ReportKind::Progress,
+            period_id: None,
+        })
+        .expect("without a period: the current one");
+    assert!(whole_year.starts_with(b"%PDF"));
+}
+
 #[test]
 fn every_document_prints_from_the_teacher_copy_and_verifies() {
     let f = Fixture::open();

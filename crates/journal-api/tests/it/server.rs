@@ -28,6 +28,8 @@ pub struct TestServer {
     /// Days added to the server's clock (to let tokens expire).
     pub shift_days: Arc<AtomicI64>,
     pub db: PathBuf,
+    /// The server's update directory (`serve --updates-dir`), empty until a test publishes.
+    pub updates: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -58,6 +60,8 @@ impl TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let path = db.clone();
+        let updates = dir.path().join("updates");
+        let updates_dir = updates.clone();
         let shift_days = Arc::new(AtomicI64::new(0));
         let shift = shift_days.clone();
         let thread = std::thread::spawn(move || {
@@ -85,6 +89,7 @@ impl TestServer {
                             + chrono::Duration::days(shift.load(Ordering::SeqCst))
                     }),
                     failure_delay: std::time::Duration::from_millis(1),
+                    updates_dir: Some(updates_dir),
                     ..ServerConfig::default()
                 };
                 let app = journal_server::app(AppState::new(storage, config));
@@ -119,6 +124,7 @@ impl TestServer {
             url: format!("{scheme}://{addr}"),
             shift_days,
             db,
+            updates,
             stop: Some(stop_tx),
             thread: Some(thread),
             _dir: dir,

@@ -236,8 +236,13 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/events"
                 | "/messages"
                 | "/messages/unread"
-                | "/messages/recipients" => {
+                | "/messages/recipients"
+                | "/app/update" => {
                     vec![path.trim_start_matches("/api/v1").to_string()]
+                }
+                // The app's packages are the server's, not an institution's: the same for all.
+                "/app/packages/{file}" => {
+                    vec!["/app/packages/offline-journal_0.1.1_amd64.deb".into()]
                 }
                 "/admin/import/{kind}" => [
                     "students",
@@ -320,6 +325,9 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "curriculum",
                     "forecast",
                     "journal_data",
+                    "missed_topics",
+                    "control_works",
+                    "activity",
                 ]
                 .iter()
                 .flat_map(|k| {

@@ -427,6 +427,33 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
             .all(|r| r.teacher != "Волков Андрей Николаевич"),
         "they read only their department's remarks"
     );
+
+    // Reports likewise: the head reads their department's teachers', not another's.
+    let report = |q: String| {
+        s.client
+            .get(s.url(&format!("/reports/control{q}")))
+            .bearer_auth(&head.token)
+            .header(
+                "x-journal-protocol",
+                journal_protocol::PROTOCOL_VERSION.to_string(),
+            )
+            .send()
+    };
+    let own = report(format!("?teacher={t1}")).await.expect("reaches");
+    assert_eq!(own.status(), 200, "their department's teacher's report");
+    let other = report(format!("?teacher={t2}")).await.expect("reaches");
+    assert_eq!(other.status(), 403, "not another department's teacher's");
+    let all: serde_json::Value = report(String::new())
+        .await
+        .expect("reaches")
+        .json()
+        .await
+        .expect("JSON");
+    let text = all.to_string();
+    assert!(
+        !text.contains("Волков Андрей Николаевич"),
+        "the whole report covers their department only"
+    );
 }
 
 conformance!(

@@ -464,8 +464,8 @@ async fn who_reads_which_reports(b: Backend) {
     );
     assert_eq!(
         choices["kinds"].as_array().map_or(0, Vec::len),
-        7,
-        "seven kinds"
+        journal_reports::ReportKind::ALL.len(),
+        "every kind"
     );
 
     let student = s.device("student").await;
