@@ -33,6 +33,8 @@ pub struct SignInOutcome {
     pub online: bool,
     /// A note for the teacher (e.g. why this is an offline sign-in).
     pub notice: Option<String>,
+    /// The copy was found damaged and rescued: what was kept, rescued and lost.
+    pub rescue: Option<journal_api::RescueReport>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
         match self.open_copy(login, password, server_url.as_deref()) {
             Ok((journal, online, notice)) => {
                 let user = journal.user();
+                let rescue = journal.rescue_report().cloned();
                 *self.slot() = Slot::Open(Box::new(OpenSession {
                     journal,
                     password: password.to_string(),
@@ -103,6 +106,7 @@ impl AppState {
                     full_name: user.full_name,
                     online,
                     notice,
+                    rescue,
                 })
             }
             Err(e) => {

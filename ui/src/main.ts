@@ -9,7 +9,7 @@ import { renderToday } from "./today";
 import { renderLesson } from "./lesson";
 import { renderGrid, renderJournals } from "./grid";
 import { renderFinals } from "./finals";
-import { renderLockScreen, renderSignIn } from "./signin";
+import { renderLockScreen, renderSignIn, rescueNotice } from "./signin";
 import { renderConflicts } from "./sync";
 import { renderRemarks } from "./remarks";
 import { renderMessages } from "./messages";
@@ -17,7 +17,7 @@ import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
 import { renderHelp } from "./help";
 import { checkForUpdate } from "./update";
-import type { Session, SyncState } from "./types";
+import type { RescueReport, Session, SignInOutcome, SyncState } from "./types";
 
 export type Route =
   | { screen: "today" }
@@ -179,7 +179,7 @@ for (const ev of ["keydown", "mousedown", "mousemove", "wheel", "touchstart"]) {
   window.addEventListener(ev, () => (lastActivity = Date.now()), { passive: true, capture: true });
 }
 
-async function enterJournal(notice: string | null): Promise<void> {
+async function enterJournal(notice: string | null, rescue: RescueReport | null = null): Promise<void> {
   session = await api.session();
   try {
     institution = (await api.status()).institution_name;
@@ -193,6 +193,7 @@ async function enterJournal(notice: string | null): Promise<void> {
   if (notice) {
     main.prepend(h("p", { class: "message message-info", role: "status", "data-testid": "signin-notice" }, notice));
   }
+  if (rescue) main.prepend(rescueNotice(rescue));
   // An online sign-in has just talked to the server; an offline one tries once at once.
   void syncNow(true);
   void checkForUpdate();
@@ -209,7 +210,7 @@ function leaveJournal(): void {
 async function showSignIn(presetLogin: string | null = null): Promise<void> {
   leaveJournal();
   const state = await api.signInState();
-  const onSignedIn = async (o: { notice: string | null }) => enterJournal(o.notice);
+  const onSignedIn = async (o: SignInOutcome) => enterJournal(o.notice, o.rescue);
   if (state.locked_login && presetLogin === null) renderLockScreen(main, state, onSignedIn);
   else renderSignIn(main, state, onSignedIn, presetLogin);
 }

@@ -2,8 +2,8 @@
 // the teacher's own encrypted copy on this PC; the lock screen shows no journal data at all.
 
 import { api, AppError } from "./api";
-import { h } from "./format";
-import type { SignInOutcome, SignInState } from "./types";
+import { h, plural } from "./format";
+import type { RescueReport, SignInOutcome, SignInState } from "./types";
 
 function errorText(e: unknown): string {
   return e instanceof AppError ? e.message : String(e);
@@ -187,4 +187,54 @@ export function renderLockScreen(
   other.addEventListener("click", () => renderSignIn(el, state, onSignedIn));
   el.replaceChildren(h("section", { class: "signin" }, form));
   password.focus();
+}
+
+/** What the sign-in did with a damaged copy: where the file was kept, what came back, what was lost.
+ *  Shown above the first screen; unlike the offline notice, a sync does not take it away. */
+export function rescueNotice(r: RescueReport): HTMLElement {
+  const rescued = Number(r.rescued);
+  const lost = r.lost.length;
+  const close = h("button", { type: "button", class: "link-button", "data-testid": "rescue-close" }, "Закрыть");
+  const box = h(
+    "div",
+    // Red when something was lost or refused; otherwise the teacher is told, not alarmed.
+    { class: lost || r.refused.length ? "message message-error" : "message message-info", role: "alert", "data-testid": "rescue-notice" },
+    h(
+      "p",
+      { style: "margin-top: 0" },
+      `Локальная копия повреждена (${r.damage}). Она сохранена как ${r.kept_as}; получена новая копия с сервера; ` +
+        `восстановлено ${rescued} ${plural(rescued, "неотправленное изменение", "неотправленных изменения", "неотправленных изменений")}` +
+        (lost ? `, не удалось прочитать ${lost}.` : ", потерянных нет.") +
+        (Number(r.queued)
+          ? ` Из них ${Number(r.queued)} будут отправлены при ближайшей синхронизации, остальные уже на сервере.`
+          : rescued
+            ? " Всё восстановленное уже на сервере."
+            : ""),
+    ),
+    lost
+      ? h(
+          "ul",
+          { "data-testid": "rescue-lost" },
+          ...r.lost.map((l) => h("li", {}, l.description)),
+        )
+      : null,
+    r.refused.length
+      ? h(
+          "div",
+          {},
+          h("p", {}, "Сервер не принял:"),
+          h("ul", { "data-testid": "rescue-refused" }, ...r.refused.map((l) => h("li", {}, l.description))),
+        )
+      : null,
+    lost
+      ? h(
+          "p",
+          { class: "small" },
+          "Проверьте эти записи в журнале и внесите их заново, если их нет. Повреждённый файл не удалён: передайте его администратору журнала, если нужно.",
+        )
+      : null,
+    close,
+  );
+  close.addEventListener("click", () => box.remove());
+  return box;
 }

@@ -27,6 +27,8 @@ export type { ReopeningView } from "./bindings/ReopeningView";
 export type { SignInOutcome } from "./bindings/SignInOutcome";
 export type { SignInState } from "./bindings/SignInState";
 export type { SyncReportDto } from "./bindings/SyncReportDto";
+export type { RescueReport } from "./bindings/RescueReport";
+export type { LostEdit } from "./bindings/LostEdit";
 export type { SuggestionReceipt } from "./bindings/SuggestionReceipt";
 export type { SupportView } from "./bindings/SupportView";
 export type { SyncState } from "./bindings/SyncState";

@@ -41,6 +41,7 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     RemarkView::export_all_to(dir)?;
     ConflictView::export_all_to(dir)?;
     SyncReportDto::export_all_to(dir)?;
+    RescueReport::export_all_to(dir)?;
     crate::sync::ConflictAction::export_all_to(dir)?;
     PrintDocument::export_all_to(dir)?;
     VerifyReportDto::export_all_to(dir)?;

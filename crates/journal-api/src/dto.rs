@@ -818,3 +818,32 @@ pub struct MessagesView {
     pub unread: u32,
     pub waiting: u32,
 }
+
+/// What the sign-in did with a damaged local copy (see `Journal::rescue_report`): the file was set
+/// aside, a fresh copy came from the server, and the unsent edits still readable went into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RescueReport {
+    /// Why the copy was found damaged.
+    pub damage: String,
+    /// The damaged file's new name beside the copy (kept, never deleted).
+    pub kept_as: String,
+    /// Unsent edits read from the damaged copy and kept: taken by the server at the sign-in, or
+    /// waiting in the new copy's outbox for the next sync (under their own op ids).
+    pub rescued: u64,
+    /// Of them, those waiting in the new copy's outbox.
+    pub queued: u64,
+    /// Read, but refused by the server on their merits (with its reason).
+    pub refused: Vec<LostEdit>,
+    /// Unsent edits that could not be read (what is known of each).
+    pub lost: Vec<LostEdit>,
+}
+
+/// An unsent edit of a damaged copy that could not be rescued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LostEdit {
+    /// Its number in the device's sequence.
+    pub device_seq: u64,
+    /// What is known of it, in Russian: the number, and the kind and entry time when its row was
+    /// read (its signature did not verify).
+    pub description: String,
+}

@@ -39,6 +39,8 @@ pub struct Journal {
     clock: Arc<dyn Clock>,
     /// The server this copy syncs with and the session token (memory only).
     pub(crate) link: crate::sync::SyncLink,
+    /// What the sign-in did with a damaged copy it found (see [`Journal::rescue_report`]).
+    pub(crate) rescue: Option<crate::dto::RescueReport>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -136,6 +138,7 @@ impl Journal {
             clock: zoned(Arc::new(SystemClock), &institution.timezone),
             timezone: institution.timezone,
             link: crate::sync::SyncLink::default(),
+            rescue: None,
         })
     }
 

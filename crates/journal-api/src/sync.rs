@@ -16,7 +16,9 @@
 //! interrupted at any point: the next sync pushes what is still pending (the server answers
 //! `duplicate` for what it already has) and pulls from the last stored cursor.
 
+mod escrow;
 mod message;
+mod rescue;
 mod suggestion;
 use crate::layout::DataDir;
 use crate::{ApiError, Journal};
@@ -92,6 +94,11 @@ struct KeyFile {
     /// (absent in key files written before it; set at the next sign-in).
     #[serde(default)]
     key_check: Option<String>,
+    /// The key wrapped under the server's secret for this user and device (see [`escrow`]):
+    /// opens the copy after the administrator reset the password. Absent until an online
+    /// sign-in fetched the secret.
+    #[serde(default)]
+    escrow: Option<escrow::Escrow>,
 }
 
 /// A one-way check value of a store key: a damaged copy that the right password cannot open is
@@ -143,6 +150,7 @@ impl KeyFile {
             server_url: None,
             server_ca: None,
             key_check: None,
+            escrow: None,
         }
     }
 
@@ -202,6 +210,9 @@ fn open_keyed(
         match Store::open(store_path, Some(&key)) {
             Ok(store) => {
                 remember_key_check(key_file, key_path, &key)?;
+                // Every page is read once at sign-in: damage anywhere is found now, while the
+                // unsent edits can still be rescued, not at some later read.
+                store.check_integrity()?;
                 return Ok(store);
             }
             Err(e) if e.code() != "store_key_invalid" => return Err(e),
@@ -225,6 +236,13 @@ fn open_keyed(
         }
     }
     if known == Some(true) {
+        return Err(StoreError::Damaged(
+            "начало файла не читается, хотя пароль верный".into(),
+        ));
+    }
+    // A key file without a check value (written before it): the pages themselves tell — under
+    // the right key the copy's device row still decrypts beyond a damaged beginning.
+    if known.is_none() && journal_store::salvage(store_path, &key).is_ok_and(|s| s.key_fits) {
         return Err(StoreError::Damaged(
             "начало файла не читается, хотя пароль верный".into(),
         ));
@@ -274,8 +292,113 @@ pub fn derive_key(password: &str, salt_hex: &str, kdf: KdfParams) -> Result<Stor
 fn wrong_password() -> ApiError {
     ApiError::new(
         "wrong_password",
-        "Неверный пароль: локальная копия журнала не открыта",
+        "Неверный пароль: локальная копия журнала не открыта. Если администратор сбросил ваш пароль, войдите с новым паролем при подключении к серверу: копия откроется и будет перешифрована под него",
     )
+}
+
+/// The copy's key wrapped anew under the server's secret of this user and device, when the key
+/// file holds none or one of another key (a password change, a rescued copy). A server without the
+/// route leaves the copy without one (it then opens only with its own password, as before).
+fn refresh_escrow(
+    http: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    key_file: &mut KeyFile,
+    store: &Store,
+    password: &str,
+) -> Result<(), ApiError> {
+    let Ok(secret) = post::<_, escrow::DeviceSecret>(
+        http,
+        server,
+        Some(token),
+        "/auth/device-secret",
+        &serde_json::json!({}),
+    ) else {
+        return Ok(());
+    };
+    if let Some(e) = &key_file.escrow {
+        if e.device_id == store.device_id() && e.unwrap(&secret.secret, key_file).is_ok() {
+            return Ok(());
+        }
+    }
+    let key = key_file.derive(password)?;
+    key_file.escrow = Some(escrow::Escrow::wrap(
+        &key,
+        &secret.secret,
+        store.device_id(),
+        hex::encode(store.device_public_key()),
+    ));
+    Ok(())
+}
+
+/// A copy the password does not open, at an online sign-in: the administrator may have reset the
+/// password. Signs in as the copy's device with it; if the server takes it, its device secret
+/// unwraps the copy's key, and the copy is re-keyed under the new password (a new salt; the new
+/// key file written first, as a password change does, so an interruption leaves the copy openable
+/// with one or the other). The unsent edits stay as they are. A password the server refuses too
+/// is a wrong password.
+fn rekey_after_reset(
+    store_path: &Path,
+    key_path: &Path,
+    key_file: &mut KeyFile,
+    (server_url, ca_file): (&str, Option<&Path>),
+    login: &str,
+    password: &str,
+) -> Result<(Store, LoginResponse), ApiError> {
+    let escrow = key_file
+        .escrow
+        .clone()
+        .ok_or_else(|| ApiError::new("wrong_password", wrong_password().message))?;
+    let ca_file = ca_file
+        .map(Path::to_path_buf)
+        .or_else(|| key_file.server_ca.clone());
+    let http = client(ca_file.as_deref())?;
+    let reply: LoginResponse = post(
+        &http,
+        server_url,
+        None,
+        "/auth/login",
+        &LoginRequest {
+            login,
+            password,
+            device_id: escrow.device_id,
+            device_key: escrow.device_key.clone(),
+        },
+    )
+    .map_err(|e| match e.code.as_str() {
+        "bad_credentials" => ApiError::new(
+            "wrong_password",
+            "Пароль не подходит ни к локальной копии этого пользователя, ни на сервере",
+        ),
+        _ => e,
+    })?;
+    let secret: escrow::DeviceSecret = post(
+        &http,
+        server_url,
+        Some(&reply.token),
+        "/auth/device-secret",
+        &serde_json::json!({}),
+    )?;
+    let old_key = escrow.unwrap(&secret.secret, key_file)?;
+    let mut store = Store::open(store_path, Some(&old_key))?;
+    store.check_integrity()?;
+    let mut next = KeyFile::new(&key_file.login, key_file.kdf);
+    next.server_url = key_file.server_url.clone();
+    next.server_ca = key_file.server_ca.clone();
+    let new_key = next.derive(password)?;
+    next.key_check = Some(key_check(&new_key));
+    next.escrow = Some(escrow::Escrow::wrap(
+        &new_key,
+        &secret.secret,
+        escrow.device_id,
+        escrow.device_key,
+    ));
+    let new_path = key_path.with_file_name(NEW_KEY_FILE);
+    next.save(&new_path)?;
+    store.rekey(&new_key)?;
+    std::fs::rename(&new_path, key_path)?;
+    *key_file = next;
+    Ok((store, reply))
 }
 
 /// The server a signed-in copy talks to; the token is kept in memory only.
@@ -609,71 +732,163 @@ impl Journal {
             _ => KeyFile::new(login, kdf),
         };
         std::fs::create_dir_all(&user_dir)?;
-        let cleanup = |e: ApiError| {
-            // A first sign-in that failed leaves nothing behind (above all no copy keyed with a
-            // mistyped password).
-            if is_new {
-                let _ = std::fs::remove_dir_all(&user_dir);
+        // A damaged copy opened with the right password (or one that cannot be told): set aside,
+        // its readable unsent edits kept for the fresh copy the rest of this sign-in makes.
+        let mut rescue: Option<(rescue::Aside, journal_store::Salvage, String)> = None;
+        let opened = match open_keyed(&store_path, &key_path, &mut key_file, password) {
+            Err(e) if e.code() == "store_damaged" && !is_new => {
+                let key = key_file.derive(password)?;
+                // Unreadable as a whole (gone between the two reads): nothing to rescue.
+                let salvage = journal_store::salvage(&store_path, &key).unwrap_or_default();
+                let aside = rescue::set_aside(&store_path, &key_path, now_utc())?;
+                // The reason alone: the report is worded for the teacher around it.
+                let damage = match &e {
+                    journal_store::StoreError::Damaged(reason) => reason.clone(),
+                    other => other.to_string(),
+                };
+                key_file = KeyFile::new(login, kdf);
+                let fresh = open_keyed(&store_path, &key_path, &mut key_file, password);
+                if fresh.is_err() {
+                    aside.put_back();
+                }
+                rescue = Some((aside, salvage, damage));
+                fresh
             }
-            e
+            other => other,
         };
-        let mut store = match open_keyed(&store_path, &key_path, &mut key_file, password) {
+        // Set when the copy was opened through the server (a password the administrator reset):
+        // that sign-in is already done.
+        let mut pre_login: Option<LoginResponse> = None;
+        let store = match opened {
             Ok(s) => s,
+            Err(e) if e.code() == "store_key_invalid" && key_file.escrow.is_some() => {
+                let (store, reply) = rekey_after_reset(
+                    &store_path,
+                    &key_path,
+                    &mut key_file,
+                    (server_url, ca_file),
+                    login,
+                    password,
+                )?;
+                pre_login = Some(reply);
+                store
+            }
             Err(e) if e.code() == "store_key_invalid" => {
                 return Err(ApiError::new(
                     "wrong_password",
                     "Пароль не подходит к локальной копии этого пользователя (если пароль меняли на другом компьютере, войдите прежним паролем)",
                 ))
             }
-            Err(e) => return Err(cleanup(e.into())),
+            Err(e) => {
+                // A first sign-in that failed leaves nothing behind (above all no copy keyed
+                // with a mistyped password).
+                if is_new {
+                    let _ = std::fs::remove_dir_all(&user_dir);
+                }
+                return Err(e.into());
+            }
         };
-        // Kept as an absolute path: later syncs may run from another working directory.
-        let ca_file = ca_file
-            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
-            .or_else(|| key_file.server_ca.clone());
-        let http = client(ca_file.as_deref()).map_err(cleanup)?;
-        let reply: LoginResponse = post(
-            &http,
-            server_url,
-            None,
-            "/auth/login",
-            &LoginRequest {
-                login,
+        // The store is moved in and dropped on failure before the files are tidied up (closing
+        // a copy removes its WAL by name).
+        let signed_in = (|| -> Result<Journal, ApiError> {
+            let mut store = store;
+            // Kept as an absolute path: later syncs may run from another working directory.
+            let ca_file = ca_file
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+                .or_else(|| key_file.server_ca.clone());
+            let http = client(ca_file.as_deref())?;
+            let reply: LoginResponse = match pre_login {
+                Some(reply) => reply,
+                None => post(
+                    &http,
+                    server_url,
+                    None,
+                    "/auth/login",
+                    &LoginRequest {
+                        login,
+                        password,
+                        device_id: store.device_id(),
+                        device_key: hex::encode(store.device_public_key()),
+                    },
+                )?,
+            };
+            // The rescued edits go first as they were made, in the damaged copy's own device
+            // chain: the server answers `duplicate` for those it already has, and the fresh
+            // snapshot below then shows them all.
+            let delivery = match &rescue {
+                Some((_, salvage, _)) => {
+                    // Only this user's edits live in this user's copy.
+                    let unsent: Vec<Op> = salvage
+                        .unsent()
+                        .into_iter()
+                        .filter(|o| o.user_id == reply.user.id)
+                        .collect();
+                    Some(rescue::deliver(&http, server_url, &reply.token, &unsent)?)
+                }
+                None => None,
+            };
+            if store.institution()?.is_none() {
+                let snap: SnapshotResponse =
+                    get(&http, server_url, &reply.token, "/sync/snapshot", &[])?;
+                store.import_snapshot(&snap.snapshot)?;
+                store.set_sync_cursor(snap.server_seq, now_utc())?;
+                store.set_reference_version(snap.reference_version)?;
+            }
+            if store.user(reply.user.id)?.is_none() {
+                return Err(ApiError::new(
+                    "user_not_in_copy",
+                    format!("Сервер не передал данные пользователя {login}"),
+                ));
+            }
+            let mut report = None;
+            if let (Some((aside, salvage, damage)), Some(delivery)) = (&rescue, &delivery) {
+                // What the old chain could not carry (after an op that was lost) is sealed anew in
+                // this copy's chain, under its own op id, for the next sync.
+                for op in &delivery.queued {
+                    store.record_rescued(op)?;
+                }
+                report = Some(rescue::report(
+                    damage.clone(),
+                    &aside.kept_as,
+                    delivery,
+                    salvage,
+                ));
+            }
+            refresh_escrow(
+                &http,
+                server_url,
+                &reply.token,
+                &mut key_file,
+                &store,
                 password,
-                device_id: store.device_id(),
-                device_key: hex::encode(store.device_public_key()),
-            },
-        )
-        .map_err(cleanup)?;
-        if store.institution()?.is_none() {
-            let snap: SnapshotResponse =
-                get(&http, server_url, &reply.token, "/sync/snapshot", &[]).map_err(cleanup)?;
-            store
-                .import_snapshot(&snap.snapshot)
-                .map_err(|e| cleanup(e.into()))?;
-            store.set_sync_cursor(snap.server_seq, now_utc())?;
-            store.set_reference_version(snap.reference_version)?;
+            )?;
+            key_file.failed_attempts = 0;
+            key_file.last_failure_at = None;
+            key_file.server_url = Some(server_url.to_string());
+            key_file.server_ca = ca_file.clone();
+            key_file.save(&key_path)?;
+            let mut journal = Journal::from_store(store, store_path.clone(), login)?;
+            journal.link = SyncLink {
+                server_url: Some(server_url.to_string()),
+                token: Some(reply.token),
+                online: Some(true),
+                key_file: Some(key_path.clone()),
+                ca_file,
+            };
+            journal.rescue = report;
+            Ok(journal)
+        })();
+        match signed_in {
+            Ok(journal) => Ok(journal),
+            Err(e) => {
+                if let Some((aside, ..)) = &rescue {
+                    aside.put_back();
+                } else if is_new {
+                    let _ = std::fs::remove_dir_all(&user_dir);
+                }
+                Err(e)
+            }
         }
-        if store.user(reply.user.id)?.is_none() {
-            return Err(cleanup(ApiError::new(
-                "user_not_in_copy",
-                format!("Сервер не передал данные пользователя {login}"),
-            )));
-        }
-        key_file.failed_attempts = 0;
-        key_file.last_failure_at = None;
-        key_file.server_url = Some(server_url.to_string());
-        key_file.server_ca = ca_file.clone();
-        key_file.save(&key_path).map_err(cleanup)?;
-        let mut journal = Journal::from_store(store, store_path, login)?;
-        journal.link = SyncLink {
-            server_url: Some(server_url.to_string()),
-            token: Some(reply.token),
-            online: Some(true),
-            key_file: Some(key_path),
-            ca_file,
-        };
-        Ok(journal)
     }
 
     /// Offline sign-in: opens the user's local copy with the key derived from `password`. A
@@ -731,8 +946,19 @@ impl Journal {
                 key_file.save(&key_path)?;
                 Err(wrong_password())
             }
+            Err(e) if e.code() == "store_damaged" => Err(ApiError::new(
+                "store_damaged",
+                format!(
+                    "{e}. Без связи с сервером копию не восстановить: файл оставлен как есть. Войдите, когда появится связь с сервером: повреждённая копия будет отложена, с сервера будет получена новая, а неотправленные изменения, которые ещё читаются, перенесены в неё"
+                ),
+            )),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// What this sign-in did with a damaged copy it found (None: the copy was intact).
+    pub fn rescue_report(&self) -> Option<&crate::dto::RescueReport> {
+        self.rescue.as_ref()
     }
 
     /// Whether this copy holds a server session (signed in online in this process).
@@ -1176,6 +1402,16 @@ impl Journal {
         let current = KeyFile::load(&key_path)?
             .ok_or_else(|| ApiError::new("key_file_invalid", "Нет файла параметров ключа"))?;
         let http = client(self.link.ca_file.as_deref())?;
+        // Fetched before the change, while this session surely stands: the new key is wrapped
+        // under it too (see [`escrow`]).
+        let secret = post::<_, escrow::DeviceSecret>(
+            &http,
+            &server,
+            Some(&token),
+            "/auth/device-secret",
+            &serde_json::json!({}),
+        )
+        .ok();
         let resp = http
             .post(api_url(&server, "/auth/password"))
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
@@ -1192,6 +1428,14 @@ impl Journal {
         next.server_ca = current.server_ca.clone();
         let key = next.derive(new)?;
         next.key_check = Some(key_check(&key));
+        next.escrow = secret.map(|s| {
+            escrow::Escrow::wrap(
+                &key,
+                &s.secret,
+                self.store.device_id(),
+                hex::encode(self.store.device_public_key()),
+            )
+        });
         let new_path = key_path.with_file_name(NEW_KEY_FILE);
         next.save(&new_path)?;
         self.store.rekey(&key)?;

@@ -449,6 +449,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .with_clock(clock);
         if !json {
             outln!("Вход выполнен: локальная копия зашифрована паролем пользователя.");
+            // A damaged copy found at this sign-in was set aside and rescued: say what happened.
+            if let Some(r) = journal.rescue_report() {
+                outln!(
+                    "Локальная копия была повреждена ({}). Она сохранена как {}; получена новая копия с сервера; восстановлено неотправленных изменений: {}, не удалось прочитать: {}.",
+                    r.damage,
+                    r.kept_as,
+                    r.rescued,
+                    r.lost.len()
+                );
+                if r.queued > 0 {
+                    outln!(
+                        "Будут отправлены при ближайшей синхронизации: {}.",
+                        r.queued
+                    );
+                }
+                for lost in r.lost.iter().chain(&r.refused) {
+                    outln!("  — {}", lost.description);
+                }
+            }
         }
         return render::status(&journal.status()?, json);
     }

@@ -46,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::diary_routes::routes())
         .merge(crate::event_routes::routes())
         .merge(crate::contact_routes::routes())
+        .merge(crate::device_secret_routes::routes())
         .merge(crate::remark_routes::routes())
         .merge(crate::message_routes::routes())
         .merge(crate::update_routes::routes())
@@ -292,6 +293,7 @@ fn allowed_before_password_change(method: &Method, path: &str) -> bool {
     matches!(
         (method.as_str(), path),
         ("POST", "/api/v1/auth/password")
+            | ("POST", "/api/v1/auth/device-secret")
             | ("POST", "/api/v1/auth/logout")
             | ("GET", "/api/v1/auth/me")
     )
@@ -779,7 +781,8 @@ pub fn openapi_document() -> serde_json::Value {
         .merge_from(crate::contact_routes::ContactApiDoc::openapi())
         .merge_from(crate::remark_routes::RemarkApiDoc::openapi())
         .merge_from(crate::message_routes::MessageApiDoc::openapi())
-        .merge_from(crate::update_routes::UpdateApiDoc::openapi());
+        .merge_from(crate::update_routes::UpdateApiDoc::openapi())
+        .merge_from(crate::device_secret_routes::DeviceSecretApiDoc::openapi());
     let mut value = serde_json::to_value(doc).unwrap_or_default();
     shared_contract(&mut value);
     value

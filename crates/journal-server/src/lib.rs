@@ -22,6 +22,7 @@ pub mod clock_routes;
 pub mod contact_routes;
 pub mod curriculum_routes;
 pub mod demo;
+pub mod device_secret_routes;
 pub mod diary_routes;
 pub mod doctor;
 pub mod dto;

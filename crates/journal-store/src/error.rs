@@ -10,7 +10,7 @@ pub enum StoreError {
     Open(String),
     /// The file is there but damaged (the password is right, or the file is empty): never treated
     /// as a wrong password, never replaced by a fresh copy.
-    #[error("Локальная копия журнала повреждена ({0}). Не удаляйте её файл: неотправленные записи в нём ещё можно спасти из резервной копии компьютера; обратитесь к администратору журнала")]
+    #[error("Локальная копия журнала повреждена ({0}). Не удаляйте её файл: неотправленные записи из него переносятся в новую копию при входе с подключением к серверу")]
     Damaged(String),
     #[error("Не удалось обновить структуру локальной копии журнала: {0}")]
     Migration(String),

@@ -16,6 +16,7 @@ mod query;
 mod reference;
 mod remote;
 mod reopen;
+mod salvage;
 mod schema;
 mod suggestion;
 
@@ -25,6 +26,7 @@ pub use outbox::{OpState, OutboxCheck};
 pub use query::*;
 pub use remote::RemoteChange;
 pub use reopen::Reopening;
+pub use salvage::{salvage, Salvage, UnreadableOp};
 pub use schema::MIGRATIONS;
 pub use suggestion::PendingSuggestion;
 
@@ -76,7 +78,7 @@ impl Store {
         if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
             return Err(StoreError::Damaged("файл копии пуст".into()));
         }
-        let mut conn = Connection::open(path).map_err(|e| StoreError::Open(e.to_string()))?;
+        let conn = Connection::open(path).map_err(|e| StoreError::Open(e.to_string()))?;
         // SQLCipher logs a failed key check to stderr; the caller gets `store_key_invalid` instead.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")
             .map_err(|e| StoreError::Open(e.to_string()))?;
@@ -97,8 +99,15 @@ impl Store {
             {
                 return Err(StoreError::KeyInvalid)
             }
-            Err(e) => return Err(StoreError::Open(e.to_string())),
+            Err(e) => return Err(damaged_or(e, |e| StoreError::Open(e.to_string()))),
         }
+        Store::finish_open(conn).map_err(|e| match e {
+            StoreError::Sqlite(e) => damaged_or(e, StoreError::Sqlite),
+            other => other,
+        })
+    }
+
+    fn finish_open(mut conn: Connection) -> Result<Store, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -145,6 +154,16 @@ impl Store {
     #[doc(hidden)]
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// A page that does not decrypt or parse past the first read is damage, not a wrong key.
+fn damaged_or(e: rusqlite::Error, other: impl FnOnce(rusqlite::Error) -> StoreError) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseCorrupt => {
+            StoreError::Damaged(e.to_string())
+        }
+        _ => other(e),
     }
 }
 

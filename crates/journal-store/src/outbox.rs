@@ -76,42 +76,42 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         apply_payload(&tx, user_id, device_time, &payload)?;
-        let (last_seq, prev_hash) = tx
-            .prepare_cached("SELECT device_seq, hash FROM outbox ORDER BY device_seq DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .optional()?
-            .unwrap_or((0, String::new()));
         let seen_seq = seen_seq(&tx, &payload.target())?;
-        let op = Op::seal_seen(
+        let op = append_op(
+            &tx,
+            (self.device_id, &self.signing_key),
             OpId(Uuid::now_v7()),
-            self.device_id,
-            last_seq as u64 + 1,
             user_id,
             device_time,
             payload,
-            prev_hash,
             seen_seq,
-            &self.signing_key,
         )?;
-        tx.prepare_cached(
-            "INSERT INTO outbox (device_seq, op_id, device_id, user_id, device_time, kind, target,
-                                 payload, prev_hash, hash, sig, state, seen_seq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12)",
-        )?
-        .execute(params![
-            op.device_seq as i64,
-            op.op_id.to_string(),
-            op.device_id.to_string(),
-            op.user_id.to_string(),
-            dt(&op.device_time),
-            op.payload.kind(),
-            op.payload.target(),
-            to_json(&op.payload)?,
-            op.prev_hash,
-            op.hash,
-            op.sig,
-            op.seen_seq as i64,
-        ])?;
+        tx.commit()?;
+        Ok(op)
+    }
+
+    /// Puts an unsent op rescued from a damaged copy of this user into this copy's outbox: the
+    /// same op id, author, entry time, payload and `seen_seq` (what the author had seen when making
+    /// it), sealed anew in this device's chain. Its value is written to the journal tables when
+    /// this copy holds its lesson; otherwise it goes to the server as it is, which judges it.
+    pub fn record_rescued(&mut self, rescued: &Op) -> Result<Op, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        match apply_payload(&tx, rescued.user_id, rescued.device_time, &rescued.payload) {
+            // Every check of apply_payload runs before its write: nothing was changed.
+            Ok(()) | Err(StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        let op = append_op(
+            &tx,
+            (self.device_id, &self.signing_key),
+            rescued.op_id,
+            rescued.user_id,
+            rescued.device_time,
+            rescued.payload.clone(),
+            rescued.seen_seq,
+        )?;
         tx.commit()?;
         Ok(op)
     }
@@ -198,6 +198,55 @@ impl Store {
             last_hash: prev_hash,
         })
     }
+}
+
+/// Seals `payload` as the next op of this device's chain and appends it to the outbox.
+#[allow(clippy::too_many_arguments)]
+fn append_op(
+    tx: &Transaction<'_>,
+    (device_id, signing_key): (journal_core::DeviceId, &ed25519_dalek::SigningKey),
+    op_id: OpId,
+    user_id: UserId,
+    device_time: NaiveDateTime,
+    payload: OpPayload,
+    seen_seq: u64,
+) -> Result<Op, StoreError> {
+    let (last_seq, prev_hash) = tx
+        .prepare_cached("SELECT device_seq, hash FROM outbox ORDER BY device_seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .optional()?
+        .unwrap_or((0, String::new()));
+    let op = Op::seal_seen(
+        op_id,
+        device_id,
+        last_seq as u64 + 1,
+        user_id,
+        device_time,
+        payload,
+        prev_hash,
+        seen_seq,
+        signing_key,
+    )?;
+    tx.prepare_cached(
+        "INSERT INTO outbox (device_seq, op_id, device_id, user_id, device_time, kind, target,
+                             payload, prev_hash, hash, sig, state, seen_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12)",
+    )?
+    .execute(params![
+        op.device_seq as i64,
+        op.op_id.to_string(),
+        op.device_id.to_string(),
+        op.user_id.to_string(),
+        dt(&op.device_time),
+        op.payload.kind(),
+        op.payload.target(),
+        to_json(&op.payload)?,
+        op.prev_hash,
+        op.hash,
+        op.sig,
+        op.seen_seq as i64,
+    ])?;
+    Ok(op)
 }
 
 fn require(tx: &Transaction<'_>, sql: &str, id: String, what: &str) -> Result<(), StoreError> {

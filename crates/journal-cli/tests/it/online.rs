@@ -321,3 +321,106 @@ fn login_with_a_ca_file_that_is_no_certificate_is_refused_and_leaves_no_copy() {
         "nothing was created for the user"
     );
 }
+
+#[test]
+fn a_damaged_copy_is_said_to_be_damaged_and_login_rescues_its_unsent_mark() {
+    let server = start_server();
+    let pc = tempfile::tempdir().expect("temp dir");
+    let d = pc.path();
+    ok(
+        d,
+        &[
+            "--json",
+            "login",
+            "--server",
+            &server.url,
+            "--user",
+            "teacher",
+        ],
+    );
+    let lessons = ok(d, &["--json", "lessons", "--date", "2027-03-03"]);
+    let lesson = lessons
+        .as_array()
+        .and_then(|a| a.iter().find(|l| l["state"] == "scheduled"))
+        .expect("a lesson today")
+        .clone();
+    let id = lesson["id"].as_str().expect("lesson id");
+    let starts = lesson["starts_at"].as_str().expect("starts_at");
+    let during = (chrono::NaiveDateTime::parse_from_str(starts, "%Y-%m-%dT%H:%M:%S")
+        .expect("starts_at is a date-time")
+        + chrono::Duration::minutes(10))
+    .format("%Y-%m-%dT%H:%M")
+    .to_string();
+    ok(
+        d,
+        &[
+            "--json",
+            "--now",
+            &during,
+            "mark",
+            "--lesson",
+            id,
+            "--student",
+            "1",
+            "5",
+        ],
+    );
+    // The beginning of the file is overwritten (the copy is closed).
+    let path = d.join("users/teacher/journal.db");
+    let mut bytes = std::fs::read(&path).expect("the copy reads");
+    bytes[16..216].fill(0xA5);
+    std::fs::write(&path, &bytes).expect("the damage is written");
+
+    let st = run(d, journal_demo::DEMO_PASSWORD, &["--json", "status"]);
+    assert!(!st.status.success(), "a damaged copy does not open");
+    assert!(
+        String::from_utf8_lossy(&st.stderr).contains("store_damaged"),
+        "it is said to be damaged, not a wrong password: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+
+    let out = run(
+        d,
+        journal_demo::DEMO_PASSWORD,
+        &["login", "--server", &server.url, "--user", "teacher"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the online login rescues the copy: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Локальная копия была повреждена")
+            && text.contains("восстановлено неотправленных изменений: 1"),
+        "the login says what happened: {text}"
+    );
+    let kept: Vec<String> = std::fs::read_dir(d.join("users/teacher"))
+        .expect("the user folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("journal-damaged-") && n.ends_with(".db"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept aside: {kept:?}");
+    // The rescued mark went to the server at the login itself (in the old copy's chain).
+    let st = ok(d, &["--json", "status"]);
+    assert_eq!(st["pending_ops"], 0, "nothing waits: {st}");
+    let r = ok(d, &["--json", "sync"]);
+    assert_eq!(r["refused"], 0, "nothing refused: {r}");
+    let other = tempfile::tempdir().expect("temp dir");
+    ok(
+        other.path(),
+        &[
+            "--json",
+            "login",
+            "--server",
+            &server.url,
+            "--user",
+            "teacher",
+        ],
+    );
+    let seen = ok(other.path(), &["--json", "lesson", "--lesson", id]);
+    assert_eq!(
+        seen["students"][0]["cell"]["symbol"], "5",
+        "another PC's fresh copy shows the rescued mark: {seen}"
+    );
+}

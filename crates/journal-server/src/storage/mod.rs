@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod contacts;
+pub mod device_secrets;
 pub mod diary;
 pub mod events;
 pub mod messages;
@@ -71,6 +72,7 @@ pub trait Storage:
     + archive::ArchiveStorage
     + events::EventStorage
     + contacts::ContactStorage
+    + device_secrets::DeviceSecretStorage
     + remarks::RemarkStorage
     + messages::MessageStorage
     + Send
@@ -422,4 +424,5 @@ pub const TABLES: &[&str] = &[
     "contacts",
     "archived_years",
     "journal_acceptances",
+    "device_secrets",
 ];

@@ -38,6 +38,7 @@ use crate::error::StorageError;
 
 mod archive;
 mod contacts;
+mod device_secrets;
 mod diary;
 mod events;
 mod institution_setup;
@@ -60,6 +61,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0014_messages.sql"),
     include_str!("migrations/pg_0013_archived_years.sql"),
     include_str!("migrations/pg_0021_journal_acceptances.sql"),
+    include_str!("migrations/pg_0019_device_secrets.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2606,6 +2608,7 @@ mod tests {
             "2992bce402b4ed4904556f25b3a3b5210cd5b8f601971e3824d8974bc2a1f8c7",
             "adbdebe18172a9571fb401632e6e9155b554c8811e489805a8f3ded579083464",
             "12c513731ca48fdb9db48df1736a8e3aeadafc41449731338daf3950633935de",
+            "5c0ca80a0a5ba3429e64969dacce99c8211d58f577c2eb5769c47320c6cd37b8",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

@@ -32,6 +32,7 @@ use crate::error::StorageError;
 
 mod archive;
 mod contacts;
+mod device_secrets;
 mod diary;
 mod events;
 mod institution_setup;
@@ -54,6 +55,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0014_messages.sql"),
     include_str!("migrations/0013_archived_years.sql"),
     include_str!("migrations/0021_journal_acceptances.sql"),
+    include_str!("migrations/0019_device_secrets.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2691,6 +2693,7 @@ mod tests {
             PINNED_0014,
             PINNED_0013,
             PINNED_0021,
+            PINNED_0019,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2719,4 +2722,5 @@ mod tests {
     const PINNED_0021: &str = "8a651a635442422071290a6c336a0e6e4a70c40cd1917f95c994ee1b5a324982";
     const PINNED_0013: &str = "d5c328acd00f9388e445c7263e663a7b5a9c2de7b7c8e0aa932e1dafd2571ec2";
     const PINNED_0014: &str = "81eae1055d5eef328bb6133bb9e4684b0d88ec5b92bfca61862fdbdf166a914b";
+    const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
 }

@@ -200,6 +200,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/auth/logout"
                 | "/auth/me"
                 | "/auth/password"
+                | "/auth/device-secret"
                 | "/print/verify"
                 | "/sync/pull"
                 | "/sync/push"

@@ -44,6 +44,7 @@ mod auth;
 mod backdating;
 mod clock;
 mod contacts;
+mod device_secrets;
 mod diary;
 mod doctor;
 mod events;
@@ -351,6 +352,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
         "/api/v1/auth/password",
+        "/api/v1/auth/device-secret",
         "/api/v1/health",
         "/api/v1/help",
         "/api/v1/print/verify",

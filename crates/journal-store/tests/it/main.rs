@@ -13,3 +13,4 @@ mod migrations;
 mod model;
 mod queries;
 mod reopen;
+mod salvage;
