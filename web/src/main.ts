@@ -76,7 +76,14 @@ const SCREENS: Screen[] = [
 
 /** The screens `u` may open, in the menu's order. */
 function screensOf(u: UserInfo): Screen[] {
-  return SCREENS.filter((s) => (s.roles ?? ["admin"]).some((r) => u.roles.includes(r)));
+  // A screen listed twice (at two places in the order, for different roles) shows once, at the
+  // first place one of the user's roles gives it.
+  const seen = new Set<string>();
+  return SCREENS.filter((s) => (s.roles ?? ["admin"]).some((r) => u.roles.includes(r))).filter((s) => {
+    if (seen.has(s.path)) return false;
+    seen.add(s.path);
+    return true;
+  });
 }
 
 /** «Пароль и справка»: what every user who is not the administrator has in the console. */

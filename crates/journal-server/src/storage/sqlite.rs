@@ -2673,6 +2673,14 @@ mod tests {
             listed, schema,
             "storage::TABLES must name every table of the schema, or a restore loses it"
         );
+        assert_eq!(
+            (
+                super::super::FIRST_TABLES.first(),
+                super::super::FIRST_TABLES.last()
+            ),
+            (Some(&"institutions"), Some(&"audit")),
+            "the first backup's tables are institutions … audit: new tables go after them"
+        );
     }
 
     /// Shipped migrations are append-only: a changed text would leave existing databases on a
