@@ -15,6 +15,7 @@
 //! journal, 25 for the finals sheets it holds — until then refused, and what has passed is listed).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -256,18 +257,29 @@ pub struct DestroyYear {
     pub year: String,
 }
 
-/// The snapshot of `year` (the live one when absent or equal to the live year's name) and whether
-/// it is closed.
+/// The snapshot of `year` (the live one when absent or equal to the live year's name), whether it
+/// is closed, and the live one (from the snapshot cache: the whole institution is not read again).
 async fn year_snapshot(
     state: &AppState,
     auth: &Authenticated,
     year: Option<&str>,
-) -> Result<(Snapshot, bool), ApiError> {
-    let (live, _) = state.storage.snapshot(auth.session.institution_id).await?;
+) -> Result<(Arc<Snapshot>, bool, Arc<Snapshot>), ApiError> {
+    let live = state
+        .snapshots
+        .read(
+            state.storage.as_ref(),
+            auth.session.institution_id,
+            state.config.now(),
+        )
+        .await?
+        .snapshot;
     match year.map(str::trim).filter(|y| !y.is_empty()) {
-        None => Ok((live, false)),
-        Some(name) if name == live.year.name => Ok((live, false)),
-        Some(name) => Ok((archived_snapshot(state, auth, name).await?, true)),
+        Some(name) if name != live.year.name => Ok((
+            Arc::new(archived_snapshot(state, auth, name).await?),
+            true,
+            live,
+        )),
+        _ => Ok((live.clone(), false, live)),
     }
 }
 
@@ -332,8 +344,7 @@ async fn journals(
         "Сдачу журналов в архив ведёт администрация",
     )
     .await?;
-    let (snap, closed) = year_snapshot(&state, &auth, q.year.as_deref()).await?;
-    let (live, _) = state.storage.snapshot(auth.session.institution_id).await?;
+    let (snap, closed, live) = year_snapshot(&state, &auth, q.year.as_deref()).await?;
     let done = state
         .storage
         .acceptances(auth.session.institution_id, &snap.year.name)
@@ -360,7 +371,7 @@ async fn journals(
     Ok(Json(JournalsInArchive {
         printout_due: journal_core::archive::printout_due(snap.year.ends_on),
         print_after_acceptance: snap.institution.policy.archive_print_after_acceptance,
-        year: snap.year.name,
+        year: snap.year.name.clone(),
         closed,
         journals,
     }))
@@ -387,7 +398,7 @@ async fn accept(
         "Журнал принимает после проверки заместитель директора",
     )
     .await?;
-    let (snap, _) = year_snapshot(&state, &auth, req.year.as_deref()).await?;
+    let (snap, _, _) = year_snapshot(&state, &auth, req.year.as_deref()).await?;
     let group = group_of(&snap, req.group_id)?.name.clone();
     let now = state.config.now();
     let action = AdminAction {
@@ -458,7 +469,7 @@ async fn hand_over(
             "Укажите шифр в архиве (например, «опись 3, дело 12»)",
         ));
     }
-    let (snap, closed) = year_snapshot(&state, &auth, Some(&req.year)).await?;
+    let (snap, closed, _) = year_snapshot(&state, &auth, Some(&req.year)).await?;
     if !closed {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -586,7 +597,7 @@ async fn export(
         "Электронную копию журнала делает администрация",
     )
     .await?;
-    let (snap, _) = year_snapshot(&state, &auth, q.year.as_deref()).await?;
+    let (snap, _, _) = year_snapshot(&state, &auth, q.year.as_deref()).await?;
     group_of(&snap, q.group)?;
     check_archive_print(&state, &snap, q.group).await?;
     let utc = state.config.now();

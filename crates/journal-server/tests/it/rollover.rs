@@ -9,14 +9,9 @@ use serde_json::{json, Value};
 
 use crate::support::{outcome_name, set_cell, today, Backend, TestServer};
 
-async fn plan(s: &TestServer, token: &str, body: &Value) -> (u16, Value) {
+async fn post(s: &TestServer, token: &str, path: &str, body: &Value) -> (u16, Value) {
     let resp = s
-        .client
-        .post(s.url("/admin/year/rollover/plan"))
-        .header(
-            journal_server::dto::PROTOCOL_HEADER,
-            journal_protocol::PROTOCOL_VERSION.to_string(),
-        )
+        .post(path)
         .bearer_auth(token)
         .json(body)
         .send()
@@ -24,6 +19,14 @@ async fn plan(s: &TestServer, token: &str, body: &Value) -> (u16, Value) {
         .expect("the request reaches the server");
     let status = resp.status().as_u16();
     (status, resp.json().await.expect("a JSON answer"))
+}
+
+async fn plan(s: &TestServer, token: &str, body: &Value) -> (u16, Value) {
+    post(s, token, "/admin/year/rollover/plan", body).await
+}
+
+async fn rollover(s: &TestServer, token: &str, body: &Value) -> (u16, Value) {
+    post(s, token, "/admin/year/rollover", body).await
 }
 
 async fn rollover_plan_changes_nothing(b: Backend) {
@@ -388,18 +391,6 @@ async fn rollover_keeps_the_closed_year_printable(b: Backend) {
             && c.value.symbol() == "5"),
         "the archive keeps the mark entered before the rollover, not the later edit"
     );
-}
-
-async fn rollover(s: &TestServer, token: &str, body: &Value) -> (u16, Value) {
-    let resp = s
-        .post("/admin/year/rollover")
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("the request reaches the server");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.expect("a JSON answer"))
 }
 
 conformance!(
