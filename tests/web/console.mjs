@@ -223,3 +223,18 @@ export function journal(dataDir, args, password) {
 export function isoDate(d) {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
+
+/** The institution's day now, as its server says it (`today` of the sign-in's answer), as a local
+ * Date at noon: this test's own clock may be in another zone (CI runs in UTC, the demo college in
+ * Moscow), and around midnight the two dates differ. */
+export async function institutionDay(serverUrl, login, password) {
+  const resp = await fetch(`${serverUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-journal-protocol": "3" },
+    body: JSON.stringify({ login, password, device_id: crypto.randomUUID() }),
+  });
+  if (resp.status !== 200) throw new Error(`${login} does not sign in: ${resp.status} ${await resp.text()}`);
+  const today = (await resp.json()).user.today;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today ?? "")) throw new Error(`the sign-in's answer names no day: ${today}`);
+  return new Date(`${today}T12:00:00`);
+}

@@ -58,7 +58,8 @@ async function parentAndChild() {
   const body = await resp.json();
   const grant = body.user.grants.find((g) => g.role === "parent");
   assert.ok(grant?.student_id, "the demo parent has a child");
-  return { parentName: body.user.full_name, child: grant.student_id };
+  // The institution's day (this test's clock may be in another zone), at noon.
+  return { parentName: body.user.full_name, child: grant.student_id, today: new Date(`${body.user.today}T12:00:00`) };
 }
 
 async function signIn(login, photo) {
@@ -84,7 +85,7 @@ after(async () => {
 });
 
 test("a parent consents, sees the teacher's mark and acknowledges the final; the curator sees who has looked", async () => {
-  const { parentName, child } = await parentAndChild();
+  const { parentName, child, today } = await parentAndChild();
 
   // The teacher's PC: the latest lesson of the child's group that has begun, a 5 for the child
   // at that lesson's time, a period final, and a sync.
@@ -93,7 +94,7 @@ test("a parent consents, sees the teacher's mark and acknowledges the final; the
   const now = localNow();
   let lesson = null;
   for (let back = 0; back < 14 && !lesson; back++) {
-    const d = new Date();
+    const d = new Date(today);
     d.setDate(d.getDate() - back);
     const lessons = JSON.parse(journal(data, ["--json", "--user", "teacher", "lessons", "--date", isoDay(d)], PASSWORD));
     for (const l of lessons.filter((x) => plusMinutes(x.starts_at, 10) <= now).reverse()) {
@@ -129,7 +130,7 @@ test("a parent consents, sees the teacher's mark and acknowledges the final; the
   await find(driver, "diary-child");
 
   // The lesson's week: the arrow back when the lesson was last week.
-  const monday = new Date();
+  const monday = new Date(today);
   monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7));
   if (lesson.date < isoDay(monday)) {
     await (await find(driver, "diary-prev")).click();

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { byTestId, choose, find, isoDate, journal, open, REPO, screenshot, startBrowser, startFirstDayServer, type, waitFilled, waitText } from "./console.mjs";
+import { byTestId, choose, find, institutionDay, isoDate, journal, open, REPO, screenshot, startBrowser, startFirstDayServer, type, waitFilled, waitText } from "./console.mjs";
 import { writeXlsx } from "./xlsx.mjs";
 
 const INSTITUTION = "ГБПОУ «Тестовый технологический техникум»";
@@ -76,9 +76,9 @@ async function importFile(kind, label, file) {
   return text;
 }
 
-/** The first Monday after today that is not in the winter holidays set below. */
-function nextMonday() {
-  const d = new Date();
+/** The first Monday after `today` (the institution's day) that is not in the winter holidays set below. */
+function nextMonday(today) {
+  const d = new Date(today);
   d.setDate(d.getDate() + 1);
   while (d.getDay() !== 1 || (d.getMonth() === 11 && d.getDate() >= 28) || (d.getMonth() === 0 && d.getDate() <= 10)) d.setDate(d.getDate() + 1);
   return d;
@@ -111,7 +111,7 @@ test("the administrator's first day in the console, and the teacher sees the les
   await open(driver, "year");
   const yearName = await (await find(driver, "year-name")).getAttribute("value");
   if (!yearName) {
-    const now = new Date();
+    const now = await institutionDay(server.url, "admin", server.adminPassword);
     const y = now.getMonth() >= 6 ? now.getFullYear() : now.getFullYear() - 1;
     await type(driver, "year-name", `${y}/${y + 1}`);
     await setDate("year-starts_on", `${y}-09-01`);
@@ -274,7 +274,7 @@ test("the administrator's first day in the console, and the teacher sees the les
   // The teacher's own PC: the `journal` CLI signs in to the same server and lists the lessons.
   const data = mkdtempSync(path.join(tmpdir(), "journal-web-cli-"));
   journal(data, ["--server", server.url, "--user", "petrova", "login"], teacherPassword);
-  const day = isoDate(nextMonday());
+  const day = isoDate(nextMonday(await institutionDay(server.url, "admin", server.adminPassword)));
   const lessons = journal(data, ["--user", "petrova", "lessons", "--date", day], teacherPassword);
   assert.ok(lessons.includes(SUBJECT) || lessons.includes("ИС-11"), `the teacher sees the lesson of ${day}: ${lessons}`);
 });

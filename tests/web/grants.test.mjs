@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { Key } from "selenium-webdriver";
-import { byTestId, choose, find, isoDate, open, screenshot, startBrowser, startDemoServer, type, waitFilled, waitText } from "./console.mjs";
+import { byTestId, choose, find, institutionDay, isoDate, open, screenshot, startBrowser, startDemoServer, type, waitFilled, waitText } from "./console.mjs";
 
 const PROTOCOL = { "x-journal-protocol": "3" };
 let server;
@@ -83,7 +83,7 @@ test("the administrator gives a curator's role from a date and ends it", async (
   const curator = snap.users.find((u) => u.login === "curator");
   const group = snap.groups.find((g) => g.curator_id === curator.id);
   assert.ok(group, "the demo curator has a group");
-  const today = new Date();
+  const today = await institutionDay(server.url, "admin", "demo");
   const tomorrow = new Date(today.getTime() + 86400000);
   const monthOn = new Date(today.getTime() + 31 * 86400000);
 

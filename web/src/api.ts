@@ -2,7 +2,7 @@
 // the protocol header every API call carries, and every refusal as an ApiFailure with the server's
 // code and Russian message.
 
-import type { ApiErrorBody, ImportRowError, LoginResponse } from "./types";
+import type { ApiErrorBody, ImportRowError, LoginResponse, UserInfo } from "./types";
 
 /** journal_protocol::PROTOCOL_VERSION: the server refuses other versions with a clear message. */
 export const PROTOCOL_VERSION = 3;
@@ -144,11 +144,41 @@ export async function download(method: "GET" | "POST", path: string, body?: unkn
 }
 
 export async function login(loginName: string, password: string): Promise<LoginResponse> {
-  return await sendJson<LoginResponse>("POST", "/auth/login", {
+  const r = await sendJson<LoginResponse>("POST", "/auth/login", {
     login: loginName,
     password,
     device_id: deviceId(),
   });
+  noteInstitutionDay(r.user.today);
+  return r;
+}
+
+/** The signed-in user as the server sees them now (roles in force today). */
+export async function currentUser(): Promise<UserInfo> {
+  const u = await getJson<UserInfo>("/auth/me");
+  noteInstitutionDay(u.today);
+  return u;
+}
+
+/** Days from this browser's date to the institution's, as of the server's last word on it: a PC
+ * whose clock is set to UTC, or a parent in another zone, is a day off around midnight. */
+let dayOffset = 0;
+
+function noteInstitutionDay(iso: string | undefined) {
+  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
+  if (!m) return;
+  const local = new Date();
+  const there = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const here = Date.UTC(local.getFullYear(), local.getMonth(), local.getDate());
+  dayOffset = Math.round((there - here) / 86400000);
+}
+
+/** Today in the institution (YYYY-MM-DD). */
+export function institutionToday(): string {
+  const d = new Date();
+  d.setDate(d.getDate() + dayOffset);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 /** DELETE of a resource (204, no body). */

@@ -2,9 +2,9 @@
 // address; for a parent how they are related), the administrator and the deputy any group's. The
 // data stays on the server (personal data): it is never in a teacher's copy.
 
-import { getJson, sendJson } from "./api";
-import { formView, h, messageOf, notice } from "./dom";
-import type { UserInfo, Uuid } from "./types";
+import { getJson, sendJson, currentUser } from "./api";
+import { formView, h, messageOf, notice, today } from "./dom";
+import type { Uuid } from "./types";
 
 interface StudentContacts {
   phone: string;
@@ -39,7 +39,7 @@ const KEEPS_ALL = ["admin", "deputy"];
 const FIELD_CODES = { invalid_phone: "phone", invalid_email: "email", invalid_contact: "address", forbidden_character: "address" };
 
 export async function contactsScreen(main: HTMLElement): Promise<void> {
-  const user = await getJson<UserInfo>("/auth/me");
+  const user = await currentUser();
   main.append(
     h("h1", {}, "Контакты"),
     h("p", { class: "hint" }, "Телефоны, электронная почта и адреса обучающихся и их родителей (законных представителей). Это персональные данные: они хранятся только на сервере учреждения и в журнал преподавателя не попадают."),
@@ -56,11 +56,11 @@ export async function contactsScreen(main: HTMLElement): Promise<void> {
   for (const g of groups) select.append(h("option", { value: g.id }, g.name));
   const list = h("div", { class: "contacts-list", "data-testid": "contacts-list" });
   const cardBox = h("div", { "data-testid": "contacts-card" });
-  const today = new Date().toISOString().slice(0, 10);
+  const day = today();
   const showList = () => {
     const ids = new Set(
       snap.snapshot.memberships
-        .filter((m) => m.group_id === select.value && m.from <= today && (!m.to || today <= m.to))
+        .filter((m) => m.group_id === select.value && m.from <= day && (!m.to || day <= m.to))
         .map((m) => m.student_id),
     );
     const students = snap.snapshot.students

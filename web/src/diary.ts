@@ -5,7 +5,7 @@
 // personal-data processing before the first use. The curator's «Родители»: parents of the group
 // who have not opened the diary lately, with a printable list.
 
-import { ApiFailure, download, getJson, sendJson } from "./api";
+import { ApiFailure, download, getJson, sendJson, currentUser } from "./api";
 import { button, h, notice, ruDate, ruDateTime, saveBlob, table } from "./dom";
 import type { IsoDate, Role, UserInfo, Uuid } from "./types";
 
@@ -188,10 +188,6 @@ function markClass(symbol: string): string {
   return ["2", "3", "4", "5"].includes(first) ? `mark mark-${first}` : "mark";
 }
 
-async function me(): Promise<UserInfo> {
-  return await getJson<UserInfo>("/auth/me");
-}
-
 function isParent(u: UserInfo): boolean {
   return u.roles.includes("parent");
 }
@@ -330,7 +326,8 @@ export async function diaryScreen(main: HTMLElement): Promise<void> {
         : null,
     );
     main.append(nav);
-    const visible = week.days.filter((d) => d.working || d.lessons.length > 0);
+    // A day off is shown when something happens on it: a meeting on a Sunday is still in the diary.
+    const visible = week.days.filter((d) => d.working || d.lessons.length > 0 || (d.events?.length ?? 0) > 0);
     // On a phone the days scroll sideways, one per screen; the tabs jump to a day.
     const tabs = h("div", { class: "diary-tabs", role: "group", "aria-label": "Дни недели" });
     const days = h("div", { class: "diary-week", "data-testid": "diary-week" });
@@ -446,7 +443,7 @@ function lessonItem(l: DiaryLesson): HTMLElement {
 // ---- «Успеваемость»
 
 export async function resultsScreen(main: HTMLElement): Promise<void> {
-  const user = await me();
+  const user = await currentUser();
   const render = async () => {
     main.replaceChildren();
     if (!(await withConsent(main, "Успеваемость", render))) return;
@@ -548,7 +545,7 @@ function acknowledgement(user: UserInfo, child: DiaryChild, r: DiaryResults, rer
 const READS_ALL: Role[] = ["deputy", "director", "admin"];
 
 export async function parentsScreen(main: HTMLElement): Promise<void> {
-  const user = await me();
+  const user = await currentUser();
   main.append(
     h("h1", {}, "Родители"),
     h("p", { class: "hint" }, "Родители (законные представители), которые не открывали электронный дневник указанное число дней: куратор следит, чтобы родители знакомились со сведениями дневника, и может распечатать список, чтобы связаться с ними."),

@@ -1,7 +1,7 @@
 // Small DOM helpers shared by the screens: elements, tables, forms whose refusals appear beside the
 // field they concern, and dialogs (Esc closes them, focus returns to the opener).
 
-import { ApiFailure } from "./api";
+import { ApiFailure, institutionToday } from "./api";
 
 type Child = Node | string | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
@@ -246,7 +246,7 @@ export function ruDateTime(iso: string): string {
   return d.toLocaleString("ru-RU", { dateStyle: "short", timeStyle: "short" });
 }
 
+/** Today in the institution, not in the browser's zone. */
 export function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  return institutionToday();
 }

@@ -3,9 +3,9 @@
 // diary of the group's students and their parents. The list shows what is coming; the author or the
 // administration removes an event.
 
-import { getJson, sendDelete, sendJson } from "./api";
-import { button, formView, h, messageOf, notice, ruDate, table } from "./dom";
-import type { Uuid, UserInfo } from "./types";
+import { getJson, sendDelete, sendJson, currentUser } from "./api";
+import { button, formView, h, messageOf, notice, ruDate, table, today } from "./dom";
+import type { Uuid } from "./types";
 
 interface EventView {
   id: Uuid;
@@ -23,14 +23,8 @@ interface EventView {
 /** Roles that announce for the whole institution and any group. */
 const ADMINISTRATION = ["admin", "director", "deputy"];
 
-function todayIso(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 export async function eventsScreen(main: HTMLElement): Promise<void> {
-  const user = await getJson<UserInfo>("/auth/me");
+  const user = await currentUser();
   main.append(
     h("h1", {}, "События"),
     h(
@@ -53,7 +47,7 @@ export async function eventsScreen(main: HTMLElement): Promise<void> {
   const show = async () => {
     list.replaceChildren(h("p", { class: "loading" }, "Загрузка…"));
     try {
-      const events = await getJson<EventView[]>("/events", { from: todayIso() });
+      const events = await getJson<EventView[]>("/events", { from: today() });
       list.replaceChildren(
         h("h2", {}, "Ближайшие события (60 дней)"),
         table(
@@ -101,7 +95,7 @@ export async function eventsScreen(main: HTMLElement): Promise<void> {
       submit: "Объявить",
       fields: [
         { name: "group", label: "Для кого", type: "select", options, value: options[0].value },
-        { name: "date", label: "Дата", type: "date", required: true, value: todayIso() },
+        { name: "date", label: "Дата", type: "date", required: true, value: today() },
         { name: "time", label: "Время", hint: "ЧЧ:ММ; пусто — весь день" },
         { name: "title", label: "Событие", required: true, hint: "Например, Родительское собрание" },
         { name: "place", label: "Место", hint: "Например, Актовый зал" },

@@ -5,7 +5,7 @@
 import { remarksScreen } from "./remarks";
 import { archiveScreen, rolloverScreen } from "./rollover";
 import "./style.css";
-import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token } from "./api";
+import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token, currentUser } from "./api";
 import { formView, h, notice } from "./dom";
 import type { Institution, Role, UserInfo } from "./types";
 import { readinessScreen, institutionScreen, yearScreen } from "./setup";
@@ -319,7 +319,7 @@ window.addEventListener("popstate", () => void route());
 async function start(): Promise<void> {
   if (token()) {
     try {
-      const me = await getJson<UserInfo>("/auth/me");
+      const me = await currentUser();
       user = me;
       mustChangePassword = !!me.must_change_password;
       await loadInstitution();

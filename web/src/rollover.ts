@@ -2,7 +2,7 @@
 // of closed years («Архив», the administration): the plan is shown as a table before anything
 // changes; the closed year stays read-only in the archive and prints from there.
 
-import { download, getJson, sendJson } from "./api";
+import { download, getJson, sendJson, currentUser } from "./api";
 import { button, formView, h, messageOf, notice, openDialog, ruDate, ruDateTime, saveBlob, table } from "./dom";
 import { snapshot } from "./roster";
 import type { Load, Snapshot, UserInfo, Uuid, YearSetup } from "./types";
@@ -270,7 +270,7 @@ export async function archiveScreen(main: HTMLElement): Promise<void> {
   let current: JournalsInArchive;
   let user: UserInfo;
   try {
-    [years, current, user] = await Promise.all([getJson<ArchivedYear[]>("/admin/archive"), getJson<JournalsInArchive>("/archive/journals"), getJson<UserInfo>("/auth/me")]);
+    [years, current, user] = await Promise.all([getJson<ArchivedYear[]>("/admin/archive"), getJson<JournalsInArchive>("/archive/journals"), currentUser()]);
   } catch (e) {
     main.append(notice("error", `Архив не прочитан: ${messageOf(e)}`, "archive-error"));
     return;

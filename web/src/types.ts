@@ -48,6 +48,8 @@ export interface UserInfo {
   grants: RoleGrant[];
   /** Contract 2: the user must change the password before anything else. */
   must_change_password?: boolean;
+  /** The institution's day (YYYY-MM-DD), which the browser's own date may not be. */
+  today?: string;
 }
 
 export interface LoginResponse {

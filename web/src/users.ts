@@ -1,10 +1,10 @@
 // «Пользователи»: accounts with roles and state, a new account, a password reset (the generated
 // password shown once), deactivation, and the login slips (PDF) for a group's students and parents.
 
-import { ApiFailure, download, getJson, sendJson } from "./api";
+import { ApiFailure, download, getJson, sendJson, currentUser } from "./api";
 import { button, formView, h, notice, openDialog, saveBlob, table } from "./dom";
 import { go } from "./main";
-import type { Role, RoleGrant, UserGrants, UserInfo, UserListItem } from "./types";
+import type { Role, RoleGrant, UserGrants, UserListItem } from "./types";
 import { ROLE_NAMES, STAFF_ROLES } from "./words";
 
 /** A first password the administrator hands over (the user changes it at the first sign-in). */
@@ -35,7 +35,7 @@ function roleList(u: UserListItem, groups: Map<string, string>): HTMLElement {
 
 export async function usersScreen(main: HTMLElement): Promise<void> {
   // The list names the groups (HR reads no journal, so has no snapshot of them).
-  const [list, me] = await Promise.all([getJson<{ users: UserListItem[]; groups?: { id: string; name: string }[] }>("/admin/users"), getJson<UserInfo>("/auth/me")]);
+  const [list, me] = await Promise.all([getJson<{ users: UserListItem[]; groups?: { id: string; name: string }[] }>("/admin/users"), currentUser()]);
   const groupList = list.groups ?? [];
   const groups = new Map(groupList.map((g) => [g.id, g.name]));
   const groupOptions = groupList.map((g) => ({ value: g.id, label: g.name }));

@@ -135,7 +135,7 @@ async fn list(
     )
     .await?;
     let inst = auth.session.institution_id;
-    let today = crate::clock_routes::institution_today(&state, inst).await?;
+    let today = crate::http::institution_today(&state, inst).await?;
     let mut out = Vec::new();
     for year in state.storage.archived_years(inst).await? {
         let Some((year, snap)) = state.storage.archived_year(inst, &year.name).await? else {
@@ -549,7 +549,7 @@ async fn destroy(
                 format!("В архиве нет учебного года «{name}»"),
             )
         })?;
-    let today = crate::clock_routes::institution_today(&state, inst).await?;
+    let today = crate::http::institution_today(&state, inst).await?;
     let until = keep_until(year.ends_on, ArchiveDocument::SummarySheet);
     if today < until {
         return Err(ApiError::new(

@@ -71,16 +71,6 @@ pub(crate) async fn institution_clock(
     Ok(c)
 }
 
-/// Today in the institution's zone (the server's clock; `serve --today` moves it in tests).
-pub(crate) async fn institution_today(
-    state: &AppState,
-    inst: InstitutionId,
-) -> Result<chrono::NaiveDate, ApiError> {
-    let tz = institution_clock(state, inst).await?.timezone;
-    let utc = state.config.now();
-    Ok(crate::authority::local_time(&tz, utc).unwrap_or(utc).date())
-}
-
 /// The device's clock from the push's header (institution local time, `YYYY-MM-DDTHH:MM:SS`);
 /// None if absent or unreadable (an older client: nothing to compare).
 pub fn device_clock(headers: &HeaderMap) -> Option<NaiveDateTime> {

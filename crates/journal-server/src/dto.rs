@@ -48,6 +48,12 @@ pub struct UserInfo {
     /// 403 `password_change_required`.
     #[serde(default)]
     pub must_change_password: bool,
+    /// The institution's day (its zone, the server's clock): a browser's own date may be another
+    /// one (a parent in another zone, a PC clock set to UTC), and the day decides which roles,
+    /// memberships and lessons are current.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = "date")]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -308,7 +308,7 @@ async fn health() -> Json<Health> {
     })
 }
 
-fn user_info(account: &crate::storage::Account) -> UserInfo {
+fn user_info(account: &crate::storage::Account, today: chrono::NaiveDate) -> UserInfo {
     let user = &account.user;
     let mut roles: Vec<journal_core::Role> = Vec::new();
     for g in &user.grants {
@@ -323,6 +323,7 @@ fn user_info(account: &crate::storage::Account) -> UserInfo {
         roles,
         grants: user.grants.clone(),
         must_change_password: account.must_change_password,
+        today: Some(today),
     }
 }
 
@@ -480,7 +481,7 @@ async fn login(
     Ok(Json(LoginResponse {
         token,
         expires_at: chrono::DateTime::from_naive_utc_and_offset(expires_at, chrono::Utc),
-        user: user_info(&account),
+        user: user_info(&account, today),
     })
     .into_response())
 }
@@ -504,7 +505,8 @@ async fn me(
     auth: Authenticated,
 ) -> Result<Json<UserInfo>, ApiError> {
     let account = signed_in_account(&state, &auth).await?;
-    Ok(Json(user_info(&account)))
+    let today = institution_today(&state, auth.session.institution_id).await?;
+    Ok(Json(user_info(&account, today)))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", security(("bearer" = [])),
