@@ -476,6 +476,37 @@ pub struct Status {
     pub store_path: String,
 }
 
+/// A change of a lesson as the teacher or deputy asks for it (the app's «Изменение урока» dialog,
+/// `journal lesson-change`): the postponement's new lesson is made by [`crate::Journal`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum LessonChangeRequest {
+    /// «Замена»: this teacher teaches the lesson.
+    Substitute {
+        #[ts(type = "string")]
+        teacher_id: UserId,
+    },
+    NoSubstitute,
+    /// «Перенос» to a date and bell.
+    Postpone {
+        #[ts(type = "string")]
+        to: NaiveDate,
+        bell_number: u8,
+    },
+    /// «Урок не проведён», with the reason.
+    NotHeld { reason: String },
+    /// Back in the timetable.
+    Restore,
+}
+
+/// A user to choose (a substitute in the «Замена» dialog).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct UserChoice {
+    #[ts(type = "string")]
+    pub id: UserId,
+    pub full_name: String,
+}
+
 /// What a write returns: the outbox op it became.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct EditReceipt {

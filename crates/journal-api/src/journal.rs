@@ -758,6 +758,108 @@ impl Journal {
         self.record(now, OpPayload::SetHomework { lesson_id, text })
     }
 
+    /// A colleague of the local copy by login (a substitution names them).
+    pub fn colleague(&self, login: &str) -> Result<journal_core::UserId, ApiError> {
+        self.store
+            .user_by_login(login.trim())?
+            .map(|u| u.id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    "user_not_found",
+                    format!("Пользователя «{}» нет в данных этого компьютера", login.trim()),
+                )
+            })
+    }
+
+    /// Teachers the local copy knows who may substitute in `lesson_id` (not the load's teacher),
+    /// by name: the choices of the «Замена» dialog.
+    pub fn substitutes(&self, lesson_id: LessonId) -> Result<Vec<UserChoice>, ApiError> {
+        let detail = self.lesson_detail_row(lesson_id)?;
+        let today = self.now().date();
+        let mut v: Vec<UserChoice> = self
+            .store
+            .users()?
+            .into_iter()
+            .filter(|u| u.id != detail.summary.teacher_id)
+            .filter(|u| {
+                u.grants
+                    .iter()
+                    .any(|g| g.role == journal_core::Role::Teacher && g.in_force_on(today))
+            })
+            .map(|u| UserChoice {
+                id: u.id,
+                full_name: u.full_name,
+            })
+            .collect();
+        v.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        Ok(v)
+    }
+
+    /// Records a change of a lesson: «Замена», «Перенос», «Урок не проведён», or back in the
+    /// timetable. Judged by journal-protocol's `lesson_change::check` on facts from this copy —
+    /// the same function and facts builder the server uses; a teacher's copy does not have the
+    /// other groups' lessons or every colleague, so the server may still refuse (shown to resolve).
+    pub fn change_lesson(
+        &mut self,
+        lesson_id: LessonId,
+        request: LessonChangeRequest,
+    ) -> Result<EditReceipt, ApiError> {
+        let now = self.now();
+        let detail = self.lesson_detail_row(lesson_id)?;
+        let load = self.load_row(detail.summary.lesson.load_id)?.load;
+        self.check_permission(&load, None, Action::RecordSubstitution)?;
+        journal_core::check_unlocked(detail.locked)?;
+        let change = match request {
+            LessonChangeRequest::Substitute { teacher_id } => {
+                journal_protocol::LessonChange::Substitute { teacher_id }
+            }
+            LessonChangeRequest::NoSubstitute => journal_protocol::LessonChange::NoSubstitute,
+            LessonChangeRequest::Postpone { to, bell_number } => {
+                journal_protocol::LessonChange::Postpone {
+                    to,
+                    bell_number,
+                    new_lesson_id: LessonId(Uuid::new_v4()),
+                }
+            }
+            LessonChangeRequest::NotHeld { reason } => {
+                journal_protocol::LessonChange::NotHeld { reason }
+            }
+            LessonChangeRequest::Restore => journal_protocol::LessonChange::Restore,
+        };
+        let s = &detail.summary;
+        let has_entries = s.filled_cells > 0 || !s.topics.is_empty() || s.homework.is_some();
+        let substitute = match &change {
+            journal_protocol::LessonChange::Substitute { teacher_id } => {
+                self.store.user(*teacher_id)?
+            }
+            _ => None,
+        };
+        let mut same_day: Vec<Lesson> = Vec::new();
+        let mut loads = std::collections::HashMap::new();
+        if let journal_protocol::LessonChange::Postpone { to, .. } = &change {
+            for other in self.store.lessons_on_date(*to)? {
+                let other_load = self.load_row(other.lesson.load_id)?.load;
+                loads.insert(other_load.id, other_load);
+                same_day.push(other.lesson);
+            }
+        }
+        let facts = journal_protocol::lesson_change::facts(
+            &s.lesson,
+            &load,
+            &change,
+            &loads,
+            &self.store.periods()?,
+            &self.store.bells()?,
+            &same_day,
+            has_entries,
+            substitute.as_ref(),
+            now.date(),
+        );
+        journal_protocol::lesson_change::check(&s.lesson, &change, &facts)
+            .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+        self.record(now, OpPayload::ChangeLesson { lesson_id, change })
+    }
+
     /// Sets a student's period final: 2–5, зачёт, незачёт, н/а, отсрочка; "" clears it.
     pub fn set_final(
         &mut self,
@@ -1220,17 +1322,8 @@ fn period_info(p: &Period) -> LessonInfo {
 
 /// Entries are made only for a lesson that takes place.
 fn check_held(lesson: &Lesson) -> Result<(), ApiError> {
-    match lesson.status {
-        LessonStatus::Scheduled => Ok(()),
-        LessonStatus::Postponed => Err(ApiError::new(
-            "lesson_postponed",
-            "Урок перенесён: записи делаются на уроке, на который он перенесён",
-        )),
-        LessonStatus::Cancelled => Err(ApiError::new(
-            "lesson_cancelled",
-            "Урок отменён: записи в журнал по нему не делаются",
-        )),
-    }
+    journal_protocol::lesson_change::check_held(lesson)
+        .map_err(|e| ApiError::new(e.code(), e.to_string()))
 }
 
 /// Students on a period's list who still need a final: those without one who were in the group

@@ -128,6 +128,7 @@ fn bench_data() -> Result<BenchData> {
                 status: LessonStatus::Scheduled,
                 moved_to: None,
                 substitute_teacher_id: None,
+                change_reason: None,
             };
             lesson_topics.push(LessonTopic {
                 lesson_id: lesson.id,

@@ -91,6 +91,29 @@ enum Command {
     },
     /// Записать тему урока (из КТП или свободным текстом).
     Topic(TopicArgs),
+    /// Изменить урок: замена, перенос, «урок не проведён» или вернуть в расписание (одно из).
+    LessonChange {
+        #[arg(long, value_name = "ID")]
+        lesson: LessonId,
+        /// Замена: логин преподавателя, который ведёт урок.
+        #[arg(long, value_name = "ЛОГИН")]
+        substitute: Option<String>,
+        /// Снять замену.
+        #[arg(long)]
+        no_substitute: bool,
+        /// Перенос на дату (вместе с --bell).
+        #[arg(long, value_name = "ГГГГ-ММ-ДД", requires = "bell")]
+        postpone: Option<NaiveDate>,
+        /// Номер урока по звонкам для переноса.
+        #[arg(long, value_name = "N")]
+        bell: Option<u8>,
+        /// Урок не проведён, с причиной.
+        #[arg(long, value_name = "ПРИЧИНА")]
+        not_held: Option<String>,
+        /// Вернуть непроведённый урок в расписание.
+        #[arg(long)]
+        restore: bool,
+    },
     /// Записать домашнее задание.
     Homework {
         #[arg(long, value_name = "ID")]
@@ -528,6 +551,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let receipt = journal.set_topic(args.lesson, &input)?;
             render::saved(&receipt, json, "Тема урока записана")
+        }
+        Command::LessonChange {
+            lesson,
+            substitute,
+            no_substitute,
+            postpone,
+            bell,
+            not_held,
+            restore,
+        } => {
+            use journal_api::LessonChangeRequest as R;
+            let mut asked = Vec::new();
+            if let Some(login) = substitute {
+                asked.push(R::Substitute {
+                    teacher_id: journal.colleague(&login)?,
+                });
+            }
+            if no_substitute {
+                asked.push(R::NoSubstitute);
+            }
+            if let (Some(to), Some(bell_number)) = (postpone, bell) {
+                asked.push(R::Postpone { to, bell_number });
+            }
+            if let Some(reason) = not_held {
+                asked.push(R::NotHeld { reason });
+            }
+            if restore {
+                asked.push(R::Restore);
+            }
+            let [request] = <[R; 1]>::try_from(asked).map_err(|_| {
+                ApiError::invalid_input(
+                    "Укажите одно изменение: --substitute, --no-substitute, --postpone с --bell, --not-held или --restore",
+                )
+            })?;
+            let receipt = journal.change_lesson(lesson, request)?;
+            render::saved(&receipt, json, "Изменение урока записано")
         }
         Command::Homework { lesson, text } => {
             let receipt = journal.set_homework(lesson, &text)?;

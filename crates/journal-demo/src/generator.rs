@@ -798,6 +798,7 @@ fn new_slot(g: &Gen, l: usize, date: NaiveDate, bell: u8, suffix: &str) -> Slot 
             status: LessonStatus::Scheduled,
             moved_to: None,
             substitute_teacher_id: None,
+            change_reason: None,
         },
         load: l,
     }

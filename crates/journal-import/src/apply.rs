@@ -827,6 +827,7 @@ pub(crate) fn replace_lessons(
             status: LessonStatus::Scheduled,
             moved_to: None,
             substitute_teacher_id: None,
+            change_reason: None,
         });
         per_row[i].0 += 1;
     }

@@ -4,6 +4,7 @@
 //! Plain serde DTOs over journal-core's domain types; no IO.
 
 pub mod diary;
+pub mod lesson_change;
 pub mod messaging;
 pub mod op;
 pub mod rollover;
@@ -11,6 +12,7 @@ pub mod snapshot;
 pub mod sync;
 
 pub use diary::*;
+pub use lesson_change::{LessonChange, LessonChangeError, LessonFacts};
 pub use messaging::*;
 pub use op::*;
 pub use snapshot::*;
@@ -20,4 +22,6 @@ pub use sync::*;
 /// 2: `OpPayload::UnlockPeriod` (reopening a locked period for a correction, with a reason).
 /// 3: remarks' whole cycle — the teacher's `OpPayload::AnswerRemark`, and `RemarkState` changes in
 /// pulls, which an app of protocol 2 cannot read (it is told to update instead of failing to sync).
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4: `OpPayload::ChangeLesson` (substitution, postponement, a lesson not held) and
+/// `Lesson::change_reason`.
+pub const PROTOCOL_VERSION: u32 = 4;

@@ -65,6 +65,12 @@ pub enum OpPayload {
     RemarkState {
         remark: crate::Remark,
     },
+    /// A change of one timetable lesson: substitution, postponement, not held, back as
+    /// timetabled (`crate::lesson_change`). Added in protocol version 4.
+    ChangeLesson {
+        lesson_id: LessonId,
+        change: crate::LessonChange,
+    },
 }
 
 impl OpPayload {
@@ -80,6 +86,7 @@ impl OpPayload {
             OpPayload::ResolveRemark { .. } => "resolve_remark",
             OpPayload::AnswerRemark { .. } => "answer_remark",
             OpPayload::RemarkState { .. } => "remark_state",
+            OpPayload::ChangeLesson { .. } => "change_lesson",
         }
     }
 
@@ -111,6 +118,7 @@ impl OpPayload {
                 format!("remark:{remark_id}")
             }
             OpPayload::RemarkState { remark } => format!("remark:{}", remark.id),
+            OpPayload::ChangeLesson { lesson_id, .. } => format!("lesson:{lesson_id}"),
         }
     }
 }

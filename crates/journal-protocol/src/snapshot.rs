@@ -471,6 +471,9 @@ pub struct Lesson {
     pub moved_to: Option<NaiveDate>,
     /// «Замена»: who actually taught, instead of the load's teacher.
     pub substitute_teacher_id: Option<UserId>,
+    /// Why a lesson was not held (status `Cancelled`), as the teacher or deputy wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_reason: Option<String>,
 }
 
 /// The topic recorded for one hour of a lesson (a paired lesson has one per hour).
@@ -885,6 +888,8 @@ impl ReadScope {
             P::ResolveRemark { .. } | P::AnswerRemark { .. } | P::RemarkState { .. } => {
                 self.full_loads.contains(&load_id)
             }
+            // A lesson's change is part of the timetable everyone who has the lesson sees.
+            P::ChangeLesson { lesson_id, .. } => self.lessons.contains(lesson_id),
         }
     }
 }
@@ -1512,6 +1517,7 @@ pub(crate) mod tests {
             status: LessonStatus::Scheduled,
             moved_to: None,
             substitute_teacher_id: substitute.map(|s| UserId(uid(s))),
+            change_reason: None,
         };
         let member =
             |s: u128, group: GroupId, subgroup: Option<SubgroupId>, from: u32, to: Option<u32>| {

@@ -83,6 +83,7 @@ fn lesson(n: u128, load: LoadId, d: u32, bell: u8, hours: u8, sub: Option<u128>)
         status: LessonStatus::Scheduled,
         moved_to: None,
         substitute_teacher_id: sub.map(|s| UserId(id(s))),
+        change_reason: None,
     }
 }
 

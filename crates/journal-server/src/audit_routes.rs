@@ -486,6 +486,11 @@ impl<'a> Names<'a> {
                 None,
                 Some(remark.state().name_ru().into()),
             ),
+            OpPayload::ChangeLesson { lesson_id, change } => (
+                Some(self.lesson(*lesson_id)),
+                None,
+                Some(change.describe(|u| self.name(&u.to_string()).unwrap_or_default())),
+            ),
         }
     }
 

@@ -124,6 +124,9 @@ pub struct OpContext {
     /// deadline rules judge the op at the floor instead (a mark for 26.11 sent on 05.12 after a
     /// pull on 05.12 is a 05.12 entry, whatever the device says).
     pub entry_floor: Option<chrono::NaiveDateTime>,
+    /// For a lesson change: what `lesson_change::check` needs, read by the storage
+    /// ([`lesson_facts`]).
+    pub lesson_facts: Option<journal_protocol::LessonFacts>,
 }
 
 impl OpContext {
@@ -336,6 +339,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 return RuleError::StudentNotInGroup.into();
             }
             try_rule!(check_unlocked(ctx.locked));
+            if let Err(e) = journal_protocol::lesson_change::check_held(lesson) {
+                return Decision::reject(e.code(), e.to_string());
+            }
             // The value must be exactly what journal-core's parser makes of its own symbol: this
             // validates marks, double marks (by subject) and combinations with the one rule set.
             // Whether the subject allows a double mark matters only for a value with one (a
@@ -425,6 +431,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 policy
             ));
             try_rule!(check_unlocked(ctx.locked));
+            if let Err(e) = journal_protocol::lesson_change::check_held(lesson) {
+                return Decision::reject(e.code(), e.to_string());
+            }
             if *hour == 0 || *hour > lesson.hours.max(1) {
                 return Decision::reject(
                     "invalid_hour",
@@ -454,6 +463,9 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 policy
             ));
             try_rule!(check_unlocked(ctx.locked));
+            if let Err(e) = journal_protocol::lesson_change::check_held(lesson) {
+                return Decision::reject(e.code(), e.to_string());
+            }
             let info = lesson_info(
                 lesson,
                 ctx.bell.as_ref(),
@@ -547,6 +559,28 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             "server_only_change",
             "Замечание пишет и решает его автор на сервере, а не устройство",
         ),
+        OpPayload::ChangeLesson { change, .. } => {
+            let (Some(lesson), Some(load), Some(facts)) = (
+                ctx.lesson.as_ref(),
+                ctx.load.as_ref(),
+                ctx.lesson_facts.as_ref(),
+            ) else {
+                return Decision::reject("unknown_lesson", "Урок не найден на сервере");
+            };
+            // By the load, not the lesson: the load's teacher withdraws a substitution too.
+            try_rule!(authorise(
+                author,
+                Action::RecordSubstitution,
+                load,
+                None,
+                policy
+            ));
+            try_rule!(check_unlocked(ctx.locked));
+            match journal_protocol::lesson_change::check(lesson, change, facts) {
+                Ok(()) => Decision::Apply,
+                Err(e) => Decision::reject(e.code(), e.to_string()),
+            }
+        }
     }
 }
 

@@ -687,7 +687,8 @@ fn change_load(
     match payload {
         P::SetCell { lesson_id, .. }
         | P::SetTopic { lesson_id, .. }
-        | P::SetHomework { lesson_id, .. } => load_of_lesson.get(lesson_id).copied(),
+        | P::SetHomework { lesson_id, .. }
+        | P::ChangeLesson { lesson_id, .. } => load_of_lesson.get(lesson_id).copied(),
         P::SetFinal { load_id, .. }
         | P::LockPeriod { load_id, .. }
         | P::UnlockPeriod { load_id, .. } => Some(*load_id),

@@ -169,7 +169,7 @@ impl Store {
         let lessons = rows(
             c,
             "SELECT id, load_id, date, bell_number, hours, room, status, moved_to,
-                    substitute_teacher_id FROM lessons ORDER BY rowid",
+                    substitute_teacher_id, change_reason FROM lessons ORDER BY rowid",
             |r| {
                 Ok(Lesson {
                     id: parse(r, 0)?,
@@ -181,6 +181,7 @@ impl Store {
                     status: enum_col(r, 6)?,
                     moved_to: parse_opt(r, 7)?,
                     substitute_teacher_id: parse_opt(r, 8)?,
+                    change_reason: r.get(9)?,
                 })
             },
         )?;

@@ -83,6 +83,7 @@ impl Store {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         insert_reference(&tx, snap)?;
+        replay_lesson_changes(&tx)?;
         insert_journal(&tx, snap, &shadow)?;
         // A kept local row whose lesson/load the server removed cannot be shown any more; its op
         // stays in the outbox and the server's answer will tell the teacher. Only kept rows are
@@ -117,6 +118,19 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Lessons are reference data, replaced whole; a lesson change not yet pushed is applied again on
+/// top, so the teacher keeps seeing it until the server has it. A change whose lesson the server
+/// removed waits in the outbox for the server's answer.
+fn replay_lesson_changes(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    for op in crate::outbox::pending_of_kind(tx, "change_lesson")? {
+        match crate::outbox::apply_payload(tx, op.user_id, op.device_time, &op.payload) {
+            Ok(()) | Err(StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError> {
@@ -290,23 +304,8 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
             t.work_number
         ])?;
     }
-    let mut st = tx.prepare(
-        "INSERT INTO lessons (id, load_id, date, bell_number, hours, room, status, moved_to,
-                              substitute_teacher_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
     for l in &s.lessons {
-        st.execute(params![
-            l.id.to_string(),
-            l.load_id.to_string(),
-            l.date.to_string(),
-            l.bell_number,
-            l.hours,
-            l.room,
-            enum_text(&l.status),
-            l.moved_to.map(|d| d.to_string()),
-            l.substitute_teacher_id.map(|u| u.to_string())
-        ])?;
+        crate::outbox::write_lesson(tx, l)?;
     }
     Ok(())
 }

@@ -47,6 +47,15 @@ fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
     })
 }
 
+/// The pending ops of one kind, oldest first.
+pub(crate) fn pending_of_kind(tx: &Transaction<'_>, kind: &str) -> Result<Vec<Op>, StoreError> {
+    let mut st = tx.prepare_cached(&format!(
+        "SELECT {OP_COLUMNS} FROM outbox WHERE state = 'pending' AND kind = ?1 ORDER BY device_seq"
+    ))?;
+    let ops = st.query_map([kind], op_from_row)?;
+    Ok(ops.collect::<Result<_, _>>()?)
+}
+
 /// What the device had seen of `target` when an edit is made: the sync cursor, but no more than
 /// a pending op on the same target had seen — a value pulled since then was hidden behind that
 /// pending op and never shown, so the edit cannot be a correction of it.
@@ -474,7 +483,62 @@ pub(crate) fn apply_payload(
             write_remark(tx, &remark)?;
         }
         OpPayload::RemarkState { remark } => write_remark(tx, remark)?,
+        OpPayload::ChangeLesson { lesson_id, change } => {
+            let lesson = read_lesson(tx, *lesson_id)?
+                .ok_or_else(|| StoreError::NotFound(format!("урок {lesson_id}")))?;
+            // The app checked the change before recording it; a pulled change was judged by the
+            // server. Applying it again (its own op coming back) gives the same rows.
+            let (after, made) = journal_protocol::lesson_change::apply(&lesson, change);
+            write_lesson(tx, &after)?;
+            if let Some(new) = made {
+                write_lesson(tx, &new)?;
+            }
+        }
     }
+    Ok(())
+}
+
+/// One lesson as the local copy has it.
+pub(crate) fn read_lesson(
+    tx: &Transaction<'_>,
+    id: journal_core::LessonId,
+) -> Result<Option<journal_protocol::Lesson>, StoreError> {
+    Ok(tx
+        .prepare_cached(&format!(
+            "SELECT {} FROM lessons l WHERE l.id = ?1",
+            crate::query::LESSON_COLS
+        ))?
+        .query_row([id.to_string()], |r| crate::query::lesson_at(r, 0))
+        .optional()?)
+}
+
+/// Inserts a lesson or replaces the one with its id.
+pub(crate) fn write_lesson(
+    tx: &Transaction<'_>,
+    l: &journal_protocol::Lesson,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO lessons (id, load_id, date, bell_number, hours, room, status, moved_to,
+                              substitute_teacher_id, change_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET load_id = excluded.load_id, date = excluded.date,
+             bell_number = excluded.bell_number, hours = excluded.hours, room = excluded.room,
+             status = excluded.status, moved_to = excluded.moved_to,
+             substitute_teacher_id = excluded.substitute_teacher_id,
+             change_reason = excluded.change_reason",
+    )?
+    .execute(params![
+        l.id.to_string(),
+        l.load_id.to_string(),
+        l.date.to_string(),
+        l.bell_number,
+        l.hours,
+        l.room,
+        crate::codec::enum_text(&l.status),
+        l.moved_to.map(|d| d.to_string()),
+        l.substitute_teacher_id.map(|u| u.to_string()),
+        l.change_reason
+    ])?;
     Ok(())
 }
 

@@ -131,10 +131,12 @@ fn name_key(s: &str) -> String {
     s.to_lowercase().replace('ё', "е")
 }
 
-const LESSON_COLS: &str = "l.id, l.load_id, l.date, l.bell_number, l.hours, l.room, l.status, \
-                           l.moved_to, l.substitute_teacher_id";
+pub(crate) const LESSON_COLS: &str = "l.id, l.load_id, l.date, l.bell_number, l.hours, l.room, l.status, \
+                           l.moved_to, l.substitute_teacher_id, l.change_reason";
+/// How many columns [`LESSON_COLS`] names: the next column of a query is at this index.
+const LESSON_COL_COUNT: usize = 10;
 
-fn lesson_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Lesson> {
+pub(crate) fn lesson_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Lesson> {
     Ok(Lesson {
         id: parse(r, o)?,
         load_id: parse(r, o + 1)?,
@@ -145,6 +147,7 @@ fn lesson_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Lesson> {
         status: enum_col(r, o + 6)?,
         moved_to: parse_opt(r, o + 7)?,
         substitute_teacher_id: parse_opt(r, o + 8)?,
+        change_reason: r.get(o + 9)?,
     })
 }
 
@@ -522,22 +525,23 @@ impl Store {
              ORDER BY l.date, l.bell_number, g.name"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
+        let n = LESSON_COL_COUNT;
         let mut v: Vec<LessonSummary> = st
             .query_map(rusqlite::params_from_iter(args), |r| {
                 Ok(LessonSummary {
                     lesson: lesson_at(r, 0)?,
-                    subject_id: parse(r, 9)?,
-                    subject_name: r.get(10)?,
-                    group_id: parse(r, 11)?,
-                    group_name: r.get(12)?,
-                    subgroup_id: parse_opt(r, 13)?,
-                    subgroup_name: r.get(14)?,
-                    teacher_id: parse(r, 15)?,
-                    starts: parse_opt(r, 16)?,
-                    ends: parse_opt(r, 17)?,
+                    subject_id: parse(r, n)?,
+                    subject_name: r.get(n + 1)?,
+                    group_id: parse(r, n + 2)?,
+                    group_name: r.get(n + 3)?,
+                    subgroup_id: parse_opt(r, n + 4)?,
+                    subgroup_name: r.get(n + 5)?,
+                    teacher_id: parse(r, n + 6)?,
+                    starts: parse_opt(r, n + 7)?,
+                    ends: parse_opt(r, n + 8)?,
                     topics: vec![],
                     homework: None,
-                    filled_cells: r.get(18)?,
+                    filled_cells: r.get(n + 9)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -559,6 +563,11 @@ impl Store {
             "l.date = ?1 AND (ld.teacher_id = ?2 OR l.substitute_teacher_id = ?2)",
             &[date.to_string(), teacher_id.to_string()],
         )
+    }
+
+    /// Every lesson of the local copy on a date (all teachers' the copy has), in bell order.
+    pub fn lessons_on_date(&self, date: NaiveDate) -> Result<Vec<LessonSummary>, StoreError> {
+        self.lesson_summaries("l.date = ?1", &[date.to_string()])
     }
 
     pub fn lesson_topics(&self, lesson_id: LessonId) -> Result<Vec<LessonTopic>, StoreError> {

@@ -37,6 +37,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_remark_cycle",
         include_str!("../migrations/0008_remark_cycle.sql"),
     ),
+    (
+        "0009_lesson_change_reason",
+        include_str!("../migrations/0009_lesson_change_reason.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

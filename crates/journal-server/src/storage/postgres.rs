@@ -15,8 +15,9 @@ use journal_core::{
     StudentId, SubjectId, UserId, WorkType,
 };
 use journal_protocol::{
-    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonTopic, Load, Membership,
-    Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject, User,
+    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
+    Load, Membership, Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject,
+    User,
 };
 use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
@@ -668,6 +669,8 @@ struct PgBatch {
     inst: String,
     policy: Policy,
     received_local: Option<NaiveDateTime>,
+    /// The institution's day the batch arrived (grants in force on it count).
+    today: chrono::NaiveDate,
     /// The institution's zone: changes' server times (UTC) are read in it.
     timezone: String,
     /// Local server time of changes by server_seq (an op's entry floor).
@@ -833,7 +836,8 @@ impl PgBatch {
         let lesson_ids = id_strings(ops.iter().filter_map(|o| match &o.payload {
             OpPayload::SetCell { lesson_id, .. }
             | OpPayload::SetTopic { lesson_id, .. }
-            | OpPayload::SetHomework { lesson_id, .. } => Some(*lesson_id),
+            | OpPayload::SetHomework { lesson_id, .. }
+            | OpPayload::ChangeLesson { lesson_id, .. } => Some(*lesson_id),
             _ => None,
         }));
         let mut lessons = HashMap::new();
@@ -930,6 +934,7 @@ impl PgBatch {
         }
 
         Ok(PgBatch {
+            today,
             inst: inst.to_string(),
             received_local: authority::local_time(&institution.timezone, received_at),
             timezone: institution.timezone.clone(),
@@ -1116,7 +1121,8 @@ async fn op_context(
     let lesson_id = match &op.payload {
         OpPayload::SetCell { lesson_id, .. }
         | OpPayload::SetTopic { lesson_id, .. }
-        | OpPayload::SetHomework { lesson_id, .. } => Some(*lesson_id),
+        | OpPayload::SetHomework { lesson_id, .. }
+        | OpPayload::ChangeLesson { lesson_id, .. } => Some(*lesson_id),
         _ => None,
     };
     if let Some(lesson_id) = lesson_id {
@@ -1175,6 +1181,61 @@ async fn op_context(
             ctx.remark = b.remark(tx, *remark_id).await?;
             if let Some(r) = &ctx.remark {
                 ctx.load = b.loads.get(&r.load_id).cloned();
+            }
+        }
+        OpPayload::ChangeLesson { change, .. } => {
+            if let (Some(l), Some(load)) = (ctx.lesson.clone(), ctx.load.clone()) {
+                // The batch's earlier entries count: they are written before the check reads.
+                b.writes.flush(tx, &b.inst).await?;
+                let mut has_entries = false;
+                for table in ["cells", "lesson_topics", "homework"] {
+                    let stmt = tx
+                        .prepare_cached(&format!(
+                            "SELECT 1 FROM {table} WHERE institution_id = $1 AND lesson_id = $2 LIMIT 1"
+                        ))
+                        .await?;
+                    has_entries |= tx
+                        .query_opt(&stmt, &[&b.inst, &l.id.to_string()])
+                        .await?
+                        .is_some();
+                }
+                let substitute = match change {
+                    LessonChange::Substitute { teacher_id } => {
+                        let stmt = tx
+                            .prepare_cached(
+                                "SELECT data FROM users WHERE institution_id = $1 AND id = $2",
+                            )
+                            .await?;
+                        match tx.query_opt(&stmt, &[&b.inst, &teacher_id.to_string()]).await? {
+                            Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?),
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let mut same_day = vec![];
+                if let LessonChange::Postpone { to, .. } = change {
+                    let stmt = tx
+                        .prepare_cached(
+                            "SELECT data FROM lessons WHERE institution_id = $1 AND date = $2",
+                        )
+                        .await?;
+                    for r in tx.query(&stmt, &[&b.inst, &to.to_string()]).await? {
+                        same_day.push(from_json::<Lesson>(r.get::<_, &str>(0))?);
+                    }
+                }
+                ctx.lesson_facts = Some(journal_protocol::lesson_change::facts(
+                    &l,
+                    &load,
+                    change,
+                    &b.loads,
+                    &b.periods,
+                    &b.bells,
+                    &same_day,
+                    has_entries,
+                    substitute.as_ref(),
+                    b.today,
+                ));
             }
         }
         OpPayload::SetTopic { .. }
@@ -1374,6 +1435,30 @@ async fn apply(
         }
         // Refused by the authority before it gets here.
         OpPayload::RemarkState { .. } => {}
+        OpPayload::ChangeLesson { change, .. } => {
+            if let Some(l) = &ctx.lesson {
+                let (after, made) = journal_protocol::lesson_change::apply(l, change);
+                b.writes.flush(tx, &b.inst).await?;
+                for lesson in std::iter::once(&after).chain(made.as_ref()) {
+                    tx.execute(
+                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
+                        &[
+                            &b.inst,
+                            &lesson.id.to_string(),
+                            &lesson.load_id.to_string(),
+                            &lesson.date.to_string(),
+                            &to_json(lesson)?,
+                        ],
+                    )
+                    .await?;
+                    // The batch's later ops read the lesson as it is now.
+                    b.lessons.insert(lesson.id, lesson.clone());
+                }
+                // Lessons are reference data: every device fetches the timetable again.
+                reference::bump_reference_version(&**tx, &b.inst).await?;
+            }
+        }
     }
     Ok(load_id)
 }

@@ -13,7 +13,8 @@ use journal_core::{
     WorkType,
 };
 use journal_protocol::{
-    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonTopic, Load, Membership,
+    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
+    Load, Membership,
     Op, OpOutcome, OpPayload, OpVerifyError, Period, PeriodLock, Remark, Snapshot, Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -1316,7 +1317,8 @@ fn op_context(
     let lesson_id = match &op.payload {
         OpPayload::SetCell { lesson_id, .. }
         | OpPayload::SetTopic { lesson_id, .. }
-        | OpPayload::SetHomework { lesson_id, .. } => Some(*lesson_id),
+        | OpPayload::SetHomework { lesson_id, .. }
+        | OpPayload::ChangeLesson { lesson_id, .. } => Some(*lesson_id),
         _ => None,
     };
     if let Some(lesson_id) = lesson_id {
@@ -1420,6 +1422,47 @@ fn op_context(
             ctx.remark = data.map(|d| from_json::<Remark>(&d)).transpose()?;
             if let Some(r) = &ctx.remark {
                 ctx.load = st.loads.get(&r.load_id).cloned();
+            }
+        }
+        OpPayload::ChangeLesson { change, .. } => {
+            if let (Some(l), Some(load)) = (ctx.lesson.clone(), ctx.load.clone()) {
+                let has_entries = ["cells", "lesson_topics", "homework"].iter().try_fold(
+                    false,
+                    |found, table| -> Result<bool, StorageError> {
+                        Ok(found
+                            || tx
+                                .prepare_cached(&format!(
+                                    "SELECT 1 FROM {table} WHERE institution_id = ?1 AND lesson_id = ?2 LIMIT 1"
+                                ))?
+                                .exists(params![inst, l.id.to_string()])?)
+                    },
+                )?;
+                let substitute = match change {
+                    LessonChange::Substitute { teacher_id } => st.author(tx, inst, *teacher_id)?,
+                    _ => None,
+                };
+                let same_day = match change {
+                    LessonChange::Postpone { to, .. } => tx
+                        .prepare_cached(
+                            "SELECT data FROM lessons WHERE institution_id = ?1 AND date = ?2",
+                        )?
+                        .query_map(params![inst, to.to_string()], |r| r.get::<_, String>(0))?
+                        .map(|d| from_json::<Lesson>(&d?))
+                        .collect::<Result<Vec<_>, _>>()?,
+                    _ => vec![],
+                };
+                ctx.lesson_facts = Some(journal_protocol::lesson_change::facts(
+                    &l,
+                    &load,
+                    change,
+                    &st.loads,
+                    &st.periods,
+                    &st.bells,
+                    &same_day,
+                    has_entries,
+                    substitute.as_ref(),
+                    st.today,
+                ));
             }
         }
         OpPayload::SetTopic { .. }
@@ -1577,6 +1620,27 @@ fn apply(
         }
         // Refused by the authority before it gets here.
         OpPayload::RemarkState { .. } => {}
+        OpPayload::ChangeLesson { change, .. } => {
+            if let Some(l) = &ctx.lesson {
+                let (after, made) = journal_protocol::lesson_change::apply(l, change);
+                for lesson in std::iter::once(&after).chain(made.as_ref()) {
+                    tx.prepare_cached(
+                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
+                    )?
+                    .execute(params![
+                        inst,
+                        lesson.id.to_string(),
+                        lesson.load_id.to_string(),
+                        lesson.date.to_string(),
+                        to_json(lesson)?
+                    ])?;
+                }
+                // Lessons are reference data: every device fetches the timetable again (a new
+                // substitute gets the lesson they now teach).
+                reference::bump_reference_version(tx, inst)?;
+            }
+        }
     }
     Ok(load_id)
 }
@@ -1688,6 +1752,13 @@ fn push_one(
                         ..
                     } => {
                         st.work_types.insert(*lesson_id, Some(*work_type));
+                    }
+                    // The batch's later ops read the lesson as it is now.
+                    OpPayload::ChangeLesson { lesson_id, change } => {
+                        st.lessons.remove(lesson_id);
+                        if let LessonChange::Postpone { new_lesson_id, .. } = change {
+                            st.lessons.remove(new_lesson_id);
+                        }
                     }
                     _ => {}
                 }

@@ -52,6 +52,7 @@ mod grants;
 mod init_institution;
 mod isolation;
 mod kill_loop;
+mod lesson_changes;
 mod merge;
 mod messages;
 mod metrics;

@@ -125,7 +125,9 @@ async fn a_family_pulls_only_its_own_childs_values(b: Backend) {
                 | OpPayload::RemarkState { .. } => {
                     panic!("remarks are the teacher's, yet the {family} pulled {c:?}")
                 }
-                OpPayload::LockPeriod { .. } | OpPayload::UnlockPeriod { .. } => {}
+                OpPayload::LockPeriod { .. }
+                | OpPayload::UnlockPeriod { .. }
+                | OpPayload::ChangeLesson { .. } => {}
             }
         }
     }

@@ -105,6 +105,7 @@ pub fn fixture() -> Fixture {
             status: LessonStatus::Scheduled,
             moved_to: None,
             substitute_teacher_id: None,
+            change_reason: None,
         })
         .collect();
     let sub_lessons: Vec<Lesson> = (0..3)
@@ -118,6 +119,7 @@ pub fn fixture() -> Fixture {
             status: LessonStatus::Scheduled,
             moved_to: None,
             substitute_teacher_id: None,
+            change_reason: None,
         })
         .collect();
     let topic = PlanTopic {

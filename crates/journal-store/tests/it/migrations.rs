@@ -37,6 +37,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0008_remark_cycle",
         "12eb4a6183e06549e6223b6f0d6a9491ecd99d5f6cc6d19be52263cc5e9e6ad2",
     ),
+    (
+        "0009_lesson_change_reason",
+        "3f628b7e41a02412f82c6e6ed1f3070e9001a42b0c68b9475e7607d31f3e5186",
+    ),
 ];
 
 #[test]
