@@ -4,8 +4,8 @@
 use crate::AppState;
 use chrono::NaiveDate;
 use journal_api::{
-    ApiError, EditReceipt, Grid, GroupSummary, LessonDetail, LessonSummary, LoadSummary,
-    MakeupCandidate, PeriodView, TopicInput,
+    ApiError, EditReceipt, Grid, GroupSummary, LessonChangeRequest, LessonDetail, LessonSummary,
+    LoadSummary, MakeupCandidate, PeriodView, TopicInput, UserChoice,
 };
 use journal_core::{LessonId, LoadId, PeriodId, StudentId};
 use tauri::State;
@@ -49,6 +49,25 @@ pub fn set_homework(
     text: String,
 ) -> Result<EditReceipt, ApiError> {
     state.with(|j| j.set_homework(lesson_id, &text))
+}
+
+/// «Изменение урока»: замена, перенос, урок не проведён, вернуть в расписание.
+#[tauri::command]
+pub fn change_lesson(
+    state: State<AppState>,
+    lesson_id: LessonId,
+    request: LessonChangeRequest,
+) -> Result<EditReceipt, ApiError> {
+    state.with(|j| j.change_lesson(lesson_id, request))
+}
+
+/// The teachers this copy knows who may substitute in the lesson.
+#[tauri::command]
+pub fn substitutes(
+    state: State<AppState>,
+    lesson_id: LessonId,
+) -> Result<Vec<UserChoice>, ApiError> {
+    state.with(|j| j.substitutes(lesson_id))
 }
 
 #[tauri::command]

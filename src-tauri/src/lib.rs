@@ -395,6 +395,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         journal_commands::set_cell,
         journal_commands::set_topic,
         journal_commands::set_homework,
+        journal_commands::change_lesson,
+        journal_commands::substitutes,
         journal_commands::groups,
         journal_commands::loads,
         journal_commands::periods,

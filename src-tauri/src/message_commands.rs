@@ -8,7 +8,9 @@ use tauri::State;
 
 #[tauri::command]
 pub fn messages(state: State<AppState>) -> Result<MessagesView, ApiError> {
-    state.with(|j| j.messages())
+    let view = state.with(|j| j.messages())?;
+    state.sync_memory().unread_messages = Some(view.unread);
+    Ok(view)
 }
 
 #[tauri::command]

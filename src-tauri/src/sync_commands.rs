@@ -31,6 +31,8 @@ pub struct SyncMemory {
     reconnect_refused: bool,
     /// The counts as of the last look, shown while a sync holds the journal.
     cached: Option<Counts>,
+    /// Unread messages as of the last sync or the last look at «Сообщения» (None: not known).
+    pub(crate) unread_messages: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +79,8 @@ pub struct SyncState {
     /// Seconds between background syncs.
     #[ts(type = "number")]
     pub sync_seconds: u64,
+    /// Unread messages (the menu's «Сообщения» count); null when the server was not asked yet.
+    pub unread_messages: Option<u32>,
 }
 
 /// A conflict or refusal as the conflicts screen shows it: the stored record and, in Russian,
@@ -148,6 +152,7 @@ impl AppState {
             last_attempt_at: memory.last_attempt_at,
             server_url,
             sync_seconds: self.settings().sync_seconds,
+            unread_messages: memory.unread_messages,
         }
     }
 
@@ -210,13 +215,18 @@ impl AppState {
         if !has_session {
             self.reconnect(&login, &password, url.as_deref())?;
         }
-        match self.with(|j| j.sync()) {
+        let report = match self.with(|j| j.sync()) {
             Err(e) if e.code == "session_expired" => {
                 self.reconnect(&login, &password, url.as_deref())?;
                 self.with(|j| j.sync())
             }
             other => other,
+        }?;
+        // The menu's count comes with each sync; a failed look keeps the last known one.
+        if let Ok(n) = self.with(|j| j.unread_messages()) {
+            self.sync_memory().unread_messages = Some(n);
         }
+        Ok(report)
     }
 
     /// Signs in to the server with the open session's password (without holding the journal,
@@ -319,6 +329,7 @@ fn kind_ru(p: &OpPayload) -> &'static str {
         OpPayload::ResolveRemark { .. }
         | OpPayload::AnswerRemark { .. }
         | OpPayload::RemarkState { .. } => "Замечание",
+        OpPayload::ChangeLesson { .. } => "Изменение урока",
     }
 }
 
@@ -360,9 +371,9 @@ fn place_of(j: &Journal, p: &OpPayload) -> (Option<String>, Option<String>) {
             student_id,
             ..
         } => lesson_place(*lesson_id, Some(*student_id)),
-        OpPayload::SetTopic { lesson_id, .. } | OpPayload::SetHomework { lesson_id, .. } => {
-            lesson_place(*lesson_id, None)
-        }
+        OpPayload::SetTopic { lesson_id, .. }
+        | OpPayload::SetHomework { lesson_id, .. }
+        | OpPayload::ChangeLesson { lesson_id, .. } => lesson_place(*lesson_id, None),
         OpPayload::SetFinal { load_id, .. }
         | OpPayload::LockPeriod { load_id, .. }
         | OpPayload::UnlockPeriod { load_id, .. } => (load_place(*load_id), None),
@@ -394,6 +405,10 @@ fn payload_text(p: &OpPayload) -> String {
         OpPayload::ResolveRemark { .. } => "устранено".to_string(),
         OpPayload::AnswerRemark { answer, .. } => format!("устранено: {answer}"),
         OpPayload::RemarkState { remark } => remark.state().name_ru().to_string(),
+        // The substitute is named by id here: the conflict list names the lesson beside it.
+        OpPayload::ChangeLesson { change, .. } => {
+            change.describe(|_| "другой преподаватель".into())
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 // «Сообщения» in the real app: the teacher writes to the curator (the recipients in the server's
 // words), sees «Отправлено», finds the thread in the list and opens it; the curator's answer (sent
-// over the API) shows in the thread. Screenshot: target/e2e-screenshots/messages.png.
+// over the API) is counted on the menu after the next sync and shows in the thread. Screenshots:
+// target/e2e-screenshots/messages.png, messages-unread.png.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +10,7 @@ import { screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
-const PROTOCOL = { "x-journal-protocol": "3", "content-type": "application/json" };
+const PROTOCOL = { "x-journal-protocol": "4", "content-type": "application/json" };
 
 async function api(server, token, method, pathname, body) {
   const resp = await fetch(`${server.url}/api/v1${pathname}`, {
@@ -49,6 +50,14 @@ test("the teacher writes to the curator and reads the answer in the app", async 
     const replied = await api(server, login.json.token, "POST", `/messages/${thread.id}/replies`, { body: "Заменит Петров" });
     assert.ok(replied.status < 300, `the curator answers: ${JSON.stringify(replied.json)}`);
 
+    // The next sync brings the count: the menu shows «Сообщения 1» without opening the screen.
+    await driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await driver.wait(async () => {
+      const badges = await driver.findElements(By.css("[data-testid=nav-unread]"));
+      return badges.length > 0 && (await badges[0].getText()).trim() === "1";
+    }, 60000, "the menu counts the unread answer after a sync");
+    await screenshot(driver, "messages-unread.png");
+
     await driver.findElement(By.css("[data-testid=header-nav-messages]")).click();
     const link = await driver.wait(until.elementLocated(By.css("[data-testid=thread-link]")), 30000, "the thread is listed");
     await link.click();
@@ -57,6 +66,10 @@ test("the teacher writes to the curator and reads the answer in the app", async 
     const text = await messages.getText();
     assert.ok(text.includes("Прошу заменить мой урок в четверг"), `the teacher's own message too: ${text}`);
     await screenshot(driver, "messages.png");
+    // Read: the list looked at again clears the count.
+    await driver.findElement(By.css("[data-testid=header-nav-messages]")).click();
+    await driver.wait(async () => (await driver.findElements(By.css("[data-testid=nav-unread]"))).length === 0, 30000,
+      "the count is gone once the answer is read");
   } finally {
     await app.stop();
     await server.stop();

@@ -13,7 +13,7 @@ import { By, Key, until } from "selenium-webdriver";
 import { LOGS, SCREENSHOTS, byTestId, choose, find, freePort, startBrowser, type, waitText } from "./console.mjs";
 
 const SERVER_BIN = process.env.JOURNAL_SERVER_BIN;
-const PROTOCOL = { "x-journal-protocol": "3" };
+const PROTOCOL = { "x-journal-protocol": "4" };
 const KINDS = {
   control: "Контроль ведения журнала",
   timeliness: "Своевременность и полнота заполнения журнала",
@@ -22,6 +22,7 @@ const KINDS = {
   marks_count: "Накопляемость отметок по месяцам",
   curriculum: "Выполнение программы (часы по плану и фактически)",
   forecast: "Прогноз итоговых отметок",
+  lesson_changes: "Замены, переносы, непроведённые уроки и расхождения с журналом",
 };
 
 let server;

@@ -9,6 +9,8 @@ import type {
   ConflictItem,
   EditReceipt,
   Grid,
+  LessonChangeRequest,
+  UserChoice,
   GroupSummary,
   LessonDetail,
   LessonSummary,
@@ -65,6 +67,9 @@ export const api = {
     call<EditReceipt>("set_topic", { lessonId, input }),
   setHomework: (lessonId: string, text: string) =>
     call<EditReceipt>("set_homework", { lessonId, text }),
+  changeLesson: (lessonId: string, request: LessonChangeRequest) =>
+    call<EditReceipt>("change_lesson", { lessonId, request }),
+  substitutes: (lessonId: string) => call<UserChoice[]>("substitutes", { lessonId }),
   groups: () => call<GroupSummary[]>("groups"),
   loads: () => call<LoadSummary[]>("loads"),
   periods: () => call<PeriodView[]>("periods"),

@@ -114,6 +114,10 @@ export function renderHeader(
           "data-testid": `header-nav-${n.screen}`,
         },
         n.label,
+        // Unread messages as of the last sync: the teacher sees a parent wrote without opening it.
+        n.screen === "messages" && (sync?.unread_messages ?? 0) > 0
+          ? h("span", { class: "nav-count", "data-testid": "nav-unread", title: "Непрочитанные сообщения" }, String(sync?.unread_messages))
+          : null,
       );
       a.addEventListener("click", (ev) => {
         ev.preventDefault();

@@ -17,6 +17,7 @@ import { api, AppError } from "./api";
 import { h, longDate, moment, shortDate, time } from "./format";
 import { journalCalls, WORK_TYPES, type MakeupCandidate } from "./journal_calls";
 import { reopenedBadge } from "./reopen";
+import { lessonChangeButton, lessonStateText } from "./lesson_change";
 import type { Route } from "./main";
 import { dutyBadge } from "./today";
 import type { PlanTopicView } from "./bindings/PlanTopicView";
@@ -86,7 +87,7 @@ export async function renderLesson(
     { class: "message message-hint", role: "status", "aria-live": "polite", "data-testid": "lesson-message" },
     hint,
   );
-  const say = (text: string, kind: "error" | "ok") => {
+  const say = (text: string, kind: "error" | "ok" | "hint") => {
     message.className = `message message-${kind}`;
     message.textContent = text;
   };
@@ -541,7 +542,20 @@ export async function renderLesson(
   const content = h(
     "section",
     { class: "screen lesson", "data-testid": "lesson-screen" },
-    h("div", { class: "toolbar" }, back, toJournal),
+    h(
+      "div",
+      { class: "toolbar" },
+      back,
+      toJournal,
+      lessonChangeButton(
+        detail,
+        async () => {
+          await afterEdit();
+          await renderLesson(main, session, lessonId, navigate, afterEdit);
+        },
+        say,
+      ),
+    ),
     h(
       "div",
       { class: "screen-head" },
@@ -564,7 +578,8 @@ export async function renderLesson(
             : `Замена: урок ведёт ${s.substitution.substitute_name} вместо ${s.substitution.replaced_name}`,
         )
       : null,
-    detail.read_only_reason
+    lessonStateText(s) ? h("p", { class: "message message-info", "data-testid": "lesson-state" }, lessonStateText(s)) : null,
+    detail.read_only_reason && !["lesson_cancelled", "lesson_postponed"].includes(detail.read_only_reason.code)
       ? h(
           "p",
           { class: "message message-info read-only", "data-testid": "read-only" },
@@ -572,7 +587,10 @@ export async function renderLesson(
         )
       : null,
     reopenedBadge(detail.reopened),
-    h("div", { class: "lesson-duties-line" }, h("span", { class: "muted" }, "Не заполнено: "), dutyBadges),
+    // A lesson not held or postponed has nothing to fill: its state line above says so.
+    s.state === "scheduled"
+      ? h("div", { class: "lesson-duties-line" }, h("span", { class: "muted" }, "Не заполнено: "), dutyBadges)
+      : null,
     h(
       "div",
       { class: "lesson-layout" },

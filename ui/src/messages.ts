@@ -142,6 +142,8 @@ export async function renderMessages(el: HTMLElement, refreshHeader: () => Promi
   const loadList = async (): Promise<void> => {
     try {
       const v = await messagesApi.list();
+      // The menu's count follows what this list says.
+      void refreshHeader();
       status.textContent = `Непрочитанных: ${v.unread}${v.waiting ? `. Ждут отправки: ${v.waiting}` : ""}`;
       status.className = "message";
       const newButton = h("button", { type: "button", class: "primary", "data-testid": "message-new" }, "Написать");

@@ -32,6 +32,7 @@ const REPORTS: Array<[string, string]> = [
   ["missed_topics", "Пропущенные темы (для отработки)"],
   ["control_works", "Контрольные работы и их результаты"],
   ["activity", "Активность ведения журнала по неделям"],
+  ["lesson_changes", "Замены, переносы, непроведённые уроки и расхождения с журналом"],
 ];
 
 export const printApi = {

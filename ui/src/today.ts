@@ -17,7 +17,7 @@ export function dutyBadge(duty: Duty, today: string): HTMLElement {
 }
 
 function missingCell(lesson: LessonSummary, today: string): HTMLElement {
-  if (lesson.state === "cancelled") return h("span", { class: "muted" }, "Урок отменён");
+  if (lesson.state === "cancelled") return h("span", { class: "muted" }, "Урок не проведён");
   const open = lesson.duties.filter((d) => !d.done || d.state === "done_late");
   if (open.length === 0) return h("span", { class: "badge badge-done_in_time" }, "Всё заполнено");
   return h("div", { class: "badges" }, ...open.map((d) => dutyBadge(d, today)));
@@ -34,7 +34,7 @@ function lessonRow(lesson: LessonSummary, today: string, open: () => void): HTML
     lesson.state === "postponed"
       ? `Перенесён${lesson.moved_to ? ` на ${lesson.moved_to.split("-").reverse().join(".")}` : ""}`
       : lesson.state === "cancelled"
-        ? "Отменён"
+        ? `Не проведён${lesson.change_reason ? `: ${lesson.change_reason}` : ""}`
         : null;
   const row = h(
     "tr",

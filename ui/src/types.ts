@@ -12,6 +12,8 @@ export type { GroupSummary } from "./bindings/GroupSummary";
 export type { LessonDetail } from "./bindings/LessonDetail";
 export type { LessonState } from "./bindings/LessonState";
 export type { LessonSummary } from "./bindings/LessonSummary";
+export type { LessonChangeRequest } from "./bindings/LessonChangeRequest";
+export type { UserChoice } from "./bindings/UserChoice";
 export type { LoadSummary } from "./bindings/LoadSummary";
 export type { PeriodView } from "./bindings/PeriodView";
 export type { RosterRow } from "./bindings/RosterRow";

@@ -35,6 +35,8 @@ interface DiaryLesson {
   substitution: boolean;
   room: string | null;
   status: "scheduled" | "postponed" | "cancelled";
+  /** Why the lesson was not held (an older server sends none). */
+  change_reason?: string | null;
   moved_to: IsoDate | null;
   topics: string[];
   homework: string | null;
@@ -401,7 +403,7 @@ function daySection(d: DiaryDay, week: DiaryWeek): HTMLElement {
 function lessonItem(l: DiaryLesson): HTMLElement {
   const state =
     l.status === "cancelled"
-      ? h("span", { class: "badge badge-bad" }, "отменён")
+      ? h("span", { class: "badge badge-bad" }, l.change_reason ? `не проведён: ${l.change_reason}` : "не проведён")
       : l.status === "postponed"
         ? h("span", { class: "badge badge-warn" }, l.moved_to ? `перенесён на ${ruDate(l.moved_to)}` : "перенесён")
         : null;

@@ -192,6 +192,10 @@ pub struct LessonSummary {
     pub state: LessonState,
     pub moved_to: Option<NaiveDate>,
     pub substitution: Option<Substitution>,
+    /// Why the lesson was not held (state `cancelled`).
+    pub change_reason: Option<String>,
+    /// The signed-in user may record a change of this lesson (the «Изменение урока» dialog).
+    pub may_change: bool,
     /// Topic titles recorded so far (one per hour).
     pub topics: Vec<String>,
     pub homework: Option<String>,
@@ -494,7 +498,9 @@ pub enum LessonChangeRequest {
         bell_number: u8,
     },
     /// «Урок не проведён», with the reason.
-    NotHeld { reason: String },
+    NotHeld {
+        reason: String,
+    },
     /// Back in the timetable.
     Restore,
 }

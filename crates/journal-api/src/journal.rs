@@ -610,12 +610,12 @@ impl Journal {
         let detail = self.lesson_detail_row(lesson_id)?;
         let lesson = &detail.summary.lesson;
         let load = self.load_row(lesson.load_id)?;
-        // A curator may not edit cells but may turn «н» into «б»/«п» in their group: that is only
-        // known once the value is parsed, so the refusal for cells is kept until then.
-        let may_edit = self.check_permission(&load.load, Some(lesson), Action::EditCells);
-        if may_edit.is_err() {
-            self.check_permission(&load.load, Some(lesson), Action::SetAbsenceReason)
-                .map_err(|_| may_edit.clone().unwrap_err())?;
+        // Anyone who may neither edit cells nor give absences their reason is refused before the
+        // value is read; which of the two the change needs is known once it is parsed.
+        let may_edit = self.permission(&load.load, Some(lesson), Action::EditCells);
+        if let Err(e) = &may_edit {
+            self.permission(&load.load, Some(lesson), Action::SetAbsenceReason)
+                .map_err(|_| e.clone())?;
         }
         check_held(lesson)?;
         journal_core::check_unlocked(detail.locked)?;
@@ -636,11 +636,10 @@ impl Journal {
         } else {
             EntryKind::Mark
         });
-        if let Err(e) = may_edit {
-            if kind != EntryKind::AbsenceReason {
-                return Err(e);
-            }
-        }
+        // The same decision as the server's (journal-core's one function).
+        journal_core::authorise_cell_change(&old, &value, |action| {
+            self.permission(&load.load, Some(lesson), action)
+        })?;
         self.check_time(&detail, kind, now)?;
         self.record(
             now,
@@ -766,7 +765,10 @@ impl Journal {
             .ok_or_else(|| {
                 ApiError::new(
                     "user_not_found",
-                    format!("Пользователя «{}» нет в данных этого компьютера", login.trim()),
+                    format!(
+                        "Пользователя «{}» нет в данных этого компьютера",
+                        login.trim()
+                    ),
                 )
             })
     }
@@ -1064,6 +1066,16 @@ impl Journal {
         lesson: Option<&Lesson>,
         action: Action,
     ) -> Result<(), ApiError> {
+        Ok(self.permission(load, lesson, action)?)
+    }
+
+    /// [`Self::check_permission`] as journal-core's error.
+    fn permission(
+        &self,
+        load: &Load,
+        lesson: Option<&Lesson>,
+        action: Action,
+    ) -> Result<(), RuleError> {
         let mut first_refusal: Option<RuleError> = None;
         for grant in &self.me.grants {
             let scope = self.scope_for(grant.role, grant.group_id, load, lesson);
@@ -1075,8 +1087,7 @@ impl Journal {
             }
         }
         Err(first_refusal
-            .unwrap_or_else(|| RuleError::Forbidden("у пользователя нет ни одной роли".into()))
-            .into())
+            .unwrap_or_else(|| RuleError::Forbidden("у пользователя нет ни одной роли".into())))
     }
 
     fn check_read(&self, load: &Load) -> Result<(), ApiError> {
@@ -1268,6 +1279,16 @@ impl Journal {
             },
             moved_to: lesson.moved_to,
             substitution,
+            change_reason: lesson.change_reason.clone(),
+            may_change: self
+                .store
+                .load(lesson.load_id)
+                .ok()
+                .flatten()
+                .is_some_and(|l| {
+                    self.check_permission(&l.load, None, Action::RecordSubstitution)
+                        .is_ok()
+                }),
             topics: s.topics.iter().map(|t| t.title.clone()).collect(),
             homework: s.homework.as_ref().map(|h| h.text.clone()),
             student_count: detail.roster.len() as u32,

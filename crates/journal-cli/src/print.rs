@@ -61,7 +61,8 @@ pub enum PrintCommand {
         out: Out,
     },
     /// Отчёт по своим нагрузкам из локальной копии (без сети): progress, attendance, timeliness,
-    /// control, marks_count, curriculum, forecast, missed_topics, control_works, activity, journal_data.
+    /// control, marks_count, curriculum, forecast, missed_topics, control_works, activity,
+    /// lesson_changes, journal_data.
     Report {
         #[arg(long, value_name = "KIND")]
         kind: String,

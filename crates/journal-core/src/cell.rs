@@ -260,6 +260,24 @@ impl CellValue {
     }
 }
 
+/// Who may change a cell from `old` to `new`: whoever may `EditCells`, or — when the change only
+/// gives an absence its reason («н» → «б»/«п», from a note) — whoever may `SetAbsenceReason` (the
+/// curator in their group, 004). `allowed` asks the user's roles for an action; the app and the
+/// server both decide a cell's permission with this one function.
+pub fn authorise_cell_change(
+    old: &CellValue,
+    new: &CellValue,
+    allowed: impl Fn(crate::Action) -> Result<(), RuleError>,
+) -> Result<(), RuleError> {
+    match allowed(crate::Action::EditCells) {
+        Ok(()) => Ok(()),
+        Err(e) if classify_change(old, new) == Some(crate::timing::EntryKind::AbsenceReason) => {
+            allowed(crate::Action::SetAbsenceReason).map_err(|_| e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// What kind of entry turning `old` into `new` is, for the timing rules ([`crate::timing::check_entry`]);
 /// `None` when nothing changes.
 ///

@@ -32,7 +32,9 @@ pub mod timing;
 pub mod topic;
 
 pub use archive::ArchiveDocument;
-pub use cell::{classify_change, parse_cell, Absence, CellEntry, CellValue, MarkValue};
+pub use cell::{
+    authorise_cell_change, classify_change, parse_cell, Absence, CellEntry, CellValue, MarkValue,
+};
 pub use deadlines::{obligations_for, remark_status, DeadlineStatus, Obligation, REMARK_DAYS};
 pub use error::RuleError;
 pub use finals::{parse_final, suggest_final, suggest_final_with, FinalValue, GradingScale};

@@ -63,6 +63,9 @@ pub struct DiaryLesson {
     pub status: LessonStatus,
     /// Where a postponed lesson went.
     pub moved_to: Option<NaiveDate>,
+    /// Why a lesson was not held (status `cancelled`).
+    #[serde(default)]
+    pub change_reason: Option<String>,
     /// The lesson's topics (one per hour), where the policy shows topics.
     pub topics: Vec<String>,
     /// Homework, where the policy shows it.
@@ -375,6 +378,7 @@ impl Snapshot {
                             room: l.room.clone(),
                             status: l.status,
                             moved_to: l.moved_to,
+                            change_reason: l.change_reason.clone(),
                             topics: hour_topics.iter().map(|t| t.title.clone()).collect(),
                             individual_homework: homework
                                 .as_deref()

@@ -5,11 +5,11 @@
 //! it applies, so the two cannot judge a change differently.
 
 use crate::snapshot::{Bell, Lesson, LessonStatus, Load, Period, User};
-use journal_core::{LoadId, Role};
-use std::collections::HashMap;
 use chrono::NaiveDate;
 use journal_core::{LessonId, UserId};
+use journal_core::{LoadId, Role};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The longest reason of a lesson not held, in characters.
 pub const REASON_MAX_CHARS: usize = 200;
@@ -254,7 +254,10 @@ impl LessonChange {
             LessonChange::NoSubstitute => "замена снята".to_string(),
             LessonChange::Postpone {
                 to, bell_number, ..
-            } => format!("перенесён на {}, {bell_number}-й урок", to.format("%d.%m.%Y")),
+            } => format!(
+                "перенесён на {}, {bell_number}-й урок",
+                to.format("%d.%m.%Y")
+            ),
             LessonChange::NotHeld { reason } => format!("не проведён: {}", reason.trim()),
             LessonChange::Restore => "возвращён в расписание".to_string(),
         }
@@ -377,14 +380,22 @@ mod tests {
         };
         assert_eq!(check(&lesson(), &change, &facts()), Ok(()));
         let (old, new) = apply(&lesson(), &change);
-        assert_eq!(old.status, LessonStatus::Postponed, "the old one says «перенесён»");
+        assert_eq!(
+            old.status,
+            LessonStatus::Postponed,
+            "the old one says «перенесён»"
+        );
         assert_eq!(old.moved_to, Some(d(12, 9)));
         let new = new.expect("a new lesson");
         assert_eq!((new.date, new.bell_number, new.hours), (d(12, 9), 3, 2));
         assert_eq!(new.load_id, old.load_id, "same load");
         assert_eq!(describe(&old).as_deref(), Some("Перенесён на 09.12.2026"));
         assert_eq!(
-            check(&old, &LessonChange::NotHeld { reason: "x".into() }, &facts()),
+            check(
+                &old,
+                &LessonChange::NotHeld { reason: "x".into() },
+                &facts()
+            ),
             Err(LessonChangeError::AlreadyPostponed),
             "a postponed lesson is changed through its new lesson"
         );
@@ -398,24 +409,41 @@ mod tests {
             new_lesson_id: LessonId(Uuid::from_u128(3)),
         };
         let e = |c: &LessonChange, f: &LessonFacts| check(&lesson(), c, f).err();
-        assert_eq!(e(&to(d(8, 30), 1), &facts()), Some(LessonChangeError::PostponeDateInvalid));
-        assert_eq!(e(&to(d(12, 7), 2), &facts()), Some(LessonChangeError::PostponeDateInvalid));
-        assert_eq!(e(&to(d(12, 8), 7), &facts()), Some(LessonChangeError::BellInvalid));
+        assert_eq!(
+            e(&to(d(8, 30), 1), &facts()),
+            Some(LessonChangeError::PostponeDateInvalid)
+        );
+        assert_eq!(
+            e(&to(d(12, 7), 2), &facts()),
+            Some(LessonChangeError::PostponeDateInvalid)
+        );
+        assert_eq!(
+            e(&to(d(12, 8), 7), &facts()),
+            Some(LessonChangeError::BellInvalid)
+        );
         let taken = LessonFacts {
             slot_taken: true,
             ..facts()
         };
-        assert_eq!(e(&to(d(12, 8), 1), &taken), Some(LessonChangeError::SlotTaken));
+        assert_eq!(
+            e(&to(d(12, 8), 1), &taken),
+            Some(LessonChangeError::SlotTaken)
+        );
         let held = LessonFacts {
             has_entries: true,
             ..facts()
         };
-        assert_eq!(e(&to(d(12, 8), 1), &held), Some(LessonChangeError::HasEntries));
+        assert_eq!(
+            e(&to(d(12, 8), 1), &held),
+            Some(LessonChangeError::HasEntries)
+        );
     }
 
     #[test]
     fn not_held_needs_a_reason_and_no_entries_and_comes_back() {
-        let blank = LessonChange::NotHeld { reason: "  ".into() };
+        let blank = LessonChange::NotHeld {
+            reason: "  ".into(),
+        };
         assert_eq!(
             check(&lesson(), &blank, &facts()),
             Err(LessonChangeError::ReasonInvalid)
@@ -433,7 +461,10 @@ mod tests {
         );
         let (cancelled, none) = apply(&lesson(), &quarantine);
         assert!(none.is_none());
-        assert_eq!(describe(&cancelled).as_deref(), Some("Не проведён: карантин"));
+        assert_eq!(
+            describe(&cancelled).as_deref(),
+            Some("Не проведён: карантин")
+        );
         assert_eq!(
             check(&cancelled, &LessonChange::NoSubstitute, &facts()),
             Err(LessonChangeError::NotScheduled)
@@ -477,6 +508,10 @@ mod tests {
             has_entries: true,
             ..facts()
         };
-        assert_eq!(check(&lesson(), &other, &held), Ok(()), "a substitution may be recorded after the lesson");
+        assert_eq!(
+            check(&lesson(), &other, &held),
+            Ok(()),
+            "a substitution may be recorded after the lesson"
+        );
     }
 }

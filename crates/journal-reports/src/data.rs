@@ -83,6 +83,17 @@ impl<'a> Data<'a> {
             })
     }
 
+    /// Every lesson of the load in the filter's dates, whatever its state (substituted, postponed,
+    /// not held).
+    pub fn in_dates(&self, load: LoadId) -> impl Iterator<Item = &'a Lesson> + '_ {
+        self.lessons_by_load
+            .get(&load)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|l| l.date >= self.r.from && l.date <= self.r.to)
+    }
+
     /// Lessons of the load held in the filter's dates: scheduled, up to today.
     pub fn held(&self, load: LoadId) -> impl Iterator<Item = &'a Lesson> + '_ {
         let today = self.today;

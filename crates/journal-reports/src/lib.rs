@@ -20,6 +20,7 @@ mod curriculum;
 mod data;
 mod forecast;
 pub mod journal_data;
+pub mod lesson_changes;
 mod marks_count;
 pub mod missed_topics;
 mod progress;
@@ -56,10 +57,11 @@ pub enum ReportKind {
     MissedTopics,
     ControlWorks,
     Activity,
+    LessonChanges,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 11] = [
+    pub const ALL: [ReportKind; 12] = [
         ReportKind::Control,
         ReportKind::Timeliness,
         ReportKind::Progress,
@@ -71,6 +73,7 @@ impl ReportKind {
         ReportKind::MissedTopics,
         ReportKind::ControlWorks,
         ReportKind::Activity,
+        ReportKind::LessonChanges,
     ];
 
     /// The name in URLs and on the command line.
@@ -87,6 +90,7 @@ impl ReportKind {
             ReportKind::MissedTopics => "missed_topics",
             ReportKind::ControlWorks => "control_works",
             ReportKind::Activity => "activity",
+            ReportKind::LessonChanges => "lesson_changes",
         }
     }
 
@@ -111,6 +115,9 @@ impl ReportKind {
             ReportKind::MissedTopics => "Пропущенные темы (для отработки)",
             ReportKind::ControlWorks => "Контрольные работы и их результаты",
             ReportKind::Activity => "Активность ведения журнала по неделям",
+            ReportKind::LessonChanges => {
+                "Замены, переносы, непроведённые уроки и расхождения с журналом"
+            }
         }
     }
 
@@ -159,6 +166,10 @@ impl ReportKind {
             ReportKind::Activity => {
                 "001 Приложение «Заместитель директора» п. 13: полнота и своевременность \
                  заполнения — записи по неделям, в день занятия и позже"
+            }
+            ReportKind::LessonChanges => {
+                "001 Приложение «Заместитель директора» п. 4: «Отмечает факты замены»; 004 п. 4.2.1: \
+                 замещающий преподаватель заполняет журнал; расписание и журнал сверяются"
             }
         }
     }
@@ -411,6 +422,7 @@ pub fn build(
         ReportKind::MissedTopics => missed_topics::missed_topics(snap, &r, now),
         ReportKind::ControlWorks => control_works::control_works(snap, &r, now),
         ReportKind::Activity => activity::activity(snap, &r, now),
+        ReportKind::LessonChanges => lesson_changes::lesson_changes(snap, &r, now),
     };
     Ok(Report {
         kind,

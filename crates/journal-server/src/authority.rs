@@ -328,12 +328,15 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             let (Some(lesson), Some(load)) = (ctx.lesson.as_ref(), ctx.load.as_ref()) else {
                 return Decision::reject("unknown_lesson", "Урок не найден на сервере");
             };
-            try_rule!(authorise(
-                author,
-                Action::EditCells,
-                load,
-                Some(lesson),
-                policy
+            let stored = ctx
+                .cell
+                .as_ref()
+                .map(|c| c.value.clone())
+                .unwrap_or_default();
+            try_rule!(journal_core::authorise_cell_change(
+                &stored,
+                value,
+                |action| { authorise(author, action, load, Some(lesson), policy) }
             ));
             if !member_on(&ctx.memberships, load, lesson.date) {
                 return RuleError::StudentNotInGroup.into();

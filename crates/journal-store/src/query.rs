@@ -131,7 +131,8 @@ fn name_key(s: &str) -> String {
     s.to_lowercase().replace('ё', "е")
 }
 
-pub(crate) const LESSON_COLS: &str = "l.id, l.load_id, l.date, l.bell_number, l.hours, l.room, l.status, \
+pub(crate) const LESSON_COLS: &str =
+    "l.id, l.load_id, l.date, l.bell_number, l.hours, l.room, l.status, \
                            l.moved_to, l.substitute_teacher_id, l.change_reason";
 /// How many columns [`LESSON_COLS`] names: the next column of a query is at this index.
 const LESSON_COL_COUNT: usize = 10;

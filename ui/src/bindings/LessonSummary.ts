@@ -20,6 +20,14 @@ starts_at: string, ends_at: string,
  */
 hours: number, group_name: string, subgroup_name: string | null, subject_name: string, room: string | null, state: LessonState, moved_to: string | null, substitution: Substitution | null, 
 /**
+ * Why the lesson was not held (state `cancelled`).
+ */
+change_reason: string | null, 
+/**
+ * The signed-in user may record a change of this lesson (the «Изменение урока» dialog).
+ */
+may_change: boolean, 
+/**
  * Topic titles recorded so far (one per hour).
  */
 topics: Array<string>, homework: string | null, 

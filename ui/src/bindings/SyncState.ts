@@ -37,4 +37,8 @@ last_error: ApiError | null, last_attempt_at: string | null, server_url: string 
 /**
  * Seconds between background syncs.
  */
-sync_seconds: number, };
+sync_seconds: number, 
+/**
+ * Unread messages (the menu's «Сообщения» count); null when the server was not asked yet.
+ */
+unread_messages: number | null, };

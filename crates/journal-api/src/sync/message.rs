@@ -161,6 +161,18 @@ impl Journal {
         })
     }
 
+    /// How many messages to this user are unread (online): the menu's count.
+    pub fn unread_messages(&mut self) -> Result<u32, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Unread {
+            unread: u32,
+        }
+        let (server, token) = self.session()?;
+        let http = client(self.link.ca_file.as_deref())?;
+        let r: Result<Unread, ApiError> = get(&http, &server, &token, "/messages/unread", &[]);
+        Ok(self.contact(r)?.unread)
+    }
+
     /// One thread with its messages (online; the server marks it read for this user).
     pub fn message_thread(&mut self, thread: uuid::Uuid) -> Result<ThreadDetail, ApiError> {
         let (server, token) = self.session()?;

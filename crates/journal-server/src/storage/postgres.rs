@@ -1206,7 +1206,10 @@ async fn op_context(
                                 "SELECT data FROM users WHERE institution_id = $1 AND id = $2",
                             )
                             .await?;
-                        match tx.query_opt(&stmt, &[&b.inst, &teacher_id.to_string()]).await? {
+                        match tx
+                            .query_opt(&stmt, &[&b.inst, &teacher_id.to_string()])
+                            .await?
+                        {
                             Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?),
                             None => None,
                         }

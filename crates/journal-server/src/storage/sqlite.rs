@@ -14,8 +14,8 @@ use journal_core::{
 };
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
-    Load, Membership,
-    Op, OpOutcome, OpPayload, OpVerifyError, Period, PeriodLock, Remark, Snapshot, Subject, User,
+    Load, Membership, Op, OpOutcome, OpPayload, OpVerifyError, Period, PeriodLock, Remark,
+    Snapshot, Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};

@@ -329,6 +329,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "missed_topics",
                     "control_works",
                     "activity",
+                    "lesson_changes",
                 ]
                 .iter()
                 .flat_map(|k| {

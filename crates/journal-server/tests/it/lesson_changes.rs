@@ -92,7 +92,11 @@ async fn a_lesson_not_held_and_one_postponed_show_in_every_snapshot(b: Backend) 
     let curator = s.device("curator").await;
     let snap = snapshot_of(&s, &curator).await;
     if let Some(seen) = lesson_in(&snap, lesson.id) {
-        assert_eq!(seen.status, LessonStatus::Cancelled, "not held, for everyone");
+        assert_eq!(
+            seen.status,
+            LessonStatus::Cancelled,
+            "not held, for everyone"
+        );
         assert_eq!(seen.change_reason.as_deref(), Some("карантин"));
     }
     let snap = snapshot_of(&s, &teacher).await;
@@ -101,10 +105,7 @@ async fn a_lesson_not_held_and_one_postponed_show_in_every_snapshot(b: Backend) 
     assert_eq!(seen.change_reason.as_deref(), Some("карантин"));
     let student = s.students_of(&lesson)[0];
     let r = s
-        .push_new(
-            &mut teacher,
-            (t, set_cell(lesson.id, student, "н")),
-        )
+        .push_new(&mut teacher, (t, set_cell(lesson.id, student, "н")))
         .await;
     assert_eq!(
         rejection_code(&r[0]),

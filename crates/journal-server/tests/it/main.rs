@@ -58,6 +58,7 @@ mod messages;
 mod metrics;
 mod names;
 mod offline_revoked;
+mod one_gate;
 mod pg;
 mod print;
 mod privacy;
