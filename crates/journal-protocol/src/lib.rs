@@ -4,6 +4,7 @@
 //! Plain serde DTOs over journal-core's domain types; no IO.
 
 pub mod diary;
+pub mod finals_list;
 pub mod lesson_change;
 pub mod messaging;
 pub mod op;
@@ -12,6 +13,7 @@ pub mod snapshot;
 pub mod sync;
 
 pub use diary::*;
+pub use finals_list::students_needing_final;
 pub use lesson_change::{LessonChange, LessonChangeError, LessonFacts};
 pub use messaging::*;
 pub use op::*;

@@ -127,6 +127,9 @@ pub struct OpContext {
     /// For a lesson change: what `lesson_change::check` needs, read by the storage
     /// ([`lesson_facts`]).
     pub lesson_facts: Option<journal_protocol::LessonFacts>,
+    /// For a lock: how many students on the load's list have no final of the period
+    /// (`journal_protocol::students_needing_final` against the finals stored).
+    pub students_without_final: Option<usize>,
 }
 
 impl OpContext {
@@ -517,10 +520,13 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             }
             try_rule!(authorise(author, Action::LockPeriod, load, None, policy));
             if ctx.locked {
-                Decision::Merge
-            } else {
-                Decision::Apply
+                return Decision::Merge;
             }
+            // 001 «Преподаватель» п. 5: a final for every student first — the app's check, here too.
+            if let Some(n) = ctx.students_without_final {
+                try_rule!(journal_core::check_can_lock(n));
+            }
+            Decision::Apply
         }
         OpPayload::UnlockPeriod { reason, .. } => {
             let Some(load) = ctx.load.as_ref() else {

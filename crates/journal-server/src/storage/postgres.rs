@@ -1176,6 +1176,55 @@ async fn op_context(
             ctx.load = b.loads.get(load_id).cloned();
             ctx.period = b.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = b.locks.contains(&(*load_id, *period_id));
+            if let (OpPayload::LockPeriod { .. }, Some(load), Some(period), false) =
+                (&op.payload, &ctx.load, &ctx.period, ctx.locked)
+            {
+                // Rare (once a period per load): the batch's finals so far are written first,
+                // then what the list needs is read directly.
+                b.writes.flush(tx, &b.inst).await?;
+                let mut lessons: Vec<Lesson> = Vec::new();
+                for r in tx
+                    .query(
+                        "SELECT data FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3 AND date <= $4",
+                        &[
+                            &b.inst,
+                            &load_id.to_string(),
+                            &period.starts_on.to_string(),
+                            &period.ends_on.to_string(),
+                        ],
+                    )
+                    .await?
+                {
+                    lessons.push(from_json(r.get::<_, &str>(0))?);
+                }
+                let mut with_final: HashSet<String> = HashSet::new();
+                for r in tx
+                    .query(
+                        "SELECT student_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
+                        &[&b.inst, &load_id.to_string(), &period_id.to_string()],
+                    )
+                    .await?
+                {
+                    with_final.insert(r.get::<_, String>(0));
+                }
+                let memberships: Vec<Membership> =
+                    batch_ref_rows(tx, &b.inst, KIND_MEMBERSHIP).await?;
+                let plans: Vec<journal_protocol::IndividualPlan> =
+                    batch_ref_rows(tx, &b.inst, KIND_INDIVIDUAL_PLAN).await?;
+                let needing = journal_protocol::students_needing_final(
+                    load,
+                    period,
+                    &memberships,
+                    &plans,
+                    &lessons,
+                );
+                ctx.students_without_final = Some(
+                    needing
+                        .iter()
+                        .filter(|s| !with_final.contains(&s.to_string()))
+                        .count(),
+                );
+            }
         }
         OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             ctx.remark = b.remark(tx, *remark_id).await?;

@@ -1413,6 +1413,42 @@ fn op_context(
             ctx.load = st.loads.get(load_id).cloned();
             ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
             ctx.locked = st.locks.contains(&(*load_id, *period_id));
+            if let (OpPayload::LockPeriod { .. }, Some(load), Some(period), false) =
+                (&op.payload, &ctx.load, &ctx.period, ctx.locked)
+            {
+                // Rare (once a period per load): read what the list needs directly.
+                let lessons: Vec<Lesson> = tx
+                    .prepare_cached(
+                        "SELECT data FROM lessons WHERE institution_id = ?1 AND load_id = ?2 AND date >= ?3 AND date <= ?4",
+                    )?
+                    .query_map(
+                        params![inst, load_id.to_string(), period.starts_on.to_string(), period.ends_on.to_string()],
+                        |r| r.get::<_, String>(0),
+                    )?
+                    .map(|d| from_json::<Lesson>(&d?))
+                    .collect::<Result<_, _>>()?;
+                let with_final: HashSet<String> = tx
+                    .prepare_cached(
+                        "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
+                    )?
+                    .query_map(params![inst, load_id.to_string(), period_id.to_string()], |r| {
+                        r.get::<_, String>(0)
+                    })?
+                    .collect::<Result<_, _>>()?;
+                let needing = journal_protocol::students_needing_final(
+                    load,
+                    period,
+                    &ref_rows::<Membership>(tx, inst, KIND_MEMBERSHIP)?,
+                    &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
+                    &lessons,
+                );
+                ctx.students_without_final = Some(
+                    needing
+                        .iter()
+                        .filter(|s| !with_final.contains(&s.to_string()))
+                        .count(),
+                );
+            }
         }
         OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             let data: Option<String> = tx

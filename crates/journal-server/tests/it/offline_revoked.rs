@@ -104,6 +104,8 @@ async fn ops_made_offline_before_a_reassignment_and_a_lock_are_refused_with_code
         .find(|p| p.starts_on <= locked.0.date && locked.0.date <= p.ends_on)
         .expect("the lesson is in a period")
         .id;
+    s.finals_for_everyone(&mut school_pc, locked.0.load_id, period, locked.2)
+        .await;
     let r = s
         .push_new(
             &mut school_pc,

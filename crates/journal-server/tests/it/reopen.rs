@@ -65,6 +65,8 @@ async fn lock_current_period(s: &TestServer) -> Locked {
         )
         .await;
     assert_eq!(outcome_name(&r[0]), "applied", "the teacher sets a final");
+    s.finals_for_everyone(&mut teacher, lesson.load_id, period, t)
+        .await;
     let lock = OpPayload::LockPeriod {
         load_id: lesson.load_id,
         period_id: period,

@@ -265,6 +265,53 @@ impl TestServer {
         self.push(device, &[op]).await
     }
 
+    /// Sets a «5» final of `period` for every student who needs one (journal-protocol's list over
+    /// the demo snapshot), as the teacher does before locking; asserts each is taken.
+    pub async fn finals_for_everyone(
+        &self,
+        device: &mut Device,
+        load_id: journal_core::LoadId,
+        period_id: journal_core::PeriodId,
+        at: NaiveDateTime,
+    ) {
+        let period = self
+            .snapshot
+            .periods
+            .iter()
+            .find(|p| p.id == period_id)
+            .expect("the period is in the snapshot")
+            .clone();
+        let students = journal_protocol::students_needing_final(
+            self.load(load_id),
+            &period,
+            &self.snapshot.memberships,
+            &self.snapshot.individual_plans,
+            &self.snapshot.lessons,
+        );
+        let five = journal_core::parse_final("5").expect("a valid final");
+        let ops: Vec<Op> = students
+            .iter()
+            .map(|&student_id| {
+                device.op(
+                    at,
+                    OpPayload::SetFinal {
+                        load_id,
+                        period_id,
+                        student_id,
+                        value: Some(five),
+                    },
+                )
+            })
+            .collect();
+        for r in self.push(device, &ops).await {
+            let name = outcome_name(&r);
+            assert!(
+                name == "applied" || name == "conflict",
+                "a final before the lock is taken (or another device's stands): {r:?}"
+            );
+        }
+    }
+
     /// Pulls everything the device may read; returns its cursor.
     pub async fn pull_all(&self, device: &Device) -> u64 {
         let mut after = 0;

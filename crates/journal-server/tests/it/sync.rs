@@ -564,6 +564,14 @@ async fn finals_conflict_and_a_period_lock_closes_the_journal(b: Backend) {
     };
     let r = s.push_new(&mut a, (t, lock.clone())).await;
     assert_eq!(
+        rejection_code(&r[0]),
+        "finals_incomplete",
+        "001 п. 5: not before every student has a final — the server refuses what the app refuses"
+    );
+    s.finals_for_everyone(&mut a, lesson.load_id, period, t)
+        .await;
+    let r = s.push_new(&mut a, (t, lock.clone())).await;
+    assert_eq!(
         outcome_name(&r[0]),
         "applied",
         "the teacher locks the period of their load"
@@ -668,18 +676,51 @@ async fn later_ops_of_a_batch_see_its_earlier_ones(b: Backend) {
         load_id: lesson.load_id,
         period_id: period,
     };
-    let ops = [
-        a.op(t, lock),
-        a.op(t, set_cell(lesson.id, students[1], "5")),
-    ];
+    // The other students' finals go in the same batch as the lock: the lock must see them.
+    let period_row = s
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.id == period)
+        .expect("the period")
+        .clone();
+    let rest: Vec<_> = journal_protocol::students_needing_final(
+        s.load(lesson.load_id),
+        &period_row,
+        &s.snapshot.memberships,
+        &s.snapshot.individual_plans,
+        &s.snapshot.lessons,
+    )
+    .into_iter()
+    .filter(|st| *st != students[0])
+    .collect();
+    let mut ops: Vec<_> = rest
+        .iter()
+        .map(|&student_id| {
+            a.op(
+                t,
+                OpPayload::SetFinal {
+                    load_id: lesson.load_id,
+                    period_id: period,
+                    student_id,
+                    value: Some(journal_core::FinalValue::Mark {
+                        value: journal_core::MarkValue::new(5).expect("a valid mark"),
+                    }),
+                },
+            )
+        })
+        .collect();
+    ops.push(a.op(t, lock));
+    ops.push(a.op(t, set_cell(lesson.id, students[1], "5")));
     let r = s.push(&a, &ops).await;
+    let n = rest.len();
     assert_eq!(
-        outcome_name(&r[0]),
+        outcome_name(&r[n]),
         "applied",
-        "the teacher locks the period"
+        "the teacher locks the period: the finals earlier in the batch count"
     );
     assert_eq!(
-        rejection_code(&r[1]),
+        rejection_code(&r[n + 1]),
         "period_locked",
         "the next op of the same batch already finds the period locked"
     );
@@ -729,12 +770,12 @@ async fn later_ops_of_a_batch_see_its_earlier_ones(b: Backend) {
         }),
         "and the final its last mark"
     );
-    let page = s.pull(&a.token, 0, 100).await;
+    let page = s.pull(&a.token, 0, 500).await;
     let seqs: Vec<u64> = page.changes.iter().map(|c| c.server_seq).collect();
     assert_eq!(
         seqs,
-        (1..=7).collect::<Vec<u64>>(),
-        "six applied ops of the first batch and the lock: gap-free changes, the duplicate adds none"
+        (1..=7 + n as u64).collect::<Vec<u64>>(),
+        "six applied ops of the first batch, the other finals and the lock: gap-free changes, the duplicate adds none"
     );
 }
 
