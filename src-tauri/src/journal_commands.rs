@@ -4,10 +4,10 @@
 use crate::AppState;
 use chrono::NaiveDate;
 use journal_api::{
-    ApiError, EditReceipt, Grid, GroupSummary, LessonChangeRequest, LessonDetail, LessonSummary,
-    LoadSummary, MakeupCandidate, PeriodView, TopicInput, UserChoice,
+    ApiError, EditReceipt, Grid, GroupChoice, GroupDay, GroupSummary, LessonChangeRequest,
+    LessonDetail, LessonSummary, LoadSummary, MakeupCandidate, PeriodView, TopicInput, UserChoice,
 };
-use journal_core::{LessonId, LoadId, PeriodId, StudentId};
+use journal_core::{Absence, GroupId, LessonId, LoadId, PeriodId, StudentId};
 use tauri::State;
 
 #[tauri::command]
@@ -59,6 +59,34 @@ pub fn change_lesson(
     request: LessonChangeRequest,
 ) -> Result<EditReceipt, ApiError> {
     state.with(|j| j.change_lesson(lesson_id, request))
+}
+
+/// «Посещаемость группы»: the groups the user may look at.
+#[tauri::command]
+pub fn attendance_groups(state: State<AppState>) -> Result<Vec<GroupChoice>, ApiError> {
+    state.with(|j| j.attendance_groups())
+}
+
+/// One day of a group: its lessons and each student's cell.
+#[tauri::command]
+pub fn group_day(
+    state: State<AppState>,
+    group_id: GroupId,
+    date: NaiveDate,
+) -> Result<GroupDay, ApiError> {
+    state.with(|j| j.group_day(group_id, date))
+}
+
+/// The reason from a note for every «н» of a student that day.
+#[tauri::command]
+pub fn excuse_day(
+    state: State<AppState>,
+    group_id: GroupId,
+    date: NaiveDate,
+    student_id: StudentId,
+    reason: Absence,
+) -> Result<Vec<EditReceipt>, ApiError> {
+    state.with(|j| j.excuse_day(group_id, date, student_id, reason))
 }
 
 /// The teachers this copy knows who may substitute in the lesson.

@@ -11,6 +11,8 @@ import type {
   Grid,
   LessonChangeRequest,
   UserChoice,
+  GroupChoice,
+  GroupDay,
   GroupSummary,
   LessonDetail,
   LessonSummary,
@@ -70,6 +72,10 @@ export const api = {
   changeLesson: (lessonId: string, request: LessonChangeRequest) =>
     call<EditReceipt>("change_lesson", { lessonId, request }),
   substitutes: (lessonId: string) => call<UserChoice[]>("substitutes", { lessonId }),
+  attendanceGroups: () => call<GroupChoice[]>("attendance_groups"),
+  groupDay: (groupId: string, date: string) => call<GroupDay>("group_day", { groupId, date }),
+  excuseDay: (groupId: string, date: string, studentId: string, reason: "ill" | "excused") =>
+    call<EditReceipt[]>("excuse_day", { groupId, date, studentId, reason }),
   groups: () => call<GroupSummary[]>("groups"),
   loads: () => call<LoadSummary[]>("loads"),
   periods: () => call<PeriodView[]>("periods"),

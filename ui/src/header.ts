@@ -17,6 +17,7 @@ export interface HeaderActions {
 export const NAV: Array<{ screen: string; label: string }> = [
   { screen: "today", label: "Сегодня" },
   { screen: "journal", label: "Журналы" },
+  { screen: "attendance", label: "Посещаемость" },
   { screen: "remarks", label: "Замечания" },
   { screen: "conflicts", label: "Конфликты и отказы" },
   { screen: "messages", label: "Сообщения" },

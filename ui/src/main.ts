@@ -13,6 +13,7 @@ import { renderLockScreen, renderSignIn, rescueNotice } from "./signin";
 import { renderConflicts } from "./sync";
 import { renderRemarks } from "./remarks";
 import { renderMessages } from "./messages";
+import { renderAttendance } from "./attendance";
 import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
 import { renderHelp } from "./help";
@@ -26,6 +27,7 @@ export type Route =
   | { screen: "finals"; loadId: string; periodId?: string }
   | { screen: "conflicts" }
   | { screen: "remarks" }
+  | { screen: "attendance" }
   | { screen: "messages" }
   | { screen: "print" }
   | { screen: "settings" }
@@ -91,6 +93,9 @@ export async function navigate(next: Route): Promise<void> {
         break;
       case "messages":
         await renderMessages(main, refreshHeader);
+        break;
+      case "attendance":
+        await renderAttendance(main, session, refreshHeader);
         break;
       case "print":
         await renderPrint(main, session);

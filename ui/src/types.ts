@@ -14,6 +14,8 @@ export type { LessonState } from "./bindings/LessonState";
 export type { LessonSummary } from "./bindings/LessonSummary";
 export type { LessonChangeRequest } from "./bindings/LessonChangeRequest";
 export type { UserChoice } from "./bindings/UserChoice";
+export type { GroupChoice } from "./bindings/GroupChoice";
+export type { GroupDay } from "./bindings/GroupDay";
 export type { LoadSummary } from "./bindings/LoadSummary";
 export type { PeriodView } from "./bindings/PeriodView";
 export type { RosterRow } from "./bindings/RosterRow";

@@ -48,6 +48,8 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     PrintedFile::export_all_to(dir)?;
     LessonChangeRequest::export_all_to(dir)?;
     UserChoice::export_all_to(dir)?;
+    GroupChoice::export_all_to(dir)?;
+    GroupDay::export_all_to(dir)?;
     Ok(())
 }
 

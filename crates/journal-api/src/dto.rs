@@ -505,6 +505,52 @@ pub enum LessonChangeRequest {
     Restore,
 }
 
+/// A group whose day a user may look at («Посещаемость группы»).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GroupChoice {
+    #[ts(type = "string")]
+    pub id: journal_core::GroupId,
+    pub name: String,
+    /// The user is its curator.
+    pub curated: bool,
+}
+
+/// One day of a group: its lessons and each student's cell in them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GroupDay {
+    #[ts(type = "string")]
+    pub group_id: journal_core::GroupId,
+    pub group_name: String,
+    pub date: NaiveDate,
+    pub lessons: Vec<GroupDayLesson>,
+    pub rows: Vec<GroupDayRow>,
+    /// The user may give absences their reason here (the group's curator; the administration
+    /// where the policy lets it).
+    pub may_set_reasons: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GroupDayLesson {
+    #[ts(type = "string")]
+    pub id: LessonId,
+    pub bell_number: u8,
+    pub subject_name: String,
+    pub subgroup_name: Option<String>,
+    /// Who teaches it (the substitute, for a substitution).
+    pub teacher_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GroupDayRow {
+    #[ts(type = "string")]
+    pub student_id: StudentId,
+    pub full_name: String,
+    /// The cell in each lesson, as typed («н», «б 4», ""); null: not on that lesson's list.
+    pub cells: Vec<Option<String>>,
+    /// «н» without a reason that day.
+    pub unexcused: u32,
+}
+
 /// A user to choose (a substitute in the «Замена» dialog).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct UserChoice {

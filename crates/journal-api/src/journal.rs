@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
 
+mod attendance;
+
 /// Login of the demo teacher whose copy `open_demo` makes.
 pub const DEMO_LOGIN: &str = "teacher";
 
@@ -607,6 +609,18 @@ impl Journal {
         input: &str,
     ) -> Result<EditReceipt, ApiError> {
         let now = self.now();
+        let payload = self.checked_cell(lesson_id, student_id, input, now)?;
+        self.record(now, payload)
+    }
+
+    /// Every check of [`Self::set_cell`], without recording: the op it would record.
+    fn checked_cell(
+        &self,
+        lesson_id: LessonId,
+        student_id: StudentId,
+        input: &str,
+        now: NaiveDateTime,
+    ) -> Result<OpPayload, ApiError> {
         let detail = self.lesson_detail_row(lesson_id)?;
         let lesson = &detail.summary.lesson;
         let load = self.load_row(lesson.load_id)?;
@@ -641,14 +655,11 @@ impl Journal {
             self.permission(&load.load, Some(lesson), action)
         })?;
         self.check_time(&detail, kind, now)?;
-        self.record(
-            now,
-            OpPayload::SetCell {
-                lesson_id,
-                student_id,
-                value,
-            },
-        )
+        Ok(OpPayload::SetCell {
+            lesson_id,
+            student_id,
+            value,
+        })
     }
 
     /// Records the topic of one hour of a lesson: a КТП topic (its title, work type and number

@@ -114,6 +114,27 @@ enum Command {
         #[arg(long)]
         restore: bool,
     },
+    /// Посещаемость группы за день (урок × обучающийся).
+    GroupDay {
+        /// Группа: название («ИС-11») или идентификатор.
+        #[arg(long, value_name = "ГРУППА")]
+        group: String,
+        #[arg(long, value_name = "ГГГГ-ММ-ДД")]
+        date: NaiveDate,
+    },
+    /// Причина пропусков за день по справке: все «н» обучающегося в этот день — «б» или «п».
+    Excuse {
+        #[arg(long, value_name = "ГРУППА")]
+        group: String,
+        #[arg(long, value_name = "ГГГГ-ММ-ДД")]
+        date: NaiveDate,
+        /// Идентификатор обучающегося или его номер в списке дня.
+        #[arg(long, value_name = "ID|N")]
+        student: String,
+        /// «б» (болезнь) или «п» (уважительная причина).
+        #[arg(long, value_name = "б|п")]
+        reason: String,
+    },
     /// Записать домашнее задание.
     Homework {
         #[arg(long, value_name = "ID")]
@@ -588,6 +609,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let receipt = journal.change_lesson(lesson, request)?;
             render::saved(&receipt, json, "Изменение урока записано")
         }
+        Command::GroupDay { group, date } => {
+            let day = journal.group_day(resolve_group(&journal, &group)?, date)?;
+            render::group_day(&day, json)
+        }
+        Command::Excuse {
+            group,
+            date,
+            student,
+            reason,
+        } => {
+            let group = resolve_group(&journal, &group)?;
+            let reason = match reason.trim() {
+                "б" | "Б" => journal_core::Absence::Ill,
+                "п" | "П" => journal_core::Absence::Excused,
+                other => {
+                    return Err(ApiError::invalid_input(format!(
+                        "Причина по справке — «б» или «п», получено «{other}»"
+                    ))
+                    .into())
+                }
+            };
+            let student = match student.trim().parse::<StudentId>() {
+                Ok(id) => id,
+                Err(_) => {
+                    let n = parse_list_number(&student)? as usize;
+                    journal
+                        .group_day(group, date)?
+                        .rows
+                        .get(n.wrapping_sub(1))
+                        .map(|r| r.student_id)
+                        .ok_or_else(|| ApiError::student_not_found(format!("№ {n} в списке дня")))?
+                }
+            };
+            let done = journal.excuse_day(group, date, student, reason)?;
+            render::excused(&done, json)
+        }
         Command::Homework { lesson, text } => {
             let receipt = journal.set_homework(lesson, &text)?;
             render::saved(&receipt, json, "Домашнее задание записано")
@@ -737,6 +794,16 @@ fn resolve_grid_student(
         .find(|r| r.number == number)
         .map(|r| r.student_id)
         .ok_or_else(|| ApiError::student_not_found(format!("№ {number} в списке группы")))
+}
+
+/// A group of the user's day screen by name («ИС-11») or id.
+fn resolve_group(journal: &Journal, given: &str) -> Result<journal_core::GroupId, ApiError> {
+    let groups = journal.attendance_groups()?;
+    groups
+        .iter()
+        .find(|g| g.name == given.trim() || g.id.to_string() == given.trim())
+        .map(|g| g.id)
+        .ok_or_else(|| ApiError::not_found("Группа", given))
 }
 
 fn parse_list_number(given: &str) -> Result<u32, ApiError> {

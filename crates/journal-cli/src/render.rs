@@ -164,7 +164,10 @@ pub fn lessons(date: NaiveDate, lessons: &[LessonSummary], json: bool) -> anyhow
         match l.state {
             LessonState::Scheduled => {}
             LessonState::Postponed => subject.push_str(" [перенесён]"),
-            LessonState::Cancelled => subject.push_str(" [отменён]"),
+            LessonState::Cancelled => subject.push_str(&match &l.change_reason {
+                Some(r) => format!(" [не проведён: {r}]"),
+                None => " [не проведён]".to_string(),
+            }),
         }
         if l.locked {
             subject.push_str(" [период закрыт]");
@@ -372,6 +375,54 @@ pub fn conflicts(conflicts: &[ConflictView], json: bool) -> anyhow::Result<()> {
         ]);
     }
     out!("{}", t.render());
+    Ok(())
+}
+
+/// «Посещаемость группы» for a day: a row per student, a column per lesson.
+pub fn group_day(d: &journal_api::GroupDay, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(d);
+    }
+    outln!(
+        "Посещаемость группы {} за {}:",
+        d.group_name,
+        date_ru(d.date)
+    );
+    if d.lessons.is_empty() {
+        outln!("уроков нет");
+        return Ok(());
+    }
+    let mut head = vec!["№".to_string(), "Обучающийся".to_string()];
+    head.extend(
+        d.lessons
+            .iter()
+            .map(|l| format!("{} {}", l.bell_number, l.subject_name)),
+    );
+    head.push("«н»".to_string());
+    let mut t = Table::new(head);
+    for (i, r) in d.rows.iter().enumerate() {
+        let mut row = vec![(i + 1).to_string(), r.full_name.clone()];
+        row.extend(
+            r.cells
+                .iter()
+                .map(|c| c.clone().unwrap_or_else(|| "—".into())),
+        );
+        row.push(r.unexcused.to_string());
+        t.row(row);
+    }
+    out!("{}", t.render());
+    Ok(())
+}
+
+/// What `excuse` recorded.
+pub fn excused(done: &[EditReceipt], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(done);
+    }
+    outln!(
+        "Причина указана для пропусков: {}; изменения ждут отправки на сервер.",
+        done.len()
+    );
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! demo teacher's copy, today's lessons, every write, and refusals that must change nothing; and
 //! sign-in and sync against a real journal server on 127.0.0.1.
 
+mod attendance;
 mod convergence;
 mod damaged;
 mod faults;
