@@ -645,16 +645,15 @@ impl Journal {
             .as_ref()
             .map(|c| c.value.clone())
             .unwrap_or_default();
-        let kind = journal_core::classify_change(&old, &value).unwrap_or(if value.is_empty() {
-            EntryKind::Attendance
-        } else {
-            EntryKind::Mark
-        });
         // The same decision as the server's (journal-core's one function).
         journal_core::authorise_cell_change(&old, &value, |action| {
             self.permission(&load.load, Some(lesson), action)
         })?;
-        self.check_time(&detail, kind, now)?;
+        // The value already there changes nothing: the server merges it whatever the time, so
+        // no entry-time rule applies (it used to be refused here as «задним числом»).
+        if let Some(kind) = journal_core::classify_change(&old, &value) {
+            self.check_time(&detail, kind, now)?;
+        }
         Ok(OpPayload::SetCell {
             lesson_id,
             student_id,

@@ -12,6 +12,7 @@ mod identical;
 mod kill_client;
 mod makeup;
 mod messages;
+mod one_gate;
 mod print;
 mod proxy;
 mod reads;

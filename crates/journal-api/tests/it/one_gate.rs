@@ -1,0 +1,264 @@
+//! One gate (issue 13 item 1), as a property: for random cell edits by random users of several
+//! roles — their own lessons, their curated group's, other teachers', lessons of days gone by,
+//! every kind of value — the app's verdict equals the server's. What the app records, the server
+//! applies at the next sync; what the app refuses, the same op sent straight to the server (signed
+//! by another device of the same user, with the same entry time and having seen the same changes)
+//! is refused there too. On the SQLite server of these tests.
+
+use crate::server::{sign_in, today, TestServer};
+use ed25519_dalek::SigningKey;
+use journal_api::Journal;
+use journal_core::{DeviceId, LessonId, OpId, Policy, StudentId, UserId};
+use journal_protocol::{Op, OpOutcome, OpPayload, PullPage, PushRequest, PushResponse};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+const USERS: [&str; 4] = ["teacher", "curator", "teacher2", "deputy"];
+const INPUTS: [&str; 10] = ["5", "4", "2", "н", "б", "п", "н 5", "5/4", "", "3"];
+
+/// The same user on a second, raw device: signs and pushes ops the app would not record.
+struct RawDevice {
+    http: reqwest::blocking::Client,
+    url: String,
+    token: String,
+    id: DeviceId,
+    key: SigningKey,
+    user_id: UserId,
+    seq: u64,
+    last_hash: String,
+}
+
+impl RawDevice {
+    fn sign_in(url: &str, login: &str) -> RawDevice {
+        let http = reqwest::blocking::Client::new();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
+        let id = DeviceId(Uuid::new_v4());
+        let resp: serde_json::Value = http
+            .post(format!("{url}/api/v1/auth/login"))
+            .header(
+                "x-journal-protocol",
+                journal_protocol::PROTOCOL_VERSION.to_string(),
+            )
+            .json(&serde_json::json!({
+                "login": login,
+                "password": journal_demo::DEMO_PASSWORD,
+                "device_id": id,
+                "device_key": hex::encode(key.verifying_key().to_bytes()),
+            }))
+            .send()
+            .and_then(|r| r.error_for_status())
+            .and_then(|r| r.json())
+            .unwrap_or_else(|e| panic!("{login} signs in on a raw device: {e}"));
+        RawDevice {
+            http,
+            url: url.to_string(),
+            token: resp["token"].as_str().expect("a token").to_string(),
+            user_id: serde_json::from_value(resp["user"]["id"].clone()).expect("a user id"),
+            id,
+            key,
+            seq: 0,
+            last_hash: String::new(),
+        }
+    }
+
+    /// Pulls everything: the cursor, which the next op names as seen.
+    fn pull_all(&self) -> u64 {
+        let mut after = 0;
+        loop {
+            let page: PullPage = self
+                .http
+                .get(format!("{}/api/v1/sync/pull", self.url))
+                .header(
+                    "x-journal-protocol",
+                    journal_protocol::PROTOCOL_VERSION.to_string(),
+                )
+                .bearer_auth(&self.token)
+                .query(&[("after", after), ("limit", 500)])
+                .send()
+                .and_then(|r| r.error_for_status())
+                .and_then(|r| r.json())
+                .expect("a pull page");
+            after = page.next_after;
+            if !page.has_more {
+                return after;
+            }
+        }
+    }
+
+    fn push(&mut self, at: chrono::NaiveDateTime, payload: OpPayload) -> OpOutcome {
+        let seen = self.pull_all();
+        self.seq += 1;
+        let op = Op::seal_seen(
+            OpId(Uuid::now_v7()),
+            self.id,
+            self.seq,
+            self.user_id,
+            at,
+            payload,
+            self.last_hash.clone(),
+            seen,
+            &self.key,
+        )
+        .expect("the op seals");
+        self.last_hash = op.hash.clone();
+        let reply: PushResponse = self
+            .http
+            .post(format!("{}/api/v1/sync/push", self.url))
+            .header(
+                "x-journal-protocol",
+                journal_protocol::PROTOCOL_VERSION.to_string(),
+            )
+            .bearer_auth(&self.token)
+            .json(&PushRequest { ops: vec![op] })
+            .send()
+            .and_then(|r| r.error_for_status())
+            .and_then(|r| r.json())
+            .expect("a push reply");
+        reply
+            .results
+            .into_iter()
+            .next()
+            .expect("one result")
+            .outcome
+    }
+}
+
+/// One random edit: who, whether in a lesson of their own (or their curated group's) — else any
+/// lesson of the week —, which lesson and student (indices into the candidates), what is typed.
+type Edit = (usize, bool, usize, usize, usize);
+
+fn run(edits: &[Edit]) -> Result<(), TestCaseError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = TestServer::start();
+    // The app's clock is the server's ("now" 15:00 UTC = 18:00 in Moscow), so both judge the
+    // same entry time.
+    let now = today().and_hms_opt(18, 0, 0).expect("a time");
+    let dirs: Vec<tempfile::TempDir> = USERS
+        .iter()
+        .map(|_| tempfile::tempdir().expect("temp dir"))
+        .collect();
+    let mut apps: Vec<Journal> = USERS
+        .iter()
+        .zip(&dirs)
+        .map(|(login, dir)| sign_in(&server, dir.path(), login, now))
+        .collect();
+    let mut raws: Vec<RawDevice> = USERS
+        .iter()
+        .map(|login| RawDevice::sign_in(&server.url, login))
+        .collect();
+    // Lessons of the last week (today's and days gone by) of every group, with their students.
+    let snap = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+    let user_id = |login: &str| {
+        snap.users
+            .iter()
+            .find(|u| u.login == login)
+            .map(|u| u.id)
+            .expect("a demo user")
+    };
+    let lessons: Vec<(LessonId, Vec<StudentId>, Vec<UserId>)> = snap
+        .lessons
+        .iter()
+        .filter(|l| l.date <= today() && l.date > today() - chrono::Duration::days(7))
+        .map(|l| {
+            let load = snap
+                .loads
+                .iter()
+                .find(|x| x.id == l.load_id)
+                .expect("a load");
+            let students = snap
+                .memberships
+                .iter()
+                .filter(|m| m.group_id == load.group_id && m.from <= l.date)
+                .filter(|m| m.to.is_none_or(|to| l.date <= to))
+                .filter(|m| load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+                .map(|m| m.student_id)
+                .collect();
+            // Whose lesson it is: the teacher (or substitute) and the group's curator.
+            let curator = snap
+                .groups
+                .iter()
+                .find(|g| g.id == load.group_id)
+                .and_then(|g| g.curator_id);
+            let mine = [
+                Some(l.substitute_teacher_id.unwrap_or(load.teacher_id)),
+                curator,
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (l.id, students, mine)
+        })
+        .collect();
+    for &(u, own, l, s, v) in edits {
+        let me = user_id(USERS[u]);
+        let candidates: Vec<&(LessonId, Vec<StudentId>, Vec<UserId>)> = if own {
+            lessons.iter().filter(|x| x.2.contains(&me)).collect()
+        } else {
+            lessons.iter().collect()
+        };
+        let Some((lesson, students, _)) = candidates.get(l % candidates.len().max(1)).copied()
+        else {
+            continue;
+        };
+        let student = students[s % students.len().max(1)];
+        let input = INPUTS[v];
+        let app = &mut apps[u];
+        let verdict = app.set_cell(*lesson, student, input);
+        match verdict {
+            Ok(_) => {
+                let report = app.sync().expect("the app syncs");
+                prop_assert_eq!(
+                    report.refused,
+                    0,
+                    "{} typed «{}» in lesson {}: the app recorded it, the server refused it ({:?})",
+                    USERS[u],
+                    input,
+                    lesson,
+                    app.conflicts()
+                        .ok()
+                        .and_then(|c| c.last().map(|x| x.message.clone()))
+                );
+            }
+            Err(refusal) => {
+                // An input no parser takes never becomes an op: nothing to send.
+                let Ok(value) = journal_core::parse_cell(input, true, &Policy::default()) else {
+                    continue;
+                };
+                let outcome = raws[u].push(
+                    now,
+                    OpPayload::SetCell {
+                        lesson_id: *lesson,
+                        student_id: student,
+                        value,
+                    },
+                );
+                prop_assert!(
+                    !matches!(outcome, OpOutcome::Applied { .. }),
+                    "{} typed «{}» in lesson {}: the app refused it ({} — {}), the server applied it",
+                    USERS[u],
+                    input,
+                    lesson,
+                    refusal.code,
+                    refusal.message
+                );
+                // The app's copy catches up with whatever the raw device's refusal left unchanged.
+                let _ = app.sync();
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    // Each case is a fresh server and four signed-in copies: few cases, many edits each.
+    #![proptest_config(ProptestConfig { cases: 3, max_shrink_iters: 8, ..ProptestConfig::default() })]
+    #[test]
+    fn the_app_and_the_server_judge_every_cell_edit_alike(
+        edits in prop::collection::vec(
+            (0..USERS.len(), any::<bool>(), 0..400usize, 0..40usize, 0..INPUTS.len()),
+            30..40,
+        )
+    ) {
+        run(&edits)?;
+    }
+}
