@@ -1068,14 +1068,22 @@ impl Snapshot {
             .cloned()
             .collect();
         user_ids.extend(remarks.iter().map(|r| r.author_id));
-        // A teacher's device names who reopened a locked period of theirs for a correction.
+        // A teacher's device names who reopened a locked period of theirs for a correction, and
+        // knows the institution's teachers: a substitution names one, offline, and the device
+        // judges it as the server does (the same `lesson_change::facts`).
         if !teaching.is_empty() {
             user_ids.extend(
                 self.users
                     .iter()
                     .filter(|u| {
                         u.grants.iter().any(|g| {
-                            matches!(g.role, Role::Director | Role::Deputy | Role::DepartmentHead)
+                            matches!(
+                                g.role,
+                                Role::Director
+                                    | Role::Deputy
+                                    | Role::DepartmentHead
+                                    | Role::Teacher
+                            )
                         })
                     })
                     .map(|u| u.id),

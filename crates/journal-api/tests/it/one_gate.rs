@@ -124,8 +124,15 @@ impl RawDevice {
 }
 
 /// One random edit: who, whether in a lesson of their own (or their curated group's) — else any
-/// lesson of the week —, which lesson and student (indices into the candidates), what is typed.
-type Edit = (usize, bool, usize, usize, usize);
+/// lesson of the week —, which lesson and student (indices into the candidates), what is typed,
+/// and whether it is instead a change of the lesson (which of [`CHANGES`]; the student index then
+/// picks the substitute among the teachers).
+type Edit = (usize, bool, usize, usize, usize, Option<usize>);
+
+/// Lesson changes in the property. A postponement is left out: a teacher's copy has only their
+/// own lessons of a group, so a slot another teacher's lesson takes is known to the server alone
+/// (the server refuses it at the sync, and the teacher sees the refusal).
+const CHANGES: [&str; 4] = ["not_held", "restore", "substitute", "no_substitute"];
 
 fn run(edits: &[Edit]) -> Result<(), TestCaseError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -189,7 +196,17 @@ fn run(edits: &[Edit]) -> Result<(), TestCaseError> {
             (l.id, students, mine)
         })
         .collect();
-    for &(u, own, l, s, v) in edits {
+    let teachers: Vec<UserId> = snap
+        .users
+        .iter()
+        .filter(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role == journal_core::Role::Teacher)
+        })
+        .map(|u| u.id)
+        .collect();
+    for &(u, own, l, s, v, change) in edits {
         let me = user_id(USERS[u]);
         let candidates: Vec<&(LessonId, Vec<StudentId>, Vec<UserId>)> = if own {
             lessons.iter().filter(|x| x.2.contains(&me)).collect()
@@ -200,6 +217,70 @@ fn run(edits: &[Edit]) -> Result<(), TestCaseError> {
         else {
             continue;
         };
+        if let Some(k) = change {
+            let teacher_id = teachers[s % teachers.len()];
+            let (request, payload_change) = match CHANGES[k] {
+                "not_held" => (
+                    journal_api::LessonChangeRequest::NotHeld {
+                        reason: "карантин".into(),
+                    },
+                    journal_protocol::LessonChange::NotHeld {
+                        reason: "карантин".into(),
+                    },
+                ),
+                "restore" => (
+                    journal_api::LessonChangeRequest::Restore,
+                    journal_protocol::LessonChange::Restore,
+                ),
+                "substitute" => (
+                    journal_api::LessonChangeRequest::Substitute { teacher_id },
+                    journal_protocol::LessonChange::Substitute { teacher_id },
+                ),
+                _ => (
+                    journal_api::LessonChangeRequest::NoSubstitute,
+                    journal_protocol::LessonChange::NoSubstitute,
+                ),
+            };
+            let app = &mut apps[u];
+            match app.change_lesson(*lesson, request) {
+                Ok(_) => {
+                    let report = app.sync().expect("the app syncs");
+                    prop_assert_eq!(
+                        report.refused,
+                        0,
+                        "{} changed lesson {} ({}): the app recorded it, the server refused it ({:?})",
+                        USERS[u],
+                        lesson,
+                        CHANGES[k],
+                        app.conflicts().ok().and_then(|c| c.last().map(|x| x.message.clone()))
+                    );
+                }
+                Err(refusal) => {
+                    let outcome = raws[u].push(
+                        now,
+                        OpPayload::ChangeLesson {
+                            lesson_id: *lesson,
+                            change: payload_change,
+                        },
+                    );
+                    prop_assert!(
+                        !matches!(outcome, OpOutcome::Applied { .. }),
+                        "{} changed lesson {} ({}): the app refused it ({} — {}), the server applied it",
+                        USERS[u],
+                        lesson,
+                        CHANGES[k],
+                        refusal.code,
+                        refusal.message
+                    );
+                    let _ = app.sync();
+                }
+            }
+            // Every copy learns of the timetable change before the next edit.
+            for other in apps.iter_mut() {
+                let _ = other.sync();
+            }
+            continue;
+        }
         let student = students[s % students.len().max(1)];
         let input = INPUTS[v];
         let app = &mut apps[u];
@@ -255,7 +336,14 @@ proptest! {
     #[test]
     fn the_app_and_the_server_judge_every_cell_edit_alike(
         edits in prop::collection::vec(
-            (0..USERS.len(), any::<bool>(), 0..400usize, 0..40usize, 0..INPUTS.len()),
+            (
+                0..USERS.len(),
+                any::<bool>(),
+                0..400usize,
+                0..40usize,
+                0..INPUTS.len(),
+                prop::option::weighted(0.25, 0..CHANGES.len()),
+            ),
             30..40,
         )
     ) {
