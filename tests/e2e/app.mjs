@@ -241,3 +241,50 @@ export async function screenshot(driver, name) {
 export function exists(file) {
   return existsSync(file);
 }
+
+/** The `journal` CLI as `login` on another PC (data dir `dir`), its clock at `now`; its stdout. */
+export function cli(dir, login, now, args) {
+  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", login, "--now", now, ...args], {
+    env: { ...process.env, JOURNAL_PASSWORD: "demo" },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 60000,
+  }).toString();
+}
+
+/** Finds `css` and does `fn` with it; the screen may be drawn anew meanwhile (a sync finishing
+ *  redraws it), so a stale element is looked up again. */
+export async function act(driver, css, fn, what) {
+  let last = null;
+  for (let i = 0; i < 20; i++) {
+    try {
+      const el = await driver.wait(until.elementLocated(By.css(css)), 30000, what);
+      return await fn(el);
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError") throw e;
+      last = e;
+      await driver.sleep(300);
+    }
+  }
+  throw last;
+}
+
+/** The text of `css`, looked up again if the screen was redrawn. */
+export const textOf = (driver, css, what) => act(driver, css, (el) => el.getText(), what);
+
+/** «Синхронизировать», then waits until nothing is left to send and the sync has ended. */
+export async function waitSynced(driver) {
+  await act(driver, "[data-testid=sync-now]", (el) => el.click(), "«Синхронизировать»");
+  await driver.wait(async () => {
+    try {
+      const t = await driver.findElement(By.css("[data-testid=sync-pending]")).getText();
+      const busy = await driver.findElement(By.css("[data-testid=sync-now]")).getAttribute("disabled");
+      return t.trim() === "Всё отправлено" && busy === null;
+    } catch {
+      return false;
+    }
+  }, 60000, "the sync completes");
+}
+
+/** Clicks the element with `data-testid` = `id`, found again if the screen was redrawn meanwhile
+ *  (the header is drawn anew when a background sync ends). */
+export const click = (driver, id) => act(driver, `[data-testid=${id}]`, (el) => el.click(), `«${id}»`);

@@ -5,23 +5,16 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, until } from "selenium-webdriver";
-import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, cli as runCli, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T16:00`;
 
-function cli(dir, args) {
-  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", "curator", "--now", NOW, ...args], {
-    env: { ...process.env, JOURNAL_PASSWORD: "demo" },
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 60000,
-  }).toString();
-}
+const cli = (dir, args) => runCli(dir, "curator", NOW, args);
 
 /** The day before TODAY, going back, on which the curator's group has an «н»; with that student. */
 function dayWithAbsence(dir) {
@@ -47,7 +40,7 @@ test("the curator gives a student's absences of a day their reason from a note",
   const { driver } = app;
   try {
     await signIn(driver, "curator", "demo");
-    await driver.findElement(By.css("[data-testid=header-nav-attendance]")).click();
+    await click(driver, "header-nav-attendance");
     await driver.wait(until.elementLocated(By.css("[data-testid=attendance-table]")), 30000, "the group's day opens");
     const group = await driver.findElement(By.css("[data-testid=attendance-group] option:checked")).getText();
     assert.match(group, /ИС-11 \(куратор\)/, `the curated group comes first: «${group}»`);
@@ -71,7 +64,7 @@ test("the curator gives a student's absences of a day their reason from a note",
     assert.ok(texts.some((t) => t.includes("б")), `the cells show «б»: ${texts.join(" | ")}`);
     await screenshot(driver, "attendance.png");
 
-    await driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await click(driver, "sync-now");
     await driver.wait(async () => {
       try {
         return (await driver.findElement(By.css("[data-testid=sync-pending]")).getText()).trim() === "Всё отправлено";

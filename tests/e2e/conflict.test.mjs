@@ -6,24 +6,16 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, cli as runCli, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
-function cli(dir, args) {
-  const env = { ...process.env, JOURNAL_PASSWORD: "demo" };
-  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", "teacher", "--now", NOW, ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 60000,
-  }).toString();
-}
+const cli = (dir, args) => runCli(dir, "teacher", NOW, args);
 
 test("a conflicting mark from another device is shown and resolved on «Конфликты и отказы»", async () => {
   const server = await startServer({ today: TODAY });
@@ -49,7 +41,7 @@ test("a conflicting mark from another device is shown and resolved on «Конф
     await (await roster.findElements(By.css("[data-testid=cell]")))[0].sendKeys("5");
     const message = await driver.findElement(By.css("[data-testid=lesson-message]"));
     await driver.wait(async () => /message-ok/.test(await message.getAttribute("class")), 10000, "the 5 is recorded");
-    await driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await click(driver, "sync-now");
     const link = await driver.wait(until.elementLocated(By.css("[data-testid=sync-conflicts]")), 30000,
       "the header shows the conflict with a link");
     assert.match(await link.getText(), /Конфликты и отказы: 1/, "one conflict");
@@ -80,10 +72,10 @@ test("a conflicting mark from another device is shown and resolved on «Конф
     await screenshot(driver, "conflicts-resolved.png");
 
     // The other screens of the shell, for their screenshots.
-    await driver.findElement(By.css("[data-testid=header-nav-remarks]")).click();
+    await click(driver, "header-nav-remarks");
     await driver.wait(until.elementLocated(By.css("[data-testid=remarks-screen]")), 10000, "«Замечания» opens");
     await screenshot(driver, "remarks.png");
-    await driver.findElement(By.css("[data-testid=header-nav-settings]")).click();
+    await click(driver, "header-nav-settings");
     const minutes = await driver.wait(until.elementLocated(By.css("[data-testid=settings-lock-minutes]")), 10000);
     await minutes.clear();
     await minutes.sendKeys("15", Key.ENTER);

@@ -6,55 +6,17 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { act, cli as runCli, screenshot, signIn, startApp, startServer, textOf, waitSynced } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 // Before the day's lessons: nothing is entered in them yet.
 const NOW = `${TODAY}T07:30`;
 
-function cli(dir, args) {
-  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", "teacher", "--now", NOW, ...args], {
-    env: { ...process.env, JOURNAL_PASSWORD: "demo" },
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 60000,
-  }).toString();
-}
-
-/** Finds `css` and does `fn` with it, looking again when the screen was drawn anew meanwhile. */
-async function act(driver, css, fn, what) {
-  let last = null;
-  for (let i = 0; i < 20; i++) {
-    try {
-      const el = await driver.wait(until.elementLocated(By.css(css)), 30000, what);
-      return await fn(el);
-    } catch (e) {
-      if (e.name !== "StaleElementReferenceError") throw e;
-      last = e;
-      await driver.sleep(300);
-    }
-  }
-  throw last;
-}
-
-const textOf = (driver, css, what) => act(driver, css, (el) => el.getText(), what);
-
-async function waitSynced(driver) {
-  await act(driver, "[data-testid=sync-now]", (el) => el.click(), "«Синхронизировать»");
-  await driver.wait(async () => {
-    try {
-      const t = await driver.findElement(By.css("[data-testid=sync-pending]")).getText();
-      const busy = await driver.findElement(By.css("[data-testid=sync-now]")).getAttribute("disabled");
-      return t.trim() === "Всё отправлено" && busy === null;
-    } catch {
-      return false;
-    }
-  }, 60000, "the sync completes");
-}
+const cli = (dir, args) => runCli(dir, "teacher", NOW, args);
 
 test("a teacher records a lesson not held with its reason and brings it back", async () => {
   const server = await startServer({ today: TODAY });

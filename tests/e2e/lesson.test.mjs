@@ -324,7 +324,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     // Free text is checked by the rules: a topic not in Russian is refused, shown in Russian, and
     // the recorded topic stays.
     const firstTitle = (await recorded[0].getText()).trim();
-    await driver.findElement(By.css("[data-testid=topic-input]")).click();
+    await harness.click(driver, "topic-input");
     await driver.actions().sendKeys("Present Simple", Key.ENTER).perform();
     const topicMessage = await driver.findElement(By.css("[data-testid=topic-message]"));
     await driver.wait(async () => (await topicMessage.getAttribute("class")).includes("message-error"), 10000,
@@ -339,7 +339,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     );
 
     // ---- 2. the journal ---------------------------------------------------------------------
-    await driver.findElement(By.css("[data-testid=to-journal]")).click();
+    await harness.click(driver, "to-journal");
     const grid = await driver.wait(until.elementLocated(By.css("[data-testid=journal-grid]")), 20000,
       "«Журнал группы» opens the load's grid");
     const dayHead = `${TODAY.slice(8, 10)}.${TODAY.slice(5, 7)}`;
@@ -368,7 +368,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     await screenshot(driver, "journal.png");
 
     // ---- 3. finals and the lock -------------------------------------------------------------
-    await driver.findElement(By.css("[data-testid=open-finals]")).click();
+    await harness.click(driver, "open-finals");
     await driver.wait(until.elementLocated(By.css("[data-testid=finals-table]")), 20000, "the finals screen opens");
     const inputs = await driver.findElements(By.css("[data-testid=final-input]"));
     assert.equal(inputs.length, n, "a final for each student");
@@ -391,7 +391,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     assert.match(missing, /выставлены всем/, "every student has a final");
     await screenshot(driver, "finals.png");
 
-    await driver.findElement(By.css("[data-testid=lock-period]")).click();
+    await harness.click(driver, "lock-period");
     const dialog = await driver.wait(until.elementLocated(By.css("[data-testid=lock-dialog]")), 10000,
       "closing the period asks first");
     const text = await dialog.getText();
@@ -401,7 +401,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     await driver.actions().sendKeys(Key.ESCAPE).perform();
     assert.match(await driver.findElement(By.css("[data-testid=lock-state]")).getText(), /открыт/,
       "a cancelled dialog leaves the period open");
-    await driver.findElement(By.css("[data-testid=lock-period]")).click();
+    await harness.click(driver, "lock-period");
     await driver.wait(until.elementLocated(By.css("[data-testid=lock-dialog]")), 10000, "asked again");
     await driver.actions().sendKeys(Key.ENTER).perform(); // the confirm button has the focus
     await driver.wait(
@@ -413,7 +413,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     assert.ok(disabled !== null, "finals of a locked period are read-only");
 
     // The locked grid refuses an entry and keeps the cell.
-    await driver.findElement(By.css("[data-testid=back]")).click();
+    await harness.click(driver, "back");
     await driver.wait(until.elementLocated(By.css("[data-testid=read-only]")), 20000, "the grid says it is locked");
     const target = await driver.findElement(By.css(`[data-row="0"][data-col="${col}"]`));
     const before = await target.getText();
@@ -425,7 +425,7 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     await screenshot(driver, "journal-locked.png");
 
     // …and so does the lesson.
-    await driver.findElement(By.css("[data-testid=header-nav-today]")).click();
+    await harness.click(driver, "header-nav-today");
     await openTodayLesson(driver, best.id);
     const readOnly = await driver.findElement(By.css("[data-testid=read-only]")).getText();
     assert.match(readOnly, /закрыт/i, `the lesson of a locked period says why it is read-only: «${readOnly}»`);
@@ -442,7 +442,7 @@ test("a year's journal: cold start and memory with the grid open", async () => {
   const run = await launch(YEAR_END_NOW, "teacher", "year_copy");
   const { driver } = run.app;
   try {
-    await driver.findElement(By.css("[data-testid=header-nav-journal]")).click();
+    await harness.click(driver, "header-nav-journal");
     const load = await driver.wait(until.elementLocated(By.css("[data-testid=load-row]")), 20000,
       "«Журналы» lists the teacher's loads");
     await screenshot(driver, "journals.png");
@@ -465,7 +465,7 @@ test("the curator reads every subject of their group, and cannot edit", { skip: 
   const run = await launch(NOW, "curator", "curator");
   const { driver } = run.app;
   try {
-    await driver.findElement(By.css("[data-testid=header-nav-journal]")).click();
+    await harness.click(driver, "header-nav-journal");
     await driver.wait(until.elementLocated(By.css("[data-testid=load-row]")), 20000, "«Журналы» lists loads");
     const rows = await driver.findElements(By.css("[data-testid=load-row]"));
     assert.ok(rows.length >= 3, `the curator sees the subjects of the group (${rows.length})`);

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { By, until } from "selenium-webdriver";
-import { screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
@@ -27,7 +27,7 @@ test("the teacher writes to the curator and reads the answer in the app", async 
   const { driver } = app;
   try {
     await signIn(driver, "teacher", "demo");
-    await driver.findElement(By.css("[data-testid=header-nav-messages]")).click();
+    await click(driver, "header-nav-messages");
     await driver.wait(until.elementLocated(By.css("[data-testid=messages-screen]")), 30000, "«Сообщения» opens");
     await (await driver.wait(until.elementLocated(By.css("[data-testid=message-new]")), 30000, "«Написать»")).click();
     const to = await driver.wait(until.elementLocated(By.css("[data-testid=message-to]")), 30000, "the recipients");
@@ -38,7 +38,7 @@ test("the teacher writes to the curator and reads the answer in the app", async 
     await curator.click();
     await driver.findElement(By.css("[data-testid=message-subject]")).sendKeys("Замена в четверг");
     await driver.findElement(By.css("[data-testid=message-body]")).sendKeys("Прошу заменить мой урок в четверг");
-    await driver.findElement(By.css("[data-testid=message-send]")).click();
+    await click(driver, "message-send");
     await driver.wait(async () => (await driver.findElement(By.css("[data-testid=message-result]")).getText()).includes("Отправлено"), 30000, "sent");
 
     // The curator answers over the API; the teacher opens the thread and reads it.
@@ -51,14 +51,14 @@ test("the teacher writes to the curator and reads the answer in the app", async 
     assert.ok(replied.status < 300, `the curator answers: ${JSON.stringify(replied.json)}`);
 
     // The next sync brings the count: the menu shows «Сообщения 1» without opening the screen.
-    await driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await click(driver, "sync-now");
     await driver.wait(async () => {
       const badges = await driver.findElements(By.css("[data-testid=nav-unread]"));
       return badges.length > 0 && (await badges[0].getText()).trim() === "1";
     }, 60000, "the menu counts the unread answer after a sync");
     await screenshot(driver, "messages-unread.png");
 
-    await driver.findElement(By.css("[data-testid=header-nav-messages]")).click();
+    await click(driver, "header-nav-messages");
     const link = await driver.wait(until.elementLocated(By.css("[data-testid=thread-link]")), 30000, "the thread is listed");
     await link.click();
     const messages = await driver.wait(until.elementLocated(By.css("[data-testid=thread-messages]")), 30000, "the thread opens");
@@ -67,7 +67,7 @@ test("the teacher writes to the curator and reads the answer in the app", async 
     assert.ok(text.includes("Прошу заменить мой урок в четверг"), `the teacher's own message too: ${text}`);
     await screenshot(driver, "messages.png");
     // Read: the list looked at again clears the count.
-    await driver.findElement(By.css("[data-testid=header-nav-messages]")).click();
+    await click(driver, "header-nav-messages");
     await driver.wait(async () => (await driver.findElements(By.css("[data-testid=nav-unread]"))).length === 0, 30000,
       "the count is gone once the answer is read");
   } finally {

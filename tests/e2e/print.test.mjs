@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, until } from "selenium-webdriver";
-import { screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
@@ -30,7 +30,7 @@ test("print a document from the local copy and verify the printout", async () =>
   const { driver } = app;
   try {
     await signIn(driver, "teacher", "demo");
-    await driver.findElement(By.css("[data-testid=header-nav-print]")).click();
+    await click(driver, "header-nav-print");
     const screen = await driver.wait(until.elementLocated(By.css("[data-testid=print-screen]")), 30000,
       "«Печать» opens");
     await screen.findElement(By.css("[data-testid=print-kind] option[value=finals_sheet]")).click();

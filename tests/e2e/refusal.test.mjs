@@ -5,24 +5,16 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, cli as runCli, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
-function cli(dir, args) {
-  const env = { ...process.env, JOURNAL_PASSWORD: "demo" };
-  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", "teacher", "--now", NOW, ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 60000,
-  }).toString();
-}
+const cli = (dir, args) => runCli(dir, "teacher", NOW, args);
 
 test("a mark for a period closed meanwhile on another PC is refused and shown", async () => {
   const server = await startServer({ today: TODAY });
@@ -54,7 +46,7 @@ test("a mark for a period closed meanwhile on another PC is refused and shown", 
     cli(other, ["--server", server.url, "sync"]);
 
     // The app syncs: the mark is refused, and shown.
-    await driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await click(driver, "sync-now");
     const link = await driver.wait(until.elementLocated(By.css("[data-testid=sync-conflicts]")), 30000,
       "the header counts the refusal");
     await link.click();

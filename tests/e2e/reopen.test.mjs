@@ -5,43 +5,17 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { act, cli as runCli, screenshot, signIn, startApp, startServer, textOf, waitSynced } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
-function cli(dir, args) {
-  const env = { ...process.env, JOURNAL_PASSWORD: "demo" };
-  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", "teacher", "--now", NOW, ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 60000,
-  }).toString();
-}
+const cli = (dir, args) => runCli(dir, "teacher", NOW, args);
 
-/** Finds `css` and does `fn` with it; the screen may be drawn anew meanwhile (a sync finishing
- *  redraws it), so a stale element is looked up again. */
-async function act(driver, css, fn, what) {
-  let last = null;
-  for (let i = 0; i < 20; i++) {
-    try {
-      const el = await driver.wait(until.elementLocated(By.css(css)), 30000, what);
-      return await fn(el);
-    } catch (e) {
-      if (e.name !== "StaleElementReferenceError") throw e;
-      last = e;
-      await driver.sleep(300);
-    }
-  }
-  throw last;
-}
-
-const textOf = (driver, css, what) => act(driver, css, (el) => el.getText(), what);
 
 /** Opens the load's journal from «Журналы» with the keyboard. */
 async function openJournal(driver, loadId) {
@@ -51,18 +25,6 @@ async function openJournal(driver, loadId) {
   await driver.wait(until.elementLocated(By.css("[data-testid=journal-grid]")), 30000, "the journal opens");
 }
 
-async function waitSynced(driver) {
-  await act(driver, "[data-testid=sync-now]", (el) => el.click(), "«Синхронизировать»");
-  await driver.wait(async () => {
-    try {
-      const t = await driver.findElement(By.css("[data-testid=sync-pending]")).getText();
-      const busy = await driver.findElement(By.css("[data-testid=sync-now]")).getAttribute("disabled");
-      return t.trim() === "Всё отправлено" && busy === null;
-    } catch {
-      return false;
-    }
-  }, 60000, "the sync completes");
-}
 
 test("a deputy reopens a closed period with a reason and the teacher sees it", async () => {
   const server = await startServer({ today: TODAY, policy: { deputy_may_edit: true, late_entry: "allowed_cases" } });

@@ -6,24 +6,16 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, openSync, readdirSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, until } from "selenium-webdriver";
-import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { cli as runCli, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
-function cli(dir, args) {
-  const env = { ...process.env, JOURNAL_PASSWORD: "demo" };
-  return execFileSync(cliBinary(), ["--data-dir", dir, "--user", "teacher", "--now", NOW, ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 60000,
-  }).toString();
-}
+const cli = (dir, args) => runCli(dir, "teacher", NOW, args);
 
 test("a damaged copy is set aside at sign-in and its unsent mark rescued", async () => {
   const server = await startServer({ today: TODAY });

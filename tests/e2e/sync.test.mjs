@@ -10,7 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, cliBinary, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
@@ -81,14 +81,14 @@ test("marks made online and offline reach the server after a restart and a sync"
     await signIn(app.driver, "teacher", "demo");
     assert.equal(await headerText(app.driver, "sync-mode"), "На связи", "an online sign-in shows «На связи»");
     const online = await markLesson(app.driver, 0, "5");
-    await app.driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await click(app.driver, "sync-now");
     await waitAllSent(app.driver, "the online mark is sent by «Синхронизировать»");
 
     // The server goes down; the teacher marks another lesson.
     await server.stop();
-    await app.driver.findElement(By.css("[data-testid=header-nav-today]")).click();
+    await click(app.driver, "header-nav-today");
     const offline = await markLesson(app.driver, 1, "4");
-    await app.driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await click(app.driver, "sync-now");
     await app.driver.wait(async () => (await headerText(app.driver, "sync-mode")) === "Автономная работа", 30000,
       "a sync without the server turns the header to «Автономная работа»");
     assert.match(await headerText(app.driver, "sync-pending"), /Не отправлено: 1/, "the offline mark waits");
@@ -100,7 +100,7 @@ test("marks made online and offline reach the server after a restart and a sync"
       "F1 opens «Справка» with the «Предложение» form");
     await screenshot(app.driver, "help.png");
     await text.sendKeys(SUGGESTION);
-    await app.driver.findElement(By.css("[data-testid=suggestion-send]")).click();
+    await click(app.driver, "suggestion-send");
     const said = await app.driver.findElement(By.css("[data-testid=suggestion-message]"));
     await app.driver.wait(async () => /сохранено на этом компьютере/.test(await said.getText()), 30000,
       "offline, the suggestion is kept for the next sync");
@@ -117,7 +117,7 @@ test("marks made online and offline reach the server after a restart and a sync"
 
     // The server is back: «Синхронизировать» signs in to it and sends the mark.
     await server.start();
-    await app.driver.findElement(By.css("[data-testid=sync-now]")).click();
+    await click(app.driver, "sync-now");
     await waitAllSent(app.driver, "the offline mark is sent once the server answers");
     assert.equal(await headerText(app.driver, "sync-mode"), "На связи", "the header is back to «На связи»");
     await screenshot(app.driver, "sync-online.png");

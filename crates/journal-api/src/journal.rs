@@ -1053,19 +1053,14 @@ impl Journal {
         load: &Load,
         lesson: Option<&Lesson>,
     ) -> Scope {
-        let substitute = lesson.and_then(|l| l.substitute_teacher_id);
-        let own = match lesson {
-            Some(_) => permissions::lesson_scope(self.me.id, load.teacher_id, substitute),
-            None if load.teacher_id == self.me.id => Scope::OwnLoad,
-            None => Scope::Institution,
-        };
-        if own == Scope::OwnLoad {
-            Scope::OwnLoad
-        } else if role == Role::Curator && grant_group == Some(load.group_id) {
-            Scope::OwnGroup
-        } else {
-            Scope::Institution
-        }
+        permissions::scope_for(
+            self.me.id,
+            role,
+            grant_group,
+            load.teacher_id,
+            load.group_id,
+            lesson.map(|l| l.substitute_teacher_id),
+        )
     }
 
     /// Allowed when any of the user's role grants allows `action` on its scope (journal_core
@@ -1131,11 +1126,12 @@ impl Journal {
         now: NaiveDateTime,
     ) -> Result<(), ApiError> {
         let info = self.lesson_info(detail)?;
-        journal_core::check_entry(&info, now, kind, &self.policy)?;
-        if kind == EntryKind::Correction && now.date() > info.date {
-            journal_core::check_correction_reason(None)?;
-        }
-        Ok(())
+        Ok(journal_core::timing::check_entry_without_reason(
+            &info,
+            now,
+            kind,
+            &self.policy,
+        )?)
     }
 
     // ----- helpers -----------------------------------------------------------------------------

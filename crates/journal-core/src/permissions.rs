@@ -34,7 +34,7 @@
 //!   policy shows them (001 п. 3.2.2, 004 п. 3.1.1).
 
 use crate::policy::DiaryLoginIssuer;
-use crate::{Action, Policy, Role, RuleError, Scope, UserId};
+use crate::{Action, GroupId, Policy, Role, RuleError, Scope, UserId};
 
 /// Allows or refuses `action` by `role` on something in `scope`.
 pub fn check(role: Role, action: Action, scope: Scope, policy: &Policy) -> Result<(), RuleError> {
@@ -75,6 +75,32 @@ pub fn check_any(
 pub fn lesson_scope(user: UserId, load_teacher: UserId, substitute: Option<UserId>) -> Scope {
     if substitute.map_or(user == load_teacher, |s| s == user) {
         Scope::OwnLoad
+    } else {
+        Scope::Institution
+    }
+}
+
+/// The scope of a load for the user holding a grant of `role` (a curator's grant names
+/// `grant_group`): their own load — or, for a lesson's entries (`lesson_substitute` given: the
+/// lesson's recorded substitute, if any), the lesson they teach by [`lesson_scope`] —, else the
+/// curated group's, else the institution's. The app and the server both ask this one function.
+pub fn scope_for(
+    user: UserId,
+    role: Role,
+    grant_group: Option<GroupId>,
+    load_teacher: UserId,
+    load_group: GroupId,
+    lesson_substitute: Option<Option<UserId>>,
+) -> Scope {
+    let own = match lesson_substitute {
+        Some(substitute) => lesson_scope(user, load_teacher, substitute),
+        None if load_teacher == user => Scope::OwnLoad,
+        None => Scope::Institution,
+    };
+    if own == Scope::OwnLoad {
+        Scope::OwnLoad
+    } else if role == Role::Curator && grant_group == Some(load_group) {
+        Scope::OwnGroup
     } else {
         Scope::Institution
     }

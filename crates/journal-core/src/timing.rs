@@ -114,6 +114,22 @@ pub fn check_entry(
     }
 }
 
+/// [`check_entry`] for an edit that carries no reason — every journal op so far: a correction after
+/// the lesson's day, where the policy allows one at all, needs a logged reason, so without one it
+/// is refused. The app calls it before recording and the server before applying.
+pub fn check_entry_without_reason(
+    lesson: &LessonInfo,
+    entered_at: NaiveDateTime,
+    kind: EntryKind,
+    policy: &Policy,
+) -> Result<(), RuleError> {
+    check_entry(lesson, entered_at, kind, policy)?;
+    if kind == EntryKind::Correction && entered_at.date() > lesson.date {
+        check_correction_reason(None)?;
+    }
+    Ok(())
+}
+
 /// A correction after the lesson's day needs a reason, which is logged (001 Приложение, заместитель
 /// п. 9: the deputy «контролирует процесс внесения исправлений»).
 pub fn check_correction_reason(reason: Option<&str>) -> Result<(), RuleError> {

@@ -5,7 +5,7 @@
 
 use journal_core::cell::classify_change;
 use journal_core::permissions;
-use journal_core::timing::{check_entry, EntryKind};
+use journal_core::timing::EntryKind;
 use journal_core::topic::validate_topic;
 use journal_core::{
     check_can_unlock, check_unlocked, parse_cell, Action, CellValue, DeviceId, FinalValue,
@@ -208,15 +208,15 @@ fn scope_for(
     load: &Load,
     lesson: Option<&Lesson>,
 ) -> Scope {
-    let teaches = load.teacher_id == user.id
-        || lesson.is_some_and(|l| l.substitute_teacher_id == Some(user.id));
-    if teaches {
-        Scope::OwnLoad
-    } else if role == Role::Curator && group_of_grant == Some(load.group_id) {
-        Scope::OwnGroup
-    } else {
-        Scope::Institution
-    }
+    // The app's decision too: once a substitute is recorded, the lesson is theirs to fill.
+    permissions::scope_for(
+        user.id,
+        role,
+        group_of_grant,
+        load.teacher_id,
+        load.group_id,
+        lesson.map(|l| l.substitute_teacher_id),
+    )
 }
 
 /// Whether any of the user's roles allows `action` on `load` (journal-core decides, per role).
@@ -403,7 +403,12 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 ctx.bell.as_ref(),
                 ctx.lesson_work_type.unwrap_or(WorkType::Lesson),
             );
-            try_rule!(check_entry(&info, ctx.entry_time(op), kind, policy));
+            try_rule!(journal_core::timing::check_entry_without_reason(
+                &info,
+                ctx.entry_time(op),
+                kind,
+                policy
+            ));
             if concurrent {
                 if let Some(ex) = &ctx.cell {
                     return Decision::Conflict {
@@ -448,7 +453,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             }
             try_rule!(validate_topic(title, *work_type, *work_number));
             let info = lesson_info(lesson, ctx.bell.as_ref(), *work_type);
-            try_rule!(check_entry(
+            try_rule!(journal_core::timing::check_entry_without_reason(
                 &info,
                 ctx.entry_time(op),
                 EntryKind::Topic,
@@ -477,7 +482,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 ctx.bell.as_ref(),
                 ctx.lesson_work_type.unwrap_or(WorkType::Lesson),
             );
-            try_rule!(check_entry(
+            try_rule!(journal_core::timing::check_entry_without_reason(
                 &info,
                 ctx.entry_time(op),
                 EntryKind::Homework,

@@ -134,9 +134,9 @@ type Edit = (usize, bool, usize, usize, usize, Option<usize>);
 /// (the server refuses it at the sync, and the teacher sees the refusal).
 const CHANGES: [&str; 4] = ["not_held", "restore", "substitute", "no_substitute"];
 
-fn run(edits: &[Edit]) -> Result<(), TestCaseError> {
+fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let server = TestServer::start();
+    let server = TestServer::start_with_policy(policy);
     // The app's clock is the server's ("now" 15:00 UTC = 18:00 in Moscow), so both judge the
     // same entry time.
     let now = today().and_hms_opt(18, 0, 0).expect("a time");
@@ -242,6 +242,7 @@ fn run(edits: &[Edit]) -> Result<(), TestCaseError> {
                 ),
             };
             let app = &mut apps[u];
+            let _ = app.sync();
             match app.change_lesson(*lesson, request) {
                 Ok(_) => {
                     let report = app.sync().expect("the app syncs");
@@ -284,6 +285,8 @@ fn run(edits: &[Edit]) -> Result<(), TestCaseError> {
         let student = students[s % students.len().max(1)];
         let input = INPUTS[v];
         let app = &mut apps[u];
+        // The same data on both sides: the copy has every change of the others first.
+        let _ = app.sync();
         let verdict = app.set_cell(*lesson, student, input);
         match verdict {
             Ok(_) => {
@@ -334,7 +337,7 @@ proptest! {
     // Each case is a fresh server and four signed-in copies: few cases, many edits each.
     #![proptest_config(ProptestConfig { cases: 3, max_shrink_iters: 8, ..ProptestConfig::default() })]
     #[test]
-    fn the_app_and_the_server_judge_every_cell_edit_alike(
+    fn the_app_and_the_server_judge_every_edit_alike_under_the_strict_policy(
         edits in prop::collection::vec(
             (
                 0..USERS.len(),
@@ -347,6 +350,32 @@ proptest! {
             30..40,
         )
     ) {
-        run(&edits)?;
+        run(&edits, Policy::default())?;
+    }
+
+    /// 001's policy: corrections in the allowed cases, deputies edit and record substitutions.
+    #[test]
+    fn the_app_and_the_server_judge_every_edit_alike_under_a_lenient_policy(
+        edits in prop::collection::vec(
+            (
+                0..USERS.len(),
+                any::<bool>(),
+                0..400usize,
+                0..40usize,
+                0..INPUTS.len(),
+                prop::option::weighted(0.25, 0..CHANGES.len()),
+            ),
+            30..40,
+        )
+    ) {
+        run(
+            &edits,
+            Policy {
+                late_entry: journal_core::LateEntry::AllowedCases,
+                deputy_may_edit: true,
+                deputy_records_substitutions: true,
+                ..Policy::default()
+            },
+        )?;
     }
 }
