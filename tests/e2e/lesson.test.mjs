@@ -5,7 +5,8 @@
 //    keystrokes and seconds. Reopening the lesson shows everything recorded.
 // 2. «Журнал»: the lesson's marks are in the grid; arrows move; the right page has the topic.
 // 3. «Итоговые отметки»: the suggested finals accepted with Enter, «н/а» where there are no marks,
-//    «Закрыть период» asks first and then locks; the locked grid and lesson refuse entries.
+//    the last one closes the period (the policy locks after finals, told beforehand); the locked grid
+//    and lesson refuse entries.
 // 4. A year's copy (the end of the second semester): cold start, the grid open, RSS of the app.
 // Figures go to stdout as `name value`; nothing asserts on time.
 
@@ -17,7 +18,7 @@ import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
 import * as harness from "./app.mjs";
 
-const { SCREENSHOTS, startApp } = harness;
+const { SCREENSHOTS, startApp, textOf } = harness;
 
 // A Thursday of the first semester at 13:00: the demo teacher's lessons of the day are given.
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
@@ -372,14 +373,23 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     await driver.wait(until.elementLocated(By.css("[data-testid=finals-table]")), 20000, "the finals screen opens");
     const inputs = await driver.findElements(By.css("[data-testid=final-input]"));
     assert.equal(inputs.length, n, "a final for each student");
+    assert.match(await textOf(driver, "[data-testid=finals-rule]", "the policy's note"), /период закроется/,
+      "the screen says beforehand that the period closes once every final is set");
     let finalsKeys = 0;
     for (let i = 0; i < inputs.length; i++) {
+      const last = i === inputs.length - 1;
+      if (last) {
+        assert.match(await textOf(driver, "[data-testid=finals-rule]", "the policy's note"), /последняя итоговая/,
+          "before the last final the teacher is told it closes the period");
+        await screenshot(driver, "finals-last.png");
+      }
       const suggested = await inputs[i].getAttribute("placeholder");
       if (!suggested) {
         await driver.actions().sendKeys("н/а").perform();
       }
       await driver.actions().sendKeys(Key.ENTER).perform();
       finalsKeys += 1;
+      if (last) break; // the screen is redrawn read-only: the lock below is the check
       await driver.wait(
         async () => (await inputs[i].getAttribute("class")).includes("set"),
         15000,
@@ -387,28 +397,17 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
       );
     }
     console.log(`finals_keystrokes ${finalsKeys}`);
-    const missing = await driver.findElement(By.css("[data-testid=finals-missing]")).getText();
-    assert.match(missing, /выставлены всем/, "every student has a final");
-    await screenshot(driver, "finals.png");
-
-    await harness.click(driver, "lock-period");
-    const dialog = await driver.wait(until.elementLocated(By.css("[data-testid=lock-dialog]")), 10000,
-      "closing the period asks first");
-    const text = await dialog.getText();
-    assert.match(text, /Будут закрыты для изменений/, "the dialog names what will be locked");
-    await screenshot(driver, "lock-dialog.png");
-    // Esc cancels: nothing is locked.
-    await driver.actions().sendKeys(Key.ESCAPE).perform();
-    assert.match(await driver.findElement(By.css("[data-testid=lock-state]")).getText(), /открыт/,
-      "a cancelled dialog leaves the period open");
-    await harness.click(driver, "lock-period");
-    await driver.wait(until.elementLocated(By.css("[data-testid=lock-dialog]")), 10000, "asked again");
-    await driver.actions().sendKeys(Key.ENTER).perform(); // the confirm button has the focus
+    // 001 «Преподаватель» п. 5: the final that completes the list closes the period, no further step.
     await driver.wait(
-      async () => /закрыт/.test(await driver.findElement(By.css("[data-testid=lock-state]")).getText()),
+      async () => /закрыт/.test(await textOf(driver, "[data-testid=lock-state]", "the lock state")),
       15000,
-      "confirming locks the period",
+      "the last final closes the period",
     );
+    assert.match(await textOf(driver, "[data-testid=finals-missing]", "the count"), /выставлены всем/,
+      "every student has a final");
+    assert.match(await textOf(driver, "[data-testid=finals-message]", "the message"), /период .* закрыт/,
+      "the message says the period was closed");
+    await screenshot(driver, "finals.png");
     const disabled = await driver.findElement(By.css("[data-testid=final-input]")).getAttribute("disabled");
     assert.ok(disabled !== null, "finals of a locked period are read-only");
 

@@ -33,7 +33,8 @@ test("a mark for a period closed meanwhile on another PC is refused and shown", 
     const message = await driver.findElement(By.css("[data-testid=lesson-message]"));
     await driver.wait(async () => /message-ok/.test(await message.getAttribute("class")), 10000, "the 4 is recorded");
 
-    // The other PC: finals for everyone («н/а»), the period closed, synced.
+    // The other PC: finals for everyone («н/а») — the last one closes the period (the policy locks
+    // after finals, 001 «Преподаватель» п. 5) —, synced.
     const other = mkdtempSync(path.join(tmpdir(), "journal-e2e-other-"));
     cli(other, ["--server", server.url, "login"]);
     const lesson = JSON.parse(cli(other, ["--json", "lesson", "--lesson", lessonId]));
@@ -42,7 +43,6 @@ test("a mark for a period closed meanwhile on another PC is refused and shown", 
     for (const s of lesson.students) {
       cli(other, ["final", "--load", load, "--period", period, "--student", s.student_id, "н/а"]);
     }
-    cli(other, ["lock", "--load", load, "--period", period]);
     cli(other, ["--server", server.url, "sync"]);
 
     // The app syncs: the mark is refused, and shown.

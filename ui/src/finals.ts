@@ -1,7 +1,9 @@
 // «Итоговые отметки»: a load's period finals, one student a line with the period's marks, the
 // average and the final journal-core suggests, pre-filled: Enter accepts it and moves on. Typed
 // instead: 2–5, «зачёт», «незачёт», «н/а» (не аттестован), «отсрочка»; Backspace on an empty field
-// clears the recorded final. Then «Закрыть период» with a confirmation naming what will be locked.
+// clears the recorded final. Then «Закрыть период» with a confirmation naming what will be locked —
+// or, where the policy locks after finals (001 «Преподаватель» п. 5), the final that completes the
+// list closes the period by itself, which the screen says before the last one is typed.
 
 import "./journal.css";
 import { api, AppError } from "./api";
@@ -123,7 +125,24 @@ export async function renderFinals(
         lock,
       ),
       ...(reason ? [h("p", { class: "message message-info read-only", "data-testid": "read-only" }, reason)] : []),
+      ...(reason === null ? rulesNote() : []),
     );
+  }
+
+  /** What the institution's policy does with this period's finals, said before it happens. */
+  function rulesNote(): HTMLElement[] {
+    const notes: string[] = [];
+    if (grid.finals_open_from !== null && session.today < grid.finals_open_from) {
+      notes.push(`Итоговые отметки за этот период выставляются с ${shortDate(grid.finals_open_from)} — в последние дни периода.`);
+    }
+    if (grid.locks_after_finals) {
+      notes.push(
+        missing() === 1
+          ? "Это последняя итоговая отметка: после неё период закроется для изменений. Проверьте отметки перед тем, как её поставить."
+          : "Когда итоговые отметки будут выставлены всем, период закроется для изменений: так требует положение учреждения.",
+      );
+    }
+    return notes.length === 0 ? [] : [h("p", { class: "message message-info", "data-testid": "finals-rule" }, notes.join(" "))];
   }
 
   async function lockPeriod(): Promise<void> {
@@ -147,7 +166,16 @@ export async function renderFinals(
     const row = grid.rows[i];
     try {
       await api.setFinal(loadId, grid.period.id, row.student_id, value);
+      const wasLocked = grid.locked;
       grid = await api.grid(loadId, grid.period.id);
+      if (grid.locked && !wasLocked) {
+        // The final completed the list and the policy closed the period: every field is read-only now.
+        drawHead();
+        drawRows();
+        say(`${row.full_name}: ${value}. Итоговые отметки выставлены всем — период «${grid.period.name}» закрыт.`, "ok");
+        await afterEdit();
+        return false;
+      }
       say(`${row.full_name}: ${value === "" ? "итоговая отметка удалена" : value}`, "ok");
       drawHead();
       const fresh = grid.rows[i];

@@ -114,6 +114,7 @@ export async function institutionScreen(main: HTMLElement): Promise<void> {
       const v = policy[p.key];
       if (p.choices) return { name: p.key, label: p.label, type: "select" as const, value: String(v), options: Object.entries(p.choices).map(([value, label]) => ({ value, label })) };
       if (Array.isArray(v)) return { name: p.key, label: p.label, type: "textarea" as const, value: (v as string[]).join("\n") };
+      if (p.days) return { name: p.key, label: p.label, type: "number" as const, value: String(v), min: 0 };
       return { name: p.key, label: p.label, type: "checkbox" as const, checked: !!v };
     }),
     fieldOfCode: { policy_change_closed_periods: "period_kind" },
@@ -123,6 +124,8 @@ export async function institutionScreen(main: HTMLElement): Promise<void> {
         const old = policy[p.key];
         if (p.choices) next[p.key] = v.value(p.key);
         else if (Array.isArray(old)) next[p.key] = v.input(p.key).value.split("\n").map((s) => s.trim()).filter(Boolean);
+        // A number the server checks; what is not a whole number goes as typed and is refused there, by field.
+        else if (p.days) next[p.key] = /^\d+$/.test(v.value(p.key).trim()) ? Number(v.value(p.key).trim()) : v.value(p.key);
         else next[p.key] = v.checked(p.key);
       }
       policy = await sendJson<Policy>("PUT", "/admin/policy", next) ?? next;

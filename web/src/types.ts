@@ -117,6 +117,10 @@ export interface Policy {
   parallel_paper_journal: boolean;
   paper_copy_each_period: boolean;
   archive_print_after_acceptance?: boolean;
+  control_work_days?: number;
+  written_work_days?: number;
+  finals_window_days?: number;
+  remark_deadline_days?: number;
   [more: string]: unknown;
 }
 

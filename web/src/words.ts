@@ -69,7 +69,7 @@ export const IMPORT_ACTIONS_DONE: Record<string, string> = {
 };
 
 /** Policy fields (journal_core::Policy) with their labels and, for choices, the choices' names. */
-export const POLICY_FIELDS: { key: string; label: string; choices?: Record<string, string> }[] = [
+export const POLICY_FIELDS: { key: string; label: string; choices?: Record<string, string>; days?: boolean }[] = [
   { key: "period_kind", label: "Деление учебного года на периоды", choices: PERIOD_KINDS },
   {
     key: "late_entry",
@@ -100,6 +100,10 @@ export const POLICY_FIELDS: { key: string; label: string; choices?: Record<strin
   { key: "parallel_paper_journal", label: "Бумажный журнал ведётся параллельно" },
   { key: "paper_copy_each_period", label: "Бумажная копия печатается после каждого периода (а не только в конце года)" },
   { key: "archive_print_after_acceptance", label: "Журнал за год печатается для архива только после проверки и приёмки заместителем директора" },
+  { key: "control_work_days", label: "Отметки за контрольную работу выставляются в течение, дней", days: true },
+  { key: "written_work_days", label: "Отметки за письменную работу (сочинение, изложение, диктант) выставляются в течение, дней", days: true },
+  { key: "finals_window_days", label: "Итоговые отметки выставляются только в последние дни периода, дней (0 — в любой день периода)", days: true },
+  { key: "remark_deadline_days", label: "Срок устранения замечания по ведению журнала, дней", days: true },
 ];
 
 /** Kinds of the audit chain's entries (the server's codes) in Russian. */

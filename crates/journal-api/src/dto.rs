@@ -387,6 +387,10 @@ pub struct Grid {
     /// The signed-in user may reopen this locked period for a correction (a deputy where the
     /// policy lets deputies edit); the reason is asked when they do.
     pub can_reopen: bool,
+    /// The final that completes the list closes the period (the policy's «lock after finals»).
+    pub locks_after_finals: bool,
+    /// The first day finals are taken, where the policy keeps them to the period's last days.
+    pub finals_open_from: Option<NaiveDate>,
 }
 
 /// A locked period reopened for a correction by a deputy: shown on the grid and the lesson.

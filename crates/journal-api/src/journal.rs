@@ -353,6 +353,8 @@ impl Journal {
                 && self
                     .check_permission(&load.load, None, Action::UnlockPeriod)
                     .is_ok(),
+            locks_after_finals: journal_core::locks_after_finals(&self.policy),
+            finals_open_from: journal_core::timing::finals_open_from(period.ends_on, &self.policy),
         })
     }
 
@@ -886,7 +888,7 @@ impl Journal {
         let period = self.period_row(period_id)?;
         let grid = self.store.grid(load_id, period_id)?;
         journal_core::check_unlocked(grid.lock.is_some())?;
-        journal_core::check_entry(&period_info(&period), now, EntryKind::Final, &self.policy)?;
+        journal_core::timing::check_final_time(period.ends_on, now, &self.policy)?;
         let value: Option<FinalValue> = if input.trim().is_empty() {
             None
         } else {
@@ -895,7 +897,7 @@ impl Journal {
         if !grid.rows.iter().any(|r| r.student_id == student_id) {
             return Err(RuleError::StudentNotInGroup.into());
         }
-        self.record(
+        let receipt = self.record(
             now,
             OpPayload::SetFinal {
                 load_id,
@@ -903,7 +905,22 @@ impl Journal {
                 student_id,
                 value,
             },
-        )
+        )?;
+        // 001 «Преподаватель» п. 5: «не имеет права редактировать ЭЖ после выставления итоговых
+        // оценок» — where the policy says so, the final that completes the list closes the period,
+        // as the teacher's own signed op (the server judges it like an explicit lock).
+        if value.is_some()
+            && journal_core::locks_after_finals(&self.policy)
+            && self
+                .check_permission(&load.load, None, Action::LockPeriod)
+                .is_ok()
+        {
+            let after = self.store.grid(load_id, period_id)?;
+            if after.lock.is_none() && students_without_final(&after) == 0 {
+                self.record(now, OpPayload::LockPeriod { load_id, period_id })?;
+            }
+        }
+        Ok(receipt)
     }
 
     /// Closes a period of a load for editing once every student on its list at the period's end
@@ -1245,7 +1262,14 @@ impl Journal {
         let duties = match (s.starts, s.ends, lesson.status) {
             (Some(a), Some(b), LessonStatus::Scheduled) if taught_by_me => {
                 let info = view::lesson_info(lesson.date, a, b, lesson.hours, &s.topics);
-                view::duties(&info, &s.topics, s.homework.as_ref(), &cells, now)
+                view::duties(
+                    &info,
+                    &s.topics,
+                    s.homework.as_ref(),
+                    &cells,
+                    now,
+                    &self.policy,
+                )
             }
             _ => Vec::new(),
         };

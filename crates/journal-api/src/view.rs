@@ -5,7 +5,7 @@
 use crate::dto::{CellView, DeadlineState, Duty, DutyKind, PlanTopicView, TopicView};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use journal_core::deadlines::{self, Obligation};
-use journal_core::{CellValue, DeadlineStatus, LessonInfo, TopicId, WorkType};
+use journal_core::{CellValue, DeadlineStatus, LessonInfo, Policy, TopicId, WorkType};
 use journal_protocol::{Cell, Homework, LessonTopic, PlanTopic};
 use std::collections::HashSet;
 
@@ -95,8 +95,9 @@ pub fn duties(
     homework: Option<&Homework>,
     cells: &[Cell],
     now: NaiveDateTime,
+    policy: &Policy,
 ) -> Vec<Duty> {
-    let marks_obligation = Obligation::marks_for(lesson.work_type);
+    let marks_obligation = Obligation::marks_for(lesson.work_type, policy);
     let marks_done = cells
         .iter()
         .filter(|c| !c.value.is_empty())
@@ -224,7 +225,7 @@ mod tests {
         // 001: «в течение 1,5 часов после окончания занятий».
         let lesson = info();
         let now = d(2026, 10, 5).and_time(t(12, 0));
-        let ds = duties(&lesson, &[], None, &[], now);
+        let ds = duties(&lesson, &[], None, &[], now, &Policy::default());
         let hw = ds
             .iter()
             .find(|x| x.kind == DutyKind::Homework)
@@ -249,7 +250,14 @@ mod tests {
                 .find(|x| x.kind == DutyKind::Marks)
                 .expect("marks duty")
         };
-        let without_topic = marks(duties(&lesson, &[], None, &[], next_day));
+        let without_topic = marks(duties(
+            &lesson,
+            &[],
+            None,
+            &[],
+            next_day,
+            &Policy::default(),
+        ));
         assert_eq!(
             without_topic.state,
             DeadlineState::Overdue,
@@ -261,6 +269,7 @@ mod tests {
             None,
             &[],
             next_day,
+            &Policy::default(),
         ));
         assert!(
             filled.done,
@@ -281,6 +290,7 @@ mod tests {
             None,
             &[],
             d(2026, 10, 9).and_time(t(9, 0)),
+            &Policy::default(),
         ));
         assert!(!work.done, "a control work still needs its marks: {work:?}");
     }
@@ -290,7 +300,14 @@ mod tests {
         let lesson = info();
         let at = d(2026, 10, 5).and_time(t(10, 30));
         let now = d(2026, 10, 5).and_time(t(11, 0));
-        let one = duties(&lesson, &[topic(1, at, WorkType::Lesson)], None, &[], now);
+        let one = duties(
+            &lesson,
+            &[topic(1, at, WorkType::Lesson)],
+            None,
+            &[],
+            now,
+            &Policy::default(),
+        );
         assert!(
             !one.iter().any(|x| x.kind == DutyKind::Topic && x.done),
             "one hour of two is not done"
@@ -304,6 +321,7 @@ mod tests {
             None,
             &[],
             now,
+            &Policy::default(),
         );
         assert!(
             both.iter().any(|x| x.kind == DutyKind::Topic && x.done),

@@ -657,7 +657,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let student = resolve_grid_student(&journal, load, period, &student)?;
             let receipt = journal.set_final(load, period, student, &value)?;
-            render::saved(&receipt, json, "Итоговая отметка сохранена")
+            // Where the policy locks after finals, the final that completes the list closed the period.
+            let closed = journal.grid(load, Some(period))?.locked;
+            render::saved(
+                &receipt,
+                json,
+                if closed {
+                    "Итоговая отметка сохранена; итоговые отметки выставлены всем — период закрыт для редактирования"
+                } else {
+                    "Итоговая отметка сохранена"
+                },
+            )
         }
         Command::Lock { load, period } => {
             let receipt = journal.lock_period(load, period)?;

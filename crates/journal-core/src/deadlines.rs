@@ -16,7 +16,7 @@
 //! Day counts follow ГК РФ ст. 191–192: a period counted in days starts the day after the event, so
 //! «3 дня» from Monday's work end on Thursday evening and «одна неделя» on the next Monday evening.
 
-use crate::{LessonInfo, WorkType};
+use crate::{LessonInfo, Policy, WorkType};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -28,10 +28,10 @@ pub enum Obligation {
     MarksSameDay,
     /// Homework within 1.5 hours after the lesson ends.
     HomeworkAfterLesson,
-    /// Control-work marks within 3 days.
-    ControlWorkMarks,
-    /// Written works (сочинение, изложение, диктант) within 7 days.
-    WrittenWorkMarks,
+    /// Control-work marks within the policy's days (3 in 001).
+    ControlWorkMarks { days: u32 },
+    /// Written works (сочинение, изложение, диктант) within the policy's days (7 in 001).
+    WrittenWorkMarks { days: u32 },
     /// Period finals during the period's last week.
     FinalsInLastWeek { period_end: NaiveDate },
     /// Attendance on the day of the lesson.
@@ -41,35 +41,57 @@ pub enum Obligation {
 }
 
 impl Obligation {
-    /// The marks obligation for a lesson of this work type.
-    pub fn marks_for(work_type: WorkType) -> Obligation {
+    /// The marks obligation for a lesson of this work type, with the policy's checking windows.
+    pub fn marks_for(work_type: WorkType, policy: &Policy) -> Obligation {
         match work_type {
-            WorkType::Control => Obligation::ControlWorkMarks,
-            WorkType::Written => Obligation::WrittenWorkMarks,
+            WorkType::Control => Obligation::ControlWorkMarks {
+                days: policy.control_work_days,
+            },
+            WorkType::Written => Obligation::WrittenWorkMarks {
+                days: policy.written_work_days,
+            },
             _ => Obligation::MarksSameDay,
         }
     }
 
     /// Russian name for reports.
-    pub fn name_ru(&self) -> &'static str {
+    pub fn name_ru(&self) -> String {
         match self {
-            Obligation::MarksSameDay => "Отметки в день урока",
-            Obligation::HomeworkAfterLesson => "Домашнее задание в течение 1,5 часа после урока",
-            Obligation::ControlWorkMarks => "Отметки за контрольную работу в течение 3 дней",
-            Obligation::WrittenWorkMarks => "Отметки за письменную работу в течение недели",
-            Obligation::FinalsInLastWeek { .. } => "Итоговые отметки в последнюю неделю периода",
-            Obligation::AttendanceSameDay => "Посещаемость в день урока",
-            Obligation::TopicSameDay => "Тема урока в день урока",
+            Obligation::MarksSameDay => "Отметки в день урока".into(),
+            Obligation::HomeworkAfterLesson => {
+                "Домашнее задание в течение 1,5 часа после урока".into()
+            }
+            Obligation::ControlWorkMarks { days } => {
+                format!("Отметки за контрольную работу в течение {}", days_ru(*days))
+            }
+            Obligation::WrittenWorkMarks { days } => {
+                format!("Отметки за письменную работу в течение {}", days_ru(*days))
+            }
+            Obligation::FinalsInLastWeek { .. } => {
+                "Итоговые отметки в последнюю неделю периода".into()
+            }
+            Obligation::AttendanceSameDay => "Посещаемость в день урока".into(),
+            Obligation::TopicSameDay => "Тема урока в день урока".into(),
         }
     }
 }
 
+/// «3 дней», «1 дня», «21 дня» — the genitive after «в течение».
+pub(crate) fn days_ru(n: u32) -> String {
+    let word = if n % 10 == 1 && n % 100 != 11 {
+        "дня"
+    } else {
+        "дней"
+    };
+    format!("{n} {word}")
+}
+
 /// The obligations a lesson creates (finals belong to the period and are not among them).
-pub fn obligations_for(lesson: &LessonInfo) -> Vec<Obligation> {
+pub fn obligations_for(lesson: &LessonInfo, policy: &Policy) -> Vec<Obligation> {
     vec![
         Obligation::AttendanceSameDay,
         Obligation::TopicSameDay,
-        Obligation::marks_for(lesson.work_type),
+        Obligation::marks_for(lesson.work_type, policy),
         Obligation::HomeworkAfterLesson,
     ]
 }
@@ -119,13 +141,9 @@ pub fn window(obligation: Obligation, lesson: &LessonInfo) -> (NaiveDateTime, Na
         Obligation::HomeworkAfterLesson => {
             (lesson.starts_at, lesson.ends_at + Duration::minutes(90))
         }
-        Obligation::ControlWorkMarks => (
+        Obligation::ControlWorkMarks { days } | Obligation::WrittenWorkMarks { days } => (
             lesson.starts_at,
-            end_of_day(lesson.date + Duration::days(3)),
-        ),
-        Obligation::WrittenWorkMarks => (
-            lesson.starts_at,
-            end_of_day(lesson.date + Duration::days(7)),
+            end_of_day(lesson.date + Duration::days(i64::from(days))),
         ),
         Obligation::FinalsInLastWeek { period_end } => (
             (period_end - Duration::days(6)).and_time(NaiveTime::MIN),
@@ -281,11 +299,16 @@ mod tests {
     fn control_and_written_work_marks() {
         // 001 «Преподаватель» п. 9: «в течение 3 дней со дня ее проведения»; п. 10: «в течение одной недели».
         let c = lesson(WorkType::Control);
-        let o = Obligation::marks_for(WorkType::Control);
+        let o = Obligation::marks_for(WorkType::Control, &Policy::default());
         assert_eq!(
             o,
-            Obligation::ControlWorkMarks,
+            Obligation::ControlWorkMarks { days: 3 },
             "control work has its own marks obligation"
+        );
+        assert_eq!(
+            o.name_ru(),
+            "Отметки за контрольную работу в течение 3 дней",
+            "the report names the window"
         );
         assert_eq!(
             status(o, &c, Some(at(3, 23, 0)), at(5, 0, 0)),
@@ -298,7 +321,7 @@ mod tests {
             "001 п. 9: Friday is late"
         );
         let w = lesson(WorkType::Written);
-        let o = Obligation::marks_for(WorkType::Written);
+        let o = Obligation::marks_for(WorkType::Written, &Policy::default());
         assert_eq!(
             status(o, &w, Some(at(7, 20, 0)), at(9, 0, 0)),
             DeadlineStatus::DoneInTime,
@@ -350,14 +373,52 @@ mod tests {
     }
 
     #[test]
+    fn the_checking_windows_are_the_institutions() {
+        // 004 п. 4.2.1 defers control works to the institution's checking norms: a college that gives
+        // 5 days for a control work and 10 for a written one has them in its policy.
+        let policy = Policy {
+            control_work_days: 5,
+            written_work_days: 10,
+            ..Policy::default()
+        };
+        let c = lesson(WorkType::Control);
+        let o = Obligation::marks_for(WorkType::Control, &policy);
+        assert_eq!(
+            status(o, &c, Some(at(5, 20, 0)), at(9, 0, 0)),
+            DeadlineStatus::DoneInTime,
+            "the 5th day is in time under a 5-day norm"
+        );
+        assert_eq!(
+            o.name_ru(),
+            "Отметки за контрольную работу в течение 5 дней",
+            "the report names the institution's window"
+        );
+        let w = lesson(WorkType::Written);
+        assert!(
+            matches!(
+                status(
+                    Obligation::marks_for(WorkType::Written, &policy),
+                    &w,
+                    None,
+                    at(11, 0, 0)
+                ),
+                DeadlineStatus::Overdue { .. }
+            ),
+            "overdue after the 10 days"
+        );
+        assert_eq!(days_ru(21), "21 дня", "«в течение 21 дня»");
+        assert_eq!(days_ru(11), "11 дней", "«в течение 11 дней»");
+    }
+
+    #[test]
     fn every_lesson_creates_its_obligations() {
-        let o = obligations_for(&lesson(WorkType::Control));
+        let o = obligations_for(&lesson(WorkType::Control), &Policy::default());
         assert!(
             o.contains(&Obligation::AttendanceSameDay),
             "001 «Преподаватель» п. 7: attendance on the day"
         );
         assert!(
-            o.contains(&Obligation::ControlWorkMarks),
+            o.contains(&Obligation::ControlWorkMarks { days: 3 }),
             "001 п. 9: a control work's marks"
         );
         assert!(
@@ -402,7 +463,8 @@ mod tests {
         #[test]
         fn status_agrees_with_the_window(
             ob in prop::sample::select(vec![Obligation::MarksSameDay, Obligation::HomeworkAfterLesson,
-                Obligation::ControlWorkMarks, Obligation::WrittenWorkMarks, Obligation::TopicSameDay]),
+                Obligation::ControlWorkMarks { days: 3 }, Obligation::WrittenWorkMarks { days: 7 },
+                Obligation::ControlWorkMarks { days: 0 }, Obligation::TopicSameDay]),
             done in proptest::option::of(0i64..20_000),
             now in -2_000i64..20_000,
         ) {

@@ -39,6 +39,8 @@ pub enum RuleError {
     TwoAbsencesInCell,
     #[error("Срок внесения записи истёк: {0}")]
     EntryTooLate(String),
+    #[error("Итоговые отметки за период выставляются с {from}: положение учреждения отводит на них последние дни периода (дней: {days})")]
+    FinalsTooEarly { from: String, days: u32 },
     #[error("Сокращение слов в теме урока не допускается: «{0}»")]
     TopicAbbreviatedWord(String),
     #[error("Не записана тема {0}-го часа занятия: при сдвоенных занятиях тема каждого часа записывается отдельно")]
@@ -98,6 +100,7 @@ impl RuleError {
             RuleError::StudentNotInGroup => "student_not_in_group",
             RuleError::TwoAbsencesInCell => "two_absences_in_cell",
             RuleError::EntryTooLate(_) => "entry_too_late",
+            RuleError::FinalsTooEarly { .. } => "finals_too_early",
             RuleError::TopicAbbreviatedWord(_) => "topic_abbreviated_word",
             RuleError::TopicMissingForHour(_) => "topic_missing_for_hour",
             RuleError::TopicHourInvalid(_) => "topic_hour_invalid",

@@ -91,6 +91,19 @@ pub struct Policy {
     /// принят» (001 п. 8.3: «распечатывается … после проверки заместителем директора»); off by
     /// default, where the institution prints drafts for its own control too.
     pub archive_print_after_acceptance: bool,
+    /// Days after a control work within which its marks may still be entered (001 Приложение,
+    /// «Преподаватель» п. 9: «в течение 3 дней со дня ее проведения»; 004 п. 4.2.1 defers to the
+    /// institution's checking norms).
+    pub control_work_days: u32,
+    /// Days after a written work (сочинение, изложение, диктант) within which its marks may still be
+    /// entered (001 «Преподаватель» п. 10: «в течение одной недели»).
+    pub written_work_days: u32,
+    /// Finals are accepted only in the period's last this many days (001 «Преподаватель» п. 11:
+    /// «в течение последней недели каждого учебного периода» — 7); 0 = from the period's start.
+    /// Off by default: the other four regulations are silent, and a student who sits the
+    /// attestation early (досрочная сдача: army service, a transfer) needs a final before the last
+    /// week. The last-week deadline is reported either way ([`crate::deadlines`]).
+    pub finals_window_days: u32,
 }
 
 impl Default for Policy {
@@ -116,6 +129,9 @@ impl Default for Policy {
             paper_copy_each_period: true,
             remark_deadline_days: 7,
             archive_print_after_acceptance: false,
+            control_work_days: 3,
+            written_work_days: 7,
+            finals_window_days: 0,
         }
     }
 }

@@ -43,18 +43,19 @@ pub enum EntryKind {
 }
 
 /// Days after the lesson's day within which a first mark may still be entered, by work type
-/// (001 «Преподаватель» п. 9 and 10); 0 = the lesson's day only.
-pub fn mark_grace_days(work_type: WorkType) -> i64 {
+/// (001 «Преподаватель» п. 9 and 10: 3 and 7 by default, the institution's checking norms in its
+/// policy); 0 = the lesson's day only.
+pub fn mark_grace_days(work_type: WorkType, policy: &Policy) -> i64 {
     match work_type {
-        WorkType::Control => 3,
-        WorkType::Written => 7,
+        WorkType::Control => i64::from(policy.control_work_days),
+        WorkType::Written => i64::from(policy.written_work_days),
         _ => 0,
     }
 }
 
 /// The last day on which a mark for this lesson may be entered.
-pub fn last_day_for_marks(lesson: &LessonInfo) -> NaiveDate {
-    lesson.date + Duration::days(mark_grace_days(lesson.work_type))
+pub fn last_day_for_marks(lesson: &LessonInfo, policy: &Policy) -> NaiveDate {
+    lesson.date + Duration::days(mark_grace_days(lesson.work_type, policy))
 }
 
 /// Checks an entry's time against the lesson and the policy. Locks and permissions are separate
@@ -84,14 +85,16 @@ pub fn check_entry(
     match kind {
         EntryKind::Final => Ok(()),
         EntryKind::Mark => {
-            let last = last_day_for_marks(lesson);
+            let last = last_day_for_marks(lesson, policy);
             if day <= last {
                 Ok(())
             } else if last > lesson.date {
                 Err(RuleError::EntryTooLate(format!(
-                    "отметки за работу «{}» выставляются в течение {} дней со дня её проведения (до {})",
+                    "отметки за работу «{}» выставляются в течение {} со дня её проведения (до {})",
                     lesson.work_type.name_ru(),
-                    mark_grace_days(lesson.work_type),
+                    crate::deadlines::days_ru(
+                        u32::try_from(mark_grace_days(lesson.work_type, policy)).unwrap_or(0)
+                    ),
                     last.format("%d.%m.%Y")
                 )))
             } else {
@@ -128,6 +131,34 @@ pub fn check_entry_without_reason(
         check_correction_reason(None)?;
     }
     Ok(())
+}
+
+/// The first day on which a period ending on `period_ends_on` takes finals: the policy's window of
+/// its last days (001 «Преподаватель» п. 11: «в течение последней недели каждого учебного
+/// периода»), or any day when the policy sets none. A final after the period's end is still taken
+/// (late, as [`crate::deadlines`] reports it): a deferred final («отсрочка») and a reopened period
+/// need it.
+pub fn finals_open_from(period_ends_on: NaiveDate, policy: &Policy) -> Option<NaiveDate> {
+    match policy.finals_window_days {
+        0 => None,
+        days => Some(period_ends_on - Duration::days(i64::from(days) - 1)),
+    }
+}
+
+/// Refuses a final entered before the policy's finals window opens. The app calls it before it
+/// records a final and the server before it applies one.
+pub fn check_final_time(
+    period_ends_on: NaiveDate,
+    entered_at: NaiveDateTime,
+    policy: &Policy,
+) -> Result<(), RuleError> {
+    match finals_open_from(period_ends_on, policy) {
+        Some(from) if entered_at.date() < from => Err(RuleError::FinalsTooEarly {
+            from: from.format("%d.%m.%Y").to_string(),
+            days: policy.finals_window_days,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A correction after the lesson's day needs a reason, which is logged (001 Приложение, заместитель
@@ -277,6 +308,84 @@ mod tests {
                 "001 п. 10: after a week refused"
             );
         }
+        // The checking norms are the institution's: 5 days for a control work, none for a written one.
+        let own = Policy {
+            control_work_days: 5,
+            written_work_days: 0,
+            ..strict()
+        };
+        assert_eq!(
+            check_entry(
+                &lesson(WorkType::Control),
+                at(5, 20, 0),
+                EntryKind::Mark,
+                &own
+            ),
+            Ok(()),
+            "day 5 is in time under a 5-day norm"
+        );
+        let e = check_entry(
+            &lesson(WorkType::Control),
+            at(6, 8, 0),
+            EntryKind::Mark,
+            &own,
+        )
+        .expect_err("day 6 is late under a 5-day norm");
+        assert!(
+            e.to_string().contains("в течение 5 дней"),
+            "the refusal names the institution's window: {e}"
+        );
+        assert_eq!(
+            check_entry(
+                &lesson(WorkType::Written),
+                at(1, 8, 0),
+                EntryKind::Mark,
+                &own
+            ),
+            Err(RuleError::Backdating),
+            "no window: a written work's marks on its day only"
+        );
+    }
+
+    #[test]
+    fn finals_only_in_the_policys_window() {
+        let ends = NaiveDate::from_ymd_opt(2026, 12, 27).expect("valid date");
+        let on = |m: u32, d: u32| {
+            NaiveDate::from_ymd_opt(2026, m, d)
+                .and_then(|d| d.and_hms_opt(10, 0, 0))
+                .expect("valid time")
+        };
+        assert_eq!(
+            check_final_time(ends, on(10, 8), &Policy::default()),
+            Ok(()),
+            "no window by default: an early attestation (досрочная сдача) takes its final"
+        );
+        let last_week = Policy {
+            finals_window_days: 7,
+            ..Policy::default()
+        };
+        assert_eq!(
+            finals_open_from(ends, &last_week),
+            NaiveDate::from_ymd_opt(2026, 12, 21),
+            "001 п. 11: the last week is the period's last 7 days"
+        );
+        assert_eq!(
+            check_final_time(ends, on(12, 21), &last_week),
+            Ok(()),
+            "001 п. 11: the week's first day takes finals"
+        );
+        let e = check_final_time(ends, on(12, 20), &last_week)
+            .expect_err("001 п. 11: the day before the last week is refused");
+        assert_eq!(e.code(), "finals_too_early", "a stable code: {e}");
+        assert!(
+            e.to_string().contains("21.12.2026"),
+            "the refusal says from when: {e}"
+        );
+        assert_eq!(
+            check_final_time(ends, on(12, 30), &last_week),
+            Ok(()),
+            "after the period a final is late, not refused (отсрочка, a reopened period)"
+        );
     }
 
     #[test]
@@ -367,7 +476,7 @@ mod tests {
             } else if r.is_ok() {
                 // Late and accepted: only the cases the regulations name.
                 let named = matches!(kind, EntryKind::AbsenceReason)
-                    || (kind == EntryKind::Mark && t.date() <= last_day_for_marks(&l))
+                    || (kind == EntryKind::Mark && t.date() <= last_day_for_marks(&l, &p))
                     || (!strict_policy && matches!(kind, EntryKind::MakeUpMark | EntryKind::Correction));
                 prop_assert!(named, "late {kind:?} accepted only in a named case");
             }

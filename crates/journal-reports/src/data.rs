@@ -205,7 +205,7 @@ impl<'a> Data<'a> {
     /// by the topic —, the topic when every hour has one, homework when recorded.
     pub fn duties(&self, lesson: &Lesson, now: NaiveDateTime) -> [(Duty, DeadlineStatus); 3] {
         let info = self.lesson_info(lesson);
-        let marks_obligation = Obligation::marks_for(info.work_type);
+        let marks_obligation = Obligation::marks_for(info.work_type, &self.snap.institution.policy);
         let topic_done = self.topic_done(lesson);
         let cells_done = self
             .cells(lesson.id)

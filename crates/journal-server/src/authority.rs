@@ -502,6 +502,12 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 return RuleError::StudentNotInGroup.into();
             }
             try_rule!(check_unlocked(ctx.locked));
+            // 001 «Преподаватель» п. 11 where the policy sets a finals window: the app's check, here too.
+            try_rule!(journal_core::timing::check_final_time(
+                period.ends_on,
+                ctx.entry_time(op),
+                policy
+            ));
             match (&ctx.final_value, value) {
                 (Some(ex), Some(v)) if ex.value == *v => Decision::Merge,
                 (None, None) => Decision::Merge,

@@ -53,6 +53,12 @@ pub struct PolicyBody {
     pub remark_deadline_days: u32,
     /// The year journal prints for the archive only once accepted by the deputy.
     pub archive_print_after_acceptance: bool,
+    /// Days after a control work for its marks (3 by default, 001 «Преподаватель» п. 9); 0–30.
+    pub control_work_days: u32,
+    /// Days after a written work for its marks (7 by default, п. 10); 0–30.
+    pub written_work_days: u32,
+    /// Finals only in the period's last this many days (001 п. 11: 7); 0 = any day of the period.
+    pub finals_window_days: u32,
 }
 
 /// A refused policy: the error body with the field it concerns, so the console shows it there.
@@ -115,6 +121,9 @@ fn field_label(field: &str) -> &'static str {
         "paper_copy_each_period" => "Бумажная копия после каждого периода",
         "remark_deadline_days" => "Срок устранения замечаний, дней",
         "archive_print_after_acceptance" => "Печать журнала для архива только после приёмки",
+        "control_work_days" => "Срок выставления отметок за контрольную работу, дней",
+        "written_work_days" => "Срок выставления отметок за письменную работу, дней",
+        "finals_window_days" => "Итоговые отметки только в последние дни периода, дней",
         _ => "поле политики",
     }
 }
@@ -164,6 +173,21 @@ pub fn parse_whole_policy(given: &serde_json::Value) -> Result<Policy, PolicyRef
     }
     let policy: Policy = serde_json::from_value(serde_json::Value::Object(given.clone()))
         .map_err(|e| PolicyRefusal::invalid(None, e.to_string()))?;
+    for (field, value, max) in [
+        ("control_work_days", policy.control_work_days, 30),
+        ("written_work_days", policy.written_work_days, 30),
+        ("finals_window_days", policy.finals_window_days, 31),
+    ] {
+        if value > max {
+            return Err(PolicyRefusal::invalid(
+                Some(field),
+                format!(
+                    "«{}»: не больше {max} дней, указано {value}",
+                    field_label(field)
+                ),
+            ));
+        }
+    }
     let mut seen = Vec::new();
     for name in &policy.double_mark_subjects {
         check_name_text(name, "Название дисциплины")
@@ -346,6 +370,9 @@ mod tests {
             paper_copy_each_period: false,
             remark_deadline_days: 7,
             archive_print_after_acceptance: false,
+            control_work_days: 3,
+            written_work_days: 7,
+            finals_window_days: 0,
         })
         .unwrap_or_default();
         let keys = |v: &serde_json::Value| {
@@ -398,6 +425,30 @@ mod tests {
             parse_whole_policy(&twice).err().and_then(|e| e.field),
             Some("double_mark_subjects".into()),
             "a subject listed twice is refused"
+        );
+        let mut long = whole();
+        long["control_work_days"] = 45.into();
+        assert_eq!(
+            parse_whole_policy(&long).err().and_then(|e| e.field),
+            Some("control_work_days".into()),
+            "a checking window over 30 days is refused by its field"
+        );
+        let mut negative = whole();
+        negative["finals_window_days"] = (-1).into();
+        assert_eq!(
+            parse_whole_policy(&negative).err().and_then(|e| e.field),
+            Some("finals_window_days".into()),
+            "a negative window is not a number of days"
+        );
+        let mut allowed = whole();
+        allowed["finals_window_days"] = 7.into();
+        allowed["control_work_days"] = 5.into();
+        assert_eq!(
+            parse_whole_policy(&allowed)
+                .ok()
+                .map(|p| (p.finals_window_days, p.control_work_days)),
+            Some((7, 5)),
+            "001's last week and a 5-day control-work window are taken"
         );
     }
 }

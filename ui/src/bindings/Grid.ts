@@ -22,4 +22,12 @@ reopened: ReopeningView | null,
  * The signed-in user may reopen this locked period for a correction (a deputy where the
  * policy lets deputies edit); the reason is asked when they do.
  */
-can_reopen: boolean, };
+can_reopen: boolean, 
+/**
+ * The final that completes the list closes the period (the policy's «lock after finals»).
+ */
+locks_after_finals: boolean, 
+/**
+ * The first day finals are taken, where the policy keeps them to the period's last days.
+ */
+finals_open_from: string | null, };

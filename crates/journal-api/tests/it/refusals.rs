@@ -69,9 +69,10 @@ fn a_locked_period_refuses_cells_topics_and_finals() {
             .set_final(l.load_id, g.period.id, r.student_id, "5")
             .expect("final accepted");
     }
-    f.journal
-        .lock_period(l.load_id, g.period.id)
-        .expect("locked");
+    assert!(
+        f.journal.grid(l.load_id, None).expect("grid").locked,
+        "the last final locks the period (the default policy locks after finals)"
+    );
     let student = f.detail(&l).students[0].student_id;
     assert_refused_unchanged(&mut f, Some(&l), "period_locked", |j| {
         j.set_cell(l.id, student, "4")

@@ -21,15 +21,20 @@ fn lenient() -> Policy {
     }
 }
 
-/// The teacher gives every student a final for the current period, locks it and syncs.
+/// The teacher gives every student a final for the current period — the last one locks it, as
+/// the policy locks after finals — and syncs.
 fn lock_with_finals(j: &mut Journal, lesson: &LessonSummary) -> PeriodId {
     let g = j.grid(lesson.load_id, None).expect("the grid opens");
     for r in &g.rows {
         j.set_final(lesson.load_id, g.period.id, r.student_id, "5")
             .expect("the final is accepted");
     }
-    j.lock_period(lesson.load_id, g.period.id)
-        .expect("the period locks once every student has a final");
+    assert!(
+        j.grid(lesson.load_id, Some(g.period.id))
+            .expect("the grid opens")
+            .locked,
+        "the period locks once every student has a final"
+    );
     let r = j.sync().expect("the teacher syncs");
     assert_eq!(r.refused, 0, "the finals and the lock are accepted: {r:?}");
     g.period.id
@@ -123,8 +128,10 @@ fn a_deputy_reopens_a_locked_period_and_the_teacher_corrects_and_locks_again() {
 
     t.set_final(lesson.load_id, period, student, "4")
         .expect("the teacher corrects the final");
-    t.lock_period(lesson.load_id, period)
-        .expect("and locks the period again");
+    assert!(
+        t.grid(lesson.load_id, Some(period)).expect("grid").locked,
+        "with every final set, the corrected one locks the period again"
+    );
     let r = t.sync().expect("the teacher syncs");
     assert_eq!(
         (r.applied, r.refused),
@@ -169,5 +176,45 @@ fn under_the_strict_policy_the_deputy_cannot_reopen() {
         d.status().expect("status").pending_ops,
         0,
         "a refused reopening queues nothing"
+    );
+}
+
+#[test]
+fn finals_before_the_policys_window_are_refused_as_the_server_refuses_them() {
+    // 001 «Преподаватель» п. 11 as a policy: finals «в течение последней недели» of the period.
+    let server = TestServer::start_with_policy(Policy {
+        finals_window_days: 7,
+        ..Policy::default()
+    });
+    let pc = tempfile::tempdir().expect("temp dir");
+    let mut t = sign_in(&server, pc.path(), "teacher", morning());
+    let lesson = first_lesson(&t);
+    t.set_clock(Arc::new(FixedClock::new(during(&lesson))) as Arc<dyn Clock>);
+    let g = t.grid(lesson.load_id, None).expect("the grid opens");
+    let from = g
+        .finals_open_from
+        .expect("the grid says from when finals are taken");
+    assert_eq!(
+        from,
+        g.period.ends_on - chrono::Duration::days(6),
+        "the window is the period's last 7 days"
+    );
+    assert!(
+        lesson.date < from,
+        "the demo's lesson day is before the window"
+    );
+    let before = t.status().expect("status").pending_ops;
+    let err = t
+        .set_final(lesson.load_id, g.period.id, g.rows[0].student_id, "5")
+        .expect_err("a final before the window is refused");
+    assert_eq!(err.code, "finals_too_early", "the app's code: {err}");
+    assert!(
+        err.message.contains(&from.format("%d.%m.%Y").to_string()),
+        "the refusal says from when: {err}"
+    );
+    assert_eq!(
+        t.status().expect("status").pending_ops,
+        before,
+        "nothing is recorded"
     );
 }

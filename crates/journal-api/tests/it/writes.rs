@@ -149,10 +149,17 @@ fn plan_topic_and_homework_are_recorded_and_the_suggestion_moves_on() {
 }
 
 #[test]
-fn finals_then_lock_close_the_period() {
+fn the_last_final_closes_the_period() {
+    // 001 «Преподаватель» п. 5: «не имеет права редактировать ЭЖ после выставления итоговых оценок»
+    // — the default policy locks after finals: the final that completes the list closes the period.
     let mut f = Fixture::open();
     let l = f.lesson_of_day();
     let g = f.journal.grid(l.load_id, None).expect("grid");
+    assert!(
+        g.locks_after_finals,
+        "the default policy locks after finals"
+    );
+    assert_eq!(g.finals_open_from, None, "no finals window by default");
     let period = g.period.id;
     let needing: Vec<_> = g.rows.iter().map(|r| r.student_id).collect();
     let (first, rest) = needing.split_first().expect("students");
@@ -162,20 +169,33 @@ fn finals_then_lock_close_the_period() {
     assert_refused_unchanged(&mut f, Some(&l), "finals_incomplete", |j| {
         j.lock_period(l.load_id, period)
     });
-    for s in rest {
+    let (last, middle) = rest.split_last().expect("more than one student");
+    for s in middle {
         f.journal
             .set_final(l.load_id, period, *s, "4")
             .expect("final accepted");
     }
+    assert!(
+        !f.journal
+            .grid(l.load_id, Some(period))
+            .expect("grid")
+            .locked,
+        "the period stays open while a student has no final"
+    );
+    let before = f.pending();
+    f.journal
+        .set_final(l.load_id, period, *last, "5")
+        .expect("the last final accepted");
+    assert_eq!(
+        f.pending(),
+        before + 2,
+        "the last final and the lock are two signed ops of the teacher"
+    );
     let g = f.journal.grid(l.load_id, Some(period)).expect("grid");
     assert!(
         g.rows.iter().all(|r| r.final_value.is_some()),
         "every student has a final"
     );
-    f.journal
-        .lock_period(l.load_id, period)
-        .expect("lock accepted");
-    let g = f.journal.grid(l.load_id, Some(period)).expect("grid");
     assert!(g.locked && g.locked_at.is_some(), "the grid shows the lock");
     let d = f.detail(&l);
     assert_eq!(
@@ -183,6 +203,9 @@ fn finals_then_lock_close_the_period() {
         Some("period_locked"),
         "a locked period's lesson is read-only"
     );
+    assert_refused_unchanged(&mut f, Some(&l), "period_locked", |j| {
+        j.set_final(l.load_id, period, *last, "4")
+    });
 }
 
 #[test]

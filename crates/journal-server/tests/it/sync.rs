@@ -594,6 +594,62 @@ async fn finals_conflict_and_a_period_lock_closes_the_journal(b: Backend) {
     assert_eq!(rejection_code(&r[0]), "period_locked", "nor a final");
 }
 
+/// 001 «Преподаватель» п. 11 as a policy: finals only in the period's last week. The server refuses
+/// an earlier final with the app's code and takes one in the window — the same
+/// `journal_core::timing::check_final_time` decides on both sides.
+async fn finals_only_in_the_policys_window(b: Backend) {
+    let probe = TestServer::start(b).await;
+    let period = probe
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.starts_on <= today() && today() <= p.ends_on)
+        .expect("today is in a period")
+        .clone();
+    drop(probe);
+    // The server's clock stands on the period's last day but one, so an entry in the window is not
+    // ahead of it.
+    let last_days = period.ends_on - chrono::Duration::days(1);
+    let config = journal_server::ServerConfig {
+        clock: std::sync::Arc::new(move || last_days.and_hms_opt(15, 0, 0).unwrap_or_default()),
+        ..crate::support::test_config()
+    };
+    let policy = journal_core::Policy {
+        finals_window_days: 7,
+        ..journal_core::Policy::default()
+    };
+    let s = TestServer::start_with_policy(b, config, policy).await;
+    let mut a = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let student = s.students_of(&lesson)[0];
+    let final_five = OpPayload::SetFinal {
+        load_id: lesson.load_id,
+        period_id: period.id,
+        student_id: student,
+        value: Some(journal_core::FinalValue::Mark {
+            value: journal_core::MarkValue::new(5).expect("a valid mark"),
+        }),
+    };
+    let early = (period.ends_on - chrono::Duration::days(7))
+        .and_hms_opt(12, 0, 0)
+        .unwrap_or_default();
+    let r = s.push_new(&mut a, (early, final_five.clone())).await;
+    assert_eq!(
+        rejection_code(&r[0]),
+        "finals_too_early",
+        "the day before the last week: refused as the app refuses it"
+    );
+    let in_window = (period.ends_on - chrono::Duration::days(6))
+        .and_hms_opt(12, 0, 0)
+        .unwrap_or_default();
+    let r = s.push_new(&mut a, (in_window, final_five)).await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the last week's first day takes the final"
+    );
+}
+
 /// A push batch is decided in memory against what it read at its start: its later ops must still
 /// see its earlier ones (the same cell, final and homework written twice, the same op sent twice,
 /// a lock), exactly as if each op had been written on its own.
@@ -781,6 +837,7 @@ async fn later_ops_of_a_batch_see_its_earlier_ones(b: Backend) {
 
 conformance!(
     later_ops_of_a_batch_see_its_earlier_ones,
+    finals_only_in_the_policys_window,
     finals_conflict_and_a_period_lock_closes_the_journal,
     a_device_clock_ahead_of_the_server_is_refused,
     concurrent_pushes_from_several_devices_keep_server_seq_gap_free,
