@@ -95,6 +95,9 @@ export async function renderFinals(
   };
   say("Enter — принять предлагаемую отметку и перейти к следующему; можно ввести 2–5, зачёт, незачёт, н/а, отсрочка.", "hint");
   const head = h("div", {});
+  // The state, the policy's note and the message stay in view while the teacher goes down a long list.
+  const state = h("div", {});
+  const status = h("div", { class: "finals-status", "data-testid": "finals-status" }, state, message);
   const body = h("tbody", {});
   const inputs: HTMLInputElement[] = [];
 
@@ -111,6 +114,8 @@ export async function renderFinals(
         h("h1", {}, `Итоговые отметки · ${grid.period.name}`),
         h("div", { class: "screen-sub" }, loadTitle(grid.load)),
       ),
+    );
+    state.replaceChildren(
       h(
         "div",
         { class: "grid-bar" },
@@ -257,7 +262,7 @@ export async function renderFinals(
     { class: "screen finals-screen", "data-testid": "finals-screen" },
     h("div", { class: "toolbar" }, back),
     head,
-    message,
+    status,
     h(
       "table",
       { class: "table finals", "data-testid": "finals-table" },
