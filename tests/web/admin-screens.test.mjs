@@ -91,6 +91,29 @@ test("«Учреждение»: the policy is shown with Russian labels and save
   await driver.navigate().refresh();
   await find(driver, "screen-institution", 20000);
   assert.equal(await (await find(driver, "policy-diary_shows_homework")).isSelected(), !was, "the saved policy is read back");
+
+  // The checking norms are days: a window over 30 is refused at its field, a good one is kept.
+  const days = async (value) => {
+    const input = await find(driver, "policy-control_work_days");
+    await input.clear();
+    await input.sendKeys(value);
+    await (await find(driver, "policy-submit")).click();
+  };
+  assert.equal(await (await find(driver, "policy-control_work_days")).getAttribute("value"), "3",
+    "001 «Преподаватель» п. 9: 3 days by default");
+  await days("45");
+  assert.match(await waitFilled(driver, "policy-control_work_days-error"), /не больше 30 дней/,
+    "the refusal is shown at its field");
+  await days("5");
+  await find(driver, "policy-saved", 15000);
+  await driver.navigate().refresh();
+  await find(driver, "screen-institution", 20000);
+  assert.equal(await (await find(driver, "policy-control_work_days")).getAttribute("value"), "5",
+    "the institution's norm is read back");
+  await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", await find(driver, "policy-control_work_days"));
+  await screenshot(driver, "institution-policy-days");
+  await days("3");
+  await find(driver, "policy-saved", 15000);
 });
 
 test("«Резервные копии»: make one now, verify it", async () => {

@@ -177,6 +177,7 @@ pub fn parse_whole_policy(given: &serde_json::Value) -> Result<Policy, PolicyRef
         ("control_work_days", policy.control_work_days, 30),
         ("written_work_days", policy.written_work_days, 30),
         ("finals_window_days", policy.finals_window_days, 31),
+        ("remark_deadline_days", policy.remark_deadline_days, 60),
     ] {
         if value > max {
             return Err(PolicyRefusal::invalid(
