@@ -160,8 +160,8 @@ async function openTodayLesson(driver, lessonId) {
  * the app asks, and waits for «Сегодня». Prints how long the first screen and the journal took.
  * Returns { app, server, pid }.
  */
-async function launch(now, login, figure) {
-  const server = harness.startServer ? await harness.startServer({ today: now.slice(0, 10) }) : null;
+async function launch(now, login, figure, policy = undefined) {
+  const server = harness.startServer ? await harness.startServer({ today: now.slice(0, 10), policy }) : null;
   const env = { JOURNAL_NOW: now };
   if (server) env.JOURNAL_SERVER_URL = server.url;
   let app;
@@ -431,6 +431,51 @@ test("a whole lesson, the journal and the finals from the keyboard", async () =>
     assert.ok(
       (await driver.findElement(By.css("[data-testid=homework-input]")).getAttribute("disabled")) !== null,
       "the homework field is disabled in a locked period",
+    );
+  } finally {
+    await run.stop();
+  }
+});
+
+test("where the policy does not lock after finals, «Закрыть период» asks first", { skip: !harness.startServer }, async () => {
+  const run = await launch(NOW, "teacher", "lock_dialog", { lock_after_finals: false });
+  const { driver } = run.app;
+  try {
+    await harness.click(driver, "header-nav-journal");
+    const load = await driver.wait(until.elementLocated(By.css("[data-testid=load-row]")), 20000, "«Журналы» lists loads");
+    await load.sendKeys(Key.ENTER);
+    await driver.wait(until.elementLocated(By.css("[data-testid=journal-grid]")), 20000, "the load's grid opens");
+    await harness.click(driver, "open-finals");
+    await driver.wait(until.elementLocated(By.css("[data-testid=finals-table]")), 20000, "the finals screen opens");
+    assert.equal((await driver.findElements(By.css("[data-testid=finals-rule]"))).length, 0,
+      "no note of a closing: this policy does not lock after finals");
+    const inputs = await driver.findElements(By.css("[data-testid=final-input]"));
+    for (let i = 0; i < inputs.length; i++) {
+      if ((await inputs[i].getAttribute("class")).includes("set")) continue;
+      await inputs[i].click();
+      if (!(await inputs[i].getAttribute("placeholder"))) await driver.actions().sendKeys("н/а").perform();
+      await driver.actions().sendKeys(Key.ENTER).perform();
+      await driver.wait(async () => (await inputs[i].getAttribute("class")).includes("set"), 15000,
+        `student ${i + 1}'s final is recorded`);
+    }
+    assert.match(await textOf(driver, "[data-testid=lock-state]", "the lock state"), /открыт/,
+      "every final set, the period stays open until the teacher closes it");
+    await harness.click(driver, "lock-period");
+    const dialog = await driver.wait(until.elementLocated(By.css("[data-testid=lock-dialog]")), 10000,
+      "closing the period asks first");
+    assert.match(await dialog.getText(), /Будут закрыты для изменений/, "the dialog names what will be locked");
+    await screenshot(driver, "lock-dialog.png");
+    // Esc cancels: nothing is locked.
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    assert.match(await textOf(driver, "[data-testid=lock-state]", "the lock state"), /открыт/,
+      "a cancelled dialog leaves the period open");
+    await harness.click(driver, "lock-period");
+    await driver.wait(until.elementLocated(By.css("[data-testid=lock-dialog]")), 10000, "asked again");
+    await driver.actions().sendKeys(Key.ENTER).perform(); // the confirm button has the focus
+    await driver.wait(
+      async () => /закрыт/.test(await textOf(driver, "[data-testid=lock-state]", "the lock state")),
+      15000,
+      "confirming locks the period",
     );
   } finally {
     await run.stop();
