@@ -256,7 +256,7 @@ fn topic_homework_finals_and_lock_from_the_command_line() {
     let grid = ok_json(d.dir.path(), &["grid", "--load", &d.load, "--json"]);
     let period = str_of(&grid["period"], "id").to_string();
     let rows = grid["rows"].as_array().expect("rows").len();
-    for n in 1..=rows {
+    for n in 1..rows {
         let n = n.to_string();
         ok_json(
             d.dir.path(),
@@ -273,9 +273,35 @@ fn topic_homework_finals_and_lock_from_the_command_line() {
             ],
         );
     }
-    ok_json(
+    // The last final closes the period (the default policy locks after finals, 001 п. 5), and says so.
+    let last = rows.to_string();
+    let out = journal(
         d.dir.path(),
-        &["lock", "--load", &d.load, "--period", &period, "--json"],
+        &[
+            "final",
+            "--load",
+            &d.load,
+            "--period",
+            &period,
+            "--student",
+            &last,
+            "4",
+        ],
+    );
+    assert!(out.status.success(), "the last final is recorded");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("период закрыт"),
+        "the CLI says the period closed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = journal(
+        d.dir.path(),
+        &["lock", "--load", &d.load, "--period", &period],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("period_locked"),
+        "an explicit lock finds it closed already: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
     let out = journal(
         d.dir.path(),
