@@ -43,7 +43,7 @@ pub use lesson::{LessonInfo, WorkType};
 pub use locks::{check_can_lock, check_can_unlock, check_unlocked, locks_after_finals};
 pub use membership::check_member_on;
 pub use permissions::{check_lesson_author, lesson_scope};
-pub use policy::{DiaryLoginIssuer, FinalRounding, LateEntry, PeriodKind, Policy};
+pub use policy::{DaysOutOfBounds, DiaryLoginIssuer, FinalRounding, LateEntry, PeriodKind, Policy};
 pub use roles::{Action, GrantTerm, Role, Scope};
 pub use stats::{
     completeness_percent, quality_percent, success_percent, summarize, timeliness_percent, Summary,

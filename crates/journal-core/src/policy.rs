@@ -145,7 +145,30 @@ fn normalise_subject(name: &str) -> String {
         .replace('ё', "е")
 }
 
+/// A day count of the policy over its bound: the field, its bound and the value given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaysOutOfBounds {
+    pub field: &'static str,
+    pub max: u32,
+    pub value: u32,
+}
+
 impl Policy {
+    /// The first day count over its bound (checking norms up to a month, the finals window up to a
+    /// month, a remark's deadline up to two): a longer one is a typo, not a norm. The console's PUT
+    /// and `init --policy` both refuse it.
+    pub fn days_out_of_bounds(&self) -> Option<DaysOutOfBounds> {
+        [
+            ("control_work_days", self.control_work_days, 30),
+            ("written_work_days", self.written_work_days, 30),
+            ("finals_window_days", self.finals_window_days, 31),
+            ("remark_deadline_days", self.remark_deadline_days, 60),
+        ]
+        .into_iter()
+        .find(|(_, value, max)| value > max)
+        .map(|(field, value, max)| DaysOutOfBounds { field, max, value })
+    }
+
     /// Whether a double mark like «5/4» may be written for this subject (001 п. 4.9: only Russian
     /// language and literature by default; the institution lists its subjects in the policy).
     pub fn allows_double_mark(&self, subject_name: &str) -> bool {

@@ -112,8 +112,15 @@ pub fn policy_from_json(base: &Policy, text: &str) -> Result<Policy, InitError> 
         }
         merged.insert(field, value);
     }
-    serde_json::from_value(serde_json::Value::Object(merged))
-        .map_err(|e| InitError::PolicyInvalid(e.to_string()))
+    let policy: Policy = serde_json::from_value(serde_json::Value::Object(merged))
+        .map_err(|e| InitError::PolicyInvalid(e.to_string()))?;
+    match policy.days_out_of_bounds() {
+        Some(over) => Err(InitError::PolicyInvalid(format!(
+            "поле «{}»: не больше {} дней, указано {}",
+            over.field, over.max, over.value
+        ))),
+        None => Ok(policy),
+    }
 }
 
 /// The institution to create.
@@ -302,6 +309,21 @@ mod tests {
             "the refusal names the field: {err}"
         );
         assert!(err.to_string().contains("deputy_may_edti"));
+    }
+
+    #[test]
+    fn a_day_count_over_its_bound_is_refused_by_name() {
+        let base = InstitutionKind::College.base_policy();
+        let err = policy_from_json(&base, r#"{"control_work_days": 45}"#)
+            .expect_err("45 days for a control work is a typo");
+        assert_eq!(err.code(), "invalid_policy", "{err}");
+        assert!(
+            err.to_string().contains("control_work_days"),
+            "the refusal names the field: {err}"
+        );
+        let policy = policy_from_json(&base, r#"{"finals_window_days": 7}"#)
+            .expect("001 п. 11: the last week");
+        assert_eq!(policy.finals_window_days, 7);
     }
 
     #[test]

@@ -173,21 +173,16 @@ pub fn parse_whole_policy(given: &serde_json::Value) -> Result<Policy, PolicyRef
     }
     let policy: Policy = serde_json::from_value(serde_json::Value::Object(given.clone()))
         .map_err(|e| PolicyRefusal::invalid(None, e.to_string()))?;
-    for (field, value, max) in [
-        ("control_work_days", policy.control_work_days, 30),
-        ("written_work_days", policy.written_work_days, 30),
-        ("finals_window_days", policy.finals_window_days, 31),
-        ("remark_deadline_days", policy.remark_deadline_days, 60),
-    ] {
-        if value > max {
-            return Err(PolicyRefusal::invalid(
-                Some(field),
-                format!(
-                    "«{}»: не больше {max} дней, указано {value}",
-                    field_label(field)
-                ),
-            ));
-        }
+    if let Some(over) = policy.days_out_of_bounds() {
+        return Err(PolicyRefusal::invalid(
+            Some(over.field),
+            format!(
+                "«{}»: не больше {} дней, указано {}",
+                field_label(over.field),
+                over.max,
+                over.value
+            ),
+        ));
     }
     let mut seen = Vec::new();
     for name in &policy.double_mark_subjects {
