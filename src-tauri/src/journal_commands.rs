@@ -29,8 +29,9 @@ pub fn set_cell(
     lesson_id: LessonId,
     student_id: StudentId,
     input: String,
+    reason: Option<String>,
 ) -> Result<EditReceipt, ApiError> {
-    state.with(|j| j.set_cell(lesson_id, student_id, &input))
+    state.with(|j| j.set_cell_with_reason(lesson_id, student_id, &input, reason.as_deref()))
 }
 
 #[tauri::command]

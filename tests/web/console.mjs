@@ -230,7 +230,7 @@ export function isoDate(d) {
 export async function institutionDay(serverUrl, login, password) {
   const resp = await fetch(`${serverUrl}/api/v1/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-journal-protocol": "4" },
+    headers: { "content-type": "application/json", "x-journal-protocol": "5" },
     body: JSON.stringify({ login, password, device_id: crypto.randomUUID() }),
   });
   if (resp.status !== 200) throw new Error(`${login} does not sign in: ${resp.status} ${await resp.text()}`);

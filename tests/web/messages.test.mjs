@@ -32,7 +32,7 @@ async function viewport(width, height) {
 async function api(method, route, tokenValue, body) {
   const resp = await fetch(`${server.url}/api/v1${route}`, {
     method,
-    headers: { "content-type": "application/json", "x-journal-protocol": "4", ...(tokenValue ? { authorization: `Bearer ${tokenValue}` } : {}) },
+    headers: { "content-type": "application/json", "x-journal-protocol": "5", ...(tokenValue ? { authorization: `Bearer ${tokenValue}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: resp.status, body: await resp.json().catch(() => null) };

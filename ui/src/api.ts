@@ -63,8 +63,8 @@ export const api = {
   status: () => call<Status>("status"),
   todayLessons: (date: string) => call<LessonSummary[]>("today_lessons", { date }),
   lesson: (lessonId: string) => call<LessonDetail>("lesson", { lessonId }),
-  setCell: (lessonId: string, studentId: string, input: string) =>
-    call<EditReceipt>("set_cell", { lessonId, studentId, input }),
+  setCell: (lessonId: string, studentId: string, input: string, reason?: string) =>
+    call<EditReceipt>("set_cell", { lessonId, studentId, input, reason: reason ?? null }),
   setTopic: (lessonId: string, input: TopicInput) =>
     call<EditReceipt>("set_topic", { lessonId, input }),
   setHomework: (lessonId: string, text: string) =>

@@ -14,6 +14,7 @@ import { finalInput } from "./finals";
 import { WORK_TYPE_SHORT } from "./journal_calls";
 import { cellInput } from "./lesson";
 import { reopenButton, reopenedBadge } from "./reopen";
+import { setCellAskingReason } from "./correction";
 import type { Route } from "./main";
 import { dutyBadge } from "./today";
 import type { Grid, GroupSummary, LoadSummary, Session } from "./types";
@@ -327,7 +328,7 @@ export async function renderGrid(
       if (!isFinal && row.cells[ci] === null) return say("Учащийся в этот день не числился в группе", "error");
       try {
         if (isFinal) await api.setFinal(loadId, grid.period.id, row.student_id, input);
-        else await api.setCell(grid.columns[ci].lesson_id, row.student_id, input);
+        else await setCellAskingReason(grid.columns[ci].lesson_id, row.student_id, input, row.full_name);
         grid = await api.grid(loadId, grid.period.id);
         drawTable();
         drawHead();

@@ -18,6 +18,7 @@ import { h, longDate, moment, shortDate, time } from "./format";
 import { journalCalls, WORK_TYPES, type MakeupCandidate } from "./journal_calls";
 import { reopenedBadge } from "./reopen";
 import { lessonChangeButton, lessonStateText } from "./lesson_change";
+import { setCellAskingReason } from "./correction";
 import type { Route } from "./main";
 import { dutyBadge } from "./today";
 import type { PlanTopicView } from "./bindings/PlanTopicView";
@@ -157,7 +158,7 @@ export async function renderLesson(
     main.dataset.saving = "true";
     queue = queue.then(async () => {
       try {
-        await api.setCell(lessonId, row.student_id, input);
+        await setCellAskingReason(lessonId, row.student_id, input, row.full_name);
         cell.classList.remove("pending");
         say(input === "" ? `${row.full_name}: отметка удалена` : `${row.full_name}: ${input}`, "ok");
       } catch (e) {

@@ -7,6 +7,7 @@ import "./journal.css";
 import { api, AppError } from "./api";
 import { h, shortDate } from "./format";
 import { loadTitle } from "./grid";
+import { askReason } from "./reason";
 import type { Grid, ReopeningView } from "./types";
 
 /** «Открыт для исправления: <причина>», with who reopened it and when; null if not reopened. */
@@ -24,63 +25,15 @@ export function reopenedBadge(reopened: ReopeningView | null): HTMLElement | nul
 /** Asks for the reason of the reopening; resolves with it, or null when cancelled (Esc, «Отмена»).
  *  The reason is required: «Открыть» stays refused until something is typed. */
 export function askReopenReason(grid: Grid): Promise<string | null> {
-  return new Promise((resolve) => {
-    const reason = h("textarea", {
-      id: "reopen-reason",
-      class: "reopen-reason",
-      rows: 3,
-      "aria-required": "true",
-      "data-testid": "reopen-reason",
-      "aria-describedby": "reopen-help",
-    }) as HTMLTextAreaElement;
-    const error = h("p", { class: "message message-error", role: "alert", "data-testid": "reopen-error", hidden: true });
-    const confirm = h("button", { class: "action danger", type: "submit", "data-testid": "reopen-confirm" }, "Открыть период");
-    const cancel = h("button", { class: "back", type: "button", "data-testid": "reopen-cancel" }, "Отмена");
-    const form = h(
-      "form",
-      { method: "dialog" },
-      h("h2", { id: "reopen-title" }, `Открыть период «${grid.period.name}» для исправления?`),
-      h(
-        "p",
-        { id: "reopen-help" },
-        `${loadTitle(grid.load)}, ${shortDate(grid.period.starts_on)}–${shortDate(grid.period.ends_on)}. ` +
-          "Преподаватель сможет исправить отметки, темы и итоговые отметки и закрыть период снова. " +
-          "Причина исправления обязательна, она сохраняется в журнале изменений.",
-      ),
-      h("label", { for: "reopen-reason" }, "Причина исправления"),
-      reason,
-      error,
-      h("div", { class: "dialog-buttons" }, cancel, confirm),
-    );
-    const dialog = h(
-      "dialog",
-      { class: "lock-dialog", "data-testid": "reopen-dialog", "aria-labelledby": "reopen-title" },
-      form,
-    ) as HTMLDialogElement;
-    const done = (value: string | null) => {
-      dialog.close();
-      dialog.remove();
-      resolve(value);
-    };
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      const text = reason.value.trim();
-      if (text === "") {
-        error.textContent = "Укажите причину исправления";
-        error.hidden = false;
-        reason.focus();
-        return;
-      }
-      done(text);
-    });
-    cancel.addEventListener("click", () => done(null));
-    dialog.addEventListener("cancel", (e) => {
-      e.preventDefault();
-      done(null);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    reason.focus();
+  return askReason({
+    id: "reopen",
+    title: `Открыть период «${grid.period.name}» для исправления?`,
+    help:
+      `${loadTitle(grid.load)}, ${shortDate(grid.period.starts_on)}–${shortDate(grid.period.ends_on)}. ` +
+      "Преподаватель сможет исправить отметки, темы и итоговые отметки и закрыть период снова. " +
+      "Причина исправления обязательна, она сохраняется в журнале изменений.",
+    confirm: "Открыть период",
+    danger: true,
   });
 }
 

@@ -610,17 +610,33 @@ impl Journal {
         student_id: StudentId,
         input: &str,
     ) -> Result<EditReceipt, ApiError> {
+        self.set_cell_with_reason(lesson_id, student_id, input, None)
+    }
+
+    /// [`Self::set_cell`] with the reason of a correction: after the lesson's day a changed or
+    /// removed value is taken only where the policy allows corrections, and only with a reason,
+    /// which the op carries to the server and its audit (001 Приложение, заместитель п. 9). Without
+    /// one such an edit is refused with `correction_reason_required`, which the app answers by
+    /// asking for the reason.
+    pub fn set_cell_with_reason(
+        &mut self,
+        lesson_id: LessonId,
+        student_id: StudentId,
+        input: &str,
+        reason: Option<&str>,
+    ) -> Result<EditReceipt, ApiError> {
         let now = self.now();
-        let payload = self.checked_cell(lesson_id, student_id, input, now)?;
+        let payload = self.checked_cell(lesson_id, student_id, input, reason, now)?;
         self.record(now, payload)
     }
 
-    /// Every check of [`Self::set_cell`], without recording: the op it would record.
+    /// Every check of [`Self::set_cell_with_reason`], without recording: the op it would record.
     fn checked_cell(
         &self,
         lesson_id: LessonId,
         student_id: StudentId,
         input: &str,
+        reason: Option<&str>,
         now: NaiveDateTime,
     ) -> Result<OpPayload, ApiError> {
         let detail = self.lesson_detail_row(lesson_id)?;
@@ -653,13 +669,28 @@ impl Journal {
         })?;
         // The value already there changes nothing: the server merges it whatever the time, so
         // no entry-time rule applies (it used to be refused here as «задним числом»).
-        if let Some(kind) = journal_core::classify_change(&old, &value) {
-            self.check_time(&detail, kind, now)?;
+        let kind = journal_core::classify_change(&old, &value);
+        // A reason travels only with the correction that needs it; any other edit drops it.
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty() && kind == Some(EntryKind::Correction))
+            .filter(|_| now.date() > lesson.date)
+            .map(str::to_string);
+        if let Some(kind) = kind {
+            let info = self.lesson_info(&detail)?;
+            journal_core::timing::check_entry_with_reason(
+                &info,
+                now,
+                kind,
+                &self.policy,
+                reason.as_deref(),
+            )?;
         }
         Ok(OpPayload::SetCell {
             lesson_id,
             student_id,
             value,
+            reason,
         })
     }
 
@@ -1133,9 +1164,10 @@ impl Journal {
         self.check_time(detail, kind, now)
     }
 
-    /// The entry-time rule for `kind` at `now`. A correction after the lesson's day, where the
-    /// policy allows one, needs a logged reason (journal_core::check_correction_reason); an op has
-    /// no field to carry it yet, so such a correction is refused rather than recorded without one.
+    /// The entry-time rule for `kind` at `now`, for an edit without a reason (topics, homework): a
+    /// correction after the lesson's day, where the policy allows one, needs a logged reason
+    /// (journal_core::check_correction_reason), which only a cell's op carries
+    /// ([`Self::set_cell_with_reason`]), so such an edit is refused.
     fn check_time(
         &self,
         detail: &store::LessonDetail,

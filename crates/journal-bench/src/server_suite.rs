@@ -266,6 +266,7 @@ fn set_cell(lesson: LessonId, student: StudentId, input: &str) -> anyhow::Result
         lesson_id: lesson,
         student_id: student,
         value,
+        reason: None,
     })
 }
 

@@ -287,6 +287,7 @@ fn set_mark_samples(store: &mut Store, data: &BenchData, n: usize) -> Result<Vec
             lesson_id: data.lessons[i % data.lessons.len()],
             student_id: data.students[(i / data.lessons.len() + i) % data.students.len()],
             value: mark(2 + (i % 4) as u8)?,
+            reason: None,
         };
         let t = Instant::now();
         store.record_edit(data.teacher, device_time, payload)?;

@@ -88,6 +88,9 @@ enum Command {
         student: String,
         #[arg(allow_hyphen_values = true)]
         value: String,
+        /// Причина исправления после дня занятия (где положение допускает исправления).
+        #[arg(long, value_name = "ТЕКСТ")]
+        reason: Option<String>,
     },
     /// Записать тему урока (из КТП или свободным текстом).
     Topic(TopicArgs),
@@ -547,9 +550,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             lesson,
             student,
             value,
+            reason,
         } => {
             let student = resolve_lesson_student(&journal, lesson, &student)?;
-            let receipt = journal.set_cell(lesson, student, &value)?;
+            let receipt =
+                journal.set_cell_with_reason(lesson, student, &value, reason.as_deref())?;
             let detail = journal.lesson(lesson)?;
             let row = detail.students.iter().find(|r| r.student_id == student);
             render::saved(

@@ -51,6 +51,8 @@ pub enum RuleError {
     CorrectionForbidden,
     #[error("Для исправления записи после дня занятия укажите причину")]
     CorrectionReasonRequired,
+    #[error("Причина слишком длинная: не более {0} знаков")]
+    ReasonTooLong(usize),
     #[error("Нельзя закрыть период: итоговая отметка не выставлена {0} обучающимся")]
     FinalsIncomplete(usize),
     #[error("Время на устройстве опережает время сервера: проверьте часы компьютера")]
@@ -106,6 +108,7 @@ impl RuleError {
             RuleError::TopicHourInvalid(_) => "topic_hour_invalid",
             RuleError::CorrectionForbidden => "correction_forbidden",
             RuleError::CorrectionReasonRequired => "correction_reason_required",
+            RuleError::ReasonTooLong(_) => "reason_too_long",
             RuleError::FinalsIncomplete(_) => "finals_incomplete",
             RuleError::DeviceClockAhead => "device_clock_ahead",
             RuleError::InvalidLessonHours(_) => "invalid_lesson_hours",
@@ -146,6 +149,7 @@ mod tests {
             RuleError::TopicHourInvalid(3),
             RuleError::CorrectionForbidden,
             RuleError::CorrectionReasonRequired,
+            RuleError::ReasonTooLong(300),
             RuleError::FinalsIncomplete(1),
             RuleError::DeviceClockAhead,
             RuleError::InvalidLessonHours(2),

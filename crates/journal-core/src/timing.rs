@@ -117,18 +117,33 @@ pub fn check_entry(
     }
 }
 
-/// [`check_entry`] for an edit that carries no reason — every journal op so far: a correction after
-/// the lesson's day, where the policy allows one at all, needs a logged reason, so without one it
-/// is refused. The app calls it before recording and the server before applying.
+/// [`check_entry`] for an edit that carries no reason (topics, homework): a correction after the
+/// lesson's day, where the policy allows one at all, needs a logged reason, so without one it is
+/// refused. The app calls it before recording and the server before applying.
 pub fn check_entry_without_reason(
     lesson: &LessonInfo,
     entered_at: NaiveDateTime,
     kind: EntryKind,
     policy: &Policy,
 ) -> Result<(), RuleError> {
+    check_entry_with_reason(lesson, entered_at, kind, policy, None)
+}
+
+/// [`check_entry`] for an edit that may carry the reason of a correction (a cell: 001 Приложение,
+/// заместитель п. 9). A correction after the lesson's day is taken only where the policy allows
+/// corrections ([`LateEntry::AllowedCases`]) and only with a reason ([`check_correction_reason`]);
+/// any other entry is judged by its time alone, whatever reason it carries. The app calls it before
+/// recording and the server before applying, so they cannot disagree.
+pub fn check_entry_with_reason(
+    lesson: &LessonInfo,
+    entered_at: NaiveDateTime,
+    kind: EntryKind,
+    policy: &Policy,
+    reason: Option<&str>,
+) -> Result<(), RuleError> {
     check_entry(lesson, entered_at, kind, policy)?;
     if kind == EntryKind::Correction && entered_at.date() > lesson.date {
-        check_correction_reason(None)?;
+        check_correction_reason(reason)?;
     }
     Ok(())
 }
@@ -165,10 +180,18 @@ pub fn check_final_time(
 /// п. 9: the deputy «контролирует процесс внесения исправлений»).
 pub fn check_correction_reason(reason: Option<&str>) -> Result<(), RuleError> {
     match reason.map(str::trim) {
-        Some(r) if r.chars().filter(|c| c.is_alphabetic()).count() >= 3 => Ok(()),
+        Some(r) if r.chars().count() > MAX_REASON_CHARS => {
+            Err(RuleError::ReasonTooLong(MAX_REASON_CHARS))
+        }
+        Some(r) if r.chars().filter(|c| c.is_alphabetic()).count() >= 3 => {
+            crate::text::check_name_chars(r)
+        }
         _ => Err(RuleError::CorrectionReasonRequired),
     }
 }
+
+/// The longest reason of a correction or a reopening: a sentence for the deputy, not a letter.
+pub const MAX_REASON_CHARS: usize = 300;
 
 /// Refuses an op whose device time is ahead of the server's receive time by more than `tolerance`:
 /// such an entry time cannot be true, and backdating is judged by it. A device time far in the past
@@ -417,6 +440,61 @@ mod tests {
             check_entry(&l, at(10, 9, 0), EntryKind::AbsenceReason, &strict()),
             Ok(()),
             "the reason of an absence may be learnt later under any policy"
+        );
+    }
+
+    #[test]
+    fn a_correction_after_the_day_takes_a_reason_where_the_policy_allows_it() {
+        let l = lesson(WorkType::Lesson);
+        let later = at(10, 9, 0);
+        let why = Some("ошибка при вводе, исправлено по журналу на бумаге");
+        assert_eq!(
+            check_entry_with_reason(&l, later, EntryKind::Correction, &allowed(), None),
+            Err(RuleError::CorrectionReasonRequired),
+            "001 заместитель п. 9: a correction after the day without a reason is refused"
+        );
+        assert_eq!(
+            check_entry_with_reason(&l, later, EntryKind::Correction, &allowed(), why),
+            Ok(()),
+            "with a worded reason it is taken (and logged with the op)"
+        );
+        assert_eq!(
+            check_entry_with_reason(&l, later, EntryKind::Correction, &strict(), why),
+            Err(RuleError::CorrectionForbidden),
+            "004 п. 4.2.1: no reason opens a correction the policy forbids"
+        );
+        assert_eq!(
+            check_entry_with_reason(&l, at(0, 12, 0), EntryKind::Correction, &strict(), None),
+            Ok(()),
+            "on the lesson's day a correction is an ordinary edit, without a reason"
+        );
+        assert_eq!(
+            check_entry_with_reason(&l, later, EntryKind::Attendance, &allowed(), why),
+            Err(RuleError::Backdating),
+            "a reason does not turn a first late attendance into a correction"
+        );
+        assert_eq!(
+            check_entry_without_reason(&l, later, EntryKind::Correction, &allowed()),
+            Err(RuleError::CorrectionReasonRequired),
+            "an edit that cannot carry a reason (topic, homework) is refused after the day"
+        );
+        let long = "а".repeat(MAX_REASON_CHARS + 1);
+        assert_eq!(
+            check_entry_with_reason(&l, later, EntryKind::Correction, &allowed(), Some(&long)),
+            Err(RuleError::ReasonTooLong(MAX_REASON_CHARS)),
+            "a reason is a sentence, bounded"
+        );
+        assert_eq!(
+            check_entry_with_reason(
+                &l,
+                later,
+                EntryKind::Correction,
+                &allowed(),
+                Some("ошибка\u{0}ввода")
+            )
+            .map_err(|e| e.code()),
+            Err("forbidden_character"),
+            "control characters are refused in a reason as in any name"
         );
     }
 

@@ -26,4 +26,6 @@ pub use sync::*;
 /// pulls, which an app of protocol 2 cannot read (it is told to update instead of failing to sync).
 /// 4: `OpPayload::ChangeLesson` (substitution, postponement, a lesson not held) and
 /// `Lesson::change_reason`.
-pub const PROTOCOL_VERSION: u32 = 4;
+/// 5: `OpPayload::SetCell::reason` — a correction after the lesson's day with its reason, which an
+/// older server would drop and then find the op's hash changed.
+pub const PROTOCOL_VERSION: u32 = 5;

@@ -18,6 +18,12 @@ pub enum OpPayload {
         lesson_id: LessonId,
         student_id: StudentId,
         value: CellValue,
+        /// Why a value is corrected after the lesson's day (001 Приложение, заместитель п. 9:
+        /// corrections under the deputy's control), where the policy allows corrections at all
+        /// (`journal_core::timing::check_cell_entry`). Absent — and so left out of the signed bytes,
+        /// which keeps every older op's hash — for any other edit. Added in protocol version 5.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     SetTopic {
         lesson_id: LessonId,

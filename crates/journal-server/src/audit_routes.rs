@@ -419,6 +419,7 @@ impl<'a> Names<'a> {
                 lesson_id,
                 student_id,
                 value,
+                reason,
             } => (
                 Some(format!(
                     "{}: {}",
@@ -426,7 +427,11 @@ impl<'a> Names<'a> {
                     student(student_id)
                 )),
                 None,
-                Some(value.symbol()),
+                Some(match reason {
+                    // The deputy controls corrections by their reasons (001 заместитель п. 9).
+                    Some(r) => format!("{} (исправление: {r})", value.symbol()),
+                    None => value.symbol(),
+                }),
             ),
             OpPayload::SetTopic {
                 lesson_id, title, ..

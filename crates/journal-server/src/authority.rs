@@ -327,7 +327,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
         ));
     }
     match &op.payload {
-        OpPayload::SetCell { value, .. } => {
+        OpPayload::SetCell { value, reason, .. } => {
             let (Some(lesson), Some(load)) = (ctx.lesson.as_ref(), ctx.load.as_ref()) else {
                 return Decision::reject("unknown_lesson", "Урок не найден на сервере");
             };
@@ -403,11 +403,12 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 ctx.bell.as_ref(),
                 ctx.lesson_work_type.unwrap_or(WorkType::Lesson),
             );
-            try_rule!(journal_core::timing::check_entry_without_reason(
+            try_rule!(journal_core::timing::check_entry_with_reason(
                 &info,
                 ctx.entry_time(op),
                 kind,
-                policy
+                policy,
+                reason.as_deref()
             ));
             if concurrent {
                 if let Some(ex) = &ctx.cell {

@@ -51,6 +51,7 @@ pub fn recorded_change(op: &Op, ctx: &OpContext, decision: &Decision) -> Recorde
                 lesson_id: *lesson_id,
                 student_id: *student_id,
                 value: kept.value.clone(),
+                reason: None,
             },
         },
         (
@@ -122,6 +123,7 @@ mod tests {
                 lesson_id: lesson,
                 student_id: student,
                 value: five(),
+                reason: None,
             },
             String::new(),
             &SigningKey::from_bytes(&[7; 32]),

@@ -285,6 +285,7 @@ pub(crate) fn apply_payload(
             lesson_id,
             student_id,
             value,
+            ..
         } => {
             require_lesson(tx, lesson_id.to_string())?;
             require(

@@ -152,7 +152,13 @@ impl Journal {
                     })
                     .collect(),
             };
-            payloads.push(self.checked_cell(lesson.id, student_id, &excused.symbol(), now)?);
+            payloads.push(self.checked_cell(
+                lesson.id,
+                student_id,
+                &excused.symbol(),
+                None,
+                now,
+            )?);
         }
         payloads.into_iter().map(|p| self.record(now, p)).collect()
     }

@@ -3,7 +3,8 @@
 //! every kind of value — the app's verdict equals the server's. What the app records, the server
 //! applies at the next sync; what the app refuses, the same op sent straight to the server (signed
 //! by another device of the same user, with the same entry time and having seen the same changes)
-//! is refused there too. On the SQLite server of these tests.
+//! is refused there too. Edits carry a correction's reason or not (001 заместитель п. 9: a
+//! correction after the lesson's day only with one). On the SQLite server of these tests.
 
 use crate::server::{sign_in, today, TestServer};
 use ed25519_dalek::SigningKey;
@@ -127,7 +128,11 @@ impl RawDevice {
 /// lesson of the week —, which lesson and student (indices into the candidates), what is typed,
 /// and whether it is instead a change of the lesson (which of [`CHANGES`]; the student index then
 /// picks the substitute among the teachers).
-type Edit = (usize, bool, usize, usize, usize, Option<usize>);
+type Edit = (usize, bool, usize, usize, usize, Option<usize>, usize);
+
+/// The reason an edit carries: none, a worded one (a correction after the day is taken where the
+/// policy allows corrections), and one too short to be a reason.
+const REASONS: [Option<&str>; 3] = [None, Some("ошибка ввода, проверено по работе"), Some("ок")];
 
 /// Lesson changes in the property. A postponement is left out: a teacher's copy has only their
 /// own lessons of a group, so a slot another teacher's lesson takes is known to the server alone
@@ -206,7 +211,7 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
         })
         .map(|u| u.id)
         .collect();
-    for &(u, own, l, s, v, change) in edits {
+    for &(u, own, l, s, v, change, r) in edits {
         let me = user_id(USERS[u]);
         let candidates: Vec<&(LessonId, Vec<StudentId>, Vec<UserId>)> = if own {
             lessons.iter().filter(|x| x.2.contains(&me)).collect()
@@ -287,7 +292,7 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
         let app = &mut apps[u];
         // The same data on both sides: the copy has every change of the others first.
         let _ = app.sync();
-        let verdict = app.set_cell(*lesson, student, input);
+        let verdict = app.set_cell_with_reason(*lesson, student, input, REASONS[r]);
         match verdict {
             Ok(_) => {
                 let report = app.sync().expect("the app syncs");
@@ -314,6 +319,7 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
                         lesson_id: *lesson,
                         student_id: student,
                         value,
+                        reason: REASONS[r].map(str::to_string),
                     },
                 );
                 prop_assert!(
@@ -346,6 +352,7 @@ proptest! {
                 0..40usize,
                 0..INPUTS.len(),
                 prop::option::weighted(0.25, 0..CHANGES.len()),
+                0..REASONS.len(),
             ),
             30..40,
         )
@@ -364,6 +371,7 @@ proptest! {
                 0..40usize,
                 0..INPUTS.len(),
                 prop::option::weighted(0.25, 0..CHANGES.len()),
+                0..REASONS.len(),
             ),
             30..40,
         )

@@ -5,6 +5,7 @@ use crate::fixture::*;
 use chrono::Duration;
 use journal_api::{DataDir, Journal, TopicInput, WorkType};
 use journal_core::{LateEntry, StudentId};
+use journal_protocol::OpPayload;
 use uuid::Uuid;
 
 #[test]
@@ -297,7 +298,7 @@ fn curator_copy(f: &Fixture) -> Journal {
 }
 
 #[test]
-fn the_allowed_cases_policy_takes_make_up_marks_but_no_unlogged_corrections() {
+fn the_allowed_cases_policy_takes_make_up_marks_and_corrections_with_their_reason() {
     // The same demo, but the institution chose 001's late-entry cases instead of 004's strictness.
     let f = Fixture::open();
     let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, demo_today());
@@ -347,12 +348,50 @@ fn the_allowed_cases_policy_takes_make_up_marks_but_no_unlogged_corrections() {
         .expect_err("changing it later is a correction");
     assert_eq!(
         err.code, "correction_reason_required",
-        "a late correction needs a reason the op cannot carry yet: {}",
+        "a late correction needs a reason (001 заместитель п. 9): {}",
         err.message
     );
     assert_eq!(
         journal.status().expect("status").pending_ops,
         pending + 1,
         "only the make-up mark became an op"
+    );
+    let err = journal
+        .set_cell_with_reason(lesson.id, student, "н 5", Some("  "))
+        .expect_err("a blank reason is no reason");
+    assert_eq!(err.code, "correction_reason_required", "{}", err.message);
+    let why = "ошибка ввода: по протоколу отработки «5»";
+    journal
+        .set_cell_with_reason(lesson.id, student, "н 5", Some(why))
+        .expect("with a reason the correction is taken under 001");
+    assert_eq!(
+        journal
+            .lesson(lesson.id)
+            .expect("lesson")
+            .students
+            .iter()
+            .find(|s| s.student_id == student)
+            .expect("student")
+            .cell
+            .symbol,
+        "н 5",
+        "the corrected value is shown"
+    );
+    drop(journal);
+    let ops = journal_store::Store::open(&path, None)
+        .expect("store reopens")
+        .pending_ops()
+        .expect("ops");
+    let last = ops.last().expect("the correction is an op");
+    assert!(
+        matches!(&last.payload, OpPayload::SetCell { reason: Some(r), .. } if r == why),
+        "the op carries the reason to the server's audit: {:?}",
+        last.payload
+    );
+    let first = &ops[ops.len() - 2];
+    assert!(
+        matches!(&first.payload, OpPayload::SetCell { reason: None, .. }),
+        "a make-up mark needs no reason and carries none: {:?}",
+        first.payload
     );
 }

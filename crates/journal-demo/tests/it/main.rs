@@ -1065,6 +1065,7 @@ fn read_scope_admits_what_for_user_keeps() {
                     lesson_id: c.lesson_id,
                     student_id: c.student_id,
                     value: c.value.clone(),
+                    reason: None,
                 };
                 assert_eq!(
                     scope.sees(load_of[&c.lesson_id], &payload),

@@ -1341,6 +1341,7 @@ async fn apply(
             lesson_id,
             student_id,
             value,
+            ..
         } => {
             let cell = Cell {
                 lesson_id: *lesson_id,

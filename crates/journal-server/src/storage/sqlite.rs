@@ -1534,6 +1534,7 @@ fn apply(
             lesson_id,
             student_id,
             value,
+            ..
         } => {
             let cell = Cell {
                 lesson_id: *lesson_id,

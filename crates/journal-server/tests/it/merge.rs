@@ -82,6 +82,7 @@ async fn clearing_a_value_another_device_entered_is_a_visible_conflict(b: Backen
             lesson_id: lesson.id,
             student_id: student,
             value: journal_core::CellValue::default(),
+            reason: None,
         },
     );
     assert_eq!(

@@ -129,6 +129,7 @@ async fn an_edit_without_having_pulled_the_value_is_still_a_conflict(b: Backend)
             lesson_id: lesson.id,
             student_id: student,
             value: journal_core::CellValue::default(),
+            reason: None,
         },
         before,
     );

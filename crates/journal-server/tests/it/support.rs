@@ -380,6 +380,7 @@ pub fn set_cell(lesson: LessonId, student: StudentId, input: &str) -> OpPayload 
         lesson_id: lesson,
         student_id: student,
         value,
+        reason: None,
     }
 }
 

@@ -160,6 +160,7 @@ fn demo_teacher_copy_imports_and_queries_agree_with_the_snapshot() {
                 lesson_id: lesson,
                 student_id: student,
                 value: value.clone(),
+                reason: None,
             },
         )
         .expect("edit on demo data");

@@ -19,6 +19,7 @@ fn set_cell_round_trips_and_clears() {
                 lesson_id: lesson,
                 student_id: student,
                 value: absent(),
+                reason: None,
             },
         )
         .expect("setting a cell succeeds");
@@ -55,6 +56,7 @@ fn set_cell_round_trips_and_clears() {
                 lesson_id: lesson,
                 student_id: student,
                 value: CellValue::default(),
+                reason: None,
             },
         )
         .expect("clearing a cell succeeds");
@@ -221,6 +223,7 @@ fn edit_of_unknown_lesson_changes_nothing() {
                 lesson_id: LessonId(uuid::Uuid::new_v4()),
                 student_id: fx.students[0],
                 value: fx_mark(),
+                reason: None,
             },
         )
         .expect_err("an unknown lesson is refused");
@@ -261,6 +264,7 @@ fn many_edits(store: &mut Store, fx: &Fixture, n: usize) {
                     lesson_id: fx.lessons[i % fx.lessons.len()],
                     student_id: fx.students[i % 4],
                     value: mark(2 + (i % 4) as u8),
+                    reason: None,
                 },
             )
             .expect("edit succeeds");
@@ -449,6 +453,7 @@ fn two_handles_writing_at_once_keep_one_gap_free_chain() {
                                 lesson_id: lessons[i as usize % lessons.len()],
                                 student_id: students[t],
                                 value: mark(2 + (i % 4) as u8),
+                                reason: None,
                             },
                         )
                         .expect("concurrent edit succeeds (waits for the lock)");
@@ -477,6 +482,7 @@ fn an_edit_records_what_the_device_had_seen_of_its_target() {
         lesson_id: lesson,
         student_id: student,
         value: mark(v),
+        reason: None,
     };
     let first = store.record_edit(fx.teacher, when, cell(4)).expect("edit");
     assert_eq!(first.seen_seq, 0, "before any pull the device saw nothing");
@@ -494,6 +500,7 @@ fn an_edit_records_what_the_device_had_seen_of_its_target() {
                 lesson_id: lesson,
                 student_id: fx.students[1],
                 value: mark(3),
+                reason: None,
             },
         )
         .expect("edit");

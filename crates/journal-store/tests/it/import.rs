@@ -20,6 +20,7 @@ fn pull_does_not_overwrite_pending_edits() {
                 lesson_id: lesson,
                 student_id: mine,
                 value: mark(3),
+                reason: None,
             },
         )
         .expect("local edit");
@@ -121,6 +122,7 @@ fn pending_clear_is_not_undone_by_a_pull() {
                 lesson_id: lesson,
                 student_id: student,
                 value: CellValue::default(),
+                reason: None,
             },
         )
         .expect("clear");
@@ -218,6 +220,7 @@ fn pending_edit_of_a_lesson_the_server_removed_keeps_its_op() {
                 lesson_id: gone,
                 student_id: fx.students[0],
                 value: mark(5),
+                reason: None,
             },
         )
         .expect("edit");

@@ -81,6 +81,7 @@ proptest! {
                     lesson_id: fx.lessons[lesson],
                     student_id: fx.students[student],
                     value: value.map(cell_value).unwrap_or_default(),
+                    reason: None,
                 },
                 Edit::Homework { lesson, text } => OpPayload::SetHomework {
                     lesson_id: fx.lessons[lesson],
@@ -107,7 +108,7 @@ proptest! {
         // Replay what the outbox says (not what the test meant to do).
         for op in store.all_ops().expect("ops") {
             match op.payload {
-                OpPayload::SetCell { lesson_id, student_id, value } => {
+                OpPayload::SetCell { lesson_id, student_id, value, .. } => {
                     if value.is_empty() {
                         cells.remove(&(lesson_id, student_id));
                     } else {

@@ -182,6 +182,7 @@ fn grid_aligns_cells_membership_finals_and_lock() {
                 lesson_id: fx.lessons[3],
                 student_id: s,
                 value: absent(),
+                reason: None,
             },
         )
         .expect("edit");
@@ -276,6 +277,7 @@ fn conflicts_counts_and_cursor() {
                 lesson_id: fx.lessons[0],
                 student_id: fx.students[3],
                 value: mark(4),
+                reason: None,
             },
         )
         .expect("edit");
