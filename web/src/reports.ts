@@ -16,6 +16,8 @@ export interface ReportChoices {
   groups: ReportChoice[];
   teachers: ReportChoice[];
   subjects: ReportChoice[];
+  /** Цикловые комиссии (методические объединения) with loads the user may report on. */
+  departments: ReportChoice[];
   periods: ReportChoice[];
   year_starts_on: string;
   year_ends_on: string;
@@ -45,7 +47,7 @@ export interface ReportBody {
   charts: ReportChart[];
 }
 
-const FILTERS = ["group", "teacher", "subject", "period", "from", "to"] as const;
+const FILTERS = ["group", "teacher", "subject", "department", "period", "from", "to"] as const;
 
 function text(v: Value): string {
   if (v === null || v === undefined) return "—";
@@ -190,6 +192,10 @@ function filterForm(c: ReportChoices, q: URLSearchParams, base: string, kinds: b
       { name: "group", label: "Группа", type: "select", value: q.get("group") || "", options: opts(c.groups, "— все —") },
       { name: "teacher", label: "Преподаватель", type: "select", value: q.get("teacher") || "", options: opts(c.teachers, "— все —") },
       { name: "subject", label: "Предмет", type: "select", value: q.get("subject") || "", options: opts(c.subjects, "— все —") },
+      // Only where the institution keeps departments: an empty choice is clutter.
+      ...(c.departments.length > 0
+        ? [{ name: "department", label: "Цикловая комиссия", type: "select" as const, value: q.get("department") || "", options: opts(c.departments, "— все —") }]
+        : []),
       { name: "period", label: "Период", type: "select", value: q.get("period") || "", options: opts(c.periods, "— текущий —") },
       { name: "from", label: "С", type: "date", value: q.get("from") || "" },
       { name: "to", label: "По", type: "date", value: q.get("to") || "" },

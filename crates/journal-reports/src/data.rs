@@ -32,6 +32,11 @@ impl<'a> Data<'a> {
             .filter(|l| r.group_id.is_none_or(|g| l.group_id == g))
             .filter(|l| r.teacher_id.is_none_or(|t| l.teacher_id == t))
             .filter(|l| r.subject_id.is_none_or(|s| l.subject_id == s))
+            .filter(|l| {
+                r.department_teachers
+                    .as_ref()
+                    .is_none_or(|t| t.binary_search(&l.teacher_id).is_ok())
+            })
             .collect();
         loads.sort_by_key(|l| {
             (

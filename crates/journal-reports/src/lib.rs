@@ -181,6 +181,9 @@ pub struct Filter {
     pub group_id: Option<GroupId>,
     pub teacher_id: Option<UserId>,
     pub subject_id: Option<SubjectId>,
+    /// A department (ПЦК / методическое объединение): the loads of its head and its teachers.
+    #[serde(default)]
+    pub department_id: Option<uuid::Uuid>,
     pub period_id: Option<PeriodId>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -192,6 +195,12 @@ pub struct Resolved {
     pub group_id: Option<GroupId>,
     pub teacher_id: Option<UserId>,
     pub subject_id: Option<SubjectId>,
+    #[serde(default)]
+    pub department_id: Option<uuid::Uuid>,
+    /// The teachers of the chosen department (its head and members), sorted; `None`: no
+    /// department chosen.
+    #[serde(default)]
+    pub department_teachers: Option<Vec<UserId>>,
     /// The period whose finals the progress report counts: the chosen one, else the one holding
     /// `to` or today, whichever is earlier (else the last one begun by then).
     pub period_id: Option<PeriodId>,
@@ -218,6 +227,21 @@ impl Filter {
                 return Err(ReportError::SubjectNotFound(s.to_string()));
             }
         }
+        let department_teachers = match self.department_id {
+            Some(id) => {
+                let dep = snap
+                    .departments
+                    .iter()
+                    .find(|d| d.id == id)
+                    .ok_or_else(|| ReportError::DepartmentNotFound(id.to_string()))?;
+                let mut teachers: Vec<UserId> =
+                    dep.teacher_ids.iter().copied().chain(dep.head_id).collect();
+                teachers.sort();
+                teachers.dedup();
+                Some(teachers)
+            }
+            None => None,
+        };
         let period = match self.period_id {
             Some(p) => Some(
                 snap.periods
@@ -257,6 +281,8 @@ impl Filter {
             group_id: self.group_id,
             teacher_id: self.teacher_id,
             subject_id: self.subject_id,
+            department_id: self.department_id,
+            department_teachers,
             period_id,
             from,
             to,
@@ -267,7 +293,7 @@ impl Filter {
 /// A report refused: what the filter names does not exist, or the dates are wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
-    #[error("Нет такого отчёта: {0} (control, timeliness, progress, attendance, marks_count, curriculum, forecast)")]
+    #[error("Нет такого отчёта: {0} (control, timeliness, progress, attendance, marks_count, curriculum, forecast, journal_data, missed_topics, control_works, activity, lesson_changes)")]
     UnknownKind(String),
     #[error("Группа не найдена: {0}")]
     GroupNotFound(String),
@@ -275,6 +301,8 @@ pub enum ReportError {
     TeacherNotFound(String),
     #[error("Предмет не найден: {0}")]
     SubjectNotFound(String),
+    #[error("Цикловая комиссия (методическое объединение) не найдена: {0}")]
+    DepartmentNotFound(String),
     #[error("Учебный период не найден: {0}")]
     PeriodNotFound(String),
     #[error("Начало интервала {from} позже его конца {to}")]
@@ -289,6 +317,7 @@ impl ReportError {
             ReportError::GroupNotFound(_) => "group_not_found",
             ReportError::TeacherNotFound(_) => "teacher_not_found",
             ReportError::SubjectNotFound(_) => "subject_not_found",
+            ReportError::DepartmentNotFound(_) => "department_not_found",
             ReportError::PeriodNotFound(_) => "period_not_found",
             ReportError::InvalidRange { .. } => "invalid_range",
         }
@@ -459,6 +488,12 @@ fn subject_line(snap: &Snapshot, r: &Resolved) -> String {
     {
         parts.push(format!("Предмет: {}", s.name));
     }
+    if let Some(d) = r
+        .department_id
+        .and_then(|d| snap.departments.iter().find(|x| x.id == d))
+    {
+        parts.push(format!("Цикловая комиссия: {}", d.name));
+    }
     if let Some(p) = r
         .period_id
         .and_then(|p| snap.periods.iter().find(|x| x.id == p))
@@ -565,6 +600,55 @@ mod tests {
                 .map_err(|e| e.code()),
             Err("invalid_range"),
             "from after to is refused"
+        );
+    }
+
+    #[test]
+    fn a_department_narrows_a_report_to_its_teachers_loads() {
+        let mut snap = crate::fixture::snapshot();
+        let teacher_of = |load| {
+            snap.loads
+                .iter()
+                .find(|l| l.id == load)
+                .map(|l| l.teacher_id)
+                .expect("the fixture's load")
+        };
+        let (t1, t2) = (
+            teacher_of(crate::fixture::l1()),
+            teacher_of(crate::fixture::l2()),
+        );
+        assert_ne!(t1, t2, "the fixture's two loads have two teachers");
+        let dep = uuid::Uuid::from_u128(0xDE9);
+        snap.departments.push(journal_protocol::Department {
+            id: dep,
+            name: "ПЦК математических дисциплин".into(),
+            head_id: Some(t1),
+            teacher_ids: Vec::new(),
+        });
+        let r = Filter {
+            department_id: Some(dep),
+            period_id: Some(crate::fixture::p1()),
+            ..Filter::default()
+        }
+        .resolve(&snap, crate::fixture::now().date())
+        .expect("the department exists");
+        let d = crate::data::Data::new(&snap, &r, crate::fixture::now());
+        let loads: Vec<_> = d.loads.iter().map(|l| l.id).collect();
+        assert_eq!(
+            loads,
+            vec![crate::fixture::l1()],
+            "the head's own loads are the department's; another teacher's are not"
+        );
+        let unknown = Filter {
+            department_id: Some(uuid::Uuid::from_u128(1)),
+            ..Filter::default()
+        };
+        assert_eq!(
+            unknown
+                .resolve(&snap, crate::fixture::now().date())
+                .map_err(|e| e.code()),
+            Err("department_not_found"),
+            "a department that does not exist is a typed refusal"
         );
     }
 

@@ -215,7 +215,8 @@ enum Command {
         into: Option<String>,
     },
     /// A control report of the whole institution (control, timeliness, progress, attendance,
-    /// marks_count, curriculum, forecast) as JSON, CSV, XLSX or PDF.
+    /// marks_count, curriculum, forecast, journal_data, missed_topics, control_works, activity,
+    /// lesson_changes) as JSON, CSV, XLSX or PDF.
     Report {
         kind: String,
         /// Группа: идентификатор или название.
@@ -227,6 +228,9 @@ enum Command {
         /// Предмет: идентификатор или название.
         #[arg(long)]
         subject: Option<String>,
+        /// Цикловая комиссия (методическое объединение): идентификатор или название.
+        #[arg(long)]
+        department: Option<String>,
         /// Учебный период: идентификатор или название.
         #[arg(long)]
         period: Option<String>,
@@ -668,6 +672,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             group,
             teacher,
             subject,
+            department,
             period,
             from,
             to,
@@ -701,6 +706,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 group,
                 teacher,
                 subject,
+                department,
                 period,
                 from,
                 to,

@@ -43,6 +43,8 @@ pub struct ReportQuery {
     pub teacher: Option<String>,
     /// Предмет: идентификатор или название.
     pub subject: Option<String>,
+    /// Цикловая комиссия (методическое объединение): идентификатор или название.
+    pub department: Option<String>,
     /// Учебный период: идентификатор или название.
     pub period: Option<String>,
     /// Начало интервала дат (ГГГГ-ММ-ДД).
@@ -59,7 +61,8 @@ pub struct ReportQuery {
 /// zone.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportResponse {
-    /// control, timeliness, progress, attendance, marks_count, curriculum, forecast или journal_data.
+    /// control, timeliness, progress, attendance, marks_count, curriculum, forecast, journal_data,
+    /// missed_topics, control_works, activity или lesson_changes.
     pub kind: String,
     pub title: String,
     /// The regulation point the report implements.
@@ -97,6 +100,8 @@ pub struct ReportChoices {
     pub groups: Vec<ReportChoice>,
     pub teachers: Vec<ReportChoice>,
     pub subjects: Vec<ReportChoice>,
+    /// Цикловые комиссии (методические объединения) with a load among the caller's.
+    pub departments: Vec<ReportChoice>,
     pub periods: Vec<ReportChoice>,
     pub year_starts_on: NaiveDate,
     pub year_ends_on: NaiveDate,
@@ -146,6 +151,20 @@ fn choices_of(snap: &Snapshot) -> ReportChoices {
                     name: s.name.clone(),
                 })
         }),
+        departments: sorted(
+            snap.departments
+                .iter()
+                .filter(|d| {
+                    snap.loads.iter().any(|l| {
+                        d.head_id == Some(l.teacher_id) || d.teacher_ids.contains(&l.teacher_id)
+                    })
+                })
+                .map(|d| ReportChoice {
+                    id: d.id.to_string(),
+                    name: d.name.clone(),
+                })
+                .collect(),
+        ),
         periods: snap
             .periods
             .iter()
@@ -215,67 +234,66 @@ fn norm(s: &str) -> String {
     s.trim().to_lowercase().replace('ё', "е")
 }
 
-/// The filter a query names: groups, subjects and periods by id or name, teachers by id or login.
+/// The one item of `items` that `wanted` names (by `names`), if a name is given; a name that
+/// names nothing is the report's typed refusal `missing`.
+fn named<T, I>(
+    wanted: Option<&str>,
+    items: &[T],
+    names: impl Fn(&T, &str) -> bool,
+    id: impl Fn(&T) -> I,
+    missing: impl Fn(String) -> ReportError,
+) -> Result<Option<I>, ApiError> {
+    match wanted.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(w) => items
+            .iter()
+            .find(|x| names(x, w))
+            .map(|x| Some(id(x)))
+            .ok_or_else(|| report_error(missing(w.to_string()))),
+        None => Ok(None),
+    }
+}
+
+/// The filter a query names: groups, subjects, departments and periods by id or name, teachers by
+/// id or login.
 pub fn filter_of(q: &ReportQuery, snap: &Snapshot) -> Result<Filter, ApiError> {
-    let group = match q.group.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(g) => Some(
-            snap.groups
-                .iter()
-                .find(|x| x.id.to_string() == g || norm(&x.name) == norm(g))
-                .map(|x| x.id)
-                .ok_or_else(|| report_error(ReportError::GroupNotFound(g.to_string())))?,
-        ),
-        None => None,
-    };
-    let teacher = match q
-        .teacher
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(t) => Some(
-            snap.users
-                .iter()
-                .find(|x| x.id.to_string() == t || x.login == t)
-                .map(|x| x.id)
-                .ok_or_else(|| report_error(ReportError::TeacherNotFound(t.to_string())))?,
-        ),
-        None => None,
-    };
-    let subject = match q
-        .subject
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => Some(
-            snap.subjects
-                .iter()
-                .find(|x| {
-                    x.id.to_string() == s
-                        || norm(&x.name) == norm(s)
-                        || norm(&x.short_name) == norm(s)
-                })
-                .map(|x| x.id)
-                .ok_or_else(|| report_error(ReportError::SubjectNotFound(s.to_string())))?,
-        ),
-        None => None,
-    };
-    let period = match q.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(p) => Some(
-            snap.periods
-                .iter()
-                .find(|x| x.id.to_string() == p || norm(&x.name) == norm(p))
-                .map(|x| x.id)
-                .ok_or_else(|| report_error(ReportError::PeriodNotFound(p.to_string())))?,
-        ),
-        None => None,
-    };
     let filter = Filter {
-        group_id: group,
-        teacher_id: teacher,
-        subject_id: subject,
-        period_id: period,
+        group_id: named(
+            q.group.as_deref(),
+            &snap.groups,
+            |x, g| x.id.to_string() == g || norm(&x.name) == norm(g),
+            |x| x.id,
+            ReportError::GroupNotFound,
+        )?,
+        teacher_id: named(
+            q.teacher.as_deref(),
+            &snap.users,
+            |x, t| x.id.to_string() == t || x.login == t,
+            |x| x.id,
+            ReportError::TeacherNotFound,
+        )?,
+        subject_id: named(
+            q.subject.as_deref(),
+            &snap.subjects,
+            |x, s| {
+                x.id.to_string() == s || norm(&x.name) == norm(s) || norm(&x.short_name) == norm(s)
+            },
+            |x| x.id,
+            ReportError::SubjectNotFound,
+        )?,
+        department_id: named(
+            q.department.as_deref(),
+            &snap.departments,
+            |x, d| x.id.to_string() == d || norm(&x.name) == norm(d),
+            |x| x.id,
+            ReportError::DepartmentNotFound,
+        )?,
+        period_id: named(
+            q.period.as_deref(),
+            &snap.periods,
+            |x, p| x.id.to_string() == p || norm(&x.name) == norm(p),
+            |x| x.id,
+            ReportError::PeriodNotFound,
+        )?,
         from: q.from,
         to: q.to,
     };

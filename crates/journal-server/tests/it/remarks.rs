@@ -456,6 +456,72 @@ async fn a_department_head_writes_only_to_their_teachers(b: Backend) {
         !text.contains("Волков Андрей Николаевич"),
         "the whole report covers their department only"
     );
+
+    // The deputy reads every report, and narrows one to a department by its name (issue 14 item 2).
+    let by_department = |q: &'static str| {
+        s.client
+            .get(s.url(&format!("/reports/control{q}")))
+            .bearer_auth(&deputy.token)
+            .header(
+                "x-journal-protocol",
+                journal_protocol::PROTOCOL_VERSION.to_string(),
+            )
+            .send()
+    };
+    let resp = by_department("?department=пцк%20информатики")
+        .await
+        .expect("reaches");
+    assert_eq!(resp.status(), 200, "a department by its name, any case");
+    let body: serde_json::Value = resp.json().await.expect("JSON");
+    let text = body.to_string();
+    assert!(
+        !text.contains("Волков Андрей Николаевич"),
+        "another department's teacher is not in the department's report"
+    );
+    let t1_name = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.id == t1)
+        .map(|u| u.full_name.clone())
+        .unwrap_or_default();
+    assert!(
+        text.contains(&t1_name),
+        "the department's teacher {t1_name} is: {text}"
+    );
+    assert!(
+        body["subject_line"]
+            .as_str()
+            .is_some_and(|l| l.contains("Цикловая комиссия: ПЦК информатики")),
+        "the report names the department: {}",
+        body["subject_line"]
+    );
+    let resp = by_department("?department=ПЦК%20химии")
+        .await
+        .expect("reaches");
+    assert_eq!(resp.status(), 404, "a department that does not exist");
+    let body: serde_json::Value = resp.json().await.expect("JSON");
+    assert_eq!(body["code"], "department_not_found", "{body}");
+    let choices: serde_json::Value = s
+        .client
+        .get(s.url("/reports"))
+        .bearer_auth(&deputy.token)
+        .header(
+            "x-journal-protocol",
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
+        .send()
+        .await
+        .expect("reaches")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        choices["departments"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x["name"] == "ПЦК информатики")),
+        "the report screen offers the department: {choices}"
+    );
 }
 
 conformance!(
