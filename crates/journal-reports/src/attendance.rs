@@ -71,6 +71,9 @@ pub struct AttendanceReport {
     pub months: Vec<(i32, u32)>,
     pub by_student: Vec<AttendanceRow>,
     pub by_group: Vec<AttendanceRow>,
+    /// Per subject over the loads in the filter (`group` is empty), by the subject's name.
+    #[serde(default)]
+    pub by_subject: Vec<AttendanceRow>,
 }
 
 pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> AttendanceReport {
@@ -79,7 +82,12 @@ pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Attendan
     let month_index: HashMap<(i32, u32), usize> =
         ms.iter().enumerate().map(|(i, m)| (*m, i)).collect();
     let mut per_student: HashMap<StudentId, Vec<MonthAbsences>> = HashMap::new();
+    let mut per_subject: std::collections::BTreeMap<String, Vec<MonthAbsences>> =
+        std::collections::BTreeMap::new();
     for load in &d.loads {
+        let subject = per_subject
+            .entry(d.load_subject(load))
+            .or_insert_with(|| vec![MonthAbsences::default(); ms.len()]);
         for lesson in d.held(load.id) {
             let Some(&mi) = month_index.get(&(lesson.date.year(), lesson.date.month())) else {
                 continue;
@@ -91,6 +99,7 @@ pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Attendan
                             .entry(c.student_id)
                             .or_insert_with(|| vec![MonthAbsences::default(); ms.len()]);
                         v[mi].add(*absence, u32::from(lesson.hours));
+                        subject[mi].add(*absence, u32::from(lesson.hours));
                     }
                 }
             }
@@ -140,10 +149,24 @@ pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Attendan
             by_month: gm,
         });
     }
+    let by_subject = per_subject
+        .into_iter()
+        .map(|(name, by_month)| {
+            let mut total = MonthAbsences::default();
+            by_month.iter().for_each(|x| total.plus(x));
+            AttendanceRow {
+                name,
+                group: String::new(),
+                total,
+                by_month,
+            }
+        })
+        .collect();
     AttendanceReport {
         months: ms,
         by_student,
         by_group,
+        by_subject,
     }
 }
 
@@ -214,27 +237,80 @@ impl AttendanceReport {
             "По обучающимся",
             &[&["Группа", "Обучающийся"][..], &COLUMNS].concat(),
         );
+        // Each student's months with an absence (a whole year of every month would be mostly zeros).
+        let mut student_months = Table::new(
+            "По обучающимся и месяцам",
+            &[&["Группа", "Обучающийся", "Месяц"][..], &COLUMNS].concat(),
+        );
         for s in &self.by_student {
             students.rows.push(values(
                 vec![s.group.clone().into(), s.name.clone().into()],
                 &s.total,
             ));
+            for (i, m) in s
+                .by_month
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.lessons() > 0)
+            {
+                student_months.rows.push(values(
+                    vec![
+                        s.group.clone().into(),
+                        s.name.clone().into(),
+                        names[i].clone().into(),
+                    ],
+                    m,
+                ));
+            }
         }
-        let series = |name: &str, f: fn(&MonthAbsences) -> u32| Series {
-            name: name.into(),
-            values: month_sum.iter().map(|m| f64::from(f(m))).collect(),
-        };
-        let chart = Chart {
-            title: "Пропуски по месяцам, часов".into(),
+        let mut subjects = Table::new("По предметам", &[&["Предмет"][..], &COLUMNS].concat());
+        for s in &self.by_subject {
+            subjects
+                .rows
+                .push(values(vec![s.name.clone().into()], &s.total));
+        }
+        // Hours missed by reason (н, б, п) over `rows`, one bar group per label.
+        let by_reason = |title: &str, labels: Vec<String>, rows: &[&MonthAbsences]| Chart {
+            title: title.into(),
             unit: "ч".into(),
-            labels: names.clone(),
-            series: vec![
-                series("н", |m| m.hours_absent),
-                series("б", |m| m.hours_ill),
-                series("п", |m| m.hours_excused),
-            ],
+            labels,
+            series: [
+                (
+                    "н",
+                    (|m: &MonthAbsences| m.hours_absent) as fn(&MonthAbsences) -> u32,
+                ),
+                ("б", |m| m.hours_ill),
+                ("п", |m| m.hours_excused),
+            ]
+            .into_iter()
+            .map(|(name, f)| Series {
+                name: name.into(),
+                values: rows.iter().map(|m| f64::from(f(m))).collect(),
+            })
+            .collect(),
         };
-        (figures, vec![groups, months, students], vec![chart])
+        let charts = vec![
+            by_reason(
+                "Пропуски по месяцам, часов",
+                names.clone(),
+                &month_sum.iter().collect::<Vec<_>>(),
+            ),
+            by_reason(
+                "Пропуски по группам, часов",
+                self.by_group.iter().map(|g| g.name.clone()).collect(),
+                &self.by_group.iter().map(|g| &g.total).collect::<Vec<_>>(),
+            ),
+            by_reason(
+                "Пропуски по предметам, часов",
+                self.by_subject.iter().map(|s| s.name.clone()).collect(),
+                &self.by_subject.iter().map(|s| &s.total).collect::<Vec<_>>(),
+            ),
+        ];
+        (
+            figures,
+            vec![groups, months, subjects, students, student_months],
+            charts,
+        )
     }
 }
 
@@ -278,6 +354,35 @@ mod tests {
             (s01.total.lessons(), s01.total.hours()),
             (1, 2),
             "a missed pair is two hours"
+        );
+        let subjects: Vec<(&str, u32)> = rep
+            .by_subject
+            .iter()
+            .map(|s| (s.name.as_str(), s.total.hours()))
+            .collect();
+        assert_eq!(
+            subjects,
+            vec![("История", 0), ("Математика", 5)],
+            "every absence of the fixture is in Математика (A, B, C)"
+        );
+        let (_, tables, charts) = rep.into_parts();
+        let months = tables
+            .iter()
+            .find(|t| t.title == "По обучающимся и месяцам")
+            .expect("each student's months");
+        assert_eq!(
+            months.rows.len(),
+            4,
+            "S01, S02, S03, S04 missed lessons, each in October only"
+        );
+        assert_eq!(
+            charts.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(),
+            vec![
+                "Пропуски по месяцам, часов",
+                "Пропуски по группам, часов",
+                "Пропуски по предметам, часов"
+            ],
+            "attendance over the year, by group and by subject"
         );
     }
 }

@@ -1,15 +1,16 @@
 //! «Контроль ведения журнала» — 001 п. 4.13 and Приложение «Заместитель директора» п. 13, 001 п. 6.7,
 //! 004 п. 4.2.1: per load (teacher × group × subject), then summed per teacher and per group — held
 //! lessons, lessons filled on the lesson's day (the topic of every hour entered by the end of the
-//! day), lessons with a topic and with homework, marks accumulated (and per student), the
-//! programme's hours (planned for the year, given so far), substitutions and how many of them were
-//! filled, remarks overdue; and the list of what is overdue today, by the teacher who gave the lesson
-//! (the substitute, for a substitution).
+//! day), lessons with a topic, with every hour's topic taken from the КТП (001 п. 4.7: «в
+//! соответствии с КТП»), and with homework, marks accumulated (and per student), the programme's
+//! hours (planned for the year, given so far), substitutions and how many of them were filled,
+//! remarks fixed by their own deadline and remarks overdue; and the list of what is overdue today,
+//! by the teacher who gave the lesson (the substitute, for a substitution).
 
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use journal_core::{remark_status, DeadlineStatus};
+use journal_core::DeadlineStatus;
 use serde::{Deserialize, Serialize};
 
 use crate::data::Data;
@@ -25,6 +26,8 @@ pub struct ControlRow {
     /// Topic of every hour entered by the end of the lesson's day.
     pub filled_on_day: usize,
     pub with_topic: usize,
+    /// Lessons whose every hour's topic is a topic of the КТП.
+    pub with_plan_topic: usize,
     pub with_homework: usize,
     pub marks: usize,
     pub students: usize,
@@ -33,6 +36,10 @@ pub struct ControlRow {
     pub substitutions: usize,
     /// Substituted lessons whose topic is entered.
     pub substitutions_filled: usize,
+    /// Remarks written in the report's dates.
+    pub remarks: usize,
+    /// Of those, fixed (answered «Устранено») by their own deadline.
+    pub remarks_fixed_on_time: usize,
     pub remarks_overdue: usize,
     pub overdue: usize,
 }
@@ -42,6 +49,7 @@ impl ControlRow {
         self.lessons_held += o.lessons_held;
         self.filled_on_day += o.filled_on_day;
         self.with_topic += o.with_topic;
+        self.with_plan_topic += o.with_plan_topic;
         self.with_homework += o.with_homework;
         self.marks += o.marks;
         self.students += o.students;
@@ -49,6 +57,8 @@ impl ControlRow {
         self.given_hours += o.given_hours;
         self.substitutions += o.substitutions;
         self.substitutions_filled += o.substitutions_filled;
+        self.remarks += o.remarks;
+        self.remarks_fixed_on_time += o.remarks_fixed_on_time;
         self.remarks_overdue += o.remarks_overdue;
         self.overdue += o.overdue;
     }
@@ -96,6 +106,10 @@ pub fn control(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ControlRepo
             if topic.is_some() {
                 row.with_topic += 1;
             }
+            let topics = d.topics(lesson.id);
+            if !topics.is_empty() && topics.iter().all(|t| t.plan_topic_id.is_some()) {
+                row.with_plan_topic += 1;
+            }
             if topic.is_some_and(|t| t.date() <= info.date) {
                 row.filled_on_day += 1;
             }
@@ -130,9 +144,17 @@ pub fn control(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ControlRepo
             }
         }
         for remark in snap.remarks.iter().filter(|m| m.load_id == load.id) {
-            if let DeadlineStatus::Overdue { due } =
-                remark_status(remark.created_at, remark.resolved_at, now)
-            {
+            // Each remark by its own deadline (the policy's, as the author set it).
+            let due_day = remark.due_date();
+            if (r.from..=r.to).contains(&remark.created_at.date()) {
+                row.remarks += 1;
+                let fixed = remark.answered_at.or(remark.resolved_at);
+                if !remark.is_open() && fixed.is_some_and(|f| f.date() <= due_day) {
+                    row.remarks_fixed_on_time += 1;
+                }
+            }
+            if remark.is_overdue(now.date()) {
+                let due = due_day.and_time(chrono::NaiveTime::MIN) + chrono::Duration::days(1);
                 row.remarks_overdue += 1;
                 row.overdue += 1;
                 overdue.push(OverdueItem {
@@ -182,6 +204,7 @@ fn row_values(first: Vec<Value>, r: &ControlRow) -> Vec<Value> {
         r.lessons_held.into(),
         pct(r.filled_on_day, r.lessons_held),
         pct(r.with_topic, r.lessons_held),
+        pct(r.with_plan_topic, r.lessons_held),
         pct(r.with_homework, r.lessons_held),
         r.marks.into(),
         if r.students > 0 {
@@ -192,22 +215,25 @@ fn row_values(first: Vec<Value>, r: &ControlRow) -> Vec<Value> {
         r.planned_hours.into(),
         r.given_hours.into(),
         format!("{} / {}", r.substitutions_filled, r.substitutions).into(),
+        format!("{} / {}", r.remarks_fixed_on_time, r.remarks).into(),
         r.remarks_overdue.into(),
         r.overdue.into(),
     ]);
     v
 }
 
-const COLUMNS: [&str; 11] = [
+const COLUMNS: [&str; 13] = [
     "Уроков проведено",
     "Заполнено в день урока, %",
     "С темой, %",
+    "Тема по КТП, %",
     "С домашним заданием, %",
     "Отметок",
     "Отметок на обучающегося",
     "Часов по плану",
     "Часов фактически",
     "Замены: заполнено / всего",
+    "Замечания: устранено в срок / всего",
     "Замечаний просрочено",
     "Просрочено сегодня",
 ];
@@ -334,6 +360,7 @@ mod tests {
             "A, B, C held by Wednesday; D cancelled"
         );
         assert_eq!(math.with_topic, 2, "A and B have topics, C not yet");
+        assert_eq!(math.with_plan_topic, 2, "both topics are the КТП's");
         assert_eq!(
             math.filled_on_day, 1,
             "only A's topic on its day; B's came on the 7th"
@@ -367,6 +394,72 @@ mod tests {
         assert_eq!(rep.by_teacher.len(), 2, "two teachers");
         assert_eq!(rep.by_group.len(), 1, "one group");
         assert_eq!(rep.by_group[0].lessons_held, 4, "the group's held lessons");
+    }
+
+    #[test]
+    fn a_free_text_topic_is_not_one_of_the_ktp() {
+        let mut snap = snapshot();
+        for t in snap
+            .lesson_topics
+            .iter_mut()
+            .filter(|t| t.lesson_id == journal_core::LessonId(id(A)))
+        {
+            t.plan_topic_id = None;
+        }
+        let rep = control(&snap, &semester(), now());
+        let math = &rep.by_load[1];
+        assert_eq!(
+            (math.with_topic, math.with_plan_topic),
+            (2, 1),
+            "A's topic is typed, not chosen from the КТП: a topic, but not by the plan"
+        );
+    }
+
+    #[test]
+    fn remarks_are_judged_by_their_own_deadline() {
+        let mut snap = snapshot();
+        let deputy = journal_core::UserId(id(DEPUTY));
+        let teacher = journal_core::UserId(id(T1));
+        // Written 1 October with a deadline of the 3rd: fixed on the 2nd (in time).
+        let mut on_time =
+            journal_protocol::Remark::new(id(801), l1(), deputy, at(10, 1, 9, 0), "Темы".into());
+        on_time.deadline = Some(date(10, 3));
+        on_time
+            .answer(teacher, "Темы записаны", at(10, 2, 15, 0))
+            .expect("an open remark takes an answer");
+        // Written 1 October with a deadline of the 2nd: fixed on the 5th (late).
+        let mut late =
+            journal_protocol::Remark::new(id(802), l1(), deputy, at(10, 1, 9, 0), "ДЗ".into());
+        late.deadline = Some(date(10, 2));
+        late.answer(teacher, "Записано", at(10, 5, 15, 0))
+            .expect("an open remark takes an answer");
+        // Written 4 October with a deadline of the 5th, still open at noon on the 7th: overdue,
+        // though the week of journal-core's default has not passed.
+        let mut open =
+            journal_protocol::Remark::new(id(803), l1(), deputy, at(10, 4, 9, 0), "Отметки".into());
+        open.deadline = Some(date(10, 5));
+        snap.remarks.extend([on_time, late, open]);
+        let rep = control(&snap, &semester(), now());
+        let math = &rep.by_load[1];
+        assert_eq!(
+            (math.remarks_fixed_on_time, math.remarks),
+            (1, 3),
+            "one of three fixed by its deadline"
+        );
+        assert_eq!(
+            math.remarks_overdue, 1,
+            "the open one is past its own deadline"
+        );
+        let item = rep
+            .overdue
+            .iter()
+            .find(|o| o.what.contains("Отметки"))
+            .expect("the open remark is on the overdue list");
+        assert_eq!(
+            item.due,
+            at(10, 6, 0, 0),
+            "due by the end of its deadline day"
+        );
     }
 
     #[test]

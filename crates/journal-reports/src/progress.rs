@@ -323,33 +323,37 @@ impl ProgressReport {
                 u.topic.clone().into(),
             ]);
         }
-        let chart = Chart {
-            title: "Успеваемость и качество по предметам".into(),
-            unit: "%".into(),
-            labels: self
-                .by_subject
-                .iter()
-                .map(|r| format!("{} {}", r.group, r.name))
-                .collect(),
-            series: vec![
-                Series {
-                    name: "Успеваемость".into(),
-                    values: self
-                        .by_subject
-                        .iter()
-                        .map(|r| r.summary.success_percent.unwrap_or(0.0))
-                        .collect(),
-                },
-                Series {
-                    name: "Качество".into(),
-                    values: self
-                        .by_subject
-                        .iter()
-                        .map(|r| r.summary.quality_percent.unwrap_or(0.0))
-                        .collect(),
-                },
-            ],
+        // Успеваемость and качество of each row, labelled by `label`.
+        let shares = |title: &str, rows: &[ProgressRow], label: &dyn Fn(&ProgressRow) -> String| {
+            let of = |f: fn(&ProgressRow) -> Option<f64>| {
+                rows.iter().map(|r| f(r).unwrap_or(0.0)).collect()
+            };
+            Chart {
+                title: title.into(),
+                unit: "%".into(),
+                labels: rows.iter().map(label).collect(),
+                series: vec![
+                    Series {
+                        name: "Успеваемость".into(),
+                        values: of(|r| r.summary.success_percent),
+                    },
+                    Series {
+                        name: "Качество".into(),
+                        values: of(|r| r.summary.quality_percent),
+                    },
+                ],
+            }
         };
+        let by_group = shares(
+            "Успеваемость и качество по группам",
+            &self.by_group,
+            &|r| r.name.clone(),
+        );
+        let chart = shares(
+            "Успеваемость и качество по предметам",
+            &self.by_subject,
+            &|r| format!("{} {}", r.group, r.name),
+        );
         let tables = vec![
             t(
                 "По группам",
@@ -402,7 +406,7 @@ impl ProgressReport {
                     .collect(),
             }],
         };
-        (figures, tables, vec![months, chart])
+        (figures, tables, vec![months, by_group, chart])
     }
 }
 
