@@ -49,6 +49,20 @@ pub struct Snapshot {
     /// Departments (ПЦК/МО, отделения) with their heads and teachers (absent in older snapshots).
     #[serde(default)]
     pub departments: Vec<Department>,
+    /// Sign-ins of users (from the server's audit), filled by the server only for its own reports
+    /// and their verification («Активность»: parents and students by week); empty in every
+    /// snapshot a device or a family receives, and then left out of the JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sign_ins: Vec<SignIn>,
+}
+
+/// One sign-in: who, and when (the institution's local time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignIn {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub user_id: UserId,
+    pub at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1223,6 +1237,7 @@ impl Snapshot {
                 .cloned()
                 .collect(),
             departments: self.departments.clone(),
+            sign_ins: Vec::new(),
         };
         (view, scope)
     }
@@ -1304,6 +1319,7 @@ impl Snapshot {
             curriculum: self.curriculum.clone(),
             individual_plans: self.individual_plans.clone(),
             departments: self.departments.clone(),
+            sign_ins: Vec::new(),
         }
     }
 
@@ -1336,6 +1352,7 @@ impl Snapshot {
             curriculum: Vec::new(),
             individual_plans: Vec::new(),
             departments: self.departments.clone(),
+            sign_ins: Vec::new(),
         }
     }
 }
@@ -1741,6 +1758,7 @@ pub(crate) mod tests {
             curriculum: Vec::new(),
             individual_plans: Vec::new(),
             departments: Vec::new(),
+            sign_ins: Vec::new(),
         }
     }
 

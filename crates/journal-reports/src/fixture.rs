@@ -292,6 +292,7 @@ pub fn snapshot() -> Snapshot {
         curriculum: vec![],
         individual_plans: vec![],
         departments: Vec::new(),
+        sign_ins: Vec::new(),
     }
 }
 

@@ -713,6 +713,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 format: Some(format),
                 year,
             };
+            let mut snap = snap;
+            if kind == journal_reports::ReportKind::Activity.code() {
+                snap.sign_ins = match reports::family_sign_ins(storage.as_ref(), &snap).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("Отчёт не сформирован: {} ({})", e.message, e.code);
+                        return Ok(ExitCode::FAILURE);
+                    }
+                };
+            }
             let made = journal_reports::ReportKind::from_code(&kind)
                 .map_err(reports::report_error)
                 .and_then(|kind| {

@@ -439,9 +439,23 @@ async fn verify_printout(
     let (user, full, _) = context(&state, &auth, None).await?;
     let body_again = body.clone();
     let user_again = user.clone();
+    // «Активность» counts the families' sign-ins, which only the server's audit holds.
+    let activity = matches!(
+        journal_print::read_stamp(&body).map(|s| s.request),
+        Ok(PrintRequest::Report {
+            report: journal_reports::ReportKind::Activity,
+            ..
+        })
+    );
+    let sign_ins = if activity {
+        crate::report_routes::family_sign_ins(state.storage.as_ref(), &full).await?
+    } else {
+        Vec::new()
+    };
     let mut report = blocking(move || {
         let stamp = journal_print::read_stamp(&body).map_err(print_error)?;
-        let snap = authorize(&user, full, &stamp.request)?;
+        let mut snap = authorize(&user, full, &stamp.request)?;
+        snap.sign_ins = sign_ins;
         journal_print::verify(&body, &snap).map_err(print_error)
     })
     .await?;

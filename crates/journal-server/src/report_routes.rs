@@ -375,6 +375,53 @@ fn reads_every_report(user: &User, full: &Snapshot) -> bool {
 }
 
 /// [`authorize`] over the cached snapshot: the institution's readers share it as it is.
+/// The sign-ins of the institution's parents and students since the academic year began (the
+/// audit's `login` entries, in the institution's local time): what «Активность» counts of the
+/// families (`Snapshot::sign_ins`). Only that report reads them.
+pub async fn family_sign_ins(
+    storage: &dyn crate::storage::Storage,
+    snap: &Snapshot,
+) -> Result<Vec<journal_protocol::SignIn>, ApiError> {
+    use journal_core::Role;
+    let family: HashSet<journal_core::UserId> = snap
+        .users
+        .iter()
+        .filter(|u| {
+            u.grants
+                .iter()
+                .any(|g| matches!(g.role, Role::Parent | Role::Student))
+        })
+        .map(|u| u.id)
+        .collect();
+    let tz = &snap.institution.timezone;
+    let mut query = crate::storage::AuditQuery {
+        author_id: None,
+        // A day early: the year's first local day begins before its UTC midnight in the east.
+        from: (snap.year.starts_on - chrono::Duration::days(1)).and_hms_opt(0, 0, 0),
+        before: None,
+        kind: Some("login".into()),
+        limit: 500,
+        offset: 0,
+    };
+    let mut out = Vec::new();
+    loop {
+        let (_, page) = storage.audit_page(snap.institution.id, &query).await?;
+        let n = page.len();
+        out.extend(page.into_iter().filter_map(|e| {
+            let user_id = journal_core::UserId(e.author_id.as_deref()?.parse().ok()?);
+            family.contains(&user_id).then(|| journal_protocol::SignIn {
+                user_id,
+                at: crate::authority::local_time(tz, e.server_time).unwrap_or(e.server_time),
+            })
+        }));
+        if n < query.limit as usize {
+            break;
+        }
+        query.offset += n as u64;
+    }
+    Ok(out)
+}
+
 fn authorize_shared(
     user: &User,
     full: Arc<Snapshot>,
@@ -643,9 +690,16 @@ async fn report(
     };
     let utc = state.config.now();
     let now = crate::authority::local_time(&full.institution.timezone, utc).unwrap_or(utc);
+    let sign_ins = match kind {
+        ReportKind::Activity => family_sign_ins(state.storage.as_ref(), &full).await?,
+        _ => Vec::new(),
+    };
     let bytes = tokio::task::spawn_blocking(move || {
         let filter = filter_of(&q, &full)?;
-        let snap = authorize_shared(&account.user, full, &filter)?;
+        let mut snap = authorize_shared(&account.user, full, &filter)?;
+        if !sign_ins.is_empty() {
+            Arc::make_mut(&mut snap).sign_ins = sign_ins;
+        }
         render(kind, &snap, &filter, now, format)
     })
     .await

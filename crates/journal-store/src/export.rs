@@ -304,6 +304,7 @@ impl Store {
             individual_plans,
             // Reference for the administration; a teacher's copy does not keep them.
             departments: Vec::new(),
+            sign_ins: Vec::new(),
         })
     }
 }

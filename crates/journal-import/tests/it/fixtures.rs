@@ -151,5 +151,6 @@ pub fn college() -> Snapshot {
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
         departments: Vec::new(),
+        sign_ins: Vec::new(),
     }
 }

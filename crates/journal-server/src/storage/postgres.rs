@@ -2308,6 +2308,7 @@ impl Storage for PostgresStorage {
             )?,
             locks,
             remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
+            sign_ins: Vec::new(),
         };
         super::reopenings::keep_current(&mut snap);
         tx.commit().await?;

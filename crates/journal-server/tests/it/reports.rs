@@ -538,7 +538,50 @@ async fn the_report_command_writes_every_format(b: Backend) {
     );
 }
 
+/// «Активность» counts the families' sign-ins from the audit (001 п. 3.2.1: parents look weekly):
+/// a parent and a student sign in, the deputy's report shows them in today's week, and its PDF
+/// verifies (the sign-ins up to the report's time are the same when it is checked).
+async fn activity_counts_the_families_sign_ins(b: Backend) {
+    let s = TestServer::start(b).await;
+    let _parent = s.device("parent").await;
+    let _student = s.device("student").await;
+    let deputy = s.device("deputy").await;
+    let r = json(&s, &deputy.token, "/reports/activity").await;
+    let table = r["tables"]
+        .as_array()
+        .and_then(|t| {
+            t.iter()
+                .find(|t| t["title"] == "Входы родителей и обучающихся по неделям")
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("the families' table: {r}"));
+    let rows = table["rows"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 1, "one week with sign-ins: {table}");
+    let (parents, students) = (rows[0][1].as_u64(), rows[0][4].as_u64());
+    assert_eq!(
+        (parents, students),
+        (Some(1), Some(1)),
+        "the parent and the student of the demo signed in this week: {table}"
+    );
+    let (status, _, pdf) = fetch(&s, &deputy.token, "/reports/activity?format=pdf").await;
+    assert_eq!(status, 200, "the report as PDF");
+    let resp = s
+        .post("/print/verify")
+        .bearer_auth(&deputy.token)
+        .header("content-type", "application/pdf")
+        .body(pdf)
+        .send()
+        .await
+        .expect("verify reaches the server");
+    let v: Value = resp.json().await.expect("a verify answer");
+    assert_eq!(
+        v["matches"], true,
+        "the activity PDF verifies with the same sign-ins: {v}"
+    );
+}
+
 conformance!(
+    activity_counts_the_families_sign_ins,
     the_report_command_writes_every_format,
     every_report_matches_a_count_by_hand,
     formats_have_their_types_and_parse,
