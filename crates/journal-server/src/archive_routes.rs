@@ -211,6 +211,18 @@ pub struct JournalsInArchive {
     /// Where the policy prints the year journal only after acceptance.
     pub print_after_acceptance: bool,
     pub journals: Vec<JournalArchiveState>,
+    /// The year's periods that have ended (a closed year: all): 003 п. 4.4 makes an electronic copy
+    /// of each half-year (`GET /archive/export?period=`).
+    pub ended_periods: Vec<EndedPeriod>,
+}
+
+/// A period whose electronic copy can be made.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EndedPeriod {
+    #[schema(value_type = String, format = "uuid")]
+    pub id: journal_core::PeriodId,
+    pub name: String,
+    pub ends_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -228,6 +240,9 @@ pub struct ExportQuery {
     pub group: GroupId,
     /// Учебный год (по умолчанию текущий).
     pub year: Option<String>,
+    /// Учебный период (идентификатор или название, например «1 семестр»): копия за полугодие
+    /// (003) — данные журнала за даты периода; без него — за весь год.
+    pub period: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -368,7 +383,23 @@ async fn journals(
         })
         .collect();
     journals.sort_by(|a, b| a.group.cmp(&b.group));
+    let utc = state.config.now();
+    let today = crate::authority::local_time(&snap.institution.timezone, utc)
+        .unwrap_or(utc)
+        .date();
+    let mut ended_periods: Vec<EndedPeriod> = snap
+        .periods
+        .iter()
+        .filter(|p| closed || p.ends_on < today)
+        .map(|p| EndedPeriod {
+            id: p.id,
+            name: p.name.clone(),
+            ends_on: p.ends_on,
+        })
+        .collect();
+    ended_periods.sort_by_key(|p| p.ends_on);
     Ok(Json(JournalsInArchive {
+        ended_periods,
         printout_due: journal_core::archive::printout_due(snap.year.ends_on),
         print_after_acceptance: snap.institution.policy.archive_print_after_acceptance,
         year: snap.year.name.clone(),
@@ -576,14 +607,17 @@ async fn destroy(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The electronic copy of a group's year journal (003: each half-year): the year journal and the
-/// finals sheet as PDF, the journal's data as CSV and XLSX, in one ZIP.
+/// The electronic copy of a group's year journal (003 п. 4.4: each half-year): the year journal and
+/// the finals sheet as PDF (as they stand), the journal's data as CSV and XLSX — of a period's dates
+/// with `period`, else of the whole year — in one ZIP. The whole year's copy is the archive's and
+/// waits for the deputy's acceptance where the policy asks; a period's copy is made when its
+/// half-year ends, before any acceptance.
 #[utoipa::path(get, path = "/api/v1/archive/export", tag = "admin", security(("bearer" = [])),
     params(ExportQuery, ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
         (status = 200, description = "ZIP: журнал и сводная ведомость (PDF), данные журнала (CSV, XLSX)", content_type = "application/zip", body = Vec<u8>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, description = "year_not_archived, group_not_found", body = ErrorBody),
+        (status = 404, description = "year_not_archived, group_not_found, period_not_found", body = ErrorBody),
         (status = 409, description = "journal_not_accepted", body = ErrorBody)))]
 async fn export(
     State(state): State<AppState>,
@@ -599,11 +633,30 @@ async fn export(
     .await?;
     let (snap, _, _) = year_snapshot(&state, &auth, q.year.as_deref()).await?;
     group_of(&snap, q.group)?;
-    check_archive_print(&state, &snap, q.group).await?;
+    let wanted = q.period.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let dates = match wanted {
+        Some(p) => {
+            let norm = |s: &str| s.trim().to_lowercase().replace('ё', "е");
+            let period = snap
+                .periods
+                .iter()
+                .find(|x| x.id.to_string() == p || norm(&x.name) == norm(p))
+                .ok_or_else(|| {
+                    crate::report_routes::report_error(
+                        journal_reports::ReportError::PeriodNotFound(p.to_string()),
+                    )
+                })?;
+            (period.starts_on, period.ends_on)
+        }
+        None => {
+            check_archive_print(&state, &snap, q.group).await?;
+            (snap.year.starts_on, snap.year.ends_on)
+        }
+    };
     let utc = state.config.now();
     let now = crate::authority::local_time(&snap.institution.timezone, utc).unwrap_or(utc);
     let group_id = q.group;
-    let bytes = tokio::task::spawn_blocking(move || export_zip(&snap, group_id, now))
+    let bytes = tokio::task::spawn_blocking(move || export_zip(&snap, group_id, dates, now))
         .await
         .map_err(|_| export_failed("задача прервана".into()))??;
     let mut resp = bytes.into_response();
@@ -631,6 +684,7 @@ fn export_failed(what: String) -> ApiError {
 fn export_zip(
     snap: &Snapshot,
     group: GroupId,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
     now: chrono::NaiveDateTime,
 ) -> Result<Vec<u8>, ApiError> {
     use journal_print::{PrintContext, PrintRequest};
@@ -649,8 +703,8 @@ fn export_zip(
     let finals = pdf(&PrintRequest::FinalsSheet { group_id: group })?;
     let filter = journal_reports::Filter {
         group_id: Some(group),
-        from: Some(snap.year.starts_on),
-        to: Some(snap.year.ends_on),
+        from: Some(from),
+        to: Some(to),
         ..Default::default()
     };
     let data = journal_reports::build(journal_reports::ReportKind::JournalData, snap, &filter, now)
@@ -682,6 +736,7 @@ fn export_zip(
         ArchivedGroupView,
         JournalArchiveState,
         JournalsInArchive,
+        EndedPeriod,
         AcceptJournal,
         HandOver,
         DestroyYear

@@ -70,6 +70,56 @@ async fn the_archive_cycle_accepts_hands_over_and_keeps_for_its_term(b: Backend)
     let export = format!("/archive/export?group={}", group.id);
     let (status, _) = call(&s, &admin.token, "GET", &export, None).await;
     assert_eq!(status, 409, "and the electronic copy");
+    // 003 п. 4.4: the half-year's electronic copy is made when the period ends, before the year's
+    // acceptance, with the data of the period's dates only.
+    let first = s
+        .snapshot
+        .periods
+        .iter()
+        .min_by_key(|p| p.starts_on)
+        .expect("a period")
+        .clone();
+    let half = format!("{export}&period={}", first.name.replace(' ', "%20"));
+    let (status, zip) = call(&s, &admin.token, "GET", &half, None).await;
+    assert_eq!(
+        status,
+        200,
+        "the period's copy: {}",
+        String::from_utf8_lossy(&zip[..zip.len().min(300)])
+    );
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a ZIP");
+    let mut csv = String::new();
+    archive
+        .by_name("dannye-zhurnala.csv")
+        .expect("the CSV")
+        .read_to_string(&mut csv)
+        .expect("UTF-8 text");
+    let dates: Vec<chrono::NaiveDate> = csv
+        .split([';', ',', '\n', '"'])
+        .filter_map(|f| chrono::NaiveDate::parse_from_str(f.trim(), "%d.%m.%Y").ok())
+        .collect();
+    assert!(!dates.is_empty(), "the period's entries are in the copy");
+    assert!(
+        dates
+            .iter()
+            .all(|d| first.starts_on <= *d && *d <= first.ends_on),
+        "only the dates of «{}»: {:?}",
+        first.name,
+        dates.iter().max()
+    );
+    let (status, body) = call(
+        &s,
+        &admin.token,
+        "GET",
+        &format!("{export}&period=5%20семестр"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, json_of(&body)["code"].as_str()),
+        (404, Some("period_not_found")),
+        "a period the year does not have"
+    );
 
     let (status, body) = call(&s, &deputy.token, "GET", "/archive/journals", None).await;
     assert_eq!(status, 200, "the deputy sees the journals' state");
