@@ -22,6 +22,10 @@ const KINDS = {
   marks_count: "Накопляемость отметок по месяцам",
   curriculum: "Выполнение программы (часы по плану и фактически)",
   forecast: "Прогноз итоговых отметок",
+  journal_data: "Данные журнала: отметки, пропуски, итоговые отметки",
+  missed_topics: "Пропущенные темы (для отработки)",
+  control_works: "Контрольные работы и их результаты",
+  activity: "Активность ведения журнала по неделям",
   lesson_changes: "Замены, переносы, непроведённые уроки и расхождения с журналом",
 };
 
@@ -111,6 +115,13 @@ test("every kind of report opens with its tables", async () => {
     // The first table, or the words that it has no rows.
     await driver.wait(until.elementLocated(By.css('[data-testid^="report-table-0"]')), 15000, `${kind}: the first table`);
     await find(driver, "report-figures");
+    // The demo group's year has data for every kind: at least one of the report's tables has rows.
+    const rows = await driver.findElements(By.css('table[data-testid^="report-table-"] tbody tr'));
+    assert.ok(rows.length > 0, `${kind}: some table of «${title}» has rows for ИС-21`);
+    for (const format of ["csv", "xlsx", "pdf"]) {
+      const b = await driver.findElements(byTestId(`report-export-${format}`));
+      assert.equal(b.length, 1, `${kind}: the ${format.toUpperCase()} export button is offered`);
+    }
     if (kind === "progress" || kind === "attendance") {
       const bars = await driver.findElements(By.css('[data-testid^="report-chart-"] svg rect'));
       assert.ok(bars.length > 0, `${kind}: a bar chart is drawn`);
