@@ -230,6 +230,14 @@ export interface Snapshot {
   lesson_topics?: SnapshotLessonTopic[];
 }
 
+/** A цикловая (предметная) комиссия or методическое объединение (journal_protocol::Department). */
+export interface Department {
+  id: Uuid;
+  name: string;
+  head_id: Uuid | null;
+  teacher_ids: Uuid[];
+}
+
 /** A lesson of the timetable (journal_protocol::Lesson). */
 export interface SnapshotLesson {
   id: Uuid;
