@@ -77,6 +77,9 @@ pub struct AttendanceReport {
     pub by_subject: Vec<AttendanceRow>,
 }
 
+/// A row of the table by subject: the group and the subject (its subgroups' loads together).
+type SubjectKey = (journal_core::GroupId, journal_core::SubjectId);
+
 pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> AttendanceReport {
     let d = Data::new(snap, r, now);
     let ms = months(r.from, r.to.min(now.date()).max(r.from));
@@ -84,8 +87,7 @@ pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Attendan
         ms.iter().enumerate().map(|(i, m)| (*m, i)).collect();
     let mut per_student: HashMap<StudentId, Vec<MonthAbsences>> = HashMap::new();
     // (group, subject) in the loads' order, with their months.
-    let mut by_subject: Vec<((journal_core::GroupId, journal_core::SubjectId), AttendanceRow)> =
-        Vec::new();
+    let mut by_subject: Vec<(SubjectKey, AttendanceRow)> = Vec::new();
     for load in &d.loads {
         let key = (load.group_id, load.subject_id);
         let si = match by_subject.iter().position(|(k, _)| *k == key) {
@@ -338,7 +340,10 @@ mod tests {
         let g = rep.by_group[0].total;
         let mut sum = MonthAbsences::default();
         rep.by_subject.iter().for_each(|s| sum.plus(&s.total));
-        assert_eq!(sum, g, "every absence of the group counted under its subject");
+        assert_eq!(
+            sum, g,
+            "every absence of the group counted under its subject"
+        );
         assert!(
             rep.by_subject
                 .iter()
