@@ -122,6 +122,10 @@ test("every kind of report opens with its tables", async () => {
       const b = await driver.findElements(byTestId(`report-export-${format}`));
       assert.equal(b.length, 1, `${kind}: the ${format.toUpperCase()} export button is offered`);
     }
+    const untitled = await driver.executeScript(
+      "return Array.from(document.querySelectorAll('figure.chart')).filter((f) => f.querySelector('svg') && !f.querySelector('svg [data-axis=values]')?.textContent.trim()).map((f) => f.querySelector('figcaption').textContent)",
+    );
+    assert.deepEqual(untitled, [], `${kind}: every chart drawn has its value axis titled`);
     if (kind === "progress" || kind === "attendance") {
       const bars = await driver.findElements(By.css('[data-testid^="report-chart-"] svg rect'));
       assert.ok(bars.length > 0, `${kind}: a bar chart is drawn`);
@@ -188,6 +192,7 @@ test("attendance by group and by subject, progress by group: charts readable on 
     await checkCharts(390);
     await driver.get(`${server.url}/reports?kind=attendance`);
     await waitText(driver, "report-title", KINDS.attendance, 20000);
+    await driver.executeScript("document.querySelector('.charts').scrollIntoView({ block: 'start' })");
     await shot("attendance-phone");
   } finally {
     await driver.manage().window().setRect({ width: 1366, height: 1400 });

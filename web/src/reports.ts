@@ -65,12 +65,25 @@ function svg(tag: string, attrs: Record<string, string | number>, content?: stri
 
 const COLOURS = ["#2f6db3", "#e08a2c", "#7aa95c"];
 
-/** The value axis's title by the chart's unit. */
-const UNIT_AXIS: Record<string, string> = { "%": "Процент", ч: "Часов", балл: "Средний балл", уроков: "Уроков", отметок: "Отметок" };
+/** The axes' titles of the server's charts (journal-reports), by the chart's title. */
+const SERVER_AXES: Record<string, { labels?: string; values: string }> = {
+  "Пропуски по месяцам, часов": { labels: "Месяц", values: "Пропущено часов" },
+  "Просрочено по преподавателям": { labels: "Преподаватель", values: "Просрочено записей" },
+  "Своевременность и полнота по преподавателям": { labels: "Преподаватель", values: "Процент" },
+  "Успеваемость и качество по предметам": { labels: "Группа и предмет", values: "Процент обучающихся" },
+  "Средний балл по месяцам": { labels: "Месяц", values: "Средний балл" },
+  "Отметок на обучающегося по месяцам": { labels: "Месяц", values: "Отметок на обучающегося" },
+  "Часы по плану и фактически": { labels: "Группа и предмет", values: "Часов" },
+  "Распределение прогноза": { labels: "Прогноз итоговой отметки", values: "Прогнозов (обучающийся и предмет)" },
+  "Записей за неделю: в день занятия и позже": { labels: "Неделя (с понедельника)", values: "Записей" },
+};
+/** Otherwise the value axis's title by the chart's unit. */
+const UNIT_AXIS: Record<string, string> = { "%": "Процент", ч: "Часов", балл: "Средний балл", "шт.": "Количество" };
 const MONTH = /^(январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь) \d{4}$/;
 
 function axesOf(c: ReportChart): { labels?: string; values: string } {
   if (c.axes) return c.axes;
+  if (SERVER_AXES[c.title]) return SERVER_AXES[c.title];
   return { labels: c.labels.length > 0 && c.labels.every((l) => MONTH.test(l)) ? "Месяц" : undefined, values: UNIT_AXIS[c.unit] ?? c.unit };
 }
 
