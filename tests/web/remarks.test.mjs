@@ -2,7 +2,8 @@
 // remark in a real Chromium (a past deadline refused beside its field), the teacher's copy of the
 // journal (the `journal` CLI over the same API as the desktop app) gets it at sync, answers and
 // marks it fixed; the deputy returns it with a comment in a dialog; the teacher answers again; the
-// deputy confirms. Screenshot: console-remarks.png.
+// deputy confirms. A remark on one lesson of the load (chosen from the load's lessons, newest
+// first, by date, number and topic) names that lesson. Screenshots: console-remarks*.png.
 
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -114,4 +115,51 @@ test("a deputy's remark reaches the teacher's journal and comes back fixed", asy
   await screenshot(driver, "remarks");
   journal(data, ["--user", "teacher", "sync"], PASSWORD);
   assert.equal(teacherRemark(data, text).status, "confirmed", "and the teacher's copy learns it is confirmed");
+});
+
+test("a remark on one lesson of the load names that lesson", async () => {
+  const data = mkdtempSync(path.join(tmpdir(), "journal-remarks-lesson-"));
+  journal(data, ["--server", server.url, "--user", "teacher", "login"], PASSWORD);
+  const day = await institutionDay(server.url, "teacher", PASSWORD);
+  let lessons = [];
+  for (let back = 0; back < 7 && lessons.length === 0; back++) {
+    lessons = JSON.parse(journal(data, ["--json", "--user", "teacher", "lessons", "--date", isoDate(day)], PASSWORD));
+    day.setDate(day.getDate() - 1);
+  }
+  const lesson = lessons[0];
+  assert.ok(lesson?.id, `the teacher has a lesson this week: ${JSON.stringify(lessons).slice(0, 200)}`);
+  const [y, m, d] = lesson.date.split("-");
+  const when = `${d}.${m}.${y}, ${lesson.bell_number} урок`;
+
+  await open(driver, "remarks");
+  const loadSelect = await find(driver, "remark-load");
+  await (await loadSelect.findElement({ css: `option[value="${lesson.load_id}"]` })).click();
+  // The lesson choice lists the chosen load's lessons, newest first, with their number and topic.
+  const lessonSelect = await find(driver, "remark-lesson");
+  const option = await lessonSelect.findElement({ css: `option[value="${lesson.id}"]` });
+  const label = (await option.getText()).trim();
+  assert.ok(label.startsWith(`${when}`) && label.includes(" — "), `the lesson is offered as «дд.мм.гггг, N урок — тема»: «${label}»`);
+  const dates = await driver.executeScript(
+    "return Array.from(document.querySelectorAll('[data-testid=remark-lesson] option')).map((o) => o.value ? o.textContent.slice(0, 10).split('.').reverse().join('-') : null).filter(Boolean)",
+  );
+  assert.deepEqual(dates, [...dates].sort().reverse(), "the lessons are listed newest first");
+  await option.click();
+  const text = "Не записано домашнее задание на уроке";
+  await type(driver, "remark-text", text);
+  await (await find(driver, "remark-submit")).click();
+  await waitText(driver, "remark-written", "Замечание записано", 20000);
+  await waitText(driver, "remarks-table", text, 20000);
+  const row = await driver.executeScript(
+    `return Array.from(document.querySelectorAll('[data-testid=remarks-table] tr')).map((r) => r.innerText).find((t) => t.includes(${JSON.stringify(text)}))`,
+  );
+  assert.ok(row.includes(`Урок: ${label}`), `the remark names its lesson: «${row}»`);
+  await driver.executeScript(
+    `Array.from(document.querySelectorAll('[data-testid^=remark-about-]')).find((e) => e.closest('tr').innerText.includes(${JSON.stringify(text)})).scrollIntoView({ block: "center" })`,
+  );
+  await screenshot(driver, "remarks-lesson");
+
+  // The teacher's copy knows which lesson it is about.
+  journal(data, ["--user", "teacher", "sync"], PASSWORD);
+  const got = teacherRemark(data, text);
+  assert.equal(got?.lesson_date, lesson.date, `the teacher's copy has the remark on that lesson's day: ${JSON.stringify(got)}`);
 });

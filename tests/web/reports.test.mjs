@@ -1,7 +1,7 @@
 // The control reports in the console: the demo institution's deputy signs in, lands on «Контроль
 // ведения журнала», clicks through to one teacher's overdue list, opens «Отчёты» and shows one
-// report of each kind (with its charts), and a CSV comes down over the API. Screenshots
-// target/e2e-screenshots/reports-*.png.
+// report of each kind (with its charts), the charts by group and subject readable at 1366 px and on
+// a 390 px phone, and a CSV comes down over the API. Screenshots target/e2e-screenshots/reports-*.png.
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -22,6 +22,10 @@ const KINDS = {
   marks_count: "Накопляемость отметок по месяцам",
   curriculum: "Выполнение программы (часы по плану и фактически)",
   forecast: "Прогноз итоговых отметок",
+  journal_data: "Данные журнала: отметки, пропуски, итоговые отметки",
+  missed_topics: "Пропущенные темы (для отработки)",
+  control_works: "Контрольные работы и их результаты",
+  activity: "Активность ведения журнала по неделям",
   lesson_changes: "Замены, переносы, непроведённые уроки и расхождения с журналом",
 };
 
@@ -111,11 +115,87 @@ test("every kind of report opens with its tables", async () => {
     // The first table, or the words that it has no rows.
     await driver.wait(until.elementLocated(By.css('[data-testid^="report-table-0"]')), 15000, `${kind}: the first table`);
     await find(driver, "report-figures");
+    // The demo group's year has data for every kind: at least one of the report's tables has rows.
+    const rows = await driver.findElements(By.css('table[data-testid^="report-table-"] tbody tr'));
+    assert.ok(rows.length > 0, `${kind}: some table of «${title}» has rows for ИС-21`);
+    for (const format of ["csv", "xlsx", "pdf"]) {
+      const b = await driver.findElements(byTestId(`report-export-${format}`));
+      assert.equal(b.length, 1, `${kind}: the ${format.toUpperCase()} export button is offered`);
+    }
+    const untitled = await driver.executeScript(
+      "return Array.from(document.querySelectorAll('figure.chart')).filter((f) => f.querySelector('svg') && !f.querySelector('svg [data-axis=values]')?.textContent.trim()).map((f) => f.querySelector('figcaption').textContent)",
+    );
+    assert.deepEqual(untitled, [], `${kind}: every chart drawn has its value axis titled`);
     if (kind === "progress" || kind === "attendance") {
       const bars = await driver.findElements(By.css('[data-testid^="report-chart-"] svg rect'));
       assert.ok(bars.length > 0, `${kind}: a bar chart is drawn`);
     }
     await shot(kind);
+  }
+});
+
+/** The chart whose caption begins with `title`: its bars, axis titles, and any two texts that overlap
+ * or stick out of the screen. */
+async function chartFacts(title) {
+  return driver.executeScript(
+    `const fig = Array.from(document.querySelectorAll('figure.chart')).find((f) => f.querySelector('figcaption').textContent.startsWith(arguments[0]));
+    if (!fig) return null;
+    fig.scrollIntoView({ block: "start" });
+    const texts = Array.from(fig.querySelectorAll('svg text')).map((t) => ({ text: t.textContent, box: t.getBoundingClientRect() })).filter((t) => t.box.width > 0);
+    const overlaps = [];
+    for (let i = 0; i < texts.length; i++)
+      for (let j = i + 1; j < texts.length; j++) {
+        const a = texts[i].box, b = texts[j].box;
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlaps.push(texts[i].text + " / " + texts[j].text);
+      }
+    const svg = fig.querySelector('svg').getBoundingClientRect();
+    return {
+      bars: fig.querySelectorAll('svg rect').length,
+      labels: Array.from(fig.querySelectorAll('svg [data-label]')).map((t) => t.textContent),
+      axes: Array.from(fig.querySelectorAll('svg [data-axis]')).map((t) => t.textContent),
+      overlaps,
+      outside: svg.right > window.innerWidth + 1 || texts.some((t) => t.box.right > window.innerWidth + 1 || t.box.left < -1),
+      smallest: Math.min(...texts.map((t) => t.box.height)),
+    };`,
+    title,
+  );
+}
+
+const CHARTS = [
+  ["attendance", "Пропуски по группам", "attendance-groups", ["Группа", "Пропущено часов"], 3],
+  ["attendance", "Пропуски по предметам", "attendance-subjects", ["Группа — предмет", "Пропущено часов"], 3],
+  ["progress", "Успеваемость и качество по группам", "progress-groups", ["Группа", "Процент обучающихся"], 2],
+];
+
+async function checkCharts(width) {
+  for (const [kind, title, name, axes, series] of CHARTS) {
+    await driver.get(`${server.url}/reports?kind=${kind}`);
+    await waitText(driver, "report-title", KINDS[kind], 20000);
+    const facts = await chartFacts(title);
+    assert.ok(facts, `${kind} at ${width} px: the chart «${title}» is drawn`);
+    assert.ok(facts.labels.length >= 2, `${title} at ${width} px: a label per row of the table: ${facts.labels.join(", ")}`);
+    assert.equal(facts.bars, facts.labels.length * series, `${title} at ${width} px: ${series} bars (н, б, п or успеваемость, качество) for each label`);
+    assert.deepEqual(facts.axes.sort(), [...axes].sort(), `${title} at ${width} px: its axes are titled in Russian`);
+    assert.deepEqual(facts.overlaps, [], `${title} at ${width} px: no label overlaps another`);
+    assert.equal(facts.outside, false, `${title} at ${width} px: nothing sticks out of the screen`);
+    assert.ok(facts.smallest >= 9, `${title} at ${width} px: the text is not shrunk below reading size (${facts.smallest}px)`);
+    const fig = await driver.findElement(By.xpath(`//figure[contains(@class, "chart")][figcaption[starts-with(normalize-space(.), "${title}")]]`));
+    writeFileSync(path.join(SCREENSHOTS, `reports-chart-${name}-${width}.png`), await fig.takeScreenshot(true), "base64");
+  }
+}
+
+test("attendance by group and by subject, progress by group: charts readable on a wide screen and a phone", async () => {
+  await driver.manage().window().setRect({ width: 1366, height: 1400 });
+  await checkCharts(1366);
+  await driver.manage().window().setRect({ width: 390, height: 844 });
+  try {
+    await checkCharts(390);
+    await driver.get(`${server.url}/reports?kind=attendance`);
+    await waitText(driver, "report-title", KINDS.attendance, 20000);
+    await driver.executeScript("document.querySelector('.charts').scrollIntoView({ block: 'start' })");
+    await shot("attendance-phone");
+  } finally {
+    await driver.manage().window().setRect({ width: 1366, height: 1400 });
   }
 });
 

@@ -88,6 +88,17 @@ test("the administrator closes the year after seeing the plan and prints it from
   await waitText(driver, "archive-done", "сдан в архив", 20000);
   const table = await driver.findElement({ css: 'table[data-testid^="archive-2"]' }).getText();
   assert.match(table, /сдан .*опись 3, дело 12/, `the hand-over is recorded with its reference: ${table}`);
+  // The times are the institution's (Moscow, the offset the server's timestamps carry), not the
+  // browser's zone (this test's Chromium runs in the machine's, often UTC).
+  const token = await driver.executeScript("return sessionStorage.getItem('journal-console-token')");
+  const api = async (route) => (await fetch(`${server.url}/api/v1${route}`, { headers: { "x-journal-protocol": "5", authorization: `Bearer ${token}` } })).json();
+  const [closed] = await api("/admin/archive");
+  const state = (await api(`/archive/journals?year=${encodeURIComponent(closed.name)}`)).journals.find((j) => j.group === group);
+  assert.match(state.accepted_at, /\+03:00$/, `the server gives the acceptance in the demo college's zone: ${state.accepted_at}`);
+  assert.match(state.handed_over_at, /\+03:00$/, `and the hand-over: ${state.handed_over_at}`);
+  const wall = (t) => t.replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}).*$/, "$3.$2.$1, $4:$5");
+  assert.ok(table.includes(`принят ${wall(state.accepted_at)}`), `the acceptance is shown at the college's ${wall(state.accepted_at)}: ${table}`);
+  assert.ok(table.includes(`сдан ${wall(state.handed_over_at)}`), `the hand-over is shown at the college's ${wall(state.handed_over_at)}: ${table}`);
   await driver.executeScript("window.scrollTo(0, 0)");
   await screenshot(driver, "archive");
 });

@@ -240,7 +240,15 @@ export function ruDate(iso: string | null | undefined): string {
   return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
 }
 
+/**
+ * «дд.мм.гггг, чч:мм» in the institution's time: a timestamp that carries an offset (the server
+ * gives times in the institution's zone, e.g. «…T05:08:00+03:00») is shown on that clock, whatever
+ * the browser's zone; one without an offset is the institution's local time already. Only a time in
+ * UTC («Z») falls back to the browser's zone.
+ */
 export function ruDateTime(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:?\d{2})?$/.exec(iso);
+  if (m) return `${m[3]}.${m[2]}.${m[1]}, ${m[4]}:${m[5]}`;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString("ru-RU", { dateStyle: "short", timeStyle: "short" });

@@ -14,7 +14,7 @@ import { usersScreen } from "./users";
 import { importScreen } from "./import";
 import { auditScreen, backupsScreen } from "./service";
 import { helpScreen, roleHelp, suggestionsScreen } from "./help";
-import { bellsScreen, roomsScreen, subjectsScreen } from "./reference";
+import { bellsScreen, departmentsScreen, roomsScreen, subjectsScreen } from "./reference";
 import { curriculumScreen } from "./curriculum";
 import { controlScreen, reportsScreen } from "./reports";
 import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
@@ -44,6 +44,7 @@ const SCREENS: Screen[] = [
   { path: "/bells", title: "Звонки и режим", render: bellsScreen },
   { path: "/subjects", title: "Предметы", render: subjectsScreen },
   { path: "/rooms", title: "Кабинеты", render: roomsScreen },
+  { path: "/departments", title: "Цикловые комиссии", render: departmentsScreen },
   { path: "/groups", title: "Группы", render: groupsScreen },
   { path: "/students", title: "Студенты", render: studentsScreen },
   { path: "/loads", title: "Нагрузка", render: loadsScreen },

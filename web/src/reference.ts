@@ -1,11 +1,13 @@
-// «Звонки и режим», «Предметы», «Кабинеты»: the reference data the institution keeps itself, through
-// /admin/regime, /admin/subjects and /admin/rooms. A rename keeps the id, so the timetable and the
-// journal keep pointing at the same subject or room.
+// «Звонки и режим», «Предметы», «Кабинеты», «Цикловые комиссии»: the reference data the institution
+// keeps itself, through /admin/regime, /admin/subjects, /admin/rooms and /admin/departments. A rename
+// keeps the id, so the timetable and the journal keep pointing at the same subject, room or
+// department.
 
-import { getJson, sendJson } from "./api";
+import { ApiFailure, getJson, sendJson } from "./api";
 import { button, formView, h, notice, openDialog, table } from "./dom";
 import { go } from "./main";
-import type { BellLine, Regime, RoomRow, SubjectRow } from "./types";
+import { snapshot } from "./roster";
+import type { BellLine, Department, Regime, RoomRow, Snapshot, SnapshotUser, SubjectRow, Uuid } from "./types";
 import { GRADING_SCALES, SUBJECT_KINDS } from "./words";
 
 /** Loads a screen's data, or shows why not (a server without the route says so in Russian). */
@@ -214,5 +216,155 @@ function roomDialog(r: RoomRow) {
       },
     });
     return f.form;
+  });
+}
+
+/** Who may head or belong to a комиссия: the institution's teaching staff, by name. */
+function teachingStaff(snap: Snapshot): SnapshotUser[] {
+  return snap.users
+    .filter((u) => u.grants.some((g) => g.role === "teacher" || g.role === "curator" || g.role === "department_head"))
+    .sort((a, b) => a.full_name.localeCompare(b.full_name, "ru"));
+}
+
+/** The list as PUT /admin/departments takes it (the whole list replaces the stored one). */
+function departmentsInput(list: Department[]) {
+  return { departments: list.map((d) => ({ id: d.id || null, name: d.name, head_id: d.head_id, teacher_ids: d.teacher_ids })) };
+}
+
+/** PUT the list; a refusal that names «departments[i].field» is given to that field of the form. */
+async function saveDepartments(list: Department[]): Promise<void> {
+  try {
+    await sendJson("PUT", "/admin/departments", departmentsInput(list));
+  } catch (e) {
+    const m = e instanceof ApiFailure ? /^departments\[\d+\]\.(\w+):\s*(.*)$/s.exec(e.message) : null;
+    if (e instanceof ApiFailure && m) {
+      const field = { name: "name", head_id: "head", teacher_ids: "teachers" }[m[1]] ?? null;
+      const text = m[2].charAt(0).toUpperCase() + m[2].slice(1);
+      throw new ApiFailure(e.status, e.code, text, [], field);
+    }
+    throw e;
+  }
+}
+
+export async function departmentsScreen(main: HTMLElement): Promise<void> {
+  main.append(
+    h("h1", {}, "Цикловые комиссии"),
+    h(
+      "p",
+      { class: "hint" },
+      "Цикловые (предметные) комиссии и методические объединения: председатель и преподаватели. Председатель с ролью «Заведующий отделением» пишет замечания по ведению журнала и видит отчёты только по преподавателям своей комиссии.",
+    ),
+  );
+  const got = await load<{ departments: Department[] }>(main, "/admin/departments", "Цикловые комиссии", "departments-error");
+  if (!got) return;
+  const snap = await snapshot();
+  const list = got.departments;
+  const nameOf = (id: Uuid | null) => (id ? snap.users.find((u) => u.id === id)?.full_name ?? "сотрудник не найден" : "");
+  const headsRole = (id: Uuid) => snap.users.find((u) => u.id === id)?.grants.some((g) => g.role === "department_head") ?? false;
+  main.append(
+    table(
+      [...list].sort((a, b) => a.name.localeCompare(b.name, "ru")),
+      [
+        { title: "Комиссия (объединение)", cell: (d) => h("span", { "data-testid": "department-name" }, d.name) },
+        {
+          title: "Председатель",
+          cell: (d) =>
+            d.head_id
+              ? [nameOf(d.head_id), headsRole(d.head_id) ? null : h("div", { class: "muted" }, "нет роли «Заведующий отделением» — назначьте её в «Пользователи»")]
+              : h("span", { class: "todo" }, "не назначен"),
+        },
+        {
+          title: "Преподаватели",
+          cell: (d) =>
+            d.teacher_ids.length
+              ? h("ul", { class: "plain", "data-testid": `department-teachers-${d.id}` }, ...d.teacher_ids.map((t) => nameOf(t)).sort((a, b) => a.localeCompare(b, "ru")).map((n) => h("li", {}, n)))
+              : h("span", { class: "todo" }, "нет"),
+        },
+        {
+          title: "",
+          cell: (d) => [
+            button("Изменить", () => departmentDialog(snap, list, d), `department-edit-${d.id}`, "link"),
+            " ",
+            button("Удалить", () => removeDialog(list, d), `department-remove-${d.id}`, "link"),
+          ],
+          cls: "nowrap",
+        },
+      ],
+      "Комиссий пока нет. Добавьте комиссию ниже.",
+      "departments",
+    ),
+  );
+  main.append(h("section", { class: "card" }, h("h2", {}, "Новая комиссия"), departmentForm("department-new", "Добавить комиссию", snap, list, null, async () => go("/departments"))));
+}
+
+function departmentForm(testid: string, submit: string, snap: Snapshot, list: Department[], d: Department | null, after: () => Promise<void>): HTMLFormElement {
+  const staff = teachingStaff(snap);
+  // Where each teacher already is: a teacher may be in one комиссия only in the usual case, so say it.
+  const elsewhere = new Map<Uuid, string>();
+  for (const other of list) if (other.id !== d?.id) for (const t of other.teacher_ids) elsewhere.set(t, other.name);
+  const f = formView({
+    testid,
+    submit,
+    fields: [
+      { name: "name", label: "Название", required: true, value: d?.name, hint: d ? undefined : "Например, ПЦК информационных технологий" },
+      { name: "head", label: "Председатель", type: "select", value: d?.head_id ?? "", options: [{ value: "", label: "— не назначен —" }, ...staff.map((u) => ({ value: u.id, label: u.full_name }))] },
+      { name: "teachers", label: "Преподаватели комиссии" },
+    ],
+    fieldOfCode: { department_name_invalid: "name", department_name_taken: "name", forbidden_character: "name" },
+    onSubmit: async (v) => {
+      const chosen = Array.from(box.querySelectorAll<HTMLInputElement>("input:checked")).map((i) => i.value);
+      const mine: Department = { id: d?.id ?? "", name: v.value("name"), head_id: v.value("head") || null, teacher_ids: chosen };
+      const next = d ? list.map((x) => (x.id === d.id ? mine : x)) : [...list, mine];
+      await saveDepartments(next);
+      await after();
+    },
+  });
+  // The members: a box of the teaching staff to tick, in place of the text input.
+  const holder = f.input("teachers") as HTMLInputElement;
+  holder.type = "hidden";
+  const box = h("div", { class: "checklist", role: "group", "aria-label": "Преподаватели комиссии", "data-testid": `${testid}-teachers-box` });
+  for (const u of staff) {
+    const id = `${testid}-teacher-${u.id}`;
+    const input = h("input", { type: "checkbox", id, value: u.id, checked: d?.teacher_ids.includes(u.id) ?? false, "data-testid": `${testid}-teacher-${u.login}` });
+    const where = elsewhere.get(u.id);
+    box.append(h("label", { for: id, class: "check" }, input, h("span", {}, u.full_name, where ? h("span", { class: "muted" }, ` (${where})`) : null)));
+  }
+  holder.after(box);
+  return f.form;
+}
+
+function departmentDialog(snap: Snapshot, list: Department[], d: Department) {
+  openDialog(`Комиссия: ${d.name}`, "department-dialog", (close) =>
+    departmentForm("department-edit", "Сохранить", snap, list, d, async () => {
+      close();
+      go("/departments");
+    }),
+  );
+}
+
+function removeDialog(list: Department[], d: Department) {
+  openDialog(`Удалить комиссию «${d.name}»?`, "department-remove-dialog", (close) => {
+    const slot = h("div");
+    return h(
+      "div",
+      {},
+      h("p", {}, "Преподаватели и их журналы остаются; председатель перестанет видеть отчёты и писать замечания по ним."),
+      slot,
+      h(
+        "div",
+        { class: "actions" },
+        button("Удалить", async () => {
+          try {
+            await saveDepartments(list.filter((x) => x.id !== d.id));
+            close();
+            go("/departments");
+          } catch (e) {
+            slot.replaceChildren(notice("error", (e as Error).message, "department-remove-error"));
+          }
+        }, "department-remove-confirm", "primary"),
+        " ",
+        button("Отмена", close, "department-remove-cancel"),
+      ),
+    );
   });
 }

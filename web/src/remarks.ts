@@ -6,7 +6,7 @@
 import { getJson, sendJson } from "./api";
 import { button, formView, h, messageOf, notice, openDialog, ruDate, ruDateTime, table, today } from "./dom";
 import { snapshot } from "./roster";
-import type { Snapshot, Uuid } from "./types";
+import type { Snapshot, SnapshotLesson, Uuid } from "./types";
 
 interface RemarkStep {
   at: string;
@@ -24,6 +24,7 @@ interface Remark {
   author: string;
   created_at: string;
   text: string;
+  lesson_id: Uuid | null;
   lesson_date: string | null;
   date_from: string | null;
   date_to: string | null;
@@ -61,7 +62,30 @@ function loadLabel(snap: Snapshot, id: Uuid): string {
   return `${g} — ${s} — ${t}`;
 }
 
-function about(r: Remark): string {
+const LESSON_STATUS: Record<string, string> = { postponed: " (перенесён)", cancelled: " (не проведён)" };
+
+/** «дд.мм.гггг, N урок — тема» (a paired lesson's topics joined). */
+function lessonLabel(snap: Snapshot, l: SnapshotLesson): string {
+  const topics = (snap.lesson_topics ?? [])
+    .filter((t) => t.lesson_id === l.id)
+    .sort((a, b) => a.hour - b.hour)
+    .map((t) => t.title.trim())
+    .filter((t, i, all) => t && all.indexOf(t) === i);
+  const topic = topics.length ? topics.join("; ") : "тема не записана";
+  return `${ruDate(l.date)}, ${l.bell_number} урок${LESSON_STATUS[l.status] ?? ""} — ${topic}`;
+}
+
+/** The load's lessons up to today, newest first: what a remark may be about. */
+function lessonsOf(snap: Snapshot, loadId: Uuid): SnapshotLesson[] {
+  const until = today();
+  return snap.lessons
+    .filter((l) => l.load_id === loadId && l.date <= until)
+    .sort((a, b) => b.date.localeCompare(a.date) || b.bell_number - a.bell_number);
+}
+
+function about(r: Remark, snap: Snapshot | null): string {
+  const lesson = r.lesson_id ? snap?.lessons.find((l) => l.id === r.lesson_id) : undefined;
+  if (lesson && snap) return `Урок: ${lessonLabel(snap, lesson)}`;
   if (r.lesson_date) return `урок ${ruDate(r.lesson_date)}`;
   if (r.date_from || r.date_to) return `${ruDate(r.date_from) || "…"} – ${ruDate(r.date_to) || "…"}`;
   return "";
@@ -98,8 +122,15 @@ export async function remarksScreen(main: HTMLElement): Promise<void> {
       listSlot.replaceChildren(notice("error", `Замечания не прочитаны: ${messageOf(e)}`, "remarks-error"));
       return;
     }
-    if (list.may_write && !formSlot.firstChild) {
-      snap = snap ?? (await snapshot());
+    // The snapshot names a remark's lesson (its number and topic), and gives the form its loads.
+    if (!snap && (list.may_write || list.remarks.some((r) => r.lesson_id))) {
+      try {
+        snap = await snapshot();
+      } catch (e) {
+        if (list.may_write) throw e;
+      }
+    }
+    if (list.may_write && snap && !formSlot.firstChild) {
       formSlot.append(writeForm(snap, list.default_deadline_days, () => void load()));
     }
     listSlot.replaceChildren(
@@ -109,7 +140,7 @@ export async function remarksScreen(main: HTMLElement): Promise<void> {
         [
           { title: "Написано", cell: (r) => [ruDateTime(r.created_at), h("br"), h("span", { class: "muted" }, r.author)], cls: "nowrap" },
           { title: "Нагрузка", cell: (r) => [`${r.group}, ${r.subject}`, h("br"), h("span", { class: "muted" }, r.teacher)] },
-          { title: "Замечание", cell: (r) => [r.text, about(r) ? h("div", { class: "muted" }, about(r)) : null] },
+          { title: "Замечание", cell: (r) => [r.text, about(r, snap) ? h("div", { class: "muted", "data-testid": `remark-about-${r.id}` }, about(r, snap)) : null] },
           { title: "Срок", cell: (r) => h("span", { class: r.overdue ? "todo" : "" }, ruDate(r.deadline) + (r.overdue ? " (просрочено)" : "")), cls: "nowrap" },
           { title: "Состояние", cell: (r) => h("span", { "data-testid": `remark-state-${r.id}` }, r.status_name) },
           { title: "Ответ преподавателя", cell: (r) => (r.answer ? [r.answer, h("div", { class: "muted" }, r.answered_at ? ruDateTime(r.answered_at) : "")] : "—") },
@@ -141,6 +172,7 @@ function writeForm(snap: Snapshot, deadlineDays: number, written: () => void): H
     submit: "Записать замечание",
     fields: [
       { name: "load", label: "Нагрузка (группа — дисциплина — преподаватель)", type: "select", required: true, options: loads.map((l) => ({ value: l.id, label: loadLabel(snap, l.id) })) },
+      { name: "lesson", label: "Урок (необязательно)", type: "select", options: [] },
       { name: "date_from", label: "Занятия с (необязательно)", type: "date" },
       { name: "date_to", label: "по", type: "date" },
       { name: "deadline", label: "Срок устранения", type: "date", value: plusDays(today(), deadlineDays), required: true },
@@ -154,10 +186,12 @@ function writeForm(snap: Snapshot, deadlineDays: number, written: () => void): H
       remark_deadline_past: "deadline",
       remark_dates_reversed: "date_to",
       unknown_load: "load",
+      remark_lesson_not_of_load: "lesson",
     },
     onSubmit: async (v) => {
       await sendJson("POST", "/remarks", {
         load_id: v.value("load"),
+        lesson_id: v.value("lesson") || null,
         date_from: v.value("date_from") || null,
         date_to: v.value("date_to") || null,
         deadline: v.value("deadline"),
@@ -165,9 +199,21 @@ function writeForm(snap: Snapshot, deadlineDays: number, written: () => void): H
       });
       v.done(`Замечание записано: ${loadLabel(snap, v.value("load"))}. Преподаватель увидит его после синхронизации.`, "remark-written");
       (v.input("text") as HTMLTextAreaElement).value = "";
+      v.input("lesson").value = "";
       written();
     },
   });
+  // The chosen load's lessons, newest first; «— не выбран —» leaves the remark about dates or the whole load.
+  const lessonSelect = f.input("lesson") as HTMLSelectElement;
+  const fillLessons = () => {
+    const lessons = lessonsOf(snap, f.value("load"));
+    lessonSelect.replaceChildren(
+      h("option", { value: "" }, lessons.length ? "— не выбран —" : "— уроков ещё не было —"),
+      ...lessons.map((l) => h("option", { value: l.id }, lessonLabel(snap, l))),
+    );
+  };
+  f.input("load").addEventListener("change", fillLessons);
+  fillLessons();
   return h("section", { class: "card" }, h("h2", {}, "Новое замечание"), f.form);
 }
 

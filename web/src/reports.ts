@@ -34,6 +34,8 @@ export interface ReportChart {
   unit: string;
   labels: string[];
   series: { name: string; values: number[] }[];
+  /** The axes' titles; the server's charts get the value axis's from their unit. */
+  axes?: { labels?: string; values: string };
 }
 /** `GET /api/v1/reports/{kind}` as JSON. */
 export interface ReportBody {
@@ -65,57 +67,139 @@ function svg(tag: string, attrs: Record<string, string | number>, content?: stri
 
 const COLOURS = ["#2f6db3", "#e08a2c", "#7aa95c"];
 
-/** A grouped bar chart: vertical bars for a few short labels (months), horizontal bars otherwise. */
+/** The axes' titles of the server's charts (journal-reports), by the chart's title. */
+const SERVER_AXES: Record<string, { labels?: string; values: string }> = {
+  "Пропуски по месяцам, часов": { labels: "Месяц", values: "Пропущено часов" },
+  "Просрочено по преподавателям": { labels: "Преподаватель", values: "Просрочено записей" },
+  "Своевременность и полнота по преподавателям": { labels: "Преподаватель", values: "Процент" },
+  "Успеваемость и качество по предметам": { labels: "Группа и предмет", values: "Процент обучающихся" },
+  "Средний балл по месяцам": { labels: "Месяц", values: "Средний балл" },
+  "Отметок на обучающегося по месяцам": { labels: "Месяц", values: "Отметок на обучающегося" },
+  "Часы по плану и фактически": { labels: "Группа и предмет", values: "Часов" },
+  "Распределение прогноза": { labels: "Прогноз итоговой отметки", values: "Прогнозов (обучающийся и предмет)" },
+  "Записей за неделю: в день занятия и позже": { labels: "Неделя (с понедельника)", values: "Записей" },
+  "Пропуски по группам, часов": { labels: "Группа", values: "Пропущено часов" },
+  "Пропуски по предметам, часов": { labels: "Группа — предмет", values: "Пропущено часов" },
+  "Успеваемость и качество по группам": { labels: "Группа", values: "Процент обучающихся" },
+  "Родители и обучающиеся, входившие за неделю": { labels: "Неделя (с понедельника)", values: "Человек" },
+};
+/** Otherwise the value axis's title by the chart's unit. */
+const UNIT_AXIS: Record<string, string> = { "%": "Процент", ч: "Часов", балл: "Средний балл", "шт.": "Количество" };
+const MONTH = /^(январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь) \d{4}$/;
+
+function axesOf(c: ReportChart): { labels?: string; values: string } {
+  if (c.axes) return c.axes;
+  if (SERVER_AXES[c.title]) return SERVER_AXES[c.title];
+  return { labels: c.labels.length > 0 && c.labels.every((l) => MONTH.test(l)) ? "Месяц" : undefined, values: UNIT_AXIS[c.unit] ?? c.unit };
+}
+
+/** The top of the value axis: 1, 2 or 5 × 10ⁿ at or above the largest value (100 for percents). */
+function niceMax(max: number, unit: string): number {
+  if (unit === "%") return 100;
+  if (max <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(max));
+  for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p;
+  return 10 * p;
+}
+
+/** Cuts a label to `chars`, with «…»; the whole label stays in the bar's tooltip. */
+function cut(label: string, chars: number): string {
+  return label.length > chars ? `${label.slice(0, Math.max(1, chars - 1))}…` : label;
+}
+
+/** The width a chart may take: the screen's, less the menu on a wide screen; 720 at most. */
+function chartWidth(): number {
+  const w = window.innerWidth;
+  return Math.round(Math.max(260, Math.min(720, w <= 700 ? w - 50 : w - 290)));
+}
+
+/**
+ * A grouped bar chart with its axes titled: vertical bars for a few short labels (months, groups)
+ * where they fit the screen, horizontal bars otherwise — on a narrow screen each label on its own
+ * line above its bars, so that no label overlaps another.
+ */
 export function barChart(c: ReportChart, testid: string): HTMLElement {
-  const max = Math.max(c.unit === "%" ? 100 : 0, ...c.series.flatMap((s) => s.values), 0);
+  const top = niceMax(Math.max(0, ...c.series.flatMap((s) => s.values)), c.unit);
   const wrap = h("figure", { class: "chart", "data-testid": testid }, h("figcaption", {}, `${c.title} (${c.unit})`));
-  if (max <= 0 || c.labels.length === 0) {
+  // Nothing to draw: no labels, or only zeros of a count (a percent of 0 is a result to show).
+  if (c.labels.length === 0 || (c.unit !== "%" && c.series.every((s) => s.values.every((v) => !v)))) {
     wrap.append(h("p", { class: "empty" }, "Нет данных для диаграммы."));
     return wrap;
   }
   const legend = h("div", { class: "chart-legend" });
   c.series.forEach((s, i) => legend.append(h("span", {}, h("i", { style: `background:${COLOURS[i % COLOURS.length]}` }), s.name)));
   if (c.series.length > 1) wrap.append(legend);
+  const axes = axesOf(c);
   // One decimal for all when any value has one (averages), whole numbers otherwise (counts).
   const fractional = c.series.some((s) => s.values.some((v) => !Number.isInteger(v)));
   const fmt = (v: number) => (fractional ? v.toFixed(1).replace(".", ",") : String(v));
-  const vertical = c.labels.length <= 12 && c.labels.every((l) => l.length <= 16);
+  const tick = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1).replace(".", ","));
+  const avail = chartWidth();
+  const n = c.series.length;
+  const longest = Math.max(...c.labels.map((l) => l.length));
+  const left = 58;
+  const slot = Math.max(48, n * 22 + 14, longest * 7 + 12);
+  const vertical = c.labels.length <= 12 && longest <= 16 && left + slot * c.labels.length + 8 <= avail;
   let root: SVGElement;
   if (vertical) {
-    const longest = Math.max(...c.labels.map((l) => l.length));
-    const slot = Math.max(48, c.series.length * 22 + 14, longest * 7 + 10);
-    const W = 40 + slot * c.labels.length;
-    const top = 16;
-    const H = 200 + top;
+    const W = left + slot * c.labels.length + 8;
+    const y0 = 18;
     const plot = 160;
+    const H = y0 + plot + (axes.labels ? 44 : 26);
     root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": c.title });
-    root.append(svg("line", { x1: 36, y1: top + plot, x2: W, y2: top + plot, stroke: "#999" }));
+    // The value axis: 0, half and the top, with light grid lines; its title turned along it.
+    for (const v of [0, top / 2, top]) {
+      const y = y0 + plot - (v / top) * plot;
+      root.append(svg("line", { x1: left - 4, y1: y, x2: W, y2: y, stroke: v === 0 ? "#999" : "#e3e7ee" }));
+      root.append(svg("text", { x: left - 7, y: y + 4, "text-anchor": "end", "font-size": 10, fill: "#5a6473" }, tick(v)));
+    }
+    root.append(svg("text", { x: -(y0 + plot / 2), y: 13, transform: "rotate(-90)", "text-anchor": "middle", "font-size": 11, fill: "#5a6473", "data-axis": "values" }, axes.values));
     c.labels.forEach((label, li) => {
-      const x0 = 40 + li * slot + (slot - c.series.length * 22) / 2;
+      const x0 = left + li * slot + (slot - n * 22) / 2;
       c.series.forEach((s, si) => {
         const v = s.values[li] ?? 0;
-        const bh = (v / max) * plot;
+        const bh = (v / top) * plot;
         const x = x0 + si * 22;
-        root.append(svg("rect", { x, y: top + plot - bh, width: 18, height: bh, fill: COLOURS[si % COLOURS.length] }));
-        root.append(svg("text", { x: x + 9, y: top + plot - bh - 4, "text-anchor": "middle", "font-size": 10 }, fmt(v)));
+        const bar = svg("rect", { x, y: y0 + plot - bh, width: 18, height: bh, fill: COLOURS[si % COLOURS.length] });
+        bar.append(svg("title", {}, `${label}, ${s.name}: ${fmt(v)} ${c.unit}`));
+        root.append(bar);
+        root.append(svg("text", { x: x + 9, y: y0 + plot - bh - 4, "text-anchor": "middle", "font-size": 10 }, fmt(v)));
       });
-      root.append(svg("text", { x: 40 + li * slot + slot / 2, y: top + plot + 16, "text-anchor": "middle", "font-size": 11 }, label));
+      root.append(svg("text", { x: left + li * slot + slot / 2, y: y0 + plot + 16, "text-anchor": "middle", "font-size": 11, "data-label": "" }, label));
     });
+    if (axes.labels) root.append(svg("text", { x: left + (W - left) / 2, y: H - 4, "text-anchor": "middle", "font-size": 11, fill: "#5a6473", "data-axis": "labels" }, axes.labels));
   } else {
-    const rowH = c.series.length * 14 + 8;
-    const W = 720;
-    const labelW = 230;
-    const H = rowH * c.labels.length + 6;
-    root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", height: H, role: "img", "aria-label": c.title, preserveAspectRatio: "xMinYMin meet" });
+    const W = avail;
+    // A wide screen: the labels in a column on the left; a narrow one: each above its bars.
+    const wide = W >= 520;
+    const labelW = wide ? Math.min(230, Math.round(W * 0.32)) : 0;
+    const chars = Math.floor((wide ? labelW - 8 : W - 8) / 6.6);
+    const barsW = W - labelW - 44;
+    const head = axes.labels ? 18 : 4;
+    const rowH = (wide ? 0 : 15) + n * 14 + 8;
+    const H = head + rowH * c.labels.length + 40;
+    root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": c.title });
+    if (axes.labels) root.append(svg("text", { x: 0, y: 12, "font-size": 11, "font-weight": 600, fill: "#5a6473", "data-axis": "labels" }, axes.labels));
+    const plotBottom = head + rowH * c.labels.length;
+    for (const v of [0, top / 2, top]) {
+      const x = labelW + (v / top) * barsW;
+      root.append(svg("line", { x1: x, y1: head, x2: x, y2: plotBottom + 4, stroke: v === 0 ? "#999" : "#e3e7ee" }));
+      root.append(svg("text", { x, y: plotBottom + 16, "text-anchor": v === 0 ? "start" : "middle", "font-size": 10, fill: "#5a6473" }, tick(v)));
+    }
+    root.append(svg("text", { x: labelW + barsW / 2, y: H - 4, "text-anchor": "middle", "font-size": 11, fill: "#5a6473", "data-axis": "values" }, axes.values));
     c.labels.forEach((label, li) => {
-      const y0 = li * rowH + 4;
-      const short = label.length > 34 ? `${label.slice(0, 33)}…` : label;
-      root.append(svg("text", { x: 0, y: y0 + rowH / 2 + 2, "font-size": 12 }, short));
+      const y0 = head + li * rowH + 4;
+      const name = svg("text", { x: 0, y: wide ? y0 + (n * 14) / 2 + 3 : y0 + 9, "font-size": 12, "data-label": "" }, cut(label, chars));
+      name.append(svg("title", {}, label));
+      root.append(name);
+      const barsTop = wide ? y0 : y0 + 15;
       c.series.forEach((s, si) => {
         const v = s.values[li] ?? 0;
-        const w = (v / max) * (W - labelW - 50);
-        const y = y0 + si * 14;
-        root.append(svg("rect", { x: labelW, y, width: Math.max(w, 0), height: 12, fill: COLOURS[si % COLOURS.length] }));
+        const w = (v / top) * barsW;
+        const y = barsTop + si * 14;
+        const bar = svg("rect", { x: labelW, y, width: Math.max(w, 0), height: 12, fill: COLOURS[si % COLOURS.length] });
+        bar.append(svg("title", {}, `${label}, ${s.name}: ${fmt(v)} ${c.unit}`));
+        root.append(bar);
         root.append(svg("text", { x: labelW + w + 4, y: y + 10, "font-size": 10 }, fmt(v)));
       });
     });

@@ -57,6 +57,8 @@ interface JournalsInArchive {
   printout_due: string;
   print_after_acceptance: boolean;
   journals: JournalState[];
+  /** Periods that have ended: 003 п. 4.4 makes an electronic copy of each half-year. */
+  ended_periods: { id: Uuid; name: string; ends_on: string }[];
 }
 
 /** «2026/2027» → «2027/2028»; anything else stays for the administrator to type. */
@@ -321,7 +323,17 @@ export async function archiveScreen(main: HTMLElement): Promise<void> {
               ? button("Журнал проверен и принят", () => void act(() => sendJson("POST", "/archive/journals/accept", { group_id: j.group_id }), `Журнал группы ${j.group} принят`), `accept-current-${j.group}`, "link")
               : null,
             " ",
-            button("Электронная копия (ZIP)", () => void save(`/archive/export?${new URLSearchParams({ group: j.group_id })}`, fileName("kopiya", j.group, current.year).replace(/\.pdf$/, ".zip"), `электронная копия ${j.group}`), `export-${j.group}`, "link"),
+            button("Электронная копия за год (ZIP)", () => void save(`/archive/export?${new URLSearchParams({ group: j.group_id })}`, fileName("kopiya", j.group, current.year).replace(/\.pdf$/, ".zip"), `электронная копия ${j.group}`), `export-${j.group}`, "link"),
+            // The half-year's copy (003 п. 4.4), for each period that has ended.
+            ...(current.ended_periods ?? []).flatMap((p) => [
+              " ",
+              button(
+                `Копия за ${p.name} (ZIP)`,
+                () => void save(`/archive/export?${new URLSearchParams({ group: j.group_id, period: p.id })}`, fileName(`kopiya-${p.name}`, j.group, current.year).replace(/\.pdf$/, ".zip"), `электронная копия ${j.group} за ${p.name}`),
+                `export-${j.group}-${p.name}`,
+                "link",
+              ),
+            ]),
           ],
           cls: "nowrap",
         },

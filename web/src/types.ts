@@ -226,7 +226,33 @@ export interface Snapshot {
   memberships: Membership[];
   subjects: Subject[];
   loads: Load[];
-  lessons: unknown[];
+  lessons: SnapshotLesson[];
+  lesson_topics?: SnapshotLessonTopic[];
+}
+
+/** A цикловая (предметная) комиссия or методическое объединение (journal_protocol::Department). */
+export interface Department {
+  id: Uuid;
+  name: string;
+  head_id: Uuid | null;
+  teacher_ids: Uuid[];
+}
+
+/** A lesson of the timetable (journal_protocol::Lesson). */
+export interface SnapshotLesson {
+  id: Uuid;
+  load_id: Uuid;
+  date: IsoDate;
+  bell_number: number;
+  hours: number;
+  status: "scheduled" | "postponed" | "cancelled";
+}
+
+/** The topic recorded for one hour of a lesson. */
+export interface SnapshotLessonTopic {
+  lesson_id: Uuid;
+  hour: number;
+  title: string;
 }
 
 export interface SnapshotResponse {

@@ -1,6 +1,7 @@
 //! «Посещаемость» — 001 п. 4.8 (the symbols н, б, п), 004 п. 4.2.4 (absences with their reasons):
 //! per student and per group, by reason — «н» without a known reason, «б» ill, «п» for a good
-//! reason — in lessons and in hours (a pair missed is two hours), by month of the chosen dates.
+//! reason — in lessons and in hours (a pair missed is two hours), by month of the chosen dates; and
+//! per group and subject (a subject's subgroups together).
 
 use std::collections::HashMap;
 
@@ -71,10 +72,13 @@ pub struct AttendanceReport {
     pub months: Vec<(i32, u32)>,
     pub by_student: Vec<AttendanceRow>,
     pub by_group: Vec<AttendanceRow>,
-    /// Per subject over the loads in the filter (`group` is empty), by the subject's name.
+    /// Per group and subject (`name` the subject), in the loads' order.
     #[serde(default)]
     pub by_subject: Vec<AttendanceRow>,
 }
+
+/// A row of the table by subject: the group and the subject (its subgroups' loads together).
+type SubjectKey = (journal_core::GroupId, journal_core::SubjectId);
 
 pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> AttendanceReport {
     let d = Data::new(snap, r, now);
@@ -82,12 +86,35 @@ pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Attendan
     let month_index: HashMap<(i32, u32), usize> =
         ms.iter().enumerate().map(|(i, m)| (*m, i)).collect();
     let mut per_student: HashMap<StudentId, Vec<MonthAbsences>> = HashMap::new();
-    let mut per_subject: std::collections::BTreeMap<String, Vec<MonthAbsences>> =
-        std::collections::BTreeMap::new();
+    // (group, subject) in the loads' order, with their months.
+    let mut by_subject: Vec<(SubjectKey, AttendanceRow)> = Vec::new();
     for load in &d.loads {
-        let subject = per_subject
-            .entry(d.load_subject(load))
-            .or_insert_with(|| vec![MonthAbsences::default(); ms.len()]);
+        let key = (load.group_id, load.subject_id);
+        let si = match by_subject.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                by_subject.push((
+                    key,
+                    AttendanceRow {
+                        name: snap
+                            .subjects
+                            .iter()
+                            .find(|s| s.id == load.subject_id)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default(),
+                        group: snap
+                            .groups
+                            .iter()
+                            .find(|g| g.id == load.group_id)
+                            .map(|g| g.name.clone())
+                            .unwrap_or_default(),
+                        total: MonthAbsences::default(),
+                        by_month: vec![MonthAbsences::default(); ms.len()],
+                    },
+                ));
+                by_subject.len() - 1
+            }
+        };
         for lesson in d.held(load.id) {
             let Some(&mi) = month_index.get(&(lesson.date.year(), lesson.date.month())) else {
                 continue;
@@ -99,7 +126,9 @@ pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Attendan
                             .entry(c.student_id)
                             .or_insert_with(|| vec![MonthAbsences::default(); ms.len()]);
                         v[mi].add(*absence, u32::from(lesson.hours));
-                        subject[mi].add(*absence, u32::from(lesson.hours));
+                        let row = &mut by_subject[si].1;
+                        row.by_month[mi].add(*absence, u32::from(lesson.hours));
+                        row.total.add(*absence, u32::from(lesson.hours));
                     }
                 }
             }
@@ -149,24 +178,11 @@ pub fn attendance(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Attendan
             by_month: gm,
         });
     }
-    let by_subject = per_subject
-        .into_iter()
-        .map(|(name, by_month)| {
-            let mut total = MonthAbsences::default();
-            by_month.iter().for_each(|x| total.plus(x));
-            AttendanceRow {
-                name,
-                group: String::new(),
-                total,
-                by_month,
-            }
-        })
-        .collect();
     AttendanceReport {
         months: ms,
         by_student,
         by_group,
-        by_subject,
+        by_subject: by_subject.into_iter().map(|(_, row)| row).collect(),
     }
 }
 
@@ -233,6 +249,16 @@ impl AttendanceReport {
                 ));
             }
         }
+        let mut subjects = Table::new(
+            "По предметам",
+            &[&["Группа", "Предмет"][..], &COLUMNS].concat(),
+        );
+        for s in &self.by_subject {
+            subjects.rows.push(values(
+                vec![s.group.clone().into(), s.name.clone().into()],
+                &s.total,
+            ));
+        }
         let mut students = Table::new(
             "По обучающимся",
             &[&["Группа", "Обучающийся"][..], &COLUMNS].concat(),
@@ -262,12 +288,6 @@ impl AttendanceReport {
                     m,
                 ));
             }
-        }
-        let mut subjects = Table::new("По предметам", &[&["Предмет"][..], &COLUMNS].concat());
-        for s in &self.by_subject {
-            subjects
-                .rows
-                .push(values(vec![s.name.clone().into()], &s.total));
         }
         // Hours missed by reason (н, б, п) over `rows`, one bar group per label.
         let by_reason = |title: &str, labels: Vec<String>, rows: &[&MonthAbsences]| Chart {
@@ -302,7 +322,10 @@ impl AttendanceReport {
             ),
             by_reason(
                 "Пропуски по предметам, часов",
-                self.by_subject.iter().map(|s| s.name.clone()).collect(),
+                self.by_subject
+                    .iter()
+                    .map(|s| format!("{} — {}", s.group, s.name))
+                    .collect(),
                 &self.by_subject.iter().map(|s| &s.total).collect::<Vec<_>>(),
             ),
         ];
@@ -384,5 +407,30 @@ mod tests {
             ],
             "attendance over the year, by group and by subject"
         );
+    }
+
+    #[test]
+    fn absences_by_subject_add_up_to_the_group() {
+        let rep = attendance(&snapshot(), &semester(), now());
+        let g = rep.by_group[0].total;
+        let mut sum = MonthAbsences::default();
+        rep.by_subject.iter().for_each(|s| sum.plus(&s.total));
+        assert_eq!(
+            sum, g,
+            "every absence of the group counted under its subject"
+        );
+        assert!(
+            rep.by_subject
+                .iter()
+                .all(|s| s.group == rep.by_group[0].name && !s.name.is_empty()),
+            "each row names its group and subject: {:?}",
+            rep.by_subject
+        );
+        let (_, tables, _) = rep.into_parts();
+        let t = tables
+            .iter()
+            .find(|t| t.title == "По предметам")
+            .expect("the table by subject");
+        assert_eq!(t.columns[..3], ["Группа", "Предмет", "Пропущено занятий"]);
     }
 }

@@ -22,7 +22,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use journal_core::archive::{keep_until, ArchiveDocument};
 use journal_core::{Action, GroupId, UserId};
 use journal_protocol::Snapshot;
@@ -55,7 +55,8 @@ pub struct ArchivedYearView {
     pub name: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
-    pub closed_at: DateTime<Utc>,
+    /// In the institution's zone (the offset it carries), as its staff read times.
+    pub closed_at: DateTime<FixedOffset>,
     #[schema(value_type = String, format = "uuid")]
     pub closed_by: UserId,
     /// The name of who closed it (empty if unknown).
@@ -117,6 +118,15 @@ fn groups_of(snap: &Snapshot) -> Vec<ArchivedGroupView> {
     out
 }
 
+/// A time the server recorded (UTC) as the institution's wall clock with its offset; an unknown
+/// zone leaves it in UTC.
+fn in_zone(timezone: &str, utc: NaiveDateTime) -> DateTime<FixedOffset> {
+    match timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => utc.and_utc().with_timezone(&tz).fixed_offset(),
+        Err(_) => utc.and_utc().fixed_offset(),
+    }
+}
+
 /// The closed years, newest first.
 #[utoipa::path(get, path = "/api/v1/admin/archive", tag = "admin", security(("bearer" = [])),
     params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
@@ -158,7 +168,7 @@ async fn list(
             name: year.name,
             starts_on: year.starts_on,
             ends_on: year.ends_on,
-            closed_at: year.closed_at.and_utc(),
+            closed_at: in_zone(&snap.institution.timezone, year.closed_at),
             closed_by: year.closed_by,
             closed_by_name,
         });
@@ -193,9 +203,11 @@ pub struct JournalArchiveState {
     pub group_id: GroupId,
     pub group: String,
     pub course: u8,
-    pub accepted_at: Option<DateTime<Utc>>,
+    /// In the institution's zone (the offset it carries).
+    pub accepted_at: Option<DateTime<FixedOffset>>,
     pub accepted_by_name: String,
-    pub handed_over_at: Option<DateTime<Utc>>,
+    /// In the institution's zone (the offset it carries).
+    pub handed_over_at: Option<DateTime<FixedOffset>>,
     pub handed_over_by_name: String,
     pub archive_reference: String,
 }
@@ -364,6 +376,7 @@ async fn journals(
         .storage
         .acceptances(auth.session.institution_id, &snap.year.name)
         .await?;
+    let zone = live.institution.timezone.as_str();
     let mut journals: Vec<JournalArchiveState> = snap
         .groups
         .iter()
@@ -373,10 +386,10 @@ async fn journals(
                 group_id: g.id,
                 group: g.name.clone(),
                 course: g.course,
-                accepted_at: a.map(|a| a.accepted_at.and_utc()),
+                accepted_at: a.map(|a| in_zone(zone, a.accepted_at)),
                 // Names from the live list: whoever accepted may have come after the closed year.
                 accepted_by_name: name_of(&live, a.map(|a| a.accepted_by)),
-                handed_over_at: a.and_then(|a| a.handed_over_at).map(|t| t.and_utc()),
+                handed_over_at: a.and_then(|a| a.handed_over_at).map(|t| in_zone(zone, t)),
                 handed_over_by_name: name_of(&live, a.and_then(|a| a.handed_over_by)),
                 archive_reference: a.map(|a| a.archive_reference.clone()).unwrap_or_default(),
             }

@@ -292,6 +292,16 @@ async fn the_archive_cycle_accepts_hands_over_and_keeps_for_its_term(b: Backend)
         .cloned()
         .unwrap_or_default();
     assert_eq!(handed["archive_reference"], "опись 3, дело 12", "{handed}");
+    // The server's clock says 15:00 UTC: the console shows the institution's 18:00 (Moscow), so
+    // the times carry the institution's offset.
+    assert_eq!(s.snapshot.institution.timezone, "Europe/Moscow");
+    for field in ["accepted_at", "handed_over_at"] {
+        let at = handed[field].as_str().unwrap_or_default();
+        assert!(
+            at.ends_with("T18:00:00+03:00"),
+            "{field} in the institution's time with its offset: {at}"
+        );
+    }
     assert!(
         !handed["handed_over_at"].is_null()
             && !handed["accepted_by_name"].as_str().unwrap_or("").is_empty(),
