@@ -51,7 +51,12 @@ test("print a document from the local copy and verify the printout", async () =>
     assert.match(verified, /Документ соответствует журналу/, `a fresh printout matches: «${verified}»`);
     await screenshot(driver, "print.png");
 
-    // A report of the teacher's own loads, from the local copy (issue 14).
+    // A report of the teacher's own loads, from the local copy, with the server gone (issue 14:
+    // «offline, from the local copy»): it is saved and verifies against the copy.
+    await server.stop();
+    await click(driver, "sync-now");
+    await driver.wait(async () => (await driver.findElements(By.css(".sync-dot.offline"))).length > 0, 60000,
+      "the app sees that the server does not answer");
     await screen.findElement(By.css("[data-testid=print-kind] option[value=report]")).click();
     await screen.findElement(By.css("[data-testid=print-report] option[value=attendance]")).click();
     const reportOut = path.join(path.dirname(out), "посещаемость.pdf");
@@ -61,6 +66,11 @@ test("print a document from the local copy and verify the printout", async () =>
     await driver.wait(async () => (await messageOf(driver, "print-message")).includes("Посещаемость: сохранено"), 30000,
       "the attendance report is saved");
     assert.ok(readFileSync(reportOut).subarray(0, 4).toString() === "%PDF", "the report is a PDF");
+    await screen.findElement(By.css("[data-testid=verify-run]")).click();
+    await driver.wait(async () => /Документ соответствует журналу/.test(
+      await driver.findElement(By.css("[data-testid=verify-message]")).getText()), 30000,
+      "the offline report verifies against the local copy");
+    assert.equal((await driver.findElements(By.css(".sync-dot.offline"))).length, 1, "still offline");
     await screenshot(driver, "print-report.png");
   } finally {
     await app.stop();

@@ -268,3 +268,26 @@ fn groups_and_students_are_found_by_name_and_number() {
         .expect_err("no 999th student");
     assert_eq!(err.code, "student_not_found", "{}", err.message);
 }
+
+/// Issue 14: every printed time («Сформировано») in the institution's time zone, as the server
+/// and the CLI print it — from the computer's clock read in the college's zone (Moscow in the
+/// demo), whatever zone the computer itself is set to.
+#[test]
+fn a_report_printed_by_the_app_is_dated_in_the_institutions_zone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = Journal::open_demo(dir.path(), demo_today()).expect("demo copy opens");
+    let before = chrono::Utc::now().naive_utc();
+    let pdf = journal
+        .print(&PrintDocument::Report {
+            report: journal_reports::ReportKind::Attendance,
+            period_id: None,
+        })
+        .expect("the report prints");
+    let stamp = journal_print::read_stamp(&pdf).expect("our stamp");
+    let moscow = before + Duration::hours(3);
+    assert!(
+        (stamp.generated_at - moscow).num_minutes().abs() <= 2,
+        "«Сформировано» {} is Moscow time (UTC {before})",
+        stamp.generated_at
+    );
+}

@@ -529,6 +529,49 @@ async fn the_report_command_writes_every_format(b: Backend) {
         let bytes = std::fs::read(&path).expect("the file is written");
         assert!(bytes.starts_with(magic), "{format} file starts as one");
     }
+    // «Сформировано» in the institution's time: the route at the server's 15:00 UTC says 18:00
+    // Moscow in its JSON and its PDF; the command without --at reads the clock in Moscow too.
+    assert_eq!(
+        http["generated_at"],
+        format!("{}T18:00:00+03:00", today()),
+        "the route's time of generation is the institution's"
+    );
+    let (_, _, pdf) = fetch(
+        &s,
+        &deputy.token,
+        &format!("/reports/attendance?group={group}&format=pdf"),
+    )
+    .await;
+    let stamp = journal_print::read_stamp(&pdf).expect("our stamp");
+    assert_eq!(
+        stamp.generated_at,
+        today().and_hms_opt(18, 0, 0).unwrap_or_default(),
+        "the PDF's «Сформировано» is the institution's 18:00, not the server's UTC 15:00"
+    );
+    let path = dir.path().join("now.pdf");
+    let before = chrono::Utc::now().naive_utc();
+    let out = run(&[
+        "report",
+        "attendance",
+        "--group",
+        group,
+        "--format",
+        "pdf",
+        "--out",
+        &path.to_string_lossy(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stamp = journal_print::read_stamp(&std::fs::read(&path).expect("written")).expect("stamp");
+    let moscow = before + chrono::Duration::hours(3);
+    assert!(
+        (stamp.generated_at - moscow).num_minutes().abs() <= 2,
+        "the command's «Сформировано» {} is Moscow time (UTC {before})",
+        stamp.generated_at
+    );
     let out = run(&["report", "nothing"]);
     assert!(!out.status.success(), "an unknown kind fails");
     assert!(
