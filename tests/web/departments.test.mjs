@@ -183,4 +183,11 @@ test("the председатель's reports offer and show only the teachers of
     "Array.from(document.querySelectorAll('.report-table h2')).find((x) => x.textContent === 'По преподавателям').scrollIntoView({ block: 'start' })",
   );
   await screenshot(driver, "departments-head-reports");
+
+  // «Замечания»: the form offers only the комиссия's teachers' loads (the server takes no other).
+  await open(driver, "remarks");
+  const loads = (await optionNames("remark-load")).filter((n) => n.trim() !== "");
+  assert.ok(loads.length > 0, "the председатель may write remarks on their комиссия's loads");
+  assert.ok(loads.every((n) => [...allowed].some((name) => n.endsWith(name))),
+    `only the комиссия's teachers' loads are offered: ${loads.join("; ")}`);
 });

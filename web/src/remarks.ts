@@ -44,6 +44,8 @@ interface RemarkList {
   open: number;
   overdue: number;
   may_write: boolean;
+  /** The loads the server takes a remark on (a department head: their department's). */
+  writable_loads: string[];
   default_deadline_days: number;
 }
 
@@ -131,7 +133,7 @@ export async function remarksScreen(main: HTMLElement): Promise<void> {
       }
     }
     if (list.may_write && snap && !formSlot.firstChild) {
-      formSlot.append(writeForm(snap, list.default_deadline_days, () => void load()));
+      formSlot.append(writeForm(snap, new Set(list.writable_loads), list.default_deadline_days, () => void load()));
     }
     listSlot.replaceChildren(
       h("p", { "data-testid": "remarks-counts" }, `Открытых: ${list.open}, из них просроченных: ${list.overdue}.`),
@@ -165,8 +167,8 @@ export async function remarksScreen(main: HTMLElement): Promise<void> {
   await load();
 }
 
-function writeForm(snap: Snapshot, deadlineDays: number, written: () => void): HTMLElement {
-  const loads = [...snap.loads].filter((l) => !l.to).sort((a, b) => loadLabel(snap, a.id).localeCompare(loadLabel(snap, b.id), "ru"));
+function writeForm(snap: Snapshot, writable: Set<string>, deadlineDays: number, written: () => void): HTMLElement {
+  const loads = [...snap.loads].filter((l) => !l.to && writable.has(l.id)).sort((a, b) => loadLabel(snap, a.id).localeCompare(loadLabel(snap, b.id), "ru"));
   const f = formView({
     testid: "remark",
     submit: "Записать замечание",

@@ -137,6 +137,10 @@ pub struct RemarkList {
     pub overdue: u32,
     /// Whether the caller may write remarks at all (the console shows the form).
     pub may_write: bool,
+    /// The loads the caller may write a remark on (a department head: their department's
+    /// teachers'), so that the form offers no load the server would refuse.
+    #[schema(value_type = Vec<String>)]
+    pub writable_loads: Vec<journal_core::LoadId>,
     /// The policy's days for the deadline.
     pub default_deadline_days: u32,
 }
@@ -208,11 +212,13 @@ fn may(user: &User, action: Action, load: &Load, snap: &Snapshot) -> bool {
     })
 }
 
-/// Whether the user may write a remark on some load (the console's form).
-fn may_write_any(user: &User, snap: &Snapshot) -> bool {
+/// The loads the user may write a remark on (the console's form).
+fn writable_loads(user: &User, snap: &Snapshot) -> Vec<journal_core::LoadId> {
     snap.loads
         .iter()
-        .any(|l| may(user, Action::WriteRemark, l, snap))
+        .filter(|l| may(user, Action::WriteRemark, l, snap))
+        .map(|l| l.id)
+        .collect()
 }
 
 fn caller<'a>(snap: &'a Snapshot, auth: &Authenticated) -> Result<&'a User, ApiError> {
@@ -403,13 +409,15 @@ async fn list(
         .map(|r| view(&snap, me, r, today))
         .collect();
     remarks.sort_by_key(|r| std::cmp::Reverse(r.created_at));
+    let writable = writable_loads(me, &snap);
     Ok(Json(RemarkList {
         open: remarks
             .iter()
             .filter(|r| r.status == "written" || r.status == "returned")
             .count() as u32,
         overdue: remarks.iter().filter(|r| r.overdue).count() as u32,
-        may_write: may_write_any(me, &snap),
+        may_write: !writable.is_empty(),
+        writable_loads: writable,
         default_deadline_days: snap.institution.policy.remark_deadline_days,
         remarks,
     }))
