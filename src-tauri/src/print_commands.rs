@@ -27,6 +27,16 @@ pub fn print_document(
     state.with(|j| j.print_to_file(&document, Path::new(path.trim())))
 }
 
+/// A report of the user's own loads from the local copy, on screen (offline too).
+#[tauri::command(async)]
+pub fn report_view(
+    state: State<AppState>,
+    report: journal_reports::ReportKind,
+    period_id: Option<PeriodId>,
+) -> Result<journal_api::ReportView, ApiError> {
+    state.with(|j| j.report(report, period_id))
+}
+
 /// The extract's student by «Фамилия Имя», number in the group's list, or id.
 #[tauri::command]
 pub fn print_find_student(

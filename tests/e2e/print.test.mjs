@@ -72,6 +72,18 @@ test("print a document from the local copy and verify the printout", async () =>
       "the offline report verifies against the local copy");
     assert.equal((await driver.findElements(By.css(".sync-dot.offline"))).length, 1, "still offline");
     await screenshot(driver, "print-report.png");
+
+    // The same report read on screen, offline: its title, the teacher's own loads, its tables.
+    await screen.findElement(By.css("[data-testid=report-show]")).click();
+    const title = await driver.wait(until.elementLocated(By.css("[data-testid=report-view-title]")), 30000,
+      "the report is shown on screen");
+    assert.equal(await title.getText(), "Посещаемость", "the chosen report");
+    const view = await driver.findElement(By.css("[data-testid=report-view]")).getText();
+    assert.match(view, /Преподаватель: Смирнова Елена Александровна/, "over the teacher's own loads");
+    const rows = await driver.findElements(By.css("[data-testid=report-view-table-0] tbody tr"));
+    assert.ok(rows.length > 0, "the report's first table has rows");
+    await driver.executeScript("document.querySelector('[data-testid=report-view]').scrollIntoView({ block: 'start' })");
+    await screenshot(driver, "print-report-screen.png");
   } finally {
     await app.stop();
     await server.stop();

@@ -7,6 +7,7 @@ import { h, shortDate } from "./format";
 import type { GroupSummary, LoadSummary, PeriodView, Session } from "./types";
 import type { PrintDocument } from "./bindings/PrintDocument";
 import type { PrintedFile } from "./bindings/PrintedFile";
+import type { ReportView } from "./bindings/ReportView";
 import type { VerifyReportDto } from "./bindings/VerifyReportDto";
 
 type Kind = "year_journal" | "subject" | "finals_sheet" | "extract" | "outage_pages" | "report";
@@ -41,7 +42,35 @@ export const printApi = {
   findStudent: (groupId: string, periodId: string, student: string) =>
     call<string>("print_find_student", { groupId, periodId, student }),
   verify: (path: string) => call<VerifyReportDto>("verify_printout", { path }),
+  report: (report: string, periodId: string | null) => call<ReportView>("report_view", { report, periodId }),
 };
+
+/** A report on screen: its title, what it covers, the regulation, the figures and every table. */
+function reportOnScreen(r: ReportView): HTMLElement {
+  return h(
+    "section",
+    { class: "report-view", "data-testid": "report-view" },
+    h("h2", { "data-testid": "report-view-title" }, r.title),
+    h("p", {}, r.subject_line),
+    h("p", { class: "muted small" }, `Основание: ${r.regulation}. Сформировано ${shortDate(r.generated_at)} ${r.generated_at.slice(11, 16)}.`),
+    h("dl", { class: "report-figures" }, ...r.figures.flatMap((f) => [h("dt", {}, f.name), h("dd", {}, f.value)])),
+    ...r.tables.map((t, i) =>
+      h(
+        "div",
+        { class: "report-table-box" },
+        h("h3", {}, t.title),
+        t.rows.length === 0
+          ? h("p", { class: "muted" }, "Нет данных.")
+          : h(
+              "table",
+              { class: "table report-table", "data-testid": `report-view-table-${i}` },
+              h("thead", {}, h("tr", {}, ...t.columns.map((c, ci) => h("th", { class: t.numeric[ci] ? "num" : "" }, c)))),
+              h("tbody", {}, ...t.rows.map((row) => h("tr", {}, ...row.map((v, ci) => h("td", { class: t.numeric[ci] ? "num" : "" }, v))))),
+            ),
+      ),
+    ),
+  );
+}
 
 function errorText(e: unknown): string {
   return e instanceof AppError ? e.message : String(e);
@@ -155,6 +184,8 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     const show = (row: HTMLElement, on: boolean) => (row.style.display = on ? "" : "none");
     for (const [name, row] of Object.entries(rows)) show(row, visible[kind.value as Kind].includes(name));
     if (period.value !== "") show(rows.month, false);
+    show(showButton, kind.value === "report");
+    if (kind.value !== "report") reportBox.replaceChildren();
     if (!pathEdited) {
       try {
         path.value = await printApi.defaultPath(fileName().replace(/\s+/g, " ").trim());
@@ -192,6 +223,18 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
 
   const saved = h("p", { class: "message", role: "status", "data-testid": "print-message" });
   const save = h("button", { type: "submit", class: "primary", "data-testid": "print-save" }, "Сохранить PDF") as HTMLButtonElement;
+  // A report can also be read on screen, from the same local copy.
+  const showButton = h("button", { type: "button", "data-testid": "report-show" }, "Показать на экране") as HTMLButtonElement;
+  const reportBox = h("div", { "data-testid": "report-box" });
+  showButton.addEventListener("click", () => {
+    showButton.disabled = true;
+    reportBox.replaceChildren(h("p", { class: "message" }, "Формируется отчёт…"));
+    void printApi
+      .report(report.value, extractPeriod.value || null)
+      .then((r) => reportBox.replaceChildren(reportOnScreen(r)))
+      .catch((e) => reportBox.replaceChildren(h("p", { class: "message message-error", "data-testid": "report-error" }, errorText(e))))
+      .finally(() => (showButton.disabled = false));
+  });
   const verifyPath = h("input", { type: "text", class: "path", "data-testid": "verify-path" }) as HTMLInputElement;
   const verifyButton = h("button", { type: "submit", "data-testid": "verify-run" }, "Проверить распечатку") as HTMLButtonElement;
   const verifyMessage = h("div", { class: "message", role: "status", "data-testid": "verify-message" });
@@ -202,7 +245,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     field("Документ", kind, "print-kind-field"),
     ...Object.values(rows),
     field("Сохранить в файл", path, "print-path-field"),
-    h("div", { class: "form-actions" }, save),
+    h("div", { class: "form-actions" }, save, " ", showButton),
     saved,
   ) as HTMLFormElement;
   form.addEventListener("submit", (ev) => {
@@ -266,6 +309,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
         "Документ формируется из локальной копии журнала и работает без сети. На каждой странице — «стр. N из M», время печати и код проверки.",
       ),
       form,
+      reportBox,
       h("h2", {}, "Проверить распечатку"),
       h("p", { class: "muted small" }, "Совпадают ли напечатанные данные с журналом и какие страницы изменились после печати."),
       verifyForm,

@@ -762,6 +762,76 @@ impl PrintDocument {
     }
 }
 
+/// A report of the user's own loads computed from the local copy, to read on screen: the same
+/// figures and tables as its PDF, each value as printed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReportView {
+    pub title: String,
+    /// The regulation point the report implements.
+    pub regulation: String,
+    /// The filter in words («Преподаватель: …; Период: 1 семестр; 01.09.2026 — 31.12.2026»).
+    pub subject_line: String,
+    /// When it was computed (the institution's local time).
+    pub generated_at: NaiveDateTime,
+    pub figures: Vec<ReportFigureView>,
+    pub tables: Vec<ReportTableView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReportFigureView {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReportTableView {
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Per column: whether every value is a number (shown right-aligned).
+    pub numeric: Vec<bool>,
+}
+
+impl From<journal_reports::Report> for ReportView {
+    fn from(r: journal_reports::Report) -> ReportView {
+        use journal_reports::Value;
+        ReportView {
+            title: r.title,
+            regulation: r.regulation,
+            subject_line: r.subject_line,
+            generated_at: r.generated_at,
+            figures: r
+                .figures
+                .into_iter()
+                .map(|f| ReportFigureView {
+                    name: f.name,
+                    value: f.value.text(),
+                })
+                .collect(),
+            tables: r
+                .tables
+                .into_iter()
+                .map(|t| ReportTableView {
+                    numeric: (0..t.columns.len())
+                        .map(|i| {
+                            t.rows
+                                .iter()
+                                .all(|row| !matches!(row.get(i), Some(Value::Text(_))))
+                        })
+                        .collect(),
+                    rows: t
+                        .rows
+                        .iter()
+                        .map(|row| row.iter().map(Value::text).collect())
+                        .collect(),
+                    title: t.title,
+                    columns: t.columns,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A document printed into a file.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PrintedFile {

@@ -6,7 +6,7 @@
 //! restricted to the loads the user may print (journal_core permissions, `Action::PrintDocuments`),
 //! so a document never shows more than the user is allowed to print.
 
-use crate::dto::{PrintDocument, PrintedFile, VerifyReportDto};
+use crate::dto::{PrintDocument, PrintedFile, ReportView, VerifyReportDto};
 use crate::{ApiError, Journal};
 use chrono::{Datelike, NaiveDate};
 use journal_core::{
@@ -45,6 +45,25 @@ impl Journal {
             document_id: uuid::Uuid::now_v7(),
         };
         Ok(journal_print::render(&snap, &request, &ctx)?)
+    }
+
+    /// A report of the user's own loads from the local copy, to read on screen: what
+    /// [`PrintDocument::Report`] prints, computed now over the same loads (offline too).
+    pub fn report(
+        &self,
+        report: journal_reports::ReportKind,
+        period_id: Option<PeriodId>,
+    ) -> Result<ReportView, ApiError> {
+        let (snap, request) = self.printable(&PrintDocument::Report { report, period_id })?;
+        let PrintRequest::Report { report, filter } = request else {
+            return Err(ApiError::new(
+                "report_failed",
+                "Отчёт не сформирован: запрос не является отчётом",
+            ));
+        };
+        journal_reports::build(report, &snap, &filter, self.now())
+            .map(ReportView::from)
+            .map_err(|e| PrintError::Report(e).into())
     }
 
     /// Prints `document` into the file `path` (its folder is created; written through a temporary

@@ -64,6 +64,52 @@ fn every_report_of_the_teachers_own_loads_prints_offline_and_verifies() {
     assert!(whole_year.starts_with(b"%PDF"));
 }
 
+/// The same reports on screen (issue 14: a teacher «sees» the reports of their own loads): every
+/// kind from the copy, named for the teacher, with the figures and tables its PDF prints.
+#[test]
+fn every_report_of_the_teachers_own_loads_reads_on_screen() {
+    let f = Fixture::open();
+    let period = f
+        .detail(&f.lesson_of_day())
+        .period
+        .clone()
+        .expect("the lesson day is in a period");
+    for kind in journal_reports::ReportKind::ALL {
+        let view = f
+            .journal
+            .report(kind, Some(period.id))
+            .unwrap_or_else(|e| panic!("{kind:?} from the local copy: {e}"));
+        assert_eq!(view.title, kind.title_ru(), "{kind:?}: its title");
+        assert!(
+            view.subject_line.starts_with("Преподаватель: "),
+            "{kind:?}: over the teacher's own loads: {}",
+            view.subject_line
+        );
+        assert!(!view.tables.is_empty(), "{kind:?}: has tables");
+        for t in &view.tables {
+            assert!(
+                t.rows.iter().all(|r| r.len() == t.columns.len()),
+                "{kind:?} «{}»: a value per column",
+                t.title
+            );
+            assert_eq!(
+                t.numeric.len(),
+                t.columns.len(),
+                "{kind:?}: alignment per column"
+            );
+        }
+    }
+    let attendance = f
+        .journal
+        .report(journal_reports::ReportKind::Attendance, Some(period.id))
+        .expect("attendance");
+    assert!(
+        attendance.tables[0].rows.iter().any(|r| r[0] != "—"),
+        "the teacher's groups are in the attendance report: {:?}",
+        attendance.tables[0]
+    );
+}
+
 #[test]
 fn every_document_prints_from_the_teacher_copy_and_verifies() {
     let f = Fixture::open();
