@@ -11,7 +11,7 @@
 //! author and entry time; the op itself (its author, device and time) stays in the audit chain.
 //! The wire types are unchanged: a `Change` is still an author, a device time and a payload.
 
-use crate::authority::{Decision, OpContext};
+use crate::authority::OpContext;
 use chrono::NaiveDateTime;
 use journal_core::UserId;
 use journal_protocol::{Op, OpPayload};
@@ -24,14 +24,15 @@ pub struct RecordedChange {
     pub payload: OpPayload,
 }
 
-/// The change to record for `op`, accepted with `decision` (Apply or Merge) in `ctx`.
-pub fn recorded_change(op: &Op, ctx: &OpContext, decision: &Decision) -> RecordedChange {
+/// The change to record for `op`, accepted in `ctx`: its own, or — `merged`, an identical value —
+/// the value kept with its first author and entry time.
+pub fn recorded_change(op: &Op, ctx: &OpContext, merged: bool) -> RecordedChange {
     let own = RecordedChange {
         author_id: op.user_id,
         device_time: op.device_time,
         payload: op.payload.clone(),
     };
-    if *decision != Decision::Merge {
+    if !merged {
         return own;
     }
     match (&op.payload, ctx) {
@@ -148,7 +149,7 @@ mod tests {
             }),
             ..OpContext::default()
         };
-        let merged = recorded_change(&op, &ctx, &Decision::Merge);
+        let merged = recorded_change(&op, &ctx, true);
         assert_eq!(
             (merged.author_id, merged.device_time),
             (first, time(10, 25)),
@@ -158,7 +159,7 @@ mod tests {
             merged.payload, op.payload,
             "and the kept value, which is the op's identical one"
         );
-        let applied = recorded_change(&op, &ctx, &Decision::Apply);
+        let applied = recorded_change(&op, &ctx, false);
         assert_eq!(
             (applied.author_id, applied.device_time),
             (second, time(10, 20)),

@@ -9,6 +9,7 @@ pub mod diary;
 pub mod events;
 pub mod messages;
 pub mod postgres;
+mod push_pipeline;
 pub mod remarks;
 mod reopenings;
 pub mod sqlite;

@@ -16,24 +16,27 @@ use journal_core::{
 };
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
-    Load, Membership, Op, OpOutcome, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject,
-    User,
+    Load, Membership, Op, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject, User,
 };
 use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
+use super::push_pipeline::{
+    applied, enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, verdict,
+    KnownOp, Verdict,
+};
 use super::sqlite::{
-    check_device_chain_with, from_json, op_audit_detail, parse_id, parse_time, preverify, rejected,
-    time_text, to_json, DeviceRow, PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_DEPARTMENT,
-    KIND_GROUP, KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD,
-    KIND_PLAN_TOPIC, KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    from_json, op_audit_detail, parse_id, parse_time, preverify, time_text, to_json, DeviceRow,
+    PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_DEPARTMENT, KIND_GROUP, KIND_HOLIDAY,
+    KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM,
+    KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
     UserRecord,
 };
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
-use crate::authority::{self, Decision, Entered, Existing, OpContext};
+use crate::authority::{self, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -406,15 +409,6 @@ struct ContentRow {
     data: String,
     device_id: String,
     server_seq: i64,
-}
-
-/// An op the batch found already stored, or stored itself: what a repeat of it is answered.
-struct KnownOp {
-    institution_id: String,
-    hash: String,
-    /// JSON of the stored [`OpOutcome`].
-    outcome: String,
-    server_seq: Option<i64>,
 }
 
 /// The rows a push batch writes, kept until the end of the batch (or until an op writes some row
@@ -1527,69 +1521,37 @@ async fn push_one(
 ) -> Result<OpResult, StorageError> {
     // 1. The same op again: its stored outcome.
     if let Some(known) = b.known_ops.get(&op.op_id) {
-        if known.institution_id != b.inst || known.hash != op.hash {
-            return Ok(rejected(
-                op,
-                "op_id_reused",
-                "Операция с этим идентификатором уже получена с другим содержимым",
-            ));
-        }
-        let outcome = match from_json::<OpOutcome>(&known.outcome)? {
-            OpOutcome::Applied { .. } | OpOutcome::Duplicate { .. } => OpOutcome::Duplicate {
-                server_seq: known.server_seq.map(|s| s as u64),
-            },
-            other => other,
-        };
-        return Ok(OpResult {
-            op_id: op.op_id,
-            outcome,
-            expected_seq: None,
-        });
+        return known_answer(op, &b.inst, known);
     }
     // 2. The device and its chain.
-    let (mut previous_entry, mut given_seq) = (None, None);
-    {
-        let device = b.devices.get_mut(&op.device_id);
-        if let Err(refusal) = check_device_chain_with(op, &b.inst, device.as_deref(), pre) {
-            return Ok(*refusal);
-        }
-        // From here on the op is part of the device's chain: whatever the outcome, it is recorded.
-        if let Some(d) = device {
-            d.last_seq = op.device_seq;
-            d.last_hash = op.hash.clone();
-            previous_entry = d.last_entry;
-            given_seq = d.given_seq;
-            d.last_entry = Some(authority::next_last_entry(
-                previous_entry,
-                op.device_time,
-                b.received_local,
-            ));
-        }
-    }
+    let place = match enter_chain(
+        op,
+        &b.inst,
+        b.devices.get_mut(&op.device_id),
+        pre,
+        b.received_local,
+    ) {
+        Ok(place) => place,
+        Err(refusal) => return Ok(*refusal),
+    };
     b.devices_moved.insert(op.device_id);
-    let decision = if b.device_users.contains(&(op.device_id, op.user_id)) {
+    let (decision, ctx) = if b.device_users.contains(&(op.device_id, op.user_id)) {
         let mut ctx = op_context(tx, op, b).await?;
-        ctx.device_given_seq = given_seq;
-        let seen = given_seq.map_or(op.seen_seq, |g| op.seen_seq.min(g));
-        let seen_change = b.change_time(tx, seen).await?;
-        ctx.entry_floor = authority::entry_floor(previous_entry, seen_change);
+        let seen_change = b.change_time(tx, seen_by_device(op, &place)).await?;
+        place_in_context(&mut ctx, &place, seen_change);
         (authority::decide(op, &ctx), Some(ctx))
     } else {
-        (
-            Decision::Reject {
-                code: "user_not_on_device".into(),
-                message: "Автор операции не входил в систему на этом устройстве".into(),
-            },
-            None,
-        )
+        (not_on_device(), None)
     };
-    let (outcome, server_seq, audit_kind) = match decision {
-        (d @ (Decision::Apply | Decision::Merge), Some(ctx)) => {
+    let has_context = ctx.is_some();
+    let (outcome, server_seq, audit_kind) = match (verdict(decision, has_context)?, ctx) {
+        (Verdict::Apply { write_value }, Some(ctx)) => {
             b.server_seq += 1;
             let seq = b.server_seq;
-            let load_id = apply(tx, op, &ctx, seq, d == Decision::Apply, b).await?;
+            let load_id = apply(tx, op, &ctx, seq, write_value, b).await?;
+
             // A merged op's change restates the value kept, with its first author and entry time.
-            let recorded = crate::merge::recorded_change(op, &ctx, &d);
+            let recorded = crate::merge::recorded_change(op, &ctx, !write_value);
             b.writes.changes.push(Change {
                 server_seq: seq as u64,
                 op_id: op.op_id,
@@ -1600,32 +1562,17 @@ async fn push_one(
                 payload: recorded.payload,
             });
             b.writes.change_loads.push(load_id.to_string());
-            (
-                OpOutcome::Applied {
-                    server_seq: seq as u64,
-                },
-                Some(seq),
-                "op",
-            )
+            let (outcome, kind) = applied(seq);
+            (outcome, Some(seq), kind)
         }
         (
-            Decision::Conflict {
-                server_value,
-                message,
+            Verdict::Answer {
+                outcome,
+                audit_kind,
             },
             _,
-        ) => (
-            OpOutcome::Conflict {
-                server_value,
-                message,
-            },
-            None,
-            "op_conflict",
-        ),
-        (Decision::Reject { code, message }, _) => {
-            (OpOutcome::Rejected { code, message }, None, "op_rejected")
-        }
-        (Decision::Apply | Decision::Merge, None) => {
+        ) => (outcome, None, audit_kind),
+        (Verdict::Apply { .. }, None) => {
             return Err(StorageError::Corrupt(
                 "решение без контекста операции".into(),
             ))

@@ -14,20 +14,24 @@ use journal_core::{
 };
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
-    Load, Membership, Op, OpOutcome, OpPayload, OpVerifyError, Period, PeriodLock, Remark,
-    Snapshot, Subject, User,
+    Load, Membership, Op, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::push_pipeline::{
+    applied, enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, verdict,
+    KnownOp, Verdict,
+};
+pub(crate) use super::push_pipeline::{op_audit_detail, preverify, DeviceRow, PreVerified};
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
     UserRecord,
 };
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
-use crate::authority::{self, Decision, Entered, Existing, OpContext};
+use crate::authority::{self, Entered, Existing, OpContext};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -1106,194 +1110,6 @@ impl BatchState {
     }
 }
 
-/// A device's row as both storages read it before applying one of its ops.
-pub(crate) struct DeviceRow {
-    pub institution_id: String,
-    pub public_key: Option<String>,
-    pub last_seq: u64,
-    pub last_hash: String,
-    /// The last server_seq the device was given (None: registered before this was recorded).
-    pub given_seq: Option<u64>,
-    /// The latest entry time of the device's ops so far (None: none recorded yet).
-    pub last_entry: Option<NaiveDateTime>,
-}
-
-/// The signature check of one op made before the batch's transaction, with the device key it used.
-pub(crate) struct PreVerified {
-    key_hex: String,
-    result: Result<(), OpVerifyError>,
-}
-
-/// Checks the ops' signatures with their devices' registered keys (`keys`: device → hex key),
-/// decoding each key once. Runs before the writer is taken, so concurrent pushes check their
-/// signatures in parallel instead of one after another under the lock. An op whose device has no
-/// key yet gets None (checked in the transaction).
-pub(crate) fn preverify(ops: &[Op], keys: &HashMap<DeviceId, String>) -> Vec<Option<PreVerified>> {
-    let mut decoded: HashMap<DeviceId, Option<ed25519_dalek::VerifyingKey>> = HashMap::new();
-    let mut out: Vec<Option<PreVerified>> = Vec::with_capacity(ops.len());
-    // Ops whose hash and signature are well-formed, for one batch verification.
-    let (mut idx, mut digests, mut sigs, mut vkeys) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (i, op) in ops.iter().enumerate() {
-        let Some(key_hex) = keys.get(&op.device_id) else {
-            out.push(None);
-            continue;
-        };
-        let key = decoded.entry(op.device_id).or_insert_with(|| {
-            hex::decode(key_hex)
-                .ok()
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
-        });
-        let Some(key) = key else {
-            out.push(None);
-            continue;
-        };
-        match op.signed_parts() {
-            Ok((digest, sig)) => {
-                idx.push(i);
-                digests.push(digest);
-                sigs.push(sig);
-                vkeys.push(*key);
-                out.push(Some(PreVerified {
-                    key_hex: key_hex.clone(),
-                    result: Ok(()),
-                }));
-            }
-            Err(e) => out.push(Some(PreVerified {
-                key_hex: key_hex.clone(),
-                result: Err(e),
-            })),
-        }
-    }
-    // One batch check of all signatures (about twice as fast as one by one); if it fails, some
-    // signature is bad and each is checked on its own to answer each op rightly.
-    let messages: Vec<&[u8]> = digests.iter().map(|d| &d[..]).collect();
-    if ed25519_dalek::verify_batch(&messages, &sigs, &vkeys).is_err() {
-        for (k, &i) in idx.iter().enumerate() {
-            if let (Some(Some(pre)), Some(op)) = (out.get_mut(i), ops.get(i)) {
-                pre.result = op.verify_with_key(&vkeys[k]);
-            }
-        }
-    }
-    out
-}
-
-/// The device-chain checks of a push, the same for both storages: the device is known and of this
-/// institution, the op is the next of its gap-free sequence (else `device_fork` or `sequence_gap`
-/// with `expected_seq`), continues the device's hash chain and carries a valid signature — the
-/// check `pre` made before the batch's transaction when it used the key the device row holds now.
-pub(crate) fn check_device_chain_with(
-    op: &Op,
-    inst: &str,
-    device: Option<&DeviceRow>,
-    pre: Option<&PreVerified>,
-) -> Result<(), Box<OpResult>> {
-    let refuse = |code: &str, message: String| Err(Box::new(rejected(op, code, message)));
-    let Some(device) = device else {
-        return refuse(
-            "unknown_device",
-            "Устройство не зарегистрировано на сервере: войдите в систему с этого устройства"
-                .into(),
-        );
-    };
-    if device.institution_id != inst {
-        return refuse(
-            "device_other_institution",
-            "Устройство принадлежит другому учреждению".into(),
-        );
-    }
-    let last_seq = device.last_seq;
-    if op.device_seq <= last_seq {
-        return refuse(
-            "device_fork",
-            format!(
-                "Операция №{} этого устройства уже получена с другим содержимым: журнал устройства раздвоился (восстановлен из копии?)",
-                op.device_seq
-            ),
-        );
-    }
-    if op.device_seq > last_seq + 1 {
-        let mut r = rejected(
-            op,
-            "sequence_gap",
-            format!(
-                "Пропущены операции устройства: ожидалась №{}, получена №{}",
-                last_seq + 1,
-                op.device_seq
-            ),
-        );
-        r.expected_seq = Some(last_seq + 1);
-        return Err(Box::new(r));
-    }
-    if op.prev_hash != device.last_hash {
-        return refuse(
-            "chain_broken",
-            "Операция не продолжает цепочку операций устройства".into(),
-        );
-    }
-    if let Some(pre) = pre.filter(|p| device.public_key.as_deref() == Some(p.key_hex.as_str())) {
-        return pre
-            .result
-            .clone()
-            .map_err(|e| Box::new(rejected(op, e.code(), e.to_string())));
-    }
-    let key: Option<[u8; 32]> = device
-        .public_key
-        .as_deref()
-        .and_then(|k| hex::decode(k).ok())
-        .and_then(|b| b.try_into().ok());
-    let Some(key) = key else {
-        return refuse(
-            "device_key_missing",
-            "Ключ устройства не зарегистрирован: войдите в систему с этого устройства заново"
-                .into(),
-        );
-    };
-    op.verify(&key)
-        .map_err(|e| Box::new(rejected(op, e.code(), e.to_string())))
-}
-
-/// The audit detail of a pushed op, as JSON: its device_seq, hash, outcome and payload.
-#[derive(Serialize)]
-struct OpAuditDetail<'a> {
-    device_seq: u64,
-    /// What the device had seen (decides concurrency); left out when 0, as in details written
-    /// before ops carried it.
-    #[serde(skip_serializing_if = "is_zero")]
-    seen_seq: u64,
-    op_hash: &'a str,
-    outcome: &'a OpOutcome,
-    payload: &'a OpPayload,
-}
-
-/// [`OpAuditDetail`] as text, serialised straight from the op rather than through a
-/// `serde_json::Value` (that detour cost about a tenth of a push's CPU).
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
-
-pub(crate) fn op_audit_detail(op: &Op, outcome: &OpOutcome) -> Result<String, StorageError> {
-    to_json(&OpAuditDetail {
-        device_seq: op.device_seq,
-        seen_seq: op.seen_seq,
-        op_hash: &op.hash,
-        outcome,
-        payload: &op.payload,
-    })
-}
-
-pub(crate) fn rejected(op: &Op, code: &str, message: impl Into<String>) -> OpResult {
-    OpResult {
-        op_id: op.op_id,
-        outcome: OpOutcome::Rejected {
-            code: code.to_string(),
-            message: message.into(),
-        },
-        expected_seq: None,
-    }
-}
-
 fn lesson(tx: &Connection, inst: &str, id: &str) -> Result<Option<Lesson>, StorageError> {
     let data: Option<String> = tx
         .prepare_cached("SELECT data FROM lessons WHERE institution_id = ?1 AND id = ?2")?
@@ -1695,84 +1511,45 @@ fn push_one(
 ) -> Result<OpResult, StorageError> {
     let op_id = op.op_id.to_string();
     // 1. The same op again: its stored outcome.
-    let stored: Option<(String, String, String, Option<i64>)> = tx
+    let stored: Option<KnownOp> = tx
         .prepare_cached(
             "SELECT institution_id, hash, outcome, server_seq FROM ops WHERE op_id = ?1",
         )?
         .query_row(params![op_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok(KnownOp {
+                institution_id: r.get(0)?,
+                hash: r.get(1)?,
+                outcome: r.get(2)?,
+                server_seq: r.get(3)?,
+            })
         })
         .optional()?;
-    if let Some((op_inst, hash, outcome, server_seq)) = stored {
-        if op_inst != inst || hash != op.hash {
-            return Ok(rejected(
-                op,
-                "op_id_reused",
-                "Операция с этим идентификатором уже получена с другим содержимым",
-            ));
-        }
-        let outcome: OpOutcome = from_json(&outcome)?;
-        let outcome = match outcome {
-            OpOutcome::Applied { .. } | OpOutcome::Duplicate { .. } => OpOutcome::Duplicate {
-                server_seq: server_seq.map(|s| s as u64),
-            },
-            other => other,
-        };
-        return Ok(OpResult {
-            op_id: op.op_id,
-            outcome,
-            expected_seq: None,
-        });
+    if let Some(known) = stored {
+        return known_answer(op, inst, &known);
     }
-    // 2. The device and its chain.
-    let (mut previous_entry, mut given_seq) = (None, None);
+    // 2. The device and its chain (the row is written once, at the end of the batch).
     let received_local = st.received_local;
-    {
-        let device = st.device(tx, op.device_id)?;
-        if let Err(refusal) = check_device_chain_with(op, inst, device.as_deref(), pre) {
-            return Ok(*refusal);
-        }
-        // From here on the op is part of the device's chain: whatever the outcome, it is recorded
-        // (the row is written once, at the end of the batch).
-        if let Some(d) = device {
-            d.last_seq = op.device_seq;
-            d.last_hash = op.hash.clone();
-            previous_entry = d.last_entry;
-            given_seq = d.given_seq;
-            d.last_entry = Some(authority::next_last_entry(
-                previous_entry,
-                op.device_time,
-                received_local,
-            ));
-        }
-    }
-    st.devices_moved.insert(op.device_id);
-    let decision = if st.user_on_device(tx, op.device_id, op.user_id)? {
-        let mut ctx = op_context(tx, inst, op, st)?;
-        ctx.device_given_seq = given_seq;
-        let seen = given_seq.map_or(op.seen_seq, |g| op.seen_seq.min(g));
-        let seen_change = st.change_time(tx, inst, seen)?;
-        ctx.entry_floor = authority::entry_floor(previous_entry, seen_change);
-        let d = authority::decide(op, &ctx);
-        (d, Some(ctx))
-    } else {
-        (
-            Decision::Reject {
-                code: "user_not_on_device".into(),
-                message: "Автор операции не входил в систему на этом устройстве".into(),
-            },
-            None,
-        )
+    let place = match enter_chain(op, inst, st.device(tx, op.device_id)?, pre, received_local) {
+        Ok(place) => place,
+        Err(refusal) => return Ok(*refusal),
     };
-    let (outcome, server_seq, audit_kind) = match decision {
-        (d @ (Decision::Apply | Decision::Merge), Some(ctx)) => {
+    st.devices_moved.insert(op.device_id);
+    let (decision, ctx) = if st.user_on_device(tx, op.device_id, op.user_id)? {
+        let mut ctx = op_context(tx, inst, op, st)?;
+        let seen_change = st.change_time(tx, inst, seen_by_device(op, &place))?;
+        place_in_context(&mut ctx, &place, seen_change);
+        (authority::decide(op, &ctx), Some(ctx))
+    } else {
+        (not_on_device(), None)
+    };
+    let has_context = ctx.is_some();
+    let (outcome, server_seq, audit_kind) = match (verdict(decision, has_context)?, ctx) {
+        (Verdict::Apply { write_value }, Some(ctx)) => {
             let seq = st.next_server_seq();
-            // An identical value merges: the change is recorded (and pulled) but the row keeps its
-            // first writer.
-            let write_value = d == Decision::Apply;
             let load_id = apply(tx, inst, op, &ctx, seq, write_value)?;
+
             // A merged op's change restates the value kept, with its first author and entry time.
-            let recorded = crate::merge::recorded_change(op, &ctx, &d);
+            let recorded = crate::merge::recorded_change(op, &ctx, !write_value);
             if write_value {
                 match &op.payload {
                     OpPayload::LockPeriod { load_id, period_id } => {
@@ -1816,32 +1593,17 @@ fn push_one(
                 time_text(&received_at),
                 to_json(&recorded.payload)?
             ])?;
-            (
-                OpOutcome::Applied {
-                    server_seq: seq as u64,
-                },
-                Some(seq),
-                "op",
-            )
+            let (outcome, kind) = applied(seq);
+            (outcome, Some(seq), kind)
         }
         (
-            Decision::Conflict {
-                server_value,
-                message,
+            Verdict::Answer {
+                outcome,
+                audit_kind,
             },
             _,
-        ) => (
-            OpOutcome::Conflict {
-                server_value,
-                message,
-            },
-            None,
-            "op_conflict",
-        ),
-        (Decision::Reject { code, message }, _) => {
-            (OpOutcome::Rejected { code, message }, None, "op_rejected")
-        }
-        (Decision::Apply | Decision::Merge, None) => {
+        ) => (outcome, None, audit_kind),
+        (Verdict::Apply { .. }, None) => {
             return Err(StorageError::Corrupt(
                 "решение без контекста операции".into(),
             ))
