@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use journal_core::{
-    CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, OpId, PeriodId, Policy,
-    StudentId, SubjectId, UserId, WorkType,
+    CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, OpId, PeriodId, StudentId,
+    UserId, WorkType,
 };
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
@@ -22,8 +22,8 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::push_pipeline::{
-    applied, enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, verdict,
-    KnownOp, Verdict,
+    applied, enter_chain, finals_missing, known_answer, lesson_of, not_on_device, place_in_context,
+    seen_by_device, verdict, BatchRefs, KnownOp, Verdict,
 };
 use super::sqlite::{
     from_json, op_audit_detail, parse_id, parse_time, preverify, time_text, to_json, DeviceRow,
@@ -661,19 +661,9 @@ impl PgWrites {
 /// forty per op; an error anywhere rolls the whole transaction back and this state is dropped.
 struct PgBatch {
     inst: String,
-    policy: Policy,
-    received_local: Option<NaiveDateTime>,
-    /// The institution's day the batch arrived (grants in force on it count).
-    today: chrono::NaiveDate,
-    /// The institution's zone: changes' server times (UTC) are read in it.
-    timezone: String,
+    refs: BatchRefs,
     /// Local server time of changes by server_seq (an op's entry floor).
     change_times: HashMap<u64, Option<NaiveDateTime>>,
-    periods: Vec<Period>,
-    bells: Vec<Bell>,
-    loads: HashMap<LoadId, Load>,
-    subjects: HashMap<SubjectId, Subject>,
-    locks: HashSet<(LoadId, PeriodId)>,
     /// The ops' authors of this institution.
     authors: HashMap<UserId, User>,
     lessons: HashMap<LessonId, Lesson>,
@@ -928,17 +918,17 @@ impl PgBatch {
         }
 
         Ok(PgBatch {
-            today,
             inst: inst.to_string(),
-            received_local: authority::local_time(&institution.timezone, received_at),
-            timezone: institution.timezone.clone(),
+            refs: BatchRefs::new(
+                institution,
+                received_at,
+                periods,
+                bells,
+                loads,
+                subjects,
+                locks,
+            ),
             change_times: HashMap::new(),
-            policy: institution.policy,
-            periods,
-            bells,
-            loads: loads.into_iter().map(|l| (l.id, l)).collect(),
-            subjects: subjects.into_iter().map(|s| (s.id, s)).collect(),
-            locks,
             authors,
             lessons,
             work_types,
@@ -1035,7 +1025,7 @@ impl PgBatch {
             .query_opt(&stmt, &[&self.inst, &(server_seq as i64)])
             .await?
         {
-            Some(r) => authority::local_time(&self.timezone, parse_time(r.get::<_, &str>(0))?),
+            Some(r) => authority::local_time(&self.refs.timezone, parse_time(r.get::<_, &str>(0))?),
             None => None,
         };
         self.change_times.insert(server_seq, t);
@@ -1106,39 +1096,13 @@ async fn op_context(
     op: &Op,
     b: &mut PgBatch,
 ) -> Result<OpContext, StorageError> {
-    let mut ctx = OpContext {
-        policy: b.policy.clone(),
-        received_local: b.received_local,
-        ..OpContext::default()
-    };
-    ctx.author = b.authors.get(&op.user_id).cloned();
-    let lesson_id = match &op.payload {
-        OpPayload::SetCell { lesson_id, .. }
-        | OpPayload::SetTopic { lesson_id, .. }
-        | OpPayload::SetHomework { lesson_id, .. }
-        | OpPayload::ChangeLesson { lesson_id, .. } => Some(*lesson_id),
-        _ => None,
-    };
-    if let Some(lesson_id) = lesson_id {
+    let mut ctx = b.refs.context(b.authors.get(&op.user_id).cloned());
+    if let Some(lesson_id) = lesson_of(op) {
         let Some(l) = b.lessons.get(&lesson_id).cloned() else {
             return Ok(ctx);
         };
-        ctx.load = b.loads.get(&l.load_id).cloned();
-        ctx.subject = ctx
-            .load
-            .as_ref()
-            .and_then(|load| b.subjects.get(&load.subject_id).cloned());
-        ctx.bell = b.bells.iter().find(|x| x.number == l.bell_number).cloned();
-        ctx.period = b
-            .periods
-            .iter()
-            .find(|p| p.starts_on <= l.date && l.date <= p.ends_on)
-            .cloned();
-        if let Some(p) = &ctx.period {
-            ctx.locked = b.locks.contains(&(l.load_id, p.id));
-        }
-        ctx.lesson_work_type = Some(b.work_types.get(&l.id).copied().unwrap_or(WorkType::Lesson));
-        ctx.lesson = Some(l);
+        let work_type = b.work_types.get(&l.id).copied();
+        b.refs.place_lesson(&mut ctx, l, work_type);
     }
     match &op.payload {
         OpPayload::SetCell {
@@ -1155,9 +1119,7 @@ async fn op_context(
             student_id,
             ..
         } => {
-            ctx.load = b.loads.get(load_id).cloned();
-            ctx.period = b.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = b.locks.contains(&(*load_id, *period_id));
+            b.refs.place_period(&mut ctx, *load_id, *period_id);
             ctx.memberships = b.memberships.get(student_id).cloned().unwrap_or_default();
             ctx.final_value = b
                 .final_value(tx, (*load_id, *period_id, *student_id))
@@ -1167,9 +1129,7 @@ async fn op_context(
         | OpPayload::UnlockPeriod {
             load_id, period_id, ..
         } => {
-            ctx.load = b.loads.get(load_id).cloned();
-            ctx.period = b.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = b.locks.contains(&(*load_id, *period_id));
+            b.refs.place_period(&mut ctx, *load_id, *period_id);
             if let (OpPayload::LockPeriod { .. }, Some(load), Some(period), false) =
                 (&op.payload, &ctx.load, &ctx.period, ctx.locked)
             {
@@ -1205,25 +1165,20 @@ async fn op_context(
                     batch_ref_rows(tx, &b.inst, KIND_MEMBERSHIP).await?;
                 let plans: Vec<journal_protocol::IndividualPlan> =
                     batch_ref_rows(tx, &b.inst, KIND_INDIVIDUAL_PLAN).await?;
-                let needing = journal_protocol::students_needing_final(
+                ctx.students_without_final = Some(finals_missing(
                     load,
                     period,
                     &memberships,
                     &plans,
                     &lessons,
-                );
-                ctx.students_without_final = Some(
-                    needing
-                        .iter()
-                        .filter(|s| !with_final.contains(&s.to_string()))
-                        .count(),
-                );
+                    &with_final,
+                ));
             }
         }
         OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             ctx.remark = b.remark(tx, *remark_id).await?;
             if let Some(r) = &ctx.remark {
-                ctx.load = b.loads.get(&r.load_id).cloned();
+                ctx.load = b.refs.loads.get(&r.load_id).cloned();
             }
         }
         OpPayload::ChangeLesson { change, .. } => {
@@ -1270,17 +1225,13 @@ async fn op_context(
                         same_day.push(from_json::<Lesson>(r.get::<_, &str>(0))?);
                     }
                 }
-                ctx.lesson_facts = Some(journal_protocol::lesson_change::facts(
+                ctx.lesson_facts = Some(b.refs.lesson_facts(
                     &l,
                     &load,
                     change,
-                    &b.loads,
-                    &b.periods,
-                    &b.bells,
                     &same_day,
                     has_entries,
                     substitute.as_ref(),
-                    b.today,
                 ));
             }
         }
@@ -1453,7 +1404,7 @@ async fn apply(
                 &[&b.inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
             )
             .await?;
-            b.locks.insert((*load_id, *period_id));
+            b.refs.note_applied(&op.payload);
         }
         OpPayload::UnlockPeriod {
             load_id, period_id, ..
@@ -1466,7 +1417,7 @@ async fn apply(
                 &[&b.inst, &load_id.to_string(), &period_id.to_string()],
             )
             .await?;
-            b.locks.remove(&(*load_id, *period_id));
+            b.refs.note_applied(&op.payload);
         }
         OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
             if let Some(r) = &ctx.remark {
@@ -1529,7 +1480,7 @@ async fn push_one(
         &b.inst,
         b.devices.get_mut(&op.device_id),
         pre,
-        b.received_local,
+        b.refs.received_local,
     ) {
         Ok(place) => place,
         Err(refusal) => return Ok(*refusal),

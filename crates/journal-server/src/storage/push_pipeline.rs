@@ -344,3 +344,166 @@ pub(crate) fn applied(server_seq: i64) -> (OpOutcome, &'static str) {
         "op",
     )
 }
+
+/// What a push batch reads once for all its ops: the institution's policy, clock and the
+/// reference rows an op's context is cut from. Locks change within the batch (a lock or an
+/// unlock applied is noted for the ops after it).
+pub(crate) struct BatchRefs {
+    pub policy: journal_core::Policy,
+    /// The batch's arrival in the institution's local time.
+    pub received_local: Option<NaiveDateTime>,
+    /// The institution's day the batch arrived: its authors' grants in force on it are theirs.
+    pub today: chrono::NaiveDate,
+    /// The institution's zone: changes' server times (UTC) are read in it.
+    pub timezone: String,
+    pub periods: Vec<journal_protocol::Period>,
+    pub bells: Vec<journal_protocol::Bell>,
+    pub loads: HashMap<journal_core::LoadId, journal_protocol::Load>,
+    pub subjects: HashMap<journal_core::SubjectId, journal_protocol::Subject>,
+    pub locks: std::collections::HashSet<(journal_core::LoadId, journal_core::PeriodId)>,
+}
+
+impl BatchRefs {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        institution: journal_protocol::Institution,
+        received_at: NaiveDateTime,
+        periods: Vec<journal_protocol::Period>,
+        bells: Vec<journal_protocol::Bell>,
+        loads: Vec<journal_protocol::Load>,
+        subjects: Vec<journal_protocol::Subject>,
+        locks: std::collections::HashSet<(journal_core::LoadId, journal_core::PeriodId)>,
+    ) -> BatchRefs {
+        let received_local = authority::local_time(&institution.timezone, received_at);
+        BatchRefs {
+            today: received_local.unwrap_or(received_at).date(),
+            received_local,
+            timezone: institution.timezone,
+            policy: institution.policy,
+            periods,
+            bells,
+            loads: loads.into_iter().map(|l| (l.id, l)).collect(),
+            subjects: subjects.into_iter().map(|s| (s.id, s)).collect(),
+            locks,
+        }
+    }
+
+    /// An op's context before its target's rows: the policy, the arrival and the author.
+    pub fn context(&self, author: Option<journal_protocol::User>) -> OpContext {
+        OpContext {
+            policy: self.policy.clone(),
+            received_local: self.received_local,
+            author,
+            ..OpContext::default()
+        }
+    }
+
+    /// The lesson an op writes into, with its load, subject, bell, period, lock and the work type
+    /// of its first hour (none recorded: an ordinary lesson).
+    pub fn place_lesson(
+        &self,
+        ctx: &mut OpContext,
+        lesson: journal_protocol::Lesson,
+        work_type: Option<journal_core::WorkType>,
+    ) {
+        ctx.load = self.loads.get(&lesson.load_id).cloned();
+        ctx.subject = ctx
+            .load
+            .as_ref()
+            .and_then(|load| self.subjects.get(&load.subject_id).cloned());
+        ctx.bell = self
+            .bells
+            .iter()
+            .find(|b| b.number == lesson.bell_number)
+            .cloned();
+        ctx.period = self
+            .periods
+            .iter()
+            .find(|p| p.starts_on <= lesson.date && lesson.date <= p.ends_on)
+            .cloned();
+        if let Some(p) = &ctx.period {
+            ctx.locked = self.locks.contains(&(lesson.load_id, p.id));
+        }
+        ctx.lesson_work_type = work_type.or(Some(journal_core::WorkType::Lesson));
+        ctx.lesson = Some(lesson);
+    }
+
+    /// A load's period as an op targets it (finals, locks): the load, the period and its lock.
+    pub fn place_period(
+        &self,
+        ctx: &mut OpContext,
+        load_id: journal_core::LoadId,
+        period_id: journal_core::PeriodId,
+    ) {
+        ctx.load = self.loads.get(&load_id).cloned();
+        ctx.period = self.periods.iter().find(|p| p.id == period_id).cloned();
+        ctx.locked = self.locks.contains(&(load_id, period_id));
+    }
+
+    /// The facts a lesson change is judged by (`journal_protocol::lesson_change::facts`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn lesson_facts(
+        &self,
+        lesson: &journal_protocol::Lesson,
+        load: &journal_protocol::Load,
+        change: &journal_protocol::LessonChange,
+        same_day: &[journal_protocol::Lesson],
+        has_entries: bool,
+        substitute: Option<&journal_protocol::User>,
+    ) -> journal_protocol::LessonFacts {
+        journal_protocol::lesson_change::facts(
+            lesson,
+            load,
+            change,
+            &self.loads,
+            &self.periods,
+            &self.bells,
+            same_day,
+            has_entries,
+            substitute,
+            self.today,
+        )
+    }
+
+    /// Notes an applied lock or unlock for the batch's later ops.
+    pub fn note_applied(&mut self, payload: &OpPayload) {
+        match payload {
+            OpPayload::LockPeriod { load_id, period_id } => {
+                self.locks.insert((*load_id, *period_id));
+            }
+            OpPayload::UnlockPeriod {
+                load_id, period_id, ..
+            } => {
+                self.locks.remove(&(*load_id, *period_id));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The lesson an op writes into, if it is a lesson's op.
+pub(crate) fn lesson_of(op: &Op) -> Option<journal_core::LessonId> {
+    match &op.payload {
+        OpPayload::SetCell { lesson_id, .. }
+        | OpPayload::SetTopic { lesson_id, .. }
+        | OpPayload::SetHomework { lesson_id, .. }
+        | OpPayload::ChangeLesson { lesson_id, .. } => Some(*lesson_id),
+        _ => None,
+    }
+}
+
+/// How many students of the load's list in the period have no final yet (`with_final`: the ids
+/// of those who have one) — what a lock is refused by.
+pub(crate) fn finals_missing(
+    load: &journal_protocol::Load,
+    period: &journal_protocol::Period,
+    memberships: &[journal_protocol::Membership],
+    plans: &[journal_protocol::IndividualPlan],
+    lessons: &[journal_protocol::Lesson],
+    with_final: &std::collections::HashSet<String>,
+) -> usize {
+    journal_protocol::students_needing_final(load, period, memberships, plans, lessons)
+        .iter()
+        .filter(|s| !with_final.contains(&s.to_string()))
+        .count()
+}

@@ -8,13 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use journal_core::{
-    DeviceId, InstitutionId, LessonId, LoadId, PeriodId, Policy, StudentId, SubjectId, UserId,
-    WorkType,
-};
+use journal_core::{DeviceId, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType};
 use journal_protocol::{
-    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
-    Load, Membership, Op, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject, User,
+    AcademicYear, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic, Load,
+    Membership, Op, OpPayload, PeriodLock, Remark, Snapshot, Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
@@ -22,8 +19,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::push_pipeline::{
-    applied, enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, verdict,
-    KnownOp, Verdict,
+    applied, enter_chain, finals_missing, known_answer, lesson_of, not_on_device, place_in_context,
+    seen_by_device, verdict, BatchRefs, KnownOp, Verdict,
 };
 pub(crate) use super::push_pipeline::{op_audit_detail, preverify, DeviceRow, PreVerified};
 use super::{
@@ -875,19 +872,9 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
 /// anywhere rolls the whole transaction back and this state is dropped with it, so memory and the
 /// database never disagree.
 struct BatchState {
-    policy: Policy,
-    received_local: Option<NaiveDateTime>,
-    /// The institution's day the batch arrived: its authors' grants in force on it are theirs.
-    today: chrono::NaiveDate,
-    /// The institution's zone: changes' server times (UTC) are read in it.
-    timezone: String,
+    refs: BatchRefs,
     /// Local server time of changes by server_seq (an op's entry floor).
     change_times: HashMap<u64, Option<NaiveDateTime>>,
-    periods: Vec<Period>,
-    bells: Vec<Bell>,
-    loads: HashMap<LoadId, Load>,
-    subjects: HashMap<SubjectId, Subject>,
-    locks: HashSet<(LoadId, PeriodId)>,
     authors: HashMap<UserId, Option<User>>,
     lessons: HashMap<LessonId, Option<Lesson>>,
     /// The work type of a lesson's first hour (None: no topic yet).
@@ -923,18 +910,16 @@ impl BatchState {
             .prepare_cached("SELECT last_server_seq FROM institutions WHERE id = ?1")?
             .query_row(params![inst], |r| r.get(0))?;
         Ok(BatchState {
-            received_local: authority::local_time(&institution.timezone, received_at),
-            today: authority::local_time(&institution.timezone, received_at)
-                .unwrap_or(received_at)
-                .date(),
-            timezone: institution.timezone.clone(),
+            refs: BatchRefs::new(
+                institution,
+                received_at,
+                ref_rows(tx, inst, KIND_PERIOD)?,
+                ref_rows(tx, inst, KIND_BELL)?,
+                loads,
+                subjects,
+                locks,
+            ),
             change_times: HashMap::new(),
-            policy: institution.policy,
-            periods: ref_rows(tx, inst, KIND_PERIOD)?,
-            bells: ref_rows(tx, inst, KIND_BELL)?,
-            loads: loads.into_iter().map(|l| (l.id, l)).collect(),
-            subjects: subjects.into_iter().map(|s| (s.id, s)).collect(),
-            locks,
             authors: HashMap::new(),
             lessons: HashMap::new(),
             work_types: HashMap::new(),
@@ -955,7 +940,7 @@ impl BatchState {
         id: UserId,
     ) -> Result<Option<User>, StorageError> {
         // An op is judged by its author's grants in force on the institution's day it arrives.
-        let today = self.today;
+        let today = self.refs.today;
         memo(&mut self.authors, id, || {
             Ok(user_by(tx, "id", &id.to_string())?
                 .filter(|a| a.institution_id.to_string() == inst)
@@ -1066,7 +1051,7 @@ impl BatchState {
         if server_seq == 0 {
             return Ok(None);
         }
-        let zone = self.timezone.clone();
+        let zone = self.refs.timezone.clone();
         memo(&mut self.change_times, server_seq, || {
             let at: Option<String> = tx
                 .prepare_cached(
@@ -1125,39 +1110,14 @@ fn op_context(
     op: &Op,
     st: &mut BatchState,
 ) -> Result<OpContext, StorageError> {
-    let mut ctx = OpContext {
-        policy: st.policy.clone(),
-        received_local: st.received_local,
-        ..OpContext::default()
-    };
-    ctx.author = st.author(tx, inst, op.user_id)?;
-    let lesson_id = match &op.payload {
-        OpPayload::SetCell { lesson_id, .. }
-        | OpPayload::SetTopic { lesson_id, .. }
-        | OpPayload::SetHomework { lesson_id, .. }
-        | OpPayload::ChangeLesson { lesson_id, .. } => Some(*lesson_id),
-        _ => None,
-    };
-    if let Some(lesson_id) = lesson_id {
+    let author = st.author(tx, inst, op.user_id)?;
+    let mut ctx = st.refs.context(author);
+    if let Some(lesson_id) = lesson_of(op) {
         let Some(l) = st.lesson(tx, inst, lesson_id)? else {
             return Ok(ctx);
         };
-        ctx.load = st.loads.get(&l.load_id).cloned();
-        ctx.subject = ctx
-            .load
-            .as_ref()
-            .and_then(|load| st.subjects.get(&load.subject_id).cloned());
-        ctx.bell = st.bells.iter().find(|b| b.number == l.bell_number).cloned();
-        ctx.period = st
-            .periods
-            .iter()
-            .find(|p| p.starts_on <= l.date && l.date <= p.ends_on)
-            .cloned();
-        if let Some(p) = &ctx.period {
-            ctx.locked = st.locks.contains(&(l.load_id, p.id));
-        }
-        ctx.lesson_work_type = st.work_type(tx, inst, l.id)?.or(Some(WorkType::Lesson));
-        ctx.lesson = Some(l);
+        let work_type = st.work_type(tx, inst, l.id)?;
+        st.refs.place_lesson(&mut ctx, l, work_type);
     }
     match &op.payload {
         OpPayload::SetCell {
@@ -1195,9 +1155,7 @@ fn op_context(
             student_id,
             ..
         } => {
-            ctx.load = st.loads.get(load_id).cloned();
-            ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = st.locks.contains(&(*load_id, *period_id));
+            st.refs.place_period(&mut ctx, *load_id, *period_id);
             ctx.memberships = st.memberships(tx, inst, *student_id)?;
             let row: Option<(String, Option<String>, Option<i64>)> = tx
                 .prepare_cached(
@@ -1227,9 +1185,7 @@ fn op_context(
         | OpPayload::UnlockPeriod {
             load_id, period_id, ..
         } => {
-            ctx.load = st.loads.get(load_id).cloned();
-            ctx.period = st.periods.iter().find(|p| p.id == *period_id).cloned();
-            ctx.locked = st.locks.contains(&(*load_id, *period_id));
+            st.refs.place_period(&mut ctx, *load_id, *period_id);
             if let (OpPayload::LockPeriod { .. }, Some(load), Some(period), false) =
                 (&op.payload, &ctx.load, &ctx.period, ctx.locked)
             {
@@ -1252,19 +1208,14 @@ fn op_context(
                         r.get::<_, String>(0)
                     })?
                     .collect::<Result<_, _>>()?;
-                let needing = journal_protocol::students_needing_final(
+                ctx.students_without_final = Some(finals_missing(
                     load,
                     period,
                     &ref_rows::<Membership>(tx, inst, KIND_MEMBERSHIP)?,
                     &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
                     &lessons,
-                );
-                ctx.students_without_final = Some(
-                    needing
-                        .iter()
-                        .filter(|s| !with_final.contains(&s.to_string()))
-                        .count(),
-                );
+                    &with_final,
+                ));
             }
         }
         OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
@@ -1274,7 +1225,7 @@ fn op_context(
                 .optional()?;
             ctx.remark = data.map(|d| from_json::<Remark>(&d)).transpose()?;
             if let Some(r) = &ctx.remark {
-                ctx.load = st.loads.get(&r.load_id).cloned();
+                ctx.load = st.refs.loads.get(&r.load_id).cloned();
             }
         }
         OpPayload::ChangeLesson { change, .. } => {
@@ -1304,17 +1255,13 @@ fn op_context(
                         .collect::<Result<Vec<_>, _>>()?,
                     _ => vec![],
                 };
-                ctx.lesson_facts = Some(journal_protocol::lesson_change::facts(
+                ctx.lesson_facts = Some(st.refs.lesson_facts(
                     &l,
                     &load,
                     change,
-                    &st.loads,
-                    &st.periods,
-                    &st.bells,
                     &same_day,
                     has_entries,
                     substitute.as_ref(),
-                    st.today,
                 ));
             }
         }
@@ -1528,7 +1475,7 @@ fn push_one(
         return known_answer(op, inst, &known);
     }
     // 2. The device and its chain (the row is written once, at the end of the batch).
-    let received_local = st.received_local;
+    let received_local = st.refs.received_local;
     let place = match enter_chain(op, inst, st.device(tx, op.device_id)?, pre, received_local) {
         Ok(place) => place,
         Err(refusal) => return Ok(*refusal),
@@ -1551,15 +1498,8 @@ fn push_one(
             // A merged op's change restates the value kept, with its first author and entry time.
             let recorded = crate::merge::recorded_change(op, &ctx, !write_value);
             if write_value {
+                st.refs.note_applied(&op.payload);
                 match &op.payload {
-                    OpPayload::LockPeriod { load_id, period_id } => {
-                        st.locks.insert((*load_id, *period_id));
-                    }
-                    OpPayload::UnlockPeriod {
-                        load_id, period_id, ..
-                    } => {
-                        st.locks.remove(&(*load_id, *period_id));
-                    }
                     OpPayload::SetTopic {
                         lesson_id,
                         hour: 1,
