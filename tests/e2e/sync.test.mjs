@@ -23,6 +23,16 @@ async function headerText(driver, testid) {
   }
 }
 
+/** Waits until the header's `testid` says what `wanted` matches: the header is drawn anew when a
+ *  background sync ends, so a read right after sign-in can find it between two drawings. */
+async function waitHeader(driver, testid, wanted, what) {
+  let last = "";
+  await driver.wait(async () => {
+    last = await headerText(driver, testid);
+    return typeof wanted === "string" ? last === wanted : wanted.test(last);
+  }, 20000, `${what} (the header says «${last}»)`);
+}
+
 /** Opens the n-th lesson of «Сегодня» and types `mark` into its first cell; returns the lesson id. */
 async function markLesson(driver, n, mark) {
   const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 30000);
@@ -79,7 +89,7 @@ test("marks made online and offline reach the server after a restart and a sync"
   const dataDir = app.dataDir;
   try {
     await signIn(app.driver, "teacher", "demo");
-    assert.equal(await headerText(app.driver, "sync-mode"), "На связи", "an online sign-in shows «На связи»");
+    await waitHeader(app.driver, "sync-mode", "На связи", "an online sign-in shows «На связи»");
     const online = await markLesson(app.driver, 0, "5");
     await click(app.driver, "sync-now");
     await waitAllSent(app.driver, "the online mark is sent by «Синхронизировать»");
@@ -91,7 +101,7 @@ test("marks made online and offline reach the server after a restart and a sync"
     await click(app.driver, "sync-now");
     await app.driver.wait(async () => (await headerText(app.driver, "sync-mode")) === "Автономная работа", 30000,
       "a sync without the server turns the header to «Автономная работа»");
-    assert.match(await headerText(app.driver, "sync-pending"), /Не отправлено: 1/, "the offline mark waits");
+    await waitHeader(app.driver, "sync-pending", /Не отправлено: 1/, "the offline mark waits");
     await screenshot(app.driver, "sync-offline.png");
 
     // F1 → «Справка»: a suggestion written offline is kept on this PC, not refused.
@@ -112,14 +122,13 @@ test("marks made online and offline reach the server after a restart and a sync"
     await signIn(app.driver, "teacher", "demo");
     await app.driver.wait(until.elementLocated(By.css("[data-testid=signin-notice]")), 20000,
       "the offline sign-in says the server does not answer");
-    assert.match(await headerText(app.driver, "sync-pending"), /Не отправлено: 1/,
-      "the offline mark survived the restart");
+    await waitHeader(app.driver, "sync-pending", /Не отправлено: 1/, "the offline mark survived the restart");
 
     // The server is back: «Синхронизировать» signs in to it and sends the mark.
     await server.start();
     await click(app.driver, "sync-now");
     await waitAllSent(app.driver, "the offline mark is sent once the server answers");
-    assert.equal(await headerText(app.driver, "sync-mode"), "На связи", "the header is back to «На связи»");
+    await waitHeader(app.driver, "sync-mode", "На связи", "the header is back to «На связи»");
     await screenshot(app.driver, "sync-online.png");
 
     assert.deepEqual(await suggestionsOnServer(server), [SUGGESTION],
