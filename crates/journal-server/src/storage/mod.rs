@@ -12,6 +12,7 @@ pub mod postgres;
 pub mod remarks;
 mod reopenings;
 pub mod sqlite;
+pub mod user_settings;
 
 use std::path::Path;
 
@@ -75,6 +76,7 @@ pub trait Storage:
     + device_secrets::DeviceSecretStorage
     + remarks::RemarkStorage
     + messages::MessageStorage
+    + user_settings::UserSettingStorage
     + Send
     + Sync
 {
@@ -408,4 +410,5 @@ pub const TABLES: &[&str] = &[
     "archived_years",
     "journal_acceptances",
     "device_secrets",
+    "user_settings",
 ];

@@ -47,6 +47,7 @@ mod messages;
 mod reference;
 mod remarks;
 mod setup;
+mod user_settings;
 
 /// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.
 pub const MIGRATION_SQL: &[&str] = &[
@@ -63,6 +64,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0013_archived_years.sql"),
     include_str!("migrations/pg_0021_journal_acceptances.sql"),
     include_str!("migrations/pg_0019_device_secrets.sql"),
+    include_str!("migrations/pg_0022_user_settings.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2748,6 +2750,7 @@ mod tests {
             "adbdebe18172a9571fb401632e6e9155b554c8811e489805a8f3ded579083464",
             "12c513731ca48fdb9db48df1736a8e3aeadafc41449731338daf3950633935de",
             "5c0ca80a0a5ba3429e64969dacce99c8211d58f577c2eb5769c47320c6cd37b8",
+            "89c87e60e87e4e79f5170c853569542c42211185d6d6035742bbc446ca4c58dd",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
