@@ -356,6 +356,7 @@ export async function diaryScreen(main: HTMLElement): Promise<void> {
     main.append(tabs, days);
     if (policy.length) main.append(h("p", { class: "hint diary-policy" }, `По положению учреждения в дневнике не показываются ${policy.join(" и ")}.`));
     arrowKeys(main, move);
+    if (isParent(await currentUser())) main.append(await noticesCard());
     // Today's day in view (on a phone: the day shown first).
     requestAnimationFrame(() => {
       const t = days.querySelector<HTMLElement>(".diary-day.is-today");
@@ -443,6 +444,38 @@ function lessonItem(l: DiaryLesson): HTMLElement {
 }
 
 // ---- «Успеваемость»
+
+/** «Извещения»: the parent's letters with new marks and absences (kept by the server). */
+async function noticesCard(): Promise<HTMLElement> {
+  const box = h("section", { class: "card diary-notices", "data-testid": "diary-notices" }, h("h2", {}, "Извещения"));
+  try {
+    const n = await getJson<{ marks: boolean; email_kept: boolean }>("/diary/notices");
+    const status = h("div", { role: "status" });
+    const box2 = h("input", { type: "checkbox", id: "diary-notices-marks", "data-testid": "diary-notices-marks" }) as HTMLInputElement;
+    box2.checked = n.marks;
+    box2.onchange = () => {
+      box2.disabled = true;
+      sendJson<{ marks: boolean }>("PUT", "/diary/notices", { marks: box2.checked })
+        .then((r) => {
+          box2.checked = r.marks;
+          status.replaceChildren(h("p", { class: "ok", "data-testid": "diary-notices-saved" }, r.marks ? "Письма об отметках включены" : "Письма об отметках отключены"));
+        })
+        .catch((e: unknown) => {
+          box2.checked = !box2.checked;
+          status.replaceChildren(notice("error", e instanceof ApiFailure ? e.message : "Не сохранено: повторите"));
+        })
+        .finally(() => (box2.disabled = false));
+    };
+    box.append(
+      h("label", { class: "check", for: "diary-notices-marks" }, box2, " Присылать на электронную почту новые отметки и пропуски (не чаще одного письма в 15 минут)"),
+      n.email_kept ? "" : h("p", { class: "hint" }, "Адрес электронной почты не указан: его вносит куратор группы в контакты."),
+      status,
+    );
+  } catch (e) {
+    box.append(notice("error", e instanceof ApiFailure ? e.message : "Настройки извещений не загрузились"));
+  }
+  return box;
+}
 
 export async function resultsScreen(main: HTMLElement): Promise<void> {
   const user = await currentUser();

@@ -263,6 +263,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/admin/users/{id}/reactivate" => {
                     vec![format!("/admin/users/{teacher}/reactivate")]
                 }
+                "/admin/users/{id}/email" => vec![format!("/admin/users/{teacher}/email")],
                 "/admin/students/{id}/transfer" => {
                     vec![format!("/admin/students/{student}/transfer")]
                 }
@@ -298,7 +299,10 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "/archive/journals?year=2025/2026".to_string(),
                 ],
                 "/archive/export" => vec![format!("/archive/export?group={group}")],
-                "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
+                "/diary/children"
+                | "/diary/consent"
+                | "/diary/acknowledgements"
+                | "/diary/notices" => {
                     vec![path.trim_start_matches("/api/v1").to_string()]
                 }
                 "/diary/week" => vec![
@@ -533,6 +537,8 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/diary/notices" => json!({"marks": false}),
+        "/admin/users/{id}/email" => json!({"email": "zahvat@example.ru"}),
         "/archive/journals/accept" => json!({"group_id": a["group_id"]}),
         "/archive/journals/handover" => {
             json!({"year": "2025/2026", "group_id": a["group_id"], "reference": "Захват"})

@@ -53,6 +53,7 @@ mod init_institution;
 mod isolation;
 mod kill_loop;
 mod lesson_changes;
+mod mark_notices;
 mod merge;
 mod messages;
 mod metrics;

@@ -337,7 +337,7 @@ async fn a_parent_and_the_curator_write_to_each_other(b: Backend) {
 
 /// A small SMTP server on 127.0.0.1: takes every mail it is given and hands its envelope
 /// recipient and data on the channel.
-async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<(String, String)>) {
+pub(crate) async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<(String, String)>) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
