@@ -206,7 +206,7 @@ fn may_read(user: &User, student: StudentId, snap: &Snapshot, roles: &[Role]) ->
         })
 }
 
-async fn require_consent(state: &AppState, user: UserId) -> Result<(), ApiError> {
+pub(crate) async fn require_consent(state: &AppState, user: UserId) -> Result<(), ApiError> {
     if state
         .storage
         .diary_consent(user, CONSENT_VERSION)

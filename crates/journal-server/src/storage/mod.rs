@@ -8,6 +8,7 @@ pub mod device_secrets;
 pub mod diary;
 pub mod events;
 pub mod messages;
+pub mod parent_notes;
 pub mod postgres;
 pub mod remarks;
 mod reopenings;
@@ -77,6 +78,7 @@ pub trait Storage:
     + remarks::RemarkStorage
     + messages::MessageStorage
     + user_settings::UserSettingStorage
+    + parent_notes::ParentNoteStorage
     + Send
     + Sync
 {
@@ -411,4 +413,6 @@ pub const TABLES: &[&str] = &[
     "journal_acceptances",
     "device_secrets",
     "user_settings",
+    "parent_notes",
+    "parent_note_acknowledgements",
 ];

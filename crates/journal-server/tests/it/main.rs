@@ -60,6 +60,7 @@ mod metrics;
 mod names;
 mod offline_revoked;
 mod one_gate;
+mod parent_notes;
 mod pg;
 mod print;
 mod privacy;
@@ -315,6 +316,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users",
         "/api/v1/admin/users/{id}/password",
         "/api/v1/admin/users/{id}/deactivate",
+        "/api/v1/admin/users/{id}/email",
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/users/{id}/grants",
         "/api/v1/admin/year",
@@ -341,6 +343,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/diary/acknowledgements",
         "/api/v1/diary/children",
         "/api/v1/diary/consent",
+        "/api/v1/diary/notes",
+        "/api/v1/diary/notes/{id}/acknowledgement",
+        "/api/v1/diary/notices",
         "/api/v1/diary/week",
         "/api/v1/events",
         "/api/v1/events/{id}",
