@@ -48,6 +48,7 @@ mod device_secrets;
 mod diary;
 mod doctor;
 mod events;
+mod family_scope;
 mod grants;
 mod init_institution;
 mod isolation;
