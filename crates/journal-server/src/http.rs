@@ -601,7 +601,13 @@ async fn push(
         .push(auth.session.institution_id, req.ops, state.config.now())
         .await?;
     state.metrics.pushed(&results, started);
-    crate::mark_notices::queue(&state, auth.session.institution_id, cells, &results).await;
+    if !cells.is_empty() {
+        // In the background: the teacher's push is answered without waiting for the notices.
+        let (state, inst, results) = (state.clone(), auth.session.institution_id, results.clone());
+        tokio::spawn(async move {
+            crate::mark_notices::queue(&state, inst, cells, &results).await;
+        });
+    }
     Ok(Json(PushResponse { results }))
 }
 

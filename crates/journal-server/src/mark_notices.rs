@@ -92,14 +92,30 @@ pub async fn queue(
     if cells.is_empty() {
         return;
     }
-    let Ok(cached) = state
-        .snapshots
-        .read(state.storage.as_ref(), inst, state.config.now())
-        .await
-    else {
-        return;
+    // Names and the timetable only: the snapshot kept before the push serves while the reference
+    // data is unchanged (every push moves the journal's version, and reading the whole institution
+    // after each would cost most of a second); a lesson it does not know yet reads it afresh.
+    let kept = match state.storage.reference_version(inst).await {
+        Ok(r) => state.snapshots.kept_at_reference(inst, r),
+        Err(_) => None,
+    }
+    .filter(|s| {
+        cells
+            .iter()
+            .all(|(_, lesson, ..)| s.lessons.iter().any(|l| l.id == *lesson))
+    });
+    let snap = match kept {
+        Some(s) => s,
+        None => match state
+            .snapshots
+            .read(state.storage.as_ref(), inst, state.config.now())
+            .await
+        {
+            Ok(cached) => cached.snapshot,
+            Err(_) => return,
+        },
     };
-    let snap = &cached.snapshot;
+    let snap = snap.as_ref();
     let off: std::collections::HashSet<UserId> = state
         .storage
         .user_settings(inst, crate::storage::user_settings::MARK_NOTICES)
