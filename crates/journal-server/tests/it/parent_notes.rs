@@ -1,8 +1,9 @@
 //! Remarks meant for parents (issue 12 item 3): the curator writes a note to the parents of a group's
 //! student; the parent sees it in the diary and acknowledges («Ознакомлен»: who, when, once); the
-//! curator then sees the acknowledgement. A teacher who does not teach the student is refused
-//! (403), a parent of another child neither sees the note nor acknowledges it (404), the student
-//! does not read their parents' notes, and bad text is refused with nothing kept.
+//! curator then sees the acknowledgement. A teacher of the group writes too; one who does not teach
+//! the student is refused (403), a parent of another child neither sees the note nor acknowledges
+//! it (404), the student does not read their parents' notes, and bad text is refused with nothing
+//! kept.
 
 use journal_core::{Role, StudentId, UserId};
 use serde_json::{json, Value};
@@ -125,6 +126,17 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
         })
         .map(|u| u.login.clone())
         .expect("a demo teacher who does not teach the child's group");
+    // A teacher (not the curator) with a load in the child's group today.
+    let own_teacher = s
+        .snapshot
+        .loads
+        .iter()
+        .filter(|l| l.group_id == group && l.subgroup_id.is_none())
+        .filter(|l| l.from <= today() && l.to.is_none_or(|to| today() <= to))
+        .filter_map(|l| s.snapshot.users.iter().find(|u| u.id == l.teacher_id))
+        .find(|u| u.login != "curator")
+        .map(|u| u.login.clone())
+        .expect("a demo teacher who teaches the child's group");
     let (admin, curator, parent, student, stranger) = (
         s.device("admin").await,
         s.device("curator").await,
@@ -172,6 +184,24 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
     .await;
     assert_eq!(st, 201, "the curator writes to the group's parents: {note}");
     let id = note["id"].as_str().unwrap_or_default().to_string();
+    let teacher = s.device(&own_teacher).await;
+    let (st, by_teacher) = call(
+        &s,
+        &teacher.token,
+        "/diary/notes",
+        Some(json!({"student_id": child, "text": "Не сдана лабораторная работа № 3."})),
+    )
+    .await;
+    assert_eq!(
+        st, 201,
+        "a teacher of the child's group writes to the parents too: {by_teacher}"
+    );
+    let (_, teachers) = call(&s, &teacher.token, "/diary/notes", None).await;
+    assert_eq!(
+        teachers.as_array().map(Vec::len),
+        Some(1),
+        "the teacher's list holds their own note only: {teachers}"
+    );
     let (st, list) = call(&s, &curator.token, "/diary/notes", None).await;
     assert_eq!(st, 200, "{list}");
     assert_eq!(
@@ -196,7 +226,18 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
     consent(&s, &parent.token).await;
     let (st, seen) = call(&s, &parent.token, &path, None).await;
     assert_eq!(st, 200, "{seen}");
-    assert_eq!(seen[0]["text"], text, "the parent reads the note: {seen}");
+    assert_eq!(
+        seen.as_array().map(Vec::len),
+        Some(2),
+        "the parent reads both notes about their child: {seen}"
+    );
+    assert!(
+        seen.as_array()
+            .into_iter()
+            .flatten()
+            .any(|n| n["text"] == text && n["id"] == id.as_str()),
+        "the curator's note among them: {seen}"
+    );
     assert!(
         seen[0]["author"].as_str().is_some_and(|a| !a.is_empty()),
         "with the curator's name: {seen}"
