@@ -501,7 +501,7 @@ async function notesCard(user: UserInfo, child: DiaryChild, rerender: () => void
 async function noticesCard(): Promise<HTMLElement> {
   const box = h("section", { class: "card diary-notices", "data-testid": "diary-notices" }, h("h2", {}, "Извещения"));
   try {
-    const n = await getJson<{ marks: boolean; email_kept: boolean }>("/diary/notices");
+    const n = await getJson<{ marks: boolean; email_kept: boolean; interval_minutes?: number }>("/diary/notices");
     const status = h("div", { role: "status" });
     const box2 = h("input", { type: "checkbox", id: "diary-notices-marks", "data-testid": "diary-notices-marks" }) as HTMLInputElement;
     box2.checked = n.marks;
@@ -519,7 +519,7 @@ async function noticesCard(): Promise<HTMLElement> {
         .finally(() => (box2.disabled = false));
     };
     box.append(
-      h("label", { class: "check", for: "diary-notices-marks" }, box2, " Присылать на электронную почту новые отметки и пропуски (не чаще одного письма в 15 минут)"),
+      h("label", { class: "check", for: "diary-notices-marks" }, box2, ` Присылать на электронную почту новые отметки и пропуски (не чаще одного письма в ${n.interval_minutes || 15} мин.)`),
       n.email_kept ? "" : h("p", { class: "hint" }, "Адрес электронной почты не указан: его вносит куратор группы в контакты."),
       status,
     );

@@ -462,6 +462,9 @@ pub struct NoticeSettings {
     /// goes, whatever `marks` says). Ignored in a PUT.
     #[serde(default)]
     pub email_kept: bool,
+    /// At most one letter per this many minutes (`serve --mark-notice-minutes`). Ignored in a PUT.
+    #[serde(default)]
+    pub interval_minutes: u64,
 }
 
 /// The parent signed in, or 403: the notices are a parent's.
@@ -506,6 +509,7 @@ async fn notice_settings(
     Ok(NoticeSettings {
         marks: !off,
         email_kept,
+        interval_minutes: state.config.mark_notice_interval.as_secs().div_ceil(60),
     })
 }
 

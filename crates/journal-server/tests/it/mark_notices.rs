@@ -184,6 +184,10 @@ async fn a_parent_gets_one_digest_of_the_childs_marks_and_absences(b: Backend) {
         (Some(true), Some(true)),
         "on by default, and the parent sees that an address is kept: {shown}"
     );
+    assert_eq!(
+        shown["interval_minutes"], 1,
+        "the window's length in whole minutes (2 s here, shown as 1): {shown}"
+    );
     let (st, shown) = call(
         &s,
         &parent,
