@@ -8,6 +8,7 @@
 import { ApiFailure, download, getJson, sendJson, currentUser } from "./api";
 import { button, h, notice, ruDate, ruDateTime, saveBlob, table } from "./dom";
 import type { IsoDate, Role, UserInfo, Uuid } from "./types";
+import { acknowledgedWords, type ParentNote } from "./notes";
 
 // ---- the server's diary DTOs (journal_protocol::diary, journal_server::diary_routes)
 
@@ -305,6 +306,11 @@ export async function diaryScreen(main: HTMLElement): Promise<void> {
       return;
     }
     main.append(childSwitcher(children, child, () => void render()));
+    const user = await currentUser();
+    if (isParent(user)) {
+      const notes = await notesCard(user, child, () => void render());
+      if (notes) main.append(notes);
+    }
     const week = await getJson<DiaryWeek>("/diary/week", { student: child.student_id, date: shownDate });
     const move = (step: number) => {
       shownDate = addDays(week.week_start, 7 * step);
@@ -356,6 +362,7 @@ export async function diaryScreen(main: HTMLElement): Promise<void> {
     main.append(tabs, days);
     if (policy.length) main.append(h("p", { class: "hint diary-policy" }, `По положению учреждения в дневнике не показываются ${policy.join(" и ")}.`));
     arrowKeys(main, move);
+    if (isParent(user)) main.append(await noticesCard());
     // Today's day in view (on a phone: the day shown first).
     requestAnimationFrame(() => {
       const t = days.querySelector<HTMLElement>(".diary-day.is-today");
@@ -443,6 +450,84 @@ function lessonItem(l: DiaryLesson): HTMLElement {
 }
 
 // ---- «Успеваемость»
+
+/**
+ * «Замечания»: the curator's and teachers' remarks meant for the parents, newest first; one not yet
+ * acknowledged by this parent has «Ознакомлен». Nothing when there are none.
+ */
+async function notesCard(user: UserInfo, child: DiaryChild, rerender: () => void): Promise<HTMLElement | null> {
+  let notes: ParentNote[];
+  try {
+    notes = await getJson<ParentNote[]>("/diary/notes", { student: child.student_id });
+  } catch (e) {
+    return notice("error", e instanceof ApiFailure ? e.message : "Замечания не загрузились");
+  }
+  if (notes.length === 0) return null;
+  const box = h("section", { class: "card diary-notes", "data-testid": "diary-notes" }, h("h2", {}, "Замечания родителям"));
+  for (const n of notes) {
+    const mine = n.acknowledgements.some((a) => a.parent_id === user.id);
+    const item = h(
+      "article",
+      { class: mine ? "diary-note" : "diary-note is-new", "data-testid": "diary-note" },
+      h("p", { class: "diary-note-head" }, h("strong", {}, n.author), " · ", ruDateTime(n.created_at)),
+      h("p", { class: "diary-note-text" }, n.text),
+    );
+    if (mine) {
+      item.append(acknowledgedWords(n));
+    } else {
+      const error = h("div");
+      const btn = button(
+        "Ознакомлен",
+        () => {
+          btn.disabled = true;
+          sendJson("POST", `/diary/notes/${n.id}/acknowledgement`, {})
+            .then(rerender)
+            .catch((e: unknown) => {
+              btn.disabled = false;
+              error.replaceChildren(notice("error", e instanceof ApiFailure ? e.message : "Не записано: повторите"));
+            });
+        },
+        "diary-note-ack",
+        "primary",
+      );
+      item.append(error, btn);
+    }
+    box.append(item);
+  }
+  return box;
+}
+
+/** «Извещения»: the parent's letters with new marks and absences (kept by the server). */
+async function noticesCard(): Promise<HTMLElement> {
+  const box = h("section", { class: "card diary-notices", "data-testid": "diary-notices" }, h("h2", {}, "Извещения"));
+  try {
+    const n = await getJson<{ marks: boolean; email_kept: boolean; interval_minutes?: number }>("/diary/notices");
+    const status = h("div", { role: "status" });
+    const box2 = h("input", { type: "checkbox", id: "diary-notices-marks", "data-testid": "diary-notices-marks" }) as HTMLInputElement;
+    box2.checked = n.marks;
+    box2.onchange = () => {
+      box2.disabled = true;
+      sendJson<{ marks: boolean }>("PUT", "/diary/notices", { marks: box2.checked })
+        .then((r) => {
+          box2.checked = r.marks;
+          status.replaceChildren(h("p", { class: "ok", "data-testid": "diary-notices-saved" }, r.marks ? "Письма об отметках включены" : "Письма об отметках отключены"));
+        })
+        .catch((e: unknown) => {
+          box2.checked = !box2.checked;
+          status.replaceChildren(notice("error", e instanceof ApiFailure ? e.message : "Не сохранено: повторите"));
+        })
+        .finally(() => (box2.disabled = false));
+    };
+    box.append(
+      h("label", { class: "check", for: "diary-notices-marks" }, box2, ` Присылать на электронную почту новые отметки и пропуски (не чаще одного письма в ${n.interval_minutes || 15} мин.)`),
+      n.email_kept ? "" : h("p", { class: "hint" }, "Адрес электронной почты не указан: его вносит куратор группы в контакты."),
+      status,
+    );
+  } catch (e) {
+    box.append(notice("error", e instanceof ApiFailure ? e.message : "Настройки извещений не загрузились"));
+  }
+  return box;
+}
 
 export async function resultsScreen(main: HTMLElement): Promise<void> {
   const user = await currentUser();

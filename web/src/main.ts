@@ -3,6 +3,7 @@
 // with this page, so a screen's address can be opened or reloaded directly).
 
 import { remarksScreen } from "./remarks";
+import { notesScreen } from "./notes";
 import { archiveScreen, rolloverScreen } from "./rollover";
 import "./style.css";
 import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token, currentUser } from "./api";
@@ -72,6 +73,8 @@ const SCREENS: Screen[] = [
   // A user's first allowed screen is their start page: «Пароль и справка» (the role's guide) for a
   // role with no screen of its own, such as a teacher; «Сообщения», everyone's, comes after it.
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
+  // After «Пароль и справка»: a teacher's start page stays the guide.
+  { path: "/notes", title: "Замечания родителям", render: notesScreen, roles: ["curator", "teacher"] },
   { path: "/messages", title: "Сообщения", render: messagesScreen, roles: EVERYONE },
 ];
 

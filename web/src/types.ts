@@ -271,6 +271,8 @@ export interface UserListItem {
   deactivated_at: string | null;
   has_password: boolean;
   must_change_password?: boolean;
+  /** A staff member's e-mail for notices (kept by the administrator). */
+  email?: string | null;
 }
 
 /** Contract 3. */

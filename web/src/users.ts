@@ -39,6 +39,8 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
   const groupList = list.groups ?? [];
   const groups = new Map(groupList.map((g) => [g.id, g.name]));
   const groupOptions = groupList.map((g) => ({ value: g.id, label: g.name }));
+  // Staff addresses for notices are the administrator's to keep.
+  const isAdmin = me.roles.includes("admin");
   const keepsStaff = me.roles.some((r) => r === "admin" || r === "hr_officer" || r === "director");
   // A curator keeps their group's students' and parents' accounts: those are their list.
   const staff = keepsStaff ? list.users.filter((u) => !u.roles.every((r) => r === "student" || r === "parent")) : list.users;
@@ -51,6 +53,7 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
         { title: "ФИО", cell: (u) => u.full_name },
         { title: "Логин", cell: (u) => h("code", {}, u.login) },
         { title: "Роли", cell: (u) => roleList(u, groups) },
+        { title: "Эл. почта", cell: (u) => (u.email ? h("span", { "data-testid": `email-${u.login}` }, u.email) : "") },
         {
           title: "Состояние",
           cell: (u) =>
@@ -68,6 +71,7 @@ export async function usersScreen(main: HTMLElement): Promise<void> {
             button(u.has_password ? "Сбросить пароль" : "Выдать пароль", () => passwordDialog(u), `password-${u.login}`, "link"),
             " ",
             button("Роли", () => grantsDialog(u, groups, groupOptions), `grants-${u.login}`, "link"),
+            ...(isAdmin ? [" ", button("Почта", () => emailDialog(u), `email-edit-${u.login}`, "link")] : []),
             " ",
             u.active ? button("Отключить", () => void setActive(u, false), `deactivate-${u.login}`, "link") : button("Включить", () => void setActive(u, true), `reactivate-${u.login}`, "link"),
           ],
@@ -138,6 +142,24 @@ function shownOnce(title: string, login: string, password: string, after: () => 
     return dialogBody;
     // The list behind the dialog shows the new state once the dialog closes.
   }, after);
+}
+
+/** A staff member's e-mail for notices of new messages; empty removes it. */
+function emailDialog(u: UserListItem) {
+  openDialog(`Эл. почта: ${u.full_name}`, "email-dialog", (close) => {
+    const f = formView({
+      testid: "staff-email",
+      submit: "Сохранить",
+      fields: [{ name: "email", label: "Электронная почта", value: u.email ?? "", hint: "На этот адрес придут извещения о новых сообщениях в журнале. Пусто — не присылать" }],
+      fieldOfCode: { invalid_email: "email", forbidden_character: "email" },
+      onSubmit: async (v) => {
+        await sendJson("PUT", `/admin/users/${u.id}/email`, { email: v.value("email") });
+        close();
+        go("/users");
+      },
+    });
+    return f.form;
+  });
 }
 
 function passwordDialog(u: UserListItem) {

@@ -230,6 +230,15 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
         AcceptJournal => {
             return matches!(role, Role::Deputy | Role::Director) && scope == Scope::Institution;
         }
+        // A remark to the parents is the curator's for the group and the teacher's for their own
+        // load's students; nobody writes to the parents of a student they neither teach nor curate.
+        WriteParentNote => {
+            return match role {
+                Role::Teacher => scope == Scope::OwnLoad,
+                Role::Curator => matches!(scope, Scope::OwnLoad | Scope::OwnGroup),
+                _ => false,
+            };
+        }
         _ => {}
     }
     let reads = action.is_read();
@@ -396,6 +405,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::AssignAdministration => {
             "назначать директора, заместителей, отдел кадров и проверяющих"
         }
+        Action::WriteParentNote => "писать замечания родителям",
     }
 }
 

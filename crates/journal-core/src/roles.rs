@@ -143,6 +143,10 @@ pub enum Action {
     /// Give the administration's roles — director, deputy, HR officer, inspector, the control
     /// group: the director and the administrator, who enters the director's orders.
     AssignAdministration,
+    /// Write a remark meant for a student's parents («замечания … родителям», acknowledged with
+    /// «Ознакомлен»): the curator for their group's students, a teacher for the students of their
+    /// loads (001 «Классный руководитель»: contact with the parents; 004 п. 4.3).
+    WriteParentNote,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -183,7 +187,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -218,6 +222,7 @@ impl Action {
         Action::AcceptJournal,
         Action::AssignAdministrator,
         Action::AssignAdministration,
+        Action::WriteParentNote,
     ];
 
     /// Whether the action only reads.

@@ -134,7 +134,7 @@ fn phone_checked(v: &str, what: &str) -> Result<String, ApiError> {
     Ok(v.to_string())
 }
 
-fn email_checked(v: &str, what: &str) -> Result<String, ApiError> {
+pub(crate) fn email_checked(v: &str, what: &str) -> Result<String, ApiError> {
     let v = v.trim();
     refuse_forbidden_chars(v, what)?;
     if v.is_empty() {

@@ -9,6 +9,8 @@
 //! * `GET/POST /api/v1/diary/consent` — consent to personal-data processing (152-ФЗ), by the
 //!   text's version; until it is given the data routes answer 403 `consent_required`;
 //! * `POST /api/v1/diary/acknowledgements` — a parent's «Ознакомлен» with a period's finals;
+//! * `GET/PUT /api/v1/diary/notices` — a parent's e-mail notices of new marks and absences
+//!   (`mark_notices`): on unless turned off, kept server-side;
 //! * `GET /api/v1/curator/unseen-parents?group=&days=&format=` — parents of a group who have not
 //!   opened the diary for `days` days, as JSON or PDF.
 //!
@@ -55,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/diary/week", get(week))
         .route("/api/v1/diary/consent", get(consent).post(give_consent))
         .route("/api/v1/diary/acknowledgements", post(acknowledge))
+        .route("/api/v1/diary/notices", get(notices).put(set_notices))
         .route("/api/v1/curator/unseen-parents", get(unseen_parents))
 }
 
@@ -203,7 +206,7 @@ fn may_read(user: &User, student: StudentId, snap: &Snapshot, roles: &[Role]) ->
         })
 }
 
-async fn require_consent(state: &AppState, user: UserId) -> Result<(), ApiError> {
+pub(crate) async fn require_consent(state: &AppState, user: UserId) -> Result<(), ApiError> {
     if state
         .storage
         .diary_consent(user, CONSENT_VERSION)
@@ -450,6 +453,110 @@ async fn acknowledge(
     }))
 }
 
+/// `GET/PUT /api/v1/diary/notices`: a parent's e-mail notices of new marks and absences.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeSettings {
+    /// Letters with new marks and absences (at most one per window, `mark_notices`).
+    pub marks: bool,
+    /// Whether the curator keeps an e-mail of this parent for any child (without one no letter
+    /// goes, whatever `marks` says). Ignored in a PUT.
+    #[serde(default)]
+    pub email_kept: bool,
+    /// At most one letter per this many minutes (`serve --mark-notice-minutes`). Ignored in a PUT.
+    #[serde(default)]
+    pub interval_minutes: u64,
+}
+
+/// The parent signed in, or 403: the notices are a parent's.
+async fn notice_parent(state: &AppState, auth: &Authenticated) -> Result<User, ApiError> {
+    let user = caller(state, auth).await?;
+    family_only(&user)?;
+    if !user.grants.iter().any(|g| g.role == Role::Parent) {
+        return Err(forbidden(
+            "notices_parents_only",
+            "Извещения об отметках и пропусках получают родители (законные представители)",
+        ));
+    }
+    Ok(user)
+}
+
+async fn notice_settings(
+    state: &AppState,
+    inst: journal_core::InstitutionId,
+    user: &User,
+) -> Result<NoticeSettings, ApiError> {
+    let off = state
+        .storage
+        .user_setting(inst, user.id, crate::storage::user_settings::MARK_NOTICES)
+        .await?
+        .is_some_and(|v| v == "off");
+    let mut email_kept = false;
+    for student in user
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Parent)
+        .filter_map(|g| g.student_id)
+    {
+        email_kept |= state
+            .storage
+            .contacts_of(inst, student)
+            .await?
+            .iter()
+            .any(|c| {
+                c.of == crate::storage::contacts::ContactOf::Parent(user.id) && !c.email.is_empty()
+            });
+    }
+    Ok(NoticeSettings {
+        marks: !off,
+        email_kept,
+        interval_minutes: state.config.mark_notice_interval.as_secs().div_ceil(60),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/diary/notices", tag = "diary", security(("bearer" = [])),
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 200, description = "Извещения родителя об отметках и пропусках", body = NoticeSettings),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Только родитель (notices_parents_only)", body = ErrorBody)))]
+async fn notices(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<NoticeSettings>, ApiError> {
+    let user = notice_parent(&state, &auth).await?;
+    Ok(Json(
+        notice_settings(&state, auth.session.institution_id, &user).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/diary/notices", tag = "diary", security(("bearer" = [])),
+    request_body = NoticeSettings,
+    params(("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    responses(
+        (status = 200, description = "Сохранено", body = NoticeSettings),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "Только родитель (notices_parents_only)", body = ErrorBody)))]
+async fn set_notices(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<NoticeSettings>,
+) -> Result<Json<NoticeSettings>, ApiError> {
+    let user = notice_parent(&state, &auth).await?;
+    let inst = auth.session.institution_id;
+    state
+        .storage
+        .set_user_setting(
+            inst,
+            user.id,
+            crate::storage::user_settings::MARK_NOTICES,
+            (!req.marks).then(|| "off".to_string()),
+            user.id,
+            state.config.now(),
+        )
+        .await?;
+    Ok(Json(notice_settings(&state, inst, &user).await?))
+}
+
 #[utoipa::path(get, path = "/api/v1/curator/unseen-parents", tag = "diary", security(("bearer" = [])),
     params(UnseenQuery, ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
@@ -625,10 +732,20 @@ async fn unseen_parents(
 /// The diary's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(consent, give_consent, children, week, acknowledge, unseen_parents),
+    paths(
+        consent,
+        give_consent,
+        children,
+        week,
+        acknowledge,
+        notices,
+        set_notices,
+        unseen_parents
+    ),
     components(schemas(
         ConsentState,
         ConsentRequest,
+        NoticeSettings,
         AcknowledgementRequest,
         AcknowledgementRecord,
         UnseenParent,

@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::admin_routes::routes())
         .merge(crate::setup_routes::routes())
         .merge(crate::diary_routes::routes())
+        .merge(crate::parent_note_routes::routes())
         .merge(crate::event_routes::routes())
         .merge(crate::contact_routes::routes())
         .merge(crate::device_secret_routes::routes())
@@ -590,11 +591,23 @@ async fn push(
         crate::clock_routes::flag_push(&state, &auth, clock, &req.ops).await?;
     }
     let started = std::time::Instant::now();
+    let cells = if state.config.smtp.is_some() {
+        crate::mark_notices::cells_of(&req.ops)
+    } else {
+        Vec::new()
+    };
     let results = state
         .storage
         .push(auth.session.institution_id, req.ops, state.config.now())
         .await?;
     state.metrics.pushed(&results, started);
+    if !cells.is_empty() {
+        // In the background: the teacher's push is answered without waiting for the notices.
+        let (state, inst, results) = (state.clone(), auth.session.institution_id, results.clone());
+        tokio::spawn(async move {
+            crate::mark_notices::queue(&state, inst, cells, &results).await;
+        });
+    }
     Ok(Json(PushResponse { results }))
 }
 
@@ -780,6 +793,7 @@ pub fn openapi_document() -> serde_json::Value {
         .merge_from(crate::admin_routes::AdminApiDoc::openapi())
         .merge_from(crate::setup_routes::openapi())
         .merge_from(crate::diary_routes::DiaryApiDoc::openapi())
+        .merge_from(crate::parent_note_routes::ParentNoteApiDoc::openapi())
         .merge_from(crate::event_routes::EventApiDoc::openapi())
         .merge_from(crate::contact_routes::ContactApiDoc::openapi())
         .merge_from(crate::remark_routes::RemarkApiDoc::openapi())

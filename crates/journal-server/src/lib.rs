@@ -35,10 +35,12 @@ pub mod import_routes;
 pub mod individual_plan_routes;
 pub mod init;
 pub mod institution_routes;
+pub mod mark_notices;
 pub mod merge;
 pub mod message_routes;
 pub mod metrics;
 pub mod notice;
+pub mod parent_note_routes;
 pub mod policy_routes;
 pub mod print_routes;
 pub mod readiness_routes;
@@ -99,6 +101,9 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// Where e-mail notices of new messages go out (`serve --smtp`); `None`: no notices.
     pub smtp: Option<notice::Smtp>,
+    /// How long a parent's window of new marks and absences gathers before its one letter goes
+    /// (`mark_notices`).
+    pub mark_notice_interval: std::time::Duration,
     /// Where `journal-server updates publish` put the app's packages and signed manifest (`serve
     /// --updates-dir`); `None`: no updates are offered.
     pub updates_dir: Option<std::path::PathBuf>,
@@ -128,6 +133,7 @@ impl Default for ServerConfig {
             backup_key: None,
             public_url: None,
             smtp: None,
+            mark_notice_interval: std::time::Duration::from_secs(15 * 60),
             updates_dir: None,
         }
     }
@@ -144,6 +150,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Institutions' snapshots between reads (see `snapshot_cache`).
     pub snapshots: Arc<snapshot_cache::SnapshotCache>,
+    /// Parents' open windows of new marks and absences (`mark_notices`).
+    pub(crate) mark_notices: Arc<mark_notices::Pending>,
 }
 
 impl AppState {
@@ -154,6 +162,7 @@ impl AppState {
             institution_clocks: Default::default(),
             metrics: metrics::fresh(),
             snapshots: Default::default(),
+            mark_notices: Default::default(),
         }
     }
 }

@@ -122,6 +122,16 @@ enum Command {
             default_value = "journal@localhost"
         )]
         smtp_from: String,
+        /// Parents' letters with new marks and absences: at most one per this many minutes (the
+        /// marks of a window go in one letter).
+        #[arg(
+            long,
+            value_name = "MINUTES",
+            env = "JOURNAL_MARK_NOTICE_MINUTES",
+            default_value_t = 15,
+            value_parser = clap::value_parser!(u64).range(1..=1440)
+        )]
+        mark_notice_minutes: u64,
         /// Where `updates publish` puts the app's packages and signed manifest: the app checks it
         /// after each sign-in. Without it, no updates are offered.
         #[arg(long, value_name = "DIR", env = "JOURNAL_UPDATES_DIR")]
@@ -462,6 +472,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             public_url,
             smtp,
             smtp_from,
+            mark_notice_minutes,
             updates_dir,
         } => {
             // The certificate is checked before the port is taken: a bad one stops the start.
@@ -488,6 +499,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     from: smtp_from,
                 }),
                 updates_dir,
+                mark_notice_interval: std::time::Duration::from_secs(mark_notice_minutes * 60),
                 ..ServerConfig::default()
             };
             if let Some(date) = today {

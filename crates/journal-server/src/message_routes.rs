@@ -315,8 +315,9 @@ fn reply_check(c: &Caller, t: &Thread) -> Result<(), ApiError> {
     }
 }
 
-/// The e-mail addresses the server keeps for a user: a parent's kept for each child, a student's
-/// own (the contacts, `contact_routes`).
+/// The e-mail addresses the server keeps for a user: a staff member's own, kept by the
+/// administrator (`user_routes`), a parent's kept for each child, a student's own (the contacts,
+/// `contact_routes`).
 async fn emails_of(
     state: &AppState,
     c: &Caller,
@@ -328,6 +329,14 @@ async fn emails_of(
         return Vec::new();
     };
     let mut out: Vec<String> = Vec::new();
+    // A failed read only means no notice: the message itself is kept.
+    if let Ok(Some(email)) = state
+        .storage
+        .user_setting(inst, user, crate::storage::user_settings::EMAIL)
+        .await
+    {
+        out.push(email);
+    }
     for g in &u.grants {
         let (Some(student), true) = (g.student_id, matches!(g.role, Role::Parent | Role::Student))
         else {

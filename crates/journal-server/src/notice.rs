@@ -1,4 +1,4 @@
-//! E-mail notices of new messages (`serve --smtp URL`): a user with an e-mail address gets «новое
+//! E-mail notices of new messages (`serve --smtp URL`; digests of marks: `mark_notices`): a user with an e-mail address gets «новое
 //! сообщение» and the sender's name, nothing more (no text, no subject: personal data stays in the
 //! journal). Sent in the background: a slow or failing mail server never delays or fails the
 //! message; a failure is logged.
@@ -33,15 +33,25 @@ pub fn spawn(smtp: &Smtp, to: String, sender: String) {
 }
 
 async fn send(smtp: &Smtp, to: &str, sender: &str) -> Result<(), String> {
+    send_text(
+        smtp,
+        to,
+        "Новое сообщение в электронном журнале",
+        notice_text(sender),
+    )
+    .await
+}
+
+/// Sends one plain-text letter (a notice or a digest of marks, `mark_notices`).
+pub async fn send_text(smtp: &Smtp, to: &str, subject: &str, text: String) -> Result<(), String> {
     // As typed (8-bit, short lines) where it fits: mail servers take it and it reads as is;
     // otherwise (a very long name) lettre's own encoding.
-    let text = notice_text(sender);
     let body = Body::new_with_encoding(text.clone(), ContentTransferEncoding::EightBit)
         .unwrap_or_else(|_| Body::new(text));
     let message = Message::builder()
         .from(smtp.from.parse().map_err(|e| format!("from: {e}"))?)
         .to(to.parse().map_err(|e| format!("to: {e}"))?)
-        .subject("Новое сообщение в электронном журнале")
+        .subject(subject)
         .header(ContentType::TEXT_PLAIN)
         .body(body)
         .map_err(|e| e.to_string())?;

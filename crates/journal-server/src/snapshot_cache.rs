@@ -150,6 +150,25 @@ impl SnapshotCache {
         })
     }
 
+    /// The kept snapshot of the institution if its reference data (users, groups, students, loads,
+    /// the timetable as imported) is still current — journal content may have moved on since. For
+    /// readers that need only names and the timetable after a push (`mark_notices`), which would
+    /// otherwise read the whole institution again after every push.
+    pub fn kept_at_reference(
+        &self,
+        institution_id: InstitutionId,
+        reference_version: u64,
+    ) -> Option<Arc<Snapshot>> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries
+            .get(&institution_id)
+            .filter(|e| e.version.reference_version == reference_version)
+            .map(|e| e.snapshot.clone())
+    }
+
     fn current(
         &self,
         institution_id: InstitutionId,

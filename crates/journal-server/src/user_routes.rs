@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDateTime;
 use journal_core::{Action, DeviceId, Role, UserId};
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/users", get(list_users))
         .route("/api/v1/admin/users/{id}/deactivate", post(deactivate))
         .route("/api/v1/admin/users/{id}/reactivate", post(reactivate))
+        .route("/api/v1/admin/users/{id}/email", put(set_email))
 }
 
 const REFUSAL: &str = "Учётными записями пользователей управляет администратор";
@@ -47,6 +48,10 @@ pub struct UserListItem {
     pub has_password: bool,
     /// The user has not yet changed the password the administrator gave.
     pub must_change_password: bool,
+    /// A staff member's e-mail for notices of new messages (kept by the administrator, never sent
+    /// to a device); `None` when not kept.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -126,6 +131,12 @@ async fn list_users(
             name: g.name.clone(),
         })
         .collect();
+    let emails: std::collections::HashMap<UserId, String> = state
+        .storage
+        .user_settings(inst, crate::storage::user_settings::EMAIL)
+        .await?
+        .into_iter()
+        .collect();
     let users = records
         .into_iter()
         .filter(|r| everyone || crate::grant_routes::keeps(&caller.user, &r.user, &snapshot, today))
@@ -148,6 +159,7 @@ async fn list_users(
                     .map(|t| chrono::DateTime::from_naive_utc_and_offset(t, chrono::Utc)),
                 has_password: r.has_password,
                 must_change_password: r.must_change_password,
+                email: emails.get(&r.user.id).cloned(),
             }
         })
         .collect();
@@ -269,9 +281,85 @@ async fn reactivate(
     set_active(state, auth, id, true).await
 }
 
+/// `PUT /api/v1/admin/users/{id}/email`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StaffEmail {
+    /// The address; empty removes it.
+    pub email: String,
+}
+
+/// Whether the user works at the institution (any role but a student's or a parent's).
+fn is_staff(user: &journal_protocol::User) -> bool {
+    user.grants
+        .iter()
+        .any(|g| !matches!(g.role, Role::Student | Role::Parent))
+}
+
+#[utoipa::path(put, path = "/api/v1/admin/users/{id}/email", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Сотрудник"),
+        ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
+    request_body = StaffEmail,
+    responses(
+        (status = 200, description = "Адрес сохранён (пустой — удалён)", body = StaffEmail),
+        (status = 400, description = "invalid_email, email_not_staff, forbidden_character; ничего не изменено", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn set_email(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    crate::http::ApiJson(body): crate::http::ApiJson<StaffEmail>,
+) -> Result<Json<StaffEmail>, ApiError> {
+    permitted(&state, &auth, &[Action::ManageUsers], REFUSAL).await?;
+    let target = target_user(&state, &auth, &id).await?;
+    let email = crate::contact_routes::email_checked(&body.email, "Электронная почта")?;
+    if !is_staff(&target.user) {
+        return Err(ApiError::bad_request(
+            "email_not_staff",
+            "Адрес студента или родителя хранится в контактах, которые ведёт куратор группы",
+        ));
+    }
+    let inst = auth.session.institution_id;
+    let key = crate::storage::user_settings::EMAIL;
+    let before = state
+        .storage
+        .user_setting(inst, target.user.id, key)
+        .await?;
+    if before.as_deref().unwrap_or_default() != email {
+        let now = state.config.now();
+        state
+            .storage
+            .set_user_setting(
+                inst,
+                target.user.id,
+                key,
+                (!email.is_empty()).then(|| email.clone()),
+                auth.session.user_id,
+                now,
+            )
+            .await?;
+        // The audit names the change, not the address (personal data stays in its table).
+        state
+            .storage
+            .append_admin_action(
+                AdminAction {
+                    institution_id: inst,
+                    kind: "staff_email_changed".into(),
+                    author_id: Some(auth.session.user_id),
+                    device_id: Some(auth.session.device_id),
+                    subject: target.user.id.to_string(),
+                    detail: serde_json::json!({"login": target.user.login, "kept": !email.is_empty()}),
+                },
+                now,
+            )
+            .await?;
+    }
+    Ok(Json(StaffEmail { email }))
+}
+
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list_users, deactivate, reactivate),
-    components(schemas(UserList, UserListItem, GroupName))
+    paths(list_users, deactivate, reactivate, set_email),
+    components(schemas(UserList, UserListItem, GroupName, StaffEmail))
 )]
 pub struct UserApiDoc;

@@ -8,11 +8,13 @@ pub mod device_secrets;
 pub mod diary;
 pub mod events;
 pub mod messages;
+pub mod parent_notes;
 pub mod postgres;
 mod push_pipeline;
 pub mod remarks;
 mod reopenings;
 pub mod sqlite;
+pub mod user_settings;
 
 use std::path::Path;
 
@@ -76,6 +78,8 @@ pub trait Storage:
     + device_secrets::DeviceSecretStorage
     + remarks::RemarkStorage
     + messages::MessageStorage
+    + user_settings::UserSettingStorage
+    + parent_notes::ParentNoteStorage
     + Send
     + Sync
 {
@@ -409,4 +413,7 @@ pub const TABLES: &[&str] = &[
     "archived_years",
     "journal_acceptances",
     "device_secrets",
+    "user_settings",
+    "parent_notes",
+    "parent_note_acknowledgements",
 ];

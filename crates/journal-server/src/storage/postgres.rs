@@ -47,9 +47,11 @@ mod diary;
 mod events;
 mod institution_setup;
 mod messages;
+mod parent_notes;
 mod reference;
 mod remarks;
 mod setup;
+mod user_settings;
 
 /// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.
 pub const MIGRATION_SQL: &[&str] = &[
@@ -66,6 +68,8 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0013_archived_years.sql"),
     include_str!("migrations/pg_0021_journal_acceptances.sql"),
     include_str!("migrations/pg_0019_device_secrets.sql"),
+    include_str!("migrations/pg_0022_user_settings.sql"),
+    include_str!("migrations/pg_0023_parent_notes.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2646,6 +2650,8 @@ mod tests {
             "adbdebe18172a9571fb401632e6e9155b554c8811e489805a8f3ded579083464",
             "12c513731ca48fdb9db48df1736a8e3aeadafc41449731338daf3950633935de",
             "5c0ca80a0a5ba3429e64969dacce99c8211d58f577c2eb5769c47320c6cd37b8",
+            "89c87e60e87e4e79f5170c853569542c42211185d6d6035742bbc446ca4c58dd",
+            "95c9a8d9dc50cd5cc1a3434b3f6f2f7495a3645bd6a83bdae36fe666ec1ba5a8",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

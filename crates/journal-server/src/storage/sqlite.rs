@@ -39,9 +39,11 @@ mod diary;
 mod events;
 mod institution_setup;
 mod messages;
+mod parent_notes;
 mod reference;
 mod remarks;
 mod setup;
+mod user_settings;
 
 /// The shipped migrations, in order. Append only: a test pins each one's text.
 pub const MIGRATION_SQL: &[&str] = &[
@@ -58,6 +60,8 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0013_archived_years.sql"),
     include_str!("migrations/0021_journal_acceptances.sql"),
     include_str!("migrations/0019_device_secrets.sql"),
+    include_str!("migrations/0022_user_settings.sql"),
+    include_str!("migrations/0023_parent_notes.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2513,6 +2517,8 @@ mod tests {
             PINNED_0013,
             PINNED_0021,
             PINNED_0019,
+            PINNED_0022,
+            PINNED_0023,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2542,4 +2548,6 @@ mod tests {
     const PINNED_0013: &str = "d5c328acd00f9388e445c7263e663a7b5a9c2de7b7c8e0aa932e1dafd2571ec2";
     const PINNED_0014: &str = "81eae1055d5eef328bb6133bb9e4684b0d88ec5b92bfca61862fdbdf166a914b";
     const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
+    const PINNED_0023: &str = "ba5ee0c8cdb2787c7b6534ff7e8e999d807211759ffaaaf6272fbb7330e4cb9c";
+    const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
 }

@@ -101,6 +101,24 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     assert_eq!(resp.status(), 201, "A's parent writes to the curator");
     let thread: Value = resp.json().await.expect("the thread");
     let thread = thread["id"].as_str().unwrap_or_default().to_string();
+    // A note of A's curator to the demo parent.
+    let curator_dev = s.device("curator").await;
+    let child_a = a
+        .users
+        .iter()
+        .find(|u| u.login == "parent")
+        .and_then(|u| u.grants.iter().find_map(|g| g.student_id))
+        .expect("the demo parent's child");
+    let resp = s
+        .post("/diary/notes")
+        .bearer_auth(&curator_dev.token)
+        .json(&json!({"student_id": child_a, "text": "Замечание родителям А"}))
+        .send()
+        .await
+        .expect("the note request reaches the server");
+    assert_eq!(resp.status(), 201, "A's curator writes a note");
+    let note: Value = resp.json().await.expect("the note");
+    let note = note["id"].as_str().unwrap_or_default().to_string();
 
     let now = today().and_hms_opt(9, 0, 0).unwrap_or_default();
     create_institution(
@@ -171,6 +189,8 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     secrets.push(thread.clone());
     secrets.push("Вопрос группы А".into());
     secrets.push("Текст переписки А".into());
+    secrets.push("Замечание родителям А".into());
+    secrets.push(note.clone());
     let before = state_of_a(&s).await;
     let doc: Value = s
         .get("/openapi.json")
@@ -263,6 +283,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/admin/users/{id}/reactivate" => {
                     vec![format!("/admin/users/{teacher}/reactivate")]
                 }
+                "/admin/users/{id}/email" => vec![format!("/admin/users/{teacher}/email")],
                 "/admin/students/{id}/transfer" => {
                     vec![format!("/admin/students/{student}/transfer")]
                 }
@@ -298,8 +319,18 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                     "/archive/journals?year=2025/2026".to_string(),
                 ],
                 "/archive/export" => vec![format!("/archive/export?group={group}")],
-                "/diary/children" | "/diary/consent" | "/diary/acknowledgements" => {
+                "/diary/children"
+                | "/diary/consent"
+                | "/diary/acknowledgements"
+                | "/diary/notices" => {
                     vec![path.trim_start_matches("/api/v1").to_string()]
+                }
+                "/diary/notes" => vec![
+                    "/diary/notes".to_string(),
+                    format!("/diary/notes?student={student}"),
+                ],
+                "/diary/notes/{id}/acknowledgement" => {
+                    vec![format!("/diary/notes/{note}/acknowledgement")]
                 }
                 "/diary/week" => vec![
                     format!("/diary/week?student={student}"),
@@ -533,6 +564,9 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"student_id": a["student_id"], "period_id": a["period_id"]})
         }
         "/diary/consent" => json!({"version": "2026-12-1"}),
+        "/diary/notices" => json!({"marks": false}),
+        "/diary/notes" => json!({"student_id": a["student_id"], "text": "Захват"}),
+        "/admin/users/{id}/email" => json!({"email": "zahvat@example.ru"}),
         "/archive/journals/accept" => json!({"group_id": a["group_id"]}),
         "/archive/journals/handover" => {
             json!({"year": "2025/2026", "group_id": a["group_id"], "reference": "Захват"})

@@ -48,17 +48,20 @@ mod device_secrets;
 mod diary;
 mod doctor;
 mod events;
+mod family_scope;
 mod grants;
 mod init_institution;
 mod isolation;
 mod kill_loop;
 mod lesson_changes;
+mod mark_notices;
 mod merge;
 mod messages;
 mod metrics;
 mod names;
 mod offline_revoked;
 mod one_gate;
+mod parent_notes;
 mod pg;
 mod print;
 mod privacy;
@@ -314,6 +317,7 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/users",
         "/api/v1/admin/users/{id}/password",
         "/api/v1/admin/users/{id}/deactivate",
+        "/api/v1/admin/users/{id}/email",
         "/api/v1/admin/users/{id}/reactivate",
         "/api/v1/admin/users/{id}/grants",
         "/api/v1/admin/year",
@@ -340,6 +344,9 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/diary/acknowledgements",
         "/api/v1/diary/children",
         "/api/v1/diary/consent",
+        "/api/v1/diary/notes",
+        "/api/v1/diary/notes/{id}/acknowledgement",
+        "/api/v1/diary/notices",
         "/api/v1/diary/week",
         "/api/v1/events",
         "/api/v1/events/{id}",

@@ -337,7 +337,7 @@ async fn a_parent_and_the_curator_write_to_each_other(b: Backend) {
 
 /// A small SMTP server on 127.0.0.1: takes every mail it is given and hands its envelope
 /// recipient and data on the channel.
-async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<(String, String)>) {
+pub(crate) async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<(String, String)>) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -484,7 +484,165 @@ async fn a_new_message_sends_an_email_notice(b: Backend) {
     );
 }
 
+async fn put(s: &TestServer, dev: &Device, path: &str, body: Value) -> (u16, Value) {
+    let resp = s
+        .client
+        .put(s.url(path))
+        .header(
+            journal_server::dto::PROTOCOL_HEADER,
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
+        .bearer_auth(&dev.token)
+        .json(&body)
+        .send()
+        .await
+        .expect("the request reaches the server");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// The administrator keeps a staff member's e-mail («Пользователи»): a malformed address is refused
+/// with a Russian message, a parent's address is not theirs to keep, and a parent's message to the
+/// curator who has an address sends a notice there — the parent's name, not the text. The address
+/// never reaches a device's copy.
+async fn a_message_to_the_curator_with_an_email_sends_a_notice(b: Backend) {
+    let (port, mut mails) = smtp_sink().await;
+    let config = journal_server::ServerConfig {
+        smtp: Some(journal_server::notice::Smtp {
+            url: format!("smtp://127.0.0.1:{port}"),
+            from: "journal@college.example".into(),
+        }),
+        ..crate::support::test_config()
+    };
+    let s = TestServer::start_with(b, config).await;
+    let (curator_id, parent_id) = (s.user("curator"), s.user("parent"));
+    let (admin, parent, curator) = (
+        s.device("admin").await,
+        s.device("parent").await,
+        s.device("curator").await,
+    );
+    let path = format!("/admin/users/{}/email", curator_id.0);
+
+    let (st, refused) = put(&s, &admin, &path, json!({"email": "kurator.example.ru"})).await;
+    assert_eq!(st, 400, "a malformed address is refused: {refused}");
+    assert_eq!(refused["code"], "invalid_email", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("имя@домен.ru"),
+        "the refusal says in Russian what an address looks like: {refused}"
+    );
+    let (st, refused) = put(
+        &s,
+        &curator,
+        &path,
+        json!({"email": "kurator@college.example"}),
+    )
+    .await;
+    assert_eq!(
+        st, 403,
+        "the curator does not keep staff addresses, the administrator does: {refused}"
+    );
+    let (st, refused) = put(
+        &s,
+        &admin,
+        &format!("/admin/users/{}/email", parent_id.0),
+        json!({"email": "mama@example.ru"}),
+    )
+    .await;
+    assert_eq!(
+        (st, refused["code"].as_str()),
+        (400, Some("email_not_staff")),
+        "a parent's address is kept in the contacts, not here: {refused}"
+    );
+
+    let (st, kept) = put(
+        &s,
+        &admin,
+        &path,
+        json!({"email": " kurator@college.example "}),
+    )
+    .await;
+    assert_eq!(
+        st, 200,
+        "the administrator keeps the curator's address: {kept}"
+    );
+    assert_eq!(kept["email"], "kurator@college.example", "kept trimmed");
+    let (st, list) = call(&s, &admin, "/admin/users", None).await;
+    assert_eq!(st, 200, "{list}");
+    let row = list["users"]
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["login"] == "curator"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(
+        row["email"], "kurator@college.example",
+        "«Пользователи» shows the kept address: {row}"
+    );
+    let (st, snap) = call(&s, &curator, "/sync/snapshot", None).await;
+    assert_eq!(st, 200, "the curator's snapshot answers");
+    assert!(
+        !snap.to_string().contains("kurator@college.example"),
+        "a staff address is never in a device's copy"
+    );
+
+    let (st, started) = call(
+        &s,
+        &parent,
+        "/messages",
+        Some(
+            json!({"kind": "message", "to": curator_id, "subject": "Справка о болезни",
+            "body": "Диагноз и подробности — только в журнале"}),
+        ),
+    )
+    .await;
+    assert_eq!(st, 201, "the parent writes to the curator: {started}");
+    let (to, data) = tokio::time::timeout(std::time::Duration::from_secs(30), mails.recv())
+        .await
+        .expect("the notice reaches the SMTP sink")
+        .expect("the sink is open");
+    assert_eq!(
+        to, "kurator@college.example",
+        "the notice goes to the curator's kept address"
+    );
+    let parent_name = &s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.id == parent_id)
+        .expect("the parent")
+        .full_name;
+    assert!(
+        data.contains(parent_name.as_str()) && data.contains("электронном журнале"),
+        "the notice names the sender and says to read it in the journal: {data}"
+    );
+    assert!(
+        !data.contains("Справк") && !data.contains("Диагноз"),
+        "the notice carries neither the subject nor the text: {data}"
+    );
+
+    // The address removed: no more notices.
+    let (st, _) = put(&s, &admin, &path, json!({"email": ""})).await;
+    assert_eq!(st, 200, "an empty address removes it");
+    let thread = started["id"].as_str().unwrap_or_default().to_string();
+    let (st, _) = call(
+        &s,
+        &parent,
+        &format!("/messages/{thread}/replies"),
+        Some(json!({"body": "И ещё вопрос"})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        mails.try_recv().is_err(),
+        "no notice once the address is removed"
+    );
+}
+
 conformance!(
     a_parent_and_the_curator_write_to_each_other,
-    a_new_message_sends_an_email_notice
+    a_new_message_sends_an_email_notice,
+    a_message_to_the_curator_with_an_email_sends_a_notice
 );
