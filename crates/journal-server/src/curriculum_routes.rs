@@ -522,6 +522,7 @@ pub fn read_plan_file(
 
 /// `?dry_run=true`: only check and answer the plan as it would be.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlanImportQuery {
     /// Имя файла (для журнала аудита).
     pub file: Option<String>,

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
 
 /// `?file=…`: the file's name, for the audit entry; `?dry_run=true`: only check.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Имя файла (для журнала аудита).
     pub file: Option<String>,

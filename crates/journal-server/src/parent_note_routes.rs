@@ -66,6 +66,7 @@ pub struct ParentNoteView {
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NotesQuery {
     /// The student; staff may leave it out to list the notes they wrote.
     #[param(value_type = Option<String>, format = "uuid")]
