@@ -120,7 +120,7 @@ fn groups_of(snap: &Snapshot) -> Vec<ArchivedGroupView> {
 
 /// A time the server recorded (UTC) as the institution's wall clock with its offset; an unknown
 /// zone leaves it in UTC.
-fn in_zone(timezone: &str, utc: NaiveDateTime) -> DateTime<FixedOffset> {
+pub(crate) fn in_zone(timezone: &str, utc: NaiveDateTime) -> DateTime<FixedOffset> {
     match timezone.parse::<chrono_tz::Tz>() {
         Ok(tz) => utc.and_utc().with_timezone(&tz).fixed_offset(),
         Err(_) => utc.and_utc().fixed_offset(),

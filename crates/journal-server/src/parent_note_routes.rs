@@ -17,7 +17,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::archive_routes::in_zone;
 use journal_core::{permissions, Action, Role, Scope, StudentId, UserId};
 use journal_protocol::{Snapshot, User};
 use serde::{Deserialize, Serialize};
@@ -45,7 +47,8 @@ pub struct NoteAcknowledgement {
     #[schema(value_type = String, format = "uuid")]
     pub parent_id: UserId,
     pub parent_name: String,
-    pub at: DateTime<Utc>,
+    /// In the institution's time, with its offset.
+    pub at: DateTime<FixedOffset>,
 }
 
 /// A note as its writer or a parent sees it.
@@ -61,7 +64,8 @@ pub struct ParentNoteView {
     pub author_id: UserId,
     pub author: String,
     pub text: String,
-    pub created_at: DateTime<Utc>,
+    /// In the institution's time, with its offset.
+    pub created_at: DateTime<FixedOffset>,
     pub acknowledgements: Vec<NoteAcknowledgement>,
 }
 
@@ -80,10 +84,6 @@ pub struct NewParentNote {
     #[schema(value_type = String, format = "uuid")]
     pub student_id: StudentId,
     pub text: String,
-}
-
-fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(t, Utc)
 }
 
 fn not_found() -> ApiError {
@@ -184,14 +184,14 @@ fn view_of(snap: &Snapshot, n: ParentNote) -> ParentNoteView {
         author_id: n.author_id,
         author: name(n.author_id),
         text: n.text,
-        created_at: utc(n.created_at),
+        created_at: in_zone(&snap.institution.timezone, n.created_at),
         acknowledgements: n
             .acknowledgements
             .into_iter()
             .map(|(parent_id, at)| NoteAcknowledgement {
                 parent_id,
                 parent_name: name(parent_id),
-                at: utc(at),
+                at: in_zone(&snap.institution.timezone, at),
             })
             .collect(),
     }

@@ -305,10 +305,17 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
         json!(parent_id),
         "the curator sees that the parent acknowledged: {list}"
     );
-    assert!(
-        list[0]["acknowledgements"][0]["at"].is_string(),
-        "and when: {list}"
-    );
+    // When, on the institution's clock: the test server's 15:00 UTC is 18:00 in Moscow.
+    for (what, time) in [
+        ("written", &list[0]["created_at"]),
+        ("acknowledged", &list[0]["acknowledgements"][0]["at"]),
+    ] {
+        assert_eq!(
+            time.as_str(),
+            Some(format!("{}T18:00:00+03:00", crate::support::today()).as_str()),
+            "{what} in the institution's time with its offset: {list}"
+        );
+    }
 }
 
 conformance!(the_curator_writes_to_the_parents_who_acknowledge);
