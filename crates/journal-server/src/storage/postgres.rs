@@ -1498,9 +1498,8 @@ async fn push_one(
     } else {
         (not_on_device(), None)
     };
-    let has_context = ctx.is_some();
-    let (outcome, server_seq, audit_kind) = match (verdict(decision, has_context)?, ctx) {
-        (Verdict::Apply { write_value }, Some(ctx)) => {
+    let (outcome, server_seq, audit_kind) = match verdict(decision, ctx)? {
+        Verdict::Apply { write_value, ctx } => {
             b.server_seq += 1;
             let seq = b.server_seq;
             let load_id = apply(tx, op, &ctx, seq, write_value, b).await?;
@@ -1520,18 +1519,10 @@ async fn push_one(
             let (outcome, kind) = applied(seq);
             (outcome, Some(seq), kind)
         }
-        (
-            Verdict::Answer {
-                outcome,
-                audit_kind,
-            },
-            _,
-        ) => (outcome, None, audit_kind),
-        (Verdict::Apply { .. }, None) => {
-            return Err(StorageError::Corrupt(
-                "решение без контекста операции".into(),
-            ))
-        }
+        Verdict::Answer {
+            outcome,
+            audit_kind,
+        } => (outcome, None, audit_kind),
     };
     let op_id = op.op_id.to_string();
     let outcome_json = to_json(&outcome)?;

@@ -300,9 +300,12 @@ pub(crate) fn not_on_device() -> Decision {
 
 /// What a decision becomes.
 pub(crate) enum Verdict {
-    /// The op is applied under the next server_seq: its change is recorded; `write_value` false
-    /// for a merge (an identical value: the row keeps its first writer).
-    Apply { write_value: bool },
+    /// The op is applied under the next server_seq in `ctx`: its change is recorded; `write_value`
+    /// false for a merge (an identical value: the row keeps its first writer).
+    Apply {
+        write_value: bool,
+        ctx: Box<OpContext>,
+    },
     /// The op is answered without a change: a conflict or a refusal, with its audit kind.
     Answer {
         outcome: OpOutcome,
@@ -310,25 +313,30 @@ pub(crate) enum Verdict {
     },
 }
 
-/// [`Verdict`] of `decision`; `has_context` false for an op decided without one (only refusals are).
-pub(crate) fn verdict(decision: Decision, has_context: bool) -> Result<Verdict, StorageError> {
-    match decision {
-        Decision::Apply | Decision::Merge if !has_context => Err(StorageError::Corrupt(
+/// [`Verdict`] of `decision` made in `ctx` (None for an op decided without one: only refusals are).
+pub(crate) fn verdict(decision: Decision, ctx: Option<OpContext>) -> Result<Verdict, StorageError> {
+    match (decision, ctx) {
+        (d @ (Decision::Apply | Decision::Merge), Some(ctx)) => Ok(Verdict::Apply {
+            write_value: d == Decision::Apply,
+            ctx: Box::new(ctx),
+        }),
+        (Decision::Apply | Decision::Merge, None) => Err(StorageError::Corrupt(
             "решение без контекста операции".into(),
         )),
-        Decision::Apply => Ok(Verdict::Apply { write_value: true }),
-        Decision::Merge => Ok(Verdict::Apply { write_value: false }),
-        Decision::Conflict {
-            server_value,
-            message,
-        } => Ok(Verdict::Answer {
+        (
+            Decision::Conflict {
+                server_value,
+                message,
+            },
+            _,
+        ) => Ok(Verdict::Answer {
             outcome: OpOutcome::Conflict {
                 server_value,
                 message,
             },
             audit_kind: "op_conflict",
         }),
-        Decision::Reject { code, message } => Ok(Verdict::Answer {
+        (Decision::Reject { code, message }, _) => Ok(Verdict::Answer {
             outcome: OpOutcome::Rejected { code, message },
             audit_kind: "op_rejected",
         }),

@@ -1493,9 +1493,8 @@ fn push_one(
     } else {
         (not_on_device(), None)
     };
-    let has_context = ctx.is_some();
-    let (outcome, server_seq, audit_kind) = match (verdict(decision, has_context)?, ctx) {
-        (Verdict::Apply { write_value }, Some(ctx)) => {
+    let (outcome, server_seq, audit_kind) = match verdict(decision, ctx)? {
+        Verdict::Apply { write_value, ctx } => {
             let seq = st.next_server_seq();
             let load_id = apply(tx, inst, op, &ctx, seq, write_value)?;
 
@@ -1540,18 +1539,10 @@ fn push_one(
             let (outcome, kind) = applied(seq);
             (outcome, Some(seq), kind)
         }
-        (
-            Verdict::Answer {
-                outcome,
-                audit_kind,
-            },
-            _,
-        ) => (outcome, None, audit_kind),
-        (Verdict::Apply { .. }, None) => {
-            return Err(StorageError::Corrupt(
-                "решение без контекста операции".into(),
-            ))
-        }
+        Verdict::Answer {
+            outcome,
+            audit_kind,
+        } => (outcome, None, audit_kind),
     };
     let outcome_json = to_json(&outcome)?;
     tx.prepare_cached(
