@@ -148,10 +148,7 @@ async fn a_parent_gets_one_digest_of_the_childs_marks_and_absences(b: Backend) {
         assert_eq!(outcome_name(&r), "applied", "the absence is applied");
     }
 
-    let (to, data) = tokio::time::timeout(Duration::from_secs(30), mails.recv())
-        .await
-        .expect("the digest reaches the SMTP sink")
-        .expect("the sink is open");
+    let (to, data) = crate::messages::next_mail(&mut mails, "the digest").await;
     let data = letter_text(&data);
     assert_eq!(
         to, "mama@example.ru",

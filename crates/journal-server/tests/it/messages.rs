@@ -335,6 +335,27 @@ async fn a_parent_and_the_curator_write_to_each_other(b: Backend) {
     assert_eq!(st, 201, "replies are not bounded");
 }
 
+/// The next mail the sink took: its recipient and data (a test fails after 30 s without one).
+pub(crate) async fn next_mail(
+    mails: &mut tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+    what: &str,
+) -> (String, String) {
+    tokio::time::timeout(std::time::Duration::from_secs(30), mails.recv())
+        .await
+        .unwrap_or_else(|_| panic!("{what} reaches the SMTP sink"))
+        .expect("the sink is open")
+}
+
+/// A demo user's full name.
+fn full_name_of(s: &TestServer, id: journal_core::UserId) -> String {
+    s.snapshot
+        .users
+        .iter()
+        .find(|u| u.id == id)
+        .map(|u| u.full_name.clone())
+        .expect("a demo user")
+}
+
 /// A small SMTP server on 127.0.0.1: takes every mail it is given and hands its envelope
 /// recipient and data on the channel.
 pub(crate) async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<(String, String)>) {
@@ -455,21 +476,12 @@ async fn a_new_message_sends_an_email_notice(b: Backend) {
         st, 201,
         "the answer is kept whatever the mail does: {answered}"
     );
-    let (to, data) = tokio::time::timeout(std::time::Duration::from_secs(30), mails.recv())
-        .await
-        .expect("the notice reaches the SMTP sink")
-        .expect("the sink is open");
+    let (to, data) = next_mail(&mut mails, "the notice").await;
     assert_eq!(
         to, "mama@example.ru",
         "the notice goes to the parent's address"
     );
-    let curator_name = &s
-        .snapshot
-        .users
-        .iter()
-        .find(|u| u.id == curator_id)
-        .expect("the curator")
-        .full_name;
+    let curator_name = &full_name_of(&s, curator_id);
     assert!(
         data.contains(curator_name.as_str()) && data.contains("Новое сообщение"),
         "the notice names the sender and says «Новое сообщение»: {data}"
@@ -598,21 +610,12 @@ async fn a_message_to_the_curator_with_an_email_sends_a_notice(b: Backend) {
     )
     .await;
     assert_eq!(st, 201, "the parent writes to the curator: {started}");
-    let (to, data) = tokio::time::timeout(std::time::Duration::from_secs(30), mails.recv())
-        .await
-        .expect("the notice reaches the SMTP sink")
-        .expect("the sink is open");
+    let (to, data) = next_mail(&mut mails, "the notice").await;
     assert_eq!(
         to, "kurator@college.example",
         "the notice goes to the curator's kept address"
     );
-    let parent_name = &s
-        .snapshot
-        .users
-        .iter()
-        .find(|u| u.id == parent_id)
-        .expect("the parent")
-        .full_name;
+    let parent_name = &full_name_of(&s, parent_id);
     assert!(
         data.contains(parent_name.as_str()) && data.contains("электронном журнале"),
         "the notice names the sender and says to read it in the journal: {data}"
