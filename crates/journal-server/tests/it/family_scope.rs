@@ -28,20 +28,6 @@ struct Who {
     writes_for: HashSet<StudentId>,
 }
 
-async fn call(s: &TestServer, token: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let req = match body {
-        Some(b) => s.post(path).json(&b),
-        None => s.get(path),
-    };
-    let resp = req
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("the request reaches the server");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 async fn sign_in(s: &TestServer, login: &str, password: &str) -> (String, Value) {
     let resp = s
         .post("/auth/login")
@@ -147,14 +133,14 @@ async fn world(backend: Backend) -> World {
                 json!({"role": role, "group_id": group, "student_id": st})
             })
             .collect();
-        let (st, body) = call(
-            &s,
-            &admin.token,
-            "/admin/users",
-            Some(json!({"login": login, "full_name": name, "grants": grants,
+        let (st, body) = s
+            .call(
+                &admin.token,
+                "/admin/users",
+                Some(json!({"login": login, "full_name": name, "grants": grants,
                 "password": "первый-пароль-1"})),
-        )
-        .await;
+            )
+            .await;
         assert_eq!(st, 201, "{login} is created: {body}");
         let (token, _) = sign_in(&s, login, "первый-пароль-1").await;
         let resp = s
@@ -170,24 +156,26 @@ async fn world(backend: Backend) -> World {
     // Remarks to parents about three students, and a parent's message to the curator.
     let curator = s.device("curator").await;
     for st in [child, classmate] {
-        let (code, body) = call(
-            &s,
-            &curator.token,
-            "/diary/notes",
-            Some(json!({"student_id": st, "text": "Замечание для проверки области видимости"})),
-        )
-        .await;
+        let (code, body) = s
+            .call(
+                &curator.token,
+                "/diary/notes",
+                Some(json!({"student_id": st, "text": "Замечание для проверки области видимости"})),
+            )
+            .await;
         assert_eq!(code, 201, "the curator writes a note: {body}");
     }
     let curator_id = s.user("curator");
     let parent = s.device("parent").await;
-    let (code, thread) = call(
-        &s,
-        &parent.token,
-        "/messages",
-        Some(json!({"kind": "message", "to": curator_id, "subject": "Вопрос", "body": "Текст"})),
-    )
-    .await;
+    let (code, thread) = s
+        .call(
+            &parent.token,
+            "/messages",
+            Some(
+                json!({"kind": "message", "to": curator_id, "subject": "Вопрос", "body": "Текст"}),
+            ),
+        )
+        .await;
     assert_eq!(code, 201, "the parent writes to the curator: {thread}");
     let mut threads = HashMap::new();
     threads.insert(
@@ -211,7 +199,7 @@ async fn world(backend: Backend) -> World {
         };
         let (token, body) = sign_in(&s, &login, password).await;
         let id: UserId = serde_json::from_value(body["user"]["id"].clone()).expect("the user's id");
-        let (_, me) = call(&s, &token, "/auth/me", None).await;
+        let (_, me) = s.call(&token, "/auth/me", None).await;
         let grants: Vec<journal_protocol::RoleGrant> =
             serde_json::from_value(me["grants"].clone()).unwrap_or_default();
         let family: HashSet<StudentId> = grants
@@ -220,14 +208,14 @@ async fn world(backend: Backend) -> World {
             .filter_map(|g| g.student_id)
             .collect();
         if !family.is_empty() {
-            let (_, consent) = call(&s, &token, "/diary/consent", None).await;
-            let (code, _) = call(
-                &s,
-                &token,
-                "/diary/consent",
-                Some(json!({"version": consent["version"]})),
-            )
-            .await;
+            let (_, consent) = s.call(&token, "/diary/consent", None).await;
+            let (code, _) = s
+                .call(
+                    &token,
+                    "/diary/consent",
+                    Some(json!({"version": consent["version"]})),
+                )
+                .await;
             assert_eq!(code, 200, "{login} consents");
         }
         let curated: HashSet<_> = grants
@@ -268,11 +256,11 @@ async fn check(w: &World, who: &Who, asked: StudentId, week_shift: i64) -> Resul
     let date = today() + chrono::Duration::weeks(week_shift);
     let week = format!("/diary/week?student={}&date={date}", asked.0);
     let notes = format!("/diary/notes?student={}", asked.0);
-    let (children_st, children) = call(s, &who.token, "/diary/children", None).await;
-    let (week_st, week_body) = call(s, &who.token, &week, None).await;
-    let (notes_st, notes_body) = call(s, &who.token, &notes, None).await;
-    let (own_st, own_notes) = call(s, &who.token, "/diary/notes", None).await;
-    let (list_st, list) = call(s, &who.token, "/messages", None).await;
+    let (children_st, children) = s.call(&who.token, "/diary/children", None).await;
+    let (week_st, week_body) = s.call(&who.token, &week, None).await;
+    let (notes_st, notes_body) = s.call(&who.token, &notes, None).await;
+    let (own_st, own_notes) = s.call(&who.token, "/diary/notes", None).await;
+    let (list_st, list) = s.call(&who.token, "/messages", None).await;
     if list_st != 200 {
         return fail("messages", format!("{list_st} {list}"));
     }
@@ -348,7 +336,7 @@ async fn check(w: &World, who: &Who, asked: StudentId, week_shift: i64) -> Resul
         );
     }
     in_scope(&notes_body, &who.family).or_else(|e| fail("notes", e))?;
-    let (snap_st, snap) = call(s, &who.token, "/sync/snapshot", None).await;
+    let (snap_st, snap) = s.call(&who.token, "/sync/snapshot", None).await;
     if snap_st != 200 {
         return fail("snapshot", format!("{snap_st}"));
     }

@@ -10,47 +10,33 @@ use serde_json::{json, Value};
 
 use crate::support::{today, Backend, Device, TestServer};
 
-async fn call(s: &TestServer, token: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let req = match body {
-        Some(b) => s.post(path).json(&b),
-        None => s.get(path),
-    };
-    let resp = req
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("the request reaches the server");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 async fn consent(s: &TestServer, token: &str) {
-    let (st, state) = call(s, token, "/diary/consent", None).await;
+    let (st, state) = s.call(token, "/diary/consent", None).await;
     assert_eq!(st, 200, "the consent text is readable: {state}");
-    let (st, body) = call(
-        s,
-        token,
-        "/diary/consent",
-        Some(json!({"version": state["version"]})),
-    )
-    .await;
+    let (st, body) = s
+        .call(
+            token,
+            "/diary/consent",
+            Some(json!({"version": state["version"]})),
+        )
+        .await;
     assert_eq!(st, 200, "the consent is recorded: {body}");
 }
 
 /// A parent account for `student`, created by the administrator, with its first password changed:
 /// its token.
 async fn another_parent(s: &TestServer, admin: &Device, student: StudentId) -> (String, UserId) {
-    let (st, body) = call(
-        s,
-        &admin.token,
-        "/admin/users",
-        Some(
-            json!({"login": "parent-other", "full_name": "Соседова Анна Ивановна",
+    let (st, body) = s
+        .call(
+            &admin.token,
+            "/admin/users",
+            Some(
+                json!({"login": "parent-other", "full_name": "Соседова Анна Ивановна",
             "grants": [{"role": "parent", "group_id": null, "student_id": student}],
             "password": "первый-пароль-1"}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(
         st, 201,
         "the administrator creates another child's parent: {body}"
@@ -146,13 +132,13 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
     );
     let text = "Опоздания на первую пару: прошу обсудить дома режим дня.";
 
-    let (st, refused) = call(
-        &s,
-        &stranger.token,
-        "/diary/notes",
-        Some(json!({"student_id": child, "text": text})),
-    )
-    .await;
+    let (st, refused) = s
+        .call(
+            &stranger.token,
+            "/diary/notes",
+            Some(json!({"student_id": child, "text": text})),
+        )
+        .await;
     assert_eq!(
         (st, refused["code"].as_str()),
         (403, Some("note_forbidden")),
@@ -162,47 +148,47 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
         ("   ", "invalid_note_text"),
         ("a\u{7}b", "forbidden_character"),
     ] {
-        let (st, refused) = call(
-            &s,
-            &curator.token,
-            "/diary/notes",
-            Some(json!({"student_id": child, "text": bad})),
-        )
-        .await;
+        let (st, refused) = s
+            .call(
+                &curator.token,
+                "/diary/notes",
+                Some(json!({"student_id": child, "text": bad})),
+            )
+            .await;
         assert_eq!(
             (st, refused["code"].as_str()),
             (400, Some(code)),
             "bad text is refused with its code: {refused}"
         );
     }
-    let (st, note) = call(
-        &s,
-        &curator.token,
-        "/diary/notes",
-        Some(json!({"student_id": child, "text": text})),
-    )
-    .await;
+    let (st, note) = s
+        .call(
+            &curator.token,
+            "/diary/notes",
+            Some(json!({"student_id": child, "text": text})),
+        )
+        .await;
     assert_eq!(st, 201, "the curator writes to the group's parents: {note}");
     let id = note["id"].as_str().unwrap_or_default().to_string();
     let teacher = s.device(&own_teacher).await;
-    let (st, by_teacher) = call(
-        &s,
-        &teacher.token,
-        "/diary/notes",
-        Some(json!({"student_id": child, "text": "Не сдана лабораторная работа № 3."})),
-    )
-    .await;
+    let (st, by_teacher) = s
+        .call(
+            &teacher.token,
+            "/diary/notes",
+            Some(json!({"student_id": child, "text": "Не сдана лабораторная работа № 3."})),
+        )
+        .await;
     assert_eq!(
         st, 201,
         "a teacher of the child's group writes to the parents too: {by_teacher}"
     );
-    let (_, teachers) = call(&s, &teacher.token, "/diary/notes", None).await;
+    let (_, teachers) = s.call(&teacher.token, "/diary/notes", None).await;
     assert_eq!(
         teachers.as_array().map(Vec::len),
         Some(1),
         "the teacher's list holds their own note only: {teachers}"
     );
-    let (st, list) = call(&s, &curator.token, "/diary/notes", None).await;
+    let (st, list) = s.call(&curator.token, "/diary/notes", None).await;
     assert_eq!(st, 200, "{list}");
     assert_eq!(
         list.as_array().map(Vec::len),
@@ -217,14 +203,14 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
 
     // The parent must consent first, then sees the note.
     let path = format!("/diary/notes?student={}", child.0);
-    let (st, refused) = call(&s, &parent.token, &path, None).await;
+    let (st, refused) = s.call(&parent.token, &path, None).await;
     assert_eq!(
         (st, refused["code"].as_str()),
         (403, Some("consent_required")),
         "{refused}"
     );
     consent(&s, &parent.token).await;
-    let (st, seen) = call(&s, &parent.token, &path, None).await;
+    let (st, seen) = s.call(&parent.token, &path, None).await;
     assert_eq!(st, 200, "{seen}");
     assert_eq!(
         seen.as_array().map(Vec::len),
@@ -244,13 +230,13 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
     );
 
     // The student and a parent of another child see nothing of it.
-    let (st, refused) = call(&s, &student.token, &path, None).await;
+    let (st, refused) = s.call(&student.token, &path, None).await;
     assert_eq!(
         st, 404,
         "the student does not read their parents' notes: {refused}"
     );
     let (other, _) = another_parent(&s, &admin, classmate).await;
-    let (st, refused) = call(&s, &other, &path, None).await;
+    let (st, refused) = s.call(&other, &path, None).await;
     assert_eq!(
         st, 404,
         "another child's parent does not see the note: {refused}"
@@ -259,33 +245,33 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
         !refused.to_string().contains("Опоздания"),
         "nor its text: {refused}"
     );
-    let (st, own) = call(
-        &s,
-        &other,
-        &format!("/diary/notes?student={}", classmate.0),
-        None,
-    )
-    .await;
+    let (st, own) = s
+        .call(
+            &other,
+            &format!("/diary/notes?student={}", classmate.0),
+            None,
+        )
+        .await;
     assert_eq!(
         (st, own.clone()),
         (200, json!([])),
         "their own child has no notes: {own}"
     );
     let ack = format!("/diary/notes/{id}/acknowledgement");
-    let (st, refused) = call(&s, &other, &ack, Some(json!({}))).await;
+    let (st, refused) = s.call(&other, &ack, Some(json!({}))).await;
     assert_eq!(
         (st, refused["code"].as_str()),
         (404, Some("note_not_found")),
         "another child's parent cannot acknowledge it: {refused}"
     );
-    let (st, refused) = call(&s, &stranger.token, &path, None).await;
+    let (st, refused) = s.call(&stranger.token, &path, None).await;
     assert_eq!(
         st, 404,
         "a teacher of other groups does not see it: {refused}"
     );
 
     // «Ознакомлен»: who and when, once.
-    let (st, acked) = call(&s, &parent.token, &ack, Some(json!({}))).await;
+    let (st, acked) = s.call(&parent.token, &ack, Some(json!({}))).await;
     assert_eq!(st, 200, "the parent acknowledges: {acked}");
     let first = acked["acknowledgements"].clone();
     assert_eq!(
@@ -294,12 +280,12 @@ async fn the_curator_writes_to_the_parents_who_acknowledge(b: Backend) {
         "one acknowledgement: {acked}"
     );
     assert_eq!(first[0]["parent_id"], json!(parent_id), "by this parent");
-    let (_, again) = call(&s, &parent.token, &ack, Some(json!({}))).await;
+    let (_, again) = s.call(&parent.token, &ack, Some(json!({}))).await;
     assert_eq!(
         again["acknowledgements"], first,
         "a repeated «Ознакомлен» keeps the first time"
     );
-    let (_, list) = call(&s, &curator.token, "/diary/notes", None).await;
+    let (_, list) = s.call(&curator.token, "/diary/notes", None).await;
     assert_eq!(
         list[0]["acknowledgements"][0]["parent_id"],
         json!(parent_id),

@@ -151,6 +151,22 @@ impl TestServer {
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
     }
 
+    /// A GET (no body) or a POST of `body` as `token`: the status and the JSON answer (Null when
+    /// there is none).
+    pub async fn call(&self, token: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let req = match body {
+            Some(b) => self.post(path).json(&b),
+            None => self.get(path),
+        };
+        let resp = req
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the request reaches the server");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     pub fn user(&self, login: &str) -> UserId {
         self.snapshot
             .users
