@@ -8,7 +8,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Builder, By, until } from "selenium-webdriver";
+import { Builder, By, Key, until } from "selenium-webdriver";
 import chrome from "selenium-webdriver/chrome.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -202,6 +202,38 @@ export async function choose(driver, id, label) {
 export async function screenshot(driver, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   writeFileSync(path.join(SCREENSHOTS, `console-${name}.png`), await driver.takeScreenshot(), "base64");
+}
+
+/** A browser window whose page area is `width`×`height` (the window's frame added). */
+export async function setViewport(driver, width, height) {
+  await driver.manage().window().setRect({ width, height });
+  const [w, h] = await driver.executeScript("return [window.innerWidth, window.innerHeight]");
+  await driver.manage().window().setRect({ width: width + (width - w), height: height + (height - h) });
+}
+
+/** A JSON call of the API as `token` (none: anonymous): `{ status, body }`. */
+export async function apiJson(serverUrl, method, route, token, body) {
+  const resp = await fetch(`${serverUrl}/api/v1${route}`, {
+    method,
+    headers: { "content-type": "application/json", "x-journal-protocol": "5", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: resp.status, body: await resp.json().catch(() => null) };
+}
+
+/** Signs `login` in on the console's sign-in page and waits for the header. */
+export async function signInAs(driver, serverUrl, login, password) {
+  await driver.get(serverUrl);
+  await find(driver, "signin", 20000);
+  await type(driver, "signin-login", login);
+  await (await type(driver, "signin-password", password)).sendKeys(Key.ENTER);
+  await find(driver, "header-user", 20000);
+}
+
+/** Signs out and waits for the sign-in page. */
+export async function signOutOf(driver) {
+  await (await find(driver, "sign-out")).click();
+  await find(driver, "signin", 20000);
 }
 
 /** Opens a console screen through its menu link and waits for the screen. */

@@ -10,8 +10,19 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { By, Key } from "selenium-webdriver";
-import { SCREENSHOTS, find, startBrowser, startDemoServer, type, waitText } from "./console.mjs";
+import { By } from "selenium-webdriver";
+import {
+  SCREENSHOTS,
+  apiJson,
+  find,
+  setViewport,
+  signInAs,
+  signOutOf,
+  startBrowser,
+  startDemoServer,
+  type,
+  waitText,
+} from "./console.mjs";
 
 const PASSWORD = "demo";
 const NOTE = "Опаздывает на первую пару третью неделю подряд. Прошу обсудить дома режим дня.";
@@ -24,34 +35,10 @@ async function shot(name) {
   writeFileSync(path.join(SCREENSHOTS, `diary-notes-${name}.png`), await driver.takeScreenshot(), "base64");
 }
 
-/** A browser window whose page area is `width`×`height`. */
-async function viewport(width, height) {
-  await driver.manage().window().setRect({ width, height });
-  const [w, h] = await driver.executeScript("return [window.innerWidth, window.innerHeight]");
-  await driver.manage().window().setRect({ width: width + (width - w), height: height + (height - h) });
-}
-
-async function api(method, route, tokenValue, body) {
-  const resp = await fetch(`${server.url}/api/v1${route}`, {
-    method,
-    headers: { "content-type": "application/json", "x-journal-protocol": "5", ...(tokenValue ? { authorization: `Bearer ${tokenValue}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: resp.status, body: await resp.json().catch(() => null) };
-}
-
-async function signIn(login) {
-  await driver.get(server.url);
-  await find(driver, "signin", 20000);
-  await type(driver, "signin-login", login);
-  await (await type(driver, "signin-password", PASSWORD)).sendKeys(Key.ENTER);
-  await find(driver, "header-user", 20000);
-}
-
-async function signOut() {
-  await (await find(driver, "sign-out")).click();
-  await find(driver, "signin", 20000);
-}
+const viewport = (width, height) => setViewport(driver, width, height);
+const api = (method, route, token, body) => apiJson(server.url, method, route, token, body);
+const signIn = (login) => signInAs(driver, server.url, login, PASSWORD);
+const signOut = () => signOutOf(driver);
 
 async function pageWidth() {
   return await driver.executeScript("return document.documentElement.scrollWidth");
