@@ -443,12 +443,18 @@ impl<'a> Names<'a> {
                 load_id,
                 period_id,
                 student_id,
+                column,
                 value,
             } => (
                 Some(format!(
-                    "{}, {}: {}",
+                    "{}, {}{}: {}",
                     self.name(&load_id.to_string()).unwrap_or_default(),
                     self.name(&period_id.to_string()).unwrap_or_default(),
+                    match column {
+                        journal_core::FinalColumn::Period => "",
+                        journal_core::FinalColumn::Exam => ", экзамен",
+                        journal_core::FinalColumn::Year => ", годовая",
+                    },
                     student(student_id)
                 )),
                 None,

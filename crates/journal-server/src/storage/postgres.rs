@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use journal_core::{
-    CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, OpId, PeriodId, StudentId,
-    UserId, WorkType,
+    CellValue, DeviceId, FinalColumn, FinalValue, InstitutionId, LessonId, LoadId, OpId, PeriodId,
+    StudentId, UserId, WorkType,
 };
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
@@ -22,8 +22,9 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::push_pipeline::{
-    applied, enter_chain, finals_missing, known_answer, lesson_of, not_on_device, place_in_context,
-    seen_by_device, verdict, BatchRefs, KnownOp, Verdict,
+    applied, curriculum_line_key, enter_chain, finals_missing, known_answer, lesson_of,
+    line_has_exam, not_on_device, place_in_context, seen_by_device, verdict, BatchRefs, KnownOp,
+    Verdict, FINAL_TARGET_SQL,
 };
 use super::sqlite::{
     from_json, op_audit_detail, parse_id, parse_time, preverify, time_text, to_json, DeviceRow,
@@ -70,6 +71,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0019_device_secrets.sql"),
     include_str!("migrations/pg_0022_user_settings.sql"),
     include_str!("migrations/pg_0023_parent_notes.sql"),
+    include_str!("migrations/pg_0024_final_columns.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -425,7 +427,7 @@ struct PgWrites {
     topics: HashMap<(String, i64), ContentRow>,
     homework: HashMap<String, ContentRow>,
     /// None: the final is removed.
-    finals: HashMap<(String, String, String), Option<ContentRow>>,
+    finals: HashMap<(String, String, String, &'static str), Option<ContentRow>>,
     changes: Vec<Change>,
     change_loads: Vec<String>,
     /// op_id, device_id, device_seq, hash, outcome JSON, server_seq.
@@ -495,15 +497,18 @@ impl PgWrites {
                 .await?;
         }
         if !self.finals.is_empty() {
-            let (mut loads, mut periods, mut students, mut data, mut devices, mut seqs) =
-                (vec![], vec![], vec![], vec![], vec![], vec![]);
-            let (mut gone_loads, mut gone_periods, mut gone_students) = (vec![], vec![], vec![]);
-            for ((load, period, student), row) in self.finals.drain() {
+            let (mut loads, mut periods, mut students, mut columns) =
+                (vec![], vec![], vec![], vec![]);
+            let (mut data, mut devices, mut seqs) = (vec![], vec![], vec![]);
+            let (mut gone_loads, mut gone_periods, mut gone_students, mut gone_columns) =
+                (vec![], vec![], vec![], vec![]);
+            for ((load, period, student, column), row) in self.finals.drain() {
                 match row {
                     Some(row) => {
                         loads.push(load);
                         periods.push(period);
                         students.push(student);
+                        columns.push(column);
                         data.push(row.data);
                         devices.push(row.device_id);
                         seqs.push(row.server_seq);
@@ -512,30 +517,42 @@ impl PgWrites {
                         gone_loads.push(load);
                         gone_periods.push(period);
                         gone_students.push(student);
+                        gone_columns.push(column);
                     }
                 }
             }
             if !gone_loads.is_empty() {
                 let stmt = tx
                     .prepare_cached(
-                        "DELETE FROM finals WHERE institution_id = $1 AND (load_id, period_id, student_id) IN
-                         (SELECT * FROM UNNEST($2::text[], $3::text[], $4::text[]))",
-                    )
-                    .await?;
-                tx.execute(&stmt, &[&inst, &gone_loads, &gone_periods, &gone_students])
-                    .await?;
-            }
-            if !loads.is_empty() {
-                let stmt = tx
-                    .prepare_cached(
-                        "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq)
-                         SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
-                         ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                        "DELETE FROM finals WHERE institution_id = $1 AND (load_id, period_id, student_id, final_column) IN
+                         (SELECT * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[]))",
                     )
                     .await?;
                 tx.execute(
                     &stmt,
-                    &[&inst, &loads, &periods, &students, &data, &devices, &seqs],
+                    &[
+                        &inst,
+                        &gone_loads,
+                        &gone_periods,
+                        &gone_students,
+                        &gone_columns,
+                    ],
+                )
+                .await?;
+            }
+            if !loads.is_empty() {
+                let stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq)
+                         SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+                         ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    )
+                    .await?;
+                tx.execute(
+                    &stmt,
+                    &[
+                        &inst, &loads, &periods, &students, &columns, &data, &devices, &seqs,
+                    ],
                 )
                 .await?;
             }
@@ -676,7 +693,7 @@ struct PgBatch {
     memberships: HashMap<StudentId, Vec<Membership>>,
     cells: HashMap<(LessonId, StudentId), Existing<CellValue>>,
     /// Read on first use (finals and remarks are rare in a push).
-    finals: HashMap<(LoadId, PeriodId, StudentId), Option<Existing<FinalValue>>>,
+    finals: HashMap<(LoadId, PeriodId, StudentId, FinalColumn), Option<Existing<FinalValue>>>,
     remarks: HashMap<uuid::Uuid, Option<Remark>>,
     known_ops: HashMap<OpId, KnownOp>,
     devices: HashMap<DeviceId, DeviceRow>,
@@ -954,15 +971,15 @@ impl PgBatch {
     async fn final_value(
         &mut self,
         tx: &Transaction<'_>,
-        key: (LoadId, PeriodId, StudentId),
+        key: (LoadId, PeriodId, StudentId, FinalColumn),
     ) -> Result<Option<Existing<FinalValue>>, StorageError> {
         if let Some(v) = self.finals.get(&key) {
             return Ok(v.clone());
         }
-        let (load_id, period_id, student_id) = key;
+        let (load_id, period_id, student_id, column) = key;
         let stmt = tx
             .prepare_cached(
-                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
+                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4 AND final_column = $5",
             )
             .await?;
         let row = tx
@@ -973,6 +990,7 @@ impl PgBatch {
                     &load_id.to_string(),
                     &period_id.to_string(),
                     &student_id.to_string(),
+                    &column.as_str(),
                 ],
             )
             .await?;
@@ -1121,12 +1139,22 @@ async fn op_context(
             load_id,
             period_id,
             student_id,
+            column,
             ..
         } => {
             b.refs.place_period(&mut ctx, *load_id, *period_id);
             ctx.memberships = b.memberships.get(student_id).cloned().unwrap_or_default();
+            if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
+                let line = tx
+                    .query_opt(
+                        "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
+                        &[&b.inst, &KIND_CURRICULUM, &curriculum_line_key(load, *period_id)],
+                    )
+                    .await?;
+                ctx.exam_in_period = line_has_exam(line.as_ref().map(|r| r.get::<_, &str>(0)))?;
+            }
             ctx.final_value = b
-                .final_value(tx, (*load_id, *period_id, *student_id))
+                .final_value(tx, (*load_id, *period_id, *student_id, *column))
                 .await?;
         }
         OpPayload::LockPeriod { load_id, period_id }
@@ -1158,7 +1186,7 @@ async fn op_context(
                 let mut with_final: HashSet<String> = HashSet::new();
                 for r in tx
                     .query(
-                        "SELECT student_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
+                        "SELECT student_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND final_column = 'period'",
                         &[&b.inst, &load_id.to_string(), &period_id.to_string()],
                     )
                     .await?
@@ -1359,12 +1387,14 @@ async fn apply(
             load_id,
             period_id,
             student_id,
+            column,
             value,
         } => {
             let key = (
                 load_id.to_string(),
                 period_id.to_string(),
                 student_id.to_string(),
+                column.as_str(),
             );
             let written = match value {
                 Some(v) => {
@@ -1372,6 +1402,7 @@ async fn apply(
                         load_id: *load_id,
                         period_id: *period_id,
                         student_id: *student_id,
+                        column: *column,
                         value: *v,
                         entered_at: op.device_time,
                         author_id: op.user_id,
@@ -1393,7 +1424,7 @@ async fn apply(
                 }
             };
             b.finals
-                .insert((*load_id, *period_id, *student_id), written);
+                .insert((*load_id, *period_id, *student_id, *column), written);
         }
         OpPayload::LockPeriod { load_id, period_id } => {
             let lock = PeriodLock {
@@ -1681,7 +1712,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO finals (institution_id, load_id, period_id, student_id, data) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES ($1, $2, $3, $4, $5, $6)")
             .await?;
         for f in &snap.finals {
             tx.execute(
@@ -1691,6 +1722,7 @@ impl Storage for PostgresStorage {
                     &f.load_id.to_string(),
                     &f.period_id.to_string(),
                     &f.student_id.to_string(),
+                    &f.column.as_str(),
                     &to_json(f)?,
                 ],
             )
@@ -2183,7 +2215,7 @@ impl Storage for PostgresStorage {
             .collect(),
             finals: all(
                 &tx,
-                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id",
+                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id, final_column",
                 &inst,
             )
             .await?,
@@ -2518,9 +2550,10 @@ impl Storage for PostgresStorage {
             let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
             report.problems.extend(verify_chain(&inst, &entries, head));
             let mut stored = Vec::new();
+            let finals_sql = format!("SELECT {FINAL_TARGET_SQL}, data, server_seq FROM finals WHERE institution_id = $1 AND server_seq IS NOT NULL");
             for sql in [
                 "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
-                "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = $1 AND server_seq IS NOT NULL",
+                finals_sql.as_str(),
             ] {
                 for r in client.query(sql, &[&inst]).await? {
                     stored.push(StoredValue {
@@ -2643,6 +2676,7 @@ mod tests {
             "5c0ca80a0a5ba3429e64969dacce99c8211d58f577c2eb5769c47320c6cd37b8",
             "89c87e60e87e4e79f5170c853569542c42211185d6d6035742bbc446ca4c58dd",
             "95c9a8d9dc50cd5cc1a3434b3f6f2f7495a3645bd6a83bdae36fe666ec1ba5a8",
+            "98c31cf285740500ed7be9e31eb833297ad56b487a88da91d8150094f914193b",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

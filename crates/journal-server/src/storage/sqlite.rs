@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use journal_core::{DeviceId, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType};
+use journal_core::{
+    DeviceId, FinalColumn, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType,
+};
 use journal_protocol::{
     AcademicYear, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic, Load,
     Membership, Op, OpPayload, PeriodLock, Remark, Snapshot, Subject, User,
@@ -19,8 +21,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::push_pipeline::{
-    applied, enter_chain, finals_missing, known_answer, lesson_of, not_on_device, place_in_context,
-    seen_by_device, verdict, BatchRefs, KnownOp, Verdict,
+    applied, curriculum_line_key, enter_chain, finals_missing, known_answer, lesson_of,
+    line_has_exam, not_on_device, place_in_context, seen_by_device, verdict, BatchRefs, KnownOp,
+    Verdict, FINAL_TARGET_SQL,
 };
 pub(crate) use super::push_pipeline::{op_audit_detail, preverify, DeviceRow, PreVerified};
 use super::{
@@ -62,6 +65,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0019_device_secrets.sql"),
     include_str!("migrations/0022_user_settings.sql"),
     include_str!("migrations/0023_parent_notes.sql"),
+    include_str!("migrations/0024_final_columns.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -488,9 +492,10 @@ fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
         let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
         report.problems.extend(verify_chain(&inst, &entries, head));
         let mut stored = Vec::new();
+        let finals_sql = format!("SELECT {FINAL_TARGET_SQL}, data, server_seq FROM finals WHERE institution_id = ?1 AND server_seq IS NOT NULL");
         for sql in [
             "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = ?1 AND server_seq IS NOT NULL",
-            "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = ?1 AND server_seq IS NOT NULL",
+            finals_sql.as_str(),
         ] {
             let mut stmt = conn.prepare(sql)?;
             let rows = stmt.query_map(params![inst], |r| {
@@ -583,7 +588,7 @@ fn import_institution(
             ])?;
         }
         let mut ins = tx.prepare(
-            "INSERT INTO finals (institution_id, load_id, period_id, student_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for f in &snap.finals {
             ins.execute(params![
@@ -591,6 +596,7 @@ fn import_institution(
                 f.load_id.to_string(),
                 f.period_id.to_string(),
                 f.student_id.to_string(),
+                f.column.as_str(),
                 to_json(f)?
             ])?;
         }
@@ -1157,16 +1163,29 @@ fn op_context(
             load_id,
             period_id,
             student_id,
+            column,
             ..
         } => {
             st.refs.place_period(&mut ctx, *load_id, *period_id);
             ctx.memberships = st.memberships(tx, inst, *student_id)?;
+            if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
+                let line: Option<String> = tx
+                    .prepare_cached(
+                        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
+                    )?
+                    .query_row(
+                        params![inst, KIND_CURRICULUM, curriculum_line_key(load, *period_id)],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                ctx.exam_in_period = line_has_exam(line.as_deref())?;
+            }
             let row: Option<(String, Option<String>, Option<i64>)> = tx
                 .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
+                    "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
                 )?
                 .query_row(
-                    params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string()],
+                    params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
@@ -1206,7 +1225,7 @@ fn op_context(
                     .collect::<Result<_, _>>()?;
                 let with_final: HashSet<String> = tx
                     .prepare_cached(
-                        "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
+                        "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND final_column = 'period'",
                     )?
                     .query_map(params![inst, load_id.to_string(), period_id.to_string()], |r| {
                         r.get::<_, String>(0)
@@ -1360,6 +1379,7 @@ fn apply(
             load_id,
             period_id,
             student_id,
+            column,
             value,
         } => match value {
             Some(v) => {
@@ -1367,19 +1387,21 @@ fn apply(
                     load_id: *load_id,
                     period_id: *period_id,
                     student_id: *student_id,
+                    column: *column,
                     value: *v,
                     entered_at: op.device_time,
                     author_id: op.user_id,
                 };
                 tx.prepare_cached(
-                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )?
                 .execute(params![
                     inst,
                     load_id.to_string(),
                     period_id.to_string(),
                     student_id.to_string(),
+                    column.as_str(),
                     to_json(&f)?,
                     device,
                     server_seq
@@ -1387,9 +1409,9 @@ fn apply(
             }
             None => {
                 tx.prepare_cached(
-                    "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
+                    "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
                 )?
-                .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string()])?;
+                .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()])?;
             }
         },
         OpPayload::LockPeriod { load_id, period_id } => {
@@ -2492,6 +2514,39 @@ mod tests {
     /// Shipped migrations are append-only: a changed text would leave existing databases on a
     /// schema the code no longer describes. To change the schema, add a migration.
     #[test]
+    fn finals_from_before_the_columns_stay_period_finals() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        let m = migrations();
+        // 0024 is the last of the list, which is in shipping order (not by number).
+        m.to_version(&mut conn, MIGRATION_SQL.len() - 1)
+            .expect("the schema before 0024");
+        conn.execute(
+            "INSERT INTO institutions (id, data, year) VALUES ('i', '{}', '{}')",
+            [],
+        )
+        .expect("an institution");
+        conn.execute(
+            "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq)
+             VALUES ('i', 'l', 'p', 's', '{}', 'd', 7)",
+            [],
+        )
+        .expect("a final stored before 0024");
+        m.to_latest(&mut conn).expect("0024 applies");
+        let row: (String, String, Option<String>, Option<i64>) = conn
+            .query_row(
+                "SELECT final_column, data, device_id, server_seq FROM finals WHERE institution_id = 'i'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("the final is kept");
+        assert_eq!(
+            row,
+            ("period".into(), "{}".into(), Some("d".into()), Some(7)),
+            "a final from before is a period final with its device and server_seq"
+        );
+    }
+
+    #[test]
     fn shipped_migrations_never_change() {
         use sha2::{Digest, Sha256};
         let pinned: &[&str] = &[
@@ -2510,6 +2565,7 @@ mod tests {
             PINNED_0019,
             PINNED_0022,
             PINNED_0023,
+            PINNED_0024,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2541,4 +2597,5 @@ mod tests {
     const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
     const PINNED_0023: &str = "ba5ee0c8cdb2787c7b6534ff7e8e999d807211759ffaaaf6272fbb7330e4cb9c";
     const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
+    const PINNED_0024: &str = "9b4460796be7f8eceae86c289d89eecb0a2fa524195f81956c320f6c84cd72da";
 }

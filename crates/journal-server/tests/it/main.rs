@@ -39,6 +39,7 @@ mod admin_user_state;
 mod admin_users;
 mod admin_year;
 mod archive_cycle;
+mod attestation;
 mod audit;
 mod auth;
 mod backdating;

@@ -64,6 +64,15 @@ impl TestServer {
         config: ServerConfig,
         policy: journal_core::Policy,
     ) -> TestServer {
+        Self::start_edited(backend, config, |s| s.institution.policy = policy).await
+    }
+
+    /// A server whose demo institution is changed by `edit` before it loads (a plan, a policy).
+    pub async fn start_edited(
+        backend: Backend,
+        config: ServerConfig,
+        edit: impl FnOnce(&mut journal_protocol::Snapshot),
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("a temp dir for the database");
         let (storage, db): (Arc<dyn Storage>, String) = match backend {
             Backend::Sqlite => {
@@ -80,7 +89,7 @@ impl TestServer {
             }
         };
         let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
-        snapshot.institution.policy = policy;
+        edit(&mut snapshot);
         journal_server::demo::load_institution(
             storage.as_ref(),
             snapshot.clone(),
@@ -314,6 +323,7 @@ impl TestServer {
                         load_id,
                         period_id,
                         student_id,
+                        column: Default::default(),
                         value: Some(five),
                     },
                 )

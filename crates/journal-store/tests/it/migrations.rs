@@ -41,6 +41,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0009_lesson_change_reason",
         "3f628b7e41a02412f82c6e6ed1f3070e9001a42b0c68b9475e7607d31f3e5186",
     ),
+    (
+        "0010_final_columns",
+        "bf3eddf834a165d98781a2a57d2343af44a6af4616943f85f47c681351d3742d",
+    ),
 ];
 
 #[test]
