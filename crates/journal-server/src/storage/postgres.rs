@@ -70,6 +70,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0019_device_secrets.sql"),
     include_str!("migrations/pg_0022_user_settings.sql"),
     include_str!("migrations/pg_0023_parent_notes.sql"),
+    include_str!("migrations/pg_0025_typed_columns.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -87,6 +88,18 @@ impl From<deadpool_postgres::PoolError> for StorageError {
         StorageError::Postgres(e.to_string())
     }
 }
+
+/// The tables whose `data` column is jsonb (migration 0025); the others keep JSON as text.
+const JSONB_DATA_TABLES: &[&str] = &[
+    "ref_rows",
+    "users",
+    "lessons",
+    "cells",
+    "lesson_topics",
+    "homework",
+    "locks",
+    "remarks",
+];
 
 /// PostgreSQL storage of the institution server.
 #[derive(Clone)]
@@ -157,7 +170,7 @@ async fn ref_rows<C: GenericClient, T: DeserializeOwned>(
 ) -> Result<Vec<T>, StorageError> {
     let rows = c
         .query(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
             &[&inst, &kind],
         )
         .await?;
@@ -173,7 +186,7 @@ async fn memberships_of<C: GenericClient>(
 ) -> Result<Vec<Membership>, StorageError> {
     let rows = c
         .query(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = $2",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = $2",
             &[&inst, &student_id],
         )
         .await?;
@@ -200,9 +213,9 @@ async fn user_by<C: GenericClient>(
     value: &str,
 ) -> Result<Option<Account>, StorageError> {
     let sql = if by_login {
-        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE login = $1"
+        "SELECT institution_id, data::text, password_hash, must_change_password FROM users WHERE login = $1"
     } else {
-        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE id = $1"
+        "SELECT institution_id, data::text, password_hash, must_change_password FROM users WHERE id = $1"
     };
     let row = c.query_opt(sql, &[&value]).await?;
     row.map(|r| {
@@ -323,7 +336,7 @@ async fn put_ref_rows<C: GenericClient>(
     snap: &Snapshot,
 ) -> Result<(), StorageError> {
     let put = tx
-        .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6)")
+        .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
         .await?;
     let mut rows: Vec<(&str, String, Option<String>, String)> = Vec::new();
     for r in &snap.periods {
@@ -449,7 +462,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                     SELECT $1::text, l, s, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(l, s, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -469,7 +482,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
+                     SELECT $1::text, l, h, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(l, h, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -487,7 +500,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[])
+                     SELECT $1::text, l, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(l, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -696,7 +709,7 @@ async fn batch_ref_rows<T: DeserializeOwned>(
 ) -> Result<Vec<T>, StorageError> {
     let stmt = tx
         .prepare_cached(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
         )
         .await?;
     tx.query(&stmt, &[&inst, &kind])
@@ -812,7 +825,7 @@ impl PgBatch {
             .unwrap_or(received_at)
             .date();
         let stmt = tx
-            .prepare_cached("SELECT institution_id, data FROM users WHERE id = ANY($1::text[])")
+            .prepare_cached("SELECT institution_id, data::text FROM users WHERE id = ANY($1::text[])")
             .await?;
         for r in tx.query(&stmt, &[&user_ids]).await? {
             if r.get::<_, &str>(0) == inst {
@@ -833,7 +846,7 @@ impl PgBatch {
         if !lesson_ids.is_empty() {
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data FROM lessons WHERE institution_id = $1 AND id = ANY($2::text[])",
+                    "SELECT data::text FROM lessons WHERE institution_id = $1 AND id = ANY($2::text[])",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
@@ -842,7 +855,7 @@ impl PgBatch {
             }
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data FROM lesson_topics WHERE institution_id = $1 AND hour = 1 AND lesson_id = ANY($2::text[])",
+                    "SELECT data::text FROM lesson_topics WHERE institution_id = $1 AND hour = 1 AND lesson_id = ANY($2::text[])",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
@@ -861,7 +874,7 @@ impl PgBatch {
         if !student_ids.is_empty() {
             let stmt = tx
                 .prepare_cached(
-                    "SELECT parent_id, data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = ANY($2::text[]) ORDER BY ordinal",
+                    "SELECT parent_id, data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = ANY($2::text[]) ORDER BY ordinal",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &student_ids]).await? {
@@ -895,7 +908,7 @@ impl PgBatch {
                 cell_keys.into_iter().unzip();
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
+                    "SELECT data::text, device_id, server_seq FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
                      (SELECT * FROM UNNEST($2::text[], $3::text[]))",
                 )
                 .await?;
@@ -998,7 +1011,7 @@ impl PgBatch {
             return Ok(v.clone());
         }
         let stmt = tx
-            .prepare_cached("SELECT data FROM remarks WHERE institution_id = $1 AND id = $2")
+            .prepare_cached("SELECT data::text FROM remarks WHERE institution_id = $1 AND id = $2")
             .await?;
         let row = tx.query_opt(&stmt, &[&self.inst, &id.to_string()]).await?;
         let v = row
@@ -1143,7 +1156,7 @@ async fn op_context(
                 let mut lessons: Vec<Lesson> = Vec::new();
                 for r in tx
                     .query(
-                        "SELECT data FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3 AND date <= $4",
+                        "SELECT data::text FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3::text::date AND date <= $4::text::date",
                         &[
                             &b.inst,
                             &load_id.to_string(),
@@ -1165,8 +1178,17 @@ async fn op_context(
                 {
                     with_final.insert(r.get::<_, String>(0));
                 }
-                let memberships: Vec<Membership> =
-                    batch_ref_rows(tx, &b.inst, KIND_MEMBERSHIP).await?;
+                // Only the load's group's memberships count (`ref_rows.group_id`, migration 0025).
+                let mut memberships: Vec<Membership> = Vec::new();
+                for r in tx
+                    .query(
+                        "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND group_id = $2 ORDER BY ordinal",
+                        &[&b.inst, &load.group_id.to_string()],
+                    )
+                    .await?
+                {
+                    memberships.push(from_json(r.get::<_, &str>(0))?);
+                }
                 let plans: Vec<journal_protocol::IndividualPlan> =
                     batch_ref_rows(tx, &b.inst, KIND_INDIVIDUAL_PLAN).await?;
                 ctx.students_without_final = Some(finals_missing(
@@ -1205,7 +1227,7 @@ async fn op_context(
                     LessonChange::Substitute { teacher_id } => {
                         let stmt = tx
                             .prepare_cached(
-                                "SELECT data FROM users WHERE institution_id = $1 AND id = $2",
+                                "SELECT data::text FROM users WHERE institution_id = $1 AND id = $2",
                             )
                             .await?;
                         match tx
@@ -1222,7 +1244,7 @@ async fn op_context(
                 if let LessonChange::Postpone { to, .. } = change {
                     let stmt = tx
                         .prepare_cached(
-                            "SELECT data FROM lessons WHERE institution_id = $1 AND date = $2",
+                            "SELECT data::text FROM lessons WHERE institution_id = $1 AND date = $2::text::date",
                         )
                         .await?;
                     for r in tx.query(&stmt, &[&b.inst, &to.to_string()]).await? {
@@ -1248,7 +1270,7 @@ async fn op_context(
             Some(u) => Some(u.full_name.clone()),
             None => {
                 let stmt = tx
-                    .prepare_cached("SELECT data FROM users WHERE institution_id = $1 AND id = $2")
+                    .prepare_cached("SELECT data::text FROM users WHERE institution_id = $1 AND id = $2")
                     .await?;
                 match tx.query_opt(&stmt, &[&b.inst, &id.to_string()]).await? {
                     Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.full_name),
@@ -1404,7 +1426,7 @@ async fn apply(
             };
             b.writes.flush(tx, &b.inst).await?;
             tx.execute(
-                "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb) ON CONFLICT DO NOTHING",
                 &[&b.inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
             )
             .await?;
@@ -1428,7 +1450,7 @@ async fn apply(
                 let r = authority::remark_after(r, op);
                 b.writes.flush(tx, &b.inst).await?;
                 tx.execute(
-                    "UPDATE remarks SET data = $3 WHERE institution_id = $1 AND id = $2",
+                    "UPDATE remarks SET data = $3::text::jsonb WHERE institution_id = $1 AND id = $2",
                     &[&b.inst, &remark_id.to_string(), &to_json(&r)?],
                 )
                 .await?;
@@ -1443,7 +1465,7 @@ async fn apply(
                 b.writes.flush(tx, &b.inst).await?;
                 for lesson in std::iter::once(&after).chain(made.as_ref()) {
                     tx.execute(
-                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
                          ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
                         &[
                             &b.inst,
@@ -1617,7 +1639,7 @@ impl Storage for PostgresStorage {
         .await?;
         put_ref_rows(&*tx, &inst, &snap).await?;
         let ins = tx
-            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, $5)")
             .await?;
         for u in &snap.users {
             let hash = hashes.get(&u.id).cloned().unwrap_or_default();
@@ -1628,7 +1650,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)")
             .await?;
         for l in &snap.lessons {
             tx.execute(
@@ -1644,7 +1666,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for t in &snap.lesson_topics {
             tx.execute(
@@ -1659,14 +1681,14 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3)")
+            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3::text::jsonb)")
             .await?;
         for h in &snap.homework {
             tx.execute(&ins, &[&inst, &h.lesson_id.to_string(), &to_json(h)?])
                 .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for c in &snap.cells {
             tx.execute(
@@ -1697,7 +1719,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for l in &snap.locks {
             tx.execute(
@@ -1713,7 +1735,7 @@ impl Storage for PostgresStorage {
         }
         let ins = tx
             .prepare(
-                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4::text::jsonb)",
             )
             .await?;
         for r in &snap.remarks {
@@ -2141,7 +2163,7 @@ impl Storage for PostgresStorage {
         }
         let locks: Vec<PeriodLock> = all(
             &tx,
-            "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
+            "SELECT data::text FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
             &inst,
         )
         .await?;
@@ -2151,7 +2173,7 @@ impl Storage for PostgresStorage {
             periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
             holidays: ref_rows(&*tx, &inst, KIND_HOLIDAY).await?,
             bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
-            users: all(&tx, "SELECT data FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
+            users: all(&tx, "SELECT data::text FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
             groups: ref_rows(&*tx, &inst, KIND_GROUP).await?,
             subgroups: ref_rows(&*tx, &inst, KIND_SUBGROUP).await?,
             students: ref_rows(&*tx, &inst, KIND_STUDENT).await?,
@@ -2164,17 +2186,17 @@ impl Storage for PostgresStorage {
             curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
             individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
             departments: ref_rows(&*tx, &inst, KIND_DEPARTMENT).await?,
-            lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
+            lessons: all(&tx, "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,
-                "SELECT data FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
+                "SELECT data::text FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
                 &inst,
             )
             .await?,
-            homework: all(&tx, "SELECT data FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
+            homework: all(&tx, "SELECT data::text FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
             cells: all::<Cell>(
                 &tx,
-                "SELECT data FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
+                "SELECT data::text FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
                 &inst,
             )
             .await?
@@ -2190,8 +2212,8 @@ impl Storage for PostgresStorage {
             reopenings: super::reopenings::open_reopenings(
                 &tx.query(
                     "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = $1 AND payload LIKE $2 ORDER BY server_seq",
-                    &[&inst, &super::reopenings::UNLOCK_CHANGES_FILTER],
+                     WHERE institution_id = $1 AND kind = $2 ORDER BY server_seq",
+                    &[&inst, &super::reopenings::UNLOCK_KIND],
                 )
                 .await?
                 .iter()
@@ -2200,7 +2222,7 @@ impl Storage for PostgresStorage {
                 &locks,
             )?,
             locks,
-            remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
+            remarks: all(&tx, "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
             sign_ins: Vec::new(),
         };
         super::reopenings::keep_current(&mut snap);
@@ -2259,7 +2281,7 @@ impl Storage for PostgresStorage {
         reference::bump_reference_version(&*tx, &inst).await?;
         let ins = tx
             .prepare(
-                "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, '')
+                "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, '')
                  ON CONFLICT (id) DO UPDATE SET login = excluded.login, data = excluded.data",
             )
             .await?;
@@ -2269,7 +2291,7 @@ impl Storage for PostgresStorage {
         }
         let ins = tx
             .prepare(
-                "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
                  ON CONFLICT (institution_id, id) DO UPDATE SET load_id = excluded.load_id, date = excluded.date, data = excluded.data",
             )
             .await?;
@@ -2348,11 +2370,34 @@ impl Storage for PostgresStorage {
         tx.batch_execute(&format!("TRUNCATE {} CASCADE", super::TABLES.join(", ")))
             .await?;
         for (table, text) in &dumps {
+            // Generated columns (migration 0025) are computed, never inserted.
+            let columns: Vec<String> = tx
+                .query(
+                    "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::text::regclass
+                     AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+                    &[table],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let columns = columns.join(", ");
             tx.execute(
                 &format!(
-                    "INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, $1::text::json)"
+                    "INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, $1::text::json)"
                 ),
                 &[text],
+            )
+            .await?;
+        }
+        // A copy made before migration 0025 holds these columns as JSON text, which lands as a
+        // jsonb string: parsed into the object it spells.
+        for table in JSONB_DATA_TABLES {
+            tx.execute(
+                &format!(
+                    "UPDATE {table} SET data = (data #>> '{{}}')::jsonb WHERE jsonb_typeof(data) = 'string'"
+                ),
+                &[],
             )
             .await?;
         }
@@ -2395,31 +2440,24 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
-    async fn changes_before(
+    async fn previous_change(
         &self,
         institution_id: InstitutionId,
         load_id: &str,
-        needles: &[String],
+        target: &str,
         before_seq: u64,
-        limit: u32,
-    ) -> Result<Vec<String>, StorageError> {
+    ) -> Result<Option<String>, StorageError> {
         let client = self.pool.get().await?;
         let (inst, load) = (institution_id.to_string(), load_id.to_string());
-        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
-        let (before, limit) = (before_seq as i64, i64::from(limit));
-        let mut sql = String::from(
-            "SELECT payload FROM changes WHERE institution_id = $1 AND load_id = $2 AND server_seq < $3",
-        );
-        let mut binds: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            vec![&inst, &load, &before];
-        for p in &patterns {
-            binds.push(p);
-            sql.push_str(&format!(" AND payload LIKE ${}", binds.len()));
-        }
-        binds.push(&limit);
-        sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ${}", binds.len()));
-        let rows = client.query(&sql, &binds).await?;
-        Ok(rows.into_iter().map(|r| r.get::<_, String>(0)).collect())
+        let before = before_seq as i64;
+        let row = client
+            .query_opt(
+                "SELECT payload FROM changes WHERE institution_id = $1 AND target = $2 AND server_seq < $3 AND load_id = $4
+                 ORDER BY server_seq DESC LIMIT 1",
+                &[&inst, &target, &before, &load],
+            )
+            .await?;
+        Ok(row.map(|r| r.get::<_, String>(0)))
     }
 
     async fn audit_page(
@@ -2519,7 +2557,7 @@ impl Storage for PostgresStorage {
             report.problems.extend(verify_chain(&inst, &entries, head));
             let mut stored = Vec::new();
             for sql in [
-                "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
+                "SELECT 'cell:' || lesson_id || ':' || student_id, data::text, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
                 "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = $1 AND server_seq IS NOT NULL",
             ] {
                 for r in client.query(sql, &[&inst]).await? {

@@ -62,6 +62,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0019_device_secrets.sql"),
     include_str!("migrations/0022_user_settings.sql"),
     include_str!("migrations/0023_parent_notes.sql"),
+    include_str!("migrations/0025_typed_columns.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -262,6 +263,19 @@ fn memberships_of(
         "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = 'membership' AND parent_id = ?2",
     )?;
     let rows = stmt.query_map(params![inst, student_id], |r| r.get::<_, String>(0))?;
+    rows.map(|r| from_json(&r?)).collect()
+}
+
+/// The memberships of one group (`ref_rows.group_id`, migration 0025), in their imported order.
+fn memberships_of_group(
+    conn: &Connection,
+    inst: &str,
+    group_id: &str,
+) -> Result<Vec<Membership>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = 'membership' AND group_id = ?2 ORDER BY ordinal",
+    )?;
+    let rows = stmt.query_map(params![inst, group_id], |r| r.get::<_, String>(0))?;
     rows.map(|r| from_json(&r?)).collect()
 }
 
@@ -849,10 +863,10 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
             &conn
                 .prepare(
                     "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = ?1 AND payload LIKE ?2 ORDER BY server_seq",
+                     WHERE institution_id = ?1 AND kind = ?2 ORDER BY server_seq",
                 )?
                 .query_map(
-                    params![inst, super::reopenings::UNLOCK_CHANGES_FILTER],
+                    params![inst, super::reopenings::UNLOCK_KIND],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?
                 .collect::<Result<Vec<_>, _>>()?,
@@ -1215,7 +1229,7 @@ fn op_context(
                 ctx.students_without_final = Some(finals_missing(
                     load,
                     period,
-                    &ref_rows::<Membership>(tx, inst, KIND_MEMBERSHIP)?,
+                    &memberships_of_group(tx, inst, &load.group_id.to_string())?,
                     &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
                     &lessons,
                     &with_final,
@@ -2162,31 +2176,26 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn changes_before(
+    async fn previous_change(
         &self,
         institution_id: InstitutionId,
         load_id: &str,
-        needles: &[String],
+        target: &str,
         before_seq: u64,
-        limit: u32,
-    ) -> Result<Vec<String>, StorageError> {
-        let (inst, load) = (institution_id.to_string(), load_id.to_string());
-        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
-        let (before, limit) = (before_seq as i64, i64::from(limit));
+    ) -> Result<Option<String>, StorageError> {
+        let (inst, load, target) = (
+            institution_id.to_string(),
+            load_id.to_string(),
+            target.to_string(),
+        );
+        let before = before_seq as i64;
         self.read(move |c| {
-            let mut sql = String::from(
-                "SELECT payload FROM changes WHERE institution_id = ?1 AND load_id = ?2 AND server_seq < ?3",
-            );
-            let mut binds: Vec<&dyn rusqlite::ToSql> = vec![&inst, &load, &before];
-            for p in &patterns {
-                binds.push(p);
-                sql.push_str(&format!(" AND payload LIKE ?{}", binds.len()));
-            }
-            binds.push(&limit);
-            sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ?{}", binds.len()));
-            let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(binds.as_slice(), |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            Ok(c.prepare_cached(
+                "SELECT payload FROM changes WHERE institution_id = ?1 AND target = ?2 AND server_seq < ?3 AND load_id = ?4
+                 ORDER BY server_seq DESC LIMIT 1",
+            )?
+            .query_row(params![inst, target, before, load], |r| r.get(0))
+            .optional()?)
         })
         .await
     }
@@ -2301,9 +2310,15 @@ impl Storage for SqliteStorage {
                     tx.execute(&format!("DELETE FROM main.{table}"), [])?;
                 }
                 for table in super::TABLES {
+                    // Generated columns (migration 0025) are computed, never inserted.
+                    let columns: Vec<String> = tx
+                        .prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0")?
+                        .query_map(params![table], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                    let columns = columns.join(", ");
                     tx.execute(
                         &format!(
-                            "INSERT INTO main.{table} SELECT * FROM backup.{table} ORDER BY rowid"
+                            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM backup.{table} ORDER BY rowid"
                         ),
                         [],
                     )?;
