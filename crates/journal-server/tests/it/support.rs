@@ -79,6 +79,19 @@ impl TestServer {
                 (Arc::new(storage), url)
             }
         };
+        Self::start_on(backend, storage, db, dir, config, policy).await
+    }
+
+    /// A server with the demo institution over `storage`, an empty database (`db`: its file or
+    /// URL) whose schema the caller chose; `dir` lives as long as the server.
+    pub async fn start_on(
+        backend: Backend,
+        storage: Arc<dyn Storage>,
+        db: String,
+        dir: tempfile::TempDir,
+        config: ServerConfig,
+        policy: journal_core::Policy,
+    ) -> TestServer {
         let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
         snapshot.institution.policy = policy;
         journal_server::demo::load_institution(
