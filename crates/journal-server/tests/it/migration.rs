@@ -72,6 +72,21 @@ impl Db {
         }
     }
 
+    /// The storage over this database with the schema of the first `count` migrations only.
+    async fn storage_at(&self, count: usize) -> Arc<dyn Storage> {
+        match self.backend {
+            Backend::Sqlite => Arc::new(
+                SqliteStorage::open_migrated(std::path::Path::new(&self.at), count)
+                    .expect("the SQLite storage opens"),
+            ),
+            Backend::Postgres => Arc::new(
+                PostgresStorage::connect_migrated(&self.at, count)
+                    .await
+                    .expect("the PostgreSQL storage connects"),
+            ),
+        }
+    }
+
     /// Runs statements (no rows answered).
     async fn exec(&self, sql: &str) {
         match self.backend {
@@ -337,39 +352,10 @@ fn parent_and_child(snap: &Snapshot) -> (journal_core::UserId, journal_core::Stu
         .expect("the demo has a parent with a child")
 }
 
-async fn old_rows_keep_their_values_and_reads_match_a_new_database(b: Backend) {
-    let source = TestServer::start(Backend::Sqlite).await;
-    write_history(&source).await;
-    let source_db = Db {
-        backend: Backend::Sqlite,
-        at: source.db.clone(),
-    };
-    let dir = tempfile::tempdir().expect("a temp dir for the databases");
-    let old = Db::new(b, dir.path(), "old.db", Some(before_typed_columns(b))).await;
-    let fresh = Db::new(b, dir.path(), "fresh.db", None).await;
-    copy_rows(&source_db, &old).await;
-    copy_rows(&source_db, &fresh).await;
-    let before = dump(&old, None).await;
-    assert!(
-        before["cells"].1.len() > 10 && before["changes"].1.len() >= 6,
-        "the older database holds data: {} cells, {} changes",
-        before["cells"].1.len(),
-        before["changes"].1.len()
-    );
-
-    let migrated = old.storage().await;
-
-    // Every row keeps every value it had (JSON compared as JSON: jsonb spells it otherwise).
-    let after = dump(&old, Some(&before)).await;
-    for table in TABLES {
-        assert_eq!(
-            before[table].1, after[table].1,
-            "table {table} keeps its rows and values through the migration"
-        );
-    }
-
-    // The typed columns hold what the JSON says.
-    let (_, changes) = old.rows("SELECT payload, kind, target FROM changes").await;
+/// The typed columns of `db` hold what the JSON says; on PostgreSQL the JSON rows are jsonb and a
+/// lesson's date a date.
+async fn assert_typed_columns(db: &Db) {
+    let (_, changes) = db.rows("SELECT payload, kind, target FROM changes").await;
     for row in &changes {
         let payload: OpPayload =
             serde_json::from_str(row[0].as_deref().unwrap_or_default()).expect("a payload");
@@ -380,7 +366,7 @@ async fn old_rows_keep_their_values_and_reads_match_a_new_database(b: Backend) {
             "changes.target"
         );
     }
-    let (_, refs) = old.rows("SELECT kind, data, group_id FROM ref_rows").await;
+    let (_, refs) = db.rows("SELECT kind, data, group_id FROM ref_rows").await;
     let mut memberships = 0;
     for row in &refs {
         let data: Value =
@@ -397,8 +383,8 @@ async fn old_rows_keep_their_values_and_reads_match_a_new_database(b: Backend) {
         }
     }
     assert!(memberships > 0, "the demo has memberships");
-    if b == Backend::Postgres {
-        let (_, types) = old.rows(
+    if db.backend == Backend::Postgres {
+        let (_, types) = db.rows(
             "SELECT table_name, column_name, data_type FROM information_schema.columns
              WHERE table_schema = current_schema() AND (column_name = 'data' OR (table_name = 'lessons' AND column_name = 'date'))",
         )
@@ -431,6 +417,83 @@ async fn old_rows_keep_their_values_and_reads_match_a_new_database(b: Backend) {
             "lessons.date"
         );
     }
+}
+
+/// The server that made the data (SQLite, current schema), a database of `b` at the schema before
+/// migration 0025 and one at the current schema, both holding the server's rows.
+async fn databases(b: Backend) -> (TestServer, Db, Db, tempfile::TempDir) {
+    let source = TestServer::start(Backend::Sqlite).await;
+    write_history(&source).await;
+    let source_db = Db {
+        backend: Backend::Sqlite,
+        at: source.db.clone(),
+    };
+    let dir = tempfile::tempdir().expect("a temp dir for the databases");
+    let old = Db::new(b, dir.path(), "old.db", Some(before_typed_columns(b))).await;
+    let fresh = Db::new(b, dir.path(), "fresh.db", None).await;
+    copy_rows(&source_db, &old).await;
+    copy_rows(&source_db, &fresh).await;
+    (source, old, fresh, dir)
+}
+
+/// A backup made by the storage at the schema before migration 0025 (on PostgreSQL its JSON rows
+/// are text in the dump) restores into a database at the current schema, which then reads as the
+/// one made there.
+async fn a_backup_made_before_the_migration_restores(b: Backend) {
+    let (source, old, fresh, dir) = databases(b).await;
+    let backup = tempfile::tempdir().expect("a temp dir for the backup");
+    old.storage_at(before_typed_columns(b))
+        .await
+        .backup_to(backup.path())
+        .await
+        .expect("the older storage makes a backup");
+    let restored = Db::new(b, dir.path(), "restored.db", None).await;
+    let storage = restored.storage().await;
+    storage
+        .restore_from(backup.path())
+        .await
+        .expect("the older backup restores");
+    assert_typed_columns(&restored).await;
+    let inst = source.snapshot.institution.id;
+    let (got, _) = storage.snapshot(inst).await.expect("a snapshot");
+    let (want, _) = fresh
+        .storage()
+        .await
+        .snapshot(inst)
+        .await
+        .expect("a snapshot");
+    assert!(
+        got == want,
+        "the restored database reads as one made at the current schema"
+    );
+    assert!(
+        !got.reopenings.is_empty() && !got.cells.is_empty(),
+        "with its journal and its reopening"
+    );
+}
+
+async fn old_rows_keep_their_values_and_reads_match_a_new_database(b: Backend) {
+    let (source, old, fresh, _dir) = databases(b).await;
+    let before = dump(&old, None).await;
+    assert!(
+        before["cells"].1.len() > 10 && before["changes"].1.len() >= 6,
+        "the older database holds data: {} cells, {} changes",
+        before["cells"].1.len(),
+        before["changes"].1.len()
+    );
+
+    let migrated = old.storage().await;
+
+    // Every row keeps every value it had (JSON compared as JSON: jsonb spells it otherwise).
+    let after = dump(&old, Some(&before)).await;
+    for table in TABLES {
+        assert_eq!(
+            before[table].1, after[table].1,
+            "table {table} keeps its rows and values through the migration"
+        );
+    }
+
+    assert_typed_columns(&old).await;
 
     // The reads answer what a database made at the current schema with the same data answers.
     let fresh = fresh.storage().await;
@@ -571,5 +634,6 @@ async fn every_institution_table_is_keyed_by_institution_first(b: Backend) {
 
 conformance!(
     old_rows_keep_their_values_and_reads_match_a_new_database,
+    a_backup_made_before_the_migration_restores,
     every_institution_table_is_keyed_by_institution_first
 );
