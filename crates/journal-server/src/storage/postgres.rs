@@ -2693,7 +2693,7 @@ mod tests {
             "89c87e60e87e4e79f5170c853569542c42211185d6d6035742bbc446ca4c58dd",
             "95c9a8d9dc50cd5cc1a3434b3f6f2f7495a3645bd6a83bdae36fe666ec1ba5a8",
             // pg_0025_typed_columns.sql
-            "cda91b38b71898caf4b80e2743ed3f9a6117b685f1c4e04d340b7f9ce1b75c1c",
+            "0016a5a5ac4f6f0816f6c36223f95dbacd41546bc9fbcff7c5810326b96914fb",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

@@ -2564,5 +2564,5 @@ mod tests {
     const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
     const PINNED_0023: &str = "ba5ee0c8cdb2787c7b6534ff7e8e999d807211759ffaaaf6272fbb7330e4cb9c";
     const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
-    const PINNED_0025: &str = "25e965cbd7c250b515ac8298cb432ab68613df7d94874ca969832571b81dece3";
+    const PINNED_0025: &str = "6aee6a2c37c0e6fede3afe742cd17235f6ed1b387fd71cd88f557a4b21280e39";
 }

@@ -32,6 +32,10 @@ CREATE INDEX ref_rows_by_group ON ref_rows (institution_id, kind, group_id);
 CREATE INDEX lessons_by_load_date ON lessons (institution_id, load_id, date);
 CREATE INDEX lessons_by_date ON lessons (institution_id, date);
 
+-- An institution's users in login order: the snapshot (which the reports and the diary read
+-- through) and the administrator's list; users are keyed by their id alone (see the README).
+CREATE INDEX users_by_institution ON users (institution_id, login);
+
 -- «Журнал действий» filtered by kind or by author, and the newest entries of a kind.
 CREATE INDEX audit_by_kind ON audit (institution_id, kind, seq);
 CREATE INDEX audit_by_author ON audit (institution_id, author_id, seq);
