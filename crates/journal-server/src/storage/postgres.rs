@@ -72,6 +72,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0022_user_settings.sql"),
     include_str!("migrations/pg_0023_parent_notes.sql"),
     include_str!("migrations/pg_0024_final_columns.sql"),
+    include_str!("migrations/pg_0025_typed_columns.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -90,6 +91,18 @@ impl From<deadpool_postgres::PoolError> for StorageError {
     }
 }
 
+/// The tables whose `data` column is jsonb (migration 0025); the others keep JSON as text.
+const JSONB_DATA_TABLES: &[&str] = &[
+    "ref_rows",
+    "users",
+    "lessons",
+    "cells",
+    "lesson_topics",
+    "homework",
+    "locks",
+    "remarks",
+];
+
 /// PostgreSQL storage of the institution server.
 #[derive(Clone)]
 pub struct PostgresStorage {
@@ -99,6 +112,13 @@ pub struct PostgresStorage {
 impl PostgresStorage {
     /// Connects to `url` (postgres://…) and brings the schema to the latest version.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        Self::connect_migrated(url, MIGRATION_SQL.len()).await
+    }
+
+    /// [`PostgresStorage::connect`] with the schema brought only as far as the first `count`
+    /// migrations: a database as an older version left it, for the migration tests.
+    #[doc(hidden)]
+    pub async fn connect_migrated(url: &str, count: usize) -> Result<Self, StorageError> {
         let config: tokio_postgres::Config = url
             .parse()
             .map_err(|e: tokio_postgres::Error| StorageError::Postgres(e.to_string()))?;
@@ -114,11 +134,11 @@ impl PostgresStorage {
             .build()
             .map_err(|e| StorageError::Postgres(e.to_string()))?;
         let storage = PostgresStorage { pool };
-        storage.migrate().await?;
+        storage.migrate(count).await?;
         Ok(storage)
     }
 
-    async fn migrate(&self) -> Result<(), StorageError> {
+    async fn migrate(&self, count: usize) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         // Several server processes may start at once: one migrates, the others wait.
@@ -135,7 +155,7 @@ impl PostgresStorage {
             )
             .await?
             .get(0);
-        for (i, sql) in MIGRATION_SQL.iter().enumerate() {
+        for (i, sql) in MIGRATION_SQL.iter().enumerate().take(count) {
             let version = i as i64 + 1;
             if version <= done {
                 continue;
@@ -159,7 +179,7 @@ async fn ref_rows<C: GenericClient, T: DeserializeOwned>(
 ) -> Result<Vec<T>, StorageError> {
     let rows = c
         .query(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
             &[&inst, &kind],
         )
         .await?;
@@ -175,7 +195,7 @@ async fn memberships_of<C: GenericClient>(
 ) -> Result<Vec<Membership>, StorageError> {
     let rows = c
         .query(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = $2",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = $2",
             &[&inst, &student_id],
         )
         .await?;
@@ -202,9 +222,9 @@ async fn user_by<C: GenericClient>(
     value: &str,
 ) -> Result<Option<Account>, StorageError> {
     let sql = if by_login {
-        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE login = $1"
+        "SELECT institution_id, data::text, password_hash, must_change_password FROM users WHERE login = $1"
     } else {
-        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE id = $1"
+        "SELECT institution_id, data::text, password_hash, must_change_password FROM users WHERE id = $1"
     };
     let row = c.query_opt(sql, &[&value]).await?;
     row.map(|r| {
@@ -325,7 +345,7 @@ async fn put_ref_rows<C: GenericClient>(
     snap: &Snapshot,
 ) -> Result<(), StorageError> {
     let put = tx
-        .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6)")
+        .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
         .await?;
     let mut rows: Vec<(&str, String, Option<String>, String)> = Vec::new();
     for r in &snap.periods {
@@ -451,7 +471,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                     SELECT $1::text, l, s, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(l, s, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -471,7 +491,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
+                     SELECT $1::text, l, h, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(l, h, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -489,7 +509,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[])
+                     SELECT $1::text, l, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(l, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -713,7 +733,7 @@ async fn batch_ref_rows<T: DeserializeOwned>(
 ) -> Result<Vec<T>, StorageError> {
     let stmt = tx
         .prepare_cached(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
         )
         .await?;
     tx.query(&stmt, &[&inst, &kind])
@@ -829,7 +849,9 @@ impl PgBatch {
             .unwrap_or(received_at)
             .date();
         let stmt = tx
-            .prepare_cached("SELECT institution_id, data FROM users WHERE id = ANY($1::text[])")
+            .prepare_cached(
+                "SELECT institution_id, data::text FROM users WHERE id = ANY($1::text[])",
+            )
             .await?;
         for r in tx.query(&stmt, &[&user_ids]).await? {
             if r.get::<_, &str>(0) == inst {
@@ -850,7 +872,7 @@ impl PgBatch {
         if !lesson_ids.is_empty() {
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data FROM lessons WHERE institution_id = $1 AND id = ANY($2::text[])",
+                    "SELECT data::text FROM lessons WHERE institution_id = $1 AND id = ANY($2::text[])",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
@@ -859,7 +881,7 @@ impl PgBatch {
             }
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data FROM lesson_topics WHERE institution_id = $1 AND hour = 1 AND lesson_id = ANY($2::text[])",
+                    "SELECT data::text FROM lesson_topics WHERE institution_id = $1 AND hour = 1 AND lesson_id = ANY($2::text[])",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
@@ -878,7 +900,7 @@ impl PgBatch {
         if !student_ids.is_empty() {
             let stmt = tx
                 .prepare_cached(
-                    "SELECT parent_id, data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = ANY($2::text[]) ORDER BY ordinal",
+                    "SELECT parent_id, data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = ANY($2::text[]) ORDER BY ordinal",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &student_ids]).await? {
@@ -912,7 +934,7 @@ impl PgBatch {
                 cell_keys.into_iter().unzip();
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
+                    "SELECT data::text, device_id, server_seq FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
                      (SELECT * FROM UNNEST($2::text[], $3::text[]))",
                 )
                 .await?;
@@ -1016,7 +1038,7 @@ impl PgBatch {
             return Ok(v.clone());
         }
         let stmt = tx
-            .prepare_cached("SELECT data FROM remarks WHERE institution_id = $1 AND id = $2")
+            .prepare_cached("SELECT data::text FROM remarks WHERE institution_id = $1 AND id = $2")
             .await?;
         let row = tx.query_opt(&stmt, &[&self.inst, &id.to_string()]).await?;
         let v = row
@@ -1147,11 +1169,12 @@ async fn op_context(
             if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
                 let line = tx
                     .query_opt(
-                        "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
+                        "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
                         &[&b.inst, &KIND_CURRICULUM, &curriculum_line_key(load, *period_id)],
                     )
                     .await?;
-                ctx.exam_in_period = line_has_exam(line.as_ref().map(|r| r.get::<_, &str>(0)))?;
+                let data: Option<String> = line.map(|r| r.try_get(0)).transpose()?;
+                ctx.exam_in_period = line_has_exam(data.as_deref())?;
             }
             ctx.final_value = b
                 .final_value(tx, (*load_id, *period_id, *student_id, *column))
@@ -1171,7 +1194,7 @@ async fn op_context(
                 let mut lessons: Vec<Lesson> = Vec::new();
                 for r in tx
                     .query(
-                        "SELECT data FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3 AND date <= $4",
+                        "SELECT data::text FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3::text::date AND date <= $4::text::date",
                         &[
                             &b.inst,
                             &load_id.to_string(),
@@ -1193,8 +1216,17 @@ async fn op_context(
                 {
                     with_final.insert(r.get::<_, String>(0));
                 }
-                let memberships: Vec<Membership> =
-                    batch_ref_rows(tx, &b.inst, KIND_MEMBERSHIP).await?;
+                // Only the load's group's memberships count (`ref_rows.group_id`, migration 0025).
+                let mut memberships: Vec<Membership> = Vec::new();
+                for r in tx
+                    .query(
+                        "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND group_id = $2 ORDER BY ordinal",
+                        &[&b.inst, &load.group_id.to_string()],
+                    )
+                    .await?
+                {
+                    memberships.push(from_json(r.get::<_, &str>(0))?);
+                }
                 let plans: Vec<journal_protocol::IndividualPlan> =
                     batch_ref_rows(tx, &b.inst, KIND_INDIVIDUAL_PLAN).await?;
                 ctx.students_without_final = Some(finals_missing(
@@ -1233,7 +1265,7 @@ async fn op_context(
                     LessonChange::Substitute { teacher_id } => {
                         let stmt = tx
                             .prepare_cached(
-                                "SELECT data FROM users WHERE institution_id = $1 AND id = $2",
+                                "SELECT data::text FROM users WHERE institution_id = $1 AND id = $2",
                             )
                             .await?;
                         match tx
@@ -1250,7 +1282,7 @@ async fn op_context(
                 if let LessonChange::Postpone { to, .. } = change {
                     let stmt = tx
                         .prepare_cached(
-                            "SELECT data FROM lessons WHERE institution_id = $1 AND date = $2",
+                            "SELECT data::text FROM lessons WHERE institution_id = $1 AND date = $2::text::date",
                         )
                         .await?;
                     for r in tx.query(&stmt, &[&b.inst, &to.to_string()]).await? {
@@ -1276,7 +1308,9 @@ async fn op_context(
             Some(u) => Some(u.full_name.clone()),
             None => {
                 let stmt = tx
-                    .prepare_cached("SELECT data FROM users WHERE institution_id = $1 AND id = $2")
+                    .prepare_cached(
+                        "SELECT data::text FROM users WHERE institution_id = $1 AND id = $2",
+                    )
                     .await?;
                 match tx.query_opt(&stmt, &[&b.inst, &id.to_string()]).await? {
                     Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.full_name),
@@ -1435,7 +1469,7 @@ async fn apply(
             };
             b.writes.flush(tx, &b.inst).await?;
             tx.execute(
-                "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb) ON CONFLICT DO NOTHING",
                 &[&b.inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
             )
             .await?;
@@ -1459,7 +1493,7 @@ async fn apply(
                 let r = authority::remark_after(r, op);
                 b.writes.flush(tx, &b.inst).await?;
                 tx.execute(
-                    "UPDATE remarks SET data = $3 WHERE institution_id = $1 AND id = $2",
+                    "UPDATE remarks SET data = $3::text::jsonb WHERE institution_id = $1 AND id = $2",
                     &[&b.inst, &remark_id.to_string(), &to_json(&r)?],
                 )
                 .await?;
@@ -1474,7 +1508,7 @@ async fn apply(
                 b.writes.flush(tx, &b.inst).await?;
                 for lesson in std::iter::once(&after).chain(made.as_ref()) {
                     tx.execute(
-                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
                          ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
                         &[
                             &b.inst,
@@ -1648,7 +1682,7 @@ impl Storage for PostgresStorage {
         .await?;
         put_ref_rows(&*tx, &inst, &snap).await?;
         let ins = tx
-            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, $5)")
             .await?;
         for u in &snap.users {
             let hash = hashes.get(&u.id).cloned().unwrap_or_default();
@@ -1659,7 +1693,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)")
             .await?;
         for l in &snap.lessons {
             tx.execute(
@@ -1675,7 +1709,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for t in &snap.lesson_topics {
             tx.execute(
@@ -1690,14 +1724,14 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3)")
+            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3::text::jsonb)")
             .await?;
         for h in &snap.homework {
             tx.execute(&ins, &[&inst, &h.lesson_id.to_string(), &to_json(h)?])
                 .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for c in &snap.cells {
             tx.execute(
@@ -1729,7 +1763,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for l in &snap.locks {
             tx.execute(
@@ -1745,7 +1779,7 @@ impl Storage for PostgresStorage {
         }
         let ins = tx
             .prepare(
-                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4::text::jsonb)",
             )
             .await?;
         for r in &snap.remarks {
@@ -2173,7 +2207,7 @@ impl Storage for PostgresStorage {
         }
         let locks: Vec<PeriodLock> = all(
             &tx,
-            "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
+            "SELECT data::text FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
             &inst,
         )
         .await?;
@@ -2183,7 +2217,7 @@ impl Storage for PostgresStorage {
             periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
             holidays: ref_rows(&*tx, &inst, KIND_HOLIDAY).await?,
             bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
-            users: all(&tx, "SELECT data FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
+            users: all(&tx, "SELECT data::text FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
             groups: ref_rows(&*tx, &inst, KIND_GROUP).await?,
             subgroups: ref_rows(&*tx, &inst, KIND_SUBGROUP).await?,
             students: ref_rows(&*tx, &inst, KIND_STUDENT).await?,
@@ -2196,17 +2230,17 @@ impl Storage for PostgresStorage {
             curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
             individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
             departments: ref_rows(&*tx, &inst, KIND_DEPARTMENT).await?,
-            lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
+            lessons: all(&tx, "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,
-                "SELECT data FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
+                "SELECT data::text FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
                 &inst,
             )
             .await?,
-            homework: all(&tx, "SELECT data FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
+            homework: all(&tx, "SELECT data::text FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
             cells: all::<Cell>(
                 &tx,
-                "SELECT data FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
+                "SELECT data::text FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
                 &inst,
             )
             .await?
@@ -2222,8 +2256,8 @@ impl Storage for PostgresStorage {
             reopenings: super::reopenings::open_reopenings(
                 &tx.query(
                     "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = $1 AND payload LIKE $2 ORDER BY server_seq",
-                    &[&inst, &super::reopenings::UNLOCK_CHANGES_FILTER],
+                     WHERE institution_id = $1 AND kind = $2 ORDER BY server_seq",
+                    &[&inst, &super::reopenings::UNLOCK_KIND],
                 )
                 .await?
                 .iter()
@@ -2232,7 +2266,7 @@ impl Storage for PostgresStorage {
                 &locks,
             )?,
             locks,
-            remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
+            remarks: all(&tx, "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
             sign_ins: Vec::new(),
         };
         super::reopenings::keep_current(&mut snap);
@@ -2291,7 +2325,7 @@ impl Storage for PostgresStorage {
         reference::bump_reference_version(&*tx, &inst).await?;
         let ins = tx
             .prepare(
-                "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, '')
+                "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, '')
                  ON CONFLICT (id) DO UPDATE SET login = excluded.login, data = excluded.data",
             )
             .await?;
@@ -2301,7 +2335,7 @@ impl Storage for PostgresStorage {
         }
         let ins = tx
             .prepare(
-                "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
                  ON CONFLICT (institution_id, id) DO UPDATE SET load_id = excluded.load_id, date = excluded.date, data = excluded.data",
             )
             .await?;
@@ -2380,11 +2414,34 @@ impl Storage for PostgresStorage {
         tx.batch_execute(&format!("TRUNCATE {} CASCADE", super::TABLES.join(", ")))
             .await?;
         for (table, text) in &dumps {
+            // Generated columns (migration 0025) are computed, never inserted.
+            let columns: Vec<String> = tx
+                .query(
+                    "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::text::regclass
+                     AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+                    &[table],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let columns = columns.join(", ");
             tx.execute(
                 &format!(
-                    "INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, $1::text::json)"
+                    "INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, $1::text::json)"
                 ),
                 &[text],
+            )
+            .await?;
+        }
+        // A copy made before migration 0025 holds these columns as JSON text, which lands as a
+        // jsonb string: parsed into the object it spells.
+        for table in JSONB_DATA_TABLES {
+            tx.execute(
+                &format!(
+                    "UPDATE {table} SET data = (data #>> '{{}}')::jsonb WHERE jsonb_typeof(data) = 'string'"
+                ),
+                &[],
             )
             .await?;
         }
@@ -2427,31 +2484,24 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
-    async fn changes_before(
+    async fn previous_change(
         &self,
         institution_id: InstitutionId,
         load_id: &str,
-        needles: &[String],
+        target: &str,
         before_seq: u64,
-        limit: u32,
-    ) -> Result<Vec<String>, StorageError> {
+    ) -> Result<Option<String>, StorageError> {
         let client = self.pool.get().await?;
         let (inst, load) = (institution_id.to_string(), load_id.to_string());
-        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
-        let (before, limit) = (before_seq as i64, i64::from(limit));
-        let mut sql = String::from(
-            "SELECT payload FROM changes WHERE institution_id = $1 AND load_id = $2 AND server_seq < $3",
-        );
-        let mut binds: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            vec![&inst, &load, &before];
-        for p in &patterns {
-            binds.push(p);
-            sql.push_str(&format!(" AND payload LIKE ${}", binds.len()));
-        }
-        binds.push(&limit);
-        sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ${}", binds.len()));
-        let rows = client.query(&sql, &binds).await?;
-        Ok(rows.into_iter().map(|r| r.get::<_, String>(0)).collect())
+        let before = before_seq as i64;
+        let row = client
+            .query_opt(
+                "SELECT payload FROM changes WHERE institution_id = $1 AND target = $2 AND server_seq < $3 AND load_id = $4
+                 ORDER BY server_seq DESC LIMIT 1",
+                &[&inst, &target, &before, &load],
+            )
+            .await?;
+        Ok(row.map(|r| r.get::<_, String>(0)))
     }
 
     async fn audit_page(
@@ -2552,7 +2602,7 @@ impl Storage for PostgresStorage {
             let mut stored = Vec::new();
             let finals_sql = format!("SELECT {FINAL_TARGET_SQL}, data, server_seq FROM finals WHERE institution_id = $1 AND server_seq IS NOT NULL");
             for sql in [
-                "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
+                "SELECT 'cell:' || lesson_id || ':' || student_id, data::text, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
                 finals_sql.as_str(),
             ] {
                 for r in client.query(sql, &[&inst]).await? {
@@ -2677,6 +2727,8 @@ mod tests {
             "89c87e60e87e4e79f5170c853569542c42211185d6d6035742bbc446ca4c58dd",
             "95c9a8d9dc50cd5cc1a3434b3f6f2f7495a3645bd6a83bdae36fe666ec1ba5a8",
             "98c31cf285740500ed7be9e31eb833297ad56b487a88da91d8150094f914193b",
+            // pg_0025_typed_columns.sql
+            "db74f59b03b82ce29975336d7a6fc0b47c6fe912a652d7caeefa583573d7e1c9",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

@@ -66,6 +66,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0022_user_settings.sql"),
     include_str!("migrations/0023_parent_notes.sql"),
     include_str!("migrations/0024_final_columns.sql"),
+    include_str!("migrations/0025_typed_columns.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -156,6 +157,13 @@ fn open_connection(path: &Path) -> Result<Connection, StorageError> {
 impl SqliteStorage {
     /// Opens (creating if missing) the database file and brings its schema to the latest version.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
+        Self::open_migrated(path, MIGRATION_SQL.len())
+    }
+
+    /// [`SqliteStorage::open`] with the schema brought only as far as the first `count`
+    /// migrations: a database as an older version left it, for the migration tests.
+    #[doc(hidden)]
+    pub fn open_migrated(path: &Path, count: usize) -> Result<Self, StorageError> {
         let new_file = !path.exists();
         let mut writer = open_connection(path)?;
         // A new database holds personal data and password hashes: its owner's alone (SQLite gives
@@ -167,7 +175,8 @@ impl SqliteStorage {
                 |e| StorageError::File(format!("права доступа «{}»: {e}", path.display())),
             )?;
         }
-        migrations().to_latest(&mut writer)?;
+        let upto = &MIGRATION_SQL[..count.min(MIGRATION_SQL.len())];
+        Migrations::new(upto.iter().map(|sql| M::up(sql)).collect()).to_latest(&mut writer)?;
         let reader = open_connection(path)?;
         Ok(SqliteStorage {
             writer: Arc::new(Mutex::new(writer)),
@@ -266,6 +275,19 @@ fn memberships_of(
         "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = 'membership' AND parent_id = ?2",
     )?;
     let rows = stmt.query_map(params![inst, student_id], |r| r.get::<_, String>(0))?;
+    rows.map(|r| from_json(&r?)).collect()
+}
+
+/// The memberships of one group (`ref_rows.group_id`, migration 0025), in their imported order.
+fn memberships_of_group(
+    conn: &Connection,
+    inst: &str,
+    group_id: &str,
+) -> Result<Vec<Membership>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = 'membership' AND group_id = ?2 ORDER BY ordinal",
+    )?;
+    let rows = stmt.query_map(params![inst, group_id], |r| r.get::<_, String>(0))?;
     rows.map(|r| from_json(&r?)).collect()
 }
 
@@ -855,12 +877,11 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
             &conn
                 .prepare(
                     "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = ?1 AND payload LIKE ?2 ORDER BY server_seq",
+                     WHERE institution_id = ?1 AND kind = ?2 ORDER BY server_seq",
                 )?
-                .query_map(
-                    params![inst, super::reopenings::UNLOCK_CHANGES_FILTER],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )?
+                .query_map(params![inst, super::reopenings::UNLOCK_KIND], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
                 .collect::<Result<Vec<_>, _>>()?,
             &locks,
         )?,
@@ -1234,7 +1255,7 @@ fn op_context(
                 ctx.students_without_final = Some(finals_missing(
                     load,
                     period,
-                    &ref_rows::<Membership>(tx, inst, KIND_MEMBERSHIP)?,
+                    &memberships_of_group(tx, inst, &load.group_id.to_string())?,
                     &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
                     &lessons,
                     &with_final,
@@ -2184,31 +2205,26 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn changes_before(
+    async fn previous_change(
         &self,
         institution_id: InstitutionId,
         load_id: &str,
-        needles: &[String],
+        target: &str,
         before_seq: u64,
-        limit: u32,
-    ) -> Result<Vec<String>, StorageError> {
-        let (inst, load) = (institution_id.to_string(), load_id.to_string());
-        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
-        let (before, limit) = (before_seq as i64, i64::from(limit));
+    ) -> Result<Option<String>, StorageError> {
+        let (inst, load, target) = (
+            institution_id.to_string(),
+            load_id.to_string(),
+            target.to_string(),
+        );
+        let before = before_seq as i64;
         self.read(move |c| {
-            let mut sql = String::from(
-                "SELECT payload FROM changes WHERE institution_id = ?1 AND load_id = ?2 AND server_seq < ?3",
-            );
-            let mut binds: Vec<&dyn rusqlite::ToSql> = vec![&inst, &load, &before];
-            for p in &patterns {
-                binds.push(p);
-                sql.push_str(&format!(" AND payload LIKE ?{}", binds.len()));
-            }
-            binds.push(&limit);
-            sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ?{}", binds.len()));
-            let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(binds.as_slice(), |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            Ok(c.prepare_cached(
+                "SELECT payload FROM changes WHERE institution_id = ?1 AND target = ?2 AND server_seq < ?3 AND load_id = ?4
+                 ORDER BY server_seq DESC LIMIT 1",
+            )?
+            .query_row(params![inst, target, before, load], |r| r.get(0))
+            .optional()?)
         })
         .await
     }
@@ -2323,9 +2339,15 @@ impl Storage for SqliteStorage {
                     tx.execute(&format!("DELETE FROM main.{table}"), [])?;
                 }
                 for table in super::TABLES {
+                    // Generated columns (migration 0025) are computed, never inserted.
+                    let columns: Vec<String> = tx
+                        .prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0")?
+                        .query_map(params![table], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                    let columns = columns.join(", ");
                     tx.execute(
                         &format!(
-                            "INSERT INTO main.{table} SELECT * FROM backup.{table} ORDER BY rowid"
+                            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM backup.{table} ORDER BY rowid"
                         ),
                         [],
                     )?;
@@ -2517,8 +2539,12 @@ mod tests {
     fn finals_from_before_the_columns_stay_period_finals() {
         let mut conn = Connection::open_in_memory().expect("in-memory database");
         let m = migrations();
-        // 0024 is the last of the list, which is in shipping order (not by number).
-        m.to_version(&mut conn, MIGRATION_SQL.len() - 1)
+        // The list is in shipping order (not by number): 0024 is found by its text.
+        let before = MIGRATION_SQL
+            .iter()
+            .position(|sql| sql.contains("finals_in_columns"))
+            .expect("0024 is shipped");
+        m.to_version(&mut conn, before)
             .expect("the schema before 0024");
         conn.execute(
             "INSERT INTO institutions (id, data, year) VALUES ('i', '{}', '{}')",
@@ -2566,6 +2592,7 @@ mod tests {
             PINNED_0022,
             PINNED_0023,
             PINNED_0024,
+            PINNED_0025,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2598,4 +2625,5 @@ mod tests {
     const PINNED_0023: &str = "ba5ee0c8cdb2787c7b6534ff7e8e999d807211759ffaaaf6272fbb7330e4cb9c";
     const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
     const PINNED_0024: &str = "9b4460796be7f8eceae86c289d89eecb0a2fa524195f81956c320f6c84cd72da";
+    const PINNED_0025: &str = "74d89c52ac30fa6002ed5713c8c8128b737ab384bb738f3fc529227c589b409e";
 }

@@ -59,6 +59,7 @@ mod mark_notices;
 mod merge;
 mod messages;
 mod metrics;
+mod migration;
 mod names;
 mod offline_revoked;
 mod one_gate;

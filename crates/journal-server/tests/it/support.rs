@@ -88,6 +88,19 @@ impl TestServer {
                 (Arc::new(storage), url)
             }
         };
+        Self::start_on(backend, storage, db, dir, config, edit).await
+    }
+
+    /// A server with the demo institution over `storage`, an empty database (`db`: its file or
+    /// URL) whose schema the caller chose; `dir` lives as long as the server.
+    pub async fn start_on(
+        backend: Backend,
+        storage: Arc<dyn Storage>,
+        db: String,
+        dir: tempfile::TempDir,
+        config: ServerConfig,
+        edit: impl FnOnce(&mut journal_protocol::Snapshot),
+    ) -> TestServer {
         let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
         edit(&mut snapshot);
         journal_server::demo::load_institution(
