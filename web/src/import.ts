@@ -7,7 +7,7 @@ import { formView, h, notice, table } from "./dom";
 import type { ImportReport } from "./types";
 import { IMPORT_ACTIONS, IMPORT_ACTIONS_DONE, IMPORT_KINDS } from "./words";
 
-function contentType(file: File): string {
+export function contentType(file: File): string {
   const ext = file.name.toLowerCase().split(".").pop() || "";
   switch (ext) {
     case "csv":

@@ -22,6 +22,7 @@ import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 import { eventsScreen } from "./events";
 import { contactsScreen } from "./contacts";
 import { messagesScreen, showUnread } from "./messages";
+import { plansScreen } from "./plans";
 
 export interface Screen {
   path: string;
@@ -75,6 +76,7 @@ const SCREENS: Screen[] = [
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
   // After «Пароль и справка»: a teacher's start page stays the guide.
   { path: "/notes", title: "Замечания родителям", render: notesScreen, roles: ["curator", "teacher"] },
+  { path: "/plans", title: "КТП", render: plansScreen, roles: ["teacher", "deputy", "director"] },
   { path: "/messages", title: "Сообщения", render: messagesScreen, roles: EVERYONE },
 ];
 

@@ -122,6 +122,7 @@ export interface Policy {
   finals_window_days?: number;
   remark_deadline_days?: number;
   year_finals?: boolean;
+  plan_approval?: boolean;
   [more: string]: unknown;
 }
 

@@ -104,6 +104,7 @@ export const POLICY_FIELDS: { key: string; label: string; choices?: Record<strin
   { key: "written_work_days", label: "Отметки за письменную работу (сочинение, изложение, диктант) выставляются в течение, дней", days: true },
   { key: "finals_window_days", label: "Итоговые отметки выставляются только в последние дни периода, дней (0 — в любой день периода)", days: true },
   { key: "remark_deadline_days", label: "Срок устранения замечания по ведению журнала, дней", days: true },
+  { key: "plan_approval", label: "КТП, внесённый преподавателем, действует после утверждения заместителем директора" },
   { key: "year_finals", label: "Годовые отметки: в последнем периоде года графа «Год», предлагаемая по итоговым отметкам за периоды" },
 ];
 

@@ -232,6 +232,10 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
         }
         // A remark to the parents is the curator's for the group and the teacher's for their own
         // load's students; nobody writes to the parents of a student they neither teach nor curate.
+        SubmitPlan => return role == Role::Teacher && scope == Scope::OwnLoad,
+        ApprovePlan => {
+            return matches!(role, Role::Deputy | Role::Director) && scope == Scope::Institution;
+        }
         WriteParentNote => {
             return match role {
                 Role::Teacher => scope == Scope::OwnLoad,
@@ -406,6 +410,8 @@ fn action_name_ru(action: Action) -> &'static str {
             "назначать директора, заместителей, отдел кадров и проверяющих"
         }
         Action::WriteParentNote => "писать замечания родителям",
+        Action::SubmitPlan => "вносить календарно-тематический план своей нагрузки",
+        Action::ApprovePlan => "утверждать календарно-тематические планы преподавателей",
     }
 }
 

@@ -108,6 +108,10 @@ pub struct Policy {
     /// (003, a school's АСУ РСО: «оценки за весь период»; the colleges' regulations count by
     /// semesters and keep none) — off by default.
     pub year_finals: bool,
+    /// A teacher's КТП takes effect only once the deputy approves it. The regulations put the
+    /// тематическое планирование on the teacher (001 п. 3.1.4, 003 п. 5.2.3, 004 п. 3.2.4) and
+    /// name no approval in the journal, so off by default: the teacher's file is the plan.
+    pub plan_approval: bool,
 }
 
 impl Default for Policy {
@@ -137,6 +141,7 @@ impl Default for Policy {
             written_work_days: 7,
             finals_window_days: 0,
             year_finals: false,
+            plan_approval: false,
         }
     }
 }

@@ -147,6 +147,12 @@ pub enum Action {
     /// «Ознакомлен»): the curator for their group's students, a teacher for the students of their
     /// loads (001 «Классный руководитель»: contact with the parents; 004 п. 4.3).
     WriteParentNote,
+    /// Submit the КТП of a load (001 п. 3.1.4, 003 п. 5.2.3, 004 п. 3.2.4: the teacher enters the
+    /// тематическое планирование): the load's teacher.
+    SubmitPlan,
+    /// Approve a teacher's КТП where the policy asks for approval (`Policy::plan_approval`): the
+    /// deputy and the director, for the institution.
+    ApprovePlan,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -187,7 +193,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -223,6 +229,8 @@ impl Action {
         Action::AssignAdministrator,
         Action::AssignAdministration,
         Action::WriteParentNote,
+        Action::SubmitPlan,
+        Action::ApprovePlan,
     ];
 
     /// Whether the action only reads.

@@ -79,6 +79,8 @@ pub fn validate_full_name(name: &str) -> Result<(), RuleError> {
 /// * anything else is kept (spaces tidied), and must be in Russian (001 п. 6.8).
 pub fn normalise_homework(text: &str) -> Result<String, RuleError> {
     let tidy = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Unseen control characters (U+0000 cannot even be kept by PostgreSQL's jsonb).
+    check_name_chars(&tidy)?;
     let key = tidy
         .to_lowercase()
         .replace('ё', "е")

@@ -191,6 +191,8 @@ pub fn validate_topic(
     if words.is_empty() || !trimmed.chars().any(char::is_alphanumeric) {
         return Err(RuleError::TopicEmpty);
     }
+    // Unseen control characters (U+0000 cannot even be kept by PostgreSQL's jsonb).
+    crate::text::check_name_chars(trimmed)?;
     // 001 п. 6.8: every entry in Russian, foreign-language lessons included.
     crate::text::check_russian(trimmed)?;
     let shortened: Vec<bool> = words

@@ -233,7 +233,8 @@ pub fn check(
         }
         LessonChange::NotHeld { reason } => {
             let n = reason.trim().chars().count();
-            if n == 0 || n > REASON_MAX_CHARS {
+            // A control character cannot be seen, nor kept by PostgreSQL's jsonb (U+0000).
+            if n == 0 || n > REASON_MAX_CHARS || journal_core::forbidden_char(reason).is_some() {
                 return Err(LessonChangeError::ReasonInvalid);
             }
             if facts.has_entries {

@@ -675,6 +675,10 @@ pub enum RemarkError {
     AnswerEmpty,
     #[error("Напишите, почему замечание возвращается")]
     ReturnReasonEmpty,
+    /// A control or private-use character (journal_core::text::forbidden_char), which cannot be
+    /// seen and which PostgreSQL's jsonb cannot keep (U+0000).
+    #[error("В ответе недопустимый символ (U+{0:04X}): управляющие символы не допускаются")]
+    AnswerForbiddenCharacter(u32),
 }
 
 impl RemarkError {
@@ -684,6 +688,7 @@ impl RemarkError {
             RemarkError::NotFixed => "remark_not_fixed",
             RemarkError::AnswerEmpty => "remark_answer_empty",
             RemarkError::ReturnReasonEmpty => "remark_return_reason_empty",
+            RemarkError::AnswerForbiddenCharacter(_) => "remark_answer_forbidden_character",
         }
     }
 }
@@ -754,6 +759,9 @@ impl Remark {
         let text = text.trim();
         if text.is_empty() {
             return Err(RemarkError::AnswerEmpty);
+        }
+        if let Some(c) = journal_core::forbidden_char(text) {
+            return Err(RemarkError::AnswerForbiddenCharacter(c as u32));
         }
         if !self.is_open() {
             return Err(RemarkError::NotOpen);

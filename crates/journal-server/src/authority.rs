@@ -476,10 +476,13 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             // Last writer by server order; the earlier values stay in the change history.
             Decision::Apply
         }
-        OpPayload::SetHomework { .. } => {
+        OpPayload::SetHomework { text, .. } => {
             let (Some(lesson), Some(load)) = (ctx.lesson.as_ref(), ctx.load.as_ref()) else {
                 return Decision::reject("unknown_lesson", "Урок не найден на сервере");
             };
+            // The app's check of the text (001 п. 4.6, 6.8), here too: what it sends is already
+            // normalised, so this refuses only what the app would not have recorded.
+            try_rule!(journal_core::normalise_homework(text).map(|_| ()));
             try_rule!(authorise(
                 author,
                 Action::EditHomework,

@@ -71,7 +71,7 @@ pub struct ImportRefusal {
 }
 
 /// A refused import: a plain error, or the file's bad rows (422).
-enum ImportFailure {
+pub(crate) enum ImportFailure {
     Api(ApiError),
     Refused(ImportRefusal),
 }
@@ -93,7 +93,7 @@ impl IntoResponse for ImportFailure {
     }
 }
 
-fn failure(e: AdminError) -> ImportFailure {
+pub(crate) fn failure(e: AdminError) -> ImportFailure {
     match e {
         AdminError::Import(ImportError::Rows(rows)) => {
             let e_text = ImportError::Rows(rows.clone()).to_string();
@@ -122,7 +122,7 @@ fn failure(e: AdminError) -> ImportFailure {
 }
 
 /// The bare media type of the request (`text/csv; charset=utf-8` → `text/csv`).
-fn media_type(headers: &HeaderMap) -> String {
+pub(crate) fn media_type(headers: &HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -132,7 +132,11 @@ fn media_type(headers: &HeaderMap) -> String {
 }
 
 /// Refuses a body whose declared type does not fit the kind (or the bytes).
-fn check_content_type(kind: ImportKind, media: &str, bytes: &[u8]) -> Result<(), ApiError> {
+pub(crate) fn check_content_type(
+    kind: ImportKind,
+    media: &str,
+    bytes: &[u8],
+) -> Result<(), ApiError> {
     let unsupported = |message: String| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

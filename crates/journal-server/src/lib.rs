@@ -41,6 +41,7 @@ pub mod message_routes;
 pub mod metrics;
 pub mod notice;
 pub mod parent_note_routes;
+pub mod plan_routes;
 pub mod policy_routes;
 pub mod print_routes;
 pub mod readiness_routes;

@@ -61,6 +61,8 @@ pub struct PolicyBody {
     pub finals_window_days: u32,
     /// A year final (годовая) closes the year's last period, suggested from the period finals.
     pub year_finals: bool,
+    /// A teacher's КТП takes effect once the deputy approves it.
+    pub plan_approval: bool,
 }
 
 /// A refused policy: the error body with the field it concerns, so the console shows it there.
@@ -127,6 +129,7 @@ fn field_label(field: &str) -> &'static str {
         "written_work_days" => "Срок выставления отметок за письменную работу, дней",
         "finals_window_days" => "Итоговые отметки только в последние дни периода, дней",
         "year_finals" => "Годовые отметки",
+        "plan_approval" => "КТП преподавателя утверждает заместитель",
         _ => "поле политики",
     }
 }
@@ -373,6 +376,7 @@ mod tests {
             written_work_days: 7,
             finals_window_days: 0,
             year_finals: false,
+            plan_approval: false,
         })
         .unwrap_or_default();
         let keys = |v: &serde_json::Value| {

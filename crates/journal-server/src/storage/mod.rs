@@ -9,6 +9,7 @@ pub mod diary;
 pub mod events;
 pub mod messages;
 pub mod parent_notes;
+pub mod plan_drafts;
 pub mod postgres;
 mod push_pipeline;
 pub mod remarks;
@@ -79,6 +80,7 @@ pub trait Storage:
     + remarks::RemarkStorage
     + messages::MessageStorage
     + user_settings::UserSettingStorage
+    + plan_drafts::PlanDraftStorage
     + parent_notes::ParentNoteStorage
     + Send
     + Sync
@@ -415,4 +417,5 @@ pub const TABLES: &[&str] = &[
     "user_settings",
     "parent_notes",
     "parent_note_acknowledgements",
+    "plan_drafts",
 ];

@@ -49,6 +49,7 @@ mod events;
 mod institution_setup;
 mod messages;
 mod parent_notes;
+mod plan_drafts;
 mod reference;
 mod remarks;
 mod setup;
@@ -73,6 +74,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0023_parent_notes.sql"),
     include_str!("migrations/pg_0024_final_columns.sql"),
     include_str!("migrations/pg_0025_typed_columns.sql"),
+    include_str!("migrations/pg_0027_plan_drafts.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2729,6 +2731,7 @@ mod tests {
             "98c31cf285740500ed7be9e31eb833297ad56b487a88da91d8150094f914193b",
             // pg_0025_typed_columns.sql
             "db74f59b03b82ce29975336d7a6fc0b47c6fe912a652d7caeefa583573d7e1c9",
+            "bef0c676d9d2a42f9f26af26d9b80b8e6863cecc8dab19a3e32074a76fab5a16",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

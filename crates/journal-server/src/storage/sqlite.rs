@@ -43,6 +43,7 @@ mod events;
 mod institution_setup;
 mod messages;
 mod parent_notes;
+mod plan_drafts;
 mod reference;
 mod remarks;
 mod setup;
@@ -67,6 +68,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0023_parent_notes.sql"),
     include_str!("migrations/0024_final_columns.sql"),
     include_str!("migrations/0025_typed_columns.sql"),
+    include_str!("migrations/0027_plan_drafts.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2593,6 +2595,7 @@ mod tests {
             PINNED_0023,
             PINNED_0024,
             PINNED_0025,
+            PINNED_0027,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2626,4 +2629,5 @@ mod tests {
     const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
     const PINNED_0024: &str = "9b4460796be7f8eceae86c289d89eecb0a2fa524195f81956c320f6c84cd72da";
     const PINNED_0025: &str = "74d89c52ac30fa6002ed5713c8c8128b737ab384bb738f3fc529227c589b409e";
+    const PINNED_0027: &str = "b7468583202d0bacfa9f7cc8625184b0032c9536dd86396f37e0700d9496c6d4";
 }

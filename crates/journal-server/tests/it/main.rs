@@ -65,6 +65,7 @@ mod offline_revoked;
 mod one_gate;
 mod parent_notes;
 mod pg;
+mod plans;
 mod print;
 mod privacy;
 mod processes;
@@ -357,6 +358,10 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/messages/recipients",
         "/api/v1/messages/{id}",
         "/api/v1/messages/{id}/replies",
+        "/api/v1/plans",
+        "/api/v1/plans/{load}",
+        "/api/v1/plans/{load}/approve",
+        "/api/v1/plans/{load}/return",
         "/api/v1/students/{id}/card",
         "/api/v1/students/{id}/contacts",
         "/api/v1/students/{id}/parents/{user_id}",

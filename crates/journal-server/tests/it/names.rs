@@ -161,4 +161,50 @@ async fn every_name_route_refuses_control_and_private_use_characters(b: Backend)
     }
 }
 
-conformance!(every_name_route_refuses_control_and_private_use_characters);
+/// Free texts of ops (a topic, homework, a lesson not held's reason) with an unseen control
+/// character are refused with a code on both backends — PostgreSQL's jsonb cannot keep U+0000, so
+/// without the rule such an op would fail the push again and again.
+async fn ops_with_a_control_character_are_refused_not_stuck(b: Backend) {
+    use crate::support::{outcome_name, rejection_code};
+    use journal_protocol::OpPayload;
+    let s = TestServer::start(b).await;
+    let mut dev = s.device("teacher").await;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let t = s.during(&lesson);
+    let topic = |title: &str| OpPayload::SetTopic {
+        lesson_id: lesson.id,
+        hour: 1,
+        plan_topic_id: None,
+        title: title.into(),
+        work_type: journal_core::WorkType::Lesson,
+        work_number: None,
+        makeup_of: None,
+    };
+    let r = s
+        .push_new(&mut dev, (t, topic("Решение задач\u{0} на движение")))
+        .await;
+    assert_eq!(rejection_code(&r[0]), "forbidden_character", "{r:?}");
+    let r = s
+        .push_new(
+            &mut dev,
+            (
+                t,
+                OpPayload::SetHomework {
+                    lesson_id: lesson.id,
+                    text: "Прочитать главу\u{0}".into(),
+                },
+            ),
+        )
+        .await;
+    assert_eq!(rejection_code(&r[0]), "forbidden_character", "{r:?}");
+    // The chain goes on: the next op of the device is applied.
+    let r = s
+        .push_new(&mut dev, (t, topic("Решение задач на движение")))
+        .await;
+    assert_eq!(outcome_name(&r[0]), "applied", "{r:?}");
+}
+
+conformance!(
+    every_name_route_refuses_control_and_private_use_characters,
+    ops_with_a_control_character_are_refused_not_stuck
+);
