@@ -24,5 +24,5 @@ fi
 mkdir -p target/e2e-screenshots target/e2e-logs
 
 cd tests/web
-# The whole suite stays well under ten minutes; a hung browser must not hold CI.
-exec timeout 600 node --test --test-concurrency=1 --test-timeout=240000 ./*.test.mjs
+# The whole suite stays well under fifteen minutes; a hung browser must not hold CI.
+exec timeout 900 node --test --test-concurrency=1 --test-timeout=240000 ./*.test.mjs

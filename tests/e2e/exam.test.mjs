@@ -75,6 +75,14 @@ test("an exam in the plan is recorded in the app, synced, and shown in the diary
     await driver.wait(async () => (await textOf(driver, cell, "the exam cell")).trim() === "4", 15000,
       "the exam's mark is shown in its column");
     await screenshot(driver, "exam-column.png");
+    // «Итоговые отметки» has the exam's column too, with the mark just typed.
+    await act(driver, "[data-testid=open-finals]", (el) => el.click(), "«Итоговые отметки и закрытие периода»");
+    await driver.wait(until.elementLocated(By.css("[data-testid=finals-head-exam]")), 20000,
+      "the finals screen has the exam's column");
+    const examValue = await driver.executeScript(
+      `return document.querySelector('[data-testid=final-input-exam][data-student-id="' + arguments[0] + '"]')?.value`, child);
+    assert.equal(examValue, "4", "the finals screen shows the exam's mark");
+    await screenshot(driver, "exam-finals.png");
     await waitSynced(driver);
     assert.equal((await driver.findElements(By.css("[data-testid=sync-conflicts]"))).length, 0,
       "the server took the exam's mark: no conflict or refusal");
