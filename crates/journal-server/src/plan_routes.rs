@@ -297,26 +297,14 @@ async fn submit(
     let now = state.config.now();
     let inst = auth.session.institution_id;
     let author = Some((user.id, auth.session.device_id));
-    if !snap.institution.policy.plan_approval {
-        let _turn = crate::admin_access::reference_change_turn(&state, inst).await?;
-        let report = crate::admin::import_by(
-            state.storage.as_ref(),
-            inst,
-            "plan",
-            &file_name,
-            &body,
-            now,
-            author,
-            false,
-        )
-        .await
-        .map_err(failure)?;
-        return Ok(Json(PlanSubmitted {
-            state: "applied".into(),
-            report,
-        }));
-    }
-    // Checked against the institution as it is: what approval would import.
+    // Without approval the file is imported now; with it, checked against the institution as it
+    // is (a dry run: what approval would import) and kept for the deputy.
+    let approval = snap.institution.policy.plan_approval;
+    let _turn = if approval {
+        None
+    } else {
+        Some(crate::admin_access::reference_change_turn(&state, inst).await?)
+    };
     let report = crate::admin::import_by(
         state.storage.as_ref(),
         inst,
@@ -325,10 +313,16 @@ async fn submit(
         &body,
         now,
         author,
-        true,
+        approval,
     )
     .await
     .map_err(failure)?;
+    if !approval {
+        return Ok(Json(PlanSubmitted {
+            state: "applied".into(),
+            report,
+        }));
+    }
     state
         .storage
         .put_plan_draft(

@@ -139,25 +139,38 @@ const REASONS: [Option<&str>; 3] = [None, Some("ошибка ввода, про�
 /// (the server refuses it at the sync, and the teacher sees the refusal).
 const CHANGES: [&str; 4] = ["not_held", "restore", "substitute", "no_substitute"];
 
-fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let server = TestServer::start_with_policy(policy);
-    // The app's clock is the server's ("now" 15:00 UTC = 18:00 in Moscow), so both judge the
-    // same entry time.
+/// Every user of [`USERS`] signed in on an app's copy (in its own directory) and on a raw device,
+/// at the server's "now" (15:00 UTC = 18:00 in Moscow), so that both judge the same entry time.
+#[allow(clippy::type_complexity)]
+fn copies(
+    server: &TestServer,
+) -> (
+    chrono::NaiveDateTime,
+    Vec<tempfile::TempDir>,
+    Vec<Journal>,
+    Vec<RawDevice>,
+) {
     let now = today().and_hms_opt(18, 0, 0).expect("a time");
     let dirs: Vec<tempfile::TempDir> = USERS
         .iter()
         .map(|_| tempfile::tempdir().expect("temp dir"))
         .collect();
-    let mut apps: Vec<Journal> = USERS
+    let apps = USERS
         .iter()
         .zip(&dirs)
-        .map(|(login, dir)| sign_in(&server, dir.path(), login, now))
+        .map(|(login, dir)| sign_in(server, dir.path(), login, now))
         .collect();
-    let mut raws: Vec<RawDevice> = USERS
+    let raws = USERS
         .iter()
         .map(|login| RawDevice::sign_in(&server.url, login))
         .collect();
+    (now, dirs, apps, raws)
+}
+
+fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = TestServer::start_with_policy(policy);
+    let (now, _dirs, mut apps, mut raws) = copies(&server);
     // Lessons of the last week (today's and days gone by) of every group, with their students.
     let snap = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
     let user_id = |login: &str| {
@@ -385,20 +398,7 @@ fn run_finals(edits: &[FinalEdit], year_finals: bool) -> Result<(), TestCaseErro
         .send()
         .and_then(|r| r.error_for_status())
         .expect("the plan is saved");
-    let now = today().and_hms_opt(18, 0, 0).expect("a time");
-    let dirs: Vec<tempfile::TempDir> = USERS
-        .iter()
-        .map(|_| tempfile::tempdir().expect("temp dir"))
-        .collect();
-    let mut apps: Vec<Journal> = USERS
-        .iter()
-        .zip(&dirs)
-        .map(|(login, dir)| sign_in(&server, dir.path(), login, now))
-        .collect();
-    let mut raws: Vec<RawDevice> = USERS
-        .iter()
-        .map(|login| RawDevice::sign_in(&server.url, login))
-        .collect();
+    let (now, _dirs, mut apps, mut raws) = copies(&server);
     for &(u, own, l, p, c, s, v) in edits {
         let me = snap
             .users
