@@ -147,6 +147,13 @@ pub enum Action {
     /// «Ознакомлен»): the curator for their group's students, a teacher for the students of their
     /// loads (001 «Классный руководитель»: contact with the parents; 004 п. 4.3).
     WriteParentNote,
+    /// Enter and correct the «Листок здоровья» of a group's students (группа здоровья, медицинская
+    /// группа для занятий физической культурой, рекомендации): the curator for their group, from
+    /// the social pedagogue's paper sheet (001 п. 4.12), and the administrator.
+    KeepHealthSheet,
+    /// Read the «Листок здоровья»: the curator of the group, the teachers of the student's loads (a
+    /// PE teacher needs the medical group), the administration; a parent their own child's.
+    ReadHealthSheet,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -187,7 +194,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -223,6 +230,8 @@ impl Action {
         Action::AssignAdministrator,
         Action::AssignAdministration,
         Action::WriteParentNote,
+        Action::KeepHealthSheet,
+        Action::ReadHealthSheet,
     ];
 
     /// Whether the action only reads.
@@ -234,6 +243,7 @@ impl Action {
                 | Action::ReadTopics
                 | Action::ReadReports
                 | Action::ReadRemarks
+                | Action::ReadHealthSheet
         )
     }
 

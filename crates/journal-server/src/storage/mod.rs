@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod device_secrets;
 pub mod diary;
 pub mod events;
+pub mod health;
 pub mod messages;
 pub mod parent_notes;
 pub mod postgres;
@@ -80,6 +81,7 @@ pub trait Storage:
     + messages::MessageStorage
     + user_settings::UserSettingStorage
     + parent_notes::ParentNoteStorage
+    + health::HealthStorage
     + Send
     + Sync
 {
@@ -416,4 +418,5 @@ pub const TABLES: &[&str] = &[
     "user_settings",
     "parent_notes",
     "parent_note_acknowledgements",
+    "health_sheet",
 ];

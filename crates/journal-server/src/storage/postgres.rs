@@ -45,6 +45,7 @@ mod contacts;
 mod device_secrets;
 mod diary;
 mod events;
+mod health;
 mod institution_setup;
 mod messages;
 mod parent_notes;
@@ -70,6 +71,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0019_device_secrets.sql"),
     include_str!("migrations/pg_0022_user_settings.sql"),
     include_str!("migrations/pg_0023_parent_notes.sql"),
+    include_str!("migrations/pg_0026_health_sheet.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2643,6 +2645,8 @@ mod tests {
             "5c0ca80a0a5ba3429e64969dacce99c8211d58f577c2eb5769c47320c6cd37b8",
             "89c87e60e87e4e79f5170c853569542c42211185d6d6035742bbc446ca4c58dd",
             "95c9a8d9dc50cd5cc1a3434b3f6f2f7495a3645bd6a83bdae36fe666ec1ba5a8",
+            // 0026
+            "2bfd5aa49fafe0c0a55cd94de7afe8990c2bd9e0b637c318c015137ebe3bd015",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

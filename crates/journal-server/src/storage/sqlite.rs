@@ -37,6 +37,7 @@ mod contacts;
 mod device_secrets;
 mod diary;
 mod events;
+mod health;
 mod institution_setup;
 mod messages;
 mod parent_notes;
@@ -62,6 +63,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0019_device_secrets.sql"),
     include_str!("migrations/0022_user_settings.sql"),
     include_str!("migrations/0023_parent_notes.sql"),
+    include_str!("migrations/0026_health_sheet.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2510,6 +2512,7 @@ mod tests {
             PINNED_0019,
             PINNED_0022,
             PINNED_0023,
+            PINNED_0026,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2541,4 +2544,5 @@ mod tests {
     const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
     const PINNED_0023: &str = "ba5ee0c8cdb2787c7b6534ff7e8e999d807211759ffaaaf6272fbb7330e4cb9c";
     const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
+    const PINNED_0026: &str = "cd57d66f8df6900f6196e496b0513e89ef9338ef87c04d7cb18db0b3be45640e";
 }

@@ -50,6 +50,7 @@ mod doctor;
 mod events;
 mod family_scope;
 mod grants;
+mod health;
 mod init_institution;
 mod isolation;
 mod kill_loop;
@@ -356,6 +357,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/messages/{id}",
         "/api/v1/messages/{id}/replies",
         "/api/v1/students/{id}/card",
+        "/api/v1/students/{id}/health",
+        "/api/v1/groups/{id}/health",
         "/api/v1/students/{id}/contacts",
         "/api/v1/students/{id}/parents/{user_id}",
         "/api/v1/auth/logout",
