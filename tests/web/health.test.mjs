@@ -67,7 +67,8 @@ test("the curator fills the group's health sheet; a teacher of the group reads i
   await open(driver, "health");
   await find(driver, "health-table", 20000);
   const groups = await driver.findElements(By.css("[data-testid=health-group] option"));
-  assert.equal(groups.length, 1, "the curator sees their own group");
+  // The curated group first (the curator may also teach in another group, whose sheet they read).
+  assert.equal(await groups[0].getText(), `${group.name} (куратор)`, "the curator's own group comes first");
 
   // The line, from the keyboard.
   await choose(driver, `health-health_group-${child}`, "III");
@@ -95,6 +96,7 @@ test("the curator fills the group's health sheet; a teacher of the group reads i
     const focused = await driver.executeScript("return document.activeElement && document.activeElement.dataset.testid");
     assert.equal(focused, `health-recommendation-${second}`, "Enter moves to the next student's field");
   }
+  await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", await find(driver, `health-row-${child}`));
   await screenshot(driver, "curator", "health");
 
   // Kept: the screen opened again shows the line.
@@ -120,6 +122,7 @@ test("the curator fills the group's health sheet; a teacher of the group reads i
   const row = await find(driver, `health-row-${child}`, 20000);
   await driver.wait(async () => (await row.getText()).includes("специальная «А»"), 20000, "the teacher sees the medical group");
   assert.equal((await row.findElements(By.css("select, input"))).length, 0, "a teacher of the group changes nothing");
+  await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", row);
   await screenshot(driver, "teacher", "health");
   await signOutOf(driver);
 

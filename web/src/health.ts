@@ -121,7 +121,7 @@ export async function healthScreen(main: HTMLElement): Promise<void> {
 
 function renderSheet(box: HTMLElement, sheet: HealthSheet): void {
   const editable = sheet.students.some((s) => s.may_edit);
-  const rows = sheet.students.map((line, i) => (line.may_edit ? editRow(line, i) : readRow(line, i)));
+  const rows = sheet.students.map((line, i) => (line.may_edit ? editRow(line, i) : readRow(line, i, !editable)));
   const expired = sheet.students.filter((s) => s.expired).length;
   const parts: (HTMLElement | null)[] = [
     h("h2", {}, `Группа ${sheet.group}`, h("small", { class: "muted" }, ` · обучающихся: ${sheet.students.length}`)),
@@ -148,7 +148,7 @@ function renderSheet(box: HTMLElement, sheet: HealthSheet): void {
                 h("th", { scope: "col" }, "Рекомендации"),
                 h("th", { scope: "col" }, "Дата справки"),
                 h("th", { scope: "col" }, "Действует до"),
-                h("th", { scope: "col" }, editable ? "Сохранение" : "Изменено"),
+                editable ? null : h("th", { scope: "col" }, "Изменено"),
               ),
             ),
             h("tbody", {}, ...rows),
@@ -158,7 +158,7 @@ function renderSheet(box: HTMLElement, sheet: HealthSheet): void {
   box.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
 
-function readRow(line: HealthLine, i: number): HTMLTableRowElement {
+function readRow(line: HealthLine, i: number, withChanged: boolean): HTMLTableRowElement {
   return h(
     "tr",
     { "data-testid": `health-row-${line.student_id}`, class: line.expired ? "is-expired" : null },
@@ -169,7 +169,7 @@ function readRow(line: HealthLine, i: number): HTMLTableRowElement {
     h("td", { "data-label": "Рекомендации", class: "health-rec" }, line.recommendation || "—"),
     h("td", { "data-label": "Дата справки" }, ruDate(line.note_date) || "—"),
     h("td", { "data-label": "Действует до" }, ruDate(line.valid_until) || "—", line.expired ? " " : null, line.expired ? h("span", { class: "badge badge-bad" }, "истёк") : null),
-    h("td", { "data-label": "Изменено", class: "muted" }, line.updated_at ? `${ruDateTime(line.updated_at)}${line.updated_by ? `, ${line.updated_by}` : ""}` : "—"),
+    withChanged ? h("td", { "data-label": "Изменено", class: "muted", title: line.updated_by ?? "" }, line.updated_at ? ruDate(line.updated_at) : "—") : null,
   );
 }
 
@@ -181,23 +181,22 @@ function editRow(line: HealthLine, i: number): HTMLTableRowElement {
   const inputs: Record<Column, HTMLInputElement | HTMLSelectElement> = {
     health_group: h("select", { "data-testid": tid("health_group"), "data-col": "health_group", "aria-label": label("группа здоровья") }, ...options(HEALTH_GROUPS, String(line.health_group ?? ""))),
     pe_group: h("select", { "data-testid": tid("pe_group"), "data-col": "pe_group", "aria-label": label("медицинская группа") }, ...options(PE_GROUPS, line.pe_group ?? "")),
-    recommendation: h("input", { type: "text", value: line.recommendation, maxlength: 500, "data-testid": tid("recommendation"), "data-col": "recommendation", "aria-label": label("рекомендации"), placeholder: "например, не сидеть у окна", autocomplete: "off" }),
+    recommendation: h("input", { type: "text", value: line.recommendation, maxlength: 500, "data-testid": tid("recommendation"), "data-col": "recommendation", "aria-label": label("рекомендации"), autocomplete: "off" }),
     note_date: h("input", { type: "date", value: line.note_date ?? "", max: today(), "data-testid": tid("note_date"), "data-col": "note_date", "aria-label": label("дата справки") }),
     valid_until: h("input", { type: "date", value: line.valid_until ?? "", "data-testid": tid("valid_until"), "data-col": "valid_until", "aria-label": label("действует до") }),
   };
-  const status = h("span", { class: "health-status", role: "status", "data-testid": `health-status-${id}` }, line.updated_at ? `Изменено ${ruDateTime(line.updated_at)}` : "");
+  const status = h("span", { class: "health-status", role: "status", "data-testid": `health-status-${id}` }, line.updated_at ? `изменено ${ruDateTime(line.updated_at)}` : "");
   const errors = h("span", { class: "field-error", role: "alert", "data-testid": `health-error-${id}` });
   const tr = h(
     "tr",
     { "data-testid": `health-row-${id}`, class: line.expired ? "is-expired" : null },
     h("td", { class: "num" }, String(i + 1)),
-    h("th", { scope: "row", class: "health-name" }, line.full_name),
+    h("th", { scope: "row", class: "health-name" }, line.full_name, status, errors),
     h("td", { "data-label": "Группа здоровья" }, inputs.health_group),
     h("td", { "data-label": "Медицинская группа" }, inputs.pe_group),
     h("td", { "data-label": "Рекомендации", class: "health-rec" }, inputs.recommendation),
     h("td", { "data-label": "Дата справки" }, inputs.note_date),
     h("td", { "data-label": "Действует до" }, inputs.valid_until),
-    h("td", { "data-label": "Сохранение" }, status, errors),
   );
   /** What the server holds for the row (sent values are compared with it, so nothing unchanged is sent). */
   let saved = valuesOf(inputs);
