@@ -137,6 +137,7 @@ export const AUDIT_KINDS: Record<string, string> = {
   device_clock_skew: "Часы устройства расходятся с сервером",
   suggestion: "Предложение пользователя",
   suggestion_done: "Предложение рассмотрено",
+  health_sheet_changed: "«Листок здоровья» изменён",
 };
 
 /** journal_protocol::SubjectKind. */
