@@ -146,6 +146,7 @@ export const SUBJECT_KINDS: Record<string, string> = {
   mdk: "МДК",
   module: "Профессиональный модуль",
   practice: "Практика",
+  extracurricular: "Внеурочная деятельность",
 };
 
 /** journal_core::GradingScale: how the period's final is given. */

@@ -744,13 +744,15 @@ pub enum SubjectRef {
     New { name: String, kind: SubjectKind },
 }
 
-/// The kind of a subject from its name: «МДК…», «ПМ…», «…практика».
+/// The kind of a subject from its name: «МДК…», «ПМ…», «…практика», «Внеурочная деятельность…».
 pub fn subject_kind_of(name: &str) -> SubjectKind {
     let n = normalise_name(name);
     if n.starts_with("мдк") {
         SubjectKind::Mdk
     } else if n.starts_with("пм") {
         SubjectKind::Module
+    } else if n.starts_with("внеурочн") {
+        SubjectKind::Extracurricular
     } else if n.contains("практика") {
         SubjectKind::Practice
     } else {
