@@ -2,11 +2,12 @@
 // from the keyboard (группа здоровья, медицинская группа, рекомендации, the note's dates), is refused
 // a «действует до» before the note's date beside the line, goes down the column with Enter; the line
 // is kept after a reload; the sheet on a phone; a teacher of the group reads the medical group and
-// changes nothing; a teacher of other groups only is refused by the server. Screenshots
+// changes nothing; the sheet downloads as a PDF; a teacher of other groups only is refused by the
+// server. Screenshots
 // target/e2e-screenshots/health-*.png.
 
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -15,10 +16,12 @@ import { apiJson, choose, find, institutionDay, isoDate, open, screenshot, setVi
 
 let server;
 let driver;
+let downloads;
 
 before(async () => {
   server = await startDemoServer("web-health-journal-server.log");
-  driver = await startBrowser(mkdtempSync(path.join(tmpdir(), "journal-health-downloads-")));
+  downloads = mkdtempSync(path.join(tmpdir(), "journal-health-downloads-"));
+  driver = await startBrowser(downloads);
 });
 
 after(async () => {
@@ -106,6 +109,11 @@ test("the curator fills the group's health sheet; a teacher of the group reads i
   assert.equal(await valueOf(`health-pe_group-${child}`), "special_a");
   assert.equal(await valueOf(`health-recommendation-${child}`), "Не сидеть у окна");
   assert.equal(await valueOf(`health-valid_until-${child}`), until);
+
+  // The printable sheet, as a PDF download.
+  await (await find(driver, "health-print")).click();
+  const pdf = path.join(downloads, "listok-zdorovya.pdf");
+  await driver.wait(async () => existsSync(pdf) && readFileSync(pdf).subarray(0, 4).toString() === "%PDF", 20000, "the sheet downloads as a PDF");
 
   // A phone: each student a card.
   await setViewport(driver, 390, 844);

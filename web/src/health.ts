@@ -6,8 +6,8 @@
 // Keyboard: Tab moves along a line, a change is saved when the field is left, Enter saves the line
 // and goes to the same field of the next student.
 
-import { ApiFailure, getJson, sendJson, currentUser } from "./api";
-import { h, messageOf, notice, ruDate, ruDateTime, today } from "./dom";
+import { ApiFailure, download, getJson, sendJson, currentUser } from "./api";
+import { h, messageOf, notice, ruDate, ruDateTime, saveBlob, today } from "./dom";
 import type { Uuid } from "./types";
 
 type PeGroup = "main" | "preparatory" | "special_a" | "special_b" | "exempt";
@@ -123,8 +123,21 @@ function renderSheet(box: HTMLElement, sheet: HealthSheet): void {
   const editable = sheet.students.some((s) => s.may_edit);
   const rows = sheet.students.map((line, i) => (line.may_edit ? editRow(line, i) : readRow(line, i, !editable)));
   const expired = sheet.students.filter((s) => s.expired).length;
+  const printError = h("span", { class: "field-error", role: "alert", "data-testid": "health-print-error" });
+  const print = h("button", { type: "button", "data-testid": "health-print" }, "Печать (PDF)");
+  print.addEventListener("click", async () => {
+    printError.textContent = "";
+    print.disabled = true;
+    try {
+      saveBlob(await download("GET", `/groups/${sheet.group_id}/health?format=pdf`), "listok-zdorovya.pdf");
+    } catch (e) {
+      printError.textContent = messageOf(e);
+    } finally {
+      print.disabled = false;
+    }
+  });
   const parts: (HTMLElement | null)[] = [
-    h("h2", {}, `Группа ${sheet.group}`, h("small", { class: "muted" }, ` · обучающихся: ${sheet.students.length}`)),
+    h("div", { class: "health-head" }, h("h2", {}, `Группа ${sheet.group}`, h("small", { class: "muted" }, ` · обучающихся: ${sheet.students.length}`)), print, printError),
     expired ? notice("info", `Срок справки истёк: ${expired} — попросите новые сведения у социального педагога.`, "health-expired") : null,
     editable ? h("p", { class: "hint" }, "Изменение сохраняется, когда вы переходите к следующему полю (Tab); Enter сохраняет строку и переходит к следующему обучающемуся.") : null,
     sheet.students.length === 0

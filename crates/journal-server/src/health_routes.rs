@@ -7,13 +7,15 @@
 //! teacher needs the medical group), the administration and the student's parent
 //! (`ReadHealthSheet`). Every change is audited by field, without the values.
 //!
-//! * `GET /api/v1/groups/{id}/health` — the group's sheet: its current students the caller may read;
+//! * `GET /api/v1/groups/{id}/health` — the group's sheet: its current students the caller may read
+//!   (JSON, or with `format=pdf` the printable sheet of journal-print);
 //! * `GET /api/v1/students/{id}/health` — one student's line (a parent: their own child's, after the
 //!   diary's consent);
 //! * `PUT /api/v1/students/{id}/health` — enter or correct one student's line.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -23,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::archive_routes::in_zone;
 use crate::error::{refuse_forbidden_chars, ApiError, ErrorBody};
-use crate::http::{ApiJson, ApiPath, Authenticated};
+use crate::http::{ApiJson, ApiPath, ApiQuery, Authenticated};
 use crate::storage::health::{HealthEntry, PeGroup};
 use crate::storage::AdminAction;
 use crate::AppState;
@@ -90,6 +92,13 @@ pub struct HealthInput {
     /// YYYY-MM-DD, not before `note_date`.
     #[schema(value_type = Option<String>, format = "date")]
     pub valid_until: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SheetQuery {
+    /// `json` (по умолчанию) или `pdf`.
+    pub format: Option<String>,
 }
 
 fn student_not_found() -> ApiError {
@@ -245,10 +254,11 @@ async fn context(
 }
 
 #[utoipa::path(get, path = "/api/v1/groups/{id}/health", tag = "admin", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "Группа"),
+    params(("id" = uuid::Uuid, Path, description = "Группа"), SheetQuery,
         ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(
-        (status = 200, description = "«Листок здоровья» группы: обучающиеся, которых видит пользователь", body = HealthSheet),
+        (status = 200, description = "«Листок здоровья» группы: обучающиеся, которых видит пользователь (JSON или, с format=pdf, PDF)", body = HealthSheet),
+        (status = 400, description = "invalid_format", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "health_sheet_forbidden: не своя группа", body = ErrorBody),
         (status = 404, description = "group_not_found, invalid_path", body = ErrorBody)))]
@@ -256,7 +266,18 @@ async fn group_sheet(
     State(state): State<AppState>,
     auth: Authenticated,
     ApiPath(id): ApiPath<uuid::Uuid>,
-) -> Result<Json<HealthSheet>, ApiError> {
+    ApiQuery(q): ApiQuery<SheetQuery>,
+) -> Result<Response, ApiError> {
+    let pdf = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("pdf") => true,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_format",
+                "Формат: json или pdf",
+            ))
+        }
+    };
     let group_id = GroupId(id);
     let (user, snap, today) = context(&state, &auth).await?;
     let Some(group) = snap.groups.iter().find(|g| g.id == group_id) else {
@@ -316,11 +337,69 @@ async fn group_sheet(
         })
         .collect();
     lines.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+    if pdf {
+        let now = state.config.now();
+        let local_now =
+            crate::authority::local_time(&snap.institution.timezone, now).unwrap_or(now);
+        let printed: Vec<journal_print::HealthSheetLine> = lines.iter().map(print_line).collect();
+        let bytes = journal_print::health_sheet(
+            &snap.institution.name,
+            &group.name,
+            &printed,
+            &journal_print::PrintContext {
+                generated_at: local_now,
+                document_id: uuid::Uuid::new_v4(),
+            },
+        )
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), e.to_string()))?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/pdf"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"health-sheet.pdf\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
     Ok(Json(HealthSheet {
         group_id,
         group: group.name.clone(),
         students: lines,
-    }))
+    })
+    .into_response())
+}
+
+/// A line as the printed sheet shows it, in words.
+fn print_line(l: &HealthLine) -> journal_print::HealthSheetLine {
+    let roman = ["I", "II", "III", "IV", "V"];
+    let day = |d: NaiveDate| d.format("%d.%m.%Y").to_string();
+    let note = match (l.note_date, l.valid_until) {
+        (Some(from), Some(until)) => format!("{} — {}", day(from), day(until)),
+        (Some(from), None) => format!("от {}", day(from)),
+        (None, Some(until)) => format!("до {}", day(until)),
+        (None, None) => String::new(),
+    };
+    journal_print::HealthSheetLine {
+        full_name: l.full_name.clone(),
+        health_group: l
+            .health_group
+            .and_then(|g| roman.get(usize::from(g).saturating_sub(1)))
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+        pe_group: l
+            .pe_group
+            .map(|g| g.name_ru().to_string())
+            .unwrap_or_default(),
+        recommendation: l.recommendation.clone(),
+        note: if l.expired {
+            format!("{note} (срок истёк)")
+        } else {
+            note
+        },
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/students/{id}/health", tag = "diary", security(("bearer" = [])),

@@ -204,6 +204,35 @@ async fn the_curator_keeps_the_health_sheet_and_teachers_of_the_group_read_it(b:
     let (st, _) = put(&s, &outsider, &line, json!({"health_group": 1})).await;
     assert_eq!(st, 403, "{other_teacher} enters nothing");
 
+    // The printable sheet: the curator's PDF; a bad format is refused.
+    let resp = s
+        .get(&format!("{sheet}?format=pdf"))
+        .bearer_auth(&curator.token)
+        .send()
+        .await
+        .expect("the request reaches the server");
+    assert_eq!(resp.status(), 200, "the curator prints the sheet");
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = resp.bytes().await.expect("the PDF's bytes");
+    assert!(bytes.starts_with(b"%PDF"), "a PDF document");
+    let (st, err) = s
+        .call(&curator.token, &format!("{sheet}?format=doc"), None)
+        .await;
+    assert_eq!(
+        (st, err["code"].as_str()),
+        (400, Some("invalid_format")),
+        "{err}"
+    );
+    let (st, _) = s
+        .call(&outsider.token, &format!("{sheet}?format=pdf"), None)
+        .await;
+    assert_eq!(st, 403, "{other_teacher} prints no sheet of another group");
+
     // The administrator enters, the deputy reads.
     let classmate_line = format!("/students/{}/health", classmate.0);
     let (st, saved) = put(

@@ -311,7 +311,10 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/messages/{id}/replies" => vec![format!("/messages/{thread}/replies")],
                 "/students/{id}/card" => vec![format!("/students/{student}/card")],
                 "/students/{id}/health" => vec![format!("/students/{student}/health")],
-                "/groups/{id}/health" => vec![format!("/groups/{group}/health")],
+                "/groups/{id}/health" => vec![
+                    format!("/groups/{group}/health"),
+                    format!("/groups/{group}/health?format=pdf"),
+                ],
                 "/students/{id}/contacts" => vec![format!("/students/{student}/contacts")],
                 "/students/{id}/parents/{user_id}" => {
                     vec![format!("/students/{student}/parents/{teacher}")]

@@ -48,6 +48,7 @@ mod device_secrets;
 mod diary;
 mod doctor;
 mod events;
+mod extracurricular;
 mod family_scope;
 mod grants;
 mod health;
