@@ -2,8 +2,8 @@
 // from the keyboard (группа здоровья, медицинская группа, рекомендации, the note's dates), is refused
 // a «действует до» before the note's date beside the line, goes down the column with Enter; the line
 // is kept after a reload; the sheet on a phone; a teacher of the group reads the medical group and
-// changes nothing; the sheet downloads as a PDF; a teacher of other groups only is refused by the
-// server. Screenshots
+// changes nothing; the sheet downloads as a PDF; the parent reads their child's line under
+// «Успеваемость» on a phone; a teacher of other groups only is refused by the server. Screenshots
 // target/e2e-screenshots/health-*.png.
 
 import assert from "node:assert/strict";
@@ -48,7 +48,7 @@ async function valueOf(id) {
   return await (await find(driver, id)).getAttribute("value");
 }
 
-test("the curator fills the group's health sheet; a teacher of the group reads it", async () => {
+test("the curator fills the group's health sheet; a teacher of the group and the parent read it", async () => {
   const admin = await tokenOf("admin");
   const snap = (await apiJson(server.url, "GET", "/sync/snapshot", admin.token)).body.snapshot;
   const curator = snap.users.find((u) => u.login === "curator");
@@ -133,6 +133,22 @@ test("the curator fills the group's health sheet; a teacher of the group reads i
   await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", row);
   await screenshot(driver, "teacher", "health");
   await signOutOf(driver);
+
+  // The parent finds their child's line under «Успеваемость», on a phone.
+  const parent = await tokenOf("parent");
+  const consent = await apiJson(server.url, "GET", "/diary/consent", parent.token);
+  const agreed = await apiJson(server.url, "POST", "/diary/consent", parent.token, { version: consent.body.version });
+  assert.equal(agreed.status, 200, `the parent consents: ${JSON.stringify(agreed.body)}`);
+  await setViewport(driver, 390, 844);
+  await signInAs(driver, server.url, "parent", "demo");
+  await open(driver, "results");
+  const card = await find(driver, "diary-health", 20000);
+  await driver.wait(async () => (await card.getText()).includes("специальная «А»"), 20000, "the parent sees the medical group");
+  assert.match(await card.getText(), /Не сидеть у окна/, "and the recommendation");
+  await driver.executeScript("arguments[0].scrollIntoView({ block: 'start' })", card);
+  await screenshot(driver, "parent", "health");
+  await signOutOf(driver);
+  await setViewport(driver, 1366, 768);
 
   // A teacher of other groups only: the server refuses the sheet.
   const other = await tokenOf(otherTeacher.login);

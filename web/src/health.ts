@@ -12,7 +12,7 @@ import type { Uuid } from "./types";
 
 type PeGroup = "main" | "preparatory" | "special_a" | "special_b" | "exempt";
 
-interface HealthLine {
+export interface HealthLine {
   student_id: Uuid;
   full_name: string;
   health_group: number | null;
@@ -266,4 +266,31 @@ function valuesOf(inputs: Record<Column, HTMLInputElement | HTMLSelectElement>):
     note_date: inputs.note_date.value,
     valid_until: inputs.valid_until.value,
   };
+}
+
+/**
+ * The parent's card of their child's line («Успеваемость»), read-only; nothing when the curator has
+ * entered nothing, or the server does not show it.
+ */
+export async function healthCard(student: Uuid): Promise<HTMLElement | null> {
+  let line: HealthLine;
+  try {
+    line = await getJson<HealthLine>(`/students/${student}/health`);
+  } catch {
+    return null;
+  }
+  const entered = line.health_group !== null || line.pe_group !== null || line.recommendation || line.note_date || line.valid_until;
+  if (!entered) return null;
+  const row = (label: string, value: string, testid: string) => h("p", { "data-testid": testid }, h("span", { class: "muted" }, `${label}: `), value);
+  const note = [line.note_date ? `от ${ruDate(line.note_date)}` : "", line.valid_until ? `действует до ${ruDate(line.valid_until)}` : ""].filter(Boolean).join(", ");
+  return h(
+    "section",
+    { class: "card diary-health", "data-testid": "diary-health" },
+    h("h2", {}, "Листок здоровья"),
+    row("Группа здоровья", romanOf(line.health_group), "diary-health-group"),
+    row("Медицинская группа для занятий физической культурой", peName(line.pe_group), "diary-health-pe"),
+    line.recommendation ? row("Рекомендации", line.recommendation, "diary-health-rec") : null,
+    note ? row("Справка", line.expired ? `${note} — срок истёк` : note, "diary-health-note") : null,
+    h("p", { class: "hint" }, "Сведения вносит куратор группы по листку здоровья социального педагога; если они изменились, сообщите куратору."),
+  );
 }
