@@ -1171,9 +1171,12 @@ async fn op_context(
                     batch_ref_rows(tx, &b.inst, KIND_MEMBERSHIP).await?;
                 let plans: Vec<journal_protocol::IndividualPlan> =
                     batch_ref_rows(tx, &b.inst, KIND_INDIVIDUAL_PLAN).await?;
+                let subjects: Vec<journal_protocol::Subject> =
+                    batch_ref_rows(tx, &b.inst, KIND_SUBJECT).await?;
                 ctx.students_without_final = Some(finals_missing(
                     load,
                     period,
+                    &subjects,
                     &memberships,
                     &plans,
                     &lessons,

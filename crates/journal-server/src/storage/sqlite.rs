@@ -1217,6 +1217,7 @@ fn op_context(
                 ctx.students_without_final = Some(finals_missing(
                     load,
                     period,
+                    &ref_rows::<Subject>(tx, inst, KIND_SUBJECT)?,
                     &ref_rows::<Membership>(tx, inst, KIND_MEMBERSHIP)?,
                     &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
                     &lessons,

@@ -1,10 +1,11 @@
 //! Внеурочная деятельность (003 п. 3.1, 5.2.3): the administrator creates such a subject «без
 //! отметок» and a load of it for a group; both reach the teacher's copy like any subject's, so the
-//! teacher journals it like a lesson; an older subject reads as before.
+//! teacher journals it like a lesson; its period locks without finals, which it cannot have.
 
+use journal_protocol::OpPayload;
 use serde_json::{json, Value};
 
-use crate::support::{today, Backend, TestServer};
+use crate::support::{outcome_name, rejection_code, today, Backend, TestServer};
 
 async fn extracurricular_subject_and_load_reach_the_teacher(b: Backend) {
     let s = TestServer::start(b).await;
@@ -58,6 +59,39 @@ async fn extracurricular_subject_and_load_reach_the_teacher(b: Backend) {
             .any(|l| l["subject_id"] == subject["id"]),
         "the load is the teacher's"
     );
+    // No final fits «без отметок»: the teacher closes the period without any (a five-point
+    // subject's lock waits for every final — `finals_incomplete`, tests/it/sync.rs).
+    let load_id: journal_core::LoadId =
+        serde_json::from_value(load["id"].clone()).expect("the load's id");
+    let period = s
+        .snapshot
+        .periods
+        .iter()
+        .find(|p| p.starts_on <= today() && today() <= p.ends_on)
+        .expect("today is in a period")
+        .id;
+    let lesson = s.lessons_of("teacher", today()).remove(0);
+    let t = s.during(&lesson);
+    let mut device = s.device("teacher").await;
+    let r = s
+        .push_new(
+            &mut device,
+            (
+                t,
+                OpPayload::LockPeriod {
+                    load_id,
+                    period_id: period,
+                },
+            ),
+        )
+        .await;
+    assert_eq!(
+        outcome_name(&r[0]),
+        "applied",
+        "the period of внеурочная деятельность locks without finals: {}",
+        rejection_code(&r[0])
+    );
+
     let (st, list) = s.call(&admin.token, "/admin/subjects", None).await;
     assert_eq!(st, 200, "{list}");
     assert!(
