@@ -1336,3 +1336,28 @@ pub fn import_plan(
     warnings.sort();
     r.finish(out, warnings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_of_a_subject_follows_its_name() {
+        for (name, kind) in [
+            ("МДК.01.01 Разработка модулей", SubjectKind::Mdk),
+            ("ПМ.01 Разработка модулей", SubjectKind::Module),
+            ("Учебная практика УП.01", SubjectKind::Practice),
+            (
+                "Внеурочная деятельность: шахматы",
+                SubjectKind::Extracurricular,
+            ),
+            (
+                "внеурочное занятие «Разговоры о важном»",
+                SubjectKind::Extracurricular,
+            ),
+            ("Математика", SubjectKind::Discipline),
+        ] {
+            assert_eq!(subject_kind_of(name), kind, "{name}");
+        }
+    }
+}
