@@ -122,14 +122,14 @@ impl Store {
         }
         let subjects = rows(
             c,
-            "SELECT id, name, short_name, kind FROM subjects ORDER BY rowid",
+            "SELECT id, name, short_name, kind, grading FROM subjects ORDER BY rowid",
             |r| {
                 Ok(Subject {
                     id: parse(r, 0)?,
                     name: r.get(1)?,
                     short_name: r.get(2)?,
                     kind: enum_col(r, 3)?,
-                    grading: Default::default(),
+                    grading: enum_col(r, 4)?,
                 })
             },
         )?;

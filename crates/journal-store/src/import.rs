@@ -263,14 +263,16 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
             ])?;
         }
     }
-    let mut st =
-        tx.prepare("INSERT INTO subjects (id, name, short_name, kind) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut st = tx.prepare(
+        "INSERT INTO subjects (id, name, short_name, kind, grading) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for x in &s.subjects {
         st.execute(params![
             x.id.to_string(),
             x.name,
             x.short_name,
-            enum_text(&x.kind)
+            enum_text(&x.kind),
+            enum_text(&x.grading)
         ])?;
     }
     let mut st = tx.prepare(

@@ -419,9 +419,9 @@ impl Store {
     }
 
     pub fn subjects(&self) -> Result<Vec<Subject>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT id, name, short_name, kind FROM subjects ORDER BY name")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, name, short_name, kind, grading FROM subjects ORDER BY name",
+        )?;
         let v = st
             .query_map([], |r| {
                 Ok(Subject {
@@ -429,7 +429,7 @@ impl Store {
                     name: r.get(1)?,
                     short_name: r.get(2)?,
                     kind: enum_col(r, 3)?,
-                    grading: Default::default(),
+                    grading: enum_col(r, 4)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -438,7 +438,8 @@ impl Store {
 
     fn load_summaries(&self, filter: &str, arg: String) -> Result<Vec<LoadSummary>, StoreError> {
         let sql = format!(
-            "SELECT {LOAD_COLS}, sj.id, sj.name, sj.short_name, sj.kind, g.name, sg.name, u.full_name
+            "SELECT {LOAD_COLS}, sj.id, sj.name, sj.short_name, sj.kind, g.name, sg.name, u.full_name,
+                    sj.grading
              FROM loads ld
              JOIN subjects sj ON sj.id = ld.subject_id
              JOIN study_groups g ON g.id = ld.group_id
@@ -457,7 +458,7 @@ impl Store {
                         name: r.get(9)?,
                         short_name: r.get(10)?,
                         kind: enum_col(r, 11)?,
-                        grading: Default::default(),
+                        grading: enum_col(r, 15)?,
                     },
                     group_name: r.get(12)?,
                     subgroup_name: r.get(13)?,

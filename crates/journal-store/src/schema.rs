@@ -41,6 +41,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_lesson_change_reason",
         include_str!("../migrations/0009_lesson_change_reason.sql"),
     ),
+    (
+        "0010_subject_grading",
+        include_str!("../migrations/0010_subject_grading.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -41,6 +41,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0009_lesson_change_reason",
         "3f628b7e41a02412f82c6e6ed1f3070e9001a42b0c68b9475e7607d31f3e5186",
     ),
+    (
+        "0010_subject_grading",
+        "50ef8f75db108bb14c30db6cf1fec5064bed0e827072ba43dd97477f884da412",
+    ),
 ];
 
 #[test]
