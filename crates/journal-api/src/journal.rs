@@ -330,11 +330,23 @@ impl Journal {
         } else {
             None
         };
-        let finals_deadline = view::duty_of_status(
-            DutyKind::Finals,
-            journal_core::deadlines::finals_status(period.ends_on, finals_done_at, self.now()),
-            finals_done_at.is_some(),
-        );
+        let finals_deadline = if journal_core::finals_required(load.subject.grading) {
+            view::duty_of_status(
+                DutyKind::Finals,
+                journal_core::deadlines::finals_status(period.ends_on, finals_done_at, self.now()),
+                finals_done_at.is_some(),
+            )
+        } else {
+            // A subject «без отметок» (внеурочная деятельность) has no finals: nothing is due.
+            Duty {
+                state_ru: "Не выставляются: без отметок".into(),
+                ..view::duty_of_status(
+                    DutyKind::Finals,
+                    journal_core::deadlines::DeadlineStatus::NotDue,
+                    true,
+                )
+            }
+        };
         Ok(Grid {
             finals_deadline,
             load: self.load_summary(&load)?,

@@ -408,6 +408,11 @@ fn an_extracurricular_load_without_marks_locks_without_finals_on_the_copy_and_th
         !grid.rows.is_empty(),
         "the group's students are on its list"
     );
+    assert!(
+        grid.finals_deadline.done,
+        "no finals are due for it: {:?}",
+        grid.finals_deadline
+    );
     t.lock_period(load_id, grid.period.id)
         .expect("a period «без отметок» locks without finals");
     let report = t.sync().expect("the lock is sent");
