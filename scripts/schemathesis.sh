@@ -40,7 +40,7 @@ for _ in $(seq 1 300); do
 done
 
 token() {
-  curl -fsS -H 'content-type: application/json' -H 'x-journal-protocol: 5' \
+  curl -fsS -H 'content-type: application/json' -H 'x-journal-protocol: 6' \
     -d "{\"login\":\"$1\",\"password\":\"demo\",\"device_id\":\"$(cat /proc/sys/kernel/random/uuid)\"}" \
     "$base/api/v1/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
 }

@@ -58,7 +58,7 @@ done
 curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null || fail "the installed server did not answer"
 end=$(date +%s%N)
 echo "server-package-e2e: the installed server answered $(( (end - start) / 1000000 )) ms after start"
-login=$(curl -sS -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -H 'x-journal-protocol: 5' \
+login=$(curl -sS -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -H 'x-journal-protocol: 6' \
   -d '{"login":"admin","password":"Пароль-админа-1","device_id":"6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"}' \
   "http://127.0.0.1:$port/api/v1/auth/login")
 [ "$login" = 200 ] || fail "the first administrator did not sign in ($login)"

@@ -130,8 +130,14 @@ pub fn set_final(
     period_id: PeriodId,
     student_id: StudentId,
     input: String,
+    column: Option<String>,
 ) -> Result<EditReceipt, ApiError> {
-    state.with(|j| j.set_final(load_id, period_id, student_id, &input))
+    // The column by its stable name ("period", "exam", "year"); absent: the period final.
+    let column =
+        journal_core::FinalColumn::parse(column.as_deref().unwrap_or("")).ok_or_else(|| {
+            ApiError::new("invalid_final_column", "Неизвестная графа итоговых отметок")
+        })?;
+    state.with(|j| j.set_final_in(load_id, period_id, student_id, column, &input))
 }
 
 #[tauri::command]

@@ -14,7 +14,7 @@ import { act, cli as runCli, screenshot, signIn, startApp, startServer, textOf, 
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
-const PROTOCOL = { "x-journal-protocol": "5" };
+const PROTOCOL = { "x-journal-protocol": "6" };
 
 /** The audit's op lines, read as the administrator over HTTP. */
 async function auditOps(serverUrl) {

@@ -10,7 +10,7 @@ import { click, screenshot, signIn, startApp, startServer } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
-const PROTOCOL = { "x-journal-protocol": "5", "content-type": "application/json" };
+const PROTOCOL = { "x-journal-protocol": "6", "content-type": "application/json" };
 
 async function api(server, token, method, pathname, body) {
   const resp = await fetch(`${server.url}/api/v1${pathname}`, {

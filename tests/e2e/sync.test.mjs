@@ -68,7 +68,7 @@ const SUGGESTION = "Прошу добавить в журнал печать п�
 
 /** The texts of the suggestions the server's administrator reads. */
 async function suggestionsOnServer(server) {
-  const protocol = { "x-journal-protocol": "5" };
+  const protocol = { "x-journal-protocol": "6" };
   const login = await fetch(`${server.url}/api/v1/auth/login`, {
     method: "POST",
     headers: { ...protocol, "content-type": "application/json" },

@@ -14,7 +14,7 @@ let server;
 let driver;
 let token;
 
-const PROTOCOL = { "x-journal-protocol": "5" };
+const PROTOCOL = { "x-journal-protocol": "6" };
 
 async function api(method, route, body) {
   const resp = await fetch(`${server.url}/api/v1${route}`, {

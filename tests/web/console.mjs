@@ -215,7 +215,7 @@ export async function setViewport(driver, width, height) {
 export async function apiJson(serverUrl, method, route, token, body) {
   const resp = await fetch(`${serverUrl}/api/v1${route}`, {
     method,
-    headers: { "content-type": "application/json", "x-journal-protocol": "5", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { "content-type": "application/json", "x-journal-protocol": "6", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: resp.status, body: await resp.json().catch(() => null) };
@@ -262,7 +262,7 @@ export function isoDate(d) {
 export async function institutionDay(serverUrl, login, password) {
   const resp = await fetch(`${serverUrl}/api/v1/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-journal-protocol": "5" },
+    headers: { "content-type": "application/json", "x-journal-protocol": "6" },
     body: JSON.stringify({ login, password, device_id: crypto.randomUUID() }),
   });
   if (resp.status !== 200) throw new Error(`${login} does not sign in: ${resp.status} ${await resp.text()}`);

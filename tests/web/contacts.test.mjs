@@ -31,7 +31,7 @@ test("the curator keeps a student's and a parent's contacts", async () => {
   // The demo parent's child: its card has a parent to fill in.
   const resp = await fetch(`${server.url}/api/v1/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-journal-protocol": "5" },
+    headers: { "content-type": "application/json", "x-journal-protocol": "6" },
     body: JSON.stringify({ login: "parent", password: "demo", device_id: "7b1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e60" }),
   });
   const child = (await resp.json()).user.grants.find((g) => g.role === "parent").student_id;

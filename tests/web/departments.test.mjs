@@ -12,7 +12,7 @@ import { after, before, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
 import { byTestId, choose, find, open, screenshot, startBrowser, startDemoServer, type, waitFilled, waitText } from "./console.mjs";
 
-const PROTOCOL = { "x-journal-protocol": "5" };
+const PROTOCOL = { "x-journal-protocol": "6" };
 const NAME = "ПЦК информационных технологий";
 // The demo's teachers (logins teacher3, teacher4, teacher7; password «demo»).
 const HEAD = { login: "teacher7", name: "Ершова Татьяна Геннадьевна" };

@@ -51,7 +51,7 @@ function plusMinutes(iso, minutes) {
 async function parentAndChild() {
   const resp = await fetch(`${server.url}/api/v1/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-journal-protocol": "5" },
+    headers: { "content-type": "application/json", "x-journal-protocol": "6" },
     body: JSON.stringify({ login: "parent", password: PASSWORD, device_id: "5a2c1b7e-3f41-4d6a-9e21-0c7d5b9a8f10" }),
   });
   assert.equal(resp.status, 200, "the demo parent signs in over the API");

@@ -14,7 +14,7 @@ import { after, before, test } from "node:test";
 import { Key } from "selenium-webdriver";
 import { byTestId, choose, find, institutionDay, isoDate, open, screenshot, startBrowser, startDemoServer, type, waitFilled, waitText } from "./console.mjs";
 
-const PROTOCOL = { "x-journal-protocol": "5" };
+const PROTOCOL = { "x-journal-protocol": "6" };
 let server;
 let driver;
 

@@ -71,11 +71,11 @@ async function auth() {
   if (!bearer) {
     const resp = await fetch(`${server.url}/api/v1/auth/login`, {
       method: "POST",
-      headers: { "x-journal-protocol": "5", "content-type": "application/json" },
+      headers: { "x-journal-protocol": "6", "content-type": "application/json" },
       body: JSON.stringify({ login: "admin", password: server.adminPassword, device_id: "0b5c2f4e-7d1a-4e6b-9c3d-2a1b0c9d8e7f" }),
     });
     assert.equal(resp.status, 200, "the administrator signs in over the API");
     bearer = (await resp.json()).token;
   }
-  return { "x-journal-protocol": "5", authorization: `Bearer ${bearer}` };
+  return { "x-journal-protocol": "6", authorization: `Bearer ${bearer}` };
 }

@@ -13,7 +13,7 @@ import { By, Key, until } from "selenium-webdriver";
 import { LOGS, SCREENSHOTS, byTestId, choose, find, freePort, startBrowser, type, waitText } from "./console.mjs";
 
 const SERVER_BIN = process.env.JOURNAL_SERVER_BIN;
-const PROTOCOL = { "x-journal-protocol": "5" };
+const PROTOCOL = { "x-journal-protocol": "6" };
 const KINDS = {
   control: "Контроль ведения журнала",
   timeliness: "Своевременность и полнота заполнения журнала",

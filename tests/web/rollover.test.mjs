@@ -91,7 +91,7 @@ test("the administrator closes the year after seeing the plan and prints it from
   // The times are the institution's (Moscow, the offset the server's timestamps carry), not the
   // browser's zone (this test's Chromium runs in the machine's, often UTC).
   const token = await driver.executeScript("return sessionStorage.getItem('journal-console-token')");
-  const api = async (route) => (await fetch(`${server.url}/api/v1${route}`, { headers: { "x-journal-protocol": "5", authorization: `Bearer ${token}` } })).json();
+  const api = async (route) => (await fetch(`${server.url}/api/v1${route}`, { headers: { "x-journal-protocol": "6", authorization: `Bearer ${token}` } })).json();
   const [closed] = await api("/admin/archive");
   const state = (await api(`/archive/journals?year=${encodeURIComponent(closed.name)}`)).journals.find((j) => j.group === group);
   assert.match(state.accepted_at, /\+03:00$/, `the server gives the acceptance in the demo college's zone: ${state.accepted_at}`);

@@ -58,13 +58,13 @@ async function api(pathname, init = {}) {
   if (!bearer) {
     const resp = await fetch(`${server.url}/api/v1/auth/login`, {
       method: "POST",
-      headers: { "x-journal-protocol": "5", "content-type": "application/json" },
+      headers: { "x-journal-protocol": "6", "content-type": "application/json" },
       body: JSON.stringify({ login: "admin", password: "demo", device_id: "0b5c2f4e-7d1a-4e6b-9c3d-2a1b0c9d8e70" }),
     });
     assert.equal(resp.status, 200, "the administrator signs in over the API");
     bearer = (await resp.json()).token;
   }
-  const resp = await fetch(`${server.url}/api/v1${pathname}`, { ...init, headers: { "x-journal-protocol": "5", authorization: `Bearer ${bearer}` } });
+  const resp = await fetch(`${server.url}/api/v1${pathname}`, { ...init, headers: { "x-journal-protocol": "6", authorization: `Bearer ${bearer}` } });
   return resp.json();
 }
 

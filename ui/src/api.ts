@@ -3,6 +3,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  FinalColumn,
   ApiError,
   BundlePaths,
   ConflictAction,
@@ -80,8 +81,9 @@ export const api = {
   loads: () => call<LoadSummary[]>("loads"),
   periods: () => call<PeriodView[]>("periods"),
   grid: (loadId: string, periodId: string | null) => call<Grid>("grid", { loadId, periodId }),
-  setFinal: (loadId: string, periodId: string, studentId: string, input: string) =>
-    call<EditReceipt>("set_final", { loadId, periodId, studentId, input }),
+  /** A final in the page's column: "period" (default), "exam" or "year". */
+  setFinal: (loadId: string, periodId: string, studentId: string, input: string, column: FinalColumn = "period") =>
+    call<EditReceipt>("set_final", { loadId, periodId, studentId, input, column }),
   lockPeriod: (loadId: string, periodId: string) =>
     call<EditReceipt>("lock_period", { loadId, periodId }),
   unlockPeriod: (loadId: string, periodId: string, reason: string) =>

@@ -8,7 +8,7 @@
 import "./journal.css";
 import { api, AppError } from "./api";
 import { h, shortDate } from "./format";
-import { average, loadTitle, lockBadge, readOnlyReason } from "./grid";
+import { average, finalColumns, loadTitle, lockBadge, readOnlyReason, type FinalCol } from "./grid";
 import type { Route } from "./main";
 import { reopenedBadge } from "./reopen";
 import { dutyBadge } from "./today";
@@ -195,9 +195,73 @@ export async function renderFinals(
     }
   }
 
+  /** The exam's and the year's columns beside the period final: Enter records the typed value (the
+   *  year's suggestion when empty) and goes down the same column; Backspace on an empty field
+   *  clears the recorded value. */
+  const others = new Map<string, HTMLInputElement[]>();
+  async function saveOther(i: number, col: FinalCol, value: string): Promise<boolean> {
+    const row = grid.rows[i];
+    try {
+      await api.setFinal(loadId, grid.period.id, row.student_id, value, col.column);
+      grid = await api.grid(loadId, grid.period.id);
+      say(`${row.full_name}: ${col.title.toLowerCase()} — ${value === "" ? "удалено" : value}`, "ok");
+      const input = others.get(col.column)?.[i];
+      if (input) {
+        input.value = col.value(grid.rows[i]) ?? "";
+        input.placeholder = col.suggested(grid.rows[i]) ?? "";
+        input.classList.toggle("set", col.value(grid.rows[i]) !== null);
+      }
+      await afterEdit();
+      return true;
+    } catch (e) {
+      say(`${row.full_name}: ${errorText(e)}`, "error");
+      return false;
+    }
+  }
+  function otherInput(r: Grid["rows"][number], i: number, col: FinalCol, disabled: boolean): HTMLElement {
+    const column = others.get(col.column) ?? [];
+    others.set(col.column, column);
+    const input = h("input", {
+      class: `final-input${col.value(r) !== null ? " set" : ""}`,
+      type: "text",
+      autocomplete: "off",
+      spellcheck: "false",
+      placeholder: col.suggested(r) ?? "",
+      "aria-label": `${col.title}: ${r.full_name}`,
+      "data-testid": `final-input-${col.column}`,
+      "data-student-id": r.student_id,
+      disabled,
+    });
+    input.value = col.value(r) ?? "";
+    input.addEventListener("keydown", async (e) => {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        column[Math.max(0, Math.min(column.length - 1, i + (e.key === "ArrowDown" ? 1 : -1)))]?.focus();
+        return;
+      }
+      if (e.key === "Backspace" && input.value === "" && col.value(grid.rows[i]) !== null) {
+        e.preventDefault();
+        await saveOther(i, col, "");
+        return;
+      }
+      if (e.key !== "Enter") return;
+      e.preventDefault();
+      const value = input.value.trim() || (col.suggested(grid.rows[i]) ?? "");
+      if (value === "" || value === col.value(grid.rows[i])) {
+        column[i + 1]?.focus();
+        return;
+      }
+      if (await saveOther(i, col, value)) column[i + 1]?.focus();
+    });
+    column.push(input);
+    return h("td", { class: "final-cell" }, input);
+  }
+
   function drawRows(): void {
     const reason = readOnlyReason(grid);
     inputs.length = 0;
+    others.clear();
+    const [exam, year] = (["exam", "year"] as const).map((c) => finalColumns(grid).find((f) => f.column === c));
     body.replaceChildren(
       ...grid.rows.map((r, i) => {
         const input = h("input", {
@@ -247,7 +311,9 @@ export async function renderFinals(
           h("td", { class: "marks-line" }, marksLine(r.cells)),
           h("td", { class: "avg" }, average(r.average)),
           h("td", { class: "suggested-final" }, r.suggested_final ?? "—"),
+          exam ? otherInput(r, i, exam, reason !== null) : null,
           h("td", { class: "final-cell" }, input),
+          year ? otherInput(r, i, year, reason !== null) : null,
         );
       }),
     );
@@ -277,7 +343,9 @@ export async function renderFinals(
           h("th", {}, "Отметки за период"),
           h("th", {}, "Ср. балл"),
           h("th", {}, "Предлагается"),
+          grid.exam_column !== null ? h("th", { "data-testid": "finals-head-exam" }, grid.exam_column) : null,
           h("th", {}, "Итоговая"),
+          grid.year_column ? h("th", { "data-testid": "finals-head-year" }, "Годовая") : null,
         ),
       ),
       body,

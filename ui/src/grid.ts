@@ -17,7 +17,35 @@ import { reopenButton, reopenedBadge } from "./reopen";
 import { setCellAskingReason } from "./correction";
 import type { Route } from "./main";
 import { dutyBadge } from "./today";
-import type { Grid, GroupSummary, LoadSummary, Session } from "./types";
+import type { FinalColumn, Grid, GridRow, GroupSummary, LoadSummary, Session } from "./types";
+
+/** One of the page's finals' columns: the exam's (where the plan ends the period with one), the
+ *  period's «Итог», the year's (the last period, where the policy keeps year finals). */
+export interface FinalCol {
+  column: FinalColumn;
+  head: string;
+  title: string;
+  value: (r: GridRow) => string | null;
+  suggested: (r: GridRow) => string | null;
+}
+
+export function finalColumns(grid: Grid): FinalCol[] {
+  const cols: FinalCol[] = [];
+  if (grid.exam_column !== null) {
+    cols.push({ column: "exam", head: "Экз.", title: `${grid.exam_column}: отметка`, value: (r) => r.exam_value, suggested: () => null });
+  }
+  cols.push({
+    column: "period",
+    head: "Итог",
+    title: "Итоговая отметка за период (предлагаемая — серым)",
+    value: (r) => r.final_value,
+    suggested: (r) => r.suggested_final,
+  });
+  if (grid.year_column) {
+    cols.push({ column: "year", head: "Год", title: "Годовая отметка (предлагаемая по итогам периодов — серым)", value: (r) => r.year_value, suggested: (r) => r.suggested_year });
+  }
+  return cols;
+}
 
 function errorText(e: unknown): string {
   return e instanceof AppError ? e.message : String(e);
@@ -216,6 +244,7 @@ export async function renderGrid(
   }
 
   function drawTable(): void {
+    const finalCols = finalColumns(grid);
     const headRow = h(
       "tr",
       {},
@@ -233,10 +262,10 @@ export async function renderGrid(
         ),
       ),
       h("th", { class: "avg-head" }, "Ср."),
-      h("th", { class: "final-head", title: "Итоговая отметка за период (предлагаемая — серым)" }, "Итог"),
+      ...finalCols.map((f) => h("th", { class: "final-head", title: f.title, "data-testid": `final-head-${f.column}` }, f.head)),
     );
     const tbody = h("tbody", {});
-    const nCols = grid.columns.length + 1; // the last is the final
+    const nCols = grid.columns.length + finalCols.length; // the finals' columns come last
     grid.rows.forEach((r, ri) => {
       const tds = r.cells.map((c, ci) =>
         h(
@@ -251,18 +280,22 @@ export async function renderGrid(
           c ?? "",
         ),
       );
-      const fin = h(
-        "td",
-        {
-          class: `gcell final${r.final_value ? "" : " suggested"}`,
-          tabindex: -1,
-          "data-testid": "grid-final",
-          "data-row": ri,
-          "data-col": grid.columns.length,
-          title: r.suggested_final ? `Предлагается: ${r.suggested_final}` : "",
-        },
-        r.final_value ?? r.suggested_final ?? "",
-      );
+      const fins = finalCols.map((f, fi) => {
+        const value = f.value(r);
+        const suggested = f.suggested(r);
+        return h(
+          "td",
+          {
+            class: `gcell final${value ? "" : " suggested"}`,
+            tabindex: -1,
+            "data-testid": f.column === "period" ? "grid-final" : `grid-final-${f.column}`,
+            "data-row": ri,
+            "data-col": grid.columns.length + fi,
+            title: suggested ? `Предлагается: ${suggested}` : "",
+          },
+          value ?? suggested ?? "",
+        );
+      });
       tbody.append(
         h(
           "tr",
@@ -271,7 +304,7 @@ export async function renderGrid(
           h("td", { class: "student-name sticky-2" }, r.full_name, r.individual_plan ? h("span", { class: "tag" }, "ИУП") : null),
           ...tds,
           h("td", { class: "avg" }, average(r.average)),
-          fin,
+          ...fins,
         ),
       );
     });
@@ -289,10 +322,12 @@ export async function renderGrid(
         el.tabIndex = 0;
         el.focus();
         const col = grid.columns[ci];
+        const fin = finalCols[ci - grid.columns.length];
+        const suggested = fin ? fin.suggested(grid.rows[ri]) : null;
         say(
           col
             ? `${grid.rows[ri].full_name} · ${shortDate(col.date)}${col.topic ? ` · ${col.topic}` : ""}`
-            : `${grid.rows[ri].full_name} · итоговая отметка${grid.rows[ri].suggested_final ? ` (предлагается ${grid.rows[ri].suggested_final})` : ""}`,
+            : `${grid.rows[ri].full_name} · ${fin?.title.toLowerCase() ?? ""}${suggested ? ` (предлагается ${suggested})` : ""}`,
           "hint",
         );
       }
@@ -318,16 +353,17 @@ export async function renderGrid(
         move(ri, e.key === "Home" ? 0 : nCols - 1);
         return;
       }
-      const isFinal = ci === grid.columns.length;
+      const fin = finalCols[ci - grid.columns.length];
+      const isFinal = fin !== undefined;
       const row = grid.rows[ri];
-      const input = isFinal ? finalInput(e, row.suggested_final) : cellInput(e);
+      const input = fin ? finalInput(e, fin.suggested(row)) : cellInput(e);
       if (input === null) return;
       e.preventDefault();
       const reason = readOnlyReason(grid);
       if (reason) return say(reason, "error");
       if (!isFinal && row.cells[ci] === null) return say("Учащийся в этот день не числился в группе", "error");
       try {
-        if (isFinal) await api.setFinal(loadId, grid.period.id, row.student_id, input);
+        if (fin) await api.setFinal(loadId, grid.period.id, row.student_id, input, fin.column);
         else await setCellAskingReason(grid.columns[ci].lesson_id, row.student_id, input, row.full_name);
         grid = await api.grid(loadId, grid.period.id);
         drawTable();

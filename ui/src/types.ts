@@ -8,6 +8,7 @@ export type { Duty } from "./bindings/Duty";
 export type { DutyKind } from "./bindings/DutyKind";
 export type { EditReceipt } from "./bindings/EditReceipt";
 export type { Grid } from "./bindings/Grid";
+export type { GridRow } from "./bindings/GridRow";
 export type { GroupSummary } from "./bindings/GroupSummary";
 export type { LessonDetail } from "./bindings/LessonDetail";
 export type { LessonState } from "./bindings/LessonState";
@@ -37,3 +38,6 @@ export type { SuggestionReceipt } from "./bindings/SuggestionReceipt";
 export type { SupportView } from "./bindings/SupportView";
 export type { SyncState } from "./bindings/SyncState";
 export type { UserInfo } from "./bindings/UserInfo";
+
+/** The columns of a page's finals, by their stable names (journal_core::FinalColumn). */
+export type FinalColumn = "period" | "exam" | "year";

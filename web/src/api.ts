@@ -5,7 +5,7 @@
 import type { ApiErrorBody, ImportRowError, LoginResponse, UserInfo } from "./types";
 
 /** journal_protocol::PROTOCOL_VERSION: the server refuses other versions with a clear message. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 const PROTOCOL_HEADER = "x-journal-protocol";
 const TOKEN_KEY = "journal-console-token";
 const DEVICE_KEY = "journal-console-device";

@@ -37,6 +37,7 @@ const FORMS: { value: string; label: string }[] = [
   { value: "credit", label: "Зачёт" },
   { value: "graded_credit", label: "Диф. зачёт" },
   { value: "other", label: "Другая форма" },
+  { value: "qualifying_exam", label: "Квалиф. экзамен" },
 ];
 
 const DIFFERENCE_KIND: Record<string, string> = {

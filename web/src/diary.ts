@@ -67,7 +67,9 @@ interface DiaryEvent {
 
 interface DiaryFinal {
   period_id: Uuid;
+  /** The period's name; «1 семестр, экзамен» for an exam's mark, «Год» for the year final. */
   period: string;
+  column: "period" | "exam" | "year";
   value: string;
 }
 
@@ -582,7 +584,13 @@ export async function resultsScreen(main: HTMLElement): Promise<void> {
             { title: "Средний балл", cls: "num", cell: (s) => (s.average === null ? "—" : s.average.toFixed(2).replace(".", ",")) },
             { title: "Пропуски", cls: "num", cell: (s) => String(s.absences) },
             { title: "Итог за период", cls: "num", cell: (s) => (s.final_value ? h("span", { class: `${markClass(s.final_value)} mark-final`, "data-testid": "results-final" }, s.final_value) : "—") },
-            { title: "Итоговые за год", cell: (s) => (s.finals.length ? s.finals.map((f) => `${f.period}: ${f.value}`).join("; ") : "—") },
+            {
+              title: "Итоговые за год",
+              cell: (s) =>
+                s.finals.length
+                  ? h("span", { "data-testid": "results-finals" }, s.finals.map((f) => `${f.period}: ${f.value}`).join("; "))
+                  : "—",
+            },
           ],
           "В этом периоде у обучающегося нет предметов.",
           "results-table",

@@ -121,6 +121,7 @@ export interface Policy {
   written_work_days?: number;
   finals_window_days?: number;
   remark_deadline_days?: number;
+  year_finals?: boolean;
   [more: string]: unknown;
 }
 
@@ -345,7 +346,7 @@ export interface SubjectRow {
   name: string;
   short_name: string;
   kind: string;
-  grading: "five_point" | "pass_fail" | "ungraded";
+  grading: "five_point" | "pass_fail" | "five_point_or_pass_fail" | "ungraded";
 }
 
 /** A room as /admin/rooms answers it. */

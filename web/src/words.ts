@@ -104,6 +104,7 @@ export const POLICY_FIELDS: { key: string; label: string; choices?: Record<strin
   { key: "written_work_days", label: "Отметки за письменную работу (сочинение, изложение, диктант) выставляются в течение, дней", days: true },
   { key: "finals_window_days", label: "Итоговые отметки выставляются только в последние дни периода, дней (0 — в любой день периода)", days: true },
   { key: "remark_deadline_days", label: "Срок устранения замечания по ведению журнала, дней", days: true },
+  { key: "year_finals", label: "Годовые отметки: в последнем периоде года графа «Год», предлагаемая по итоговым отметкам за периоды" },
 ];
 
 /** Kinds of the audit chain's entries (the server's codes) in Russian. */
@@ -153,5 +154,6 @@ export const SUBJECT_KINDS: Record<string, string> = {
 export const GRADING_SCALES: Record<string, string> = {
   five_point: "Пятибалльная (2–5)",
   pass_fail: "Зачёт / незачёт",
+  five_point_or_pass_fail: "Пятибалльная или зачёт / незачёт",
   ungraded: "Без отметок",
 };

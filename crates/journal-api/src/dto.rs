@@ -367,6 +367,12 @@ pub struct GridRow {
     pub final_value: Option<String>,
     /// The final journal_core suggests from the period's marks.
     pub suggested_final: Option<String>,
+    /// The exam's mark, where the page has the exam's column.
+    pub exam_value: Option<String>,
+    /// The year final, where the page has the year's column.
+    pub year_value: Option<String>,
+    /// The year final journal_core suggests from the period finals.
+    pub suggested_year: Option<String>,
 }
 
 /// The journal page of a load for a period: students × dates, finals, lock state.
@@ -391,6 +397,11 @@ pub struct Grid {
     pub locks_after_finals: bool,
     /// The first day finals are taken, where the policy keeps them to the period's last days.
     pub finals_open_from: Option<NaiveDate>,
+    /// The exam's column, where the учебный план ends this period with one: its heading
+    /// («Экзамен», «Квалификационный экзамен»).
+    pub exam_column: Option<String>,
+    /// The year's column («Год»): the year's last period where the policy keeps year finals.
+    pub year_column: bool,
 }
 
 /// A locked period reopened for a correction by a deputy: shown on the grid and the lesson.

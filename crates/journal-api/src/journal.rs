@@ -11,8 +11,8 @@ use crate::ApiError;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use journal_core::timing::EntryKind;
 use journal_core::{
-    permissions, Action, CellValue, FinalValue, GroupId, LessonId, LessonInfo, LoadId, PeriodId,
-    Policy, Role, RuleError, Scope, StudentId, TopicId,
+    permissions, Action, CellValue, FinalColumn, FinalValue, GroupId, LessonId, LessonInfo, LoadId,
+    PeriodId, Policy, Role, RuleError, Scope, StudentId, TopicId,
 };
 use journal_protocol::{Cell, Lesson, LessonStatus, Load, OpPayload, Period, User};
 use journal_store::{self as store, Store, StoreKey};
@@ -246,6 +246,13 @@ impl Journal {
             None => self.current_period(&periods)?,
         };
         let raw = self.store.grid(load_id, period.id)?;
+        let slot = self.final_slot(&load, &period, &periods, FinalColumn::Year)?;
+        // The period finals of the whole year, read only where the page has the year's column.
+        let year_finals = if slot.year_final_open {
+            Some(self.store.period_finals_of_load(load_id)?)
+        } else {
+            None
+        };
         let held: Vec<usize> = raw
             .lessons
             .iter()
@@ -318,6 +325,16 @@ impl Journal {
                         self.policy.final_rounding,
                     )
                     .map(|f| f.symbol()),
+                    exam_value: r.exam_value.as_ref().map(FinalValue::symbol),
+                    year_value: r.year_value.as_ref().map(FinalValue::symbol),
+                    suggested_year: year_finals.as_ref().and_then(|finals| {
+                        let of_periods: Vec<Option<FinalValue>> = periods
+                            .iter()
+                            .map(|p| finals.get(&(p.id, r.student_id)).copied())
+                            .collect();
+                        journal_core::suggest_year_final(&of_periods, self.policy.final_rounding)
+                            .map(|f| f.symbol())
+                    }),
                 }
             })
             .collect();
@@ -367,6 +384,33 @@ impl Journal {
                     .is_ok(),
             locks_after_finals: journal_core::locks_after_finals(&self.policy),
             finals_open_from: journal_core::timing::finals_open_from(period.ends_on, &self.policy),
+            exam_column: raw
+                .attestation
+                .filter(|a| a.has_exam())
+                .map(|a| a.heading_ru()),
+            year_column: slot.year_final_open,
+        })
+    }
+
+    /// What a final's column needs of the plan and the policy (journal_core::check_final_slot):
+    /// the subject's scale, whether the plan ends the period with an exam, whether the period is
+    /// the year's last and the policy keeps year finals.
+    fn final_slot(
+        &self,
+        load: &store::LoadSummary,
+        period: &Period,
+        periods: &[Period],
+        column: FinalColumn,
+    ) -> Result<journal_core::FinalSlot, ApiError> {
+        let attestation =
+            self.store
+                .attestation(load.load.group_id, load.load.subject_id, period.id)?;
+        Ok(journal_core::FinalSlot {
+            column,
+            scale: load.subject.grading,
+            exam_in_period: attestation.is_some_and(|a| a.has_exam()),
+            year_final_open: self.policy.year_finals
+                && periods.iter().all(|p| p.ends_on <= period.ends_on),
         })
     }
 
@@ -925,6 +969,21 @@ impl Journal {
         student_id: StudentId,
         input: &str,
     ) -> Result<EditReceipt, ApiError> {
+        self.set_final_in(load_id, period_id, student_id, FinalColumn::Period, input)
+    }
+
+    /// Sets a student's value in one of the page's final columns: the period final, the exam's
+    /// mark (where the plan ends the period with an exam) or the year final (the year's last
+    /// period, where the policy keeps year finals); "" clears it. The value must fit the subject's
+    /// grading scale (journal_core::check_final_slot, which the server applies too).
+    pub fn set_final_in(
+        &mut self,
+        load_id: LoadId,
+        period_id: PeriodId,
+        student_id: StudentId,
+        column: FinalColumn,
+        input: &str,
+    ) -> Result<EditReceipt, ApiError> {
         let now = self.now();
         let load = self.load_row(load_id)?;
         self.check_permission(&load.load, None, Action::SetFinals)?;
@@ -937,6 +996,8 @@ impl Journal {
         } else {
             Some(journal_core::parse_final(input)?)
         };
+        let slot = self.final_slot(&load, &period, &self.store.periods()?, column)?;
+        journal_core::check_final_slot(slot, value.as_ref())?;
         if !grid.rows.iter().any(|r| r.student_id == student_id) {
             return Err(RuleError::StudentNotInGroup.into());
         }
@@ -946,6 +1007,7 @@ impl Journal {
                 load_id,
                 period_id,
                 student_id,
+                column,
                 value,
             },
         )?;
@@ -953,6 +1015,7 @@ impl Journal {
         // оценок» — where the policy says so, the final that completes the list closes the period,
         // as the teacher's own signed op (the server judges it like an explicit lock).
         if value.is_some()
+            && column == FinalColumn::Period
             && journal_core::locks_after_finals(&self.policy)
             && self
                 .check_permission(&load.load, None, Action::LockPeriod)

@@ -81,6 +81,14 @@ pub enum RuleError {
     /// Giving, changing or ending a role the user may not give (the message says who gives it).
     #[error("{0}")]
     GrantNotAllowed(String),
+    #[error("Итоговая отметка «{value}» не соответствует шкале оценивания предмета ({scale})")]
+    FinalOffScale { value: String, scale: String },
+    #[error(
+        "По учебному плану в этом периоде по предмету нет экзамена: графа «Экзамен» не заполняется"
+    )]
+    NoExamInPeriod,
+    #[error("Годовая отметка выставляется только в последнем периоде учебного года, если положение учреждения предусматривает годовые отметки")]
+    NoYearFinal,
 }
 
 impl RuleError {
@@ -118,6 +126,9 @@ impl RuleError {
             RuleError::ForbiddenCharacter(_) => "forbidden_character",
             RuleError::GrantTermReversed { .. } => "grant_term_reversed",
             RuleError::GrantNotAllowed(_) => "grant_not_allowed",
+            RuleError::FinalOffScale { .. } => "final_off_scale",
+            RuleError::NoExamInPeriod => "no_exam_in_period",
+            RuleError::NoYearFinal => "no_year_final",
         }
     }
 }
@@ -161,6 +172,12 @@ mod tests {
                 from: chrono::NaiveDate::MIN,
                 until: chrono::NaiveDate::MIN,
             },
+            RuleError::FinalOffScale {
+                value: "зачёт".into(),
+                scale: "пятибалльная".into(),
+            },
+            RuleError::NoExamInPeriod,
+            RuleError::NoYearFinal,
         ]
     }
 

@@ -36,6 +36,9 @@ pub enum GradingScale {
     FivePoint,
     /// Зачёт / незачёт.
     PassFail,
+    /// Both: 2–5 or зачёт/незачёт (a subject whose periods end differently, e.g. зачёт in the first
+    /// semester and a дифференцированный зачёт in the second).
+    FivePointOrPassFail,
     /// Без отметок.
     Ungraded,
 }
@@ -50,6 +53,7 @@ impl GradingScale {
             (_, FinalValue::NotAttested | FinalValue::Deferred) => true,
             (GradingScale::FivePoint, FinalValue::Mark { .. }) => true,
             (GradingScale::PassFail, FinalValue::Pass | FinalValue::Fail) => true,
+            (GradingScale::FivePointOrPassFail, _) => true,
             _ => false,
         }
     }
@@ -59,9 +63,124 @@ impl GradingScale {
         match self {
             GradingScale::FivePoint => "пятибалльная",
             GradingScale::PassFail => "зачёт/незачёт",
+            GradingScale::FivePointOrPassFail => "пятибалльная и зачёт/незачёт",
             GradingScale::Ungraded => "без отметок",
         }
     }
+}
+
+/// Which column of the journal page a final belongs to. The period final is what every regulation
+/// names (001 п. 4.10); the exam's mark is kept in its own column where the учебный план ends the
+/// period with an exam (экзамен, квалификационный экзамен по ПМ), beside the period final it
+/// feeds; the year final (годовая) closes the last period where the institution's policy keeps
+/// year finals (`Policy::year_finals`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FinalColumn {
+    #[default]
+    Period,
+    Exam,
+    Year,
+}
+
+impl FinalColumn {
+    /// For `skip_serializing_if`: a period final's JSON (and a signed op's bytes) stay as they were
+    /// before the other columns existed.
+    pub fn is_period(&self) -> bool {
+        *self == FinalColumn::Period
+    }
+
+    /// Stable name, as stored and in URLs: period, exam, year.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FinalColumn::Period => "period",
+            FinalColumn::Exam => "exam",
+            FinalColumn::Year => "year",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FinalColumn> {
+        Some(match text.trim() {
+            "" | "period" => FinalColumn::Period,
+            "exam" => FinalColumn::Exam,
+            "year" => FinalColumn::Year,
+            _ => return None,
+        })
+    }
+
+    /// The column's heading on the page and in the print.
+    pub fn heading_ru(self) -> &'static str {
+        match self {
+            FinalColumn::Period => "Итог",
+            FinalColumn::Exam => "Экзамен",
+            FinalColumn::Year => "Год",
+        }
+    }
+}
+
+/// What a final's column needs of the plan and the policy, as the caller knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FinalSlot {
+    pub column: FinalColumn,
+    /// The subject's grading scale.
+    pub scale: GradingScale,
+    /// The учебный план ends this period of the group's subject with an exam.
+    pub exam_in_period: bool,
+    /// The period is the year's last and the policy keeps year finals.
+    pub year_final_open: bool,
+}
+
+/// Whether `value` may be written into `slot`: the column exists for this load and period, and the
+/// value fits the subject's scale. Clearing a value (None) is always allowed where the column exists.
+/// One judgement for the app and the server.
+pub fn check_final_slot(slot: FinalSlot, value: Option<&FinalValue>) -> Result<(), RuleError> {
+    match slot.column {
+        FinalColumn::Period => {}
+        FinalColumn::Exam if !slot.exam_in_period => return Err(RuleError::NoExamInPeriod),
+        FinalColumn::Year if !slot.year_final_open => return Err(RuleError::NoYearFinal),
+        FinalColumn::Exam | FinalColumn::Year => {}
+    }
+    match value {
+        Some(v) if !slot.scale.admits(v) => Err(RuleError::FinalOffScale {
+            value: v.symbol(),
+            scale: slot.scale.label().into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Suggests the year final from the period finals: the average of those that are marks, rounded
+/// like a period final; with a зачёт/незачёт scale, «зачёт» when every period was passed and
+/// «незачёт» when one was failed. None while a period lacks a final (or has н/а or отсрочка).
+pub fn suggest_year_final(
+    periods: &[Option<FinalValue>],
+    rounding: FinalRounding,
+) -> Option<FinalValue> {
+    let finals: Vec<FinalValue> = periods.iter().copied().collect::<Option<Vec<_>>>()?;
+    if finals.is_empty() {
+        return None;
+    }
+    if finals
+        .iter()
+        .all(|f| matches!(f, FinalValue::Pass | FinalValue::Fail))
+    {
+        return Some(if finals.contains(&FinalValue::Fail) {
+            FinalValue::Fail
+        } else {
+            FinalValue::Pass
+        });
+    }
+    let marks: Option<Vec<CellValue>> = finals
+        .iter()
+        .map(|f| {
+            f.mark().map(|value| CellValue {
+                entries: vec![crate::CellEntry::Mark { value }],
+            })
+        })
+        .collect();
+    suggest_final_with(&marks?, rounding)
 }
 
 impl FinalValue {
@@ -181,6 +300,88 @@ mod tests {
             .iter()
             .map(|s| parse_cell(s, true, &Policy::default()).expect("valid cell"))
             .collect()
+    }
+
+    fn five(v: u8) -> FinalValue {
+        FinalValue::Mark {
+            value: MarkValue::new(v).expect("2..=5"),
+        }
+    }
+
+    #[test]
+    fn a_final_goes_only_into_a_column_the_plan_and_policy_open() {
+        let slot = |column, exam_in_period, year_final_open| FinalSlot {
+            column,
+            scale: GradingScale::FivePoint,
+            exam_in_period,
+            year_final_open,
+        };
+        assert_eq!(
+            check_final_slot(slot(FinalColumn::Exam, false, true), Some(&five(5))),
+            Err(RuleError::NoExamInPeriod),
+            "no exam in the plan: no exam column"
+        );
+        assert_eq!(
+            check_final_slot(slot(FinalColumn::Year, true, false), None),
+            Err(RuleError::NoYearFinal),
+            "not the last period or no year finals by policy: not even a clearing"
+        );
+        assert!(check_final_slot(slot(FinalColumn::Exam, true, false), Some(&five(4))).is_ok());
+        assert!(check_final_slot(slot(FinalColumn::Year, false, true), Some(&five(4))).is_ok());
+        assert!(
+            matches!(
+                check_final_slot(
+                    slot(FinalColumn::Period, false, false),
+                    Some(&FinalValue::Pass)
+                ),
+                Err(RuleError::FinalOffScale { .. })
+            ),
+            "зачёт on the five-point scale is refused (issue: «зачёт» accepted in Математика)"
+        );
+        let both = FinalSlot {
+            scale: GradingScale::FivePointOrPassFail,
+            ..slot(FinalColumn::Period, false, false)
+        };
+        assert!(check_final_slot(both, Some(&FinalValue::Pass)).is_ok());
+        assert!(check_final_slot(both, Some(&five(3))).is_ok());
+    }
+
+    #[test]
+    fn year_final_is_suggested_from_the_period_finals() {
+        let r = FinalRounding::HalfUp;
+        assert_eq!(
+            suggest_year_final(&[Some(five(4)), Some(five(5))], r),
+            Some(five(5))
+        );
+        assert_eq!(
+            suggest_year_final(
+                &[Some(five(4)), Some(five(5))],
+                FinalRounding::FromSixTenths
+            ),
+            Some(five(4))
+        );
+        assert_eq!(
+            suggest_year_final(&[Some(five(4)), None], r),
+            None,
+            "a period without a final"
+        );
+        assert_eq!(
+            suggest_year_final(&[Some(five(4)), Some(FinalValue::Deferred)], r),
+            None,
+            "a deferred period: the teacher decides"
+        );
+        assert_eq!(
+            suggest_year_final(&[Some(FinalValue::Pass), Some(FinalValue::Fail)], r),
+            Some(FinalValue::Fail)
+        );
+        assert_eq!(
+            suggest_year_final(&[Some(FinalValue::Pass), Some(FinalValue::Pass)], r),
+            Some(FinalValue::Pass)
+        );
+        assert_eq!(
+            FinalColumn::parse(FinalColumn::Exam.as_str()),
+            Some(FinalColumn::Exam)
+        );
     }
 
     #[test]

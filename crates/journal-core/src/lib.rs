@@ -37,7 +37,10 @@ pub use cell::{
 };
 pub use deadlines::{obligations_for, remark_status, DeadlineStatus, Obligation, REMARK_DAYS};
 pub use error::RuleError;
-pub use finals::{parse_final, suggest_final, suggest_final_with, FinalValue, GradingScale};
+pub use finals::{
+    check_final_slot, parse_final, suggest_final, suggest_final_with, suggest_year_final,
+    FinalColumn, FinalSlot, FinalValue, GradingScale,
+};
 pub use ids::*;
 pub use lesson::{LessonInfo, WorkType};
 pub use locks::{

@@ -104,6 +104,10 @@ pub struct Policy {
     /// attestation early (досрочная сдача: army service, a transfer) needs a final before the last
     /// week. The last-week deadline is reported either way ([`crate::deadlines`]).
     pub finals_window_days: u32,
+    /// A year final (годовая отметка) closes the last period, suggested from the period finals
+    /// (003, a school's АСУ РСО: «оценки за весь период»; the colleges' regulations count by
+    /// semesters and keep none) — off by default.
+    pub year_finals: bool,
 }
 
 impl Default for Policy {
@@ -132,6 +136,7 @@ impl Default for Policy {
             control_work_days: 3,
             written_work_days: 7,
             finals_window_days: 0,
+            year_finals: false,
         }
     }
 }

@@ -678,6 +678,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
                     load_id: load.id,
                     period_id: periods[s].id,
                     student_id: m.student_id,
+                    column: journal_core::FinalColumn::Period,
                     value,
                     entered_at: set_at,
                     author_id: load.teacher_id,

@@ -7,7 +7,8 @@ use crate::pdf::Doc;
 use crate::{PrintContext, PrintError, PrintRequest};
 use chrono::NaiveDate;
 use journal_core::{
-    Absence, CellEntry, FinalValue, GroupId, LoadId, PeriodId, StudentId, SubjectId, UserId,
+    Absence, CellEntry, FinalColumn, FinalValue, GroupId, LoadId, PeriodId, StudentId, SubjectId,
+    UserId,
 };
 use journal_protocol::{Lesson, Load, Period, RemarkStatus, Snapshot, SubjectKind};
 use std::collections::HashSet;
@@ -551,6 +552,8 @@ const RIGHT_COLS: [f32; 5] = [12.0, 10.0, 0.0, 47.0, 22.0];
 enum Column<'a> {
     Lesson(&'a Lesson),
     Final(&'a Period),
+    /// The exam's mark or the year final, kept in a period.
+    OtherFinal(&'a Period, FinalColumn),
 }
 
 struct RightRow {
@@ -617,7 +620,14 @@ fn subject_section(
         let next_p = lessons.get(i + 1).and_then(|n| m.period_of(n.date));
         if let Some(p) = p {
             if next_p.map(|n| n.id) != Some(p.id) && p.ends_on <= to {
+                // The exam's mark before the period final it feeds, the year's after it.
+                if m.has_final_column(load, p, FinalColumn::Exam) {
+                    columns.push(Column::OtherFinal(p, FinalColumn::Exam));
+                }
                 columns.push(Column::Final(p));
+                if m.has_final_column(load, p, FinalColumn::Year) {
+                    columns.push(Column::OtherFinal(p, FinalColumn::Year));
+                }
             }
         }
     }
@@ -633,7 +643,7 @@ fn subject_section(
     for c in columns {
         let (cw, row) = match c {
             Column::Lesson(l) => (DATE_W, Some(right_row(m, l, content_w))),
-            Column::Final(_) => (FINAL_W, None),
+            Column::Final(_) | Column::OtherFinal(..) => (FINAL_W, None),
         };
         let rh = row.as_ref().map(|r| r.h).unwrap_or(0.0);
         if !cur.is_empty() && (w + cw > grid_w + 0.01 || h + rh > right_avail) {
@@ -729,7 +739,7 @@ fn grid_page(
     let mut xs: Vec<(f32, f32, Option<Column>)> = Vec::new();
     let mut x = left + NUM_W + NAME_W;
     for c in cols {
-        let w = if matches!(c, Column::Final(_)) {
+        let w = if matches!(c, Column::Final(_) | Column::OtherFinal(..)) {
             FINAL_W
         } else {
             DATE_W
@@ -744,7 +754,7 @@ fn grid_page(
     let right = x;
 
     for (cx, cw, c) in &xs {
-        if let Some(Column::Final(_)) = c {
+        if let Some(Column::Final(_) | Column::OtherFinal(..)) = c {
             p.fill(*cx, top, *cw, table_h, 0.93);
         }
     }
@@ -843,6 +853,24 @@ fn grid_page(
                 );
                 i += 1;
             }
+            Some(Column::OtherFinal(per, column)) => {
+                p.rect(cx, top, cw, GRID_HEAD_H, 0.3);
+                let head = match column {
+                    FinalColumn::Year => "Год".to_string(),
+                    _ => format!("Экз.: {}", per.name),
+                };
+                p.cell_sized(
+                    cx,
+                    top,
+                    cw,
+                    GRID_HEAD_H,
+                    &head,
+                    Align::Center,
+                    Face::Bold,
+                    SIZE_MIN,
+                );
+                i += 1;
+            }
             None => {
                 p.rect(cx, top, cw, GRID_HEAD_H, 0.3);
                 i += 1;
@@ -893,6 +921,13 @@ fn grid_page(
                         .unwrap_or_default(),
                     Face::Bold,
                 ),
+                Some(Column::OtherFinal(per, column)) => (
+                    m.other_finals
+                        .get(&(load.id, per.id, s.id, *column))
+                        .map(|f| f.symbol())
+                        .unwrap_or_default(),
+                    Face::Bold,
+                ),
                 None => (String::new(), Face::Regular),
             };
             p.cell(*cx, y, *cw, row_h, &text, Align::Center, face);
@@ -914,7 +949,7 @@ fn right_page(p: &mut Page, m: &Model, title: &str, cols: &[Column], rows: &[Rig
         .iter()
         .filter_map(|c| match c {
             Column::Lesson(l) => Some(*l),
-            Column::Final(_) => None,
+            Column::Final(_) | Column::OtherFinal(..) => None,
         })
         .collect();
     let period = lessons

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 use journal_core::{
-    CellValue, FinalValue, GroupId, LessonId, LoadId, PeriodId, StudentId, SubjectId, UserId,
+    CellValue, FinalColumn, FinalValue, GroupId, LessonId, LoadId, PeriodId, StudentId, SubjectId,
+    UserId,
 };
 use journal_protocol::{
     Group, Homework, Lesson, LessonStatus, LessonTopic, Load, Membership, Period, Snapshot,
@@ -20,7 +21,10 @@ pub(crate) struct Model<'a> {
     pub cells: HashMap<(LessonId, StudentId), &'a CellValue>,
     pub topics: HashMap<LessonId, Vec<&'a LessonTopic>>,
     pub homework: HashMap<LessonId, &'a Homework>,
+    /// Period finals.
     pub finals: HashMap<(LoadId, PeriodId, StudentId), &'a FinalValue>,
+    /// The exam's marks and the year finals, by their column.
+    pub other_finals: HashMap<(LoadId, PeriodId, StudentId, FinalColumn), &'a FinalValue>,
 }
 
 /// Russian alphabetical key (ё sorts with е).
@@ -60,9 +64,44 @@ impl<'a> Model<'a> {
             finals: snap
                 .finals
                 .iter()
+                .filter(|f| f.column.is_period())
                 .map(|f| ((f.load_id, f.period_id, f.student_id), &f.value))
                 .collect(),
+            other_finals: snap
+                .finals
+                .iter()
+                .filter(|f| !f.column.is_period())
+                .map(|f| ((f.load_id, f.period_id, f.student_id, f.column), &f.value))
+                .collect(),
         }
+    }
+
+    /// Whether a load's page has `column` in `period`: the exam's where the учебный план ends
+    /// the period with an exam, the year's in the year's last period where the policy keeps year
+    /// finals — or, either way, where a value was given in it.
+    pub fn has_final_column(&self, load: &Load, period: &Period, column: FinalColumn) -> bool {
+        let by_plan = match column {
+            FinalColumn::Period => true,
+            FinalColumn::Exam => self.snap.curriculum.iter().any(|c| {
+                c.group_id == load.group_id
+                    && c.subject_id == load.subject_id
+                    && c.period_id == period.id
+                    && c.attestation.is_some_and(|a| a.has_exam())
+            }),
+            FinalColumn::Year => {
+                self.snap.institution.policy.year_finals
+                    && self
+                        .snap
+                        .periods
+                        .iter()
+                        .all(|p| p.ends_on <= period.ends_on)
+            }
+        };
+        by_plan
+            || self
+                .other_finals
+                .keys()
+                .any(|(l, p, _, c)| *l == load.id && *p == period.id && *c == column)
     }
 
     pub fn group(&self, id: GroupId) -> Option<&'a Group> {

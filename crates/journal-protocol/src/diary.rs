@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use journal_core::{
-    text::INDIVIDUAL_HOMEWORK, CellEntry, LessonId, LoadId, PeriodId, Role, StudentId, UserId,
-    WorkType,
+    text::INDIVIDUAL_HOMEWORK, CellEntry, FinalColumn, LessonId, LoadId, PeriodId, Role, StudentId,
+    UserId, WorkType,
 };
 use serde::{Deserialize, Serialize};
 
@@ -115,7 +115,11 @@ pub struct DiaryEvent {
 pub struct DiaryFinal {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = "uuid"))]
     pub period_id: PeriodId,
+    /// The period's name; for the exam's mark «1 семестр, экзамен», for the year final «Год».
     pub period: String,
+    /// Which column of the journal: "period", "exam" or "year".
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub column: FinalColumn,
     /// «5», «зачёт», «н/а», «отсрочка».
     pub value: String,
 }
@@ -455,23 +459,37 @@ impl Snapshot {
                         }
                         marks.extend(marks_of(l).0);
                     }
-                    let finals: Vec<DiaryFinal> = periods
-                        .iter()
-                        .filter_map(|p| {
-                            self.finals
-                                .iter()
-                                .find(|f| {
-                                    f.load_id == load.id
-                                        && f.period_id == p.id
-                                        && f.student_id == student
-                                })
-                                .map(|f| DiaryFinal {
-                                    period_id: p.id,
-                                    period: p.name.clone(),
-                                    value: f.value.symbol(),
-                                })
-                        })
-                        .collect();
+                    // Each period's final and exam in the periods' order, then the year's.
+                    let mut finals: Vec<DiaryFinal> = Vec::new();
+                    for column in [FinalColumn::Period, FinalColumn::Exam, FinalColumn::Year] {
+                        for p in periods.iter() {
+                            let Some(f) = self.finals.iter().find(|f| {
+                                f.load_id == load.id
+                                    && f.period_id == p.id
+                                    && f.student_id == student
+                                    && f.column == column
+                            }) else {
+                                continue;
+                            };
+                            finals.push(DiaryFinal {
+                                period_id: p.id,
+                                period: match column {
+                                    FinalColumn::Period => p.name.clone(),
+                                    FinalColumn::Exam => format!("{}, экзамен", p.name),
+                                    FinalColumn::Year => "Год".into(),
+                                },
+                                column,
+                                value: f.value.symbol(),
+                            });
+                        }
+                    }
+                    finals.sort_by_key(|f| {
+                        let ordinal = periods
+                            .iter()
+                            .find(|p| p.id == f.period_id)
+                            .map_or(0, |p| p.ordinal);
+                        (f.column == FinalColumn::Year, ordinal, f.column)
+                    });
                     DiarySubject {
                         load_id: load.id,
                         subject: subject_name(load),
@@ -482,7 +500,7 @@ impl Snapshot {
                         absences,
                         final_value: finals
                             .iter()
-                            .find(|f| f.period_id == period.id)
+                            .find(|f| f.period_id == period.id && f.column.is_period())
                             .map(|f| f.value.clone()),
                         finals,
                     }

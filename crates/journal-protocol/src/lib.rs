@@ -28,4 +28,7 @@ pub use sync::*;
 /// `Lesson::change_reason`.
 /// 5: `OpPayload::SetCell::reason` — a correction after the lesson's day with its reason, which an
 /// older server would drop and then find the op's hash changed.
-pub const PROTOCOL_VERSION: u32 = 5;
+/// 6: `OpPayload::SetFinal::column` and `Final::column` — the exam's and the year's columns beside
+/// the period final — and `AttestationForm::QualifyingExam`, which an older app would take for
+/// period finals or fail to read.
+pub const PROTOCOL_VERSION: u32 = 6;

@@ -42,6 +42,10 @@ pub enum OpPayload {
         load_id: LoadId,
         period_id: PeriodId,
         student_id: StudentId,
+        /// The exam's or the year's column; absent (and out of the signed bytes, so every older
+        /// op keeps its hash) for a period final. Added in protocol version 6.
+        #[serde(default, skip_serializing_if = "FinalColumn::is_period")]
+        column: FinalColumn,
         value: Option<FinalValue>,
     },
     LockPeriod {
@@ -114,8 +118,16 @@ impl OpPayload {
                 load_id,
                 period_id,
                 student_id,
+                column: FinalColumn::Period,
                 ..
             } => format!("final:{load_id}:{period_id}:{student_id}"),
+            OpPayload::SetFinal {
+                load_id,
+                period_id,
+                student_id,
+                column,
+                ..
+            } => format!("{}:{load_id}:{period_id}:{student_id}", column.as_str()),
             OpPayload::LockPeriod { load_id, period_id }
             | OpPayload::UnlockPeriod {
                 load_id, period_id, ..

@@ -411,6 +411,8 @@ pub enum AttestationForm {
     GradedCredit,
     /// Другие формы контроля (контрольная работа, …), as the plan names them.
     Other,
+    /// Квалификационный экзамен по профессиональному модулю.
+    QualifyingExam,
 }
 
 impl AttestationForm {
@@ -420,7 +422,26 @@ impl AttestationForm {
             AttestationForm::Credit => "зачёт",
             AttestationForm::GradedCredit => "дифференцированный зачёт",
             AttestationForm::Other => "другая форма контроля",
+            AttestationForm::QualifyingExam => "квалификационный экзамен",
         }
+    }
+
+    /// The form as a column heading: «Экзамен», «Квалификационный экзамен», …
+    pub fn heading_ru(self) -> String {
+        let word = self.ru();
+        let mut chars = word.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+
+    /// The period ends with an exam, whose mark has its own column (`FinalColumn::Exam`).
+    pub fn has_exam(self) -> bool {
+        matches!(
+            self,
+            AttestationForm::Exam | AttestationForm::QualifyingExam
+        )
     }
 }
 
@@ -534,6 +555,10 @@ pub struct Final {
     pub load_id: LoadId,
     pub period_id: PeriodId,
     pub student_id: StudentId,
+    /// The period final, the exam's mark or the year final (in the year's last period); left out
+    /// of the JSON for a period final, as before the other columns existed.
+    #[serde(default, skip_serializing_if = "FinalColumn::is_period")]
+    pub column: FinalColumn,
     pub value: FinalValue,
     pub entered_at: NaiveDateTime,
     pub author_id: UserId,
@@ -1741,6 +1766,7 @@ pub(crate) mod tests {
                     load_id: ld(1),
                     period_id: PeriodId(uid(500)),
                     student_id: st(1),
+                    column: FinalColumn::Period,
                     value: FinalValue::Pass,
                     entered_at: at(30),
                     author_id: UserId(uid(A)),
@@ -1749,6 +1775,7 @@ pub(crate) mod tests {
                     load_id: ld(1),
                     period_id: PeriodId(uid(500)),
                     student_id: st(2),
+                    column: FinalColumn::Period,
                     value: FinalValue::Pass,
                     entered_at: at(30),
                     author_id: UserId(uid(A)),

@@ -154,6 +154,7 @@ pub fn snapshot() -> Snapshot {
             load_id: l1(),
             period_id: p1(),
             student_id: student(n),
+            column: Default::default(),
             value: parse_final(match n {
                 1..=10 => "5",
                 11..=15 => "4",

@@ -46,7 +46,7 @@ pub fn forecast(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ForecastRe
     let given: HashMap<(LoadId, StudentId), FinalValue> = snap
         .finals
         .iter()
-        .filter(|f| Some(f.period_id) == r.period_id)
+        .filter(|f| Some(f.period_id) == r.period_id && f.column.is_period())
         .map(|f| ((f.load_id, f.student_id), f.value))
         .collect();
     let mut rows = Vec::new();

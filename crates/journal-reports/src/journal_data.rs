@@ -122,13 +122,19 @@ pub fn journal_data(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> Parts 
                 .map(|p| (p.ordinal, p.name.clone()))
                 .unwrap_or_default()
         };
-        of_load.sort_by_key(|f| (period(f.period_id), student(f.student_id)));
+        of_load.sort_by_key(|f| (period(f.period_id), f.column, student(f.student_id)));
         for f in of_load {
+            // The exam's and the year's columns are named beside the period they are kept in.
+            let period_text = match f.column {
+                journal_core::FinalColumn::Period => period(f.period_id).1,
+                journal_core::FinalColumn::Exam => format!("{}, экзамен", period(f.period_id).1),
+                journal_core::FinalColumn::Year => "год".to_string(),
+            };
             finals.rows.push(vec![
                 d.group_name(load).into(),
                 d.load_subject(load).into(),
                 d.teacher_name(load).into(),
-                period(f.period_id).1.into(),
+                period_text.into(),
                 student(f.student_id).into(),
                 f.value.symbol().into(),
                 time_text(f.entered_at).into(),

@@ -68,7 +68,7 @@ pub fn progress(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ProgressRe
     let finals: HashMap<(LoadId, StudentId), &FinalValue> = snap
         .finals
         .iter()
-        .filter(|f| Some(f.period_id) == r.period_id)
+        .filter(|f| Some(f.period_id) == r.period_id && f.column.is_period())
         .map(|f| ((f.load_id, f.student_id), &f.value))
         .collect();
     // Marks (sum, count) per load and student, and the «2»s with their topics.
@@ -496,6 +496,7 @@ mod tests {
             load_id: l2(),
             period_id: p1(),
             student_id: student(24),
+            column: Default::default(),
             value: FinalValue::NotAttested,
             entered_at: at(12, 25, 10, 0),
             author_id: journal_core::UserId(id(T2)),

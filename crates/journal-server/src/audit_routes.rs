@@ -219,29 +219,13 @@ async fn previous_value(
             .find(|l| l.id == id)
             .map(|l| l.load_id)
     };
-    let kind = format!("\"{}\"", payload.kind());
-    let (load, needles) = match &payload {
-        OpPayload::SetCell {
-            lesson_id,
-            student_id,
-            ..
-        } => (
-            lesson_load(*lesson_id),
-            vec![kind, lesson_id.to_string(), student_id.to_string()],
-        ),
-        OpPayload::SetTopic { lesson_id, .. } | OpPayload::SetHomework { lesson_id, .. } => {
-            (lesson_load(*lesson_id), vec![kind, lesson_id.to_string()])
-        }
-        OpPayload::SetFinal {
-            load_id,
-            period_id,
-            student_id,
-            ..
-        } => (
-            Some(*load_id),
-            vec![kind, period_id.to_string(), student_id.to_string()],
-        ),
-        // Locks say «открыт → закрыт» by themselves; a remark has no value.
+    // Only edits with a value have a previous one; a lock says «открыт → закрыт» by itself and a
+    // remark has no value.
+    let load = match &payload {
+        OpPayload::SetCell { lesson_id, .. }
+        | OpPayload::SetTopic { lesson_id, .. }
+        | OpPayload::SetHomework { lesson_id, .. } => lesson_load(*lesson_id),
+        OpPayload::SetFinal { load_id, .. } => Some(*load_id),
         _ => return Ok(None),
     };
     let Some(load) = load else {
@@ -250,12 +234,11 @@ async fn previous_value(
     let target = payload.target();
     let earlier = state
         .storage
-        .changes_before(inst, &load.to_string(), &needles, seq, 20)
+        .previous_change(inst, &load.to_string(), &target, seq)
         .await?;
     Ok(earlier
-        .iter()
-        .filter_map(|text| serde_json::from_str::<OpPayload>(text).ok())
-        .find(|p| p.target() == target)
+        .and_then(|text| serde_json::from_str::<OpPayload>(&text).ok())
+        .filter(|p| p.target() == target)
         .and_then(|p| value_text(&p)))
 }
 
@@ -452,12 +435,18 @@ impl<'a> Names<'a> {
                 load_id,
                 period_id,
                 student_id,
+                column,
                 value,
             } => (
                 Some(format!(
-                    "{}, {}: {}",
+                    "{}, {}{}: {}",
                     self.name(&load_id.to_string()).unwrap_or_default(),
                     self.name(&period_id.to_string()).unwrap_or_default(),
+                    match column {
+                        journal_core::FinalColumn::Period => "",
+                        journal_core::FinalColumn::Exam => ", экзамен",
+                        journal_core::FinalColumn::Year => ", годовая",
+                    },
                     student(student_id)
                 )),
                 None,

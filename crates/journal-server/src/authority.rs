@@ -130,6 +130,10 @@ pub struct OpContext {
     /// For a lock: how many students on the load's list have no final of the period
     /// (`journal_protocol::students_needing_final` against the finals stored).
     pub students_without_final: Option<usize>,
+    /// For a final in the exam's column: the учебный план ends the load's period with an exam.
+    pub exam_in_period: bool,
+    /// The op's period is the academic year's last (where a year final is given).
+    pub last_period: bool,
 }
 
 impl OpContext {
@@ -137,6 +141,15 @@ impl OpContext {
     pub fn entry_time(&self, op: &Op) -> chrono::NaiveDateTime {
         self.entry_floor
             .map_or(op.device_time, |floor| op.device_time.max(floor))
+    }
+}
+
+/// The value a final's column holds, as a conflict names it.
+fn final_word(column: journal_core::FinalColumn) -> &'static str {
+    match column {
+        journal_core::FinalColumn::Period => "Итоговая отметка",
+        journal_core::FinalColumn::Exam => "Отметка за экзамен",
+        journal_core::FinalColumn::Year => "Годовая отметка",
     }
 }
 
@@ -491,7 +504,7 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
             ));
             Decision::Apply
         }
-        OpPayload::SetFinal { value, .. } => {
+        OpPayload::SetFinal { value, column, .. } => {
             let Some(load) = ctx.load.as_ref() else {
                 return Decision::reject("unknown_load", "Нагрузка не найдена на сервере");
             };
@@ -499,6 +512,15 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 return Decision::reject("unknown_period", "Учебный период не найден на сервере");
             };
             try_rule!(authorise(author, Action::SetFinals, load, None, policy));
+            try_rule!(journal_core::check_final_slot(
+                journal_core::FinalSlot {
+                    column: *column,
+                    scale: ctx.subject.as_ref().map(|s| s.grading).unwrap_or_default(),
+                    exam_in_period: ctx.exam_in_period,
+                    year_final_open: ctx.last_period && policy.year_finals,
+                },
+                value.as_ref()
+            ));
             if !member_during(&ctx.memberships, load, period) {
                 return RuleError::StudentNotInGroup.into();
             }
@@ -515,7 +537,8 @@ pub fn decide(op: &Op, ctx: &OpContext) -> Decision {
                 (Some(ex), _) if !ex.seen_by(op, ctx.device_given_seq) => Decision::Conflict {
                     server_value: json!(ex.value),
                     message: format!(
-                        "Итоговая отметка «{}» уже выставлена ({}); ваше значение не принято",
+                        "{} «{}» уже выставлена ({}); ваше значение не принято",
+                        final_word(*column),
                         ex.value.symbol(),
                         kept_phrase(ex, ctx, op)
                     ),

@@ -135,6 +135,7 @@ fn form_word(f: AttestationForm) -> &'static str {
         AttestationForm::Credit => "credit",
         AttestationForm::GradedCredit => "graded_credit",
         AttestationForm::Other => "other",
+        AttestationForm::QualifyingExam => "qualifying_exam",
     }
 }
 
@@ -150,6 +151,11 @@ pub fn parse_form(text: &str) -> Option<AttestationForm> {
         "other" | "другая форма контроля" | "другое" | "др" => {
             AttestationForm::Other
         }
+        "qualifying_exam"
+        | "квалификационный экзамен"
+        | "экзамен квалификационный"
+        | "кэ"
+        | "эк" => AttestationForm::QualifyingExam,
         _ => return None,
     })
 }
@@ -606,6 +612,10 @@ mod tests {
         assert_eq!(parse_form("Экзамен"), Some(AttestationForm::Exam));
         assert_eq!(parse_form("зачёт"), Some(AttestationForm::Credit));
         assert_eq!(
+            parse_form("Квалификационный экзамен"),
+            Some(AttestationForm::QualifyingExam)
+        );
+        assert_eq!(
             parse_form("Дифференцированный зачет"),
             Some(AttestationForm::GradedCredit)
         );
@@ -623,6 +633,7 @@ mod tests {
             AttestationForm::Credit,
             AttestationForm::GradedCredit,
             AttestationForm::Other,
+            AttestationForm::QualifyingExam,
         ] {
             assert_eq!(parse_form(form_word(f)), Some(f), "{f:?} reads back");
         }

@@ -60,6 +60,7 @@ pub fn recorded_change(op: &Op, ctx: &OpContext, merged: bool) -> RecordedChange
                 load_id,
                 period_id,
                 student_id,
+                column,
                 ..
             },
             OpContext {
@@ -73,6 +74,7 @@ pub fn recorded_change(op: &Op, ctx: &OpContext, merged: bool) -> RecordedChange
                 load_id: *load_id,
                 period_id: *period_id,
                 student_id: *student_id,
+                column: *column,
                 value: Some(kept.value),
             },
         },

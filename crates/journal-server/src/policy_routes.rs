@@ -59,6 +59,8 @@ pub struct PolicyBody {
     pub written_work_days: u32,
     /// Finals only in the period's last this many days (001 п. 11: 7); 0 = any day of the period.
     pub finals_window_days: u32,
+    /// A year final (годовая) closes the year's last period, suggested from the period finals.
+    pub year_finals: bool,
 }
 
 /// A refused policy: the error body with the field it concerns, so the console shows it there.
@@ -124,6 +126,7 @@ fn field_label(field: &str) -> &'static str {
         "control_work_days" => "Срок выставления отметок за контрольную работу, дней",
         "written_work_days" => "Срок выставления отметок за письменную работу, дней",
         "finals_window_days" => "Итоговые отметки только в последние дни периода, дней",
+        "year_finals" => "Годовые отметки",
         _ => "поле политики",
     }
 }
@@ -369,6 +372,7 @@ mod tests {
             control_work_days: 3,
             written_work_days: 7,
             finals_window_days: 0,
+            year_finals: false,
         })
         .unwrap_or_default();
         let keys = |v: &serde_json::Value| {

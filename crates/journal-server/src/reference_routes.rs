@@ -241,7 +241,7 @@ pub struct SubjectRow {
     /// discipline, mdk, module, practice, extracurricular (внеурочная деятельность)
     #[schema(value_type = String)]
     pub kind: SubjectKind,
-    /// five_point, pass_fail, ungraded
+    /// five_point, pass_fail, five_point_or_pass_fail, ungraded
     #[schema(value_type = String)]
     pub grading: GradingScale,
 }
@@ -259,7 +259,7 @@ pub struct SubjectInput {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub kind: Option<SubjectKind>,
-    /// five_point, pass_fail, ungraded
+    /// five_point, pass_fail, five_point_or_pass_fail, ungraded
     #[schema(value_type = String)]
     pub grading: GradingScale,
 }

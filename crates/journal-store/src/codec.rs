@@ -48,6 +48,17 @@ pub(crate) fn enum_col<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqli
         .map_err(|e| conversion_error(idx, e.to_string()))
 }
 
+/// An optional enum column (NULL: none).
+pub(crate) fn opt_enum_col<T: DeserializeOwned>(
+    row: &Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<Option<T>> {
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(_) => enum_col(row, idx).map(Some),
+    }
+}
+
 pub(crate) fn enum_text<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,

@@ -133,6 +133,20 @@ impl Store {
                 })
             },
         )?;
+        let curriculum = rows(
+            c,
+            "SELECT group_id, subject_id, period_id, hours, attestation FROM curriculum
+             ORDER BY group_id, subject_id, period_id",
+            |r| {
+                Ok(journal_protocol::CurriculumLine {
+                    group_id: parse(r, 0)?,
+                    subject_id: parse(r, 1)?,
+                    period_id: parse(r, 2)?,
+                    hours: r.get(3)?,
+                    attestation: crate::codec::opt_enum_col(r, 4)?,
+                })
+            },
+        )?;
         let loads = rows(
             c,
             "SELECT id, teacher_id, group_id, subject_id, subgroup_id, date_from, date_to,
@@ -231,13 +245,14 @@ impl Store {
         )?;
         let finals = rows(
             c,
-            "SELECT load_id, period_id, student_id, value, entered_at, author_id FROM finals
-             ORDER BY load_id, period_id, student_id",
+            "SELECT load_id, period_id, student_id, value, entered_at, author_id, final_column
+             FROM finals ORDER BY load_id, period_id, student_id, final_column",
             |r| {
                 Ok(Final {
                     load_id: parse(r, 0)?,
                     period_id: parse(r, 1)?,
                     student_id: parse(r, 2)?,
+                    column: enum_col(r, 6)?,
                     value: json(r, 3)?,
                     entered_at: parse(r, 4)?,
                     author_id: parse(r, 5)?,
@@ -300,7 +315,7 @@ impl Store {
             reopenings,
             rooms: Vec::new(),
             later_shift_bells: Vec::new(),
-            curriculum: Vec::new(),
+            curriculum,
             individual_plans,
             // Reference for the administration; a teacher's copy does not keep them.
             departments: Vec::new(),

@@ -15,7 +15,8 @@ const SHADOWED: &[(&str, &str)] = &[
     ("homework", "'homework:' || lesson_id"),
     (
         "finals",
-        "'final:' || load_id || ':' || period_id || ':' || student_id",
+        "(CASE final_column WHEN 'period' THEN 'final' ELSE final_column END) || ':' || load_id
+         || ':' || period_id || ':' || student_id",
     ),
     ("locks", "'lock:' || load_id || ':' || period_id"),
     ("reopenings", "'lock:' || load_id || ':' || period_id"),
@@ -25,6 +26,7 @@ const SHADOWED: &[(&str, &str)] = &[
 /// Reference tables, replaced whole.
 const REFERENCE: &[&str] = &[
     "individual_plan_loads",
+    "curriculum",
     "lessons",
     "plan_topics",
     "loads",
@@ -276,6 +278,19 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
         ])?;
     }
     let mut st = tx.prepare(
+        "INSERT OR REPLACE INTO curriculum (group_id, subject_id, period_id, hours, attestation)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for c in &s.curriculum {
+        st.execute(params![
+            c.group_id.to_string(),
+            c.subject_id.to_string(),
+            c.period_id.to_string(),
+            c.hours,
+            c.attestation.as_ref().map(enum_text)
+        ])?;
+    }
+    let mut st = tx.prepare(
         "INSERT INTO loads (id, teacher_id, group_id, subject_id, subgroup_id, date_from, date_to, planned_hours)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
@@ -370,20 +385,26 @@ fn insert_journal(
         ])?;
     }
     let mut st = tx.prepare(
-        "INSERT INTO finals (load_id, period_id, student_id, value, entered_at, author_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO finals (load_id, period_id, student_id, final_column, value, entered_at, author_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for f in &s.finals {
-        if kept(format!(
-            "final:{}:{}:{}",
-            f.load_id, f.period_id, f.student_id
-        )) {
+        let target = journal_protocol::OpPayload::SetFinal {
+            load_id: f.load_id,
+            period_id: f.period_id,
+            student_id: f.student_id,
+            column: f.column,
+            value: None,
+        }
+        .target();
+        if kept(target) {
             continue;
         }
         st.execute(params![
             f.load_id.to_string(),
             f.period_id.to_string(),
             f.student_id.to_string(),
+            f.column.as_str(),
             to_json(&f.value)?,
             dt(&f.entered_at),
             f.author_id.to_string()

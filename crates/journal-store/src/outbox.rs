@@ -361,6 +361,7 @@ pub(crate) fn apply_payload(
             load_id,
             period_id,
             student_id,
+            column,
             value,
         } => {
             require(
@@ -384,19 +385,22 @@ pub(crate) fn apply_payload(
             match value {
                 None => {
                     tx.prepare_cached(
-                        "DELETE FROM finals WHERE load_id = ?1 AND period_id = ?2 AND student_id = ?3",
+                        "DELETE FROM finals WHERE load_id = ?1 AND period_id = ?2 AND student_id = ?3
+                         AND final_column = ?4",
                     )?
                     .execute(params![
                         load_id.to_string(),
                         period_id.to_string(),
-                        student_id.to_string()
+                        student_id.to_string(),
+                        column.as_str()
                     ])?;
                 }
                 Some(v) => {
                     tx.prepare_cached(
-                        "INSERT INTO finals (load_id, period_id, student_id, value, entered_at, author_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                         ON CONFLICT (load_id, period_id, student_id) DO UPDATE SET
+                        "INSERT INTO finals (load_id, period_id, student_id, value, entered_at, author_id,
+                             final_column)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                         ON CONFLICT (load_id, period_id, student_id, final_column) DO UPDATE SET
                              value = excluded.value, entered_at = excluded.entered_at,
                              author_id = excluded.author_id",
                     )?
@@ -406,7 +410,8 @@ pub(crate) fn apply_payload(
                         student_id.to_string(),
                         to_json(v)?,
                         at,
-                        user
+                        user,
+                        column.as_str()
                     ])?;
                 }
             }

@@ -4,11 +4,12 @@ use crate::codec::{enum_col, json, parse, parse_opt};
 use crate::{Store, StoreError};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use journal_core::{
-    CellValue, FinalValue, GroupId, LessonId, LoadId, PeriodId, StudentId, SubgroupId, UserId,
+    CellValue, FinalColumn, FinalValue, GroupId, LessonId, LoadId, PeriodId, StudentId, SubgroupId,
+    SubjectId, UserId,
 };
 use journal_protocol::{
-    AcademicYear, Bell, Cell, Final, Group, Holiday, Homework, Institution, Lesson, LessonTopic,
-    Load, Period, PeriodLock, PlanTopic, Remark, Student, Subject, User,
+    AcademicYear, AttestationForm, Bell, Cell, Final, Group, Holiday, Homework, Institution,
+    Lesson, LessonTopic, Load, Period, PeriodLock, PlanTopic, Remark, Student, Subject, User,
 };
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -85,6 +86,10 @@ pub struct GridRow {
     /// `member_on[i]`: the student belonged to the group (subgroup) on `lessons[i]`'s date.
     pub member_on: Vec<bool>,
     pub final_value: Option<FinalValue>,
+    /// The exam's mark, where the plan ends the period with an exam.
+    pub exam_value: Option<FinalValue>,
+    /// The year final (kept in the year's last period).
+    pub year_value: Option<FinalValue>,
 }
 
 /// A load's journal for a period: students × lessons, the right page, finals and the lock.
@@ -95,6 +100,8 @@ pub struct Grid {
     pub lessons: Vec<GridLesson>,
     pub rows: Vec<GridRow>,
     pub lock: Option<PeriodLock>,
+    /// How the учебный план ends this period of the group's subject, where it says.
+    pub attestation: Option<AttestationForm>,
 }
 
 impl Grid {
@@ -772,6 +779,8 @@ impl Store {
                     cells: vec![None; lessons.len()],
                     member_on: vec![false; lessons.len()],
                     final_value: None,
+                    exam_value: None,
+                    year_value: None,
                 });
                 rows.len() - 1
             });
@@ -807,13 +816,19 @@ impl Store {
                 }
             }
             let mut st = self.conn.prepare_cached(
-                "SELECT student_id, value FROM finals WHERE load_id = ?1 AND period_id = ?2",
+                "SELECT student_id, value, final_column FROM finals
+                 WHERE load_id = ?1 AND period_id = ?2",
             )?;
             let mut q = st.query(params![lid, period_id.to_string()])?;
             while let Some(r) = q.next()? {
                 let student_id: StudentId = parse(r, 0)?;
                 if let Some(&i) = row_of.get(&student_id) {
-                    rows[i].final_value = Some(json(r, 1)?);
+                    let value = Some(json(r, 1)?);
+                    match enum_col(r, 2)? {
+                        FinalColumn::Period => rows[i].final_value = value,
+                        FinalColumn::Exam => rows[i].exam_value = value,
+                        FinalColumn::Year => rows[i].year_value = value,
+                    }
                 }
             }
         }
@@ -825,20 +840,22 @@ impl Store {
             )?
             .query_row(params![lid, period_id.to_string()], lock_row)
             .optional()?;
+        let attestation = self.attestation(load.load.group_id, load.load.subject_id, period.id)?;
         Ok(Grid {
             load,
             period,
             lessons,
             rows,
             lock,
+            attestation,
         })
     }
 
-    /// Finals of a load for a period.
+    /// Period finals of a load for a period (not the exam's or the year's column).
     pub fn finals(&self, load_id: LoadId, period_id: PeriodId) -> Result<Vec<Final>, StoreError> {
         let mut st = self.conn.prepare_cached(
             "SELECT load_id, period_id, student_id, value, entered_at, author_id FROM finals
-             WHERE load_id = ?1 AND period_id = ?2",
+             WHERE load_id = ?1 AND period_id = ?2 AND final_column = 'period'",
         )?;
         let v = st
             .query_map(params![load_id.to_string(), period_id.to_string()], |r| {
@@ -846,6 +863,7 @@ impl Store {
                     load_id: parse(r, 0)?,
                     period_id: parse(r, 1)?,
                     student_id: parse(r, 2)?,
+                    column: FinalColumn::Period,
                     value: json(r, 3)?,
                     entered_at: parse(r, 4)?,
                     author_id: parse(r, 5)?,
@@ -853,6 +871,50 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         Ok(v)
+    }
+
+    /// A student's period finals of a load in every period, by period id (the year final's
+    /// suggestion).
+    pub fn period_finals_of_load(
+        &self,
+        load_id: LoadId,
+    ) -> Result<HashMap<(PeriodId, StudentId), FinalValue>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT period_id, student_id, value FROM finals
+             WHERE load_id = ?1 AND final_column = 'period'",
+        )?;
+        let v = st
+            .query_map(params![load_id.to_string()], |r| {
+                Ok(((parse(r, 0)?, parse(r, 1)?), json(r, 2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// How the учебный план ends `period` of `subject` for `group` (None: no line, or no
+    /// attestation in this period).
+    pub fn attestation(
+        &self,
+        group_id: GroupId,
+        subject_id: SubjectId,
+        period_id: PeriodId,
+    ) -> Result<Option<AttestationForm>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT attestation FROM curriculum
+                 WHERE group_id = ?1 AND subject_id = ?2 AND period_id = ?3",
+            )?
+            .query_row(
+                params![
+                    group_id.to_string(),
+                    subject_id.to_string(),
+                    period_id.to_string()
+                ],
+                |r| crate::codec::opt_enum_col(r, 0),
+            )
+            .optional()?
+            .flatten())
     }
 
     pub fn locks(&self) -> Result<Vec<PeriodLock>, StoreError> {

@@ -42,8 +42,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0009_lesson_change_reason.sql"),
     ),
     (
-        "0010_subject_grading",
-        include_str!("../migrations/0010_subject_grading.sql"),
+        "0010_final_columns",
+        include_str!("../migrations/0010_final_columns.sql"),
     ),
 ];
 
@@ -53,6 +53,44 @@ pub(crate) fn migrations() -> Migrations<'static> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_copy_before_the_final_columns_keeps_its_finals_as_period_finals() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("in-memory database");
+        let m = super::migrations();
+        m.to_version(&mut conn, 9)
+            .expect("the schema of migration 0009");
+        // Rows without their parents: the finals' table is what the test is about.
+        conn.execute_batch("PRAGMA foreign_keys = OFF;")
+            .expect("foreign keys off");
+        conn.execute(
+            "INSERT INTO finals (load_id, period_id, student_id, value, entered_at, author_id)
+             VALUES ('l', 'p', 's', '{\"kind\":\"pass\"}', '2026-12-20T10:00:00', 'u')",
+            [],
+        )
+        .expect("a final of the older copy");
+        conn.execute(
+            "INSERT INTO subjects (id, name, short_name, kind) VALUES ('x', 'Математика', 'Мат', 'discipline')",
+            [],
+        )
+        .expect("a subject of the older copy");
+        m.to_latest(&mut conn).expect("the copy migrates");
+        let (column, value): (String, String) = conn
+            .query_row(
+                "SELECT final_column, value FROM finals WHERE load_id = 'l'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("the final is still there");
+        assert_eq!(column, "period", "a final from before is a period final");
+        assert_eq!(value, "{\"kind\":\"pass\"}", "its value is kept");
+        let grading: String = conn
+            .query_row("SELECT grading FROM subjects WHERE id = 'x'", [], |r| {
+                r.get(0)
+            })
+            .expect("the subject");
+        assert_eq!(grading, "five_point", "a subject from before is five-point");
+    }
+
     #[test]
     fn migrations_are_valid() {
         assert!(

@@ -30,4 +30,13 @@ locks_after_finals: boolean,
 /**
  * The first day finals are taken, where the policy keeps them to the period's last days.
  */
-finals_open_from: string | null, };
+finals_open_from: string | null, 
+/**
+ * The exam's column, where the учебный план ends this period with one: its heading
+ * («Экзамен», «Квалификационный экзамен»).
+ */
+exam_column: string | null, 
+/**
+ * The year's column («Год»): the year's last period where the policy keeps year finals.
+ */
+year_column: boolean, };

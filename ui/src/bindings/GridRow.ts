@@ -24,4 +24,16 @@ final_value: string | null,
 /**
  * The final journal_core suggests from the period's marks.
  */
-suggested_final: string | null, };
+suggested_final: string | null, 
+/**
+ * The exam's mark, where the page has the exam's column.
+ */
+exam_value: string | null, 
+/**
+ * The year final, where the page has the year's column.
+ */
+year_value: string | null, 
+/**
+ * The year final journal_core suggests from the period finals.
+ */
+suggested_year: string | null, };

@@ -27,8 +27,32 @@ impl Fixture {
     /// Opens the demo teacher's copy; the clock stands at 20:00 of the first day (from the demo's
     /// today) with lessons, after every lesson of that day and before its end.
     pub fn open() -> Fixture {
+        Fixture::open_with(|_| {})
+    }
+
+    /// As [`Fixture::open`], the demo institution changed by `edit` first (a curriculum, a
+    /// policy) — what a server would have sent the teacher's copy.
+    pub fn open_with(edit: impl FnOnce(&mut journal_protocol::Snapshot)) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let today = demo_today();
+        {
+            let path = journal_api::DataDir::new(dir.path())
+                .store_path(journal_api::DEMO_LOGIN)
+                .expect("store path");
+            std::fs::create_dir_all(path.parent().expect("user dir")).expect("user dir");
+            let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today);
+            edit(&mut snapshot);
+            let teacher = snapshot
+                .users
+                .iter()
+                .find(|u| u.login == journal_api::DEMO_LOGIN)
+                .expect("demo teacher")
+                .id;
+            let mut store = journal_store::Store::open(&path, None).expect("store opens");
+            store
+                .import_snapshot(&snapshot.for_user(teacher))
+                .expect("edited demo imports");
+        }
         let clock = Arc::new(FixedClock::new(at(today, 20, 0)));
         let journal = Journal::open_demo(dir.path(), today)
             .expect("demo copy opens")

@@ -3,6 +3,7 @@
 //! sign-in and sync against a real journal server on 127.0.0.1.
 
 mod attendance;
+mod attestation;
 mod convergence;
 mod damaged;
 mod faults;

@@ -339,6 +339,164 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// One random final: who, whether in a load of their own (or their curated group's) — else any
+/// load —, which load, period, column («period», «exam», «year»), student and what is typed.
+type FinalEdit = (usize, bool, usize, usize, usize, usize, usize);
+const FINAL_INPUTS: [&str; 5] = ["5", "зачёт", "н/а", "", "4"];
+const COLUMNS: [journal_core::FinalColumn; 3] = [
+    journal_core::FinalColumn::Period,
+    journal_core::FinalColumn::Exam,
+    journal_core::FinalColumn::Year,
+];
+
+/// The same property for finals in their columns: the plan ends the first period of every other
+/// load with an exam, the policy keeps year finals or not, and random users type random finals
+/// into random columns — journal_core::check_final_slot judges on both sides.
+fn run_finals(edits: &[FinalEdit], year_finals: bool) -> Result<(), TestCaseError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let policy = Policy {
+        year_finals,
+        ..Policy::default()
+    };
+    let server = TestServer::start_with_policy(policy);
+    let snap = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+    let mut periods = snap.periods.clone();
+    periods.sort_by_key(|p| p.starts_on);
+    // The plan, as the administrator keeps it, before anyone signs in.
+    let mut lines = Vec::new();
+    let mut planned = std::collections::HashSet::new();
+    for (i, load) in snap.loads.iter().enumerate() {
+        if i % 2 == 0 && planned.insert((load.group_id, load.subject_id)) {
+            lines.push(serde_json::json!({
+                "group_id": load.group_id, "subject_id": load.subject_id,
+                "period_id": periods[0].id, "hours": 36, "attestation": "exam",
+            }));
+        }
+    }
+    let admin = RawDevice::sign_in(&server.url, "admin");
+    let http = reqwest::blocking::Client::new();
+    http.put(format!("{}/api/v1/admin/curriculum", server.url))
+        .header(
+            "x-journal-protocol",
+            journal_protocol::PROTOCOL_VERSION.to_string(),
+        )
+        .bearer_auth(&admin.token)
+        .json(&serde_json::json!({ "lines": lines }))
+        .send()
+        .and_then(|r| r.error_for_status())
+        .expect("the plan is saved");
+    let now = today().and_hms_opt(18, 0, 0).expect("a time");
+    let dirs: Vec<tempfile::TempDir> = USERS
+        .iter()
+        .map(|_| tempfile::tempdir().expect("temp dir"))
+        .collect();
+    let mut apps: Vec<Journal> = USERS
+        .iter()
+        .zip(&dirs)
+        .map(|(login, dir)| sign_in(&server, dir.path(), login, now))
+        .collect();
+    let mut raws: Vec<RawDevice> = USERS
+        .iter()
+        .map(|login| RawDevice::sign_in(&server.url, login))
+        .collect();
+    for &(u, own, l, p, c, s, v) in edits {
+        let me = snap
+            .users
+            .iter()
+            .find(|x| x.login == USERS[u])
+            .map(|x| x.id)
+            .expect("a demo user");
+        let candidates: Vec<&journal_protocol::Load> = snap
+            .loads
+            .iter()
+            .filter(|x| {
+                !own || x.teacher_id == me
+                    || snap
+                        .groups
+                        .iter()
+                        .any(|g| g.id == x.group_id && g.curator_id == Some(me))
+            })
+            .collect();
+        let Some(load) = candidates.get(l % candidates.len().max(1)).copied() else {
+            continue;
+        };
+        let period = &periods[p % periods.len()];
+        let students: Vec<StudentId> = snap
+            .memberships
+            .iter()
+            .filter(|m| m.group_id == load.group_id && m.to.is_none())
+            .filter(|m| load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+            .map(|m| m.student_id)
+            .collect();
+        let Some(&student) = students.get(s % students.len().max(1)) else {
+            continue;
+        };
+        let (column, input) = (COLUMNS[c], FINAL_INPUTS[v]);
+        let app = &mut apps[u];
+        let _ = app.sync();
+        match app.set_final_in(load.id, period.id, student, column, input) {
+            Ok(_) => {
+                let report = app.sync().expect("the app syncs");
+                prop_assert_eq!(
+                    report.refused,
+                    0,
+                    "{} typed «{}» as {:?} in {}: the app recorded it, the server refused it ({:?})",
+                    USERS[u],
+                    input,
+                    column,
+                    period.name,
+                    app.conflicts()
+                        .ok()
+                        .and_then(|c| c.last().map(|x| x.message.clone()))
+                );
+            }
+            Err(refusal) => {
+                let value = if input.is_empty() {
+                    None
+                } else {
+                    Some(journal_core::parse_final(input).expect("the inputs parse"))
+                };
+                let outcome = raws[u].push(
+                    now,
+                    OpPayload::SetFinal {
+                        load_id: load.id,
+                        period_id: period.id,
+                        student_id: student,
+                        column,
+                        value,
+                    },
+                );
+                prop_assert!(
+                    !matches!(outcome, OpOutcome::Applied { .. }),
+                    "{} typed «{}» as {:?} in {}: the app refused it ({} — {}), the server applied it",
+                    USERS[u],
+                    input,
+                    column,
+                    period.name,
+                    refusal.code,
+                    refusal.message
+                );
+                let _ = app.sync();
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2, max_shrink_iters: 8, ..ProptestConfig::default() })]
+    #[test]
+    fn the_app_and_the_server_judge_every_final_alike(
+        year_finals in any::<bool>(),
+        edits in prop::collection::vec(
+            (0..USERS.len(), any::<bool>(), 0..200usize, 0..4usize, 0..COLUMNS.len(), 0..40usize, 0..FINAL_INPUTS.len()),
+            25..35,
+        )
+    ) {
+        run_finals(&edits, year_finals)?;
+    }
+}
+
 proptest! {
     // Each case is a fresh server and four signed-in copies: few cases, many edits each.
     #![proptest_config(ProptestConfig { cases: 3, max_shrink_iters: 8, ..ProptestConfig::default() })]

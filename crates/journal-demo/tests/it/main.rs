@@ -1083,6 +1083,7 @@ fn read_scope_admits_what_for_user_keeps() {
                     load_id: f.load_id,
                     period_id: f.period_id,
                     student_id: f.student_id,
+                    column: Default::default(),
                     value: Some(f.value),
                 };
                 assert_eq!(

@@ -1048,6 +1048,65 @@ fn an_individual_plan_student_is_on_the_pages_of_their_plan_only() {
     );
 }
 
+#[test]
+fn an_exam_in_the_plan_prints_its_column_before_the_period_final() {
+    let mut snap = snapshot().clone();
+    let g = first_group();
+    let load = snap
+        .loads
+        .iter()
+        .find(|l| l.group_id == g.id)
+        .expect("load")
+        .clone();
+    let mut periods = snap.periods.clone();
+    periods.sort_by_key(|p| p.starts_on);
+    let first = periods[0].clone();
+    snap.curriculum.push(journal_protocol::CurriculumLine {
+        group_id: load.group_id,
+        subject_id: load.subject_id,
+        period_id: first.id,
+        hours: 36,
+        attestation: Some(journal_protocol::AttestationForm::Exam),
+    });
+    let student = snap
+        .finals
+        .iter()
+        .find(|f| f.load_id == load.id && f.period_id == first.id)
+        .expect("the demo has the first period's finals")
+        .clone();
+    snap.finals.push(journal_protocol::Final {
+        column: journal_core::FinalColumn::Exam,
+        value: journal_core::FinalValue::Mark {
+            value: journal_core::MarkValue::new(3).expect("mark"),
+        },
+        ..student
+    });
+    let month: u32 = first
+        .ends_on
+        .format("%m")
+        .to_string()
+        .parse()
+        .expect("month");
+    let year: i32 = first
+        .ends_on
+        .format("%Y")
+        .to_string()
+        .parse()
+        .expect("year");
+    let pdf = Printed::new(
+        "exam-column",
+        journal_print::subject_month_pages(&snap, load.id, year, month, &ctx())
+            .expect("month pages render"),
+    );
+    pdf.check_structure();
+    let text = pdf.text();
+    assert!(
+        text.contains("Экз.:"),
+        "the plan's exam has its own column: {text}"
+    );
+    assert!(text.contains("Итог:"), "beside the period final's column");
+}
+
 /// Внеурочная деятельность (003 п. 3.1) is journaled like a subject: its pages print under
 /// «Журнал внеурочной деятельности», after the curriculum's subjects; «без отметок», it has no
 /// column in the finals tables.

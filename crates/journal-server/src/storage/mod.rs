@@ -204,17 +204,16 @@ pub trait Storage:
         query: &AuditQuery,
     ) -> Result<(u64, Vec<AuditEntry>), StorageError>;
 
-    /// Payloads (JSON text) of the load's applied changes before `before_seq` whose text contains
-    /// every one of `needles`, newest first, at most `limit` (the audit query finds an edit's
-    /// previous value among them).
-    async fn changes_before(
+    /// The payload (JSON text) of the load's last applied change of `target`
+    /// (`OpPayload::target`) before `before_seq`: the audit query tells an edit's previous value by
+    /// it. Found through the `changes.target` column (migration 0025).
+    async fn previous_change(
         &self,
         institution_id: InstitutionId,
         load_id: &str,
-        needles: &[String],
+        target: &str,
         before_seq: u64,
-        limit: u32,
-    ) -> Result<Vec<String>, StorageError>;
+    ) -> Result<Option<String>, StorageError>;
 
     /// The institutions in the database with the last `server_seq` of each.
     async fn institutions(&self) -> Result<Vec<(InstitutionId, u64)>, StorageError>;

@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use journal_core::{
-    CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, OpId, PeriodId, StudentId,
-    UserId, WorkType,
+    CellValue, DeviceId, FinalColumn, FinalValue, InstitutionId, LessonId, LoadId, OpId, PeriodId,
+    StudentId, UserId, WorkType,
 };
 use journal_protocol::{
     AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
@@ -22,8 +22,9 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::push_pipeline::{
-    applied, enter_chain, finals_missing, known_answer, lesson_of, not_on_device, place_in_context,
-    seen_by_device, verdict, BatchRefs, KnownOp, Verdict,
+    applied, curriculum_line_key, enter_chain, finals_missing, known_answer, lesson_of,
+    line_has_exam, not_on_device, place_in_context, seen_by_device, verdict, BatchRefs, KnownOp,
+    Verdict, FINAL_TARGET_SQL,
 };
 use super::sqlite::{
     from_json, op_audit_detail, parse_id, parse_time, preverify, time_text, to_json, DeviceRow,
@@ -71,6 +72,8 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0019_device_secrets.sql"),
     include_str!("migrations/pg_0022_user_settings.sql"),
     include_str!("migrations/pg_0023_parent_notes.sql"),
+    include_str!("migrations/pg_0024_final_columns.sql"),
+    include_str!("migrations/pg_0025_typed_columns.sql"),
     include_str!("migrations/pg_0026_health_sheet.sql"),
 ];
 
@@ -90,6 +93,18 @@ impl From<deadpool_postgres::PoolError> for StorageError {
     }
 }
 
+/// The tables whose `data` column is jsonb (migration 0025); the others keep JSON as text.
+const JSONB_DATA_TABLES: &[&str] = &[
+    "ref_rows",
+    "users",
+    "lessons",
+    "cells",
+    "lesson_topics",
+    "homework",
+    "locks",
+    "remarks",
+];
+
 /// PostgreSQL storage of the institution server.
 #[derive(Clone)]
 pub struct PostgresStorage {
@@ -99,6 +114,13 @@ pub struct PostgresStorage {
 impl PostgresStorage {
     /// Connects to `url` (postgres://…) and brings the schema to the latest version.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        Self::connect_migrated(url, MIGRATION_SQL.len()).await
+    }
+
+    /// [`PostgresStorage::connect`] with the schema brought only as far as the first `count`
+    /// migrations: a database as an older version left it, for the migration tests.
+    #[doc(hidden)]
+    pub async fn connect_migrated(url: &str, count: usize) -> Result<Self, StorageError> {
         let config: tokio_postgres::Config = url
             .parse()
             .map_err(|e: tokio_postgres::Error| StorageError::Postgres(e.to_string()))?;
@@ -114,11 +136,11 @@ impl PostgresStorage {
             .build()
             .map_err(|e| StorageError::Postgres(e.to_string()))?;
         let storage = PostgresStorage { pool };
-        storage.migrate().await?;
+        storage.migrate(count).await?;
         Ok(storage)
     }
 
-    async fn migrate(&self) -> Result<(), StorageError> {
+    async fn migrate(&self, count: usize) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         // Several server processes may start at once: one migrates, the others wait.
@@ -135,7 +157,7 @@ impl PostgresStorage {
             )
             .await?
             .get(0);
-        for (i, sql) in MIGRATION_SQL.iter().enumerate() {
+        for (i, sql) in MIGRATION_SQL.iter().enumerate().take(count) {
             let version = i as i64 + 1;
             if version <= done {
                 continue;
@@ -159,7 +181,7 @@ async fn ref_rows<C: GenericClient, T: DeserializeOwned>(
 ) -> Result<Vec<T>, StorageError> {
     let rows = c
         .query(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
             &[&inst, &kind],
         )
         .await?;
@@ -175,7 +197,7 @@ async fn memberships_of<C: GenericClient>(
 ) -> Result<Vec<Membership>, StorageError> {
     let rows = c
         .query(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = $2",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = $2",
             &[&inst, &student_id],
         )
         .await?;
@@ -202,9 +224,9 @@ async fn user_by<C: GenericClient>(
     value: &str,
 ) -> Result<Option<Account>, StorageError> {
     let sql = if by_login {
-        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE login = $1"
+        "SELECT institution_id, data::text, password_hash, must_change_password FROM users WHERE login = $1"
     } else {
-        "SELECT institution_id, data, password_hash, must_change_password FROM users WHERE id = $1"
+        "SELECT institution_id, data::text, password_hash, must_change_password FROM users WHERE id = $1"
     };
     let row = c.query_opt(sql, &[&value]).await?;
     row.map(|r| {
@@ -325,7 +347,7 @@ async fn put_ref_rows<C: GenericClient>(
     snap: &Snapshot,
 ) -> Result<(), StorageError> {
     let put = tx
-        .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6)")
+        .prepare("INSERT INTO ref_rows (institution_id, kind, id, ordinal, parent_id, data) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
         .await?;
     let mut rows: Vec<(&str, String, Option<String>, String)> = Vec::new();
     for r in &snap.periods {
@@ -427,7 +449,7 @@ struct PgWrites {
     topics: HashMap<(String, i64), ContentRow>,
     homework: HashMap<String, ContentRow>,
     /// None: the final is removed.
-    finals: HashMap<(String, String, String), Option<ContentRow>>,
+    finals: HashMap<(String, String, String, &'static str), Option<ContentRow>>,
     changes: Vec<Change>,
     change_loads: Vec<String>,
     /// op_id, device_id, device_seq, hash, outcome JSON, server_seq.
@@ -451,7 +473,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                     SELECT $1::text, l, s, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(l, s, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -471,7 +493,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
+                     SELECT $1::text, l, h, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(l, h, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -489,7 +511,7 @@ impl PgWrites {
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
-                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[])
+                     SELECT $1::text, l, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(l, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )
                 .await?;
@@ -497,15 +519,18 @@ impl PgWrites {
                 .await?;
         }
         if !self.finals.is_empty() {
-            let (mut loads, mut periods, mut students, mut data, mut devices, mut seqs) =
-                (vec![], vec![], vec![], vec![], vec![], vec![]);
-            let (mut gone_loads, mut gone_periods, mut gone_students) = (vec![], vec![], vec![]);
-            for ((load, period, student), row) in self.finals.drain() {
+            let (mut loads, mut periods, mut students, mut columns) =
+                (vec![], vec![], vec![], vec![]);
+            let (mut data, mut devices, mut seqs) = (vec![], vec![], vec![]);
+            let (mut gone_loads, mut gone_periods, mut gone_students, mut gone_columns) =
+                (vec![], vec![], vec![], vec![]);
+            for ((load, period, student, column), row) in self.finals.drain() {
                 match row {
                     Some(row) => {
                         loads.push(load);
                         periods.push(period);
                         students.push(student);
+                        columns.push(column);
                         data.push(row.data);
                         devices.push(row.device_id);
                         seqs.push(row.server_seq);
@@ -514,30 +539,42 @@ impl PgWrites {
                         gone_loads.push(load);
                         gone_periods.push(period);
                         gone_students.push(student);
+                        gone_columns.push(column);
                     }
                 }
             }
             if !gone_loads.is_empty() {
                 let stmt = tx
                     .prepare_cached(
-                        "DELETE FROM finals WHERE institution_id = $1 AND (load_id, period_id, student_id) IN
-                         (SELECT * FROM UNNEST($2::text[], $3::text[], $4::text[]))",
-                    )
-                    .await?;
-                tx.execute(&stmt, &[&inst, &gone_loads, &gone_periods, &gone_students])
-                    .await?;
-            }
-            if !loads.is_empty() {
-                let stmt = tx
-                    .prepare_cached(
-                        "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq)
-                         SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
-                         ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                        "DELETE FROM finals WHERE institution_id = $1 AND (load_id, period_id, student_id, final_column) IN
+                         (SELECT * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[]))",
                     )
                     .await?;
                 tx.execute(
                     &stmt,
-                    &[&inst, &loads, &periods, &students, &data, &devices, &seqs],
+                    &[
+                        &inst,
+                        &gone_loads,
+                        &gone_periods,
+                        &gone_students,
+                        &gone_columns,
+                    ],
+                )
+                .await?;
+            }
+            if !loads.is_empty() {
+                let stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq)
+                         SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+                         ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    )
+                    .await?;
+                tx.execute(
+                    &stmt,
+                    &[
+                        &inst, &loads, &periods, &students, &columns, &data, &devices, &seqs,
+                    ],
                 )
                 .await?;
             }
@@ -678,7 +715,7 @@ struct PgBatch {
     memberships: HashMap<StudentId, Vec<Membership>>,
     cells: HashMap<(LessonId, StudentId), Existing<CellValue>>,
     /// Read on first use (finals and remarks are rare in a push).
-    finals: HashMap<(LoadId, PeriodId, StudentId), Option<Existing<FinalValue>>>,
+    finals: HashMap<(LoadId, PeriodId, StudentId, FinalColumn), Option<Existing<FinalValue>>>,
     remarks: HashMap<uuid::Uuid, Option<Remark>>,
     known_ops: HashMap<OpId, KnownOp>,
     devices: HashMap<DeviceId, DeviceRow>,
@@ -698,7 +735,7 @@ async fn batch_ref_rows<T: DeserializeOwned>(
 ) -> Result<Vec<T>, StorageError> {
     let stmt = tx
         .prepare_cached(
-            "SELECT data FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
+            "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 ORDER BY ordinal",
         )
         .await?;
     tx.query(&stmt, &[&inst, &kind])
@@ -814,7 +851,9 @@ impl PgBatch {
             .unwrap_or(received_at)
             .date();
         let stmt = tx
-            .prepare_cached("SELECT institution_id, data FROM users WHERE id = ANY($1::text[])")
+            .prepare_cached(
+                "SELECT institution_id, data::text FROM users WHERE id = ANY($1::text[])",
+            )
             .await?;
         for r in tx.query(&stmt, &[&user_ids]).await? {
             if r.get::<_, &str>(0) == inst {
@@ -835,7 +874,7 @@ impl PgBatch {
         if !lesson_ids.is_empty() {
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data FROM lessons WHERE institution_id = $1 AND id = ANY($2::text[])",
+                    "SELECT data::text FROM lessons WHERE institution_id = $1 AND id = ANY($2::text[])",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
@@ -844,7 +883,7 @@ impl PgBatch {
             }
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data FROM lesson_topics WHERE institution_id = $1 AND hour = 1 AND lesson_id = ANY($2::text[])",
+                    "SELECT data::text FROM lesson_topics WHERE institution_id = $1 AND hour = 1 AND lesson_id = ANY($2::text[])",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &lesson_ids]).await? {
@@ -863,7 +902,7 @@ impl PgBatch {
         if !student_ids.is_empty() {
             let stmt = tx
                 .prepare_cached(
-                    "SELECT parent_id, data FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = ANY($2::text[]) ORDER BY ordinal",
+                    "SELECT parent_id, data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND parent_id = ANY($2::text[]) ORDER BY ordinal",
                 )
                 .await?;
             for r in tx.query(&stmt, &[&inst, &student_ids]).await? {
@@ -897,7 +936,7 @@ impl PgBatch {
                 cell_keys.into_iter().unzip();
             let stmt = tx
                 .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
+                    "SELECT data::text, device_id, server_seq FROM cells WHERE institution_id = $1 AND (lesson_id, student_id) IN
                      (SELECT * FROM UNNEST($2::text[], $3::text[]))",
                 )
                 .await?;
@@ -956,15 +995,15 @@ impl PgBatch {
     async fn final_value(
         &mut self,
         tx: &Transaction<'_>,
-        key: (LoadId, PeriodId, StudentId),
+        key: (LoadId, PeriodId, StudentId, FinalColumn),
     ) -> Result<Option<Existing<FinalValue>>, StorageError> {
         if let Some(v) = self.finals.get(&key) {
             return Ok(v.clone());
         }
-        let (load_id, period_id, student_id) = key;
+        let (load_id, period_id, student_id, column) = key;
         let stmt = tx
             .prepare_cached(
-                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4",
+                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4 AND final_column = $5",
             )
             .await?;
         let row = tx
@@ -975,6 +1014,7 @@ impl PgBatch {
                     &load_id.to_string(),
                     &period_id.to_string(),
                     &student_id.to_string(),
+                    &column.as_str(),
                 ],
             )
             .await?;
@@ -1000,7 +1040,7 @@ impl PgBatch {
             return Ok(v.clone());
         }
         let stmt = tx
-            .prepare_cached("SELECT data FROM remarks WHERE institution_id = $1 AND id = $2")
+            .prepare_cached("SELECT data::text FROM remarks WHERE institution_id = $1 AND id = $2")
             .await?;
         let row = tx.query_opt(&stmt, &[&self.inst, &id.to_string()]).await?;
         let v = row
@@ -1123,12 +1163,23 @@ async fn op_context(
             load_id,
             period_id,
             student_id,
+            column,
             ..
         } => {
             b.refs.place_period(&mut ctx, *load_id, *period_id);
             ctx.memberships = b.memberships.get(student_id).cloned().unwrap_or_default();
+            if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
+                let line = tx
+                    .query_opt(
+                        "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
+                        &[&b.inst, &KIND_CURRICULUM, &curriculum_line_key(load, *period_id)],
+                    )
+                    .await?;
+                let data: Option<String> = line.map(|r| r.try_get(0)).transpose()?;
+                ctx.exam_in_period = line_has_exam(data.as_deref())?;
+            }
             ctx.final_value = b
-                .final_value(tx, (*load_id, *period_id, *student_id))
+                .final_value(tx, (*load_id, *period_id, *student_id, *column))
                 .await?;
         }
         OpPayload::LockPeriod { load_id, period_id }
@@ -1145,7 +1196,7 @@ async fn op_context(
                 let mut lessons: Vec<Lesson> = Vec::new();
                 for r in tx
                     .query(
-                        "SELECT data FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3 AND date <= $4",
+                        "SELECT data::text FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3::text::date AND date <= $4::text::date",
                         &[
                             &b.inst,
                             &load_id.to_string(),
@@ -1160,15 +1211,24 @@ async fn op_context(
                 let mut with_final: HashSet<String> = HashSet::new();
                 for r in tx
                     .query(
-                        "SELECT student_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
+                        "SELECT student_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND final_column = 'period'",
                         &[&b.inst, &load_id.to_string(), &period_id.to_string()],
                     )
                     .await?
                 {
                     with_final.insert(r.get::<_, String>(0));
                 }
-                let memberships: Vec<Membership> =
-                    batch_ref_rows(tx, &b.inst, KIND_MEMBERSHIP).await?;
+                // Only the load's group's memberships count (`ref_rows.group_id`, migration 0025).
+                let mut memberships: Vec<Membership> = Vec::new();
+                for r in tx
+                    .query(
+                        "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND group_id = $2 ORDER BY ordinal",
+                        &[&b.inst, &load.group_id.to_string()],
+                    )
+                    .await?
+                {
+                    memberships.push(from_json(r.get::<_, &str>(0))?);
+                }
                 let plans: Vec<journal_protocol::IndividualPlan> =
                     batch_ref_rows(tx, &b.inst, KIND_INDIVIDUAL_PLAN).await?;
                 let subjects: Vec<journal_protocol::Subject> =
@@ -1210,7 +1270,7 @@ async fn op_context(
                     LessonChange::Substitute { teacher_id } => {
                         let stmt = tx
                             .prepare_cached(
-                                "SELECT data FROM users WHERE institution_id = $1 AND id = $2",
+                                "SELECT data::text FROM users WHERE institution_id = $1 AND id = $2",
                             )
                             .await?;
                         match tx
@@ -1227,7 +1287,7 @@ async fn op_context(
                 if let LessonChange::Postpone { to, .. } = change {
                     let stmt = tx
                         .prepare_cached(
-                            "SELECT data FROM lessons WHERE institution_id = $1 AND date = $2",
+                            "SELECT data::text FROM lessons WHERE institution_id = $1 AND date = $2::text::date",
                         )
                         .await?;
                     for r in tx.query(&stmt, &[&b.inst, &to.to_string()]).await? {
@@ -1253,7 +1313,9 @@ async fn op_context(
             Some(u) => Some(u.full_name.clone()),
             None => {
                 let stmt = tx
-                    .prepare_cached("SELECT data FROM users WHERE institution_id = $1 AND id = $2")
+                    .prepare_cached(
+                        "SELECT data::text FROM users WHERE institution_id = $1 AND id = $2",
+                    )
                     .await?;
                 match tx.query_opt(&stmt, &[&b.inst, &id.to_string()]).await? {
                     Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.full_name),
@@ -1364,12 +1426,14 @@ async fn apply(
             load_id,
             period_id,
             student_id,
+            column,
             value,
         } => {
             let key = (
                 load_id.to_string(),
                 period_id.to_string(),
                 student_id.to_string(),
+                column.as_str(),
             );
             let written = match value {
                 Some(v) => {
@@ -1377,6 +1441,7 @@ async fn apply(
                         load_id: *load_id,
                         period_id: *period_id,
                         student_id: *student_id,
+                        column: *column,
                         value: *v,
                         entered_at: op.device_time,
                         author_id: op.user_id,
@@ -1398,7 +1463,7 @@ async fn apply(
                 }
             };
             b.finals
-                .insert((*load_id, *period_id, *student_id), written);
+                .insert((*load_id, *period_id, *student_id, *column), written);
         }
         OpPayload::LockPeriod { load_id, period_id } => {
             let lock = PeriodLock {
@@ -1409,7 +1474,7 @@ async fn apply(
             };
             b.writes.flush(tx, &b.inst).await?;
             tx.execute(
-                "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb) ON CONFLICT DO NOTHING",
                 &[&b.inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
             )
             .await?;
@@ -1433,7 +1498,7 @@ async fn apply(
                 let r = authority::remark_after(r, op);
                 b.writes.flush(tx, &b.inst).await?;
                 tx.execute(
-                    "UPDATE remarks SET data = $3 WHERE institution_id = $1 AND id = $2",
+                    "UPDATE remarks SET data = $3::text::jsonb WHERE institution_id = $1 AND id = $2",
                     &[&b.inst, &remark_id.to_string(), &to_json(&r)?],
                 )
                 .await?;
@@ -1448,7 +1513,7 @@ async fn apply(
                 b.writes.flush(tx, &b.inst).await?;
                 for lesson in std::iter::once(&after).chain(made.as_ref()) {
                     tx.execute(
-                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
                          ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
                         &[
                             &b.inst,
@@ -1622,7 +1687,7 @@ impl Storage for PostgresStorage {
         .await?;
         put_ref_rows(&*tx, &inst, &snap).await?;
         let ins = tx
-            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, $5)")
             .await?;
         for u in &snap.users {
             let hash = hashes.get(&u.id).cloned().unwrap_or_default();
@@ -1633,7 +1698,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)")
             .await?;
         for l in &snap.lessons {
             tx.execute(
@@ -1649,7 +1714,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for t in &snap.lesson_topics {
             tx.execute(
@@ -1664,14 +1729,14 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3)")
+            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3::text::jsonb)")
             .await?;
         for h in &snap.homework {
             tx.execute(&ins, &[&inst, &h.lesson_id.to_string(), &to_json(h)?])
                 .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for c in &snap.cells {
             tx.execute(
@@ -1686,7 +1751,7 @@ impl Storage for PostgresStorage {
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO finals (institution_id, load_id, period_id, student_id, data) VALUES ($1, $2, $3, $4, $5)")
+            .prepare("INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES ($1, $2, $3, $4, $5, $6)")
             .await?;
         for f in &snap.finals {
             tx.execute(
@@ -1696,13 +1761,14 @@ impl Storage for PostgresStorage {
                     &f.load_id.to_string(),
                     &f.period_id.to_string(),
                     &f.student_id.to_string(),
+                    &f.column.as_str(),
                     &to_json(f)?,
                 ],
             )
             .await?;
         }
         let ins = tx
-            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4)")
+            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
             .await?;
         for l in &snap.locks {
             tx.execute(
@@ -1718,7 +1784,7 @@ impl Storage for PostgresStorage {
         }
         let ins = tx
             .prepare(
-                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4::text::jsonb)",
             )
             .await?;
         for r in &snap.remarks {
@@ -2146,7 +2212,7 @@ impl Storage for PostgresStorage {
         }
         let locks: Vec<PeriodLock> = all(
             &tx,
-            "SELECT data FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
+            "SELECT data::text FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
             &inst,
         )
         .await?;
@@ -2156,7 +2222,7 @@ impl Storage for PostgresStorage {
             periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
             holidays: ref_rows(&*tx, &inst, KIND_HOLIDAY).await?,
             bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
-            users: all(&tx, "SELECT data FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
+            users: all(&tx, "SELECT data::text FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
             groups: ref_rows(&*tx, &inst, KIND_GROUP).await?,
             subgroups: ref_rows(&*tx, &inst, KIND_SUBGROUP).await?,
             students: ref_rows(&*tx, &inst, KIND_STUDENT).await?,
@@ -2169,17 +2235,17 @@ impl Storage for PostgresStorage {
             curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
             individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
             departments: ref_rows(&*tx, &inst, KIND_DEPARTMENT).await?,
-            lessons: all(&tx, "SELECT data FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
+            lessons: all(&tx, "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,
-                "SELECT data FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
+                "SELECT data::text FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
                 &inst,
             )
             .await?,
-            homework: all(&tx, "SELECT data FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
+            homework: all(&tx, "SELECT data::text FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
             cells: all::<Cell>(
                 &tx,
-                "SELECT data FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
+                "SELECT data::text FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
                 &inst,
             )
             .await?
@@ -2188,15 +2254,15 @@ impl Storage for PostgresStorage {
             .collect(),
             finals: all(
                 &tx,
-                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id",
+                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id, final_column",
                 &inst,
             )
             .await?,
             reopenings: super::reopenings::open_reopenings(
                 &tx.query(
                     "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = $1 AND payload LIKE $2 ORDER BY server_seq",
-                    &[&inst, &super::reopenings::UNLOCK_CHANGES_FILTER],
+                     WHERE institution_id = $1 AND kind = $2 ORDER BY server_seq",
+                    &[&inst, &super::reopenings::UNLOCK_KIND],
                 )
                 .await?
                 .iter()
@@ -2205,7 +2271,7 @@ impl Storage for PostgresStorage {
                 &locks,
             )?,
             locks,
-            remarks: all(&tx, "SELECT data FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
+            remarks: all(&tx, "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
             sign_ins: Vec::new(),
         };
         super::reopenings::keep_current(&mut snap);
@@ -2264,7 +2330,7 @@ impl Storage for PostgresStorage {
         reference::bump_reference_version(&*tx, &inst).await?;
         let ins = tx
             .prepare(
-                "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4, '')
+                "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, '')
                  ON CONFLICT (id) DO UPDATE SET login = excluded.login, data = excluded.data",
             )
             .await?;
@@ -2274,7 +2340,7 @@ impl Storage for PostgresStorage {
         }
         let ins = tx
             .prepare(
-                "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
                  ON CONFLICT (institution_id, id) DO UPDATE SET load_id = excluded.load_id, date = excluded.date, data = excluded.data",
             )
             .await?;
@@ -2353,11 +2419,34 @@ impl Storage for PostgresStorage {
         tx.batch_execute(&format!("TRUNCATE {} CASCADE", super::TABLES.join(", ")))
             .await?;
         for (table, text) in &dumps {
+            // Generated columns (migration 0025) are computed, never inserted.
+            let columns: Vec<String> = tx
+                .query(
+                    "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::text::regclass
+                     AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+                    &[table],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let columns = columns.join(", ");
             tx.execute(
                 &format!(
-                    "INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, $1::text::json)"
+                    "INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, $1::text::json)"
                 ),
                 &[text],
+            )
+            .await?;
+        }
+        // A copy made before migration 0025 holds these columns as JSON text, which lands as a
+        // jsonb string: parsed into the object it spells.
+        for table in JSONB_DATA_TABLES {
+            tx.execute(
+                &format!(
+                    "UPDATE {table} SET data = (data #>> '{{}}')::jsonb WHERE jsonb_typeof(data) = 'string'"
+                ),
+                &[],
             )
             .await?;
         }
@@ -2400,31 +2489,24 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
-    async fn changes_before(
+    async fn previous_change(
         &self,
         institution_id: InstitutionId,
         load_id: &str,
-        needles: &[String],
+        target: &str,
         before_seq: u64,
-        limit: u32,
-    ) -> Result<Vec<String>, StorageError> {
+    ) -> Result<Option<String>, StorageError> {
         let client = self.pool.get().await?;
         let (inst, load) = (institution_id.to_string(), load_id.to_string());
-        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
-        let (before, limit) = (before_seq as i64, i64::from(limit));
-        let mut sql = String::from(
-            "SELECT payload FROM changes WHERE institution_id = $1 AND load_id = $2 AND server_seq < $3",
-        );
-        let mut binds: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            vec![&inst, &load, &before];
-        for p in &patterns {
-            binds.push(p);
-            sql.push_str(&format!(" AND payload LIKE ${}", binds.len()));
-        }
-        binds.push(&limit);
-        sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ${}", binds.len()));
-        let rows = client.query(&sql, &binds).await?;
-        Ok(rows.into_iter().map(|r| r.get::<_, String>(0)).collect())
+        let before = before_seq as i64;
+        let row = client
+            .query_opt(
+                "SELECT payload FROM changes WHERE institution_id = $1 AND target = $2 AND server_seq < $3 AND load_id = $4
+                 ORDER BY server_seq DESC LIMIT 1",
+                &[&inst, &target, &before, &load],
+            )
+            .await?;
+        Ok(row.map(|r| r.get::<_, String>(0)))
     }
 
     async fn audit_page(
@@ -2523,9 +2605,10 @@ impl Storage for PostgresStorage {
             let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
             report.problems.extend(verify_chain(&inst, &entries, head));
             let mut stored = Vec::new();
+            let finals_sql = format!("SELECT {FINAL_TARGET_SQL}, data, server_seq FROM finals WHERE institution_id = $1 AND server_seq IS NOT NULL");
             for sql in [
-                "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
-                "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = $1 AND server_seq IS NOT NULL",
+                "SELECT 'cell:' || lesson_id || ':' || student_id, data::text, server_seq FROM cells WHERE institution_id = $1 AND server_seq IS NOT NULL",
+                finals_sql.as_str(),
             ] {
                 for r in client.query(sql, &[&inst]).await? {
                     stored.push(StoredValue {
@@ -2648,7 +2731,10 @@ mod tests {
             "5c0ca80a0a5ba3429e64969dacce99c8211d58f577c2eb5769c47320c6cd37b8",
             "89c87e60e87e4e79f5170c853569542c42211185d6d6035742bbc446ca4c58dd",
             "95c9a8d9dc50cd5cc1a3434b3f6f2f7495a3645bd6a83bdae36fe666ec1ba5a8",
-            // 0026
+            "98c31cf285740500ed7be9e31eb833297ad56b487a88da91d8150094f914193b",
+            // pg_0025_typed_columns.sql
+            "db74f59b03b82ce29975336d7a6fc0b47c6fe912a652d7caeefa583573d7e1c9",
+            // pg_0026_health_sheet.sql
             "2bfd5aa49fafe0c0a55cd94de7afe8990c2bd9e0b637c318c015137ebe3bd015",
         ];
         assert!(

@@ -444,7 +444,15 @@ impl BatchRefs {
         period_id: journal_core::PeriodId,
     ) {
         ctx.load = self.loads.get(&load_id).cloned();
+        ctx.subject = ctx
+            .load
+            .as_ref()
+            .and_then(|load| self.subjects.get(&load.subject_id).cloned());
         ctx.period = self.periods.iter().find(|p| p.id == period_id).cloned();
+        ctx.last_period = ctx
+            .period
+            .as_ref()
+            .is_some_and(|p| self.periods.iter().all(|other| other.ends_on <= p.ends_on));
         ctx.locked = self.locks.contains(&(load_id, period_id));
     }
 
@@ -488,6 +496,28 @@ impl BatchRefs {
         }
     }
 }
+
+/// The key of the учебный план's line of a load's period among the institution's reference rows
+/// (`sqlite::curriculum_key`), which says whether the period ends with an exam.
+pub(crate) fn curriculum_line_key(
+    load: &journal_protocol::Load,
+    period_id: journal_core::PeriodId,
+) -> String {
+    format!("{}:{}:{}", load.group_id, load.subject_id, period_id)
+}
+
+/// Whether a stored curriculum line (its JSON) ends the period with an exam.
+pub(crate) fn line_has_exam(data: Option<&str>) -> Result<bool, StorageError> {
+    Ok(match data {
+        Some(d) => from_json::<journal_protocol::CurriculumLine>(d)?
+            .attestation
+            .is_some_and(journal_protocol::AttestationForm::has_exam),
+        None => false,
+    })
+}
+
+/// The op target of a stored final (`OpPayload::target`) as SQL over the finals table's columns.
+pub(crate) const FINAL_TARGET_SQL: &str = "(CASE final_column WHEN 'period' THEN 'final' ELSE final_column END) || ':' || load_id || ':' || period_id || ':' || student_id";
 
 /// The lesson an op writes into, if it is a lesson's op.
 pub(crate) fn lesson_of(op: &Op) -> Option<journal_core::LessonId> {

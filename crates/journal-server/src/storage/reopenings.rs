@@ -10,9 +10,8 @@ use journal_protocol::{OpPayload, PeriodLock, PeriodReopening};
 use super::sqlite::{from_json, parse_id, parse_time};
 use crate::error::StorageError;
 
-/// What the backends select from `changes`: rows whose payload may be an unlock (a text filter),
-/// in server order.
-pub(crate) const UNLOCK_CHANGES_FILTER: &str = "%\"kind\":\"unlock_period\"%";
+/// The `changes.kind` (migration 0025) of the rows the backends select for this, in server order.
+pub(crate) const UNLOCK_KIND: &str = "unlock_period";
 
 /// `changes`: (author_id, device_time, payload) in server order.
 pub(crate) fn open_reopenings(

@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use journal_core::{DeviceId, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType};
+use journal_core::{
+    DeviceId, FinalColumn, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType,
+};
 use journal_protocol::{
     AcademicYear, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic, Load,
     Membership, Op, OpPayload, PeriodLock, Remark, Snapshot, Subject, User,
@@ -19,8 +21,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::push_pipeline::{
-    applied, enter_chain, finals_missing, known_answer, lesson_of, not_on_device, place_in_context,
-    seen_by_device, verdict, BatchRefs, KnownOp, Verdict,
+    applied, curriculum_line_key, enter_chain, finals_missing, known_answer, lesson_of,
+    line_has_exam, not_on_device, place_in_context, seen_by_device, verdict, BatchRefs, KnownOp,
+    Verdict, FINAL_TARGET_SQL,
 };
 pub(crate) use super::push_pipeline::{op_audit_detail, preverify, DeviceRow, PreVerified};
 use super::{
@@ -63,6 +66,8 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0019_device_secrets.sql"),
     include_str!("migrations/0022_user_settings.sql"),
     include_str!("migrations/0023_parent_notes.sql"),
+    include_str!("migrations/0024_final_columns.sql"),
+    include_str!("migrations/0025_typed_columns.sql"),
     include_str!("migrations/0026_health_sheet.sql"),
 ];
 
@@ -154,6 +159,13 @@ fn open_connection(path: &Path) -> Result<Connection, StorageError> {
 impl SqliteStorage {
     /// Opens (creating if missing) the database file and brings its schema to the latest version.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
+        Self::open_migrated(path, MIGRATION_SQL.len())
+    }
+
+    /// [`SqliteStorage::open`] with the schema brought only as far as the first `count`
+    /// migrations: a database as an older version left it, for the migration tests.
+    #[doc(hidden)]
+    pub fn open_migrated(path: &Path, count: usize) -> Result<Self, StorageError> {
         let new_file = !path.exists();
         let mut writer = open_connection(path)?;
         // A new database holds personal data and password hashes: its owner's alone (SQLite gives
@@ -165,7 +177,8 @@ impl SqliteStorage {
                 |e| StorageError::File(format!("права доступа «{}»: {e}", path.display())),
             )?;
         }
-        migrations().to_latest(&mut writer)?;
+        let upto = &MIGRATION_SQL[..count.min(MIGRATION_SQL.len())];
+        Migrations::new(upto.iter().map(|sql| M::up(sql)).collect()).to_latest(&mut writer)?;
         let reader = open_connection(path)?;
         Ok(SqliteStorage {
             writer: Arc::new(Mutex::new(writer)),
@@ -264,6 +277,19 @@ fn memberships_of(
         "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = 'membership' AND parent_id = ?2",
     )?;
     let rows = stmt.query_map(params![inst, student_id], |r| r.get::<_, String>(0))?;
+    rows.map(|r| from_json(&r?)).collect()
+}
+
+/// The memberships of one group (`ref_rows.group_id`, migration 0025), in their imported order.
+fn memberships_of_group(
+    conn: &Connection,
+    inst: &str,
+    group_id: &str,
+) -> Result<Vec<Membership>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = 'membership' AND group_id = ?2 ORDER BY ordinal",
+    )?;
+    let rows = stmt.query_map(params![inst, group_id], |r| r.get::<_, String>(0))?;
     rows.map(|r| from_json(&r?)).collect()
 }
 
@@ -490,9 +516,10 @@ fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
         let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
         report.problems.extend(verify_chain(&inst, &entries, head));
         let mut stored = Vec::new();
+        let finals_sql = format!("SELECT {FINAL_TARGET_SQL}, data, server_seq FROM finals WHERE institution_id = ?1 AND server_seq IS NOT NULL");
         for sql in [
             "SELECT 'cell:' || lesson_id || ':' || student_id, data, server_seq FROM cells WHERE institution_id = ?1 AND server_seq IS NOT NULL",
-            "SELECT 'final:' || load_id || ':' || period_id || ':' || student_id, data, server_seq FROM finals WHERE institution_id = ?1 AND server_seq IS NOT NULL",
+            finals_sql.as_str(),
         ] {
             let mut stmt = conn.prepare(sql)?;
             let rows = stmt.query_map(params![inst], |r| {
@@ -585,7 +612,7 @@ fn import_institution(
             ])?;
         }
         let mut ins = tx.prepare(
-            "INSERT INTO finals (institution_id, load_id, period_id, student_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for f in &snap.finals {
             ins.execute(params![
@@ -593,6 +620,7 @@ fn import_institution(
                 f.load_id.to_string(),
                 f.period_id.to_string(),
                 f.student_id.to_string(),
+                f.column.as_str(),
                 to_json(f)?
             ])?;
         }
@@ -851,12 +879,11 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
             &conn
                 .prepare(
                     "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = ?1 AND payload LIKE ?2 ORDER BY server_seq",
+                     WHERE institution_id = ?1 AND kind = ?2 ORDER BY server_seq",
                 )?
-                .query_map(
-                    params![inst, super::reopenings::UNLOCK_CHANGES_FILTER],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )?
+                .query_map(params![inst, super::reopenings::UNLOCK_KIND], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
                 .collect::<Result<Vec<_>, _>>()?,
             &locks,
         )?,
@@ -1159,16 +1186,29 @@ fn op_context(
             load_id,
             period_id,
             student_id,
+            column,
             ..
         } => {
             st.refs.place_period(&mut ctx, *load_id, *period_id);
             ctx.memberships = st.memberships(tx, inst, *student_id)?;
+            if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
+                let line: Option<String> = tx
+                    .prepare_cached(
+                        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
+                    )?
+                    .query_row(
+                        params![inst, KIND_CURRICULUM, curriculum_line_key(load, *period_id)],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                ctx.exam_in_period = line_has_exam(line.as_deref())?;
+            }
             let row: Option<(String, Option<String>, Option<i64>)> = tx
                 .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
+                    "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
                 )?
                 .query_row(
-                    params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string()],
+                    params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
@@ -1208,7 +1248,7 @@ fn op_context(
                     .collect::<Result<_, _>>()?;
                 let with_final: HashSet<String> = tx
                     .prepare_cached(
-                        "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
+                        "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND final_column = 'period'",
                     )?
                     .query_map(params![inst, load_id.to_string(), period_id.to_string()], |r| {
                         r.get::<_, String>(0)
@@ -1218,7 +1258,7 @@ fn op_context(
                     load,
                     period,
                     &ref_rows::<Subject>(tx, inst, KIND_SUBJECT)?,
-                    &ref_rows::<Membership>(tx, inst, KIND_MEMBERSHIP)?,
+                    &memberships_of_group(tx, inst, &load.group_id.to_string())?,
                     &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
                     &lessons,
                     &with_final,
@@ -1363,6 +1403,7 @@ fn apply(
             load_id,
             period_id,
             student_id,
+            column,
             value,
         } => match value {
             Some(v) => {
@@ -1370,19 +1411,21 @@ fn apply(
                     load_id: *load_id,
                     period_id: *period_id,
                     student_id: *student_id,
+                    column: *column,
                     value: *v,
                     entered_at: op.device_time,
                     author_id: op.user_id,
                 };
                 tx.prepare_cached(
-                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (institution_id, load_id, period_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
                 )?
                 .execute(params![
                     inst,
                     load_id.to_string(),
                     period_id.to_string(),
                     student_id.to_string(),
+                    column.as_str(),
                     to_json(&f)?,
                     device,
                     server_seq
@@ -1390,9 +1433,9 @@ fn apply(
             }
             None => {
                 tx.prepare_cached(
-                    "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4",
+                    "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
                 )?
-                .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string()])?;
+                .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()])?;
             }
         },
         OpPayload::LockPeriod { load_id, period_id } => {
@@ -2165,31 +2208,26 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn changes_before(
+    async fn previous_change(
         &self,
         institution_id: InstitutionId,
         load_id: &str,
-        needles: &[String],
+        target: &str,
         before_seq: u64,
-        limit: u32,
-    ) -> Result<Vec<String>, StorageError> {
-        let (inst, load) = (institution_id.to_string(), load_id.to_string());
-        let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
-        let (before, limit) = (before_seq as i64, i64::from(limit));
+    ) -> Result<Option<String>, StorageError> {
+        let (inst, load, target) = (
+            institution_id.to_string(),
+            load_id.to_string(),
+            target.to_string(),
+        );
+        let before = before_seq as i64;
         self.read(move |c| {
-            let mut sql = String::from(
-                "SELECT payload FROM changes WHERE institution_id = ?1 AND load_id = ?2 AND server_seq < ?3",
-            );
-            let mut binds: Vec<&dyn rusqlite::ToSql> = vec![&inst, &load, &before];
-            for p in &patterns {
-                binds.push(p);
-                sql.push_str(&format!(" AND payload LIKE ?{}", binds.len()));
-            }
-            binds.push(&limit);
-            sql.push_str(&format!(" ORDER BY server_seq DESC LIMIT ?{}", binds.len()));
-            let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(binds.as_slice(), |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            Ok(c.prepare_cached(
+                "SELECT payload FROM changes WHERE institution_id = ?1 AND target = ?2 AND server_seq < ?3 AND load_id = ?4
+                 ORDER BY server_seq DESC LIMIT 1",
+            )?
+            .query_row(params![inst, target, before, load], |r| r.get(0))
+            .optional()?)
         })
         .await
     }
@@ -2304,9 +2342,15 @@ impl Storage for SqliteStorage {
                     tx.execute(&format!("DELETE FROM main.{table}"), [])?;
                 }
                 for table in super::TABLES {
+                    // Generated columns (migration 0025) are computed, never inserted.
+                    let columns: Vec<String> = tx
+                        .prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0")?
+                        .query_map(params![table], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                    let columns = columns.join(", ");
                     tx.execute(
                         &format!(
-                            "INSERT INTO main.{table} SELECT * FROM backup.{table} ORDER BY rowid"
+                            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM backup.{table} ORDER BY rowid"
                         ),
                         [],
                     )?;
@@ -2495,6 +2539,43 @@ mod tests {
     /// Shipped migrations are append-only: a changed text would leave existing databases on a
     /// schema the code no longer describes. To change the schema, add a migration.
     #[test]
+    fn finals_from_before_the_columns_stay_period_finals() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        let m = migrations();
+        // The list is in shipping order (not by number): 0024 is found by its text.
+        let before = MIGRATION_SQL
+            .iter()
+            .position(|sql| sql.contains("finals_in_columns"))
+            .expect("0024 is shipped");
+        m.to_version(&mut conn, before)
+            .expect("the schema before 0024");
+        conn.execute(
+            "INSERT INTO institutions (id, data, year) VALUES ('i', '{}', '{}')",
+            [],
+        )
+        .expect("an institution");
+        conn.execute(
+            "INSERT INTO finals (institution_id, load_id, period_id, student_id, data, device_id, server_seq)
+             VALUES ('i', 'l', 'p', 's', '{}', 'd', 7)",
+            [],
+        )
+        .expect("a final stored before 0024");
+        m.to_latest(&mut conn).expect("0024 applies");
+        let row: (String, String, Option<String>, Option<i64>) = conn
+            .query_row(
+                "SELECT final_column, data, device_id, server_seq FROM finals WHERE institution_id = 'i'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("the final is kept");
+        assert_eq!(
+            row,
+            ("period".into(), "{}".into(), Some("d".into()), Some(7)),
+            "a final from before is a period final with its device and server_seq"
+        );
+    }
+
+    #[test]
     fn shipped_migrations_never_change() {
         use sha2::{Digest, Sha256};
         let pinned: &[&str] = &[
@@ -2513,6 +2594,8 @@ mod tests {
             PINNED_0019,
             PINNED_0022,
             PINNED_0023,
+            PINNED_0024,
+            PINNED_0025,
             PINNED_0026,
         ];
         assert!(
@@ -2545,5 +2628,7 @@ mod tests {
     const PINNED_0019: &str = "398b8235d547b237e27bacdef1733a5e06e16dcd9a9e0af47983b78d4edc8ecf";
     const PINNED_0023: &str = "ba5ee0c8cdb2787c7b6534ff7e8e999d807211759ffaaaf6272fbb7330e4cb9c";
     const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
+    const PINNED_0024: &str = "9b4460796be7f8eceae86c289d89eecb0a2fa524195f81956c320f6c84cd72da";
+    const PINNED_0025: &str = "74d89c52ac30fa6002ed5713c8c8128b737ab384bb738f3fc529227c589b409e";
     const PINNED_0026: &str = "cd57d66f8df6900f6196e496b0513e89ef9338ef87c04d7cb18db0b3be45640e";
 }

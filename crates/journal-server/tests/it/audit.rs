@@ -123,11 +123,12 @@ async fn a_mark_changed_in_the_database_is_found(b: Backend) {
         problem_codes(&s).await.is_empty(),
         "before: the values match the chain"
     );
-    tamper(
-        &s,
-        "UPDATE cells SET data = replace(data, '\"value\":4', '\"value\":5') WHERE server_seq IS NOT NULL AND data LIKE '%\"value\":4%'",
-    )
-    .await;
+    // PostgreSQL keeps the row as jsonb, whose text has a space after each colon.
+    let sql = match b {
+        Backend::Sqlite => "UPDATE cells SET data = replace(data, '\"value\":4', '\"value\":5') WHERE server_seq IS NOT NULL AND data LIKE '%\"value\":4%'",
+        Backend::Postgres => "UPDATE cells SET data = replace(data::text, '\"value\": 4', '\"value\": 5')::jsonb WHERE server_seq IS NOT NULL AND data::text LIKE '%\"value\": 4%'",
+    };
+    tamper(&s, sql).await;
     let codes = problem_codes(&s).await;
     assert!(
         codes.iter().any(|c| c == "audit_value_changed"),

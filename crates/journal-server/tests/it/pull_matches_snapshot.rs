@@ -77,6 +77,7 @@ async fn teacher_marks_child_and_classmate(
                 load_id: lesson.load_id,
                 period_id: period,
                 student_id: classmate,
+                column: Default::default(),
                 value: Some(FinalValue::Mark {
                     value: MarkValue::new(3).expect("a valid mark"),
                 }),

@@ -31,6 +31,7 @@ fn final_of(load_id: LoadId, period_id: PeriodId, student_id: StudentId, v: u8) 
         load_id,
         period_id,
         student_id,
+        column: Default::default(),
         value: MarkValue::new(v)
             .ok()
             .map(|value| FinalValue::Mark { value }),

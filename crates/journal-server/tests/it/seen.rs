@@ -178,6 +178,7 @@ async fn a_final_from_a_device_that_had_pulled_it_is_applied(b: Backend) {
         load_id: lesson.load_id,
         period_id: period,
         student_id: student,
+        column: Default::default(),
         value: Some(journal_core::FinalValue::Mark {
             value: journal_core::MarkValue::new(v).expect("a valid mark"),
         }),

@@ -64,6 +64,15 @@ impl TestServer {
         config: ServerConfig,
         policy: journal_core::Policy,
     ) -> TestServer {
+        Self::start_edited(backend, config, |s| s.institution.policy = policy).await
+    }
+
+    /// A server whose demo institution is changed by `edit` before it loads (a plan, a policy).
+    pub async fn start_edited(
+        backend: Backend,
+        config: ServerConfig,
+        edit: impl FnOnce(&mut journal_protocol::Snapshot),
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("a temp dir for the database");
         let (storage, db): (Arc<dyn Storage>, String) = match backend {
             Backend::Sqlite => {
@@ -79,8 +88,21 @@ impl TestServer {
                 (Arc::new(storage), url)
             }
         };
+        Self::start_on(backend, storage, db, dir, config, edit).await
+    }
+
+    /// A server with the demo institution over `storage`, an empty database (`db`: its file or
+    /// URL) whose schema the caller chose; `dir` lives as long as the server.
+    pub async fn start_on(
+        backend: Backend,
+        storage: Arc<dyn Storage>,
+        db: String,
+        dir: tempfile::TempDir,
+        config: ServerConfig,
+        edit: impl FnOnce(&mut journal_protocol::Snapshot),
+    ) -> TestServer {
         let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
-        snapshot.institution.policy = policy;
+        edit(&mut snapshot);
         journal_server::demo::load_institution(
             storage.as_ref(),
             snapshot.clone(),
@@ -314,6 +336,7 @@ impl TestServer {
                         load_id,
                         period_id,
                         student_id,
+                        column: Default::default(),
                         value: Some(five),
                     },
                 )

@@ -541,6 +541,7 @@ async fn finals_conflict_and_a_period_lock_closes_the_journal(b: Backend) {
         load_id: lesson.load_id,
         period_id: period,
         student_id: student,
+        column: Default::default(),
         value: Some(journal_core::FinalValue::Mark {
             value: journal_core::MarkValue::new(v).expect("a valid mark"),
         }),
@@ -626,6 +627,7 @@ async fn finals_only_in_the_policys_window(b: Backend) {
         load_id: lesson.load_id,
         period_id: period.id,
         student_id: student,
+        column: Default::default(),
         value: Some(journal_core::FinalValue::Mark {
             value: journal_core::MarkValue::new(5).expect("a valid mark"),
         }),
@@ -671,6 +673,7 @@ async fn later_ops_of_a_batch_see_its_earlier_ones(b: Backend) {
         load_id: lesson.load_id,
         period_id: period,
         student_id: students[0],
+        column: Default::default(),
         value: Some(journal_core::FinalValue::Mark {
             value: journal_core::MarkValue::new(v).expect("a valid mark"),
         }),
@@ -759,6 +762,7 @@ async fn later_ops_of_a_batch_see_its_earlier_ones(b: Backend) {
                     load_id: lesson.load_id,
                     period_id: period,
                     student_id,
+                    column: Default::default(),
                     value: Some(journal_core::FinalValue::Mark {
                         value: journal_core::MarkValue::new(5).expect("a valid mark"),
                     }),

@@ -116,6 +116,7 @@ fn topic_homework_final_lock_and_remark_round_trip() {
                 load_id: fx.load,
                 period_id: fx.period,
                 student_id: student,
+                column: Default::default(),
                 value: Some(FinalValue::Deferred),
             },
         )
@@ -194,6 +195,7 @@ fn topic_homework_final_lock_and_remark_round_trip() {
                 load_id: fx.load,
                 period_id: fx.period,
                 student_id: student,
+                column: Default::default(),
                 value: None,
             },
         )

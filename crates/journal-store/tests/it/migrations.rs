@@ -42,8 +42,8 @@ const SHIPPED: &[(&str, &str)] = &[
         "3f628b7e41a02412f82c6e6ed1f3070e9001a42b0c68b9475e7607d31f3e5186",
     ),
     (
-        "0010_subject_grading",
-        "50ef8f75db108bb14c30db6cf1fec5064bed0e827072ba43dd97477f884da412",
+        "0010_final_columns",
+        "bf3eddf834a165d98781a2a57d2343af44a6af4616943f85f47c681351d3742d",
     ),
 ];
 

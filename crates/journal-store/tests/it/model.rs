@@ -100,6 +100,7 @@ proptest! {
                     load_id: fx.load,
                     period_id: fx.period,
                     student_id: fx.students[student],
+                    column: Default::default(),
                     value: value.map(|v| FinalValue::Mark { value: MarkValue::new(v).expect("2..=5") }),
                 },
             };

@@ -194,6 +194,7 @@ fn grid_aligns_cells_membership_finals_and_lock() {
                 load_id: fx.load,
                 period_id: fx.period,
                 student_id: s,
+                column: Default::default(),
                 value: Some(FinalValue::Pass),
             },
         )

@@ -38,7 +38,7 @@ impl DiaryStorage for PostgresStorage {
         client
             .execute(
                 "INSERT INTO diary_consents (institution_id, user_id, version, given_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (user_id, version) DO NOTHING",
+                 ON CONFLICT (institution_id, user_id, version) DO NOTHING",
                 &[
                     &institution_id.to_string(),
                     &user_id.to_string(),
@@ -95,7 +95,7 @@ impl DiaryStorage for PostgresStorage {
         client
             .execute(
                 "INSERT INTO diary_acknowledgements (institution_id, user_id, student_id, period_id, acknowledged_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, student_id, period_id) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (institution_id, user_id, student_id, period_id) DO NOTHING",
                 &[
                     &institution_id.to_string(),
                     &user,

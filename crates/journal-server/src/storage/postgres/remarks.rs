@@ -31,7 +31,7 @@ impl RemarkStorage for PostgresStorage {
             .await?
             .get(0);
         tx.execute(
-            "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4)
+            "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4::text::jsonb)
              ON CONFLICT (institution_id, id) DO UPDATE SET data = excluded.data",
             &[
                 &inst,

@@ -21,7 +21,7 @@ pub(super) async fn user_records(
     let client = storage.pool.get().await?;
     let rows = client
         .query(
-            "SELECT data, deactivated_at, password_hash <> '', must_change_password FROM users WHERE institution_id = $1 ORDER BY login",
+            "SELECT data::text, deactivated_at, password_hash <> '', must_change_password FROM users WHERE institution_id = $1 ORDER BY login",
             &[&institution_id.to_string()],
         )
         .await?;

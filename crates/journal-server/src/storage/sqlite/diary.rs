@@ -42,7 +42,7 @@ impl DiaryStorage for SqliteStorage {
         self.write(move |c| {
             c.prepare_cached(
                 "INSERT INTO diary_consents (institution_id, user_id, version, given_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (user_id, version) DO NOTHING",
+                 ON CONFLICT (institution_id, user_id, version) DO NOTHING",
             )?
             .execute(params![
                 institution_id.to_string(),
@@ -108,7 +108,7 @@ impl DiaryStorage for SqliteStorage {
             );
             c.prepare_cached(
                 "INSERT INTO diary_acknowledgements (institution_id, user_id, student_id, period_id, acknowledged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_id, student_id, period_id) DO NOTHING",
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (institution_id, user_id, student_id, period_id) DO NOTHING",
             )?
             .execute(params![
                 institution_id.to_string(),
