@@ -2384,6 +2384,15 @@ impl Storage for PostgresStorage {
             .await?;
         let mut files = Vec::new();
         for table in super::TABLES {
+            // A database at an older schema (a storage opened at a given migration count) has no
+            // table of a later migration: no file, which a restore reads as an empty table.
+            let exists: bool = tx
+                .query_one("SELECT to_regclass($1) IS NOT NULL", &[table])
+                .await?
+                .get(0);
+            if !exists {
+                continue;
+            }
             let row = tx
                 .query_one(
                     &format!("SELECT COALESCE(json_agg(t), '[]'::json)::text FROM {table} t"),
