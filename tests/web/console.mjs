@@ -199,9 +199,9 @@ export async function choose(driver, id, label) {
   throw new Error(`«${id}» has no option «${label}»`);
 }
 
-export async function screenshot(driver, name) {
+export async function screenshot(driver, name, prefix = "console") {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  writeFileSync(path.join(SCREENSHOTS, `console-${name}.png`), await driver.takeScreenshot(), "base64");
+  writeFileSync(path.join(SCREENSHOTS, `${prefix}-${name}.png`), await driver.takeScreenshot(), "base64");
 }
 
 /** A browser window whose page area is `width`×`height` (the window's frame added). */

@@ -9,6 +9,7 @@ import { ApiFailure, download, getJson, sendJson, currentUser } from "./api";
 import { button, h, notice, ruDate, ruDateTime, saveBlob, table } from "./dom";
 import type { IsoDate, Role, UserInfo, Uuid } from "./types";
 import { acknowledgedWords, type ParentNote } from "./notes";
+import { healthCard } from "./health";
 
 // ---- the server's diary DTOs (journal_protocol::diary, journal_server::diary_routes)
 
@@ -596,6 +597,11 @@ export async function resultsScreen(main: HTMLElement): Promise<void> {
         ),
       ),
     );
+    // The child's «Листок здоровья», for the parent (the server shows it to nobody else here).
+    if (isParent(user)) {
+      const health = await healthCard(child.student_id);
+      if (health) main.append(health);
+    }
   };
   await render();
 }

@@ -21,6 +21,7 @@ import { controlScreen, reportsScreen } from "./reports";
 import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 import { eventsScreen } from "./events";
 import { contactsScreen } from "./contacts";
+import { healthScreen } from "./health";
 import { messagesScreen, showUnread } from "./messages";
 import { plansScreen } from "./plans";
 
@@ -67,6 +68,7 @@ const SCREENS: Screen[] = [
   { path: "/parents", title: "Родители", render: parentsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/events", title: "События", render: eventsScreen, roles: ["curator", "deputy", "director", "admin"] },
   { path: "/contacts", title: "Контакты", render: contactsScreen, roles: ["curator", "deputy", "admin"] },
+  { path: "/health", title: "Листок здоровья", render: healthScreen, roles: ["curator", "deputy", "director", "department_head", "admin"] },
   // The director assigns the administrator (and the administration) in «Пользователи», a curator
   // gives their group's students and parents logins there; their start page stays the control, so
   // the line comes after it.
@@ -76,6 +78,8 @@ const SCREENS: Screen[] = [
   { path: "/me", title: "Пароль и справка", render: ownScreen, roles: EVERYONE.filter((r) => r !== "admin") },
   // After «Пароль и справка»: a teacher's start page stays the guide.
   { path: "/notes", title: "Замечания родителям", render: notesScreen, roles: ["curator", "teacher"] },
+  // A teacher reads the sheets of the groups they teach (a PE teacher the medical groups).
+  { path: "/health", title: "Листок здоровья", render: healthScreen, roles: ["teacher"] },
   { path: "/plans", title: "КТП", render: plansScreen, roles: ["teacher", "deputy", "director"] },
   { path: "/messages", title: "Сообщения", render: messagesScreen, roles: EVERYONE },
 ];

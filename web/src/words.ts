@@ -139,6 +139,7 @@ export const AUDIT_KINDS: Record<string, string> = {
   device_clock_skew: "Часы устройства расходятся с сервером",
   suggestion: "Предложение пользователя",
   suggestion_done: "Предложение рассмотрено",
+  health_sheet_changed: "«Листок здоровья» изменён",
 };
 
 /** journal_protocol::SubjectKind. */
@@ -147,6 +148,7 @@ export const SUBJECT_KINDS: Record<string, string> = {
   mdk: "МДК",
   module: "Профессиональный модуль",
   practice: "Практика",
+  extracurricular: "Внеурочная деятельность",
 };
 
 /** journal_core::GradingScale: how the period's final is given. */

@@ -347,11 +347,23 @@ impl Journal {
         } else {
             None
         };
-        let finals_deadline = view::duty_of_status(
-            DutyKind::Finals,
-            journal_core::deadlines::finals_status(period.ends_on, finals_done_at, self.now()),
-            finals_done_at.is_some(),
-        );
+        let finals_deadline = if journal_core::finals_required(load.subject.grading) {
+            view::duty_of_status(
+                DutyKind::Finals,
+                journal_core::deadlines::finals_status(period.ends_on, finals_done_at, self.now()),
+                finals_done_at.is_some(),
+            )
+        } else {
+            // A subject «без отметок» (внеурочная деятельность) has no finals: nothing is due.
+            Duty {
+                state_ru: "Не выставляются: без отметок".into(),
+                ..view::duty_of_status(
+                    DutyKind::Finals,
+                    journal_core::deadlines::DeadlineStatus::NotDue,
+                    true,
+                )
+            }
+        };
         Ok(Grid {
             finals_deadline,
             load: self.load_summary(&load)?,
@@ -1031,7 +1043,12 @@ impl Journal {
         let grid = self.store.grid(load_id, period_id)?;
         journal_core::check_unlocked(grid.lock.is_some())?;
         journal_core::check_entry(&period_info(&period), now, EntryKind::Final, &self.policy)?;
-        journal_core::check_can_lock(students_without_final(&grid))?;
+        let missing = if journal_core::finals_required(load.subject.grading) {
+            students_without_final(&grid)
+        } else {
+            0
+        };
+        journal_core::check_can_lock(missing)?;
         self.record(now, OpPayload::LockPeriod { load_id, period_id })
     }
 

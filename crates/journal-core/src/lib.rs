@@ -43,7 +43,9 @@ pub use finals::{
 };
 pub use ids::*;
 pub use lesson::{LessonInfo, WorkType};
-pub use locks::{check_can_lock, check_can_unlock, check_unlocked, locks_after_finals};
+pub use locks::{
+    check_can_lock, check_can_unlock, check_unlocked, finals_required, locks_after_finals,
+};
 pub use membership::check_member_on;
 pub use permissions::{check_lesson_author, lesson_scope};
 pub use policy::{DaysOutOfBounds, DiaryLoginIssuer, FinalRounding, LateEntry, PeriodKind, Policy};

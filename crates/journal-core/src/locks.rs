@@ -8,7 +8,7 @@
 //! edit (001 Приложение, заместитель п. 9), with a reason that is logged. Under the default policy
 //! (000 п. 3.3, 002 п. 7.4: deputies «без права редактирования») nobody reopens a locked period.
 
-use crate::{permissions, Action, Policy, Role, RuleError, Scope};
+use crate::{permissions, Action, GradingScale, Policy, Role, RuleError, Scope};
 
 /// Refuses any change to a locked period.
 pub fn check_unlocked(period_locked: bool) -> Result<(), RuleError> {
@@ -34,6 +34,13 @@ pub fn check_can_lock(students_without_final: usize) -> Result<(), RuleError> {
     }
 }
 
+/// Whether a period of a subject on `grading` needs every student's final before it is locked: a
+/// subject «без отметок» (внеурочная деятельность, as a rule) admits no final at all, so its period
+/// locks with none — otherwise it could never be locked.
+pub fn finals_required(grading: GradingScale) -> bool {
+    grading != GradingScale::Ungraded
+}
+
 /// Checks that `role` may reopen a locked period, giving a reason (logged by the caller).
 pub fn check_can_unlock(
     role: Role,
@@ -47,6 +54,16 @@ pub fn check_can_unlock(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subject_without_marks_needs_no_finals_to_lock() {
+        assert!(finals_required(GradingScale::FivePoint));
+        assert!(finals_required(GradingScale::PassFail));
+        assert!(
+            !finals_required(GradingScale::Ungraded),
+            "«без отметок» admits no final, so none is waited for"
+        );
+    }
 
     #[test]
     fn locked_period_refuses_changes() {

@@ -26,7 +26,9 @@
 //! * administrator and director read the suggestions («Предложение») that any signed-in user sends
 //!   to the administration (the regulations are silent; sending needs no right);
 //! * HR officer — the staff list (003 п. 5.2.2); social pedagogue — no access (001 п. 4.12: the
-//!   «Листок здоровья» goes on paper to the curator);
+//!   «Листок здоровья» goes on paper to the curator, who enters it: the curator and the
+//!   administrator keep it, the teachers of the student's loads, the administration and the
+//!   parent of the child read it);
 //! * inspector — read only (001 п. 1.9 «проверяющие»); control working group — read and remarks
 //!   (004 п. 1.3, 4.2.2);
 //! * student / parent — own / own child's marks, attendance and timetable, read only (000 п. 2.7–2.8,
@@ -243,6 +245,25 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
                 _ => false,
             };
         }
+        // Health data (a special category of personal data) is shown only to those who need it for
+        // the student's lessons and care: not to inspectors, the control group or the student's
+        // classmates' families; entered by the curator from the paper sheet and the administrator.
+        KeepHealthSheet => {
+            return match role {
+                Role::Curator => scope == Scope::OwnGroup,
+                Role::Admin => true,
+                _ => false,
+            };
+        }
+        ReadHealthSheet => {
+            return match role {
+                Role::Teacher => scope == Scope::OwnLoad,
+                Role::Curator => matches!(scope, Scope::OwnLoad | Scope::OwnGroup),
+                Role::Admin | Role::Director | Role::Deputy | Role::DepartmentHead => true,
+                Role::Parent => scope == Scope::ChildRecord,
+                _ => false,
+            };
+        }
         _ => {}
     }
     let reads = action.is_read();
@@ -410,6 +431,8 @@ fn action_name_ru(action: Action) -> &'static str {
             "назначать директора, заместителей, отдел кадров и проверяющих"
         }
         Action::WriteParentNote => "писать замечания родителям",
+        Action::KeepHealthSheet => "заполнять «Листок здоровья»",
+        Action::ReadHealthSheet => "просматривать «Листок здоровья»",
         Action::SubmitPlan => "вносить календарно-тематический план своей нагрузки",
         Action::ApprovePlan => "утверждать календарно-тематические планы преподавателей",
     }
@@ -1020,6 +1043,69 @@ mod tests {
                     "{role:?} reads no report ({scope:?})"
                 );
             }
+        }
+    }
+
+    /// «Листок здоровья» (001 п. 4.12): the curator enters it for their group and the administrator
+    /// for any; the teachers of the student, the administration and the parent read it; nobody
+    /// else, whatever the policy.
+    #[test]
+    fn health_sheet_is_kept_by_the_curator_and_read_by_who_needs_it() {
+        let p = Policy::default();
+        assert!(ok(
+            Role::Curator,
+            Action::KeepHealthSheet,
+            Scope::OwnGroup,
+            &p
+        ));
+        assert!(ok(
+            Role::Admin,
+            Action::KeepHealthSheet,
+            Scope::Institution,
+            &p
+        ));
+        for (role, scope) in [
+            (Role::Curator, Scope::OwnLoad),
+            (Role::Curator, Scope::Institution),
+            (Role::Teacher, Scope::OwnLoad),
+            (Role::Deputy, Scope::Institution),
+            (Role::SocialPedagogue, Scope::Institution),
+            (Role::Parent, Scope::ChildRecord),
+        ] {
+            assert!(
+                !ok(role, Action::KeepHealthSheet, scope, &p),
+                "{role:?} does not enter the sheet ({scope:?})"
+            );
+        }
+        for (role, scope) in [
+            (Role::Curator, Scope::OwnGroup),
+            (Role::Curator, Scope::OwnLoad),
+            (Role::Teacher, Scope::OwnLoad),
+            (Role::Admin, Scope::Institution),
+            (Role::Director, Scope::Institution),
+            (Role::Deputy, Scope::Institution),
+            (Role::DepartmentHead, Scope::Institution),
+            (Role::Parent, Scope::ChildRecord),
+        ] {
+            assert!(
+                ok(role, Action::ReadHealthSheet, scope, &p),
+                "{role:?} reads the sheet ({scope:?})"
+            );
+        }
+        for (role, scope) in [
+            (Role::Teacher, Scope::Institution),
+            (Role::Curator, Scope::Institution),
+            (Role::Student, Scope::OwnRecord),
+            (Role::Parent, Scope::Institution),
+            (Role::Inspector, Scope::Institution),
+            (Role::ControlGroup, Scope::Institution),
+            (Role::SocialPedagogue, Scope::Institution),
+            (Role::HrOfficer, Scope::Institution),
+        ] {
+            assert!(
+                !ok(role, Action::ReadHealthSheet, scope, &p),
+                "{role:?} does not read the sheet ({scope:?})"
+            );
         }
     }
 

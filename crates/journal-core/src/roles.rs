@@ -147,6 +147,13 @@ pub enum Action {
     /// «Ознакомлен»): the curator for their group's students, a teacher for the students of their
     /// loads (001 «Классный руководитель»: contact with the parents; 004 п. 4.3).
     WriteParentNote,
+    /// Enter and correct the «Листок здоровья» of a group's students (группа здоровья, медицинская
+    /// группа для занятий физической культурой, рекомендации): the curator for their group, from
+    /// the social pedagogue's paper sheet (001 п. 4.12), and the administrator.
+    KeepHealthSheet,
+    /// Read the «Листок здоровья»: the curator of the group, the teachers of the student's loads (a
+    /// PE teacher needs the medical group), the administration; a parent their own child's.
+    ReadHealthSheet,
     /// Submit the КТП of a load (001 п. 3.1.4, 003 п. 5.2.3, 004 п. 3.2.4: the teacher enters the
     /// тематическое планирование): the load's teacher.
     SubmitPlan,
@@ -193,7 +200,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -229,6 +236,8 @@ impl Action {
         Action::AssignAdministrator,
         Action::AssignAdministration,
         Action::WriteParentNote,
+        Action::KeepHealthSheet,
+        Action::ReadHealthSheet,
         Action::SubmitPlan,
         Action::ApprovePlan,
     ];
@@ -242,6 +251,7 @@ impl Action {
                 | Action::ReadTopics
                 | Action::ReadReports
                 | Action::ReadRemarks
+                | Action::ReadHealthSheet
         )
     }
 

@@ -744,13 +744,15 @@ pub enum SubjectRef {
     New { name: String, kind: SubjectKind },
 }
 
-/// The kind of a subject from its name: «МДК…», «ПМ…», «…практика».
+/// The kind of a subject from its name: «МДК…», «ПМ…», «…практика», «Внеурочная деятельность…».
 pub fn subject_kind_of(name: &str) -> SubjectKind {
     let n = normalise_name(name);
     if n.starts_with("мдк") {
         SubjectKind::Mdk
     } else if n.starts_with("пм") {
         SubjectKind::Module
+    } else if n.starts_with("внеурочн") {
+        SubjectKind::Extracurricular
     } else if n.contains("практика") {
         SubjectKind::Practice
     } else {
@@ -1333,4 +1335,29 @@ pub fn import_plan(
     }
     warnings.sort();
     r.finish(out, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_of_a_subject_follows_its_name() {
+        for (name, kind) in [
+            ("МДК.01.01 Разработка модулей", SubjectKind::Mdk),
+            ("ПМ.01 Разработка модулей", SubjectKind::Module),
+            ("Учебная практика УП.01", SubjectKind::Practice),
+            (
+                "Внеурочная деятельность: шахматы",
+                SubjectKind::Extracurricular,
+            ),
+            (
+                "внеурочное занятие «Разговоры о важном»",
+                SubjectKind::Extracurricular,
+            ),
+            ("Математика", SubjectKind::Discipline),
+        ] {
+            assert_eq!(subject_kind_of(name), kind, "{name}");
+        }
+    }
 }

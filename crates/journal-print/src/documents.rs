@@ -10,7 +10,7 @@ use journal_core::{
     Absence, CellEntry, FinalColumn, FinalValue, GroupId, LoadId, PeriodId, StudentId, SubjectId,
     UserId,
 };
-use journal_protocol::{Lesson, Load, Period, RemarkStatus, Snapshot};
+use journal_protocol::{Lesson, Load, Period, RemarkStatus, Snapshot, SubjectKind};
 use std::collections::HashSet;
 
 /// Sheets of paper for a document printed on both sides.
@@ -278,7 +278,7 @@ fn year_journal(
     for l in &loads {
         titles.push(format!(
             "{}\nПреподаватель: {}",
-            m.subject_name(l),
+            m.section_title(l),
             m.user_name(l.teacher_id)
         ));
     }
@@ -662,7 +662,7 @@ fn subject_section(
         chunks.push((cur, rows));
     }
 
-    let title = m.subject_name(load);
+    let title = m.section_title(load);
     let teacher = m.user_name(load.teacher_id);
     let mut first = 0;
     let mut right_y = BOTTOM;
@@ -1122,7 +1122,7 @@ fn subject_pages(
     let mut doc = Doc::new(
         format!(
             "Страницы журнала: {}, группа {group}, {} — {}",
-            m.subject_name(load),
+            m.section_title(load),
             date_ru(from),
             date_ru(to)
         ),
@@ -1142,7 +1142,18 @@ fn subjects_of_group<'a>(
     group_id: GroupId,
 ) -> Vec<(SubjectId, String, Vec<&'a Load>)> {
     let mut out: Vec<(SubjectId, String, Vec<&Load>)> = Vec::new();
-    for l in m.loads_of_group(group_id) {
+    // Внеурочная деятельность without marks has no finals: no column of blanks in the tables.
+    let assessed = |l: &Load| {
+        !m.subjects.get(&l.subject_id).is_some_and(|s| {
+            s.kind == SubjectKind::Extracurricular
+                && s.grading == journal_core::GradingScale::Ungraded
+        })
+    };
+    for l in m
+        .loads_of_group(group_id)
+        .into_iter()
+        .filter(|l| assessed(l))
+    {
         if let Some(e) = out.iter_mut().find(|e| e.0 == l.subject_id) {
             e.2.push(l);
         } else {

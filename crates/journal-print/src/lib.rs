@@ -14,6 +14,7 @@
 //! - [`login_slips`]: cut-out slips with a login, a first password and the server's address.
 //! - [`login_slips`]: cut-out slips with a login, a first password and the server's address;
 //! - [`unseen_parents`]: a group's parents who have not opened the family diary lately.
+//! - [`health_sheet`]: a group's «Листок здоровья» (001 п. 4.12).
 //!
 //! Every page's footer carries «стр. N из M», the generation time and a verification code derived
 //! from the page's content and the document id. The codes, the document id and the request are also
@@ -25,6 +26,7 @@
 
 pub mod documents;
 pub mod fonts;
+pub mod health;
 pub mod layout;
 mod model;
 pub mod parents;
@@ -38,6 +40,7 @@ use journal_protocol::Snapshot;
 use serde::{Deserialize, Serialize};
 
 pub use documents::sheet_count;
+pub use health::{health_sheet, HealthSheetLine};
 pub use parents::{unseen_parents, UnseenParentLine};
 pub use pdf::{page_code, read_stamp, Stamp};
 pub use slips::{login_slips, LoginSlip};

@@ -130,7 +130,26 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// The group's loads in curriculum order: disciplines, МДК, modules, practice; then by name.
+    /// Whether the load is внеурочная деятельность (003 п. 3.1).
+    pub fn is_extracurricular(&self, load: &Load) -> bool {
+        self.subjects
+            .get(&load.subject_id)
+            .is_some_and(|s| s.kind == SubjectKind::Extracurricular)
+    }
+
+    /// The title of a load's section: the subject's name, or for внеурочная деятельность
+    /// «Журнал внеурочной деятельности: …», so that its pages are not taken for a subject's.
+    pub fn section_title(&self, load: &Load) -> String {
+        let name = self.subject_name(load);
+        if self.is_extracurricular(load) {
+            format!("Журнал внеурочной деятельности: {name}")
+        } else {
+            name
+        }
+    }
+
+    /// The group's loads in curriculum order: disciplines, МДК, modules, practice, then
+    /// внеурочная деятельность; then by name.
     pub fn loads_of_group(&self, group: GroupId) -> Vec<&'a Load> {
         let mut loads: Vec<&Load> = self
             .snap
@@ -145,6 +164,7 @@ impl<'a> Model<'a> {
                 Some(SubjectKind::Mdk) => 1,
                 Some(SubjectKind::Module) => 2,
                 Some(SubjectKind::Practice) => 3,
+                Some(SubjectKind::Extracurricular) => 4,
             };
             (kind, sort_key(&self.subject_name(l)), l.from)
         });

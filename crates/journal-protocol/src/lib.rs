@@ -30,5 +30,6 @@ pub use sync::*;
 /// older server would drop and then find the op's hash changed.
 /// 6: `OpPayload::SetFinal::column` and `Final::column` — the exam's and the year's columns beside
 /// the period final — and `AttestationForm::QualifyingExam`, which an older app would take for
-/// period finals or fail to read.
+/// period finals or fail to read; `SubjectKind::Extracurricular` (внеурочная деятельность), which an
+/// older app could not read in a snapshot.
 pub const PROTOCOL_VERSION: u32 = 6;

@@ -368,6 +368,9 @@ pub enum SubjectKind {
     Module,
     /// Учебная / производственная практика.
     Practice,
+    /// Внеурочная деятельность (003 п. 3.1, п. 5.2.3): journaled like lessons (attendance, topics),
+    /// usually «без отметок»; printed as «Журнал внеурочной деятельности», left out of the finals.
+    Extracurricular,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1438,6 +1441,27 @@ pub(crate) mod tests {
         assert!(
             text.contains(r#""from":"2026-10-02""#) && text.contains(r#""until":"2026-10-05""#)
         );
+    }
+
+    /// Внеурочная деятельность is a subject kind of its own, written `extracurricular`; subjects
+    /// stored before it (and without a grading scale) read as they did.
+    #[test]
+    fn an_extracurricular_subject_reads_and_older_subjects_still_do() {
+        let older = r#"{"id":"00000000-0000-0000-0000-000000000001","name":"Физика","short_name":"Физ.","kind":"practice"}"#;
+        let s: Subject = serde_json::from_str(older).expect("an older subject reads");
+        assert_eq!(
+            (s.kind, s.grading),
+            (SubjectKind::Practice, GradingScale::FivePoint)
+        );
+        let club = Subject {
+            kind: SubjectKind::Extracurricular,
+            grading: GradingScale::Ungraded,
+            ..s
+        };
+        let text = serde_json::to_string(&club).expect("serialises");
+        assert!(text.contains(r#""kind":"extracurricular""#), "{text}");
+        let back: Subject = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(back, club);
     }
 
     #[test]

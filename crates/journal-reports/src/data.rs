@@ -239,6 +239,16 @@ impl<'a> Data<'a> {
         ]
     }
 
+    /// Whether the load's subject is given marks: a subject «без отметок» (внеурочная деятельность,
+    /// as a rule) has no finals, so it has no row of успеваемость or forecast.
+    pub fn assessed(&self, load: &Load) -> bool {
+        self.snap
+            .subjects
+            .iter()
+            .find(|s| s.id == load.subject_id)
+            .is_none_or(|s| s.grading != journal_core::GradingScale::Ungraded)
+    }
+
     pub fn teacher_name(&self, load: &Load) -> String {
         teacher_name(self.snap, load)
     }

@@ -55,7 +55,8 @@ pub fn forecast(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ForecastRe
         String,
         HashMap<StudentId, Vec<FinalValue>>,
     )> = Vec::new();
-    for load in &d.loads {
+    // A subject «без отметок» has no final to forecast.
+    for load in d.loads.iter().filter(|l| d.assessed(l)) {
         let mut cells: HashMap<StudentId, Vec<CellValue>> = HashMap::new();
         // The marks of the period whose finals are forecast, within the dates.
         let in_period = |date: chrono::NaiveDate| {

@@ -190,7 +190,7 @@ pub fn progress(snap: &Snapshot, r: &Resolved, now: NaiveDateTime) -> ProgressRe
     }
     let mut by_subject = Vec::new();
     let mut teacher_units: BTreeMap<String, Units> = BTreeMap::new();
-    for load in &d.loads {
+    for load in d.loads.iter().filter(|l| d.assessed(l)) {
         // A load neither taught in the dates nor with finals of the period has no row (a subject
         // that begins later).
         if d.held(load.id).next().is_none() && !finals.keys().any(|(l, _)| *l == load.id) {
@@ -457,6 +457,35 @@ mod tests {
         assert!(
             october.is_some_and(|a| (a - 11.0 / 3.0).abs() < 1e-9),
             "October's average: {october:?}"
+        );
+    }
+
+    /// Внеурочная деятельность «без отметок» has no finals: it is journaled (its lessons count in
+    /// the curriculum report) but has no row of успеваемость at 0 %, and no forecast.
+    #[test]
+    fn an_ungraded_extracurricular_subject_has_no_progress_row() {
+        let mut snap = snapshot();
+        let before = progress(&snap, &semester(), now());
+        assert!(before.by_subject.iter().any(|r| r.name.contains("История")));
+        for s in snap.subjects.iter_mut().filter(|s| s.name == "История") {
+            s.kind = journal_protocol::SubjectKind::Extracurricular;
+            s.grading = journal_core::GradingScale::Ungraded;
+        }
+        let rep = progress(&snap, &semester(), now());
+        assert!(
+            !rep.by_subject.iter().any(|r| r.name.contains("История")),
+            "no row for the ungraded subject: {:?}",
+            rep.by_subject.iter().map(|r| &r.name).collect::<Vec<_>>()
+        );
+        assert_eq!(rep.by_subject.len(), before.by_subject.len() - 1);
+        assert_eq!(
+            rep.by_group, before.by_group,
+            "the group's figures were made of finals, which it never had"
+        );
+        let forecast = crate::forecast::forecast(&snap, &semester(), now());
+        assert!(
+            !format!("{forecast:?}").contains("История"),
+            "no forecast of a final it cannot have"
         );
     }
 

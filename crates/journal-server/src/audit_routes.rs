@@ -373,6 +373,15 @@ impl<'a> Names<'a> {
                 detail.get("old").map(|g| self.grants_words(g)),
                 detail.get("new").map(|g| self.grants_words(g)),
             ),
+            // Health data stays out of the audit: which fields changed, not to what.
+            "health_sheet_changed" => (
+                self.name(subject),
+                None,
+                Some(format!(
+                    "изменено: {}",
+                    crate::health_routes::field_words(detail)
+                )),
+            ),
             "load_reassigned" => (
                 self.name(subject),
                 field("from_teacher"),

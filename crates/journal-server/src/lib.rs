@@ -29,6 +29,7 @@ pub mod dto;
 pub mod error;
 pub mod event_routes;
 pub mod grant_routes;
+pub mod health_routes;
 pub mod help_routes;
 pub mod http;
 pub mod import_routes;

@@ -238,7 +238,7 @@ pub struct SubjectRow {
     pub id: SubjectId,
     pub name: String,
     pub short_name: String,
-    /// discipline, mdk, module, practice
+    /// discipline, mdk, module, practice, extracurricular (внеурочная деятельность)
     #[schema(value_type = String)]
     pub kind: SubjectKind,
     /// five_point, pass_fail, five_point_or_pass_fail, ungraded
@@ -254,7 +254,8 @@ pub struct SubjectInput {
     /// Empty: the name itself.
     #[serde(default)]
     pub short_name: String,
-    /// discipline (default), mdk, module, practice
+    /// discipline (default), mdk, module, practice, extracurricular (внеурочная деятельность,
+    /// usually with the grading «ungraded»)
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub kind: Option<SubjectKind>,

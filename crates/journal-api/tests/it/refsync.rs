@@ -367,3 +367,58 @@ fn a_bundle_answer_brings_reference_changes_to_the_offline_copy() {
         "the offline mark stays: {after:?}"
     );
 }
+
+/// Внеурочная деятельность «без отметок» reaches the teacher's copy by sync like any subject, and
+/// the teacher closes its period there without finals, which it cannot have — the app and the
+/// server apply the same journal-core rule (`finals_required`), so the lock is applied.
+#[test]
+fn an_extracurricular_load_without_marks_locks_without_finals_on_the_copy_and_the_server() {
+    let server = TestServer::start();
+    let pc = tempfile::tempdir().expect("temp dir");
+    let mut t = sign_in(&server, pc.path(), "teacher", morning());
+    let lesson = first_lesson(&t);
+    t.set_clock(Arc::new(FixedClock::new(during(&lesson))) as Arc<dyn Clock>);
+    let group_id = t
+        .loads()
+        .expect("the teacher's loads")
+        .into_iter()
+        .find(|l| l.id == lesson.load_id)
+        .expect("the lesson's load is the teacher's")
+        .group_id;
+    let admin = Admin::login(&server.url);
+    let (status, subject) = admin.post(
+        "/admin/subjects",
+        &json!({"name": "Шахматный клуб", "short_name": "Шахматы", "kind": "extracurricular",
+            "grading": "ungraded"}),
+    );
+    assert_eq!(status, 201, "the subject is created: {subject}");
+    let teacher_id = t.user().id;
+    let (status, load) = admin.post(
+        "/admin/loads",
+        &json!({"teacher_id": teacher_id, "group_id": group_id, "subject_id": subject["id"],
+            "from": today(), "planned_hours": 34}),
+    );
+    assert_eq!(status, 201, "a load of it is created: {load}");
+    let load_id: journal_core::LoadId =
+        serde_json::from_value(load["id"].clone()).expect("the load's id");
+
+    t.sync().expect("the sync brings the new load");
+    let grid = t.grid(load_id, None).expect("the new load's grid opens");
+    assert!(
+        !grid.rows.is_empty(),
+        "the group's students are on its list"
+    );
+    assert!(
+        grid.finals_deadline.done,
+        "no finals are due for it: {:?}",
+        grid.finals_deadline
+    );
+    t.lock_period(load_id, grid.period.id)
+        .expect("a period «без отметок» locks without finals");
+    let report = t.sync().expect("the lock is sent");
+    assert_eq!(
+        (report.applied, report.refused),
+        (1, 0),
+        "the server applies the lock: {report:?}"
+    );
+}

@@ -1106,3 +1106,56 @@ fn an_exam_in_the_plan_prints_its_column_before_the_period_final() {
     );
     assert!(text.contains("Итог:"), "beside the period final's column");
 }
+
+/// Внеурочная деятельность (003 п. 3.1) is journaled like a subject: its pages print under
+/// «Журнал внеурочной деятельности», after the curriculum's subjects; «без отметок», it has no
+/// column in the finals tables.
+#[test]
+fn extracurricular_pages_have_their_own_title_and_no_finals_column() {
+    let mut snap = snapshot().clone();
+    let g = first_group();
+    let load = snap
+        .loads
+        .iter()
+        .find(|l| l.group_id == g.id)
+        .cloned()
+        .expect("the group has a load");
+    let subject = snap
+        .subjects
+        .iter_mut()
+        .find(|s| s.id == load.subject_id)
+        .expect("the load's subject");
+    subject.kind = journal_protocol::SubjectKind::Extracurricular;
+    subject.grading = journal_core::GradingScale::Ungraded;
+    let name = subject.name.clone();
+    snap.finals.retain(|f| f.load_id != load.id);
+    let before = Printed::new(
+        "finals-before",
+        journal_print::finals_sheet(snapshot(), g.id, &ctx()).expect("renders"),
+    )
+    .text();
+    let first_word = name.split_whitespace().next().unwrap_or_default();
+    assert!(
+        before.contains(first_word),
+        "as a subject it has its column: {first_word}"
+    );
+
+    let year = Printed::new(
+        "extracurricular",
+        journal_print::year_journal(&snap, g.id, &ctx()).expect("renders"),
+    );
+    let text = year.text();
+    assert!(
+        text.contains(&format!("Журнал внеурочной деятельности: {name}")),
+        "its pages and the contents name it as внеурочная деятельность"
+    );
+    let finals = Printed::new(
+        "finals-extracurricular",
+        journal_print::finals_sheet(&snap, g.id, &ctx()).expect("renders"),
+    )
+    .text();
+    assert!(
+        !finals.contains(first_word),
+        "no column of blanks for a subject without marks: {finals}"
+    );
+}

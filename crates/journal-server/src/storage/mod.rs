@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod device_secrets;
 pub mod diary;
 pub mod events;
+pub mod health;
 pub mod messages;
 pub mod parent_notes;
 pub mod plan_drafts;
@@ -82,6 +83,7 @@ pub trait Storage:
     + user_settings::UserSettingStorage
     + plan_drafts::PlanDraftStorage
     + parent_notes::ParentNoteStorage
+    + health::HealthStorage
     + Send
     + Sync
 {
@@ -417,5 +419,6 @@ pub const TABLES: &[&str] = &[
     "user_settings",
     "parent_notes",
     "parent_note_acknowledgements",
+    "health_sheet",
     "plan_drafts",
 ];

@@ -40,6 +40,7 @@ mod contacts;
 mod device_secrets;
 mod diary;
 mod events;
+mod health;
 mod institution_setup;
 mod messages;
 mod parent_notes;
@@ -68,6 +69,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0023_parent_notes.sql"),
     include_str!("migrations/0024_final_columns.sql"),
     include_str!("migrations/0025_typed_columns.sql"),
+    include_str!("migrations/0026_health_sheet.sql"),
     include_str!("migrations/0027_plan_drafts.sql"),
 ];
 
@@ -1257,6 +1259,7 @@ fn op_context(
                 ctx.students_without_final = Some(finals_missing(
                     load,
                     period,
+                    &ref_rows::<Subject>(tx, inst, KIND_SUBJECT)?,
                     &memberships_of_group(tx, inst, &load.group_id.to_string())?,
                     &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
                     &lessons,
@@ -2595,6 +2598,7 @@ mod tests {
             PINNED_0023,
             PINNED_0024,
             PINNED_0025,
+            PINNED_0026,
             PINNED_0027,
         ];
         assert!(
@@ -2629,5 +2633,6 @@ mod tests {
     const PINNED_0022: &str = "bb1d328d5514c27b63bb764db1b29caff06a9d2803da33094159fd9d5a683c6e";
     const PINNED_0024: &str = "9b4460796be7f8eceae86c289d89eecb0a2fa524195f81956c320f6c84cd72da";
     const PINNED_0025: &str = "74d89c52ac30fa6002ed5713c8c8128b737ab384bb738f3fc529227c589b409e";
+    const PINNED_0026: &str = "cd57d66f8df6900f6196e496b0513e89ef9338ef87c04d7cb18db0b3be45640e";
     const PINNED_0027: &str = "b7468583202d0bacfa9f7cc8625184b0032c9536dd86396f37e0700d9496c6d4";
 }

@@ -1,10 +1,11 @@
 //! Property (issue 12 items 1 and 3): for random users of the demo — every role, and added family
 //! accounts (a parent of two children in different groups, another child's parent, a classmate's
 //! student account) — and a random student asked about, the family routes (the diary's children and
-//! week with its finals, the remarks meant for parents, the message list, and the device snapshot)
-//! answer only data within the user's scope: a parent their own children, a student themself; staff
-//! get no diary, read notes only about students they teach or curate, and see only their own
-//! threads. Every `student_id` anywhere in a family user's answer is checked, so that a new field
+//! week with its finals, the remarks meant for parents, the «Листок здоровья» line, the message
+//! list, and the device snapshot) answer only data within the user's scope: a parent their own
+//! children, a student themself (but not their health line); staff get no diary, read notes and
+//! health lines only about students they teach or curate (the administration every health line),
+//! and see only their own threads. Every `student_id` anywhere in a family user's answer is checked, so that a new field
 //! carrying another child's id fails here. Bounded cases, one server for all of them, on SQLite and
 //! (fewer) on PostgreSQL.
 
@@ -24,8 +25,11 @@ struct Who {
     token: String,
     /// A family user's students (their children, or themself); empty for staff.
     family: HashSet<StudentId>,
-    /// Students a staff member may write remarks about (taught or curated), for the notes check.
+    /// Students a staff member may write remarks about (taught or curated), for the notes check;
+    /// the same students' «Листок здоровья» lines are theirs to read.
     writes_for: HashSet<StudentId>,
+    /// The administration reads every student's «Листок здоровья».
+    reads_every_health_line: bool,
 }
 
 async fn sign_in(s: &TestServer, login: &str, password: &str) -> (String, Value) {
@@ -239,12 +243,19 @@ async fn world(backend: Backend) -> World {
             })
             .map(|m| m.student_id)
             .collect();
+        let reads_every_health_line = grants.iter().any(|g| {
+            matches!(
+                g.role,
+                Role::Admin | Role::Director | Role::Deputy | Role::DepartmentHead
+            )
+        });
         users.push(Who {
             login,
             id,
             token,
             family,
             writes_for,
+            reads_every_health_line,
         });
     }
     World { s, users, threads }
@@ -260,6 +271,8 @@ async fn check(w: &World, who: &Who, asked: StudentId, week_shift: i64) -> Resul
     let (week_st, week_body) = s.call(&who.token, &week, None).await;
     let (notes_st, notes_body) = s.call(&who.token, &notes, None).await;
     let (own_st, own_notes) = s.call(&who.token, "/diary/notes", None).await;
+    let health = format!("/students/{}/health", asked.0);
+    let (health_st, health_body) = s.call(&who.token, &health, None).await;
     let (list_st, list) = s.call(&who.token, "/messages", None).await;
     if list_st != 200 {
         return fail("messages", format!("{list_st} {list}"));
@@ -284,6 +297,14 @@ async fn check(w: &World, who: &Who, asked: StudentId, week_shift: i64) -> Resul
             return fail(
                 "notes",
                 format!("read notes about a student they neither teach nor curate: {notes_body}"),
+            );
+        }
+        // «Листок здоровья»: the teachers and curator of the student, and the administration.
+        let reads_health = who.reads_every_health_line || who.writes_for.contains(&asked);
+        if (health_st == 200) != reads_health {
+            return fail(
+                "health",
+                format!("expected to read the line: {reads_health}, got {health_st} {health_body}"),
             );
         }
         if own_st == 200
@@ -336,6 +357,14 @@ async fn check(w: &World, who: &Who, asked: StudentId, week_shift: i64) -> Resul
         );
     }
     in_scope(&notes_body, &who.family).or_else(|e| fail("notes", e))?;
+    // «Листок здоровья»: a parent their own child's line; a student not even their own.
+    if (health_st == 200) != is_parent_of {
+        return fail(
+            "health",
+            format!("expected to read the line: {is_parent_of}, got {health_st} {health_body}"),
+        );
+    }
+    in_scope(&health_body, &who.family).or_else(|e| fail("health", e))?;
     let (snap_st, snap) = s.call(&who.token, "/sync/snapshot", None).await;
     if snap_st != 200 {
         return fail("snapshot", format!("{snap_st}"));

@@ -310,6 +310,11 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/messages/{id}" => vec![format!("/messages/{thread}")],
                 "/messages/{id}/replies" => vec![format!("/messages/{thread}/replies")],
                 "/students/{id}/card" => vec![format!("/students/{student}/card")],
+                "/students/{id}/health" => vec![format!("/students/{student}/health")],
+                "/groups/{id}/health" => vec![
+                    format!("/groups/{group}/health"),
+                    format!("/groups/{group}/health?format=pdf"),
+                ],
                 "/students/{id}/contacts" => vec![format!("/students/{student}/contacts")],
                 "/students/{id}/parents/{user_id}" => {
                     vec![format!("/students/{student}/parents/{teacher}")]
@@ -579,6 +584,7 @@ fn body_for(route: &str, a: &Value) -> Value {
         }
         "/events" => json!({"group_id": a["group_id"], "date": a["on"], "title": "Захват"}),
         "/students/{id}/contacts" => json!({"phone": "+7 900 000-00-00"}),
+        "/students/{id}/health" => json!({"health_group": 1, "pe_group": "exempt"}),
         "/messages" => json!({"kind": "message", "to": a["teacher_id"], "subject": "Захват",
             "body": "Захват"}),
         "/messages/{id}/replies" => json!({"body": "Захват"}),

@@ -49,8 +49,10 @@ mod device_secrets;
 mod diary;
 mod doctor;
 mod events;
+mod extracurricular;
 mod family_scope;
 mod grants;
+mod health;
 mod init_institution;
 mod isolation;
 mod kill_loop;
@@ -363,6 +365,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/plans/{load}/approve",
         "/api/v1/plans/{load}/return",
         "/api/v1/students/{id}/card",
+        "/api/v1/students/{id}/health",
+        "/api/v1/groups/{id}/health",
         "/api/v1/students/{id}/contacts",
         "/api/v1/students/{id}/parents/{user_id}",
         "/api/v1/auth/logout",
