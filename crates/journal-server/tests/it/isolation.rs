@@ -311,6 +311,10 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/messages/{id}/replies" => vec![format!("/messages/{thread}/replies")],
                 "/students/{id}/card" => vec![format!("/students/{student}/card")],
                 "/students/{id}/health" => vec![format!("/students/{student}/health")],
+                "/plans" => vec!["/plans".to_string()],
+                "/plans/{load}" => vec![format!("/plans/{load}?file=ktp.csv")],
+                "/plans/{load}/approve" => vec![format!("/plans/{load}/approve")],
+                "/plans/{load}/return" => vec![format!("/plans/{load}/return")],
                 "/groups/{id}/health" => vec![
                     format!("/groups/{group}/health"),
                     format!("/groups/{group}/health?format=pdf"),
@@ -578,6 +582,7 @@ fn body_for(route: &str, a: &Value) -> Value {
         }
         "/admin/archive/destroy" => json!({"year": "2025/2026"}),
         "/remarks" => json!({"load_id": a["load_id"], "text": "Захват"}),
+        "/plans/{load}/return" => json!({"reason": "Захват чужого плана"}),
         "/remarks/{id}/decision" => json!({"confirm": false, "comment": "Захват"}),
         "/admin/departments" => {
             json!({"departments": [{"name": "Захват", "teacher_ids": [a["teacher_id"]]}]})

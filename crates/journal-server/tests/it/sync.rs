@@ -451,7 +451,7 @@ async fn concurrent_pushes_from_several_devices_keep_server_seq_gap_free(b: Back
                     t,
                     OpPayload::SetHomework {
                         lesson_id: lesson.id,
-                        text: format!("§{d}.{i} {st}"),
+                        text: format!("Упражнение §{d}.{i} {st}"),
                     },
                 )
             })
