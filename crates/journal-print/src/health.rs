@@ -4,7 +4,7 @@
 //! verification stamp: it is a working list for the teachers, not a page of the journal.
 
 use crate::fonts::Face;
-use crate::layout::{line_h, Align, BOTTOM, TOP};
+use crate::layout::{line_h, Align, BOTTOM};
 use crate::pdf::{save, Doc};
 use crate::{PrintContext, PrintError};
 
@@ -48,16 +48,7 @@ pub fn health_sheet(
     let heading = format!("Листок здоровья группы {group}");
     let mut y = new_sheet(&mut doc, institution, &heading);
     if lines.is_empty() {
-        let page = doc.last();
-        let (x, w) = (page.left, page.content_width());
-        page.paragraph(
-            x,
-            y + 4.0,
-            w,
-            "В группе нет обучающихся.",
-            10.0,
-            Face::Regular,
-        );
+        doc.list_empty(y, "В группе нет обучающихся.");
     }
     for (i, line) in lines.iter().enumerate() {
         if y + ROW_H > BOTTOM - 6.0 {
@@ -97,25 +88,19 @@ pub fn health_sheet(
         }
         y += ROW_H;
     }
-    let pages = doc.pages.len();
-    for page in &mut doc.pages {
-        let text = format!(
-            "{institution} · стр. {} из {} · сформировано {} · сведения о здоровье — только для работы с группой",
-            page.number,
-            pages,
-            ctx.generated_at.format("%d.%m.%Y %H:%M")
-        );
-        page.centered(287.0, 7.0, Face::Regular, &text);
-    }
+    doc.number_list_pages(
+        institution,
+        ctx,
+        Some("сведения о здоровье — только для работы с группой"),
+    );
     save(&doc, ctx, Vec::new())
 }
 
 /// A new page with the heading and the table's header row; returns where rows start.
 fn new_sheet(doc: &mut Doc, institution: &str, heading: &str) -> f32 {
-    let page = doc.new_page();
+    let y = doc.list_page(institution, heading);
+    let page = doc.last();
     let (x, w) = (page.left, page.content_width());
-    let mut y = page.paragraph(x, TOP, w, institution, 9.0, Face::Regular);
-    y = page.paragraph(x, y + 2.0, w, heading, 12.0, Face::Bold) + 3.0;
     let mut cx = x;
     for (cw, text) in columns(w).iter().zip([
         "№",

@@ -55,6 +55,41 @@ impl Doc {
     pub fn next_number(&self) -> usize {
         self.pages.len() + 1
     }
+
+    /// A new page of a working list (no verification stamp: the parents' list, the health sheet)
+    /// with the institution and the heading; returns where the table starts.
+    pub fn list_page(&mut self, institution: &str, heading: &str) -> f32 {
+        let page = self.new_page();
+        let (x, w) = (page.left, page.content_width());
+        let y = page.paragraph(x, crate::layout::TOP, w, institution, 9.0, Face::Regular);
+        page.paragraph(x, y + 2.0, w, heading, 12.0, Face::Bold) + 3.0
+    }
+
+    /// Says on the last page, below `y`, that a working list has no lines.
+    pub fn list_empty(&mut self, y: f32, text: &str) {
+        let page = self.last();
+        let (x, w) = (page.left, page.content_width());
+        page.paragraph(x, y + 4.0, w, text, 10.0, Face::Regular);
+    }
+
+    /// A working list's footer on every page: «institution · стр. N из M · сформировано …», and
+    /// `note` after it.
+    pub fn number_list_pages(&mut self, institution: &str, ctx: &PrintContext, note: Option<&str>) {
+        let pages = self.pages.len();
+        for page in &mut self.pages {
+            let mut text = format!(
+                "{institution} · стр. {} из {} · сформировано {}",
+                page.number,
+                pages,
+                ctx.generated_at.format("%d.%m.%Y %H:%M")
+            );
+            if let Some(note) = note {
+                text.push_str(" · ");
+                text.push_str(note);
+            }
+            page.centered(287.0, 7.0, Face::Regular, &text);
+        }
+    }
 }
 
 /// The verification code of a page: from the document id, the page number and the page's printed
