@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -695,28 +695,19 @@ async fn unseen_parents(
             })
             .collect();
         let local_now = local_time(tz, now).unwrap_or(now);
-        let bytes = journal_print::unseen_parents(
-            &full.institution.name,
-            &group.name,
-            days,
-            &lines,
-            &journal_print::PrintContext {
-                generated_at: local_now,
-                document_id: Uuid::new_v4(),
-            },
-        )
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), e.to_string()))?;
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "application/pdf"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"unseen-parents.pdf\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response());
+        return crate::print_routes::pdf_download(
+            journal_print::unseen_parents(
+                &full.institution.name,
+                &group.name,
+                days,
+                &lines,
+                &journal_print::PrintContext {
+                    generated_at: local_now,
+                    document_id: Uuid::new_v4(),
+                },
+            ),
+            "unseen-parents.pdf",
+        );
     }
     Ok(Json(UnseenParents {
         group_id: group.id,

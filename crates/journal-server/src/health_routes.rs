@@ -14,7 +14,7 @@
 //! * `PUT /api/v1/students/{id}/health` — enter or correct one student's line.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::archive_routes::in_zone;
 use crate::error::{refuse_forbidden_chars, ApiError, ErrorBody};
 use crate::http::{ApiJson, ApiPath, ApiQuery, Authenticated};
+use crate::parent_note_routes::student_not_found;
 use crate::storage::health::{HealthEntry, PeGroup};
 use crate::storage::AdminAction;
 use crate::AppState;
@@ -99,14 +100,6 @@ pub struct HealthInput {
 pub struct SheetQuery {
     /// `json` (по умолчанию) или `pdf`.
     pub format: Option<String>,
-}
-
-fn student_not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "student_not_found",
-        "Такого обучающегося нет",
-    )
 }
 
 fn forbidden_read() -> ApiError {
@@ -342,27 +335,18 @@ async fn group_sheet(
         let local_now =
             crate::authority::local_time(&snap.institution.timezone, now).unwrap_or(now);
         let printed: Vec<journal_print::HealthSheetLine> = lines.iter().map(print_line).collect();
-        let bytes = journal_print::health_sheet(
-            &snap.institution.name,
-            &group.name,
-            &printed,
-            &journal_print::PrintContext {
-                generated_at: local_now,
-                document_id: uuid::Uuid::new_v4(),
-            },
-        )
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), e.to_string()))?;
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "application/pdf"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"health-sheet.pdf\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response());
+        return crate::print_routes::pdf_download(
+            journal_print::health_sheet(
+                &snap.institution.name,
+                &group.name,
+                &printed,
+                &journal_print::PrintContext {
+                    generated_at: local_now,
+                    document_id: uuid::Uuid::new_v4(),
+                },
+            ),
+            "health-sheet.pdf",
+        );
     }
     Ok(Json(HealthSheet {
         group_id,

@@ -94,7 +94,7 @@ fn not_found() -> ApiError {
     )
 }
 
-fn student_not_found() -> ApiError {
+pub(crate) fn student_not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "student_not_found",

@@ -381,6 +381,31 @@ async fn blocking<T: Send + 'static>(
     })?
 }
 
+/// A working list printed as a PDF (no verification stamp: the parents who have not looked, the
+/// health sheet), answered as a download named `file`.
+pub(crate) fn pdf_download(
+    printed: Result<Vec<u8>, PrintError>,
+    file: &'static str,
+) -> Result<Response, ApiError> {
+    let bytes = printed
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 #[utoipa::path(get, path = "/api/v1/print/{document}", tag = "print", security(("bearer" = [])),
     params(
         ("document" = String, Path, description = "year_journal, subject, finals, extract или outage"),
