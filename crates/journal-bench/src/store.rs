@@ -257,6 +257,7 @@ fn bench_data() -> Result<BenchData> {
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
         departments: Vec::new(),
+        control_works: Vec::new(),
         sign_ins: Vec::new(),
     };
     Ok(BenchData {

@@ -89,6 +89,10 @@ pub enum RuleError {
     NoExamInPeriod,
     #[error("Годовая отметка выставляется только в последнем периоде учебного года, если положение учреждения предусматривает годовые отметки")]
     NoYearFinal,
+    #[error("Неверные критерии оценивания ({0}): пороги «3» < «4» < «5» не больше максимума баллов (до 1000)")]
+    InvalidCriteria(String),
+    #[error("Баллов ({points}) больше, чем максимум за работу ({max})")]
+    PointsOverMaximum { points: u16, max: u16 },
 }
 
 impl RuleError {
@@ -129,6 +133,8 @@ impl RuleError {
             RuleError::FinalOffScale { .. } => "final_off_scale",
             RuleError::NoExamInPeriod => "no_exam_in_period",
             RuleError::NoYearFinal => "no_year_final",
+            RuleError::InvalidCriteria(_) => "invalid_criteria",
+            RuleError::PointsOverMaximum { .. } => "points_over_maximum",
         }
     }
 }
@@ -178,6 +184,11 @@ mod tests {
             },
             RuleError::NoExamInPeriod,
             RuleError::NoYearFinal,
+            RuleError::InvalidCriteria("x".into()),
+            RuleError::PointsOverMaximum {
+                points: 21,
+                max: 20,
+            },
         ]
     }
 

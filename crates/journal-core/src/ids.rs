@@ -36,4 +36,6 @@ id_type!(
     OpId,
     /// A room (кабинет, аудитория) the institution keeps in its reference data.
     RoomId,
+    /// A work of the schedule of control works (график контрольных работ, ВТК).
+    ControlWorkId,
 );

@@ -7,13 +7,14 @@
 //!
 //! Modules: [`cell`] (cell symbols, parsing what a teacher types), [`finals`] (period finals and the
 //! suggested final), [`timing`] (no future entries, no backdating, late-entry policy), [`deadlines`]
-//! (deadline statuses), [`topic`] (lesson topics, paired lessons), [`locks`] (period locks),
+//! (deadline statuses), [`criteria`] (points → mark of a control work), [`topic`] (lesson topics, paired lessons), [`locks`] (period locks),
 //! [`permissions`] (role × action × scope × policy), [`stats`] (успеваемость, качество, timeliness),
 //! [`text`] (full names, homework, Russian language), [`membership`] (students' dates in groups),
 //! [`archive`] (retention), [`curriculum`] (КТП execution).
 
 pub mod archive;
 pub mod cell;
+pub mod criteria;
 pub mod curriculum;
 pub mod deadlines;
 pub mod error;
@@ -35,6 +36,7 @@ pub use archive::ArchiveDocument;
 pub use cell::{
     authorise_cell_change, classify_change, parse_cell, Absence, CellEntry, CellValue, MarkValue,
 };
+pub use criteria::MarkCriteria;
 pub use deadlines::{obligations_for, remark_status, DeadlineStatus, Obligation, REMARK_DAYS};
 pub use error::RuleError;
 pub use finals::{

@@ -235,6 +235,10 @@ pub fn allowed(role: Role, action: Action, scope: Scope, policy: &Policy) -> boo
         // A remark to the parents is the curator's for the group and the teacher's for their own
         // load's students; nobody writes to the parents of a student they neither teach nor curate.
         SubmitPlan => return role == Role::Teacher && scope == Scope::OwnLoad,
+        ScheduleControlWorks => {
+            return matches!(role, Role::Deputy | Role::Director | Role::Admin)
+                && scope == Scope::Institution;
+        }
         ApprovePlan => {
             return matches!(role, Role::Deputy | Role::Director) && scope == Scope::Institution;
         }
@@ -435,6 +439,7 @@ fn action_name_ru(action: Action) -> &'static str {
         Action::ReadHealthSheet => "просматривать «Листок здоровья»",
         Action::SubmitPlan => "вносить календарно-тематический план своей нагрузки",
         Action::ApprovePlan => "утверждать календарно-тематические планы преподавателей",
+        Action::ScheduleControlWorks => "составлять график контрольных работ",
     }
 }
 

@@ -160,6 +160,10 @@ pub enum Action {
     /// Approve a teacher's КТП where the policy asks for approval (`Policy::plan_approval`): the
     /// deputy and the director, for the institution.
     ApprovePlan,
+    /// Keep the schedule of control works (график контрольных работ, ВТК) with their form and
+    /// criteria: the deputy, who makes the «сводный график» (001 «Заместитель директора» п. 6), the
+    /// director, and the administrator, who enters it (001 «Администратор» п. 5).
+    ScheduleControlWorks,
 }
 
 /// On what: the user's relation to the thing acted on.
@@ -200,7 +204,7 @@ impl Role {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::ReadJournal,
         Action::EditCells,
         Action::EditTopic,
@@ -240,6 +244,7 @@ impl Action {
         Action::ReadHealthSheet,
         Action::SubmitPlan,
         Action::ApprovePlan,
+        Action::ScheduleControlWorks,
     ];
 
     /// Whether the action only reads.

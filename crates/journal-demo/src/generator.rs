@@ -783,6 +783,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
         departments: Vec::new(),
+        control_works: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

@@ -392,6 +392,8 @@ pub fn roll_over(
     next.reopenings.clear();
     next.curriculum.clear();
     next.individual_plans.clear();
+    // A schedule of control works is the closed year's: the new year plans its own.
+    next.control_works.clear();
 
     let plan = RolloverPlan {
         closing_year: snap.year.name.clone(),

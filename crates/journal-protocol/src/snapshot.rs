@@ -49,6 +49,11 @@ pub struct Snapshot {
     /// Departments (ПЦК/МО, отделения) with their heads and teachers (absent in older snapshots).
     #[serde(default)]
     pub departments: Vec<Department>,
+    /// The schedule of control works (ВТК and the teachers' own), with their form and criteria
+    /// (absent in older snapshots and left out of the JSON when there is none, so older copies and
+    /// archives keep their bytes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub control_works: Vec<ControlWork>,
     /// Sign-ins of users (from the server's audit), filled by the server only for its own reports
     /// and their verification («Активность»: parents and students by week); empty in every
     /// snapshot a device or a family receives, and then left out of the JSON.
@@ -457,6 +462,65 @@ pub struct CurriculumLine {
     /// None: no attestation in this period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<AttestationForm>,
+}
+
+/// The form of control of a scheduled work (001: «график контрольных работ … с учетом формы
+/// контроля»).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ControlForm {
+    /// Контрольная работа.
+    ControlWork,
+    /// Тестирование.
+    Testing,
+    /// Контрольный срез знаний.
+    KnowledgeCut,
+    /// Диктант.
+    Dictation,
+    /// Практическая (лабораторная) работа.
+    PracticalWork,
+}
+
+impl ControlForm {
+    pub const ALL: [ControlForm; 5] = [
+        ControlForm::ControlWork,
+        ControlForm::Testing,
+        ControlForm::KnowledgeCut,
+        ControlForm::Dictation,
+        ControlForm::PracticalWork,
+    ];
+
+    /// As the schedule and the journal name it.
+    pub fn name_ru(self) -> &'static str {
+        match self {
+            ControlForm::ControlWork => "Контрольная работа",
+            ControlForm::Testing => "Тестирование",
+            ControlForm::KnowledgeCut => "Контрольный срез знаний",
+            ControlForm::Dictation => "Диктант",
+            ControlForm::PracticalWork => "Практическая работа",
+        }
+    }
+}
+
+/// A work of the schedule of control works: ВТК (внутритехникумовский контроль, the
+/// administration's monitoring of the quality of education, 001 «Заместитель директора» пп. 5–6,
+/// 11) or a control work the administration plans for a load. Its marks are the cells of the
+/// load's lesson on that date; the teacher sets them within `Policy::control_work_days` (001
+/// «Преподаватель» п. 24); `criteria` turn a student's points into the mark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlWork {
+    pub id: journal_core::ControlWorkId,
+    pub load_id: LoadId,
+    pub date: NaiveDate,
+    pub form: ControlForm,
+    /// What the work is, e.g. «Входной контроль» or «Административная контрольная работа за 1
+    /// семестр».
+    pub title: String,
+    /// Part of the ВТК (the administration's monitoring, reported on by the deputy).
+    pub vtk: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<journal_core::MarkCriteria>,
 }
 
 /// A student's individual plan (ИУП): the loads (subjects) they study and their hours in each. A
@@ -1273,6 +1337,12 @@ impl Snapshot {
                 .cloned()
                 .collect(),
             departments: self.departments.clone(),
+            control_works: self
+                .control_works
+                .iter()
+                .filter(|w| period_loads.contains(&w.load_id))
+                .cloned()
+                .collect(),
             sign_ins: Vec::new(),
         };
         (view, scope)
@@ -1355,6 +1425,7 @@ impl Snapshot {
             curriculum: self.curriculum.clone(),
             individual_plans: self.individual_plans.clone(),
             departments: self.departments.clone(),
+            control_works: keep(&self.control_works, |w| load_ids.contains(&w.load_id)),
             sign_ins: Vec::new(),
         }
     }
@@ -1388,6 +1459,7 @@ impl Snapshot {
             curriculum: Vec::new(),
             individual_plans: Vec::new(),
             departments: self.departments.clone(),
+            control_works: Vec::new(),
             sign_ins: Vec::new(),
         }
     }
@@ -1817,6 +1889,7 @@ pub(crate) mod tests {
             curriculum: Vec::new(),
             individual_plans: Vec::new(),
             departments: Vec::new(),
+            control_works: Vec::new(),
             sign_ins: Vec::new(),
         }
     }

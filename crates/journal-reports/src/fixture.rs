@@ -293,6 +293,7 @@ pub fn snapshot() -> Snapshot {
         curriculum: vec![],
         individual_plans: vec![],
         departments: Vec::new(),
+        control_works: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

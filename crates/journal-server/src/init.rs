@@ -213,6 +213,7 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
         departments: Vec::new(),
+        control_works: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

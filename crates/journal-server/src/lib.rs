@@ -20,6 +20,7 @@ pub mod backup_schedule;
 pub mod backup_seal;
 pub mod clock_routes;
 pub mod contact_routes;
+pub mod control_work_routes;
 pub mod curriculum_routes;
 pub mod demo;
 pub mod device_secret_routes;

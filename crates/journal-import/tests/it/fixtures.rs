@@ -151,6 +151,7 @@ pub fn college() -> Snapshot {
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
         departments: Vec::new(),
+        control_works: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

@@ -28,9 +28,9 @@ use super::push_pipeline::{
 };
 use super::sqlite::{
     from_json, op_audit_detail, parse_id, parse_time, preverify, time_text, to_json, DeviceRow,
-    PreVerified, KIND_BELL, KIND_CURRICULUM, KIND_DEPARTMENT, KIND_GROUP, KIND_HOLIDAY,
-    KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM,
-    KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    PreVerified, KIND_BELL, KIND_CONTROL_WORK, KIND_CURRICULUM, KIND_DEPARTMENT, KIND_GROUP,
+    KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
+    KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
@@ -421,6 +421,14 @@ async fn put_ref_rows<C: GenericClient>(
     }
     for r in &snap.departments {
         rows.push((KIND_DEPARTMENT, r.id.to_string(), None, to_json(r)?));
+    }
+    for r in &snap.control_works {
+        rows.push((
+            KIND_CONTROL_WORK,
+            r.id.to_string(),
+            Some(r.load_id.to_string()),
+            to_json(r)?,
+        ));
     }
     // The ordinal keeps each kind's imported order.
     let mut ordinal_of_kind: HashMap<&str, i64> = HashMap::new();
@@ -2237,6 +2245,7 @@ impl Storage for PostgresStorage {
             curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
             individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
             departments: ref_rows(&*tx, &inst, KIND_DEPARTMENT).await?,
+            control_works: ref_rows(&*tx, &inst, KIND_CONTROL_WORK).await?,
             lessons: all(&tx, "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
             lesson_topics: all(
                 &tx,

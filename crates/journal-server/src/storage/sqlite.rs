@@ -242,6 +242,7 @@ pub(crate) const KIND_SHIFT_BELL: &str = "shift_bell";
 pub(crate) const KIND_CURRICULUM: &str = "curriculum";
 pub(crate) const KIND_INDIVIDUAL_PLAN: &str = "individual_plan";
 pub(crate) const KIND_DEPARTMENT: &str = "department";
+pub(crate) const KIND_CONTROL_WORK: &str = "control_work";
 
 /// A curriculum line's key: its group, subject and period (one line each).
 pub(crate) fn curriculum_key(r: &journal_protocol::CurriculumLine) -> String {
@@ -745,6 +746,15 @@ fn put_ref_rows(tx: &Connection, inst: &str, snap: &Snapshot) -> Result<(), Stor
     for (i, r) in snap.departments.iter().enumerate() {
         put(KIND_DEPARTMENT, r.id.to_string(), i, None, to_json(r)?)?;
     }
+    for (i, r) in snap.control_works.iter().enumerate() {
+        put(
+            KIND_CONTROL_WORK,
+            r.id.to_string(),
+            i,
+            Some(r.load_id.to_string()),
+            to_json(r)?,
+        )?;
+    }
     Ok(())
 }
 
@@ -857,6 +867,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         curriculum: ref_rows(conn, inst, KIND_CURRICULUM)?,
         individual_plans: ref_rows(conn, inst, KIND_INDIVIDUAL_PLAN)?,
         departments: ref_rows(conn, inst, KIND_DEPARTMENT)?,
+        control_works: ref_rows(conn, inst, KIND_CONTROL_WORK)?,
         lessons: parse_all(all(
             "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,

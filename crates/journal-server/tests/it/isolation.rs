@@ -80,6 +80,24 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     assert_eq!(resp.status(), 201, "A's administrator announces an event");
     let event: Value = resp.json().await.expect("the event");
     let event = event["id"].as_str().unwrap_or_default().to_string();
+    // A ВТК work of A's load, scheduled by A's administrator.
+    let resp = s
+        .post("/control-works")
+        .bearer_auth(&admin_a.token)
+        .json(
+            &json!({"load_id": a.loads[0].id, "date": today(), "form": "control_work",
+            "title": "Срез группы А", "vtk": true}),
+        )
+        .send()
+        .await
+        .expect("the control work request reaches the server");
+    assert_eq!(
+        resp.status(),
+        201,
+        "A's administrator schedules a control work"
+    );
+    let work: Value = resp.json().await.expect("the control work");
+    let work = work["id"].as_str().unwrap_or_default().to_string();
     // A thread of A: the demo parent writes to their child's curator.
     let parent_a = s.device("parent").await;
     let curator_a = a
@@ -254,6 +272,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/reports"
                 | "/suggestions"
                 | "/events"
+                | "/control-works"
                 | "/messages"
                 | "/messages/unread"
                 | "/messages/recipients"
@@ -301,6 +320,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/admin/suggestions/{seq}/done" => vec!["/admin/suggestions/1/done".to_string()],
                 "/admin/loads/{id}/teacher" => vec![format!("/admin/loads/{load}/teacher")],
                 "/events/{id}" => vec![format!("/events/{event}")],
+                "/control-works/{id}" => vec![format!("/control-works/{work}")],
                 "/remarks" => vec![
                     "/remarks".to_string(),
                     format!("/remarks?load={load}"),
@@ -588,6 +608,10 @@ fn body_for(route: &str, a: &Value) -> Value {
             json!({"departments": [{"name": "Захват", "teacher_ids": [a["teacher_id"]]}]})
         }
         "/events" => json!({"group_id": a["group_id"], "date": a["on"], "title": "Захват"}),
+        "/control-works" | "/control-works/{id}" => {
+            json!({"load_id": a["load_id"], "date": a["on"],
+            "form": "control_work", "title": "Захват", "vtk": true})
+        }
         "/students/{id}/contacts" => json!({"phone": "+7 900 000-00-00"}),
         "/students/{id}/health" => json!({"health_group": 1, "pe_group": "exempt"}),
         "/messages" => json!({"kind": "message", "to": a["teacher_id"], "subject": "Захват",

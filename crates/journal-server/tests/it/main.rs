@@ -45,6 +45,7 @@ mod auth;
 mod backdating;
 mod clock;
 mod contacts;
+mod control_works;
 mod device_secrets;
 mod diary;
 mod doctor;
@@ -353,6 +354,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/diary/notes/{id}/acknowledgement",
         "/api/v1/diary/notices",
         "/api/v1/diary/week",
+        "/api/v1/control-works",
+        "/api/v1/control-works/{id}",
         "/api/v1/events",
         "/api/v1/events/{id}",
         "/api/v1/messages",

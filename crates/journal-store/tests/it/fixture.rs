@@ -311,6 +311,7 @@ pub fn fixture() -> Fixture {
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
         departments: Vec::new(),
+        control_works: Vec::new(),
         sign_ins: Vec::new(),
     };
     Fixture {
