@@ -79,9 +79,12 @@ export async function renderLesson(
   const editable = detail.read_only_reason === null;
   const hours = Math.max(1, s.hours);
 
+  const work = detail.control_work;
+  const pointsTaken = work?.criteria != null;
   const hint =
     "Клавиши: 2–5 — отметка, н / б / п — отсутствие" +
     (detail.double_mark_allowed ? ", / и цифра — двойная отметка (5/4)" : "") +
+    (pointsTaken ? ", = и баллы, Enter — отметка по критериям" : "") +
     ", Backspace — очистить, ↑ ↓ — ученик, т — тема, д — домашнее задание, Esc — к списку уроков.";
   const message = h(
     "div",
@@ -161,6 +164,12 @@ export async function renderLesson(
         await setCellAskingReason(lessonId, row.student_id, input, row.full_name);
         cell.classList.remove("pending");
         say(input === "" ? `${row.full_name}: отметка удалена` : `${row.full_name}: ${input}`, "ok");
+        if (input.startsWith("=")) {
+          // The mark the criteria gave is read back with the lesson.
+          const back = await api.lesson(lessonId);
+          const mark = back.students.find((r) => r.student_id === row.student_id)?.cell.symbol ?? "";
+          say(`${row.full_name}: ${input.slice(1)} баллов — отметка «${mark}»`, "ok");
+        }
       } catch (e) {
         cell.classList.remove("pending");
         cell.textContent = before;
@@ -176,6 +185,44 @@ export async function renderLesson(
 
   cells.forEach((cell, i) => {
     cell.addEventListener("keydown", (e) => {
+      // Points of the day's control work: «=», the digits, Enter; the backend turns them into the
+      // mark by the work's criteria.
+      const points = cell.dataset.points;
+      if (points !== undefined) {
+        e.preventDefault();
+        if (/^[0-9]$/.test(e.key) && points.length < 4) {
+          cell.dataset.points = points + e.key;
+          cell.textContent = `=${cell.dataset.points}`;
+        } else if (e.key === "Backspace") {
+          cell.dataset.points = points.slice(0, -1);
+          cell.textContent = `=${cell.dataset.points}`;
+        } else if (e.key === "Enter" || e.key === "Tab") {
+          delete cell.dataset.points;
+          if (points === "") {
+            cell.textContent = cellText(detail.students[i]);
+            return;
+          }
+          enter(i, `=${points}`);
+          focusRow(i + 1);
+        } else if (e.key === "Escape") {
+          e.stopPropagation();
+          delete cell.dataset.points;
+          cell.textContent = cellText(detail.students[i]);
+        }
+        return;
+      }
+      if (e.key === "=" && !(e.ctrlKey || e.altKey || e.metaKey)) {
+        e.preventDefault();
+        if (!editable) return readOnlySay();
+        if (!pointsTaken) {
+          say("Баллы переводятся в отметку только на уроке контрольной работы графика с критериями оценивания", "error");
+          return;
+        }
+        cell.dataset.points = "";
+        cell.textContent = "=";
+        say(`Баллы: ${work?.criteria ?? ""}. Введите число и Enter, Esc — отмена`, "hint");
+        return;
+      }
       const composing = cell.dataset.compose;
       if (composing !== undefined) {
         delete cell.dataset.compose;
@@ -580,6 +627,14 @@ export async function renderLesson(
         )
       : null,
     lessonStateText(s) ? h("p", { class: "message message-info", "data-testid": "lesson-state" }, lessonStateText(s)) : null,
+    work
+      ? h(
+          "p",
+          { class: "message message-info", "data-testid": "control-work" },
+          `${work.vtk ? "ВТК (внутренний контроль) · " : "По графику контрольных работ · "}${work.form_name} «${work.title}»` +
+            (work.criteria ? `. Критерии: ${work.criteria}. Баллы: «=», число, Enter.` : ""),
+        )
+      : null,
     detail.read_only_reason && !["lesson_cancelled", "lesson_postponed"].includes(detail.read_only_reason.code)
       ? h(
           "p",

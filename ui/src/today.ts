@@ -59,6 +59,7 @@ function lessonRow(lesson: LessonSummary, today: string, open: () => void): HTML
       h("div", { class: "subject-name", "data-testid": "lesson-subject" }, lesson.subject_name),
       lesson.topics.length > 0 ? h("div", { class: "topic muted small" }, lesson.topics.join("; ")) : null,
       substitution ? h("div", { class: "note small" }, substitution) : null,
+      lesson.control_work ? h("div", { class: "note small", "data-testid": "today-control-work" }, lesson.control_work) : null,
       stateNote ? h("div", { class: "note small" }, stateNote) : null,
       lesson.locked ? h("div", { class: "note small" }, "Период закрыт") : null,
     ),

@@ -20,6 +20,7 @@ import { curriculumScreen } from "./curriculum";
 import { controlScreen, reportsScreen } from "./reports";
 import { diaryScreen, parentsScreen, resultsScreen } from "./diary";
 import { eventsScreen } from "./events";
+import { controlWorksScreen } from "./controlworks";
 import { contactsScreen } from "./contacts";
 import { healthScreen } from "./health";
 import { messagesScreen, showUnread } from "./messages";
@@ -61,6 +62,7 @@ const SCREENS: Screen[] = [
   { path: "/help", title: "Справка", render: helpScreen },
   { path: "/control", title: "Контроль ведения журнала", render: controlScreen, roles: REPORT_READERS },
   { path: "/reports", title: "Отчёты", render: reportsScreen, roles: REPORT_READERS },
+  { path: "/control-works", title: "График контрольных работ", render: controlWorksScreen, roles: ["admin", "deputy", "director", "department_head", "curator"] },
   { path: "/remarks", title: "Замечания", render: remarksScreen, roles: ["deputy", "director", "department_head", "control_group", "curator"] },
   { path: "/archive", title: "Архив учебных лет", render: archiveScreen, roles: ["admin", "deputy", "director"] },
   { path: "/diary", title: "Дневник", render: diaryScreen, roles: ["student", "parent"] },
@@ -81,6 +83,8 @@ const SCREENS: Screen[] = [
   // A teacher reads the sheets of the groups they teach (a PE teacher the medical groups).
   { path: "/health", title: "Листок здоровья", render: healthScreen, roles: ["teacher"] },
   { path: "/plans", title: "КТП", render: plansScreen, roles: ["teacher", "deputy", "director"] },
+  // A teacher reads the works scheduled for their loads (after their start page, the guide).
+  { path: "/control-works", title: "График контрольных работ", render: controlWorksScreen, roles: ["teacher"] },
   { path: "/messages", title: "Сообщения", render: messagesScreen, roles: EVERYONE },
 ];
 

@@ -207,6 +207,8 @@ pub struct LessonSummary {
     pub missing: u32,
     /// The lesson's period is closed for editing in this load.
     pub locked: bool,
+    /// The scheduled control work of the lesson's day: «ВТК: Контрольный срез знаний».
+    pub control_work: Option<String>,
 }
 
 /// A journal cell as shown and edited.
@@ -300,6 +302,22 @@ pub struct LessonDetail {
     pub read_only_reason: Option<crate::ApiError>,
     /// The lesson's period was locked and is open again for a correction.
     pub reopened: Option<ReopeningView>,
+    /// The work of the schedule of control works written at this lesson, with its criteria.
+    pub control_work: Option<ControlWorkLine>,
+}
+
+/// A scheduled control work (ВТК or the administration's) as the lesson shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ControlWorkLine {
+    /// «Контрольный срез знаний».
+    pub form_name: String,
+    /// «Входной контроль».
+    pub title: String,
+    /// Part of the ВТК.
+    pub vtk: bool,
+    /// «„5“ — от 18, „4“ — от 14, „3“ — от 10 баллов из 20»; None: no criteria, points are not
+    /// taken.
+    pub criteria: Option<String>,
 }
 
 /// A teaching load: a subject of a group (or subgroup) taught by a teacher.

@@ -227,6 +227,15 @@ impl Journal {
             double_mark_allowed: self.policy.allows_double_mark(&load.subject.name),
             read_only_reason,
             reopened: self.store.lesson_reopening(id)?.map(reopening_view),
+            control_work: self
+                .store
+                .control_work_on(load.load.id, detail.summary.lesson.date)?
+                .map(|w| ControlWorkLine {
+                    form_name: w.form.name_ru().into(),
+                    title: w.title,
+                    vtk: w.vtk,
+                    criteria: w.criteria.map(|c| c.describe_ru()),
+                }),
         })
     }
 
@@ -708,7 +717,20 @@ impl Journal {
         check_held(lesson)?;
         journal_core::check_unlocked(detail.locked)?;
         let double = self.policy.allows_double_mark(&load.subject.name);
-        let value = journal_core::parse_cell(input, double, &self.policy)?;
+        // «=17»: points of the day's control work, turned into the mark by its criteria.
+        let typed = match journal_core::criteria::points_in(input) {
+            None => input.to_string(),
+            Some(points) => {
+                let points = points?;
+                let criteria = self
+                    .store
+                    .control_work_on(lesson.load_id, lesson.date)?
+                    .and_then(|w| w.criteria)
+                    .ok_or(RuleError::NoCriteria)?;
+                criteria.mark_for(points)?.get().to_string()
+            }
+        };
+        let value = journal_core::parse_cell(&typed, double, &self.policy)?;
         let row = detail
             .roster
             .iter()
@@ -1438,6 +1460,19 @@ impl Journal {
             missing: duties.iter().filter(|d| !d.done).count() as u32,
             duties,
             locked: detail.locked,
+            control_work: self
+                .store
+                .control_work_on(lesson.load_id, lesson.date)
+                .ok()
+                .flatten()
+                .map(|w| {
+                    let form = w.form.name_ru();
+                    if w.vtk {
+                        format!("ВТК: {form}")
+                    } else {
+                        form.to_string()
+                    }
+                }),
         }
     }
 }

@@ -66,6 +66,20 @@ impl MarkCriteria {
     }
 }
 
+/// Points typed into a mark's cell: «=17» is 17 points, to be turned into the mark by the lesson's
+/// criteria (`None`: the text is a cell value, not points).
+pub fn points_in(input: &str) -> Option<Result<u16, RuleError>> {
+    let rest = input.trim().strip_prefix('=')?;
+    let digits = rest.trim();
+    Some(
+        digits
+            .parse::<u16>()
+            .ok()
+            .filter(|_| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+            .ok_or_else(|| RuleError::InvalidCellValue(input.trim().to_string())),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +105,21 @@ mod tests {
             vec![2, 2, 3, 3, 4, 4, 5, 5],
             "each threshold is the least points of its mark"
         );
+    }
+
+    #[test]
+    fn points_are_typed_after_an_equals_sign() {
+        assert_eq!(points_in("=17"), Some(Ok(17)));
+        assert_eq!(points_in(" = 9 "), Some(Ok(9)));
+        assert_eq!(points_in("5"), None, "a mark is not points");
+        assert_eq!(points_in("н"), None);
+        for bad in ["=", "=x", "=-3", "=1.5", "=99999"] {
+            assert_eq!(
+                points_in(bad).map(|r| r.map_err(|e| e.code())),
+                Some(Err("invalid_cell_value")),
+                "{bad} is refused"
+            );
+        }
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub enum RuleError {
     InvalidCriteria(String),
     #[error("Баллов ({points}) больше, чем максимум за работу ({max})")]
     PointsOverMaximum { points: u16, max: u16 },
+    #[error("У этого урока нет контрольной работы с критериями оценивания: баллы не переводятся в отметку, введите отметку")]
+    NoCriteria,
 }
 
 impl RuleError {
@@ -135,6 +137,7 @@ impl RuleError {
             RuleError::NoYearFinal => "no_year_final",
             RuleError::InvalidCriteria(_) => "invalid_criteria",
             RuleError::PointsOverMaximum { .. } => "points_over_maximum",
+            RuleError::NoCriteria => "no_criteria",
         }
     }
 }

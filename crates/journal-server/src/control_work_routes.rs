@@ -302,6 +302,20 @@ fn checked(
             "В этот день нагрузка не ведётся (преподаватель ещё не ведёт или уже не ведёт её); ничего не изменено",
         ));
     }
+    // A work is written at a lesson: where the timetable of the load is known, the day has one.
+    let lessons_of_load = || snap.lessons.iter().filter(|l| l.load_id == body.load_id);
+    if lessons_of_load().next().is_some()
+        && !lessons_of_load()
+            .any(|l| l.date == body.date && l.status == journal_protocol::LessonStatus::Scheduled)
+    {
+        return Err(bad(
+            "control_work_no_lesson",
+            format!(
+                "{}: по расписанию у группы нет урока этой дисциплины; выберите день урока, ничего не изменено",
+                body.date.format("%d.%m.%Y")
+            ),
+        ));
+    }
     let title = body.title.trim().to_string();
     if title.is_empty() || title.chars().count() > MAX_TITLE {
         return Err(bad(

@@ -147,6 +147,12 @@ impl Store {
                 })
             },
         )?;
+        let control_works = rows(
+            c,
+            "SELECT id, load_id, date, form, title, vtk, max_points, five, four, three
+             FROM control_works ORDER BY date, load_id, id",
+            crate::query::control_work_row,
+        )?;
         let loads = rows(
             c,
             "SELECT id, teacher_id, group_id, subject_id, subgroup_id, date_from, date_to,
@@ -319,6 +325,7 @@ impl Store {
             individual_plans,
             // Reference for the administration; a teacher's copy does not keep them.
             departments: Vec::new(),
+            control_works,
             sign_ins: Vec::new(),
         })
     }

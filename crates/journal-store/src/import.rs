@@ -25,6 +25,7 @@ const SHADOWED: &[(&str, &str)] = &[
 
 /// Reference tables, replaced whole.
 const REFERENCE: &[&str] = &[
+    "control_works",
     "individual_plan_loads",
     "curriculum",
     "lessons",
@@ -275,6 +276,25 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
             x.short_name,
             enum_text(&x.kind),
             enum_text(&x.grading)
+        ])?;
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO control_works (id, load_id, date, form, title, vtk, max_points, five, four, three)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for w in &s.control_works {
+        let c = w.criteria;
+        st.execute(params![
+            w.id.to_string(),
+            w.load_id.to_string(),
+            w.date.to_string(),
+            enum_text(&w.form),
+            w.title,
+            w.vtk,
+            c.map(|c| c.max_points),
+            c.map(|c| c.five),
+            c.map(|c| c.four),
+            c.map(|c| c.three)
         ])?;
     }
     let mut st = tx.prepare(

@@ -917,6 +917,26 @@ impl Store {
             .flatten())
     }
 
+    /// The scheduled control work of `load_id` on `date` (ВТК and the administration's works),
+    /// with its criteria.
+    pub fn control_work_on(
+        &self,
+        load_id: LoadId,
+        date: NaiveDate,
+    ) -> Result<Option<journal_protocol::ControlWork>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, load_id, date, form, title, vtk, max_points, five, four, three
+                 FROM control_works WHERE load_id = ?1 AND date = ?2 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                params![load_id.to_string(), date.to_string()],
+                control_work_row,
+            )
+            .optional()?)
+    }
+
     pub fn locks(&self) -> Result<Vec<PeriodLock>, StoreError> {
         let mut st = self.conn.prepare_cached(
             "SELECT load_id, period_id, locked_at, locked_by FROM locks ORDER BY locked_at",
@@ -1075,4 +1095,31 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// A row of `control_works` (id, load_id, date, form, title, vtk, max_points, five, four, three).
+pub(crate) fn control_work_row(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<journal_protocol::ControlWork> {
+    let points: [Option<u16>; 4] = [r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?];
+    let criteria = match points {
+        [Some(max_points), Some(five), Some(four), Some(three)] => {
+            Some(journal_core::MarkCriteria {
+                max_points,
+                five,
+                four,
+                three,
+            })
+        }
+        _ => None,
+    };
+    Ok(journal_protocol::ControlWork {
+        id: crate::codec::parse(r, 0)?,
+        load_id: crate::codec::parse(r, 1)?,
+        date: crate::codec::parse(r, 2)?,
+        form: crate::codec::enum_col(r, 3)?,
+        title: r.get(4)?,
+        vtk: r.get(5)?,
+        criteria,
+    })
 }

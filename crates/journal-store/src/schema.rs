@@ -45,6 +45,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_final_columns",
         include_str!("../migrations/0010_final_columns.sql"),
     ),
+    (
+        "0012_control_works",
+        include_str!("../migrations/0012_control_works.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -42,4 +42,8 @@ missing: number,
 /**
  * The lesson's period is closed for editing in this load.
  */
-locked: boolean, };
+locked: boolean, 
+/**
+ * The scheduled control work of the lesson's day: «ВТК: Контрольный срез знаний».
+ */
+control_work: string | null, };

@@ -4,6 +4,7 @@
 
 mod attendance;
 mod attestation;
+mod control_works;
 mod convergence;
 mod damaged;
 mod faults;

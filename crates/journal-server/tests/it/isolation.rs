@@ -80,7 +80,12 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     assert_eq!(resp.status(), 201, "A's administrator announces an event");
     let event: Value = resp.json().await.expect("the event");
     let event = event["id"].as_str().unwrap_or_default().to_string();
-    // A ВТК work of A's load, scheduled by A's administrator.
+    // A ВТК work of A's load on a day of its lesson, scheduled by A's administrator.
+    let held = a
+        .lessons
+        .iter()
+        .find(|l| l.status == journal_protocol::LessonStatus::Scheduled)
+        .expect("the demo has lessons");
     let resp = s
         .post("/control-works")
         .bearer_auth(&admin_a.token)

@@ -45,6 +45,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0010_final_columns",
         "bf3eddf834a165d98781a2a57d2343af44a6af4616943f85f47c681351d3742d",
     ),
+    (
+        "0012_control_works",
+        "b8724a9d6e54df3bbe33a619154e03cfa3e7fedb0df86334104b8bc90daff93f",
+    ),
 ];
 
 #[test]
