@@ -43,6 +43,7 @@ interface DiaryLesson {
   topics: string[];
   homework: string | null;
   individual_homework: boolean;
+  control_work?: string | null;
   marks: DiaryMark[];
   attendance: string;
 }
@@ -435,6 +436,7 @@ function lessonItem(l: DiaryLesson): HTMLElement {
       l.substitution ? h("span", { class: "badge badge-warn" }, "замена") : null,
       l.room ? ` · каб. ${l.room}` : null,
     ),
+    l.control_work ? h("div", { class: "diary-control-work", "data-testid": "diary-control-work" }, h("span", { class: "badge badge-warn" }, "Контрольная"), ` ${l.control_work}`) : null,
     ...l.topics.map((t) => h("div", { class: "diary-topic" }, `Тема: ${t}`)),
     l.marks.some((m) => m.work_type_name && m.work_type !== "lesson")
       ? h("div", { class: "diary-worktype" }, l.marks.map((m) => m.work_type_name).filter(Boolean)[0] ?? "")

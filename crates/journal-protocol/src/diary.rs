@@ -75,6 +75,10 @@ pub struct DiaryLesson {
     pub marks: Vec<DiaryMark>,
     /// «н», «б», «п» — empty when present.
     pub attendance: String,
+    /// The work of the schedule of control works written at this lesson: «Контрольный срез знаний
+    /// «Входной контроль»» (001: students and parents are informed of the schedule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_work: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -390,6 +394,11 @@ impl Snapshot {
                             homework,
                             marks,
                             attendance,
+                            control_work: self
+                                .control_works
+                                .iter()
+                                .find(|w| w.load_id == l.load_id && w.date == l.date)
+                                .map(|w| format!("{} «{}»", w.form.name_ru(), w.title)),
                         })
                     })
                     .collect();
@@ -716,6 +725,48 @@ mod tests {
         assert_eq!(
             first.marks[0].work_type_name.as_deref(),
             Some("Контрольная работа")
+        );
+    }
+
+    #[test]
+    fn a_scheduled_control_work_is_named_on_its_lesson_in_the_diary() {
+        let mut full = marked();
+        let first = full
+            .diary_week(st(1), day(5), day(5), &[])
+            .expect("the student's week")
+            .days[0]
+            .lessons[0]
+            .lesson_id;
+        let lesson = full
+            .lessons
+            .iter()
+            .find(|l| l.id == first)
+            .cloned()
+            .expect("the lesson");
+        full.control_works.push(crate::ControlWork {
+            id: journal_core::ControlWorkId(uid(990)),
+            load_id: lesson.load_id,
+            date: lesson.date,
+            form: crate::ControlForm::KnowledgeCut,
+            title: "Входной контроль".into(),
+            vtk: true,
+            criteria: None,
+        });
+        let week = full
+            .for_user(UserId(uid(PARENT)))
+            .diary_week(st(1), day(5), day(5), &[])
+            .expect("the parent's view of the child");
+        let shown = &week.days[0].lessons[0];
+        assert_eq!(
+            shown.control_work.as_deref(),
+            Some("Контрольный срез знаний «Входной контроль»"),
+            "the family sees the work on its lesson"
+        );
+        assert!(
+            week.days[0].lessons[1..]
+                .iter()
+                .all(|l| l.control_work.is_none()),
+            "only on that lesson"
         );
     }
 
