@@ -8,8 +8,9 @@ use crate::rng::{demo_id, Rng};
 use crate::syllabus::lay_out;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use journal_core::{
-    Absence, CellEntry, CellValue, FinalValue, GroupId, InstitutionId, LessonId, LoadId, MarkValue,
-    PeriodId, Policy, Role, StudentId, SubgroupId, SubjectId, TopicId, UserId, WorkType,
+    Absence, CellEntry, CellValue, ControlWorkId, FinalValue, GroupId, InstitutionId, LessonId,
+    LoadId, MarkCriteria, MarkValue, PeriodId, Policy, Role, StudentId, SubgroupId, SubjectId,
+    TopicId, UserId, WorkType,
 };
 use journal_protocol::*;
 use std::collections::{BTreeSet, HashMap};
@@ -460,6 +461,73 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         );
     }
 
+    // ---- the deputy's ВТК schedule: for each group, on its first load without subgroups, the
+    // «Входной контроль» in the year's third week and the semester's administrative work in its
+    // last fortnight, each on a day of that load's lesson. Every present student is marked there.
+    let mut control_works = Vec::new();
+    let first_semester_end = g.cal.semesters[0].2;
+    for (gi, group) in GROUPS.iter().enumerate() {
+        let Some(l) = LOADS
+            .iter()
+            .position(|d| d.group == gi && d.subgroup.is_none())
+        else {
+            continue;
+        };
+        let days: Vec<NaiveDate> = slots
+            .iter()
+            .map(|x| &x.lesson)
+            .filter(|x| x.load_id == loads[l].id && x.status == LessonStatus::Scheduled)
+            .map(|x| x.date)
+            .collect();
+        let entrance = days.iter().find(|d| **d >= start + Duration::days(14));
+        let semester = days
+            .iter()
+            .rev()
+            .find(|d| **d <= first_semester_end && **d >= first_semester_end - Duration::days(14));
+        let works = [
+            (
+                entrance,
+                "entrance",
+                ControlForm::KnowledgeCut,
+                "Входной контроль",
+                MarkCriteria {
+                    max_points: 20,
+                    five: 18,
+                    four: 14,
+                    three: 10,
+                },
+            ),
+            (
+                semester,
+                "semester-1",
+                ControlForm::ControlWork,
+                "Административная контрольная работа за 1 семестр",
+                MarkCriteria {
+                    max_points: 10,
+                    five: 9,
+                    four: 7,
+                    three: 5,
+                },
+            ),
+        ];
+        for (date, key, form, title, criteria) in works {
+            if let Some(date) = date {
+                control_works.push(ControlWork {
+                    id: ControlWorkId(g.id("control-work", &format!("{}/{key}", group.name))),
+                    load_id: loads[l].id,
+                    date: *date,
+                    form,
+                    title: title.into(),
+                    vtk: true,
+                    criteria: Some(criteria),
+                });
+            }
+        }
+    }
+
+    let vtk_days: std::collections::HashSet<(LoadId, NaiveDate)> =
+        control_works.iter().map(|w| (w.load_id, w.date)).collect();
+
     // ---- history: everything strictly before today
     let mut lessons = Vec::with_capacity(slots.len());
     let mut lesson_topics = Vec::new();
@@ -545,7 +613,10 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
 
         // Attendance and marks for the students of the group (subgroup) on that date.
         let double_allowed = g.policy.allows_double_mark(SUBJECTS[ld.subject].name);
-        let mark_chance = if assessed {
+        let vtk = vtk_days.contains(&(lesson.load_id, lesson.date));
+        let mark_chance = if vtk {
+            1.0
+        } else if assessed {
             0.97
         } else if practical {
             0.45
@@ -783,7 +854,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         curriculum: Vec::new(),
         individual_plans: Vec::new(),
         departments: Vec::new(),
-        control_works: Vec::new(),
+        control_works,
         sign_ins: Vec::new(),
     }
 }

@@ -11,7 +11,7 @@ use journal_protocol::{ControlWork, Lesson, Load, Snapshot};
 use crate::data::Data;
 use crate::{Figure, Parts, Resolved, Table, Value};
 
-/// The marks of one control work's lesson over the students on the load's list.
+/// The marks of one control work's lesson over the students on the load's list that day.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkResult {
     pub students: u32,
@@ -25,12 +25,13 @@ pub struct WorkResult {
 
 impl WorkResult {
     fn of(d: &Data, load: &Load, lesson: &Lesson) -> WorkResult {
+        let on_list = d.students_on(load, lesson.date);
         let mut r = WorkResult {
-            students: d.load_students(load).len() as u32,
+            students: on_list.len() as u32,
             ..WorkResult::default()
         };
         let cells = d.cells(lesson.id);
-        for s in d.load_students(load) {
+        for s in on_list {
             let cell = cells.iter().find(|c| c.student_id == s.id);
             let first = cell.and_then(|c| c.value.marks().next().map(|m| m.get()));
             match first {

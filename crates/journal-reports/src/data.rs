@@ -158,6 +158,23 @@ impl<'a> Data<'a> {
             .collect()
     }
 
+    /// Students on a load's list on `date` (members of its group, and subgroup, that day): the list
+    /// of one lesson.
+    pub fn students_on(&self, load: &Load, date: chrono::NaiveDate) -> Vec<&'a Student> {
+        self.load_students(load)
+            .into_iter()
+            .filter(|s| {
+                self.snap.memberships.iter().any(|m| {
+                    m.student_id == s.id
+                        && m.group_id == load.group_id
+                        && (load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+                        && m.from <= date
+                        && m.to.is_none_or(|to| date <= to)
+                })
+            })
+            .collect()
+    }
+
     /// The rules' view of a lesson: its bell times (first shift) on its date; without a bell line the
     /// whole day, as the server's authority does.
     pub fn lesson_info(&self, lesson: &Lesson) -> LessonInfo {

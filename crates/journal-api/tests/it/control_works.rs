@@ -74,7 +74,10 @@ fn points_of_the_days_work_become_the_mark_its_criteria_give() {
 fn points_on_a_day_without_a_scheduled_work_are_refused() {
     let mut f = Fixture::open();
     let l = f.lesson_of_day();
-    assert_eq!(l.control_work, None, "the demo schedules no work");
+    assert_eq!(
+        l.control_work, None,
+        "the demo schedules no work on this day"
+    );
     assert!(f.detail(&l).control_work.is_none());
     let student = f.detail(&l).students[0].student_id;
     assert_refused_unchanged(&mut f, Some(&l), "no_criteria", |j| {

@@ -30,6 +30,7 @@ fn normalized(mut s: Snapshot) -> Snapshot {
     sorted(&mut s.finals);
     sorted(&mut s.locks);
     sorted(&mut s.remarks);
+    sorted(&mut s.control_works);
     s
 }
 
@@ -52,6 +53,10 @@ fn demo_teacher_copy_round_trips_through_import_and_export() {
     store.import_snapshot(&snap).expect("import");
     let back = store.export_snapshot().expect("export");
     assert_eq!(back.cells.len(), snap.cells.len(), "every cell comes back");
+    assert!(
+        !snap.control_works.is_empty(),
+        "the demo teacher's copy has the ВТК schedule of their loads"
+    );
     assert!(
         normalized(back) == normalized(snap),
         "the exported snapshot equals the imported one row for row"
