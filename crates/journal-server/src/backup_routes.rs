@@ -201,6 +201,21 @@ fn utc(t: NaiveDateTime) -> DateTime<FixedOffset> {
     t.and_utc().fixed_offset()
 }
 
+/// A copy's time on the institution's clock (its offset carried), as the console shows every
+/// server time: the administrator reads «18:00», not the server's UTC.
+async fn on_institution_clock(
+    state: &AppState,
+    auth: &Authenticated,
+    t: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, ApiError> {
+    let zone = crate::clock_routes::institution_clock(state, auth.session.institution_id)
+        .await?
+        .timezone
+        .parse::<chrono_tz::Tz>()
+        .unwrap_or(chrono_tz::Europe::Moscow);
+    Ok(t.with_timezone(&zone).fixed_offset())
+}
+
 fn info(path: &Path) -> Option<BackupInfo> {
     let meta = std::fs::metadata(path).ok()?;
     // A damaged archive is still listed (by the file's time), so that it can be checked.
@@ -315,6 +330,9 @@ async fn list(
     })
     .await?;
     out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.name.cmp(&a.name)));
+    for b in &mut out {
+        b.created_at = on_institution_clock(&state, &auth, b.created_at).await?;
+    }
     Ok(Json(out))
 }
 
@@ -378,7 +396,7 @@ async fn create(
         StatusCode::CREATED,
         Json(BackupInfo {
             name,
-            created_at: utc(manifest.created_at),
+            created_at: on_institution_clock(&state, &auth, utc(manifest.created_at)).await?,
             size_bytes,
         }),
     ))
