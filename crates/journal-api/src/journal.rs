@@ -1333,6 +1333,9 @@ impl Journal {
                 ends,
                 s.lesson.hours,
                 &s.topics,
+                self.store
+                    .control_work_on(s.lesson.load_id, s.lesson.date)?
+                    .is_some(),
             )),
             _ => Err(ApiError::new(
                 "bell_missing",
@@ -1393,9 +1396,21 @@ impl Journal {
             .iter()
             .filter_map(|r| r.cell.clone())
             .collect();
+        let scheduled_work = self
+            .store
+            .control_work_on(lesson.load_id, lesson.date)
+            .ok()
+            .flatten();
         let duties = match (s.starts, s.ends, lesson.status) {
             (Some(a), Some(b), LessonStatus::Scheduled) if taught_by_me => {
-                let info = view::lesson_info(lesson.date, a, b, lesson.hours, &s.topics);
+                let info = view::lesson_info(
+                    lesson.date,
+                    a,
+                    b,
+                    lesson.hours,
+                    &s.topics,
+                    scheduled_work.is_some(),
+                );
                 view::duties(
                     &info,
                     &s.topics,
@@ -1460,19 +1475,14 @@ impl Journal {
             missing: duties.iter().filter(|d| !d.done).count() as u32,
             duties,
             locked: detail.locked,
-            control_work: self
-                .store
-                .control_work_on(lesson.load_id, lesson.date)
-                .ok()
-                .flatten()
-                .map(|w| {
-                    let form = w.form.name_ru();
-                    if w.vtk {
-                        format!("ВТК: {form}")
-                    } else {
-                        form.to_string()
-                    }
-                }),
+            control_work: scheduled_work.map(|w| {
+                let form = w.form.name_ru();
+                if w.vtk {
+                    format!("ВТК: {form}")
+                } else {
+                    form.to_string()
+                }
+            }),
         }
     }
 }

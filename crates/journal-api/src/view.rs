@@ -24,20 +24,27 @@ pub fn lesson_work_type(topics: &[LessonTopic]) -> WorkType {
     }
 }
 
-/// The rules' view of a lesson: its bell times on its date.
+/// The rules' view of a lesson: its bell times on its date. A lesson the schedule of control works
+/// holds a work at (`scheduled_work`) is a control work whatever its topic says: its marks are due
+/// within the policy's checking days (001 «Преподаватель» п. 24), as on the server.
 pub fn lesson_info(
     date: NaiveDate,
     starts: NaiveTime,
     ends: NaiveTime,
     hours: u8,
     topics: &[LessonTopic],
+    scheduled_work: bool,
 ) -> LessonInfo {
     LessonInfo {
         date,
         starts_at: date.and_time(starts),
         ends_at: date.and_time(ends),
         hours,
-        work_type: lesson_work_type(topics),
+        work_type: if scheduled_work {
+            WorkType::Control
+        } else {
+            lesson_work_type(topics)
+        },
     }
 }
 
@@ -203,7 +210,7 @@ mod tests {
     }
 
     fn info() -> LessonInfo {
-        lesson_info(d(2026, 10, 5), t(10, 0), t(11, 35), 2, &[])
+        lesson_info(d(2026, 10, 5), t(10, 0), t(11, 35), 2, &[], false)
     }
 
     fn topic(hour: u8, at: NaiveDateTime, work_type: WorkType) -> LessonTopic {
@@ -242,7 +249,7 @@ mod tests {
     #[test]
     fn everyone_present_and_nobody_marked_is_done_once_the_topic_is_in() {
         // Issue: such a lesson stayed «Просрочено» on the marks duty for ever.
-        let lesson = lesson_info(d(2026, 10, 5), t(10, 0), t(10, 45), 1, &[]);
+        let lesson = lesson_info(d(2026, 10, 5), t(10, 0), t(10, 45), 1, &[], false);
         let at = d(2026, 10, 5).and_time(t(10, 40));
         let next_day = d(2026, 10, 6).and_time(t(9, 0));
         let marks = |ds: Vec<Duty>| {
@@ -280,7 +287,7 @@ mod tests {
             DeadlineState::Overdue,
             "not overdue: {filled:?}"
         );
-        let control = lesson_info(d(2026, 10, 5), t(10, 0), t(10, 45), 1, &[]);
+        let control = lesson_info(d(2026, 10, 5), t(10, 0), t(10, 45), 1, &[], false);
         let work = marks(duties(
             &LessonInfo {
                 work_type: WorkType::Control,

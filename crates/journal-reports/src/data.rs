@@ -191,7 +191,14 @@ impl<'a> Data<'a> {
             ),
         };
         let topics = self.topics(lesson.id);
-        let work_type = if topics.iter().any(|t| t.work_type == WorkType::Control) {
+        // A lesson the schedule of control works holds a work at is a control work (as the app
+        // and the server judge its entries).
+        let scheduled = self
+            .snap
+            .control_works
+            .iter()
+            .any(|w| w.load_id == lesson.load_id && w.date == lesson.date);
+        let work_type = if scheduled || topics.iter().any(|t| t.work_type == WorkType::Control) {
             WorkType::Control
         } else if topics.iter().any(|t| t.work_type == WorkType::Written) {
             WorkType::Written

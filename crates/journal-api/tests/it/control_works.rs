@@ -3,7 +3,7 @@
 //! `MarkCriteria`, refused with a code (and nothing recorded) when over the maximum, unreadable, or
 //! when the day has no work with criteria.
 
-use crate::fixture::{assert_refused_unchanged, demo_today, Fixture};
+use crate::fixture::{assert_refused_unchanged, at, demo_today, Fixture};
 use chrono::Duration;
 use journal_core::{ControlWorkId, MarkCriteria};
 use journal_protocol::{ControlForm, ControlWork, Snapshot};
@@ -83,4 +83,27 @@ fn points_on_a_day_without_a_scheduled_work_are_refused() {
     assert_refused_unchanged(&mut f, Some(&l), "no_criteria", |j| {
         j.set_cell(l.id, student, "=15")
     });
+}
+
+#[test]
+fn a_scheduled_works_marks_are_taken_within_the_checking_days_an_ordinary_lessons_are_not() {
+    // The next day at noon: the ВТК lesson's marks are still due (3 days in the default policy),
+    // an ordinary lesson's are late.
+    for (scheduled, taken) in [(true, true), (false, false)] {
+        let mut f = if scheduled {
+            Fixture::open_with(schedule_the_week)
+        } else {
+            Fixture::open()
+        };
+        let l = f.lesson_of_day();
+        let student = f.detail(&l).students[0].student_id;
+        f.clock.set(at(f.day + Duration::days(1), 12, 0));
+        let result = f.journal.set_cell(l.id, student, "4");
+        assert_eq!(
+            result.is_ok(),
+            taken,
+            "a mark the day after {} lesson: {result:?}",
+            if scheduled { "a ВТК" } else { "an ordinary" }
+        );
+    }
 }

@@ -982,6 +982,7 @@ impl PgBatch {
                 loads,
                 subjects,
                 locks,
+                batch_ref_rows(tx, inst, KIND_CONTROL_WORK).await?,
             ),
             change_times: HashMap::new(),
             authors,

@@ -369,6 +369,9 @@ pub(crate) struct BatchRefs {
     pub loads: HashMap<journal_core::LoadId, journal_protocol::Load>,
     pub subjects: HashMap<journal_core::SubjectId, journal_protocol::Subject>,
     pub locks: std::collections::HashSet<(journal_core::LoadId, journal_core::PeriodId)>,
+    /// The loads' days of the schedule of control works: such a lesson is a control work for the
+    /// entry-time rules, whatever its topic says (as the app judges it).
+    pub scheduled_works: std::collections::HashSet<(journal_core::LoadId, chrono::NaiveDate)>,
 }
 
 impl BatchRefs {
@@ -381,6 +384,7 @@ impl BatchRefs {
         loads: Vec<journal_protocol::Load>,
         subjects: Vec<journal_protocol::Subject>,
         locks: std::collections::HashSet<(journal_core::LoadId, journal_core::PeriodId)>,
+        control_works: Vec<journal_protocol::ControlWork>,
     ) -> BatchRefs {
         let received_local = authority::local_time(&institution.timezone, received_at);
         BatchRefs {
@@ -393,6 +397,10 @@ impl BatchRefs {
             loads: loads.into_iter().map(|l| (l.id, l)).collect(),
             subjects: subjects.into_iter().map(|s| (s.id, s)).collect(),
             locks,
+            scheduled_works: control_works
+                .into_iter()
+                .map(|w| (w.load_id, w.date))
+                .collect(),
         }
     }
 
@@ -432,7 +440,14 @@ impl BatchRefs {
         if let Some(p) = &ctx.period {
             ctx.locked = self.locks.contains(&(lesson.load_id, p.id));
         }
-        ctx.lesson_work_type = work_type.or(Some(journal_core::WorkType::Lesson));
+        ctx.lesson_work_type = if self
+            .scheduled_works
+            .contains(&(lesson.load_id, lesson.date))
+        {
+            Some(journal_core::WorkType::Control)
+        } else {
+            work_type.or(Some(journal_core::WorkType::Lesson))
+        };
         ctx.lesson = Some(lesson);
     }
 

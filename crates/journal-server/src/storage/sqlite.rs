@@ -964,6 +964,7 @@ impl BatchState {
                 loads,
                 subjects,
                 locks,
+                ref_rows(tx, inst, KIND_CONTROL_WORK)?,
             ),
             change_times: HashMap::new(),
             authors: HashMap::new(),

@@ -7,7 +7,7 @@
 use chrono::Duration;
 use serde_json::{json, Value};
 
-use crate::support::{today, Backend, TestServer};
+use crate::support::{outcome_name, set_cell, today, Backend, TestServer};
 
 async fn send(
     s: &TestServer,
@@ -134,6 +134,19 @@ async fn the_schedule_reaches_the_teacher_and_the_report(b: Backend) {
         "a refusal stores nothing: {still}"
     );
 
+    // A mark for the lesson entered today, after its day: late for an ordinary lesson …
+    let student = s.students_of(&lesson)[0];
+    let mut pc = s.device("teacher").await;
+    let now = today().and_hms_opt(12, 0, 0).unwrap_or_default();
+    let late = s
+        .push_new(&mut pc, (now, set_cell(lesson.id, student, "4")))
+        .await;
+    assert_ne!(
+        outcome_name(&late[0]),
+        "applied",
+        "an ordinary lesson's mark after its day is refused"
+    );
+
     let version_before =
         s.call(&teacher.token, "/sync/snapshot", None).await.1["reference_version"].as_u64();
     let (st, made) = send(
@@ -151,6 +164,19 @@ async fn the_schedule_reaches_the_teacher_and_the_report(b: Backend) {
     );
     assert_eq!(made["form_name"], "Контрольный срез знаний");
     let id = made["id"].as_str().unwrap_or_default().to_string();
+
+    // … within the checking days (3 by default) once the lesson holds a ВТК work, as in the app.
+    let within = (today() - lesson.date).num_days() <= 3;
+    let r = s
+        .push_new(&mut pc, (now, set_cell(lesson.id, student, "4")))
+        .await;
+    assert_eq!(
+        outcome_name(&r[0]) == "applied",
+        within,
+        "a ВТК work's mark {} days after it: {:?}",
+        (today() - lesson.date).num_days(),
+        r[0].outcome
+    );
 
     // The teacher's list and device copy have it; another teacher's do not.
     let (_, mine) = s.call(&teacher.token, "/control-works", None).await;
