@@ -2,7 +2,7 @@
 // with criteria for the teacher's lesson of the day; the teacher's app gets it with the sync, the
 // day's list and the lesson name it with its criteria; «=», the points and Enter record the mark the
 // criteria give (15 of 20 → «4»), points over the maximum are refused and change nothing; synced,
-// the server keeps «4», and the deputy's schedule counts the mark. Screenshot: controlwork-lesson.png.
+// the server keeps «4», and the deputy's schedule counts the mark. The group's page marks the work's column. Screenshots: controlwork-lesson.png, controlwork-grid.png.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -73,6 +73,13 @@ test("points typed for a scheduled ВТК work become the mark its criteria give
     assert.match(said, /15 баллов — отметка «4»/, `the message says what the points gave: ${said}`);
     await screenshot(driver, "controlwork-lesson.png");
     await waitSynced(driver);
+    // The group's page marks the work's column.
+    await act(driver, "[data-testid=to-journal]", (el) => el.click(), "«Журнал группы»");
+    const head = await driver.wait(until.elementLocated(By.css("[data-testid=grid-control-work]")), 30000,
+      "the page marks the work's column");
+    assert.equal((await head.getText()).includes("ВТК"), true, "the column says ВТК");
+    assert.match(await head.getAttribute("title"), /Входной контроль/, "its title names the work");
+    await screenshot(driver, "controlwork-grid.png");
 
     const { snapshot } = await call(server.url, deputy.token, "GET", "/sync/snapshot");
     const cell = snapshot.cells.find((c) => c.lesson_id === lesson.id && c.student_id === student);

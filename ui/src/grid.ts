@@ -254,11 +254,20 @@ export async function renderGrid(
         h(
           "th",
           {
-            class: "date-head",
-            title: `${shortDate(c.date)}${c.topic ? ` — ${c.topic}` : ""}`,
+            class: c.control_work ? "date-head control-work-head" : "date-head",
+            title:
+              `${shortDate(c.date)}${c.topic ? ` — ${c.topic}` : ""}` +
+              (c.control_work
+                ? `\n${c.control_work.vtk ? "ВТК: " : ""}${c.control_work.form_name} «${c.control_work.title}»${c.control_work.criteria ? `. Критерии: ${c.control_work.criteria}` : ""}`
+                : ""),
+            "data-testid": c.control_work ? "grid-control-work" : null,
           },
           h("div", {}, `${c.date.slice(8, 10)}.${c.date.slice(5, 7)}`),
-          h("div", { class: "wt" }, `${c.work_type ? WORK_TYPE_SHORT[c.work_type] : ""}${c.hours > 1 ? ` ${c.hours}ч` : ""}`),
+          h(
+            "div",
+            { class: "wt" },
+            `${c.control_work ? (c.control_work.vtk ? "ВТК" : "К/р") : c.work_type ? WORK_TYPE_SHORT[c.work_type] : ""}${c.hours > 1 ? ` ${c.hours}ч` : ""}`,
+          ),
         ),
       ),
       h("th", { class: "avg-head" }, "Ср."),

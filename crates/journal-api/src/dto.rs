@@ -365,6 +365,8 @@ pub struct GridColumn {
     pub topic: Option<String>,
     pub work_type: Option<WorkType>,
     pub homework: Option<String>,
+    /// The work of the schedule of control works written at this lesson.
+    pub control_work: Option<ControlWorkLine>,
 }
 
 /// One student's line of the grid.

@@ -230,12 +230,7 @@ impl Journal {
             control_work: self
                 .store
                 .control_work_on(load.load.id, detail.summary.lesson.date)?
-                .map(|w| ControlWorkLine {
-                    form_name: w.form.name_ru().into(),
-                    title: w.title,
-                    vtk: w.vtk,
-                    criteria: w.criteria.map(|c| c.describe_ru()),
-                }),
+                .map(control_work_line),
         })
     }
 
@@ -294,6 +289,12 @@ impl Journal {
                         Some(view::lesson_work_type(&l.topics).into())
                     },
                     homework: l.homework.as_ref().map(|h| h.text.clone()),
+                    control_work: self
+                        .store
+                        .control_work_on(l.lesson.load_id, l.lesson.date)
+                        .ok()
+                        .flatten()
+                        .map(control_work_line),
                 }
             })
             .collect();
@@ -1583,5 +1584,15 @@ mod tests {
         let err = check_length(&long, "Тема").expect_err("too long");
         assert_eq!(err.code, "text_too_long", "stable code for the UI");
         assert!(check_length("Кратко", "Тема").is_ok(), "normal text passes");
+    }
+}
+
+/// A scheduled control work as the lesson and the page show it.
+fn control_work_line(w: journal_protocol::ControlWork) -> ControlWorkLine {
+    ControlWorkLine {
+        form_name: w.form.name_ru().into(),
+        title: w.title,
+        vtk: w.vtk,
+        criteria: w.criteria.map(|c| c.describe_ru()),
     }
 }
