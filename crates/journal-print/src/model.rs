@@ -301,6 +301,20 @@ impl<'a> Model<'a> {
             }
             parts.push(s);
         }
+        // The schedule of control works: the work written at this lesson, as the deputy planned it.
+        if let Some(w) = self
+            .snap
+            .control_works
+            .iter()
+            .find(|w| w.load_id == lesson.load_id && w.date == lesson.date)
+        {
+            let kind = if w.vtk {
+                "ВТК"
+            } else {
+                "По графику"
+            };
+            parts.push(format!("{kind}: {} «{}»", w.form.name_ru(), w.title));
+        }
         if let Some(sub) = lesson.substitute_teacher_id {
             parts.push(format!("Замена: {}", self.user_name(sub)));
         }

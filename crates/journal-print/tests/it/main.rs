@@ -471,6 +471,38 @@ fn subject_month_pages_show_the_month_only() {
 }
 
 #[test]
+fn a_scheduled_control_work_is_named_on_its_lesson_page() {
+    let snap = snapshot();
+    let work = snap
+        .control_works
+        .iter()
+        .find(|w| w.title == "Входной контроль")
+        .expect("the demo schedules an entrance control");
+    let month = work
+        .date
+        .format("%m")
+        .to_string()
+        .parse::<u32>()
+        .expect("month");
+    let year = work
+        .date
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .expect("year");
+    let pdf = Printed::new(
+        "month-vtk",
+        journal_print::subject_month_pages(snap, work.load_id, year, month, &ctx())
+            .expect("month pages render"),
+    );
+    let text = pdf.text();
+    assert!(
+        text.contains("ВТК: Контрольный срез знаний") && text.contains("Входной контроль"),
+        "the lesson's line names the ВТК work: {text}"
+    );
+}
+
+#[test]
 fn finals_sheet_has_every_student_and_period() {
     let snap = snapshot();
     let g = first_group();
