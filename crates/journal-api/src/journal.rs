@@ -1567,6 +1567,16 @@ fn check_length(text: &str, what: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A scheduled control work as the lesson and the page show it.
+fn control_work_line(w: journal_protocol::ControlWork) -> ControlWorkLine {
+    ControlWorkLine {
+        form_name: w.form.name_ru().into(),
+        title: w.title,
+        vtk: w.vtk,
+        criteria: w.criteria.map(|c| c.describe_ru()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1584,15 +1594,5 @@ mod tests {
         let err = check_length(&long, "Тема").expect_err("too long");
         assert_eq!(err.code, "text_too_long", "stable code for the UI");
         assert!(check_length("Кратко", "Тема").is_ok(), "normal text passes");
-    }
-}
-
-/// A scheduled control work as the lesson and the page show it.
-fn control_work_line(w: journal_protocol::ControlWork) -> ControlWorkLine {
-    ControlWorkLine {
-        form_name: w.form.name_ru().into(),
-        title: w.title,
-        vtk: w.vtk,
-        criteria: w.criteria.map(|c| c.describe_ru()),
     }
 }

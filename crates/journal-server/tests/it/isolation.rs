@@ -90,7 +90,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         .post("/control-works")
         .bearer_auth(&admin_a.token)
         .json(
-            &json!({"load_id": a.loads[0].id, "date": today(), "form": "control_work",
+            &json!({"load_id": held.load_id, "date": held.date, "form": "control_work",
             "title": "Срез группы А", "vtk": true}),
         )
         .send()
