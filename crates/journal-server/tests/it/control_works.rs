@@ -9,29 +9,6 @@ use serde_json::{json, Value};
 
 use crate::support::{outcome_name, set_cell, today, Backend, TestServer};
 
-async fn send(
-    s: &TestServer,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let resp = s
-        .client
-        .request(method, s.url(path))
-        .header(
-            journal_server::dto::PROTOCOL_HEADER,
-            journal_protocol::PROTOCOL_VERSION.to_string(),
-        )
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("the request reaches the server");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 fn works(list: &Value) -> Vec<Value> {
     list["works"].as_array().cloned().unwrap_or_default()
 }
@@ -104,28 +81,23 @@ async fn the_schedule_reaches_the_teacher_and_the_report(b: Backend) {
         for (k, v) in bad.as_object().into_iter().flatten() {
             req[k] = v.clone();
         }
-        let (st, err) = send(
-            &s,
-            &deputy.token,
-            reqwest::Method::POST,
-            "/control-works",
-            req,
-        )
-        .await;
+        let (st, err) = s
+            .send(&deputy.token, reqwest::Method::POST, "/control-works", req)
+            .await;
         assert_eq!(
             (st, err["code"].as_str()),
             (status, Some(code)),
             "{bad}: {err}"
         );
     }
-    let (st, err) = send(
-        &s,
-        &teacher.token,
-        reqwest::Method::POST,
-        "/control-works",
-        body.clone(),
-    )
-    .await;
+    let (st, err) = s
+        .send(
+            &teacher.token,
+            reqwest::Method::POST,
+            "/control-works",
+            body.clone(),
+        )
+        .await;
     assert_eq!(st, 403, "a teacher does not make the schedule: {err}");
     let (_, still) = s.call(&deputy.token, "/control-works", None).await;
     assert_eq!(
@@ -149,14 +121,14 @@ async fn the_schedule_reaches_the_teacher_and_the_report(b: Backend) {
 
     let version_before =
         s.call(&teacher.token, "/sync/snapshot", None).await.1["reference_version"].as_u64();
-    let (st, made) = send(
-        &s,
-        &deputy.token,
-        reqwest::Method::POST,
-        "/control-works",
-        body.clone(),
-    )
-    .await;
+    let (st, made) = s
+        .send(
+            &deputy.token,
+            reqwest::Method::POST,
+            "/control-works",
+            body.clone(),
+        )
+        .await;
     assert_eq!(st, 201, "{made}");
     assert_eq!(
         made["criteria_text"],
@@ -275,36 +247,36 @@ async fn the_schedule_reaches_the_teacher_and_the_report(b: Backend) {
     // Changed, then removed; both audited.
     let mut changed = body.clone();
     changed["title"] = json!("Административный срез знаний");
-    let (st, out) = send(
-        &s,
-        &deputy.token,
-        reqwest::Method::PUT,
-        &format!("/control-works/{id}"),
-        changed,
-    )
-    .await;
+    let (st, out) = s
+        .send(
+            &deputy.token,
+            reqwest::Method::PUT,
+            &format!("/control-works/{id}"),
+            changed,
+        )
+        .await;
     assert_eq!(
         (st, out["title"].as_str()),
         (200, Some("Административный срез знаний")),
         "{out}"
     );
-    let (st, _) = send(
-        &s,
-        &deputy.token,
-        reqwest::Method::DELETE,
-        &format!("/control-works/{id}"),
-        Value::Null,
-    )
-    .await;
+    let (st, _) = s
+        .send(
+            &deputy.token,
+            reqwest::Method::DELETE,
+            &format!("/control-works/{id}"),
+            Value::Null,
+        )
+        .await;
     assert_eq!(st, 204);
-    let (st, _) = send(
-        &s,
-        &deputy.token,
-        reqwest::Method::DELETE,
-        &format!("/control-works/{id}"),
-        Value::Null,
-    )
-    .await;
+    let (st, _) = s
+        .send(
+            &deputy.token,
+            reqwest::Method::DELETE,
+            &format!("/control-works/{id}"),
+            Value::Null,
+        )
+        .await;
     assert_eq!(st, 404, "a removed work is gone");
     let admin = s.device("admin").await;
     for kind in [

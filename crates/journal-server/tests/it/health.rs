@@ -11,20 +11,7 @@ use serde_json::{json, Value};
 use crate::support::{today, Backend, Device, TestServer};
 
 async fn put(s: &TestServer, dev: &Device, path: &str, body: Value) -> (u16, Value) {
-    let resp = s
-        .client
-        .put(s.url(path))
-        .header(
-            journal_server::dto::PROTOCOL_HEADER,
-            journal_protocol::PROTOCOL_VERSION.to_string(),
-        )
-        .bearer_auth(&dev.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("the request reaches the server");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    s.send(&dev.token, reqwest::Method::PUT, path, body).await
 }
 
 /// The logins of teachers with a load in `group` today, and of those with none there (curators of

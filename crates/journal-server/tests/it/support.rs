@@ -189,6 +189,28 @@ impl TestServer {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// A request of any method with a JSON body (`Null`: none) as `token`: the status and the JSON
+    /// answer (Null when there is none).
+    pub async fn send(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(token);
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("the request reaches the server");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     pub fn user(&self, login: &str) -> UserId {
         self.snapshot
             .users
