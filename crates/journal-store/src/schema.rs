@@ -45,6 +45,12 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_final_columns",
         include_str!("../migrations/0010_final_columns.sql"),
     ),
+    // 0011 and 0012 are other branches' (Subject.module_id, Snapshot.control_works): on merging,
+    // this one goes after them.
+    (
+        "0013_pending_parent_notes",
+        include_str!("../migrations/0013_pending_parent_notes.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

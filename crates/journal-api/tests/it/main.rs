@@ -14,6 +14,7 @@ mod kill_client;
 mod makeup;
 mod messages;
 mod one_gate;
+mod parent_notes;
 mod print;
 mod proxy;
 mod reads;

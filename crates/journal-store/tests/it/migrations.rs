@@ -45,6 +45,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0010_final_columns",
         "bf3eddf834a165d98781a2a57d2343af44a6af4616943f85f47c681351d3742d",
     ),
+    (
+        "0013_pending_parent_notes",
+        "e5df3fa6e396e9603bb61a451b3a19a08a98e6ea9053e6303c2ecd1769045ad3",
+    ),
 ];
 
 #[test]
