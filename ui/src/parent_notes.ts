@@ -16,6 +16,9 @@ const notesApi = {
   dismiss: (localId: number) => call<null>("dismiss_parent_note", { localId }),
 };
 
+/** The student last written about: the screen opens on them again (notes often come in a row). */
+let lastStudent = "";
+
 function errorText(e: unknown): string {
   return e instanceof AppError ? e.message : String(e);
 }
@@ -72,9 +75,9 @@ export async function renderParentNotes(el: HTMLElement, refreshHeader: () => Pr
       status.className = "message message-error";
       return;
     }
-    const chosen = student.value;
+    const chosen = student.value || lastStudent;
     student.replaceChildren(...v.students.map((s) => h("option", { value: s.id }, `${s.full_name} — ${s.group_name}`)));
-    if (chosen) student.value = chosen;
+    if (chosen && v.students.some((s) => s.id === chosen)) student.value = chosen;
     send.disabled = v.students.length === 0;
     const waiting = v.notes.filter((n) => n.state === "waiting").length;
     status.textContent = v.unreachable
@@ -121,8 +124,12 @@ export async function renderParentNotes(el: HTMLElement, refreshHeader: () => Pr
     );
   };
 
+  student.addEventListener("change", () => {
+    lastStudent = student.value;
+  });
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
+    lastStudent = student.value;
     send.disabled = true;
     void (async () => {
       try {

@@ -50,13 +50,7 @@ export async function mailScreen(main: HTMLElement): Promise<void> {
       { name: "port", label: "Порт", type: "number", required: true, value: String(v.port), min: 1 },
       { name: "security", label: "Защита соединения", type: "select", value: v.security, options: SECURITY },
       { name: "login", label: "Логин", value: v.login, hint: "Пусто — сервер принимает письма без входа" },
-      {
-        name: "password",
-        label: "Пароль",
-        type: "password",
-        autocomplete: "new-password",
-        hint: v.password_set ? "Пароль сохранён; оставьте поле пустым, чтобы его не менять" : "Пароль не сохранён",
-      },
+      { name: "password", label: "Пароль", type: "password", autocomplete: "new-password", hint: "Пароль не сохранён" },
       { name: "sender", label: "Адрес отправителя", required: true, value: v.sender, hint: "От чьего имени уходят письма, например journal@college.ru" },
     ],
     fieldOfCode: {
@@ -80,6 +74,7 @@ export async function mailScreen(main: HTMLElement): Promise<void> {
         sender: form.value("sender"),
       });
       form.input("password").value = "";
+      passwordHint();
       state.textContent = stateText(v);
       form.done("Почтовый сервер сохранён", "smtp-saved");
     },
@@ -91,6 +86,7 @@ export async function mailScreen(main: HTMLElement): Promise<void> {
             try {
               await sendDelete("/admin/smtp");
               v = await getJson<SmtpView>("/admin/smtp");
+              passwordHint();
               state.textContent = stateText(v);
               f.done("Своя почта учреждения удалена", "smtp-removed");
             } catch (e) {
@@ -101,6 +97,12 @@ export async function mailScreen(main: HTMLElement): Promise<void> {
       ),
     ],
   });
+
+  /** The password field's hint says whether one is kept, after each save too. */
+  const passwordHint = () => {
+    const hint = f.input("password").parentElement?.querySelector("small.hint");
+    if (hint) hint.textContent = v.password_set ? "Пароль сохранён; оставьте поле пустым, чтобы его не менять" : "Пароль не сохранён";
+  };
 
   const to = h("input", { type: "email", id: "smtp-test-to", "data-testid": "smtp-test-to", autocomplete: "email" }) as HTMLInputElement;
   const result = h("div", { "data-testid": "smtp-test-result" });
@@ -130,6 +132,7 @@ export async function mailScreen(main: HTMLElement): Promise<void> {
     })();
   });
 
+  passwordHint();
   card.append(state, f.form);
   main.append(h("section", { class: "card" }, h("h2", {}, "Проверка"), testForm));
 }
