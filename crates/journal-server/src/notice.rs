@@ -130,7 +130,7 @@ impl SendError {
 }
 
 impl Outgoing {
-    fn from_address(&self) -> &str {
+    fn sender(&self) -> &str {
         match self {
             Outgoing::Default(s) => &s.from,
             Outgoing::Own(s) => &s.sender,
@@ -215,7 +215,7 @@ pub async fn send_text(
     // otherwise (a very long name) lettre's own encoding.
     let body = Body::new_with_encoding(text.clone(), ContentTransferEncoding::EightBit)
         .unwrap_or_else(|_| Body::new(text));
-    let from = outgoing.from_address();
+    let from = outgoing.sender();
     let message = Message::builder()
         .from(
             from.parse()

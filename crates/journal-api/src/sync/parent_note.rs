@@ -190,7 +190,7 @@ impl Journal {
             Ok(mut list) => {
                 // Newest first, also within one second (the server lists those oldest first).
                 list.reverse();
-                list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+                list.sort_by_key(|n| std::cmp::Reverse(n.created_at));
                 notes.extend(list.into_iter().map(|n| ParentNoteEntry {
                     id: Some(n.id),
                     local_id: None,
