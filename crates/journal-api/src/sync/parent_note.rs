@@ -188,8 +188,6 @@ impl Journal {
         };
         let unreachable = match sent {
             Ok(mut list) => {
-                // Newest first, also within one second (the server lists those oldest first).
-                list.reverse();
                 list.sort_by_key(|n| std::cmp::Reverse(n.created_at));
                 notes.extend(list.into_iter().map(|n| ParentNoteEntry {
                     id: Some(n.id),
