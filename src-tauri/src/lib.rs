@@ -23,6 +23,7 @@ use tauri::State;
 pub mod help_commands;
 pub mod journal_commands;
 pub mod message_commands;
+pub mod parent_note_commands;
 pub mod print_commands;
 pub mod remark_commands;
 pub mod session_commands;
@@ -434,6 +435,9 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         message_commands::message_recipients,
         message_commands::write_message,
         message_commands::reply_message,
+        parent_note_commands::parent_notes,
+        parent_note_commands::write_parent_note,
+        parent_note_commands::dismiss_parent_note,
         print_commands::print_default_path,
         print_commands::print_document,
         print_commands::report_view,

@@ -21,6 +21,7 @@ export const NAV: Array<{ screen: string; label: string }> = [
   { screen: "remarks", label: "Замечания" },
   { screen: "conflicts", label: "Конфликты и отказы" },
   { screen: "messages", label: "Сообщения" },
+  { screen: "notes", label: "Замечания родителям" },
   { screen: "print", label: "Печать" },
   { screen: "settings", label: "Настройки" },
   { screen: "help", label: "Справка" },

@@ -13,6 +13,7 @@ import { renderLockScreen, renderSignIn, rescueNotice } from "./signin";
 import { renderConflicts } from "./sync";
 import { renderRemarks } from "./remarks";
 import { renderMessages } from "./messages";
+import { renderParentNotes } from "./parent_notes";
 import { renderAttendance } from "./attendance";
 import { renderSettings } from "./settings";
 import { renderPrint } from "./print";
@@ -29,6 +30,7 @@ export type Route =
   | { screen: "remarks" }
   | { screen: "attendance" }
   | { screen: "messages" }
+  | { screen: "notes" }
   | { screen: "print" }
   | { screen: "settings" }
   | { screen: "help" };
@@ -93,6 +95,9 @@ export async function navigate(next: Route): Promise<void> {
         break;
       case "messages":
         await renderMessages(main, refreshHeader);
+        break;
+      case "notes":
+        await renderParentNotes(main, refreshHeader);
         break;
       case "attendance":
         await renderAttendance(main, session, refreshHeader);

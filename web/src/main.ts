@@ -10,6 +10,7 @@ import { ApiFailure, getJson, login, onSessionEvents, sendJson, setToken, token,
 import { formView, h, notice } from "./dom";
 import type { Institution, Role, UserInfo } from "./types";
 import { readinessScreen, institutionScreen, yearScreen } from "./setup";
+import { mailScreen } from "./mail";
 import { groupsScreen, studentsScreen, loadsScreen } from "./roster";
 import { usersScreen } from "./users";
 import { importScreen } from "./import";
@@ -57,6 +58,7 @@ const SCREENS: Screen[] = [
   { path: "/users", title: "Пользователи", render: usersScreen, roles: ["admin", "hr_officer"] },
   { path: "/import", title: "Импорт", render: importScreen },
   { path: "/backups", title: "Резервные копии", render: backupsScreen },
+  { path: "/mail", title: "Почтовый сервер", render: mailScreen },
   { path: "/audit", title: "Журнал действий", render: auditScreen },
   { path: "/suggestions", title: "Предложения", render: suggestionsScreen },
   { path: "/help", title: "Справка", render: helpScreen },

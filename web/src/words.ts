@@ -140,6 +140,8 @@ export const AUDIT_KINDS: Record<string, string> = {
   suggestion: "Предложение пользователя",
   suggestion_done: "Предложение рассмотрено",
   health_sheet_changed: "«Листок здоровья» изменён",
+  smtp_setting_changed: "Почтовый сервер учреждения изменён",
+  smtp_setting_removed: "Почтовый сервер учреждения: по умолчанию",
 };
 
 /** journal_protocol::SubjectKind. */

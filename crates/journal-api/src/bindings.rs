@@ -22,6 +22,8 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     UserInfo::export_all_to(dir)?;
     SuggestionReceipt::export_all_to(dir)?;
     MessageReceipt::export_all_to(dir)?;
+    ParentNotesView::export_all_to(dir)?;
+    ParentNoteReceipt::export_all_to(dir)?;
     MessageThread::export_all_to(dir)?;
     MessagesView::export_all_to(dir)?;
     ThreadDetail::export_all_to(dir)?;

@@ -1035,3 +1035,75 @@ pub struct LostEdit {
     /// read (its signature did not verify).
     pub description: String,
 }
+
+/// A student a teacher may write a note to the parents about: one of their loads' students.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct NoteStudent {
+    #[ts(type = "string")]
+    pub id: uuid::Uuid,
+    pub full_name: String,
+    pub group_name: String,
+}
+
+/// A parent's «Ознакомлен» with a note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NoteAcknowledgementView {
+    pub parent_name: String,
+    /// In the institution's time, with its offset (RFC 3339).
+    #[ts(type = "string")]
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// Where a note written by the teacher stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteState {
+    /// The server has it: the parents see it in the diary.
+    Sent,
+    /// Kept in this copy; the next sync sends it.
+    Waiting,
+    /// The server refused it for good (`refusal` says why); kept until the teacher dismisses it.
+    Refused,
+}
+
+/// A note to parents («Замечания родителям») as the teacher's app lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ParentNoteEntry {
+    /// The server's id of a sent note.
+    #[ts(type = "string | null")]
+    pub id: Option<uuid::Uuid>,
+    /// This copy's id of a waiting or refused note (to dismiss a refused one).
+    #[ts(type = "number | null")]
+    pub local_id: Option<i64>,
+    #[ts(type = "string")]
+    pub student_id: uuid::Uuid,
+    pub student: String,
+    pub text: String,
+    /// When it was written: the server's time of a sent note, the device's of a kept one.
+    pub written_at: String,
+    pub state: NoteState,
+    pub acknowledgements: Vec<NoteAcknowledgementView>,
+    /// The server's words for a refused note.
+    pub refusal: Option<String>,
+}
+
+/// The app's «Замечания родителям»: the notes the teacher wrote (from the server when online) and
+/// those kept in this copy, and the students they may write about.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ParentNotesView {
+    pub notes: Vec<ParentNoteEntry>,
+    /// Why the sent notes could not be read (offline): then only the kept ones are listed.
+    pub unreachable: Option<String>,
+    pub students: Vec<NoteStudent>,
+}
+
+/// What became of a note to parents written in the app.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ParentNoteReceipt {
+    /// The server took it (and every other one waiting).
+    pub sent: bool,
+    /// Notes still waiting in this copy: the next sync sends them.
+    pub waiting: u32,
+    /// Notes the server refused for good, with its words (they stay listed as refused).
+    pub refused: Vec<String>,
+}

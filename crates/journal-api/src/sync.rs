@@ -18,6 +18,7 @@
 
 mod escrow;
 mod message;
+mod parent_note;
 mod rescue;
 mod suggestion;
 use crate::layout::DataDir;
@@ -1065,6 +1066,9 @@ impl Journal {
         // Messages likewise; one the server refuses for good (the addressee no longer teaches the
         // group) is dropped: whom one may write to is the server's rule.
         let _ = self.send_pending_messages();
+        // Notes to parents likewise; one refused for good stays, with the server's words, for
+        // the teacher to see.
+        let _ = self.send_pending_parent_notes();
         report.pending = self.store.counts()?.pending_ops;
         report.open_conflicts = self.store.counts()?.open_conflicts;
         Ok(report)

@@ -382,6 +382,29 @@ impl<'a> Names<'a> {
                     crate::health_routes::field_words(detail)
                 )),
             ),
+            // The password stays out of the audit: whether it changed, not to what.
+            "smtp_setting_changed" => (
+                Some("почтовый сервер учреждения".into()),
+                None,
+                Some(format!(
+                    "{}:{}, защита {}, логин «{}», отправитель {}{}",
+                    detail["host"].as_str().unwrap_or_default(),
+                    detail["port"],
+                    detail["security"].as_str().unwrap_or_default(),
+                    detail["login"].as_str().unwrap_or_default(),
+                    detail["sender"].as_str().unwrap_or_default(),
+                    if detail["password_changed"].as_bool() == Some(true) {
+                        ", пароль изменён"
+                    } else {
+                        ""
+                    }
+                )),
+            ),
+            "smtp_setting_removed" => (
+                Some("почтовый сервер учреждения".into()),
+                None,
+                Some("почтовый сервер по умолчанию".into()),
+            ),
             "load_reassigned" => (
                 self.name(subject),
                 field("from_teacher"),

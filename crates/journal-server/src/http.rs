@@ -594,11 +594,7 @@ async fn push(
         crate::clock_routes::flag_push(&state, &auth, clock, &req.ops).await?;
     }
     let started = std::time::Instant::now();
-    let cells = if state.config.smtp.is_some() {
-        crate::mark_notices::cells_of(&req.ops)
-    } else {
-        Vec::new()
-    };
+    let cells = crate::mark_notices::cells_of(&req.ops);
     let results = state
         .storage
         .push(auth.session.institution_id, req.ops, state.config.now())

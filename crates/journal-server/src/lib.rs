@@ -54,6 +54,7 @@ pub mod rollover_routes;
 pub mod roster_routes;
 pub mod setup_routes;
 pub mod slip_routes;
+pub mod smtp_routes;
 pub mod snapshot_cache;
 pub mod storage;
 pub mod suggestion_routes;
@@ -102,7 +103,8 @@ pub struct ServerConfig {
     /// The address people sign in at, printed on login slips (`serve --public-url`); without it,
     /// the address the console was opened at.
     pub public_url: Option<String>,
-    /// Where e-mail notices of new messages go out (`serve --smtp`); `None`: no notices.
+    /// Where e-mail notices go out for an institution without its own mail server (`serve
+    /// --smtp`, `notice::outgoing_for`); `None`: only institutions with their own send any.
     pub smtp: Option<notice::Smtp>,
     /// How long a parent's window of new marks and absences gathers before its one letter goes
     /// (`mark_notices`).
@@ -153,8 +155,6 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Institutions' snapshots between reads (see `snapshot_cache`).
     pub snapshots: Arc<snapshot_cache::SnapshotCache>,
-    /// Parents' open windows of new marks and absences (`mark_notices`).
-    pub(crate) mark_notices: Arc<mark_notices::Pending>,
 }
 
 impl AppState {
@@ -165,7 +165,6 @@ impl AppState {
             institution_clocks: Default::default(),
             metrics: metrics::fresh(),
             snapshots: Default::default(),
-            mark_notices: Default::default(),
         }
     }
 }

@@ -110,8 +110,9 @@ enum Command {
         /// the address the console was opened at).
         #[arg(long, value_name = "URL", env = "JOURNAL_PUBLIC_URL")]
         public_url: Option<String>,
-        /// The mail server for e-mail notices of new messages: `smtp://host:25`,
-        /// `smtp://user:password@host:587?tls=required`, `smtps://host`. Without it, no notices.
+        /// The mail server for e-mail notices: `smtp://host:25`,
+        /// `smtp://user:password@host:587?tls=required`, `smtps://host`. The default for
+        /// institutions whose administrator set none of their own; without either, no notices.
         #[arg(long, value_name = "URL", env = "JOURNAL_SMTP")]
         smtp: Option<String>,
         /// The notices' sender address.
@@ -525,6 +526,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     },
                 );
             }
+            journal_server::mark_notices::spawn_sender(state.clone());
             let app = journal_server::app(state);
             let listener = tokio::net::TcpListener::bind(addr)
                 .await

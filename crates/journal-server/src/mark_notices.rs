@@ -1,8 +1,8 @@
-//! E-mail digests of new marks and absences for parents (issue 12 item 4), where `serve --smtp` is
-//! set: when a push applies a cell with a mark or an absence, each parent of the student who keeps
-//! an e-mail in the contacts and has not turned these notices off (`user_settings::MARK_NOTICES`,
-//! the diary's «Извещения») gets the line «Математика, 05.10: 5» queued; the queue is sent as one
-//! letter per parent.
+//! E-mail digests of new marks and absences for parents (issue 12 item 4), where the institution
+//! has a mail server (its own or `serve --smtp`): when a push applies a cell with a mark or an
+//! absence, each parent of the student who keeps an e-mail in the contacts and has not turned
+//! these notices off (`user_settings::MARK_NOTICES`, the diary's «Извещения») gets the line
+//! «Математика, 05.10: 5» queued; the queue is sent as one letter per parent.
 //!
 //! Why a window and not a letter per push: a teacher fills a lesson's cells in one sitting and the
 //! app syncs as they go (and a teacher who was offline pushes a day at once), so a letter per push
@@ -10,33 +10,26 @@
 //! window ([`crate::ServerConfig::mark_notice_interval`], 15 minutes by default); the lines that
 //! come meanwhile join it, a cell corrected in the window keeps its latest value (cleared: its line
 //! goes), and the letter goes when the window closes. The next line opens a new window, so a parent
-//! gets at most one letter per interval and the first within it. The queue lives in memory: a
-//! restart drops at most one window of letters, which only tell about what the diary shows anyway.
+//! gets at most one letter per interval and the first within it. The lines wait in the database
+//! (`storage::mark_notice_lines`, migration 0028), so a restart loses none: [`spawn_sender`] looks
+//! for closed windows every few seconds, and takes a window's lines out in the transaction that
+//! reads them, so of several server processes over one database one sends each letter, once (a
+//! failed send is logged and not retried: these letters only tell what the diary shows anyway).
 //! A letter names the subject, the day and the value, like the diary itself — nothing the parent
-//! does not see there.
+//! does not see there. Each institution's letters go through its own mail server, else the
+//! server's `--smtp` (`notice::outgoing_for`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
 
 use journal_core::{CellEntry, CellValue, InstitutionId, LessonId, Role, StudentId, UserId};
 use journal_protocol::{Op, OpOutcome, OpPayload, OpResult};
 
 use crate::storage::contacts::ContactOf;
+use crate::storage::mark_notice_lines::MarkNoticeLine;
 use crate::AppState;
 
-/// One queued line: the cell it is about and its text.
+/// The lines of one letter, by child, then cell.
 type Lines = BTreeMap<(String, StudentId, LessonId), String>;
-
-/// The parents' open windows: the lines queued for each.
-#[derive(Default)]
-pub struct Pending {
-    open: Mutex<HashMap<(InstitutionId, UserId), Window>>,
-}
-
-struct Window {
-    email: String,
-    lines: Lines,
-}
 
 /// What a cell shows in a notice: its marks and absences («5», «н», «5/4»), or `None` when empty.
 fn shown(value: &CellValue) -> Option<String> {
@@ -69,15 +62,15 @@ pub fn cells_of(ops: &[Op]) -> Vec<(journal_core::OpId, LessonId, StudentId, Cel
         .collect()
 }
 
-/// Queues the lines of the cells the push applied. Does nothing without SMTP; a failed read only
-/// means no notice (the push itself is answered already).
+/// Queues the lines of the cells the push applied. Does nothing where the institution has no mail
+/// server; a failed read only means no notice (the push itself is answered already).
 pub async fn queue(
     state: &AppState,
     inst: InstitutionId,
     cells: Vec<(journal_core::OpId, LessonId, StudentId, CellValue)>,
     results: &[OpResult],
 ) {
-    if state.config.smtp.is_none() || cells.is_empty() {
+    if cells.is_empty() || crate::notice::outgoing_for(state, inst).await.is_none() {
         return;
     }
     let applied: std::collections::HashSet<_> = results
@@ -170,73 +163,99 @@ pub async fn queue(
             else {
                 continue;
             };
-            add(
-                state,
-                inst,
-                parent.id,
-                email,
-                (child.clone(), student_id, lesson_id),
-                line.clone(),
-            );
+            let queued = match &line {
+                Some(l) => {
+                    let due = now_ms().saturating_add(
+                        i64::try_from(state.config.mark_notice_interval.as_millis())
+                            .unwrap_or(i64::MAX),
+                    );
+                    let line = MarkNoticeLine {
+                        parent_id: parent.id,
+                        student_id,
+                        lesson_id,
+                        child_name: child.clone(),
+                        line: l.clone(),
+                        email,
+                    };
+                    state.storage.queue_mark_notice(inst, line, due).await
+                }
+                None => {
+                    state
+                        .storage
+                        .drop_mark_notice(inst, parent.id, student_id, lesson_id)
+                        .await
+                }
+            };
+            if let Err(e) = queued {
+                tracing::warn!(error = %e, "a line of a parent's digest not queued");
+            }
         }
     }
 }
 
-/// Adds (or, with `None`, takes back) a parent's line; the first line opens the window.
-fn add(
-    state: &AppState,
-    inst: InstitutionId,
-    parent: UserId,
-    email: String,
-    cell: (String, StudentId, LessonId),
-    line: Option<String>,
-) {
-    let mut open = state
-        .mark_notices
-        .open
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    let opens = !open.contains_key(&(inst, parent));
-    let window = open.entry((inst, parent)).or_insert_with(|| Window {
-        email: email.clone(),
-        lines: Lines::new(),
-    });
-    window.email = email;
-    match line {
-        Some(l) => {
-            window.lines.insert(cell, l);
+/// Wall-clock milliseconds: the window is real time, also where `--today` shifts the server's day.
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Sends the letters of closed windows, every few seconds (a tenth of the window, between 50 ms
+/// and 30 s), until the task is aborted. `serve` starts it once per process.
+pub fn spawn_sender(state: AppState) -> tokio::task::JoinHandle<()> {
+    let tick = (state.config.mark_notice_interval / 10).clamp(
+        std::time::Duration::from_millis(50),
+        std::time::Duration::from_secs(30),
+    );
+    tokio::spawn(async move {
+        loop {
+            send_due(&state).await;
+            tokio::time::sleep(tick).await;
         }
-        None => {
-            window.lines.remove(&cell);
+    })
+}
+
+/// Sends every letter whose window has closed, in every institution of the database.
+pub async fn send_due(state: &AppState) {
+    let institutions = match state.storage.institutions().await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(error = %e, "digests of marks: institutions not read");
+            return;
         }
-    }
-    if opens {
-        let state = state.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(state.config.mark_notice_interval).await;
-            let window = state
-                .mark_notices
-                .open
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&(inst, parent));
-            let Some(window) = window.filter(|w| !w.lines.is_empty()) else {
-                return;
-            };
-            if let Some(smtp) = state.config.smtp.as_ref() {
-                let text = digest_text(&window.lines);
-                if let Err(e) = crate::notice::send_text(
-                    smtp,
-                    &window.email,
-                    "Новые отметки в электронном журнале",
-                    text,
-                )
-                .await
-                {
-                    tracing::warn!(error = %e, "e-mail digest of marks not sent");
-                }
+    };
+    for (inst, _) in institutions {
+        let due = match state.storage.take_due_mark_notices(inst, now_ms()).await {
+            Ok(lines) => lines,
+            Err(e) => {
+                tracing::warn!(error = %e, "digests of marks not read");
+                continue;
             }
-        });
+        };
+        if due.is_empty() {
+            continue;
+        }
+        let mut letters: BTreeMap<UserId, (String, Lines)> = BTreeMap::new();
+        for l in due {
+            let letter = letters.entry(l.parent_id).or_default();
+            letter.0 = l.email;
+            letter
+                .1
+                .insert((l.child_name, l.student_id, l.lesson_id), l.line);
+        }
+        let Some(outgoing) = crate::notice::outgoing_for(state, inst).await else {
+            continue;
+        };
+        for (email, lines) in letters.into_values() {
+            let sent = crate::notice::send_text(
+                &outgoing,
+                &email,
+                "Новые отметки в электронном журнале",
+                digest_text(&lines),
+            )
+            .await;
+            if let Err(e) = sent {
+                tracing::warn!(error = %e, "e-mail digest of marks not sent");
+            }
+        }
     }
 }
 

@@ -366,14 +366,15 @@ async fn emails_of(
 }
 
 /// E-mail notices of a new message to the other side of a personal thread, where the server keeps
-/// their address and `serve --smtp` is set; sent in the background.
+/// their address and the institution has a mail server (its own or `serve --smtp`); sent in the
+/// background.
 async fn notify(state: &AppState, c: &Caller, inst: journal_core::InstitutionId, t: &Thread) {
-    let Some(smtp) = state.config.smtp.as_ref() else {
-        return;
-    };
     if t.kind == ThreadKind::Announcement {
         return;
     }
+    let Some(outgoing) = crate::notice::outgoing_for(state, inst).await else {
+        return;
+    };
     let other = if t.author_id == c.user.id {
         match t.addressee.parse::<uuid::Uuid>() {
             Ok(id) => UserId(id),
@@ -383,7 +384,7 @@ async fn notify(state: &AppState, c: &Caller, inst: journal_core::InstitutionId,
         t.author_id
     };
     for email in emails_of(state, c, inst, other).await {
-        crate::notice::spawn(smtp, email, c.user.full_name.clone());
+        crate::notice::spawn(outgoing.clone(), email, c.user.full_name.clone());
     }
 }
 

@@ -1,7 +1,7 @@
 //! The administrator's year-setup endpoints beyond accounts, gathered so the API assembles them in
 //! one place: import of files ([`crate::import_routes`]), users' state ([`crate::user_routes`]),
 //! the academic year ([`crate::year_routes`]), groups, students and loads ([`crate::roster_routes`]), the caller's institution
-//! ([`crate::institution_routes`]), its policy ([`crate::policy_routes`]) and the reference data it keeps
+//! ([`crate::institution_routes`]), its policy ([`crate::policy_routes`]), its mail server ([`crate::smtp_routes`]) and the reference data it keeps
 //! itself: work regime and bells, subjects, rooms ([`crate::reference_routes`]).
 
 use axum::Router;
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::rollover_routes::routes())
         .merge(crate::grant_routes::routes())
         .merge(crate::archive_routes::routes())
+        .merge(crate::smtp_routes::routes())
 }
 
 /// Their part of the OpenAPI document.
@@ -47,4 +48,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge_from(crate::rollover_routes::RolloverApiDoc::openapi())
         .merge_from(crate::grant_routes::GrantApiDoc::openapi())
         .merge_from(crate::archive_routes::ArchiveApiDoc::openapi())
+        .merge_from(crate::smtp_routes::SmtpApiDoc::openapi())
 }

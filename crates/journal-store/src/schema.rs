@@ -49,6 +49,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_control_works",
         include_str!("../migrations/0012_control_works.sql"),
     ),
+    (
+        "0013_pending_parent_notes",
+        include_str!("../migrations/0013_pending_parent_notes.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -24,7 +24,7 @@ struct ThreadList {
 
 /// Codes after which a waiting message stays for the next sync: the server was not reached or the
 /// session must be renewed. Any other refusal is final.
-fn stays(code: &str) -> bool {
+pub(super) fn stays(code: &str) -> bool {
     matches!(
         code,
         "server_unreachable"

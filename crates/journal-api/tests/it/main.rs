@@ -15,6 +15,7 @@ mod kill_client;
 mod makeup;
 mod messages;
 mod one_gate;
+mod parent_notes;
 mod print;
 mod proxy;
 mod reads;

@@ -8,6 +8,7 @@ pub mod device_secrets;
 pub mod diary;
 pub mod events;
 pub mod health;
+pub mod mark_notice_lines;
 pub mod messages;
 pub mod parent_notes;
 pub mod plan_drafts;
@@ -15,6 +16,7 @@ pub mod postgres;
 mod push_pipeline;
 pub mod remarks;
 mod reopenings;
+pub mod smtp_settings;
 pub mod sqlite;
 pub mod user_settings;
 
@@ -82,6 +84,8 @@ pub trait Storage:
     + messages::MessageStorage
     + user_settings::UserSettingStorage
     + plan_drafts::PlanDraftStorage
+    + mark_notice_lines::MarkNoticeStorage
+    + smtp_settings::SmtpSettingStorage
     + parent_notes::ParentNoteStorage
     + health::HealthStorage
     + Send
@@ -421,4 +425,6 @@ pub const TABLES: &[&str] = &[
     "parent_note_acknowledgements",
     "health_sheet",
     "plan_drafts",
+    "mark_notice_lines",
+    "institution_smtp",
 ];

@@ -48,12 +48,14 @@ mod diary;
 mod events;
 mod health;
 mod institution_setup;
+mod mark_notice_lines;
 mod messages;
 mod parent_notes;
 mod plan_drafts;
 mod reference;
 mod remarks;
 mod setup;
+mod smtp_settings;
 mod user_settings;
 
 /// The shipped PostgreSQL migrations, in order. Append only: a test pins each one's text.
@@ -77,6 +79,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/pg_0025_typed_columns.sql"),
     include_str!("migrations/pg_0026_health_sheet.sql"),
     include_str!("migrations/pg_0027_plan_drafts.sql"),
+    include_str!("migrations/pg_0028_mark_notices_and_smtp.sql"),
 ];
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -2758,6 +2761,8 @@ mod tests {
             // pg_0026_health_sheet.sql
             "2bfd5aa49fafe0c0a55cd94de7afe8990c2bd9e0b637c318c015137ebe3bd015",
             "bef0c676d9d2a42f9f26af26d9b80b8e6863cecc8dab19a3e32074a76fab5a16",
+            // pg_0028_mark_notices_and_smtp.sql
+            "7075fbcd5fa6ae92be7edf7891449fa298cd639b104e513db40ef57a776cbb9f",
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),

@@ -42,12 +42,14 @@ mod diary;
 mod events;
 mod health;
 mod institution_setup;
+mod mark_notice_lines;
 mod messages;
 mod parent_notes;
 mod plan_drafts;
 mod reference;
 mod remarks;
 mod setup;
+mod smtp_settings;
 mod user_settings;
 
 /// The shipped migrations, in order. Append only: a test pins each one's text.
@@ -71,6 +73,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0025_typed_columns.sql"),
     include_str!("migrations/0026_health_sheet.sql"),
     include_str!("migrations/0027_plan_drafts.sql"),
+    include_str!("migrations/0028_mark_notices_and_smtp.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -2612,6 +2615,7 @@ mod tests {
             PINNED_0025,
             PINNED_0026,
             PINNED_0027,
+            PINNED_0028,
         ];
         assert!(
             MIGRATION_SQL.len() >= pinned.len(),
@@ -2647,4 +2651,5 @@ mod tests {
     const PINNED_0025: &str = "74d89c52ac30fa6002ed5713c8c8128b737ab384bb738f3fc529227c589b409e";
     const PINNED_0026: &str = "cd57d66f8df6900f6196e496b0513e89ef9338ef87c04d7cb18db0b3be45640e";
     const PINNED_0027: &str = "b7468583202d0bacfa9f7cc8625184b0032c9536dd86396f37e0700d9496c6d4";
+    const PINNED_0028: &str = "dd8c301e75eef45e4318e3301469cee26f7853ce8cfb6ce44fc51db71906f296";
 }

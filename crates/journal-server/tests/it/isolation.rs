@@ -142,6 +142,22 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     assert_eq!(resp.status(), 201, "A's curator writes a note");
     let note: Value = resp.json().await.expect("the note");
     let note = note["id"].as_str().unwrap_or_default().to_string();
+    // A's own mail server, kept by A's administrator.
+    let resp = s
+        .client
+        .put(s.url("/admin/smtp"))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .bearer_auth(&admin_a.token)
+        .json(&json!({"host": "smtp.kolledzh-a.example", "port": 587, "security": "starttls",
+            "login": "pochta-a", "password": "пароль-почты-А", "sender": "journal@kolledzh-a.example"}))
+        .send()
+        .await
+        .expect("the mail server request reaches the server");
+    assert_eq!(
+        resp.status(),
+        200,
+        "A's administrator keeps A's mail server"
+    );
 
     let now = today().and_hms_opt(9, 0, 0).unwrap_or_default();
     create_institution(
@@ -214,6 +230,15 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
     secrets.push("Текст переписки А".into());
     secrets.push("Замечание родителям А".into());
     secrets.push(note.clone());
+    secrets.extend(
+        [
+            "smtp.kolledzh-a.example",
+            "pochta-a",
+            "пароль-почты-А",
+            "journal@kolledzh-a.example",
+        ]
+        .map(String::from),
+    );
     let before = state_of_a(&s).await;
     let doc: Value = s
         .get("/openapi.json")
@@ -265,6 +290,8 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 | "/admin/backups"
                 | "/admin/logins/slips"
                 | "/admin/policy"
+                | "/admin/smtp"
+                | "/admin/smtp/test"
                 | "/admin/curriculum"
                 | "/admin/readiness"
                 | "/admin/regime"
@@ -475,6 +502,16 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
         .expect("A's thread reads")
         .map(|(_, m)| m.len());
     assert_eq!(kept, Some(1), "A's thread keeps its one message");
+    let smtp = s
+        .storage
+        .smtp_setting(a.institution.id)
+        .await
+        .expect("A's mail server reads");
+    assert_eq!(
+        smtp.map(|m| (m.host, m.password)),
+        Some(("smtp.kolledzh-a.example".into(), "пароль-почты-А".into())),
+        "A's mail server is as A's administrator left it"
+    );
     assert_eq!(before.1, after.1, "A's server_seq did not move");
     assert_eq!(before.2, after.2, "A's reference_version did not move");
     assert!(before.0 == after.0, "A's snapshot is unchanged");
@@ -601,6 +638,11 @@ fn body_for(route: &str, a: &Value) -> Value {
         "/diary/notices" => json!({"marks": false}),
         "/diary/notes" => json!({"student_id": a["student_id"], "text": "Захват"}),
         "/admin/users/{id}/email" => json!({"email": "zahvat@example.ru"}),
+        // Port 1 takes no letters: B's test letter is refused at once.
+        "/admin/smtp" => {
+            json!({"host": "127.0.0.1", "port": 1, "security": "none", "sender": "zahvat@example.ru"})
+        }
+        "/admin/smtp/test" => json!({"to": "zahvat@example.ru"}),
         "/archive/journals/accept" => json!({"group_id": a["group_id"]}),
         "/archive/journals/handover" => {
             json!({"year": "2025/2026", "group_id": a["group_id"], "reference": "Захват"})

@@ -80,6 +80,7 @@ mod reopen;
 mod reports;
 mod rollover;
 mod seen;
+mod smtp_settings;
 mod suggestions;
 mod support;
 mod sync;
@@ -305,6 +306,8 @@ async fn openapi_document_lists_every_route_and_each_exists(b: Backend) {
         "/api/v1/admin/backups/{name}",
         "/api/v1/admin/backups/{name}/verify",
         "/api/v1/admin/policy",
+        "/api/v1/admin/smtp",
+        "/api/v1/admin/smtp/test",
         "/api/v1/admin/readiness",
         "/api/v1/admin/regime",
         "/api/v1/admin/rooms",

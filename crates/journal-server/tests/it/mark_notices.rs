@@ -30,7 +30,7 @@ async fn call(s: &TestServer, dev: &Device, method: &str, path: &str, body: Valu
 }
 
 /// The letter's text: its body decoded where lettre sent it as base64 (a line too long for 8-bit).
-fn letter_text(data: &str) -> String {
+pub(crate) fn letter_text(data: &str) -> String {
     let Some((head, body)) = data.split_once("\n\n") else {
         return data.to_string();
     };
@@ -209,4 +209,117 @@ async fn a_parent_gets_one_digest_of_the_childs_marks_and_absences(b: Backend) {
     );
 }
 
-conformance!(a_parent_gets_one_digest_of_the_childs_marks_and_absences);
+/// The demo parent's address kept by the curator, and one of today's marks of their child pushed
+/// by the lesson's teacher: the line the digest should carry («Предмет, 03.03: 5»).
+pub(crate) async fn a_mark_for_the_demo_parent(s: &TestServer, email: &str) -> String {
+    let parent_id = s.user("parent");
+    let child = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.id == parent_id)
+        .and_then(|u| u.grants.iter().find(|g| g.role == Role::Parent))
+        .and_then(|g| g.student_id)
+        .expect("the demo parent has a child");
+    let curator = s.device("curator").await;
+    let (st, body) = call(
+        s,
+        &curator,
+        "PUT",
+        &format!("/students/{}/parents/{}", child.0, parent_id.0),
+        json!({"relation": "мать", "email": email}),
+    )
+    .await;
+    assert_eq!(st, 200, "the curator keeps the parent's e-mail: {body}");
+    let logins: Vec<String> = s.snapshot.users.iter().map(|u| u.login.clone()).collect();
+    let (login, lesson) = logins
+        .iter()
+        .find_map(|login| {
+            s.lessons_of(login, today())
+                .into_iter()
+                .find(|l| s.students_of(l).contains(&child))
+                .map(|l| (login.clone(), l))
+        })
+        .expect("the child has a lesson today in the demo");
+    let mut teacher = s.device(&login).await;
+    let op = teacher.op(s.during(&lesson), set_cell(lesson.id, child, "5"));
+    for r in s.push(&teacher, &[op]).await {
+        assert_eq!(outcome_name(&r), "applied", "the teacher's mark is applied");
+    }
+    let subject = s
+        .snapshot
+        .subjects
+        .iter()
+        .find(|x| x.id == s.load(lesson.load_id).subject_id)
+        .map(|x| x.name.clone())
+        .unwrap_or_default();
+    format!("{subject}, {}: 5", today().format("%d.%m"))
+}
+
+/// How many digest lines wait in the database (counted by a no-op update behind the server).
+async fn lines_waiting(s: &TestServer) -> u64 {
+    s.tamper("UPDATE mark_notice_lines SET due_ms = due_ms")
+        .await
+}
+
+async fn a_queued_digest_survives_a_restart_and_goes_once(b: Backend) {
+    let (port, mut mails) = smtp_sink().await;
+    let config = || journal_server::ServerConfig {
+        smtp: Some(journal_server::notice::Smtp {
+            url: format!("smtp://127.0.0.1:{port}"),
+            from: "journal@college.example".into(),
+        }),
+        mark_notice_interval: Duration::from_secs(2),
+        ..crate::support::test_config()
+    };
+    let mut s = TestServer::start_with(b, config()).await;
+    let line = a_mark_for_the_demo_parent(&s, "papa@example.ru").await;
+    // The line is queued in the background after the push is answered: wait until it is kept.
+    let mut kept = 0;
+    for _ in 0..50 {
+        kept = lines_waiting(&s).await;
+        if kept > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        kept, 1,
+        "the mark's line waits in the database for its window"
+    );
+
+    s.stop();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        mails.try_recv().is_err(),
+        "a stopped server sends nothing, though the window has closed"
+    );
+    assert_eq!(
+        lines_waiting(&s).await,
+        1,
+        "the line outlives the stopped server"
+    );
+
+    s.restart(config()).await;
+    let (to, data) = crate::messages::next_mail(&mut mails, "the digest after the restart").await;
+    let data = letter_text(&data);
+    assert_eq!(
+        to, "papa@example.ru",
+        "the digest goes to the parent's address"
+    );
+    assert!(
+        data.contains(&line),
+        "the letter after the restart carries the line «{line}»: {data}"
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        mails.try_recv().is_err(),
+        "the letter goes once, not again after it was sent"
+    );
+    assert_eq!(lines_waiting(&s).await, 0, "a sent letter's lines are gone");
+}
+
+conformance!(
+    a_parent_gets_one_digest_of_the_childs_marks_and_absences,
+    a_queued_digest_survives_a_restart_and_goes_once
+);

@@ -34,7 +34,31 @@ pub struct TestServer {
     pub db: String,
     pub backend: Backend,
     pub snapshot: Snapshot,
+    /// The serving task and the digest sender, ended by [`TestServer::stop`].
+    tasks: Vec<tokio::task::AbortHandle>,
     _dir: tempfile::TempDir,
+}
+
+/// Serves `storage` on a free port of 127.0.0.1 with the digest sender, as `serve` does: the
+/// API's base URL and the tasks to abort to stop it.
+async fn serve(
+    storage: Arc<dyn Storage>,
+    config: ServerConfig,
+) -> (String, Vec<tokio::task::AbortHandle>) {
+    let state = AppState::new(storage, config);
+    let sender = journal_server::mark_notices::spawn_sender(state.clone());
+    let app = journal_server::app(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port on 127.0.0.1");
+    let addr: SocketAddr = listener.local_addr().expect("the listener has an address");
+    let serving = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (
+        format!("http://{addr}/api/v1"),
+        vec![sender.abort_handle(), serving.abort_handle()],
+    )
 }
 
 pub fn test_config() -> ServerConfig {
@@ -110,24 +134,44 @@ impl TestServer {
         )
         .await
         .expect("the demo institution loads into an empty database");
-        let app = journal_server::app(AppState::new(storage.clone(), config));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port on 127.0.0.1");
-        let addr: SocketAddr = listener.local_addr().expect("the listener has an address");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (base, tasks) = serve(storage.clone(), config).await;
         journal_server::tls::install_ring_provider();
         TestServer {
-            base: format!("http://{addr}/api/v1"),
+            base,
             client: reqwest::Client::new(),
             storage,
             db,
             backend,
             snapshot,
+            tasks,
             _dir: dir,
         }
+    }
+
+    /// Stops serving, as a stopped process would: the port closes and the digest sender ends.
+    pub fn stop(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
+
+    /// Serves the same database again after [`TestServer::stop`], as a new process: the storage
+    /// opened afresh from `db`, nothing kept in memory from before.
+    pub async fn restart(&mut self, config: ServerConfig) {
+        self.stop();
+        let storage: Arc<dyn Storage> = match self.backend {
+            Backend::Sqlite => Arc::new(
+                SqliteStorage::open(std::path::Path::new(&self.db))
+                    .expect("the database opens again"),
+            ),
+            Backend::Postgres => Arc::new(
+                PostgresStorage::connect(&self.db)
+                    .await
+                    .expect("the database connects again"),
+            ),
+        };
+        let (base, tasks) = serve(storage.clone(), config).await;
+        (self.base, self.tasks, self.storage) = (base, tasks, storage);
     }
 
     /// Runs a statement directly on the database, behind the server's back (to tamper with it);
@@ -152,6 +196,7 @@ impl TestServer {
             db: self.db.clone(),
             backend: self.backend,
             snapshot: self.snapshot.clone(),
+            tasks: Vec::new(),
             _dir: tempfile::tempdir().expect("a temp dir"),
         }
     }

@@ -49,6 +49,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0012_control_works",
         "b8724a9d6e54df3bbe33a619154e03cfa3e7fedb0df86334104b8bc90daff93f",
     ),
+    (
+        "0013_pending_parent_notes",
+        "e5df3fa6e396e9603bb61a451b3a19a08a98e6ea9053e6303c2ecd1769045ad3",
+    ),
 ];
 
 #[test]
