@@ -45,6 +45,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_final_columns",
         include_str!("../migrations/0010_final_columns.sql"),
     ),
+    (
+        "0011_subject_module",
+        include_str!("../migrations/0011_subject_module.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

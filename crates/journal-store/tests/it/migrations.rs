@@ -45,6 +45,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0010_final_columns",
         "bf3eddf834a165d98781a2a57d2343af44a6af4616943f85f47c681351d3742d",
     ),
+    (
+        "0011_subject_module",
+        "bc0a3990bd8e986bac575b770d791718d9fd89864ef35e1f477d6d2d6a2e18d7",
+    ),
 ];
 
 #[test]
