@@ -125,6 +125,38 @@ impl Snapshot {
         modules.into_iter().map(|(_, id)| id).collect()
     }
 
+    /// A group's loads of a module: of its МДК and practices and of the module itself — what its
+    /// journal shows, so whoever may print one of them prints the journal.
+    pub fn module_loads(
+        &self,
+        group_id: GroupId,
+        module_id: SubjectId,
+    ) -> Result<Vec<LoadId>, ModuleJournalError> {
+        if !self
+            .subjects
+            .iter()
+            .any(|s| s.id == module_id && s.kind == SubjectKind::Module)
+        {
+            return Err(ModuleJournalError::ModuleNotFound(module_id));
+        }
+        if !self.groups.iter().any(|g| g.id == group_id) {
+            return Err(ModuleJournalError::GroupNotFound(group_id));
+        }
+        let of_module = |l: &Load| {
+            l.subject_id == module_id
+                || self
+                    .subjects
+                    .iter()
+                    .any(|s| s.id == l.subject_id && s.module_id == Some(module_id))
+        };
+        Ok(self
+            .loads
+            .iter()
+            .filter(|l| l.group_id == group_id && of_module(l))
+            .map(|l| l.id)
+            .collect())
+    }
+
     /// The module journal of a group for the students in the group between `from` and `to`.
     pub fn module_summary(
         &self,

@@ -1112,7 +1112,15 @@ impl Snapshot {
             staff_lessons.contains(lesson) || own_students.contains(student)
         };
 
-        let subject_ids: HashSet<SubjectId> = loads.iter().map(|l| l.subject_id).collect();
+        let mut subject_ids: HashSet<SubjectId> = loads.iter().map(|l| l.subject_id).collect();
+        // An МДК's or a practice's профессиональный модуль: its journal is printed from the copy.
+        subject_ids.extend(
+            self.subjects
+                .iter()
+                .filter(|s| subject_ids.contains(&s.id))
+                .filter_map(|s| s.module_id)
+                .collect::<Vec<_>>(),
+        );
         let mut user_ids: HashSet<UserId> = HashSet::from([user_id]);
         user_ids.extend(loads.iter().map(|l| l.teacher_id));
         user_ids.extend(lessons.iter().filter_map(|l| l.substitute_teacher_id));

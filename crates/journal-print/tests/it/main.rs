@@ -1160,26 +1160,18 @@ fn extracurricular_pages_have_their_own_title_and_no_finals_column() {
     );
 }
 
-/// The demo's МДК and учебная практика put under a new «ПМ.01», with the module's own load and its
+/// The demo's «ПМ.01» (its МДК and учебная практика belong to it) with a load of its own and its
 /// квалификационный экзамен given to two students (5 and 2); answers the snapshot, the module and
 /// the group.
 fn with_module() -> (Snapshot, journal_core::SubjectId, journal_core::GroupId) {
     use journal_protocol::SubjectKind;
     let mut snap = snapshot().clone();
-    let module = journal_core::SubjectId(uuid::Uuid::from_u128(0xB0D_0001));
-    for s in &mut snap.subjects {
-        if matches!(s.kind, SubjectKind::Mdk | SubjectKind::Practice) {
-            s.module_id = Some(module);
-        }
-    }
-    snap.subjects.push(journal_protocol::Subject {
-        id: module,
-        name: "ПМ.01 Разработка модулей программного обеспечения".into(),
-        short_name: "ПМ.01".into(),
-        kind: SubjectKind::Module,
-        grading: Default::default(),
-        module_id: None,
-    });
+    let module = snap
+        .subjects
+        .iter()
+        .find(|s| s.kind == SubjectKind::Module)
+        .map(|s| s.id)
+        .expect("the demo has a профессиональный модуль");
     let mdk_load = snap
         .loads
         .iter()
