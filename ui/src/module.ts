@@ -20,8 +20,8 @@ export async function renderModuleSummary(
 ): Promise<void> {
   const s = await api.moduleSummary(groupId, moduleId);
   const message = h("p", { class: "message", role: "status", "data-testid": "module-print-message" });
-  const print = h("button", { type: "button", "data-testid": "module-print" }, "Печать журнала модуля (P)") as HTMLButtonElement;
-  const back = h("button", { type: "button", "data-testid": "module-back" }, "К списку журналов (Esc)") as HTMLButtonElement;
+  const print = h("button", { class: "action", type: "button", "data-testid": "module-print" }, "Печать журнала модуля (P)") as HTMLButtonElement;
+  const back = h("button", { class: "action", type: "button", "data-testid": "module-back" }, "К списку журналов (Esc)") as HTMLButtonElement;
   const doPrint = async () => {
     print.disabled = true;
     message.className = "message";
@@ -81,8 +81,8 @@ export async function renderModuleSummary(
     { class: "screen module-summary", "data-testid": "module-summary-screen", tabindex: -1 },
     h("div", { class: "screen-head" }, h("h1", { "data-testid": "module-summary-title" }, "Сводная ведомость"), h("div", { class: "actions" }, print, " ", back)),
     h("p", {}, `Профессиональный модуль ${s.module_name}, группа ${s.group_name}`),
-    h("div", { class: "grid-scroll" }, table),
     message,
+    h("div", { class: "grid-scroll" }, table),
     h("p", { class: "hint muted small" }, "Только просмотр: итоговые оценки выставляются в журналах МДК и практик. P — печать журнала модуля, Esc — к списку журналов."),
   );
   content.addEventListener("keydown", (e) => {
@@ -96,5 +96,6 @@ export async function renderModuleSummary(
     }
   });
   main.replaceChildren(content);
-  content.focus();
+  // Keys work at once; the page stays at its top.
+  content.focus({ preventScroll: true });
 }
