@@ -161,10 +161,10 @@ function subjectForm(testid: string, submit: string, s: SubjectRow | null, all: 
       await after();
     },
   });
-  // The module is asked only of an МДК or a practice.
+  // The module is asked only of an МДК or a practice (style, not `hidden`: .field sets display).
   const moduleField = f.input("module_id").closest<HTMLElement>(".field");
   const showModule = () => {
-    if (moduleField) moduleField.hidden = !MODULE_PARTS.includes(f.value("kind"));
+    if (moduleField) moduleField.style.display = MODULE_PARTS.includes(f.value("kind")) ? "" : "none";
   };
   f.input("kind").addEventListener("change", showModule);
   showModule();
