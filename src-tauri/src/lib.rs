@@ -441,6 +441,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         print_commands::print_default_path,
         print_commands::print_document,
         print_commands::report_view,
+        print_commands::module_summary,
         print_commands::print_find_student,
         print_commands::verify_printout,
         update_commands::update_check,

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use journal_api::{ApiError, DataDir, Journal, PrintDocument, PrintedFile, VerifyReportDto};
-use journal_core::{GroupId, PeriodId, StudentId};
+use journal_core::{GroupId, PeriodId, StudentId, SubjectId};
 use std::path::Path;
 use tauri::State;
 
@@ -35,6 +35,16 @@ pub fn report_view(
     period_id: Option<PeriodId>,
 ) -> Result<journal_api::ReportView, ApiError> {
     state.with(|j| j.report(report, period_id))
+}
+
+/// A профессиональный модуль's «Сводная ведомость» for a group, read-only, from the local copy.
+#[tauri::command(async)]
+pub fn module_summary(
+    state: State<AppState>,
+    group_id: GroupId,
+    module_id: SubjectId,
+) -> Result<journal_api::ModuleSummaryView, ApiError> {
+    state.with(|j| j.module_summary(group_id, module_id))
 }
 
 /// The extract's student by «Фамилия Имя», number in the group's list, or id.

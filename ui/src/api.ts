@@ -18,6 +18,7 @@ import type {
   LessonDetail,
   LessonSummary,
   LoadSummary,
+  ModuleSummaryView,
   PeriodView,
   RemarkView,
   Session,
@@ -79,6 +80,8 @@ export const api = {
     call<EditReceipt[]>("excuse_day", { groupId, date, studentId, reason }),
   groups: () => call<GroupSummary[]>("groups"),
   loads: () => call<LoadSummary[]>("loads"),
+  /** A профессиональный модуль's «Сводная ведомость» for a group (read-only). */
+  moduleSummary: (groupId: string, moduleId: string) => call<ModuleSummaryView>("module_summary", { groupId, moduleId }),
   periods: () => call<PeriodView[]>("periods"),
   grid: (loadId: string, periodId: string | null) => call<Grid>("grid", { loadId, periodId }),
   /** A final in the page's column: "period" (default), "exam" or "year". */

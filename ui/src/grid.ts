@@ -90,13 +90,28 @@ export async function renderJournals(
     h("div", { class: "screen-head" }, h("h1", {}, "Журналы")),
     groups.length === 0 ? h("p", { class: "summary" }, "Нет журналов, доступных для просмотра.") : null,
   );
+  /** ↑ ↓ between the focusable rows, Enter opens. */
+  const rowKeys = (row: HTMLTableRowElement, open: () => void) => {
+    row.addEventListener("click", open);
+    row.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        open();
+      } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const k = rows.indexOf(row) + (e.key === "ArrowDown" ? 1 : -1);
+        rows[Math.max(0, Math.min(rows.length - 1, k))]?.focus();
+      }
+    });
+    rows.push(row);
+  };
   for (const g of groups) {
     const body = h("tbody", {});
-    for (const l of g.loads) {
+    const loadRow = (l: LoadSummary) => {
       const row = h(
         "tr",
         {
-          class: "lesson-row load-row",
+          class: `lesson-row load-row${l.module_id ? " module-part" : ""}`,
           tabindex: 0,
           "data-testid": "load-row",
           "data-load-id": l.id,
@@ -112,21 +127,33 @@ export async function renderJournals(
             ? h("span", { class: "badge badge-open" }, "Ведёте вы")
             : h("span", { class: "badge badge-not_due" }, "Только просмотр"),
         ),
-      );
-      const open = () => void navigate({ screen: "journal", loadId: l.id });
-      row.addEventListener("click", open);
-      row.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") {
-          e.preventDefault();
-          open();
-        } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-          e.preventDefault();
-          const k = rows.indexOf(row) + (e.key === "ArrowDown" ? 1 : -1);
-          rows[Math.max(0, Math.min(rows.length - 1, k))]?.focus();
-        }
-      });
-      rows.push(row);
+      ) as HTMLTableRowElement;
+      rowKeys(row, () => void navigate({ screen: "journal", loadId: l.id }));
       body.append(row);
+    };
+    // Subjects first; then each профессиональный модуль under its own heading with its МДК and
+    // practices and the module's «Сводная ведомость».
+    for (const l of g.loads.filter((x) => !x.module_id)) loadRow(l);
+    const modules = new Map<string, string>();
+    for (const l of g.loads) if (l.module_id && !modules.has(l.module_id)) modules.set(l.module_id, l.module_name ?? "Профессиональный модуль");
+    for (const [moduleId, moduleName] of [...modules].sort((a, b) => a[1].localeCompare(b[1], "ru"))) {
+      body.append(
+        h("tr", { class: "module-head", "data-testid": "module-head" }, h("th", { colspan: 4, scope: "rowgroup" }, moduleName)),
+      );
+      for (const l of g.loads.filter((x) => x.module_id === moduleId)) loadRow(l);
+      const summary = h(
+        "tr",
+        {
+          class: "lesson-row module-part module-summary-row",
+          tabindex: 0,
+          "data-testid": "module-summary-row",
+          "data-module-id": moduleId,
+          "aria-label": `Сводная ведомость: ${moduleName}, группа ${g.name}`,
+        },
+        h("td", { colspan: 4 }, "Сводная ведомость модуля (итоговые оценки, квалификационный экзамен)"),
+      ) as HTMLTableRowElement;
+      rowKeys(summary, () => void navigate({ screen: "journal", module: { groupId: g.id, moduleId } }));
+      body.append(summary);
     }
     content.append(
       h(
@@ -157,7 +184,7 @@ export async function renderJournals(
       ),
     );
   }
-  content.append(h("p", { class: "hint muted small" }, "↑ ↓ — выбор, Enter — открыть журнал предмета."));
+  content.append(h("p", { class: "hint muted small" }, "↑ ↓ — выбор, Enter — открыть журнал предмета или сводную ведомость модуля."));
   main.replaceChildren(content);
   rows[0]?.focus();
 }

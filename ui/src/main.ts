@@ -8,6 +8,7 @@ import { renderHeader } from "./header";
 import { renderToday } from "./today";
 import { renderLesson } from "./lesson";
 import { renderGrid, renderJournals } from "./grid";
+import { renderModuleSummary } from "./module";
 import { renderFinals } from "./finals";
 import { renderLockScreen, renderSignIn, rescueNotice } from "./signin";
 import { renderConflicts } from "./sync";
@@ -24,7 +25,7 @@ import type { RescueReport, Session, SignInOutcome, SyncState } from "./types";
 export type Route =
   | { screen: "today" }
   | { screen: "lesson"; lessonId: string }
-  | { screen: "journal"; loadId?: string; periodId?: string }
+  | { screen: "journal"; loadId?: string; periodId?: string; module?: { groupId: string; moduleId: string } }
   | { screen: "finals"; loadId: string; periodId?: string }
   | { screen: "conflicts" }
   | { screen: "remarks" }
@@ -82,6 +83,7 @@ export async function navigate(next: Route): Promise<void> {
         break;
       case "journal":
         if (next.loadId) await renderGrid(main, session, next.loadId, next.periodId ?? null, navigate, refreshHeader);
+        else if (next.module) await renderModuleSummary(main, next.module.groupId, next.module.moduleId, navigate);
         else await renderJournals(main, navigate);
         break;
       case "finals":

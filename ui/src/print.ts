@@ -10,12 +10,13 @@ import type { PrintedFile } from "./bindings/PrintedFile";
 import type { ReportView } from "./bindings/ReportView";
 import type { VerifyReportDto } from "./bindings/VerifyReportDto";
 
-type Kind = "year_journal" | "subject" | "finals_sheet" | "extract" | "outage_pages" | "report";
+type Kind = "year_journal" | "subject" | "finals_sheet" | "module_journal" | "extract" | "outage_pages" | "report";
 
 const KINDS: Array<{ kind: Kind; label: string }> = [
   { kind: "year_journal", label: "Журнал группы за учебный год (для архива)" },
   { kind: "subject", label: "Страницы журнала по предмету за период или месяц" },
   { kind: "finals_sheet", label: "Сводная ведомость итоговых оценок" },
+  { kind: "module_journal", label: "Журнал учета обучения по профессиональному модулю" },
   { kind: "extract", label: "Выписка для родителей: отметки и посещаемость за период" },
   { kind: "outage_pages", label: "Листы на время сбоя: мои уроки за день" },
   { kind: "report", label: "Отчёт по моим предметам (успеваемость, посещаемость, своевременность…)" },
@@ -111,6 +112,12 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     "print-load",
     loads.map((l) => [l.id, `${l.subject_name} — ${l.group_name}${l.subgroup_name ? `, ${l.subgroup_name}` : ""}`]),
   );
+  // A group's профессиональный модуль, as «groupId|moduleId».
+  const moduleChoices = new Map<string, string>();
+  for (const l of loads) {
+    if (l.module_id) moduleChoices.set(`${l.group_id}|${l.module_id}`, `${l.module_name ?? "Профессиональный модуль"} — ${l.group_name}`);
+  }
+  const module = select("print-module", [...moduleChoices]);
   const period = select(
     "print-period",
     [["", "Весь месяц (ниже)"] as [string, string]].concat(periods.map((p) => [p.id, p.name] as [string, string])),
@@ -144,6 +151,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
       h("span", {}, " Печать с двух сторон листа (зеркальные поля; листов — вдвое меньше страниц)"),
     ),
     load: field("Предмет", load, "print-load-field"),
+    module: field("Профессиональный модуль", module, "print-module-field"),
     period: field("Период", period, "print-period-field"),
     month: field("Месяц (если период не выбран)", month, "print-month-field"),
     extractPeriod: field("Период", extractPeriod, "print-extract-period-field"),
@@ -155,6 +163,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
     year_journal: ["group", "twoSided"],
     subject: ["load", "period", "month"],
     finals_sheet: ["group"],
+    module_journal: ["module"],
     extract: ["group", "extractPeriod", "student"],
     outage_pages: ["date"],
     report: ["report", "extractPeriod"],
@@ -171,6 +180,8 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
         return `${l?.subject_name ?? "Предмет"} ${l?.group_name ?? ""} ${period.value ? periods.find((p) => p.id === period.value)?.name ?? "" : month.value}`;
       case "finals_sheet":
         return `Сводная ведомость ${g}`;
+      case "module_journal":
+        return `Журнал ${moduleChoices.get(module.value) ?? "модуля"}`;
       case "extract":
         return `Выписка ${student.value.trim() || g} ${periods.find((p) => p.id === extractPeriod.value)?.name ?? ""}`;
       case "outage_pages":
@@ -194,7 +205,7 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
       }
     }
   };
-  for (const c of [kind, group, load, period, extractPeriod, month, date, report]) c.addEventListener("change", () => void refresh());
+  for (const c of [kind, group, load, module, period, extractPeriod, month, date, report]) c.addEventListener("change", () => void refresh());
   student.addEventListener("change", () => void refresh());
 
   /** The document the form describes (the extract's student is looked up by name or number). */
@@ -210,6 +221,11 @@ export async function renderPrint(el: HTMLElement, session: Session): Promise<vo
       }
       case "finals_sheet":
         return { kind: "finals_sheet", group_id: group.value };
+      case "module_journal": {
+        const [groupId, moduleId] = module.value.split("|");
+        if (!groupId || !moduleId) throw new AppError({ code: "invalid_input", message: "Нет профессиональных модулей среди ваших журналов" });
+        return { kind: "module_journal", group_id: groupId, module_id: moduleId };
+      }
       case "extract": {
         const id = await printApi.findStudent(group.value, extractPeriod.value, student.value);
         return { kind: "extract", student_id: id, period_id: extractPeriod.value };

@@ -18,6 +18,8 @@ export type { UserChoice } from "./bindings/UserChoice";
 export type { GroupChoice } from "./bindings/GroupChoice";
 export type { GroupDay } from "./bindings/GroupDay";
 export type { LoadSummary } from "./bindings/LoadSummary";
+export type { ModuleSummaryView } from "./bindings/ModuleSummaryView";
+export type { ModuleSummaryRowView } from "./bindings/ModuleSummaryRowView";
 export type { PeriodView } from "./bindings/PeriodView";
 export type { RosterRow } from "./bindings/RosterRow";
 export type { Session } from "./bindings/Session";

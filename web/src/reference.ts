@@ -117,17 +117,22 @@ export async function subjectsScreen(main: HTMLElement): Promise<void> {
         { title: "Краткое название", cell: (s) => s.short_name },
         { title: "Вид", cell: (s) => SUBJECT_KINDS[s.kind] || s.kind },
         { title: "Итоговая отметка", cell: (s) => GRADING_SCALES[s.grading] || s.grading },
-        { title: "", cell: (s) => button("Изменить", () => subjectDialog(s), `subject-edit-${s.id}`, "link") },
+        { title: "Профессиональный модуль", cell: (s) => (s.module_id && rows.find((m) => m.id === s.module_id)?.name) || "" },
+        { title: "", cell: (s) => button("Изменить", () => subjectDialog(s, rows), `subject-edit-${s.id}`, "link") },
       ],
       "Предметов пока нет. Добавьте предмет ниже или загрузите нагрузку в разделе «Импорт».",
       "subjects",
     ),
   );
-  const f = subjectForm("subject-new", "Добавить предмет", null, async () => go("/subjects"));
+  const f = subjectForm("subject-new", "Добавить предмет", null, rows, async () => go("/subjects"));
   main.append(h("section", { class: "card" }, h("h2", {}, "Новый предмет"), f));
 }
 
-function subjectForm(testid: string, submit: string, s: SubjectRow | null, after: () => Promise<void>): HTMLFormElement {
+/** Kinds of subject that belong to a профессиональный модуль. */
+const MODULE_PARTS = ["mdk", "practice"];
+
+function subjectForm(testid: string, submit: string, s: SubjectRow | null, all: SubjectRow[], after: () => Promise<void>): HTMLFormElement {
+  const modules = all.filter((m) => m.kind === "module" && m.id !== s?.id);
   const f = formView({
     testid,
     submit,
@@ -137,21 +142,38 @@ function subjectForm(testid: string, submit: string, s: SubjectRow | null, after
       { name: "short_name", label: "Краткое название", value: s?.short_name, hint: "Для расписания; пусто — как название" },
       { name: "kind", label: "Вид", type: "select", value: s?.kind || "discipline", options: Object.entries(SUBJECT_KINDS).map(([value, label]) => ({ value, label })) },
       { name: "grading", label: "Итоговая отметка", type: "select", value: s?.grading || "five_point", options: Object.entries(GRADING_SCALES).map(([value, label]) => ({ value, label })) },
+      {
+        name: "module_id",
+        label: "Профессиональный модуль",
+        type: "select",
+        value: s?.module_id || "",
+        options: [{ value: "", label: "— не входит в модуль —" }, ...modules.map((m) => ({ value: m.id, label: m.name }))],
+        hint: "Для МДК и практики: ПМ, в журнал которого они входят",
+      },
     ],
-    fieldOfCode: { invalid_name: "name", forbidden_character: "name", subject_exists: "name", subject_short_name_taken: "short_name", grading_in_use: "grading" },
+    fieldOfCode: { invalid_name: "name", forbidden_character: "name", subject_exists: "name", subject_short_name_taken: "short_name", grading_in_use: "grading", module_not_allowed: "module_id", unknown_module: "module_id", module_in_use: "kind" },
     onSubmit: async (v) => {
-      const body = { name: v.value("name"), short_name: v.value("short_name"), kind: v.value("kind"), grading: v.value("grading") };
+      const partOfModule = MODULE_PARTS.includes(v.value("kind"));
+      const module_id = partOfModule && v.value("module_id") ? v.value("module_id") : null;
+      const body = { name: v.value("name"), short_name: v.value("short_name"), kind: v.value("kind"), grading: v.value("grading"), module_id };
       if (s) await sendJson("PUT", `/admin/subjects/${s.id}`, body);
       else await sendJson("POST", "/admin/subjects", body);
       await after();
     },
   });
+  // The module is asked only of an МДК or a practice (style, not `hidden`: .field sets display).
+  const moduleField = f.input("module_id").closest<HTMLElement>(".field");
+  const showModule = () => {
+    if (moduleField) moduleField.style.display = MODULE_PARTS.includes(f.value("kind")) ? "" : "none";
+  };
+  f.input("kind").addEventListener("change", showModule);
+  showModule();
   return f.form;
 }
 
-function subjectDialog(s: SubjectRow) {
+function subjectDialog(s: SubjectRow, all: SubjectRow[]) {
   openDialog(`Предмет: ${s.name}`, "subject-dialog", (close) =>
-    subjectForm("subject-edit", "Сохранить", s, async () => {
+    subjectForm("subject-edit", "Сохранить", s, all, async () => {
       close();
       go("/subjects");
     }),

@@ -348,6 +348,8 @@ export interface SubjectRow {
   short_name: string;
   kind: string;
   grading: "five_point" | "pass_fail" | "five_point_or_pass_fail" | "ungraded";
+  /** The профессиональный модуль of an МДК or a practice. */
+  module_id?: Uuid;
 }
 
 /** A room as /admin/rooms answers it. */

@@ -49,6 +49,7 @@ pub fn export_all(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     VerifyReportDto::export_all_to(dir)?;
     PrintedFile::export_all_to(dir)?;
     ReportView::export_all_to(dir)?;
+    ModuleSummaryView::export_all_to(dir)?;
     LessonChangeRequest::export_all_to(dir)?;
     UserChoice::export_all_to(dir)?;
     GroupChoice::export_all_to(dir)?;

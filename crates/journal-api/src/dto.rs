@@ -338,6 +338,37 @@ pub struct LoadSummary {
     pub given_hours: u32,
     /// The signed-in user teaches it (and may edit it).
     pub own: bool,
+    /// The профессиональный модуль of an МДК or a practice: its pages are in the module's journal.
+    #[ts(type = "string | null")]
+    pub module_id: Option<journal_core::SubjectId>,
+    pub module_name: Option<String>,
+}
+
+/// A group's «Сводная ведомость» of a профессиональный модуль (journal-protocol's
+/// `module_summary`, each value as printed): the МДК and practices' finals, the квалификационный
+/// экзамен and «ВПД освоен/не освоен».
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ModuleSummaryView {
+    #[ts(type = "string")]
+    pub group_id: journal_core::GroupId,
+    pub group_name: String,
+    #[ts(type = "string")]
+    pub module_id: journal_core::SubjectId,
+    pub module_name: String,
+    /// «МДК.01.01, 1 семестр», «МДК.01.01, 1 семестр, экзамен», …
+    pub columns: Vec<String>,
+    pub rows: Vec<ModuleSummaryRowView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ModuleSummaryRowView {
+    pub number: u32,
+    pub full_name: String,
+    /// One per column; empty where none is given.
+    pub finals: Vec<String>,
+    pub qualifying_exam: String,
+    /// «ВПД освоен», «ВПД не освоен» or empty.
+    pub mastered: String,
 }
 
 /// A group the user sees.
@@ -706,6 +737,14 @@ pub enum PrintDocument {
         #[ts(type = "string")]
         group_id: journal_core::GroupId,
     },
+    /// «Журнал учета обучения по профессиональному модулю» of a group: its МДК and practices' pages
+    /// and the module's «Сводная ведомость».
+    ModuleJournal {
+        #[ts(type = "string")]
+        group_id: journal_core::GroupId,
+        #[ts(type = "string")]
+        module_id: journal_core::SubjectId,
+    },
     /// «Выписка» of one student's marks and attendance for a period.
     Extract {
         #[ts(type = "string")]
@@ -747,6 +786,13 @@ impl PrintDocument {
                 PrintDocument::SubjectRange { load_id, from, to }
             }
             R::FinalsSheet { group_id } => PrintDocument::FinalsSheet { group_id },
+            R::ModuleJournal {
+                group_id,
+                module_id,
+            } => PrintDocument::ModuleJournal {
+                group_id,
+                module_id,
+            },
             R::Extract {
                 student_id,
                 period_id,
@@ -786,6 +832,9 @@ impl PrintDocument {
             | PrintDocument::SubjectMonth { .. }
             | PrintDocument::SubjectRange { .. } => "Страницы журнала по предмету",
             PrintDocument::FinalsSheet { .. } => "Сводная ведомость итоговых оценок",
+            PrintDocument::ModuleJournal { .. } => {
+                "Журнал учета обучения по профессиональному модулю"
+            }
             PrintDocument::Extract { .. } => "Выписка из журнала",
             PrintDocument::OutagePages { .. } => "Листы учёта занятий на время сбоя",
             PrintDocument::Report { report, .. } => report.title_ru(),

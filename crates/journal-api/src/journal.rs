@@ -1374,6 +1374,16 @@ impl Journal {
             planned_hours: load.load.planned_hours,
             given_hours: self.load_progress(&load.load)?.hours,
             own: load.load.teacher_id == self.me.id,
+            module_id: load.subject.module_id,
+            module_name: match load.subject.module_id {
+                Some(m) => self
+                    .store
+                    .subjects()?
+                    .into_iter()
+                    .find(|s| s.id == m)
+                    .map(|s| s.name),
+                None => None,
+            },
         })
     }
 

@@ -1,19 +1,22 @@
 //! Printing from the local copy (works offline): the year journal of a group, a load's pages for a
-//! period or a month, the finals sheet, a parent's extract, the outage pages of the signed-in
+//! period or a month, the finals sheet, a group's профессиональный модуль journal, a parent's extract, the outage pages of the signed-in
 //! teacher's day — and checking a printed PDF against the copy.
 //!
 //! The documents are rendered by journal-print from [`Store::export_snapshot`](journal_store::Store)
 //! restricted to the loads the user may print (journal_core permissions, `Action::PrintDocuments`),
 //! so a document never shows more than the user is allowed to print.
 
-use crate::dto::{PrintDocument, PrintedFile, ReportView, VerifyReportDto};
+use crate::dto::{
+    ModuleSummaryRowView, ModuleSummaryView, PrintDocument, PrintedFile, ReportView,
+    VerifyReportDto,
+};
 use crate::{ApiError, Journal};
 use chrono::{Datelike, NaiveDate};
 use journal_core::{
     permissions, Action, GroupId, LoadId, PeriodId, Role, RuleError, Scope, StudentId,
 };
 use journal_print::{PrintContext, PrintError, PrintRequest};
-use journal_protocol::Snapshot;
+use journal_protocol::{ModuleJournalError, Snapshot};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -64,6 +67,50 @@ impl Journal {
         journal_reports::build(report, &snap, &filter, self.now())
             .map(ReportView::from)
             .map_err(|e| PrintError::Report(e).into())
+    }
+
+    /// The «Сводная ведомость» of a профессиональный модуль for a group, read-only, from the local
+    /// copy: what the module journal prints on its last sheet, cut to the same loads.
+    pub fn module_summary(
+        &self,
+        group_id: GroupId,
+        module_id: journal_core::SubjectId,
+    ) -> Result<ModuleSummaryView, ApiError> {
+        let (snap, _) = self.printable(&PrintDocument::ModuleJournal {
+            group_id,
+            module_id,
+        })?;
+        let until = snap.year.ends_on.min(self.now().date());
+        let summary = snap
+            .module_summary(group_id, module_id, snap.year.starts_on, until)
+            .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+        let text = |v: &Option<journal_core::FinalValue>| {
+            v.as_ref().map(|f| f.symbol()).unwrap_or_default()
+        };
+        Ok(ModuleSummaryView {
+            group_id,
+            group_name: snap
+                .groups
+                .iter()
+                .find(|g| g.id == group_id)
+                .map(|g| g.name.clone())
+                .unwrap_or_default(),
+            module_id,
+            module_name: summary.module_name.clone(),
+            columns: summary.columns.iter().map(|c| c.heading_ru()).collect(),
+            rows: summary
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| ModuleSummaryRowView {
+                    number: i as u32 + 1,
+                    full_name: r.full_name.clone(),
+                    finals: r.finals.iter().map(text).collect(),
+                    qualifying_exam: text(&r.qualifying_exam),
+                    mastered: r.mastered_ru().to_string(),
+                })
+                .collect(),
+        })
     }
 
     /// Prints `document` into the file `path` (its folder is created; written through a temporary
@@ -128,6 +175,37 @@ impl Journal {
         let (snap, _) = self.printable(&document)?;
         let report = journal_print::verify(pdf, &snap)?;
         Ok(VerifyReportDto::new(&report, document))
+    }
+
+    /// A профессиональный модуль by id, name or short name («ПМ.01»; case and «ё» ignored), or
+    /// by the name's beginning when one module starts so, among the subjects in the local copy.
+    pub fn find_module(&self, given: &str) -> Result<journal_core::SubjectId, ApiError> {
+        let norm = |s: &str| s.trim().to_lowercase().replace('ё', "е");
+        let modules: Vec<_> = self
+            .store
+            .subjects()?
+            .into_iter()
+            .filter(|s| s.kind == journal_protocol::SubjectKind::Module)
+            .collect();
+        let given_n = norm(given);
+        if let Some(m) = modules.iter().find(|s| {
+            s.id.to_string() == given.trim()
+                || norm(&s.name) == given_n
+                || norm(&s.short_name) == given_n
+        }) {
+            return Ok(m.id);
+        }
+        let starting: Vec<_> = modules
+            .iter()
+            .filter(|s| !given_n.is_empty() && norm(&s.name).starts_with(&given_n))
+            .collect();
+        match starting.as_slice() {
+            [one] => Ok(one.id),
+            _ => Err(ApiError::new(
+                "module_not_found",
+                format!("Профессиональный модуль не найден в локальной копии журнала: {given}"),
+            )),
+        }
     }
 
     /// A group by id or by name (case and «ё» ignored), among the groups in the local copy.
@@ -291,6 +369,37 @@ impl Journal {
             PrintDocument::FinalsSheet { group_id } => {
                 group_check(group_id)?;
                 PrintRequest::FinalsSheet { group_id }
+            }
+            PrintDocument::ModuleJournal {
+                group_id,
+                module_id,
+            } => {
+                let loads: HashSet<LoadId> = full
+                    .module_loads(group_id, module_id)
+                    .map_err(|e| match e {
+                        ModuleJournalError::ModuleNotFound(id) => {
+                            ApiError::from(PrintError::ModuleNotFound(id))
+                        }
+                        ModuleJournalError::GroupNotFound(id) => group_not_found(id),
+                    })?
+                    .into_iter()
+                    .collect();
+                if loads.is_empty() {
+                    return Err(PrintError::ModuleWithoutLoads.into());
+                }
+                // One document: whoever may print one of the module's loads of the group (its
+                // teacher, the group's curator, the administration) prints all of them.
+                if !loads.iter().any(|l| allowed.contains(l)) {
+                    return Err(refused(first_refusal.clone()));
+                }
+                let keep: HashSet<LoadId> = allowed.union(&loads).copied().collect();
+                return Ok((
+                    journal_print::restrict_to_loads(full, &keep),
+                    PrintRequest::ModuleJournal {
+                        group_id,
+                        module_id,
+                    },
+                ));
             }
             PrintDocument::SubjectPeriod { load_id, period_id } => {
                 let load = load_of(load_id)?;

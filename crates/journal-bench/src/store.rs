@@ -97,6 +97,7 @@ fn bench_data() -> Result<BenchData> {
             short_name: format!("Д{j}"),
             kind: SubjectKind::Discipline,
             grading: Default::default(),
+            module_id: None,
         })
         .collect();
     let loads: Vec<Load> = subjects

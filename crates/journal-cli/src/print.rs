@@ -47,6 +47,17 @@ pub enum PrintCommand {
         #[command(flatten)]
         out: Out,
     },
+    /// Журнал учета обучения по профессиональному модулю: страницы МДК и практик группы и сводная
+    /// ведомость модуля с квалификационным экзаменом.
+    Module {
+        #[arg(long, value_name = "NAME")]
+        group: String,
+        /// Профессиональный модуль: «ПМ.01», название или идентификатор.
+        #[arg(long, value_name = "ПМ.NN|NAME|ID")]
+        module: String,
+        #[command(flatten)]
+        out: Out,
+    },
     /// Выписка для родителя: отметки и посещаемость обучающегося за период.
     Extract {
         #[arg(long, value_name = "NAME")]
@@ -147,6 +158,13 @@ pub fn run(
         PrintCommand::Finals { group, out } => (
             PrintDocument::FinalsSheet {
                 group_id: journal.find_group(&group)?,
+            },
+            out,
+        ),
+        PrintCommand::Module { group, module, out } => (
+            PrintDocument::ModuleJournal {
+                group_id: journal.find_group(&group)?,
+                module_id: journal.find_module(&module)?,
             },
             out,
         ),

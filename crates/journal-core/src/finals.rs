@@ -201,6 +201,18 @@ impl FinalValue {
             _ => None,
         }
     }
+
+    /// What a квалификационный экзамен says of the вид профессиональной деятельности: mastered
+    /// («ВПД освоен») at 3 and above or «зачёт», not mastered at 2, «незачёт» or «н/а»; not yet
+    /// known (None) while the exam is deferred.
+    pub fn masters_module(&self) -> Option<bool> {
+        match self {
+            FinalValue::Mark { value } => Some(value.get() >= 3),
+            FinalValue::Pass => Some(true),
+            FinalValue::Fail | FinalValue::NotAttested => Some(false),
+            FinalValue::Deferred => None,
+        }
+    }
 }
 
 /// Parses a final as typed, case-insensitive, «ё» = «е», surrounding spaces ignored. Accepted spellings:
@@ -540,5 +552,23 @@ mod tests {
             GradingScale::FivePoint,
             "old subjects are five-point"
         );
+    }
+
+    #[test]
+    fn a_qualifying_exam_masters_the_module_from_three_or_a_pass() {
+        let mark = |v| FinalValue::Mark {
+            value: MarkValue::new(v).expect("a mark"),
+        };
+        for (value, mastered) in [
+            (mark(5), Some(true)),
+            (mark(3), Some(true)),
+            (mark(2), Some(false)),
+            (FinalValue::Pass, Some(true)),
+            (FinalValue::Fail, Some(false)),
+            (FinalValue::NotAttested, Some(false)),
+            (FinalValue::Deferred, None),
+        ] {
+            assert_eq!(value.masters_module(), mastered, "{}", value.symbol());
+        }
     }
 }

@@ -295,6 +295,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
             short_name: s.short_name.to_string(),
             kind: s.kind,
             grading: Default::default(),
+            module_id: s.module.map(|m| SubjectId(g.id("subject", m))),
         })
         .collect();
     let mut loads: Vec<Load> = LOADS

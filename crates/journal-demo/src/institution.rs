@@ -70,7 +70,13 @@ pub struct SubjectDef {
     pub name: &'static str,
     pub short_name: &'static str,
     pub kind: SubjectKind,
+    /// The профессиональный модуль (its name in SUBJECTS) of an МДК or a practice.
+    pub module: Option<&'static str>,
 }
+
+/// The module of the demo's МДК and practice: its journal is «Журнал учета обучения по
+/// профессиональному модулю».
+pub const MODULE: &str = "ПМ.01 Разработка модулей программного обеспечения";
 
 pub const RUSSIAN_AND_LITERATURE: &str = "Русский язык и литература";
 
@@ -79,51 +85,68 @@ pub const SUBJECTS: &[SubjectDef] = &[
         name: RUSSIAN_AND_LITERATURE,
         short_name: "Рус. яз. и лит.",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "Математика",
         short_name: "Математика",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "Иностранный язык",
         short_name: "Ин. яз.",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "История",
         short_name: "История",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "Физическая культура",
         short_name: "Физ. культура",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "Информатика",
         short_name: "Информатика",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "Русский язык и культура речи",
         short_name: "РЯиКР",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "Основы алгоритмизации и программирования",
         short_name: "ОАиП",
         kind: SubjectKind::Discipline,
+        module: None,
     },
     SubjectDef {
         name: "МДК.01.01 Разработка программных модулей",
         short_name: "МДК.01.01",
         kind: SubjectKind::Mdk,
+        module: Some(MODULE),
     },
     SubjectDef {
         name: "Учебная практика УП.01",
         short_name: "УП.01",
         kind: SubjectKind::Practice,
+        module: Some(MODULE),
+    },
+    // Taught through its МДК and practice: no load of its own.
+    SubjectDef {
+        name: MODULE,
+        short_name: "ПМ.01",
+        kind: SubjectKind::Module,
+        module: None,
     },
 ];
 

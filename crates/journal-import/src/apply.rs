@@ -549,6 +549,7 @@ pub(crate) fn subject_for(
                 short_name: short_name.clone(),
                 kind: *kind,
                 grading: Default::default(),
+                module_id: None,
             });
             created.insert(normalise_name(name), id);
             out.item(
@@ -627,6 +628,8 @@ fn apply_loads(
             }
         }
     }
+    let created: HashSet<SubjectId> = created.into_values().collect();
+    crate::modules::link_to_modules(snap, &created, &mut out);
     out
 }
 

@@ -919,6 +919,7 @@ pub fn apply_fet(
                     short_name: short_name.clone(),
                     kind: subject_kind_of(&s.name),
                     grading: Default::default(),
+                    module_id: None,
                 });
                 out.item(
                     row(s.line),
@@ -931,6 +932,13 @@ pub fn apply_fet(
         };
         subject_ids.insert(normalise_name(&s.name), id);
     }
+    let created: HashSet<SubjectId> = f
+        .subjects
+        .iter()
+        .filter(|s| s.existing.is_none())
+        .filter_map(|s| subject_ids.get(&normalise_name(&s.name)).copied())
+        .collect();
+    crate::modules::link_to_modules(snap, &created, &mut out);
     let weeks = school_weeks(snap);
     let mut load_ids: Vec<Option<LoadId>> = Vec::new();
     for l in &f.loads {

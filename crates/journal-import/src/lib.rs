@@ -22,6 +22,7 @@ pub mod directory;
 pub mod error;
 pub mod fet;
 pub mod fet_map;
+pub mod modules;
 pub mod pattern;
 pub mod report;
 pub mod table;

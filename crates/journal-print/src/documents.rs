@@ -40,7 +40,7 @@ pub fn pages_word(n: usize) -> &'static str {
 }
 
 /// «Класс» in a school, «Группа» in a college (the institution's wording setting).
-fn group_word(m: &Model) -> &'static str {
+pub(crate) fn group_word(m: &Model) -> &'static str {
     if m.snap.institution.policy.school_wording {
         "Класс"
     } else {
@@ -61,7 +61,7 @@ fn month_label(month0: usize, span: f32) -> &'static str {
     }
 }
 
-fn date_ru(d: NaiveDate) -> String {
+pub(crate) fn date_ru(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
@@ -116,6 +116,10 @@ pub(crate) fn build(
         PrintRequest::Report { report, filter } => {
             crate::report::report_doc(snap, *report, filter, ctx)
         }
+        PrintRequest::ModuleJournal {
+            group_id,
+            module_id,
+        } => crate::module::module_journal(&m, *group_id, *module_id, ctx),
     }
 }
 
@@ -601,7 +605,7 @@ fn right_row(m: &Model, l: &Lesson, content_w: f32) -> RightRow {
 
 /// Prints a load's spreads (and, for the year journal, its «Программа выполнена» record); returns
 /// the number of the section's first page.
-fn subject_section(
+pub(crate) fn subject_section(
     doc: &mut Doc,
     m: &Model,
     load: &Load,
@@ -690,7 +694,7 @@ fn subject_section(
             let p = doc.new_page();
             grid_page(p, m, load, &title, &teacher, cols, block, bi * cap.max(1));
             let p = doc.new_page();
-            right_y = right_page(p, m, &title, cols, rows);
+            right_y = right_page(p, m, &title, m.is_practice(load), cols, rows);
         }
     }
     if with_completion {
@@ -726,7 +730,12 @@ fn grid_page(
     students: &[&journal_protocol::Student],
     first_index: usize,
 ) {
-    page_header(p, title, &format!("Преподаватель: {teacher}"));
+    let who = if m.is_practice(load) {
+        "Руководитель практики (мастер п/о)"
+    } else {
+        "Преподаватель"
+    };
+    page_header(p, title, &format!("{who}: {teacher}"));
     let left = p.left;
     let grid_w = p.content_width() - NUM_W - NAME_W;
     let top = TABLE_TOP;
@@ -944,7 +953,14 @@ fn grid_page(
     );
 }
 
-fn right_page(p: &mut Page, m: &Model, title: &str, cols: &[Column], rows: &[RightRow]) -> f32 {
+fn right_page(
+    p: &mut Page,
+    m: &Model,
+    title: &str,
+    practice: bool,
+    cols: &[Column],
+    rows: &[RightRow],
+) -> f32 {
     let lessons: Vec<&Lesson> = cols
         .iter()
         .filter_map(|c| match c {
@@ -967,13 +983,24 @@ fn right_page(p: &mut Page, m: &Model, title: &str, cols: &[Column], rows: &[Rig
         RIGHT_COLS[3],
         RIGHT_COLS[4],
     ];
-    let heads = [
-        "Дата",
-        "Часов",
-        "Что пройдено на занятии (тема, вид работы)",
-        "Домашнее задание",
-        "Подпись преподавателя",
-    ];
+    // A practice day records the work done (001 «Мастер производственного обучения» п. 18).
+    let heads = if practice {
+        [
+            "Дата",
+            "Часов",
+            "Содержание выполненной работы (тема, вид работ)",
+            "Домашнее задание",
+            "Подпись руководителя практики",
+        ]
+    } else {
+        [
+            "Дата",
+            "Часов",
+            "Что пройдено на занятии (тема, вид работы)",
+            "Домашнее задание",
+            "Подпись преподавателя",
+        ]
+    };
     let top = TABLE_TOP;
     let mut x = left;
     p.fill(left, top, cw, RIGHT_HEAD_H, 0.92);
@@ -1092,8 +1119,13 @@ fn completion(doc: &mut Doc, m: &Model, load: &Load, to: NaiveDate, right_y: f32
     flow.gap(4.0);
     flow.need(10.0);
     let teacher = m.user_name(load.teacher_id);
+    let who = if m.is_practice(load) {
+        "руководителя практики"
+    } else {
+        "преподавателя"
+    };
     flow.para(
-        &format!("Подпись преподавателя ____________________ ({teacher})"),
+        &format!("Подпись {who} ____________________ ({teacher})"),
         9.0,
         Face::Regular,
         0.0,
@@ -1311,7 +1343,7 @@ fn finals_tables(flow: &mut Flow, m: &Model, group_id: GroupId, until: NaiveDate
 }
 
 /// Finals as written in a narrow cell of the ведомость.
-fn final_short(f: &FinalValue) -> String {
+pub(crate) fn final_short(f: &FinalValue) -> String {
     match f {
         FinalValue::Pass => "зач.".into(),
         FinalValue::Fail => "незач.".into(),

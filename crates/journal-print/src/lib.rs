@@ -7,6 +7,8 @@
 //!   ведению журнала», the archive and «Прошито, пронумеровано…» records);
 //! - [`subject_pages`] (and [`subject_period_pages`], [`subject_month_pages`]): one load's spreads on demand;
 //! - [`finals_sheet`]: «Сводная ведомость итоговых оценок» of a group for the year;
+//! - [`module_journal`]: «Журнал учета обучения по профессиональному модулю» of a group — its МДК
+//!   and practices' pages and the module's «Сводная ведомость» with the квалификационный экзамен;
 //! - [`extract`]: «Выписка» of one student's marks and attendance for a period, for a parent;
 //! - [`outage_pages`]: a teacher's lessons of a day with empty cells, to fill by hand during an outage;
 //! - a control report ([`PrintRequest::Report`], journal-reports) with its figures, bar charts and
@@ -29,13 +31,14 @@ pub mod fonts;
 pub mod health;
 pub mod layout;
 mod model;
+mod module;
 pub mod parents;
 mod pdf;
 mod report;
 pub mod slips;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use journal_core::{GroupId, LoadId, PeriodId, StudentId, UserId};
+use journal_core::{GroupId, LoadId, PeriodId, StudentId, SubjectId, UserId};
 use journal_protocol::Snapshot;
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +90,12 @@ pub enum PrintRequest {
         report: journal_reports::ReportKind,
         filter: journal_reports::Filter,
     },
+    /// «Журнал учета обучения по профессиональному модулю» of a group: its МДК and practices'
+    /// pages and the module's «Сводная ведомость».
+    ModuleJournal {
+        group_id: GroupId,
+        module_id: SubjectId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -113,6 +122,10 @@ pub enum PrintError {
     NotJournalPdf(String),
     #[error("{0}")]
     Report(journal_reports::ReportError),
+    #[error("Профессиональный модуль не найден: {0}")]
+    ModuleNotFound(SubjectId),
+    #[error("У группы нет МДК, практик и нагрузки этого профессионального модуля")]
+    ModuleWithoutLoads,
 }
 
 impl PrintError {
@@ -130,6 +143,8 @@ impl PrintError {
             PrintError::Font(_) => "print_font_invalid",
             PrintError::NotJournalPdf(_) => "print_not_journal_pdf",
             PrintError::Report(e) => e.code(),
+            PrintError::ModuleNotFound(_) => "print_module_not_found",
+            PrintError::ModuleWithoutLoads => "print_module_without_loads",
         }
     }
 }
@@ -217,6 +232,23 @@ pub fn finals_sheet(
     ctx: &PrintContext,
 ) -> Result<Vec<u8>, PrintError> {
     render(snap, &PrintRequest::FinalsSheet { group_id }, ctx)
+}
+
+/// «Журнал учета обучения по профессиональному модулю» of a group.
+pub fn module_journal(
+    snap: &Snapshot,
+    group_id: GroupId,
+    module_id: SubjectId,
+    ctx: &PrintContext,
+) -> Result<Vec<u8>, PrintError> {
+    render(
+        snap,
+        &PrintRequest::ModuleJournal {
+            group_id,
+            module_id,
+        },
+        ctx,
+    )
 }
 
 /// «Выписка» for a parent: one student's marks and attendance for a period.

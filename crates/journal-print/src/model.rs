@@ -137,6 +137,13 @@ impl<'a> Model<'a> {
             .is_some_and(|s| s.kind == SubjectKind::Extracurricular)
     }
 
+    /// Whether the load is учебная or производственная практика (its pages name the master).
+    pub fn is_practice(&self, load: &Load) -> bool {
+        self.subjects
+            .get(&load.subject_id)
+            .is_some_and(|s| s.kind == SubjectKind::Practice)
+    }
+
     /// The title of a load's section: the subject's name, or for внеурочная деятельность
     /// «Журнал внеурочной деятельности: …», so that its pages are not taken for a subject's.
     pub fn section_title(&self, load: &Load) -> String {

@@ -7,6 +7,7 @@ pub mod diary;
 pub mod finals_list;
 pub mod lesson_change;
 pub mod messaging;
+pub mod module_journal;
 pub mod op;
 pub mod rollover;
 pub mod snapshot;
@@ -16,6 +17,9 @@ pub use diary::*;
 pub use finals_list::students_needing_final;
 pub use lesson_change::{LessonChange, LessonChangeError, LessonFacts};
 pub use messaging::*;
+pub use module_journal::{
+    ModuleJournalError, ModuleSummary, ModuleSummaryColumn, ModuleSummaryRow,
+};
 pub use op::*;
 pub use snapshot::*;
 pub use sync::*;

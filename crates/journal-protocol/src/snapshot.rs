@@ -387,6 +387,11 @@ pub struct Subject {
     /// How finals are given in it (absent in older snapshots: five-point).
     #[serde(default)]
     pub grading: GradingScale,
+    /// The профессиональный модуль (a subject of kind `Module`) an МДК or a practice belongs to
+    /// (000 пп. 1.5–1.7: its journal is the module's). Absent in older snapshots and for every
+    /// other kind, and then not written, so their bytes stay as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<SubjectId>,
 }
 
 /// Teaching load: teacher × group × subject (× subgroup), with dates; a teacher replaced mid-year
@@ -1171,7 +1176,15 @@ impl Snapshot {
             staff_lessons.contains(lesson) || own_students.contains(student)
         };
 
-        let subject_ids: HashSet<SubjectId> = loads.iter().map(|l| l.subject_id).collect();
+        let mut subject_ids: HashSet<SubjectId> = loads.iter().map(|l| l.subject_id).collect();
+        // An МДК's or a practice's профессиональный модуль: its journal is printed from the copy.
+        subject_ids.extend(
+            self.subjects
+                .iter()
+                .filter(|s| subject_ids.contains(&s.id))
+                .filter_map(|s| s.module_id)
+                .collect::<Vec<_>>(),
+        );
         let mut user_ids: HashSet<UserId> = HashSet::from([user_id]);
         user_ids.extend(loads.iter().map(|l| l.teacher_id));
         user_ids.extend(lessons.iter().filter_map(|l| l.substitute_teacher_id));
@@ -1515,6 +1528,28 @@ pub(crate) mod tests {
         );
     }
 
+    /// An МДК names its профессиональный модуль; a subject without one is written as before, so
+    /// older snapshots and JSON keep their bytes.
+    #[test]
+    fn a_subject_names_its_module_only_when_it_has_one() {
+        let older = r#"{"id":"00000000-0000-0000-0000-000000000002","name":"МДК.01.01 Разработка","short_name":"МДК.01.01","kind":"mdk","grading":"five_point"}"#;
+        let s: Subject = serde_json::from_str(older).expect("an older subject reads");
+        assert_eq!(s.module_id, None, "no module in an older subject");
+        assert_eq!(
+            serde_json::to_string(&s).expect("serialises"),
+            older,
+            "a subject without a module keeps its bytes"
+        );
+        let module = SubjectId(Uuid::from_u128(7));
+        let linked = Subject {
+            module_id: Some(module),
+            ..s
+        };
+        let text = serde_json::to_string(&linked).expect("serialises");
+        let back: Subject = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(back.module_id, Some(module), "the module is kept: {text}");
+    }
+
     /// Внеурочная деятельность is a subject kind of its own, written `extracurricular`; subjects
     /// stored before it (and without a grading scale) read as they did.
     #[test]
@@ -1632,6 +1667,9 @@ pub(crate) mod tests {
 
     fn g1() -> GroupId {
         GroupId(uid(100))
+    }
+    pub(crate) fn g_unknown() -> GroupId {
+        GroupId(uid(199))
     }
     fn g2() -> GroupId {
         GroupId(uid(101))
@@ -1793,6 +1831,7 @@ pub(crate) mod tests {
                 short_name: "Мат.".into(),
                 kind: SubjectKind::Discipline,
                 grading: Default::default(),
+                module_id: None,
             }],
             loads: vec![
                 load(1, A, g1(), None),

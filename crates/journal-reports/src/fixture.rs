@@ -222,6 +222,7 @@ pub fn snapshot() -> Snapshot {
                 short_name: "Мат.".into(),
                 kind: SubjectKind::Discipline,
                 grading: Default::default(),
+                module_id: None,
             },
             Subject {
                 id: SubjectId(id(42)),
@@ -229,6 +230,7 @@ pub fn snapshot() -> Snapshot {
                 short_name: "Ист.".into(),
                 kind: SubjectKind::Discipline,
                 grading: Default::default(),
+                module_id: None,
             },
         ],
         loads: vec![

@@ -5,7 +5,10 @@
 //! Who may print what is journal-core's permission function (`Action::PrintDocuments`) per load and
 //! grant, as the app does: a deputy, director or head of department prints every group, a curator
 //! the own group, a teacher the own loads; a student or parent only their own «Выписка» (their
-//! `ReadJournal` right on their own record). A document shows only the loads the user may print.
+//! `ReadJournal` right on their own record). A document shows only the loads the user may print —
+//! but the module journal (`module_journal`) is one document: whoever may print one of the group's
+//! loads of the профессиональный модуль (the administration, the group's curator, the teacher of an
+//! МДК or practice of it) prints all of them.
 
 use std::collections::HashSet;
 
@@ -17,10 +20,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use journal_core::{
-    permissions, Action, GroupId, LoadId, PeriodId, Role, Scope, StudentId, UserId,
+    permissions, Action, GroupId, LoadId, PeriodId, Role, Scope, StudentId, SubjectId, UserId,
 };
 use journal_print::{PrintContext, PrintError, PrintRequest};
-use journal_protocol::{Load, Snapshot, User};
+use journal_protocol::{Load, ModuleJournalError, Snapshot, User};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ErrorBody};
@@ -42,8 +45,11 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PrintQuery {
-    /// Группа: идентификатор или название (year_journal, finals).
+    /// Группа: идентификатор или название (year_journal, finals, module_journal).
     pub group: Option<String>,
+    /// Профессиональный модуль — предмет вида «ПМ» (module_journal).
+    #[param(value_type = Option<String>)]
+    pub module: Option<SubjectId>,
     /// Нагрузка — предмет группы (subject).
     #[param(value_type = Option<String>)]
     pub load: Option<LoadId>,
@@ -97,6 +103,8 @@ fn print_error(e: PrintError) -> ApiError {
         | PrintError::StudentNotFound(_)
         | PrintError::PeriodNotFound(_)
         | PrintError::TeacherNotFound(_)
+        | PrintError::ModuleNotFound(_)
+        | PrintError::ModuleWithoutLoads
         | PrintError::NoLessons(_) => StatusCode::NOT_FOUND,
         PrintError::Font(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
@@ -116,6 +124,7 @@ fn title_ru(req: &PrintRequest) -> &'static str {
         PrintRequest::Extract { .. } => "Выписка из журнала",
         PrintRequest::OutagePages { .. } => "Листы учёта занятий на время сбоя",
         PrintRequest::Report { report, .. } => report.title_ru(),
+        PrintRequest::ModuleJournal { .. } => "Журнал учета обучения по профессиональному модулю",
     }
 }
 
@@ -229,6 +238,30 @@ pub fn authorize(user: &User, full: Snapshot, req: &PrintRequest) -> Result<Snap
                 return Err(refused(refusal));
             }
         }
+        PrintRequest::ModuleJournal {
+            group_id,
+            module_id,
+        } => {
+            let loads: HashSet<LoadId> = full
+                .module_loads(group_id, module_id)
+                .map_err(|e| match e {
+                    ModuleJournalError::ModuleNotFound(id) => PrintError::ModuleNotFound(id),
+                    ModuleJournalError::GroupNotFound(id) => PrintError::GroupNotFound(id),
+                })
+                .map_err(print_error)?
+                .into_iter()
+                .collect();
+            if loads.is_empty() {
+                return Err(print_error(PrintError::ModuleWithoutLoads));
+            }
+            // The administration, the group's curator, or the teacher of one of the module's
+            // loads of the group prints the whole module journal: its summary is one sheet.
+            if !loads.iter().any(|l| allowed.contains(l)) {
+                return Err(refused(refusal));
+            }
+            let keep: HashSet<LoadId> = allowed.union(&loads).copied().collect();
+            return Ok(journal_print::restrict_to_loads(full, &keep));
+        }
         PrintRequest::OutagePages { teacher_id, .. } => {
             let policy = &full.institution.policy;
             // The teacher's own day, or anyone's for whom may print across the institution.
@@ -296,6 +329,10 @@ fn request_of(
             double_sided: q.double_sided.unwrap_or(false),
         },
         "finals" => PrintRequest::FinalsSheet { group_id: group()? },
+        "module_journal" => PrintRequest::ModuleJournal {
+            group_id: group()?,
+            module_id: q.module.ok_or_else(|| missing("module"))?,
+        },
         "subject" => {
             let load_id = q.load.ok_or_else(|| missing("load"))?;
             let (from, to) = match (&q.month, q.from, q.to, q.period) {
@@ -324,7 +361,7 @@ fn request_of(
             return Err(not_found(
                 "print_unknown_document",
                 format!(
-                    "Нет такого документа: {other} (year_journal, subject, finals, extract, outage)"
+                    "Нет такого документа: {other} (year_journal, subject, finals, module_journal, extract, outage)"
                 ),
             ))
         }
@@ -408,7 +445,7 @@ pub(crate) fn pdf_download(
 
 #[utoipa::path(get, path = "/api/v1/print/{document}", tag = "print", security(("bearer" = [])),
     params(
-        ("document" = String, Path, description = "year_journal, subject, finals, extract или outage"),
+        ("document" = String, Path, description = "year_journal, subject, finals, module_journal, extract или outage"),
         PrintQuery,
         ("x-journal-protocol" = u32, Header, description = "Версия протокола клиента")),
     responses(

@@ -244,6 +244,10 @@ pub struct SubjectRow {
     /// five_point, pass_fail, five_point_or_pass_fail, ungraded
     #[schema(value_type = String)]
     pub grading: GradingScale,
+    /// The профессиональный модуль of an МДК or a practice (a subject of kind module).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = "uuid")]
+    pub module_id: Option<SubjectId>,
 }
 
 /// A subject to create or its new state.
@@ -262,6 +266,11 @@ pub struct SubjectInput {
     /// five_point, pass_fail, five_point_or_pass_fail, ungraded
     #[schema(value_type = String)]
     pub grading: GradingScale,
+    /// For an МДК or a practice: the профессиональный модуль it belongs to (a subject of kind
+    /// module). Absent or null: none. Refused for other kinds.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = "uuid")]
+    pub module_id: Option<SubjectId>,
 }
 
 fn subject_row(s: &Subject) -> SubjectRow {
@@ -271,7 +280,52 @@ fn subject_row(s: &Subject) -> SubjectRow {
         short_name: s.short_name.clone(),
         kind: s.kind,
         grading: s.grading,
+        module_id: s.module_id,
     }
+}
+
+/// Checks the module a subject of `kind` is put under (`module_not_allowed` for a kind that has
+/// none, `unknown_module` for anything but a профессиональный модуль of the institution), and that
+/// a module stays one while МДК or practices name it (`module_in_use`). `id` is the subject's own.
+fn check_subject_module(
+    snap: &Snapshot,
+    id: SubjectId,
+    kind: SubjectKind,
+    module_id: Option<SubjectId>,
+) -> Result<(), ApiError> {
+    if let Some(module_id) = module_id {
+        if !matches!(kind, SubjectKind::Mdk | SubjectKind::Practice) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "module_not_allowed",
+                "Профессиональный модуль указывается только для МДК и практики",
+            ));
+        }
+        let is_module = module_id != id
+            && snap
+                .subjects
+                .iter()
+                .any(|s| s.id == module_id && s.kind == SubjectKind::Module);
+        if !is_module {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unknown_module",
+                "Такого профессионального модуля в учреждении нет: выберите предмет вида «ПМ»",
+            ));
+        }
+    }
+    if kind != SubjectKind::Module {
+        if let Some(part) = snap.subjects.iter().find(|s| s.module_id == Some(id)) {
+            return Err(conflict(
+                "module_in_use",
+                format!(
+                    "«{}» входит в этот профессиональный модуль: сначала уберите из него МДК и практики",
+                    part.name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks a subject against the others (`except` is the one being changed) and gives its stored
@@ -537,12 +591,16 @@ async fn create_subject(
 ) -> Result<(StatusCode, Json<SubjectRow>), ApiError> {
     let row = change_institution(&state, &auth, "subject_created", |snap| {
         let (name, short_name) = check_subject(&input, snap, None)?;
+        let id = SubjectId(Uuid::now_v7());
+        let kind = input.kind.unwrap_or(SubjectKind::Discipline);
+        check_subject_module(snap, id, kind, input.module_id)?;
         let subject = Subject {
-            id: SubjectId(Uuid::now_v7()),
+            id,
             name,
             short_name,
-            kind: input.kind.unwrap_or(SubjectKind::Discipline),
+            kind,
             grading: input.grading,
+            module_id: input.module_id,
         };
         let row = subject_row(&subject);
         snap.subjects.push(subject);
@@ -579,6 +637,7 @@ async fn change_subject(
         };
         let (name, short_name) = check_subject(&input, snap, Some(id))?;
         let old = subject_row(&snap.subjects[idx]);
+        check_subject_module(snap, id, input.kind.unwrap_or(old.kind), input.module_id)?;
         if input.grading != old.grading {
             // A final already given must still fit its subject's scale.
             let loads: HashSet<_> = snap
@@ -610,6 +669,7 @@ async fn change_subject(
             s.kind = kind;
         }
         s.grading = input.grading;
+        s.module_id = input.module_id;
         let row = subject_row(s);
         let detail = serde_json::json!({ "old": old, "new": row });
         Ok((row.clone(), row.name.clone(), detail))
@@ -834,6 +894,7 @@ mod tests {
             short_name: String::new(),
             kind: None,
             grading: GradingScale::FivePoint,
+            module_id: None,
         };
         let e = check_subject(&input, &snap, None).err();
         assert_eq!(

@@ -122,7 +122,7 @@ impl Store {
         }
         let subjects = rows(
             c,
-            "SELECT id, name, short_name, kind, grading FROM subjects ORDER BY rowid",
+            "SELECT id, name, short_name, kind, grading, module_id FROM subjects ORDER BY rowid",
             |r| {
                 Ok(Subject {
                     id: parse(r, 0)?,
@@ -130,6 +130,7 @@ impl Store {
                     short_name: r.get(2)?,
                     kind: enum_col(r, 3)?,
                     grading: enum_col(r, 4)?,
+                    module_id: parse_opt(r, 5)?,
                 })
             },
         )?;

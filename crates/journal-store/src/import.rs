@@ -267,7 +267,8 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
         }
     }
     let mut st = tx.prepare(
-        "INSERT INTO subjects (id, name, short_name, kind, grading) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO subjects (id, name, short_name, kind, grading, module_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for x in &s.subjects {
         st.execute(params![
@@ -275,7 +276,8 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
             x.name,
             x.short_name,
             enum_text(&x.kind),
-            enum_text(&x.grading)
+            enum_text(&x.grading),
+            x.module_id.map(|m| m.to_string())
         ])?;
     }
     let mut st = tx.prepare(

@@ -427,7 +427,7 @@ impl Store {
 
     pub fn subjects(&self) -> Result<Vec<Subject>, StoreError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, name, short_name, kind, grading FROM subjects ORDER BY name",
+            "SELECT id, name, short_name, kind, grading, module_id FROM subjects ORDER BY name",
         )?;
         let v = st
             .query_map([], |r| {
@@ -437,6 +437,7 @@ impl Store {
                     short_name: r.get(2)?,
                     kind: enum_col(r, 3)?,
                     grading: enum_col(r, 4)?,
+                    module_id: parse_opt(r, 5)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -446,7 +447,7 @@ impl Store {
     fn load_summaries(&self, filter: &str, arg: String) -> Result<Vec<LoadSummary>, StoreError> {
         let sql = format!(
             "SELECT {LOAD_COLS}, sj.id, sj.name, sj.short_name, sj.kind, g.name, sg.name, u.full_name,
-                    sj.grading
+                    sj.grading, sj.module_id
              FROM loads ld
              JOIN subjects sj ON sj.id = ld.subject_id
              JOIN study_groups g ON g.id = ld.group_id
@@ -466,6 +467,7 @@ impl Store {
                         short_name: r.get(10)?,
                         kind: enum_col(r, 11)?,
                         grading: enum_col(r, 15)?,
+                        module_id: parse_opt(r, 16)?,
                     },
                     group_name: r.get(12)?,
                     subgroup_name: r.get(13)?,

@@ -46,6 +46,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0010_final_columns.sql"),
     ),
     (
+        "0011_subject_module",
+        include_str!("../migrations/0011_subject_module.sql"),
+    ),
+    (
         "0012_control_works",
         include_str!("../migrations/0012_control_works.sql"),
     ),

@@ -11,4 +11,8 @@ planned_hours: number, given_hours: number,
 /**
  * The signed-in user teaches it (and may edit it).
  */
-own: boolean, };
+own: boolean, 
+/**
+ * The профессиональный модуль of an МДК or a practice: its pages are in the module's journal.
+ */
+module_id: string | null, module_name: string | null, };

@@ -7,7 +7,7 @@ export type PrintDocument = { "kind": "year_journal", group_id: string,
 /**
  * Printed on both sides of the sheet (mirror margins, sheets = ⌈pages/2⌉).
  */
-double_sided: boolean, } | { "kind": "subject_period", load_id: string, period_id: string, } | { "kind": "subject_month", load_id: string, year: number, month: number, } | { "kind": "subject_range", load_id: string, from: string, to: string, } | { "kind": "finals_sheet", group_id: string, } | { "kind": "extract", student_id: string, period_id: string, } | { "kind": "outage_pages", date: string, } | { "kind": "report", 
+double_sided: boolean, } | { "kind": "subject_period", load_id: string, period_id: string, } | { "kind": "subject_month", load_id: string, year: number, month: number, } | { "kind": "subject_range", load_id: string, from: string, to: string, } | { "kind": "finals_sheet", group_id: string, } | { "kind": "module_journal", group_id: string, module_id: string, } | { "kind": "extract", student_id: string, period_id: string, } | { "kind": "outage_pages", date: string, } | { "kind": "report", 
 /**
  * journal-reports' kind: control, timeliness, progress, attendance, marks_count, …
  */

@@ -337,3 +337,79 @@ fn a_report_printed_by_the_app_is_dated_in_the_institutions_zone() {
         stamp.generated_at
     );
 }
+
+/// The demo teacher made the teacher of the МДК and the practice of «ПМ.01»: the module's journal
+/// prints from the local copy, offline, and verifies; a subject that is not a module, or a group
+/// without the module, is refused with its code.
+#[test]
+fn the_module_journal_prints_offline_for_the_teacher_of_its_parts() {
+    use journal_protocol::SubjectKind;
+    let mut module = None;
+    let mut group = None;
+    let f = Fixture::open_with(|s| {
+        let teacher = s
+            .users
+            .iter()
+            .find(|u| u.login == journal_api::DEMO_LOGIN)
+            .map(|u| u.id)
+            .expect("the demo teacher");
+        let parts: Vec<_> = s
+            .subjects
+            .iter()
+            .filter(|x| x.module_id.is_some())
+            .map(|x| x.id)
+            .collect();
+        module = s
+            .subjects
+            .iter()
+            .find(|x| x.kind == SubjectKind::Module)
+            .map(|x| x.id);
+        for l in s.loads.iter_mut().filter(|l| parts.contains(&l.subject_id)) {
+            l.teacher_id = teacher;
+            group = Some(l.group_id);
+        }
+    });
+    let (Some(module_id), Some(group_id)) = (module, group) else {
+        panic!("the demo has a module with loads of its МДК")
+    };
+    let pdf = print_and_verify(
+        &f.journal,
+        PrintDocument::ModuleJournal {
+            group_id,
+            module_id,
+        },
+    );
+    assert!(pdf.len() > 10_000, "a real document: {} bytes", pdf.len());
+
+    let groups = f.journal.groups().expect("groups");
+    let other = groups
+        .iter()
+        .find(|g| g.id != group_id)
+        .map(|g| g.id)
+        .expect("another group in the copy");
+    let err = f
+        .journal
+        .print(&PrintDocument::ModuleJournal {
+            group_id: other,
+            module_id,
+        })
+        .expect_err("no part of the module in that group");
+    assert_eq!(err.code, "print_module_without_loads", "{}", err.message);
+    let mdk = f
+        .journal
+        .snapshot()
+        .expect("the copy")
+        .subjects
+        .into_iter()
+        .find(|s| s.module_id == Some(module_id))
+        .map(|s| s.id)
+        .expect("an МДК of the module");
+    let err = f
+        .journal
+        .print(&PrintDocument::ModuleJournal {
+            group_id,
+            module_id: mdk,
+        })
+        .expect_err("an МДК is not a module");
+    assert_eq!(err.code, "print_module_not_found", "{}", err.message);
+}

@@ -320,3 +320,26 @@ fn a_bad_request_prints_nothing() {
         "verifying a missing file is an error, not «changed»"
     );
 }
+
+/// `journal print module`: the demo teacher keeps no part of ИС-21's «ПМ.01» (its МДК and practice
+/// are another teacher's), so their copy does not hold the module: refused with its code, no file.
+/// (journal-api's print tests print it for the teacher of its parts.)
+#[test]
+fn the_module_journal_is_printed_only_from_a_copy_that_holds_it() {
+    let d = demo();
+    let dir = d.dir.path();
+    let file = dir.join("module.pdf");
+    let f = file.to_str().expect("utf-8");
+    let out = journal(
+        dir,
+        &[
+            "print", "module", "--group", "ИС-21", "--module", "ПМ.01", "--out", f,
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("module_not_found"),
+        "a module the copy does not hold is named as such: {stderr}"
+    );
+    assert!(!file.exists(), "no file is written for a refused request");
+}

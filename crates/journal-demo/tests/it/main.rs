@@ -124,8 +124,8 @@ fn sizes_match_the_brief() {
         );
     }
     assert!(
-        (8..=10).contains(&s.subjects.len()),
-        "8–10 subjects, got {}",
+        (8..=11).contains(&s.subjects.len()),
+        "8–10 subjects and the МДК's профессиональный модуль, got {}",
         s.subjects.len()
     );
     let count =
@@ -144,6 +144,17 @@ fn sizes_match_the_brief() {
         count(&|x| x.kind == SubjectKind::Practice),
         1,
         "one practice"
+    );
+    let module = s
+        .subjects
+        .iter()
+        .find(|x| x.kind == SubjectKind::Module)
+        .map(|x| x.id);
+    assert!(module.is_some(), "one профессиональный модуль");
+    assert_eq!(
+        count(&|x| x.module_id.is_some() && x.module_id == module),
+        2,
+        "the МДК and the practice belong to the module"
     );
     for required in [
         "Математика",

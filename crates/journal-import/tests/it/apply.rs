@@ -134,6 +134,47 @@ fn groups_teachers_and_loads_are_applied() {
 }
 
 #[test]
+fn mdk_and_practices_of_a_loads_file_are_linked_to_their_module() {
+    let mut snap = college();
+    let mut new_id = ids();
+    let loads = "Преподаватель;Группа;Подгруппа;Дисциплина;Часы\n\
+                 Смирнова Елена Александровна;ИС-21;;ПМ.01 Разработка модулей;6\n\
+                 Смирнова Елена Александровна;ИС-21;;МДК.01.01 Разработка программных модулей;120\n\
+                 Смирнова Елена Александровна;ИС-21;;Учебная практика УП.01;72\n\
+                 Смирнова Елена Александровна;ИС-21;;Производственная практика ПП.02;72\n";
+    let applied = imported(ImportKind::Loads, loads, &snap).apply_to(&mut snap, &mut new_id, None);
+    let by_name = |name: &str| snap.subjects.iter().find(|s| s.name == name);
+    let module = by_name("ПМ.01 Разработка модулей").map(|s| s.id);
+    assert!(module.is_some(), "the module is created");
+    assert_eq!(
+        by_name("МДК.01.01 Разработка программных модулей").and_then(|s| s.module_id),
+        module,
+        "МДК.01.01 belongs to ПМ.01"
+    );
+    assert_eq!(
+        by_name("Учебная практика УП.01").and_then(|s| s.module_id),
+        module,
+        "УП.01 belongs to ПМ.01"
+    );
+    assert_eq!(
+        by_name("Производственная практика ПП.02").and_then(|s| s.module_id),
+        None,
+        "no ПМ.02 in the file or the institution: ПП.02 stays without a module"
+    );
+    assert_eq!(
+        applied
+            .items
+            .iter()
+            .filter(|i| i.action == ItemAction::Change
+                && i.text.contains("входит в профессиональный модуль"))
+            .count(),
+        2,
+        "the report names each link: {:?}",
+        applied.items
+    );
+}
+
+#[test]
 fn a_new_plan_keeps_topics_already_used_by_lessons() {
     let mut snap = college();
     let mut new_id = ids();

@@ -256,6 +256,7 @@ fn institution_like(tt: &journal_import::asc::AscTimetable) -> Snapshot {
             short_name: s.short.clone(),
             kind: SubjectKind::Discipline,
             grading: Default::default(),
+            module_id: None,
         })
         .collect();
     snap.bells = tt

@@ -64,6 +64,7 @@ pub fn college() -> Snapshot {
         short_name: name.chars().take(4).collect(),
         kind: SubjectKind::Discipline,
         grading: Default::default(),
+        module_id: None,
     };
     let group = |n: u128, name: &str| Group {
         id: GroupId(id(n)),

@@ -1191,3 +1191,172 @@ fn extracurricular_pages_have_their_own_title_and_no_finals_column() {
         "no column of blanks for a subject without marks: {finals}"
     );
 }
+
+/// The demo's «ПМ.01» (its МДК and учебная практика belong to it) with a load of its own and its
+/// квалификационный экзамен given to two students (5 and 2); answers the snapshot, the module and
+/// the group.
+fn with_module() -> (Snapshot, journal_core::SubjectId, journal_core::GroupId) {
+    use journal_protocol::SubjectKind;
+    let mut snap = snapshot().clone();
+    let module = snap
+        .subjects
+        .iter()
+        .find(|s| s.kind == SubjectKind::Module)
+        .map(|s| s.id)
+        .expect("the demo has a профессиональный модуль");
+    let mdk_load = snap
+        .loads
+        .iter()
+        .find(|l| {
+            snap.subjects
+                .iter()
+                .any(|s| s.id == l.subject_id && s.kind == SubjectKind::Mdk)
+        })
+        .cloned()
+        .expect("the demo has a load of an МДК");
+    let module_load = journal_protocol::Load {
+        id: journal_core::LoadId(uuid::Uuid::from_u128(0xB0D_0002)),
+        subject_id: module,
+        subgroup_id: None,
+        ..mdk_load.clone()
+    };
+    let mut periods = snap.periods.clone();
+    periods.sort_by_key(|p| p.starts_on);
+    let last = periods.last().expect("periods").id;
+    snap.curriculum.push(journal_protocol::CurriculumLine {
+        group_id: module_load.group_id,
+        subject_id: module,
+        period_id: last,
+        hours: 6,
+        attestation: Some(journal_protocol::AttestationForm::QualifyingExam),
+    });
+    let mut students: Vec<_> = snap
+        .memberships
+        .iter()
+        .filter(|m| m.group_id == module_load.group_id)
+        .map(|m| m.student_id)
+        .collect();
+    students.sort();
+    for (student, mark) in students.iter().zip([5, 2]) {
+        snap.finals.push(journal_protocol::Final {
+            load_id: module_load.id,
+            period_id: last,
+            student_id: *student,
+            column: journal_core::FinalColumn::Exam,
+            value: journal_core::FinalValue::Mark {
+                value: MarkValue::new(mark).expect("mark"),
+            },
+            entered_at: NaiveDateTime::new(today(), chrono::NaiveTime::MIN),
+            author_id: module_load.teacher_id,
+        });
+    }
+    let group = module_load.group_id;
+    snap.loads.push(module_load);
+    (snap, module, group)
+}
+
+/// «Журнал учета обучения по профессиональному модулю» (000 пп. 1.5–1.7): the title page, each МДК
+/// and practice of the module with its pages (a practice's name the master and the work done), and
+/// the module's «Сводная ведомость» with the квалификационный экзамен and «ВПД освоен/не освоен».
+#[test]
+fn module_journal_has_its_parts_pages_and_the_summary_sheet() {
+    let (snap, module, group) = with_module();
+    let pdf = Printed::new(
+        "module-journal",
+        journal_print::module_journal(&snap, group, module, &ctx()).expect("renders"),
+    );
+    pdf.check_structure();
+    let first = pdf.page_text(1);
+    assert!(
+        first.contains("ЖУРНАЛ")
+            && first.contains("учета обучения по профессиональному модулю")
+            && first.contains("ПМ.01 Разработка модулей программного обеспечения"),
+        "the title page names the journal and the module: {first}"
+    );
+    let text = pdf.text();
+    for part in [
+        "МДК.01.01 Разработка программных модулей",
+        "Учебная практика УП.01",
+    ] {
+        assert!(text.contains(part), "{part} has its pages");
+    }
+    assert!(
+        text.contains("Руководитель практики (мастер п/о):")
+            && text.contains("Содержание выполненной работы"),
+        "a practice's pages name the master and the work done"
+    );
+    let last = pdf.page_text(pdf.pages());
+    let summary_text = if last.contains("Сводная ведомость") {
+        last
+    } else {
+        pdf.page_text(pdf.pages() - 1) + &last
+    };
+    assert!(
+        summary_text.contains("Сводная ведомость") && summary_text.contains("Квалификационный"),
+        "the summary sheet ends the journal: {summary_text}"
+    );
+    assert!(
+        text.contains("ВПД освоен") && text.contains("ВПД не освоен"),
+        "5 masters the вид профессиональной деятельности, 2 does not"
+    );
+    assert_eq!(
+        text.matches("ВПД не освоен").count(),
+        1,
+        "only the student with 2; those without the exam have the cell empty"
+    );
+    let pages = pdf.pages();
+    let ink = pdf.ink(1, pages);
+    assert!(
+        ink.iter().all(|share| *share > 0.0),
+        "no blank page among {pages}: {ink:?}"
+    );
+}
+
+#[test]
+fn a_module_journal_of_a_non_module_or_a_group_without_it_is_refused() {
+    let (snap, module, group) = with_module();
+    let mdk = snap
+        .subjects
+        .iter()
+        .find(|s| s.module_id == Some(module))
+        .map(|s| s.id)
+        .expect("an МДК of the module");
+    let err = journal_print::module_journal(&snap, group, mdk, &ctx()).expect_err("an МДК");
+    assert_eq!(
+        err.code(),
+        "print_module_not_found",
+        "an МДК is not a module: {err}"
+    );
+    let other = snap
+        .groups
+        .iter()
+        .find(|g| {
+            !snap
+                .loads
+                .iter()
+                .any(|l| l.group_id == g.id && l.subject_id == module)
+                && !snap.loads.iter().any(|l| {
+                    l.group_id == g.id
+                        && snap
+                            .subjects
+                            .iter()
+                            .any(|s| s.id == l.subject_id && s.module_id == Some(module))
+                })
+        })
+        .map(|g| g.id)
+        .expect("a demo group without the module");
+    let err = journal_print::module_journal(&snap, other, module, &ctx()).expect_err("no loads");
+    assert_eq!(
+        err.code(),
+        "print_module_without_loads",
+        "a group without the module's loads: {err}"
+    );
+    let err = journal_print::module_journal(
+        &snap,
+        journal_core::GroupId(uuid::Uuid::nil()),
+        module,
+        &ctx(),
+    )
+    .expect_err("unknown group");
+    assert_eq!(err.code(), "print_group_not_found", "{err}");
+}

@@ -404,6 +404,7 @@ async fn institution_b_sees_and_changes_nothing_of_institution_a(b: Backend) {
                 "/print/{document}" => vec![
                     format!("/print/year_journal?group={group}"),
                     format!("/print/finals?group={group}"),
+                    format!("/print/module_journal?group={group}&module={subject}"),
                     format!("/print/subject?load={load}&period=1"),
                     format!("/print/extract?group={group}&student={student}&period=1"),
                     format!("/print/outage?date={}", today()),

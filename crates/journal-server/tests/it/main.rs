@@ -72,6 +72,7 @@ mod plans;
 mod print;
 mod privacy;
 mod processes;
+mod professional_module;
 mod prop;
 mod pull_matches_snapshot;
 mod reference_version;

@@ -63,6 +63,63 @@ fn demo_teacher_copy_round_trips_through_import_and_export() {
     );
 }
 
+/// An МДК's профессиональный модуль (store migration 0011) is kept by the copy and given back, and
+/// the loads' subjects carry it too.
+#[test]
+fn an_mdk_keeps_its_module_through_the_copy() {
+    let full = journal_demo::generate(journal_demo::DEFAULT_SEED, date(2026, 11, 17));
+    let Some(teacher) = full
+        .users
+        .iter()
+        .find(|u| u.login == "teacher7")
+        .map(|u| u.id)
+    else {
+        panic!("the demo has teacher7, who teaches the МДК")
+    };
+    let mut snap = full.for_user(teacher);
+    let module = journal_protocol::Subject {
+        id: journal_core::SubjectId(uuid::Uuid::from_u128(0x5001)),
+        name: "ПМ.01 Разработка модулей программного обеспечения".into(),
+        short_name: "ПМ.01".into(),
+        kind: journal_protocol::SubjectKind::Module,
+        grading: Default::default(),
+        module_id: None,
+    };
+    let Some(mdk) = snap
+        .subjects
+        .iter_mut()
+        .find(|s| s.kind == journal_protocol::SubjectKind::Mdk)
+    else {
+        panic!("the demo has an МДК")
+    };
+    mdk.module_id = Some(module.id);
+    let mdk_id = mdk.id;
+    snap.subjects.push(module.clone());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("journal.db"), None).expect("open");
+    store.import_snapshot(&snap).expect("import");
+    let back = store.export_snapshot().expect("export");
+    assert_eq!(
+        back.subjects
+            .iter()
+            .find(|s| s.id == mdk_id)
+            .and_then(|s| s.module_id),
+        Some(module.id),
+        "the МДК still names its module after the copy"
+    );
+    assert!(
+        normalized(back) == normalized(snap),
+        "the exported snapshot equals the imported one row for row"
+    );
+    let loads = store.loads_of(teacher).expect("the teacher's loads");
+    assert!(
+        loads
+            .iter()
+            .any(|l| l.subject.id == mdk_id && l.subject.module_id == Some(module.id)),
+        "the МДК's load knows the module"
+    );
+}
+
 #[test]
 fn exporting_an_empty_copy_is_a_typed_error() {
     let dir = tempfile::tempdir().expect("temp dir");

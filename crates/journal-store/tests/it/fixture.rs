@@ -239,6 +239,7 @@ pub fn fixture() -> Fixture {
                 short_name: "Рус. яз.".into(),
                 kind: SubjectKind::Discipline,
                 grading: Default::default(),
+                module_id: None,
             },
             Subject {
                 id: inf,
@@ -246,6 +247,7 @@ pub fn fixture() -> Fixture {
                 short_name: "Инф.".into(),
                 kind: SubjectKind::Discipline,
                 grading: Default::default(),
+                module_id: None,
             },
         ],
         loads: vec![

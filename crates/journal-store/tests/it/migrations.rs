@@ -46,6 +46,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "bf3eddf834a165d98781a2a57d2343af44a6af4616943f85f47c681351d3742d",
     ),
     (
+        "0011_subject_module",
+        "bc0a3990bd8e986bac575b770d791718d9fd89864ef35e1f477d6d2d6a2e18d7",
+    ),
+    (
         "0012_control_works",
         "b8724a9d6e54df3bbe33a619154e03cfa3e7fedb0df86334104b8bc90daff93f",
     ),
