@@ -14,7 +14,6 @@
 //! - a control report ([`PrintRequest::Report`], journal-reports) with its figures, bar charts and
 //!   tables;
 //! - [`login_slips`]: cut-out slips with a login, a first password and the server's address.
-//! - [`login_slips`]: cut-out slips with a login, a first password and the server's address;
 //! - [`unseen_parents`]: a group's parents who have not opened the family diary lately.
 //! - [`health_sheet`]: a group's «Листок здоровья» (001 п. 4.12).
 //!
