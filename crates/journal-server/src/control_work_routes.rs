@@ -252,24 +252,16 @@ fn view_of(
 }
 
 /// The view of one work in the whole institution (after a change by the administration).
-fn view_in(snap: &Snapshot, id: ControlWorkId, now: chrono::NaiveDateTime) -> ControlWorkView {
-    let all = schedule(snap, now);
-    match all.iter().find(|(w, _, _)| w.id == id) {
-        Some((w, state, result)) => view_of(snap, w, Some((*state, result.as_ref()))),
-        None => view_of(
-            snap,
-            &ControlWork {
-                id,
-                load_id: LoadId(Uuid::nil()),
-                date: NaiveDate::MIN,
-                form: ControlForm::ControlWork,
-                title: String::new(),
-                vtk: false,
-                criteria: None,
-            },
-            None,
-        ),
-    }
+fn view_in(
+    snap: &Snapshot,
+    id: ControlWorkId,
+    now: chrono::NaiveDateTime,
+) -> Result<ControlWorkView, ApiError> {
+    schedule(snap, now)
+        .into_iter()
+        .find(|(w, _, _)| w.id == id)
+        .map(|(w, state, result)| view_of(snap, w, Some((state, result.as_ref()))))
+        .ok_or_else(not_found)
 }
 
 /// Checks a work against the institution; the work as kept.
@@ -442,7 +434,7 @@ async fn add(
             snap.control_works.push(work);
             let local = local_time(&snap.institution.timezone, now).unwrap_or(now);
             Ok::<_, ApiError>(Edit::Changed {
-                out: view_in(snap, id, local),
+                out: view_in(snap, id, local)?,
                 subject,
                 detail,
             })
@@ -482,13 +474,13 @@ async fn change(
             let work = checked(snap, id, &body)?;
             let local = local_time(&snap.institution.timezone, now).unwrap_or(now);
             if snap.control_works[at] == work {
-                return Ok(Edit::Unchanged(view_in(snap, id, local)));
+                return Ok(Edit::Unchanged(view_in(snap, id, local)?));
             }
             let subject = subject_of(snap, &work);
             let detail = serde_json::json!({ "old": snap.control_works[at], "new": work });
             snap.control_works[at] = work;
             Ok(Edit::Changed {
-                out: view_in(snap, id, local),
+                out: view_in(snap, id, local)?,
                 subject,
                 detail,
             })
