@@ -145,6 +145,23 @@ pub struct AcademicYear {
     pub ends_on: NaiveDate,
 }
 
+impl AcademicYear {
+    /// Whether `date` is one of the year's days (first and last included).
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.starts_on <= date && date <= self.ends_on
+    }
+
+    /// «2026/2027 (01.09.2026 — 30.06.2027)», as refusals name the year.
+    pub fn span_ru(&self) -> String {
+        format!(
+            "{} ({} — {})",
+            self.name,
+            self.starts_on.format("%d.%m.%Y"),
+            self.ends_on.format("%d.%m.%Y")
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Period {
     pub id: PeriodId,

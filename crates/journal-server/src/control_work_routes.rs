@@ -277,14 +277,12 @@ fn checked(
             "Такой нагрузки (группа, предмет, преподаватель) в учреждении нет",
         ));
     };
-    if body.date < snap.year.starts_on || body.date > snap.year.ends_on {
+    if !snap.year.contains(body.date) {
         return Err(bad(
             "control_work_outside_year",
             format!(
-                "Дата работы — в пределах учебного года {} ({} — {}); ничего не изменено",
-                snap.year.name,
-                snap.year.starts_on.format("%d.%m.%Y"),
-                snap.year.ends_on.format("%d.%m.%Y")
+                "Дата работы — в пределах учебного года {}; ничего не изменено",
+                snap.year.span_ru()
             ),
         ));
     }

@@ -332,14 +332,12 @@ async fn add(
             )
         })?),
     };
-    if body.date < snap.year.starts_on || body.date > snap.year.ends_on {
+    if !snap.year.contains(body.date) {
         return Err(bad(
             "event_outside_year",
             format!(
-                "Дата события — в пределах учебного года {} ({} — {})",
-                snap.year.name,
-                snap.year.starts_on.format("%d.%m.%Y"),
-                snap.year.ends_on.format("%d.%m.%Y")
+                "Дата события — в пределах учебного года {}",
+                snap.year.span_ru()
             ),
         ));
     }
