@@ -10,7 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { click, cli as runCli, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, cli as runCli, screenshot, signIn, startApp, startServer, waitSynced } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
@@ -82,6 +82,73 @@ test("a conflicting mark from another device is shown and resolved on «Конф
     await driver.wait(async () => /15 мин/.test(
       await driver.findElement(By.css("[data-testid=settings-message]")).getText()), 10000, "the setting is saved");
     await screenshot(driver, "settings.png");
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+});
+
+// The other way round: this app's «4» reaches the server first; the other PC, which had marked the
+// same cell «2» offline, gets the conflict and sends its value again. This app must not change the
+// cell silently: its next sync lists the replacement with who entered the new value and when, and
+// «Понятно, оставить новое» closes it from the keyboard.
+test("a value of this PC replaced from another device after a conflict is shown, not changed silently", async () => {
+  const server = await startServer({ today: TODAY });
+  const app = await startApp({ JOURNAL_NOW: NOW, JOURNAL_SERVER_URL: server.url, JOURNAL_SYNC_SECONDS: "3600" });
+  const { driver } = app;
+  try {
+    await signIn(driver, "teacher", "demo");
+    const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 30000);
+    const row = (await table.findElements(By.css("[data-testid=lesson-row]")))[0];
+    const lessonId = await row.getAttribute("data-lesson-id");
+
+    const other = mkdtempSync(path.join(tmpdir(), "journal-e2e-other-"));
+    cli(other, ["--server", server.url, "login"]);
+    const lesson = JSON.parse(cli(other, ["--json", "lesson", "--lesson", lessonId]));
+    const student = lesson.students[1];
+    cli(other, ["mark", "--lesson", lessonId, "--student", student.student_id, "2"]);
+
+    // This app marks «4» and syncs first.
+    await row.sendKeys(Key.ENTER);
+    const roster = await driver.wait(until.elementLocated(By.css("[data-testid=roster]")), 20000);
+    await (await roster.findElements(By.css("[data-testid=cell]")))[1].sendKeys("4");
+    const message = await driver.findElement(By.css("[data-testid=lesson-message]"));
+    await driver.wait(async () => /message-ok/.test(await message.getAttribute("class")), 10000, "the 4 is recorded");
+    await waitSynced(driver);
+
+    // The other PC: its «2» is a conflict; it sends it again and the server takes it.
+    cli(other, ["--server", server.url, "sync"]);
+    const conflicts = JSON.parse(cli(other, ["--json", "conflicts"])).filter((c) => c.open);
+    assert.equal(conflicts.length, 1, "the other PC has the conflict");
+    cli(other, ["resolve-conflict", "--id", String(conflicts[0].id), "--submit-again"]);
+    cli(other, ["--server", server.url, "sync"]);
+
+    await click(driver, "sync-now");
+    const link = await driver.wait(until.elementLocated(By.css("[data-testid=sync-conflicts]")), 30000,
+      "the header counts the replacement");
+    assert.match(await link.getText(), /Конфликты и отказы: 1/, "one replacement to look at");
+    await link.click();
+    const screen = await driver.wait(until.elementLocated(By.css("[data-testid=conflicts-screen]")), 20000);
+    const r = (await screen.findElements(By.css("[data-testid=conflict-row]")))[0];
+    assert.equal(await r.getAttribute("data-code"), "replaced_elsewhere", "listed as replaced elsewhere");
+    const text = async (id) => (await r.findElement(By.css(`[data-testid=${id}]`)).getText()).trim();
+    assert.equal(await text("conflict-local"), "4", "this PC's value");
+    assert.equal(await text("conflict-server"), "2", "the value that replaced it");
+    assert.equal(await text("conflict-student"), student.full_name, "the student is named");
+    const reason = await text("conflict-reason");
+    assert.match(reason, /заменено/, `the replacement is said in words: ${reason}`);
+    assert.match(reason, /\d\d\.\d\d\.\d{4} в \d\d:\d\d/, `when the new value was entered: ${reason}`);
+    assert.match(reason, /на другом устройстве/, `where it came from: ${reason}`);
+    await screenshot(driver, "conflicts-replaced.png");
+
+    const ok = await r.findElement(By.css("[data-testid=conflict-take-server]"));
+    assert.equal(await ok.getText(), "Понятно, оставить новое");
+    await ok.sendKeys(Key.ENTER);
+    await driver.wait(async () => /Все конфликты и отказы решены/.test(
+      await driver.findElement(By.css("[data-testid=conflicts-summary]")).getText()), 10000, "closed");
+    await driver.wait(async () =>
+      (await driver.findElements(By.css("[data-testid=sync-conflicts]"))).length === 0, 10000,
+      "the header no longer counts it");
   } finally {
     await app.stop();
     await server.stop();

@@ -14,6 +14,9 @@ function when(dt: string): string {
   return `${shortDate(dt)} ${time(dt)}`;
 }
 
+/** A value entered on this PC and taken by the server was replaced from another device. */
+const REPLACED_ELSEWHERE = "replaced_elsewhere";
+
 function reasonRu(item: ConflictItem): string {
   const c = item.conflict;
   if (c.code === "conflict") return `Конфликт: ${c.message}`;
@@ -36,7 +39,16 @@ function conflictRow(
     }
   };
   const actions = h("div", { class: "conflict-actions" });
-  if (c.open) {
+  if (c.open && c.code === REPLACED_ELSEWHERE) {
+    // The server took the other device's value; the teacher either accepts it or enters theirs again.
+    const ok = h("button", { type: "button", "data-testid": "conflict-take-server" }, "Понятно, оставить новое");
+    const mine = h("button", { type: "button", "data-testid": "conflict-submit-again" }, "Вернуть своё значение");
+    ok.addEventListener("click", () => void act({ action: "take_server" }, "Оставлено новое значение"));
+    mine.addEventListener("click", () =>
+      void act({ action: "submit_again" }, "Ваше значение записано снова и будет отправлено при синхронизации"),
+    );
+    actions.append(ok, mine);
+  } else if (c.open) {
     const take = h("button", { type: "button", "data-testid": "conflict-take-server" }, "Принять значение сервера");
     const again = h("button", { type: "button", "data-testid": "conflict-submit-again" }, "Отправить снова");
     const withdraw = h("button", { type: "button", "data-testid": "conflict-withdraw" }, "Отозвать…");
@@ -152,7 +164,7 @@ export async function renderConflicts(el: HTMLElement, _session: Session, refres
   const rows = (list: ConflictItem[]) =>
     list.length
       ? list.map((i) => conflictRow(i, say, reload))
-      : [h("tr", {}, h("td", { colspan: 5, class: "muted" }, "Сервер принял все изменения: конфликтов и отказов нет."))];
+      : [h("tr", {}, h("td", { colspan: 5, class: "muted" }, "Сервер принял все изменения: конфликтов, отказов и замен нет."))];
   const summaryText = (list: ConflictItem[]) => {
     const open = list.filter((i) => i.conflict.open).length;
     return open ? `Требуют решения: ${open}` : "Все конфликты и отказы решены";
@@ -167,7 +179,7 @@ export async function renderConflicts(el: HTMLElement, _session: Session, refres
       h(
         "p",
         { class: "muted small" },
-        "Здесь остаются все изменения, которые сервер не принял, пока вы не решите, что с ними делать.",
+        "Здесь остаются все изменения, которые сервер не принял, и ваши значения, заменённые с другого устройства, пока вы не решите, что с ними делать.",
       ),
       message,
       h(

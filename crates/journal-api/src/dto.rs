@@ -530,7 +530,8 @@ pub struct Status {
     /// Edits not yet accepted by the server.
     pub pending_ops: u64,
     pub conflicts: u64,
-    /// Last successful sync; None = never.
+    /// Last successful sync, on the institution's clock (as every time the teacher sees); None =
+    /// never.
     pub last_sync: Option<NaiveDateTime>,
     /// Result of the last contact with the server: true = answered, false = unreachable,
     /// None = not tried since this copy was opened.

@@ -164,6 +164,15 @@ impl Journal {
         user_info(&self.me)
     }
 
+    /// A UTC time stored by the copy (the last sync) on the institution's clock; kept as it is
+    /// when the institution's zone is unknown.
+    fn in_institution_zone(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        match self.timezone.parse::<chrono_tz::Tz>() {
+            Ok(zone) => utc.and_utc().with_timezone(&zone).naive_local(),
+            Err(_) => utc,
+        }
+    }
+
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
@@ -656,7 +665,10 @@ impl Journal {
             device_id: self.store.device_id().to_string(),
             pending_ops: counts.pending_ops,
             conflicts: counts.open_conflicts,
-            last_sync: self.store.last_sync_at()?,
+            last_sync: self
+                .store
+                .last_sync_at()?
+                .map(|t| self.in_institution_zone(t)),
             online: self.link.online,
             server_url: self.link.server_url.clone(),
             outbox_intact: self.store.verify_outbox().is_ok(),

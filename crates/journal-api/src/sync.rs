@@ -1156,15 +1156,19 @@ impl Journal {
         let remote: Vec<RemoteChange> = changes
             .iter()
             .map(|c| RemoteChange {
+                server_seq: c.server_seq,
+                device_id: c.device_id,
                 author_id: c.author_id,
                 device_time: c.device_time,
                 payload: c.payload.clone(),
             })
             .collect();
         report.pulled += changes.len() as u64;
-        report.written += self
-            .store
-            .apply_remote_changes(&remote, next_after, now_utc())? as u64;
+        let local_now = self.now();
+        report.written +=
+            self.store
+                .apply_remote_changes(&remote, next_after, now_utc(), local_now)?
+                as u64;
         Ok(())
     }
 

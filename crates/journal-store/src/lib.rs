@@ -26,7 +26,7 @@ pub use message::PendingMessage;
 pub use outbox::{OpState, OutboxCheck};
 pub use parent_note::PendingParentNote;
 pub use query::*;
-pub use remote::RemoteChange;
+pub use remote::{RemoteChange, REPLACED_ELSEWHERE};
 pub use reopen::Reopening;
 pub use salvage::{salvage, Salvage, UnreadableOp};
 pub use schema::MIGRATIONS;

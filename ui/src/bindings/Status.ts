@@ -10,7 +10,8 @@ export type Status = { user: UserInfo, institution_name: string, device_id: stri
  */
 pending_ops: bigint, conflicts: bigint, 
 /**
- * Last successful sync; None = never.
+ * Last successful sync, on the institution's clock (as every time the teacher sees); None =
+ * never.
  */
 last_sync: string | null, 
 /**

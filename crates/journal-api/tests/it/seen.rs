@@ -69,10 +69,29 @@ fn a_mark_corrected_on_another_pc_after_syncing_is_applied_and_reaches_the_first
         "the classroom PC gets the correction"
     );
     assert_eq!(
-        classroom.status().expect("status").conflicts + staff.status().expect("status").conflicts,
+        staff.status().expect("status").conflicts,
         0,
-        "no conflict anywhere"
+        "the correction is no conflict on the PC that made it"
     );
+    let notices = replaced_notices(&classroom);
+    assert_eq!(
+        notices.len(),
+        1,
+        "the classroom PC is told that its «4» was replaced, not left to find it: {notices:?}"
+    );
+    assert!(
+        notices[0].message.contains("на другом устройстве"),
+        "the notice says where the value came from: {}",
+        notices[0].message
+    );
+}
+
+fn replaced_notices(j: &Journal) -> Vec<journal_api::ConflictView> {
+    j.conflicts()
+        .expect("conflicts")
+        .into_iter()
+        .filter(|c| c.open && c.code == journal_store::REPLACED_ELSEWHERE)
+        .collect()
 }
 
 #[test]
@@ -118,4 +137,38 @@ fn a_conflict_resolved_by_submitting_again_is_applied() {
     a.sync().expect("A syncs");
     assert_eq!(cell(&a, &lesson, 0), "2", "A gets the resubmitted value");
     assert_eq!(cell(&b, &lesson, 0), "2", "B keeps it");
+
+    // A had entered the «3» the server took first: it learns that its value was replaced, by whom
+    // and when, instead of seeing it change silently.
+    let notices = replaced_notices(&a);
+    assert_eq!(
+        notices.len(),
+        1,
+        "A is told of the replacement: {notices:?}"
+    );
+    let name = a.user().full_name;
+    let when = during(&lesson).format("%d.%m.%Y в %H:%M").to_string();
+    assert!(
+        notices[0].message.contains(&name) && notices[0].message.contains(&when),
+        "the notice names who entered the kept value and when ({name}, {when}): {}",
+        notices[0].message
+    );
+    let open = a
+        .conflicts()
+        .expect("conflicts")
+        .into_iter()
+        .find(|c| c.open)
+        .expect("the notice is open");
+    a.resolve_conflict(open.id, ConflictAction::TakeServer)
+        .expect("«Понятно»: the teacher takes the new value");
+    assert_eq!(
+        a.status().expect("status").conflicts,
+        0,
+        "nothing is left open on A"
+    );
+    assert_eq!(
+        a.sync().expect("A syncs again").pushed,
+        0,
+        "taking the new value sends nothing"
+    );
 }

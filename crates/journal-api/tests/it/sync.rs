@@ -71,7 +71,14 @@ fn offline_edits_sync_later_and_reach_another_device() {
     );
     let st = a.status().expect("status");
     assert_eq!(st.online, Some(true), "status shows online after a sync");
-    assert!(st.last_sync.is_some(), "the last successful sync is known");
+    let moscow = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Moscow)
+        .naive_local();
+    let last = st.last_sync.expect("the last successful sync is known");
+    assert!(
+        (moscow - last).num_minutes().abs() <= 5,
+        "the last sync is shown on the institution's clock (Moscow {moscow}), not in UTC: {last}"
+    );
 
     let r = b.sync().expect("the second device syncs");
     assert!(

@@ -13,4 +13,5 @@ mod migrations;
 mod model;
 mod queries;
 mod reopen;
+mod replaced;
 mod salvage;

@@ -40,6 +40,8 @@ fn a_pulled_reopening_opens_the_period_with_its_reason_until_it_is_locked_again(
     let applied = store
         .apply_remote_changes(
             &[RemoteChange {
+                server_seq: 10,
+                device_id: journal_core::DeviceId(uuid::Uuid::new_v4()),
                 author_id: deputy,
                 device_time: reopen_at,
                 payload: OpPayload::UnlockPeriod {
@@ -49,6 +51,7 @@ fn a_pulled_reopening_opens_the_period_with_its_reason_until_it_is_locked_again(
                 },
             }],
             10,
+            reopen_at,
             reopen_at,
         )
         .expect("the pulled reopening applies");
