@@ -276,7 +276,7 @@ impl AppState {
         f: impl FnOnce(&mut Journal) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut slot = lock_ignoring_poison(&self.shared.slot);
-        match &mut *slot {
+        let result = match &mut *slot {
             Slot::Open(s) => f(&mut s.journal),
             Slot::Locked { .. } => Err(app_locked()),
             Slot::SignedOut => Err(self
@@ -284,7 +284,14 @@ impl AppState {
                 .startup_error
                 .clone()
                 .unwrap_or_else(not_signed_in)),
+        };
+        drop(slot);
+        // A screen's call that found no server (messages, notes to parents) puts the header
+        // offline at once, not only at the next sync.
+        if matches!(&result, Err(e) if session_commands::is_unreachable(e)) {
+            self.sync_memory().set_contact(false);
         }
+        result
     }
 
     pub(crate) fn slot(&self) -> MutexGuard<'_, Slot> {

@@ -50,11 +50,18 @@ function isApiError(e: unknown): e is ApiError {
   );
 }
 
+/** Sent on `window` when a command found no server. */
+export const OFFLINE_EVENT = "journal-offline";
+
 export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    if (isApiError(e)) throw new AppError(e);
+    if (isApiError(e)) {
+      // The backend now counts the server as unreachable; the header says so at once.
+      if (e.code === "server_unreachable") window.dispatchEvent(new Event(OFFLINE_EVENT));
+      throw new AppError(e);
+    }
     // Not from journal-api: an IPC failure (e.g. a command argument that did not deserialize).
     throw new AppError({ code: "ipc_error", message: `Ошибка приложения: ${String(e)}` });
   }

@@ -2,7 +2,7 @@
 // screens, sync state) and the screen in view. Background sync and the inactivity lock run here.
 
 import "./style.css";
-import { api, AppError } from "./api";
+import { api, AppError, OFFLINE_EVENT } from "./api";
 import { h } from "./format";
 import { renderHeader } from "./header";
 import { renderToday } from "./today";
@@ -58,6 +58,8 @@ function drawHeader(): void {
 }
 
 /** Re-reads the sync state into the header (after every edit: pending changes grow). */
+window.addEventListener(OFFLINE_EVENT, () => void refreshHeader());
+
 export async function refreshHeader(): Promise<void> {
   if (!session) return;
   try {

@@ -85,8 +85,26 @@ pub(crate) fn request_failed(e: reqwest::Error) -> ApiError {
     }
     ApiError::new(
         "server_unreachable",
-        format!("Нет связи с сервером журнала: {e}. Изменения сохранены на этом компьютере и будут отправлены при следующей синхронизации"),
+        format!("Нет связи с сервером журнала: {}. Изменения сохранены на этом компьютере и будут отправлены при следующей синхронизации", no_answer_ru(&e)),
     )
+}
+
+/// Why a request got no answer, in the teacher's words (reqwest's own text is English).
+fn no_answer_ru(e: &reqwest::Error) -> String {
+    let server = e
+        .url()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| u.port().map_or(h.to_string(), |p| format!("{h}:{p}")))
+        })
+        .unwrap_or_else(|| "сервер".to_string());
+    if e.is_timeout() {
+        format!("{server} не ответил вовремя")
+    } else if e.is_connect() {
+        format!("не удалось подключиться к {server}")
+    } else {
+        format!("запрос к {server} оборвался")
+    }
 }
 
 #[cfg(test)]

@@ -106,6 +106,12 @@ fn a_dropped_push_never_reaches_the_server_and_the_next_sync_applies_it_once() {
         "a dropped connection: {err}"
     );
     assert!(
+        !err.message.to_lowercase().contains("error")
+            && err.message.contains("Изменения сохранены"),
+        "the teacher reads why in Russian, without the HTTP library's English: {}",
+        err.message
+    );
+    assert!(
         s.view.changes().is_empty(),
         "the server never saw the dropped push"
     );
