@@ -276,8 +276,17 @@ impl AppState {
         f: impl FnOnce(&mut Journal) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut slot = lock_ignoring_poison(&self.shared.slot);
+        let mut contact = None;
         let result = match &mut *slot {
-            Slot::Open(s) => f(&mut s.journal),
+            Slot::Open(s) => {
+                let before = s.journal.last_contact();
+                let r = f(&mut s.journal);
+                let after = s.journal.last_contact();
+                if after != before {
+                    contact = after;
+                }
+                r
+            }
             Slot::Locked { .. } => Err(app_locked()),
             Slot::SignedOut => Err(self
                 .shared
@@ -286,10 +295,13 @@ impl AppState {
                 .unwrap_or_else(not_signed_in)),
         };
         drop(slot);
-        // A screen's call that found no server (messages, notes to parents) puts the header
-        // offline at once, not only at the next sync.
+        // A screen's call that reached the server or found none (messages, notes to parents)
+        // shows in the header at once, not only at the next sync.
         if matches!(&result, Err(e) if session_commands::is_unreachable(e)) {
-            self.sync_memory().set_contact(false);
+            contact = Some(false);
+        }
+        if let Some(online) = contact {
+            self.sync_memory().set_contact(online);
         }
         result
     }

@@ -80,6 +80,11 @@ test("the teacher writes to a student's parents, sees the acknowledgement, and a
     await server.stop();
     await openNotes(driver);
     await driver.wait(async () => (await textOf(driver, "[data-testid=notes-status]", "the status")).includes("недоступен"), 30000, "offline the screen says the server is unavailable");
+    // The header follows the screen's failed call at once, not at the next sync.
+    await driver.wait(async () => /Автономная работа/.test(await textOf(driver, "[data-testid=sync-mode]", "the header")), 10000,
+      "the header says the server does not answer");
+    const status = await textOf(driver, "[data-testid=notes-status]", "the status");
+    assert.doesNotMatch(status, /error|request|connect/i, `the status is in Russian only: ${status}`);
     const text = await driver.findElement(By.css("[data-testid=note-text]"));
     await text.sendKeys("Пропустил две пары без уважительной причины", Key.chord(Key.CONTROL, Key.ENTER));
     await driver.wait(async () => (await textOf(driver, "[data-testid=note-result]", "the receipt")).includes("при следующей синхронизации"), 30000, "kept for the next sync");

@@ -81,13 +81,16 @@ export async function renderParentNotes(el: HTMLElement, refreshHeader: () => Pr
     send.disabled = v.students.length === 0;
     const waiting = v.notes.filter((n) => n.state === "waiting").length;
     status.textContent = v.unreachable
-      ? `Отправленные замечания читаются с сервера, а он сейчас недоступен: ${v.unreachable}. Новое замечание сохранится в журнале и уйдёт при синхронизации.`
+      ? "Сервер журнала сейчас недоступен, а отправленные замечания читаются с него. Новое замечание сохранится в журнале и уйдёт при синхронизации."
       : v.students.length === 0
         ? "В ваших нагрузках нет обучающихся."
         : waiting
           ? `Ждут отправки: ${waiting}`
           : "";
     status.className = v.unreachable ? "message message-error" : "message";
+    // Why the server did not answer (the address, no connection or no reply in time) on hover.
+    status.title = v.unreachable ?? "";
+    if (v.unreachable) void refreshHeader();
     list.replaceChildren(
       v.notes.length
         ? h(

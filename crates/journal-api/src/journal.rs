@@ -164,6 +164,12 @@ impl Journal {
         user_info(&self.me)
     }
 
+    /// How the last contact with the server went in this session: true = it answered, false =
+    /// no answer, None = not tried.
+    pub fn last_contact(&self) -> Option<bool> {
+        self.link.online
+    }
+
     /// A UTC time stored by the copy (the last sync) on the institution's clock; kept as it is
     /// when the institution's zone is unknown.
     fn in_institution_zone(&self, utc: NaiveDateTime) -> NaiveDateTime {
