@@ -85,8 +85,8 @@ impl Imported {
     ) -> Applied {
         match self {
             Imported::Students(p) => apply_students(p, snapshot, new_id),
-            Imported::Groups(p) => apply_groups(p, snapshot, new_id),
-            Imported::Teachers(p) => apply_teachers(p, snapshot, new_id),
+            Imported::Groups(p) => apply_groups(p, snapshot, new_id, dates.map(|d| d.from)),
+            Imported::Teachers(p) => apply_teachers(p, snapshot, new_id, dates.map(|d| d.from)),
             Imported::Loads(p) => apply_loads(p, snapshot, new_id),
             Imported::Plan(p) => apply_plan(p, snapshot, new_id),
             Imported::Timetable(p) => {
@@ -278,9 +278,17 @@ fn ensure_subgroup(
 
 /// Makes `user` the group's one curator: the group names them, they get the curator's role for it,
 /// and whoever was its curator before loses that role for this group (a group has one curator).
-/// Returns the previous curator when there was another one.
-pub(crate) fn set_curator(snap: &mut Snapshot, user: UserId, group: GroupId) -> Option<UserId> {
+/// With `today` (an import on the server) the previous curator's role ends yesterday rather than
+/// vanishing, so the group's history still names who was its curator before; the new one's role
+/// starts today. Returns the previous curator when there was another one.
+pub(crate) fn set_curator(
+    snap: &mut Snapshot,
+    user: UserId,
+    group: GroupId,
+    today: Option<NaiveDate>,
+) -> Option<UserId> {
     let is_grant = |g: &RoleGrant| g.role == Role::Curator && g.group_id == Some(group);
+    let current = |g: &RoleGrant| is_grant(g) && today.is_none_or(|d| g.in_force_on(d));
     let mut previous = snap
         .groups
         .iter()
@@ -288,21 +296,34 @@ pub(crate) fn set_curator(snap: &mut Snapshot, user: UserId, group: GroupId) -> 
         .and_then(|g| g.curator_id)
         .filter(|c| *c != user);
     for u in snap.users.iter_mut().filter(|u| u.id != user) {
-        if u.grants.iter().any(is_grant) {
-            u.grants.retain(|g| !is_grant(g));
-            previous = previous.or(Some(u.id));
+        if !u.grants.iter().any(current) {
+            continue;
+        }
+        previous = previous.or(Some(u.id));
+        match today.and_then(|d| d.pred_opt().map(|y| (d, y))) {
+            Some((today, yesterday)) => {
+                // A role that would only start today or later is withdrawn; one in force ends.
+                u.grants
+                    .retain(|g| !(is_grant(g) && g.from.is_some_and(|f| f >= today)));
+                for g in u.grants.iter_mut().filter(|g| current(g)) {
+                    g.until = Some(yesterday);
+                }
+            }
+            None => u.grants.retain(|g| !is_grant(g)),
         }
     }
     if let Some(g) = snap.groups.iter_mut().find(|g| g.id == group) {
         g.curator_id = Some(user);
     }
     if let Some(u) = snap.users.iter_mut().find(|u| u.id == user) {
-        if !u.grants.iter().any(is_grant) {
+        if !u.grants.iter().any(current) {
             u.grants.push(RoleGrant {
                 role: Role::Curator,
                 group_id: Some(group),
                 student_id: None,
-                from: None,
+                // Dated only when it takes over from someone: a new group's curator is its
+                // curator from the start.
+                from: previous.and(today),
                 until: None,
             });
         }
@@ -314,6 +335,7 @@ fn apply_groups(
     plan: &ImportPlan<GroupRow>,
     snap: &mut Snapshot,
     new_id: &mut dyn FnMut() -> Uuid,
+    today: Option<NaiveDate>,
 ) -> Applied {
     let mut out = Applied::default();
     for row in &plan.rows {
@@ -356,7 +378,7 @@ fn apply_groups(
                 .iter()
                 .find(|g| g.id == id)
                 .and_then(|g| g.curator_id);
-            let previous = set_curator(snap, curator, id);
+            let previous = set_curator(snap, curator, id, today);
             if was != Some(curator) || previous.is_some() {
                 let text = match previous {
                     Some(p) => format!(
@@ -424,6 +446,7 @@ fn apply_teachers(
     plan: &ImportPlan<UserRow>,
     snap: &mut Snapshot,
     new_id: &mut dyn FnMut() -> Uuid,
+    today: Option<NaiveDate>,
 ) -> Applied {
     let mut out = Applied::default();
     for row in &plan.rows {
@@ -487,7 +510,7 @@ fn apply_teachers(
         // A curator's group names them, and only them, as its curator.
         for g in row.grants.iter().filter(|g| g.role == Role::Curator) {
             if let Some(group) = g.group_id {
-                if let Some(p) = set_curator(snap, user_id, group) {
+                if let Some(p) = set_curator(snap, user_id, group, today) {
                     out.notes.push(format!(
                         "Строка {}: куратор группы «{}» — {} вместо {}",
                         row.row,

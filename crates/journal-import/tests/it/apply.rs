@@ -279,6 +279,44 @@ fn the_timetable_is_laid_out_on_school_days() {
 }
 
 #[test]
+fn on_the_server_the_old_curators_role_ends_yesterday_and_the_new_one_starts_today() {
+    let mut snap = college();
+    let mut new_id = ids();
+    let monday = date(2026, 10, 5);
+    let dates = Some(LessonDates {
+        from: monday,
+        cycle_start: monday,
+    });
+    let group = GroupId(id(IS21));
+    let first = "Группа;Курс;Куратор\nИС-21;2;Волков Андрей Николаевич\n";
+    imported(ImportKind::Groups, first, &snap).apply_to(&mut snap, &mut new_id, None);
+    let second = "Группа;Курс;Куратор\nИС-21;2;Орлова Наталья Сергеевна\n";
+    imported(ImportKind::Groups, second, &snap).apply_to(&mut snap, &mut new_id, dates);
+    let grant = |login: &str| {
+        snap.users.iter().find(|u| u.login == login).and_then(|u| {
+            u.grants
+                .iter()
+                .find(|g| g.role == Role::Curator && g.group_id == Some(group))
+                .cloned()
+        })
+    };
+    let old = grant("volkov").expect("the old curator's role is kept as history, not deleted");
+    assert_eq!(
+        (old.from, old.until),
+        (None, Some(date(2026, 10, 4))),
+        "the old curator's role ends the day before the import"
+    );
+    assert!(!old.in_force_on(monday), "and is not in force any more");
+    let new = grant("orlova").expect("the new curator has the role");
+    assert_eq!(
+        (new.from, new.until),
+        (Some(monday), None),
+        "the new curator's role starts on the import's day"
+    );
+    assert!(new.in_force_on(monday), "and is in force");
+}
+
+#[test]
 fn a_new_curator_replaces_the_old_one() {
     let mut snap = college();
     let mut new_id = ids();
