@@ -288,6 +288,30 @@ impl Snapshot {
 }
 
 impl User {
+    /// The reference_version this user's device is told on `on`: the institution's `base`, moved
+    /// also when one of the user's dated roles starts or ends. Nobody writes at midnight, yet what
+    /// the user may read changed (a substitution's group from Monday, a curatorship that ended), so
+    /// the device must fetch its copy again. The roles in force that day that carry a date are
+    /// hashed into the high bits; a user with undated roles only is told `base` as it is.
+    pub fn reference_version_on(&self, base: u64, on: NaiveDate) -> u64 {
+        use sha2::{Digest, Sha256};
+        let mut dated: Vec<String> = self
+            .grants
+            .iter()
+            .filter(|g| (g.from.is_some() || g.until.is_some()) && g.in_force_on(on))
+            .filter_map(|g| serde_json::to_string(g).ok())
+            .collect();
+        if dated.is_empty() {
+            return base;
+        }
+        dated.sort();
+        let digest = Sha256::digest(dated.join("\n").as_bytes());
+        // 24 bits of the hash above the 32 bits any real count of reference changes stays within;
+        // never 0, so the roles in force always move the number.
+        let mark = u64::from(u32::from_be_bytes([0, digest[0], digest[1], digest[2]])).max(1);
+        base.wrapping_add(mark << 32)
+    }
+
     /// The user with only the grants in force on `on`: what every permission, sign-in and scope
     /// decision of that day reads.
     pub fn in_force_on(&self, on: NaiveDate) -> User {
@@ -1503,6 +1527,46 @@ pub(crate) mod tests {
 
     pub(crate) fn uid(n: u128) -> Uuid {
         Uuid::from_u128(n)
+    }
+
+    #[test]
+    fn the_reference_version_moves_when_a_dated_role_starts_or_ends_and_only_then() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or_default();
+        let mut user = User {
+            id: UserId(uid(1)),
+            login: "teacher".into(),
+            full_name: "Учитель".into(),
+            grants: vec![RoleGrant::new(Role::Teacher, None, None)],
+        };
+        assert_eq!(
+            user.reference_version_on(7, day(5)),
+            7,
+            "undated roles leave the institution's version as it is"
+        );
+        user.grants.push(RoleGrant {
+            from: Some(day(6)),
+            until: Some(day(9)),
+            ..RoleGrant::new(Role::Curator, Some(GroupId(uid(2))), None)
+        });
+        let before = user.reference_version_on(7, day(5));
+        let during = user.reference_version_on(7, day(6));
+        let later = user.reference_version_on(7, day(8));
+        let after = user.reference_version_on(7, day(10));
+        assert_eq!(before, 7, "a role not yet in force changes nothing yet");
+        assert_ne!(
+            during, before,
+            "the day the role starts, the device must refresh"
+        );
+        assert_eq!(later, during, "while it lasts, nothing moves");
+        assert_eq!(
+            after, 7,
+            "the day after it ends, the device must refresh again"
+        );
+        assert_ne!(
+            user.reference_version_on(8, day(6)),
+            during,
+            "an administrator's change still moves it while the role lasts"
+        );
     }
     pub(crate) fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or(NaiveDate::MIN)

@@ -651,8 +651,9 @@ async fn pull(
     // reads only part of a load (their own record, lessons within the membership, topics and
     // homework only where the policy shows them): those changes are cut by the same ReadScope as
     // their snapshot. Staff read their loads whole, so their pull needs no snapshot read.
-    let family = signed_in_user(&state, &auth)
-        .await?
+    let user = signed_in_user(&state, &auth).await?;
+    page.reference_version = user.reference_version_on(page.reference_version, today);
+    let family = user
         .grants
         .iter()
         .any(|g| matches!(g.role, Role::Student | Role::Parent));
@@ -733,6 +734,11 @@ async fn snapshot(
         )
         .await?;
     let (reference_version, server_seq) = (cached.version.reference_version, cached.server_seq);
+    // Told as the pull tells it: moved also by the user's dated roles in force today.
+    let today = institution_today(&state, auth.session.institution_id).await?;
+    let reference_version = signed_in_user(&state, &auth)
+        .await?
+        .reference_version_on(reference_version, today);
     state
         .storage
         .record_given(

@@ -190,9 +190,94 @@ async fn every_reference_change_adds_one_and_nothing_else_does(b: Backend) {
     );
 }
 
+/// A role dated to start tomorrow: nobody writes at midnight, yet the next day the teacher's pull
+/// names another version, so their device fetches its copy again; users without dated roles see
+/// nothing move.
+async fn a_dated_role_starting_moves_the_users_version_on_its_day(b: Backend) {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+    let offset = Arc::new(AtomicI64::new(0));
+    let days = offset.clone();
+    let config = journal_server::ServerConfig {
+        clock: Arc::new(move || {
+            (today() + chrono::Duration::days(days.load(Ordering::SeqCst)))
+                .and_hms_opt(15, 0, 0)
+                .unwrap_or_default()
+        }),
+        ..crate::support::test_config()
+    };
+    let s = TestServer::start_with(b, config).await;
+    let admin = s.device("admin").await;
+    let teacher = s.device("teacher").await;
+    let deputy = s.device("deputy").await;
+    let teacher_id = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.login == "teacher")
+        .map(|u| u.id)
+        .expect("the demo has a teacher");
+    let mut grants: Vec<Value> = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.id == teacher_id)
+        .map(|u| {
+            u.grants
+                .iter()
+                .map(|g| serde_json::to_value(g).unwrap_or(Value::Null))
+                .collect()
+        })
+        .unwrap_or_default();
+    let tomorrow = today() + chrono::Duration::days(1);
+    grants.push(json!({"role": "social_pedagogue", "from": tomorrow}));
+    let st = status_of(
+        s.client
+            .put(s.url(&format!("/admin/users/{teacher_id}/grants")))
+            .header(
+                journal_server::dto::PROTOCOL_HEADER,
+                journal_protocol::PROTOCOL_VERSION.to_string(),
+            )
+            .bearer_auth(&admin.token)
+            .json(&json!({ "grants": grants })),
+    )
+    .await;
+    assert_eq!(st, 200, "the administrator adds a role from tomorrow");
+
+    let teacher_today = pulled(&s, &teacher.token).await;
+    let deputy_today = pulled(&s, &deputy.token).await;
+    assert_eq!(
+        snapshot_version(&s, &teacher.token).await,
+        teacher_today,
+        "today the snapshot and the pull agree"
+    );
+    assert_eq!(
+        teacher_today, deputy_today,
+        "a role not yet in force moves nothing yet"
+    );
+
+    offset.store(1, Ordering::SeqCst);
+    let teacher_tomorrow = pulled(&s, &teacher.token).await;
+    assert_ne!(
+        teacher_tomorrow, teacher_today,
+        "the day the role starts, the teacher's device is told to fetch its copy again"
+    );
+    assert_eq!(
+        snapshot_version(&s, &teacher.token).await,
+        teacher_tomorrow,
+        "the snapshot fetched then names the version the pull names, so it is fetched once"
+    );
+    assert_eq!(
+        pulled(&s, &deputy.token).await,
+        deputy_today,
+        "a user without dated roles sees nothing move"
+    );
+}
+
 conformance!(
     every_reference_change_adds_one_and_nothing_else_does,
-    openapi_shows_the_reference_version
+    openapi_shows_the_reference_version,
+    a_dated_role_starting_moves_the_users_version_on_its_day
 );
 
 /// The OpenAPI document shows the version on the pull page and on the snapshot reply.
