@@ -288,3 +288,29 @@ export async function waitSynced(driver) {
 /** Clicks the element with `data-testid` = `id`, found again if the screen was redrawn meanwhile
  *  (the header is drawn anew when a background sync ends). */
 export const click = (driver, id) => act(driver, `[data-testid=${id}]`, (el) => el.click(), `«${id}»`);
+
+/**
+ * The teacher's two PCs on one demo server: this app signed in on «Сегодня» (automatic sync off)
+ * and the `journal` CLI signed in on another data dir. Runs `body({ driver, server, row, lessonId,
+ * lesson, other })` — `row` the day's first lesson in the app, `lesson` that lesson as the other
+ * PC reads it, `other(args)` a CLI command on the other PC — and stops both.
+ */
+export async function withTwoPCs(now, body) {
+  const server = await startServer({ today: now.slice(0, 10) });
+  const app = await startApp({ JOURNAL_NOW: now, JOURNAL_SERVER_URL: server.url, JOURNAL_SYNC_SECONDS: "3600" });
+  const { driver } = app;
+  try {
+    await signIn(driver, "teacher", "demo");
+    const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 30000);
+    const row = (await table.findElements(By.css("[data-testid=lesson-row]")))[0];
+    const lessonId = await row.getAttribute("data-lesson-id");
+    const dir = mkdtempSync(path.join(tmpdir(), "journal-e2e-other-"));
+    const other = (args) => cli(dir, "teacher", now, args);
+    other(["--server", server.url, "login"]);
+    const lesson = JSON.parse(other(["--json", "lesson", "--lesson", lessonId]));
+    await body({ driver, server, row, lessonId, lesson, other });
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+}

@@ -6,34 +6,18 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { click, cli as runCli, screenshot, signIn, startApp, startServer, waitSynced } from "./app.mjs";
+import { click, screenshot, waitSynced, withTwoPCs } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
-const cli = (dir, args) => runCli(dir, "teacher", NOW, args);
-
-test("a conflicting mark from another device is shown and resolved on «Конфликты и отказы»", async () => {
-  const server = await startServer({ today: TODAY });
-  const app = await startApp({ JOURNAL_NOW: NOW, JOURNAL_SERVER_URL: server.url, JOURNAL_SYNC_SECONDS: "3600" });
-  const { driver } = app;
-  try {
-    await signIn(driver, "teacher", "demo");
-    const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 30000);
-    const row = (await table.findElements(By.css("[data-testid=lesson-row]")))[0];
-    const lessonId = await row.getAttribute("data-lesson-id");
-
-    // The other PC: signs in, marks the first student 3, syncs.
-    const other = mkdtempSync(path.join(tmpdir(), "journal-e2e-other-"));
-    cli(other, ["--server", server.url, "login"]);
-    const lesson = JSON.parse(cli(other, ["--json", "lesson", "--lesson", lessonId]));
+test("a conflicting mark from another device is shown and resolved on «Конфликты и отказы»", () =>
+  withTwoPCs(NOW, async ({ driver, server, row, lessonId, lesson, other }) => {
+    // The other PC: marks the first student 3, syncs.
     const student = lesson.students[0];
-    cli(other, ["mark", "--lesson", lessonId, "--student", student.student_id, "3"]);
-    cli(other, ["--server", server.url, "sync"]);
+    other(["mark", "--lesson", lessonId, "--student", student.student_id, "3"]);
+    other(["--server", server.url, "sync"]);
 
     // This app, not synced since, marks the same cell 5 and syncs.
     await row.sendKeys(Key.ENTER);
@@ -82,31 +66,17 @@ test("a conflicting mark from another device is shown and resolved on «Конф
     await driver.wait(async () => /15 мин/.test(
       await driver.findElement(By.css("[data-testid=settings-message]")).getText()), 10000, "the setting is saved");
     await screenshot(driver, "settings.png");
-  } finally {
-    await app.stop();
-    await server.stop();
-  }
-});
+  }),
+);
 
 // The other way round: this app's «4» reaches the server first; the other PC, which had marked the
 // same cell «2» offline, gets the conflict and sends its value again. This app must not change the
 // cell silently: its next sync lists the replacement with who entered the new value and when, and
 // «Понятно, оставить новое» closes it from the keyboard.
-test("a value of this PC replaced from another device after a conflict is shown, not changed silently", async () => {
-  const server = await startServer({ today: TODAY });
-  const app = await startApp({ JOURNAL_NOW: NOW, JOURNAL_SERVER_URL: server.url, JOURNAL_SYNC_SECONDS: "3600" });
-  const { driver } = app;
-  try {
-    await signIn(driver, "teacher", "demo");
-    const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 30000);
-    const row = (await table.findElements(By.css("[data-testid=lesson-row]")))[0];
-    const lessonId = await row.getAttribute("data-lesson-id");
-
-    const other = mkdtempSync(path.join(tmpdir(), "journal-e2e-other-"));
-    cli(other, ["--server", server.url, "login"]);
-    const lesson = JSON.parse(cli(other, ["--json", "lesson", "--lesson", lessonId]));
+test("a value of this PC replaced from another device after a conflict is shown, not changed silently", () =>
+  withTwoPCs(NOW, async ({ driver, server, row, lessonId, lesson, other }) => {
     const student = lesson.students[1];
-    cli(other, ["mark", "--lesson", lessonId, "--student", student.student_id, "2"]);
+    other(["mark", "--lesson", lessonId, "--student", student.student_id, "2"]);
 
     // This app marks «4» and syncs first.
     await row.sendKeys(Key.ENTER);
@@ -117,11 +87,11 @@ test("a value of this PC replaced from another device after a conflict is shown,
     await waitSynced(driver);
 
     // The other PC: its «2» is a conflict; it sends it again and the server takes it.
-    cli(other, ["--server", server.url, "sync"]);
-    const conflicts = JSON.parse(cli(other, ["--json", "conflicts"])).filter((c) => c.open);
+    other(["--server", server.url, "sync"]);
+    const conflicts = JSON.parse(other(["--json", "conflicts"])).filter((c) => c.open);
     assert.equal(conflicts.length, 1, "the other PC has the conflict");
-    cli(other, ["resolve-conflict", "--id", String(conflicts[0].id), "--submit-again"]);
-    cli(other, ["--server", server.url, "sync"]);
+    other(["resolve-conflict", "--id", String(conflicts[0].id), "--submit-again"]);
+    other(["--server", server.url, "sync"]);
 
     await click(driver, "sync-now");
     const link = await driver.wait(until.elementLocated(By.css("[data-testid=sync-conflicts]")), 30000,
@@ -149,8 +119,5 @@ test("a value of this PC replaced from another device after a conflict is shown,
     await driver.wait(async () =>
       (await driver.findElements(By.css("[data-testid=sync-conflicts]"))).length === 0, 10000,
       "the header no longer counts it");
-  } finally {
-    await app.stop();
-    await server.stop();
-  }
-});
+  }),
+);

@@ -5,27 +5,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { click, cli as runCli, screenshot, signIn, startApp, startServer } from "./app.mjs";
+import { click, screenshot, withTwoPCs } from "./app.mjs";
 
 const TODAY = process.env.E2E_TODAY || "2026-10-08";
 const NOW = `${TODAY}T13:00`;
 
-const cli = (dir, args) => runCli(dir, "teacher", NOW, args);
-
-test("a mark for a period closed meanwhile on another PC is refused and shown", async () => {
-  const server = await startServer({ today: TODAY });
-  const app = await startApp({ JOURNAL_NOW: NOW, JOURNAL_SERVER_URL: server.url, JOURNAL_SYNC_SECONDS: "3600" });
-  const { driver } = app;
-  try {
-    await signIn(driver, "teacher", "demo");
-    const table = await driver.wait(until.elementLocated(By.css("[data-testid=today-lessons]")), 30000);
-    const row = (await table.findElements(By.css("[data-testid=lesson-row]")))[0];
-    const lessonId = await row.getAttribute("data-lesson-id");
-
+test("a mark for a period closed meanwhile on another PC is refused and shown", () =>
+  withTwoPCs(NOW, async ({ driver, server, row, lesson, other }) => {
     // This app records a mark and does not sync yet.
     await row.sendKeys(Key.ENTER);
     const roster = await driver.wait(until.elementLocated(By.css("[data-testid=roster]")), 20000);
@@ -35,15 +22,12 @@ test("a mark for a period closed meanwhile on another PC is refused and shown", 
 
     // The other PC: finals for everyone («н/а») — the last one closes the period (the policy locks
     // after finals, 001 «Преподаватель» п. 5) —, synced.
-    const other = mkdtempSync(path.join(tmpdir(), "journal-e2e-other-"));
-    cli(other, ["--server", server.url, "login"]);
-    const lesson = JSON.parse(cli(other, ["--json", "lesson", "--lesson", lessonId]));
     const load = lesson.summary.load_id;
     const period = lesson.period.id;
     for (const s of lesson.students) {
-      cli(other, ["final", "--load", load, "--period", period, "--student", s.student_id, "н/а"]);
+      other(["final", "--load", load, "--period", period, "--student", s.student_id, "н/а"]);
     }
-    cli(other, ["--server", server.url, "sync"]);
+    other(["--server", server.url, "sync"]);
 
     // The app syncs: the mark is refused, and shown.
     await click(driver, "sync-now");
@@ -71,8 +55,5 @@ test("a mark for a period closed meanwhile on another PC is refused and shown", 
     await driver.wait(async () => /Все конфликты и отказы решены/.test(
       await driver.findElement(By.css("[data-testid=conflicts-summary]")).getText()), 10000, "withdrawn");
     await screenshot(driver, "refusal-withdrawn.png");
-  } finally {
-    await app.stop();
-    await server.stop();
-  }
-});
+  }),
+);
