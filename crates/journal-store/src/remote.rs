@@ -8,7 +8,7 @@ use crate::codec::dt;
 use crate::outbox::apply_payload;
 use crate::{Store, StoreError};
 use chrono::NaiveDateTime;
-use journal_core::{DeviceId, OpId, UserId};
+use journal_core::{Absence, CellEntry, CellValue, DeviceId, OpId, UserId};
 use journal_protocol::{OpOutcome, OpPayload};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
@@ -152,7 +152,9 @@ fn replaced_own_value(
     Ok((!noticed).then_some((op_id, mine)))
 }
 
-/// Whether two edits of one target leave the same value (a correction's reason is not the value).
+/// Whether two edits of one target leave what the teacher entered as it was: a correction's reason
+/// is not the value, and an absence given its reason («н» made «б» or «п» by the curator from a
+/// note) is still the absence the teacher recorded.
 fn same_value(a: &OpPayload, b: &OpPayload) -> bool {
     match (a, b) {
         (
@@ -168,9 +170,22 @@ fn same_value(a: &OpPayload, b: &OpPayload) -> bool {
                 value: vb,
                 ..
             },
-        ) => la == lb && sa == sb && va == vb,
+        ) => la == lb && sa == sb && as_entered(va) == as_entered(vb),
         _ => a == b,
     }
+}
+
+/// A cell's entries with every absence read as «н».
+fn as_entered(v: &CellValue) -> Vec<CellEntry> {
+    v.entries
+        .iter()
+        .map(|e| match e {
+            CellEntry::Absence { .. } => CellEntry::Absence {
+                absence: Absence::Absent,
+            },
+            other => other.clone(),
+        })
+        .collect()
 }
 
 /// Keeps the notice: the value this device entered (`mine`), the one that replaced it, and who

@@ -137,3 +137,34 @@ fn own_changes_earlier_changes_and_equal_values_are_not_noticed() {
         notices(&store)
     );
 }
+
+#[test]
+fn an_absence_given_its_reason_elsewhere_is_no_replacement() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut store, fx) = store_with(dir.path(), None);
+    let (curator, _) = deputy(&fx);
+    let op = store
+        .record_edit(fx.teacher, at(first_day(), 9, 0), cell(&fx, absent(), None))
+        .expect("the teacher records «н»");
+    let outcome = serde_json::to_value(OpOutcome::Applied { server_seq: 5 }).expect("outcome");
+    store
+        .set_op_state(op.op_id, OpState::Applied, Some(&outcome))
+        .expect("the server's answer is stored");
+    let ill = journal_core::CellValue {
+        entries: vec![journal_core::CellEntry::Absence {
+            absence: journal_core::Absence::Ill,
+        }],
+    };
+    pulled(
+        &mut store,
+        7,
+        DeviceId(uuid::Uuid::new_v4()),
+        curator,
+        cell(&fx, ill, None),
+    );
+    assert!(
+        notices(&store).is_empty(),
+        "«н» made «б» from a note is the absence the teacher recorded, with its reason: {:?}",
+        notices(&store)
+    );
+}
