@@ -183,7 +183,7 @@ fn as_entered(v: &CellValue) -> Vec<CellEntry> {
             CellEntry::Absence { .. } => CellEntry::Absence {
                 absence: Absence::Absent,
             },
-            other => other.clone(),
+            other => *other,
         })
         .collect()
 }
