@@ -921,8 +921,10 @@ impl Journal {
 
     /// Records a change of a lesson: «Замена», «Перенос», «Урок не проведён», or back in the
     /// timetable. Judged by journal-protocol's `lesson_change::check` on facts from this copy —
-    /// the same function and facts builder the server uses; a teacher's copy does not have the
-    /// other groups' lessons or every colleague, so the server may still refuse (shown to resolve).
+    /// the same function and facts builder the server uses. A postponement meets the day's lessons
+    /// of the copy and the slots of the group's other lessons the copy keeps without them
+    /// (`Snapshot::busy_slots`), so it is taken or refused as on the server; a copy does not know
+    /// every colleague, so a substitution may still be refused there (shown to resolve).
     pub fn change_lesson(
         &mut self,
         lesson_id: LessonId,
@@ -959,6 +961,7 @@ impl Journal {
             _ => None,
         };
         let mut same_day: Vec<Lesson> = Vec::new();
+        let mut busy = Vec::new();
         let mut loads = std::collections::HashMap::new();
         if let journal_protocol::LessonChange::Postpone { to, .. } = &change {
             for other in self.store.lessons_on_date(*to)? {
@@ -966,6 +969,7 @@ impl Journal {
                 loads.insert(other_load.id, other_load);
                 same_day.push(other.lesson);
             }
+            busy = self.store.busy_slots_on(*to)?;
         }
         let facts = journal_protocol::lesson_change::facts(
             &s.lesson,
@@ -975,6 +979,7 @@ impl Journal {
             &self.store.periods()?,
             &self.store.bells()?,
             &same_day,
+            &busy,
             has_entries,
             substitute.as_ref(),
             now.date(),

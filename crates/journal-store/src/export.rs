@@ -154,6 +154,12 @@ impl Store {
              FROM control_works ORDER BY date, load_id, id",
             crate::query::control_work_row,
         )?;
+        let busy_slots = rows(
+            c,
+            "SELECT date, bell_number, group_id, subgroup_id FROM busy_slots
+             ORDER BY date, bell_number, group_id, subgroup_id",
+            crate::query::busy_slot_row,
+        )?;
         let loads = rows(
             c,
             "SELECT id, teacher_id, group_id, subject_id, subgroup_id, date_from, date_to,
@@ -327,6 +333,7 @@ impl Store {
             // Reference for the administration; a teacher's copy does not keep them.
             departments: Vec::new(),
             control_works,
+            busy_slots,
             sign_ins: Vec::new(),
         })
     }

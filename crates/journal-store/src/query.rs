@@ -581,6 +581,22 @@ impl Store {
         self.lesson_summaries("l.date = ?1", &[date.to_string()])
     }
 
+    /// The slots of `date` held by lessons of the copy's groups that the copy does not keep
+    /// (`Snapshot::busy_slots`): with the day's own lessons, what a postponement there meets.
+    pub fn busy_slots_on(
+        &self,
+        date: NaiveDate,
+    ) -> Result<Vec<journal_protocol::BusySlot>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT date, bell_number, group_id, subgroup_id FROM busy_slots WHERE date = ?1
+             ORDER BY bell_number, group_id, subgroup_id",
+        )?;
+        let v = st
+            .query_map([date.to_string()], busy_slot_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
     pub fn lesson_topics(&self, lesson_id: LessonId) -> Result<Vec<LessonTopic>, StoreError> {
         let mut st = self.conn.prepare_cached(
             "SELECT lesson_id, hour, plan_topic_id, title, work_type, work_number, makeup_of,
@@ -1100,6 +1116,16 @@ impl Store {
 }
 
 /// A row of `control_works` (id, load_id, date, form, title, vtk, max_points, five, four, three).
+/// A row of `busy_slots` (date, bell_number, group_id, subgroup_id).
+pub(crate) fn busy_slot_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<journal_protocol::BusySlot> {
+    Ok(journal_protocol::BusySlot {
+        date: crate::codec::parse(r, 0)?,
+        bell_number: r.get(1)?,
+        group_id: crate::codec::parse(r, 2)?,
+        subgroup_id: crate::codec::parse_opt(r, 3)?,
+    })
+}
+
 pub(crate) fn control_work_row(
     r: &rusqlite::Row<'_>,
 ) -> rusqlite::Result<journal_protocol::ControlWork> {

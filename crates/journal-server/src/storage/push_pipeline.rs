@@ -490,6 +490,8 @@ impl BatchRefs {
             &self.periods,
             &self.bells,
             same_day,
+            // The server keeps every lesson of the day: no slot is known only as busy.
+            &[],
             has_entries,
             substitute,
             self.today,
