@@ -104,3 +104,102 @@ fn a_postponement_into_another_teachers_lesson_of_the_group_is_refused_on_the_de
         .expect("a free slot of the group is taken");
     assert_eq!(f.pending(), pending + 1, "the postponement is one op");
 }
+
+/// The copy learns a slot another teacher's postponement took: the server raises the
+/// reference_version with every lesson change, so the teacher's next sync fetches the snapshot
+/// again, with the new lesson's slot among `busy_slots`.
+#[test]
+fn a_slot_another_teachers_postponement_took_is_known_after_the_sync() {
+    use crate::server::{sign_in, today, TestServer};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = TestServer::start();
+    let snap = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
+    let load = |id| {
+        snap.loads
+            .iter()
+            .find(|l| l.id == id)
+            .expect("a lesson's load")
+    };
+    let me = snap
+        .users
+        .iter()
+        .find(|u| u.login == journal_api::DEMO_LOGIN)
+        .map(|u| u.id)
+        .expect("the demo teacher");
+    let coming = |l: &&journal_protocol::Lesson| {
+        l.date > today()
+            && l.date <= today() + chrono::Duration::days(14)
+            && l.status == LessonStatus::Scheduled
+            && l.substitute_teacher_id.is_none()
+    };
+    let last_bell = snap.bells.iter().map(|b| b.number).max().unwrap_or(0);
+    // My lesson, another teacher's lesson of the same group (whole group on one side), and a
+    // bell of the other lesson's day that no lesson of the group holds.
+    let (mine, theirs, to, bell) = snap
+        .lessons
+        .iter()
+        .filter(coming)
+        .filter(|l| load(l.load_id).teacher_id == me)
+        .find_map(|mine| {
+            let group = load(mine.load_id).group_id;
+            snap.lessons.iter().filter(coming).find_map(|other| {
+                let ol = load(other.load_id);
+                if ol.teacher_id == me
+                    || ol.group_id != group
+                    || (ol.subgroup_id.is_some() && load(mine.load_id).subgroup_id.is_some())
+                {
+                    return None;
+                }
+                let free = (1..=last_bell).find(|b| {
+                    !snap.lessons.iter().any(|l| {
+                        l.date == other.date
+                            && l.bell_number == *b
+                            && load(l.load_id).group_id == group
+                    })
+                })?;
+                Some((mine.id, other.clone(), other.date, free))
+            })
+        })
+        .expect("another teacher gives the demo teacher's group a lesson in the coming fortnight");
+    let their_login = snap
+        .users
+        .iter()
+        .find(|u| u.id == load(theirs.load_id).teacher_id)
+        .map(|u| u.login.clone())
+        .expect("the other teacher");
+    let now = today().and_hms_opt(18, 0, 0).expect("a time");
+    let (dir_me, dir_them) = (
+        tempfile::tempdir().expect("temp dir"),
+        tempfile::tempdir().expect("temp dir"),
+    );
+    let mut my_app = sign_in(&server, dir_me.path(), journal_api::DEMO_LOGIN, now);
+    let mut their_app = sign_in(&server, dir_them.path(), &their_login, now);
+    their_app
+        .change_lesson(
+            theirs.id,
+            LessonChangeRequest::Postpone {
+                to,
+                bell_number: bell,
+            },
+        )
+        .expect("the other teacher postpones into a free slot of the group");
+    let report = their_app.sync().expect("the other teacher syncs");
+    assert_eq!(report.refused, 0, "the server takes the postponement");
+    my_app.sync().expect("the teacher syncs");
+    let pending = my_app.status().expect("status").pending_ops;
+    let err = my_app
+        .change_lesson(
+            mine,
+            LessonChangeRequest::Postpone {
+                to,
+                bell_number: bell,
+            },
+        )
+        .expect_err("the slot is taken now");
+    assert_eq!(err.code, "postpone_slot_taken", "{}", err.message);
+    assert_eq!(
+        my_app.status().expect("status").pending_ops,
+        pending,
+        "a refused postponement records no op"
+    );
+}
