@@ -348,7 +348,7 @@ impl Journal {
                 }
             })
             .collect();
-        let finals_done_at = if students_without_final(&raw) == 0 && !raw.rows.is_empty() {
+        let finals_done_at = if self.finals_missing(&raw)? == 0 && !raw.rows.is_empty() {
             self.store
                 .finals(load_id, period.id)?
                 .iter()
@@ -1050,7 +1050,7 @@ impl Journal {
                 .is_ok()
         {
             let after = self.store.grid(load_id, period_id)?;
-            if after.lock.is_none() && students_without_final(&after) == 0 {
+            if after.lock.is_none() && self.finals_missing(&after)? == 0 {
                 self.record(now, OpPayload::LockPeriod { load_id, period_id })?;
             }
         }
@@ -1071,13 +1071,28 @@ impl Journal {
         let grid = self.store.grid(load_id, period_id)?;
         journal_core::check_unlocked(grid.lock.is_some())?;
         journal_core::check_entry(&period_info(&period), now, EntryKind::Final, &self.policy)?;
-        let missing = if journal_core::finals_required(load.subject.grading) {
-            students_without_final(&grid)
-        } else {
-            0
-        };
-        journal_core::check_can_lock(missing)?;
+        journal_core::check_can_lock(self.finals_missing(&grid)?)?;
         self.record(now, OpPayload::LockPeriod { load_id, period_id })
+    }
+
+    /// How many students on the grid's period list still need a final: journal-protocol's
+    /// `finals_missing` over the copy's memberships, ИУП and the grid's lessons and finals — the
+    /// function the server refuses a lock by.
+    fn finals_missing(&self, grid: &store::Grid) -> Result<usize, ApiError> {
+        let lessons: Vec<Lesson> = grid.lessons.iter().map(|l| l.lesson.clone()).collect();
+        Ok(journal_protocol::finals_missing(
+            &grid.load.load,
+            &grid.period,
+            grid.load.subject.grading,
+            &self.store.memberships(Some(grid.load.load.group_id))?,
+            &self.store.individual_plans()?,
+            &lessons,
+            |s| {
+                grid.rows
+                    .iter()
+                    .any(|r| r.student_id == s && r.final_value.is_some())
+            },
+        ))
     }
 
     /// Reopens a locked period of a load for a correction: a deputy (or the director) where the
@@ -1548,16 +1563,6 @@ fn period_info(p: &Period) -> LessonInfo {
 fn check_held(lesson: &Lesson) -> Result<(), ApiError> {
     journal_protocol::lesson_change::check_held(lesson)
         .map_err(|e| ApiError::new(e.code(), e.to_string()))
-}
-
-/// Students on a period's list who still need a final: those without one who were in the group
-/// (subgroup) at the period's last lesson — a student who left earlier needs none here.
-fn students_without_final(grid: &store::Grid) -> usize {
-    grid.rows
-        .iter()
-        .filter(|r| r.member_on.last().copied().unwrap_or(true))
-        .filter(|r| r.final_value.is_none())
-        .count()
 }
 
 fn reopening_view(r: journal_store::Reopening) -> ReopeningView {

@@ -8,8 +8,9 @@ use journal_core::{
     SubjectId, UserId,
 };
 use journal_protocol::{
-    AcademicYear, AttestationForm, Bell, Cell, Final, Group, Holiday, Homework, Institution,
-    Lesson, LessonTopic, Load, Period, PeriodLock, PlanTopic, Remark, Student, Subject, User,
+    AcademicYear, AttestationForm, Bell, Cell, Final, Group, Holiday, Homework, IndividualPlan,
+    IndividualPlanLoad, Institution, Lesson, LessonTopic, Load, Membership, Period, PeriodLock,
+    PlanTopic, Remark, Student, Subject, User,
 };
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -617,6 +618,55 @@ impl Store {
             )?
             .query_row([lesson_id.to_string()], homework_row)
             .optional()?)
+    }
+
+    /// The memberships of `group` (every group's when none), in the order the snapshot gave them.
+    pub fn memberships(&self, group: Option<GroupId>) -> Result<Vec<Membership>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT student_id, group_id, subgroup_id, date_from, date_to, individual_plan
+             FROM memberships WHERE ?1 IS NULL OR group_id = ?1 ORDER BY id",
+        )?;
+        let v = st
+            .query_map([group.map(|g| g.to_string())], |r| {
+                Ok(Membership {
+                    student_id: parse(r, 0)?,
+                    group_id: parse(r, 1)?,
+                    subgroup_id: parse_opt(r, 2)?,
+                    from: parse(r, 3)?,
+                    to: parse_opt(r, 4)?,
+                    individual_plan: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// The individual plans (ИУП) the copy keeps, each student's loads in the snapshot's order.
+    pub fn individual_plans(&self) -> Result<Vec<IndividualPlan>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT student_id, load_id, hours FROM individual_plan_loads ORDER BY student_id, rowid",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                parse::<StudentId>(r, 0)?,
+                IndividualPlanLoad {
+                    load_id: parse(r, 1)?,
+                    hours: r.get(2)?,
+                },
+            ))
+        })?;
+        let mut plans: Vec<IndividualPlan> = Vec::new();
+        for row in rows {
+            let (student_id, load) = row?;
+            match plans.last_mut() {
+                Some(p) if p.student_id == student_id => p.loads.push(load),
+                _ => plans.push(IndividualPlan {
+                    student_id,
+                    loads: vec![load],
+                }),
+            }
+        }
+        Ok(plans)
     }
 
     /// Memberships of a load's group (and subgroup, when the load is for one), less those of students
