@@ -115,15 +115,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn those_on_the_list_at_the_last_lesson_need_a_final() {
-        let period = Period {
+    fn semester() -> Period {
+        Period {
             id: PeriodId(Uuid::from_u128(500)),
             name: "1 семестр".into(),
             ordinal: 1,
             starts_on: d(9, 1),
             ends_on: d(12, 31),
-        };
+        }
+    }
+
+    #[test]
+    fn those_on_the_list_at_the_last_lesson_need_a_final() {
+        let period = semester();
         let math = load(200);
         let other = load(201);
         let memberships = vec![
@@ -170,13 +174,7 @@ mod tests {
 
     #[test]
     fn the_missing_finals_are_those_needed_without_one_and_none_without_marks() {
-        let period = Period {
-            id: PeriodId(Uuid::from_u128(500)),
-            name: "1 семестр".into(),
-            ordinal: 1,
-            starts_on: d(9, 1),
-            ends_on: d(12, 31),
-        };
+        let period = semester();
         let math = load(200);
         let memberships = vec![
             member(1, d(9, 1), None, false),

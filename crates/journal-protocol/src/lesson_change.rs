@@ -560,38 +560,29 @@ mod tests {
                 ends_on: d(12, 31),
             }];
             // The server keeps the lessons; the teacher's device only their slots.
-            let server = super::facts(
-                &lesson(),
-                &mine,
-                &to,
-                &loads,
-                &periods,
-                &bells,
-                &lessons,
-                &[],
-                false,
-                None,
-                d(12, 1),
-            );
-            let device = super::facts(
-                &lesson(),
-                &mine,
-                &to,
-                &loads,
-                &periods,
-                &bells,
-                &[],
-                &busy,
-                false,
-                None,
-                d(12, 1),
-            );
+            let slot_taken = |lessons: &[Lesson], busy: &[BusySlot]| {
+                super::facts(
+                    &lesson(),
+                    &mine,
+                    &to,
+                    &loads,
+                    &periods,
+                    &bells,
+                    lessons,
+                    busy,
+                    false,
+                    None,
+                    d(12, 1),
+                )
+                .slot_taken
+            };
+            let (server, device) = (slot_taken(&lessons, &[]), slot_taken(&[], &busy));
             assert_eq!(
-                server.slot_taken, device.slot_taken,
+                server, device,
                 "bell {bell}: the slots judge as the lessons do"
             );
             assert_eq!(
-                server.slot_taken,
+                server,
                 bell == 3,
                 "the whole group's lesson takes bell 3; the other subgroup's bell 4 is free"
             );

@@ -7,23 +7,30 @@ use journal_api::LessonChangeRequest;
 use journal_core::LessonId;
 use journal_protocol::{LessonStatus, Snapshot};
 
+/// The demo teacher's id.
+fn demo_teacher(snap: &Snapshot) -> journal_core::UserId {
+    snap.users
+        .iter()
+        .find(|u| u.login == journal_api::DEMO_LOGIN)
+        .map(|u| u.id)
+        .expect("the demo teacher")
+}
+
+/// A lesson's load in the demo institution.
+fn load_of(snap: &Snapshot, id: journal_core::LoadId) -> &journal_protocol::Load {
+    snap.loads
+        .iter()
+        .find(|l| l.id == id)
+        .expect("a lesson's load")
+}
+
 /// In the demo institution: a lesson of the demo teacher well after today (nothing entered yet),
 /// and the date and bell of another teacher's lesson of the same group (the same subgroup or the
 /// whole group on either side) where the teacher has no lesson of that group themselves, and a bell
 /// of that day no lesson of the group holds.
 fn lesson_and_foreign_slot(snap: &Snapshot) -> (LessonId, LessonId, chrono::NaiveDate, u8, u8) {
-    let me = snap
-        .users
-        .iter()
-        .find(|u| u.login == journal_api::DEMO_LOGIN)
-        .map(|u| u.id)
-        .expect("the demo teacher");
-    let load = |id| {
-        snap.loads
-            .iter()
-            .find(|l| l.id == id)
-            .expect("a lesson's load")
-    };
+    let me = demo_teacher(snap);
+    let load = |id| load_of(snap, id);
     let later = demo_today() + chrono::Duration::days(14);
     let scheduled = |d: chrono::NaiveDate| {
         snap.lessons
@@ -114,18 +121,8 @@ fn a_slot_another_teachers_postponement_took_is_known_after_the_sync() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let server = TestServer::start();
     let snap = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
-    let load = |id| {
-        snap.loads
-            .iter()
-            .find(|l| l.id == id)
-            .expect("a lesson's load")
-    };
-    let me = snap
-        .users
-        .iter()
-        .find(|u| u.login == journal_api::DEMO_LOGIN)
-        .map(|u| u.id)
-        .expect("the demo teacher");
+    let load = |id| load_of(&snap, id);
+    let me = demo_teacher(&snap);
     let coming = |l: &&journal_protocol::Lesson| {
         l.date > today()
             && l.date <= today() + chrono::Duration::days(14)

@@ -34,8 +34,8 @@ fn normalized(mut s: Snapshot) -> Snapshot {
     s
 }
 
-#[test]
-fn demo_teacher_copy_round_trips_through_import_and_export() {
+/// The demo institution and its teacher's id.
+fn demo_and_teacher() -> (Snapshot, journal_core::UserId) {
     let full = journal_demo::generate(journal_demo::DEFAULT_SEED, date(2026, 11, 17));
     let teacher = full
         .users
@@ -43,6 +43,12 @@ fn demo_teacher_copy_round_trips_through_import_and_export() {
         .find(|u| u.login == "teacher")
         .map(|u| u.id)
         .expect("the demo has a teacher login");
+    (full, teacher)
+}
+
+#[test]
+fn demo_teacher_copy_round_trips_through_import_and_export() {
+    let (full, teacher) = demo_and_teacher();
     let snap = full.for_user(teacher);
     assert!(
         !snap.cells.is_empty() && !snap.lesson_topics.is_empty() && !snap.homework.is_empty(),
@@ -71,13 +77,7 @@ fn demo_teacher_copy_round_trips_through_import_and_export() {
 /// the copy, read by date, and replaced whole by the next snapshot.
 #[test]
 fn the_busy_slots_are_kept_read_by_day_and_replaced_whole() {
-    let full = journal_demo::generate(journal_demo::DEFAULT_SEED, date(2026, 11, 17));
-    let teacher = full
-        .users
-        .iter()
-        .find(|u| u.login == "teacher")
-        .map(|u| u.id)
-        .expect("the demo has a teacher login");
+    let (full, teacher) = demo_and_teacher();
     let mut snap = full.for_user(teacher);
     let day = snap.busy_slots[0].date;
     let dir = tempfile::tempdir().expect("temp dir");
