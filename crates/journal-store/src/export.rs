@@ -121,7 +121,7 @@ impl Store {
         let busy_slots = rows(
             c,
             "SELECT date, bell_number, group_id, subgroup_id FROM busy_slots
-             ORDER BY date, bell_number, group_id, subgroup_id",
+             ORDER BY group_id, subgroup_id, date, bell_number",
             crate::query::busy_slot_row,
         )?;
         let loads = rows(

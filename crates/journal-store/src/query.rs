@@ -590,7 +590,7 @@ impl Store {
     ) -> Result<Vec<journal_protocol::BusySlot>, StoreError> {
         let mut st = self.conn.prepare_cached(
             "SELECT date, bell_number, group_id, subgroup_id FROM busy_slots WHERE date = ?1
-             ORDER BY bell_number, group_id, subgroup_id",
+             ORDER BY group_id, subgroup_id, bell_number",
         )?;
         let v = st
             .query_map([date.to_string()], busy_slot_row)?
