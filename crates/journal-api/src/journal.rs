@@ -363,7 +363,7 @@ impl Journal {
                 }
             })
             .collect();
-        let finals_done_at = if students_without_final(&raw) == 0 && !raw.rows.is_empty() {
+        let finals_done_at = if self.finals_missing(&raw)? == 0 && !raw.rows.is_empty() {
             self.store
                 .finals(load_id, period.id)?
                 .iter()
@@ -939,8 +939,10 @@ impl Journal {
 
     /// Records a change of a lesson: «Замена», «Перенос», «Урок не проведён», or back in the
     /// timetable. Judged by journal-protocol's `lesson_change::check` on facts from this copy —
-    /// the same function and facts builder the server uses; a teacher's copy does not have the
-    /// other groups' lessons or every colleague, so the server may still refuse (shown to resolve).
+    /// the same function and facts builder the server uses. A postponement meets the day's lessons
+    /// of the copy and the slots of the group's other lessons the copy keeps without them
+    /// (`Snapshot::busy_slots`), so it is taken or refused as on the server; a copy does not know
+    /// every colleague, so a substitution may still be refused there (shown to resolve).
     pub fn change_lesson(
         &mut self,
         lesson_id: LessonId,
@@ -977,6 +979,7 @@ impl Journal {
             _ => None,
         };
         let mut same_day: Vec<Lesson> = Vec::new();
+        let mut busy = Vec::new();
         let mut loads = std::collections::HashMap::new();
         if let journal_protocol::LessonChange::Postpone { to, .. } = &change {
             for other in self.store.lessons_on_date(*to)? {
@@ -984,6 +987,7 @@ impl Journal {
                 loads.insert(other_load.id, other_load);
                 same_day.push(other.lesson);
             }
+            busy = self.store.busy_slots_on(*to)?;
         }
         let facts = journal_protocol::lesson_change::facts(
             &s.lesson,
@@ -993,6 +997,7 @@ impl Journal {
             &self.store.periods()?,
             &self.store.bells()?,
             &same_day,
+            &busy,
             has_entries,
             substitute.as_ref(),
             now.date(),
@@ -1063,7 +1068,7 @@ impl Journal {
                 .is_ok()
         {
             let after = self.store.grid(load_id, period_id)?;
-            if after.lock.is_none() && students_without_final(&after) == 0 {
+            if after.lock.is_none() && self.finals_missing(&after)? == 0 {
                 self.record(now, OpPayload::LockPeriod { load_id, period_id })?;
             }
         }
@@ -1084,13 +1089,28 @@ impl Journal {
         let grid = self.store.grid(load_id, period_id)?;
         journal_core::check_unlocked(grid.lock.is_some())?;
         journal_core::check_entry(&period_info(&period), now, EntryKind::Final, &self.policy)?;
-        let missing = if journal_core::finals_required(load.subject.grading) {
-            students_without_final(&grid)
-        } else {
-            0
-        };
-        journal_core::check_can_lock(missing)?;
+        journal_core::check_can_lock(self.finals_missing(&grid)?)?;
         self.record(now, OpPayload::LockPeriod { load_id, period_id })
+    }
+
+    /// How many students on the grid's period list still need a final: journal-protocol's
+    /// `finals_missing` over the copy's memberships, ИУП and the grid's lessons and finals — the
+    /// function the server refuses a lock by.
+    fn finals_missing(&self, grid: &store::Grid) -> Result<usize, ApiError> {
+        let lessons: Vec<Lesson> = grid.lessons.iter().map(|l| l.lesson.clone()).collect();
+        Ok(journal_protocol::finals_missing(
+            &grid.load.load,
+            &grid.period,
+            grid.load.subject.grading,
+            &self.store.memberships(Some(grid.load.load.group_id))?,
+            &self.store.individual_plans()?,
+            &lessons,
+            |s| {
+                grid.rows
+                    .iter()
+                    .any(|r| r.student_id == s && r.final_value.is_some())
+            },
+        ))
     }
 
     /// Reopens a locked period of a load for a correction: a deputy (or the director) where the
@@ -1561,16 +1581,6 @@ fn period_info(p: &Period) -> LessonInfo {
 fn check_held(lesson: &Lesson) -> Result<(), ApiError> {
     journal_protocol::lesson_change::check_held(lesson)
         .map_err(|e| ApiError::new(e.code(), e.to_string()))
-}
-
-/// Students on a period's list who still need a final: those without one who were in the group
-/// (subgroup) at the period's last lesson — a student who left earlier needs none here.
-fn students_without_final(grid: &store::Grid) -> usize {
-    grid.rows
-        .iter()
-        .filter(|r| r.member_on.last().copied().unwrap_or(true))
-        .filter(|r| r.final_value.is_none())
-        .count()
 }
 
 fn reopening_view(r: journal_store::Reopening) -> ReopeningView {

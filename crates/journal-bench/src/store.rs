@@ -259,6 +259,7 @@ fn bench_data() -> Result<BenchData> {
         individual_plans: Vec::new(),
         departments: Vec::new(),
         control_works: Vec::new(),
+        busy_slots: Vec::new(),
         sign_ins: Vec::new(),
     };
     Ok(BenchData {

@@ -856,6 +856,7 @@ pub fn generate(seed: u64, today: NaiveDate) -> Snapshot {
         individual_plans: Vec::new(),
         departments: Vec::new(),
         control_works,
+        busy_slots: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

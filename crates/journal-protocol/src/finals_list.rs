@@ -2,11 +2,11 @@
 //! «Оценку за отчетный период преподаватель выставляет каждому обучающемуся»): the students on the
 //! load's list — its group (and subgroup), an ИУП student only where their plan has the load — at
 //! the load's last lesson of the period; with no lesson in the period, everyone on the list at any
-//! time in it. The app's grid counts by the same rule (a row's `member_on` at its last column); the
-//! server refuses a lock while any of them has no final.
+//! time in it. [`finals_missing`] counts those of them without a final: the server refuses a lock
+//! while any is, and the app counts its grid's by the same function, each from its own copy.
 
 use crate::snapshot::{IndividualPlan, Lesson, Load, Membership, Period};
-use journal_core::StudentId;
+use journal_core::{GradingScale, StudentId};
 
 /// The students of `load` who need a final of `period`, sorted, each once.
 pub fn students_needing_final(
@@ -40,6 +40,28 @@ pub fn students_needing_final(
     out.sort();
     out.dedup();
     out
+}
+
+/// How many of the students who need a final of `period` ([`students_needing_final`]) have none
+/// yet (`has_final`): what a lock is refused by (journal-core `check_can_lock`). None for a subject
+/// whose `grading` admits no final (внеурочная деятельность «без отметок»). The server counts the
+/// finals it stores; the app its copy's grid.
+pub fn finals_missing(
+    load: &Load,
+    period: &Period,
+    grading: GradingScale,
+    memberships: &[Membership],
+    plans: &[IndividualPlan],
+    lessons: &[Lesson],
+    has_final: impl Fn(StudentId) -> bool,
+) -> usize {
+    if !journal_core::finals_required(grading) {
+        return 0;
+    }
+    students_needing_final(load, period, memberships, plans, lessons)
+        .into_iter()
+        .filter(|s| !has_final(*s))
+        .count()
 }
 
 #[cfg(test)]
@@ -93,15 +115,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn those_on_the_list_at_the_last_lesson_need_a_final() {
-        let period = Period {
+    fn semester() -> Period {
+        Period {
             id: PeriodId(Uuid::from_u128(500)),
             name: "1 семестр".into(),
             ordinal: 1,
             starts_on: d(9, 1),
             ends_on: d(12, 31),
-        };
+        }
+    }
+
+    #[test]
+    fn those_on_the_list_at_the_last_lesson_need_a_final() {
+        let period = semester();
         let math = load(200);
         let other = load(201);
         let memberships = vec![
@@ -143,6 +169,36 @@ mod tests {
             students_needing_final(&math, &period, &memberships, &plans, &[]).len(),
             5,
             "no lessons: everyone on the list in the period (but the ИУП student without the load)"
+        );
+    }
+
+    #[test]
+    fn the_missing_finals_are_those_needed_without_one_and_none_without_marks() {
+        let period = semester();
+        let math = load(200);
+        let memberships = vec![
+            member(1, d(9, 1), None, false),
+            member(2, d(9, 1), Some(d(11, 15)), false),
+            member(3, d(10, 1), None, false),
+        ];
+        let lessons = vec![lesson(&math, d(12, 20))];
+        let count = |grading, has: &[u128]| {
+            finals_missing(&math, &period, grading, &memberships, &[], &lessons, |s| {
+                has.iter().any(|n| sid(*n) == s)
+            })
+        };
+        assert_eq!(count(GradingScale::FivePoint, &[]), 2, "1 and 3 need one");
+        assert_eq!(
+            count(GradingScale::FivePoint, &[1, 2]),
+            1,
+            "the final of one who left counts for nothing"
+        );
+        assert_eq!(count(GradingScale::FivePoint, &[1, 3]), 0);
+        assert_eq!(count(GradingScale::PassFail, &[3]), 1);
+        assert_eq!(
+            count(GradingScale::Ungraded, &[]),
+            0,
+            "a subject «без отметок» admits no final and needs none"
         );
     }
 }

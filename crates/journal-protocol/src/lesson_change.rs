@@ -4,7 +4,7 @@
 //! applies it with [`check`] and [`apply`] before recording, the server with the same two before
 //! it applies, so the two cannot judge a change differently.
 
-use crate::snapshot::{Bell, Lesson, LessonStatus, Load, Period, User};
+use crate::snapshot::{Bell, BusySlot, Lesson, LessonStatus, Load, Period, User};
 use chrono::NaiveDate;
 use journal_core::{LessonId, UserId};
 use journal_core::{LoadId, Role};
@@ -55,8 +55,10 @@ pub struct LessonFacts {
 
 /// The facts to judge `change` of `lesson` by, from what the caller read of its copy: whether the
 /// lesson has entries, the user a substitution names (`None`: not known), the lessons of the
-/// postponement's day with their loads in `loads`. The device and the server build them with this
-/// same function, each from its own copy.
+/// postponement's day with their loads in `loads`, and `busy`: the slots of the group's lessons the
+/// copy does not keep (a teacher's device: `Snapshot::busy_slots`; the server keeps every lesson
+/// and passes none). The device and the server build them with this same function, each from its
+/// own copy.
 #[allow(clippy::too_many_arguments)]
 pub fn facts(
     lesson: &Lesson,
@@ -66,6 +68,7 @@ pub fn facts(
     periods: &[Period],
     bells: &[Bell],
     same_day: &[Lesson],
+    busy: &[BusySlot],
     has_entries: bool,
     substitute: Option<&User>,
     today: NaiveDate,
@@ -78,15 +81,7 @@ pub fn facts(
     let slot_taken = match change {
         LessonChange::Postpone {
             to, bell_number, ..
-        } => slot_taken(
-            load,
-            lesson.id,
-            *bell_number,
-            same_day
-                .iter()
-                .filter(|l| l.date == *to)
-                .filter_map(|l| loads.get(&l.load_id).map(|ld| (l, ld))),
-        ),
+        } => slot_taken(load, lesson.id, *to, *bell_number, same_day, loads, busy),
         _ => false,
     };
     LessonFacts {
@@ -265,23 +260,25 @@ impl LessonChange {
     }
 }
 
-/// Whether a lesson of the same group stands at bell `bell` among `others` (the lessons of the
-/// postponement's day with their loads): the same subgroup, or the whole group on either side.
-pub fn slot_taken<'a>(
+/// Whether a lesson of the same group stands at `date` and bell `bell`: one of `lessons` (with
+/// their loads in `loads`; the moving lesson itself aside) or a slot of `busy` (lessons the
+/// caller's copy does not keep). The same subgroup, or the whole group on either side
+/// ([`BusySlot::clashes`]).
+pub fn slot_taken(
     moving: &Load,
     moving_id: LessonId,
+    date: NaiveDate,
     bell: u8,
-    others: impl IntoIterator<Item = (&'a Lesson, &'a Load)>,
+    lessons: &[Lesson],
+    loads: &HashMap<LoadId, Load>,
+    busy: &[BusySlot],
 ) -> bool {
-    others.into_iter().any(|(l, load)| {
-        l.id != moving_id
-            && l.bell_number == bell
-            && l.status == LessonStatus::Scheduled
-            && load.group_id == moving.group_id
-            && (load.subgroup_id.is_none()
-                || moving.subgroup_id.is_none()
-                || load.subgroup_id == moving.subgroup_id)
-    })
+    lessons
+        .iter()
+        .filter(|l| l.id != moving_id)
+        .filter_map(|l| BusySlot::of(l, loads.get(&l.load_id)?))
+        .chain(busy.iter().copied())
+        .any(|slot| slot.clashes(moving, date, bell))
 }
 
 /// The lesson after `change`, and the new lesson a postponement makes.
@@ -514,5 +511,81 @@ mod tests {
             Ok(()),
             "a substitution may be recorded after the lesson"
         );
+    }
+
+    #[test]
+    fn a_slot_the_copy_knows_only_as_busy_is_taken_as_a_lesson_there_is() {
+        let load = |n: u128, subgroup: Option<u128>| Load {
+            id: LoadId(Uuid::from_u128(n)),
+            teacher_id: UserId(Uuid::from_u128(10 + n)),
+            group_id: journal_core::GroupId(Uuid::from_u128(100)),
+            subject_id: journal_core::SubjectId(Uuid::from_u128(50)),
+            subgroup_id: subgroup.map(|s| journal_core::SubgroupId(Uuid::from_u128(s))),
+            from: d(9, 1),
+            to: None,
+            planned_hours: 72,
+        };
+        let mine = load(2, Some(111));
+        let theirs = load(3, None);
+        let other_subgroup = load(4, Some(112));
+        let at = |load: &Load, bell: u8| Lesson {
+            id: LessonId(Uuid::new_v4()),
+            load_id: load.id,
+            date: d(12, 9),
+            bell_number: bell,
+            ..lesson()
+        };
+        let lessons = [at(&theirs, 3), at(&other_subgroup, 4)];
+        let loads: HashMap<LoadId, Load> = [&mine, &theirs, &other_subgroup]
+            .into_iter()
+            .map(|l| (l.id, l.clone()))
+            .collect();
+        let busy: Vec<BusySlot> = lessons
+            .iter()
+            .zip([&theirs, &other_subgroup])
+            .filter_map(|(l, ld)| BusySlot::of(l, ld))
+            .collect();
+        for bell in 1..=5 {
+            let to = LessonChange::Postpone {
+                to: d(12, 9),
+                bell_number: bell,
+                new_lesson_id: LessonId(Uuid::from_u128(3)),
+            };
+            let bells: Vec<Bell> = Vec::new();
+            let periods = [Period {
+                id: journal_core::PeriodId(Uuid::from_u128(500)),
+                name: "1 семестр".into(),
+                ordinal: 1,
+                starts_on: d(9, 1),
+                ends_on: d(12, 31),
+            }];
+            // The server keeps the lessons; the teacher's device only their slots.
+            let slot_taken = |lessons: &[Lesson], busy: &[BusySlot]| {
+                super::facts(
+                    &lesson(),
+                    &mine,
+                    &to,
+                    &loads,
+                    &periods,
+                    &bells,
+                    lessons,
+                    busy,
+                    false,
+                    None,
+                    d(12, 1),
+                )
+                .slot_taken
+            };
+            let (server, device) = (slot_taken(&lessons, &[]), slot_taken(&[], &busy));
+            assert_eq!(
+                server, device,
+                "bell {bell}: the slots judge as the lessons do"
+            );
+            assert_eq!(
+                server,
+                bell == 3,
+                "the whole group's lesson takes bell 3; the other subgroup's bell 4 is free"
+            );
+        }
     }
 }

@@ -14,7 +14,7 @@ pub mod snapshot;
 pub mod sync;
 
 pub use diary::*;
-pub use finals_list::students_needing_final;
+pub use finals_list::{finals_missing, students_needing_final};
 pub use lesson_change::{LessonChange, LessonChangeError, LessonFacts};
 pub use messaging::*;
 pub use module_journal::{

@@ -394,6 +394,8 @@ pub fn roll_over(
     next.individual_plans.clear();
     // A schedule of control works is the closed year's: the new year plans its own.
     next.control_works.clear();
+    // The closed year's slots: the new year's timetable holds its own.
+    next.busy_slots.clear();
 
     let plan = RolloverPlan {
         closing_year: snap.year.name.clone(),

@@ -54,6 +54,17 @@ pub struct Snapshot {
     /// archives keep their bytes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub control_works: Vec<ControlWork>,
+    /// The timetable slots of the user's groups held by lessons their copy does not keep (another
+    /// teacher's load of the group): only the date, the bell and the group or subgroup, so that the
+    /// device refuses a postponement into one as the server does (`lesson_change::facts`). Filled
+    /// by [`Snapshot::for_user`] for a teacher's or curator's copy; empty otherwise, and then left
+    /// out of the JSON so older copies and archives keep their bytes.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "busy_slots_wire"
+    )]
+    pub busy_slots: Vec<BusySlot>,
     /// Sign-ins of users (from the server's audit), filled by the server only for its own reports
     /// and their verification («Активность»: parents and students by week); empty in every
     /// snapshot a device or a family receives, and then left out of the JSON.
@@ -546,6 +557,95 @@ impl ControlForm {
             ControlForm::Dictation => "Диктант",
             ControlForm::PracticalWork => "Практическая работа",
         }
+    }
+}
+
+/// A timetable slot a lesson of a group holds: its date and bell, and the group (or its subgroup).
+/// What the lesson is, who gives it and its id are not said: the slot is all a postponement into
+/// it needs (the device keeps those of other teachers' lessons of its groups, [`Snapshot::busy_slots`]).
+/// Ordered by the group, the subgroup, then the day and bell: the order the snapshot sends them in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BusySlot {
+    pub group_id: GroupId,
+    /// The subgroup whose lesson it is; none for the whole group's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subgroup_id: Option<SubgroupId>,
+    pub date: NaiveDate,
+    pub bell_number: u8,
+}
+
+/// The JSON of [`Snapshot::busy_slots`]: a teacher's groups hold thousands of slots a year, so each
+/// run of one group's (or subgroup's) slots is sent once with its `[date, bell]` pairs — about a
+/// fifth of the bytes of an object per slot — and read back in the same order.
+mod busy_slots_wire {
+    use super::BusySlot;
+    use chrono::NaiveDate;
+    use journal_core::{GroupId, SubgroupId};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct GroupSlots {
+        group_id: GroupId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subgroup_id: Option<SubgroupId>,
+        slots: Vec<(NaiveDate, u8)>,
+    }
+
+    pub fn serialize<S: Serializer>(slots: &[BusySlot], s: S) -> Result<S::Ok, S::Error> {
+        let mut runs: Vec<GroupSlots> = Vec::new();
+        for b in slots {
+            match runs.last_mut() {
+                Some(r) if r.group_id == b.group_id && r.subgroup_id == b.subgroup_id => {
+                    r.slots.push((b.date, b.bell_number))
+                }
+                _ => runs.push(GroupSlots {
+                    group_id: b.group_id,
+                    subgroup_id: b.subgroup_id,
+                    slots: vec![(b.date, b.bell_number)],
+                }),
+            }
+        }
+        runs.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<BusySlot>, D::Error> {
+        Ok(Vec::<GroupSlots>::deserialize(d)?
+            .into_iter()
+            .flat_map(|r| {
+                r.slots
+                    .into_iter()
+                    .map(move |(date, bell_number)| BusySlot {
+                        group_id: r.group_id,
+                        subgroup_id: r.subgroup_id,
+                        date,
+                        bell_number,
+                    })
+            })
+            .collect())
+    }
+}
+
+impl BusySlot {
+    /// The slot `lesson` (of `load`) holds; none when the lesson is not held there (postponed or
+    /// not held: its slot is free for another lesson).
+    pub fn of(lesson: &Lesson, load: &Load) -> Option<BusySlot> {
+        (lesson.status == LessonStatus::Scheduled).then_some(BusySlot {
+            date: lesson.date,
+            bell_number: lesson.bell_number,
+            group_id: load.group_id,
+            subgroup_id: load.subgroup_id,
+        })
+    }
+
+    /// Whether a lesson of `load` at `date` and bell `bell` would meet the lesson in this slot: the
+    /// same group, and the same subgroup or the whole group on either side.
+    pub fn clashes(&self, load: &Load, date: NaiveDate, bell: u8) -> bool {
+        self.date == date
+            && self.bell_number == bell
+            && self.group_id == load.group_id
+            && (self.subgroup_id.is_none()
+                || load.subgroup_id.is_none()
+                || self.subgroup_id == load.subgroup_id)
     }
 }
 
@@ -1205,6 +1305,24 @@ impl Snapshot {
             .collect();
         let mut group_ids = staff_groups.clone();
         group_ids.extend(student_memberships.iter().map(|m| m.group_id));
+        // The slots of the staff's groups held by lessons the copy does not keep: a postponement
+        // into one is refused on the device as on the server, while the lesson itself (its
+        // teacher, subject, topic, id) stays on the server. A family's copy changes no lesson.
+        let mut busy_slots: Vec<BusySlot> = self
+            .lessons
+            .iter()
+            .filter(|l| !lesson_ids.contains(&l.id))
+            .filter_map(|l| {
+                let load = load_by_id.get(&l.load_id)?;
+                if !staff_groups.contains(&load.group_id) {
+                    return None;
+                }
+                BusySlot::of(l, load)
+            })
+            .collect();
+        // Sorted by group, so that the JSON sends each group's run once; each slot once.
+        busy_slots.sort();
+        busy_slots.dedup();
 
         let memberships: Vec<Membership> = self
             .memberships
@@ -1397,6 +1515,7 @@ impl Snapshot {
                 .filter(|w| period_loads.contains(&w.load_id))
                 .cloned()
                 .collect(),
+            busy_slots,
             sign_ins: Vec::new(),
         };
         (view, scope)
@@ -1480,6 +1599,8 @@ impl Snapshot {
             individual_plans: self.individual_plans.clone(),
             departments: self.departments.clone(),
             control_works: keep(&self.control_works, |w| load_ids.contains(&w.load_id)),
+            // Cut from the lessons by `for_user`; the family's part has no staff.
+            busy_slots: Vec::new(),
             sign_ins: Vec::new(),
         }
     }
@@ -1514,6 +1635,7 @@ impl Snapshot {
             individual_plans: Vec::new(),
             departments: self.departments.clone(),
             control_works: Vec::new(),
+            busy_slots: Vec::new(),
             sign_ins: Vec::new(),
         }
     }
@@ -2010,6 +2132,7 @@ pub(crate) mod tests {
             individual_plans: Vec::new(),
             departments: Vec::new(),
             control_works: Vec::new(),
+            busy_slots: Vec::new(),
             sign_ins: Vec::new(),
         }
     }
@@ -2094,6 +2217,69 @@ pub(crate) mod tests {
             "nothing of B's load"
         );
         assert_eq!(snap.homework.len(), 1, "own lesson's homework");
+    }
+
+    #[test]
+    fn a_teacher_keeps_the_slots_of_the_groups_other_lessons_and_nothing_else_of_them() {
+        let slot = |d: u32, subgroup: Option<u128>| BusySlot {
+            date: day(d),
+            bell_number: 1,
+            group_id: g1(),
+            subgroup_id: subgroup.map(sg),
+        };
+        let mut full = sample();
+        // L4's lesson is postponed: its slot is free for another lesson.
+        full.lessons.push(Lesson {
+            id: ls(7),
+            status: LessonStatus::Postponed,
+            moved_to: Some(day(20)),
+            date: day(7),
+            ..full.lessons[4].clone()
+        });
+        let a = full.for_user(UserId(uid(A)));
+        assert_eq!(
+            a.busy_slots,
+            vec![slot(5, Some(1)), slot(5, Some(2))],
+            "A's group's subgroup lessons of C and D on the 5th; not B's group's, not a postponed one"
+        );
+        assert_eq!(lesson_ids(&a), HashSet::from([ls(1), ls(2)]));
+        assert_eq!(load_ids(&a), HashSet::from([ld(1)]));
+        let json = serde_json::to_string(&a).expect("the copy serializes");
+        for id in [ls(4).0, ls(5).0, ls(7).0, ld(3).0, ld(4).0] {
+            assert!(
+                !json.contains(&id.to_string()),
+                "no id of another teacher's lesson or load leaves the server: {id}"
+            );
+        }
+        // The subgroup's teacher: the whole group's lessons of A (one substituted by B) and the
+        // other subgroup's.
+        let c = full.for_user(UserId(uid(C)));
+        assert_eq!(
+            c.busy_slots,
+            vec![slot(5, None), slot(6, None), slot(5, Some(2))]
+        );
+        // Each group's (subgroup's) run is sent once with its [date, bell] pairs, and reads back
+        // as it was.
+        let wire = serde_json::to_value(&c).expect("the copy serializes");
+        assert_eq!(
+            wire["busy_slots"],
+            serde_json::json!([
+                {"group_id": g1(), "slots": [[day(5), 1], [day(6), 1]]},
+                {"group_id": g1(), "subgroup_id": sg(2), "slots": [[day(5), 1]]},
+            ])
+        );
+        let back: Snapshot = serde_json::from_value(wire).expect("the copy reads back");
+        assert_eq!(back, c);
+        // The curator keeps every lesson of the group: no slot is missing from the copy.
+        assert!(full.for_user(UserId(uid(CURATOR))).busy_slots.is_empty());
+        // A family changes no lesson; a deputy keeps everything.
+        for family in [STUDENT, PARENT, DEPUTY, OTHER] {
+            assert!(full.for_user(UserId(uid(family))).busy_slots.is_empty());
+        }
+        // Without slots the JSON is as before the field.
+        let student =
+            serde_json::to_value(full.for_user(UserId(uid(STUDENT)))).expect("the copy serializes");
+        assert!(student.get("busy_slots").is_none());
     }
 
     #[test]

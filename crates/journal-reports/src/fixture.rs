@@ -296,6 +296,7 @@ pub fn snapshot() -> Snapshot {
         individual_plans: vec![],
         departments: Vec::new(),
         control_works: Vec::new(),
+        busy_slots: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

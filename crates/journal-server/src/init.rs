@@ -214,6 +214,7 @@ fn empty_snapshot(institution: Institution) -> Snapshot {
         individual_plans: Vec::new(),
         departments: Vec::new(),
         control_works: Vec::new(),
+        busy_slots: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

@@ -4,8 +4,8 @@
 use crate::codec::{enum_col, json, parse, parse_opt};
 use crate::{Store, StoreError};
 use journal_protocol::{
-    Cell, Final, Group, Homework, Lesson, LessonTopic, Load, Membership, PeriodLock,
-    PeriodReopening, PlanTopic, Snapshot, Student, Subgroup, Subject, User,
+    Cell, Final, Group, Homework, Lesson, LessonTopic, Load, PeriodLock, PeriodReopening,
+    PlanTopic, Snapshot, Student, Subgroup, Subject, User,
 };
 use rusqlite::{Connection, Row};
 
@@ -82,44 +82,8 @@ impl Store {
                 })
             },
         )?;
-        let memberships = rows(
-            c,
-            "SELECT student_id, group_id, subgroup_id, date_from, date_to, individual_plan
-             FROM memberships ORDER BY id",
-            |r| {
-                Ok(Membership {
-                    student_id: parse(r, 0)?,
-                    group_id: parse(r, 1)?,
-                    subgroup_id: parse_opt(r, 2)?,
-                    from: parse(r, 3)?,
-                    to: parse_opt(r, 4)?,
-                    individual_plan: r.get(5)?,
-                })
-            },
-        )?;
-        let plan_rows = rows(
-            c,
-            "SELECT student_id, load_id, hours FROM individual_plan_loads ORDER BY student_id, rowid",
-            |r| {
-                Ok((
-                    parse::<journal_core::StudentId>(r, 0)?,
-                    journal_protocol::IndividualPlanLoad {
-                        load_id: parse(r, 1)?,
-                        hours: r.get(2)?,
-                    },
-                ))
-            },
-        )?;
-        let mut individual_plans: Vec<journal_protocol::IndividualPlan> = Vec::new();
-        for (student_id, load) in plan_rows {
-            match individual_plans.last_mut() {
-                Some(p) if p.student_id == student_id => p.loads.push(load),
-                _ => individual_plans.push(journal_protocol::IndividualPlan {
-                    student_id,
-                    loads: vec![load],
-                }),
-            }
-        }
+        let memberships = self.memberships(None)?;
+        let individual_plans = self.individual_plans()?;
         let subjects = rows(
             c,
             "SELECT id, name, short_name, kind, grading, module_id FROM subjects ORDER BY rowid",
@@ -153,6 +117,12 @@ impl Store {
             "SELECT id, load_id, date, form, title, vtk, max_points, five, four, three
              FROM control_works ORDER BY date, load_id, id",
             crate::query::control_work_row,
+        )?;
+        let busy_slots = rows(
+            c,
+            "SELECT date, bell_number, group_id, subgroup_id FROM busy_slots
+             ORDER BY group_id, subgroup_id, date, bell_number",
+            crate::query::busy_slot_row,
         )?;
         let loads = rows(
             c,
@@ -327,6 +297,7 @@ impl Store {
             // Reference for the administration; a teacher's copy does not keep them.
             departments: Vec::new(),
             control_works,
+            busy_slots,
             sign_ins: Vec::new(),
         })
     }

@@ -25,6 +25,7 @@ const SHADOWED: &[(&str, &str)] = &[
 
 /// Reference tables, replaced whole.
 const REFERENCE: &[&str] = &[
+    "busy_slots",
     "control_works",
     "individual_plan_loads",
     "curriculum",
@@ -297,6 +298,17 @@ fn insert_reference(tx: &Transaction<'_>, s: &Snapshot) -> Result<(), StoreError
             c.map(|c| c.five),
             c.map(|c| c.four),
             c.map(|c| c.three)
+        ])?;
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO busy_slots (date, bell_number, group_id, subgroup_id) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for b in &s.busy_slots {
+        st.execute(params![
+            b.date.to_string(),
+            b.bell_number,
+            b.group_id.to_string(),
+            b.subgroup_id.map(|g| g.to_string())
         ])?;
     }
     let mut st = tx.prepare(

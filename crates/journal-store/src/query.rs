@@ -8,8 +8,9 @@ use journal_core::{
     SubjectId, UserId,
 };
 use journal_protocol::{
-    AcademicYear, AttestationForm, Bell, Cell, Final, Group, Holiday, Homework, Institution,
-    Lesson, LessonTopic, Load, Period, PeriodLock, PlanTopic, Remark, Student, Subject, User,
+    AcademicYear, AttestationForm, Bell, Cell, Final, Group, Holiday, Homework, IndividualPlan,
+    IndividualPlanLoad, Institution, Lesson, LessonTopic, Load, Membership, Period, PeriodLock,
+    PlanTopic, Remark, Student, Subject, User,
 };
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -581,6 +582,22 @@ impl Store {
         self.lesson_summaries("l.date = ?1", &[date.to_string()])
     }
 
+    /// The slots of `date` held by lessons of the copy's groups that the copy does not keep
+    /// (`Snapshot::busy_slots`): with the day's own lessons, what a postponement there meets.
+    pub fn busy_slots_on(
+        &self,
+        date: NaiveDate,
+    ) -> Result<Vec<journal_protocol::BusySlot>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT date, bell_number, group_id, subgroup_id FROM busy_slots WHERE date = ?1
+             ORDER BY group_id, subgroup_id, bell_number",
+        )?;
+        let v = st
+            .query_map([date.to_string()], busy_slot_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
     pub fn lesson_topics(&self, lesson_id: LessonId) -> Result<Vec<LessonTopic>, StoreError> {
         let mut st = self.conn.prepare_cached(
             "SELECT lesson_id, hour, plan_topic_id, title, work_type, work_number, makeup_of,
@@ -601,6 +618,55 @@ impl Store {
             )?
             .query_row([lesson_id.to_string()], homework_row)
             .optional()?)
+    }
+
+    /// The memberships of `group` (every group's when none), in the order the snapshot gave them.
+    pub fn memberships(&self, group: Option<GroupId>) -> Result<Vec<Membership>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT student_id, group_id, subgroup_id, date_from, date_to, individual_plan
+             FROM memberships WHERE ?1 IS NULL OR group_id = ?1 ORDER BY id",
+        )?;
+        let v = st
+            .query_map([group.map(|g| g.to_string())], |r| {
+                Ok(Membership {
+                    student_id: parse(r, 0)?,
+                    group_id: parse(r, 1)?,
+                    subgroup_id: parse_opt(r, 2)?,
+                    from: parse(r, 3)?,
+                    to: parse_opt(r, 4)?,
+                    individual_plan: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// The individual plans (ИУП) the copy keeps, each student's loads in the snapshot's order.
+    pub fn individual_plans(&self) -> Result<Vec<IndividualPlan>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT student_id, load_id, hours FROM individual_plan_loads ORDER BY student_id, rowid",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                parse::<StudentId>(r, 0)?,
+                IndividualPlanLoad {
+                    load_id: parse(r, 1)?,
+                    hours: r.get(2)?,
+                },
+            ))
+        })?;
+        let mut plans: Vec<IndividualPlan> = Vec::new();
+        for row in rows {
+            let (student_id, load) = row?;
+            match plans.last_mut() {
+                Some(p) if p.student_id == student_id => p.loads.push(load),
+                _ => plans.push(IndividualPlan {
+                    student_id,
+                    loads: vec![load],
+                }),
+            }
+        }
+        Ok(plans)
     }
 
     /// Memberships of a load's group (and subgroup, when the load is for one), less those of students
@@ -1100,6 +1166,16 @@ impl Store {
 }
 
 /// A row of `control_works` (id, load_id, date, form, title, vtk, max_points, five, four, three).
+/// A row of `busy_slots` (date, bell_number, group_id, subgroup_id).
+pub(crate) fn busy_slot_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<journal_protocol::BusySlot> {
+    Ok(journal_protocol::BusySlot {
+        date: crate::codec::parse(r, 0)?,
+        bell_number: r.get(1)?,
+        group_id: crate::codec::parse(r, 2)?,
+        subgroup_id: crate::codec::parse_opt(r, 3)?,
+    })
+}
+
 pub(crate) fn control_work_row(
     r: &rusqlite::Row<'_>,
 ) -> rusqlite::Result<journal_protocol::ControlWork> {

@@ -57,6 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_pending_parent_notes",
         include_str!("../migrations/0013_pending_parent_notes.sql"),
     ),
+    (
+        "0014_busy_slots",
+        include_str!("../migrations/0014_busy_slots.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

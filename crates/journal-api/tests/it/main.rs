@@ -16,6 +16,7 @@ mod makeup;
 mod messages;
 mod one_gate;
 mod parent_notes;
+mod postpone;
 mod print;
 mod proxy;
 mod reads;

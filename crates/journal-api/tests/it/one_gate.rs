@@ -4,12 +4,14 @@
 //! applies at the next sync; what the app refuses, the same op sent straight to the server (signed
 //! by another device of the same user, with the same entry time and having seen the same changes)
 //! is refused there too. Edits carry a correction's reason or not (001 заместитель п. 9: a
-//! correction after the lesson's day only with one). On the SQLite server of these tests.
+//! correction after the lesson's day only with one). On the SQLite server of these tests; the
+//! postponements into the group's slots on PostgreSQL too.
 
 use crate::server::{sign_in, today, TestServer};
+use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
 use journal_api::Journal;
-use journal_core::{DeviceId, LessonId, OpId, Policy, StudentId, UserId};
+use journal_core::{DeviceId, GroupId, LessonId, OpId, Policy, StudentId, UserId};
 use journal_protocol::{Op, OpOutcome, OpPayload, PullPage, PushRequest, PushResponse};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -134,10 +136,19 @@ type Edit = (usize, bool, usize, usize, usize, Option<usize>, usize);
 /// policy allows corrections), and one too short to be a reason.
 const REASONS: [Option<&str>; 3] = [None, Some("ошибка ввода, проверено по работе"), Some("ок")];
 
-/// Lesson changes in the property. A postponement is left out: a teacher's copy has only their
-/// own lessons of a group, so a slot another teacher's lesson takes is known to the server alone
-/// (the server refuses it at the sync, and the teacher sees the refusal).
-const CHANGES: [&str; 4] = ["not_held", "restore", "substitute", "no_substitute"];
+/// Lesson changes in the property. A postponement moves a lesson of the coming fortnight (nothing
+/// entered in it yet, so its slot decides) into the slot of a lesson of its group — another
+/// teacher's, another subgroup's, a lesson made by an earlier postponement, its own — or the
+/// bell after it: the teacher's copy keeps the group's slots of lessons it does not hold
+/// (`Snapshot::busy_slots`), so it judges a taken slot as the server does.
+const CHANGES: [&str; 5] = [
+    "not_held",
+    "restore",
+    "substitute",
+    "no_substitute",
+    "postpone",
+];
+const POSTPONE: usize = 4;
 
 /// Every user of [`USERS`] signed in on an app's copy (in its own directory) and on a raw device,
 /// at the server's "now" (15:00 UTC = 18:00 in Moscow), so that both judge the same entry time.
@@ -168,10 +179,13 @@ fn copies(
 }
 
 fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
+    run_on(TestServer::start_with_policy(policy), edits)
+}
+
+fn run_on(server: TestServer, edits: &[Edit]) -> Result<(), TestCaseError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let server = TestServer::start_with_policy(policy);
     let (now, _dirs, mut apps, mut raws) = copies(&server);
-    // Lessons of the last week (today's and days gone by) of every group, with their students.
+    // The demo institution the server was loaded with.
     let snap = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
     let user_id = |login: &str| {
         snap.users
@@ -180,39 +194,66 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
             .map(|u| u.id)
             .expect("a demo user")
     };
-    let lessons: Vec<(LessonId, Vec<StudentId>, Vec<UserId>)> = snap
+    let load_of = |l: &journal_protocol::Lesson| {
+        snap.loads
+            .iter()
+            .find(|x| x.id == l.load_id)
+            .expect("a load")
+    };
+    // Postponements: each group's slots of the next three weeks (a lesson's date and bell), and
+    // the slots earlier postponements took.
+    let mut group_slots: std::collections::HashMap<GroupId, Vec<(NaiveDate, u8)>> =
+        std::collections::HashMap::new();
+    for l in snap
+        .lessons
+        .iter()
+        .filter(|l| l.date > today() && l.date <= today() + chrono::Duration::days(21))
+    {
+        group_slots
+            .entry(load_of(l).group_id)
+            .or_default()
+            .push((l.date, l.bell_number));
+    }
+    let mut moved: Vec<(GroupId, NaiveDate, u8)> = Vec::new();
+    // A lesson with its students and whose it is: the teacher (or substitute) and the group's
+    // curator.
+    let lesson_row = |l: &journal_protocol::Lesson| -> (LessonId, Vec<StudentId>, Vec<UserId>) {
+        let load = load_of(l);
+        let students = snap
+            .memberships
+            .iter()
+            .filter(|m| m.group_id == load.group_id && m.from <= l.date)
+            .filter(|m| m.to.is_none_or(|to| l.date <= to))
+            .filter(|m| load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
+            .map(|m| m.student_id)
+            .collect();
+        let curator = snap
+            .groups
+            .iter()
+            .find(|g| g.id == load.group_id)
+            .and_then(|g| g.curator_id);
+        let mine = [
+            Some(l.substitute_teacher_id.unwrap_or(load.teacher_id)),
+            curator,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (l.id, students, mine)
+    };
+    // Lessons of the last week (today's and days gone by) of every group, for the cell edits.
+    let lessons: Vec<_> = snap
         .lessons
         .iter()
         .filter(|l| l.date <= today() && l.date > today() - chrono::Duration::days(7))
-        .map(|l| {
-            let load = snap
-                .loads
-                .iter()
-                .find(|x| x.id == l.load_id)
-                .expect("a load");
-            let students = snap
-                .memberships
-                .iter()
-                .filter(|m| m.group_id == load.group_id && m.from <= l.date)
-                .filter(|m| m.to.is_none_or(|to| l.date <= to))
-                .filter(|m| load.subgroup_id.is_none() || m.subgroup_id == load.subgroup_id)
-                .map(|m| m.student_id)
-                .collect();
-            // Whose lesson it is: the teacher (or substitute) and the group's curator.
-            let curator = snap
-                .groups
-                .iter()
-                .find(|g| g.id == load.group_id)
-                .and_then(|g| g.curator_id);
-            let mine = [
-                Some(l.substitute_teacher_id.unwrap_or(load.teacher_id)),
-                curator,
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (l.id, students, mine)
-        })
+        .map(lesson_row)
+        .collect();
+    // The lessons a postponement moves: the coming fortnight's, nothing entered in them yet.
+    let upcoming: Vec<_> = snap
+        .lessons
+        .iter()
+        .filter(|l| l.date > today() && l.date <= today() + chrono::Duration::days(14))
+        .map(lesson_row)
         .collect();
     let teachers: Vec<UserId> = snap
         .users
@@ -226,10 +267,15 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
         .collect();
     for &(u, own, l, s, v, change, r) in edits {
         let me = user_id(USERS[u]);
-        let candidates: Vec<&(LessonId, Vec<StudentId>, Vec<UserId>)> = if own {
-            lessons.iter().filter(|x| x.2.contains(&me)).collect()
+        let pool = if change == Some(POSTPONE) {
+            &upcoming
         } else {
-            lessons.iter().collect()
+            &lessons
+        };
+        let candidates: Vec<&(LessonId, Vec<StudentId>, Vec<UserId>)> = if own {
+            pool.iter().filter(|x| x.2.contains(&me)).collect()
+        } else {
+            pool.iter().collect()
         };
         let Some((lesson, students, _)) = candidates.get(l % candidates.len().max(1)).copied()
         else {
@@ -237,6 +283,7 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
         };
         if let Some(k) = change {
             let teacher_id = teachers[s % teachers.len()];
+            let mut postponed_to = None;
             let (request, payload_change) = match CHANGES[k] {
                 "not_held" => (
                     journal_api::LessonChangeRequest::NotHeld {
@@ -254,10 +301,41 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
                     journal_api::LessonChangeRequest::Substitute { teacher_id },
                     journal_protocol::LessonChange::Substitute { teacher_id },
                 ),
-                _ => (
+                "no_substitute" => (
                     journal_api::LessonChangeRequest::NoSubstitute,
                     journal_protocol::LessonChange::NoSubstitute,
                 ),
+                _ => {
+                    let group = snap
+                        .lessons
+                        .iter()
+                        .find(|x| x.id == *lesson)
+                        .map(|x| load_of(x).group_id)
+                        .expect("the lesson of the demo");
+                    let earlier: Vec<(NaiveDate, u8)> = moved
+                        .iter()
+                        .filter(|m| m.0 == group)
+                        .map(|m| (m.1, m.2))
+                        .collect();
+                    let slots = match group_slots.get(&group) {
+                        Some(slots) if earlier.is_empty() || r != 1 => slots,
+                        _ => &earlier,
+                    };
+                    let Some(&(to, bell)) = slots.get(s % slots.len().max(1)) else {
+                        continue;
+                    };
+                    // Now and then the bell after the slot: free, taken or past the last bell.
+                    let bell_number = if r == 2 { bell + 1 } else { bell };
+                    postponed_to = Some((group, to, bell_number));
+                    (
+                        journal_api::LessonChangeRequest::Postpone { to, bell_number },
+                        journal_protocol::LessonChange::Postpone {
+                            to,
+                            bell_number,
+                            new_lesson_id: LessonId(Uuid::new_v4()),
+                        },
+                    )
+                }
             };
             let app = &mut apps[u];
             let _ = app.sync();
@@ -267,12 +345,14 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
                     prop_assert_eq!(
                         report.refused,
                         0,
-                        "{} changed lesson {} ({}): the app recorded it, the server refused it ({:?})",
+                        "{} changed lesson {} ({} {:?}): the app recorded it, the server refused it ({:?})",
                         USERS[u],
                         lesson,
                         CHANGES[k],
+                        postponed_to,
                         app.conflicts().ok().and_then(|c| c.last().map(|x| x.message.clone()))
                     );
+                    moved.extend(postponed_to);
                 }
                 Err(refusal) => {
                     let outcome = raws[u].push(
@@ -284,10 +364,11 @@ fn run(edits: &[Edit], policy: Policy) -> Result<(), TestCaseError> {
                     );
                     prop_assert!(
                         !matches!(outcome, OpOutcome::Applied { .. }),
-                        "{} changed lesson {} ({}): the app refused it ({} — {}), the server applied it",
+                        "{} changed lesson {} ({} {:?}): the app refused it ({} — {}), the server applied it",
                         USERS[u],
                         lesson,
                         CHANGES[k],
+                        postponed_to,
                         refusal.code,
                         refusal.message
                     );
@@ -543,5 +624,35 @@ proptest! {
                 ..Policy::default()
             },
         )?;
+    }
+}
+
+/// Postponements only, by the four users, into the slots of their groups' lessons (another
+/// teacher's above all: a teacher's copy keeps those as slots only) — on both server backends.
+fn postponements() -> impl Strategy<Value = Vec<Edit>> {
+    prop::collection::vec(
+        (
+            0..USERS.len(),
+            prop::bool::weighted(0.8),
+            0..400usize,
+            0..200usize,
+            Just(0usize),
+            Just(Some(POSTPONE)),
+            0..REASONS.len(),
+        ),
+        12..16,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3, max_shrink_iters: 8, ..ProptestConfig::default() })]
+    #[test]
+    fn the_app_and_the_server_judge_every_postponement_alike_on_sqlite(edits in postponements()) {
+        run(&edits, Policy::default())?;
+    }
+
+    #[test]
+    fn the_app_and_the_server_judge_every_postponement_alike_on_postgres(edits in postponements()) {
+        run_on(TestServer::start_on_postgres(Policy::default()), &edits)?;
     }
 }

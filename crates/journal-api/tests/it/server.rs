@@ -1,9 +1,9 @@
-//! A real journal server on 127.0.0.1:0 over a fresh SQLite file with the demo institution, run on
+//! A real journal server on 127.0.0.1:0 over a fresh SQLite file (or PostgreSQL database) with the demo institution, run on
 //! its own thread and runtime so the blocking sync client can call it from the test thread.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use journal_api::{Clock, FixedClock, Journal, KdfParams, LessonSummary};
-use journal_server::{AppState, ServerConfig, SqliteStorage, Storage};
+use journal_server::{AppState, PostgresStorage, ServerConfig, SqliteStorage, Storage};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -45,6 +45,12 @@ impl TestServer {
         TestServer::start_with(policy, None)
     }
 
+    /// The same server over PostgreSQL (a fresh database in journal-server's throwaway cluster;
+    /// `db` then names nothing: the SQLite helpers below are not for it).
+    pub fn start_on_postgres(policy: journal_core::Policy) -> TestServer {
+        TestServer::start_on(policy, None, true)
+    }
+
     /// The same server over HTTPS with `tls` (its URL is https://127.0.0.1:port).
     pub fn start_tls(tls: Arc<rustls::ServerConfig>) -> TestServer {
         TestServer::start_with(journal_core::Policy::default(), Some(tls))
@@ -53,6 +59,14 @@ impl TestServer {
     fn start_with(
         policy: journal_core::Policy,
         tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> TestServer {
+        TestServer::start_on(policy, tls, false)
+    }
+
+    fn start_on(
+        policy: journal_core::Policy,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        postgres: bool,
     ) -> TestServer {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let dir = tempfile::tempdir().expect("a temp dir for the server database");
@@ -71,8 +85,18 @@ impl TestServer {
                 .build()
                 .expect("a tokio runtime for the server");
             rt.block_on(async move {
-                let storage: Arc<dyn Storage> =
-                    Arc::new(SqliteStorage::open(&path).expect("the SQLite storage opens"));
+                let storage: Arc<dyn Storage> = if postgres {
+                    let url = journal_server::testing::fresh_database()
+                        .await
+                        .expect("a fresh database in the throwaway PostgreSQL cluster");
+                    Arc::new(
+                        PostgresStorage::connect(&url)
+                            .await
+                            .expect("the PostgreSQL storage connects and migrates"),
+                    )
+                } else {
+                    Arc::new(SqliteStorage::open(&path).expect("the SQLite storage opens"))
+                };
                 let mut snapshot = journal_demo::generate(journal_demo::DEFAULT_SEED, today());
                 snapshot.institution.policy = policy;
                 journal_server::demo::load_institution(

@@ -153,6 +153,7 @@ pub fn college() -> Snapshot {
         individual_plans: Vec::new(),
         departments: Vec::new(),
         control_works: Vec::new(),
+        busy_slots: Vec::new(),
         sign_ins: Vec::new(),
     }
 }

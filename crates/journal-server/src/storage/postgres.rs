@@ -2287,6 +2287,7 @@ impl Storage for PostgresStorage {
             )?,
             locks,
             remarks: all(&tx, "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
+            busy_slots: Vec::new(),
             sign_ins: Vec::new(),
         };
         super::reopenings::keep_current(&mut snap);

@@ -490,6 +490,8 @@ impl BatchRefs {
             &self.periods,
             &self.bells,
             same_day,
+            // The server keeps every lesson of the day: no slot is known only as busy.
+            &[],
             has_entries,
             substitute,
             self.today,
@@ -546,8 +548,8 @@ pub(crate) fn lesson_of(op: &Op) -> Option<journal_core::LessonId> {
 }
 
 /// How many students of the load's list in the period have no final yet (`with_final`: the ids
-/// of those who have one) — what a lock is refused by; none for a subject «без отметок»
-/// (`subjects`: the institution's, for the load's grading scale), which admits no final.
+/// of those who have one) — what a lock is refused by: journal-protocol's `finals_missing`, which
+/// the app counts by too, with the load's grading scale from `subjects` (the institution's).
 pub(crate) fn finals_missing(
     load: &journal_protocol::Load,
     period: &journal_protocol::Period,
@@ -562,11 +564,7 @@ pub(crate) fn finals_missing(
         .find(|s| s.id == load.subject_id)
         .map(|s| s.grading)
         .unwrap_or_default();
-    if !journal_core::finals_required(grading) {
-        return 0;
-    }
-    journal_protocol::students_needing_final(load, period, memberships, plans, lessons)
-        .iter()
-        .filter(|s| !with_final.contains(&s.to_string()))
-        .count()
+    journal_protocol::finals_missing(load, period, grading, memberships, plans, lessons, |s| {
+        with_final.contains(&s.to_string())
+    })
 }

@@ -907,6 +907,7 @@ fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
         remarks: parse_all(all(
             "SELECT data FROM remarks WHERE institution_id = ?1 ORDER BY rowid",
         )?)?,
+        busy_slots: Vec::new(),
         sign_ins: Vec::new(),
     };
     super::reopenings::keep_current(&mut snap);

@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 use journal_core::{LessonId, Policy};
-use journal_protocol::{Lesson, LessonChange, LessonStatus, OpPayload, Snapshot};
+use journal_protocol::{BusySlot, Lesson, LessonChange, LessonStatus, OpPayload, Snapshot};
 use uuid::Uuid;
 
 use crate::support::{
@@ -311,8 +311,130 @@ async fn the_deputy_records_a_substitution_where_the_policy_says_and_the_substit
     );
 }
 
+/// A teacher's copy keeps the slots of other teachers' lessons of their groups, not the lessons;
+/// another teacher's postponement raises the reference version, and the teacher's next snapshot
+/// holds the slot it took and no longer the one it left. A family's copy keeps none.
+async fn another_teachers_postponement_is_a_busy_slot_in_the_teachers_next_snapshot(b: Backend) {
+    let s = TestServer::start(b).await;
+    let me = s.user("teacher");
+    let groups: Vec<_> = s
+        .snapshot
+        .loads
+        .iter()
+        .filter(|l| l.teacher_id == me)
+        .map(|l| l.group_id)
+        .collect();
+    let last_bell = s.snapshot.bells.iter().map(|b| b.number).max().unwrap_or(0);
+    let in_group_at = |group, date, bell| {
+        s.snapshot.lessons.iter().any(|l| {
+            let load = s.load(l.load_id);
+            load.group_id == group
+                && l.date == date
+                && l.bell_number == bell
+                && l.status == LessonStatus::Scheduled
+        })
+    };
+    // A whole-group lesson of another teacher next week, and a bell of its day the group has free.
+    let (theirs, free) = s
+        .snapshot
+        .lessons
+        .iter()
+        .filter(|l| l.date >= today() + Duration::days(7) && l.date < today() + Duration::days(14))
+        .filter(|l| l.status == LessonStatus::Scheduled && l.substitute_teacher_id.is_none())
+        .find_map(|l| {
+            let load = s.load(l.load_id);
+            if load.teacher_id == me
+                || load.subgroup_id.is_some()
+                || !groups.contains(&load.group_id)
+            {
+                return None;
+            }
+            let free = (1..=last_bell).find(|b| !in_group_at(load.group_id, l.date, *b))?;
+            Some((l.clone(), free))
+        })
+        .expect("another teacher gives the demo teacher's group a lesson next week");
+    let load = s.load(theirs.load_id).clone();
+    let slot = |date, bell_number| BusySlot {
+        group_id: load.group_id,
+        subgroup_id: None,
+        date,
+        bell_number,
+    };
+    let teacher = s.device("teacher").await;
+    let before = snapshot_of(&s, &teacher).await;
+    assert!(
+        before
+            .busy_slots
+            .contains(&slot(theirs.date, theirs.bell_number))
+            && !before.busy_slots.contains(&slot(theirs.date, free)),
+        "the teacher's copy has the other teacher's lesson as a slot"
+    );
+    assert!(
+        lesson_in(&before, theirs.id).is_none() && !before.loads.iter().any(|l| l.id == load.id),
+        "and neither the lesson nor its load"
+    );
+    let version = s.pull(&teacher.token, 0, 1).await.reference_version;
+
+    let their_login = s
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.id == load.teacher_id)
+        .map(|u| u.login.clone())
+        .expect("the other teacher");
+    let mut other = s.device(&their_login).await;
+    let t = s.during(&s.lessons_of("teacher", today())[0]);
+    let r = s
+        .push_new(
+            &mut other,
+            (
+                t,
+                change(
+                    &theirs,
+                    LessonChange::Postpone {
+                        to: theirs.date,
+                        bell_number: free,
+                        new_lesson_id: LessonId(Uuid::new_v4()),
+                    },
+                ),
+            ),
+        )
+        .await;
+    assert_eq!(outcome_name(&r[0]), "applied", "{r:?}");
+
+    assert_ne!(
+        s.pull(&teacher.token, 0, 1).await.reference_version,
+        version,
+        "the teacher's pull names a new reference version: the app fetches the snapshot again"
+    );
+    let after = snapshot_of(&s, &teacher).await;
+    assert!(
+        after.busy_slots.contains(&slot(theirs.date, free)),
+        "the slot the postponement took is busy in the teacher's copy"
+    );
+    if !s.snapshot.lessons.iter().any(|l| {
+        l.id != theirs.id
+            && l.date == theirs.date
+            && l.bell_number == theirs.bell_number
+            && s.load(l.load_id).group_id == load.group_id
+    }) {
+        assert!(
+            !after.busy_slots.iter().any(|b| b.group_id == load.group_id
+                && b.date == theirs.date
+                && b.bell_number == theirs.bell_number),
+            "the slot it left is free"
+        );
+    }
+    let parent = s.device("parent").await;
+    assert!(
+        snapshot_of(&s, &parent).await.busy_slots.is_empty(),
+        "a family's copy keeps no slot"
+    );
+}
+
 conformance!(
     a_lesson_not_held_and_one_postponed_show_in_every_snapshot,
     a_lesson_with_marks_was_held,
     the_deputy_records_a_substitution_where_the_policy_says_and_the_substitute_fills_it,
+    another_teachers_postponement_is_a_busy_slot_in_the_teachers_next_snapshot,
 );

@@ -34,8 +34,8 @@ fn normalized(mut s: Snapshot) -> Snapshot {
     s
 }
 
-#[test]
-fn demo_teacher_copy_round_trips_through_import_and_export() {
+/// The demo institution and its teacher's id.
+fn demo_and_teacher() -> (Snapshot, journal_core::UserId) {
     let full = journal_demo::generate(journal_demo::DEFAULT_SEED, date(2026, 11, 17));
     let teacher = full
         .users
@@ -43,6 +43,12 @@ fn demo_teacher_copy_round_trips_through_import_and_export() {
         .find(|u| u.login == "teacher")
         .map(|u| u.id)
         .expect("the demo has a teacher login");
+    (full, teacher)
+}
+
+#[test]
+fn demo_teacher_copy_round_trips_through_import_and_export() {
+    let (full, teacher) = demo_and_teacher();
     let snap = full.for_user(teacher);
     assert!(
         !snap.cells.is_empty() && !snap.lesson_topics.is_empty() && !snap.homework.is_empty(),
@@ -58,8 +64,45 @@ fn demo_teacher_copy_round_trips_through_import_and_export() {
         "the demo teacher's copy has the ВТК schedule of their loads"
     );
     assert!(
+        !snap.busy_slots.is_empty(),
+        "the demo teacher's groups have other teachers' lessons: their slots are in the copy"
+    );
+    assert!(
         normalized(back) == normalized(snap),
         "the exported snapshot equals the imported one row for row"
+    );
+}
+
+/// The slots of other teachers' lessons of the copy's groups (store migration 0014) are kept by
+/// the copy, read by date, and replaced whole by the next snapshot.
+#[test]
+fn the_busy_slots_are_kept_read_by_day_and_replaced_whole() {
+    let (full, teacher) = demo_and_teacher();
+    let mut snap = full.for_user(teacher);
+    let day = snap.busy_slots[0].date;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("journal.db"), None).expect("open");
+    store.import_snapshot(&snap).expect("import");
+    let of_day: Vec<_> = snap
+        .busy_slots
+        .iter()
+        .filter(|s| s.date == day)
+        .copied()
+        .collect();
+    assert_eq!(store.busy_slots_on(day).expect("the day's slots"), of_day);
+    assert_eq!(
+        store.export_snapshot().expect("export").busy_slots,
+        snap.busy_slots,
+        "every slot comes back, in the snapshot's order"
+    );
+    snap.busy_slots.retain(|s| s.date != day);
+    store.import_snapshot(&snap).expect("import again");
+    assert!(
+        store
+            .busy_slots_on(day)
+            .expect("the day's slots")
+            .is_empty(),
+        "a slot the server no longer sends (the lesson moved away) is free in the copy"
     );
 }
 

@@ -314,6 +314,7 @@ pub fn fixture() -> Fixture {
         individual_plans: Vec::new(),
         departments: Vec::new(),
         control_works: Vec::new(),
+        busy_slots: Vec::new(),
         sign_ins: Vec::new(),
     };
     Fixture {

@@ -57,6 +57,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0013_pending_parent_notes",
         "e5df3fa6e396e9603bb61a451b3a19a08a98e6ea9053e6303c2ecd1769045ad3",
     ),
+    (
+        "0014_busy_slots",
+        "def5dcaee2dd58d0058fd2d8f91eacdc32d661dc276eae6ce258ebd713ca1494",
+    ),
 ];
 
 #[test]
