@@ -10,6 +10,8 @@ pub mod events;
 pub mod health;
 pub mod mark_notice_lines;
 pub mod messages;
+mod op_context;
+mod op_record;
 pub mod parent_notes;
 pub mod plan_drafts;
 pub mod postgres;

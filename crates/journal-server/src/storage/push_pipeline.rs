@@ -547,21 +547,17 @@ pub(crate) fn lesson_of(op: &Op) -> Option<journal_core::LessonId> {
 
 /// How many students of the load's list in the period have no final yet (`with_final`: the ids
 /// of those who have one) — what a lock is refused by; none for a subject «без отметок»
-/// (`subjects`: the institution's, for the load's grading scale), which admits no final.
+/// (`subject`: the load's, for its grading scale), which admits no final.
 pub(crate) fn finals_missing(
     load: &journal_protocol::Load,
     period: &journal_protocol::Period,
-    subjects: &[journal_protocol::Subject],
+    subject: Option<&journal_protocol::Subject>,
     memberships: &[journal_protocol::Membership],
     plans: &[journal_protocol::IndividualPlan],
     lessons: &[journal_protocol::Lesson],
     with_final: &std::collections::HashSet<String>,
 ) -> usize {
-    let grading = subjects
-        .iter()
-        .find(|s| s.id == load.subject_id)
-        .map(|s| s.grading)
-        .unwrap_or_default();
+    let grading = subject.map(|s| s.grading).unwrap_or_default();
     if !journal_core::finals_required(grading) {
         return 0;
     }

@@ -9,29 +9,32 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use journal_core::{
-    DeviceId, FinalColumn, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType,
+    CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType,
 };
 use journal_protocol::{
-    AcademicYear, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic, Load,
-    Membership, Op, OpPayload, PeriodLock, Remark, Snapshot, Subject, User,
+    AcademicYear, Cell, Institution, Lesson, LessonTopic, Load, Membership, Op, Period, PeriodLock,
+    Remark, Snapshot, Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::push_pipeline::{
-    applied, curriculum_line_key, enter_chain, finals_missing, known_answer, lesson_of,
-    line_has_exam, not_on_device, place_in_context, seen_by_device, verdict, BatchRefs, KnownOp,
-    Verdict, FINAL_TARGET_SQL,
+use super::op_context::{
+    existing_cell, existing_final, op_context, run_ready, ContextRows, FinalKey, LockList,
 };
-pub(crate) use super::push_pipeline::{op_audit_detail, preverify, DeviceRow, PreVerified};
+use super::op_record::{record, BatchHeads, OpRecord, RowWrite};
+use super::push_pipeline::{
+    enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, BatchRefs, KnownOp,
+    FINAL_TARGET_SQL,
+};
+pub(crate) use super::push_pipeline::{preverify, DeviceRow, PreVerified};
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
     UserRecord,
 };
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
-use crate::authority::{self, Entered, Existing, OpContext};
+use crate::authority::{self, Existing};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -339,26 +342,25 @@ fn user_by(conn: &Connection, column: &str, value: &str) -> Result<Option<Accoun
 
 // ---------------------------------------------------------------- audit
 
-/// The head of an institution's audit chain: the last entry's seq and hash.
-struct AuditHead {
-    seq: i64,
-    hash: String,
-}
-
-fn audit_head(tx: &Connection, inst: &str) -> Result<AuditHead, StorageError> {
+/// The institution's heads: its last server_seq and its audit chain's last entry.
+fn heads(tx: &Connection, inst: &str) -> Result<BatchHeads, StorageError> {
     Ok(tx
-        .prepare_cached("SELECT audit_seq, audit_hash FROM institutions WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT last_server_seq, audit_seq, audit_hash FROM institutions WHERE id = ?1",
+        )?
         .query_row(params![inst], |r| {
-            Ok(AuditHead {
-                seq: r.get(0)?,
-                hash: r.get(1)?,
-            })
+            Ok(BatchHeads::new(r.get(0)?, r.get(1)?, r.get(2)?))
         })?)
 }
 
-fn store_audit_head(tx: &Connection, inst: &str, head: &AuditHead) -> Result<(), StorageError> {
+/// Writes the heads back: the audit chain's always, server_seq where it moved.
+fn store_heads(tx: &Connection, inst: &str, heads: &BatchHeads) -> Result<(), StorageError> {
     tx.prepare_cached("UPDATE institutions SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1")?
-        .execute(params![inst, head.seq, head.hash])?;
+        .execute(params![inst, heads.audit_seq, heads.audit_hash])?;
+    if heads.server_seq_moved {
+        tx.prepare_cached("UPDATE institutions SET last_server_seq = ?2 WHERE id = ?1")?
+            .execute(params![inst, heads.server_seq])?;
+    }
     Ok(())
 }
 
@@ -395,11 +397,9 @@ fn append_audit(
     subject: String,
     detail: String,
 ) -> Result<(), StorageError> {
-    let mut head = audit_head(tx, inst)?;
-    append_audit_at(
-        tx,
+    let mut heads = heads(tx, inst)?;
+    let entry = heads.next_audit_entry(
         inst,
-        &mut head,
         kind,
         author_id,
         device_id,
@@ -407,45 +407,20 @@ fn append_audit(
         server_time,
         subject,
         detail,
-    )?;
-    store_audit_head(tx, inst, &head)
+    );
+    insert_audit(tx, &entry)?;
+    store_heads(tx, inst, &heads)
 }
 
-/// Appends an entry after `head` and advances `head` in memory; the caller stores the head (a
-/// push batch does it once, at its end, inside the same transaction).
-#[allow(clippy::too_many_arguments)]
-fn append_audit_at(
-    tx: &Connection,
-    inst: &str,
-    head: &mut AuditHead,
-    kind: &str,
-    author_id: Option<String>,
-    device_id: Option<String>,
-    device_time: Option<NaiveDateTime>,
-    server_time: NaiveDateTime,
-    subject: String,
-    detail: String,
-) -> Result<(), StorageError> {
-    let mut entry = AuditEntry {
-        institution_id: inst.to_string(),
-        seq: head.seq as u64 + 1,
-        kind: kind.to_string(),
-        author_id,
-        device_id,
-        device_time,
-        server_time,
-        subject,
-        detail,
-        prev_hash: std::mem::take(&mut head.hash),
-        hash: String::new(),
-    };
-    entry.hash = entry.compute_hash();
+/// Writes an audit entry made by [`BatchHeads::next_audit_entry`]; the caller stores the heads
+/// (a push batch does it once, at its end, inside the same transaction).
+fn insert_audit(tx: &Connection, entry: &AuditEntry) -> Result<(), StorageError> {
     tx.prepare_cached(
         "INSERT INTO audit (institution_id, seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
-        inst,
+        entry.institution_id,
         entry.seq as i64,
         entry.kind,
         entry.author_id,
@@ -457,8 +432,6 @@ fn append_audit_at(
         entry.prev_hash,
         entry.hash,
     ])?;
-    head.seq = entry.seq as i64;
-    head.hash = entry.hash;
     Ok(())
 }
 
@@ -933,9 +906,7 @@ struct BatchState {
     /// Devices whose chain head moved in this batch.
     devices_moved: HashSet<DeviceId>,
     device_users: HashMap<(DeviceId, UserId), bool>,
-    server_seq: i64,
-    server_seq_moved: bool,
-    audit: AuditHead,
+    heads: BatchHeads,
 }
 
 impl BatchState {
@@ -955,9 +926,6 @@ impl BatchState {
                 locks.insert((parse_id(&load)?, parse_id(&period)?));
             }
         }
-        let server_seq: i64 = tx
-            .prepare_cached("SELECT last_server_seq FROM institutions WHERE id = ?1")?
-            .query_row(params![inst], |r| r.get(0))?;
         Ok(BatchState {
             refs: BatchRefs::new(
                 institution,
@@ -977,9 +945,7 @@ impl BatchState {
             devices: HashMap::new(),
             devices_moved: HashSet::new(),
             device_users: HashMap::new(),
-            server_seq,
-            server_seq_moved: false,
-            audit: audit_head(tx, inst)?,
+            heads: heads(tx, inst)?,
         })
     }
 
@@ -1116,10 +1082,20 @@ impl BatchState {
         })
     }
 
-    fn next_server_seq(&mut self) -> i64 {
-        self.server_seq += 1;
-        self.server_seq_moved = true;
-        self.server_seq
+    /// Notes a row written for the batch's later ops: a first hour's work type, a lesson as it is
+    /// now.
+    fn note_written(&mut self, write: &RowWrite) {
+        match write {
+            RowWrite::Topic(t) if t.hour == 1 => {
+                self.work_types.insert(t.lesson_id, Some(t.work_type));
+            }
+            RowWrite::Lessons(lessons) => {
+                for l in lessons {
+                    self.lessons.insert(l.id, Some(l.clone()));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Writes the heads the batch moved; called once, before the commit.
@@ -1137,11 +1113,7 @@ impl BatchState {
                 ])?;
             }
         }
-        if self.server_seq_moved {
-            tx.prepare_cached("UPDATE institutions SET last_server_seq = ?2 WHERE id = ?1")?
-                .execute(params![inst, self.server_seq])?;
-        }
-        store_audit_head(tx, inst, &self.audit)
+        store_heads(tx, inst, &self.heads)
     }
 }
 
@@ -1153,364 +1125,235 @@ fn lesson(tx: &Connection, inst: &str, id: &str) -> Result<Option<Lesson>, Stora
     data.map(|d| from_json(&d)).transpose()
 }
 
-/// Reads what `authority::decide` needs for this op.
-fn op_context(
-    tx: &Connection,
-    inst: &str,
-    op: &Op,
-    st: &mut BatchState,
-) -> Result<OpContext, StorageError> {
-    let author = st.author(tx, inst, op.user_id)?;
-    let mut ctx = st.refs.context(author);
-    if let Some(lesson_id) = lesson_of(op) {
-        let Some(l) = st.lesson(tx, inst, lesson_id)? else {
-            return Ok(ctx);
-        };
-        let work_type = st.work_type(tx, inst, l.id)?;
-        st.refs.place_lesson(&mut ctx, l, work_type);
-    }
-    match &op.payload {
-        OpPayload::SetCell {
-            lesson_id,
-            student_id,
-            ..
-        } => {
-            ctx.memberships = st.memberships(tx, inst, *student_id)?;
-            let row: Option<(String, Option<String>, Option<i64>)> = tx
-                .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
-                )?
-                .query_row(params![inst, lesson_id.to_string(), student_id.to_string()], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?;
-            ctx.cell = row
-                .map(|(data, device, seq)| -> Result<_, StorageError> {
-                    let stored = from_json::<Cell>(&data)?;
-                    Ok(Existing {
-                        value: stored.value,
-                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
-                        server_seq: seq.map(|s| s as u64),
-                        entered: Entered {
-                            author_id: stored.author_id,
-                            at: stored.entered_at,
-                        },
-                    })
-                })
-                .transpose()?;
-        }
-        OpPayload::SetFinal {
-            load_id,
-            period_id,
-            student_id,
-            column,
-            ..
-        } => {
-            st.refs.place_period(&mut ctx, *load_id, *period_id);
-            ctx.memberships = st.memberships(tx, inst, *student_id)?;
-            if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
-                let line: Option<String> = tx
-                    .prepare_cached(
-                        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
-                    )?
-                    .query_row(
-                        params![inst, KIND_CURRICULUM, curriculum_line_key(load, *period_id)],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                ctx.exam_in_period = line_has_exam(line.as_deref())?;
-            }
-            let row: Option<(String, Option<String>, Option<i64>)> = tx
-                .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
-                )?
-                .query_row(
-                    params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            ctx.final_value = row
-                .map(|(data, device, seq)| -> Result<_, StorageError> {
-                    let stored = from_json::<Final>(&data)?;
-                    Ok(Existing {
-                        value: stored.value,
-                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
-                        server_seq: seq.map(|s| s as u64),
-                        entered: Entered {
-                            author_id: stored.author_id,
-                            at: stored.entered_at,
-                        },
-                    })
-                })
-                .transpose()?;
-        }
-        OpPayload::LockPeriod { load_id, period_id }
-        | OpPayload::UnlockPeriod {
-            load_id, period_id, ..
-        } => {
-            st.refs.place_period(&mut ctx, *load_id, *period_id);
-            if let (OpPayload::LockPeriod { .. }, Some(load), Some(period), false) =
-                (&op.payload, &ctx.load, &ctx.period, ctx.locked)
-            {
-                // Rare (once a period per load): read what the list needs directly.
-                let lessons: Vec<Lesson> = tx
-                    .prepare_cached(
-                        "SELECT data FROM lessons WHERE institution_id = ?1 AND load_id = ?2 AND date >= ?3 AND date <= ?4",
-                    )?
-                    .query_map(
-                        params![inst, load_id.to_string(), period.starts_on.to_string(), period.ends_on.to_string()],
-                        |r| r.get::<_, String>(0),
-                    )?
-                    .map(|d| from_json::<Lesson>(&d?))
-                    .collect::<Result<_, _>>()?;
-                let with_final: HashSet<String> = tx
-                    .prepare_cached(
-                        "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND final_column = 'period'",
-                    )?
-                    .query_map(params![inst, load_id.to_string(), period_id.to_string()], |r| {
-                        r.get::<_, String>(0)
-                    })?
-                    .collect::<Result<_, _>>()?;
-                ctx.students_without_final = Some(finals_missing(
-                    load,
-                    period,
-                    &ref_rows::<Subject>(tx, inst, KIND_SUBJECT)?,
-                    &memberships_of_group(tx, inst, &load.group_id.to_string())?,
-                    &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
-                    &lessons,
-                    &with_final,
-                ));
-            }
-        }
-        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
-            let data: Option<String> = tx
-                .prepare_cached("SELECT data FROM remarks WHERE institution_id = ?1 AND id = ?2")?
-                .query_row(params![inst, remark_id.to_string()], |r| r.get(0))
-                .optional()?;
-            ctx.remark = data.map(|d| from_json::<Remark>(&d)).transpose()?;
-            if let Some(r) = &ctx.remark {
-                ctx.load = st.refs.loads.get(&r.load_id).cloned();
-            }
-        }
-        OpPayload::ChangeLesson { change, .. } => {
-            if let (Some(l), Some(load)) = (ctx.lesson.clone(), ctx.load.clone()) {
-                let has_entries = ["cells", "lesson_topics", "homework"].iter().try_fold(
-                    false,
-                    |found, table| -> Result<bool, StorageError> {
-                        Ok(found
-                            || tx
-                                .prepare_cached(&format!(
-                                    "SELECT 1 FROM {table} WHERE institution_id = ?1 AND lesson_id = ?2 LIMIT 1"
-                                ))?
-                                .exists(params![inst, l.id.to_string()])?)
-                    },
-                )?;
-                let substitute = match change {
-                    LessonChange::Substitute { teacher_id } => st.author(tx, inst, *teacher_id)?,
-                    _ => None,
-                };
-                let same_day = match change {
-                    LessonChange::Postpone { to, .. } => tx
-                        .prepare_cached(
-                            "SELECT data FROM lessons WHERE institution_id = ?1 AND date = ?2",
-                        )?
-                        .query_map(params![inst, to.to_string()], |r| r.get::<_, String>(0))?
-                        .map(|d| from_json::<Lesson>(&d?))
-                        .collect::<Result<Vec<_>, _>>()?,
-                    _ => vec![],
-                };
-                ctx.lesson_facts = Some(st.refs.lesson_facts(
-                    &l,
-                    &load,
-                    change,
-                    &same_day,
-                    has_entries,
-                    substitute.as_ref(),
-                ));
-            }
-        }
-        OpPayload::SetTopic { .. }
-        | OpPayload::SetHomework { .. }
-        | OpPayload::RemarkState { .. } => {}
-    }
-    if let Some(id) = authority::kept_author(&ctx, op) {
-        ctx.kept_by = st.author(tx, inst, id)?.map(|u| u.full_name);
-    }
-    Ok(ctx)
+/// The rows an op's context reads, each read when asked (the batch's memos first) in the push's
+/// transaction.
+struct BatchRows<'a> {
+    tx: &'a Connection,
+    inst: &'a str,
+    st: &'a mut BatchState,
 }
 
-/// Writes an applied op's value; returns the load the change belongs to (for pull filtering).
-fn apply(
+impl ContextRows for BatchRows<'_> {
+    fn refs(&self) -> &BatchRefs {
+        &self.st.refs
+    }
+
+    async fn user(&mut self, id: UserId) -> Result<Option<User>, StorageError> {
+        self.st.author(self.tx, self.inst, id)
+    }
+
+    async fn lesson(&mut self, id: LessonId) -> Result<Option<Lesson>, StorageError> {
+        self.st.lesson(self.tx, self.inst, id)
+    }
+
+    async fn work_type(&mut self, id: LessonId) -> Result<Option<WorkType>, StorageError> {
+        self.st.work_type(self.tx, self.inst, id)
+    }
+
+    async fn memberships(&mut self, student: StudentId) -> Result<Vec<Membership>, StorageError> {
+        self.st.memberships(self.tx, self.inst, student)
+    }
+
+    async fn cell(
+        &mut self,
+        lesson: LessonId,
+        student: StudentId,
+    ) -> Result<Option<Existing<CellValue>>, StorageError> {
+        self.tx
+            .prepare_cached(
+                "SELECT data, device_id, server_seq FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
+            )?
+            .query_row(params![self.inst, lesson.to_string(), student.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get(2)?))
+            })
+            .optional()?
+            .map(|(data, device, seq)| existing_cell(&data, device.as_deref(), seq))
+            .transpose()
+    }
+
+    async fn final_value(
+        &mut self,
+        (load_id, period_id, student_id, column): FinalKey,
+    ) -> Result<Option<Existing<FinalValue>>, StorageError> {
+        self.tx
+            .prepare_cached(
+                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
+            )?
+            .query_row(
+                params![self.inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .map(|(data, device, seq)| existing_final(&data, device.as_deref(), seq))
+            .transpose()
+    }
+
+    async fn curriculum_line(&mut self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
+            )?
+            .query_row(params![self.inst, KIND_CURRICULUM, key], |r| r.get(0))
+            .optional()?)
+    }
+
+    async fn lock_list(&mut self, load: &Load, period: &Period) -> Result<LockList, StorageError> {
+        let (tx, inst) = (self.tx, self.inst);
+        let lessons = tx
+            .prepare_cached(
+                "SELECT data FROM lessons WHERE institution_id = ?1 AND load_id = ?2 AND date >= ?3 AND date <= ?4",
+            )?
+            .query_map(
+                params![inst, load.id.to_string(), period.starts_on.to_string(), period.ends_on.to_string()],
+                |r| r.get::<_, String>(0),
+            )?
+            .map(|d| from_json::<Lesson>(&d?))
+            .collect::<Result<_, _>>()?;
+        let with_final = tx
+            .prepare_cached(
+                "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND final_column = 'period'",
+            )?
+            .query_map(params![inst, load.id.to_string(), period.id.to_string()], |r| {
+                r.get::<_, String>(0)
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(LockList {
+            lessons,
+            with_final,
+            memberships: memberships_of_group(tx, inst, &load.group_id.to_string())?,
+            plans: ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
+        })
+    }
+
+    async fn remark(&mut self, id: uuid::Uuid) -> Result<Option<Remark>, StorageError> {
+        let data: Option<String> = self
+            .tx
+            .prepare_cached("SELECT data FROM remarks WHERE institution_id = ?1 AND id = ?2")?
+            .query_row(params![self.inst, id.to_string()], |r| r.get(0))
+            .optional()?;
+        data.map(|d| from_json::<Remark>(&d)).transpose()
+    }
+
+    async fn has_entries(&mut self, lesson: LessonId) -> Result<bool, StorageError> {
+        for table in ["cells", "lesson_topics", "homework"] {
+            if self
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT 1 FROM {table} WHERE institution_id = ?1 AND lesson_id = ?2 LIMIT 1"
+                ))?
+                .exists(params![self.inst, lesson.to_string()])?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    async fn lessons_on(&mut self, date: chrono::NaiveDate) -> Result<Vec<Lesson>, StorageError> {
+        self.tx
+            .prepare_cached("SELECT data FROM lessons WHERE institution_id = ?1 AND date = ?2")?
+            .query_map(params![self.inst, date.to_string()], |r| {
+                r.get::<_, String>(0)
+            })?
+            .map(|d| from_json::<Lesson>(&d?))
+            .collect()
+    }
+}
+
+/// Writes an applied op's row (its device and change beside its value).
+fn write_row(
     tx: &Connection,
     inst: &str,
-    op: &Op,
-    ctx: &OpContext,
+    write: &RowWrite,
+    device: &str,
     server_seq: i64,
-    write_value: bool,
-) -> Result<LoadId, StorageError> {
-    let device = op.device_id.to_string();
-    let load_id = ctx
-        .load
-        .as_ref()
-        .map(|l| l.id)
-        .ok_or_else(|| StorageError::Corrupt("применяемая операция без нагрузки".into()))?;
-    if !write_value {
-        return Ok(load_id);
-    }
-    match &op.payload {
-        OpPayload::SetCell {
-            lesson_id,
-            student_id,
-            value,
-            ..
-        } => {
-            let cell = Cell {
-                lesson_id: *lesson_id,
-                student_id: *student_id,
-                value: value.clone(),
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+) -> Result<(), StorageError> {
+    match write {
+        RowWrite::Cell(cell) => {
             tx.prepare_cached(
                 "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
             )?
-            .execute(params![inst, lesson_id.to_string(), student_id.to_string(), to_json(&cell)?, device, server_seq])?;
+            .execute(params![inst, cell.lesson_id.to_string(), cell.student_id.to_string(), to_json(cell)?, device, server_seq])?;
         }
-        OpPayload::SetTopic {
-            lesson_id,
-            hour,
-            plan_topic_id,
-            title,
-            work_type,
-            work_number,
-            makeup_of,
-        } => {
-            let topic = LessonTopic {
-                lesson_id: *lesson_id,
-                hour: *hour,
-                plan_topic_id: *plan_topic_id,
-                title: title.clone(),
-                work_type: *work_type,
-                work_number: *work_number,
-                makeup_of: *makeup_of,
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+        RowWrite::Topic(topic) => {
             tx.prepare_cached(
                 "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
             )?
-            .execute(params![inst, lesson_id.to_string(), hour, to_json(&topic)?, device, server_seq])?;
+            .execute(params![inst, topic.lesson_id.to_string(), topic.hour, to_json(topic)?, device, server_seq])?;
         }
-        OpPayload::SetHomework { lesson_id, text } => {
-            let hw = Homework {
-                lesson_id: *lesson_id,
-                text: text.clone(),
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+        RowWrite::Homework(hw) => {
             tx.prepare_cached(
                 "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
             )?
-            .execute(params![inst, lesson_id.to_string(), to_json(&hw)?, device, server_seq])?;
+            .execute(params![inst, hw.lesson_id.to_string(), to_json(hw)?, device, server_seq])?;
         }
-        OpPayload::SetFinal {
+        RowWrite::Final(f) => {
+            tx.prepare_cached(
+                "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+            )?
+            .execute(params![
+                inst,
+                f.load_id.to_string(),
+                f.period_id.to_string(),
+                f.student_id.to_string(),
+                f.column.as_str(),
+                to_json(f)?,
+                device,
+                server_seq
+            ])?;
+        }
+        RowWrite::FinalRemoved {
             load_id,
             period_id,
             student_id,
             column,
-            value,
-        } => match value {
-            Some(v) => {
-                let f = Final {
-                    load_id: *load_id,
-                    period_id: *period_id,
-                    student_id: *student_id,
-                    column: *column,
-                    value: *v,
-                    entered_at: op.device_time,
-                    author_id: op.user_id,
-                };
-                tx.prepare_cached(
-                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                     ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )?
-                .execute(params![
-                    inst,
-                    load_id.to_string(),
-                    period_id.to_string(),
-                    student_id.to_string(),
-                    column.as_str(),
-                    to_json(&f)?,
-                    device,
-                    server_seq
-                ])?;
-            }
-            None => {
-                tx.prepare_cached(
-                    "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
-                )?
-                .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()])?;
-            }
-        },
-        OpPayload::LockPeriod { load_id, period_id } => {
-            let lock = PeriodLock {
-                load_id: *load_id,
-                period_id: *period_id,
-                locked_at: op.device_time,
-                locked_by: op.user_id,
-            };
+        } => {
+            tx.prepare_cached(
+                "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
+            )?
+            .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()])?;
+        }
+        RowWrite::Lock(lock) => {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO locks (institution_id, load_id, period_id, data) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![inst, load_id.to_string(), period_id.to_string(), to_json(&lock)?])?;
+            .execute(params![inst, lock.load_id.to_string(), lock.period_id.to_string(), to_json(lock)?])?;
         }
-        OpPayload::UnlockPeriod {
-            load_id, period_id, ..
-        } => {
-            // The period is open again; the unlock itself (author, time, reason) is kept as the
-            // change row and in the audit entry.
+        RowWrite::Unlock { load_id, period_id } => {
             tx.prepare_cached(
                 "DELETE FROM locks WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
             )?
             .execute(params![inst, load_id.to_string(), period_id.to_string()])?;
         }
-        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
-            if let Some(r) = &ctx.remark {
-                let r = authority::remark_after(r, op);
-                tx.prepare_cached(
-                    "UPDATE remarks SET data = ?3 WHERE institution_id = ?1 AND id = ?2",
-                )?
-                .execute(params![inst, remark_id.to_string(), to_json(&r)?])?;
-            }
+        RowWrite::Remark(r) => {
+            tx.prepare_cached(
+                "UPDATE remarks SET data = ?3 WHERE institution_id = ?1 AND id = ?2",
+            )?
+            .execute(params![inst, r.id.to_string(), to_json(r)?])?;
         }
-        // Refused by the authority before it gets here.
-        OpPayload::RemarkState { .. } => {}
-        OpPayload::ChangeLesson { change, .. } => {
-            if let Some(l) = &ctx.lesson {
-                let (after, made) = journal_protocol::lesson_change::apply(l, change);
-                for lesson in std::iter::once(&after).chain(made.as_ref()) {
-                    tx.prepare_cached(
-                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
-                    )?
-                    .execute(params![
-                        inst,
-                        lesson.id.to_string(),
-                        lesson.load_id.to_string(),
-                        lesson.date.to_string(),
-                        to_json(lesson)?
-                    ])?;
-                }
-                // Lessons are reference data: every device fetches the timetable again (a new
-                // substitute gets the lesson they now teach).
-                reference::bump_reference_version(tx, inst)?;
+        RowWrite::Lessons(lessons) => {
+            for lesson in lessons {
+                tx.prepare_cached(
+                    "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
+                )?
+                .execute(params![
+                    inst,
+                    lesson.id.to_string(),
+                    lesson.load_id.to_string(),
+                    lesson.date.to_string(),
+                    to_json(lesson)?
+                ])?;
             }
+            reference::bump_reference_version(tx, inst)?;
         }
     }
-    Ok(load_id)
+    Ok(())
 }
 
 /// One op, inside the batch transaction. An error aborts the whole batch (nothing of it is
@@ -1549,81 +1392,60 @@ fn push_one(
     };
     st.devices_moved.insert(op.device_id);
     let (decision, ctx) = if st.user_on_device(tx, op.device_id, op.user_id)? {
-        let mut ctx = op_context(tx, inst, op, st)?;
+        let mut rows = BatchRows {
+            tx,
+            inst,
+            st: &mut *st,
+        };
+        let mut ctx = run_ready(op_context(op, &mut rows))??;
         let seen_change = st.change_time(tx, inst, seen_by_device(op, &place))?;
         place_in_context(&mut ctx, &place, seen_change);
         (authority::decide(op, &ctx), Some(ctx))
     } else {
         (not_on_device(), None)
     };
-    let (outcome, server_seq, audit_kind) = match verdict(decision, ctx)? {
-        Verdict::Apply { write_value, ctx } => {
-            let seq = st.next_server_seq();
-            let load_id = apply(tx, inst, op, &ctx, seq, write_value)?;
-
-            // A merged op's change restates the value kept, with its first author and entry time.
-            let recorded = crate::merge::recorded_change(op, &ctx, !write_value);
-            if write_value {
-                st.refs.note_applied(&op.payload);
-                match &op.payload {
-                    OpPayload::SetTopic {
-                        lesson_id,
-                        hour: 1,
-                        work_type,
-                        ..
-                    } => {
-                        st.work_types.insert(*lesson_id, Some(*work_type));
-                    }
-                    // The batch's later ops read the lesson as it is now.
-                    OpPayload::ChangeLesson { lesson_id, change } => {
-                        st.lessons.remove(lesson_id);
-                        if let LessonChange::Postpone { new_lesson_id, .. } = change {
-                            st.lessons.remove(new_lesson_id);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            tx.prepare_cached(
-                "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                inst,
-                seq,
-                op_id,
-                load_id.to_string(),
-                recorded.author_id.to_string(),
-                op.device_id.to_string(),
-                time_text(&recorded.device_time),
-                time_text(&received_at),
-                to_json(&recorded.payload)?
-            ])?;
-            let (outcome, kind) = applied(seq);
-            (outcome, Some(seq), kind)
+    let OpRecord {
+        outcome,
+        outcome_json,
+        server_seq,
+        applied,
+        audit,
+    } = record(
+        op,
+        inst,
+        decision,
+        ctx,
+        received_at,
+        &mut st.refs,
+        &mut st.heads,
+    )?;
+    if let (Some(change), Some(seq)) = (&applied, server_seq) {
+        if let Some(write) = &change.write {
+            write_row(tx, inst, write, &op.device_id.to_string(), seq)?;
+            st.note_written(write);
         }
-        Verdict::Answer {
-            outcome,
-            audit_kind,
-        } => (outcome, None, audit_kind),
-    };
-    let outcome_json = to_json(&outcome)?;
+        let c = &change.change;
+        tx.prepare_cached(
+            "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            inst,
+            seq,
+            op_id,
+            change.load_id.to_string(),
+            c.author_id.to_string(),
+            c.device_id.to_string(),
+            time_text(&c.device_time),
+            time_text(&c.server_time),
+            to_json(&c.payload)?
+        ])?;
+    }
     tx.prepare_cached(
         "INSERT INTO ops (op_id, institution_id, device_id, device_seq, hash, outcome, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![op_id, inst, op.device_id.to_string(), op.device_seq as i64, op.hash, outcome_json, server_seq])?;
-    append_audit_at(
-        tx,
-        inst,
-        &mut st.audit,
-        audit_kind,
-        Some(op.user_id.to_string()),
-        Some(op.device_id.to_string()),
-        Some(op.device_time),
-        received_at,
-        op_id,
-        op_audit_detail(op, &outcome)?,
-    )?;
+    insert_audit(tx, &audit)?;
     Ok(OpResult {
         op_id: op.op_id,
         outcome,
