@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod contacts;
+mod content_rows;
 pub mod device_secrets;
 pub mod diary;
 pub mod events;
@@ -15,10 +16,12 @@ mod op_record;
 pub mod parent_notes;
 pub mod plan_drafts;
 pub mod postgres;
+mod pull_page;
 mod push_pipeline;
 pub mod remarks;
 mod reopenings;
 pub mod smtp_settings;
+mod snapshot_rows;
 pub mod sqlite;
 pub mod user_settings;
 

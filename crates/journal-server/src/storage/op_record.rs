@@ -147,35 +147,16 @@ pub(crate) fn written<T>(value: T, entered: Entered, op: &Op, server_seq: i64) -
     }
 }
 
-/// The heads a push batch moves: the institution's last server_seq and its audit chain's last
-/// entry, read once at the batch's start and stored once at its end.
-pub(crate) struct BatchHeads {
-    pub server_seq: i64,
-    /// Whether `server_seq` moved (SQLite writes it back only then).
-    pub server_seq_moved: bool,
-    pub audit_seq: i64,
-    pub audit_hash: String,
+/// The head of an institution's audit chain: its last entry's seq and hash.
+pub(crate) struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
 }
 
-impl BatchHeads {
-    pub fn new(server_seq: i64, audit_seq: i64, audit_hash: String) -> BatchHeads {
-        BatchHeads {
-            server_seq,
-            server_seq_moved: false,
-            audit_seq,
-            audit_hash,
-        }
-    }
-
-    pub fn next_server_seq(&mut self) -> i64 {
-        self.server_seq += 1;
-        self.server_seq_moved = true;
-        self.server_seq
-    }
-
-    /// The audit entry after the chain's head, with its hash; the head moves to it.
+impl AuditHead {
+    /// The audit entry after the head, with its hash; the head moves to it.
     #[allow(clippy::too_many_arguments)]
-    pub fn next_audit_entry(
+    pub fn next_entry(
         &mut self,
         inst: &str,
         kind: &str,
@@ -188,7 +169,7 @@ impl BatchHeads {
     ) -> AuditEntry {
         let mut entry = AuditEntry {
             institution_id: inst.to_string(),
-            seq: self.audit_seq as u64 + 1,
+            seq: self.seq as u64 + 1,
             kind: kind.to_string(),
             author_id,
             device_id,
@@ -196,13 +177,38 @@ impl BatchHeads {
             server_time,
             subject,
             detail,
-            prev_hash: std::mem::take(&mut self.audit_hash),
+            prev_hash: std::mem::take(&mut self.hash),
             hash: String::new(),
         };
         entry.hash = entry.compute_hash();
-        self.audit_seq = entry.seq as i64;
-        self.audit_hash = entry.hash.clone();
+        self.seq = entry.seq as i64;
+        self.hash = entry.hash.clone();
         entry
+    }
+}
+
+/// The heads a push batch moves: the institution's last server_seq and its audit chain's head,
+/// read once at the batch's start and stored once at its end.
+pub(crate) struct BatchHeads {
+    pub server_seq: i64,
+    /// Whether `server_seq` moved (SQLite writes it back only then).
+    pub server_seq_moved: bool,
+    pub audit: AuditHead,
+}
+
+impl BatchHeads {
+    pub fn new(server_seq: i64, audit: AuditHead) -> BatchHeads {
+        BatchHeads {
+            server_seq,
+            server_seq_moved: false,
+            audit,
+        }
+    }
+
+    pub fn next_server_seq(&mut self) -> i64 {
+        self.server_seq += 1;
+        self.server_seq_moved = true;
+        self.server_seq
     }
 }
 
@@ -276,7 +282,7 @@ pub(crate) fn record(
             audit_kind,
         } => (outcome, None, audit_kind, None),
     };
-    let audit = heads.next_audit_entry(
+    let audit = heads.audit.next_entry(
         inst,
         audit_kind,
         Some(op.user_id.to_string()),

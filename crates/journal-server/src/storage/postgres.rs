@@ -16,24 +16,27 @@ use journal_core::{
 };
 use journal_protocol::{
     AcademicYear, Bell, Cell, Institution, Lesson, LessonTopic, Load, Membership, Op, OpPayload,
-    Period, PeriodLock, Remark, Snapshot, Subject, User,
+    Period, Remark, Snapshot, Subject, User,
 };
 use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
+use super::content_rows::{imported_rows, init_detail, ColumnType, Value};
 use super::op_context::{
     existing_cell, existing_final, op_context, ContextRows, FinalKey, LockList,
 };
-use super::op_record::{record, written, BatchHeads, OpRecord, RowWrite};
+use super::op_record::{record, written, AuditHead, BatchHeads, OpRecord, RowWrite};
+use super::pull_page;
 use super::push_pipeline::{
     enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, BatchRefs, KnownOp,
     FINAL_TARGET_SQL,
 };
+use super::snapshot_rows::{self, ContentTable, SnapshotRows};
 use super::sqlite::{
     from_json, parse_id, parse_time, preverify, time_text, to_json, DeviceRow, PreVerified,
-    KIND_BELL, KIND_CONTROL_WORK, KIND_CURRICULUM, KIND_DEPARTMENT, KIND_GROUP, KIND_HOLIDAY,
-    KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC, KIND_ROOM,
-    KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
+    AUDIT_COLUMNS, KIND_BELL, KIND_CONTROL_WORK, KIND_CURRICULUM, KIND_DEPARTMENT, KIND_GROUP,
+    KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
+    KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
@@ -304,21 +307,20 @@ async fn append_audit<C: GenericClient>(
             &[&inst],
         )
         .await?;
-    let (seq, prev_hash): (i64, String) = (row.get(0), row.get(1));
-    let mut entry = AuditEntry {
-        institution_id: inst.to_string(),
-        seq: seq as u64 + 1,
-        kind: kind.to_string(),
+    let mut head = AuditHead {
+        seq: row.get(0),
+        hash: row.get(1),
+    };
+    let entry = head.next_entry(
+        inst,
+        kind,
         author_id,
         device_id,
         device_time,
         server_time,
         subject,
         detail,
-        prev_hash,
-        hash: String::new(),
-    };
-    entry.hash = entry.compute_hash();
+    );
     let seq = entry.seq as i64;
     let device_time = entry.device_time.map(|t| time_text(&t));
     let server_time = time_text(&entry.server_time);
@@ -346,6 +348,30 @@ async fn append_audit<C: GenericClient>(
     )
     .await?;
     Ok(())
+}
+
+/// The audit entries of `inst` in `rows` of [`AUDIT_COLUMNS`].
+fn audit_entries(
+    rows: &[tokio_postgres::Row],
+    inst: &str,
+) -> Result<Vec<AuditEntry>, StorageError> {
+    rows.iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                institution_id: inst.to_string(),
+                seq: r.get::<_, i64>(0) as u64,
+                kind: r.get(1),
+                author_id: r.get(2),
+                device_id: r.get(3),
+                device_time: r.get::<_, Option<&str>>(4).map(parse_time).transpose()?,
+                server_time: parse_time(r.get::<_, &str>(5))?,
+                subject: r.get(6),
+                detail: r.get(7),
+                prev_hash: r.get(8),
+                hash: r.get(9),
+            })
+        })
+        .collect()
 }
 
 /// Writes the institution's reference rows (periods … plan topics), each kind in its order.
@@ -990,7 +1016,13 @@ impl PgBatch {
             devices,
             devices_moved: HashSet::new(),
             device_users,
-            heads: BatchHeads::new(server_seq, audit_seq, audit_hash),
+            heads: BatchHeads::new(
+                server_seq,
+                AuditHead {
+                    seq: audit_seq,
+                    hash: audit_hash,
+                },
+            ),
             writes: PgWrites::default(),
         })
     }
@@ -1054,8 +1086,8 @@ impl PgBatch {
             &[
                 &self.inst,
                 &self.heads.server_seq,
-                &self.heads.audit_seq,
-                &self.heads.audit_hash,
+                &self.heads.audit.seq,
+                &self.heads.audit.hash,
             ],
         )
         .await?;
@@ -1496,6 +1528,86 @@ async fn device_keys<C: GenericClient>(
         .collect()
 }
 
+/// The rows of an institution's snapshot, read in one repeatable-read transaction; content in
+/// its keys' order.
+struct SnapshotRead<'a, 't> {
+    tx: &'a Transaction<'t>,
+    inst: &'a str,
+    /// The institution's last server_seq, read with its record: the snapshot's cursor.
+    server_seq: i64,
+}
+
+impl SnapshotRows for SnapshotRead<'_, '_> {
+    async fn institution(&mut self) -> Result<(Institution, AcademicYear), StorageError> {
+        let row = self
+            .tx
+            .query_one(
+                "SELECT data, year, last_server_seq FROM institutions WHERE id = $1",
+                &[&self.inst],
+            )
+            .await?;
+        self.server_seq = row.get(2);
+        Ok((
+            from_json(row.get::<_, &str>(0))?,
+            from_json(row.get::<_, &str>(1))?,
+        ))
+    }
+
+    async fn ref_rows<T: DeserializeOwned>(&mut self, kind: &str) -> Result<Vec<T>, StorageError> {
+        ref_rows(&**self.tx, self.inst, kind).await
+    }
+
+    async fn content<T: DeserializeOwned>(
+        &mut self,
+        table: ContentTable,
+    ) -> Result<Vec<T>, StorageError> {
+        let sql = match table {
+            ContentTable::Users => {
+                "SELECT data::text FROM users WHERE institution_id = $1 ORDER BY login"
+            }
+            ContentTable::Lessons => {
+                "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id"
+            }
+            ContentTable::LessonTopics => {
+                "SELECT data::text FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour"
+            }
+            ContentTable::Homework => {
+                "SELECT data::text FROM homework WHERE institution_id = $1 ORDER BY lesson_id"
+            }
+            ContentTable::Cells => {
+                "SELECT data::text FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id"
+            }
+            ContentTable::Finals => {
+                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id, final_column"
+            }
+            ContentTable::Locks => {
+                "SELECT data::text FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id"
+            }
+            ContentTable::Remarks => {
+                "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id"
+            }
+        };
+        let rows = self.tx.query(sql, &[&self.inst]).await?;
+        rows.iter()
+            .map(|r| from_json(r.get::<_, &str>(0)))
+            .collect()
+    }
+
+    async fn unlocks(&mut self) -> Result<Vec<(String, String, String)>, StorageError> {
+        Ok(self
+            .tx
+            .query(
+                "SELECT author_id, device_time, payload FROM changes
+                 WHERE institution_id = $1 AND kind = $2 ORDER BY server_seq",
+                &[&self.inst, &super::reopenings::UNLOCK_KIND],
+            )
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+}
+
 #[async_trait]
 impl Storage for PostgresStorage {
     fn backend(&self) -> &'static str {
@@ -1527,128 +1639,25 @@ impl Storage for PostgresStorage {
         )
         .await?;
         put_ref_rows(&*tx, &inst, &snap).await?;
-        let ins = tx
-            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, $5)")
-            .await?;
-        for u in &snap.users {
-            let hash = hashes.get(&u.id).cloned().unwrap_or_default();
-            tx.execute(
-                &ins,
-                &[&u.id.to_string(), &inst, &u.login, &to_json(u)?, &hash],
-            )
-            .await?;
+        for table in imported_rows(&snap, &hashes)? {
+            let sql = table.insert_sql(
+                |n| format!("${n}"),
+                |ty| match ty {
+                    ColumnType::Text | ColumnType::Int => "",
+                    ColumnType::Date => "::text::date",
+                    ColumnType::Json => "::text::jsonb",
+                },
+            );
+            let ins = tx.prepare(&sql).await?;
+            for row in &table.rows {
+                let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&inst];
+                params.extend(row.iter().map(|v| match v {
+                    Value::Text(s) => s as &(dyn tokio_postgres::types::ToSql + Sync),
+                    Value::Int(n) => n,
+                }));
+                tx.execute(&ins, &params).await?;
+            }
         }
-        let ins = tx
-            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)")
-            .await?;
-        for l in &snap.lessons {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &l.id.to_string(),
-                    &l.load_id.to_string(),
-                    &l.date.to_string(),
-                    &to_json(l)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4::text::jsonb)")
-            .await?;
-        for t in &snap.lesson_topics {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &t.lesson_id.to_string(),
-                    &i64::from(t.hour),
-                    &to_json(t)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3::text::jsonb)")
-            .await?;
-        for h in &snap.homework {
-            tx.execute(&ins, &[&inst, &h.lesson_id.to_string(), &to_json(h)?])
-                .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
-            .await?;
-        for c in &snap.cells {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &c.lesson_id.to_string(),
-                    &c.student_id.to_string(),
-                    &to_json(c)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES ($1, $2, $3, $4, $5, $6)")
-            .await?;
-        for f in &snap.finals {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &f.load_id.to_string(),
-                    &f.period_id.to_string(),
-                    &f.student_id.to_string(),
-                    &f.column.as_str(),
-                    &to_json(f)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
-            .await?;
-        for l in &snap.locks {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &l.load_id.to_string(),
-                    &l.period_id.to_string(),
-                    &to_json(l)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare(
-                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4::text::jsonb)",
-            )
-            .await?;
-        for r in &snap.remarks {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &r.id.to_string(),
-                    &r.load_id.to_string(),
-                    &to_json(r)?,
-                ],
-            )
-            .await?;
-        }
-        let detail = serde_json::json!({
-            "name": snap.institution.name,
-            "users": snap.users.len(),
-            "groups": snap.groups.len(),
-            "students": snap.students.len(),
-            "loads": snap.loads.len(),
-            "lessons": snap.lessons.len(),
-            "cells": snap.cells.len(),
-        });
         append_audit(
             &*tx,
             &inst,
@@ -1658,7 +1667,7 @@ impl Storage for PostgresStorage {
             None,
             now,
             inst.clone(),
-            to_json(&detail)?,
+            init_detail(&snap)?,
         )
         .await?;
         tx.commit().await?;
@@ -1969,48 +1978,41 @@ impl Storage for PostgresStorage {
             }
         }
         let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
-        let mut changes = Vec::new();
-        let mut next_after = after;
-        let mut has_more = false;
-        let mut cursor = after as i64;
-        // Read in chunks: unreadable changes are skipped, so a page may need more than one chunk.
-        'chunks: loop {
-            let rows = c
-                .query(
+        let rows = c
+            .query(
+                &format!(
                     "SELECT server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload
-                     FROM changes WHERE institution_id = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3",
-                    &[&inst, &cursor, &(i64::from(limit) + 1)],
-                )
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in &rows {
-                let seq: i64 = r.get(0);
-                cursor = seq;
-                let load_id: LoadId = parse_id(r.get::<_, &str>(2))?;
-                if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
-                    if changes.len() < limit as usize {
-                        next_after = seq as u64;
-                    }
-                    continue;
-                }
-                if changes.len() == limit as usize {
-                    has_more = true;
-                    break 'chunks;
-                }
-                changes.push(Change {
-                    server_seq: seq as u64,
+                     FROM changes WHERE institution_id = $1 AND server_seq > $2
+                       AND ($3::text[] IS NULL OR load_id = ANY($3::text[]) OR {})
+                     ORDER BY server_seq LIMIT $4",
+                    pull_page::last_change_sql("$1")
+                ),
+                &[
+                    &inst,
+                    &(after as i64),
+                    &pull_page::readable_ids(readable.as_ref()),
+                    &(i64::from(limit) + 1),
+                ],
+            )
+            .await?;
+        let mut kept = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let load_id: LoadId = parse_id(r.get::<_, &str>(2))?;
+            kept.push((
+                load_id,
+                Change {
+                    server_seq: r.get::<_, i64>(0) as u64,
                     op_id: parse_id(r.get::<_, &str>(1))?,
                     author_id: parse_id(r.get::<_, &str>(3))?,
                     device_id: parse_id(r.get::<_, &str>(4))?,
                     device_time: parse_time(r.get::<_, &str>(5))?,
                     server_time: parse_time(r.get::<_, &str>(6))?,
                     payload: from_json(r.get::<_, &str>(7))?,
-                });
-                next_after = seq as u64;
-            }
+                },
+            ));
         }
+        let (changes, next_after, has_more) =
+            pull_page::page(after, limit, readable.as_ref(), kept);
         Ok(PullPage {
             changes,
             next_after,
@@ -2032,91 +2034,13 @@ impl Storage for PostgresStorage {
             .start()
             .await?;
         let inst = institution_id.to_string();
-        let row = tx
-            .query_one(
-                "SELECT data, year, last_server_seq FROM institutions WHERE id = $1",
-                &[&inst],
-            )
-            .await?;
-        let institution: Institution = from_json(row.get::<_, &str>(0))?;
-        let year: AcademicYear = from_json(row.get::<_, &str>(1))?;
-        let seq: i64 = row.get(2);
-        async fn all<T: DeserializeOwned>(
-            tx: &tokio_postgres::Transaction<'_>,
-            sql: &str,
-            inst: &str,
-        ) -> Result<Vec<T>, StorageError> {
-            let rows = tx.query(sql, &[&inst]).await?;
-            rows.iter()
-                .map(|r| from_json(r.get::<_, &str>(0)))
-                .collect()
-        }
-        let locks: Vec<PeriodLock> = all(
-            &tx,
-            "SELECT data::text FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
-            &inst,
-        )
-        .await?;
-        let mut snap = Snapshot {
-            institution,
-            year,
-            periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
-            holidays: ref_rows(&*tx, &inst, KIND_HOLIDAY).await?,
-            bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
-            users: all(&tx, "SELECT data::text FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
-            groups: ref_rows(&*tx, &inst, KIND_GROUP).await?,
-            subgroups: ref_rows(&*tx, &inst, KIND_SUBGROUP).await?,
-            students: ref_rows(&*tx, &inst, KIND_STUDENT).await?,
-            memberships: ref_rows(&*tx, &inst, KIND_MEMBERSHIP).await?,
-            subjects: ref_rows(&*tx, &inst, KIND_SUBJECT).await?,
-            loads: ref_rows(&*tx, &inst, KIND_LOAD).await?,
-            plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
-            rooms: ref_rows(&*tx, &inst, KIND_ROOM).await?,
-            later_shift_bells: ref_rows(&*tx, &inst, KIND_SHIFT_BELL).await?,
-            curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
-            individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
-            departments: ref_rows(&*tx, &inst, KIND_DEPARTMENT).await?,
-            control_works: ref_rows(&*tx, &inst, KIND_CONTROL_WORK).await?,
-            lessons: all(&tx, "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
-            lesson_topics: all(
-                &tx,
-                "SELECT data::text FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
-                &inst,
-            )
-            .await?,
-            homework: all(&tx, "SELECT data::text FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
-            cells: all::<Cell>(
-                &tx,
-                "SELECT data::text FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
-                &inst,
-            )
-            .await?
-            .into_iter()
-            .filter(|c| !c.value.is_empty())
-            .collect(),
-            finals: all(
-                &tx,
-                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id, final_column",
-                &inst,
-            )
-            .await?,
-            reopenings: super::reopenings::open_reopenings(
-                &tx.query(
-                    "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = $1 AND kind = $2 ORDER BY server_seq",
-                    &[&inst, &super::reopenings::UNLOCK_KIND],
-                )
-                .await?
-                .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2)))
-                .collect::<Vec<_>>(),
-                &locks,
-            )?,
-            locks,
-            remarks: all(&tx, "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
-            sign_ins: Vec::new(),
+        let mut rows = SnapshotRead {
+            tx: &tx,
+            inst: &inst,
+            server_seq: 0,
         };
-        super::reopenings::keep_current(&mut snap);
+        let snap = snapshot_rows::snapshot(&mut rows).await?;
+        let seq = rows.server_seq;
         tx.commit().await?;
         Ok((snap, seq as u64))
     }
@@ -2315,28 +2239,11 @@ impl Storage for PostgresStorage {
         let inst = institution_id.to_string();
         let rows = client
             .query(
-                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                 FROM audit WHERE institution_id = $1 AND kind = $2 ORDER BY seq DESC LIMIT $3",
+                &format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = $1 AND kind = $2 ORDER BY seq DESC LIMIT $3"),
                 &[&inst, &kind, &i64::from(limit)],
             )
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let device_time: Option<String> = r.get(4);
-            out.push(AuditEntry {
-                institution_id: inst.clone(),
-                seq: r.get::<_, i64>(0) as u64,
-                kind: r.get(1),
-                author_id: r.get(2),
-                device_id: r.get(3),
-                device_time: device_time.as_deref().map(parse_time).transpose()?,
-                server_time: parse_time(r.get::<_, &str>(5))?,
-                subject: r.get(6),
-                detail: r.get(7),
-                prev_hash: r.get(8),
-                hash: r.get(9),
-            });
-        }
+        let out = audit_entries(&rows, &inst)?;
         Ok(out)
     }
 
@@ -2386,30 +2293,13 @@ impl Storage for PostgresStorage {
         let rows = client
             .query(
                 &format!(
-                    "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                     FROM audit WHERE institution_id = $1{cond} ORDER BY seq DESC LIMIT ${} OFFSET ${n}",
+                    "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = $1{cond} ORDER BY seq DESC LIMIT ${} OFFSET ${n}",
                     n - 1
                 ),
                 &binds,
             )
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let device_time: Option<String> = r.get(4);
-            out.push(AuditEntry {
-                institution_id: inst.clone(),
-                seq: r.get::<_, i64>(0) as u64,
-                kind: r.get(1),
-                author_id: r.get(2),
-                device_id: r.get(3),
-                device_time: device_time.as_deref().map(parse_time).transpose()?,
-                server_time: parse_time(r.get::<_, &str>(5))?,
-                subject: r.get(6),
-                detail: r.get(7),
-                prev_hash: r.get(8),
-                hash: r.get(9),
-            });
-        }
+        let out = audit_entries(&rows, &inst)?;
         Ok((total as u64, out))
     }
 
@@ -2430,28 +2320,13 @@ impl Storage for PostgresStorage {
                 (head.get(0), head.get(1), head.get(2));
             let rows = client
                 .query(
-                    "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                     FROM audit WHERE institution_id = $1 ORDER BY seq",
+                    &format!(
+                        "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = $1 ORDER BY seq"
+                    ),
                     &[&inst],
                 )
                 .await?;
-            let mut entries = Vec::with_capacity(rows.len());
-            for r in rows {
-                let device_time: Option<String> = r.get(4);
-                entries.push(AuditEntry {
-                    institution_id: inst.clone(),
-                    seq: r.get::<_, i64>(0) as u64,
-                    kind: r.get(1),
-                    author_id: r.get(2),
-                    device_id: r.get(3),
-                    device_time: device_time.as_deref().map(parse_time).transpose()?,
-                    server_time: parse_time(r.get::<_, &str>(5))?,
-                    subject: r.get(6),
-                    detail: r.get(7),
-                    prev_hash: r.get(8),
-                    hash: r.get(9),
-                });
-            }
+            let entries = audit_entries(&rows, &inst)?;
             report.entries_checked += entries.len() as u64;
             let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
             report.problems.extend(verify_chain(&inst, &entries, head));

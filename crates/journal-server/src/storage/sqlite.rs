@@ -12,23 +12,26 @@ use journal_core::{
     CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType,
 };
 use journal_protocol::{
-    AcademicYear, Cell, Institution, Lesson, LessonTopic, Load, Membership, Op, Period, PeriodLock,
-    Remark, Snapshot, Subject, User,
+    AcademicYear, Institution, Lesson, LessonTopic, Load, Membership, Op, Period, Remark, Snapshot,
+    Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::content_rows::{imported_rows, init_detail, Value};
 use super::op_context::{
     existing_cell, existing_final, op_context, run_ready, ContextRows, FinalKey, LockList,
 };
-use super::op_record::{record, BatchHeads, OpRecord, RowWrite};
+use super::op_record::{record, AuditHead, BatchHeads, OpRecord, RowWrite};
+use super::pull_page;
 use super::push_pipeline::{
     enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, BatchRefs, KnownOp,
     FINAL_TARGET_SQL,
 };
 pub(crate) use super::push_pipeline::{preverify, DeviceRow, PreVerified};
+use super::snapshot_rows::{self, ContentTable, SnapshotRows};
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
     UserRecord,
@@ -349,14 +352,18 @@ fn heads(tx: &Connection, inst: &str) -> Result<BatchHeads, StorageError> {
             "SELECT last_server_seq, audit_seq, audit_hash FROM institutions WHERE id = ?1",
         )?
         .query_row(params![inst], |r| {
-            Ok(BatchHeads::new(r.get(0)?, r.get(1)?, r.get(2)?))
+            let audit = AuditHead {
+                seq: r.get(1)?,
+                hash: r.get(2)?,
+            };
+            Ok(BatchHeads::new(r.get(0)?, audit))
         })?)
 }
 
 /// Writes the heads back: the audit chain's always, server_seq where it moved.
 fn store_heads(tx: &Connection, inst: &str, heads: &BatchHeads) -> Result<(), StorageError> {
     tx.prepare_cached("UPDATE institutions SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1")?
-        .execute(params![inst, heads.audit_seq, heads.audit_hash])?;
+        .execute(params![inst, heads.audit.seq, heads.audit.hash])?;
     if heads.server_seq_moved {
         tx.prepare_cached("UPDATE institutions SET last_server_seq = ?2 WHERE id = ?1")?
             .execute(params![inst, heads.server_seq])?;
@@ -398,7 +405,7 @@ fn append_audit(
     detail: String,
 ) -> Result<(), StorageError> {
     let mut heads = heads(tx, inst)?;
-    let entry = heads.next_audit_entry(
+    let entry = heads.audit.next_entry(
         inst,
         kind,
         author_id,
@@ -412,7 +419,7 @@ fn append_audit(
     store_heads(tx, inst, &heads)
 }
 
-/// Writes an audit entry made by [`BatchHeads::next_audit_entry`]; the caller stores the heads
+/// Writes an audit entry made by [`AuditHead::next_entry`]; the caller stores the heads
 /// (a push batch does it once, at its end, inside the same transaction).
 fn insert_audit(tx: &Connection, entry: &AuditEntry) -> Result<(), StorageError> {
     tx.prepare_cached(
@@ -435,6 +442,36 @@ fn insert_audit(tx: &Connection, entry: &AuditEntry) -> Result<(), StorageError>
     Ok(())
 }
 
+/// The columns an audit entry is read from, in the order [`audit_entries`] takes them.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash";
+
+/// The audit entries of `inst` in `rows` of [`AUDIT_COLUMNS`].
+fn audit_entries(
+    mut rows: rusqlite::Rows<'_>,
+    inst: &str,
+) -> Result<Vec<AuditEntry>, StorageError> {
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let device_time: Option<String> = r.get(4)?;
+        let server_time: String = r.get(5)?;
+        out.push(AuditEntry {
+            institution_id: inst.to_string(),
+            seq: r.get::<_, i64>(0)? as u64,
+            kind: r.get(1)?,
+            author_id: r.get(2)?,
+            device_id: r.get(3)?,
+            device_time: device_time.as_deref().map(parse_time).transpose()?,
+            server_time: parse_time(&server_time)?,
+            subject: r.get(6)?,
+            detail: r.get(7)?,
+            prev_hash: r.get(8)?,
+            hash: r.get(9)?,
+        });
+    }
+    Ok(out)
+}
+
 fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
     let heads: Vec<(String, i64, String)> = conn
         .prepare("SELECT id, audit_seq, audit_hash FROM institutions ORDER BY id")?
@@ -445,52 +482,13 @@ fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
         problems: Vec::new(),
     };
     for (inst, head_seq, head_hash) in heads {
-        let mut stmt = conn.prepare(
-            "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-             FROM audit WHERE institution_id = ?1 ORDER BY seq",
+        let entries = audit_entries(
+            conn.prepare(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = ?1 ORDER BY seq"
+            ))?
+            .query(params![inst])?,
+            &inst,
         )?;
-        let rows = stmt.query_map(params![inst], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?,
-            ))
-        })?;
-        let mut entries = Vec::new();
-        for row in rows {
-            let (
-                seq,
-                kind,
-                author_id,
-                device_id,
-                device_time,
-                server_time,
-                subject,
-                detail,
-                prev_hash,
-                hash,
-            ) = row?;
-            entries.push(AuditEntry {
-                institution_id: inst.clone(),
-                seq: seq as u64,
-                kind,
-                author_id,
-                device_id,
-                device_time: device_time.as_deref().map(parse_time).transpose()?,
-                server_time: parse_time(&server_time)?,
-                subject,
-                detail,
-                prev_hash,
-                hash,
-            });
-        }
         report.entries_checked += entries.len() as u64;
         let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
         report.problems.extend(verify_chain(&inst, &entries, head));
@@ -546,95 +544,17 @@ fn import_institution(
         params![inst, to_json(&snap.institution)?, to_json(&snap.year)?],
     )?;
     put_ref_rows(&tx, &inst, snap)?;
-    {
-        let mut ins = tx.prepare(
-            "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for u in &snap.users {
-            // A user without a hash cannot sign in until an admin sets a password.
-            let hash = password_hashes.get(&u.id).cloned().unwrap_or_default();
-            ins.execute(params![u.id.to_string(), inst, u.login, to_json(u)?, hash])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for l in &snap.lessons {
-            ins.execute(params![
-                inst,
-                l.id.to_string(),
-                l.load_id.to_string(),
-                l.date.to_string(),
-                to_json(l)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for t in &snap.lesson_topics {
-            ins.execute(params![inst, t.lesson_id.to_string(), t.hour, to_json(t)?])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO homework (institution_id, lesson_id, data) VALUES (?1, ?2, ?3)",
-        )?;
-        for h in &snap.homework {
-            ins.execute(params![inst, h.lesson_id.to_string(), to_json(h)?])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for c in &snap.cells {
-            ins.execute(params![
-                inst,
-                c.lesson_id.to_string(),
-                c.student_id.to_string(),
-                to_json(c)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for f in &snap.finals {
-            ins.execute(params![
-                inst,
-                f.load_id.to_string(),
-                f.period_id.to_string(),
-                f.student_id.to_string(),
-                f.column.as_str(),
-                to_json(f)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for l in &snap.locks {
-            ins.execute(params![
-                inst,
-                l.load_id.to_string(),
-                l.period_id.to_string(),
-                to_json(l)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO remarks (institution_id, id, load_id, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for r in &snap.remarks {
-            ins.execute(params![
-                inst,
-                r.id.to_string(),
-                r.load_id.to_string(),
-                to_json(r)?
-            ])?;
+    for table in imported_rows(snap, password_hashes)? {
+        let mut ins = tx.prepare(&table.insert_sql(|n| format!("?{n}"), |_| ""))?;
+        for row in &table.rows {
+            let mut params: Vec<&dyn rusqlite::ToSql> = vec![&inst];
+            params.extend(row.iter().map(|v| match v {
+                Value::Text(s) => s as &dyn rusqlite::ToSql,
+                Value::Int(n) => n,
+            }));
+            ins.execute(params.as_slice())?;
         }
     }
-    let detail = serde_json::json!({
-        "name": snap.institution.name,
-        "users": snap.users.len(),
-        "groups": snap.groups.len(),
-        "students": snap.students.len(),
-        "loads": snap.loads.len(),
-        "lessons": snap.lessons.len(),
-        "cells": snap.cells.len(),
-    });
     append_audit(
         &tx,
         &inst,
@@ -644,7 +564,7 @@ fn import_institution(
         None,
         now,
         inst.clone(),
-        to_json(&detail)?,
+        init_detail(snap)?,
     )?;
     tx.commit()?;
     Ok(())
@@ -801,89 +721,64 @@ fn apply_reference(
     Ok(())
 }
 
-fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
-    let institution = institution(conn, inst)?;
-    let year: AcademicYear = {
-        let y: String = conn.query_row(
+/// The rows of an institution's snapshot, read in the caller's transaction; content in stored
+/// (rowid) order.
+struct SnapshotRead<'a> {
+    conn: &'a Connection,
+    inst: &'a str,
+}
+
+impl SnapshotRows for SnapshotRead<'_> {
+    async fn institution(&mut self) -> Result<(Institution, AcademicYear), StorageError> {
+        let year: String = self.conn.query_row(
             "SELECT year FROM institutions WHERE id = ?1",
-            params![inst],
+            params![self.inst],
             |r| r.get(0),
         )?;
-        from_json(&y)?
-    };
-    let all = |sql: &str| -> Result<Vec<String>, StorageError> {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(params![inst], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    };
-    fn parse_all<T: DeserializeOwned>(rows: Vec<String>) -> Result<Vec<T>, StorageError> {
-        rows.iter().map(|r| from_json(r)).collect()
+        Ok((institution(self.conn, self.inst)?, from_json(&year)?))
     }
-    let locks: Vec<PeriodLock> = parse_all(all(
-        "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
-    )?)?;
-    let mut snap = Snapshot {
-        institution,
-        year,
-        periods: ref_rows(conn, inst, KIND_PERIOD)?,
-        holidays: ref_rows(conn, inst, KIND_HOLIDAY)?,
-        bells: ref_rows(conn, inst, KIND_BELL)?,
-        users: parse_all(all(
-            "SELECT data FROM users WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        groups: ref_rows(conn, inst, KIND_GROUP)?,
-        subgroups: ref_rows(conn, inst, KIND_SUBGROUP)?,
-        students: ref_rows(conn, inst, KIND_STUDENT)?,
-        memberships: ref_rows(conn, inst, KIND_MEMBERSHIP)?,
-        subjects: ref_rows(conn, inst, KIND_SUBJECT)?,
-        loads: ref_rows(conn, inst, KIND_LOAD)?,
-        plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
-        rooms: ref_rows(conn, inst, KIND_ROOM)?,
-        later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
-        curriculum: ref_rows(conn, inst, KIND_CURRICULUM)?,
-        individual_plans: ref_rows(conn, inst, KIND_INDIVIDUAL_PLAN)?,
-        departments: ref_rows(conn, inst, KIND_DEPARTMENT)?,
-        control_works: ref_rows(conn, inst, KIND_CONTROL_WORK)?,
-        lessons: parse_all(all(
-            "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        lesson_topics: parse_all(all(
-            "SELECT data FROM lesson_topics WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        homework: parse_all(all(
-            "SELECT data FROM homework WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        // A cleared cell is kept as a row (so a later edit from elsewhere conflicts with the
-        // clearing) but is not journal content.
-        cells: parse_all::<Cell>(all(
-            "SELECT data FROM cells WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?
-        .into_iter()
-        .filter(|c| !c.value.is_empty())
-        .collect(),
-        finals: parse_all(all(
-            "SELECT data FROM finals WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        reopenings: super::reopenings::open_reopenings(
-            &conn
-                .prepare(
-                    "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = ?1 AND kind = ?2 ORDER BY server_seq",
-                )?
-                .query_map(params![inst, super::reopenings::UNLOCK_KIND], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?,
-            &locks,
-        )?,
-        locks,
-        remarks: parse_all(all(
-            "SELECT data FROM remarks WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        sign_ins: Vec::new(),
-    };
-    super::reopenings::keep_current(&mut snap);
-    Ok(snap)
+
+    async fn ref_rows<T: DeserializeOwned>(&mut self, kind: &str) -> Result<Vec<T>, StorageError> {
+        ref_rows(self.conn, self.inst, kind)
+    }
+
+    async fn content<T: DeserializeOwned>(
+        &mut self,
+        table: ContentTable,
+    ) -> Result<Vec<T>, StorageError> {
+        let table = match table {
+            ContentTable::Users => "users",
+            ContentTable::Lessons => "lessons",
+            ContentTable::LessonTopics => "lesson_topics",
+            ContentTable::Homework => "homework",
+            ContentTable::Cells => "cells",
+            ContentTable::Finals => "finals",
+            ContentTable::Locks => "locks",
+            ContentTable::Remarks => "remarks",
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT data FROM {table} WHERE institution_id = ?1 ORDER BY rowid"
+        ))?;
+        let rows = stmt.query_map(params![self.inst], |r| r.get::<_, String>(0))?;
+        rows.map(|r| from_json(&r?)).collect()
+    }
+
+    async fn unlocks(&mut self) -> Result<Vec<(String, String, String)>, StorageError> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT author_id, device_time, payload FROM changes
+                 WHERE institution_id = ?1 AND kind = ?2 ORDER BY server_seq",
+            )?
+            .query_map(params![self.inst, super::reopenings::UNLOCK_KIND], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
+    run_ready(snapshot_rows::snapshot(&mut SnapshotRead { conn, inst }))?
 }
 
 // ---------------------------------------------------------------- push
@@ -1566,39 +1461,34 @@ fn pull(
         }
     }
     let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
-    let mut stmt = conn.prepare_cached(
+    let ids = pull_page::readable_ids(readable.as_ref())
+        .map(|ids| to_json(&ids))
+        .transpose()?;
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload
-         FROM changes WHERE institution_id = ?1 AND server_seq > ?2 ORDER BY server_seq",
-    )?;
-    let mut rows = stmt.query(params![inst, after as i64])?;
-    let mut changes = Vec::new();
-    let mut next_after = after;
-    let mut has_more = false;
+         FROM changes WHERE institution_id = ?1 AND server_seq > ?2
+           AND (?3 IS NULL OR load_id IN (SELECT value FROM json_each(?3)) OR {})
+         ORDER BY server_seq LIMIT ?4",
+        pull_page::last_change_sql("?1")
+    ))?;
+    let mut rows = stmt.query(params![inst, after as i64, ids, i64::from(limit) + 1])?;
+    let mut kept = Vec::new();
     while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
         let load_id: LoadId = parse_id(&r.get::<_, String>(2)?)?;
-        if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
-            // Not readable for this user: skipped, and the cursor moves past it.
-            if changes.len() < limit as usize {
-                next_after = seq as u64;
-            }
-            continue;
-        }
-        if changes.len() == limit as usize {
-            has_more = true;
-            break;
-        }
-        changes.push(Change {
-            server_seq: seq as u64,
-            op_id: parse_id(&r.get::<_, String>(1)?)?,
-            author_id: parse_id(&r.get::<_, String>(3)?)?,
-            device_id: parse_id(&r.get::<_, String>(4)?)?,
-            device_time: parse_time(&r.get::<_, String>(5)?)?,
-            server_time: parse_time(&r.get::<_, String>(6)?)?,
-            payload: from_json(&r.get::<_, String>(7)?)?,
-        });
-        next_after = seq as u64;
+        kept.push((
+            load_id,
+            Change {
+                server_seq: r.get::<_, i64>(0)? as u64,
+                op_id: parse_id(&r.get::<_, String>(1)?)?,
+                author_id: parse_id(&r.get::<_, String>(3)?)?,
+                device_id: parse_id(&r.get::<_, String>(4)?)?,
+                device_time: parse_time(&r.get::<_, String>(5)?)?,
+                server_time: parse_time(&r.get::<_, String>(6)?)?,
+                payload: from_json(&r.get::<_, String>(7)?)?,
+            },
+        ));
     }
+    let (changes, next_after, has_more) = pull_page::page(after, limit, readable.as_ref(), kept);
     Ok(PullPage {
         changes,
         next_after,
@@ -2007,42 +1897,13 @@ impl Storage for SqliteStorage {
         let inst = institution_id.to_string();
         let kind = kind.to_string();
         self.read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                 FROM audit WHERE institution_id = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(params![inst, kind, i64::from(limit)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                    r.get::<_, String>(9)?,
-                ))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash) = row?;
-                out.push(AuditEntry {
-                    institution_id: inst.clone(),
-                    seq: seq as u64,
-                    kind,
-                    author_id,
-                    device_id,
-                    device_time: device_time.as_deref().map(parse_time).transpose()?,
-                    server_time: parse_time(&server_time)?,
-                    subject,
-                    detail,
-                    prev_hash,
-                    hash,
-                });
-            }
-            Ok(out)
+            audit_entries(
+                c.prepare_cached(&format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT ?3"
+                ))?
+                .query(params![inst, kind, i64::from(limit)])?,
+                &inst,
+            )
         })
         .await
     }
@@ -2092,30 +1953,14 @@ impl Storage for SqliteStorage {
             binds.push(&limit);
             binds.push(&offset);
             let n = binds.len();
-            let mut stmt = c.prepare(&format!(
-                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                 FROM audit WHERE institution_id = ?1{cond} ORDER BY seq DESC LIMIT ?{} OFFSET ?{n}",
-                n - 1
-            ))?;
-            let mut rows = stmt.query(binds.as_slice())?;
-            let mut out = Vec::new();
-            while let Some(r) = rows.next()? {
-                let device_time: Option<String> = r.get(4)?;
-                let server_time: String = r.get(5)?;
-                out.push(AuditEntry {
-                    institution_id: inst.clone(),
-                    seq: r.get::<_, i64>(0)? as u64,
-                    kind: r.get(1)?,
-                    author_id: r.get(2)?,
-                    device_id: r.get(3)?,
-                    device_time: device_time.as_deref().map(parse_time).transpose()?,
-                    server_time: parse_time(&server_time)?,
-                    subject: r.get(6)?,
-                    detail: r.get(7)?,
-                    prev_hash: r.get(8)?,
-                    hash: r.get(9)?,
-                });
-            }
+            let out = audit_entries(
+                c.prepare(&format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = ?1{cond} ORDER BY seq DESC LIMIT ?{} OFFSET ?{n}",
+                    n - 1
+                ))?
+                .query(binds.as_slice())?,
+                &inst,
+            )?;
             Ok((total as u64, out))
         })
         .await
