@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use journal_core::{
     CellValue, DeviceId, FinalColumn, FinalValue, LessonId, LoadId, PeriodId, StudentId, UserId,
     WorkType,
@@ -22,10 +22,11 @@ use journal_protocol::{
 };
 
 use super::push_pipeline::{
-    curriculum_line_key, finals_missing, lesson_of, line_has_exam, BatchRefs,
+    curriculum_line_key, finals_missing, lesson_of, line_has_exam, not_on_device, place_in_context,
+    seen_by_device, BatchRefs, ChainPlace,
 };
 use super::sqlite::{from_json, parse_id};
-use crate::authority::{self, Entered, Existing, OpContext};
+use crate::authority::{self, Decision, Entered, Existing, OpContext};
 use crate::error::StorageError;
 
 /// A stored final's key: load, period, student and column.
@@ -71,13 +72,35 @@ pub(crate) trait ContextRows {
     async fn has_entries(&mut self, lesson: LessonId) -> Result<bool, StorageError>;
     /// The institution's lessons of a day (a postponement's slot).
     async fn lessons_on(&mut self, date: NaiveDate) -> Result<Vec<Lesson>, StorageError>;
+    /// Whether `user` signed in on `device`: only then does the device vouch for their ops.
+    async fn user_on_device(
+        &mut self,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<bool, StorageError>;
+    /// The local server time of the institution's change `server_seq` (None for 0 or unknown).
+    async fn change_time(&mut self, server_seq: u64)
+        -> Result<Option<NaiveDateTime>, StorageError>;
+}
+
+/// The authority's decision on `op`, which its device's chain took at `place`, with the context
+/// it was made in (None: decided without one, for an author who never signed in on the device).
+pub(crate) async fn decide<R: ContextRows>(
+    op: &Op,
+    place: &ChainPlace,
+    rows: &mut R,
+) -> Result<(Decision, Option<OpContext>), StorageError> {
+    if !rows.user_on_device(op.device_id, op.user_id).await? {
+        return Ok((not_on_device(), None));
+    }
+    let mut ctx = op_context(op, rows).await?;
+    let seen_change = rows.change_time(seen_by_device(op, place)).await?;
+    place_in_context(&mut ctx, place, seen_change);
+    Ok((authority::decide(op, &ctx), Some(ctx)))
 }
 
 /// What `authority::decide` needs for `op`.
-pub(crate) async fn op_context<R: ContextRows>(
-    op: &Op,
-    rows: &mut R,
-) -> Result<OpContext, StorageError> {
+async fn op_context<R: ContextRows>(op: &Op, rows: &mut R) -> Result<OpContext, StorageError> {
     let author = rows.user(op.user_id).await?;
     let mut ctx = rows.refs().context(author);
     if let Some(lesson_id) = lesson_of(op) {

@@ -22,15 +22,10 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::content_rows::{imported_rows, init_detail, ColumnType, Value};
-use super::op_context::{
-    existing_cell, existing_final, op_context, ContextRows, FinalKey, LockList,
-};
+use super::op_context::{decide, existing_cell, existing_final, ContextRows, FinalKey, LockList};
 use super::op_record::{record, written, AuditHead, BatchHeads, OpRecord, RowWrite};
 use super::pull_page;
-use super::push_pipeline::{
-    enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, BatchRefs, KnownOp,
-    FINAL_TARGET_SQL,
-};
+use super::push_pipeline::{enter_chain, known_answer, BatchRefs, KnownOp, FINAL_TARGET_SQL};
 use super::snapshot_rows::{self, ContentTable, SnapshotRows};
 use super::sqlite::{
     from_json, parse_id, parse_time, preverify, time_text, to_json, DeviceRow, PreVerified,
@@ -481,6 +476,43 @@ struct ContentRow {
     server_seq: i64,
 }
 
+/// Content rows as the columns of one multi-row statement.
+#[derive(Default)]
+struct ContentColumns {
+    data: Vec<String>,
+    devices: Vec<String>,
+    seqs: Vec<i64>,
+}
+
+impl ContentColumns {
+    fn push(&mut self, row: ContentRow) {
+        self.data.push(row.data);
+        self.devices.push(row.device_id);
+        self.seqs.push(row.server_seq);
+    }
+
+    /// Runs `sql` over the rows: its parameters are the institution, the rows' `keys` and then
+    /// their data, devices and server_seqs.
+    async fn write(
+        &self,
+        tx: &Transaction<'_>,
+        sql: &str,
+        inst: &str,
+        keys: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<(), StorageError> {
+        let stmt = tx.prepare_cached(sql).await?;
+        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&inst];
+        params.extend_from_slice(keys);
+        params.extend([
+            &self.data as &(dyn tokio_postgres::types::ToSql + Sync),
+            &self.devices,
+            &self.seqs,
+        ]);
+        tx.execute(&stmt, &params).await?;
+        Ok(())
+    }
+}
+
 /// The rows a push batch writes, kept until the end of the batch (or until an op writes some row
 /// directly: [`PgWrites::flush`] first) and then written with one multi-row statement per table.
 /// The content maps keep one row per key, the batch's last (a later op of the batch replaces an
@@ -503,67 +535,59 @@ impl PgWrites {
     /// Writes what is pending, in the batch's transaction.
     async fn flush(&mut self, tx: &Transaction<'_>, inst: &str) -> Result<(), StorageError> {
         if !self.cells.is_empty() {
-            let (mut lessons, mut students, mut data, mut devices, mut seqs) =
-                (vec![], vec![], vec![], vec![], vec![]);
+            let (mut lessons, mut students, mut rows) = (vec![], vec![], ContentColumns::default());
             for ((lesson, student), row) in self.cells.drain() {
                 lessons.push(lesson);
                 students.push(student);
-                data.push(row.data);
-                devices.push(row.device_id);
-                seqs.push(row.server_seq);
+                rows.push(row);
             }
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
+            rows.write(
+                tx,
+                "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
                      SELECT $1::text, l, s, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(l, s, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )
-                .await?;
-            tx.execute(&stmt, &[&inst, &lessons, &students, &data, &devices, &seqs])
-                .await?;
+                inst,
+                &[&lessons, &students],
+            )
+            .await?;
         }
         if !self.topics.is_empty() {
-            let (mut lessons, mut hours, mut data, mut devices, mut seqs) =
-                (vec![], vec![], vec![], vec![], vec![]);
+            let (mut lessons, mut hours, mut rows) = (vec![], vec![], ContentColumns::default());
             for ((lesson, hour), row) in self.topics.drain() {
                 lessons.push(lesson);
                 hours.push(hour);
-                data.push(row.data);
-                devices.push(row.device_id);
-                seqs.push(row.server_seq);
+                rows.push(row);
             }
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
+            rows.write(
+                tx,
+                "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
                      SELECT $1::text, l, h, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(l, h, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )
-                .await?;
-            tx.execute(&stmt, &[&inst, &lessons, &hours, &data, &devices, &seqs])
-                .await?;
+                inst,
+                &[&lessons, &hours],
+            )
+            .await?;
         }
         if !self.homework.is_empty() {
-            let (mut lessons, mut data, mut devices, mut seqs) = (vec![], vec![], vec![], vec![]);
+            let (mut lessons, mut rows) = (vec![], ContentColumns::default());
             for (lesson, row) in self.homework.drain() {
                 lessons.push(lesson);
-                data.push(row.data);
-                devices.push(row.device_id);
-                seqs.push(row.server_seq);
+                rows.push(row);
             }
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
+            rows.write(
+                tx,
+                "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
                      SELECT $1::text, l, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(l, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )
-                .await?;
-            tx.execute(&stmt, &[&inst, &lessons, &data, &devices, &seqs])
-                .await?;
+                inst,
+                &[&lessons],
+            )
+            .await?;
         }
         if !self.finals.is_empty() {
             let (mut loads, mut periods, mut students, mut columns) =
                 (vec![], vec![], vec![], vec![]);
-            let (mut data, mut devices, mut seqs) = (vec![], vec![], vec![]);
+            let mut rows = ContentColumns::default();
             let (mut gone_loads, mut gone_periods, mut gone_students, mut gone_columns) =
                 (vec![], vec![], vec![], vec![]);
             for ((load, period, student, column), row) in self.finals.drain() {
@@ -573,9 +597,7 @@ impl PgWrites {
                         periods.push(period);
                         students.push(student);
                         columns.push(column);
-                        data.push(row.data);
-                        devices.push(row.device_id);
-                        seqs.push(row.server_seq);
+                        rows.push(row);
                     }
                     None => {
                         gone_loads.push(load);
@@ -605,18 +627,13 @@ impl PgWrites {
                 .await?;
             }
             if !loads.is_empty() {
-                let stmt = tx
-                    .prepare_cached(
-                        "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq)
-                         SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-                         ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                    )
-                    .await?;
-                tx.execute(
-                    &stmt,
-                    &[
-                        &inst, &loads, &periods, &students, &columns, &data, &devices, &seqs,
-                    ],
+                rows.write(
+                    tx,
+                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq)
+                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+                     ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    inst,
+                    &[&loads, &periods, &students, &columns],
                 )
                 .await?;
             }
@@ -1302,6 +1319,21 @@ impl ContextRows for BatchRows<'_, '_> {
             .map(|r| from_json::<Lesson>(r.get::<_, &str>(0)))
             .collect()
     }
+
+    async fn user_on_device(
+        &mut self,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<bool, StorageError> {
+        Ok(self.b.device_users.contains(&(device, user)))
+    }
+
+    async fn change_time(
+        &mut self,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        self.b.change_time(self.tx, server_seq).await
+    }
 }
 
 /// Writes an applied op's row (pending in `b.writes`, or directly after flushing what is
@@ -1455,14 +1487,7 @@ async fn push_one(
         Err(refusal) => return Ok(*refusal),
     };
     b.devices_moved.insert(op.device_id);
-    let (decision, ctx) = if b.device_users.contains(&(op.device_id, op.user_id)) {
-        let mut ctx = op_context(op, &mut BatchRows { tx, b: &mut *b }).await?;
-        let seen_change = b.change_time(tx, seen_by_device(op, &place)).await?;
-        place_in_context(&mut ctx, &place, seen_change);
-        (authority::decide(op, &ctx), Some(ctx))
-    } else {
-        (not_on_device(), None)
-    };
+    let (decision, ctx) = decide(op, &place, &mut BatchRows { tx, b: &mut *b }).await?;
     let OpRecord {
         outcome,
         outcome_json,

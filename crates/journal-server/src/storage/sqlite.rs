@@ -22,14 +22,11 @@ use serde::Serialize;
 
 use super::content_rows::{imported_rows, init_detail, Value};
 use super::op_context::{
-    existing_cell, existing_final, op_context, run_ready, ContextRows, FinalKey, LockList,
+    decide, existing_cell, existing_final, run_ready, ContextRows, FinalKey, LockList,
 };
 use super::op_record::{record, AuditHead, BatchHeads, OpRecord, RowWrite};
 use super::pull_page;
-use super::push_pipeline::{
-    enter_chain, known_answer, not_on_device, place_in_context, seen_by_device, BatchRefs, KnownOp,
-    FINAL_TARGET_SQL,
-};
+use super::push_pipeline::{enter_chain, known_answer, BatchRefs, KnownOp, FINAL_TARGET_SQL};
 pub(crate) use super::push_pipeline::{preverify, DeviceRow, PreVerified};
 use super::snapshot_rows::{self, ContentTable, SnapshotRows};
 use super::{
@@ -1154,6 +1151,21 @@ impl ContextRows for BatchRows<'_> {
             .map(|d| from_json::<Lesson>(&d?))
             .collect()
     }
+
+    async fn user_on_device(
+        &mut self,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<bool, StorageError> {
+        self.st.user_on_device(self.tx, device, user)
+    }
+
+    async fn change_time(
+        &mut self,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        self.st.change_time(self.tx, self.inst, server_seq)
+    }
 }
 
 /// Writes an applied op's row (its device and change beside its value).
@@ -1286,19 +1298,12 @@ fn push_one(
         Err(refusal) => return Ok(*refusal),
     };
     st.devices_moved.insert(op.device_id);
-    let (decision, ctx) = if st.user_on_device(tx, op.device_id, op.user_id)? {
-        let mut rows = BatchRows {
-            tx,
-            inst,
-            st: &mut *st,
-        };
-        let mut ctx = run_ready(op_context(op, &mut rows))??;
-        let seen_change = st.change_time(tx, inst, seen_by_device(op, &place))?;
-        place_in_context(&mut ctx, &place, seen_change);
-        (authority::decide(op, &ctx), Some(ctx))
-    } else {
-        (not_on_device(), None)
+    let mut rows = BatchRows {
+        tx,
+        inst,
+        st: &mut *st,
     };
+    let (decision, ctx) = run_ready(decide(op, &place, &mut rows))??;
     let OpRecord {
         outcome,
         outcome_json,
