@@ -4,19 +4,24 @@
 
 pub mod archive;
 pub mod contacts;
+mod content_rows;
 pub mod device_secrets;
 pub mod diary;
 pub mod events;
 pub mod health;
 pub mod mark_notice_lines;
 pub mod messages;
+mod op_context;
+mod op_record;
 pub mod parent_notes;
 pub mod plan_drafts;
 pub mod postgres;
+mod pull_page;
 mod push_pipeline;
 pub mod remarks;
 mod reopenings;
 pub mod smtp_settings;
+mod snapshot_rows;
 pub mod sqlite;
 pub mod user_settings;
 

@@ -15,20 +15,21 @@ use journal_core::{
     StudentId, UserId, WorkType,
 };
 use journal_protocol::{
-    AcademicYear, Bell, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic,
-    Load, Membership, Op, OpPayload, Period, PeriodLock, Remark, Snapshot, Subject, User,
+    AcademicYear, Bell, Cell, Institution, Lesson, LessonTopic, Load, Membership, Op, OpPayload,
+    Period, Remark, Snapshot, Subject, User,
 };
 use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
-use super::push_pipeline::{
-    applied, curriculum_line_key, enter_chain, finals_missing, known_answer, lesson_of,
-    line_has_exam, not_on_device, place_in_context, seen_by_device, verdict, BatchRefs, KnownOp,
-    Verdict, FINAL_TARGET_SQL,
-};
+use super::content_rows::{imported_rows, init_detail, ColumnType, Value};
+use super::op_context::{decide, existing_cell, existing_final, ContextRows, FinalKey, LockList};
+use super::op_record::{record, written, AuditHead, BatchHeads, OpRecord, RowWrite};
+use super::pull_page;
+use super::push_pipeline::{enter_chain, known_answer, BatchRefs, KnownOp, FINAL_TARGET_SQL};
+use super::snapshot_rows::{self, ContentTable, SnapshotRows};
 use super::sqlite::{
-    from_json, op_audit_detail, parse_id, parse_time, preverify, time_text, to_json, DeviceRow,
-    PreVerified, KIND_BELL, KIND_CONTROL_WORK, KIND_CURRICULUM, KIND_DEPARTMENT, KIND_GROUP,
+    from_json, parse_id, parse_time, preverify, time_text, to_json, DeviceRow, PreVerified,
+    AUDIT_COLUMNS, KIND_BELL, KIND_CONTROL_WORK, KIND_CURRICULUM, KIND_DEPARTMENT, KIND_GROUP,
     KIND_HOLIDAY, KIND_INDIVIDUAL_PLAN, KIND_LOAD, KIND_MEMBERSHIP, KIND_PERIOD, KIND_PLAN_TOPIC,
     KIND_ROOM, KIND_SHIFT_BELL, KIND_STUDENT, KIND_SUBGROUP, KIND_SUBJECT,
 };
@@ -37,7 +38,7 @@ use super::{
     UserRecord,
 };
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
-use crate::authority::{self, Entered, Existing, OpContext};
+use crate::authority::{self, Entered, Existing};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -301,21 +302,20 @@ async fn append_audit<C: GenericClient>(
             &[&inst],
         )
         .await?;
-    let (seq, prev_hash): (i64, String) = (row.get(0), row.get(1));
-    let mut entry = AuditEntry {
-        institution_id: inst.to_string(),
-        seq: seq as u64 + 1,
-        kind: kind.to_string(),
+    let mut head = AuditHead {
+        seq: row.get(0),
+        hash: row.get(1),
+    };
+    let entry = head.next_entry(
+        inst,
+        kind,
         author_id,
         device_id,
         device_time,
         server_time,
         subject,
         detail,
-        prev_hash,
-        hash: String::new(),
-    };
-    entry.hash = entry.compute_hash();
+    );
     let seq = entry.seq as i64;
     let device_time = entry.device_time.map(|t| time_text(&t));
     let server_time = time_text(&entry.server_time);
@@ -343,6 +343,30 @@ async fn append_audit<C: GenericClient>(
     )
     .await?;
     Ok(())
+}
+
+/// The audit entries of `inst` in `rows` of [`AUDIT_COLUMNS`].
+fn audit_entries(
+    rows: &[tokio_postgres::Row],
+    inst: &str,
+) -> Result<Vec<AuditEntry>, StorageError> {
+    rows.iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                institution_id: inst.to_string(),
+                seq: r.get::<_, i64>(0) as u64,
+                kind: r.get(1),
+                author_id: r.get(2),
+                device_id: r.get(3),
+                device_time: r.get::<_, Option<&str>>(4).map(parse_time).transpose()?,
+                server_time: parse_time(r.get::<_, &str>(5))?,
+                subject: r.get(6),
+                detail: r.get(7),
+                prev_hash: r.get(8),
+                hash: r.get(9),
+            })
+        })
+        .collect()
 }
 
 /// Writes the institution's reference rows (periods … plan topics), each kind in its order.
@@ -452,6 +476,43 @@ struct ContentRow {
     server_seq: i64,
 }
 
+/// Content rows as the columns of one multi-row statement.
+#[derive(Default)]
+struct ContentColumns {
+    data: Vec<String>,
+    devices: Vec<String>,
+    seqs: Vec<i64>,
+}
+
+impl ContentColumns {
+    fn push(&mut self, row: ContentRow) {
+        self.data.push(row.data);
+        self.devices.push(row.device_id);
+        self.seqs.push(row.server_seq);
+    }
+
+    /// Runs `sql` over the rows: its parameters are the institution, the rows' `keys` and then
+    /// their data, devices and server_seqs.
+    async fn write(
+        &self,
+        tx: &Transaction<'_>,
+        sql: &str,
+        inst: &str,
+        keys: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<(), StorageError> {
+        let stmt = tx.prepare_cached(sql).await?;
+        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&inst];
+        params.extend_from_slice(keys);
+        params.extend([
+            &self.data as &(dyn tokio_postgres::types::ToSql + Sync),
+            &self.devices,
+            &self.seqs,
+        ]);
+        tx.execute(&stmt, &params).await?;
+        Ok(())
+    }
+}
+
 /// The rows a push batch writes, kept until the end of the batch (or until an op writes some row
 /// directly: [`PgWrites::flush`] first) and then written with one multi-row statement per table.
 /// The content maps keep one row per key, the batch's last (a later op of the batch replaces an
@@ -474,67 +535,59 @@ impl PgWrites {
     /// Writes what is pending, in the batch's transaction.
     async fn flush(&mut self, tx: &Transaction<'_>, inst: &str) -> Result<(), StorageError> {
         if !self.cells.is_empty() {
-            let (mut lessons, mut students, mut data, mut devices, mut seqs) =
-                (vec![], vec![], vec![], vec![], vec![]);
+            let (mut lessons, mut students, mut rows) = (vec![], vec![], ContentColumns::default());
             for ((lesson, student), row) in self.cells.drain() {
                 lessons.push(lesson);
                 students.push(student);
-                data.push(row.data);
-                devices.push(row.device_id);
-                seqs.push(row.server_seq);
+                rows.push(row);
             }
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
+            rows.write(
+                tx,
+                "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq)
                      SELECT $1::text, l, s, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(l, s, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )
-                .await?;
-            tx.execute(&stmt, &[&inst, &lessons, &students, &data, &devices, &seqs])
-                .await?;
+                inst,
+                &[&lessons, &students],
+            )
+            .await?;
         }
         if !self.topics.is_empty() {
-            let (mut lessons, mut hours, mut data, mut devices, mut seqs) =
-                (vec![], vec![], vec![], vec![], vec![]);
+            let (mut lessons, mut hours, mut rows) = (vec![], vec![], ContentColumns::default());
             for ((lesson, hour), row) in self.topics.drain() {
                 lessons.push(lesson);
                 hours.push(hour);
-                data.push(row.data);
-                devices.push(row.device_id);
-                seqs.push(row.server_seq);
+                rows.push(row);
             }
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
+            rows.write(
+                tx,
+                "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq)
                      SELECT $1::text, l, h, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[]) AS u(l, h, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )
-                .await?;
-            tx.execute(&stmt, &[&inst, &lessons, &hours, &data, &devices, &seqs])
-                .await?;
+                inst,
+                &[&lessons, &hours],
+            )
+            .await?;
         }
         if !self.homework.is_empty() {
-            let (mut lessons, mut data, mut devices, mut seqs) = (vec![], vec![], vec![], vec![]);
+            let (mut lessons, mut rows) = (vec![], ContentColumns::default());
             for (lesson, row) in self.homework.drain() {
                 lessons.push(lesson);
-                data.push(row.data);
-                devices.push(row.device_id);
-                seqs.push(row.server_seq);
+                rows.push(row);
             }
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
+            rows.write(
+                tx,
+                "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq)
                      SELECT $1::text, l, d::jsonb, dev, seq FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(l, d, dev, seq)
                      ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )
-                .await?;
-            tx.execute(&stmt, &[&inst, &lessons, &data, &devices, &seqs])
-                .await?;
+                inst,
+                &[&lessons],
+            )
+            .await?;
         }
         if !self.finals.is_empty() {
             let (mut loads, mut periods, mut students, mut columns) =
                 (vec![], vec![], vec![], vec![]);
-            let (mut data, mut devices, mut seqs) = (vec![], vec![], vec![]);
+            let mut rows = ContentColumns::default();
             let (mut gone_loads, mut gone_periods, mut gone_students, mut gone_columns) =
                 (vec![], vec![], vec![], vec![]);
             for ((load, period, student, column), row) in self.finals.drain() {
@@ -544,9 +597,7 @@ impl PgWrites {
                         periods.push(period);
                         students.push(student);
                         columns.push(column);
-                        data.push(row.data);
-                        devices.push(row.device_id);
-                        seqs.push(row.server_seq);
+                        rows.push(row);
                     }
                     None => {
                         gone_loads.push(load);
@@ -576,18 +627,13 @@ impl PgWrites {
                 .await?;
             }
             if !loads.is_empty() {
-                let stmt = tx
-                    .prepare_cached(
-                        "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq)
-                         SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-                         ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                    )
-                    .await?;
-                tx.execute(
-                    &stmt,
-                    &[
-                        &inst, &loads, &periods, &students, &columns, &data, &devices, &seqs,
-                    ],
+                rows.write(
+                    tx,
+                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq)
+                     SELECT $1::text, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+                     ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+                    inst,
+                    &[&loads, &periods, &students, &columns],
                 )
                 .await?;
             }
@@ -720,8 +766,9 @@ struct PgBatch {
     refs: BatchRefs,
     /// Local server time of changes by server_seq (an op's entry floor).
     change_times: HashMap<u64, Option<NaiveDateTime>>,
-    /// The ops' authors of this institution.
-    authors: HashMap<UserId, User>,
+    /// The users the ops read (their authors first, the rest on first use), with the grants in
+    /// force on the batch's day; None: not of this institution.
+    users: HashMap<UserId, Option<User>>,
     lessons: HashMap<LessonId, Lesson>,
     /// The work type of a lesson's first hour (absent: no topic yet).
     work_types: HashMap<LessonId, WorkType>,
@@ -734,9 +781,7 @@ struct PgBatch {
     devices: HashMap<DeviceId, DeviceRow>,
     devices_moved: HashSet<DeviceId>,
     device_users: HashSet<(DeviceId, UserId)>,
-    server_seq: i64,
-    audit_seq: i64,
-    audit_hash: String,
+    heads: BatchHeads,
     writes: PgWrites,
 }
 
@@ -858,7 +903,8 @@ impl PgBatch {
         }
 
         let user_ids = id_strings(ops.iter().map(|o| o.user_id));
-        let mut authors = HashMap::new();
+        let mut users: HashMap<UserId, Option<User>> =
+            ops.iter().map(|o| (o.user_id, None)).collect();
         // An op is judged by its author's grants in force on the institution's day it arrives.
         let today = authority::local_time(&institution.timezone, received_at)
             .unwrap_or(received_at)
@@ -871,7 +917,7 @@ impl PgBatch {
         for r in tx.query(&stmt, &[&user_ids]).await? {
             if r.get::<_, &str>(0) == inst {
                 let user: User = from_json::<User>(r.get::<_, &str>(1))?.in_force_on(today);
-                authors.insert(user.id, user);
+                users.insert(user.id, Some(user));
             }
         }
 
@@ -958,20 +1004,8 @@ impl PgBatch {
                 .await?
             {
                 let cell: Cell = from_json(r.get::<_, &str>(0))?;
-                let device: Option<String> = r.get(1);
-                let seq: Option<i64> = r.get(2);
-                cells.insert(
-                    (cell.lesson_id, cell.student_id),
-                    Existing {
-                        value: cell.value,
-                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
-                        server_seq: seq.map(|s| s as u64),
-                        entered: Entered {
-                            author_id: cell.author_id,
-                            at: cell.entered_at,
-                        },
-                    },
-                );
+                let stored = existing_cell(r.get(0), r.get(1), r.get(2))?;
+                cells.insert((cell.lesson_id, cell.student_id), stored);
             }
         }
 
@@ -988,7 +1022,7 @@ impl PgBatch {
                 batch_ref_rows(tx, inst, KIND_CONTROL_WORK).await?,
             ),
             change_times: HashMap::new(),
-            authors,
+            users,
             lessons,
             work_types,
             memberships,
@@ -999,69 +1033,15 @@ impl PgBatch {
             devices,
             devices_moved: HashSet::new(),
             device_users,
-            server_seq,
-            audit_seq,
-            audit_hash,
+            heads: BatchHeads::new(
+                server_seq,
+                AuditHead {
+                    seq: audit_seq,
+                    hash: audit_hash,
+                },
+            ),
             writes: PgWrites::default(),
         })
-    }
-
-    async fn final_value(
-        &mut self,
-        tx: &Transaction<'_>,
-        key: (LoadId, PeriodId, StudentId, FinalColumn),
-    ) -> Result<Option<Existing<FinalValue>>, StorageError> {
-        if let Some(v) = self.finals.get(&key) {
-            return Ok(v.clone());
-        }
-        let (load_id, period_id, student_id, column) = key;
-        let stmt = tx
-            .prepare_cached(
-                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4 AND final_column = $5",
-            )
-            .await?;
-        let row = tx
-            .query_opt(
-                &stmt,
-                &[
-                    &self.inst,
-                    &load_id.to_string(),
-                    &period_id.to_string(),
-                    &student_id.to_string(),
-                    &column.as_str(),
-                ],
-            )
-            .await?;
-        let v = existing(row, |f: Final| {
-            (
-                f.value,
-                Entered {
-                    author_id: f.author_id,
-                    at: f.entered_at,
-                },
-            )
-        })?;
-        self.finals.insert(key, v.clone());
-        Ok(v)
-    }
-
-    async fn remark(
-        &mut self,
-        tx: &Transaction<'_>,
-        id: uuid::Uuid,
-    ) -> Result<Option<Remark>, StorageError> {
-        if let Some(v) = self.remarks.get(&id) {
-            return Ok(v.clone());
-        }
-        let stmt = tx
-            .prepare_cached("SELECT data::text FROM remarks WHERE institution_id = $1 AND id = $2")
-            .await?;
-        let row = tx.query_opt(&stmt, &[&self.inst, &id.to_string()]).await?;
-        let v = row
-            .map(|r| from_json::<Remark>(r.get::<_, &str>(0)))
-            .transpose()?;
-        self.remarks.insert(id, v.clone());
-        Ok(v)
     }
 
     /// The local server time of the institution's change `server_seq` (None for 0 or unknown).
@@ -1122,9 +1102,9 @@ impl PgBatch {
             &stmt,
             &[
                 &self.inst,
-                &self.server_seq,
-                &self.audit_seq,
-                &self.audit_hash,
+                &self.heads.server_seq,
+                &self.heads.audit.seq,
+                &self.heads.audit.hash,
             ],
         )
         .await?;
@@ -1132,316 +1112,296 @@ impl PgBatch {
     }
 }
 
-fn existing<T: DeserializeOwned, V>(
-    row: Option<tokio_postgres::Row>,
-    value: impl Fn(T) -> (V, Entered),
-) -> Result<Option<Existing<V>>, StorageError> {
-    row.map(|r| {
-        let device: Option<String> = r.get(1);
-        let seq: Option<i64> = r.get(2);
-        let (value, entered) = value(from_json::<T>(r.get::<_, &str>(0))?);
-        Ok(Existing {
-            value,
-            device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
-            server_seq: seq.map(|s| s as u64),
-            entered,
+/// The rows an op's context reads: what the batch read for all its ops, the rest read on first
+/// use (after writing what the batch left pending where the read must see it).
+struct BatchRows<'a, 't> {
+    tx: &'a Transaction<'t>,
+    b: &'a mut PgBatch,
+}
+
+impl ContextRows for BatchRows<'_, '_> {
+    fn refs(&self) -> &BatchRefs {
+        &self.b.refs
+    }
+
+    async fn user(&mut self, id: UserId) -> Result<Option<User>, StorageError> {
+        if let Some(u) = self.b.users.get(&id) {
+            return Ok(u.clone());
+        }
+        let stmt = self
+            .tx
+            .prepare_cached("SELECT data::text FROM users WHERE institution_id = $1 AND id = $2")
+            .await?;
+        let user = match self
+            .tx
+            .query_opt(&stmt, &[&self.b.inst, &id.to_string()])
+            .await?
+        {
+            Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.in_force_on(self.b.refs.today)),
+            None => None,
+        };
+        self.b.users.insert(id, user.clone());
+        Ok(user)
+    }
+
+    async fn lesson(&mut self, id: LessonId) -> Result<Option<Lesson>, StorageError> {
+        Ok(self.b.lessons.get(&id).cloned())
+    }
+
+    async fn work_type(&mut self, id: LessonId) -> Result<Option<WorkType>, StorageError> {
+        Ok(self.b.work_types.get(&id).copied())
+    }
+
+    async fn memberships(&mut self, student: StudentId) -> Result<Vec<Membership>, StorageError> {
+        Ok(self
+            .b
+            .memberships
+            .get(&student)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn cell(
+        &mut self,
+        lesson: LessonId,
+        student: StudentId,
+    ) -> Result<Option<Existing<CellValue>>, StorageError> {
+        Ok(self.b.cells.get(&(lesson, student)).cloned())
+    }
+
+    async fn final_value(
+        &mut self,
+        key: FinalKey,
+    ) -> Result<Option<Existing<FinalValue>>, StorageError> {
+        if let Some(v) = self.b.finals.get(&key) {
+            return Ok(v.clone());
+        }
+        let (load_id, period_id, student_id, column) = key;
+        let stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT data::text, device_id, server_seq FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND student_id = $4 AND final_column = $5",
+            )
+            .await?;
+        let v = match self
+            .tx
+            .query_opt(
+                &stmt,
+                &[
+                    &self.b.inst,
+                    &load_id.to_string(),
+                    &period_id.to_string(),
+                    &student_id.to_string(),
+                    &column.as_str(),
+                ],
+            )
+            .await?
+        {
+            Some(r) => Some(existing_final(r.get(0), r.get(1), r.get(2))?),
+            None => None,
+        };
+        self.b.finals.insert(key, v.clone());
+        Ok(v)
+    }
+
+    async fn curriculum_line(&mut self, key: &str) -> Result<Option<String>, StorageError> {
+        let line = self
+            .tx
+            .query_opt(
+                "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
+                &[&self.b.inst, &KIND_CURRICULUM, &key],
+            )
+            .await?;
+        Ok(line.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    async fn lock_list(&mut self, load: &Load, period: &Period) -> Result<LockList, StorageError> {
+        let (tx, inst) = (self.tx, self.b.inst.as_str());
+        // The batch's finals so far are written first.
+        self.b.writes.flush(tx, inst).await?;
+        let mut lessons: Vec<Lesson> = Vec::new();
+        for r in tx
+            .query(
+                "SELECT data::text FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3::text::date AND date <= $4::text::date",
+                &[
+                    &inst,
+                    &load.id.to_string(),
+                    &period.starts_on.to_string(),
+                    &period.ends_on.to_string(),
+                ],
+            )
+            .await?
+        {
+            lessons.push(from_json(r.get::<_, &str>(0))?);
+        }
+        let mut with_final: HashSet<String> = HashSet::new();
+        for r in tx
+            .query(
+                "SELECT student_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND final_column = 'period'",
+                &[&inst, &load.id.to_string(), &period.id.to_string()],
+            )
+            .await?
+        {
+            with_final.insert(r.get::<_, String>(0));
+        }
+        // Only the load's group's memberships count (`ref_rows.group_id`, migration 0025).
+        let mut memberships: Vec<Membership> = Vec::new();
+        for r in tx
+            .query(
+                "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND group_id = $2 ORDER BY ordinal",
+                &[&inst, &load.group_id.to_string()],
+            )
+            .await?
+        {
+            memberships.push(from_json(r.get::<_, &str>(0))?);
+        }
+        Ok(LockList {
+            lessons,
+            with_final,
+            memberships,
+            plans: batch_ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN).await?,
         })
-    })
-    .transpose()
-}
-
-/// What `authority::decide` needs for this op, from what the batch read.
-async fn op_context(
-    tx: &Transaction<'_>,
-    op: &Op,
-    b: &mut PgBatch,
-) -> Result<OpContext, StorageError> {
-    let mut ctx = b.refs.context(b.authors.get(&op.user_id).cloned());
-    if let Some(lesson_id) = lesson_of(op) {
-        let Some(l) = b.lessons.get(&lesson_id).cloned() else {
-            return Ok(ctx);
-        };
-        let work_type = b.work_types.get(&l.id).copied();
-        b.refs.place_lesson(&mut ctx, l, work_type);
     }
-    match &op.payload {
-        OpPayload::SetCell {
-            lesson_id,
-            student_id,
-            ..
-        } => {
-            ctx.memberships = b.memberships.get(student_id).cloned().unwrap_or_default();
-            ctx.cell = b.cells.get(&(*lesson_id, *student_id)).cloned();
+
+    async fn remark(&mut self, id: uuid::Uuid) -> Result<Option<Remark>, StorageError> {
+        if let Some(v) = self.b.remarks.get(&id) {
+            return Ok(v.clone());
         }
-        OpPayload::SetFinal {
-            load_id,
-            period_id,
-            student_id,
-            column,
-            ..
-        } => {
-            b.refs.place_period(&mut ctx, *load_id, *period_id);
-            ctx.memberships = b.memberships.get(student_id).cloned().unwrap_or_default();
-            if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
-                let line = tx
-                    .query_opt(
-                        "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = $2 AND id = $3",
-                        &[&b.inst, &KIND_CURRICULUM, &curriculum_line_key(load, *period_id)],
-                    )
-                    .await?;
-                let data: Option<String> = line.map(|r| r.try_get(0)).transpose()?;
-                ctx.exam_in_period = line_has_exam(data.as_deref())?;
-            }
-            ctx.final_value = b
-                .final_value(tx, (*load_id, *period_id, *student_id, *column))
+        let stmt = self
+            .tx
+            .prepare_cached("SELECT data::text FROM remarks WHERE institution_id = $1 AND id = $2")
+            .await?;
+        let row = self
+            .tx
+            .query_opt(&stmt, &[&self.b.inst, &id.to_string()])
+            .await?;
+        let v = row
+            .map(|r| from_json::<Remark>(r.get::<_, &str>(0)))
+            .transpose()?;
+        self.b.remarks.insert(id, v.clone());
+        Ok(v)
+    }
+
+    async fn has_entries(&mut self, lesson: LessonId) -> Result<bool, StorageError> {
+        // The batch's earlier entries count: they are written before the check reads.
+        self.b.writes.flush(self.tx, &self.b.inst).await?;
+        for table in ["cells", "lesson_topics", "homework"] {
+            let stmt = self
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT 1 FROM {table} WHERE institution_id = $1 AND lesson_id = $2 LIMIT 1"
+                ))
                 .await?;
-        }
-        OpPayload::LockPeriod { load_id, period_id }
-        | OpPayload::UnlockPeriod {
-            load_id, period_id, ..
-        } => {
-            b.refs.place_period(&mut ctx, *load_id, *period_id);
-            if let (OpPayload::LockPeriod { .. }, Some(load), Some(period), false) =
-                (&op.payload, &ctx.load, &ctx.period, ctx.locked)
+            if self
+                .tx
+                .query_opt(&stmt, &[&self.b.inst, &lesson.to_string()])
+                .await?
+                .is_some()
             {
-                // Rare (once a period per load): the batch's finals so far are written first,
-                // then what the list needs is read directly.
-                b.writes.flush(tx, &b.inst).await?;
-                let mut lessons: Vec<Lesson> = Vec::new();
-                for r in tx
-                    .query(
-                        "SELECT data::text FROM lessons WHERE institution_id = $1 AND load_id = $2 AND date >= $3::text::date AND date <= $4::text::date",
-                        &[
-                            &b.inst,
-                            &load_id.to_string(),
-                            &period.starts_on.to_string(),
-                            &period.ends_on.to_string(),
-                        ],
-                    )
-                    .await?
-                {
-                    lessons.push(from_json(r.get::<_, &str>(0))?);
-                }
-                let mut with_final: HashSet<String> = HashSet::new();
-                for r in tx
-                    .query(
-                        "SELECT student_id FROM finals WHERE institution_id = $1 AND load_id = $2 AND period_id = $3 AND final_column = 'period'",
-                        &[&b.inst, &load_id.to_string(), &period_id.to_string()],
-                    )
-                    .await?
-                {
-                    with_final.insert(r.get::<_, String>(0));
-                }
-                // Only the load's group's memberships count (`ref_rows.group_id`, migration 0025).
-                let mut memberships: Vec<Membership> = Vec::new();
-                for r in tx
-                    .query(
-                        "SELECT data::text FROM ref_rows WHERE institution_id = $1 AND kind = 'membership' AND group_id = $2 ORDER BY ordinal",
-                        &[&b.inst, &load.group_id.to_string()],
-                    )
-                    .await?
-                {
-                    memberships.push(from_json(r.get::<_, &str>(0))?);
-                }
-                let plans: Vec<journal_protocol::IndividualPlan> =
-                    batch_ref_rows(tx, &b.inst, KIND_INDIVIDUAL_PLAN).await?;
-                let subjects: Vec<journal_protocol::Subject> =
-                    batch_ref_rows(tx, &b.inst, KIND_SUBJECT).await?;
-                ctx.students_without_final = Some(finals_missing(
-                    load,
-                    period,
-                    &subjects,
-                    &memberships,
-                    &plans,
-                    &lessons,
-                    &with_final,
-                ));
+                return Ok(true);
             }
         }
-        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
-            ctx.remark = b.remark(tx, *remark_id).await?;
-            if let Some(r) = &ctx.remark {
-                ctx.load = b.refs.loads.get(&r.load_id).cloned();
-            }
-        }
-        OpPayload::ChangeLesson { change, .. } => {
-            if let (Some(l), Some(load)) = (ctx.lesson.clone(), ctx.load.clone()) {
-                // The batch's earlier entries count: they are written before the check reads.
-                b.writes.flush(tx, &b.inst).await?;
-                let mut has_entries = false;
-                for table in ["cells", "lesson_topics", "homework"] {
-                    let stmt = tx
-                        .prepare_cached(&format!(
-                            "SELECT 1 FROM {table} WHERE institution_id = $1 AND lesson_id = $2 LIMIT 1"
-                        ))
-                        .await?;
-                    has_entries |= tx
-                        .query_opt(&stmt, &[&b.inst, &l.id.to_string()])
-                        .await?
-                        .is_some();
-                }
-                let substitute = match change {
-                    LessonChange::Substitute { teacher_id } => {
-                        let stmt = tx
-                            .prepare_cached(
-                                "SELECT data::text FROM users WHERE institution_id = $1 AND id = $2",
-                            )
-                            .await?;
-                        match tx
-                            .query_opt(&stmt, &[&b.inst, &teacher_id.to_string()])
-                            .await?
-                        {
-                            Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?),
-                            None => None,
-                        }
-                    }
-                    _ => None,
-                };
-                let mut same_day = vec![];
-                if let LessonChange::Postpone { to, .. } = change {
-                    let stmt = tx
-                        .prepare_cached(
-                            "SELECT data::text FROM lessons WHERE institution_id = $1 AND date = $2::text::date",
-                        )
-                        .await?;
-                    for r in tx.query(&stmt, &[&b.inst, &to.to_string()]).await? {
-                        same_day.push(from_json::<Lesson>(r.get::<_, &str>(0))?);
-                    }
-                }
-                ctx.lesson_facts = Some(b.refs.lesson_facts(
-                    &l,
-                    &load,
-                    change,
-                    &same_day,
-                    has_entries,
-                    substitute.as_ref(),
-                ));
-            }
-        }
-        OpPayload::SetTopic { .. }
-        | OpPayload::SetHomework { .. }
-        | OpPayload::RemarkState { .. } => {}
+        Ok(false)
     }
-    if let Some(id) = authority::kept_author(&ctx, op) {
-        ctx.kept_by = match b.authors.get(&id) {
-            Some(u) => Some(u.full_name.clone()),
-            None => {
-                let stmt = tx
-                    .prepare_cached(
-                        "SELECT data::text FROM users WHERE institution_id = $1 AND id = $2",
-                    )
-                    .await?;
-                match tx.query_opt(&stmt, &[&b.inst, &id.to_string()]).await? {
-                    Some(r) => Some(from_json::<User>(r.get::<_, &str>(0))?.full_name),
-                    None => None,
-                }
-            }
-        };
+
+    async fn lessons_on(&mut self, date: chrono::NaiveDate) -> Result<Vec<Lesson>, StorageError> {
+        let stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT data::text FROM lessons WHERE institution_id = $1 AND date = $2::text::date",
+            )
+            .await?;
+        let rows = self
+            .tx
+            .query(&stmt, &[&self.b.inst, &date.to_string()])
+            .await?;
+        rows.iter()
+            .map(|r| from_json::<Lesson>(r.get::<_, &str>(0)))
+            .collect()
     }
-    Ok(ctx)
+
+    async fn user_on_device(
+        &mut self,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<bool, StorageError> {
+        Ok(self.b.device_users.contains(&(device, user)))
+    }
+
+    async fn change_time(
+        &mut self,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        self.b.change_time(self.tx, server_seq).await
+    }
 }
 
-/// Writes an applied op's value (pending in `b.writes`, or directly after flushing what is
+/// Writes an applied op's row (pending in `b.writes`, or directly after flushing what is
 /// pending, so the rows are written in the ops' order) and notes it where later ops of the batch
-/// read it; returns the load the change belongs to (for pull filtering).
-async fn apply(
+/// read it.
+async fn write_row(
     tx: &Transaction<'_>,
     op: &Op,
-    ctx: &OpContext,
+    write: RowWrite,
     server_seq: i64,
-    write_value: bool,
     b: &mut PgBatch,
-) -> Result<LoadId, StorageError> {
-    let device = op.device_id.to_string();
-    let load_id = ctx
-        .load
-        .as_ref()
-        .map(|l| l.id)
-        .ok_or_else(|| StorageError::Corrupt("применяемая операция без нагрузки".into()))?;
-    if !write_value {
-        return Ok(load_id);
-    }
+) -> Result<(), StorageError> {
     let row = |data: String| ContentRow {
         data,
-        device_id: device.clone(),
+        device_id: op.device_id.to_string(),
         server_seq,
     };
-    match &op.payload {
-        OpPayload::SetCell {
-            lesson_id,
-            student_id,
-            value,
-            ..
-        } => {
-            let cell = Cell {
-                lesson_id: *lesson_id,
-                student_id: *student_id,
-                value: value.clone(),
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+    match write {
+        RowWrite::Cell(cell) => {
             b.writes.cells.insert(
-                (lesson_id.to_string(), student_id.to_string()),
+                (cell.lesson_id.to_string(), cell.student_id.to_string()),
                 row(to_json(&cell)?),
             );
+            let entered = Entered {
+                author_id: cell.author_id,
+                at: cell.entered_at,
+            };
             b.cells.insert(
-                (*lesson_id, *student_id),
-                Existing {
-                    value: value.clone(),
-                    device_id: Some(op.device_id),
-                    server_seq: Some(server_seq as u64),
-                    entered: Entered {
-                        author_id: op.user_id,
-                        at: op.device_time,
-                    },
-                },
+                (cell.lesson_id, cell.student_id),
+                written(cell.value, entered, op, server_seq),
             );
         }
-        OpPayload::SetTopic {
-            lesson_id,
-            hour,
-            plan_topic_id,
-            title,
-            work_type,
-            work_number,
-            makeup_of,
-        } => {
-            let topic = LessonTopic {
-                lesson_id: *lesson_id,
-                hour: *hour,
-                plan_topic_id: *plan_topic_id,
-                title: title.clone(),
-                work_type: *work_type,
-                work_number: *work_number,
-                makeup_of: *makeup_of,
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+        RowWrite::Topic(topic) => {
             b.writes.topics.insert(
-                (lesson_id.to_string(), i64::from(*hour)),
+                (topic.lesson_id.to_string(), i64::from(topic.hour)),
                 row(to_json(&topic)?),
             );
-            if *hour == 1 {
-                b.work_types.insert(*lesson_id, *work_type);
+            if topic.hour == 1 {
+                b.work_types.insert(topic.lesson_id, topic.work_type);
             }
         }
-        OpPayload::SetHomework { lesson_id, text } => {
-            let hw = Homework {
-                lesson_id: *lesson_id,
-                text: text.clone(),
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+        RowWrite::Homework(hw) => {
             b.writes
                 .homework
-                .insert(lesson_id.to_string(), row(to_json(&hw)?));
+                .insert(hw.lesson_id.to_string(), row(to_json(&hw)?));
         }
-        OpPayload::SetFinal {
+        RowWrite::Final(f) => {
+            let key = (
+                f.load_id.to_string(),
+                f.period_id.to_string(),
+                f.student_id.to_string(),
+                f.column.as_str(),
+            );
+            b.writes.finals.insert(key, Some(row(to_json(&f)?)));
+            let entered = Entered {
+                author_id: f.author_id,
+                at: f.entered_at,
+            };
+            b.finals.insert(
+                (f.load_id, f.period_id, f.student_id, f.column),
+                Some(written(f.value, entered, op, server_seq)),
+            );
+        }
+        RowWrite::FinalRemoved {
             load_id,
             period_id,
             student_id,
             column,
-            value,
         } => {
             let key = (
                 load_id.to_string(),
@@ -1449,104 +1409,57 @@ async fn apply(
                 student_id.to_string(),
                 column.as_str(),
             );
-            let written = match value {
-                Some(v) => {
-                    let f = Final {
-                        load_id: *load_id,
-                        period_id: *period_id,
-                        student_id: *student_id,
-                        column: *column,
-                        value: *v,
-                        entered_at: op.device_time,
-                        author_id: op.user_id,
-                    };
-                    b.writes.finals.insert(key, Some(row(to_json(&f)?)));
-                    Some(Existing {
-                        value: *v,
-                        device_id: Some(op.device_id),
-                        server_seq: Some(server_seq as u64),
-                        entered: Entered {
-                            author_id: op.user_id,
-                            at: op.device_time,
-                        },
-                    })
-                }
-                None => {
-                    b.writes.finals.insert(key, None);
-                    None
-                }
-            };
+            b.writes.finals.insert(key, None);
             b.finals
-                .insert((*load_id, *period_id, *student_id, *column), written);
+                .insert((load_id, period_id, student_id, column), None);
         }
-        OpPayload::LockPeriod { load_id, period_id } => {
-            let lock = PeriodLock {
-                load_id: *load_id,
-                period_id: *period_id,
-                locked_at: op.device_time,
-                locked_by: op.user_id,
-            };
+        RowWrite::Lock(lock) => {
             b.writes.flush(tx, &b.inst).await?;
             tx.execute(
                 "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb) ON CONFLICT DO NOTHING",
-                &[&b.inst, &load_id.to_string(), &period_id.to_string(), &to_json(&lock)?],
+                &[&b.inst, &lock.load_id.to_string(), &lock.period_id.to_string(), &to_json(&lock)?],
             )
             .await?;
-            b.refs.note_applied(&op.payload);
         }
-        OpPayload::UnlockPeriod {
-            load_id, period_id, ..
-        } => {
-            // The period is open again; the unlock itself (author, time, reason) is kept as the
-            // change row and in the audit entry.
+        RowWrite::Unlock { load_id, period_id } => {
             b.writes.flush(tx, &b.inst).await?;
             tx.execute(
                 "DELETE FROM locks WHERE institution_id = $1 AND load_id = $2 AND period_id = $3",
                 &[&b.inst, &load_id.to_string(), &period_id.to_string()],
             )
             .await?;
-            b.refs.note_applied(&op.payload);
         }
-        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
-            if let Some(r) = &ctx.remark {
-                let r = authority::remark_after(r, op);
-                b.writes.flush(tx, &b.inst).await?;
+        RowWrite::Remark(r) => {
+            b.writes.flush(tx, &b.inst).await?;
+            tx.execute(
+                "UPDATE remarks SET data = $3::text::jsonb WHERE institution_id = $1 AND id = $2",
+                &[&b.inst, &r.id.to_string(), &to_json(&r)?],
+            )
+            .await?;
+            b.remarks.insert(r.id, Some(r));
+        }
+        RowWrite::Lessons(lessons) => {
+            b.writes.flush(tx, &b.inst).await?;
+            for lesson in lessons {
                 tx.execute(
-                    "UPDATE remarks SET data = $3::text::jsonb WHERE institution_id = $1 AND id = $2",
-                    &[&b.inst, &remark_id.to_string(), &to_json(&r)?],
+                    "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
+                     ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
+                    &[
+                        &b.inst,
+                        &lesson.id.to_string(),
+                        &lesson.load_id.to_string(),
+                        &lesson.date.to_string(),
+                        &to_json(&lesson)?,
+                    ],
                 )
                 .await?;
-                b.remarks.insert(*remark_id, Some(r));
+                // The batch's later ops read the lesson as it is now.
+                b.lessons.insert(lesson.id, lesson);
             }
-        }
-        // Refused by the authority before it gets here.
-        OpPayload::RemarkState { .. } => {}
-        OpPayload::ChangeLesson { change, .. } => {
-            if let Some(l) = &ctx.lesson {
-                let (after, made) = journal_protocol::lesson_change::apply(l, change);
-                b.writes.flush(tx, &b.inst).await?;
-                for lesson in std::iter::once(&after).chain(made.as_ref()) {
-                    tx.execute(
-                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)
-                         ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
-                        &[
-                            &b.inst,
-                            &lesson.id.to_string(),
-                            &lesson.load_id.to_string(),
-                            &lesson.date.to_string(),
-                            &to_json(lesson)?,
-                        ],
-                    )
-                    .await?;
-                    // The batch's later ops read the lesson as it is now.
-                    b.lessons.insert(lesson.id, lesson.clone());
-                }
-                // Lessons are reference data: every device fetches the timetable again.
-                reference::bump_reference_version(&**tx, &b.inst).await?;
-            }
+            reference::bump_reference_version(&**tx, &b.inst).await?;
         }
     }
-    Ok(load_id)
+    Ok(())
 }
 
 /// One op of the batch, decided against what the batch read; its rows are written with the
@@ -1574,44 +1487,31 @@ async fn push_one(
         Err(refusal) => return Ok(*refusal),
     };
     b.devices_moved.insert(op.device_id);
-    let (decision, ctx) = if b.device_users.contains(&(op.device_id, op.user_id)) {
-        let mut ctx = op_context(tx, op, b).await?;
-        let seen_change = b.change_time(tx, seen_by_device(op, &place)).await?;
-        place_in_context(&mut ctx, &place, seen_change);
-        (authority::decide(op, &ctx), Some(ctx))
-    } else {
-        (not_on_device(), None)
-    };
-    let (outcome, server_seq, audit_kind) = match verdict(decision, ctx)? {
-        Verdict::Apply { write_value, ctx } => {
-            b.server_seq += 1;
-            let seq = b.server_seq;
-            let load_id = apply(tx, op, &ctx, seq, write_value, b).await?;
-
-            // A merged op's change restates the value kept, with its first author and entry time.
-            let recorded = crate::merge::recorded_change(op, &ctx, !write_value);
-            b.writes.changes.push(Change {
-                server_seq: seq as u64,
-                op_id: op.op_id,
-                author_id: recorded.author_id,
-                device_id: op.device_id,
-                device_time: recorded.device_time,
-                server_time: received_at,
-                payload: recorded.payload,
-            });
-            b.writes.change_loads.push(load_id.to_string());
-            let (outcome, kind) = applied(seq);
-            (outcome, Some(seq), kind)
+    let (decision, ctx) = decide(op, &place, &mut BatchRows { tx, b: &mut *b }).await?;
+    let OpRecord {
+        outcome,
+        outcome_json,
+        server_seq,
+        applied,
+        audit,
+    } = record(
+        op,
+        &b.inst,
+        decision,
+        ctx,
+        received_at,
+        &mut b.refs,
+        &mut b.heads,
+    )?;
+    if let (Some(change), Some(seq)) = (applied, server_seq) {
+        if let Some(write) = change.write {
+            write_row(tx, op, write, seq, b).await?;
         }
-        Verdict::Answer {
-            outcome,
-            audit_kind,
-        } => (outcome, None, audit_kind),
-    };
-    let op_id = op.op_id.to_string();
-    let outcome_json = to_json(&outcome)?;
+        b.writes.changes.push(change.change);
+        b.writes.change_loads.push(change.load_id.to_string());
+    }
     b.writes.ops.push((
-        op_id.clone(),
+        op.op_id.to_string(),
         op.device_id.to_string(),
         op.device_seq as i64,
         op.hash.clone(),
@@ -1627,23 +1527,7 @@ async fn push_one(
             server_seq,
         },
     );
-    let mut entry = AuditEntry {
-        institution_id: b.inst.clone(),
-        seq: b.audit_seq as u64 + 1,
-        kind: audit_kind.to_string(),
-        author_id: Some(op.user_id.to_string()),
-        device_id: Some(op.device_id.to_string()),
-        device_time: Some(op.device_time),
-        server_time: received_at,
-        subject: op_id,
-        detail: op_audit_detail(op, &outcome)?,
-        prev_hash: std::mem::take(&mut b.audit_hash),
-        hash: String::new(),
-    };
-    entry.hash = entry.compute_hash();
-    b.audit_seq = entry.seq as i64;
-    b.audit_hash = entry.hash.clone();
-    b.writes.audit.push(entry);
+    b.writes.audit.push(audit);
     Ok(OpResult {
         op_id: op.op_id,
         outcome,
@@ -1667,6 +1551,86 @@ async fn device_keys<C: GenericClient>(
     rows.iter()
         .map(|r| Ok((parse_id(r.get::<_, &str>(0))?, r.get::<_, String>(1))))
         .collect()
+}
+
+/// The rows of an institution's snapshot, read in one repeatable-read transaction; content in
+/// its keys' order.
+struct SnapshotRead<'a, 't> {
+    tx: &'a Transaction<'t>,
+    inst: &'a str,
+    /// The institution's last server_seq, read with its record: the snapshot's cursor.
+    server_seq: i64,
+}
+
+impl SnapshotRows for SnapshotRead<'_, '_> {
+    async fn institution(&mut self) -> Result<(Institution, AcademicYear), StorageError> {
+        let row = self
+            .tx
+            .query_one(
+                "SELECT data, year, last_server_seq FROM institutions WHERE id = $1",
+                &[&self.inst],
+            )
+            .await?;
+        self.server_seq = row.get(2);
+        Ok((
+            from_json(row.get::<_, &str>(0))?,
+            from_json(row.get::<_, &str>(1))?,
+        ))
+    }
+
+    async fn ref_rows<T: DeserializeOwned>(&mut self, kind: &str) -> Result<Vec<T>, StorageError> {
+        ref_rows(&**self.tx, self.inst, kind).await
+    }
+
+    async fn content<T: DeserializeOwned>(
+        &mut self,
+        table: ContentTable,
+    ) -> Result<Vec<T>, StorageError> {
+        let sql = match table {
+            ContentTable::Users => {
+                "SELECT data::text FROM users WHERE institution_id = $1 ORDER BY login"
+            }
+            ContentTable::Lessons => {
+                "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id"
+            }
+            ContentTable::LessonTopics => {
+                "SELECT data::text FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour"
+            }
+            ContentTable::Homework => {
+                "SELECT data::text FROM homework WHERE institution_id = $1 ORDER BY lesson_id"
+            }
+            ContentTable::Cells => {
+                "SELECT data::text FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id"
+            }
+            ContentTable::Finals => {
+                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id, final_column"
+            }
+            ContentTable::Locks => {
+                "SELECT data::text FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id"
+            }
+            ContentTable::Remarks => {
+                "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id"
+            }
+        };
+        let rows = self.tx.query(sql, &[&self.inst]).await?;
+        rows.iter()
+            .map(|r| from_json(r.get::<_, &str>(0)))
+            .collect()
+    }
+
+    async fn unlocks(&mut self) -> Result<Vec<(String, String, String)>, StorageError> {
+        Ok(self
+            .tx
+            .query(
+                "SELECT author_id, device_time, payload FROM changes
+                 WHERE institution_id = $1 AND kind = $2 ORDER BY server_seq",
+                &[&self.inst, &super::reopenings::UNLOCK_KIND],
+            )
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
 }
 
 #[async_trait]
@@ -1700,128 +1664,25 @@ impl Storage for PostgresStorage {
         )
         .await?;
         put_ref_rows(&*tx, &inst, &snap).await?;
-        let ins = tx
-            .prepare("INSERT INTO users (id, institution_id, login, data, password_hash) VALUES ($1, $2, $3, $4::text::jsonb, $5)")
-            .await?;
-        for u in &snap.users {
-            let hash = hashes.get(&u.id).cloned().unwrap_or_default();
-            tx.execute(
-                &ins,
-                &[&u.id.to_string(), &inst, &u.login, &to_json(u)?, &hash],
-            )
-            .await?;
+        for table in imported_rows(&snap, &hashes)? {
+            let sql = table.insert_sql(
+                |n| format!("${n}"),
+                |ty| match ty {
+                    ColumnType::Text | ColumnType::Int => "",
+                    ColumnType::Date => "::text::date",
+                    ColumnType::Json => "::text::jsonb",
+                },
+            );
+            let ins = tx.prepare(&sql).await?;
+            for row in &table.rows {
+                let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&inst];
+                params.extend(row.iter().map(|v| match v {
+                    Value::Text(s) => s as &(dyn tokio_postgres::types::ToSql + Sync),
+                    Value::Int(n) => n,
+                }));
+                tx.execute(&ins, &params).await?;
+            }
         }
-        let ins = tx
-            .prepare("INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)")
-            .await?;
-        for l in &snap.lessons {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &l.id.to_string(),
-                    &l.load_id.to_string(),
-                    &l.date.to_string(),
-                    &to_json(l)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES ($1, $2, $3, $4::text::jsonb)")
-            .await?;
-        for t in &snap.lesson_topics {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &t.lesson_id.to_string(),
-                    &i64::from(t.hour),
-                    &to_json(t)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO homework (institution_id, lesson_id, data) VALUES ($1, $2, $3::text::jsonb)")
-            .await?;
-        for h in &snap.homework {
-            tx.execute(&ins, &[&inst, &h.lesson_id.to_string(), &to_json(h)?])
-                .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
-            .await?;
-        for c in &snap.cells {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &c.lesson_id.to_string(),
-                    &c.student_id.to_string(),
-                    &to_json(c)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES ($1, $2, $3, $4, $5, $6)")
-            .await?;
-        for f in &snap.finals {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &f.load_id.to_string(),
-                    &f.period_id.to_string(),
-                    &f.student_id.to_string(),
-                    &f.column.as_str(),
-                    &to_json(f)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare("INSERT INTO locks (institution_id, load_id, period_id, data) VALUES ($1, $2, $3, $4::text::jsonb)")
-            .await?;
-        for l in &snap.locks {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &l.load_id.to_string(),
-                    &l.period_id.to_string(),
-                    &to_json(l)?,
-                ],
-            )
-            .await?;
-        }
-        let ins = tx
-            .prepare(
-                "INSERT INTO remarks (institution_id, id, load_id, data) VALUES ($1, $2, $3, $4::text::jsonb)",
-            )
-            .await?;
-        for r in &snap.remarks {
-            tx.execute(
-                &ins,
-                &[
-                    &inst,
-                    &r.id.to_string(),
-                    &r.load_id.to_string(),
-                    &to_json(r)?,
-                ],
-            )
-            .await?;
-        }
-        let detail = serde_json::json!({
-            "name": snap.institution.name,
-            "users": snap.users.len(),
-            "groups": snap.groups.len(),
-            "students": snap.students.len(),
-            "loads": snap.loads.len(),
-            "lessons": snap.lessons.len(),
-            "cells": snap.cells.len(),
-        });
         append_audit(
             &*tx,
             &inst,
@@ -1831,7 +1692,7 @@ impl Storage for PostgresStorage {
             None,
             now,
             inst.clone(),
-            to_json(&detail)?,
+            init_detail(&snap)?,
         )
         .await?;
         tx.commit().await?;
@@ -2142,48 +2003,41 @@ impl Storage for PostgresStorage {
             }
         }
         let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
-        let mut changes = Vec::new();
-        let mut next_after = after;
-        let mut has_more = false;
-        let mut cursor = after as i64;
-        // Read in chunks: unreadable changes are skipped, so a page may need more than one chunk.
-        'chunks: loop {
-            let rows = c
-                .query(
+        let rows = c
+            .query(
+                &format!(
                     "SELECT server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload
-                     FROM changes WHERE institution_id = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3",
-                    &[&inst, &cursor, &(i64::from(limit) + 1)],
-                )
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in &rows {
-                let seq: i64 = r.get(0);
-                cursor = seq;
-                let load_id: LoadId = parse_id(r.get::<_, &str>(2))?;
-                if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
-                    if changes.len() < limit as usize {
-                        next_after = seq as u64;
-                    }
-                    continue;
-                }
-                if changes.len() == limit as usize {
-                    has_more = true;
-                    break 'chunks;
-                }
-                changes.push(Change {
-                    server_seq: seq as u64,
+                     FROM changes WHERE institution_id = $1 AND server_seq > $2
+                       AND ($3::text[] IS NULL OR load_id = ANY($3::text[]) OR {})
+                     ORDER BY server_seq LIMIT $4",
+                    pull_page::last_change_sql("$1")
+                ),
+                &[
+                    &inst,
+                    &(after as i64),
+                    &pull_page::readable_ids(readable.as_ref()),
+                    &(i64::from(limit) + 1),
+                ],
+            )
+            .await?;
+        let mut kept = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let load_id: LoadId = parse_id(r.get::<_, &str>(2))?;
+            kept.push((
+                load_id,
+                Change {
+                    server_seq: r.get::<_, i64>(0) as u64,
                     op_id: parse_id(r.get::<_, &str>(1))?,
                     author_id: parse_id(r.get::<_, &str>(3))?,
                     device_id: parse_id(r.get::<_, &str>(4))?,
                     device_time: parse_time(r.get::<_, &str>(5))?,
                     server_time: parse_time(r.get::<_, &str>(6))?,
                     payload: from_json(r.get::<_, &str>(7))?,
-                });
-                next_after = seq as u64;
-            }
+                },
+            ));
         }
+        let (changes, next_after, has_more) =
+            pull_page::page(after, limit, readable.as_ref(), kept);
         Ok(PullPage {
             changes,
             next_after,
@@ -2205,92 +2059,13 @@ impl Storage for PostgresStorage {
             .start()
             .await?;
         let inst = institution_id.to_string();
-        let row = tx
-            .query_one(
-                "SELECT data, year, last_server_seq FROM institutions WHERE id = $1",
-                &[&inst],
-            )
-            .await?;
-        let institution: Institution = from_json(row.get::<_, &str>(0))?;
-        let year: AcademicYear = from_json(row.get::<_, &str>(1))?;
-        let seq: i64 = row.get(2);
-        async fn all<T: DeserializeOwned>(
-            tx: &tokio_postgres::Transaction<'_>,
-            sql: &str,
-            inst: &str,
-        ) -> Result<Vec<T>, StorageError> {
-            let rows = tx.query(sql, &[&inst]).await?;
-            rows.iter()
-                .map(|r| from_json(r.get::<_, &str>(0)))
-                .collect()
-        }
-        let locks: Vec<PeriodLock> = all(
-            &tx,
-            "SELECT data::text FROM locks WHERE institution_id = $1 ORDER BY load_id, period_id",
-            &inst,
-        )
-        .await?;
-        let mut snap = Snapshot {
-            institution,
-            year,
-            periods: ref_rows(&*tx, &inst, KIND_PERIOD).await?,
-            holidays: ref_rows(&*tx, &inst, KIND_HOLIDAY).await?,
-            bells: ref_rows(&*tx, &inst, KIND_BELL).await?,
-            users: all(&tx, "SELECT data::text FROM users WHERE institution_id = $1 ORDER BY login", &inst).await?,
-            groups: ref_rows(&*tx, &inst, KIND_GROUP).await?,
-            subgroups: ref_rows(&*tx, &inst, KIND_SUBGROUP).await?,
-            students: ref_rows(&*tx, &inst, KIND_STUDENT).await?,
-            memberships: ref_rows(&*tx, &inst, KIND_MEMBERSHIP).await?,
-            subjects: ref_rows(&*tx, &inst, KIND_SUBJECT).await?,
-            loads: ref_rows(&*tx, &inst, KIND_LOAD).await?,
-            plan_topics: ref_rows(&*tx, &inst, KIND_PLAN_TOPIC).await?,
-            rooms: ref_rows(&*tx, &inst, KIND_ROOM).await?,
-            later_shift_bells: ref_rows(&*tx, &inst, KIND_SHIFT_BELL).await?,
-            curriculum: ref_rows(&*tx, &inst, KIND_CURRICULUM).await?,
-            individual_plans: ref_rows(&*tx, &inst, KIND_INDIVIDUAL_PLAN).await?,
-            departments: ref_rows(&*tx, &inst, KIND_DEPARTMENT).await?,
-            control_works: ref_rows(&*tx, &inst, KIND_CONTROL_WORK).await?,
-            lessons: all(&tx, "SELECT data::text FROM lessons WHERE institution_id = $1 ORDER BY date, id", &inst).await?,
-            lesson_topics: all(
-                &tx,
-                "SELECT data::text FROM lesson_topics WHERE institution_id = $1 ORDER BY lesson_id, hour",
-                &inst,
-            )
-            .await?,
-            homework: all(&tx, "SELECT data::text FROM homework WHERE institution_id = $1 ORDER BY lesson_id", &inst).await?,
-            cells: all::<Cell>(
-                &tx,
-                "SELECT data::text FROM cells WHERE institution_id = $1 ORDER BY lesson_id, student_id",
-                &inst,
-            )
-            .await?
-            .into_iter()
-            .filter(|c| !c.value.is_empty())
-            .collect(),
-            finals: all(
-                &tx,
-                "SELECT data FROM finals WHERE institution_id = $1 ORDER BY load_id, period_id, student_id, final_column",
-                &inst,
-            )
-            .await?,
-            reopenings: super::reopenings::open_reopenings(
-                &tx.query(
-                    "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = $1 AND kind = $2 ORDER BY server_seq",
-                    &[&inst, &super::reopenings::UNLOCK_KIND],
-                )
-                .await?
-                .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2)))
-                .collect::<Vec<_>>(),
-                &locks,
-            )?,
-            locks,
-            remarks: all(&tx, "SELECT data::text FROM remarks WHERE institution_id = $1 ORDER BY id", &inst).await?,
-            busy_slots: Vec::new(),
-            sign_ins: Vec::new(),
+        let mut rows = SnapshotRead {
+            tx: &tx,
+            inst: &inst,
+            server_seq: 0,
         };
-        super::reopenings::keep_current(&mut snap);
+        let snap = snapshot_rows::snapshot(&mut rows).await?;
+        let seq = rows.server_seq;
         tx.commit().await?;
         Ok((snap, seq as u64))
     }
@@ -2489,28 +2264,11 @@ impl Storage for PostgresStorage {
         let inst = institution_id.to_string();
         let rows = client
             .query(
-                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                 FROM audit WHERE institution_id = $1 AND kind = $2 ORDER BY seq DESC LIMIT $3",
+                &format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = $1 AND kind = $2 ORDER BY seq DESC LIMIT $3"),
                 &[&inst, &kind, &i64::from(limit)],
             )
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let device_time: Option<String> = r.get(4);
-            out.push(AuditEntry {
-                institution_id: inst.clone(),
-                seq: r.get::<_, i64>(0) as u64,
-                kind: r.get(1),
-                author_id: r.get(2),
-                device_id: r.get(3),
-                device_time: device_time.as_deref().map(parse_time).transpose()?,
-                server_time: parse_time(r.get::<_, &str>(5))?,
-                subject: r.get(6),
-                detail: r.get(7),
-                prev_hash: r.get(8),
-                hash: r.get(9),
-            });
-        }
+        let out = audit_entries(&rows, &inst)?;
         Ok(out)
     }
 
@@ -2560,30 +2318,13 @@ impl Storage for PostgresStorage {
         let rows = client
             .query(
                 &format!(
-                    "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                     FROM audit WHERE institution_id = $1{cond} ORDER BY seq DESC LIMIT ${} OFFSET ${n}",
+                    "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = $1{cond} ORDER BY seq DESC LIMIT ${} OFFSET ${n}",
                     n - 1
                 ),
                 &binds,
             )
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let device_time: Option<String> = r.get(4);
-            out.push(AuditEntry {
-                institution_id: inst.clone(),
-                seq: r.get::<_, i64>(0) as u64,
-                kind: r.get(1),
-                author_id: r.get(2),
-                device_id: r.get(3),
-                device_time: device_time.as_deref().map(parse_time).transpose()?,
-                server_time: parse_time(r.get::<_, &str>(5))?,
-                subject: r.get(6),
-                detail: r.get(7),
-                prev_hash: r.get(8),
-                hash: r.get(9),
-            });
-        }
+        let out = audit_entries(&rows, &inst)?;
         Ok((total as u64, out))
     }
 
@@ -2604,28 +2345,13 @@ impl Storage for PostgresStorage {
                 (head.get(0), head.get(1), head.get(2));
             let rows = client
                 .query(
-                    "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                     FROM audit WHERE institution_id = $1 ORDER BY seq",
+                    &format!(
+                        "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = $1 ORDER BY seq"
+                    ),
                     &[&inst],
                 )
                 .await?;
-            let mut entries = Vec::with_capacity(rows.len());
-            for r in rows {
-                let device_time: Option<String> = r.get(4);
-                entries.push(AuditEntry {
-                    institution_id: inst.clone(),
-                    seq: r.get::<_, i64>(0) as u64,
-                    kind: r.get(1),
-                    author_id: r.get(2),
-                    device_id: r.get(3),
-                    device_time: device_time.as_deref().map(parse_time).transpose()?,
-                    server_time: parse_time(r.get::<_, &str>(5))?,
-                    subject: r.get(6),
-                    detail: r.get(7),
-                    prev_hash: r.get(8),
-                    hash: r.get(9),
-                });
-            }
+            let entries = audit_entries(&rows, &inst)?;
             report.entries_checked += entries.len() as u64;
             let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
             report.problems.extend(verify_chain(&inst, &entries, head));

@@ -549,21 +549,17 @@ pub(crate) fn lesson_of(op: &Op) -> Option<journal_core::LessonId> {
 
 /// How many students of the load's list in the period have no final yet (`with_final`: the ids
 /// of those who have one) — what a lock is refused by: journal-protocol's `finals_missing`, which
-/// the app counts by too, with the load's grading scale from `subjects` (the institution's).
+/// the app counts by too, with the grading scale of `subject` (the load's).
 pub(crate) fn finals_missing(
     load: &journal_protocol::Load,
     period: &journal_protocol::Period,
-    subjects: &[journal_protocol::Subject],
+    subject: Option<&journal_protocol::Subject>,
     memberships: &[journal_protocol::Membership],
     plans: &[journal_protocol::IndividualPlan],
     lessons: &[journal_protocol::Lesson],
     with_final: &std::collections::HashSet<String>,
 ) -> usize {
-    let grading = subjects
-        .iter()
-        .find(|s| s.id == load.subject_id)
-        .map(|s| s.grading)
-        .unwrap_or_default();
+    let grading = subject.map(|s| s.grading).unwrap_or_default();
     journal_protocol::finals_missing(load, period, grading, memberships, plans, lessons, |s| {
         with_final.contains(&s.to_string())
     })

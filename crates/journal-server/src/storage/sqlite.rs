@@ -9,29 +9,32 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use journal_core::{
-    DeviceId, FinalColumn, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType,
+    CellValue, DeviceId, FinalValue, InstitutionId, LessonId, LoadId, StudentId, UserId, WorkType,
 };
 use journal_protocol::{
-    AcademicYear, Cell, Final, Homework, Institution, Lesson, LessonChange, LessonTopic, Load,
-    Membership, Op, OpPayload, PeriodLock, Remark, Snapshot, Subject, User,
+    AcademicYear, Institution, Lesson, LessonTopic, Load, Membership, Op, Period, Remark, Snapshot,
+    Subject, User,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::push_pipeline::{
-    applied, curriculum_line_key, enter_chain, finals_missing, known_answer, lesson_of,
-    line_has_exam, not_on_device, place_in_context, seen_by_device, verdict, BatchRefs, KnownOp,
-    Verdict, FINAL_TARGET_SQL,
+use super::content_rows::{imported_rows, init_detail, Value};
+use super::op_context::{
+    decide, existing_cell, existing_final, run_ready, ContextRows, FinalKey, LockList,
 };
-pub(crate) use super::push_pipeline::{op_audit_detail, preverify, DeviceRow, PreVerified};
+use super::op_record::{record, AuditHead, BatchHeads, OpRecord, RowWrite};
+use super::pull_page;
+use super::push_pipeline::{enter_chain, known_answer, BatchRefs, KnownOp, FINAL_TARGET_SQL};
+pub(crate) use super::push_pipeline::{preverify, DeviceRow, PreVerified};
+use super::snapshot_rows::{self, ContentTable, SnapshotRows};
 use super::{
     Account, AdminAction, LoginFailures, ReferenceTurn, Session, SnapshotVersion, Storage,
     UserRecord,
 };
 use crate::audit::{verify_chain, AuditEntry, StoredValue};
-use crate::authority::{self, Entered, Existing, OpContext};
+use crate::authority::{self, Existing};
 use crate::dto::{AuditReport, Change, OpResult, PullPage};
 use crate::error::StorageError;
 
@@ -339,26 +342,29 @@ fn user_by(conn: &Connection, column: &str, value: &str) -> Result<Option<Accoun
 
 // ---------------------------------------------------------------- audit
 
-/// The head of an institution's audit chain: the last entry's seq and hash.
-struct AuditHead {
-    seq: i64,
-    hash: String,
-}
-
-fn audit_head(tx: &Connection, inst: &str) -> Result<AuditHead, StorageError> {
+/// The institution's heads: its last server_seq and its audit chain's last entry.
+fn heads(tx: &Connection, inst: &str) -> Result<BatchHeads, StorageError> {
     Ok(tx
-        .prepare_cached("SELECT audit_seq, audit_hash FROM institutions WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT last_server_seq, audit_seq, audit_hash FROM institutions WHERE id = ?1",
+        )?
         .query_row(params![inst], |r| {
-            Ok(AuditHead {
-                seq: r.get(0)?,
-                hash: r.get(1)?,
-            })
+            let audit = AuditHead {
+                seq: r.get(1)?,
+                hash: r.get(2)?,
+            };
+            Ok(BatchHeads::new(r.get(0)?, audit))
         })?)
 }
 
-fn store_audit_head(tx: &Connection, inst: &str, head: &AuditHead) -> Result<(), StorageError> {
+/// Writes the heads back: the audit chain's always, server_seq where it moved.
+fn store_heads(tx: &Connection, inst: &str, heads: &BatchHeads) -> Result<(), StorageError> {
     tx.prepare_cached("UPDATE institutions SET audit_seq = ?2, audit_hash = ?3 WHERE id = ?1")?
-        .execute(params![inst, head.seq, head.hash])?;
+        .execute(params![inst, heads.audit.seq, heads.audit.hash])?;
+    if heads.server_seq_moved {
+        tx.prepare_cached("UPDATE institutions SET last_server_seq = ?2 WHERE id = ?1")?
+            .execute(params![inst, heads.server_seq])?;
+    }
     Ok(())
 }
 
@@ -395,11 +401,9 @@ fn append_audit(
     subject: String,
     detail: String,
 ) -> Result<(), StorageError> {
-    let mut head = audit_head(tx, inst)?;
-    append_audit_at(
-        tx,
+    let mut heads = heads(tx, inst)?;
+    let entry = heads.audit.next_entry(
         inst,
-        &mut head,
         kind,
         author_id,
         device_id,
@@ -407,45 +411,20 @@ fn append_audit(
         server_time,
         subject,
         detail,
-    )?;
-    store_audit_head(tx, inst, &head)
+    );
+    insert_audit(tx, &entry)?;
+    store_heads(tx, inst, &heads)
 }
 
-/// Appends an entry after `head` and advances `head` in memory; the caller stores the head (a
-/// push batch does it once, at its end, inside the same transaction).
-#[allow(clippy::too_many_arguments)]
-fn append_audit_at(
-    tx: &Connection,
-    inst: &str,
-    head: &mut AuditHead,
-    kind: &str,
-    author_id: Option<String>,
-    device_id: Option<String>,
-    device_time: Option<NaiveDateTime>,
-    server_time: NaiveDateTime,
-    subject: String,
-    detail: String,
-) -> Result<(), StorageError> {
-    let mut entry = AuditEntry {
-        institution_id: inst.to_string(),
-        seq: head.seq as u64 + 1,
-        kind: kind.to_string(),
-        author_id,
-        device_id,
-        device_time,
-        server_time,
-        subject,
-        detail,
-        prev_hash: std::mem::take(&mut head.hash),
-        hash: String::new(),
-    };
-    entry.hash = entry.compute_hash();
+/// Writes an audit entry made by [`AuditHead::next_entry`]; the caller stores the heads
+/// (a push batch does it once, at its end, inside the same transaction).
+fn insert_audit(tx: &Connection, entry: &AuditEntry) -> Result<(), StorageError> {
     tx.prepare_cached(
         "INSERT INTO audit (institution_id, seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
-        inst,
+        entry.institution_id,
         entry.seq as i64,
         entry.kind,
         entry.author_id,
@@ -457,9 +436,37 @@ fn append_audit_at(
         entry.prev_hash,
         entry.hash,
     ])?;
-    head.seq = entry.seq as i64;
-    head.hash = entry.hash;
     Ok(())
+}
+
+/// The columns an audit entry is read from, in the order [`audit_entries`] takes them.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash";
+
+/// The audit entries of `inst` in `rows` of [`AUDIT_COLUMNS`].
+fn audit_entries(
+    mut rows: rusqlite::Rows<'_>,
+    inst: &str,
+) -> Result<Vec<AuditEntry>, StorageError> {
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let device_time: Option<String> = r.get(4)?;
+        let server_time: String = r.get(5)?;
+        out.push(AuditEntry {
+            institution_id: inst.to_string(),
+            seq: r.get::<_, i64>(0)? as u64,
+            kind: r.get(1)?,
+            author_id: r.get(2)?,
+            device_id: r.get(3)?,
+            device_time: device_time.as_deref().map(parse_time).transpose()?,
+            server_time: parse_time(&server_time)?,
+            subject: r.get(6)?,
+            detail: r.get(7)?,
+            prev_hash: r.get(8)?,
+            hash: r.get(9)?,
+        });
+    }
+    Ok(out)
 }
 
 fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
@@ -472,52 +479,13 @@ fn audit_verify(conn: &Connection) -> Result<AuditReport, StorageError> {
         problems: Vec::new(),
     };
     for (inst, head_seq, head_hash) in heads {
-        let mut stmt = conn.prepare(
-            "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-             FROM audit WHERE institution_id = ?1 ORDER BY seq",
+        let entries = audit_entries(
+            conn.prepare(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = ?1 ORDER BY seq"
+            ))?
+            .query(params![inst])?,
+            &inst,
         )?;
-        let rows = stmt.query_map(params![inst], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?,
-            ))
-        })?;
-        let mut entries = Vec::new();
-        for row in rows {
-            let (
-                seq,
-                kind,
-                author_id,
-                device_id,
-                device_time,
-                server_time,
-                subject,
-                detail,
-                prev_hash,
-                hash,
-            ) = row?;
-            entries.push(AuditEntry {
-                institution_id: inst.clone(),
-                seq: seq as u64,
-                kind,
-                author_id,
-                device_id,
-                device_time: device_time.as_deref().map(parse_time).transpose()?,
-                server_time: parse_time(&server_time)?,
-                subject,
-                detail,
-                prev_hash,
-                hash,
-            });
-        }
         report.entries_checked += entries.len() as u64;
         let head = (head_seq > 0).then_some((head_seq as u64, head_hash));
         report.problems.extend(verify_chain(&inst, &entries, head));
@@ -573,95 +541,17 @@ fn import_institution(
         params![inst, to_json(&snap.institution)?, to_json(&snap.year)?],
     )?;
     put_ref_rows(&tx, &inst, snap)?;
-    {
-        let mut ins = tx.prepare(
-            "INSERT INTO users (id, institution_id, login, data, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for u in &snap.users {
-            // A user without a hash cannot sign in until an admin sets a password.
-            let hash = password_hashes.get(&u.id).cloned().unwrap_or_default();
-            ins.execute(params![u.id.to_string(), inst, u.login, to_json(u)?, hash])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for l in &snap.lessons {
-            ins.execute(params![
-                inst,
-                l.id.to_string(),
-                l.load_id.to_string(),
-                l.date.to_string(),
-                to_json(l)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for t in &snap.lesson_topics {
-            ins.execute(params![inst, t.lesson_id.to_string(), t.hour, to_json(t)?])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO homework (institution_id, lesson_id, data) VALUES (?1, ?2, ?3)",
-        )?;
-        for h in &snap.homework {
-            ins.execute(params![inst, h.lesson_id.to_string(), to_json(h)?])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO cells (institution_id, lesson_id, student_id, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for c in &snap.cells {
-            ins.execute(params![
-                inst,
-                c.lesson_id.to_string(),
-                c.student_id.to_string(),
-                to_json(c)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for f in &snap.finals {
-            ins.execute(params![
-                inst,
-                f.load_id.to_string(),
-                f.period_id.to_string(),
-                f.student_id.to_string(),
-                f.column.as_str(),
-                to_json(f)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO locks (institution_id, load_id, period_id, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for l in &snap.locks {
-            ins.execute(params![
-                inst,
-                l.load_id.to_string(),
-                l.period_id.to_string(),
-                to_json(l)?
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT INTO remarks (institution_id, id, load_id, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for r in &snap.remarks {
-            ins.execute(params![
-                inst,
-                r.id.to_string(),
-                r.load_id.to_string(),
-                to_json(r)?
-            ])?;
+    for table in imported_rows(snap, password_hashes)? {
+        let mut ins = tx.prepare(&table.insert_sql(|n| format!("?{n}"), |_| ""))?;
+        for row in &table.rows {
+            let mut params: Vec<&dyn rusqlite::ToSql> = vec![&inst];
+            params.extend(row.iter().map(|v| match v {
+                Value::Text(s) => s as &dyn rusqlite::ToSql,
+                Value::Int(n) => n,
+            }));
+            ins.execute(params.as_slice())?;
         }
     }
-    let detail = serde_json::json!({
-        "name": snap.institution.name,
-        "users": snap.users.len(),
-        "groups": snap.groups.len(),
-        "students": snap.students.len(),
-        "loads": snap.loads.len(),
-        "lessons": snap.lessons.len(),
-        "cells": snap.cells.len(),
-    });
     append_audit(
         &tx,
         &inst,
@@ -671,7 +561,7 @@ fn import_institution(
         None,
         now,
         inst.clone(),
-        to_json(&detail)?,
+        init_detail(snap)?,
     )?;
     tx.commit()?;
     Ok(())
@@ -828,90 +718,64 @@ fn apply_reference(
     Ok(())
 }
 
-fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
-    let institution = institution(conn, inst)?;
-    let year: AcademicYear = {
-        let y: String = conn.query_row(
+/// The rows of an institution's snapshot, read in the caller's transaction; content in stored
+/// (rowid) order.
+struct SnapshotRead<'a> {
+    conn: &'a Connection,
+    inst: &'a str,
+}
+
+impl SnapshotRows for SnapshotRead<'_> {
+    async fn institution(&mut self) -> Result<(Institution, AcademicYear), StorageError> {
+        let year: String = self.conn.query_row(
             "SELECT year FROM institutions WHERE id = ?1",
-            params![inst],
+            params![self.inst],
             |r| r.get(0),
         )?;
-        from_json(&y)?
-    };
-    let all = |sql: &str| -> Result<Vec<String>, StorageError> {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(params![inst], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    };
-    fn parse_all<T: DeserializeOwned>(rows: Vec<String>) -> Result<Vec<T>, StorageError> {
-        rows.iter().map(|r| from_json(r)).collect()
+        Ok((institution(self.conn, self.inst)?, from_json(&year)?))
     }
-    let locks: Vec<PeriodLock> = parse_all(all(
-        "SELECT data FROM locks WHERE institution_id = ?1 ORDER BY rowid",
-    )?)?;
-    let mut snap = Snapshot {
-        institution,
-        year,
-        periods: ref_rows(conn, inst, KIND_PERIOD)?,
-        holidays: ref_rows(conn, inst, KIND_HOLIDAY)?,
-        bells: ref_rows(conn, inst, KIND_BELL)?,
-        users: parse_all(all(
-            "SELECT data FROM users WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        groups: ref_rows(conn, inst, KIND_GROUP)?,
-        subgroups: ref_rows(conn, inst, KIND_SUBGROUP)?,
-        students: ref_rows(conn, inst, KIND_STUDENT)?,
-        memberships: ref_rows(conn, inst, KIND_MEMBERSHIP)?,
-        subjects: ref_rows(conn, inst, KIND_SUBJECT)?,
-        loads: ref_rows(conn, inst, KIND_LOAD)?,
-        plan_topics: ref_rows(conn, inst, KIND_PLAN_TOPIC)?,
-        rooms: ref_rows(conn, inst, KIND_ROOM)?,
-        later_shift_bells: ref_rows(conn, inst, KIND_SHIFT_BELL)?,
-        curriculum: ref_rows(conn, inst, KIND_CURRICULUM)?,
-        individual_plans: ref_rows(conn, inst, KIND_INDIVIDUAL_PLAN)?,
-        departments: ref_rows(conn, inst, KIND_DEPARTMENT)?,
-        control_works: ref_rows(conn, inst, KIND_CONTROL_WORK)?,
-        lessons: parse_all(all(
-            "SELECT data FROM lessons WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        lesson_topics: parse_all(all(
-            "SELECT data FROM lesson_topics WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        homework: parse_all(all(
-            "SELECT data FROM homework WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        // A cleared cell is kept as a row (so a later edit from elsewhere conflicts with the
-        // clearing) but is not journal content.
-        cells: parse_all::<Cell>(all(
-            "SELECT data FROM cells WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?
-        .into_iter()
-        .filter(|c| !c.value.is_empty())
-        .collect(),
-        finals: parse_all(all(
-            "SELECT data FROM finals WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        reopenings: super::reopenings::open_reopenings(
-            &conn
-                .prepare(
-                    "SELECT author_id, device_time, payload FROM changes
-                     WHERE institution_id = ?1 AND kind = ?2 ORDER BY server_seq",
-                )?
-                .query_map(params![inst, super::reopenings::UNLOCK_KIND], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?,
-            &locks,
-        )?,
-        locks,
-        remarks: parse_all(all(
-            "SELECT data FROM remarks WHERE institution_id = ?1 ORDER BY rowid",
-        )?)?,
-        busy_slots: Vec::new(),
-        sign_ins: Vec::new(),
-    };
-    super::reopenings::keep_current(&mut snap);
-    Ok(snap)
+
+    async fn ref_rows<T: DeserializeOwned>(&mut self, kind: &str) -> Result<Vec<T>, StorageError> {
+        ref_rows(self.conn, self.inst, kind)
+    }
+
+    async fn content<T: DeserializeOwned>(
+        &mut self,
+        table: ContentTable,
+    ) -> Result<Vec<T>, StorageError> {
+        let table = match table {
+            ContentTable::Users => "users",
+            ContentTable::Lessons => "lessons",
+            ContentTable::LessonTopics => "lesson_topics",
+            ContentTable::Homework => "homework",
+            ContentTable::Cells => "cells",
+            ContentTable::Finals => "finals",
+            ContentTable::Locks => "locks",
+            ContentTable::Remarks => "remarks",
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT data FROM {table} WHERE institution_id = ?1 ORDER BY rowid"
+        ))?;
+        let rows = stmt.query_map(params![self.inst], |r| r.get::<_, String>(0))?;
+        rows.map(|r| from_json(&r?)).collect()
+    }
+
+    async fn unlocks(&mut self) -> Result<Vec<(String, String, String)>, StorageError> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT author_id, device_time, payload FROM changes
+                 WHERE institution_id = ?1 AND kind = ?2 ORDER BY server_seq",
+            )?
+            .query_map(params![self.inst, super::reopenings::UNLOCK_KIND], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+fn snapshot(conn: &Connection, inst: &str) -> Result<Snapshot, StorageError> {
+    run_ready(snapshot_rows::snapshot(&mut SnapshotRead { conn, inst }))?
 }
 
 // ---------------------------------------------------------------- push
@@ -934,9 +798,7 @@ struct BatchState {
     /// Devices whose chain head moved in this batch.
     devices_moved: HashSet<DeviceId>,
     device_users: HashMap<(DeviceId, UserId), bool>,
-    server_seq: i64,
-    server_seq_moved: bool,
-    audit: AuditHead,
+    heads: BatchHeads,
 }
 
 impl BatchState {
@@ -956,9 +818,6 @@ impl BatchState {
                 locks.insert((parse_id(&load)?, parse_id(&period)?));
             }
         }
-        let server_seq: i64 = tx
-            .prepare_cached("SELECT last_server_seq FROM institutions WHERE id = ?1")?
-            .query_row(params![inst], |r| r.get(0))?;
         Ok(BatchState {
             refs: BatchRefs::new(
                 institution,
@@ -978,9 +837,7 @@ impl BatchState {
             devices: HashMap::new(),
             devices_moved: HashSet::new(),
             device_users: HashMap::new(),
-            server_seq,
-            server_seq_moved: false,
-            audit: audit_head(tx, inst)?,
+            heads: heads(tx, inst)?,
         })
     }
 
@@ -1117,10 +974,20 @@ impl BatchState {
         })
     }
 
-    fn next_server_seq(&mut self) -> i64 {
-        self.server_seq += 1;
-        self.server_seq_moved = true;
-        self.server_seq
+    /// Notes a row written for the batch's later ops: a first hour's work type, a lesson as it is
+    /// now.
+    fn note_written(&mut self, write: &RowWrite) {
+        match write {
+            RowWrite::Topic(t) if t.hour == 1 => {
+                self.work_types.insert(t.lesson_id, Some(t.work_type));
+            }
+            RowWrite::Lessons(lessons) => {
+                for l in lessons {
+                    self.lessons.insert(l.id, Some(l.clone()));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Writes the heads the batch moved; called once, before the commit.
@@ -1138,11 +1005,7 @@ impl BatchState {
                 ])?;
             }
         }
-        if self.server_seq_moved {
-            tx.prepare_cached("UPDATE institutions SET last_server_seq = ?2 WHERE id = ?1")?
-                .execute(params![inst, self.server_seq])?;
-        }
-        store_audit_head(tx, inst, &self.audit)
+        store_heads(tx, inst, &self.heads)
     }
 }
 
@@ -1154,364 +1017,250 @@ fn lesson(tx: &Connection, inst: &str, id: &str) -> Result<Option<Lesson>, Stora
     data.map(|d| from_json(&d)).transpose()
 }
 
-/// Reads what `authority::decide` needs for this op.
-fn op_context(
-    tx: &Connection,
-    inst: &str,
-    op: &Op,
-    st: &mut BatchState,
-) -> Result<OpContext, StorageError> {
-    let author = st.author(tx, inst, op.user_id)?;
-    let mut ctx = st.refs.context(author);
-    if let Some(lesson_id) = lesson_of(op) {
-        let Some(l) = st.lesson(tx, inst, lesson_id)? else {
-            return Ok(ctx);
-        };
-        let work_type = st.work_type(tx, inst, l.id)?;
-        st.refs.place_lesson(&mut ctx, l, work_type);
-    }
-    match &op.payload {
-        OpPayload::SetCell {
-            lesson_id,
-            student_id,
-            ..
-        } => {
-            ctx.memberships = st.memberships(tx, inst, *student_id)?;
-            let row: Option<(String, Option<String>, Option<i64>)> = tx
-                .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
-                )?
-                .query_row(params![inst, lesson_id.to_string(), student_id.to_string()], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?;
-            ctx.cell = row
-                .map(|(data, device, seq)| -> Result<_, StorageError> {
-                    let stored = from_json::<Cell>(&data)?;
-                    Ok(Existing {
-                        value: stored.value,
-                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
-                        server_seq: seq.map(|s| s as u64),
-                        entered: Entered {
-                            author_id: stored.author_id,
-                            at: stored.entered_at,
-                        },
-                    })
-                })
-                .transpose()?;
-        }
-        OpPayload::SetFinal {
-            load_id,
-            period_id,
-            student_id,
-            column,
-            ..
-        } => {
-            st.refs.place_period(&mut ctx, *load_id, *period_id);
-            ctx.memberships = st.memberships(tx, inst, *student_id)?;
-            if let (FinalColumn::Exam, Some(load)) = (column, &ctx.load) {
-                let line: Option<String> = tx
-                    .prepare_cached(
-                        "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
-                    )?
-                    .query_row(
-                        params![inst, KIND_CURRICULUM, curriculum_line_key(load, *period_id)],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                ctx.exam_in_period = line_has_exam(line.as_deref())?;
-            }
-            let row: Option<(String, Option<String>, Option<i64>)> = tx
-                .prepare_cached(
-                    "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
-                )?
-                .query_row(
-                    params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            ctx.final_value = row
-                .map(|(data, device, seq)| -> Result<_, StorageError> {
-                    let stored = from_json::<Final>(&data)?;
-                    Ok(Existing {
-                        value: stored.value,
-                        device_id: device.map(|d| parse_id::<DeviceId>(&d)).transpose()?,
-                        server_seq: seq.map(|s| s as u64),
-                        entered: Entered {
-                            author_id: stored.author_id,
-                            at: stored.entered_at,
-                        },
-                    })
-                })
-                .transpose()?;
-        }
-        OpPayload::LockPeriod { load_id, period_id }
-        | OpPayload::UnlockPeriod {
-            load_id, period_id, ..
-        } => {
-            st.refs.place_period(&mut ctx, *load_id, *period_id);
-            if let (OpPayload::LockPeriod { .. }, Some(load), Some(period), false) =
-                (&op.payload, &ctx.load, &ctx.period, ctx.locked)
-            {
-                // Rare (once a period per load): read what the list needs directly.
-                let lessons: Vec<Lesson> = tx
-                    .prepare_cached(
-                        "SELECT data FROM lessons WHERE institution_id = ?1 AND load_id = ?2 AND date >= ?3 AND date <= ?4",
-                    )?
-                    .query_map(
-                        params![inst, load_id.to_string(), period.starts_on.to_string(), period.ends_on.to_string()],
-                        |r| r.get::<_, String>(0),
-                    )?
-                    .map(|d| from_json::<Lesson>(&d?))
-                    .collect::<Result<_, _>>()?;
-                let with_final: HashSet<String> = tx
-                    .prepare_cached(
-                        "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND final_column = 'period'",
-                    )?
-                    .query_map(params![inst, load_id.to_string(), period_id.to_string()], |r| {
-                        r.get::<_, String>(0)
-                    })?
-                    .collect::<Result<_, _>>()?;
-                ctx.students_without_final = Some(finals_missing(
-                    load,
-                    period,
-                    &ref_rows::<Subject>(tx, inst, KIND_SUBJECT)?,
-                    &memberships_of_group(tx, inst, &load.group_id.to_string())?,
-                    &ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
-                    &lessons,
-                    &with_final,
-                ));
-            }
-        }
-        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
-            let data: Option<String> = tx
-                .prepare_cached("SELECT data FROM remarks WHERE institution_id = ?1 AND id = ?2")?
-                .query_row(params![inst, remark_id.to_string()], |r| r.get(0))
-                .optional()?;
-            ctx.remark = data.map(|d| from_json::<Remark>(&d)).transpose()?;
-            if let Some(r) = &ctx.remark {
-                ctx.load = st.refs.loads.get(&r.load_id).cloned();
-            }
-        }
-        OpPayload::ChangeLesson { change, .. } => {
-            if let (Some(l), Some(load)) = (ctx.lesson.clone(), ctx.load.clone()) {
-                let has_entries = ["cells", "lesson_topics", "homework"].iter().try_fold(
-                    false,
-                    |found, table| -> Result<bool, StorageError> {
-                        Ok(found
-                            || tx
-                                .prepare_cached(&format!(
-                                    "SELECT 1 FROM {table} WHERE institution_id = ?1 AND lesson_id = ?2 LIMIT 1"
-                                ))?
-                                .exists(params![inst, l.id.to_string()])?)
-                    },
-                )?;
-                let substitute = match change {
-                    LessonChange::Substitute { teacher_id } => st.author(tx, inst, *teacher_id)?,
-                    _ => None,
-                };
-                let same_day = match change {
-                    LessonChange::Postpone { to, .. } => tx
-                        .prepare_cached(
-                            "SELECT data FROM lessons WHERE institution_id = ?1 AND date = ?2",
-                        )?
-                        .query_map(params![inst, to.to_string()], |r| r.get::<_, String>(0))?
-                        .map(|d| from_json::<Lesson>(&d?))
-                        .collect::<Result<Vec<_>, _>>()?,
-                    _ => vec![],
-                };
-                ctx.lesson_facts = Some(st.refs.lesson_facts(
-                    &l,
-                    &load,
-                    change,
-                    &same_day,
-                    has_entries,
-                    substitute.as_ref(),
-                ));
-            }
-        }
-        OpPayload::SetTopic { .. }
-        | OpPayload::SetHomework { .. }
-        | OpPayload::RemarkState { .. } => {}
-    }
-    if let Some(id) = authority::kept_author(&ctx, op) {
-        ctx.kept_by = st.author(tx, inst, id)?.map(|u| u.full_name);
-    }
-    Ok(ctx)
+/// The rows an op's context reads, each read when asked (the batch's memos first) in the push's
+/// transaction.
+struct BatchRows<'a> {
+    tx: &'a Connection,
+    inst: &'a str,
+    st: &'a mut BatchState,
 }
 
-/// Writes an applied op's value; returns the load the change belongs to (for pull filtering).
-fn apply(
+impl ContextRows for BatchRows<'_> {
+    fn refs(&self) -> &BatchRefs {
+        &self.st.refs
+    }
+
+    async fn user(&mut self, id: UserId) -> Result<Option<User>, StorageError> {
+        self.st.author(self.tx, self.inst, id)
+    }
+
+    async fn lesson(&mut self, id: LessonId) -> Result<Option<Lesson>, StorageError> {
+        self.st.lesson(self.tx, self.inst, id)
+    }
+
+    async fn work_type(&mut self, id: LessonId) -> Result<Option<WorkType>, StorageError> {
+        self.st.work_type(self.tx, self.inst, id)
+    }
+
+    async fn memberships(&mut self, student: StudentId) -> Result<Vec<Membership>, StorageError> {
+        self.st.memberships(self.tx, self.inst, student)
+    }
+
+    async fn cell(
+        &mut self,
+        lesson: LessonId,
+        student: StudentId,
+    ) -> Result<Option<Existing<CellValue>>, StorageError> {
+        self.tx
+            .prepare_cached(
+                "SELECT data, device_id, server_seq FROM cells WHERE institution_id = ?1 AND lesson_id = ?2 AND student_id = ?3",
+            )?
+            .query_row(params![self.inst, lesson.to_string(), student.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get(2)?))
+            })
+            .optional()?
+            .map(|(data, device, seq)| existing_cell(&data, device.as_deref(), seq))
+            .transpose()
+    }
+
+    async fn final_value(
+        &mut self,
+        (load_id, period_id, student_id, column): FinalKey,
+    ) -> Result<Option<Existing<FinalValue>>, StorageError> {
+        self.tx
+            .prepare_cached(
+                "SELECT data, device_id, server_seq FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
+            )?
+            .query_row(
+                params![self.inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .map(|(data, device, seq)| existing_final(&data, device.as_deref(), seq))
+            .transpose()
+    }
+
+    async fn curriculum_line(&mut self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT data FROM ref_rows WHERE institution_id = ?1 AND kind = ?2 AND id = ?3",
+            )?
+            .query_row(params![self.inst, KIND_CURRICULUM, key], |r| r.get(0))
+            .optional()?)
+    }
+
+    async fn lock_list(&mut self, load: &Load, period: &Period) -> Result<LockList, StorageError> {
+        let (tx, inst) = (self.tx, self.inst);
+        let lessons = tx
+            .prepare_cached(
+                "SELECT data FROM lessons WHERE institution_id = ?1 AND load_id = ?2 AND date >= ?3 AND date <= ?4",
+            )?
+            .query_map(
+                params![inst, load.id.to_string(), period.starts_on.to_string(), period.ends_on.to_string()],
+                |r| r.get::<_, String>(0),
+            )?
+            .map(|d| from_json::<Lesson>(&d?))
+            .collect::<Result<_, _>>()?;
+        let with_final = tx
+            .prepare_cached(
+                "SELECT student_id FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND final_column = 'period'",
+            )?
+            .query_map(params![inst, load.id.to_string(), period.id.to_string()], |r| {
+                r.get::<_, String>(0)
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(LockList {
+            lessons,
+            with_final,
+            memberships: memberships_of_group(tx, inst, &load.group_id.to_string())?,
+            plans: ref_rows(tx, inst, KIND_INDIVIDUAL_PLAN)?,
+        })
+    }
+
+    async fn remark(&mut self, id: uuid::Uuid) -> Result<Option<Remark>, StorageError> {
+        let data: Option<String> = self
+            .tx
+            .prepare_cached("SELECT data FROM remarks WHERE institution_id = ?1 AND id = ?2")?
+            .query_row(params![self.inst, id.to_string()], |r| r.get(0))
+            .optional()?;
+        data.map(|d| from_json::<Remark>(&d)).transpose()
+    }
+
+    async fn has_entries(&mut self, lesson: LessonId) -> Result<bool, StorageError> {
+        for table in ["cells", "lesson_topics", "homework"] {
+            if self
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT 1 FROM {table} WHERE institution_id = ?1 AND lesson_id = ?2 LIMIT 1"
+                ))?
+                .exists(params![self.inst, lesson.to_string()])?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    async fn lessons_on(&mut self, date: chrono::NaiveDate) -> Result<Vec<Lesson>, StorageError> {
+        self.tx
+            .prepare_cached("SELECT data FROM lessons WHERE institution_id = ?1 AND date = ?2")?
+            .query_map(params![self.inst, date.to_string()], |r| {
+                r.get::<_, String>(0)
+            })?
+            .map(|d| from_json::<Lesson>(&d?))
+            .collect()
+    }
+
+    async fn user_on_device(
+        &mut self,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<bool, StorageError> {
+        self.st.user_on_device(self.tx, device, user)
+    }
+
+    async fn change_time(
+        &mut self,
+        server_seq: u64,
+    ) -> Result<Option<NaiveDateTime>, StorageError> {
+        self.st.change_time(self.tx, self.inst, server_seq)
+    }
+}
+
+/// Writes an applied op's row (its device and change beside its value).
+fn write_row(
     tx: &Connection,
     inst: &str,
-    op: &Op,
-    ctx: &OpContext,
+    write: &RowWrite,
+    device: &str,
     server_seq: i64,
-    write_value: bool,
-) -> Result<LoadId, StorageError> {
-    let device = op.device_id.to_string();
-    let load_id = ctx
-        .load
-        .as_ref()
-        .map(|l| l.id)
-        .ok_or_else(|| StorageError::Corrupt("применяемая операция без нагрузки".into()))?;
-    if !write_value {
-        return Ok(load_id);
-    }
-    match &op.payload {
-        OpPayload::SetCell {
-            lesson_id,
-            student_id,
-            value,
-            ..
-        } => {
-            let cell = Cell {
-                lesson_id: *lesson_id,
-                student_id: *student_id,
-                value: value.clone(),
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+) -> Result<(), StorageError> {
+    match write {
+        RowWrite::Cell(cell) => {
             tx.prepare_cached(
                 "INSERT INTO cells (institution_id, lesson_id, student_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (institution_id, lesson_id, student_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
             )?
-            .execute(params![inst, lesson_id.to_string(), student_id.to_string(), to_json(&cell)?, device, server_seq])?;
+            .execute(params![inst, cell.lesson_id.to_string(), cell.student_id.to_string(), to_json(cell)?, device, server_seq])?;
         }
-        OpPayload::SetTopic {
-            lesson_id,
-            hour,
-            plan_topic_id,
-            title,
-            work_type,
-            work_number,
-            makeup_of,
-        } => {
-            let topic = LessonTopic {
-                lesson_id: *lesson_id,
-                hour: *hour,
-                plan_topic_id: *plan_topic_id,
-                title: title.clone(),
-                work_type: *work_type,
-                work_number: *work_number,
-                makeup_of: *makeup_of,
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+        RowWrite::Topic(topic) => {
             tx.prepare_cached(
                 "INSERT INTO lesson_topics (institution_id, lesson_id, hour, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (institution_id, lesson_id, hour) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
             )?
-            .execute(params![inst, lesson_id.to_string(), hour, to_json(&topic)?, device, server_seq])?;
+            .execute(params![inst, topic.lesson_id.to_string(), topic.hour, to_json(topic)?, device, server_seq])?;
         }
-        OpPayload::SetHomework { lesson_id, text } => {
-            let hw = Homework {
-                lesson_id: *lesson_id,
-                text: text.clone(),
-                entered_at: op.device_time,
-                author_id: op.user_id,
-            };
+        RowWrite::Homework(hw) => {
             tx.prepare_cached(
                 "INSERT INTO homework (institution_id, lesson_id, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (institution_id, lesson_id) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
             )?
-            .execute(params![inst, lesson_id.to_string(), to_json(&hw)?, device, server_seq])?;
+            .execute(params![inst, hw.lesson_id.to_string(), to_json(hw)?, device, server_seq])?;
         }
-        OpPayload::SetFinal {
+        RowWrite::Final(f) => {
+            tx.prepare_cached(
+                "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
+            )?
+            .execute(params![
+                inst,
+                f.load_id.to_string(),
+                f.period_id.to_string(),
+                f.student_id.to_string(),
+                f.column.as_str(),
+                to_json(f)?,
+                device,
+                server_seq
+            ])?;
+        }
+        RowWrite::FinalRemoved {
             load_id,
             period_id,
             student_id,
             column,
-            value,
-        } => match value {
-            Some(v) => {
-                let f = Final {
-                    load_id: *load_id,
-                    period_id: *period_id,
-                    student_id: *student_id,
-                    column: *column,
-                    value: *v,
-                    entered_at: op.device_time,
-                    author_id: op.user_id,
-                };
-                tx.prepare_cached(
-                    "INSERT INTO finals (institution_id, load_id, period_id, student_id, final_column, data, device_id, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                     ON CONFLICT (institution_id, load_id, period_id, student_id, final_column) DO UPDATE SET data = excluded.data, device_id = excluded.device_id, server_seq = excluded.server_seq",
-                )?
-                .execute(params![
-                    inst,
-                    load_id.to_string(),
-                    period_id.to_string(),
-                    student_id.to_string(),
-                    column.as_str(),
-                    to_json(&f)?,
-                    device,
-                    server_seq
-                ])?;
-            }
-            None => {
-                tx.prepare_cached(
-                    "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
-                )?
-                .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()])?;
-            }
-        },
-        OpPayload::LockPeriod { load_id, period_id } => {
-            let lock = PeriodLock {
-                load_id: *load_id,
-                period_id: *period_id,
-                locked_at: op.device_time,
-                locked_by: op.user_id,
-            };
+        } => {
+            tx.prepare_cached(
+                "DELETE FROM finals WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3 AND student_id = ?4 AND final_column = ?5",
+            )?
+            .execute(params![inst, load_id.to_string(), period_id.to_string(), student_id.to_string(), column.as_str()])?;
+        }
+        RowWrite::Lock(lock) => {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO locks (institution_id, load_id, period_id, data) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![inst, load_id.to_string(), period_id.to_string(), to_json(&lock)?])?;
+            .execute(params![inst, lock.load_id.to_string(), lock.period_id.to_string(), to_json(lock)?])?;
         }
-        OpPayload::UnlockPeriod {
-            load_id, period_id, ..
-        } => {
-            // The period is open again; the unlock itself (author, time, reason) is kept as the
-            // change row and in the audit entry.
+        RowWrite::Unlock { load_id, period_id } => {
             tx.prepare_cached(
                 "DELETE FROM locks WHERE institution_id = ?1 AND load_id = ?2 AND period_id = ?3",
             )?
             .execute(params![inst, load_id.to_string(), period_id.to_string()])?;
         }
-        OpPayload::ResolveRemark { remark_id } | OpPayload::AnswerRemark { remark_id, .. } => {
-            if let Some(r) = &ctx.remark {
-                let r = authority::remark_after(r, op);
-                tx.prepare_cached(
-                    "UPDATE remarks SET data = ?3 WHERE institution_id = ?1 AND id = ?2",
-                )?
-                .execute(params![inst, remark_id.to_string(), to_json(&r)?])?;
-            }
+        RowWrite::Remark(r) => {
+            tx.prepare_cached(
+                "UPDATE remarks SET data = ?3 WHERE institution_id = ?1 AND id = ?2",
+            )?
+            .execute(params![inst, r.id.to_string(), to_json(r)?])?;
         }
-        // Refused by the authority before it gets here.
-        OpPayload::RemarkState { .. } => {}
-        OpPayload::ChangeLesson { change, .. } => {
-            if let Some(l) = &ctx.lesson {
-                let (after, made) = journal_protocol::lesson_change::apply(l, change);
-                for lesson in std::iter::once(&after).chain(made.as_ref()) {
-                    tx.prepare_cached(
-                        "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
-                    )?
-                    .execute(params![
-                        inst,
-                        lesson.id.to_string(),
-                        lesson.load_id.to_string(),
-                        lesson.date.to_string(),
-                        to_json(lesson)?
-                    ])?;
-                }
-                // Lessons are reference data: every device fetches the timetable again (a new
-                // substitute gets the lesson they now teach).
-                reference::bump_reference_version(tx, inst)?;
+        RowWrite::Lessons(lessons) => {
+            for lesson in lessons {
+                tx.prepare_cached(
+                    "INSERT INTO lessons (institution_id, id, load_id, date, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (institution_id, id) DO UPDATE SET date = excluded.date, data = excluded.data",
+                )?
+                .execute(params![
+                    inst,
+                    lesson.id.to_string(),
+                    lesson.load_id.to_string(),
+                    lesson.date.to_string(),
+                    to_json(lesson)?
+                ])?;
             }
+            reference::bump_reference_version(tx, inst)?;
         }
     }
-    Ok(load_id)
+    Ok(())
 }
 
 /// One op, inside the batch transaction. An error aborts the whole batch (nothing of it is
@@ -1549,82 +1298,54 @@ fn push_one(
         Err(refusal) => return Ok(*refusal),
     };
     st.devices_moved.insert(op.device_id);
-    let (decision, ctx) = if st.user_on_device(tx, op.device_id, op.user_id)? {
-        let mut ctx = op_context(tx, inst, op, st)?;
-        let seen_change = st.change_time(tx, inst, seen_by_device(op, &place))?;
-        place_in_context(&mut ctx, &place, seen_change);
-        (authority::decide(op, &ctx), Some(ctx))
-    } else {
-        (not_on_device(), None)
+    let mut rows = BatchRows {
+        tx,
+        inst,
+        st: &mut *st,
     };
-    let (outcome, server_seq, audit_kind) = match verdict(decision, ctx)? {
-        Verdict::Apply { write_value, ctx } => {
-            let seq = st.next_server_seq();
-            let load_id = apply(tx, inst, op, &ctx, seq, write_value)?;
-
-            // A merged op's change restates the value kept, with its first author and entry time.
-            let recorded = crate::merge::recorded_change(op, &ctx, !write_value);
-            if write_value {
-                st.refs.note_applied(&op.payload);
-                match &op.payload {
-                    OpPayload::SetTopic {
-                        lesson_id,
-                        hour: 1,
-                        work_type,
-                        ..
-                    } => {
-                        st.work_types.insert(*lesson_id, Some(*work_type));
-                    }
-                    // The batch's later ops read the lesson as it is now.
-                    OpPayload::ChangeLesson { lesson_id, change } => {
-                        st.lessons.remove(lesson_id);
-                        if let LessonChange::Postpone { new_lesson_id, .. } = change {
-                            st.lessons.remove(new_lesson_id);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            tx.prepare_cached(
-                "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                inst,
-                seq,
-                op_id,
-                load_id.to_string(),
-                recorded.author_id.to_string(),
-                op.device_id.to_string(),
-                time_text(&recorded.device_time),
-                time_text(&received_at),
-                to_json(&recorded.payload)?
-            ])?;
-            let (outcome, kind) = applied(seq);
-            (outcome, Some(seq), kind)
+    let (decision, ctx) = run_ready(decide(op, &place, &mut rows))??;
+    let OpRecord {
+        outcome,
+        outcome_json,
+        server_seq,
+        applied,
+        audit,
+    } = record(
+        op,
+        inst,
+        decision,
+        ctx,
+        received_at,
+        &mut st.refs,
+        &mut st.heads,
+    )?;
+    if let (Some(change), Some(seq)) = (&applied, server_seq) {
+        if let Some(write) = &change.write {
+            write_row(tx, inst, write, &op.device_id.to_string(), seq)?;
+            st.note_written(write);
         }
-        Verdict::Answer {
-            outcome,
-            audit_kind,
-        } => (outcome, None, audit_kind),
-    };
-    let outcome_json = to_json(&outcome)?;
+        let c = &change.change;
+        tx.prepare_cached(
+            "INSERT INTO changes (institution_id, server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            inst,
+            seq,
+            op_id,
+            change.load_id.to_string(),
+            c.author_id.to_string(),
+            c.device_id.to_string(),
+            time_text(&c.device_time),
+            time_text(&c.server_time),
+            to_json(&c.payload)?
+        ])?;
+    }
     tx.prepare_cached(
         "INSERT INTO ops (op_id, institution_id, device_id, device_seq, hash, outcome, server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![op_id, inst, op.device_id.to_string(), op.device_seq as i64, op.hash, outcome_json, server_seq])?;
-    append_audit_at(
-        tx,
-        inst,
-        &mut st.audit,
-        audit_kind,
-        Some(op.user_id.to_string()),
-        Some(op.device_id.to_string()),
-        Some(op.device_time),
-        received_at,
-        op_id,
-        op_audit_detail(op, &outcome)?,
-    )?;
+    insert_audit(tx, &audit)?;
     Ok(OpResult {
         op_id: op.op_id,
         outcome,
@@ -1745,39 +1466,34 @@ fn pull(
         }
     }
     let readable = authority::readable_loads(&user, &loads, &memberships, &policy);
-    let mut stmt = conn.prepare_cached(
+    let ids = pull_page::readable_ids(readable.as_ref())
+        .map(|ids| to_json(&ids))
+        .transpose()?;
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT server_seq, op_id, load_id, author_id, device_id, device_time, server_time, payload
-         FROM changes WHERE institution_id = ?1 AND server_seq > ?2 ORDER BY server_seq",
-    )?;
-    let mut rows = stmt.query(params![inst, after as i64])?;
-    let mut changes = Vec::new();
-    let mut next_after = after;
-    let mut has_more = false;
+         FROM changes WHERE institution_id = ?1 AND server_seq > ?2
+           AND (?3 IS NULL OR load_id IN (SELECT value FROM json_each(?3)) OR {})
+         ORDER BY server_seq LIMIT ?4",
+        pull_page::last_change_sql("?1")
+    ))?;
+    let mut rows = stmt.query(params![inst, after as i64, ids, i64::from(limit) + 1])?;
+    let mut kept = Vec::new();
     while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
         let load_id: LoadId = parse_id(&r.get::<_, String>(2)?)?;
-        if readable.as_ref().is_some_and(|set| !set.contains(&load_id)) {
-            // Not readable for this user: skipped, and the cursor moves past it.
-            if changes.len() < limit as usize {
-                next_after = seq as u64;
-            }
-            continue;
-        }
-        if changes.len() == limit as usize {
-            has_more = true;
-            break;
-        }
-        changes.push(Change {
-            server_seq: seq as u64,
-            op_id: parse_id(&r.get::<_, String>(1)?)?,
-            author_id: parse_id(&r.get::<_, String>(3)?)?,
-            device_id: parse_id(&r.get::<_, String>(4)?)?,
-            device_time: parse_time(&r.get::<_, String>(5)?)?,
-            server_time: parse_time(&r.get::<_, String>(6)?)?,
-            payload: from_json(&r.get::<_, String>(7)?)?,
-        });
-        next_after = seq as u64;
+        kept.push((
+            load_id,
+            Change {
+                server_seq: r.get::<_, i64>(0)? as u64,
+                op_id: parse_id(&r.get::<_, String>(1)?)?,
+                author_id: parse_id(&r.get::<_, String>(3)?)?,
+                device_id: parse_id(&r.get::<_, String>(4)?)?,
+                device_time: parse_time(&r.get::<_, String>(5)?)?,
+                server_time: parse_time(&r.get::<_, String>(6)?)?,
+                payload: from_json(&r.get::<_, String>(7)?)?,
+            },
+        ));
     }
+    let (changes, next_after, has_more) = pull_page::page(after, limit, readable.as_ref(), kept);
     Ok(PullPage {
         changes,
         next_after,
@@ -2186,42 +1902,13 @@ impl Storage for SqliteStorage {
         let inst = institution_id.to_string();
         let kind = kind.to_string();
         self.read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                 FROM audit WHERE institution_id = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(params![inst, kind, i64::from(limit)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                    r.get::<_, String>(9)?,
-                ))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash) = row?;
-                out.push(AuditEntry {
-                    institution_id: inst.clone(),
-                    seq: seq as u64,
-                    kind,
-                    author_id,
-                    device_id,
-                    device_time: device_time.as_deref().map(parse_time).transpose()?,
-                    server_time: parse_time(&server_time)?,
-                    subject,
-                    detail,
-                    prev_hash,
-                    hash,
-                });
-            }
-            Ok(out)
+            audit_entries(
+                c.prepare_cached(&format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT ?3"
+                ))?
+                .query(params![inst, kind, i64::from(limit)])?,
+                &inst,
+            )
         })
         .await
     }
@@ -2271,30 +1958,14 @@ impl Storage for SqliteStorage {
             binds.push(&limit);
             binds.push(&offset);
             let n = binds.len();
-            let mut stmt = c.prepare(&format!(
-                "SELECT seq, kind, author_id, device_id, device_time, server_time, subject, detail, prev_hash, hash
-                 FROM audit WHERE institution_id = ?1{cond} ORDER BY seq DESC LIMIT ?{} OFFSET ?{n}",
-                n - 1
-            ))?;
-            let mut rows = stmt.query(binds.as_slice())?;
-            let mut out = Vec::new();
-            while let Some(r) = rows.next()? {
-                let device_time: Option<String> = r.get(4)?;
-                let server_time: String = r.get(5)?;
-                out.push(AuditEntry {
-                    institution_id: inst.clone(),
-                    seq: r.get::<_, i64>(0)? as u64,
-                    kind: r.get(1)?,
-                    author_id: r.get(2)?,
-                    device_id: r.get(3)?,
-                    device_time: device_time.as_deref().map(parse_time).transpose()?,
-                    server_time: parse_time(&server_time)?,
-                    subject: r.get(6)?,
-                    detail: r.get(7)?,
-                    prev_hash: r.get(8)?,
-                    hash: r.get(9)?,
-                });
-            }
+            let out = audit_entries(
+                c.prepare(&format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit WHERE institution_id = ?1{cond} ORDER BY seq DESC LIMIT ?{} OFFSET ?{n}",
+                    n - 1
+                ))?
+                .query(binds.as_slice())?,
+                &inst,
+            )?;
             Ok((total as u64, out))
         })
         .await

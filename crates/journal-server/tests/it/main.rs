@@ -75,6 +75,7 @@ mod processes;
 mod professional_module;
 mod prop;
 mod pull_matches_snapshot;
+mod pull_paging;
 mod reference_version;
 mod remarks;
 mod reopen;

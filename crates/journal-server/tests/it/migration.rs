@@ -695,20 +695,7 @@ async fn the_filters_use_their_indexes(b: Backend) {
         ),
     ];
     for (sql, index) in queries {
-        let plan = match b {
-            Backend::Sqlite => db.rows(&format!("EXPLAIN QUERY PLAN {sql}")).await.1,
-            // The demo's tables are small enough for a scan to be cheapest: the question is
-            // whether an index fits the query, so scans are priced out.
-            Backend::Postgres => {
-                db.rows(&format!("SET enable_seqscan = off; EXPLAIN {sql}"))
-                    .await
-                    .1
-            }
-        };
-        let plan: Vec<String> = plan
-            .into_iter()
-            .flat_map(|r| r.into_iter().flatten())
-            .collect();
+        let plan = query_plan(&db, &sql).await;
         assert!(
             plan.iter().any(|line| line.contains(index)),
             "{index} answers «{sql}»: {plan:?}"
@@ -716,9 +703,59 @@ async fn the_filters_use_their_indexes(b: Backend) {
     }
 }
 
+/// The lines of the database's plan for `sql`.
+async fn query_plan(db: &Db, sql: &str) -> Vec<String> {
+    let plan = match db.backend {
+        Backend::Sqlite => db.rows(&format!("EXPLAIN QUERY PLAN {sql}")).await.1,
+        // The demo's tables are small enough for a scan to be cheapest: the question is
+        // whether an index fits the query, so scans are priced out.
+        Backend::Postgres => {
+            db.rows(&format!("SET enable_seqscan = off; EXPLAIN {sql}"))
+                .await
+                .1
+        }
+    };
+    plan.into_iter()
+        .flat_map(|r| r.into_iter().flatten())
+        .collect()
+}
+
+/// A pull reads, after its cursor and in server order, the changes of the loads the user reads
+/// and the institution's last change: by the changes' key (institution, server_seq), never the
+/// whole table.
+async fn the_pull_reads_changes_by_their_key(b: Backend) {
+    let s = TestServer::start(b).await;
+    write_history(&s).await;
+    let db = Db {
+        backend: b,
+        at: s.db.clone(),
+    };
+    db.exec("ANALYZE").await;
+    let inst = s.snapshot.institution.id;
+    let load = s.snapshot.loads[0].id;
+    let (readable, index) = match b {
+        Backend::Sqlite => (
+            format!("load_id IN (SELECT value FROM json_each('[\"{load}\"]'))"),
+            "sqlite_autoindex_changes_1 (institution_id=? AND server_seq>?)",
+        ),
+        Backend::Postgres => (format!("load_id = ANY(ARRAY['{load}'])"), "changes_pkey"),
+    };
+    let sql = format!(
+        "SELECT server_seq, payload FROM changes WHERE institution_id = '{inst}' AND server_seq > 1
+           AND ({readable} OR server_seq = (SELECT MAX(server_seq) FROM changes WHERE institution_id = '{inst}'))
+         ORDER BY server_seq LIMIT 101"
+    );
+    let plan = query_plan(&db, &sql).await;
+    assert!(
+        plan.iter().any(|line| line.contains(index)),
+        "{index} answers the pull: {plan:?}"
+    );
+}
+
 conformance!(
     old_rows_keep_their_values_and_reads_match_a_new_database,
     a_backup_made_before_the_migration_restores,
     the_filters_use_their_indexes,
-    every_institution_table_is_keyed_by_institution_first
+    every_institution_table_is_keyed_by_institution_first,
+    the_pull_reads_changes_by_their_key
 );
