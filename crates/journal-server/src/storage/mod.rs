@@ -9,6 +9,7 @@ pub mod device_secrets;
 pub mod diary;
 pub mod events;
 pub mod health;
+mod institution_part;
 pub mod mark_notice_lines;
 pub mod messages;
 mod op_context;

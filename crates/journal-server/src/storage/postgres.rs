@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::{GenericClient, NoTls};
 
 use super::content_rows::{imported_rows, init_detail, ColumnType, Value};
+use super::institution_part::InstitutionPart;
 use super::op_context::{decide, existing_cell, existing_final, ContextRows, FinalKey, LockList};
 use super::op_record::{record, written, AuditHead, BatchHeads, OpRecord, RowWrite};
 use super::pull_page;
@@ -48,7 +49,6 @@ mod device_secrets;
 mod diary;
 mod events;
 mod health;
-mod institution_setup;
 mod mark_notice_lines;
 mod messages;
 mod parent_notes;
@@ -2406,7 +2406,7 @@ impl Storage for PostgresStorage {
         action: AdminAction,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
-        setup::apply_year(self, snapshot, action, now).await
+        setup::replace_reference(self, InstitutionPart::Year, snapshot, action, now).await
     }
 
     async fn apply_institution_setup(
@@ -2415,7 +2415,7 @@ impl Storage for PostgresStorage {
         action: AdminAction,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
-        institution_setup::apply_institution_setup(self, snapshot, action, now).await
+        setup::replace_reference(self, InstitutionPart::Record, snapshot, action, now).await
     }
 
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {

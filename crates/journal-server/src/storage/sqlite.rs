@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::content_rows::{imported_rows, init_detail, Value};
+use super::institution_part::InstitutionPart;
 use super::op_context::{
     decide, existing_cell, existing_final, run_ready, ContextRows, FinalKey, LockList,
 };
@@ -44,7 +45,6 @@ mod device_secrets;
 mod diary;
 mod events;
 mod health;
-mod institution_setup;
 mod mark_notice_lines;
 mod messages;
 mod parent_notes;
@@ -2083,7 +2083,7 @@ impl Storage for SqliteStorage {
         action: AdminAction,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
-        setup::apply_year(self, snapshot, action, now).await
+        setup::replace_reference(self, InstitutionPart::Year, snapshot, action, now).await
     }
 
     async fn apply_institution_setup(
@@ -2092,7 +2092,7 @@ impl Storage for SqliteStorage {
         action: AdminAction,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
-        institution_setup::apply_institution_setup(self, snapshot, action, now).await
+        setup::replace_reference(self, InstitutionPart::Record, snapshot, action, now).await
     }
 
     async fn reference_version(&self, institution_id: InstitutionId) -> Result<u64, StorageError> {

@@ -1,5 +1,6 @@
 //! The administrator's year-setup storage on PostgreSQL (see the `Storage` methods after
-//! `restore_from`): users' state, deactivation and reactivation; the academic year.
+//! `restore_from`): users' state, deactivation and reactivation; the academic year and the
+//! institution's own settings with their reference rows.
 
 use chrono::NaiveDateTime;
 use journal_core::{InstitutionId, UserId};
@@ -8,10 +9,11 @@ use journal_protocol::Snapshot;
 
 use super::reference::bump_reference_version;
 use super::{
-    append_admin_audit, from_json, lock_institution, parse_time, put_ref_rows, time_text, to_json,
+    append_admin_audit, from_json, lock_institution, parse_time, put_ref_rows, time_text,
     PostgresStorage,
 };
 use crate::error::StorageError;
+use crate::storage::institution_part::InstitutionPart;
 use crate::storage::{AdminAction, UserRecord};
 
 pub(super) async fn user_records(
@@ -82,8 +84,11 @@ pub(super) async fn set_user_active(
     Ok(())
 }
 
-pub(super) async fn apply_year(
+/// The institution's record or academic year (`part`) and all its reference rows replaced by the
+/// snapshot's, with the reference_version raised and `action` appended, in one transaction.
+pub(super) async fn replace_reference(
     storage: &PostgresStorage,
+    part: InstitutionPart,
     snap: Snapshot,
     action: AdminAction,
     now: NaiveDateTime,
@@ -92,16 +97,17 @@ pub(super) async fn apply_year(
     let tx = client.transaction().await?;
     let inst = snap.institution.id.to_string();
     if inst != action.institution_id.to_string() {
-        return Err(StorageError::Corrupt(
-            "учебный год относится к другому учреждению".to_string(),
-        ));
+        return Err(StorageError::Corrupt(part.other_institution().to_string()));
     }
     lock_institution(&*tx, &inst).await?;
     // The institution's row lock: pushes of this institution wait for the change.
     let changed = tx
         .execute(
-            "UPDATE institutions SET year = $2 WHERE id = $1",
-            &[&inst, &to_json(&snap.year)?],
+            &format!(
+                "UPDATE institutions SET {} = $2 WHERE id = $1",
+                part.column()
+            ),
+            &[&inst, &part.value(&snap)?],
         )
         .await?;
     if changed != 1 {

@@ -1,5 +1,6 @@
 //! The administrator's year-setup storage on SQLite (see the `Storage` methods after
-//! `restore_from`): users' state, deactivation and reactivation; the academic year.
+//! `restore_from`): users' state, deactivation and reactivation; the academic year and the
+//! institution's own settings with their reference rows.
 
 use chrono::NaiveDateTime;
 use journal_core::{InstitutionId, UserId};
@@ -8,10 +9,9 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use journal_protocol::Snapshot;
 
 use super::reference::bump_reference_version;
-use super::{
-    append_admin_audit, from_json, parse_time, put_ref_rows, time_text, to_json, SqliteStorage,
-};
+use super::{append_admin_audit, from_json, parse_time, put_ref_rows, time_text, SqliteStorage};
 use crate::error::StorageError;
+use crate::storage::institution_part::InstitutionPart;
 use crate::storage::{AdminAction, UserRecord};
 
 pub(super) async fn user_records(
@@ -89,8 +89,11 @@ pub(super) async fn set_user_active(
         .await
 }
 
-pub(super) async fn apply_year(
+/// The institution's record or academic year (`part`) and all its reference rows replaced by the
+/// snapshot's, with the reference_version raised and `action` appended, in one transaction.
+pub(super) async fn replace_reference(
     storage: &SqliteStorage,
+    part: InstitutionPart,
     snap: Snapshot,
     action: AdminAction,
     now: NaiveDateTime,
@@ -100,13 +103,14 @@ pub(super) async fn apply_year(
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let inst = snap.institution.id.to_string();
             if inst != action.institution_id.to_string() {
-                return Err(StorageError::Corrupt(
-                    "учебный год относится к другому учреждению".to_string(),
-                ));
+                return Err(StorageError::Corrupt(part.other_institution().to_string()));
             }
             let changed = tx.execute(
-                "UPDATE institutions SET year = ?2 WHERE id = ?1",
-                params![inst, to_json(&snap.year)?],
+                &format!(
+                    "UPDATE institutions SET {} = ?2 WHERE id = ?1",
+                    part.column()
+                ),
+                params![inst, part.value(&snap)?],
             )?;
             if changed != 1 {
                 return Err(StorageError::Corrupt(format!(
