@@ -95,6 +95,11 @@ impl Store {
 /// The code of the notice that a value entered on this device was replaced from another one.
 pub const REPLACED_ELSEWHERE: &str = "replaced_elsewhere";
 
+/// This device's last edit of a field that the server answered (store migration 0015 indexes it).
+const LAST_ANSWERED_EDIT: &str = "SELECT op_id, payload, outcome FROM outbox
+     WHERE target = ?1 AND state IN ('applied', 'duplicate')
+     ORDER BY device_seq DESC LIMIT 1";
+
 /// This device's op whose value `c` replaces: the last op on the same target that the server
 /// took before `c`, with another value, and not yet the subject of a notice (a second change of
 /// the same field no longer replaces this device's value).
@@ -112,11 +117,7 @@ fn replaced_own_value(
         return Ok(None);
     }
     let last: Option<(String, String, Option<String>)> = tx
-        .prepare_cached(
-            "SELECT op_id, payload, outcome FROM outbox
-             WHERE target = ?1 AND state IN ('applied', 'duplicate')
-             ORDER BY device_seq DESC LIMIT 1",
-        )?
+        .prepare_cached(LAST_ANSWERED_EDIT)?
         .query_row([c.payload.target()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
@@ -238,5 +239,27 @@ impl Store {
         self.conn
             .execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(key.0)))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_last_answered_edit_of_a_field_is_found_by_the_index_not_a_scan() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("in-memory database");
+        crate::schema::migrations()
+            .to_latest(&mut conn)
+            .expect("the migrations apply");
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", super::LAST_ANSWERED_EDIT))
+            .expect("the query plans")
+            .query_map(["cell:x"], |r| r.get::<_, String>(3))
+            .expect("the plan reads")
+            .collect::<Result<_, _>>()
+            .expect("the plan's rows");
+        assert!(
+            plan.iter().any(|p| p.contains("outbox_targets")),
+            "a pulled change must not scan the whole outbox: {plan:?}"
+        );
     }
 }

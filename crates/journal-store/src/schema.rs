@@ -61,6 +61,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0014_busy_slots",
         include_str!("../migrations/0014_busy_slots.sql"),
     ),
+    (
+        "0015_outbox_targets",
+        include_str!("../migrations/0015_outbox_targets.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

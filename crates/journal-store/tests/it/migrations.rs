@@ -61,6 +61,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0014_busy_slots",
         "def5dcaee2dd58d0058fd2d8f91eacdc32d661dc276eae6ce258ebd713ca1494",
     ),
+    (
+        "0015_outbox_targets",
+        "a70e318e4639b8456b10d29320af0bd0bc7ca54a358f829bf21b1fd81d9b27bc",
+    ),
 ];
 
 #[test]
